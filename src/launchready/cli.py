@@ -1,0 +1,112 @@
+"""Command line: one parser, one error handler, one place that maps outcomes to exit codes.
+
+Each subcommand lives in ``launchready.commands.<name>`` and provides ``add_arguments`` and
+``run(ctx) -> Report``. The registry in ``commands/__init__.py`` lists them explicitly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from launchready import __version__, redact
+from launchready.commands import COMMANDS, Context
+from launchready.config import load_config
+from launchready.errors import EXIT_INTERNAL, EXIT_USAGE, UsageError
+from launchready.model import Severity
+from launchready.report import write_outputs
+from launchready.verdict import exit_code
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("common options")
+    g.add_argument("--config", metavar="FILE", help="config file (default: .launchready.yml found by walking up to the repo root)")
+    g.add_argument("--json", metavar="FILE", help="write the JSON report to FILE ('-' for stdout)")
+    g.add_argument("--sarif", metavar="FILE", help="write SARIF 2.1.0 to FILE ('-' for stdout)")
+    g.add_argument("--junit", metavar="FILE", help="write JUnit XML to FILE ('-' for stdout)")
+    g.add_argument("--html", metavar="FILE", help="write a self-contained HTML report to FILE")
+    g.add_argument("--github", action="store_true", help="print GitHub workflow-command annotations on stdout")
+    g.add_argument("--fail-on", metavar="SEVERITY", type=_severity, help="lowest severity that fails the run: critical, high (default), medium, low, info")
+    g.add_argument("--exit-zero", action="store_true", help="report but exit 0 (usage and internal errors still exit 2 and 3)")
+    g.add_argument("--errors-ok", action="store_true", help="checks that ended in 'error' do not fail the run")
+    g.add_argument("--baseline", metavar="FILE", help="baseline file (default: .launchready-baseline.json if present)")
+    g.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    g.add_argument("-v", "--verbose", action="count", default=0, help="more detail (repeat for debug)")
+    g.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in terminal output (default: auto, only on a tty)")
+    g.add_argument("--version", action="version", version=f"launchready {__version__}")
+
+
+def _severity(value: str) -> Severity:
+    try:
+        return Severity.parse(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="launchready",
+        description="Is your AI product safe to launch? Secrets, history, live and email checks in one verdict.",
+        epilog="Exit codes: 0 clean, 1 findings or failed checks at or above --fail-on (or a check error), 2 usage or config error, 3 internal error. launchready sends no telemetry; only live and email checks use the network.",
+    )
+    parser.add_argument("--version", action="version", version=f"launchready {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module in COMMANDS.items():
+        p = sub.add_parser(name, help=module.HELP, description=module.DESCRIPTION)
+        module.add_arguments(p)
+        _common(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        if not args.command:
+            parser.print_help()
+            return EXIT_USAGE
+        module = COMMANDS[args.command]
+        config = load_config(args.config, Path.cwd())
+        ctx = Context(args=args, config=config, cwd=Path.cwd(), stdout=sys.stdout, stderr=sys.stderr)
+        report = module.run(ctx)
+        if report is None:  # commands like `rules`, `init` print their own result
+            return ctx.exit_status
+        fail_on = args.fail_on or config.fail_on or Severity.HIGH
+        write_outputs(report, ctx, fail_on)
+        code = exit_code(report, fail_on, errors_ok=args.errors_ok)
+        if getattr(module, "FORCED_EXIT", None) is not None:
+            code = module.FORCED_EXIT(report, code)
+        return 0 if args.exit_zero else code
+    except UsageError as exc:
+        print(f"launchready: error: {redact.scrub(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("launchready: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_INTERNAL
+    except Exception:
+        tb = redact.scrub(traceback.format_exc())
+        print(
+            "launchready: internal error (a bug; please report it with the trace below, "
+            "secrets are redacted)\n" + tb,
+            file=sys.stderr,
+        )
+        if os.environ.get("LAUNCHREADY_RAISE"):
+            raise
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""Redaction and fingerprints: the only place that turns a raw secret into something printable.
+
+- ``fingerprint(rule_id, secret)``: rule id plus a keyed, salted, deliberately slow hash
+  (scrypt), so a committed baseline cannot be brute-forced back into short passwords.
+  Stable across machines and runs; set ``LAUNCHREADY_FINGERPRINT_KEY`` to key it per team.
+- ``redact(secret, prefix, password_like)``: tokens show only their public prefix, the
+  length and a short hash; passwords show no characters at all.
+- ``scrub(text)``: last line of defence for logs and tracebacks. Every raw secret the
+  engine sees in this process is remembered (in memory only) and replaced on the way out.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+import re
+
+_SALT = b"launchready/fingerprint/v1"
+_seen: set[str] = set()
+_MIN_SCRUB_LEN = 6
+
+
+def _key() -> bytes:
+    return os.environ.get("LAUNCHREADY_FINGERPRINT_KEY", "").encode()
+
+
+@functools.lru_cache(maxsize=4096)
+def secret_hash(secret: str) -> str:
+    """A keyed scrypt hash of the secret (hex, 32 chars). Slow on purpose (~2 ms)."""
+    digest = hashlib.scrypt(
+        secret.encode("utf-8", "surrogatepass"),
+        salt=_SALT + b"/" + _key(),
+        n=2**11,
+        r=8,
+        p=1,
+        dklen=16,
+    )
+    return digest.hex()
+
+
+def fingerprint(rule_id: str, secret: str) -> str:
+    remember(secret)
+    return f"{rule_id}:{secret_hash(secret)}"
+
+
+def location_fingerprint(rule_id: str, *parts: str) -> str:
+    """For findings without a secret value (repo checks, file-level findings)."""
+    mac = hmac.new(_SALT + _key(), "\x00".join(parts).encode(), hashlib.sha256)
+    return f"{rule_id}:{mac.hexdigest()[:32]}"
+
+
+def redact(secret: str, prefix: str = "", password_like: bool = False) -> str:
+    short = secret_hash(secret)[:6]
+    remember(secret)
+    if password_like or not prefix or not secret.startswith(prefix):
+        if password_like:
+            return f"[redacted #{short}]"
+        return f"[redacted {len(secret)} chars #{short}]"
+    return f"{prefix}…[{len(secret)} chars #{short}]"
+
+
+def remember(secret: str) -> None:
+    if len(secret) >= _MIN_SCRUB_LEN:
+        _seen.add(secret)
+
+
+@functools.lru_cache(maxsize=1)
+def _pattern(frozen: frozenset[str]) -> re.Pattern[str] | None:
+    if not frozen:
+        return None
+    ordered = sorted(frozen, key=len, reverse=True)
+    return re.compile("|".join(re.escape(s) for s in ordered))
+
+
+def scrub(text: str) -> str:
+    """Replace every raw secret seen in this process with a redaction marker."""
+    pattern = _pattern(frozenset(_seen))
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: f"[redacted #{secret_hash(m.group(0))[:6]}]", text)
+
+
+def redact_line(line: str, start: int, end: int, limit: int = 160) -> str:
+    """A source line for display with [start, end) replaced, trimmed around the match."""
+    shown = line[:start] + "[REDACTED]" + line[end:]
+    if len(shown) > limit:
+        lo = max(0, start - limit // 2)
+        shown = ("…" if lo else "") + shown[lo : lo + limit] + "…"
+    return scrub(shown.strip())

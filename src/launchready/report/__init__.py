@@ -1,0 +1,84 @@
+"""Report writers behind one interface: ``render(report, options) -> str``.
+
+``WRITERS`` maps a format name to its writer. ``write_outputs`` is the one place that
+decides which writers run for a command line and where their output goes.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from launchready import redact
+from launchready.model import Report, Severity
+
+if TYPE_CHECKING:
+    from launchready.commands import Context
+
+
+@dataclass(frozen=True)
+class Options:
+    fail_on: Severity = Severity.HIGH
+    color: bool = False
+    verbose: int = 0
+
+
+class Writer(Protocol):
+    def __call__(self, report: Report, options: Options) -> str: ...
+
+
+def writers() -> dict[str, Writer]:
+    from launchready.report import json_report, text
+
+    found: dict[str, Writer] = {"text": text.render, "json": json_report.render}
+    for name, module_name in (
+        ("sarif", "sarif"),
+        ("junit", "junit"),
+        ("github", "github"),
+        ("html", "html"),
+    ):
+        try:
+            module = __import__(f"launchready.report.{module_name}", fromlist=["render"])
+        except ImportError:
+            continue
+        found[name] = module.render
+    return found
+
+
+def _emit(dest: str, content: str) -> None:
+    content = redact.scrub(content)
+    if dest == "-":
+        sys.stdout.write(content)
+        if not content.endswith("\n"):
+            sys.stdout.write("\n")
+        sys.stdout.flush()
+        return
+    path = Path(dest)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+
+
+def write_outputs(report: Report, ctx: Context, fail_on: Severity) -> None:
+    args = ctx.args
+    color = args.color == "always" or (args.color == "auto" and ctx.stdout.isatty())
+    options = Options(fail_on=fail_on, color=color, verbose=args.verbose)
+    available = writers()
+    to_stdout = False
+    for fmt in ("json", "sarif", "junit", "html"):
+        dest = getattr(args, fmt, None)
+        if dest:
+            if fmt not in available:
+                from launchready.errors import UsageError
+
+                raise UsageError(f"--{fmt} is not available in this build")
+            _emit(dest, available[fmt](report, options))
+            to_stdout = to_stdout or dest == "-"
+    if getattr(args, "github", False) and "github" in available:
+        _emit("-", available["github"](report, options))
+        to_stdout = True
+    if not args.quiet and not to_stdout:
+        ctx.stdout.write(redact.scrub(available["text"](report, options)))
+        ctx.stdout.flush()

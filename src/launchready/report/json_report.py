@@ -1,0 +1,44 @@
+"""The JSON report: the public contract (docs/report-format.md, schemas/report.schema.json)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from launchready import __version__
+from launchready.model import Report, Severity, Status
+from launchready.report import Options
+
+SCHEMA_VERSION = 1
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    from launchready.scorecard import scorecard
+
+    by_sev = Counter(f.severity.value for f in report.findings)
+    by_status = Counter(c.status.value for c in report.checks)
+    s = report.summary
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "launchready", "version": __version__},
+        "command": report.command,
+        "root": report.root,
+        "findings": [f.to_json() for f in report.sorted_findings()],
+        "checks": [c.to_json() for c in report.checks],
+        "scorecard": [row.to_json() for row in scorecard(report)],
+        "summary": {
+            "findings_by_severity": {sv.value: by_sev.get(sv.value, 0) for sv in Severity},
+            "checks_by_status": {st.value: by_status.get(st.value, 0) for st in Status},
+            "requests_sent": s.requests_sent,
+            "files_scanned": s.files_scanned,
+            "commits_scanned": s.commits_scanned,
+            "suppressed": s.suppressed,
+            "bytes_scanned": s.bytes_scanned,
+        },
+        "notes": list(report.notes),
+    }
+
+
+def render(report: Report, options: Options) -> str:
+    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1 @@
+"""The secret-detection engine: rules as data, a keyword prefilter, regexes, validators."""

@@ -1,0 +1,56 @@
+"""What a detection rule is. The rule pack itself is data in ``rules/``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from launchready.model import Severity
+
+Validator = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One secret detector.
+
+    ``keywords`` (lowercase) gate the regex: the regex only runs near a keyword hit, in the
+    hit's line (``window="line"``) or in a span of ``window`` characters after the line start
+    (multi-line secrets such as PEM keys). The secret is ``secret_group`` of the match (or the
+    whole match). ``entropy`` is a Shannon-entropy floor in bits per character.
+    ``validator`` is a structural check (checksum, JWT claims); failing it drops the match.
+    ``password_like`` secrets are redacted with no visible characters; otherwise ``prefix``
+    (the public, non-secret part, e.g. ``sk-proj-``) stays visible.
+    ``generic`` rules yield to a specific rule that matched the same span.
+    """
+
+    id: str
+    description: str
+    severity: Severity
+    keywords: tuple[str, ...]
+    regex: str
+    fix: str
+    secret_group: int | str = 0
+    entropy: float | None = None
+    validator: Validator | None = None
+    prefix: str = ""
+    password_like: bool = False
+    window: str | int = "line"
+    generic: bool = False
+    flags: int = 0
+    # Regexes (searched in the secret) that mark a match as a known false positive.
+    allow: tuple[str, ...] = ()
+    # Only scan paths matching this regex (searched against the /-separated path).
+    paths: str | None = None
+    # Engine used for the regex: "re" (Python) or "re2" (google-re2, for gitleaks configs).
+    syntax: str = "re"
+    tags: tuple[str, ...] = field(default=())
+
+    def compile(self) -> Any:
+        if self.syntax == "re2":
+            import re2  # lazy: only gitleaks-migrated rules use RE2 syntax
+
+            return re2.compile(self.regex)
+        return re.compile(self.regex, self.flags)
