@@ -21,7 +21,7 @@ TOP_KEYS = {
     "version", "fail_on", "rules", "exclude", "baseline", "gitleaks_config",
     "live", "email", "scan",
 }  # fmt: skip
-RULE_KEYS = {"disable", "custom", "enable_only"}
+RULE_KEYS = {"disable", "custom"}
 CUSTOM_RULE_KEYS = {
     "id", "description", "severity", "regex", "keywords", "entropy", "fix",
     "secret_group", "paths", "allow", "password_like", "prefix",

@@ -17,8 +17,8 @@ class ConfigError(UsageError):
 
     def __init__(self, path: str, line: int | None, key: str | None, problem: str) -> None:
         where = f"{path}:{line}" if line else path
-        what = f" key '{key}'" if key else ""
-        super().__init__(f"{where}:{what} {problem}".replace(": ", ": ", 1))
+        what = f" {key}:" if key else ""
+        super().__init__(f"{where}:{what} {problem}")
         self.path = path
         self.line = line
         self.key = key
