@@ -1,21 +1,42 @@
-"""The launch scorecard: the contract's rows, each fed by rule and check id prefixes."""
+"""The launch scorecard: the contract's rows, each fed by rule and check id prefixes.
+
+A row's state comes from what actually ran:
+
+- ``fail``: a finding of medium severity or worse, a ``fail`` check of medium or worse, or a
+  check that ended in ``error`` (a site we could not judge is never green);
+- ``warn``: only low/info findings, ``warn`` checks or low/info ``fail`` checks;
+- ``pass``: something that feeds the row ran (see ``Report.ran`` kinds below, or a check
+  that was not skipped) and found nothing;
+- ``not checked``: nothing that feeds the row ran; ``reason`` says why. Checks that were
+  only ``skip``ped do not count as having run: their skip reasons become the row's reason.
+
+``Report.ran`` kinds (what producers add so that "ran and found nothing" reads as ``pass``):
+``secrets`` (scan, staged, stdin), ``history``, ``bundle`` (``--bundle``), ``env`` (env-file
+checks), ``repo`` (repo checks; feeds every row with ``repo.*`` rules), and for live/email
+runs the check area (``tls``, ``headers``, ``cors``, ``authz``, ``ratelimit``, ``latency``,
+``email``, ``monitoring`` ...). Live checks also mark their row by simply being reported.
+
+``top_fix`` is the single most important fix in the row: the fix of its worst problem
+(failing before warning, then by severity; findings before checks on a tie).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from launchready.model import Report, Status
+from launchready.model import CheckResult, Finding, Report, Severity, Status
 
 PASS, WARN, FAIL, NOT_CHECKED = "pass", "warn", "fail", "not checked"
+STATES = (PASS, WARN, FAIL, NOT_CHECKED)
 
 
 @dataclass(frozen=True)
 class Row:
     row: str
     state: str
-    checks: list[str]
-    top_fix: str
+    checks: list[str] = field(default_factory=list)
+    top_fix: str = ""
     reason: str = ""
 
     def to_json(self) -> dict[str, Any]:
@@ -23,56 +44,105 @@ class Row:
                 "top_fix": self.top_fix, "reason": self.reason}  # fmt: skip
 
 
-# (row, finding/check id prefixes, which kind of run judges it, why it is not checked otherwise)
-ROWS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...] = (
-    ("Secret handling", ("secret.", "env.", "build.", "bundle."), ("secrets", "bundle"),
-     "no scan, history or bundle check ran"),
-    ("Auth boundaries", ("authz.", "repo.auth"), ("authz", "repo"),
-     "needs two identities in live.authz (see docs/live-checks.md)"),
-    ("Input validation and exposure", ("input.", "exposure.", "repo.debug", "repo.upload"),
-     ("input", "exposure", "repo"), "no live run and no repo checks ran"),
-    ("Rate limits", ("ratelimit.", "repo.ratelimit"), ("ratelimit", "repo-app"),
-     "needs endpoints in live.ratelimit"),
-    ("CORS", ("cors.", "repo.cors"), ("cors", "repo"), "needs a live API URL or repo checks"),
-    ("TLS, redirects and headers", ("tls.", "redirect.", "hsts.", "headers.", "cookies.", "cdn."),
-     ("tls", "redirect", "hsts", "headers", "cookies", "cdn"), "needs a live URL (--url)"),
-    ("Email authentication", ("email.",), ("email",), "needs live.email.domain or `launchready email`"),
-    ("Logging hygiene", ("repo.logging",), ("repo",), "no repo checks ran"),
-    ("Performance", ("latency.",), ("latency",), "needs live.latency endpoints or --url"),
-    ("Monitoring readiness", ("monitoring.",), ("monitoring",),
-     "not checked from outside unless a health endpoint is configured (live.monitoring.health)"),
-    ("Backup and recovery", ("backup.",), ("backup",),
-     "not checked: backups and restores cannot be observed from the repository or the site; test a restore before launch"),
+@dataclass(frozen=True)
+class RowSpec:
+    name: str
+    prefixes: tuple[str, ...]  # finding rule ids and check ids that feed the row
+    kinds: tuple[str, ...]  # Report.ran kinds that judge it
+    why: str  # shown when nothing ran
+
+
+ROWS: tuple[RowSpec, ...] = (
+    RowSpec("Secret handling", ("secret.", "env.", "build.", "bundle."),
+            ("secrets", "history", "bundle", "env"),
+            "no scan, history or bundle check ran"),
+    RowSpec("Auth boundaries", ("authz.", "repo.auth"), ("authz", "repo"),
+            "needs two identities in live.authz (see docs/live-checks.md)"),
+    RowSpec("Input validation and exposure", ("input.", "exposure.", "repo.debug", "repo.upload"),
+            ("input", "exposure", "repo"), "needs a live URL (--url) or repo checks"),
+    RowSpec("Rate limits", ("ratelimit.", "repo.ratelimit"), ("ratelimit", "repo"),
+            "needs endpoints in live.ratelimit (see docs/live-checks.md)"),
+    RowSpec("CORS", ("cors.", "repo.cors"), ("cors", "repo"),
+            "needs a live API URL or repo checks"),
+    RowSpec("TLS, redirects and headers",
+            ("tls.", "redirect.", "hsts.", "headers.", "cookies.", "cdn."),
+            ("tls", "redirect", "hsts", "headers", "cookies", "cdn"),
+            "needs a live URL (--url)"),
+    RowSpec("Email authentication", ("email.",), ("email",),
+            "needs live.email.domain in the config or `launchready email DOMAIN`"),
+    RowSpec("Logging hygiene", ("repo.logging",), ("repo",), "no repo checks ran"),
+    RowSpec("Performance", ("latency.",), ("latency",),
+            "needs live.latency endpoints or a live URL (--url)"),
+    RowSpec("Monitoring readiness", ("monitoring.",), ("monitoring",),
+            "not checked from outside unless a health endpoint or uptime config is "
+            "configured (live.monitoring)"),
+    RowSpec("Backup and recovery", ("backup.",), ("backup",),
+            "not checked: backups and restores cannot be observed from the repository or "
+            "the site; test a restore before launch"),
 )  # fmt: skip
+
+ROW_NAMES = tuple(spec.name for spec in ROWS)
+
+
+def _finding_weight(f: Finding) -> tuple[int, int, int]:
+    # (fails the row?, severity, findings first on a tie)
+    return (2 if f.severity.rank >= Severity.MEDIUM.rank else 1, f.severity.rank, 1)
+
+
+def _check_weight(c: CheckResult) -> tuple[int, int, int]:
+    if c.status is Status.ERROR:
+        return (2, c.severity.rank, 0)
+    if c.status is Status.FAIL:
+        return (2 if c.severity.rank >= Severity.MEDIUM.rank else 1, c.severity.rank, 0)
+    return (1, c.severity.rank, 0)  # warn
+
+
+def _fix_for_check(c: CheckResult) -> str:
+    if c.fix:
+        return c.fix
+    if c.status is Status.ERROR:
+        return f"{c.id} could not run against {c.target}: {c.message}"
+    return c.message
+
+
+def row_for(spec: RowSpec, report: Report) -> Row:
+    findings = [f for f in report.findings if f.rule_id.startswith(spec.prefixes)]
+    checks = [c for c in report.checks if c.id.startswith(spec.prefixes)]
+    judged = [c for c in checks if c.status is not Status.SKIP]
+    ran = bool(report.ran & set(spec.kinds)) or bool(judged)
+    ids = sorted({f.rule_id for f in findings} | {c.id for c in judged})
+    if not ran and not findings:
+        skipped = [c for c in checks if c.status is Status.SKIP]
+        reasons = sorted({c.message for c in skipped if c.message})
+        why = "; ".join(reasons) if reasons else spec.why
+        return Row(spec.name, NOT_CHECKED, sorted({c.id for c in skipped}), "", why)
+    problems: list[tuple[tuple[int, int, int], str]] = [
+        (_finding_weight(f), f.fix) for f in findings
+    ]
+    problems += [
+        (_check_weight(c), _fix_for_check(c))
+        for c in judged
+        if c.status in (Status.FAIL, Status.ERROR, Status.WARN)
+    ]
+    if not problems:
+        return Row(spec.name, PASS, ids, "", "")
+    worst_weight, top_fix = max(problems, key=lambda p: p[0])
+    state = FAIL if worst_weight[0] == 2 else WARN
+    n_find = len(findings)
+    n_bad = sum(1 for c in judged if c.status is Status.FAIL)
+    n_err = sum(1 for c in judged if c.status is Status.ERROR)
+    n_warn = sum(1 for c in judged if c.status is Status.WARN)
+    parts = []
+    if n_find:
+        parts.append(f"{n_find} finding(s)")
+    if n_bad:
+        parts.append(f"{n_bad} failed check(s)")
+    if n_err:
+        parts.append(f"{n_err} check(s) could not run")
+    if n_warn:
+        parts.append(f"{n_warn} warning(s)")
+    return Row(spec.name, state, ids, top_fix, ", ".join(parts))
 
 
 def scorecard(report: Report) -> list[Row]:
-    rows = []
-    for name, prefixes, kinds, why in ROWS:
-        findings = [f for f in report.findings if f.rule_id.startswith(prefixes)]
-        checks = [c for c in report.checks if c.id.startswith(prefixes)]
-        ran = bool(report.ran & set(kinds)) or bool(checks)
-        ids = sorted({f.rule_id for f in findings} | {c.id for c in checks})
-        if not ran and not findings:
-            rows.append(Row(name, NOT_CHECKED, [], "", why))
-            continue
-        failed = [c for c in checks if c.status in (Status.FAIL, Status.ERROR)]
-        warned = [c for c in checks if c.status is Status.WARN]
-        bad_findings = sorted(findings, key=lambda f: -f.severity.rank)
-        serious = [f for f in bad_findings if f.severity.rank >= 2]
-        if failed or serious:
-            state = FAIL
-        elif warned or bad_findings:
-            state = WARN
-        elif checks or ran:
-            state = PASS
-        else:
-            state = NOT_CHECKED
-        top = ""
-        worst_check = sorted(failed or warned, key=lambda c: -c.severity.rank)
-        if bad_findings and (not worst_check or bad_findings[0].severity.rank >= worst_check[0].severity.rank):
-            top = bad_findings[0].fix
-        elif worst_check:
-            top = worst_check[0].fix
-        rows.append(Row(name, state, ids, top, "" if state != NOT_CHECKED else why))
-    return rows
+    return [row_for(spec, report) for spec in ROWS]

@@ -23,6 +23,7 @@ class Options:
     fail_on: Severity = Severity.HIGH
     color: bool = False
     verbose: int = 0
+    errors_ok: bool = False
 
 
 class Writer(Protocol):
@@ -64,7 +65,12 @@ def _emit(dest: str, content: str) -> None:
 def write_outputs(report: Report, ctx: Context, fail_on: Severity) -> None:
     args = ctx.args
     color = args.color == "always" or (args.color == "auto" and ctx.stdout.isatty())
-    options = Options(fail_on=fail_on, color=color, verbose=args.verbose)
+    options = Options(
+        fail_on=fail_on,
+        color=color,
+        verbose=args.verbose,
+        errors_ok=bool(getattr(args, "errors_ok", False)),
+    )
     available = writers()
     to_stdout = False
     for fmt in ("json", "sarif", "junit", "html"):
