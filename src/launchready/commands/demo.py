@@ -1,0 +1,121 @@
+"""``launchready demo``: the whole tool against a deliberately flawed AI chatbot on loopback.
+
+Starts the embedded deployment (``launchready.demo``), builds a demo repository, runs scan,
+history, live and email through the same command modules users run, prints the scorecard
+and writes ``launchready-report/`` (report.json, junit.xml, results.sarif, report.html).
+Everything is torn down afterwards, also on Ctrl-C. ``--fixed`` runs the fixed deployment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from pathlib import Path
+from types import FrameType
+
+from launchready import redact
+from launchready.commands import Context
+from launchready.demo.pipeline import DemoRun, run_demo
+from launchready.errors import EXIT_INTERNAL, UsageError
+from launchready.model import Report, Severity
+from launchready.progress import Progress
+from launchready.report import Options, writers
+
+HELP = "run every check against an embedded, deliberately flawed AI chatbot (no network needed)"
+DESCRIPTION = (
+    "Start a deliberately flawed 'AI chatbot' deployment on 127.0.0.1 (HTTPS API with a "
+    "throwaway CA, a plain-HTTP port, a static frontend, a DNS server for demo-chat.test) and "
+    "a demo git repository, run scan, history, live and email checks against them, print the "
+    "launch scorecard and write launchready-report/ (report.json, junit.xml, results.sarif, "
+    "report.html). Needs no root, Docker or internet; cleans up after itself. Exits 1 (the "
+    "deployment is flawed); with --fixed, every flaw is fixed and it exits 0."
+)
+
+REPORT_FILES = {"json": "report.json", "junit": "junit.xml", "sarif": "results.sarif", "html": "report.html"}
+
+_failed_stages: list[str] = []
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--fixed", action="store_true", help="run the same deployment with every flaw fixed (exits 0)")
+    p.add_argument("--out", metavar="DIR", default="launchready-report",
+                   help="directory for report.json, junit.xml, results.sarif, report.html (default: ./launchready-report)")  # fmt: skip
+    p.add_argument("--keep-repo", metavar="DIR",
+                   help="create the demo repository in DIR (must not exist) and keep it, to explore it afterwards")  # fmt: skip
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run(ctx: Context) -> Report:
+    args = ctx.args
+    keep = None
+    if args.keep_repo:
+        keep = (ctx.cwd / args.keep_repo).resolve()
+        if keep.exists():
+            raise UsageError(f"--keep-repo {args.keep_repo}: already exists (give a new directory)")
+    out_dir = ctx.cwd / args.out
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {args.out}: exists and is not a directory")
+    progress = Progress(ctx.stderr, quiet=args.quiet)
+    kind = "fixed" if args.fixed else "deliberately flawed"
+    if not args.quiet:
+        ctx.stderr.write(f"launchready demo: a {kind} AI chatbot on 127.0.0.1; nothing leaves this machine\n")
+        ctx.stderr.flush()
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        demo = run_demo(args.fixed, progress=progress.update, keep=keep)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        progress.done()
+    _failed_stages[:] = [s.name for s in demo.failed]
+    _explain(demo, ctx, verbose=args.verbose)
+    written = _write_reports(demo.report, ctx, out_dir)
+    report = demo.report
+    if keep is not None:
+        report.root = str(keep)
+        report.notes.append(f"the demo repository is kept in {keep} (its servers are stopped)")
+    else:
+        report.notes.append("the demo repository and servers lived in a temporary directory, now deleted")
+    if written:
+        report.notes.append(f"report files: {', '.join(str(p) for p in written)}")
+    return report
+
+
+def _explain(demo: DemoRun, ctx: Context, verbose: int) -> None:
+    ep = demo.endpoints
+    if ep is not None:
+        demo.report.notes.insert(0, (
+            f"deployment: {ep.base_url} (HTTPS, --resolve to 127.0.0.1, --ca-bundle a throwaway CA), "
+            f"{ep.http_url} (plain HTTP), DNS for demo-chat.test at {ep.dns}"
+        ))  # fmt: skip
+    for st in demo.stages:
+        shown = "scan" if st.name == "hook" else st.name
+        if st.skipped:
+            demo.report.notes.append(f"{shown}: not run: {st.skipped}")
+        if st.failed:
+            demo.report.notes.append(f"{shown}: internal error (a bug, please report it): {st.failed}")
+        if st.stderr and verbose:
+            ctx.stderr.write(redact.scrub(st.stderr))
+
+
+def _write_reports(report: Report, ctx: Context, out_dir: Path) -> list[Path]:
+    fail_on = ctx.args.fail_on or ctx.config.fail_on or Severity.HIGH
+    options = Options(fail_on=fail_on, color=False, verbose=ctx.args.verbose)
+    available = writers()
+    written = []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for fmt, name in REPORT_FILES.items():
+        if fmt not in available:
+            report.notes.append(f"{name} not written: the {fmt} writer is not part of this build")
+            continue
+        path = out_dir / name
+        path.write_text(redact.scrub(available[fmt](report, options)), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def FORCED_EXIT(report: Report, code: int) -> int:
+    """A stage that crashed is an internal error, never a clean demo."""
+    return EXIT_INTERNAL if _failed_stages else code
