@@ -1,0 +1,61 @@
+"""``launchready history``: scan what git history added, one finding per secret."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from launchready.commands import Context
+from launchready.errors import UsageError
+from launchready.history import revs, scan_history
+from launchready.history.gitlog import GitError
+from launchready.history.ignore import load as load_gitleaksignore
+from launchready.model import Report
+from launchready.registry import all_rules
+from launchready.secrets.engine import Engine
+from launchready.secrets.sources import git_root
+
+HELP = "scan git history (every commit's added lines and messages) for secrets"
+DESCRIPTION = (
+    "Scan what each commit added, and each commit message, for secrets. The same secret seen "
+    "in many commits is one finding with the commit that introduced it, how often it was seen "
+    "and whether HEAD still has it. A secret removed from HEAD is still in history: rotate it. "
+    "Default: every ref (--all). Merge commits contribute only what their conflict resolution "
+    "added (combined diff); .gitleaksignore entries are honoured."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--all", action="store_true", help="every ref: branches, tags, remotes (default)")
+    g.add_argument("--since-commit", metavar="REV", help="commits reachable from HEAD but not from REV (REV..HEAD)")
+    g.add_argument("--range", metavar="BASE..HEAD", help="the commits of a range, as git understands BASE..HEAD")
+    g.add_argument("--branch", metavar="NAME", help="the whole history of one branch")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: CPUs; env LAUNCHREADY_JOBS)")
+    p.add_argument("--repo", metavar="DIR", default=".", help="repository to scan (default: the current directory)")
+
+
+def run(ctx: Context) -> Report:
+    args = ctx.args
+    root = git_root(ctx.cwd / args.repo)
+    if root is None:
+        raise UsageError(f"not a git repository: {args.repo}")
+    rng = revs.resolve(root, all_refs=args.all, since=args.since_commit, rng=args.range, branch=args.branch)
+    report = history_report(ctx, root, rng, jobs=args.jobs)
+    return report
+
+
+def history_report(ctx: Context, root: Path, rng: revs.Range, jobs: int | None = None) -> Report:
+    engine = Engine(all_rules(ctx.config))
+    try:
+        result = scan_history(root, rng, engine, load_gitleaksignore(root), ctx.config.exclude, jobs=jobs)
+    except GitError as exc:
+        raise UsageError(str(exc)) from None
+    report = Report(command="history", root=str(root))
+    report.findings.extend(result.findings)
+    report.summary.commits_scanned = result.commits
+    report.summary.bytes_scanned = result.bytes
+    report.summary.suppressed = result.suppressed
+    report.notes.extend(result.notes)
+    report.ran.add("secrets")
+    return report

@@ -1,0 +1,120 @@
+"""Git history scanning: what every commit added (and every commit message), one finding per
+secret. ``scan_history`` is the entry point; ``launchready history`` and the Action call it.
+
+Pipeline: ``revs`` (which commits) -> ``gitlog`` (stream ``git log -p -U0 --cc``) ->
+``patch`` (added lines per file) -> the engine (``occurrences``, in worker processes over
+slices of the commit list) -> ``dedup`` (oldest sighting, HEAD presence, removal commit).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from launchready import redact
+from launchready.history import dedup
+from launchready.history.gitlog import GitError, log_command, stream_commits
+from launchready.history.ignore import GitleaksIgnore
+from launchready.history.occurrences import ChunkResult, Collector
+from launchready.history.revs import Range
+from launchready.model import Finding
+from launchready.secrets.engine import Engine
+
+PARALLEL_MIN_COMMITS = 400  # below this, forking workers costs more than it saves
+
+
+@dataclass
+class HistoryResult:
+    findings: list[Finding] = field(default_factory=list)
+    commits: int = 0
+    bytes: int = 0
+    suppressed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+# Set in the parent before forking; workers inherit it instead of unpickling compiled rules.
+_WORKER: tuple[Engine, GitleaksIgnore, tuple[str, ...], Path, tuple[str, ...]] | None = None
+
+
+def _scan_slice(skip: int, count: int) -> ChunkResult:
+    assert _WORKER is not None
+    engine, ignore, exclude, root, revs = _WORKER
+    collector = Collector(engine, ignore, exclude, order_base=skip)
+    extra = [f"--skip={skip}", f"--max-count={count}"] if count else []
+    for commit in stream_commits(log_command(root, revs, extra=extra)):
+        collector.add_commit(commit)
+    return collector.result
+
+
+def count_commits(root: Path, revs: Sequence[str]) -> int:
+    out = subprocess.run(
+        ["git", "-C", str(root), "rev-list", "--count", *revs, "--"], capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        raise GitError(f"git rev-list failed: {out.stderr.strip()}")
+    return int(out.stdout.strip() or 0)
+
+
+def workers_wanted() -> int:
+    env = os.environ.get("LAUNCHREADY_JOBS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 8))
+
+
+def scan_history(
+    root: Path,
+    rng: Range,
+    engine: Engine,
+    ignore: GitleaksIgnore | None = None,
+    exclude: Sequence[str] = (),
+    jobs: int | None = None,
+) -> HistoryResult:
+    global _WORKER
+    result = HistoryResult()
+    if rng.empty_reason:
+        result.notes.append(f"history: nothing to scan, {rng.empty_reason}")
+        return result
+    total = count_commits(root, rng.revs)
+    jobs = jobs or workers_wanted()
+    _WORKER = (engine, ignore or GitleaksIgnore(), tuple(exclude), root, rng.revs)
+    merged = ChunkResult()
+    try:
+        if total < PARALLEL_MIN_COMMITS or jobs == 1:
+            merged = _scan_slice(0, 0)
+        else:
+            # More slices than workers: early history (big imports) is uneven.
+            slices = jobs * 4
+            size = -(-total // slices)
+            bounds = [(i * size, size) for i in range(slices) if i * size < total]
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                for part in pool.map(_scan_slice, *zip(*bounds, strict=True)):
+                    merged.merge(part)
+    finally:
+        _WORKER = None
+    result.commits = merged.commits
+    result.bytes = merged.bytes
+    result.suppressed = merged.suppressed
+    records = list(merged.records.values())
+    secrets = [r.secret for r in records]
+    at_head = dedup.present_at_head(root, rng.head, secrets)
+    gone = {r.secret: r for r in records if r.secret not in at_head}
+    with ThreadPoolExecutor(max_workers=3) as threads:  # git and scrypt release the GIL
+        pending = threads.submit(dedup.removals, root, rng.revs, gone if rng.head else {})
+        list(threads.map(redact.secret_hash, secrets))  # warm the cache for to_findings
+        removed = pending.result()
+    result.findings = dedup.to_findings(engine.rules, records, at_head, removed, rng.head is not None)
+    result.notes.append(f"history: scanned {merged.commits} commits ({rng.label})")
+    if merged.excluded_files:
+        result.notes.append(f"history: skipped {merged.excluded_files} file changes matching exclude patterns")
+    return result

@@ -1,0 +1,113 @@
+"""One finding per secret: the introducing sighting, how often it was seen, whether HEAD still
+has it and, when it is gone, which commit removed it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from launchready import redact
+from launchready.history.gitlog import GIT_CONFIG, log_command, stream_commits
+from launchready.history.occurrences import MESSAGE_PATH, Record
+from launchready.model import Finding
+from launchready.secrets.engine import Match, to_finding
+from launchready.secrets.rule import Rule
+
+_SPLIT = re.compile(r"\\n|\\r|[\r\n]")
+MIN_FRAGMENT = 8
+
+
+def fragment(secret: str) -> str:
+    """The longest single-line piece of a secret: what ``git grep -F`` and ``-`` lines can show."""
+    parts = [p.strip() for p in _SPLIT.split(secret)]
+    best = max(parts, key=len, default="")
+    return best[:200]
+
+
+def present_at_head(root: Path, head: str | None, secrets: Sequence[str]) -> set[str]:
+    """The secrets whose text is still in ``head``'s tree (one ``git grep -F`` for all)."""
+    if head is None or not secrets:
+        return set()
+    frags = {s: fragment(s) for s in secrets}
+    patterns = sorted({f for f in frags.values() if len(f) >= MIN_FRAGMENT})
+    if not patterns:
+        return set()
+    proc = subprocess.run(
+        ["git", "-C", str(root), *GIT_CONFIG, "grep", "-I", "-F", "-o", "-h", "--no-color",
+         "--no-recurse-submodules", "-f", "-", head, "--"],
+        input="\n".join(patterns).encode("utf-8", "surrogateescape") + b"\n",
+        capture_output=True, check=False,
+    )  # fmt: skip
+    seen = {ln.decode("utf-8", "replace") for ln in proc.stdout.split(b"\n") if ln}
+    found = {s for s, f in frags.items() if f in seen}
+    # git grep -o reports the leftmost-longest match; a fragment inside another is not listed
+    missing = [s for s in secrets if s not in found and len(frags[s]) >= MIN_FRAGMENT]
+    if missing and seen:
+        joined = "\n".join(seen)
+        found |= {s for s in missing if frags[s] in joined}
+    return found
+
+
+def removals(root: Path, revs: Sequence[str], gone: dict[str, Record]) -> dict[str, str]:
+    """For secrets gone from HEAD: the oldest commit after the introduction whose ``-`` lines
+    carried the secret. Limited to the paths the secret was added to (a secret can only be
+    removed from a file it was added to), so this is a small, fast log."""
+    if not gone:
+        return {}
+    paths = sorted({p for r in gone.values() for p in r.paths if p != MESSAGE_PATH})
+    if not paths:
+        return {}
+    frags = {s: fragment(s) for s in gone}
+    best: dict[str, tuple[int, int, str]] = {}
+    order = 0
+    for commit in stream_commits(log_command(root, revs, paths)):
+        order += 1
+        minus = [ln for ln in commit.patch.split(b"\n") if ln.startswith(b"-") and not ln.startswith(b"--- ")]
+        if not minus:
+            continue
+        text = b"\n".join(minus).decode("utf-8", "replace")
+        for secret, frag in frags.items():
+            rec = gone[secret]
+            if frag and frag in text and commit.time >= rec.first.time and commit.sha != rec.first.commit:
+                cand = (commit.time, -order, commit.sha)
+                if secret not in best or cand < best[secret]:
+                    best[secret] = cand
+    return {s: v[2] for s, v in best.items()}
+
+
+def to_findings(
+    rules: Sequence[Rule], records: Sequence[Record], at_head: set[str], removed: dict[str, str], head_known: bool
+) -> list[Finding]:
+    findings = []
+    for rec in records:
+        s = rec.first
+        rule = rules[s.rule_index]
+        match = Match(rule, rec.secret, 0, len(rec.secret), s.line, s.column, s.end_line, s.end_column, s.line_text)
+        shown = redact.redact(rec.secret, rule.prefix, rule.password_like)
+        short = s.commit[:12]
+        seen = f"seen {rec.occurrences} time{'s' if rec.occurrences != 1 else ''} in {len(rec.commits)} commit{'s' if len(rec.commits) != 1 else ''}"
+        where = "a commit message" if s.path == MESSAGE_PATH else s.path
+        present: bool | None = rec.secret in at_head if head_known else None
+        if present:
+            state = "still present at HEAD: rotate it and remove it"
+        elif present is None:
+            state = "HEAD has no commits to compare with: rotate it"
+        elif s.path == MESSAGE_PATH:
+            state = "in a commit message, which stays in history: rotate it"
+        else:
+            gone_in = removed.get(rec.secret)
+            state = (
+                f"removed in {gone_in[:12] if gone_in else 'an unknown commit'}, still in history: "
+                "rotate it; deleting the file does not help"
+            )
+        message = f"{rule.description} ({shown}) introduced in {short} in {where}, {seen}; {state}"
+        findings.append(
+            to_finding(
+                match, s.path, commit=s.commit, author=s.author, date=s.date,
+                introduced_in=s.commit, occurrences=rec.occurrences, present_at_head=present,
+                message=message,
+            )
+        )
+    return findings

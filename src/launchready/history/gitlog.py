@@ -1,0 +1,104 @@
+"""Run ``git log -p`` and stream it commit by commit, without holding the history in memory.
+
+The format puts a separator no text diff or commit message can contain (it starts with a
+NUL byte) before each commit, then NUL-separated header fields, then the patch.
+Options that a user's git config could use to change the output are pinned on the command
+line (prefixes, colour, external diff drivers, textconv, relative paths, path quoting).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+SEP = b"\x00\x1eLRC\x00"
+FORMAT = "%x00%x1eLRC%x00%H%x00%ct%x00%an <%ae>%x00%aI%x00%B%x00"
+READ_SIZE = 1 << 20
+
+GIT_CONFIG = (
+    "-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "diff.relative=false",
+    "-c", "core.precomposeUnicode=true", "-c", "diff.noprefix=false",
+)  # fmt: skip
+
+
+@dataclass
+class Commit:
+    sha: str
+    time: int
+    author: str
+    date: str
+    message: bytes
+    patch: bytes
+
+
+def log_command(root: Path, revs: Sequence[str], paths: Sequence[str] = (), extra: Sequence[str] = ()) -> list[str]:
+    cmd = [
+        "git", "-C", str(root), *GIT_CONFIG, "log", "-p", "-U0", "--cc", "--no-renames",
+        "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
+        "--full-history", f"--format={FORMAT}", *extra, *revs, "--",
+    ]  # fmt: skip
+    cmd.extend(f":(literal){p}" for p in paths)
+    return cmd
+
+
+def _parse(record: bytes) -> Commit | None:
+    parts = record.split(b"\x00", 5)
+    if len(parts) < 6:
+        return None
+    sha, ctime, author, date, message, patch = parts
+    return Commit(
+        sha=sha.decode("ascii", "replace"),
+        time=int(ctime or b"0"),
+        author=author.decode("utf-8", "replace"),
+        date=date.decode("ascii", "replace"),
+        message=message,
+        patch=patch,
+    )
+
+
+def stream_commits(cmd: list[str]) -> Iterator[Commit]:
+    """Yield each commit of ``cmd``'s output as soon as it is complete."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    out = proc.stdout
+    pending: list[bytes] = []  # pieces of the current record: a huge commit is joined once
+    try:
+        while True:
+            block = out.read(READ_SIZE)
+            if not block:
+                break
+            while any(block.endswith(SEP[:k]) for k in range(1, len(SEP))):
+                more = out.read(len(SEP))  # never split a separator between two blocks
+                if not more:
+                    break
+                block += more
+            pos = 0
+            idx = block.find(SEP)
+            while idx >= 0:
+                pending.append(block[pos:idx])
+                record = b"".join(pending)
+                pending.clear()
+                commit = _parse(record) if record else None
+                if commit is not None:
+                    yield commit
+                pos = idx + len(SEP)
+                idx = block.find(SEP, pos)
+            pending.append(block[pos:])
+        record = b"".join(pending)
+        commit = _parse(record) if record else None
+        if commit is not None:
+            yield commit
+    finally:
+        proc.stdout.close()
+        err = proc.stderr.read() if proc.stderr else b""
+        code = proc.wait()
+        if proc.stderr:
+            proc.stderr.close()
+    if code != 0:
+        raise GitError(f"git log failed ({code}): {err.decode('utf-8', 'replace').strip()}")
+
+
+class GitError(RuntimeError):
+    pass

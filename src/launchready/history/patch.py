@@ -1,0 +1,157 @@
+"""Parse one commit's ``git log -p -U0`` patch into the lines it added, per file.
+
+Handles plain diffs (``diff --git``) and combined diffs of merges (``diff --cc``): in a
+combined diff only lines new relative to every parent (all ``+`` columns) were added by the
+merge itself (a conflict resolution or an "evil merge"); lines that came from one side are
+attributed to the side branch's own commits, which the log scans anyway.
+Binary diffs, submodule pointer changes and deletions add no text and are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@", re.M)
+_CC_HUNK = re.compile(rb"^(@{3,}) (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @{3,}", re.M)
+_ESCAPES = {
+    ord("a"): 7, ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("v"): 11, ord("f"): 12,
+    ord("r"): 13, ord('"'): 34, ord("\\"): 92,
+}  # fmt: skip
+
+
+@dataclass
+class FileAdds:
+    """The lines one commit added to one file. Line numbers are worked out only on demand
+    (when the engine found something), so the common case is one regex over the hunk text."""
+
+    path: str
+    lines: list[bytes]
+    body: bytes  # the hunks, for line numbers
+    combined: int = 0  # number of parents of a combined (merge) diff, 0 for a plain diff
+    _numbers: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def numbers(self) -> list[int]:
+        if self._numbers is None:
+            self._numbers = _combined_numbers(self.body, self.combined) if self.combined else _plain_numbers(self.body)
+        return self._numbers
+
+
+def unquote_path(raw: bytes) -> bytes:
+    """Undo git's C-style quoting of a path (``"a\\tb"``, octal escapes for raw bytes)."""
+    if not (raw.startswith(b'"') and raw.endswith(b'"') and len(raw) >= 2):
+        return raw
+    body = raw[1:-1]
+    out = bytearray()
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c != 0x5C or i + 1 >= len(body):
+            out.append(c)
+            i += 1
+            continue
+        nxt = body[i + 1]
+        if 0x30 <= nxt <= 0x37:
+            out.append(int(body[i + 1 : i + 4], 8) & 0xFF)
+            i += 4
+        else:
+            out.append(_ESCAPES.get(nxt, nxt))
+            i += 2
+    return bytes(out)
+
+
+def decode_path(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+def _target_path(header: bytes) -> bytes | None:
+    """The new path of a file section, or None when nothing was added (deletion, binary...)."""
+    for line in header.split(b"\n"):
+        if line.startswith(b"+++ "):
+            name = line[4:]
+            if name.endswith(b"\t"):  # git appends a tab to names containing spaces
+                name = name[:-1]
+            if name == b"/dev/null":
+                return None
+            name = unquote_path(name)
+            return name[2:] if name.startswith(b"b/") else name
+    return None
+
+
+def _is_submodule(header: bytes) -> bool:
+    return b" 160000" in header and (b"\nindex " in header or b"mode 160000" in header)
+
+
+_ADDED = re.compile(rb"^\+(.*)", re.M)
+
+
+def parse_patch(patch: bytes) -> list[FileAdds]:
+    """Split a commit's patch into files and collect the ``+`` lines of each hunk."""
+    found: list[FileAdds] = []
+    pieces = patch.split(b"\ndiff --")
+    for n, section in enumerate(pieces):
+        if n == 0:
+            at = section.find(b"diff --")
+            if at < 0:
+                continue
+            section = section[at + 7 :]
+        first_hunk = section.find(b"\n@@")
+        if first_hunk < 0:
+            continue  # binary, mode-only change, empty file
+        header = section[:first_hunk]
+        if _is_submodule(header):
+            continue
+        raw = _target_path(header)
+        if raw is None:
+            continue
+        body = section[first_hunk + 1 :]
+        if section.startswith(b"git "):
+            lines = _ADDED.findall(body)
+            if lines:
+                found.append(FileAdds(decode_path(raw), lines, body))
+        elif section.startswith((b"cc ", b"combined ")):
+            parents = body.find(b" ")  # "@@@ -a,b -c,d +e,f @@@": parents + 1 '@'
+            numbers: list[int] = []
+            lines = _combined_lines(body, parents - 1, numbers)
+            if lines:
+                found.append(FileAdds(decode_path(raw), lines, body, parents - 1, numbers))
+    return found
+
+
+def _plain_numbers(body: bytes) -> list[int]:
+    numbers: list[int] = []
+    heads = list(_HUNK.finditer(body))
+    for n, m in enumerate(heads):
+        lineno = int(m.group(1))
+        end = heads[n + 1].start() if n + 1 < len(heads) else len(body)
+        for line in body[m.end() : end].split(b"\n")[1:]:
+            if line.startswith(b"+"):
+                numbers.append(lineno)
+                lineno += 1
+    return numbers
+
+
+def _combined_numbers(body: bytes, parents: int) -> list[int]:
+    numbers: list[int] = []
+    _combined_lines(body, parents, numbers)
+    return numbers
+
+
+def _combined_lines(body: bytes, parents: int, numbers: list[int]) -> list[bytes]:
+    """Lines new relative to every parent (all ``+`` columns), with their line numbers."""
+    lines: list[bytes] = []
+    heads = list(_CC_HUNK.finditer(body))
+    allplus = b"+" * parents
+    for n, m in enumerate(heads):
+        lineno = int(m.group(2))
+        end = heads[n + 1].start() if n + 1 < len(heads) else len(body)
+        for line in body[m.end() : end].split(b"\n")[1:]:
+            prefix = line[:parents]
+            if len(prefix) < parents or b"-" in prefix or prefix.startswith(b"\\"):
+                continue
+            if prefix == allplus:
+                lines.append(line[parents:])
+                numbers.append(lineno)
+            lineno += 1
+    return lines

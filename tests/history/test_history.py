@@ -1,0 +1,192 @@
+"""``launchready history`` on real repositories built here (git plumbing, no mocks)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from tests.conftest import commit_file, git
+
+from launchready.keygen import KeyGen
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def history(run_cli, repo: Path, *args: str):  # type: ignore[no-untyped-def]
+    out = repo.parent / "report.json"
+    res = run_cli(["history", "-q", "--json", str(out), *args], repo)
+    data = json.loads(out.read_text()) if out.exists() else None
+    if out.exists():
+        out.unlink()
+    return res, data
+
+
+def sha(repo: Path, rev: str = "HEAD") -> str:
+    return git(repo, "rev-parse", rev).strip()
+
+
+def test_removed_secret_is_one_finding_with_its_commit_and_removal(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    key = KeyGen(1).stripe_secret()
+    commit_file(repo, "README.md", "hello\n")
+    body = "".join(f"line {i}\n" for i in range(1, 7)) + f'STRIPE = "{key}"\n'
+    intro = commit_file(repo, "app/settings.py", body, "add settings")
+    commit_file(repo, "app/other.py", f"KEY = '{key}'\n", "copy it")
+    (repo / "app/settings.py").write_text("line 1\n")
+    (repo / "app/other.py").unlink()
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "remove it")
+    removed = sha(repo)
+    res, data = history(run_cli, repo)
+    assert res.code == 1
+    [f] = [f for f in data["findings"] if f["rule_id"] == "secret.stripe-secret-key"]
+    assert f["commit"] == intro and f["introduced_in"] == intro
+    assert f["path"] == "app/settings.py" and f["line"] == 7
+    assert f["occurrences"] == 2
+    assert f["present_at_head"] is False
+    assert f"removed in {removed[:12]}, still in history: rotate it; deleting the file does not help" in f["message"]
+    assert f["author"].startswith("Test Author") and f["date"]
+    assert data["summary"]["commits_scanned"] == 4
+    assert key not in json.dumps(data) and key not in res.out + res.err
+
+
+def test_present_at_head_and_renames(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    key = KeyGen(2).github_classic()
+    intro = commit_file(repo, "old name.py", f"TOKEN = '{key}'\n", "add")
+    git(repo, "mv", "old name.py", "new name.py")
+    git(repo, "commit", "-q", "-m", "rename")
+    _res, data = history(run_cli, repo)
+    [f] = data["findings"]
+    assert f["introduced_in"] == intro and f["path"] == "old name.py"
+    assert f["present_at_head"] is True and f["occurrences"] == 2
+    assert "still present at HEAD" in f["message"]
+
+
+def test_commit_message_is_scanned(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    key = KeyGen(3).stripe_secret()
+    c = commit_file(repo, "a.txt", "x\n", f"deploy\n\nused {key} for the test")
+    _res, data = history(run_cli, repo)
+    [f] = data["findings"]
+    assert f["path"] == "(commit message)" and f["line"] == 3 and f["commit"] == c
+    assert "commit message" in f["message"]
+
+
+def test_merge_resolution_secret_is_attributed_to_the_merge(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    kg = KeyGen(4)
+    side_key, merge_key = kg.stripe_secret(), kg.stripe_secret()
+    commit_file(repo, "conf.py", "A = 1\n", "base")
+    git(repo, "checkout", "-q", "-b", "side")
+    side = commit_file(repo, "side.py", f"K = '{side_key}'\n", "side adds a key")
+    commit_file(repo, "conf.py", "A = 2\n", "side edits conf")
+    git(repo, "checkout", "-q", "main")
+    commit_file(repo, "conf.py", "A = 3\n", "main edits conf")
+    subprocess.run(["git", "-C", str(repo), "merge", "-q", "side", "-m", "merge"], capture_output=True, check=False)
+    (repo / "conf.py").write_text(f"A = 4\nMERGE_SECRET = '{merge_key}'\n")
+    git(repo, "add", "conf.py")
+    git(repo, "commit", "-q", "--no-edit")
+    merge = sha(repo)
+    _res, data = history(run_cli, repo)
+    by_path = {f["path"]: f for f in data["findings"]}
+    assert by_path["side.py"]["commit"] == side and by_path["side.py"]["occurrences"] == 1
+    assert by_path["conf.py"]["commit"] == merge and by_path["conf.py"]["line"] == 2
+
+
+def test_odd_paths_binary_and_non_utf8(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    kg = KeyGen(5)
+    k1, k2, k3 = kg.stripe_secret(), kg.stripe_secret(), kg.stripe_secret()
+    weird = 'dir/qu"ote\tand\\back.py'
+    (repo / "dir").mkdir()
+    (repo / weird).write_text(f"S = '{k1}'\n")
+    (repo / "blob.bin").write_bytes(b"\x00\x01" + f"S = '{k2}'".encode() + b"\x00")
+    raw_name = b"caf\xe9.py"  # latin-1, not UTF-8
+    (repo / "dir" / raw_name.decode("utf-8", "surrogateescape")).write_bytes(f"S = '{k3}'\n".encode())
+    git(repo, "add", "-A")
+    msg = repo.parent / "msg"
+    msg.write_bytes(b"caf\xe9 message in latin-1\n")
+    git(repo, "-c", "i18n.commitEncoding=latin-1", "commit", "-q", "-F", str(msg))
+    res, data = history(run_cli, repo)
+    paths = sorted(f["path"] for f in data["findings"])
+    assert paths == sorted([weird, "dir/caf\ufffd.py"])  # binary blob skipped, bytes shown as U+FFFD
+    assert res.code == 1
+
+
+def test_allow_marker_and_gitleaksignore(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    kg = KeyGen(6)
+    k1, k2, k3 = kg.stripe_secret(), kg.stripe_secret(), kg.stripe_secret()
+    c = commit_file(repo, "a.py", f"A = '{k1}'  # launchready:allow\nB = 1\nC = '{k2}'\n", "add")
+    commit_file(repo, "b.py", f"D = '{k3}'\n", "more")
+    res, data = history(run_cli, repo)
+    assert sorted(f["path"] for f in data["findings"]) == ["a.py", "b.py"]
+    assert data["summary"]["suppressed"] == 1
+    (repo / ".gitleaksignore").write_text(f"# migrated\n{c}:a.py:stripe-access-token:3\nb.py:generic:1\n")
+    res, data = history(run_cli, repo)
+    assert data["findings"] == [] and res.code == 0
+    assert data["summary"]["suppressed"] == 3
+
+
+def test_ranges_branches_and_errors(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    kg = KeyGen(7)
+    k1, k2 = kg.stripe_secret(), kg.stripe_secret()
+    base = commit_file(repo, "a.py", f"A = '{k1}'\n", "old")
+    git(repo, "checkout", "-q", "-b", "feature")
+    commit_file(repo, "b.py", f"B = '{k2}'\n", "new")
+    git(repo, "checkout", "-q", "main")
+    _, data = history(run_cli, repo, "--range", f"{base}..feature")
+    assert [f["path"] for f in data["findings"]] == ["b.py"]
+    assert data["summary"]["commits_scanned"] == 1
+    _, data = history(run_cli, repo, "--since-commit", base)
+    assert data["findings"] == []
+    _, data = history(run_cli, repo, "--branch", "feature")
+    assert sorted(f["path"] for f in data["findings"]) == ["a.py", "b.py"]
+    _, data = history(run_cli, repo)  # --all: every ref
+    assert len(data["findings"]) == 2
+    res, _ = history(run_cli, repo, "--range", "nope..main")
+    assert res.code == 2 and "unknown revision 'nope'" in res.err
+    res, _ = history(run_cli, repo, "--range", "main")
+    assert res.code == 2 and "BASE..HEAD" in res.err
+    res, _ = history(run_cli, repo, "--branch", "--all")
+    assert res.code == 2
+
+
+def test_empty_repo_and_unborn_branch(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    res, data = history(run_cli, repo)
+    assert res.code == 0 and data["findings"] == [] and data["summary"]["commits_scanned"] == 0
+    res, _ = history(run_cli, repo, "--since-commit", "HEAD~1")
+    assert res.code == 2 and "unborn branch main" in res.err
+    res = run_cli(["history"], repo)
+    assert "no commits yet" in res.out
+
+
+def fast_import_repo(path: Path, commits: int, secrets: dict[int, str]) -> None:
+    """Build a long history in one ``git fast-import`` (thousands of commits in a second)."""
+    git(path, "init", "-q")
+    parts = []
+    for i in range(commits):
+        content = f"value = {i}\n" + (f"token = '{secrets[i]}'\n" if i in secrets else "")
+        data = content.encode()
+        parts.append(
+            b"commit refs/heads/main\n"
+            + f"committer T <t@example.test> {1_600_000_000 + i * 60} +0000\n".encode()
+            + f"data {len(f'c{i}')}\nc{i}\n".encode()
+            + f"M 644 inline f{i % 37}.py\ndata {len(data)}\n".encode()
+            + data
+            + b"\n"
+        )
+    subprocess.run(["git", "-C", str(path), "fast-import", "--quiet"], input=b"".join(parts), check=True)
+    git(path, "checkout", "-q", "main")
+
+
+def test_parallel_slices_agree_with_one_process(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    kg = KeyGen(8)
+    secrets = {5: kg.stripe_secret(), 450: kg.stripe_secret(), 899: kg.stripe_secret()}
+    secrets[700] = secrets[5]  # re-added much later: still introduced at commit 5
+    repo = tmp_path / "long"
+    repo.mkdir()
+    fast_import_repo(repo, 900, secrets)
+    _, one = history(run_cli, repo, "--jobs", "1")
+    _, two = history(run_cli, repo, "--jobs", "2")
+    assert one["findings"] == two["findings"]
+    assert one["summary"]["commits_scanned"] == two["summary"]["commits_scanned"] == 900
+    first = next(f for f in one["findings"] if f["occurrences"] == 2)
+    assert git(repo, "log", "-1", "--format=%s", first["commit"]).strip() == "c5"
