@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import argparse
 import signal
+import time
 from pathlib import Path
 from types import FrameType
 
 from launchready import redact
 from launchready.commands import Context
 from launchready.demo.pipeline import DemoRun, run_demo
+from launchready.demo.server import Endpoints
 from launchready.errors import EXIT_INTERNAL, UsageError
 from launchready.model import Report, Severity
 from launchready.progress import Progress
-from launchready.report import Options, writers
+from launchready.report import Options, write_outputs, writers
+from launchready.verdict import exit_code
 
 HELP = "run every check against an embedded, deliberately flawed AI chatbot (no network needed)"
 DESCRIPTION = (
@@ -40,6 +43,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fixed", action="store_true", help="run the same deployment with every flaw fixed (exits 0)")
     p.add_argument("--out", metavar="DIR", default="launchready-report",
                    help="directory for report.json, junit.xml, results.sarif, report.html (default: ./launchready-report)")  # fmt: skip
+    p.add_argument("--serve", action="store_true",
+                   help="after the checks, keep the deployment running until Ctrl-C to explore it with curl or dig")  # fmt: skip
     p.add_argument("--keep-repo", metavar="DIR",
                    help="create the demo repository in DIR (must not exist) and keep it, to explore it afterwards")  # fmt: skip
 
@@ -48,7 +53,7 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def run(ctx: Context) -> Report:
+def run(ctx: Context) -> Report | None:
     args = ctx.args
     keep = None
     if args.keep_repo:
@@ -60,35 +65,75 @@ def run(ctx: Context) -> Report:
         raise UsageError(f"--out {args.out}: exists and is not a directory")
     progress = Progress(ctx.stderr, quiet=args.quiet)
     kind = "fixed" if args.fixed else "deliberately flawed"
-    if not args.quiet:
-        ctx.stderr.write(f"launchready demo: a {kind} AI chatbot on 127.0.0.1; nothing leaves this machine\n")
-        ctx.stderr.flush()
+
+    def started(ep: Endpoints) -> None:
+        if not args.quiet:
+            progress.done()
+            ctx.stderr.write(
+                f"launchready demo: a {kind} AI chatbot on 127.0.0.1; nothing leaves this machine\n"
+                f"  deployment: {ep.base_url} (HTTPS) {ep.http_url} (plain HTTP) dns {ep.dns}\n"
+            )
+            ctx.stderr.flush()
+
+    def done(demo: DemoRun) -> None:
+        progress.done()
+        _finish(demo, ctx, out_dir, keep)
+        if args.serve:
+            _serve(demo, ctx)
+
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        demo = run_demo(args.fixed, progress=progress.update, keep=keep)
+        demo = run_demo(args.fixed, progress=progress.update, keep=keep, on_start=started, on_done=done)
     finally:
         signal.signal(signal.SIGTERM, previous)
         progress.done()
+    return None if args.serve else demo.report
+
+
+def _finish(demo: DemoRun, ctx: Context, out_dir: Path, keep: Path | None) -> None:
     _failed_stages[:] = [s.name for s in demo.failed]
-    _explain(demo, ctx, verbose=args.verbose)
+    _explain(demo, ctx, verbose=ctx.args.verbose)
     written = _write_reports(demo.report, ctx, out_dir)
     report = demo.report
     if keep is not None:
         report.root = str(keep)
         report.notes.append(f"the demo repository is kept in {keep} (its servers are stopped)")
     else:
-        report.notes.append("the demo repository and servers lived in a temporary directory, now deleted")
+        report.notes.append("the demo repository and servers live in a temporary directory, deleted on exit")
     if written:
         report.notes.append(f"report files: {', '.join(str(p) for p in written)}")
-    return report
+
+
+def _serve(demo: DemoRun, ctx: Context) -> None:
+    """--serve: print the report now, then keep the deployment up until Ctrl-C."""
+    args = ctx.args
+    fail_on = args.fail_on or ctx.config.fail_on or Severity.HIGH
+    write_outputs(demo.report, ctx, fail_on)
+    code = FORCED_EXIT(demo.report, exit_code(demo.report, fail_on, errors_ok=args.errors_ok))
+    ctx.exit_status = 0 if args.exit_zero and code == 1 else code
+    ep = demo.endpoints
+    if ep is not None:
+        resolve = f"--resolve {ep.resolves[0]} --cacert {ep.ca_bundle}"
+        ctx.stderr.write(
+            "launchready demo: serving until Ctrl-C. Try it:\n"
+            f"  curl {resolve} {ep.base_url}/health\n"
+            f"  curl {resolve} {ep.base_url}/.env\n"
+            f"  dig @{ep.dns.split(':')[0]} -p {ep.dns.split(':')[1]} demo-chat.test TXT\n"
+        )
+        ctx.stderr.flush()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        ctx.stderr.write("launchready demo: stopped, cleaned up\n")
 
 
 def _explain(demo: DemoRun, ctx: Context, verbose: int) -> None:
     ep = demo.endpoints
     if ep is not None:
         demo.report.notes.insert(0, (
-            f"deployment: {ep.base_url} (HTTPS, --resolve to 127.0.0.1, --ca-bundle a throwaway CA), "
-            f"{ep.http_url} (plain HTTP), DNS for demo-chat.test at {ep.dns}"
+            f"deployment: {ep.base_url} (HTTPS via --resolve to 127.0.0.1 and --ca-bundle with a "
+            f"throwaway CA), {ep.http_url} (plain HTTP), DNS for demo-chat.test at {ep.dns}"
         ))  # fmt: skip
     for st in demo.stages:
         shown = "scan" if st.name == "hook" else st.name

@@ -142,11 +142,19 @@ def merge(stages: list[StageResult], root: str) -> Report:
     return merged
 
 
-def run_demo(fixed: bool, progress: Progress | None = None, keep: Path | None = None) -> DemoRun:
+def run_demo(
+    fixed: bool,
+    progress: Progress | None = None,
+    keep: Path | None = None,
+    on_start: Callable[[Endpoints], None] | None = None,
+    on_done: Callable[[DemoRun], None] | None = None,
+) -> DemoRun:
     """Start the deployment, build the repository, run every stage, tear everything down.
 
     Cleanup (servers, temporary directory) happens on return, on exceptions and on Ctrl-C.
     ``keep``: build the repository there instead of a temporary directory (not deleted).
+    ``on_start`` is called once the servers listen; ``on_done`` after the checks, while the
+    deployment is still up (``--serve`` waits there).
     """
     say = progress or (lambda stage, detail: None)
     values = make_values(_seed())
@@ -158,6 +166,8 @@ def run_demo(fixed: bool, progress: Progress | None = None, keep: Path | None = 
         with Deployment(workdir, values, fixed) as deployment:
             ep = deployment.endpoints
             assert ep is not None
+            if on_start is not None:
+                on_start(ep)
             repo = (keep or workdir / "demo-chat").resolve()
             say("demo", "creating the demo repository")
             live = live_config(ep.base_url, ep.http_url, deployment.alice_chat, fixed)
@@ -169,8 +179,10 @@ def run_demo(fixed: bool, progress: Progress | None = None, keep: Path | None = 
                     continue
                 say("demo", f"[{i}/{len(stages)}] launchready {st.name if st.name != 'hook' else 'scan'} {' '.join(st.argv)}")
                 _run_stage(st, repo, values)
-            report = merge(stages, str(repo))
-            return DemoRun(fixed, report, stages, ep, workdir)
+            demo = DemoRun(fixed, merge(stages, str(repo)), stages, ep, workdir)
+            if on_done is not None:
+                on_done(demo)
+            return demo
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
