@@ -1,91 +1,258 @@
-"""``launchready scan``: files, directories, the staged index, stdin and build bundles."""
+"""``launchready scan``: files, directories, the staged index, stdin and build bundles.
+
+Modes (one per run):
+- PATHs (default ``.``): in a git work tree ``.gitignore`` decides which files are read;
+  outside one every file except dependency and VCS directories. A directory also gets the
+  env-file checks (``.env*`` on disk, ignored or not), the build output found in it
+  (``dist/``, ``build/``, ``.next/static``, ``out/``, ``.output/public``; ``--no-bundles``
+  turns that off) and the whole-application repo checks.
+- ``--staged``: the index (what the next commit contains), paths relative to the repo root.
+- ``--hook FILE...``: what pre-commit passes; each file's staged content when it is staged,
+  else the working tree (so ``pre-commit run --all-files`` scans everything).
+- ``-``: stdin, shown as path ``-``.
+- ``--bundle DIR`` / ``--find-bundles`` / ``--env-only``: only those checks (plus PATHs if given).
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from launchready import envfiles
 from launchready.commands import Context
 from launchready.errors import UsageError
-from launchready.model import Report
-from launchready.registry import all_rules
+from launchready.model import Finding, Report
+from launchready.secrets import suppress
 from launchready.secrets.engine import Engine
-from launchready.secrets.scanner import scan_blobs
-from launchready.secrets.sources import Blob, git_files, git_root, staged_blobs, walk_files
+from launchready.secrets.scanner import ScanOptions, ScanResult, decode, scan_blobs
+from launchready.secrets.sources import (
+    Blob,
+    display,
+    excluded,
+    git_files,
+    git_root,
+    hook_blobs,
+    staged_blobs,
+    walk_files,
+)  # fmt: skip
 
 HELP = "scan files, the staged index, stdin or build output for secrets and launch problems"
 DESCRIPTION = (
     "Scan PATHs (default '.') for secrets, env-file and build-bundle problems and repo checks. "
-    "In a git work tree .gitignore decides what is scanned. --staged scans what will be "
-    "committed (the index), '-' reads stdin."
+    "In a git work tree .gitignore decides what is scanned (env files and build output are "
+    "read regardless). --staged scans what will be committed (the index), --hook FILE... the "
+    "files pre-commit passes, '-' reads stdin. Known findings in .launchready-baseline.json "
+    "(or --baseline FILE) do not fail the run."
 )
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories ('-' for stdin)")
-    p.add_argument("--staged", action="store_true", help="scan the staged content of the index (pre-commit)")
-    p.add_argument("--bundle", action="append", default=[], metavar="DIR", help="build output to scan regardless of .gitignore (repeatable)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default '.'); '-' reads stdin")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--staged", action="store_true", help="scan the staged content of the index (what the next commit contains)")
+    mode.add_argument("--hook", action="store_true",
+                      help="pre-commit mode: PATHs are the files pre-commit passes; each is read from the index when staged, else from the working tree; per-file rules only")  # fmt: skip
+    p.add_argument("--bundle", action="append", default=[], metavar="DIR",
+                   help="build output to scan regardless of .gitignore; secrets in it are critical, shipped source maps are warnings (repeatable)")  # fmt: skip
+    p.add_argument("--find-bundles", action="store_true",
+                   help="scan the build output found under the current directory (dist/, build/, .next/static, out/, .output/public)")  # fmt: skip
+    p.add_argument("--no-bundles", action="store_true", help="do not scan build output found inside scanned directories")
+    p.add_argument("--env-only", action="store_true", help="only the env-file checks (.env* files on disk, ignored or not)")
+    p.add_argument("--no-env", action="store_true", help="skip the env-file checks")
 
 
-def _display(path: Path, base: Path) -> str:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
-        return os.path.relpath(path, base).replace(os.sep, "/")
+@dataclass
+class Plan:
+    paths: list[str] = field(default_factory=list)
+    staged: bool = False
+    hook: bool = False
+    bundles: list[str] = field(default_factory=list)
+    find_bundles: bool = False
+    auto_bundles: bool = True
+    env: bool = True
+    env_only: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Plan:
+        return cls(
+            paths=list(args.paths), staged=args.staged, hook=args.hook, bundles=list(args.bundle),
+            find_bundles=args.find_bundles, auto_bundles=not args.no_bundles, env=not args.no_env,
+            env_only=args.env_only,
+        )  # fmt: skip
 
 
-def _file_blobs(paths: list[Path], base: Path) -> Iterator[Blob]:
-    for p in paths:
-        try:
-            data = p.read_bytes()
-        except (IsADirectoryError, FileNotFoundError, PermissionError):
-            continue
-        yield Blob(_display(p, base), data, p)
+class _Pipeline:
+    def __init__(self, ctx: Context) -> None:
+        from launchready import registry
+
+        self.ctx = ctx
+        self.config = ctx.config
+        self.engine = Engine(registry.all_rules(ctx.config))
+        warn = getattr(registry, "warnings", None)
+        if callable(warn):
+            for w in warn(ctx.config):
+                ctx.stderr.write(f"launchready: warning: {w}\n")
+        self.disabled = frozenset(ctx.config.disabled_rules)
+        self.result = ScanResult()
+        self.extra: list[Finding] = []
+        self.ran: set[str] = set()
+        self.notes: list[str] = []
+        self.env_checker = envfiles.EnvChecker(self.engine, self.disabled)
+
+    # -- exclude globs are relative to the config file's directory (else the root) --
+    def exclude_base(self, root: Path) -> Path:
+        return Path(self.config.path).resolve().parent if self.config.path else root
+
+    def keep(self, fs_path: Path | None, shown: str, root: Path) -> bool:
+        if not self.config.exclude:
+            return True
+        rel = display(fs_path.resolve(), self.exclude_base(root)) if fs_path is not None else shown
+        return not excluded(rel, self.config.exclude)
+
+    def scan(self, blobs: list[Blob], options: ScanOptions) -> None:
+        self.result.merge(scan_blobs(self.engine, blobs, options))
+        self.ran.add("secrets")
+
+    def env_blobs(self, blobs: list[Blob]) -> None:
+        """Per-file env rules for env files that are being committed (staged/hook modes)."""
+        for b in blobs:
+            if not envfiles.is_env_name(b.name):
+                continue
+            try:
+                text = decode(b.read())
+            except OSError:
+                continue
+            self.extra.extend(self.env_checker.per_file(envfiles.EnvFile(b.path, b.fs_path, text), "staged" if b.data is not None else "tracked"))
+            self.ran.add("env")
+
+    def env_tree(self, top: Path, base: Path) -> None:
+        root = git_root(top)
+        found, n = envfiles.check_tree(self.env_checker, top, base, root, self.config.exclude, self.exclude_base(root or base))
+        self.extra.extend(found)
+        self.ran.add("env")
+        if n == 0:
+            self.notes.append(f"env-file checks: no .env* files under {display(top, base) or '.'}")
+
+    def bundles(self, dirs: list[Path], base: Path) -> None:
+        from launchready.bundle import BundleScanner
+
+        scanner = BundleScanner(self.engine, base, self.config.exclude, self.exclude_base(base), self.disabled)
+        self.result.merge(scanner.scan(dirs))
+        self.ran.add("bundle")
+        for d in dirs:
+            self.notes.append(f"scanned build output {display(d, base)}/")
 
 
-def collect(targets: list[str], cwd: Path) -> list[Path]:
+def _collect(targets: list[str], cwd: Path, skip_under: list[Path]) -> list[Path]:
     files: list[Path] = []
     for t in targets:
-        p = (cwd / t) if not os.path.isabs(t) else Path(t)
+        p = Path(t) if os.path.isabs(t) else cwd / t
         if not p.exists():
             raise UsageError(f"no such file or directory: {t}")
         if p.is_file():
             files.append(p)
             continue
         root = git_root(p)
-        if root is not None:
-            files.extend(f for f in git_files(root, p.resolve()) if f.is_file())
-        else:
-            files.extend(walk_files(p))
+        found = [f for f in git_files(root, p.resolve()) if f.is_file() and not f.is_symlink()] if root else list(walk_files(p))
+        files.extend(found)
+    if skip_under:
+        skip = [d.resolve() for d in skip_under]
+        files = [f for f in files if not any(f.resolve().is_relative_to(d) for d in skip)]
     return files
 
 
-def run(ctx: Context) -> Report:
-    args = ctx.args
-    engine = Engine(all_rules(ctx.config))
-    if args.staged:
-        root = git_root(ctx.cwd)
+def build_report(ctx: Context, plan: Plan) -> Report:
+    """Everything ``scan`` finds for ``plan``, before the baseline is applied."""
+    pipe = _Pipeline(ctx)
+    cwd = ctx.cwd
+    root_shown = cwd
+    if plan.staged or plan.hook:
+        root = git_root(cwd)
         if root is None:
-            raise UsageError("--staged needs a git work tree")
-        result = scan_blobs(engine, staged_blobs(root))
-        report = Report(command="scan", root=str(root))
-    elif args.paths == ["-"]:
-        data = sys.stdin.buffer.read()
-        result = scan_blobs(engine, [Blob("-", data)])
-        report = Report(command="scan", root=str(ctx.cwd))
+            raise UsageError(f"--{'staged' if plan.staged else 'hook'} needs a git work tree")
+        root_shown = root
+        if plan.staged:
+            if plan.paths:
+                raise UsageError("--staged takes no PATHs (it scans the whole index)")
+            blobs = list(staged_blobs(root))
+        else:
+            blobs = list(hook_blobs(root, cwd, plan.paths))
+        blobs = [b for b in blobs if pipe.keep(b.fs_path, b.path, root)]
+        pipe.scan(blobs, ScanOptions(file_checks=True, disabled=pipe.disabled))
+        if plan.env:
+            pipe.env_blobs(blobs)
+    elif plan.paths == ["-"]:
+        pipe.scan([Blob("-", sys.stdin.buffer.read())], ScanOptions(file_checks=False, disabled=pipe.disabled))
     else:
-        targets = args.paths or ["."]
-        if "-" in targets:
+        if "-" in plan.paths:
             raise UsageError("'-' (stdin) cannot be combined with other paths")
-        files = collect(targets, ctx.cwd)
-        result = scan_blobs(engine, _file_blobs(files, ctx.cwd))
-        report = Report(command="scan", root=str(ctx.cwd))
-    report.findings.extend(result.findings)
-    report.summary.files_scanned = result.files
-    report.summary.bytes_scanned = result.bytes
-    report.summary.suppressed = result.suppressed
-    report.ran.add("secrets")
+        bundle_dirs: list[Path] = []
+        for b in plan.bundles:
+            d = Path(b) if os.path.isabs(b) else cwd / b
+            if not d.is_dir():
+                raise UsageError(f"--bundle {b}: no such directory")
+            bundle_dirs.append(d)
+        from launchready.bundle import detect
+
+        if plan.find_bundles:
+            found = detect(cwd)
+            bundle_dirs.extend(found)
+            if not found:
+                pipe.notes.append("no build output found (looked for dist/, build/, .next/static, out/, .output/public)")
+        explicit_only = bool(plan.bundles or plan.find_bundles or plan.env_only)
+        targets = plan.paths or ([] if explicit_only else ["."])
+        dirs = [cwd / t if not os.path.isabs(t) else Path(t) for t in targets]
+        dirs = [d for d in dirs if d.is_dir()]
+        if plan.auto_bundles and not plan.env_only:
+            for d in dirs:
+                bundle_dirs.extend(x for x in detect(d) if x not in bundle_dirs)
+        if plan.env_only:
+            for d in dirs or [cwd]:
+                pipe.env_tree(d, cwd)
+        else:
+            files = _collect(targets, cwd, bundle_dirs)
+            blobs = [Blob(display(f, cwd), None, f) for f in files]
+            repo_root = git_root(cwd) or cwd
+            blobs = [b for b in blobs if pipe.keep(b.fs_path, b.path, repo_root)]
+            if targets:
+                pipe.scan(blobs, ScanOptions(file_checks=True, keep_texts=bool(dirs), disabled=pipe.disabled))
+            if plan.env:
+                for d in dirs:
+                    pipe.env_tree(d, cwd)
+            if bundle_dirs:
+                pipe.bundles(bundle_dirs, cwd)
+            if dirs:
+                from launchready import repo
+
+                pipe.extra.extend(repo.checks_for_app(pipe.result.texts))
+                pipe.ran.add("repo")
+    report = Report(command="scan", root=str(root_shown))
+    report.findings.extend(_dedupe(pipe.result.findings, pipe.extra))
+    report.summary.files_scanned = pipe.result.files
+    report.summary.bytes_scanned = pipe.result.bytes
+    report.summary.suppressed = pipe.result.suppressed + pipe.env_checker.suppressed
+    report.ran |= pipe.ran
+    report.notes.extend(pipe.notes)
+    if ctx.args.verbose:
+        for path, why in pipe.result.skipped:
+            ctx.stderr.write(f"launchready: skipped {path}: {why}\n")
+    return report
+
+
+def _dedupe(secrets: list[Finding], extra: list[Finding]) -> list[Finding]:
+    """An env.* finding on a line replaces the secret.* finding on the same line."""
+    at = {(f.path, f.line) for f in extra if f.line is not None and f.category == "env"}
+    kept = [f for f in secrets if not (f.category == "secret" and (f.path, f.line) in at)]
+    return kept + extra
+
+
+def run(ctx: Context) -> Report:
+    plan = Plan.from_args(ctx.args)
+    report = build_report(ctx, plan)
+    root = Path(report.root)
+    baseline = suppress.resolve(ctx.args.baseline, ctx.config, git_root(ctx.cwd) or root, ctx.cwd)
+    suppress.apply_baseline(report, baseline)
     return report

@@ -1,16 +1,31 @@
-"""Blobs -> findings: binary detection, decoding, large-file windows, the engine, suppression."""
+"""Blobs -> findings: binary detection, decoding, large-file windows, the engine, suppression.
+
+Large content is decoded incrementally and scanned in windows: window ``k`` accepts the
+matches that START in ``[cut_k, cut_k + CHUNK)`` and sees ``BACK`` characters before that
+range (so a match is found whole from its real start, never as a truncated tail) and
+``OVERLAP`` after it (so a match that starts near the cut is seen to its end). Every match
+is therefore reported exactly once, with the line and column it has in the whole file.
+Memory stays bounded by about ``CHUNK + OVERLAP + BACK`` characters whatever the file size.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import codecs
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from launchready.model import Finding
-from launchready.secrets.engine import Engine, to_finding
+from launchready.secrets import credfiles, formats
+from launchready.secrets.engine import Engine, Match, to_finding
 from launchready.secrets.sources import Blob
 
-CHUNK = 4 * 1024 * 1024  # large files are scanned in windows of this many characters
-OVERLAP = 16 * 1024
+CHUNK = 4 * 1024 * 1024  # characters accepted per window
+OVERLAP = 64 * 1024  # look-ahead past the cut: longer than any rule's match window
+BACK = 4 * 1024  # look-behind before the cut: context for the leftmost match start
+BLOCK = 1024 * 1024  # bytes read (and decoded) at a time
+KEEP_TEXT_LIMIT = 1024 * 1024  # texts kept for whole-application repo checks
+
+Transform = Callable[[Finding], Finding]
 
 
 @dataclass
@@ -19,7 +34,30 @@ class ScanResult:
     suppressed: int = 0
     files: int = 0
     bytes: int = 0
-    skipped_binary: list[str] = field(default_factory=list)
+    # (path, reason) for files that were not scanned: binary, unreadable
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    # (path, text) of scanned text files, for ``repo.checks_for_app`` (when asked for)
+    texts: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def skipped_binary(self) -> list[str]:
+        return [p for p, why in self.skipped if why.startswith("binary")]
+
+    def merge(self, other: ScanResult) -> None:
+        self.findings.extend(other.findings)
+        self.suppressed += other.suppressed
+        self.files += other.files
+        self.bytes += other.bytes
+        self.skipped.extend(other.skipped)
+        self.texts.extend(other.texts)
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    file_checks: bool = True  # run ``launchready.repo.checks_for_file`` on text files
+    keep_texts: bool = False  # keep small texts in ``ScanResult.texts``
+    disabled: frozenset[str] = frozenset()  # rule ids disabled by config (file-level rules)
+    transform: Transform | None = None  # e.g. bundles escalate severity
 
 
 def is_binary(data: bytes) -> bool:
@@ -27,46 +65,147 @@ def is_binary(data: bytes) -> bool:
 
 
 def decode(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
+    """UTF-8 (BOM dropped); invalid bytes become U+FFFD instead of failing the scan."""
+    return data.decode("utf-8-sig", errors="replace")
 
 
-def scan_text(engine: Engine, text: str, path: str, result: ScanResult) -> None:
-    """Scan ``text`` in bounded windows so a huge file never builds huge intermediate state."""
-    if len(text) <= CHUNK + OVERLAP:
-        chunks = [(0, text)]
-    else:
-        chunks = []
-        start = 0
-        while start < len(text):
-            chunks.append((start, text[start : start + CHUNK + OVERLAP]))
-            start += CHUNK
-    line_base = 0
-    prev_start = 0
-    for start, chunk in chunks:
-        if start:
-            line_base += text.count("\n", prev_start, start)
-            prev_start = start
-        for m in engine.scan(chunk, path):
-            if start and m.start < OVERLAP and chunks.index((start, chunk)) > 0:
-                # seen in the previous window's overlap
-                pass
-            if start and m.start < 0:
-                continue
-            if m.allowed:
-                result.suppressed += 1
-                continue
-            if start and m.start >= CHUNK and (start + CHUNK) < len(text):
-                continue  # the next window starts here and will see it whole
-            result.findings.append(to_finding(m, path, line_offset=line_base))
+def _decoded(pieces: Iterable[bytes]) -> Iterator[str]:
+    dec = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
+    for piece in pieces:
+        text = dec.decode(piece)
+        if text:
+            yield text
+    tail = dec.decode(b"", final=True)
+    if tail:
+        yield tail
 
 
-def scan_blobs(engine: Engine, blobs: Iterable[Blob]) -> ScanResult:
+def windowed_matches(engine: Engine, pieces: Iterable[str], path: str) -> Iterator[tuple[Match, int, int]]:
+    """Every match in the concatenation of ``pieces`` as (match, line, column) of the whole text."""
+    it = iter(pieces)
+    buf = ""
+    buf_abs = 0  # absolute offset of buf[0]
+    buf_line = 1  # line number of buf[0]
+    buf_col0 = 0  # characters between the start of that line and buf[0]
+    cut = 0  # absolute offset where the accepted range of the current window starts
+    eof = False
+    while True:
+        need = (cut - buf_abs) + CHUNK + OVERLAP
+        parts = [buf]
+        have = len(buf)
+        while have < need and not eof:
+            try:
+                nxt = next(it)
+            except StopIteration:
+                eof = True
+                break
+            parts.append(nxt)
+            have += len(nxt)
+        buf = "".join(parts)
+        last = eof and len(buf) <= need
+        window = buf if last else buf[:need]
+        lo = cut - buf_abs
+        hi = len(window) if last else lo + CHUNK
+        for m in engine.scan(window, path):
+            if lo <= m.start < hi:
+                col = m.column + (buf_col0 if m.line == 1 else 0)
+                yield m, m.line + buf_line - 1, col
+        if last:
+            return
+        cut += CHUNK
+        drop = max(0, cut - BACK - buf_abs)
+        dropped = buf[:drop]
+        nl = dropped.rfind("\n")
+        if nl >= 0:
+            buf_line += dropped.count("\n")
+            buf_col0 = drop - nl - 1
+        else:
+            buf_col0 += drop
+        buf = buf[drop:]
+        buf_abs += drop
+
+
+def _finding(m: Match, path: str, line: int, column: int) -> Finding:
+    f = to_finding(m, path)
+    end_line = line + (m.end_line - m.line)
+    end_column = m.end_column + (column - m.column if m.end_line == m.line else 0)
+    return f.replace(line=line, column=column, end_line=end_line, end_column=end_column)
+
+
+def _add(result: ScanResult, located: Iterable[tuple[Match, int, int]], path: str, transform: Transform | None) -> int:
+    n = 0
+    for m, line, col in located:
+        n += 1
+        if m.allowed:
+            result.suppressed += 1
+            continue
+        f = _finding(m, path, line, col)
+        result.findings.append(transform(f) if transform else f)
+    return n
+
+
+def scan_text(engine: Engine, text: str, path: str, result: ScanResult, transform: Transform | None = None) -> int:
+    """Scan one decoded text (windowed when large); returns the number of matches (allowed too)."""
+    located: Iterable[tuple[Match, int, int]]
+    if path.endswith(".ipynb"):
+        nb = formats.notebook_matches(engine, text, path)
+        if nb is not None:
+            return _add(result, nb, path, transform)
+    located = windowed_matches(engine, [text], path)
+    n = _add(result, located, path, transform)
+    if path.endswith((".yaml", ".yml")) and formats.is_k8s_secret(text):
+        n += _add(result, formats.k8s_secret_matches(engine, text, path), path, transform)
+    return n
+
+
+def _file_checks(path: str, text: str) -> list[Finding]:
+    from launchready import repo  # the static checks live with their owner
+
+    return list(repo.checks_for_file(path, text))
+
+
+def scan_blob(engine: Engine, blob: Blob, result: ScanResult, options: ScanOptions = ScanOptions()) -> None:
+    by_name = credfiles.match_name(blob.path)
+    if by_name is not None and by_name.id in options.disabled:
+        by_name = None
+    try:
+        size = blob.size()
+        head = blob.head()
+    except OSError as exc:
+        result.skipped.append((blob.path, f"unreadable: {exc.strerror or exc}"))
+        if by_name is not None:
+            result.findings.append(credfiles.file_finding(by_name, blob.path, blob.path.encode(), binary=False))
+        return
+    result.files += 1
+    result.bytes += size
+    if is_binary(head):
+        if by_name is not None:
+            result.findings.append(credfiles.file_finding(by_name, blob.path, blob.read(), binary=True))
+        else:
+            result.skipped.append((blob.path, "binary (NUL bytes)"))
+        return
+    transform = options.transform
+    before = len(result.findings)
+    try:
+        if size <= CHUNK:
+            text = decode(blob.read())
+            n = scan_text(engine, text, blob.path, result, transform)
+            if options.file_checks:
+                result.findings.extend(_file_checks(blob.path, text))
+            if options.keep_texts and size <= KEEP_TEXT_LIMIT:
+                result.texts.append((blob.path, text))
+        else:
+            located = windowed_matches(engine, _decoded(blob.pieces(BLOCK)), blob.path)
+            n = _add(result, located, blob.path, transform)
+    except OSError as exc:
+        result.skipped.append((blob.path, f"unreadable: {exc.strerror or exc}"))
+        return
+    if by_name is not None and n == 0 and len(result.findings) == before and size > 0:
+        result.findings.append(credfiles.file_finding(by_name, blob.path, blob.read() if size <= CHUNK else blob.path.encode(), binary=False))
+
+
+def scan_blobs(engine: Engine, blobs: Iterable[Blob], options: ScanOptions = ScanOptions()) -> ScanResult:
     result = ScanResult()
     for blob in blobs:
-        result.files += 1
-        result.bytes += len(blob.data)
-        if is_binary(blob.data):
-            result.skipped_binary.append(blob.path)
-            continue
-        scan_text(engine, decode(blob.data), blob.path, result)
+        scan_blob(engine, blob, result, options)
     return result

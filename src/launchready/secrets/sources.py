@@ -1,43 +1,91 @@
 """Where text comes from: files on disk, the git index (staged blobs), stdin.
 
-Every source yields ``Blob``s: a display path, bytes, and whether it came from git.
-Decoding, binary detection and large-file windowing happen in ``scanner.py``.
+Every source yields ``Blob``s: a display path and either the bytes (index blobs, stdin) or
+the file on disk (``fs_path``), which ``scanner.py`` streams in bounded windows. Decoding,
+binary detection and large-file windowing happen in ``scanner.py``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from launchready.errors import UsageError
 
 SKIP_DIRS = frozenset(
     {".git", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache", ".ruff_cache",
-     ".pytest_cache", ".tox", ".hg", ".svn", "bower_components", ".terraform", ".idea"}
+     ".pytest_cache", ".tox", ".nox", ".hg", ".svn", "bower_components", ".terraform", ".idea",
+     ".pnpm-store", ".yarn", ".gradle", ".cache", ".eggs", "site-packages", ".direnv"}
 )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Blob:
+    """Something to scan. ``data`` is None for files on disk (read lazily, streamed)."""
+
     path: str  # display path, '/'-separated
-    data: bytes
-    fs_path: Path | None = None  # for size checks and name-based credential files
+    data: bytes | None = None
+    fs_path: Path | None = None
+
+    def head(self, n: int = 8192) -> bytes:
+        if self.data is not None:
+            return self.data[:n]
+        assert self.fs_path is not None
+        with open(self.fs_path, "rb") as fh:
+            return fh.read(n)
+
+    def size(self) -> int:
+        if self.data is not None:
+            return len(self.data)
+        assert self.fs_path is not None
+        return self.fs_path.stat().st_size
+
+    def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.fs_path is not None
+        return self.fs_path.read_bytes()
+
+    def pieces(self, block: int = 1 << 20) -> Iterator[bytes]:
+        """The content in blocks of ``block`` bytes, without holding a large file in memory."""
+        if self.data is not None:
+            for i in range(0, len(self.data), block):
+                yield self.data[i : i + block]
+            return
+        assert self.fs_path is not None
+        with open(self.fs_path, "rb") as fh:
+            while chunk := fh.read(block):
+                yield chunk
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+def display(path: Path, base: Path) -> str:
+    """``path`` relative to ``base``, '/'-separated (``..`` when outside)."""
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, base)).as_posix()
 
 
 def git_root(start: Path) -> Path | None:
     try:
         out = subprocess.run(
-            ["git", "-C", str(start), "rev-parse", "--show-toplevel"],
+            ["git", "-C", str(start if start.is_dir() else start.parent), "rev-parse", "--show-toplevel"],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
     except FileNotFoundError:
         return None
-    if out.returncode != 0:
+    if out.returncode != 0 or not out.stdout.strip():
         return None
-    return Path(out.stdout.strip())
+    return Path(out.stdout.strip()).resolve()
 
 
 def _git(root: Path, *args: str, input: bytes | None = None) -> bytes:
@@ -60,17 +108,49 @@ def git_files(root: Path, under: Path) -> list[Path]:
     return files
 
 
-def walk_files(top: Path) -> Iterator[Path]:
+def tracked(root: Path, rel_paths: Iterable[str]) -> set[str]:
+    """Which of ``rel_paths`` (relative to ``root``) are in the index."""
+    rels = list(rel_paths)
+    if not rels:
+        return set()
+    out = _git(root, "ls-files", "-z", "--cached", "--", *rels)
+    return {os.fsdecode(p) for p in out.split(b"\0") if p}
+
+
+def ignored(root: Path, rel_paths: Iterable[str]) -> set[str]:
+    """Which of ``rel_paths`` git ignores (``git check-ignore``; tracked files are not ignored)."""
+    rels = list(rel_paths)
+    if not rels:
+        return set()
+    proc = subprocess.run(
+        ["git", "-C", str(root), "check-ignore", "-z", "--stdin"],
+        input=b"\0".join(os.fsencode(r) for r in rels) + b"\0",
+        capture_output=True, check=False,
+    )  # fmt: skip
+    if proc.returncode not in (0, 1):
+        raise UsageError(f"git check-ignore failed: {proc.stderr.decode(errors='replace').strip()}")
+    return {os.fsdecode(p) for p in proc.stdout.split(b"\0") if p}
+
+
+def walk_files(top: Path, skip_dirs: frozenset[str] = SKIP_DIRS) -> Iterator[Path]:
+    """Every file under ``top`` except in dependency/VCS/cache directories (no symlinked dirs)."""
     for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        dirnames[:] = sorted(d for d in dirnames if d not in skip_dirs)
         for name in sorted(filenames):
-            yield Path(dirpath) / name
+            p = Path(dirpath) / name
+            if not p.is_symlink():
+                yield p
+
+
+def staged_paths(root: Path) -> list[str]:
+    """Added/copied/modified/renamed paths in the index (what the next commit will contain)."""
+    out = _git(root, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--no-renames")
+    return [os.fsdecode(p) for p in out.split(b"\0") if p]
 
 
 def staged_blobs(root: Path, only: set[str] | None = None) -> Iterator[Blob]:
-    """The index content of every added/copied/modified/renamed path (what will be committed)."""
-    out = _git(root, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--no-renames")
-    paths = [os.fsdecode(p) for p in out.split(b"\0") if p]
+    """The index content of every staged path (partially staged files: the staged part)."""
+    paths = staged_paths(root)
     if only is not None:
         paths = [p for p in paths if p in only]
     yield from index_blobs(root, paths)
@@ -87,8 +167,72 @@ def index_blobs(root: Path, paths: list[str]) -> Iterator[Blob]:
         nl = out.index(b"\n", pos)
         header = out[pos:nl].split()
         pos = nl + 1
-        if len(header) < 3 or header[1] == b"missing":
+        if len(header) < 3 or header[-1] == b"missing":
+            continue
+        if header[1] != b"blob":  # a submodule (commit) entry
             continue
         size = int(header[2])
         yield Blob(p, out[pos : pos + size], root / p)
         pos += size + 1
+
+
+def hook_blobs(root: Path, cwd: Path, files: list[str]) -> Iterator[Blob]:
+    """For pre-commit: each file's staged content when it is staged, else the working tree.
+
+    So ``pre-commit run`` judges what will be committed, and ``pre-commit run --all-files``
+    (nothing staged) scans every file it passes instead of passing by scanning nothing.
+    Paths are shown relative to the repository root.
+    """
+    staged = set(staged_paths(root))
+    rels: list[tuple[str, Path]] = []
+    for f in files:
+        p = Path(f) if os.path.isabs(f) else cwd / f
+        rels.append((display(p.resolve() if p.exists() else p, root), p))
+    yield from index_blobs(root, [r for r, _ in rels if r in staged])
+    for rel, p in rels:
+        if rel in staged:
+            continue
+        if not p.is_file():
+            raise UsageError(f"no such file: {rel}")
+        yield Blob(rel, None, p)
+
+
+# ---- exclude globs (config ``exclude``) ------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _glob_re(pattern: str) -> re.Pattern[str]:
+    """gitignore-like: ``*`` within a segment, ``**`` across, a pattern without '/' matches a
+    name at any depth, a trailing '/' means a directory (everything below it)."""
+    pat = pattern.strip()
+    anchored = pat.startswith("/") or "/" in pat.rstrip("/")
+    pat = pat.lstrip("/")
+    directory = pat.endswith("/")
+    pat = pat.rstrip("/")
+    out = []
+    i = 0
+    while i < len(pat):
+        c = pat[i]
+        if pat.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pat.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        else:
+            out.append(re.escape(c))
+        i += 1
+    body = "".join(out)
+    prefix = "" if anchored else "(?:.*/)?"
+    suffix = "/.*" if directory else "(?:/.*)?"
+    return re.compile(f"^{prefix}{body}{suffix}$")
+
+
+def excluded(rel_path: str, patterns: Iterable[str]) -> bool:
+    return any(_glob_re(p).match(rel_path) for p in patterns if p.strip())

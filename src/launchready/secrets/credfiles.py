@@ -1,0 +1,95 @@
+"""Credential files found by NAME, even when binary or unparsable (file-level findings).
+
+A keystore (``*.p12``, ``*.jks``), a Terraform state file, a kubeconfig or an SSH private key
+file is a leak by its very presence in a commit, whatever its bytes look like. These rules
+are descriptive ``Rule`` objects (no regex: the engine never runs them); ``match_name``
+decides by the file name, ``scanner.py`` reports them with ``line: null``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from launchready import redact
+from launchready.model import Finding, Severity
+from launchready.secrets.rule import Rule
+
+_ROTATE_SSH = "Remove the file from the repository (and history), replace the key pair wherever it is trusted, and keep keys in ~/.ssh or a secret manager."
+
+
+def _rule(id: str, description: str, severity: Severity, fix: str) -> Rule:
+    return Rule(id=id, description=description, severity=severity, keywords=(), regex="", fix=fix, tags=("file",))
+
+
+FILE_RULES: tuple[Rule, ...] = (
+    _rule("secret.pkcs12-file", "PKCS#12 bundle (.p12/.pfx): a certificate with its private key", Severity.HIGH,
+          "Remove it from the repository, revoke and reissue the certificate, and load the bundle from a secret manager at deploy time."),
+    _rule("secret.java-keystore-file", "Java/Android keystore (.jks/.keystore/.bks): private keys and signing keys", Severity.HIGH,
+          "Remove it from the repository, rotate the keys it holds (an Android upload key: reset it in Play Console) and keep keystores in CI secrets."),
+    _rule("secret.terraform-state-file", "Terraform state: holds every resource attribute in plain text, passwords and keys included", Severity.HIGH,
+          "Remove it, rotate the secrets it contains, and use a remote backend (S3 + DynamoDB, Terraform Cloud, GCS) with encryption instead of committing state."),
+    _rule("secret.terraform-vars-file", "Terraform variables file (*.tfvars): usually holds credentials and environment values", Severity.MEDIUM,
+          "Keep *.tfvars out of git (add it to .gitignore), commit an example file instead, and pass secrets as TF_VAR_* from a secret manager."),
+    _rule("secret.kubeconfig-file", "Kubernetes kubeconfig: cluster endpoint with client certificates or tokens", Severity.HIGH,
+          "Remove it, rotate the client certificate/token (or the service account) it grants, and fetch kubeconfigs on demand (cloud CLI) instead."),
+    _rule("secret.ssh-key-file", "SSH private key file (id_rsa, id_ed25519 ...)", Severity.CRITICAL, _ROTATE_SSH),
+    _rule("secret.git-credentials-file", ".git-credentials: git host passwords or tokens in plain text", Severity.CRITICAL,
+          "Remove it, revoke every token it lists at the git host, and use a credential helper (osxkeychain, libsecret, manager) instead."),
+    _rule("secret.htpasswd-file", ".htpasswd: HTTP basic-auth password hashes", Severity.HIGH,
+          "Remove it from the repository, reset the passwords it protects and generate the file at deploy time from a secret store."),
+    _rule("secret.keytab-file", "Kerberos keytab: long-term keys of a principal", Severity.HIGH,
+          "Remove it, reset the principal's keys (ktadd/kpasswd) and distribute keytabs through a secret manager."),
+    _rule("secret.pgpass-file", ".pgpass: PostgreSQL passwords in plain text", Severity.HIGH,
+          "Remove it, change the database passwords it lists and keep .pgpass in the home directory only."),
+)
+
+_SSH_KEY_NAMES = frozenset({"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk", "identity"})
+_TEMPLATE_SUFFIX = re.compile(r"\.(?:example|sample|template|dist|tmpl|tpl)$", re.IGNORECASE)
+
+
+def match_name(path: str) -> Rule | None:
+    """The file-level rule this path triggers by its name, or None."""
+    name = path.rsplit("/", 1)[-1]
+    low = name.lower()
+    if _TEMPLATE_SUFFIX.search(low) or low.endswith(".pub"):
+        return None
+    rid: str | None = None
+    if low.endswith((".p12", ".pfx")):
+        rid = "secret.pkcs12-file"
+    elif low.endswith((".jks", ".keystore", ".bks")):
+        rid = "secret.java-keystore-file"
+    elif low.endswith((".tfstate", ".tfstate.backup")):
+        rid = "secret.terraform-state-file"
+    elif low.endswith((".tfvars", ".tfvars.json")):
+        rid = "secret.terraform-vars-file"
+    elif low in ("kubeconfig", "kubeconfig.yaml", "kubeconfig.yml") or low.endswith(".kubeconfig") or path.endswith(".kube/config"):
+        rid = "secret.kubeconfig-file"
+    elif low in _SSH_KEY_NAMES:
+        rid = "secret.ssh-key-file"
+    elif low == ".git-credentials":
+        rid = "secret.git-credentials-file"
+    elif low == ".htpasswd":
+        rid = "secret.htpasswd-file"
+    elif low.endswith(".keytab"):
+        rid = "secret.keytab-file"
+    elif low == ".pgpass":
+        rid = "secret.pgpass-file"
+    if rid is None:
+        return None
+    return next(r for r in FILE_RULES if r.id == rid)
+
+
+def file_finding(rule: Rule, path: str, content: bytes, binary: bool) -> Finding:
+    """A file-level finding (``line: null``); fingerprinted by content so renames keep it."""
+    digest = hashlib.sha256(content).hexdigest()
+    how = "binary file, " if binary else ""
+    return Finding(
+        rule_id=rule.id,
+        severity=rule.severity,
+        path=path,
+        message=f"{rule.description} ({how}found by its name)",
+        fix=rule.fix,
+        fingerprint=redact.location_fingerprint(rule.id, digest),
+        line=None,
+    )

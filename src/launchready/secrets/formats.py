@@ -1,0 +1,153 @@
+"""Files whose secrets hide behind an encoding: Jupyter notebooks and Kubernetes Secrets.
+
+- ``.ipynb``: cell sources and outputs are JSON string arrays; each cell is scanned as the
+  text a person sees (escapes decoded, lines joined) and every match is reported at the
+  line (and column) of the notebook file where that string sits.
+- Kubernetes ``kind: Secret`` manifests: ``data:`` values are base64; each is decoded and
+  scanned as ``KEY=value`` and reported at the line of the key in the manifest.
+
+Both return ``(match, line, column)`` triples in file coordinates; the scanner redacts.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import yaml
+
+from launchready.secrets.engine import ALLOW_MARKERS, Engine, Match
+
+Located = tuple[Match, int, int]  # match, file line, file column (1-based)
+
+
+class _Locator:
+    """Find successive JSON-encoded strings in the raw notebook text, in document order."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.pos = 0
+
+    def find(self, value: str) -> int | None:
+        for enc in (json.dumps(value, ensure_ascii=False), json.dumps(value)):
+            i = self.raw.find(enc, self.pos)
+            if i >= 0:
+                self.pos = i + len(enc)
+                return i
+        return None
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = self.raw.count("\n", 0, offset) + 1
+        return line, offset - (self.raw.rfind("\n", 0, offset) + 1) + 1
+
+
+def _as_lines(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return value.splitlines(keepends=True) or [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _texts_of_cell(cell: dict[str, Any]) -> Iterator[list[str]]:
+    yield _as_lines(cell.get("source"))
+    for out in cell.get("outputs") or []:
+        if not isinstance(out, dict):
+            continue
+        yield _as_lines(out.get("text"))
+        data = out.get("data")
+        if isinstance(data, dict):
+            for mime in ("text/plain", "text/html", "text/markdown", "application/json", "application/javascript"):
+                if mime in data:
+                    yield _as_lines(data[mime])
+        tb = out.get("traceback")
+        if tb:
+            yield _as_lines(tb)
+
+
+def notebook_matches(engine: Engine, raw: str, path: str) -> list[Located] | None:
+    """Matches in a notebook in file coordinates, or None when it is not valid notebook JSON."""
+    try:
+        nb = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        return None
+    loc = _Locator(raw)
+    found: list[Located] = []
+    for cell in nb["cells"]:
+        if not isinstance(cell, dict):
+            continue
+        for parts in _texts_of_cell(cell):
+            if not parts:
+                continue
+            # Where each element starts in the raw file (None when it cannot be located).
+            starts = [loc.find(p) for p in parts]
+            text = "".join(parts)
+            matches = engine.scan(text, path)
+            if not matches:
+                continue
+            # element index of each text line: parts end with '\n' except maybe the last one
+            line_elem: list[int] = []
+            for i, p in enumerate(parts):
+                line_elem.extend([i] * max(1, p.count("\n") + (0 if p.endswith("\n") else 1)))
+            for m in matches:
+                idx = line_elem[min(m.line - 1, len(line_elem) - 1)] if line_elem else 0
+                start = starts[idx]
+                if start is None:
+                    start = next((s for s in reversed(starts[: idx + 1]) if s is not None), None)
+                if start is None:
+                    continue
+                fline, fcol = loc.line_col(start)
+                enc = json.dumps(parts[idx], ensure_ascii=False)
+                inner = enc.find(json.dumps(m.secret[:64], ensure_ascii=False)[1:-1])
+                col = fcol + (inner if inner >= 0 else 1)
+                found.append((m, fline, col))
+    return found
+
+
+def is_k8s_secret(text: str) -> bool:
+    return "kind:" in text and "Secret" in text and "data:" in text
+
+
+def k8s_secret_matches(engine: Engine, text: str, path: str) -> list[Located]:
+    """Matches inside base64 ``data:`` values of ``kind: Secret`` documents."""
+    try:
+        docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return []
+    found: list[Located] = []
+    lines = text.splitlines()
+    for doc in docs:
+        if not isinstance(doc, yaml.MappingNode):
+            continue
+        fields = {k.value: v for k, v in doc.value if isinstance(k, yaml.ScalarNode)}
+        kind = fields.get("kind")
+        data = fields.get("data")
+        if not (isinstance(kind, yaml.ScalarNode) and kind.value == "Secret"):
+            continue
+        if not isinstance(data, yaml.MappingNode):
+            continue
+        for knode, vnode in data.value:
+            if not (isinstance(knode, yaml.ScalarNode) and isinstance(vnode, yaml.ScalarNode)):
+                continue
+            try:
+                decoded = base64.b64decode("".join(vnode.value.split()), validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            if b"\0" in decoded:
+                continue
+            value = decoded.decode("utf-8", errors="replace")
+            key = str(knode.value)
+            probe = value if "\n" in value.strip() else f"{key}={value}"
+            line, col = knode.start_mark.line + 1, knode.start_mark.column + 1
+            for m in engine.scan(probe, path):
+                # the inline allow marker of the manifest line still counts
+                marker_line = lines[line - 1] if line - 1 < len(lines) else ""
+                allowed = m.allowed or any(a in marker_line for a in ALLOW_MARKERS)
+                found.append((replace(m, allowed=allowed), line, col))
+    return found
