@@ -1,0 +1,148 @@
+"""``launchready live``: post-deploy checks against the deployed site (see docs/live-checks.md)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from typing import Any
+
+from launchready.commands import Context
+from launchready.errors import UsageError
+from launchready.live.config import LiveSettings, load_live
+from launchready.live.http import Budget, Client, HttpOptions, resolve_map
+from launchready.live.runner import plan, run_checks, selector
+from launchready.model import CheckResult, Report
+
+HELP = "post-deploy checks against the live site: TLS, headers, CORS, exposure, input, rate limits, authz, latency"
+DESCRIPTION = (
+    "Check a deployed site from the outside. Reads the live: section of .launchready.yml "
+    "(targets, identities from environment variables, endpoints per check); --url alone runs "
+    "every check that needs no configuration. Safe by default: a request and time budget, "
+    "polite concurrency, bursts only against configured endpoints and after the authorization "
+    "checks. A check that cannot judge (timeout, DNS, TLS failure) is 'error', never 'pass'."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("live options")
+    g.add_argument("--url", metavar="URL", help="the deployed site (overrides live.targets[0].url)")
+    g.add_argument("--ca-bundle", metavar="FILE", help="trust these CA certificates instead of the system store")
+    g.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR", help="connect to ADDR for HOST:PORT, like curl (repeatable; TLS still verifies HOST)")
+    g.add_argument("--dns-server", action="append", default=[], metavar="HOST:PORT", help="DNS server for the email checks run by live.email (repeatable; IPv6 as [::1]:53)")
+    g.add_argument("--only", action="append", default=[], metavar="PREFIX", help="run only checks whose id starts with PREFIX (repeatable, e.g. --only tls --only cors.null-origin)")
+    g.add_argument("--skip", action="append", default=[], metavar="PREFIX", help="skip checks whose id starts with PREFIX (repeatable)")
+    g.add_argument("--dry-run", action="store_true", help="list every request the run would send, and send none")
+    g.add_argument("--max-requests", type=_positive_int, metavar="N", help="request budget for the whole run (default 400, or live.budget.requests)")
+    g.add_argument("--max-seconds", type=_positive_float, metavar="S", help="time budget for the whole run (default 120, or live.budget.seconds)")
+    g.add_argument("--concurrency", type=_positive_int, metavar="N", help="checks run at the same time in the passive phase (default 4)")
+    g.add_argument("--timeout", type=_positive_float, metavar="S", help="seconds per request (default 10)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def _positive_float(text: str) -> float:
+    try:
+        n = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return n
+
+
+def settings_from(ctx: Context) -> LiveSettings:
+    args = ctx.args
+    s = load_live(ctx.config, url=args.url)
+    if not s.targets:
+        raise UsageError("nothing to check: pass --url URL or set live.targets in .launchready.yml (see docs/live-checks.md)")
+    if args.max_requests:
+        s.budget = dataclasses.replace(s.budget, requests=args.max_requests)
+    if args.max_seconds:
+        s.budget = dataclasses.replace(s.budget, seconds=args.max_seconds)
+    if args.concurrency:
+        s.concurrency = min(args.concurrency, 16)
+    if args.timeout:
+        s.timeout = args.timeout
+    return s
+
+
+def http_options(args: argparse.Namespace, s: LiveSettings) -> HttpOptions:
+    ca = getattr(args, "ca_bundle", None)
+    if ca:
+        from pathlib import Path
+
+        if not Path(ca).is_file():
+            raise UsageError(f"--ca-bundle {ca}: no such file")
+    return HttpOptions(ca_bundle=ca, resolve=resolve_map(getattr(args, "resolve", []) or []),
+                       timeout=s.timeout, headers=s.headers, basic_auth=s.basic_auth)  # fmt: skip
+
+
+def run(ctx: Context) -> Report | None:
+    args = ctx.args
+    s = settings_from(ctx)
+    options = http_options(args, s)
+    selected = selector(args.only, args.skip)
+    if args.dry_run:
+        client = Client(options, Budget(requests=10**9, seconds=10**9, per_check=10**9), dry_run=True)
+        outcome = plan(s, client, selected)
+        ctx.stdout.write(f"launchready live --dry-run: {len(outcome.planned)} planned request(s), none sent\n")
+        for area, p in outcome.planned:
+            ctx.stdout.write(f"  {area:<10} {p.method:<7} {p.url}" + (f"  ({p.note})" if p.note else "") + "\n")
+        if _email_section(ctx) is not None:
+            ctx.stdout.write("  email      DNS     TXT/MX/CNAME queries for live.email.domain, plus the MTA-STS policy fetch\n")
+        ctx.stdout.write(f"budget: {s.budget.requests} request(s), {s.budget.seconds:g}s, {s.budget.per_check} per check\n")
+        ctx.stdout.flush()
+        return None
+    client = Client(options, s.budget)
+    outcome = run_checks(s, client, ctx.config, selected)
+    report = Report(command="live", root=str(ctx.cwd))
+    report.checks.extend(outcome.checks)
+    report.ran |= outcome.ran
+    report.notes.extend(outcome.notes)
+    email_checks, email_requests = _email(ctx, selected)
+    report.checks.extend(email_checks)
+    if email_checks:
+        report.ran.add("email")
+    report.summary.requests_sent = client.sent + email_requests
+    report.notes.append(
+        f"live: {client.sent} request(s)/handshake(s) sent to {len(s.targets)} target(s) "
+        f"(budget {s.budget.requests}, {client.remaining_seconds():.0f}s of {s.budget.seconds:g}s left)"
+    )
+    return report
+
+
+def _email_section(ctx: Context) -> dict[str, Any] | None:
+    section = ctx.config.live.get("email") if isinstance(ctx.config.live, dict) else None
+    return section if isinstance(section, dict) and section.get("domain") else None
+
+
+def _email(ctx: Context, selected: Any) -> tuple[list[CheckResult], int]:
+    """Run engineer F's email checks when live.email.domain is set (launchready.email)."""
+    section = _email_section(ctx)
+    if section is None or not any(selected(f"email.{k}.any") for k in ("spf", "dkim", "dmarc", "mx", "mta-sts")):
+        return [], 0
+    try:
+        from launchready.email import parse_email_settings, run_email
+        from launchready.email.dns import parse_nameserver
+    except ImportError:  # the email area is not part of this build
+        return [], 0
+    args = ctx.args
+    settings = parse_email_settings(section, ctx.config)
+    changes: dict[str, Any] = {"ca_bundle": args.ca_bundle, "only": tuple(args.only), "skip": tuple(args.skip),
+                               "resolve": resolve_map(args.resolve)}  # fmt: skip
+    try:
+        if args.dns_server:
+            changes["dns_servers"] = tuple(parse_nameserver(x) for x in args.dns_server)
+    except ValueError as exc:
+        raise UsageError(f"--dns-server: {exc}") from None
+    settings = dataclasses.replace(settings, **changes)
+    outcome = run_email(settings)
+    return [c for c in outcome.checks if selected(c.id)], outcome.dns_queries + outcome.http_requests

@@ -1,0 +1,87 @@
+"""``bundle.secret``: secrets shipped to browsers in the page's same-origin JavaScript.
+
+The HTML page's inline scripts and same-origin ``<script src>`` files are scanned with the
+secret engine. Design decision: this yields the ``bundle.secret`` check (one per target,
+``critical`` fail with the rule ids, script URLs and redacted values as evidence) and no
+separate findings, so a live run stays one list of checks and the same secret is not
+counted twice; rules whose own severity is low/info (publishable keys) only warn.
+"""
+
+from __future__ import annotations
+
+from launchready.config import Config
+from launchready.live.base import Planned, Run, errored, result, scripts_in
+from launchready.live.config import Target
+from launchready.model import CheckResult, Severity, Status
+
+AREA = "bundle"
+PHASE = 0
+IDS = ("bundle.secret",)
+FIX = ("Remove the secret from client code, rotate it now, and call the provider from your server "
+       "(only publishable keys belong in a browser bundle).")  # fmt: skip
+
+_ENGINE: dict[int, object] = {}
+
+
+def _engine(config: Config) -> object:
+    from launchready.registry import all_rules
+    from launchready.secrets.engine import Engine
+
+    key = id(config)
+    if key not in _ENGINE:
+        _ENGINE[key] = Engine(all_rules(config))
+    return _ENGINE[key]
+
+
+def plan(run: Run, target: Target) -> list[Planned]:
+    return [Planned("GET", target.url, f"shared page fetch; then up to {run.settings.bundle_max_scripts} same-origin scripts")]
+
+
+def check(run: Run, target: Target, config: Config | None = None) -> list[CheckResult]:
+    from launchready.secrets.engine import Engine, to_finding
+
+    url = target.url
+    try:
+        page = run.client.get_shared("bundle.secret", url)
+    except Exception as exc:
+        return [errored("bundle.secret", Severity.CRITICAL, url, exc, FIX)]
+    engine = _engine(config or Config())
+    assert isinstance(engine, Engine)
+    scripts, inline = scripts_in(page)
+    texts: list[tuple[str, str]] = [(f"{url} (inline script {i + 1})", t) for i, t in enumerate(inline)]
+    fetched = 0
+    errors: list[str] = []
+    for s in scripts[: run.settings.bundle_max_scripts]:
+        try:
+            js = run.client.get_shared("bundle.secret", s)
+        except Exception as exc:
+            errors.append(f"{s}: {type(exc).__name__}")
+            continue
+        if 200 <= js.status < 300:
+            fetched += 1
+            texts.append((s, js.text))
+    hits: list[dict[str, object]] = []
+    worst = Severity.INFO
+    for where, text in texts:
+        for m in engine.scan(text, where):
+            if m.allowed:
+                continue
+            f = to_finding(m, where)
+            hits.append({"rule_id": f.rule_id, "script": where, "line": f.line, "column": f.column,
+                         "secret": f.secret, "fingerprint": f.fingerprint, "rule_severity": f.severity.value})  # fmt: skip
+            if f.severity.rank > worst.rank:
+                worst = f.severity
+    ev: dict[str, object] = {"scripts_scanned": fetched, "inline_scripts": len(inline)}
+    if errors:
+        ev["errors"] = errors
+    if hits:
+        ev["secrets"] = hits
+        rules = sorted({str(h["rule_id"]) for h in hits})
+        if worst.rank >= Severity.MEDIUM.rank:
+            return [result("bundle.secret", Status.FAIL, Severity.CRITICAL, url,
+                           f"{len(hits)} secret(s) shipped in client JavaScript ({', '.join(rules)})", FIX, ev)]  # fmt: skip
+        return [result("bundle.secret", Status.WARN, worst, url,
+                       f"{len(hits)} low-severity key(s) in client JavaScript ({', '.join(rules)}): check they are meant to be public", FIX, ev)]  # fmt: skip
+    if scripts and not fetched and errors:
+        return [result("bundle.secret", Status.ERROR, Severity.CRITICAL, url, "could not fetch any of the page's scripts", evidence=ev)]
+    return [result("bundle.secret", Status.PASS, Severity.CRITICAL, url, f"no secrets in {fetched} script(s) and {len(inline)} inline script(s)", evidence=ev)]

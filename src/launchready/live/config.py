@@ -1,0 +1,376 @@
+"""The ``live:`` section of ``.launchready.yml``: validated into ``LiveSettings``.
+
+Errors point at file:line:key through ``Config.error``. Secrets (identity tokens, bypass
+headers, basic-auth passwords) are never read from the file: the file names environment
+variables and their values are read at run time (``Identity.headers``).
+See docs/live-checks.md for the reference and docs/examples/launchready.live.yml.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from launchready import redact
+from launchready.config import Config
+from launchready.errors import ConfigError
+from launchready.live.http import Budget
+
+SECTION_KEYS = {
+    "targets", "url", "allowed_origins", "headers", "basic_auth", "identities", "budget",
+    "concurrency", "timeout", "tls", "hsts", "cdn", "redirect", "cors", "exposure", "bundle",
+    "input", "ratelimit", "authz", "latency", "email",
+}  # fmt: skip
+TARGET_KEYS = {"url", "api_url", "http_url", "name"}
+ENDPOINT_KEYS = {"path", "url", "method", "body", "headers", "identity", "model", "limit",
+                 "margin", "kind", "content_type", "owner", "markers"}  # fmt: skip
+IDENTITY_KEYS = {"token_env", "cookie", "header", "value_env", "scheme"}
+METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+WRITE_METHODS = {"PUT", "PATCH", "DELETE", "POST"}
+
+
+@dataclass(frozen=True)
+class Target:
+    url: str  # the base URL (the site)
+    api_url: str | None = None
+    http_url: str | None = None  # the plain-HTTP entry point, when not port 80 of the same host
+
+    @property
+    def api(self) -> str:
+        return self.api_url or self.url
+
+    @property
+    def plain_http(self) -> str | None:
+        """Where plain HTTP is served: configured, derived (port 80 of the host) or unknown."""
+        if self.http_url:
+            return self.http_url
+        parts = urlsplit(self.url)
+        if parts.scheme == "http":
+            return self.url
+        if parts.port in (None, 443):
+            return f"http://{parts.hostname}/"
+        return None
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    kind: str  # bearer | cookie | header
+    env: str
+    header: str = ""  # header name (kind header) or cookie name (kind cookie)
+    scheme: str = "Bearer"
+
+    def value(self) -> str | None:
+        v = os.environ.get(self.env)
+        if v:
+            redact.remember(v)
+        return v or None
+
+    def headers(self) -> dict[str, str]:
+        v = self.value()
+        if v is None:
+            raise MissingIdentity(f"identity {self.name!r}: environment variable {self.env} is not set")
+        if self.kind == "bearer":
+            return {"Authorization": f"{self.scheme} {v}".strip()}
+        if self.kind == "cookie":
+            return {"Cookie": f"{self.header}={v}"}
+        return {self.header: v}
+
+
+class MissingIdentity(Exception):
+    """An identity's environment variable is not set (the check reports ``error``)."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    path: str  # a path (joined to the target's API or base URL) or an absolute URL
+    method: str = "GET"
+    body: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    identity: str | None = None
+    model: bool = False
+    limit: int | None = None
+    margin: int | None = None
+    kind: str = ""
+    content_type: str = "application/json"
+    owner: str = "a"
+    markers: tuple[str, ...] = ()
+
+    def url_for(self, base: str) -> str:
+        if self.path.startswith(("http://", "https://")):
+            return self.path
+        return urljoin(base if base.endswith("/") else base + "/", self.path.lstrip("/"))
+
+
+@dataclass
+class LiveSettings:
+    targets: list[Target] = field(default_factory=list)
+    allowed_origins: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    basic_auth: tuple[str, str] | None = None
+    identities: dict[str, Identity] = field(default_factory=dict)
+    budget: Budget = field(default_factory=Budget)
+    concurrency: int = 4
+    timeout: float = 10.0
+    tls_warn_days: int = 30
+    tls_fail_days: int = 7
+    hsts_min_age: int = 15552000
+    cdn_required: bool = False
+    redirect_paths: list[str] = field(default_factory=lambda: ["/login", "/api/"])
+    cors_endpoints: list[Endpoint] = field(default_factory=list)
+    exposure_paths: list[str] = field(default_factory=list)
+    bundle_max_scripts: int = 25
+    input_endpoints: list[Endpoint] = field(default_factory=list)
+    input_max_body: int = 1_048_576
+    ratelimit_endpoints: list[Endpoint] = field(default_factory=list)
+    authz_resources: list[Endpoint] = field(default_factory=list)
+    authz_writes: bool = False
+    latency_endpoints: list[Endpoint] = field(default_factory=list)
+    latency_samples: int = 10
+    latency_threshold_ms: float = 500.0
+    latency_model_threshold_ms: float = 10000.0
+    email_domain: str | None = None
+    email_dns_servers: list[str] = field(default_factory=list)
+    email_dkim_selectors: list[str] = field(default_factory=list)
+    # which sections the config named (for "needs configuration" skip reasons)
+    configured: set[str] = field(default_factory=set)
+
+    def origins_for(self, target: Target) -> list[str]:
+        if self.allowed_origins:
+            return self.allowed_origins
+        parts = urlsplit(target.url)
+        return [f"{parts.scheme}://{parts.netloc}".lower()]
+
+
+class _V:
+    """Small typed readers that raise ConfigError at the right key."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def err(self, key: str, problem: str) -> ConfigError:
+        return self.config.error(key, problem)
+
+    def mapping(self, value: Any, key: str, allowed: set[str] | None = None) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.err(key, "must be a mapping")
+        if allowed is not None:
+            for k in value:
+                if k not in allowed:
+                    raise self.err(f"{key}.{k}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        return value
+
+    def list_of(self, value: Any, key: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.err(key, "must be a list")
+        return value
+
+    def string(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.err(key, "must be a non-empty string")
+        return value.strip()
+
+    def url(self, value: Any, key: str) -> str:
+        s = self.string(value, key)
+        parts = urlsplit(s)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise self.err(key, f"must be an http:// or https:// URL, got {s!r}")
+        return s
+
+    def number(self, value: Any, key: str, minimum: float = 0, integer: bool = False) -> float:
+        ok = isinstance(value, int) if integer else isinstance(value, (int, float))
+        if isinstance(value, bool) or not ok or value < minimum:
+            kind = "an integer" if integer else "a number"
+            raise self.err(key, f"must be {kind} >= {minimum:g}")
+        return float(value)
+
+    def boolean(self, value: Any, key: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.err(key, "must be true or false")
+        return value
+
+    def env_name(self, value: Any, key: str) -> str:
+        s = self.string(value, key)
+        if not s.replace("_", "").isalnum() or s[0].isdigit():
+            raise self.err(key, f"must name an environment variable (like LR_USER_A_TOKEN), got {s!r}")
+        return s
+
+
+def _endpoint(v: _V, raw: Any, key: str) -> Endpoint:
+    if isinstance(raw, str):
+        return Endpoint(path=v.string(raw, key))
+    d = v.mapping(raw, key, ENDPOINT_KEYS)
+    if "path" in d and "url" in d:
+        raise v.err(key, "give either 'path' or 'url', not both")
+    if "url" in d:
+        path = v.url(d["url"], f"{key}.url")
+    elif "path" in d:
+        path = v.string(d["path"], f"{key}.path")
+    else:
+        raise v.err(key, "needs 'path' (relative to the target) or 'url'")
+    method = v.string(d.get("method", "GET"), f"{key}.method").upper()
+    if method not in METHODS:
+        raise v.err(f"{key}.method", f"unknown method {method!r} (allowed: {', '.join(sorted(METHODS))})")
+    headers = {str(k): v.string(val, f"{key}.headers.{k}") for k, val in v.mapping(d.get("headers"), f"{key}.headers").items()}
+    markers = tuple(v.string(m, f"{key}.markers.{i}") for i, m in enumerate(v.list_of(d.get("markers"), f"{key}.markers")))
+    return Endpoint(
+        path=path,
+        method=method,
+        body=d.get("body"),
+        headers=headers,
+        identity=v.string(d["identity"], f"{key}.identity") if "identity" in d else None,
+        model=v.boolean(d["model"], f"{key}.model") if "model" in d else False,
+        limit=int(v.number(d["limit"], f"{key}.limit", 1, True)) if "limit" in d else None,
+        margin=int(v.number(d["margin"], f"{key}.margin", 0, True)) if "margin" in d else None,
+        kind=v.string(d["kind"], f"{key}.kind").lower() if "kind" in d else "",
+        content_type=v.string(d.get("content_type", "application/json"), f"{key}.content_type"),
+        owner=v.string(d.get("owner", "a"), f"{key}.owner"),
+        markers=markers,
+    )
+
+
+def _endpoints(v: _V, section: dict[str, Any], key: str) -> list[Endpoint]:
+    return [_endpoint(v, e, f"{key}.endpoints.{i}") for i, e in enumerate(v.list_of(section.get("endpoints"), f"{key}.endpoints"))]
+
+
+def _identity(v: _V, name: str, raw: Any, key: str) -> Identity:
+    d = v.mapping(raw, key, IDENTITY_KEYS)
+    if "value" in d or "token" in d:
+        raise v.err(key, "secrets are never read from the file: name an environment variable")
+    if "token_env" in d:
+        return Identity(name, "bearer", v.env_name(d["token_env"], f"{key}.token_env"),
+                        scheme=str(d.get("scheme", "Bearer")))  # fmt: skip
+    if "cookie" in d:
+        if "value_env" not in d:
+            raise v.err(key, "a cookie identity needs 'value_env' (the variable holding the cookie value)")
+        return Identity(name, "cookie", v.env_name(d["value_env"], f"{key}.value_env"), header=v.string(d["cookie"], f"{key}.cookie"))
+    if "header" in d:
+        if "value_env" not in d:
+            raise v.err(key, "a header identity needs 'value_env' (the variable holding the header value)")
+        return Identity(name, "header", v.env_name(d["value_env"], f"{key}.value_env"), header=v.string(d["header"], f"{key}.header"))
+    raise v.err(key, "needs 'token_env', or 'cookie' + 'value_env', or 'header' + 'value_env'")
+
+
+def _section(v: _V, live: dict[str, Any], name: str, allowed: set[str]) -> dict[str, Any]:
+    return v.mapping(live.get(name), f"live.{name}", allowed)
+
+
+def load_live(config: Config, url: str | None = None, env: Callable[[str], str | None] = os.environ.get) -> LiveSettings:
+    """Validate ``config.live`` (raising ConfigError) and apply ``--url`` (overrides the base URL)."""
+    v = _V(config)
+    live = v.mapping(config.live, "live", SECTION_KEYS)
+    s = LiveSettings(configured={k for k in live if live.get(k) is not None})
+    raw_targets = v.list_of(live.get("targets"), "live.targets")
+    if "url" in live:
+        raw_targets = [{"url": live["url"]}, *raw_targets]
+    for i, t in enumerate(raw_targets):
+        key = f"live.targets.{i}" if "url" not in live else ("live.url" if i == 0 else f"live.targets.{i - 1}")
+        if isinstance(t, str):
+            t = {"url": t}
+        d = v.mapping(t, key, TARGET_KEYS)
+        if "url" not in d:
+            raise v.err(key, "each target needs 'url' (the deployed site)")
+        s.targets.append(Target(
+            url=v.url(d["url"], f"{key}.url" if "url" not in live or i else key),
+            api_url=v.url(d["api_url"], f"{key}.api_url") if "api_url" in d else None,
+            http_url=v.url(d["http_url"], f"{key}.http_url") if "http_url" in d else None,
+        ))  # fmt: skip
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            from launchready.errors import UsageError
+
+            raise UsageError(f"--url {url!r}: expected an http:// or https:// URL")
+        first = s.targets[0] if s.targets else None
+        s.targets[:1] = [Target(url=url, api_url=first.api_url if first else None, http_url=first.http_url if first else None)]
+    s.allowed_origins = [v.url(o, f"live.allowed_origins.{i}").rstrip("/").lower() for i, o in enumerate(v.list_of(live.get("allowed_origins"), "live.allowed_origins"))]
+    for name, val in v.mapping(live.get("headers"), "live.headers").items():
+        key = f"live.headers.{name}"
+        if isinstance(val, dict):
+            d = v.mapping(val, key, {"env"})
+            var = v.env_name(d.get("env"), f"{key}.env")
+            got = env(var)
+            if got:
+                redact.remember(got)
+                s.headers[str(name)] = got
+        else:
+            s.headers[str(name)] = v.string(val, key)
+    if live.get("basic_auth") is not None:
+        d = v.mapping(live["basic_auth"], "live.basic_auth", {"username", "username_env", "password_env"})
+        if "password_env" not in d:
+            raise v.err("live.basic_auth", "needs 'password_env' (never a password in the file)")
+        user = v.string(d["username"], "live.basic_auth.username") if "username" in d else env(v.env_name(d.get("username_env"), "live.basic_auth.username_env")) or ""
+        password = env(v.env_name(d["password_env"], "live.basic_auth.password_env"))
+        if password:
+            redact.remember(password)
+            s.basic_auth = (user, password)
+    for name, raw in v.mapping(live.get("identities"), "live.identities").items():
+        s.identities[str(name)] = _identity(v, str(name), raw, f"live.identities.{name}")
+    b = _section(v, live, "budget", {"requests", "seconds", "per_check"})
+    s.budget = Budget(
+        requests=int(v.number(b.get("requests", 400), "live.budget.requests", 1, True)),
+        seconds=v.number(b.get("seconds", 120), "live.budget.seconds", 1),
+        per_check=int(v.number(b.get("per_check", 80), "live.budget.per_check", 1, True)),
+    )
+    if "concurrency" in live:
+        s.concurrency = int(v.number(live["concurrency"], "live.concurrency", 1, True))
+        if s.concurrency > 16:
+            raise v.err("live.concurrency", "at most 16 (be polite to the site)")
+    if "timeout" in live:
+        s.timeout = v.number(live["timeout"], "live.timeout", 0.1)
+    tls = _section(v, live, "tls", {"expiry_warn_days", "expiry_fail_days"})
+    s.tls_warn_days = int(v.number(tls.get("expiry_warn_days", 30), "live.tls.expiry_warn_days", 0, True))
+    s.tls_fail_days = int(v.number(tls.get("expiry_fail_days", 7), "live.tls.expiry_fail_days", 0, True))
+    hsts = _section(v, live, "hsts", {"min_max_age"})
+    s.hsts_min_age = int(v.number(hsts.get("min_max_age", 15552000), "live.hsts.min_max_age", 0, True))
+    cdn = _section(v, live, "cdn", {"required"})
+    s.cdn_required = v.boolean(cdn.get("required", False), "live.cdn.required")
+    red = _section(v, live, "redirect", {"paths"})
+    if "paths" in red:
+        s.redirect_paths = [v.string(p, f"live.redirect.paths.{i}") for i, p in enumerate(v.list_of(red["paths"], "live.redirect.paths"))]
+    cors = _section(v, live, "cors", {"endpoints"})
+    s.cors_endpoints = _endpoints(v, cors, "live.cors")
+    exp = _section(v, live, "exposure", {"paths"})
+    s.exposure_paths = [v.string(p, f"live.exposure.paths.{i}") for i, p in enumerate(v.list_of(exp.get("paths"), "live.exposure.paths"))]
+    bundle = _section(v, live, "bundle", {"max_scripts"})
+    s.bundle_max_scripts = int(v.number(bundle.get("max_scripts", 25), "live.bundle.max_scripts", 0, True))
+    inp = _section(v, live, "input", {"endpoints", "max_body_bytes"})
+    s.input_endpoints = _endpoints(v, inp, "live.input")
+    s.input_max_body = int(v.number(inp.get("max_body_bytes", 1_048_576), "live.input.max_body_bytes", 1, True))
+    rl = _section(v, live, "ratelimit", {"endpoints"})
+    s.ratelimit_endpoints = _endpoints(v, rl, "live.ratelimit")
+    for i, e in enumerate(s.ratelimit_endpoints):
+        if e.limit is None:
+            raise v.err(f"live.ratelimit.endpoints.{i}", "needs 'limit' (how many requests the endpoint should allow before answering 429)")
+    az = _section(v, live, "authz", {"resources", "writes"})
+    s.authz_resources = [_endpoint(v, e, f"live.authz.resources.{i}") for i, e in enumerate(v.list_of(az.get("resources"), "live.authz.resources"))]
+    s.authz_writes = v.boolean(az.get("writes", False), "live.authz.writes")
+    lat = _section(v, live, "latency", {"endpoints", "samples", "threshold_ms", "model_threshold_ms"})
+    s.latency_endpoints = _endpoints(v, lat, "live.latency")
+    s.latency_samples = int(v.number(lat.get("samples", 10), "live.latency.samples", 1, True))
+    s.latency_threshold_ms = v.number(lat.get("threshold_ms", 500), "live.latency.threshold_ms", 1)
+    s.latency_model_threshold_ms = v.number(lat.get("model_threshold_ms", 10000), "live.latency.model_threshold_ms", 1)
+    em = _section(v, live, "email", {"domain", "dns_servers", "dkim_selectors"})
+    if "domain" in em:
+        s.email_domain = v.string(em["domain"], "live.email.domain")
+    s.email_dns_servers = [v.string(x, f"live.email.dns_servers.{i}") for i, x in enumerate(v.list_of(em.get("dns_servers"), "live.email.dns_servers"))]
+    s.email_dkim_selectors = [v.string(x, f"live.email.dkim_selectors.{i}") for i, x in enumerate(v.list_of(em.get("dkim_selectors"), "live.email.dkim_selectors"))]
+    # identities referenced by endpoints must exist
+    for key, eps in (("live.input.endpoints", s.input_endpoints), ("live.ratelimit.endpoints", s.ratelimit_endpoints),
+                     ("live.latency.endpoints", s.latency_endpoints), ("live.cors.endpoints", s.cors_endpoints)):  # fmt: skip
+        for i, e in enumerate(eps):
+            if e.identity and e.identity not in s.identities:
+                raise v.err(f"{key}.{i}.identity", f"no identity {e.identity!r} in live.identities")
+    if s.authz_resources and not {"a", "b"} <= set(s.identities):
+        raise v.err("live.authz", "needs identities 'a' (the owner) and 'b' (another user) in live.identities")
+    for i, e in enumerate(s.authz_resources):
+        if e.method in WRITE_METHODS and not s.authz_writes:
+            raise v.err(f"live.authz.resources.{i}.method", f"{e.method} is a write: set live.authz.writes: true to allow it")
+    return s

@@ -1,0 +1,393 @@
+"""HTTP for live checks: one session factory, ``--resolve`` and ``--ca-bundle``, budgets, dry runs.
+
+``make_session(options)`` is the public entry point other areas import (the email checks use
+it for MTA-STS fetches). ``--resolve HOST:PORT:ADDR`` works like curl's: the connection goes
+to ADDR, while the Host header, TLS SNI and certificate verification still use HOST.
+``open_socket`` gives raw TLS probes the same override.
+
+``Client`` wraps a session for the checks: it counts every request against the run's request
+and time budgets and a per-check cap, caps response bodies, and returns ``Fetched`` values
+(status, headers, body, timing) instead of live response objects.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from launchready import __version__, redact
+from launchready.errors import UsageError
+
+USER_AGENT = f"launchready/{__version__} (+https://github.com/launchready/launchready)"
+MAX_BODY = 2 * 1024 * 1024  # bytes read from any response
+SENSITIVE_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
+
+ResolveMap = dict[tuple[str, int], str]
+
+
+def parse_resolve(spec: str) -> tuple[str, int, str]:
+    """``HOST:PORT:ADDR`` (ADDR may be ``[::1]`` or ``::1``) -> (host, port, addr)."""
+    parts = spec.split(":", 2)
+    if len(parts) != 3 or not parts[0] or not parts[2]:
+        raise UsageError(f"--resolve {spec!r}: expected HOST:PORT:ADDR (e.g. example.com:443:127.0.0.1)")
+    host, port_s, addr = parts
+    try:
+        port = int(port_s)
+    except ValueError:
+        raise UsageError(f"--resolve {spec!r}: port {port_s!r} is not a number") from None
+    if not 0 < port < 65536:
+        raise UsageError(f"--resolve {spec!r}: port out of range")
+    addr = addr.strip()
+    if addr.startswith("[") and addr.endswith("]"):
+        addr = addr[1:-1]
+    return host.lower().rstrip("."), port, addr
+
+
+def resolve_map(specs: list[str]) -> ResolveMap:
+    out: ResolveMap = {}
+    for spec in specs:
+        host, port, addr = parse_resolve(spec)
+        out[(host, port)] = addr
+    return out
+
+
+@dataclass(frozen=True)
+class HttpOptions:
+    """Everything a session needs; built once from flags and config."""
+
+    ca_bundle: str | None = None
+    resolve: Mapping[tuple[str, int], str] = field(default_factory=dict)
+    timeout: float = 10.0
+    user_agent: str = USER_AGENT
+    headers: Mapping[str, str] = field(default_factory=dict)  # extra headers on every request
+    basic_auth: tuple[str, str] | None = None
+    trust_env: bool = True  # proxies (HTTP(S)_PROXY, NO_PROXY) from the environment
+
+    @property
+    def verify(self) -> bool | str:
+        return self.ca_bundle or True
+
+
+def _connection_classes(mapping: Mapping[tuple[str, int], str]) -> tuple[type, type]:
+    frozen = dict(mapping)
+
+    def _new_conn(self: Any, base: Any) -> socket.socket:
+        addr = frozen.get((str(self.host).lower().rstrip("."), int(self.port)))
+        if addr is None:
+            return base._new_conn(self)  # type: ignore[no-any-return]
+        saved = self._dns_host
+        self._dns_host = addr
+        try:
+            return base._new_conn(self)  # type: ignore[no-any-return]
+        finally:
+            self._dns_host = saved
+
+    class _HTTP(HTTPConnection):
+        def _new_conn(self) -> socket.socket:
+            return _new_conn(self, HTTPConnection)
+
+    class _HTTPS(HTTPSConnection):
+        def _new_conn(self) -> socket.socket:
+            return _new_conn(self, HTTPSConnection)
+
+    class _HTTPPool(HTTPConnectionPool):
+        ConnectionCls = _HTTP
+
+    class _HTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = _HTTPS
+
+    return _HTTPPool, _HTTPSPool
+
+
+class ResolvingAdapter(HTTPAdapter):
+    """A transport adapter whose connections honour a ``--resolve`` map."""
+
+    def __init__(self, mapping: Mapping[tuple[str, int], str], **kwargs: Any) -> None:
+        self._pools = _connection_classes(mapping)
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        http_pool, https_pool = self._pools
+        self.poolmanager.pool_classes_by_scheme = {"http": http_pool, "https": https_pool}
+
+
+class _Session(requests.Session):
+    """A session whose ``--ca-bundle`` wins over REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE from the environment."""
+
+    ca_bundle: str | None = None
+
+    def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> dict[str, Any]:
+        settings: dict[str, Any] = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        if self.ca_bundle and verify in (None, True):
+            settings["verify"] = self.ca_bundle
+        return settings
+
+
+def make_session(options: HttpOptions | None = None) -> requests.Session:
+    """A requests session with our User-Agent, CA bundle, resolve map and environment proxies.
+
+    ``--ca-bundle`` replaces the trust store (and wins over REQUESTS_CA_BUNDLE in the
+    environment); ``--resolve`` entries apply to http:// and https:// URLs (not via a proxy).
+    """
+    options = options or HttpOptions()
+    s = _Session()
+    s.ca_bundle = options.ca_bundle
+    s.trust_env = options.trust_env
+    s.verify = options.verify
+    s.headers["User-Agent"] = options.user_agent
+    s.headers.update(dict(options.headers))
+    if options.basic_auth:
+        s.auth = options.basic_auth
+    if options.resolve:
+        adapter = ResolvingAdapter(options.resolve, pool_connections=8, pool_maxsize=8)
+        s.mount("http://", adapter)
+        s.mount("https://", adapter)
+    return s
+
+
+def open_socket(host: str, port: int, options: HttpOptions, timeout: float | None = None) -> socket.socket:
+    """A TCP connection to host:port, honouring ``--resolve`` (for raw TLS probes)."""
+    addr = options.resolve.get((host.lower().rstrip("."), port), host)
+    return socket.create_connection((addr, port), timeout=timeout or options.timeout)
+
+
+# --- the checks' client -------------------------------------------------------------------
+
+
+class BudgetExceeded(Exception):
+    """The run's request or time budget, or a check's cap, is used up."""
+
+
+class DryRun(Exception):
+    """Raised instead of sending when the client only records (``--dry-run``)."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A response as the checks see it: never a live object, body capped at MAX_BODY."""
+
+    method: str
+    url: str
+    status: int
+    headers: CaseInsensitiveDict[str]
+    body: bytes
+    elapsed_ms: float
+    set_cookies: tuple[str, ...] = ()
+    truncated: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name)
+
+
+def safe_headers(headers: Mapping[str, str], names: list[str] | None = None) -> dict[str, str]:
+    """Headers for evidence: the chosen ones (or all), credentials and cookie values redacted."""
+    out: dict[str, str] = {}
+    for k, v in headers.items():
+        low = k.lower()
+        if names is not None and low not in names:
+            continue
+        if low in SENSITIVE_HEADERS:
+            if low == "set-cookie":
+                out[k] = cookie_shape(v)
+            else:
+                out[k] = "[redacted]"
+        else:
+            out[k] = redact.scrub(v[:300])
+    return out
+
+
+def cookie_shape(set_cookie: str) -> str:
+    """``name=[redacted]; Secure; HttpOnly`` from a Set-Cookie value."""
+    first, _, rest = set_cookie.partition(";")
+    name = first.split("=", 1)[0].strip()
+    return f"{name}=[redacted]" + (f";{rest}" if rest else "")
+
+
+@dataclass
+class Budget:
+    requests: int = 400
+    seconds: float = 120.0
+    per_check: int = 80
+
+
+class Client:
+    """Counts, caps and (in dry runs) records every request the checks make."""
+
+    def __init__(self, options: HttpOptions, budget: Budget, dry_run: bool = False) -> None:
+        self.options = options
+        self.budget = budget
+        self.dry_run = dry_run
+        self.started = time.monotonic()
+        self.sent = 0
+        self.per_check: dict[str, int] = {}
+        self.planned: list[tuple[str, str, str]] = []  # (check, method, url) in dry runs
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._cache: dict[tuple[str, str], Fetched | BaseException] = {}
+        self._cache_locks: dict[tuple[str, str], threading.Lock] = {}
+
+    @property
+    def session(self) -> requests.Session:
+        s: requests.Session | None = getattr(self._local, "session", None)
+        if s is None:
+            s = make_session(self.options)
+            self._local.session = s
+        return s
+
+    def remaining_seconds(self) -> float:
+        return self.budget.seconds - (time.monotonic() - self.started)
+
+    def _reserve(self, check: str, method: str, url: str) -> None:
+        with self._lock:
+            if self.dry_run:
+                self.planned.append((check, method, url))
+                raise DryRun(url)
+            if self.sent >= self.budget.requests:
+                raise BudgetExceeded(f"run request budget of {self.budget.requests} used up")
+            used = self.per_check.get(check, 0)
+            if used >= self.budget.per_check:
+                raise BudgetExceeded(f"per-check cap of {self.budget.per_check} requests reached")
+            if self.remaining_seconds() <= 0:
+                raise BudgetExceeded(f"run time budget of {self.budget.seconds:g}s used up")
+            self.sent += 1
+            self.per_check[check] = used + 1
+
+    def count_probe(self, check: str, what: str = "TLS handshake", url: str = "") -> None:
+        """Count a non-HTTP probe (a TLS handshake) against the same budgets."""
+        self._reserve(check, what, url)
+
+    def request(
+        self,
+        check: str,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        data: bytes | str | None = None,
+        json_body: Any = None,
+        timeout: float | None = None,
+        allow_redirects: bool = False,
+    ) -> Fetched:
+        """Send one request (counted against the budgets). Network errors propagate."""
+        self._reserve(check, method, url)
+        limit = min(timeout or self.options.timeout, max(0.5, self.remaining_seconds()))
+        start = time.perf_counter()
+        resp = self.session.request(
+            method,
+            url,
+            headers=dict(headers or {}),
+            data=data,
+            json=json_body,
+            timeout=limit,
+            allow_redirects=allow_redirects,
+            stream=True,
+        )
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            truncated = False
+            deadline = time.perf_counter() + limit
+            try:
+                for chunk in resp.raw.stream(65536, decode_content=True):
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size >= MAX_BODY:
+                        truncated = True
+                        break
+                    if time.perf_counter() > deadline:
+                        raise requests.Timeout(f"body still arriving after {limit:g}s")
+            except urllib3.exceptions.ReadTimeoutError as exc:
+                raise requests.ReadTimeout(f"read timed out after {limit:g}s") from exc
+            except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError) as exc:
+                raise requests.ConnectionError(f"connection broken while reading: {exc}") from exc
+            body = b"".join(chunks)[:MAX_BODY]
+            raw_headers = resp.raw.headers
+            cookies = tuple(raw_headers.getlist("Set-Cookie")) if hasattr(raw_headers, "getlist") else ()
+        finally:
+            resp.close()
+        elapsed = (time.perf_counter() - start) * 1000
+        return Fetched(
+            method=method,
+            url=resp.url,
+            status=resp.status_code,
+            headers=CaseInsensitiveDict(resp.headers),
+            body=body,
+            elapsed_ms=elapsed,
+            set_cookies=cookies,
+            truncated=truncated,
+        )
+
+    def get_shared(self, check: str, url: str) -> Fetched:
+        """A GET of ``url`` fetched once per run and shared by every check that reads it."""
+        key = ("GET", url)
+        with self._lock:
+            lock = self._cache_locks.setdefault(key, threading.Lock())
+        with lock:
+            cached = self._cache.get(key)
+            if cached is None:
+                try:
+                    cached = self.request(check, "GET", url)
+                except DryRun:
+                    raise
+                except BaseException as exc:  # remembered so others see the same failure
+                    cached = exc
+                self._cache[key] = cached
+        if isinstance(cached, BaseException):
+            raise cached
+        return cached
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short, secret-free reason for a failed request or probe."""
+    if isinstance(exc, BudgetExceeded):
+        return str(exc)
+    if isinstance(exc, requests.exceptions.SSLError) or "SSL" in type(exc).__name__:
+        return "TLS handshake failed: " + _innermost(exc)
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.ReadTimeout, requests.Timeout, socket.timeout, TimeoutError)):
+        return "timed out: " + _innermost(exc)
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        text = _innermost(exc)
+        if "Name or service not known" in text or "NameResolution" in text or "getaddrinfo" in text:
+            return "DNS lookup failed: " + text
+        return "connection failed: " + text
+    return f"{type(exc).__name__}: {_innermost(exc)}"
+
+
+def _innermost(exc: BaseException) -> str:
+    seen = exc
+    while seen.__cause__ is not None or (seen.__context__ is not None and not seen.__suppress_context__):
+        nxt = seen.__cause__ or seen.__context__
+        if nxt is None:
+            break
+        seen = nxt
+    text = str(exc) if str(exc) else type(exc).__name__
+    inner = str(seen)
+    if inner and inner != text and len(text) > 200:
+        text = inner
+    return redact.scrub(text[:300])

@@ -1,0 +1,114 @@
+"""``ratelimit.*``: a bounded burst just above each configured endpoint's limit.
+
+Runs last (after authz, so a lockout cannot spoil those checks), one request at a time, and
+stops at the first 429 (or 503 with Retry-After). Never sends more than ``limit + margin``
+requests nor the per-check cap. Login endpoints (``kind: login``) are judged for lockout or
+backoff: a 429/423, a Retry-After, or answers that slow down markedly.
+"""
+
+from __future__ import annotations
+
+import json
+
+from launchready.live.base import Planned, Run, errored, result
+from launchready.live.config import Endpoint, MissingIdentity, Target
+from launchready.live.http import Fetched
+from launchready.model import CheckResult, Severity, Status
+
+AREA = "ratelimit"
+PHASE = 3
+IDS = ("ratelimit.burst", "ratelimit.login-lockout")
+FIX = {
+    "ratelimit.burst": "Add a per-user and per-IP rate limit (429 with Retry-After) in front of this endpoint; model endpoints cost money per call.",
+    "ratelimit.login-lockout": "Slow down or lock out repeated failed logins per account and per IP (429/423 with Retry-After).",
+}
+
+
+def margin(e: Endpoint) -> int:
+    limit = e.limit or 1
+    return e.margin if e.margin is not None else max(2, limit // 5)
+
+
+def burst_size(run: Run, e: Endpoint) -> int:
+    return min((e.limit or 1) + margin(e), run.settings.budget.per_check)
+
+
+def plan(run: Run, target: Target) -> list[Planned]:
+    return [Planned(e.method, e.url_for(target.api), f"{_id(e)}: up to {burst_size(run, e)} sequential requests, stop at the first 429")
+            for e in run.settings.ratelimit_endpoints]  # fmt: skip
+
+
+def _id(e: Endpoint) -> str:
+    return "ratelimit.login-lockout" if e.kind == "login" else "ratelimit.burst"
+
+
+def _limited(r: Fetched) -> bool:
+    return r.status in (429, 423) or (r.status == 503 and r.header("Retry-After") is not None)
+
+
+def _rate_headers(r: Fetched) -> dict[str, str]:
+    return {k: v[:100] for k, v in r.headers.items() if k.lower() == "retry-after" or k.lower().startswith(("ratelimit", "x-ratelimit", "x-rate-limit"))}
+
+
+def check(run: Run, target: Target) -> list[CheckResult]:
+    if not run.settings.ratelimit_endpoints:
+        return [result(i, Status.SKIP, Severity.HIGH, target.api, "needs endpoints with a 'limit' in live.ratelimit.endpoints") for i in IDS]
+    out = []
+    for e in run.settings.ratelimit_endpoints:
+        if run.selected(_id(e)):
+            out.append(_burst(run, e, e.url_for(target.api)))
+    return out
+
+
+def _burst(run: Run, e: Endpoint, url: str) -> CheckResult:
+    cid = _id(e)
+    limit = e.limit or 1
+    allowed = limit + margin(e)
+    cap = burst_size(run, e)
+    headers = {"Content-Type": e.content_type, **dict(e.headers)}
+    try:
+        if e.identity:
+            headers.update(run.settings.identities[e.identity].headers())
+    except MissingIdentity as exc:
+        return result(cid, Status.ERROR, Severity.HIGH, url, f"could not check: {exc}")
+    body = None if e.method in ("GET", "HEAD") else (json.dumps(e.body).encode() if e.body is not None and "json" in e.content_type else (str(e.body).encode() if e.body is not None else None))
+    statuses: dict[str, int] = {}
+    times: list[float] = []
+    hit: Fetched | None = None
+    sent = 0
+    last: Fetched | None = None
+    for _ in range(cap):
+        try:
+            r = run.client.request(cid, e.method, url, headers=headers, data=body)
+        except Exception as exc:
+            if sent == 0:
+                return errored(cid, Severity.HIGH, url, exc, FIX[cid])
+            return result(cid, Status.ERROR, Severity.HIGH, url, f"request {sent + 1} failed: {type(exc).__name__} after {sent} answered",
+                          evidence={"sent": sent, "statuses": statuses})  # fmt: skip
+        sent += 1
+        last = r
+        statuses[str(r.status)] = statuses.get(str(r.status), 0) + 1
+        times.append(r.elapsed_ms)
+        if _limited(r):
+            hit = r
+            break
+    ev: dict[str, object] = {"limit": limit, "allowed_until": allowed, "sent": sent, "cap": cap, "statuses": statuses}
+    if hit is not None:
+        ev["limited_at"] = sent
+        ev["rate_headers"] = _rate_headers(hit)
+        what = "locked out / slowed" if cid == "ratelimit.login-lockout" else "rate-limited"
+        return result(cid, Status.PASS, Severity.HIGH, url, f"{what} at request {sent} ({hit.status}) within {allowed}", evidence=ev)
+    if last is not None:
+        ev["rate_headers"] = _rate_headers(last)
+    if cid == "ratelimit.login-lockout" and len(times) >= 6:
+        first = sorted(times[:3])[1]
+        final = sorted(times[-3:])[1]
+        ev["first_ms"], ev["last_ms"] = round(first), round(final)
+        if final > max(4 * first, first + 1000):
+            return result(cid, Status.PASS, Severity.HIGH, url, f"answers slowed from {first:.0f} ms to {final:.0f} ms (backoff)", evidence=ev)
+    if cap < allowed:
+        return result(cid, Status.WARN, Severity.MEDIUM, url, f"no 429 within the per-check cap of {cap} (limit {limit} + margin is {allowed}); raise live.budget.per_check to judge", FIX[cid], ev)
+    sev = Severity.HIGH
+    msg = (f"no lockout or backoff after {sent} failed logins" if cid == "ratelimit.login-lockout"
+           else f"no 429 after {sent} requests (configured limit {limit})")  # fmt: skip
+    return result(cid, Status.FAIL, sev, url, msg, FIX[cid], ev)

@@ -1,0 +1,116 @@
+"""Run the live checks: select, order, run concurrently within a phase, never let one stop others.
+
+Phases run in order: 0 passive checks (TLS, redirects, headers, CORS, exposure, bundle;
+concurrent, ``live.concurrency`` at a time), 1 input and authorization (before any burst, so
+a lockout cannot spoil them), 2 latency (one request at a time), 3 rate-limit bursts (one at a
+time, last). Any exception inside a check becomes ``error`` results for its ids, never ``pass``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from launchready.config import Config
+from launchready.live import (
+    authz,
+    bundle,
+    cdn,
+    cookies,
+    cors,
+    exposure,
+    headers,
+    hsts,
+    input,
+    latency,
+    ratelimit,
+    redirect,
+    tls,
+)
+from launchready.live.base import Planned, Run, result
+from launchready.live.config import LiveSettings, Target
+from launchready.live.http import Client, describe_error
+from launchready.model import CheckResult, Severity, Status
+
+AREAS: tuple[ModuleType, ...] = (tls, redirect, hsts, headers, cookies, cdn, cors, exposure, bundle,
+                                 input, authz, latency, ratelimit)  # fmt: skip
+SEQUENTIAL_PHASES = {2, 3}
+
+
+def selector(only: Sequence[str], skip: Sequence[str]) -> Callable[[str], bool]:
+    """``--only``/``--skip`` prefixes -> a predicate on check ids (``tls`` matches ``tls.expiry``)."""
+
+    def match(check_id: str, prefix: str) -> bool:
+        p = prefix.rstrip(".*")
+        return check_id == p or check_id.startswith(p + ".") or (prefix.endswith(".") and check_id.startswith(prefix))
+
+    def selected(check_id: str) -> bool:
+        if any(match(check_id, s) for s in skip):
+            return False
+        return not only or any(match(check_id, o) for o in only)
+
+    return selected
+
+
+def area_selected(module: ModuleType, selected: Callable[[str], bool]) -> bool:
+    return any(selected(i) for i in module.IDS)
+
+
+@dataclass
+class Outcome:
+    checks: list[CheckResult] = field(default_factory=list)
+    ran: set[str] = field(default_factory=set)
+    planned: list[tuple[str, Planned]] = field(default_factory=list)  # (check area, request)
+    notes: list[str] = field(default_factory=list)
+
+
+def _run_one(module: ModuleType, run: Run, target: Target, config: Config) -> list[CheckResult]:
+    start = time.perf_counter()
+    try:
+        if module is bundle:
+            found: list[CheckResult] = bundle.check(run, target, config)
+        else:
+            found = module.check(run, target)
+    except Exception as exc:  # a bug or an unexpected failure: error, never pass
+        reason = describe_error(exc)
+        found = [result(i, Status.ERROR, Severity.HIGH, target.url, f"check failed: {reason}", evidence={"error": reason}) for i in module.IDS]
+    ms = int((time.perf_counter() - start) * 1000)
+    return [c if c.duration_ms else c.replace(duration_ms=ms) for c in found]
+
+
+def plan(settings: LiveSettings, client: Client, selected: Callable[[str], bool]) -> Outcome:
+    """Every request the run would send (``--dry-run``); nothing is sent."""
+    out = Outcome()
+    run = Run(settings, client, selected)
+    for module in sorted(AREAS, key=lambda m: m.PHASE):
+        if not area_selected(module, selected):
+            continue
+        for target in settings.targets:
+            out.planned += [(module.AREA, p) for p in module.plan(run, target)]
+    return out
+
+
+def run_checks(settings: LiveSettings, client: Client, config: Config, selected: Callable[[str], bool]) -> Outcome:
+    out = Outcome()
+    run = Run(settings, client, selected)
+    phases = sorted({m.PHASE for m in AREAS})
+    for phase in phases:
+        jobs = [(m, t) for m in AREAS if phase == m.PHASE and area_selected(m, selected) for t in settings.targets]
+        if not jobs:
+            continue
+        workers = 1 if phase in SEQUENTIAL_PHASES else max(1, min(settings.concurrency, len(jobs)))
+        if workers == 1:
+            results = [_run_one(m, run, t, config) for m, t in jobs]
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="launchready-live") as pool:
+                results = list(pool.map(lambda job: _run_one(job[0], run, job[1], config), jobs))
+        for (module, _target), found in zip(jobs, results, strict=False):
+            kept = [c for c in found if selected(c.id)]
+            out.checks.extend(kept)
+            if any(c.status is not Status.SKIP for c in kept):
+                out.ran.add(module.AREA)
+    out.notes.extend(run.notes)
+    return out

@@ -1,0 +1,203 @@
+"""``tls.*``: certificate valid for the host, chain trusted, expiry, legacy protocols, key size.
+
+One verified handshake judges host and chain; one unverified handshake reads the leaf
+certificate (expiry, key) even when verification fails; two probes offer only TLS 1.0 and
+only TLS 1.1 with ``@SECLEVEL=0``. If this machine's OpenSSL cannot offer them at all, the
+probe is ``skip`` with the reason (never ``pass``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ssl
+import warnings
+from urllib.parse import urlsplit
+
+from launchready.live.base import Planned, Run, errored, result, skipped
+from launchready.live.config import Target
+from launchready.live.http import describe_error, open_socket
+from launchready.model import CheckResult, Severity, Status
+
+AREA = "tls"
+PHASE = 0
+IDS = ("tls.https", "tls.certificate", "tls.chain", "tls.expiry", "tls.legacy-protocols", "tls.key-size")
+
+FIX = {
+    "tls.https": "Serve the site over HTTPS (a free certificate from Let's Encrypt or your host) and redirect HTTP to it.",
+    "tls.certificate": "Install a certificate whose subjectAltName covers this host name.",
+    "tls.chain": "Serve the full chain (leaf + intermediates) from a publicly trusted CA.",
+    "tls.expiry": "Renew the certificate and automate renewal (certbot, your host's managed certificates).",
+    "tls.legacy-protocols": "Disable TLS 1.0 and 1.1 on the server or CDN (minimum TLS 1.2).",
+    "tls.key-size": "Reissue the certificate with an RSA key of at least 2048 bits or an ECDSA P-256 key.",
+}
+_CLIENT_CANNOT = ("NO_PROTOCOLS_AVAILABLE", "NO_CIPHERS_AVAILABLE", "NO_SUITABLE_SIGNATURE_ALGORITHM", "UNSUPPORTED_PROTOCOL_CLIENT")
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    p = urlsplit(url)
+    return p.hostname or "", p.port or 443
+
+
+def tls_hosts(target: Target) -> list[str]:
+    """The HTTPS origins of a target (site and API, once each)."""
+    out: list[str] = []
+    for url in (target.url, target.api_url):
+        if url and urlsplit(url).scheme == "https":
+            host, port = _host_port(url)
+            origin = f"https://{host}:{port}" if port != 443 else f"https://{host}"
+            if origin not in out:
+                out.append(origin)
+    return out
+
+
+def plan(run: Run, target: Target) -> list[Planned]:
+    return [Planned("TLS", o, "handshakes: verified, unverified, TLS 1.0 only, TLS 1.1 only") for o in tls_hosts(target)]
+
+
+def _handshake(host: str, port: int, run: Run, ctx: ssl.SSLContext) -> tuple[bytes | None, str | None, str | None]:
+    sock = open_socket(host, port, run.client.options, run.settings.timeout)
+    try:
+        with ctx.wrap_socket(sock, server_hostname=host) as tls:
+            cipher = tls.cipher()
+            return tls.getpeercert(binary_form=True), tls.version(), cipher[0] if cipher else None
+    finally:
+        sock.close()
+
+
+def check(run: Run, target: Target) -> list[CheckResult]:
+    origins = tls_hosts(target)
+    if not origins:
+        return [result("tls.https", Status.FAIL, Severity.HIGH, target.url,
+                       "the site is served over plain HTTP, not HTTPS", FIX["tls.https"], {"url": target.url})]  # fmt: skip
+    out: list[CheckResult] = []
+    for origin in origins:
+        out.extend(_check_origin(run, origin))
+    return out
+
+
+def _verified_context(run: Run) -> ssl.SSLContext:
+    ca = run.client.options.ca_bundle
+    return ssl.create_default_context(cafile=ca) if ca else ssl.create_default_context()
+
+
+def _check_origin(run: Run, origin: str) -> list[CheckResult]:
+    host, port = _host_port(origin)
+    out: list[CheckResult] = []
+    # 1. unverified handshake: can we talk TLS at all? read the leaf certificate
+    loose = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    loose.check_hostname = False
+    loose.verify_mode = ssl.CERT_NONE
+    try:
+        run.client.count_probe("tls")
+        der, version, cipher = _handshake(host, port, run, loose)
+    except Exception as exc:
+        return [errored(i, Severity.HIGH, origin, exc, FIX.get(i, "")) for i in IDS if i != "tls.https"]
+    out.append(result("tls.https", Status.PASS, Severity.HIGH, origin, f"HTTPS answers ({version})",
+                      evidence={"protocol": version, "cipher": cipher}))  # fmt: skip
+    # 2. verified handshake: host name and chain
+    try:
+        run.client.count_probe("tls")
+        _handshake(host, port, run, _verified_context(run))
+        out.append(result("tls.certificate", Status.PASS, Severity.HIGH, origin, f"certificate is valid for {host}"))
+        out.append(result("tls.chain", Status.PASS, Severity.HIGH, origin, "certificate chain is trusted"))
+    except ssl.SSLCertVerificationError as exc:
+        msg = exc.verify_message or str(exc)
+        code = exc.verify_code
+        ev = {"verify_code": code, "verify_message": msg}
+        if code == 62 or "hostname mismatch" in msg.lower() or "ip address mismatch" in msg.lower():
+            out.append(result("tls.certificate", Status.FAIL, Severity.HIGH, origin, f"certificate is not valid for {host}: {msg}", FIX["tls.certificate"], ev))
+            out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged separately: the host name check failed first"))
+        elif code == 10 or "expired" in msg.lower():  # the expiry check below reports it
+            out.append(result("tls.certificate", Status.PASS, Severity.HIGH, origin, f"certificate names {host} (but see tls.expiry)"))
+            out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged: the certificate has expired (tls.expiry)"))
+        else:
+            out.append(result("tls.certificate", Status.SKIP, Severity.HIGH, origin, "not judged: the chain is not trusted (tls.chain)"))
+            out.append(result("tls.chain", Status.FAIL, Severity.HIGH, origin, f"certificate chain is not trusted: {msg}", FIX["tls.chain"], ev))
+    except Exception as exc:
+        out.append(errored("tls.certificate", Severity.HIGH, origin, exc))
+        out.append(errored("tls.chain", Severity.HIGH, origin, exc))
+    out.extend(_leaf(run, origin, der))
+    out.extend(_legacy(run, origin, host, port))
+    return out
+
+
+def _leaf(run: Run, origin: str, der: bytes | None) -> list[CheckResult]:
+    if not der:
+        return [result(i, Status.ERROR, Severity.HIGH, origin, "the server sent no certificate") for i in ("tls.expiry", "tls.key-size")]
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    cert = x509.load_der_x509_certificate(der)
+    s = run.settings
+    not_after = cert.not_valid_after_utc
+    days = (not_after - dt.datetime.now(dt.timezone.utc)).total_seconds() / 86400
+    ev = {"not_after": not_after.isoformat(), "days_left": round(days, 1), "subject": cert.subject.rfc4514_string()[:200]}
+    if days < 0:
+        r = result("tls.expiry", Status.FAIL, Severity.CRITICAL, origin, f"certificate expired {-days:.0f} day(s) ago", FIX["tls.expiry"], ev)
+    elif days < s.tls_fail_days:
+        r = result("tls.expiry", Status.FAIL, Severity.HIGH, origin, f"certificate expires in {days:.0f} day(s) (under {s.tls_fail_days})", FIX["tls.expiry"], ev)
+    elif days < s.tls_warn_days:
+        r = result("tls.expiry", Status.WARN, Severity.MEDIUM, origin, f"certificate expires in {days:.0f} day(s) (under {s.tls_warn_days})", FIX["tls.expiry"], ev)
+    else:
+        r = result("tls.expiry", Status.PASS, Severity.HIGH, origin, f"certificate valid for {days:.0f} more day(s)", evidence=ev)
+    out = [r]
+    key = cert.public_key()
+    if isinstance(key, rsa.RSAPublicKey):
+        bits = key.key_size
+        if bits < 2048:
+            out.append(result("tls.key-size", Status.FAIL, Severity.HIGH, origin, f"RSA key is {bits} bits (under 2048)", FIX["tls.key-size"], {"key": f"RSA-{bits}"}))
+        else:
+            out.append(result("tls.key-size", Status.PASS, Severity.HIGH, origin, f"RSA key is {bits} bits", evidence={"key": f"RSA-{bits}"}))
+    elif isinstance(key, ec.EllipticCurvePublicKey):
+        out.append(result("tls.key-size", Status.PASS, Severity.HIGH, origin, f"ECDSA key ({key.curve.name})", evidence={"key": key.curve.name}))
+    else:
+        out.append(result("tls.key-size", Status.PASS, Severity.HIGH, origin, f"{type(key).__name__.replace('PublicKey', '')} key"))
+    return out
+
+
+def _legacy(run: Run, origin: str, host: str, port: int) -> list[CheckResult]:
+    accepted: list[str] = []
+    refused: dict[str, str] = {}
+    cannot: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        versions = (("TLSv1.0", ssl.TLSVersion.TLSv1), ("TLSv1.1", ssl.TLSVersion.TLSv1_1))
+        for name, version in versions:
+            try:
+                ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+                ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+                ctx.minimum_version = version
+                ctx.maximum_version = version
+            except (ssl.SSLError, ValueError) as exc:
+                cannot[name] = f"this machine's OpenSSL cannot offer {name}: {exc}"
+                continue
+            try:
+                run.client.count_probe("tls")
+                _handshake(host, port, run, ctx)
+                accepted.append(name)
+            except ssl.SSLError as exc:
+                reason = str(getattr(exc, "reason", "") or "")
+                if reason in _CLIENT_CANNOT or "no protocols available" in str(exc).lower():
+                    cannot[name] = f"this machine's OpenSSL refuses to offer {name} ({reason or exc})"
+                else:
+                    refused[name] = reason or str(exc)[:120]
+            except (ConnectionResetError, BrokenPipeError, ssl.SSLEOFError, EOFError) as exc:
+                refused[name] = f"connection closed during the handshake ({type(exc).__name__})"
+            except (TimeoutError, OSError) as exc:
+                errors[name] = describe_error(exc)
+    ev = {"accepted": accepted, "refused": refused, "not_probed": cannot, "errors": errors}
+    if accepted:
+        return [result("tls.legacy-protocols", Status.FAIL, Severity.MEDIUM, origin,
+                       f"server accepts {' and '.join(accepted)}", FIX["tls.legacy-protocols"], ev)]  # fmt: skip
+    if errors:
+        return [result("tls.legacy-protocols", Status.ERROR, Severity.MEDIUM, origin,
+                       "could not probe: " + "; ".join(f"{k}: {v}" for k, v in errors.items()), evidence=ev)]  # fmt: skip
+    if cannot and not refused:
+        return [skipped("tls.legacy-protocols", origin, "not probed: " + "; ".join(cannot.values()), Severity.MEDIUM)]
+    if cannot:
+        return [result("tls.legacy-protocols", Status.SKIP, Severity.MEDIUM, origin,
+                       f"{', '.join(refused)} refused; not probed: " + "; ".join(cannot.values()), evidence=ev)]  # fmt: skip
+    return [result("tls.legacy-protocols", Status.PASS, Severity.MEDIUM, origin, "TLS 1.0 and 1.1 are refused", evidence=ev)]
