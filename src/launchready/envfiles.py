@@ -66,6 +66,7 @@ _STATE_TEXT = {
     "tracked": "git tracks it",
     "not ignored": "git does not ignore it (the next `git add .` commits it)",
 }
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]*(?::([^@\s]*))?@\[?([^:/?#\s\]]+)", re.IGNORECASE)
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(.*)$")
 
 
@@ -148,6 +149,12 @@ def parse(text: str) -> list[EnvVar]:
 def looks_real(value: str) -> bool:
     """A value someone would have to rotate: not empty, not a placeholder or reference."""
     v = value.strip()
+    url = _URL.match(v)
+    if url:  # a URL is a secret only through the password in it (and not a local dev default)
+        password, host = url.group(1), url.group(2).lower()
+        if not password or host in ("localhost", "127.0.0.1", "::1", "[::1]", "db", "postgres", "mysql", "redis"):
+            return False
+        return len(password) >= 6 and not is_placeholder(password)
     if len(v) < 8 or is_placeholder(v):
         return False
     if v.lower() in ("true", "false", "localhost", "development", "production", "staging", "test"):
@@ -227,7 +234,8 @@ class EnvChecker:
                 if _public_prefix(v.name) or not v.value:
                     continue
                 hit = self._engine_hit(v, f.path)
-                if hit or (_secret_name(v.name) and looks_real(v.value) and shannon_entropy(v.value) >= 3.5):
+                strong = _URL.match(v.value) is not None or shannon_entropy(v.value) >= 3.5
+                if hit or (_secret_name(v.name) and looks_real(v.value) and strong):
                     what = hit or "high-entropy value"
                     out.append(self._make(
                         "env.example-real-secret", f, v,

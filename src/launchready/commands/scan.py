@@ -130,11 +130,9 @@ class _Pipeline:
 
     def env_tree(self, top: Path, base: Path) -> None:
         root = git_root(top)
-        found, n = envfiles.check_tree(self.env_checker, top, base, root, self.config.exclude, self.exclude_base(root or base))
+        found, _n = envfiles.check_tree(self.env_checker, top, base, root, self.config.exclude, self.exclude_base(root or base))
         self.extra.extend(found)
         self.ran.add("env")
-        if n == 0:
-            self.notes.append(f"env-file checks: no .env* files under {display(top, base) or '.'}")
 
     def bundles(self, dirs: list[Path], base: Path) -> None:
         from launchready.bundle import BundleScanner

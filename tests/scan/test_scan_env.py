@@ -1,0 +1,105 @@
+"""env.* rules on real .env files in real git repositories (ignored ones included)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import git
+
+from launchready.keygen import KeyGen
+
+
+def _scan(cwd: Path, run_cli: Any, *extra: str) -> tuple[Any, dict[str, Any]]:
+    res = run_cli(["scan", "--json", "-", *extra], cwd)
+    assert res.code in (0, 1), res.err
+    return res, json.loads(res.out)
+
+
+def _env(data: dict[str, Any]) -> list[tuple[str, str, int | None, str]]:
+    return sorted((f["rule_id"], f["path"], f["line"], f["severity"]) for f in data["findings"] if f["rule_id"].startswith("env."))
+
+
+def test_public_prefix_secret_in_ignored_env_file_is_critical(repo: Path, run_cli: Any) -> None:
+    key = KeyGen(21).openai_project()
+    (repo / ".gitignore").write_text(".env*\n!.env.example\n")
+    (repo / ".env.local").write_text(
+        "# local settings\n"
+        f"NEXT_PUBLIC_OPENAI_API_KEY={key}\n"
+        "NEXT_PUBLIC_SUPABASE_ANON_KEY=eyJhbGciOiJIUzI1NiJ9.anon.public\n"
+        "VITE_STRIPE_PUBLISHABLE_KEY=pk_live_abcdefghijklmnop\n"
+        "REACT_APP_ADMIN_SECRET=\n"
+        "NEXT_PUBLIC_SITE_URL=https://example.com\n"
+    )
+    res, data = _scan(repo, run_cli)
+    assert res.code == 1
+    assert _env(data) == [
+        ("env.public-prefix-secret", ".env.local", 2, "critical"),
+        ("env.public-prefix-secret", ".env.local", 5, "critical"),
+    ]
+    # the secret.* finding on the same line is folded into the env finding
+    assert not [f for f in data["findings"] if f["rule_id"].startswith("secret.")]
+    assert key not in res.out and key[8:30] not in res.out
+    msg = next(f["message"] for f in data["findings"] if f["line"] == 2)
+    assert "NEXT_PUBLIC_" in msg and "browser" in msg
+
+
+def test_unignored_and_tracked_env_files(repo: Path, run_cli: Any) -> None:
+    pw = KeyGen(22).password(20)
+    (repo / ".env").write_text(f"DATABASE_PASSWORD={pw}\nDEBUG=true\n")
+    (repo / "svc").mkdir()
+    (repo / "svc" / ".env.production").write_text("PORT=8080\nNODE_ENV=production\n")  # no real values
+    _res, data = _scan(repo, run_cli)
+    [f] = [f for f in data["findings"] if f["rule_id"] == "env.file-not-ignored"]
+    assert f["path"] == ".env" and f["line"] is None and "does not ignore" in f["message"]
+    git(repo, "add", ".env")
+    (repo / ".gitignore").write_text(".env\n")  # ignored now, but tracked: still a problem
+    _res, data = _scan(repo, run_cli)
+    [f] = [f for f in data["findings"] if f["rule_id"] == "env.file-not-ignored"]
+    assert "tracks it" in f["message"]
+    git(repo, "rm", "-q", "--cached", ".env")
+    _res, data = _scan(repo, run_cli)
+    assert _env(data) == []
+
+
+def test_example_file_with_real_secret(repo: Path, run_cli: Any) -> None:
+    kg = KeyGen(23)
+    (repo / ".env.example").write_text(
+        "OPENAI_API_KEY=your-key-here\n"
+        f"STRIPE_SECRET_KEY={kg.stripe_secret()}\n"
+        f"SESSION_SECRET={kg.password(32)}\n"
+        "DATABASE_URL=postgres://user:password@localhost:5432/app\n"
+    )
+    _res, data = _scan(repo, run_cli)
+    assert _env(data) == [
+        ("env.example-real-secret", ".env.example", 2, "high"),
+        ("env.example-real-secret", ".env.example", 3, "high"),
+    ]
+
+
+def test_same_secret_in_two_environments(tmp_path: Path, run_cli: Any) -> None:
+    kg = KeyGen(24)
+    shared, other = kg.password(24), kg.password(24)
+    (tmp_path / ".env.development").write_text(f"JWT_SECRET={shared}\nAPI_TOKEN={other}\n")
+    (tmp_path / ".env.production").write_text(f"PORT=80\nJWT_SECRET={shared}\nAPI_TOKEN={kg.password(24)}\n")
+    res, data = _scan(tmp_path, run_cli, "--env-only")
+    assert _env(data) == [("env.shared-secret-across-envs", ".env.production", 2, "medium")]
+    assert res.code == 0  # a warning: below the default fail threshold
+    assert shared not in res.out
+
+
+def test_allow_marker_in_env_file(tmp_path: Path, run_cli: Any) -> None:
+    key = KeyGen(25).openai_project()
+    (tmp_path / ".env").write_text(f"VITE_OPENAI_API_KEY={key}  # launchready:allow\n")
+    _res, data = _scan(tmp_path, run_cli, "--env-only")
+    assert data["findings"] == [] and data["summary"]["suppressed"] >= 1
+
+
+def test_staged_env_file_is_reported(repo: Path, run_cli: Any) -> None:
+    pw = KeyGen(26).password(20)
+    (repo / ".env").write_text(f"SMTP_PASSWORD={pw}\n")
+    git(repo, "add", ".env")
+    res, data = _scan(repo, run_cli, "--staged")
+    assert any(f["rule_id"] == "env.file-not-ignored" and "staged" in f["message"] for f in data["findings"])
+    assert res.code == 1 and pw not in res.out
