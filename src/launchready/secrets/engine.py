@@ -2,11 +2,17 @@
 
 The engine works on decoded text and returns ``Match`` objects holding the raw secret.
 Matches never leave the process: ``to_finding`` turns them into redacted ``Finding``s.
+
+Speed: one Aho-Corasick pass over the lower-cased text finds every keyword of every rule
+(chosen by measurement, see ``bench/RESULTS.md``); a rule's regex only runs on the lines
+around its keyword hits, and is compiled the first time it is needed (the hook scans a
+handful of files, so most of the ~90 regexes are never compiled in a commit).
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +21,7 @@ import ahocorasick
 
 from launchready import redact
 from launchready.model import Finding
-from launchready.secrets.filters import is_placeholder, shannon_entropy
+from launchready.secrets.filters import is_placeholder, looks_fake_body, shannon_entropy
 from launchready.secrets.rule import Rule
 
 LONG_LINE = 4096  # longer lines (minified JS) are windowed around the keyword hit
@@ -23,6 +29,7 @@ _BEFORE = 512
 _AFTER = 2048
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 ALLOW_MARKERS = ("launchready:allow", "pragma: allowlist secret", "gitleaks:allow")
+_PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "sb_publishable_", "phc_", "pub-", "public-")
 
 
 @dataclass(frozen=True)
@@ -61,95 +68,117 @@ class _Lines:
 
 
 class Engine:
+    """Compile a rule set once; ``scan(text, path)`` many times."""
+
     def __init__(self, rules: Sequence[Rule]) -> None:
-        self.rules = list(rules)
-        self._compiled: list[Any] = [r.compile() for r in self.rules]
-        self._allow = [tuple(__import__("re").compile(a) for a in r.allow) for r in self.rules]
+        # Rules without a regex (file-level rules decided by name) never run here.
+        self.rules = [r for r in rules if r.regex]
+        self._order = {id(r): i for i, r in enumerate(self.rules)}
+        self._compiled: list[Any] = [None] * len(self.rules)
+        self._allow: list[tuple[re.Pattern[str], ...] | None] = [None] * len(self.rules)
         self._always: list[int] = []
-        automaton = ahocorasick.Automaton()
+        self._path_re = [re.compile(r.paths) if r.paths else None for r in self.rules]
+        self._has_paths = any(p is not None for p in self._path_re)
         by_kw: dict[str, list[int]] = {}
         for i, rule in enumerate(self.rules):
             if not rule.keywords:
                 self._always.append(i)
             for kw in rule.keywords:
                 by_kw.setdefault(kw.lower(), []).append(i)
-        for kw, idxs in by_kw.items():
-            automaton.add_word(kw, tuple(idxs))
         self._automaton: Any = None
         if by_kw:
+            automaton = ahocorasick.Automaton()
+            for kw, idxs in by_kw.items():
+                automaton.add_word(kw, tuple(idxs))
             automaton.make_automaton()
             self._automaton = automaton
-        self._path_re = [
-            __import__("re").compile(r.paths) if r.paths else None for r in self.rules
-        ]
+
+    def _regex(self, i: int) -> Any:
+        rx = self._compiled[i]
+        if rx is None:
+            rule = self.rules[i]
+            rx = self._compiled[i] = rule.compile()
+            self._allow[i] = tuple(re.compile(a) for a in rule.allow)
+        return rx
 
     def scan(self, text: str, path: str = "") -> list[Match]:
         if not text:
             return []
         low = text.lower()
-        if len(low) != len(text):
+        if len(low) != len(text):  # a few Unicode characters change length when lowered
             low = text.translate(_ASCII_LOWER)
         n = len(text)
-        windows: dict[int, list[tuple[int, int]]] = {}
-
-        def add(i: int, pos: int) -> None:
-            spans = windows.setdefault(i, [])
-            if spans and pos < spans[-1][1]:
-                return
-            rule = self.rules[i]
-            ls = text.rfind("\n", 0, pos) + 1
-            if isinstance(rule.window, int):
-                ws, we = ls, min(n, pos + rule.window)
-            else:
-                le = text.find("\n", pos)
-                if le == -1:
-                    le = n
-                ws, we = ls, le
-                if we - ws > LONG_LINE:
-                    ws, we = max(ls, pos - _BEFORE), min(le, pos + _AFTER)
-            if spans and ws <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(we, spans[-1][1]))
-            else:
-                spans.append((ws, we))
-
+        skip: set[int] = set()
+        if self._has_paths:
+            skip = {i for i, p in enumerate(self._path_re) if p is not None and not p.search(path)}
+        # rule index -> list of [start, end) windows, merged as they grow
+        windows: dict[int, list[list[int]]] = {}
         if self._automaton is not None:
-            for end, idxs in self._automaton.iter(low):
+            rules = self.rules
+            line_end = -1
+            line_start = 0
+            for pos, idxs in self._automaton.iter(low):
+                if pos >= line_end:  # a hit on a new line: find its bounds once
+                    line_start = text.rfind("\n", 0, pos) + 1
+                    line_end = text.find("\n", pos)
+                    if line_end == -1:
+                        line_end = n
                 for i in idxs:
-                    add(i, end)
+                    spans = windows.get(i)
+                    if spans is not None and pos < spans[-1][1]:
+                        continue  # already covered by this rule's last window
+                    if i in skip:
+                        continue
+                    w = rules[i].window
+                    if isinstance(w, int):
+                        ws, we = line_start, min(n, pos + w)
+                    elif line_end - line_start > LONG_LINE:
+                        ws, we = max(line_start, pos - _BEFORE), min(line_end, pos + _AFTER)
+                    else:
+                        ws, we = line_start, line_end
+                    if spans is None:
+                        windows[i] = [[ws, we]]
+                    elif ws <= spans[-1][1]:
+                        spans[-1][1] = max(we, spans[-1][1])
+                    else:
+                        spans.append([ws, we])
         for i in self._always:
-            windows[i] = [(0, n)]
-
+            if i not in skip:
+                windows[i] = [[0, n]]
+        if not windows:
+            return []
         lines = _Lines(text)
         found: list[Match] = []
         for i, spans in windows.items():
             rule = self.rules[i]
-            pre = self._path_re[i]
-            if pre is not None and not pre.search(path):
-                continue
-            rx = self._compiled[i]
+            rx = self._regex(i)
             for ws, we in spans:
                 for m in rx.finditer(text, ws, we):
                     match = self._accept(i, rule, m, text, lines)
                     if match is not None:
                         found.append(match)
-        return _drop_overlaps(found)
+        return _drop_overlaps(found, self._order)
 
     def _accept(self, i: int, rule: Rule, m: Any, text: str, lines: _Lines) -> Match | None:
-        group = rule.secret_group
-        try:
-            secret = m.group(group)
-            start, end = m.span(group)
-        except (IndexError, Exception):  # custom rule without that group
-            secret, (start, end) = m.group(0), m.span(0)
-        if not secret or start < 0:
+        span = _secret_span(rule.secret_group, m)
+        if span is None:
+            return None
+        start, end = span
+        secret = text[start:end]
+        if not secret:
             return None
         if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
             return None
-        if is_placeholder(secret):
+        if is_placeholder(secret, rule.allow_uuid) or secret.startswith(_PUBLIC_PREFIXES):
             return None
-        if any(a.search(secret) for a in self._allow[i]):
+        if rule.prefix and secret.startswith(rule.prefix) and looks_fake_body(secret[len(rule.prefix) :]):
+            return None
+        allow = self._allow[i]
+        if allow and any(a.search(secret) for a in allow):
             return None
         if rule.validator is not None and not rule.validator(secret):
+            return None
+        if rule.generic and _public_jwt(secret):
             return None
         line, col = lines.locate(start)
         end_line, end_col = lines.locate(end)
@@ -166,11 +195,36 @@ class Engine:
         return Match(rule, secret, start, end, line, col, end_line, end_col, line_text, allowed)
 
 
-def _drop_overlaps(matches: list[Match]) -> list[Match]:
-    """One finding per span: specific rules beat generic ones, longer beats shorter."""
+def _secret_span(group: int | str | tuple[int | str, ...], m: Any) -> tuple[int, int] | None:
+    groups = group if isinstance(group, tuple) else (group,)
+    for g in groups:
+        try:
+            start, end = m.span(g)
+        except (IndexError, KeyError, ValueError):  # a custom rule without that group
+            start, end = m.span(0)
+        except Exception:
+            start, end = m.span(0)
+        if start >= 0 and end > start:
+            return start, end
+    return None
+
+
+def _public_jwt(value: str) -> bool:
+    """Supabase anon / authenticated JWTs are public by design."""
+    if not value.startswith("eyJ") or value.count(".") != 2:
+        return False
+    from launchready.secrets.validators import jwt_claims
+
+    claims = jwt_claims(value)
+    return claims is not None and claims.get("role") in ("anon", "authenticated")
+
+
+def _drop_overlaps(matches: list[Match], order: dict[int, int]) -> list[Match]:
+    """One finding per span: specific rules beat generic ones, longer beats shorter, then
+    the rule listed first in the pack wins."""
     if len(matches) < 2:
         return matches
-    matches.sort(key=lambda m: (m.start, m.rule.generic, -(m.end - m.start)))
+    matches.sort(key=lambda m: (m.start, m.rule.generic, -(m.end - m.start), order.get(id(m.rule), 0)))
     kept: list[Match] = []
     for m in matches:
         clash = next((k for k in kept if m.start < k.end and k.start < m.end), None)

@@ -1,4 +1,8 @@
-"""Hard negatives: values that look like secrets but are placeholders, references or digests."""
+"""Hard negatives: values that look like secrets but are placeholders, references or digests.
+
+``is_placeholder(value)`` is applied to every candidate secret of every rule; it is the one
+place that knows what "obviously not a real key" looks like.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,23 @@ from collections import Counter
 _PLACEHOLDER = re.compile(
     r"""(?ix)
     ^(?:
-        \$\{[^}]*\}            # ${VAR}
-      | \$[A-Z_][A-Z0-9_]*     # $VAR
-      | \{\{.*\}\}             # {{ template }}
-      | <[^>]*>                # <your-key>
-      | %\([a-z_]+\)s          # %(name)s
-      | (?:process\.env|os\.environ|import\.meta\.env|env)\b.*
-      | (?:x|\*|\.|-|_|0|\#){4,}          # xxxx, ****, ...., 0000
-      | .*(?:xxxx|\*\*\*\*|\.\.\.|…).*   # sk-...  sk-xxxx  sk-****
-      | (?:your|my|the|insert|replace|put|enter|example|sample|dummy|fake|test|change)
-        [-_ ]?(?:api[-_ ]?)?(?:key|secret|token|password|pass|pwd|here|me|value).*
-      | changeme|password|secret|redacted|placeholder|notasecret|none|null|undefined|todo
+        \$\{[^}]*\}.*           # ${VAR}, ${VAR:-default}
+      | \$\(.*\)                # $(command)
+      | \$[A-Z_][A-Z0-9_]*      # $VAR
+      | \{\{.*\}\}              # {{ template }}
+      | \$\{\{.*\}\}            # ${{ secrets.X }}
+      | <[^>]*>                 # <your-key>
+      | \[[^\]]*\]              # [your key]
+      | %\([a-z_]+\)s           # %(name)s
+      | %[A-Z_]+%               # %VAR%
+      | @[A-Z_]+@               # @VAR@
+      | (?:process\.env|os\.environ|os\.getenv|import\.meta\.env|env|settings|config|secrets|vars)\b.*
+      | (?:x|\*|\.|-|_|0|\#|•){4,}          # xxxx, ****, ...., 0000
+      | .*(?:xxxx|XXXX|\*\*\*|\.\.\.|…|\#\#\#).*   # sk-...  sk-xxxx  sk-****
+      | (?:your|my|the|insert|replace|put|enter|example|sample|dummy|fake|test|change|add|some)
+        [-_ ]?(?:own[-_ ]?)?(?:[a-z]+[-_ ])?(?:api[-_ ]?)?(?:key|secret|token|password|pass|pwd|here|me|value|it).*
+      | changeme|changeit|password\d*|passw0rd|secret|secrets|redacted|placeholder|notasecret
+      | none|null|nil|undefined|todo|tbd|fixme|true|false
     )$
     """
 )
@@ -33,9 +43,21 @@ _DOC_EXAMPLES = frozenset(
     }
 )
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_HEX_DIGEST = re.compile(r"^(?:sha(?:1|256|384|512)[-:])?[0-9a-f]{40}$|^[0-9a-f]{64}$")
-_INTEGRITY = re.compile(r"^sha(?:1|256|384|512)-[A-Za-z0-9+/=]{20,}$")
-_FAKE_WORD = re.compile(r"(?i)example|dummy|placeholder|sample|fake|redacted|not[-_]?real")
+_HEX_DIGEST = re.compile(
+    r"^(?:sha(?:1|256|384|512)[-:=])?(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9A-F]{40}|[0-9A-F]{64})$"
+)
+_INTEGRITY = re.compile(r"^(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}$")
+_FAKE_WORD = re.compile(
+    r"(?i)example|dummy|placeholder|sample|fake|redacted|not[-_]?real|not[-_]?a[-_]?secret"
+    r"|your[-_]?(?:api[-_]?)?(?:key|token|secret|password)|replace[-_]?me|changeme|insert[-_]|"
+    r"lorem|ipsum|foobar|xxxxx|0123456789|123456789|abcdefgh|qwerty"
+)
+_PREFIXES = (
+    "data:", "sha256:", "sha512:", "sha1:", "md5:", "http://", "https://", "file:", "./", "../",
+    "/usr/", "/etc/", "/home/", "/var/", "/tmp/", "/opt/", "/bin/", "/Users/", "/app/", "/srv/",
+    "/run/", "/mnt/", "/data/", "/dev/", "/proc/", "/root/",
+)  # fmt: skip
+_SEQUENCE = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def shannon_entropy(value: str) -> float:
@@ -46,20 +68,27 @@ def shannon_entropy(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
-def is_placeholder(value: str) -> bool:
+def is_placeholder(value: str, allow_uuid: bool = False) -> bool:
     """True for values no one should be told to rotate."""
     v = value.strip().strip("'\"`")
-    if not v or v in _DOC_EXAMPLES:
+    if not v or v in _DOC_EXAMPLES or v.endswith("EXAMPLE") or v.endswith("EXAMPLEKEY"):
         return True
     if _PLACEHOLDER.match(v):
         return True
-    if _UUID.match(v) or _HEX_DIGEST.match(v) or _INTEGRITY.match(v):
+    if not allow_uuid and (_UUID.match(v) or _HEX_DIGEST.match(v)):
         return True
-    if v.startswith(("data:", "sha256:", "sha512:")):
+    if _INTEGRITY.match(v) or v.startswith(_PREFIXES):
         return True
     if _FAKE_WORD.search(v):
         return True
-    # One character repeated, or a simple run: aaaaaaaa, 12345678, abcdefgh
-    if len(set(v)) <= 2:
+    # One or two characters repeated, or a simple run: aaaaaaaa, 12345678, abcdefgh
+    if len(set(v)) <= 2 or (len(v) >= 8 and len(set(v)) <= 3):
         return True
-    return v.lower() in "abcdefghijklmnopqrstuvwxyz0123456789" and len(v) >= 6
+    return v.lower() in _SEQUENCE and len(v) >= 6
+
+
+def looks_fake_body(body: str) -> bool:
+    """The random part of a prefixed token (after ``sk_live_``) is obviously made up."""
+    if len(body) < 8:
+        return False
+    return len(set(body)) <= 4 or bool(_FAKE_WORD.search(body)) or body.lower() in _SEQUENCE

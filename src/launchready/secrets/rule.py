@@ -32,7 +32,8 @@ class Rule:
     keywords: tuple[str, ...]
     regex: str
     fix: str
-    secret_group: int | str = 0
+    # The group holding the secret; a tuple means "the first of these groups that matched".
+    secret_group: int | str | tuple[int | str, ...] = 0
     entropy: float | None = None
     validator: Validator | None = None
     prefix: str = ""
@@ -47,10 +48,16 @@ class Rule:
     # Engine used for the regex: "re" (Python) or "re2" (google-re2, for gitleaks configs).
     syntax: str = "re"
     tags: tuple[str, ...] = field(default=())
+    # UUID-shaped and hex-digest-shaped values are real secrets for this rule (Heroku, Postmark).
+    allow_uuid: bool = False
+    # Where the rule came from: "builtin", "custom" (.launchready.yml) or "gitleaks".
+    source: str = "builtin"
 
     def compile(self) -> Any:
         if self.syntax == "re2":
             import re2  # lazy: only gitleaks-migrated rules use RE2 syntax
 
-            return re2.compile(self.regex)
+            options = re2.Options()
+            options.log_errors = False
+            return re2.compile(self.regex, options)
         return re.compile(self.regex, self.flags)

@@ -1,7 +1,15 @@
-"""Structural validators: cheap offline checks that a candidate really is a key of its kind."""
+"""Structural validators: cheap offline checks that a candidate really is a key of its kind.
+
+A validator takes the candidate secret and returns True to keep it. None of them touch the
+network: launchready never sends a found secret anywhere.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import re
 import zlib
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -15,12 +23,76 @@ def _base62(n: int, width: int) -> str:
     return out.rjust(width, "0")
 
 
+def _crc_b62(data: str) -> str:
+    return _base62(zlib.crc32(data.encode()) & 0xFFFFFFFF, 6)
+
+
 def github_checksum(token: str) -> bool:
-    """GitHub's new-format tokens end with a base62 CRC32 of the prefix+entropy part."""
-    body, check = token[:-6], token[-6:]
-    return _base62(zlib.crc32(body.encode()) & 0xFFFFFFFF, 6) == check
+    """GitHub's ``gh?_`` tokens and npm's ``npm_`` tokens end with a base62 CRC32 (6 chars)
+    of the random part between the prefix and the checksum."""
+    sep = token.find("_")
+    if sep < 0 or len(token) < sep + 1 + 7:
+        return False
+    body, check = token[sep + 1 : -6], token[-6:]
+    return _crc_b62(body) == check
 
 
 def github_checksum_append(body: str) -> str:
-    """Build a correctly checksummed token (used by test-data generators)."""
-    return body + _base62(zlib.crc32(body.encode()) & 0xFFFFFFFF, 6)
+    """Build a correctly checksummed token from ``prefix_random`` (test-data generators)."""
+    sep = body.find("_")
+    return body + _crc_b62(body[sep + 1 :])
+
+
+def _b64json(part: str) -> object:
+    pad = "=" * (-len(part) % 4)
+    try:
+        return json.loads(base64.urlsafe_b64decode(part + pad))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def jwt_claims(token: str) -> dict[str, object] | None:
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    header, claims = _b64json(parts[0]), _b64json(parts[1])
+    if not isinstance(header, dict) or "alg" not in header or not isinstance(claims, dict):
+        return None
+    return claims
+
+
+def supabase_service_role(token: str) -> bool:
+    """A Supabase JWT is a secret only for ``role: service_role`` (the anon key is public)."""
+    claims = jwt_claims(token)
+    return claims is not None and claims.get("role") == "service_role"
+
+
+def docker_auth(value: str) -> bool:
+    """Docker ``auths.*.auth`` is base64 of ``user:password``."""
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode()
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    user, sep, password = raw.partition(":")
+    return bool(sep and user and password and not password.startswith("$"))
+
+
+_WEAK_PASSWORDS = frozenset(
+    ["postgres", "root", "admin", "password", "pass", "passwd", "secret", "changeme", "guest", "test", "tester", "example", "user", "username", "mysql", "redis", "rabbitmq", "mongo", "mongodb", "123456", "12345678", "qwerty", "letmein", "dbpass", "dbpassword", "pwd", "default", "local", "localhost", "dev", "development", "docker"]
+)
+
+
+def not_default_password(value: str) -> bool:
+    """Drop well-known default and development passwords (``postgres:postgres@localhost``)."""
+    return value.lower() not in _WEAK_PASSWORDS and len(value) >= 4
+
+
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}")
+_IDENTIFIER = re.compile(r"^[A-Za-z_.$-]+$|^[a-z]+(?:[A-Z][a-z]+)+\d{0,2}$|^(?:[A-Z][a-z]+){2,}$")
+
+
+def not_identifier(value: str) -> bool:
+    """Generic assignments: an identifier-looking value (``self.api_key``) is code, not a key."""
+    # settings.SECRET_KEY, config.auth.token (short dotted names; JWT segments are long)
+    return not (_IDENTIFIER.match(value) or _DOTTED.fullmatch(value))
+

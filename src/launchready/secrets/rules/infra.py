@@ -1,0 +1,232 @@
+"""Private keys, connection strings, credential files and generic assignments."""
+
+from __future__ import annotations
+
+import re
+
+from launchready.model import Severity
+from launchready.secrets import validators
+from launchready.secrets.rule import Rule, Validator
+from launchready.secrets.rules._common import C, H, M
+
+_NL = r"(?:\\r)?(?:\\n|\s)"  # a real newline or a JSON-escaped one
+_PEM_KIND = r"(?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |)PRIVATE KEY(?: BLOCK)?"
+_PEM_HEADERS = r"(?:(?:Proc-Type|DEK-Info|Version|Comment):[^\n\\]*" + _NL + r"+)*"
+
+
+def _url_rule(rule_id: str, description: str, schemes: str, keywords: tuple[str, ...], where: str) -> Rule:
+    return Rule(
+        id=rule_id,
+        description=description,
+        severity=C,
+        keywords=keywords,
+        regex=rf"(?<![\w+.-])(?i:{schemes})://([^:@/\s'\"`<>]*):([^@\s'\"`<>/?#]{{1,200}})@[^\s'\"`<>/]+",
+        secret_group=2,
+        password_like=True,
+        validator=validators.not_default_password,
+        fix=f"Change the password at {where}, then pass the connection string through an environment variable or secret manager, not the code.",
+    )
+
+
+def _file_rule(
+    rule_id: str, description: str, paths: str, regex: str, keywords: tuple[str, ...], fix_text: str,
+    severity: Severity = C, validator: Validator | None = None,
+) -> Rule:
+    return Rule(
+        id=rule_id,
+        description=description,
+        severity=severity,
+        keywords=keywords,
+        regex=regex,
+        secret_group=1,
+        paths=paths,
+        password_like=True,
+        flags=re.MULTILINE,
+        validator=validator,
+        fix=fix_text,
+    )
+
+
+# Secret-sounding names for the generic rule. UPPER_CASE *_KEY/_TOKEN/_SECRET constants are
+# config by convention; lowercase code names must say what they hold (api_key, client_secret).
+_GENERIC_NAME = (
+    r"(?:(?-i:[A-Z0-9_]*(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASS|_PWD|_CREDENTIALS?|_AUTH))"
+    r"|(?i:[\w.-]*?(?:api[_.-]?key|apikey|secret(?:[_.-]?key)?|client[_.-]?secret|access[_.-]?key"
+    r"|private[_.-]?key|auth[_.-]?key|(?:access|auth|api|bearer|bot|refresh|personal)[_.-]?token"
+    r"|passw(?:or)?d|passwd|pwd)))"
+)
+_GENERIC_SKIP = (
+    r"(?!(?i:[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
+    r"|idempotency|site_?key|recaptcha|turnstile|hcaptcha|dsn|anon|posthog|search_only|_id\b|_url\b|_path\b|_file\b|_name\b)))"
+)
+_VALUE_QUOTED = r"""(["'`])([^\s"'`\\]{%d,200})\1"""
+_VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\]{%d,200})[ \t]*(?:#.*)?$"""
+
+
+def _assignment(min_len: int) -> str:
+    return (
+        rf"(?<![\w.-]){_GENERIC_SKIP}{_GENERIC_NAME}[\w.-]{{0,20}}?[\"']?\]?[ \t]*(?:=|:|=>|:=|\?=)[ \t]*"
+        rf"(?:{_VALUE_QUOTED % min_len}|b?{_VALUE_BARE % min_len})"
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="secret.private-key",
+        description="Private key (PEM: RSA, EC, DSA, OpenSSH, PKCS#8, PGP)",
+        severity=C,
+        keywords=("-----begin",),
+        regex=rf"-----BEGIN {_PEM_KIND}-----{_NL}+{_PEM_HEADERS}([A-Za-z0-9+/=\s\\]{{64,}}?)(?:{_NL}|=)*-----END {_PEM_KIND}-----",
+        secret_group=0,
+        window=16384,
+        password_like=True,
+        fix="Treat the key as compromised: generate a new key pair, replace it wherever it is trusted, and load private keys from a secret manager.",
+    ),
+    _url_rule(
+        "secret.postgres-url", "PostgreSQL connection string with a password",
+        r"postgres(?:ql)?(?:\+[a-z0-9]+)?|pgsql", ("postgres", "pgsql"),
+        "your database provider's console (Supabase/Neon/RDS: database settings > reset password)",
+    ),
+    _url_rule(
+        "secret.mysql-url", "MySQL / MariaDB connection string with a password",
+        r"mysql(?:\+[a-z0-9]+)?|mariadb", ("mysql", "mariadb"),
+        "your database provider's console (PlanetScale/RDS/Cloud SQL: users > reset password)",
+    ),
+    _url_rule(
+        "secret.mongodb-url", "MongoDB connection string with a password",
+        r"mongodb(?:\+srv)?", ("mongodb",),
+        "https://cloud.mongodb.com (Database Access > Edit user > Edit password)",
+    ),
+    _url_rule(
+        "secret.redis-url", "Redis connection string with a password",
+        r"rediss?", ("redis",),
+        "your Redis provider's console (Upstash/Redis Cloud/ElastiCache: reset the password or ACL user)",
+    ),
+    _url_rule(
+        "secret.amqp-url", "AMQP (RabbitMQ) connection string with a password",
+        r"amqps?", ("amqp",),
+        "your broker's console (CloudAMQP or rabbitmqctl change_password)",
+    ),
+    _url_rule(
+        "secret.smtp-url", "SMTP URL with a password",
+        r"smtps?|submission", ("smtp", "submission"),
+        "your email provider (SendGrid/Mailgun/SES/Postmark SMTP credentials page)",
+    ),
+    Rule(
+        id="secret.smtp-password",
+        description="SMTP / email host password setting",
+        severity=C,
+        keywords=("smtp", "email_host_password", "mail_password", "mail_pass", "mailer_password", "email_password", "mail_smtp"),
+        regex=(
+            r"(?<![\w.-])(?i:[\w.-]*?(?:smtp|email_host|mail|mailer|email)[\w.-]{0,20}?(?:password|passwd|pass|pwd))"
+            r"[\w.-]{0,10}?[\"']?\]?[ \t]*(?:=|:|=>|:=)[ \t]*(?:([\"'`])([^\s\"'`\\]{6,200})\1|([^\s\"'`;,(){}\[\]<>\\]{6,200})[ \t]*(?:#.*)?$)"
+        ),
+        secret_group=(2, 3),
+        flags=re.MULTILINE,
+        generic=True,
+        password_like=True,
+        validator=validators.not_identifier,
+        fix="Reset the SMTP password (or API-key credential) at your email provider and set it through the environment (e.g. EMAIL_HOST_PASSWORD from a secret).",
+    ),
+    Rule(
+        id="secret.jwt-signing-secret",
+        description="JWT / session signing secret",
+        severity=C,
+        keywords=("jwt", "secret_key", "secret", "app_key", "signing_key"),
+        regex=(
+            r"(?<![\w.-])(?i:[\w.-]*?(?:jwt[\w.-]{0,20}?(?:secret|key)|(?:nextauth|auth|session|cookie|app|django|flask|signing|rails|express)[_.-]?secret"
+            r"|secret[_.-]?key(?:[_.-]?base)?|app[_.-]?key|signing[_.-]?key|token[_.-]?secret))"
+            r"[\"']?\]?[ \t]*(?:=|:|=>|:=)[ \t]*(?:([\"'`])([^\s\"'`\\]{16,300})\1|([^\s\"'`;,(){}\[\]<>\\]{16,300})[ \t]*(?:#.*)?$)"
+        ),
+        secret_group=(2, 3),
+        flags=re.MULTILINE,
+        entropy=3.0,
+        generic=True,
+        password_like=True,
+        validator=validators.not_identifier,
+        fix="Generate a new signing secret (e.g. `openssl rand -base64 48`), deploy it from a secret manager, and accept that existing sessions/tokens are invalidated.",
+    ),
+    _file_rule(
+        "secret.git-credentials", "Credential in a .git-credentials file", r"(?:^|/)\.git-credentials$",
+        r"^\s*[a-z][a-z0-9+.-]*://[^:/\s@]*:([^@\s]+)@\S+", (),
+        "Revoke the token/password at the git host (e.g. https://github.com/settings/tokens), delete .git-credentials from the repo and use a credential helper.",
+    ),
+    _file_rule(
+        "secret.netrc-password", "Password in a .netrc file", r"(?:^|/)[._]netrc$",
+        r"\bpassword\s+(\S+)", ("password",),
+        "Change the password (or token) at the host named on the `machine` line and keep .netrc out of the repository.",
+    ),
+    Rule(
+        id="secret.npmrc-auth-token",
+        description="npm registry credential in .npmrc / .yarnrc",
+        severity=C,
+        keywords=("_authtoken", "_auth", "_password", "npmauthtoken"),
+        regex=r"(?:^|(?<=[\s/:]))(?:_authToken|_auth|_password|npmAuthToken)[\"']?\s*[=:]\s*[\"']?([^\s\"']{8,})",
+        flags=re.MULTILINE,
+        secret_group=1,
+        password_like=True,
+        fix="Revoke the token at https://www.npmjs.com/settings/~/tokens (or your registry) and write `_authToken=${NPM_TOKEN}` instead.",
+    ),
+    _file_rule(
+        "secret.pypirc-password", "Password or token in .pypirc", r"(?:^|/)\.pypirc$",
+        r"^\s*password\s*[:=]\s*(\S+)", ("password",),
+        "Revoke the token at https://pypi.org/manage/account/token/ and use trusted publishing or keyring instead of .pypirc.",
+    ),
+    _file_rule(
+        "secret.pgpass-password", "Password in a .pgpass file", r"(?:^|/)\.pgpass$",
+        r"^[^:#\n]+:[^:\n]+:[^:\n]+:[^:\n]+:(\S+)$", (),
+        "Change the database user's password (ALTER ROLE ... PASSWORD) and keep .pgpass out of the repository.",
+    ),
+    _file_rule(
+        "secret.s3cfg-secret-key", "Secret key in an s3cmd .s3cfg file", r"(?:^|/)\.s3cfg$",
+        r"^\s*(?:secret_key|access_token)\s*=\s*(\S+)", ("secret_key", "access_token"),
+        "Deactivate the access key at https://console.aws.amazon.com/iam/home#/security_credentials (or your S3-compatible provider) and keep .s3cfg out of the repository.",
+    ),
+    _file_rule(
+        "secret.htpasswd-hash", "Password hash in an .htpasswd file", r"(?:^|/)\.htpasswd$",
+        r"^[^:\s#]+:(\$apr1\$[./0-9A-Za-z]{1,8}\$[./0-9A-Za-z]{22}|\$2[aby]\$\d\d\$[./0-9A-Za-z]{53}|\{SHA\}[A-Za-z0-9+/=]{28}|\$[156]\$[^\s:]+|[./0-9A-Za-z]{13})$",
+        (), "Password hashes can be cracked offline: change those users' passwords (htpasswd) and keep .htpasswd out of the repository.",
+        severity=M,
+    ),
+    Rule(
+        id="secret.docker-config-auth",
+        description="Registry credential in a Docker config.json / .dockercfg",
+        severity=C,
+        keywords=('"auth"',),
+        regex=r'"auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})"',
+        secret_group=1,
+        password_like=True,
+        validator=validators.docker_auth,
+        fix="Revoke the registry password/token (Docker Hub: https://app.docker.com/settings/personal-access-tokens), `docker logout`, and use a credential helper.",
+    ),
+    Rule(
+        id="secret.password-assignment",
+        description="Hard-coded password",
+        severity=H,
+        keywords=("password", "passwd", "pwd"),
+        regex=(
+            r"(?<![\w.-])(?!(?i:old|new|confirm|current|repeat|min|max)[_-]?pass)(?i:[\w.-]*?(?:passw(?:or)?d|passwd|pwd))[\w.-]{0,10}?[\"']?\]?[ \t]*(?:=|:|=>|:=)[ \t]*"
+            r"([\"'`])([^\s\"'`\\]{8,200})\1"
+        ),
+        secret_group=2,
+        entropy=2.8,
+        generic=True,
+        password_like=True,
+        validator=validators.not_identifier,
+        fix="Change the password where it is used, then read it from an environment variable or secret manager at runtime.",
+    ),
+    Rule(
+        id="secret.generic-assignment",
+        description="High-entropy value assigned to a secret-sounding name",
+        severity=H,
+        keywords=("key", "secret", "token", "password", "passwd", "pwd", "_credential", "_auth"),
+        regex=_assignment(12),
+        secret_group=(2, 3),
+        flags=re.MULTILINE,
+        entropy=3.5,
+        generic=True,
+        password_like=True,
+        validator=validators.not_identifier,
+        fix="Move the value to a secret manager or an untracked environment variable, rotate it at its issuer, and read it at runtime.",
+    ),
+)

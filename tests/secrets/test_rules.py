@@ -1,0 +1,223 @@
+"""Every built-in rule: a true case (KeyGen sample) and false cases (placeholders, near misses).
+
+Secret-shaped values are generated at test time; nothing live-looking is committed.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from launchready.keygen import ALNUM, B64URL, KeyGen, Sample
+from launchready.secrets.engine import Engine
+from launchready.secrets.rules import default_rules
+from launchready.secrets.rules.pack import RULES
+
+ENGINE = Engine(default_rules())
+RULE_IDS = [r.id for r in RULES]
+
+
+def found(text: str, path: str = "app.py") -> list[tuple[str, str, int]]:
+    return [(m.rule.id, m.secret, m.line) for m in ENGINE.scan(text, path)]
+
+
+def test_pack_size_and_shape() -> None:
+    assert len(RULES) >= 60
+    assert len(set(RULE_IDS)) == len(RULE_IDS)
+    for r in RULES:
+        assert r.id.startswith("secret.") and r.id == r.id.lower(), r.id
+        assert r.description and r.fix, r.id
+        assert all(k == k.lower() for k in r.keywords), r.id
+        if r.id not in NO_KEY_PAGE:  # the fix names where to rotate: the provider's key page
+            assert "https://" in r.fix or "your " in r.fix, r.id
+
+
+# Credentials without a provider key page: the fix says what to do instead.
+NO_KEY_PAGE = {
+    "secret.private-key", "secret.jwt-signing-secret", "secret.password-assignment",
+    "secret.generic-assignment", "secret.pgpass-password", "secret.htpasswd-hash",
+    "secret.netrc-password", "secret.age-secret-key", "secret.vault-token",
+    "secret.discord-webhook", "secret.telegram-bot-token", "secret.shopify-token",
+    "secret.smtp-password",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("rule_id", RULE_IDS)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_true_sample_found_exactly(rule_id: str, seed: int) -> None:
+    s = KeyGen(seed).sample(rule_id)
+    assert found(s.text, s.path) == [(rule_id, s.secret, s.line)]
+
+
+def _placeholders(s: Sample, prefix: str) -> list[str]:
+    keep = prefix if s.secret.startswith(prefix) else ""
+    return [
+        "${" + "SECRET_VALUE}",
+        "<your-key-here>",
+        keep + "x" * max(8, len(s.secret) - len(keep)),
+        keep + "*" * 12,
+        keep + "...",
+        "{{ secrets.API_KEY }}",
+    ]
+
+
+@pytest.mark.parametrize("rule_id", RULE_IDS)
+def test_placeholder_versions_are_quiet(rule_id: str) -> None:
+    rule = next(r for r in RULES if r.id == rule_id)
+    s = KeyGen(4).sample(rule_id)
+    for fake in _placeholders(s, rule.prefix):
+        text = s.text.replace(s.secret, fake)
+        assert found(text, s.path) == [], (rule_id, fake)
+
+
+@pytest.mark.parametrize("rule_id", RULE_IDS)
+def test_truncated_or_outside_its_file_is_quiet(rule_id: str) -> None:
+    """A far too short value is not a key; file-specific rules stay in their files."""
+    rule = next(r for r in RULES if r.id == rule_id)
+    s = KeyGen(5).sample(rule_id)
+    if rule.prefix:  # token formats have a fixed shape; passwords may be short
+        short = s.secret[: len(rule.prefix) + 3]
+        assert rule_id not in [f[0] for f in found(s.text.replace(s.secret, short), s.path)]
+    if rule.paths:
+        assert rule_id not in [f[0] for f in found(s.text, "docs/notes.txt")]
+
+
+HARD_NEGATIVES = [
+    'OPENAI_API_KEY="${OPENAI_API_KEY}"',
+    "OPENAI_API_KEY=<your-key>",
+    'api_key = os.environ["OPENAI_API_KEY"]',
+    "const key = process.env.STRIPE_SECRET_KEY;",
+    "const key = import.meta.env.VITE_API_KEY",
+    'OPENAI_API_KEY="sk-..."',
+    "OPENAI_API_KEY=sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "SECRET_KEY=********************",
+    "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+    "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    '"integrity": "sha512-Q5Zp1ZxUs3G7fQ0F3l9m1uWmQz5m4Z0l1b3c1cG1m2X3b4Y5Z6a7b8c9d0e1f2g3h4i5j6k7l8m9n0o1p2q3r4s5==",',
+    "image: python@sha256:4f1c6d2d9b0a1e8f7c6b5a4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f",
+    'request_id = "3f2b8c1e-9a4d-4e6f-8b2a-7c5d1e0f9a3b"',
+    "commit: 9fceb02d0ae598e95dc970b74767f19372d61af8",
+    'token_url = "https://oauth2.googleapis.com/token"',
+    "password = get_password()",
+    "password: str = Field(..., min_length=8)",
+    'secret = settings.SECRET_KEY',
+    'api_key = config.openai.api_key',
+    "background: url(data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==);",
+    "SENTRY_DSN=https://1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d@o123456.ingest.sentry.io/7654321",
+    "password=changeme",
+    "DB_PASSWORD=password123",
+    'TEST_PASSWORD = "test-password"',
+    'api_key = "your-api-key-here"',
+    "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app",
+    "DATABASE_URL=postgres://user:${DB_PASSWORD}@db:5432/app",
+    "REDIS_URL=redis://localhost:6379/0",
+    "csrf_token = 'Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4'",
+    "PUBLIC_KEY = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8Yp3Kz'",
+]
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_hard_negatives_are_quiet(text: str) -> None:
+    assert found(text + "\n") == []
+
+
+def test_public_keys_and_certificates_are_quiet() -> None:
+    g = KeyGen(9)
+    body = "\n".join(g.chars(64, ALNUM + "+/") for _ in range(6))
+    for kind in ("PUBLIC KEY", "CERTIFICATE", "RSA PUBLIC KEY", "OPENSSH PUBLIC KEY"):
+        assert found(f"-----BEGIN {kind}-----\n{body}\n-----END {kind}-----\n", "cert.pem") == []
+    assert found(f"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{g.chars(43)} me@laptop\n", "id_ed25519.pub") == []
+
+
+def test_publishable_and_anon_keys_are_quiet() -> None:
+    g = KeyGen(10)
+    pk = "pk_" + "live_" + g.chars(99)
+    anon = g.supabase_anon()
+    text = f"STRIPE_PUBLISHABLE_KEY={pk}\nNEXT_PUBLIC_SUPABASE_ANON_KEY={anon}\nSUPABASE_KEY={anon}\n"
+    assert found(text, ".env") == []
+
+
+def test_github_checksum_is_verified() -> None:
+    good = KeyGen(11).github_classic()
+    bad = good[:-1] + ("A" if good[-1] != "A" else "B")
+    assert [f[0] for f in found(f"token = '{good}'\n")] == ["secret.github-pat-classic"]
+    assert "secret.github-pat-classic" not in [f[0] for f in found(f"token = '{bad}'\n")]
+
+
+def test_npm_checksum_is_verified() -> None:
+    good = KeyGen(12).npm()
+    bad = good[:-2] + "zz"
+    assert [f[0] for f in found(f"//registry.npmjs.org/:_authToken={good}\n", ".npmrc")] == ["secret.npm-token"]
+    assert "secret.npm-token" not in [f[0] for f in found(f"NPM={bad}\n")]
+
+
+def test_supabase_role_decides() -> None:
+    g = KeyGen(13)
+    service = g.supabase_service_role()
+    assert found(f"const admin = createClient(url, '{service}')\n", "server.ts") == [
+        ("secret.supabase-service-role-key", service, 1)
+    ]
+    assert found(f"const client = createClient(url, '{g.supabase_anon()}')\n", "client.ts") == []
+
+
+def test_private_key_escaped_in_json_and_multiline() -> None:
+    g = KeyGen(14)
+    pem = g.pem_private_key("", 10)
+    doc = {"type": "service_account", "private_key_id": g.hex(40), "private_key": pem + "\n"}
+    text = json.dumps(doc, indent=2)
+    ids = sorted(f[0] for f in found(text, "sa.json"))
+    assert ids == ["secret.gcp-service-account", "secret.private-key"]
+    for kind in ("RSA ", "EC ", "OPENSSH ", ""):
+        key = g.pem_private_key(kind, 8)
+        [(rid, _, line)] = found("config:\n  key: |\n    " + key.replace("\n", "\n    ") + "\n", "values.yaml")
+        assert (rid, line) == ("secret.private-key", 3)
+
+
+def test_database_password_is_the_secret() -> None:
+    g = KeyGen(15)
+    pw = g.chars(18)
+    for scheme in ("postgresql", "mysql", "mongodb+srv", "redis", "amqp", "smtp"):
+        [(rid, secret, _)] = found(f"URL = '{scheme}://svc:{pw}@host.internal:1234/x'\n")
+        assert secret == pw and rid.endswith("-url"), scheme
+    m = ENGINE.scan(f"DATABASE_URL=postgres://svc:{pw}@db/x\n", ".env")[0]
+    assert m.rule.password_like
+
+
+def test_minified_js_column() -> None:
+    g = KeyGen(16)
+    key = g.openai_project()
+    filler = ";".join(f"var a{i}=function(b){{return b*{i}}}" for i in range(800))
+    text = filler + f';const k="{key}";' + filler
+    [m] = ENGINE.scan(text, "dist/app.min.js")
+    assert (m.line, m.column) == (1, len(filler) + len(';const k="') + 1)
+
+
+def test_crlf_and_allow_markers() -> None:
+    g = KeyGen(17)
+    key = g.stripe_secret()
+    text = f"A=1\r\nSTRIPE={key}\r\nB={g.stripe_secret()}  # launchready:allow\r\n"
+    ms = ENGINE.scan(text, ".env")
+    assert next((m.line, m.secret, m.allowed) for m in ms) == (2, key, False)
+    assert [m.allowed for m in ms] == [False, True]
+    for marker in ("# pragma: allowlist secret", "// gitleaks:allow"):
+        [m] = ENGINE.scan(f"k = '{key}'  {marker}\n", "x.py")
+        assert m.allowed
+
+
+def test_docker_auth_must_decode_to_user_password() -> None:
+    g = KeyGen(18)
+    good = base64.b64encode(f"bot:{g.password()}".encode()).decode()
+    noise = base64.b64encode(g.chars(20).encode()).decode()
+    assert [f[0] for f in found(json.dumps({"auths": {"r.io": {"auth": good}}}), "config.json")] == [
+        "secret.docker-config-auth"
+    ]
+    assert found(json.dumps({"auths": {"r.io": {"auth": noise}}}), "config.json") == []
+
+
+def test_specific_rule_beats_generic() -> None:
+    key = KeyGen(19).stripe_secret()
+    assert [f[0] for f in found(f"STRIPE_SECRET_KEY={key}\n", ".env")] == ["secret.stripe-secret-key"]
+    val = KeyGen(19).chars(40, B64URL)
+    assert [f[0] for f in found(f"MY_SERVICE_API_KEY={val}\n", ".env")] == ["secret.generic-assignment"]
