@@ -18,7 +18,6 @@ No ``from __future__ import annotations`` here: it would shadow the public
 """
 
 import os
-import secrets as _random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,9 +246,9 @@ def format_outputs(mapping: Mapping[str, object]) -> str:
             raise ValueError(f"invalid output name {name!r}")
         text = redact.scrub("" if value is None else str(value))
         if "\n" in text or "\r" in text:
-            delim = f"ghadelimiter_{_random.token_hex(8)}"
+            delim = f"ghadelimiter_{os.urandom(8).hex()}"
             while delim in text:
-                delim = f"ghadelimiter_{_random.token_hex(8)}"
+                delim = f"ghadelimiter_{os.urandom(8).hex()}"
             out.append(f"{name}<<{delim}\n{text}\n{delim}\n")
         else:
             out.append(f"{name}={text}\n")
