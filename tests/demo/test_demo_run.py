@@ -208,7 +208,7 @@ def test_ctrl_c_mid_run_cleans_up(tmp_path: Path) -> None:
 
 
 def test_sigterm_cleans_up_too(tmp_path: Path) -> None:
-    proc, ports = _start(tmp_path, "--serve")
+    proc, ports = _start(tmp_path, "--serve", "--fixed")
     assert proc.stderr is not None
     while "serving until Ctrl-C" not in proc.stderr.readline():
         pass

@@ -38,6 +38,13 @@ REPORT_FILES = {"json": "report.json", "junit": "junit.xml", "sarif": "results.s
 
 _failed_stages: list[str] = []
 
+# What a loopback deployment without root cannot provide, by check id prefix.
+LOOPBACK_LIMITS = {
+    "email.mta-sts": "an MTA-STS policy must be served over HTTPS on port 443, which the demo "
+    "cannot bind without root, so the fixed demo does not publish one",
+    "cdn.": "nothing fronts a loopback server; a CDN or WAF is a deployment choice",
+}
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fixed", action="store_true", help="run the same deployment with every flaw fixed (exits 0)")
@@ -95,6 +102,11 @@ def _finish(demo: DemoRun, ctx: Context, out_dir: Path, keep: Path | None) -> No
     _explain(demo, ctx, verbose=ctx.args.verbose)
     written = _write_reports(demo.report, ctx, out_dir)
     report = demo.report
+    if demo.fixed:
+        for c in report.checks:
+            if c.status.value in ("warn", "skip"):
+                why = next((v for k, v in LOOPBACK_LIMITS.items() if c.id.startswith(k)), c.message)
+                report.notes.append(f"{c.status.value} {c.id}: {why}")
     if keep is not None:
         report.root = str(keep)
         report.notes.append(f"the demo repository is kept in {keep} (its servers are stopped)")
@@ -112,16 +124,16 @@ def _serve(demo: DemoRun, ctx: Context) -> None:
     code = FORCED_EXIT(demo.report, exit_code(demo.report, fail_on, errors_ok=args.errors_ok))
     ctx.exit_status = 0 if args.exit_zero and code == 1 else code
     ep = demo.endpoints
-    if ep is not None:
-        resolve = f"--resolve {ep.resolves[0]} --cacert {ep.ca_bundle}"
-        ctx.stderr.write(
-            "launchready demo: serving until Ctrl-C. Try it:\n"
-            f"  curl {resolve} {ep.base_url}/health\n"
-            f"  curl {resolve} {ep.base_url}/.env\n"
-            f"  dig @{ep.dns.split(':')[0]} -p {ep.dns.split(':')[1]} demo-chat.test TXT\n"
-        )
-        ctx.stderr.flush()
-    try:
+    try:  # Ctrl-C from here on is the normal way to stop serving
+        if ep is not None:
+            resolve = f"--resolve {ep.resolves[0]} --cacert {ep.ca_bundle}"
+            ctx.stderr.write(
+                "launchready demo: serving until Ctrl-C. Try it:\n"
+                f"  curl {resolve} {ep.base_url}/health\n"
+                f"  curl {resolve} {ep.base_url}/.env\n"
+                f"  dig @{ep.dns.split(':')[0]} -p {ep.dns.split(':')[1]} demo-chat.test TXT\n"
+            )
+            ctx.stderr.flush()
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

@@ -207,7 +207,11 @@ class DemoHandler(BaseHTTPRequestHandler):
             return self._preflight(path)
         if method in ("GET", "HEAD"):
             if path in ("/", "/index.html"):
-                return self._send(200, st.frontend.index_html, "text/html; charset=utf-8")
+                cookie = f"session_id={uuid.uuid4().hex}; Path=/"
+                if st.fixed:
+                    cookie += "; Secure; HttpOnly; SameSite=Lax"
+                return self._send(200, st.frontend.index_html, "text/html; charset=utf-8",
+                                  {"Set-Cookie": cookie})  # fmt: skip
             if path == f"/static/{BUNDLE_NAME}":
                 return self._send(200, st.frontend.bundle_js, "application/javascript")
             if path == f"/static/{BUNDLE_NAME}.map" and st.frontend.source_map is not None:

@@ -55,9 +55,14 @@ Progress = Callable[[str, str], None]
 
 
 @contextlib.contextmanager
-def _env(values: dict[str, str]) -> Iterator[None]:
+def _env(values: dict[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, unset) environment variables for the duration of a stage."""
     old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
+    for k, v in values.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
     try:
         yield
     finally:
@@ -216,7 +221,10 @@ def _run_stage(st: StageResult, repo: Path, values: DemoValues) -> None:
     if not available(command):
         st.skipped = f"`launchready {command}` is not part of this build"
         return
-    env = {k: getattr(values, attr) for k, attr in IDENTITY_ENV.items()}
+    env: dict[str, str | None] = {k: getattr(values, attr) for k, attr in IDENTITY_ENV.items()}
+    # requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a session's CA bundle
+    # (psf/requests#3829); the demo's --ca-bundle must win on machines that set them.
+    env.update({"REQUESTS_CA_BUNDLE": None, "CURL_CA_BUNDLE": None})
     try:
         with _env(env):
             st.report, st.stderr = run_command(command, st.argv, repo)
