@@ -1,0 +1,3 @@
+export async function markPaid(sessionId: string): Promise<void> {
+  console.log('paid', sessionId);
+}
