@@ -9,9 +9,11 @@ from launchready.commands import Context
 from launchready.errors import UsageError
 from launchready.history import revs, scan_history
 from launchready.history.gitlog import GitError
+from launchready.history.ignore import GitleaksIgnore
 from launchready.history.ignore import load as load_gitleaksignore
 from launchready.model import Report
 from launchready.registry import all_rules
+from launchready.secrets import suppress
 from launchready.secrets.engine import Engine
 from launchready.secrets.sources import git_root
 
@@ -42,13 +44,19 @@ def run(ctx: Context) -> Report:
         raise UsageError(f"not a git repository: {args.repo}")
     rng = revs.resolve(root, all_refs=args.all, since=args.since_commit, rng=args.range, branch=args.branch)
     report = history_report(ctx, root, rng, jobs=args.jobs)
+    suppress.apply_baseline(report, suppress.resolve(args.baseline, ctx.config, root, ctx.cwd))
     return report
 
 
-def history_report(ctx: Context, root: Path, rng: revs.Range, jobs: int | None = None) -> Report:
+def history_report(
+    ctx: Context, root: Path, rng: revs.Range, jobs: int | None = None, ignore: GitleaksIgnore | None = None
+) -> Report:
+    """Scan ``rng`` with the rules ``ctx.config`` enables (no baseline applied here)."""
     engine = Engine(all_rules(ctx.config))
     try:
-        result = scan_history(root, rng, engine, load_gitleaksignore(root), ctx.config.exclude, jobs=jobs)
+        result = scan_history(
+            root, rng, engine, ignore if ignore is not None else load_gitleaksignore(root), ctx.config.exclude, jobs=jobs
+        )
     except GitError as exc:
         raise UsageError(str(exc)) from None
     report = Report(command="history", root=str(root))

@@ -44,11 +44,11 @@ _WORKER: tuple[Engine, GitleaksIgnore, tuple[str, ...], Path, tuple[str, ...]] |
 def _scan_slice(skip: int, count: int) -> ChunkResult:
     assert _WORKER is not None
     engine, ignore, exclude, root, revs = _WORKER
-    collector = Collector(engine, ignore, exclude, order_base=skip)
+    collector = Collector(engine, ignore, exclude, order_base=skip, root=root)
     extra = [f"--skip={skip}", f"--max-count={count}"] if count else []
     for commit in stream_commits(log_command(root, revs, extra=extra)):
         collector.add_commit(commit)
-    return collector.result
+    return collector.finish()
 
 
 def count_commits(root: Path, revs: Sequence[str]) -> int:

@@ -6,14 +6,18 @@ processes (a pipe) and are turned into redacted findings by ``dedup.py`` in the 
 
 from __future__ import annotations
 
-import fnmatch
+import bisect
+import re
+import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from launchready.history.gitlog import Commit
 from launchready.history.ignore import GitleaksIgnore
-from launchready.history.patch import parse_patch
+from launchready.history.patch import FileAdds, parse_patch
 from launchready.secrets.engine import Engine, Match
+from launchready.secrets.sources import excluded
 
 MESSAGE_PATH = "(commit message)"
 CHUNK_LINES = 50_000  # a huge added file is scanned in slices of this many lines
@@ -78,51 +82,154 @@ class ChunkResult:
         self.excluded_files += other.excluded_files
 
 
+BATCH_BYTES = 256 * 1024
+BATCH_SEPARATOR = b"\n\x00\n"
+
+
+@dataclass
+class _Piece:
+    commit: Commit
+    order: int
+    adds: FileAdds | None  # None: the commit message
+    lo: int  # slice of adds.lines
+    hi: int
+    text: bytes
+
+
+_KEY_BODY = re.compile(rb"^[A-Za-z0-9+/=]{60,80}$")
+
+
+def _looks_like_key_body(lines: list[bytes]) -> bool:
+    """Several consecutive base64 lines of PEM width and no BEGIN line among them."""
+    run = 0
+    for line in lines:
+        if _KEY_BODY.match(line.strip()):
+            run += 1
+            if run >= 4:
+                return not any(b"-----BEGIN" in x for x in lines)
+        else:
+            run = 0
+    return False
+
+
 class Collector:
-    def __init__(self, engine: Engine, ignore: GitleaksIgnore, exclude: Iterable[str] = (), order_base: int = 0) -> None:
+    def __init__(
+        self, engine: Engine, ignore: GitleaksIgnore, exclude: Iterable[str] = (), order_base: int = 0, root: Path | None = None
+    ) -> None:
         self.engine = engine
+        self.root = root
         self.rule_index = {id(r): i for i, r in enumerate(engine.rules)}
         self.ignore = ignore
         self.exclude = list(exclude)
         self.order = order_base
         self.result = ChunkResult()
+        self._batch: list[_Piece] = []
+        self._batch_bytes = 0
+        self._path_rules = [re.compile(r.paths) for r in engine.rules if r.paths]
 
     def excluded(self, path: str) -> bool:
-        return any(fnmatch.fnmatch(path, pat) or path.startswith(pat.rstrip("/") + "/") for pat in self.exclude)
+        return excluded(path, self.exclude)
 
     def add_commit(self, c: Commit) -> None:
         self.result.commits += 1
         self.result.bytes += len(c.patch) + len(c.message)
         self.order += 1
         if c.message:
-            text = c.message.decode("utf-8", "replace")
-            for m in self.engine.scan(text, MESSAGE_PATH):
-                self._record(c, m, MESSAGE_PATH, m.line, m.end_line)
+            self._queue(_Piece(c, self.order, None, 0, 0, c.message))
         for adds in parse_patch(c.patch):
             if self.exclude and self.excluded(adds.path):
                 self.result.excluded_files += 1
                 continue
             lines = adds.lines
             n = len(lines)
-            step = CHUNK_LINES
-            for lo in range(0, n, step):
-                hi = min(n, lo + step + SLICE_OVERLAP)
-                text = b"\n".join(lines[lo:hi]).decode("utf-8", "replace")
-                for m in self.engine.scan(text, adds.path):
-                    if hi < n and m.line > step:
-                        continue  # the next slice sees it (and whole)
-                    numbers = adds.numbers
-                    line = numbers[lo + m.line - 1]
-                    end_line = numbers[min(lo + m.end_line, hi) - 1]
-                    self._record(c, m, adds.path, line, end_line)
+            for lo in range(0, n, CHUNK_LINES):
+                hi = min(n, lo + CHUNK_LINES + SLICE_OVERLAP)
+                self._queue(_Piece(c, self.order, adds, lo, hi, b"\n".join(lines[lo:hi])))
+            if _looks_like_key_body(lines):
+                self._rescan_blob(c, adds)
 
-    def _record(self, c: Commit, m: Match, path: str, line: int, end_line: int) -> None:
+    def finish(self) -> ChunkResult:
+        self._flush()
+        return self.result
+
+    # Many small texts are scanned as one (separated by a NUL line no rule crosses): the
+    # engine's per-call cost, not the text, dominates a history of small commits.
+    def _queue(self, piece: _Piece) -> None:
+        if not piece.text.isascii():  # Unicode lowering can change lengths: keep these apart
+            self._scan_alone(piece)
+            return
+        self._batch.append(piece)
+        self._batch_bytes += len(piece.text)
+        if self._batch_bytes >= BATCH_BYTES:
+            self._flush()
+
+    def _flush(self) -> None:
+        batch, self._batch, self._batch_bytes = self._batch, [], 0
+        if not batch:
+            return
+        starts: list[int] = []
+        line = 1
+        for piece in batch:
+            starts.append(line)
+            line += piece.text.count(b"\n") + 2
+        text = BATCH_SEPARATOR.join(p.text for p in batch).decode("utf-8", "replace")
+        for m in self.engine.scan(text, ""):
+            if m.rule.paths:
+                continue  # path-scoped rules run per file below
+            k = bisect.bisect_right(starts, m.line) - 1
+            if k + 1 < len(starts) and m.end_line >= starts[k + 1] - 1:
+                continue  # would cross into the next piece
+            self._place(batch[k], m, m.line - starts[k] + 1, m.end_line - starts[k] + 1)
+        if self._path_rules:
+            for piece in batch:
+                path = piece.adds.path if piece.adds else MESSAGE_PATH
+                if not any(rx.search(path) for rx in self._path_rules):
+                    continue
+                for m in self.engine.scan(piece.text.decode("utf-8", "replace"), path):
+                    if m.rule.paths:
+                        self._place(piece, m, m.line, m.end_line)
+
+    def _scan_alone(self, piece: _Piece) -> None:
+        path = piece.adds.path if piece.adds else MESSAGE_PATH
+        for m in self.engine.scan(piece.text.decode("utf-8", "replace"), path):
+            self._place(piece, m, m.line, m.end_line)
+
+    def _place(self, piece: _Piece, m: Match, line: int, end_line: int) -> None:
+        adds = piece.adds
+        if adds is None:
+            self._record(piece.commit, piece.order, m, MESSAGE_PATH, line, end_line)
+            return
+        n = len(adds.lines)
+        if piece.hi < n and line > CHUNK_LINES:
+            return  # the next slice sees it (and whole)
+        numbers = adds.numbers
+        self._record(piece.commit, piece.order, m, adds.path, numbers[piece.lo + line - 1],
+                     numbers[min(piece.lo + end_line, piece.hi) - 1])  # fmt: skip
+
+    def _rescan_blob(self, c: Commit, adds: FileAdds) -> None:
+        """A diff that replaced only the body of a PEM key (``-U0`` shows no BEGIN/END lines):
+        scan the whole file at that commit and keep matches that touch the added lines."""
+        if self.root is None:
+            return
+        out = subprocess.run(["git", "-C", str(self.root), "cat-file", "blob", f"{c.sha}:{adds.raw_path}"],
+                             capture_output=True, check=False)  # fmt: skip
+        if out.returncode != 0 or b"\0" in out.stdout[:8192]:
+            return
+        added = set(adds.numbers)
+        for m in self.engine.scan(out.stdout.decode("utf-8", "replace"), adds.path):
+            if any(n in added for n in range(m.line, m.end_line + 1)):
+                key = (self.rule_index[id(m.rule)], m.secret)
+                rec = self.result.records.get(key)
+                if rec is None or c.sha not in rec.commits:
+                    self._record(c, self.order, m, adds.path, m.line, m.end_line)
+
+    def _record(self, c: Commit, order: int, m: Match, path: str, line: int, end_line: int) -> None:
         if m.allowed or self.ignore.ignores(c.sha, path, line):
             self.result.suppressed += 1
             return
         idx = self.rule_index[id(m.rule)]
         key = (idx, m.secret)
-        s = Sighting(idx, c.sha, c.time, self.order, c.author, c.date, path, line, m.column, end_line, m.end_column, m.line_text)
+        s = Sighting(idx, c.sha, c.time, order, c.author, c.date, path, line, m.column, end_line, m.end_column, m.line_text)
         rec = self.result.records.get(key)
         if rec is None:
             rec = self.result.records[key] = Record(m.secret, s)

@@ -30,6 +30,7 @@ class FileAdds:
     body: bytes  # the hunks, for line numbers
     combined: int = 0  # number of parents of a combined (merge) diff, 0 for a plain diff
     _numbers: list[int] | None = field(default=None, repr=False)
+    raw_path: str = ""  # the path as git spells it (surrogate-escaped), for ``git cat-file``
 
     @property
     def numbers(self) -> list[int]:
@@ -109,13 +110,13 @@ def parse_patch(patch: bytes) -> list[FileAdds]:
         if section.startswith(b"git "):
             lines = _ADDED.findall(body)
             if lines:
-                found.append(FileAdds(decode_path(raw), lines, body))
+                found.append(FileAdds(decode_path(raw), lines, body, raw_path=raw.decode("utf-8", "surrogateescape")))
         elif section.startswith((b"cc ", b"combined ")):
             parents = body.find(b" ")  # "@@@ -a,b -c,d +e,f @@@": parents + 1 '@'
             numbers: list[int] = []
             lines = _combined_lines(body, parents - 1, numbers)
             if lines:
-                found.append(FileAdds(decode_path(raw), lines, body, parents - 1, numbers))
+                found.append(FileAdds(decode_path(raw), lines, body, parents - 1, numbers, raw.decode("utf-8", "surrogateescape")))
     return found
 
 

@@ -1,0 +1,270 @@
+"""The Action's run: inputs -> plan -> scan/history/live -> one report -> GitHub's files."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from launchready.action import event as events
+from launchready.action.governance import added_suppressions, show
+from launchready.action.inputs import GitHubEnv, Inputs, read_github, read_inputs
+from launchready.commands import Context
+from launchready.config import CONFIG_NAMES, Config, load_config
+from launchready.errors import UsageError
+from launchready.history import revs
+from launchready.history.ignore import GitleaksIgnore
+from launchready.history.ignore import parse as parse_gitleaksignore
+from launchready.model import Finding, Report, Severity
+from launchready.report import Options
+from launchready.report import github as gh_report
+from launchready.secrets import suppress
+from launchready.secrets.sources import git_root
+from launchready.verdict import failing_checks
+
+
+@dataclass
+class Run:
+    """Everything decided before scanning, for the summary."""
+
+    inputs: Inputs
+    github: GitHubEnv
+    root: Path | None
+    plan: events.Plan | None = None
+    notes: list[str] = field(default_factory=list)
+    governance: list[str] = field(default_factory=list)
+
+
+def add_safe_directory(workspace: Path) -> None:
+    """The workspace belongs to another uid inside the container: tell git it is fine."""
+    want = str(workspace)
+    have = subprocess.run(["git", "config", "--global", "--get-all", "safe.directory"], capture_output=True, text=True, check=False)
+    if want in have.stdout.split("\n"):
+        return
+    subprocess.run(["git", "config", "--global", "--add", "safe.directory", want], capture_output=True, check=False)
+
+
+def _command(name: str) -> ModuleType | None:
+    from launchready.commands import COMMANDS  # late: the registry imports this module's command
+
+    return COMMANDS.get(name)
+
+
+def _run_command(name: str, ctx: Context) -> Report | None:
+    module = _command(name)
+    if module is None:
+        raise UsageError(f"this build has no {name} command")
+    result: Report | None = module.run(ctx)
+    return result
+
+
+def _sub_args(argv: list[str]) -> argparse.Namespace:
+    """A complete namespace for another subcommand, parsed by the real CLI parser."""
+    from launchready.cli import build_parser  # late: cli imports the command registry
+
+    return build_parser().parse_args(argv)
+
+
+def _config_name(inputs: Inputs, workspace: Path) -> str | None:
+    if inputs.config:
+        return inputs.config
+    return next((n for n in CONFIG_NAMES if (workspace / n).is_file()), None)
+
+
+def _base_of(run: Run) -> str | None:
+    p = run.plan
+    if p is None or p.whole:
+        return None
+    return p.base or (p.exclude[0] if p.exclude else None)
+
+
+def load_run_config(run: Run, tmp: Path) -> Config:
+    ws = run.github.workspace
+    name = _config_name(run.inputs, ws)
+    base = _base_of(run)
+    if run.inputs.strict_suppressions and base and run.root is not None:
+        if name is None:
+            name = next((n for n in CONFIG_NAMES if show(run.root, base, n) is not None), None)
+        data = show(run.root, base, name) if name else None
+        if data is None:
+            run.notes.append(f"strict suppressions: no config at the base commit {events.short(base)}; using defaults")
+            return Config()
+        copy = tmp / "base-config.yml"
+        copy.write_bytes(data)
+        cfg = load_config(copy)
+        cfg.path = str(ws / name) if name else None
+        run.notes.append(f"strict suppressions: config {name} read from the base commit {events.short(base)}")
+        return cfg
+    if run.inputs.config and not (ws / run.inputs.config).is_file():
+        raise UsageError(f"input config: file not found: {run.inputs.config}")
+    return load_config(ws / name if name else None, ws)
+
+
+def _baseline_path(run: Run, config: Config, tmp: Path) -> str | None:
+    ws = run.github.workspace
+    base = _base_of(run)
+    if run.inputs.strict_suppressions and base and run.root is not None:
+        rel = run.inputs.baseline or os.path.relpath(suppress.default_path(config, ws), ws)
+        data = show(run.root, base, Path(rel).as_posix())
+        if data is None:
+            return None
+        copy = tmp / "base-baseline.json"
+        copy.write_bytes(data)
+        run.notes.append(f"strict suppressions: baseline {rel} read from the base commit {events.short(base)}")
+        return str(copy)
+    if run.inputs.baseline:
+        p = ws / run.inputs.baseline
+        if not p.is_file():
+            raise UsageError(f"input baseline: file not found: {run.inputs.baseline}")
+        return str(p)
+    found = suppress.default_path(config, ws)
+    return str(found) if found.is_file() else None
+
+
+def _gitleaksignore(run: Run) -> GitleaksIgnore | None:
+    base = _base_of(run)
+    if run.inputs.strict_suppressions and base and run.root is not None:
+        data = show(run.root, base, ".gitleaksignore")
+        return parse_gitleaksignore(data.decode("utf-8", "replace") if data else "")
+    return None  # the work tree's file
+
+
+def merge_findings(scan: list[Finding], history: list[Finding]) -> list[Finding]:
+    """The same secret in the tree and in history is one finding: the tree's location, with
+    the history's commit, author, date and occurrence count."""
+    by_fp = {f.fingerprint: f for f in history}
+    merged = []
+    for f in scan:
+        h = by_fp.pop(f.fingerprint, None)
+        if h is not None and f.category == "secret":
+            f = f.replace(commit=h.commit, author=h.author, date=h.date, introduced_in=h.introduced_in,
+                          occurrences=h.occurrences, present_at_head=True)  # fmt: skip
+        elif h is not None:
+            by_fp[h.fingerprint] = h
+        merged.append(f)
+    return merged + list(by_fp.values())
+
+
+def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
+    env = os.environ if env is None else env
+    inputs = read_inputs(env)
+    github = read_github(env, ctx.cwd)
+    ws = github.workspace.resolve()
+    github = GitHubEnv(github.event_name, github.event, ws, github.output, github.step_summary)
+    add_safe_directory(ws)
+    root = git_root(ws)
+    run = Run(inputs, github, root)
+    wants_history = inputs.mode in ("history", "all")
+    if wants_history:
+        if root is None:
+            raise UsageError(f"mode {inputs.mode}: the workspace {ws} is not a git repository (use actions/checkout first)")
+        run.plan = events.plan_for(root, github.event_name, github.event, inputs.base_ref)
+        run.notes.append(f"event {github.event_name}: {run.plan.nothing or run.plan.reason}")
+        run.notes.extend(events.ensure_history(root, run.plan))
+        run.notes.extend(run.plan.notes)
+    with tempfile.TemporaryDirectory(prefix="launchready-action-") as tmpdir:
+        tmp = Path(tmpdir)
+        config = load_run_config(run, tmp)
+        baseline = _baseline_path(run, config, tmp)
+        report = _scan_all(ctx, run, config, baseline)
+    base = _base_of(run)
+    if root is not None and base and run.plan is not None and run.plan.head:
+        run.governance = added_suppressions(root, base, run.plan.head, _config_name(inputs, ws), inputs.baseline or None)
+    fail_on = inputs.fail_on or config.fail_on or Severity.HIGH
+    _publish(ctx, run, report, fail_on)
+    return report
+
+
+def _scan_all(ctx: Context, run: Run, config: Config, baseline: str | None) -> Report:
+    inputs, ws = run.inputs, run.github.workspace
+    report = Report(command="action", root=str(ws))
+    report.notes.extend(run.notes)
+    scan_findings: list[Finding] = []
+    history_findings: list[Finding] = []
+    common = ["--baseline", baseline] if baseline else []
+    if inputs.mode in ("scan", "all"):
+        args = _sub_args(["scan", *common])
+        part = _run_command("scan", Context(args, config, ws, ctx.stdout, ctx.stderr))
+        if part is None:
+            raise UsageError("scan produced no report")
+        scan_findings = part.findings
+        part.findings = []
+        report.extend(part)
+    if inputs.mode in ("history", "all") and run.plan is not None and run.root is not None:
+        if run.plan.nothing:
+            report.notes.append(f"history: nothing to scan ({run.plan.nothing})")
+        else:
+            from launchready.commands.history import history_report
+
+            h = _sub_args(["history", *run.plan.history_args()])
+            rng = revs.resolve(run.root, all_refs=h.all, since=h.since_commit, rng=h.range, branch=h.branch)
+            part = history_report(Context(h, config, ws, ctx.stdout, ctx.stderr), run.root, rng, ignore=_gitleaksignore(run))
+            suppress.apply_baseline(part, baseline)
+            expected = run.plan.expected_commits
+            if expected is not None and part.summary.commits_scanned < expected:
+                raise UsageError(
+                    f"only {part.summary.commits_scanned} of the pull request's {expected} commits are reachable "
+                    f"here; set {events.needed_depth(run.plan)}"
+                )
+            history_findings = part.findings
+            part.findings = []
+            report.extend(part)
+    if inputs.mode in ("live", "all"):
+        _live(ctx, run, config, report)
+    report.findings = merge_findings(scan_findings, history_findings)
+    return report
+
+
+def _live(ctx: Context, run: Run, config: Config, report: Report) -> None:
+    inputs, ws = run.inputs, run.github.workspace
+    configured = bool(config.live.get("targets")) if isinstance(config.live, dict) else False
+    if not inputs.url and not configured:
+        why = "no url input and no live.targets in the config"
+        if inputs.mode == "live":
+            raise UsageError(f"mode live: {why}")
+        report.notes.append(f"live checks not run: {why} (set the url input, e.g. to the preview deployment)")
+        return
+    if _command("live") is None:
+        report.notes.append("live checks not run: this build has no live command")
+        return
+    args = _sub_args(["live", *(["--url", inputs.url] if inputs.url else [])])
+    part = _run_command("live", Context(args, config, ws, ctx.stdout, ctx.stderr))
+    if part is not None:
+        report.extend(part)
+
+
+def _publish(ctx: Context, run: Run, report: Report, fail_on: Severity) -> None:
+    inputs, ws, args = run.inputs, run.github.workspace, ctx.args
+    options = Options(fail_on=fail_on, errors_ok=bool(getattr(args, "errors_ok", False)))
+    args.fail_on = fail_on
+    args.github = False
+    paths: dict[str, str] = {}
+    for key, value in (("json", inputs.json_path), ("junit", inputs.junit_path), ("sarif", inputs.sarif_path)):
+        if value:
+            full = Path(value) if os.path.isabs(value) else ws / value
+            setattr(args, key, str(full))  # written by the CLI's report writers after run()
+            paths[key] = str(full)
+    if inputs.annotations:
+        lines, _dropped = gh_report.annotations(report, options)
+        for line in lines:
+            ctx.stdout.write(line + "\n")
+        ctx.stdout.flush()
+    if inputs.summary and run.github.step_summary:
+        text = gh_report.step_summary(report, options, notes=run.governance)
+        with open(run.github.step_summary, "a", encoding="utf-8") as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
+    elif run.governance:
+        report.notes.extend(run.governance)
+    if run.github.output:
+        gh_report.write_github_outputs(run.github.output, {
+            "findings": len(report.findings),
+            "failed_checks": failing_checks(report, fail_on, options.errors_ok),
+            "report_path": paths.get("json", ""),
+            "junit_path": paths.get("junit", ""),
+            "sarif_path": paths.get("sarif", ""),
+        })  # fmt: skip
