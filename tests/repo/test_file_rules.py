@@ -496,3 +496,24 @@ def test_broken_sources_do_not_crash() -> None:
     assert {f.rule_id for f in checks_for_file("app/x.tsx", js)} <= {
         "repo.secrets-ai-browser-client", "repo.secrets-ai-client-component"}
     assert checks_for_file(".github/workflows/x.yml", "on: [push\njobs: {") == []
+
+
+def test_every_repo_rule_feeds_exactly_one_scorecard_row() -> None:
+    from launchready.repo import rules
+    from launchready.scorecard import ROWS
+
+    for r in rules():
+        rows = [spec.name for spec in ROWS if r.id.startswith(spec.prefixes)]
+        assert len(rows) == 1, (r.id, rows)
+
+
+def test_own_config_excludes_the_corpus() -> None:
+    from pathlib import Path
+
+    from launchready.config import load_config
+    from launchready.secrets.sources import excluded
+
+    root = Path(__file__).resolve().parents[2]
+    cfg = load_config(root / ".launchready.yml")
+    assert excluded("tests/repo/corpus/express/flawed/src/server.js", cfg.exclude)
+    assert not excluded("tests/repo/test_corpus.py", cfg.exclude)
