@@ -13,7 +13,7 @@ called ``email`` would shadow the standard library).
 from __future__ import annotations
 
 import base64
-import secrets
+import random
 import socket
 import threading
 from collections.abc import Iterator
@@ -25,6 +25,7 @@ from dnslib import QTYPE, RCODE, RR, DNSRecord
 from dnslib.server import BaseResolver, DNSHandler, DNSLogger, DNSServer
 
 Zone = dict[str, list[tuple[str, str]]]
+_RNG = random.SystemRandom()  # not `secrets`: tests/secrets/ can shadow the stdlib module
 
 
 class ZoneResolver(BaseResolver):  # type: ignore[misc]
@@ -167,7 +168,7 @@ def _is_probable_prime(n: int, rounds: int = 24) -> bool:
         d //= 2
         r += 1
     for _ in range(rounds):
-        a = secrets.randbelow(n - 3) + 2
+        a = _RNG.randrange(0, n - 3) + 2
         x = pow(a, d, n)
         if x in (1, n - 1):
             continue
@@ -182,7 +183,7 @@ def _is_probable_prime(n: int, rounds: int = 24) -> bool:
 
 def _prime(bits: int) -> int:
     while True:
-        c = secrets.randbits(bits) | (1 << (bits - 1)) | (1 << (bits - 2)) | 1
+        c = _RNG.getrandbits(bits) | (1 << (bits - 1)) | (1 << (bits - 2)) | 1
         if _is_probable_prime(c):
             return c
 
