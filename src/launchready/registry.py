@@ -1,25 +1,62 @@
-"""Every rule the current config enables: the built-in pack, custom and gitleaks rules."""
+"""Every rule the current config enables: the built-in pack, custom and gitleaks rules.
+
+``all_rules(config, root)`` is what sources and commands call; ``rule_set(config, root)``
+also returns the warnings (gitleaks patterns that could not be used, named one by one) for
+the caller to print. Results are cached per (config, root) for the process.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
 from launchready.config import Config
+from launchready.errors import ConfigError
 from launchready.model import Severity
 from launchready.secrets.rule import Rule
 from launchready.secrets.rules import default_rules
 
 
-def custom_rules(config: Config) -> list[Rule]:
-    import re
+@dataclass
+class RuleSet:
+    rules: list[Rule] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    gitleaks_path: str | None = None
 
+
+_CACHE: dict[tuple[int, str], tuple[Config, RuleSet]] = {}
+
+
+def custom_rules(config: Config) -> list[Rule]:
     out = []
     for i, spec in enumerate(config.custom_rules):
+        syntax = "re"
         try:
             re.compile(spec["regex"])
         except re.error as exc:
-            raise config.error(f"rules.custom.{i}.regex", f"invalid regular expression: {exc}") from None
+            from launchready.secrets.gitleaks_config import _re2_ok
+
+            if _re2_ok(spec["regex"]) is not None:
+                raise config.error(f"rules.custom.{i}.regex", f"invalid regular expression: {exc}") from None
+            syntax = "re2"  # valid RE2 (e.g. pasted from gitleaks) but not Python re
+        for key in ("paths",):
+            if spec.get(key):
+                try:
+                    re.compile(spec[key])
+                except re.error as exc:
+                    raise config.error(f"rules.custom.{i}.{key}", f"invalid regular expression: {exc}") from None
+        for j, allow in enumerate(spec.get("allow", []) or []):
+            try:
+                re.compile(allow)
+            except (re.error, TypeError) as exc:
+                raise config.error(f"rules.custom.{i}.allow.{j}", f"invalid regular expression: {exc}") from None
+        rule_id = spec["id"]
+        if not rule_id.startswith(("secret.", "repo.", "env.")):
+            rule_id = f"secret.{rule_id}"
         out.append(
             Rule(
-                id=spec["id"],
+                id=rule_id,
                 description=spec.get("description", spec["id"]),
                 severity=Severity.parse(spec.get("severity", "high")),
                 keywords=tuple(k.lower() for k in spec.get("keywords", [])),
@@ -28,15 +65,94 @@ def custom_rules(config: Config) -> list[Rule]:
                 secret_group=spec.get("secret_group", 0),
                 entropy=spec.get("entropy"),
                 paths=spec.get("paths"),
-                allow=tuple(spec.get("allow", [])),
+                allow=tuple(spec.get("allow", []) or []),
                 password_like=bool(spec.get("password_like", False)),
                 prefix=spec.get("prefix", ""),
+                syntax=syntax,
+                source="custom",
             )
         )
     return out
 
 
-def all_rules(config: Config) -> list[Rule]:
-    rules = [r for r in default_rules() if r.id not in config.disabled_rules]
-    rules += [r for r in custom_rules(config) if r.id not in config.disabled_rules]
-    return rules
+def _file_rules() -> list[Rule]:
+    try:  # file-level rules (credential files by name, env.*, build.*): listed, never run by the engine
+        from launchready.bundle import BUILD_RULES
+        from launchready.envfiles import ENV_RULES
+        from launchready.secrets.credfiles import FILE_RULES
+    except ImportError:  # pragma: no cover
+        return []
+    return [*FILE_RULES, *ENV_RULES, *BUILD_RULES]
+
+
+def find_gitleaks_config(config: Config, root: Path | None) -> Path | None:
+    """``gitleaks_config`` from the config (relative to the config file), else ``.gitleaks.toml``
+    in ``root`` (default: the directory of the config file, else the repo root above cwd)."""
+    from launchready.secrets.gitleaks_config import DEFAULT_NAME
+
+    base = Path(config.path).resolve().parent if config.path else None
+    if config.gitleaks_config:
+        p = Path(config.gitleaks_config)
+        if not p.is_absolute():
+            p = (base or root or Path.cwd()) / p
+        if not p.is_file():
+            raise config.error("gitleaks_config", f"file not found: {p}")
+        return p
+    for d in _candidate_dirs(root, base):
+        if (d / DEFAULT_NAME).is_file():
+            return d / DEFAULT_NAME
+    return None
+
+
+def _candidate_dirs(root: Path | None, base: Path | None) -> list[Path]:
+    if root is not None:
+        return [root]
+    if base is not None:
+        return [base]
+    cur = Path.cwd()
+    for d in (cur, *cur.parents):
+        if (d / ".git").exists():
+            return [d]
+    return [cur]
+
+
+def rule_set(config: Config, root: Path | None = None) -> RuleSet:
+    key = (id(config), str(root))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is config:
+        return hit[1]
+    result = RuleSet()
+    builtin = default_rules()
+    use_builtin = True
+    extra: list[Rule] = []
+    gl_path = find_gitleaks_config(config, root)
+    if gl_path is not None:
+        from launchready.secrets.gitleaks_config import GitleaksConfigError, load
+
+        try:
+            gl = load(gl_path, {r.id for r in builtin})
+        except GitleaksConfigError as exc:
+            problem = str(exc).removeprefix(f"{gl_path}: ")
+            raise ConfigError(str(gl_path), None, None, problem) from None
+        result.gitleaks_path = str(gl_path)
+        result.warnings += gl.warnings
+        extra += gl.rules
+        if not gl.use_default:
+            use_builtin = False
+            result.warnings.append(
+                f"{gl_path}: no `[extend] useDefault = true`, so only its {len(gl.rules)} rule(s) run "
+                "instead of launchready's built-in pack; add it to keep both"
+            )
+    rules = (builtin if use_builtin else []) + _file_rules() + custom_rules(config) + extra
+    off = config.disabled_rules
+    result.rules = [r for r in rules if r.id not in off and r.id.removeprefix("secret.") not in off]
+    _CACHE[key] = (config, result)
+    return result
+
+
+def all_rules(config: Config, root: Path | None = None) -> list[Rule]:
+    return rule_set(config, root).rules
+
+
+def rule_warnings(config: Config, root: Path | None = None) -> list[str]:
+    return rule_set(config, root).warnings

@@ -12,7 +12,6 @@ handful of files, so most of the ~90 regexes are never compiled in a commit).
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +21,7 @@ import ahocorasick
 from launchready import redact
 from launchready.model import Finding
 from launchready.secrets.filters import is_placeholder, looks_fake_body, shannon_entropy
-from launchready.secrets.rule import Rule
+from launchready.secrets.rule import Rule, compile_any
 
 LONG_LINE = 4096  # longer lines (minified JS) are windowed around the keyword hit
 _BEFORE = 512
@@ -75,10 +74,11 @@ class Engine:
         self.rules = [r for r in rules if r.regex]
         self._order = {id(r): i for i, r in enumerate(self.rules)}
         self._compiled: list[Any] = [None] * len(self.rules)
-        self._allow: list[tuple[re.Pattern[str], ...] | None] = [None] * len(self.rules)
+        self._allow: list[tuple[tuple[str, Any], ...] | None] = [None] * len(self.rules)
         self._always: list[int] = []
-        self._path_re = [re.compile(r.paths) if r.paths else None for r in self.rules]
-        self._has_paths = any(p is not None for p in self._path_re)
+        self._path_re = [compile_any(r.paths) if r.paths else None for r in self.rules]
+        self._exclude_re = [compile_any(r.exclude_paths) if r.exclude_paths else None for r in self.rules]
+        self._has_paths = any(p is not None for p in self._path_re + self._exclude_re)
         by_kw: dict[str, list[int]] = {}
         for i, rule in enumerate(self.rules):
             if not rule.keywords:
@@ -98,7 +98,14 @@ class Engine:
         if rx is None:
             rule = self.rules[i]
             rx = self._compiled[i] = rule.compile()
-            self._allow[i] = tuple(re.compile(a) for a in rule.allow)
+            allow = []
+            for a in rule.allow:
+                target, sep, body = a.partition(":")
+                if sep and target in ("match", "line"):
+                    allow.append((target, compile_any(body)))
+                else:
+                    allow.append(("secret", compile_any(a)))
+            self._allow[i] = tuple(allow)
         return rx
 
     def scan(self, text: str, path: str = "") -> list[Match]:
@@ -111,6 +118,7 @@ class Engine:
         skip: set[int] = set()
         if self._has_paths:
             skip = {i for i, p in enumerate(self._path_re) if p is not None and not p.search(path)}
+            skip |= {i for i, p in enumerate(self._exclude_re) if p is not None and p.search(path)}
         # rule index -> list of [start, end) windows, merged as they grow
         windows: dict[int, list[list[int]]] = {}
         if self._automaton is not None:
@@ -152,8 +160,11 @@ class Engine:
         for i, spans in windows.items():
             rule = self.rules[i]
             rx = self._regex(i)
+            # RE2 (gitleaks rules): `$` only matches at the real end of the text, as in
+            # gitleaks, so let the window include the newline for `\s` to match it.
+            grow = 1 if rule.syntax == "re2" else 0
             for ws, we in spans:
-                for m in rx.finditer(text, ws, we):
+                for m in rx.finditer(text, ws, min(n, we + grow)):
                     match = self._accept(i, rule, m, text, lines)
                     if match is not None:
                         found.append(match)
@@ -173,8 +184,11 @@ class Engine:
             return None
         if rule.prefix and secret.startswith(rule.prefix) and looks_fake_body(secret[len(rule.prefix) :]):
             return None
-        allow = self._allow[i]
-        if allow and any(a.search(secret) for a in allow):
+        if rule.stopwords:
+            low = secret.lower()
+            if any(w in low for w in rule.stopwords):
+                return None
+        if self._allow[i] and self._allowed_by_rule(i, m, secret, text, start):
             return None
         if rule.validator is not None and not rule.validator(secret):
             return None
@@ -193,6 +207,21 @@ class Engine:
             tail = text[text.rfind("\n", 0, end) + 1 : ee if ee != -1 else len(text)]
             allowed = any(marker in tail for marker in ALLOW_MARKERS)
         return Match(rule, secret, start, end, line, col, end_line, end_col, line_text, allowed)
+
+
+    def _allowed_by_rule(self, i: int, m: Any, secret: str, text: str, start: int) -> bool:
+        for target, rx in self._allow[i] or ():
+            if target == "secret":
+                subject = secret
+            elif target == "match":
+                subject = m.group(0)
+            else:
+                ls = text.rfind("\n", 0, start) + 1
+                le = text.find("\n", start)
+                subject = text[ls : le if le != -1 else len(text)]
+            if rx.search(subject):
+                return True
+        return False
 
 
 def _secret_span(group: int | str | tuple[int | str, ...], m: Any) -> tuple[int, int] | None:

@@ -41,10 +41,15 @@ class Rule:
     window: str | int = "line"
     generic: bool = False
     flags: int = 0
-    # Regexes (searched in the secret) that mark a match as a known false positive.
+    # Regexes that mark a match as a known false positive: searched in the secret, or in the
+    # whole match with a "match:" prefix, or in the source line with a "line:" prefix.
     allow: tuple[str, ...] = ()
+    # A secret containing one of these (lowercase) words is not reported.
+    stopwords: tuple[str, ...] = ()
     # Only scan paths matching this regex (searched against the /-separated path).
     paths: str | None = None
+    # Never scan paths matching this regex.
+    exclude_paths: str | None = None
     # Engine used for the regex: "re" (Python) or "re2" (google-re2, for gitleaks configs).
     syntax: str = "re"
     tags: tuple[str, ...] = field(default=())
@@ -61,3 +66,15 @@ class Rule:
             options.log_errors = False
             return re2.compile(self.regex, options)
         return re.compile(self.regex, self.flags)
+
+
+def compile_any(pattern: str) -> Any:
+    """Python ``re`` when it accepts the pattern, else RE2 (gitleaks path and allow regexes)."""
+    try:
+        return re.compile(pattern)
+    except re.error:
+        import re2
+
+        options = re2.Options()
+        options.log_errors = False
+        return re2.compile(pattern, options)

@@ -1,0 +1,143 @@
+"""Custom rules from .launchready.yml and gitleaks migration (.gitleaks.toml), end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from launchready.config import Config, load_config
+from launchready.keygen import KeyGen
+from launchready.registry import rule_set
+from launchready.secrets.engine import Engine
+
+GITLEAKS = r"""
+title = "team config"
+
+[extend]
+useDefault = true
+
+[allowlist]
+paths = ['''(?i)fixtures/''']
+
+[[rules]]
+id = "acme-api-token"
+description = "ACME internal API token"
+regex = '''\b(acme_(?i)[a-z0-9]{32})(?:[\x60'"\s;]|\\[nr]|$)'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["acme_"]
+[[rules.allowlists]]
+stopwords = ["deadbeef"]
+regexes = ['''^acme_0+$''']
+
+[[rules]]
+id = "acme-lookbehind"
+regex = '''(?<=token=)[a-z]{10}'''
+
+[[rules]]
+id = "pkcs12-file"
+path = '''(?i)\.p12$'''
+
+[[rules]]
+id = "broken"
+regex = '''([a-z'''
+"""
+
+
+def _write(root: Path, name: str, text: str) -> Path:
+    p = root / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text)
+    return p
+
+
+def test_gitleaks_rules_run_with_re2_and_warnings_name_each_unusable_rule(tmp_path: Path) -> None:
+    _write(tmp_path, ".gitleaks.toml", GITLEAKS)
+    rs = rule_set(Config(), tmp_path)
+    ids = {r.id for r in rs.rules}
+    assert "secret.acme-api-token" in ids and "secret.openai-project-key" in ids  # useDefault
+    joined = "\n".join(rs.warnings)
+    for name in ("acme-lookbehind", "pkcs12-file", "broken"):
+        assert name in joined, joined
+    assert "acme-lookbehind" in joined and "Python's re" in joined  # runs with re instead
+    [acme] = [r for r in rs.rules if r.id == "secret.acme-api-token"]
+    assert acme.syntax == "re2" and acme.source == "gitleaks"
+
+    eng = Engine(rs.rules)
+    token = "acme_" + KeyGen(1).chars(32, "abcdefghijklmnopqrstuvwxyz0123456789")
+    assert [(m.rule.id, m.secret) for m in eng.scan(f"ACME={token}\n", "app.env")] == [
+        ("secret.acme-api-token", token)
+    ]
+    assert eng.scan(f"ACME={token}\n", "tests/fixtures/app.env") == []  # global allowlist path
+    stop = "acme_" + "deadbeef" + KeyGen(2).chars(24, "abcdefghijklmnopqrstuvwxyz0123456789")
+    assert eng.scan(f"ACME={stop}\n", "app.env") == []  # stopword
+    assert [m.rule.id for m in eng.scan("x?token=kdjfhgmznb\n", "a.txt")] == ["secret.acme-lookbehind"]
+
+
+def test_without_use_default_only_gitleaks_rules_run_and_a_warning_says_so(tmp_path: Path) -> None:
+    _write(tmp_path, ".gitleaks.toml", GITLEAKS.replace("useDefault = true", "useDefault = false"))
+    rs = rule_set(Config(), tmp_path)
+    assert "secret.openai-project-key" not in {r.id for r in rs.rules}
+    assert any("useDefault" in w for w in rs.warnings)
+
+
+def test_gitleaks_config_key_and_invalid_toml(tmp_path: Path, run_cli: Any) -> None:
+    _write(tmp_path, "sec/leaks.toml", GITLEAKS)
+    _write(tmp_path, ".launchready.yml", "version: 1\ngitleaks_config: sec/leaks.toml\n")
+    token = "acme_" + KeyGen(3).chars(32, "abcdefghijklmnopqrstuvwxyz0123456789")
+    _write(tmp_path, "src/app.py", f"ACME = '{token}'\n")
+    res = run_cli(["scan", "--json", "-", "src"], tmp_path)
+    data = json.loads(res.out)
+    assert [f["rule_id"] for f in data["findings"]] == ["secret.acme-api-token"]
+    assert token not in res.out
+    listed = run_cli(["rules", "list"], tmp_path)
+    assert "secret.acme-api-token" in listed.out and "[gitleaks]" in listed.out
+    assert "broken" in listed.err
+
+    _write(tmp_path, "sec/leaks.toml", "[[rules]\nid = 'x'\n")
+    res = run_cli(["scan", "src"], tmp_path)
+    assert res.code == 2 and "leaks.toml" in res.err and "invalid TOML" in res.err
+
+
+def test_custom_rules_from_launchready_yml(tmp_path: Path, run_cli: Any) -> None:
+    _write(
+        tmp_path,
+        ".launchready.yml",
+        "version: 1\nrules:\n  custom:\n"
+        "    - id: secret.acme-key\n      description: ACME key\n      severity: critical\n"
+        "      regex: '\\b(acmk_[A-Za-z0-9]{24})\\b'\n      secret_group: 1\n      keywords: [ACMK_]\n"
+        "      allow: ['^acmk_0']\n",
+    )
+    key = "acmk_" + KeyGen(4).chars(24)
+    _write(tmp_path, "a.py", f"K = '{key}'\nJ = 'acmk_0{KeyGen(5).chars(23)}'\n")
+    res = run_cli(["scan", "--json", "-", "a.py"], tmp_path)
+    [f] = json.loads(res.out)["findings"]
+    assert (f["rule_id"], f["severity"], f["line"]) == ("secret.acme-key", "critical", 1)
+    explained = run_cli(["rules", "explain", "acme-key"], tmp_path)
+    assert "source:   custom" in explained.out
+
+
+def test_custom_rule_bad_regex_is_a_config_error(tmp_path: Path) -> None:
+    p = _write(tmp_path, ".launchready.yml", "version: 1\nrules:\n  custom:\n    - id: x\n      regex: '([a-z'\n")
+    cfg = load_config(p)
+    with pytest.raises(Exception, match=r"\.launchready\.yml:5: rules\.custom\.0\.regex"):
+        rule_set(cfg, tmp_path)
+
+
+def test_disable_builtin_rule(tmp_path: Path) -> None:
+    p = _write(tmp_path, ".launchready.yml", "version: 1\nrules:\n  disable: [secret.generic-assignment, stripe-test-key]\n")
+    ids = {r.id for r in rule_set(load_config(p), tmp_path).rules}
+    assert "secret.generic-assignment" not in ids and "secret.stripe-test-key" not in ids
+    assert "secret.openai-project-key" in ids
+
+
+def test_rules_list_and_explain(tmp_path: Path, run_cli: Any) -> None:
+    res = run_cli(["rules", "list"], tmp_path)
+    assert res.code == 0 and len(res.out.splitlines()) >= 60
+    res = run_cli(["rules", "explain", "secret.supabase-service-role-key"], tmp_path)
+    assert "service_role" in res.out and "https://supabase.com" in res.out
+    res = run_cli(["rules", "explain", "secret.nope-key"], tmp_path)
+    assert res.code == 2 and "unknown rule id" in res.err
