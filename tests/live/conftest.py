@@ -15,6 +15,7 @@ from launchready.live.config import LiveSettings, Target
 from launchready.live.http import Budget, Client, HttpOptions, resolve_map
 from launchready.live.runner import selector
 from launchready.model import CheckResult
+
 from .site import CA, Site
 
 

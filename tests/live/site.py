@@ -19,11 +19,11 @@ import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import trustme
 
@@ -68,7 +68,7 @@ class Request:
     body: bytes
 
 
-Route = Union[Resp, Raw, _Special, Callable[[Request], Any]]
+Route = Resp | Raw | _Special | Callable[[Request], Any]
 
 
 def html(body: str, headers: list[tuple[str, str]] | None = None, status: int = 200) -> Resp:
@@ -92,6 +92,7 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def setup(self) -> None:
         if isinstance(self.request, ssl.SSLSocket):
@@ -109,21 +110,22 @@ class _Handler(BaseHTTPRequestHandler):
     def handle(self) -> None:
         if getattr(self, "_failed", False):
             return
-        try:
+        with suppress(ConnectionError, ssl.SSLError, TimeoutError, OSError):
             super().handle()
-        except (ConnectionError, ssl.SSLError, TimeoutError, OSError):
-            pass
 
     def finish(self) -> None:
         if getattr(self, "_failed", False):
             return
-        try:
+        with suppress(OSError):
             super().finish()
-        except OSError:
-            pass
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # no automatic "Server: BaseHTTP/x Python/y" (the routes decide what the server discloses)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())
 
     def _serve(self) -> None:
         site = self.server.site

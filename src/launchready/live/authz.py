@@ -78,7 +78,7 @@ def _send(run: Run, cid: str, e: Endpoint, url: str, identity: str | None) -> Fe
     if e.body is not None and e.method not in ("GET", "HEAD"):
         body = json.dumps(e.body).encode()
         headers.setdefault("Content-Type", "application/json")
-    return run.client.request(cid, e.method, url, headers=headers, data=body)
+    return run.client.request(f"{cid} {url}", e.method, url, headers=headers, data=body)
 
 
 def _resource(run: Run, e: Endpoint, url: str) -> list[CheckResult]:

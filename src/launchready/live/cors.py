@@ -89,6 +89,8 @@ def _endpoint(run: Run, target: Target, e: Endpoint, url: str) -> list[CheckResu
     allowed = run.settings.origins_for(target)
     out: list[CheckResult] = []
     wildcard_creds: list[dict[str, object]] = []
+    answered = 0
+    last_error: BaseException | None = None
     for cid, origins in hostile_origins(allowed, url).items():
         if not run.selected(cid):
             continue
@@ -98,10 +100,11 @@ def _endpoint(run: Run, target: Target, e: Endpoint, url: str) -> list[CheckResu
         reflected: list[dict[str, object]] = []
         try:
             for o in origins:
-                simple = run.client.request(cid, _simple_method(e), url, headers={"Origin": o})
-                pre = run.client.request(cid, "OPTIONS", url, headers={
+                simple = run.client.request(f"{cid} {url}", _simple_method(e), url, headers={"Origin": o})
+                pre = run.client.request(f"{cid} {url}", "OPTIONS", url, headers={
                     "Origin": o, "Access-Control-Request-Method": e.method if e.method not in ("GET", "HEAD") else "POST",
                     "Access-Control-Request-Headers": "content-type, authorization"})
+                answered += 2
                 for kind, r in (("simple", simple), ("preflight", pre)):
                     acao, creds = _acao(r)
                     if acao == "*" and creds:
@@ -110,6 +113,7 @@ def _endpoint(run: Run, target: Target, e: Endpoint, url: str) -> list[CheckResu
                         reflected.append({"origin": o, "request": kind, "status": r.status, "credentials": creds,
                                           "headers": safe_headers(r.headers, _CORS_HEADERS)})  # fmt: skip
         except Exception as exc:
+            last_error = exc
             out.append(errored(cid, Severity.HIGH, url, exc, FIX[cid]))
             continue
         if not reflected:
@@ -125,7 +129,9 @@ def _endpoint(run: Run, target: Target, e: Endpoint, url: str) -> list[CheckResu
         out.append(result(cid, Status.FAIL, sev, url, f"trusts hostile origin(s) {what}: {', '.join(bad)}", FIX[cid],
                           {"reflected": reflected, "allowed_origins": allowed}))  # fmt: skip
     if run.selected("cors.wildcard-credentials"):
-        if wildcard_creds:
+        if not answered and last_error is not None:
+            out.append(errored("cors.wildcard-credentials", Severity.HIGH, url, last_error))
+        elif wildcard_creds:
             out.append(result("cors.wildcard-credentials", Status.FAIL, Severity.HIGH, url,
                               "Access-Control-Allow-Origin: * together with Allow-Credentials: true", FIX["cors.wildcard-credentials"], {"responses": wildcard_creds[:4]}))  # fmt: skip
         else:

@@ -8,8 +8,8 @@ map's JSON, a stack trace), never by the status code alone.
 from __future__ import annotations
 
 import json
+import os
 import re
-import secrets
 from collections.abc import Callable
 from urllib.parse import urljoin
 
@@ -185,7 +185,7 @@ def _debug(run: Run, target: Target) -> CheckResult:
     cid = "exposure.debug-page"
     seen: list[dict[str, object]] = []
     answered = 0
-    urls = [target.url, urljoin(target.url, f"/launchready-not-found-{secrets.token_hex(6)}")]
+    urls = [target.url, urljoin(target.url, f"/launchready-not-found-{os.urandom(6).hex()}")]
     for url in urls:
         try:
             r: Fetched = run.client.get_shared(cid, url) if url == target.url else run.client.request(cid, "GET", url)

@@ -129,8 +129,8 @@ class _Session(requests.Session):
 
     ca_bundle: str | None = None
 
-    def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> dict[str, Any]:
-        settings: dict[str, Any] = super().merge_environment_settings(url, proxies, stream, verify, cert)
+    def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> Any:
+        settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
         if self.ca_bundle and verify in (None, True):
             settings["verify"] = self.ca_bundle
         return settings

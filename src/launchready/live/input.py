@@ -107,7 +107,7 @@ def _endpoint(run: Run, e: Endpoint, url: str) -> list[CheckResult]:
         if not run.selected(cid):
             continue
         try:
-            r = run.client.request(cid, method, url, headers=_headers(run, e, ctype), data=body)
+            r = run.client.request(f"{cid} {url}", method, url, headers=_headers(run, e, ctype), data=body)
         except requests.Timeout as exc:
             out.append(result(cid, Status.FAIL, Severity.HIGH, url, f"the endpoint hung ({exc.__class__.__name__}) on this input", FIX[cid], {"baseline": baseline}))
             continue

@@ -49,7 +49,7 @@ def _endpoint(run: Run, e: Endpoint, url: str) -> CheckResult:
     statuses: dict[str, int] = {}
     for _ in range(s.latency_samples):
         try:
-            r = run.client.request("latency.p95", e.method, url, headers=headers, data=body)
+            r = run.client.request(f"latency.p95 {url}", e.method, url, headers=headers, data=body)
         except Exception as exc:
             return errored("latency.p95", Severity.MEDIUM, url, exc, FIX)
         samples.append(r.elapsed_ms)

@@ -30,7 +30,7 @@ def margin(e: Endpoint) -> int:
 
 
 def burst_size(run: Run, e: Endpoint) -> int:
-    return min((e.limit or 1) + margin(e), run.settings.budget.per_check)
+    return min((e.limit or 1) + margin(e), run.client.budget.per_check)
 
 
 def plan(run: Run, target: Target) -> list[Planned]:
@@ -79,7 +79,7 @@ def _burst(run: Run, e: Endpoint, url: str) -> CheckResult:
     last: Fetched | None = None
     for _ in range(cap):
         try:
-            r = run.client.request(cid, e.method, url, headers=headers, data=body)
+            r = run.client.request(f"{cid} {url}", e.method, url, headers=headers, data=body)
         except Exception as exc:
             if sent == 0:
                 return errored(cid, Severity.HIGH, url, exc, FIX[cid])
