@@ -134,11 +134,9 @@ def test_credential_files_by_name_even_when_binary(tmp_path: Path, run_cli: Any)
         ("secret.terraform-state-file", "terraform.tfstate", None),
     ]
     assert res.code == 1
-    listed = run_cli(["rules", "list"], tmp_path)
-    if "secret.pkcs12-file" not in listed.out:  # registry exposure lands with engineer A's edit
-        import pytest
-
-        pytest.skip("file-level rules not yet listed by `rules list`")
+    listed = run_cli(["rules", "list"], tmp_path).out
+    for rid in ("secret.pkcs12-file", "env.public-prefix-secret", "build.source-map-shipped"):
+        assert rid in listed
 
 
 def test_credential_file_rule_can_be_disabled(tmp_path: Path, run_cli: Any) -> None:
@@ -156,3 +154,14 @@ def test_missing_path_is_usage_error(tmp_path: Path, run_cli: Any) -> None:
 def test_staged_outside_git_is_usage_error(tmp_path: Path, run_cli: Any) -> None:
     res = run_cli(["scan", "--staged"], tmp_path)
     assert res.code == 2 and "git work tree" in res.err
+
+
+def test_gitleaks_config_warnings_go_to_stderr(repo: Path, run_cli: Any) -> None:
+    (repo / ".gitleaks.toml").write_text(
+        "[extend]\nuseDefault = true\n[[rules]]\nid = 'bad-one'\nregex = '''(?<=x)abc[('''\nkeywords = ['abc']\n"
+    )
+    (repo / "a.py").write_text("x = 1\n")
+    res = run_cli(["scan", "--json", "-"], repo)
+    assert res.code == 0
+    assert "warning:" in res.err and "bad-one" in res.err
+    assert json.loads(res.out)["findings"] == []

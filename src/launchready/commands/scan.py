@@ -90,10 +90,10 @@ class _Pipeline:
 
         self.ctx = ctx
         self.config = ctx.config
-        self.engine = Engine(registry.all_rules(ctx.config))
-        warn = getattr(registry, "warnings", None)
-        if callable(warn):
-            for w in warn(ctx.config):
+        root = git_root(ctx.cwd)
+        self.engine = Engine(registry.all_rules(ctx.config, root))
+        if not ctx.args.quiet:
+            for w in registry.rule_warnings(ctx.config, root):
                 ctx.stderr.write(f"launchready: warning: {w}\n")
         self.disabled = frozenset(ctx.config.disabled_rules)
         self.result = ScanResult()
