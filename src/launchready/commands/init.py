@@ -1,0 +1,137 @@
+"""``launchready init``: detect the stack and write the starter files.
+
+Writes a commented ``.launchready.yml``, our hooks into ``.pre-commit-config.yaml`` (merged,
+never clobbered) and ``.github/workflows/launchready.yml`` (PR check, nightly history audit,
+post-deploy live checks). Existing files are never overwritten; re-running changes nothing;
+``--dry-run`` prints the unified diff and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from launchready.commands import Context
+from launchready.config import CONFIG_NAMES
+from launchready.init import precommit, templates
+from launchready.init.detect import Stack, detect
+
+HELP = "detect your stack and write .launchready.yml, the pre-commit hooks and a GitHub workflow"
+DESCRIPTION = (
+    "Detect the stack (Next.js, Vite, Create React App, FastAPI, Flask, Django, Express) and "
+    "write a commented .launchready.yml, the launchready hooks in .pre-commit-config.yaml "
+    "(merged into an existing file, never clobbering it) and .github/workflows/launchready.yml "
+    "(pull-request check, nightly history audit, post-deploy live checks). Existing files are "
+    "kept; re-running changes nothing. Works in the repository root (or the current directory "
+    "outside git)."
+)
+
+WORKFLOW = ".github/workflows/launchready.yml"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dry-run", action="store_true", help="show the changes as a unified diff and write nothing")
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str  # relative to the root, '/'-separated
+    old: str | None  # None: the file does not exist
+    new: str
+    note: str = ""
+
+    @property
+    def action(self) -> str:
+        if self.old is None:
+            return "create"
+        return "unchanged" if self.old == self.new else "update"
+
+
+def _root(cwd: Path) -> Path:
+    try:
+        out = subprocess.run(["git", "-C", str(cwd), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, check=False)  # fmt: skip
+    except FileNotFoundError:
+        return cwd
+    return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else cwd
+
+
+def default_branch(root: Path) -> str:
+    for args in (["symbolic-ref", "--short", "refs/remotes/origin/HEAD"], ["symbolic-ref", "--short", "HEAD"]):
+        try:
+            out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+        except FileNotFoundError:
+            break
+        name = out.stdout.strip()
+        if out.returncode == 0 and name:
+            return name.split("/", 1)[1] if name.startswith("origin/") else name
+    return "main"
+
+
+def _read(path: Path) -> str | None:
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:  # keep CRLF files CRLF
+            return fh.read()
+    except FileNotFoundError:
+        return None
+
+
+def plan(root: Path, stacks: list[Stack]) -> list[Change]:
+    changes: list[Change] = []
+    existing_config = next((n for n in CONFIG_NAMES if (root / n).is_file()), None)
+    if existing_config is not None:
+        text = _read(root / existing_config) or ""
+        changes.append(Change(existing_config, text, text, "exists; kept as is"))
+    else:
+        changes.append(Change(CONFIG_NAMES[0], None, templates.config(stacks)))
+    old = _read(root / precommit.NAME)
+    new = precommit.merge(old, stacks)
+    note = "already has the launchready hooks" if old is not None and old == new else ""
+    changes.append(Change(precommit.NAME, old, new, note or ("added the launchready hooks" if old else "")))
+    wf = _read(root / WORKFLOW)
+    if wf is not None:
+        changes.append(Change(WORKFLOW, wf, wf, "exists; kept as is"))
+    else:
+        changes.append(Change(WORKFLOW, None, templates.workflow(stacks, default_branch(root))))
+    return changes
+
+
+def diff(change: Change) -> str:
+    old = [] if change.old is None else change.old.splitlines(keepends=True)
+    lines = difflib.unified_diff(
+        old, change.new.splitlines(keepends=True),
+        fromfile="/dev/null" if change.old is None else f"a/{change.path}",
+        tofile=f"b/{change.path}",
+    )  # fmt: skip
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def run(ctx: Context) -> None:
+    args = ctx.args
+    root = _root(ctx.cwd)
+    stacks = detect(root)
+    changes = plan(root, stacks)
+    out = ctx.stdout
+    say = (lambda text: None) if args.quiet else out.write
+    found = ", ".join(s.name + s.where for s in stacks) or "no known framework (the generic setup works for any repo)"
+    say(f"launchready init: {root}\n  detected: {found}\n")
+    for ch in changes:
+        if args.dry_run and ch.action != "unchanged":
+            out.write(diff(ch))
+            continue
+        if ch.action != "unchanged":
+            target = root / ch.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "w", encoding="utf-8", newline="") as fh:
+                fh.write(ch.new)
+        say(f"  {ch.action:<9} {ch.path}{f' ({ch.note})' if ch.note else ''}\n")
+    if args.dry_run:
+        say("dry run: nothing written\n")
+    elif any(ch.action != "unchanged" for ch in changes):
+        say("next: `pre-commit install` (hooks), commit the files, then `launchready scan`\n")
+    else:
+        say("nothing to change\n")
+    ctx.exit_status = 0

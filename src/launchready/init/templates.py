@@ -1,0 +1,172 @@
+"""The files ``launchready init`` writes. Deterministic (no dates, no ports): re-running
+``init`` produces the same bytes, so it changes nothing."""
+
+from __future__ import annotations
+
+from launchready import __version__
+from launchready.init.detect import Stack
+
+REPO_URL = "https://github.com/launchready/launchready"
+ACTION = "launchready/launchready"
+# actions/checkout pinned to a commit (v4.2.2), as our own workflow checks recommend.
+CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2"
+HOOK_IDS = ("launchready-secrets", "launchready-env")
+
+
+def rev() -> str:
+    return f"v{__version__}"
+
+
+def _detected(stacks: list[Stack]) -> str:
+    if not stacks:
+        return "# Detected stack: none recognised (Next.js, Vite, CRA, FastAPI, Flask, Django, Express).\n"
+    return "# Detected stack: " + ", ".join(s.name + s.where for s in stacks) + ".\n"
+
+
+def config(stacks: list[Stack]) -> str:
+    """A commented starter ``.launchready.yml`` (valid as is: only safe defaults are active)."""
+    backend = next((s for s in stacks if s.kind == "backend"), None)
+    frontend = next((s for s in stacks if s.kind == "frontend"), None)
+    api_hint = {
+        "FastAPI": "/api/chat", "Flask": "/api/chat", "Django": "/api/chat/", "Express": "/api/chat",
+    }.get(backend.name if backend else "", "/api/chat")  # fmt: skip
+    lines = [
+        "# launchready configuration (written by `launchready init`; edit freely).",
+        f"# Reference: {REPO_URL}/blob/main/docs/init.md and docs/live-checks.md",
+        _detected(stacks).rstrip("\n"),
+        "version: 1",
+        "",
+        "# The lowest severity that fails a run: critical, high, medium, low or info.",
+        "fail_on: high",
+        "",
+        "# Paths never scanned (globs), e.g. test fixtures that hold fake keys on purpose.",
+        "exclude: []",
+        "",
+        "# Turn rules off by id (`launchready rules list`) or add your own:",
+        "# rules:",
+        "#   disable: []",
+        "#   custom:",
+        "#     - id: secret.acme-internal-token",
+        "#       regex: 'acme_[a-z0-9]{32}'",
+        "#       keywords: [acme_]",
+        "",
+    ]
+    if frontend is not None and frontend.public_prefix:
+        built = " ".join(f"--bundle {p}" for p in frontend.build_paths())
+        lines += [
+            f"# {frontend.name}: every {frontend.public_prefix}* variable ships to the browser; keep API keys",
+            "# in server-only variables (the env checks fail on a secret behind that prefix).",
+            f"# After a build, check what you ship: launchready scan {built}",
+            "",
+        ]
+    lines += [
+        "# Post-deploy checks (`launchready live`, and the workflow's post-deploy job). Uncomment",
+        "# and set your deployed URL. Identities come from environment variables, never from",
+        "# this file.",
+        "# live:",
+        "#   targets:",
+        "#     - url: https://app.example.com/",
+        "#   allowed_origins: [https://app.example.com]",
+        "#   identities:",
+        "#     a: {token_env: LR_USER_A_TOKEN}  # a test user who owns the resource below",
+        "#     b: {token_env: LR_USER_B_TOKEN}  # a second test user",
+        "#   authz:",
+        "#     resources:",
+        f"#       - path: {api_hint.rstrip('/')}s/CHAT-ID-OWNED-BY-A",
+        "#   ratelimit:",
+        "#     endpoints:",
+        f"#       - {{path: {api_hint}, method: POST, body: {{message: hi}}, identity: a, limit: 20}}",
+        "#   input:",
+        "#     endpoints:",
+        f"#       - {{path: {api_hint}, method: POST, body: {{message: hi}}, identity: a}}",
+        "#   latency:",
+        "#     endpoints: [/]",
+        "#   email:",
+        "#     domain: example.com",
+        "#     dkim_selectors: [google]",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def precommit_hooks(stacks: list[Stack], indent: int) -> str:
+    """Our ``- repo:`` block for ``.pre-commit-config.yaml``, its dash at column ``indent``."""
+    d = " " * indent
+    out = [
+        f"{d}- repo: {REPO_URL}",
+        f"{d}  rev: {rev()}",
+        f"{d}  hooks:",
+    ]
+    out += [f"{d}    - id: {h}" for h in HOOK_IDS]
+    return "\n".join(out) + "\n"
+
+
+def precommit_file(stacks: list[Stack]) -> str:
+    return (
+        "# See https://pre-commit.com; install with `pre-commit install`.\n"
+        "repos:\n" + precommit_hooks(stacks, 2)
+    )
+
+
+def workflow(stacks: list[Stack], default_branch: str) -> str:
+    """``.github/workflows/launchready.yml``: PR check, nightly history audit, post-deploy."""
+    return f"""\
+# launchready: secrets, launch checks and a scorecard (written by `launchready init`).
+# {REPO_URL}/blob/main/docs/init.md
+name: launchready
+
+on:
+  pull_request:
+  push:
+    branches: [{default_branch}]
+  schedule:
+    - cron: "27 3 * * *"  # nightly: audit the whole history
+  workflow_dispatch:
+  deployment_status:  # post-deploy: after a deployment reports success
+
+permissions:
+  contents: read
+
+jobs:
+  pr-check:
+    name: launchready (pull request)
+    if: github.event_name == 'pull_request' || github.event_name == 'push'
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    steps:
+      - uses: {CHECKOUT}
+        with:
+          fetch-depth: 0  # the commits of the pull request, not just its tip
+          persist-credentials: false
+      - uses: {ACTION}@{rev()}
+        with:
+          mode: history
+          fail_on: high
+
+  history-audit:
+    name: launchready (history audit)
+    if: github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    steps:
+      - uses: {CHECKOUT}
+        with:
+          fetch-depth: 0
+          persist-credentials: false
+      - uses: {ACTION}@{rev()}
+        with:
+          mode: history
+
+  post-deploy:
+    name: launchready (live checks)
+    if: github.event_name == 'deployment_status' && github.event.deployment_status.state == 'success'
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    steps:
+      - uses: {CHECKOUT}
+        with:
+          persist-credentials: false
+      - uses: {ACTION}@{rev()}
+        with:
+          mode: live
+          url: ${{{{ github.event.deployment_status.environment_url }}}}
+"""
