@@ -20,9 +20,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from launchready.model import CheckResult, Status
 from dnslib import QTYPE, RCODE, RR, DNSRecord
 from dnslib.server import BaseResolver, DNSHandler, DNSLogger, DNSServer
+
+from launchready.model import CheckResult, Status
 
 Zone = dict[str, list[tuple[str, str]]]
 _RNG = random.SystemRandom()  # not `secrets`: tests/secrets/ can shadow the stdlib module

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import checkdmarc.dmarc
 import checkdmarc.spf
+import pytest
 from dns.nameserver import Do53Nameserver
 from dns.resolver import Resolver
-import pytest
 from email_dns_server import by_id
 
 from launchready.model import Status
