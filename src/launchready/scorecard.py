@@ -105,12 +105,34 @@ def _fix_for_check(c: CheckResult) -> str:
     return c.message
 
 
+_STATIC_KINDS = frozenset({"secrets", "history", "bundle", "env", "repo"})
+# Rows whose live checks say much more than the code can: a pass from code alone says so.
+_LIVE_ROWS = frozenset({
+    "Auth boundaries", "Input validation and exposure", "Rate limits", "CORS",
+})  # fmt: skip
+
+
+def _repo_rule_ids(prefixes: tuple[str, ...]) -> set[str]:
+    """The static repo rules that feed a row (they ran when ``repo`` is in ``Report.ran``)."""
+    try:
+        from launchready import repo
+    except ImportError:  # pragma: no cover - the repo checks always ship
+        return set()
+    return {r.id for r in repo.rules() if r.id.startswith(prefixes)}
+
+
 def row_for(spec: RowSpec, report: Report) -> Row:
     findings = [f for f in report.findings if f.rule_id.startswith(spec.prefixes)]
     checks = [c for c in report.checks if c.id.startswith(spec.prefixes)]
     judged = [c for c in checks if c.status is not Status.SKIP]
-    ran = bool(report.ran & set(spec.kinds)) or bool(judged)
-    ids = sorted({f.rule_id for f in findings} | {c.id for c in judged})
+    repo_ids = (
+        _repo_rule_ids(spec.prefixes) if "repo" in report.ran and "repo" in spec.kinds else set()
+    )
+    kinds_ran = report.ran & set(spec.kinds)
+    if kinds_ran == {"repo"} and not repo_ids:
+        kinds_ran = set()  # repo checks ran, but none of them judges this row
+    ran = bool(kinds_ran) or bool(judged)
+    ids = sorted({f.rule_id for f in findings} | {c.id for c in judged} | repo_ids)
     if not ran and not findings:
         skipped = [c for c in checks if c.status is Status.SKIP]
         reasons = sorted({c.message for c in skipped if c.message})
@@ -125,7 +147,10 @@ def row_for(spec: RowSpec, report: Report) -> Row:
         if c.status in (Status.FAIL, Status.ERROR, Status.WARN)
     ]
     if not problems:
-        return Row(spec.name, PASS, ids, "", "")
+        code_only = not judged and kinds_ran <= _STATIC_KINDS and spec.name in _LIVE_ROWS
+        return Row(
+            spec.name, PASS, ids, "", f"checked in code only; live: {spec.why}" if code_only else ""
+        )
     worst_weight, top_fix = max(problems, key=lambda p: p[0])
     state = FAIL if worst_weight[0] == 2 else WARN
     n_find = len(findings)

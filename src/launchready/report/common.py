@@ -97,12 +97,25 @@ class RuleMeta:
 
 @functools.lru_cache(maxsize=1)
 def _known_rules() -> dict[str, tuple[str, str, Severity]]:
-    """Descriptions of the built-in secret rules (custom rules fall back to the finding)."""
-    try:
-        from launchready.secrets.rules import default_rules
-    except ImportError:  # pragma: no cover - the pack always ships
-        return {}
-    return {r.id: (r.description, r.fix, r.severity) for r in default_rules()}
+    """Descriptions of the built-in rules: the secret pack, credential files, env files,
+    build output and repo checks. Custom and gitleaks rules fall back to the finding."""
+    import importlib
+
+    known: dict[str, tuple[str, str, Severity]] = {}
+    for module, attr in (
+        ("launchready.secrets.rules", "default_rules"),
+        ("launchready.secrets.credfiles", "FILE_RULES"),
+        ("launchready.envfiles", "ENV_RULES"),
+        ("launchready.bundle", "BUILD_RULES"),
+        ("launchready.repo", "rules"),
+    ):
+        try:
+            found = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            continue
+        for r in found() if callable(found) else found:
+            known.setdefault(r.id, (r.description, r.fix, r.severity))
+    return known
 
 
 def rule_meta(rule_id: str, sample: Finding) -> RuleMeta:

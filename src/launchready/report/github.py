@@ -153,7 +153,7 @@ def _scorecard_table(report: Report) -> list[str]:
         checks = ", ".join(f"`{c}`" for c in row.checks[:6]) or "—"
         if len(row.checks) > 6:
             checks += f" +{len(row.checks) - 6} more"
-        detail = row.reason if row.state == NOT_CHECKED else (row.top_fix or "—")
+        detail = row.reason if row.state == NOT_CHECKED else (row.top_fix or row.reason or "—")
         out.append(f"| {_cell(row.row)} | {_STATE_ICON[row.state]} | {checks} | {_cell(detail)} |")
     out.append("")
     return out

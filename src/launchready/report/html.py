@@ -46,6 +46,10 @@ font-size:.85rem;white-space:nowrap}
 .sev-critical,.sev-high{background:var(--fail-bg);color:var(--fail)}
 .sev-medium{background:var(--warn-bg);color:var(--warn)}
 .sev-low,.sev-info{background:var(--nc-bg);color:var(--nc)}
+tr.state-pass td:first-child{border-left:6px solid var(--pass)}
+tr.state-warn td:first-child{border-left:6px solid #d4a72c}
+tr.state-fail td:first-child{border-left:6px solid var(--fail)}
+tr.state-not-checked td:first-child{border-left:6px solid var(--line)}
 .finding{background:var(--card);border:1px solid var(--line);border-radius:8px;
 padding:10px 12px;margin:8px 0}
 .finding p{margin:.3em 0}
@@ -56,6 +60,10 @@ padding:10px 12px;margin:8px 0}
  table.cards thead{display:none}
  table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}
  table.cards tr{border:1px solid var(--line);border-radius:8px;margin:0 0 10px;padding:6px 8px}
+ tr.state-pass{border-left:6px solid var(--pass)!important}
+ tr.state-warn{border-left:6px solid #d4a72c!important}
+ tr.state-fail{border-left:6px solid var(--fail)!important}
+ table.cards tr td:first-child{border-left:none}
  table.cards td{border:none;padding:3px 0}
  table.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:600;
  color:var(--muted);font-size:.85rem}
@@ -77,18 +85,24 @@ def _state_class(state: str) -> str:
 
 def _scorecard(report: Report) -> list[str]:
     out = ['<section id="scorecard"><h2>Launch scorecard</h2>',
-           '<table class="cards"><thead><tr><th>Area</th><th>State</th><th>Most important fix</th>'
+           '<table class="cards"><thead><tr><th>Area</th><th>State</th><th>Most important fix (or why not checked)</th>'
            "<th>Checks</th></tr></thead><tbody>"]  # fmt: skip
     for row in scorecard(report):
+        label = "Fix"
         if row.state == NOT_CHECKED:
+            label = "Why"
             detail = f'<span class="why">{_e(row.reason)}</span>'
+        elif row.top_fix:
+            detail = _e(row.top_fix)
         else:
-            detail = _e(row.top_fix) if row.top_fix else '<span class="why">nothing to fix</span>'
+            label = "Note"
+            detail = f'<span class="why">{_e(row.reason or "nothing to fix")}</span>'
         checks = ", ".join(f"<code>{_e(c)}</code>" for c in row.checks) or "—"
+        state = row.state.replace(" ", "-")
         out.append(
-            f'<tr class="row {_state_class(row.state)}"><td data-label="Area"><strong>{_e(row.row)}</strong></td>'
+            f'<tr class="row state-{state}"><td data-label="Area"><strong>{_e(row.row)}</strong></td>'
             f'<td data-label="State">{_badge(row.state, _state_class(row.state))}</td>'
-            f'<td data-label="Fix">{detail}</td><td data-label="Checks">{checks}</td></tr>'
+            f'<td data-label="{label}">{detail}</td><td data-label="Checks">{checks}</td></tr>'
         )
     out.append("</tbody></table></section>")
     return out

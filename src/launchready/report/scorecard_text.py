@@ -6,7 +6,7 @@ import textwrap
 
 from launchready.model import Report
 from launchready.report import Options
-from launchready.scorecard import NOT_CHECKED, Row, scorecard
+from launchready.scorecard import NOT_CHECKED, PASS, Row, scorecard
 
 _COLORS = {"pass": "\033[32m", "warn": "\033[33m", "fail": "\033[1;31m", NOT_CHECKED: "\033[2m"}
 _RESET = "\033[0m"
@@ -14,12 +14,13 @@ _WIDTH = 100  # the detail column wraps so the table fits a 100-column terminal
 
 
 def detail(row: Row) -> str:
-    """What the last column says: the top fix, the reason, or nothing for a clean pass."""
+    """What the last column says: the top fix, why it was not checked, or for a pass what
+    it did not cover (e.g. checked in code only)."""
     if row.state == NOT_CHECKED:
         return row.reason
     if row.top_fix:
         return row.top_fix
-    return ""
+    return row.reason if row.state == PASS else ""
 
 
 def render_scorecard(report: Report, options: Options) -> str:
