@@ -18,8 +18,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-import yaml
-
 from launchready.secrets.engine import ALLOW_MARKERS, Engine, Match
 
 Located = tuple[Match, int, int]  # match, file line, file column (1-based)
@@ -116,6 +114,8 @@ def is_k8s_secret(text: str) -> bool:
 
 def k8s_secret_matches(engine: Engine, text: str, path: str) -> list[Located]:
     """Matches inside base64 ``data:`` values of ``kind: Secret`` documents."""
+    import yaml  # lazy: only manifests that look like Secrets pay for it
+
     try:
         docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError:

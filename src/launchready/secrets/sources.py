@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -161,19 +162,45 @@ def index_blobs(root: Path, paths: list[str]) -> Iterator[Blob]:
     if not paths:
         return
     request = "".join(f":{p}\n" for p in paths).encode("utf-8", "surrogateescape")
-    out = _git(root, "cat-file", "--batch", input=request)
-    pos = 0
-    for p in paths:
-        nl = out.index(b"\n", pos)
-        header = out[pos:nl].split()
-        pos = nl + 1
-        if len(header) < 3 or header[-1] == b"missing":
-            continue
-        if header[1] != b"blob":  # a submodule (commit) entry
-            continue
-        size = int(header[2])
-        yield Blob(p, out[pos : pos + size], root / p)
-        pos += size + 1
+    # Stream the answers (one blob in memory at a time) while a thread feeds the requests.
+    proc = subprocess.Popen(
+        ["git", "-C", str(root), "cat-file", "--batch"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def feed() -> None:
+        assert proc.stdin is not None
+        try:
+            proc.stdin.write(request)
+        except BrokenPipeError:
+            pass
+        finally:
+            proc.stdin.close()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        for p in paths:
+            header = proc.stdout.readline().split()
+            if not header:
+                break
+            if len(header) < 3 or header[-1] == b"missing":
+                continue
+            size = int(header[2])
+            data = proc.stdout.read(size)
+            proc.stdout.read(1)  # the newline after each object
+            if header[1] != b"blob":  # a submodule (commit) entry
+                continue
+            yield Blob(p, data, root / p)
+    finally:
+        writer.join()
+        proc.stdout.close()
+        err = proc.stderr.read() if proc.stderr else b""
+        if proc.stderr:
+            proc.stderr.close()
+        if proc.wait() != 0:
+            raise UsageError(f"git cat-file failed: {err.decode(errors='replace').strip()}")
 
 
 def hook_blobs(root: Path, cwd: Path, files: list[str]) -> Iterator[Blob]:
