@@ -78,6 +78,9 @@ def build_zone(keys: dict[str, str]) -> Zone:
     z["loop-b.test"] = [("TXT", "v=spf1 include:loop-a.test -all")]
     # three void lookups (NXDOMAIN names)
     z.update(_base("void.test", "v=spf1 a:nx1.void.test a:nx2.void.test mx:nx3.void.test include:_spf.provider.test -all"))
+    # an include whose target has TXT records but no SPF record (permerror; not a void lookup)
+    z.update(_base("nospfinc.test", "v=spf1 include:txtonly.test -all"))
+    z["txtonly.test"] = [("TXT", "some-verification=1")]
     # two SPF records
     z.update(_base("twospf.test", "v=spf1 ip4:192.0.2.1 -all"))
     z["twospf.test"].append(("TXT", "v=spf1 include:_spf.provider.test ~all"))

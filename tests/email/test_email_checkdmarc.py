@@ -56,3 +56,16 @@ def test_dmarc_matches_checkdmarc(run, resolver, domain):
         assert policy.evidence["p"] == theirs["tags"]["p"]["value"]
         # p=none is the one policy both call not enforced
         assert (policy.evidence["applies_to_domain"] == "none") == (policy.status is Status.WARN and "monitoring" in policy.message)
+
+
+def test_deliberate_difference_include_without_spf_is_not_void(run, resolver):
+    """An include target that has TXT records but no SPF record: both call it a permerror,
+    checkdmarc also counts a void lookup internally (not surfaced in its result); RFC 7208
+    4.6.4 defines void lookups as NXDOMAIN or an empty answer, and this answer is not empty,
+    so we do not (docs/email-checks.md)."""
+    theirs = checkdmarc.spf.check_spf("nospfinc.test", resolver=resolver, timeout=2.0)
+    ours = run("nospfinc.test", only=("email.spf",)).checks
+    assert theirs["valid"] is False
+    assert by_id(ours, "email.spf.includes").status is Status.FAIL
+    assert by_id(ours, "email.spf.void-lookups").evidence["void_lookups"] == []
+    assert "txtonly.test" in theirs["error"] and "txtonly.test" in by_id(ours, "email.spf.includes").message
