@@ -52,7 +52,11 @@ def test_annotations_for_mixed_report(mixed_report: Report) -> None:
     # worst first: three critical findings, then the high check fail/error, then medium
     assert kinds[:3] == ["error", "error", "error"]
     gh = next(p for p in parsed if p[1].get("file") == "config/ci,1.yml")
-    assert gh[1]["line"] == "1" and gh[1]["col"] == "7" and gh[1]["title"].startswith("secret.github-pat-classic")
+    assert (
+        gh[1]["line"] == "1"
+        and gh[1]["col"] == "7"
+        and gh[1]["title"].startswith("secret.github-pat-classic")
+    )
     assert "still in history" in gh[2] and "Fix: Rotate" in gh[2]
     assert "config/ci%2C1.yml" in next(line for line in lines if "ci%2C1" in line)
     smap = next(p for p in parsed if p[1].get("file") == "dist/app.js.map")
@@ -81,7 +85,9 @@ def test_caps_rank_by_severity_and_count_dropped() -> None:
     r.findings += _many_findings(8, Severity.HIGH) + _many_findings(7, Severity.CRITICAL)
     lines, dropped = annotations(r, Options())
     kinds = [parse_command(line)[0] for line in lines]
-    assert kinds.count("error") == 10 and kinds.count("warning") == 10 and kinds.count("notice") == 10
+    assert (
+        kinds.count("error") == 10 and kinds.count("warning") == 10 and kinds.count("notice") == 10
+    )
     assert dropped == 15 + 12 + 15 - 30
     # the errors kept are the 7 criticals and 3 of the highs: severity ranks first
     titles = [parse_command(line)[1]["title"] for line in lines if line.startswith("::error")]

@@ -48,12 +48,17 @@ def test_self_contained_and_responsive(mixed_report: Report) -> None:
     doc = render(mixed_report, Options())
     parsed = _parse(doc)
     tags = {t for t, _ in parsed.tags}
-    assert "script" not in tags and "link" not in tags and "img" not in tags and "iframe" not in tags
+    assert (
+        "script" not in tags and "link" not in tags and "img" not in tags and "iframe" not in tags
+    )
     for _tag, attrs in parsed.tags:
         assert "src" not in attrs and "href" not in attrs, attrs
         assert not any(k.startswith("on") for k in attrs), attrs
     assert "@import" not in doc and "url(" not in doc
-    assert ('meta', {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in parsed.tags
+    assert (
+        "meta",
+        {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+    ) in parsed.tags
     assert "@media (max-width:700px)" in doc
     assert doc.startswith("<!DOCTYPE html>")
 
@@ -61,9 +66,15 @@ def test_self_contained_and_responsive(mixed_report: Report) -> None:
 def test_everything_is_escaped() -> None:
     r = Report(command="scan", root="<root>")
     r.findings.append(
-        Finding(rule_id="repo.x", severity=Severity.HIGH, path='a"><img src=x onerror=alert(1)>.py',
-                message="<script>alert(1)</script>", fix="use <b>bold</b> & 'quotes'",
-                fingerprint="f", line=1)  # fmt: skip
+        Finding(
+            rule_id="repo.x",
+            severity=Severity.HIGH,
+            path='a"><img src=x onerror=alert(1)>.py',
+            message="<script>alert(1)</script>",
+            fix="use <b>bold</b> & 'quotes'",
+            fingerprint="f",
+            line=1,
+        )
     )
     doc = render(r, Options())
     parsed = _parse(doc)
@@ -84,7 +95,9 @@ def test_structure(mixed_report: Report) -> None:
     assert "needs two identities in live.authz" in text
     assert "Fix: Rotate the secret.openai-project-key credential." in text
     assert "Gone from HEAD but still in history" in text
-    assert re.search(r'<tr class="row state-fail"><td data-label="Area"><strong>Secret handling', doc)
+    assert re.search(
+        r'<tr class="row state-fail"><td data-label="Area"><strong>Secret handling', doc
+    )
     assert '<span class="badge s-not-checked">not checked</span>' in doc
     assert "certificate expires in 3 days" in text
 
@@ -175,7 +188,9 @@ def test_phone_rendering_in_chromium(repo: Path, run_cli, tmp_path: Path) -> Non
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report-phone.png"
     shot.unlink(missing_ok=True)
-    done = _chromium(binary, tmp_path, f"--screenshot={shot}", "--window-size=390,844", report.as_uri())
+    done = _chromium(
+        binary, tmp_path, f"--screenshot={shot}", "--window-size=390,844", report.as_uri()
+    )
     assert shot.exists(), done.stderr[-2000:]
     dom = _chromium(binary, tmp_path, "--dump-dom", report.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
@@ -194,7 +209,9 @@ def test_phone_rendering_in_chromium(repo: Path, run_cli, tmp_path: Path) -> Non
     # verdict banner, the scorecard's red "fail" badge and the failing row's red edge.
     width, height, rows = _png_pixels(shot.read_bytes())
     assert (width, height) == (390, 844)
-    assert _has_colour(rows, (0xFF, 0xEB, 0xE9), 400), "no fail-coloured verdict/badge on the first screen"
+    assert _has_colour(rows, (0xFF, 0xEB, 0xE9), 400), (
+        "no fail-coloured verdict/badge on the first screen"
+    )
     assert _has_colour(rows, (0xB3, 0x26, 0x1E), 844), "no red row edge or fail text"
     # the page is not blank: plenty of distinct colours (text antialiasing)
     assert len({row[i : i + 3] for row in rows[::8] for i in range(0, len(row), 24)}) > 20

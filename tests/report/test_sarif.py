@@ -107,5 +107,8 @@ def test_real_scan_sarif_valid(repo: Path, run_cli) -> None:  # type: ignore[no-
     assert res.code == 1, res.err
     doc = json.loads(res.out)
     _validate(doc)
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]}
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in doc["runs"][0]["results"]
+    }
     assert "app.py" in uris and "sub%20dir/cfg.py" in uris

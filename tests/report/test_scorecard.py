@@ -14,7 +14,9 @@ def _rows(report: Report) -> dict[str, tuple[str, str, str, list[str]]]:
     return {r.row: (r.state, r.top_fix, r.reason, r.checks) for r in scorecard(report)}
 
 
-def _check(id: str, status: Status, sev: Severity = Severity.HIGH, fix: str = "", msg: str = "m") -> CheckResult:
+def _check(
+    id: str, status: Status, sev: Severity = Severity.HIGH, fix: str = "", msg: str = "m"
+) -> CheckResult:
     return CheckResult(id, status, sev, "https://127.0.0.1:1/", msg, fix)
 
 
@@ -43,7 +45,11 @@ def test_skipped_checks_are_not_a_pass() -> None:
     r = Report(command="live", root=".")
     r.checks.append(_check("latency.p95", Status.SKIP, msg="no latency endpoints configured"))
     state, _fix, reason, checks = _rows(r)["Performance"]
-    assert (state, reason, checks) == (NOT_CHECKED, "no latency endpoints configured", ["latency.p95"])
+    assert (state, reason, checks) == (
+        NOT_CHECKED,
+        "no latency endpoints configured",
+        ["latency.p95"],
+    )
 
 
 def test_states_and_top_fix() -> None:

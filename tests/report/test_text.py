@@ -9,7 +9,9 @@ from launchready.report.scorecard_text import render_scorecard
 from launchready.report.text import render
 
 
-def _finding(rule: str, sev: Severity, path: str, line: int | None, col: int | None, msg: str) -> Finding:
+def _finding(
+    rule: str, sev: Severity, path: str, line: int | None, col: int | None, msg: str
+) -> Finding:
     return Finding(rule_id=rule, severity=sev, path=path, message=msg, fix=f"fix for {rule}",
                    fingerprint=f"{rule}:x", line=line, column=col)  # fmt: skip
 
@@ -52,7 +54,10 @@ def test_clean_scan_text_exact() -> None:
     r = Report(command="scan", root="/r")
     r.summary.files_scanned = 3
     r.ran.add("secrets")
-    assert render(r, Options()) == "OK: 0 finding(s), 0 check(s); nothing at or above 'high' (3 file(s))\n"
+    assert (
+        render(r, Options())
+        == "OK: 0 finding(s), 0 check(s); nothing at or above 'high' (3 file(s))\n"
+    )
 
 
 EXPECTED_LIVE = """\
@@ -109,7 +114,9 @@ def test_live_text_exact() -> None:
 
 def test_errors_ok_changes_verdict_only_for_errors() -> None:
     text = render(_small_live(), Options(errors_ok=True))
-    assert text.endswith("FAIL: 0 finding(s), 5 check(s); 1 at or above 'high' (5 request(s) sent)\n")
+    assert text.endswith(
+        "FAIL: 0 finding(s), 5 check(s); 1 at or above 'high' (5 request(s) sent)\n"
+    )
 
 
 def test_verbose_lists_all_checks_and_snippets() -> None:
