@@ -241,9 +241,9 @@ def _endpoints(v: _V, section: dict[str, Any], key: str) -> list[Endpoint]:
 
 
 def _identity(v: _V, name: str, raw: Any, key: str) -> Identity:
+    if isinstance(raw, dict) and ({"value", "token", "password", "cookie_value"} & set(raw)):
+        raise v.err(key, "secrets are never read from the file: name an environment variable (token_env or value_env)")
     d = v.mapping(raw, key, IDENTITY_KEYS)
-    if "value" in d or "token" in d:
-        raise v.err(key, "secrets are never read from the file: name an environment variable")
     if "token_env" in d:
         return Identity(name, "bearer", v.env_name(d["token_env"], f"{key}.token_env"),
                         scheme=str(d.get("scheme", "Bearer")))  # fmt: skip

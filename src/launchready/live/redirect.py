@@ -10,6 +10,8 @@ from launchready.live.http import safe_headers
 from launchready.model import CheckResult, Severity, Status
 
 AREA = "redirect"
+# the application itself answered (a login form or API over plain HTTP), not a refusal
+APP_ANSWERS = {401, 403, 405, 409, 422, 429}
 PHASE = 0
 IDS = ("redirect.https", "redirect.sensitive-paths")
 FIX = {
@@ -78,7 +80,7 @@ def check(run: Run, target: Target) -> list[CheckResult]:
             safe.append({"url": url, "status": "no answer over HTTP"})
             continue
         loc = urljoin(url, r.header("Location") or "")
-        if 200 <= r.status < 300:
+        if 200 <= r.status < 300 or r.status in APP_ANSWERS:
             served.append({"url": url, "status": r.status, "headers": safe_headers(r.headers, ["content-type"])})
         elif 300 <= r.status < 400 and urlsplit(loc).scheme != "https":
             served.append({"url": url, "status": r.status, "location": loc[:200]})
@@ -86,6 +88,10 @@ def check(run: Run, target: Target) -> list[CheckResult]:
             safe.append({"url": url, "status": r.status})
     if urlsplit(base).scheme == "https":
         out.append(skipped("redirect.sensitive-paths", base, "the configured http_url is HTTPS"))
+    elif failures and len(failures) == len(run.settings.redirect_paths) and not served:
+        out.append(result("redirect.sensitive-paths", Status.ERROR, Severity.HIGH, base,
+                          "could not check: no login/API path answered over plain HTTP (" + "; ".join(failures[:3]) + ")",
+                          evidence={"errors": failures}))  # fmt: skip
     elif served:
         out.append(result("redirect.sensitive-paths", Status.FAIL, Severity.HIGH, base,
                           f"{len(served)} login/API path(s) answered over plain HTTP", FIX["redirect.sensitive-paths"], {"served": served, "safe": safe}))
