@@ -9,16 +9,28 @@ substring of it (beyond the public prefix the contract allows to stay visible).
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from tests.conftest import commit_file, git
 
 from launchready.keygen import KeyGen
 
 TOKEN_NGRAM = 12  # no 12 characters of a token may survive (prefixes such as sk-proj- are shorter)
 PASSWORD_NGRAM = 6  # password-like values show no characters at all
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def commit_file(repo: Path, rel: str, content: str, message: str) -> None:
+    (repo / rel).write_text(content)
+    git(repo, "add", rel)
+    git(repo, "commit", "-q", "-m", message)
 
 
 def _secrets() -> dict[str, tuple[str, int]]:
