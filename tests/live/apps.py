@@ -54,7 +54,7 @@ class _Limiter:
 
 
 def _routes(flawed: bool, origin: str, tokens: tuple[str, str], secret: str, endpoints: int) -> dict[str, object]:
-    a, b = tokens
+    a, _b = tokens
     chat_limit, login_limit = _Limiter(10), _Limiter(5)
     alice_chat = {"id": "c_71f3", "owner": "alice@example.test", "title": "Alice's launch plan", "body": "pricing draft v2"}
 
@@ -69,12 +69,11 @@ def _routes(flawed: bool, origin: str, tokens: tuple[str, str], secret: str, end
     def chat(req: Request) -> Resp:
         h = cors_headers(req)
         if req.method == "OPTIONS":
-            return Resp(204, b"", h + [("Access-Control-Allow-Methods", "*" if flawed else "POST"),
-                                       ("Access-Control-Allow-Headers", "*" if flawed else "content-type, authorization")])
+            return Resp(204, b"", [*h, ("Access-Control-Allow-Methods", "*" if flawed else "POST"), ("Access-Control-Allow-Headers", "*" if flawed else "content-type, authorization")])
         if req.method != "POST":
             return jsonr({"error": "method not allowed"}, 405, h)
         if not flawed and chat_limit.over(req):
-            return jsonr({"error": "rate limited"}, 429, h + [("Retry-After", "20"), ("RateLimit-Remaining", "0")])
+            return jsonr({"error": "rate limited"}, 429, [*h, ("Retry-After", "20"), ("RateLimit-Remaining", "0")])
         if flawed:
             try:
                 return jsonr({"reply": json.loads(req.body)["message"].upper()}, 200, h)
