@@ -322,6 +322,22 @@ CASES: list[tuple[str, str, str]] = [
         print(os.getenv("STRIPE_SECRET_KEY"))  # expect: repo.logging-secret-value
         print("key set:", bool(api_key), "max_tokens", max_tokens, len(api_key))
     """),
+    ("py-streamed-tokens-are-not-secrets", "app/stream.py", """
+        import logging
+        log = logging.getLogger(__name__)
+        def stream(resp, upgrade_prompt):
+            for token in resp:
+                print(token, end="", flush=True)
+            log.info("usage %s", resp.usage.total_tokens)
+            log.info(upgrade_prompt)
+            print("has key:", is_api_key_set, ignored_credentials)
+    """),
+    ("python-origin-checked-by-call", "app/s3.py", """
+        def cors(headers, rules, response):
+            origin = headers.get("Origin")
+            if matches_origin(origin, rules.allowed):
+                response["Access-Control-Allow-Origin"] = origin
+    """),
     ("py-prompt", "app/llm.py", """
         import logging
         log = logging.getLogger("llm")

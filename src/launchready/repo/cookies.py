@@ -13,9 +13,11 @@ from launchready.repo.registry import (
     AppContext,
     FileContext,
     Hit,
+    all_of,
     any_of,
     app_check,
     file_check,
+    matches,
     rule,
 )
 
@@ -42,7 +44,7 @@ def _setting_hits(name: str, value: ast.AST, node: ast.AST) -> Iterator[Hit]:
         yield Hit(COOKIE_INSECURE, line, col, f"{name} = 'None': the cookie is sent on cross-site requests")
 
 
-@file_check({"py"}, any_of("COOKIE_SECURE", "COOKIE_HTTPONLY", "COOKIE_SAMESITE", "set_cookie"), [COOKIE_INSECURE])
+@file_check({"py"}, all_of(any_of("COOKIE_", "set_cookie("), matches(r"COOKIE_(?:SECURE|HTTPONLY|SAMESITE)|set_cookie\(\s*(?:key\s*=\s*)?[rbuf]?[\"']")), [COOKIE_INSECURE])
 def cookies_python(ctx: FileContext) -> Iterator[Hit]:
     if is_dev_only(ctx.path):
         return

@@ -126,6 +126,8 @@ def origin_echo_python(ctx: FileContext) -> Iterator[Hit]:
                 origin_vars.update(t.id for t in n.targets if isinstance(t, ast.Name))
             elif isinstance(n, ast.Compare):
                 compared.update(x.id for x in ast.walk(n) if isinstance(x, ast.Name))
+            elif isinstance(n, (ast.If, ast.IfExp, ast.While, ast.Assert)):
+                compared.update(x.id for x in ast.walk(n.test) if isinstance(x, ast.Name))
         unchecked = frozenset(origin_vars - compared)
 
         def tainted(value: ast.AST, unchecked: frozenset[str] = unchecked) -> bool:
@@ -216,6 +218,11 @@ def origin_echo_js(ctx: FileContext) -> Iterator[Hit]:
                 checked.add(t.value)
             if js.p(i - 1, "(") and js.tok(i - 2) is not None and js.toks[i - 2].value in ("includes", "has", "indexOf", "test", "some"):
                 checked.add(t.value)
+    for i, t in enumerate(js.toks):  # any use inside an if (...) condition counts as a check
+        if t.is_id("if") and js.p(i + 1, "("):
+            for k in range(i + 2, min(js.close(i + 1), len(js.toks))):
+                if js.toks[k].kind == "id" and js.toks[k].value in tainted:
+                    checked.add(js.toks[k].value)
     tainted -= checked
     for i, t in enumerate(js.toks):
         if t.kind == "str" and t.value.lower() == "access-control-allow-origin" and js.p(i + 1, ","):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.registry import FileContext, Hit, all_of, any_of, file_check, rule
+from launchready.repo.registry import FileContext, Hit, file_check, rule
 
 ENV_DUMP = rule(
     "repo.logging-env-dump",
@@ -44,7 +44,7 @@ PII_TRACKER = rule(
 )
 
 _ENV_SECRET = re.compile(r"(KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|CREDENTIAL|AUTH)", re.IGNORECASE)
-_PROMPT_NAME = re.compile(r"(?:^|_)(prompt|prompts|system_prompt|full_prompt|user_prompt)$", re.IGNORECASE)
+_PROMPT_NAME = re.compile(r"^(prompt|prompts|system_prompt|full_prompt|user_prompt|final_prompt|rendered_prompt|llm_prompt|prompt_text)$", re.IGNORECASE)
 _REQUEST_BASE = re.compile(r"(^|\.)(request|req|self\.request|ctx\.request|context\.request|event)$", re.IGNORECASE)
 
 
@@ -79,12 +79,35 @@ def _classify_py(node: ast.AST) -> tuple[str, str] | None:
     return None
 
 
-_PY_GATE = any_of("print", "log", "sentry", "send_default_pii")
+_SENSITIVE_WORDS = re.compile(r"environ|headers|META|key|token|secret|passw|prompt|auth|credential|pwd", re.IGNORECASE)
+_PY_CALLS = ("print(", ".debug(", ".info(", ".warning(", ".warn(", ".error(", ".exception(", ".critical(",
+             ".log(", ".fatal(", ".msg(")  # fmt: skip
+_RECEIVER = re.compile(r"(\w+)$")
 
 
-@file_check({"py"}, all_of(_PY_GATE, any_of("environ", "headers", "META", "key", "token", "secret", "password", "prompt",
-                                             "KEY", "TOKEN", "SECRET", "PASSWORD", "send_default_pii", "auth", "credential")),
-            [ENV_DUMP, HEADERS, SECRET, PROMPT, PII_TRACKER])  # fmt: skip
+def _py_gate(text: str) -> bool:
+    """A log/print call followed closely by a sensitive word; substring scans only (hook path)."""
+    if "send_default_pii" in text:
+        return True
+    for needle in _PY_CALLS:
+        i = text.find(needle)
+        while i >= 0:
+            end = i + len(needle)
+            if needle[0] == "." :
+                m = _RECEIVER.search(text, max(0, i - 40), i)
+                ok = m is not None and "log" in m.group(1).lower()
+            else:
+                ok = True
+            if ok and _SENSITIVE_WORDS.search(text, end, end + 300):
+                return True
+            i = text.find(needle, end)
+    return False
+
+
+_PY_GATE = _py_gate
+
+
+@file_check({"py"}, _PY_GATE, [ENV_DUMP, HEADERS, SECRET, PROMPT, PII_TRACKER])
 def logging_python(ctx: FileContext) -> Iterator[Hit]:
     for call in pyast.calls(ctx):
         if pyast.is_true(pyast.kwarg(call, "send_default_pii")):
@@ -117,10 +140,25 @@ _JS_LOG_OBJECTS = re.compile(r"^(console|logger|log|winston|pino|this\.logger|th
 _JS_LOG_METHODS = frozenset({"log", "info", "debug", "warn", "error", "trace", "dir", "table", "fatal"})
 
 
-@file_check({"js"}, any_of("sendDefaultPii", "console", "log"), [ENV_DUMP, HEADERS, SECRET, PROMPT, PII_TRACKER])
+_JS_WORDS = re.compile(r"process\.env|meta\.env|headers|key|token|secret|passw|prompt|auth|credential", re.IGNORECASE)
+_JS_CALLS = ("console.", "logger.", "log.", "Logger.", "winston.", "pino.")
+
+
+def _js_gate(text: str) -> bool:
+    if "sendDefaultPii" in text:
+        return True
+    for needle in _JS_CALLS:
+        i = text.find(needle)
+        while i >= 0:
+            end = i + len(needle)
+            if _JS_WORDS.search(text, end, end + 300):
+                return True
+            i = text.find(needle, end)
+    return False
+
+
+@file_check({"js"}, _js_gate, [ENV_DUMP, HEADERS, SECRET, PROMPT, PII_TRACKER])
 def logging_js(ctx: FileContext) -> Iterator[Hit]:
-    if not any(w in ctx.text for w in ("process.env", "headers", "ey", "oken", "ecret", "assword", "rompt", "sendDefaultPii", "uthorization")):
-        return
     js = ctx.js
     toks = js.toks
     for i, t in enumerate(toks):

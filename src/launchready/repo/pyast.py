@@ -219,20 +219,26 @@ def log_args(call: ast.Call) -> Iterator[ast.AST]:
             yield from exposed(kw.value)
 
 
-_SECRET_NAME = re.compile(
-    r"(?:^|_)(api_?key|apikey|secret|secret_key|client_secret|token|access_token|refresh_token|"
-    r"auth_token|id_token|bearer|password|passwd|pwd|authorization|auth_header|credentials?|"
-    r"private_key|signing_key|webhook_secret)$",
-    re.IGNORECASE,
-)
+# A name is secret-like when its snake_case form ends with one of these (``openai_api_key``,
+# ``client_secret``, ``access_token``). A bare ``token`` is not: in AI apps it is usually a
+# streamed model token, in parsers a lexer token.
+_SECRET_SUFFIXES = ("api_key", "apikey", "secret_key", "client_secret", "webhook_secret", "secret",
+                    "password", "passwd", "access_token", "refresh_token", "auth_token", "id_token",
+                    "api_token", "bearer_token", "session_token", "bot_token", "oauth_token",
+                    "private_key", "signing_key", "authorization", "auth_header")  # fmt: skip
+_SECRET_EXACT = frozenset({"credentials", "pwd", "jwt", "bearer"})
+_NOT_SECRET_PREFIX = ("is_", "has_", "use_", "ignored_", "no_", "show_", "ask_", "prompt_")
+
+
+def is_secret_name(name: str) -> bool:
+    n = snake(name)
+    if not n or n.startswith(_NOT_SECRET_PREFIX):
+        return False
+    return n in _SECRET_EXACT or n == "secret" or any(n == s or n.endswith("_" + s) for s in _SECRET_SUFFIXES)
 
 
 def snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
-
-
-def is_secret_name(name: str) -> bool:
-    return bool(name) and bool(_SECRET_NAME.search(snake(name)))
 
 
 def func_body_nodes(fn: ast.AST) -> list[ast.AST]:

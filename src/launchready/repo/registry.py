@@ -158,6 +158,30 @@ def any_of(*words: str) -> Gate:
     return lambda text: any(w in text for w in words)
 
 
+def matches(pattern: str, flags: int = 0) -> Gate:
+    """Gate on a regular expression (still far cheaper than a parse)."""
+    rx = re.compile(pattern, flags)
+    return lambda text: rx.search(text) is not None
+
+
+def near(start: str, words: str, window: int = 400, flags: int = 0) -> Gate:
+    """Gate: some match of ``start`` is followed within ``window`` characters by ``words``."""
+    rx_start = re.compile(start, flags)
+    rx_words = re.compile(words, flags)
+
+    def gate(text: str) -> bool:
+        for m in rx_start.finditer(text):
+            if rx_words.search(text, m.end(), m.end() + window):
+                return True
+        return False
+
+    return gate
+
+
+def either(*gates: Gate) -> Gate:
+    return lambda text: any(g(text) for g in gates)
+
+
 def all_of(*gates: Gate) -> Gate:
     return lambda text: all(g(text) for g in gates)
 
