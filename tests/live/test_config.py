@@ -100,3 +100,24 @@ def test_errors_name_file_line_and_key(tmp_path: Path, text: str, line: int, key
     assert err.key == key and words in err.problem
     assert err.line == line + 1, str(err)
     assert str(err).startswith(str(tmp_path / ".launchready.yml") + f":{line + 1}:")
+
+
+def test_schema_matches_the_loader_and_the_example(tmp_path: Path) -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    from launchready.live.config import SECTION_KEYS
+
+    root = Path(__file__).resolve().parents[2]
+    schema = json.loads((root / "schemas" / "config.schema.json").read_text())
+    live = schema["properties"]["live"]
+    assert set(live["properties"]) == SECTION_KEYS
+    validator = jsonschema.Draft202012Validator(schema)
+    example = root / "docs" / "examples" / "launchready.live.yml"
+    assert list(validator.iter_errors(yaml.safe_load(example.read_text()))) == []
+    assert list(validator.iter_errors(yaml.safe_load(FULL))) == []
+    load_live(load_config(example))  # and the loader accepts it too
+    bad = yaml.safe_load("version: 1\nlive:\n  identities:\n    a: {token: abc}\n")
+    assert list(validator.iter_errors(bad))

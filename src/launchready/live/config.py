@@ -357,7 +357,14 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
     s.latency_samples = int(v.number(lat.get("samples", 10), "live.latency.samples", 1, True))
     s.latency_threshold_ms = v.number(lat.get("threshold_ms", 500), "live.latency.threshold_ms", 1)
     s.latency_model_threshold_ms = v.number(lat.get("model_threshold_ms", 10000), "live.latency.model_threshold_ms", 1)
-    em = _section(v, live, "email", {"domain", "dns_servers", "dkim_selectors"})
+    em = _section(v, live, "email", {"domain", "dns_servers", "dkim_selectors", "timeout", "retries"})
+    if em:
+        try:  # the email area validates its own keys (file:line:key errors)
+            from launchready.email import parse_email_settings
+        except ImportError:
+            pass
+        else:
+            parse_email_settings(em, config)
     if "domain" in em:
         s.email_domain = v.string(em["domain"], "live.email.domain")
     s.email_dns_servers = [v.string(x, f"live.email.dns_servers.{i}") for i, x in enumerate(v.list_of(em.get("dns_servers"), "live.email.dns_servers"))]
