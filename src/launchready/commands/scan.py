@@ -20,8 +20,8 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from launchready import envfiles
 from launchready.commands import Context
 from launchready.errors import UsageError
 from launchready.model import Finding, Report
@@ -38,6 +38,9 @@ from launchready.secrets.sources import (
     staged_blobs,
     walk_files,
 )  # fmt: skip
+
+if TYPE_CHECKING:
+    from launchready.envfiles import EnvChecker
 
 HELP = "scan files, the staged index, stdin or build output for secrets and launch problems"
 DESCRIPTION = (
@@ -90,7 +93,7 @@ class _Pipeline:
 
         self.ctx = ctx
         self.config = ctx.config
-        root = git_root(ctx.cwd)
+        self.git_root = root = git_root(ctx.cwd)
         self.engine = Engine(registry.all_rules(ctx.config, root))
         if not ctx.args.quiet:
             for w in registry.rule_warnings(ctx.config, root):
@@ -100,7 +103,20 @@ class _Pipeline:
         self.extra: list[Finding] = []
         self.ran: set[str] = set()
         self.notes: list[str] = []
-        self.env_checker = envfiles.EnvChecker(self.engine, self.disabled)
+        self._env_checker: EnvChecker | None = None
+
+    @property
+    def env_checker(self) -> EnvChecker:
+        """Built on first use: a commit without env files never imports the env rules."""
+        if self._env_checker is None:
+            from launchready.envfiles import EnvChecker
+
+            self._env_checker = EnvChecker(self.engine, self.disabled)
+        return self._env_checker
+
+    @property
+    def env_suppressed(self) -> int:
+        return self._env_checker.suppressed if self._env_checker is not None else 0
 
     # -- exclude globs are relative to the config file's directory (else the root) --
     def exclude_base(self, root: Path) -> Path:
@@ -118,7 +134,12 @@ class _Pipeline:
 
     def env_blobs(self, blobs: list[Blob]) -> None:
         """Per-file env rules for env files that are being committed (staged/hook modes)."""
-        for b in blobs:
+        candidates = [b for b in blobs if ".env" in b.name.lower() or b.name.lower().endswith("env")]
+        if not candidates:
+            return
+        from launchready import envfiles
+
+        for b in candidates:
             if not envfiles.is_env_name(b.name):
                 continue
             try:
@@ -129,6 +150,8 @@ class _Pipeline:
             self.ran.add("env")
 
     def env_tree(self, top: Path, base: Path) -> None:
+        from launchready import envfiles
+
         root = git_root(top)
         found, _n = envfiles.check_tree(self.env_checker, top, base, root, self.config.exclude, self.exclude_base(root or base))
         self.extra.extend(found)
@@ -168,7 +191,7 @@ def build_report(ctx: Context, plan: Plan) -> Report:
     cwd = ctx.cwd
     root_shown = cwd
     if plan.staged or plan.hook:
-        root = git_root(cwd)
+        root = pipe.git_root
         if root is None:
             raise UsageError(f"--{'staged' if plan.staged else 'hook'} needs a git work tree")
         root_shown = root
@@ -213,7 +236,7 @@ def build_report(ctx: Context, plan: Plan) -> Report:
         else:
             files = _collect(targets, cwd, bundle_dirs)
             blobs = [Blob(display(f, cwd), None, f) for f in files]
-            repo_root = git_root(cwd) or cwd
+            repo_root = pipe.git_root or cwd
             blobs = [b for b in blobs if pipe.keep(b.fs_path, b.path, repo_root)]
             if targets:
                 pipe.scan(blobs, ScanOptions(file_checks=True, keep_texts=bool(dirs), disabled=pipe.disabled))
@@ -231,7 +254,7 @@ def build_report(ctx: Context, plan: Plan) -> Report:
     report.findings.extend(_dedupe(pipe.result.findings, pipe.extra))
     report.summary.files_scanned = pipe.result.files
     report.summary.bytes_scanned = pipe.result.bytes
-    report.summary.suppressed = pipe.result.suppressed + pipe.env_checker.suppressed
+    report.summary.suppressed = pipe.result.suppressed + pipe.env_suppressed
     report.ran |= pipe.ran
     report.notes.extend(pipe.notes)
     if ctx.args.verbose:
@@ -250,7 +273,7 @@ def _dedupe(secrets: list[Finding], extra: list[Finding]) -> list[Finding]:
 def run(ctx: Context) -> Report:
     plan = Plan.from_args(ctx.args)
     report = build_report(ctx, plan)
-    root = Path(report.root)
-    baseline = suppress.resolve(ctx.args.baseline, ctx.config, git_root(ctx.cwd) or root, ctx.cwd)
+    root = Path(report.root) if plan.staged or plan.hook else git_root(ctx.cwd) or ctx.cwd
+    baseline = suppress.resolve(ctx.args.baseline, ctx.config, root, ctx.cwd)
     suppress.apply_baseline(report, baseline)
     return report
