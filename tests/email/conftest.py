@@ -127,6 +127,8 @@ def build_zone(keys: dict[str, str]) -> Zone:
     # MTA-STS in testing mode, and a record whose policy is missing
     z.update(_base("ststest.test", "v=spf1 mx -all"))
     z["_mta-sts.ststest.test"] = [("TXT", "v=STSv1; id=1")]
+    z.update(_base("stsmode.test", "v=spf1 mx -all"))
+    z["_mta-sts.stsmode.test"] = [("TXT", "v=STSv1; id=2")]
     z.update(_base("stsmissing.test", "v=spf1 mx -all"))
     z["_mta-sts.stsmissing.test"] = [("TXT", "v=STSv1; id=1")]
     return z
@@ -164,6 +166,7 @@ def silent() -> Iterator[str]:
 POLICIES: dict[str, tuple[int, str, str]] = {
     "mta-sts.good.test": (200, "text/plain", "version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmax_age: 604800\r\n"),
     "mta-sts.ststest.test": (200, "text/plain", "version: STSv1\nmode: testing\nmx: *.other.test\nmax_age: 86400\n"),
+    "mta-sts.stsmode.test": (200, "text/plain; charset=utf-8", "version: STSv1\nmode: testing\nmx: *.stsmode.test\nmax_age: 3600\n"),
 }
 
 

@@ -10,8 +10,16 @@ from launchready.model import Status
 SKIP_STS = ["--skip", "email.mta-sts"]
 
 
+SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "report.schema.json"
+
+
 def _json(out: str) -> dict:
-    return json.loads(out)
+    report = json.loads(out)
+    if SCHEMA.is_file():  # the public contract: every email report validates
+        import jsonschema
+
+        jsonschema.validate(report, json.loads(SCHEMA.read_text()))
+    return report
 
 
 def test_clean_domain_exits_0_with_json(run_cli, dns, tmp_path: Path):

@@ -67,3 +67,10 @@ def test_policy_parsing_and_mx_patterns():
     assert not mx_matches("a.b.example.net", "*.example.net")
     assert not mx_matches("example.net", "*.example.net")
     assert parse_policy("version: STSv1\nmode: strict\nmax_age: 1\n")[1]
+
+
+def test_testing_mode_warns_with_the_enforce_policy_to_serve(run):
+    c = by_id(run("stsmode.test", **STS).checks, "email.mta-sts.policy")
+    assert c.status is Status.WARN and "testing mode" in c.message and "max_age=3600" in c.message
+    assert "mode: enforce" in c.fix and "mx: *.stsmode.test" in c.fix
+    assert '_mta-sts.stsmode.test. IN TXT "v=STSv1; id=' in c.fix

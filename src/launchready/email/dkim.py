@@ -190,15 +190,20 @@ def check_dkim(client: DnsClient, domain: str, configured: tuple[str, ...]) -> l
               f"could not look up any DKIM selector: {first.describe()}",
               "Make sure the domain's nameservers answer; choose resolvers with --dns-server, or raise --dns-timeout.",
               {**ev, **first.evidence()})  # fmt: skip
+    elif failed:
+        first = answers[failed[0]]
+        c.add("email.dkim.selectors", Status.ERROR, Severity.MEDIUM,
+              f"no DKIM key found, but {len(failed)} of {len(tried)} selector lookups failed ({first.describe()}), so a key may exist",
+              "Make sure the domain's nameservers answer every _domainkey name; choose resolvers with --dns-server, or raise --dns-timeout.",
+              {**ev, **first.evidence()})  # fmt: skip
     elif configured:
         c.add("email.dkim.selectors", Status.FAIL, Severity.HIGH,
               f"none of the configured selectors ({', '.join(configured)}) has a usable DKIM key",
               f"Publish the key for each selector you sign with: {_template(f'{configured[0]}._domainkey.{domain}')}",
               ev)  # fmt: skip
     else:
-        extra = f" ({len(failed)} lookup(s) failed)" if failed else ""
         c.add("email.dkim.selectors", Status.WARN, Severity.MEDIUM,
-              f"no DKIM key found at {len(tried)} common selectors{extra}: {', '.join(tried)}; {UNGUESSABLE}",
+              f"no DKIM key found at {len(tried)} common selectors: {', '.join(tried)}; {UNGUESSABLE}",
               "Find the selector in the DKIM-Signature header (s=) of a mail you sent, then set it with "
               "--dkim-selector S or live.email.dkim_selectors; if you do not sign yet, enable DKIM at your "
               f"provider and publish its key: {_template(f'<selector>._domainkey.{domain}')}",

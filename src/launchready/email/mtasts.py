@@ -181,8 +181,12 @@ def _policy(c: Collector, domain: str, url: str, hosts: list[str], how: str,
     else:
         status = Status.WARN
         msg = f"MTA-STS policy in {mode} mode: TLS is not yet required" + (f" ({'; '.join(notes)})" if notes else "")
+    mx_lines = "".join(f"mx: {p}\\n" for p in policy["mx"]) or "mx: <your MX host>\\n"
+    enforce = f"version: STSv1\\nmode: enforce\\n{mx_lines}max_age: 1209600"
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     c.add("email.mta-sts.policy", status, Severity.LOW, msg,
-          f"When TLS-RPT reports look clean, switch to mode: enforce (and raise max_age), then bump the id in _mta-sts.{domain}",
+          f"When TLS-RPT reports look clean, serve {url} containing: {enforce}; then publish a new id: "
+          f"{txt_line(f'_mta-sts.{domain}', f'v=STSv1; id={stamp}')}",
           ev)  # fmt: skip
 
 
