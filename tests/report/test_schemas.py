@@ -157,3 +157,15 @@ def test_schema_and_loader_reject_the_same(tmp_path: Path, text: str) -> None:
     with pytest.raises(ConfigError):
         load_config(path)
     assert _errors(CONFIG_SCHEMA, yaml.safe_load(text))
+
+
+def test_configuration_doc_example_is_valid(tmp_path: Path) -> None:
+    import re
+
+    doc = (SCHEMAS.parent / "docs" / "configuration.md").read_text()
+    block = re.search(r"## A complete example\n\n```yaml\n(.*?)```", doc, re.S)
+    assert block, "docs/configuration.md lost its example"
+    assert _errors(CONFIG_SCHEMA, yaml.safe_load(block.group(1))) == []
+    path = tmp_path / ".launchready.yml"
+    path.write_text(block.group(1))
+    assert load_config(path).fail_on is not None
