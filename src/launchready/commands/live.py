@@ -93,11 +93,17 @@ def run(ctx: Context) -> Report | None:
     if args.dry_run:
         client = Client(options, Budget(requests=10**9, seconds=10**9, per_check=10**9), dry_run=True)
         outcome = plan(s, client, selected)
-        ctx.stdout.write(f"launchready live --dry-run: {len(outcome.planned)} planned request(s), none sent\n")
+        planned, seen = [], set()
         for area, p in outcome.planned:
+            if p.note.startswith("shared page fetch") and (p.method, p.url) in seen:
+                continue  # fetched once per run and shared by the page checks
+            seen.add((p.method, p.url))
+            planned.append((area, p))
+        ctx.stdout.write(f"launchready live --dry-run: {len(planned)} planned request(s)/handshake(s), none sent\n")
+        for area, p in planned:
             ctx.stdout.write(f"  {area:<10} {p.method:<7} {p.url}" + (f"  ({p.note})" if p.note else "") + "\n")
-        if _email_section(ctx) is not None:
-            ctx.stdout.write("  email      DNS     TXT/MX/CNAME queries for live.email.domain, plus the MTA-STS policy fetch\n")
+        for line in _email_plan(ctx, selected):
+            ctx.stdout.write(f"  {'email':<10} {line}\n")
         ctx.stdout.write(f"budget: {s.budget.requests} request(s), {s.budget.seconds:g}s, {s.budget.per_check} per check\n")
         ctx.stdout.flush()
         return None
@@ -124,16 +130,16 @@ def _email_section(ctx: Context) -> dict[str, Any] | None:
     return section if isinstance(section, dict) and section.get("domain") else None
 
 
-def _email(ctx: Context, selected: Any) -> tuple[list[CheckResult], int]:
-    """Run engineer F's email checks when live.email.domain is set (launchready.email)."""
+def _email_settings(ctx: Context, selected: Any) -> Any:
+    """F's EmailSettings for live.email (with --dns-server/--resolve/--ca-bundle), or None."""
     section = _email_section(ctx)
     if section is None or not any(selected(f"email.{k}.any") for k in ("spf", "dkim", "dmarc", "mx", "mta-sts")):
-        return [], 0
+        return None
     try:
-        from launchready.email import parse_email_settings, run_email
+        from launchready.email import parse_email_settings
         from launchready.email.dns import parse_nameserver
     except ImportError:  # the email area is not part of this build
-        return [], 0
+        return None
     args = ctx.args
     settings = parse_email_settings(section, ctx.config)
     changes: dict[str, Any] = {"ca_bundle": args.ca_bundle, "only": tuple(args.only), "skip": tuple(args.skip),
@@ -143,6 +149,24 @@ def _email(ctx: Context, selected: Any) -> tuple[list[CheckResult], int]:
             changes["dns_servers"] = tuple(parse_nameserver(x) for x in args.dns_server)
     except ValueError as exc:
         raise UsageError(f"--dns-server: {exc}") from None
-    settings = dataclasses.replace(settings, **changes)
+    return dataclasses.replace(settings, **changes)
+
+
+def _email_plan(ctx: Context, selected: Any) -> list[str]:
+    settings = _email_settings(ctx, selected)
+    if settings is None:
+        return []
+    from launchready.email.checks import planned
+
+    return list(planned(settings))
+
+
+def _email(ctx: Context, selected: Any) -> tuple[list[CheckResult], int]:
+    """Run the email area's checks when live.email.domain is set (launchready.email.run_email)."""
+    settings = _email_settings(ctx, selected)
+    if settings is None:
+        return [], 0
+    from launchready.email import run_email
+
     outcome = run_email(settings)
     return [c for c in outcome.checks if selected(c.id)], outcome.dns_queries + outcome.http_requests
