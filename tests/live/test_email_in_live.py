@@ -50,7 +50,7 @@ def dns() -> Iterator[tuple[str, _Zone]]:
         server.stop()
 
 
-def test_live_runs_email_checks(tmp_path: Path, run_cli) -> None:  # noqa: ANN001
+def test_live_runs_email_checks(tmp_path: Path, run_cli) -> None:
     with dns() as (server, zone), Site({"/": html("ok")}) as site:
         (tmp_path / ".launchready.yml").write_text(
             f"version: 1\nlive:\n  targets: [{{url: '{site.url}'}}]\n  email: {{domain: launch.test, timeout: 1, retries: 0}}\n")
