@@ -13,6 +13,7 @@ import io
 import os
 import shutil
 import tempfile
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,13 +223,15 @@ def _run_stage(st: StageResult, repo: Path, values: DemoValues) -> None:
         st.skipped = f"`launchready {command}` is not part of this build"
         return
     env: dict[str, str | None] = {k: getattr(values, attr) for k, attr in IDENTITY_ENV.items()}
-    # requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a session's CA bundle
-    # (psf/requests#3829); the demo's --ca-bundle must win on machines that set them.
-    env.update({"REQUESTS_CA_BUNDLE": None, "CURL_CA_BUNDLE": None})
     try:
         with _env(env):
             st.report, st.stderr = run_command(command, st.argv, repo)
     except KeyboardInterrupt:
         raise
     except Exception as exc:
-        st.failed = redact.scrub(f"{type(exc).__name__}: {exc}")
+        where = ""
+        frames = traceback.extract_tb(exc.__traceback__)
+        if frames:
+            last = frames[-1]
+            where = f" (at {Path(last.filename).name}:{last.lineno})"
+        st.failed = redact.scrub(f"{type(exc).__name__}: {exc}{where}")

@@ -97,6 +97,9 @@ def precommit_hooks(stacks: list[Stack], indent: int) -> str:
         f"{d}  hooks:",
     ]
     out += [f"{d}    - id: {h}" for h in HOOK_IDS]
+    if any(s.build_dirs for s in stacks):
+        # build output is checked before pushing (`pre-commit install --hook-type pre-push`)
+        out.append(f"{d}    - id: launchready-bundle")
     return "\n".join(out) + "\n"
 
 
@@ -121,7 +124,7 @@ on:
   schedule:
     - cron: "27 3 * * *"  # nightly: audit the whole history
   workflow_dispatch:
-  deployment_status:  # post-deploy: after a deployment reports success
+  deployment_status:  # post-deploy: Vercel, Netlify, Render... report deployments this way
 
 permissions:
   contents: read
@@ -135,12 +138,14 @@ jobs:
     steps:
       - uses: {CHECKOUT}
         with:
-          fetch-depth: 0  # the commits of the pull request, not just its tip
+          fetch-depth: 0  # every commit of the pull request, not just its tip
           persist-credentials: false
-      - uses: {ACTION}@{rev()}
+      - uses: {ACTION}@{rev()}  # pin to the release's commit SHA in your repo
         with:
-          mode: history
+          # pull requests: the files, repo checks and the PR's commits; pushes: the new commits
+          mode: ${{{{ github.event_name == 'pull_request' && 'all' || 'history' }}}}
           fail_on: high
+          strict_suppressions: true  # a pull request cannot silence its own findings
 
   history-audit:
     name: launchready (history audit)
@@ -152,7 +157,7 @@ jobs:
         with:
           fetch-depth: 0
           persist-credentials: false
-      - uses: {ACTION}@{rev()}
+      - uses: {ACTION}@{rev()}  # pin to the release's commit SHA in your repo
         with:
           mode: history
 
@@ -165,7 +170,7 @@ jobs:
       - uses: {CHECKOUT}
         with:
           persist-credentials: false
-      - uses: {ACTION}@{rev()}
+      - uses: {ACTION}@{rev()}  # pin to the release's commit SHA in your repo
         with:
           mode: live
           url: ${{{{ github.event.deployment_status.environment_url }}}}
