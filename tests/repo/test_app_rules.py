@@ -241,6 +241,42 @@ APPS: dict[str, dict[str, str]] = {
         """,
         "nginx/site.conf": "server {\n  client_max_body_size 10m;\n}\n",
     },
+    # ------------------------------------------------------------------ Flask session cookie
+    "flask-session-secure-unset": {
+        "app.py": """
+            from flask import Flask, session  # expect: repo.auth-cookie-insecure
+            app = Flask(__name__)
+            app.config["SECRET_KEY"] = load_key()
+        """,
+    },
+    "flask-session-secure-set": {
+        "app.py": "from flask import Flask, session\napp = Flask(__name__)\napp.config.from_object('settings')\n",
+        "settings.py": "SESSION_COOKIE_SECURE = True\nSESSION_COOKIE_SAMESITE = 'Lax'\n",
+    },
+    "flask-session-from-env": {
+        "app.py": "from flask import Flask, session\napp = Flask(__name__)\napp.config.from_prefixed_env()\n",
+    },
+    # ------------------------------------------------------------------ Docker build context
+    "docker-copy-context-with-dotenv": {
+        "Dockerfile": """
+            FROM python:3.12-slim
+            # expect-next: repo.secrets-dockerfile-copy-env
+            COPY . /app
+            COPY --from=builder /out /app/out
+        """,
+        "app/main.py": "from dotenv import load_dotenv\nload_dotenv()\n",
+        ".gitignore": ".env\n",
+    },
+    "docker-copy-context-dockerignore": {
+        "Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
+        ".dockerignore": "**/.env\n.git\n",
+        "app/main.py": "from dotenv import load_dotenv\nload_dotenv()\n",
+        ".gitignore": ".env\n",
+    },
+    "docker-copy-context-no-env-files": {
+        "Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
+        "app/main.py": "import os\nPORT = os.environ.get('PORT', '8000')\n",
+    },
     # ------------------------------------------------------------------ Django session cookie
     "django-split-settings-secure": {
         "mysite/settings/base.py": """

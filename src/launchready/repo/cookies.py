@@ -144,3 +144,23 @@ def _js_cookie_opts(ctx: FileContext, props: dict[str, object], line: int, col: 
     if problems:
         at = secure if isinstance(secure, Prop) else None
         yield Hit(COOKIE_INSECURE, at.key.line if at else line, at.key.col if at else col, f"{what}: {', '.join(problems)}")
+
+
+@app_check([COOKIE_INSECURE])
+def flask_session_secure_absent(app: AppContext) -> Iterator[Hit]:
+    """Flask's SESSION_COOKIE_SECURE defaults to False: an app using ``session`` must set it."""
+    users = []
+    for f in app.of_kind("py"):
+        if "flask" not in f.text or "session" not in f.text or is_dev_only(f.path):
+            continue
+        for n in f.nodes:
+            if isinstance(n, ast.ImportFrom) and n.module == "flask" and any(a.name == "session" for a in n.names):
+                users.append((f, n))
+                break
+    if not users or pyast.app_defines(app, "SESSION_COOKIE_SECURE"):
+        return
+    if any("from_prefixed_env" in f.text or "from_envvar" in f.text for f in app.of_kind("py")):
+        return  # configured from the environment: cannot judge from the code
+    for f, node in users:
+        yield Hit(COOKIE_INSECURE, node.lineno, node.col_offset + 1,
+                  "Flask session is used but SESSION_COOKIE_SECURE is never set (default False)", path=f.path)

@@ -38,6 +38,7 @@ DOCKER_COPY_ENV = rule(
     Severity.HIGH,
     "Dockerfile copies a .env file into the image: every secret in it ships with the image",
     "Remove the COPY of .env, add .env to .dockerignore, and provide the variables at run time.",
+    scope="file+app",
 )
 PRT_CHECKOUT = rule(
     "repo.secrets-workflow-pr-target-checkout",
@@ -267,3 +268,45 @@ def dotenv_not_ignored(app: AppContext) -> Iterator[Hit]:
     where = min(ignores, key=lambda g: g.path.count("/")).path if ignores else reader.path
     why = "a .env file exists" if env_file is not None else f"{reader.path} reads env files"
     yield Hit(DOTENV, None, None, f".env is not in .gitignore and {why}", path=where, context=why)
+
+
+def _env_in_play(app: AppContext) -> str | None:
+    """Why an env file may sit in the build context: it exists, code loads one, or the
+    framework loads .env files itself (Next.js, Vite, Nuxt, CRA)."""
+    if any(f.name == ".env" or (f.name.startswith(".env.") and not f.name.endswith((".example", ".sample", ".template"))) for f in app.files):
+        return "an env file exists"
+    reader = _reads_env_files(app)
+    if reader is not None:
+        return f"{reader.path} loads env files"
+    for f in app.of_kind("package"):
+        for fw in ('"next"', '"vite"', '"nuxt"', '"react-scripts"'):
+            if fw in f.text:
+                return f"{fw.strip(chr(34))} loads .env files"
+    return None
+
+
+@app_check([DOCKER_COPY_ENV])
+def docker_copy_context(app: AppContext) -> Iterator[Hit]:
+    """``COPY . .`` ships the whole build context, .env included, unless .dockerignore excludes it."""
+    copies = []
+    for f in app.of_kind("dockerfile"):
+        for line, instr in _docker_lines(f.text):
+            m = _DOCKER_COPY.match(instr)
+            if not m:
+                continue
+            args = m.group(2).split()
+            if any(a.startswith("--from") for a in args):
+                continue
+            srcs = [a for a in args if not a.startswith("--")][:-1]
+            if any(s in (".", "./") for s in srcs):
+                copies.append((f, line))
+    if not copies:
+        return
+    if any(f.name.endswith(".dockerignore") and ignored(f.lines) for f in app.files):
+        return
+    why = _env_in_play(app)
+    if why is None:
+        return
+    for f, line in copies:
+        yield Hit(DOCKER_COPY_ENV, line, 1,
+                  f"COPY . copies the whole build context and no .dockerignore excludes .env ({why})", path=f.path)

@@ -6,7 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from launchready.repo.registry import FileContext
+from launchready.repo.registry import AppContext, FileContext
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
                          "log", "fatal", "msg"})  # fmt: skip
@@ -243,3 +243,16 @@ def snake(name: str) -> str:
 
 def func_body_nodes(fn: ast.AST) -> list[ast.AST]:
     return list(ast.walk(fn))
+
+
+def app_defines(app: AppContext, name: str) -> bool:
+    """True if any Python file of the app mentions ``name`` in code (setting, key or keyword)."""
+    for f in app.of_kind("py"):
+        if name not in f.text:
+            continue
+        for n in f.nodes:
+            if (isinstance(n, ast.Constant) and n.value == name) or (isinstance(n, ast.Name) and n.id == name):
+                return True
+            if (isinstance(n, ast.keyword) and n.arg == name) or (isinstance(n, ast.Attribute) and n.attr == name):
+                return True
+    return False

@@ -85,20 +85,6 @@ def multer_uploads(ctx: FileContext) -> Iterator[Hit]:
             yield Hit(NO_LIMIT, t.line, t.col, "multer() without limits.fileSize: uploads of any size are accepted")
 
 
-def _py_defines(app: AppContext, name: str) -> bool:
-    for f in app.of_kind("py"):
-        if name not in f.text:
-            continue
-        for n in f.nodes:
-            if (isinstance(n, ast.Constant) and n.value == name) or (isinstance(n, ast.Name) and n.id == name):
-                return True
-            if isinstance(n, ast.keyword) and n.arg == name:
-                return True
-            if isinstance(n, ast.Attribute) and n.attr == name:
-                return True
-    return False
-
-
 @app_check([NO_LIMIT])
 def flask_django_uploads(app: AppContext) -> Iterator[Hit]:
     if any(f.kind == "proxy" and _PROXY_LIMIT.search(f.text) for f in app.files):
@@ -114,7 +100,7 @@ def flask_django_uploads(app: AppContext) -> Iterator[Hit]:
                 continue
             if use.attr == "files":
                 if flask_limit is None:
-                    flask_limit = _py_defines(app, "MAX_CONTENT_LENGTH")
+                    flask_limit = pyast.app_defines(app, "MAX_CONTENT_LENGTH")
                 if flask_limit:
                     continue
                 msg = f"{fn.name}() reads request.files and MAX_CONTENT_LENGTH is never set"
