@@ -176,7 +176,11 @@ class DnsClient:
     timeout: float = 3.0
     retries: int = 1
     edns_payload: int = 1232
+    # After this many lookups in a row where every server timed out, stop asking (each later
+    # lookup is a timeout at once), so a dead resolver costs seconds, not minutes.
+    give_up_after: int = 3
     queries_sent: int = 0
+    _timeout_streak: int = 0
     _cache: dict[tuple[str, str], Answer] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -242,6 +246,12 @@ class DnsClient:
         """
         if not self.nameservers:
             return Answer(name, rdtype, DnsStatus.ERROR, detail="no nameservers configured")
+        servers = ", ".join(str(ns) for ns in self.nameservers)
+        with self._lock:
+            dead = self.give_up_after > 0 and self._timeout_streak >= self.give_up_after
+        if dead:
+            return Answer(name, rdtype, DnsStatus.TIMEOUT, server=servers,
+                          detail=f"not asked: the nameservers timed out on {self.give_up_after} lookups in a row")  # fmt: skip
         last: Answer | None = None
         timeouts: list[str] = []
         for _round in range(max(0, self.retries) + 1):
@@ -270,6 +280,8 @@ class DnsClient:
                 except (OSError, dns.exception.DNSException) as exc:
                     last = Answer(name, rdtype, DnsStatus.ERROR, server=str(ns), detail=f"{type(exc).__name__}: {exc}")
                     continue
+                with self._lock:
+                    self._timeout_streak = 0
                 rcode = resp.rcode()
                 if rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
                     return resp, str(ns), tcp, truncated, size
@@ -280,6 +292,9 @@ class DnsClient:
                 break  # only timeouts are worth another round
         assert last is not None
         if last.status is DnsStatus.TIMEOUT:
+            if len(set(timeouts)) == len(self.nameservers):
+                with self._lock:
+                    self._timeout_streak += 1
             servers = ", ".join(dict.fromkeys(timeouts))
             tries = max(0, self.retries) + 1
             return Answer(name, rdtype, DnsStatus.TIMEOUT, server=servers,
