@@ -165,3 +165,32 @@ def test_gitleaks_config_warnings_go_to_stderr(repo: Path, run_cli: Any) -> None
     assert res.code == 0
     assert "warning:" in res.err and "bad-one" in res.err
     assert json.loads(res.out)["findings"] == []
+
+
+def test_fifo_and_symlinks_are_not_read(tmp_path: Path, run_cli: Any) -> None:
+    import os
+
+    key = KeyGen(9).openai_project()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "k.py").write_text(f'K = "{key}"\n')
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    os.mkfifo(proj / "pipe")
+    (proj / "link.py").symlink_to(outside / "k.py")
+    (proj / "linkdir").symlink_to(outside)
+    res = run_cli(["scan", "--json", "-"], proj)
+    assert res.code == 0 and json.loads(res.out)["findings"] == []
+
+
+def test_staged_binary_credential_file_and_exclude(repo: Path, run_cli: Any) -> None:
+    (repo / "deploy").mkdir()
+    (repo / "deploy" / "upload.jks").write_bytes(b"\xfe\xed\xfe\xed\0\x00\x02")
+    (repo / "vendor").mkdir()
+    (repo / "vendor" / "id_rsa").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    git(repo, "add", "deploy/upload.jks", "vendor/id_rsa")
+    (repo / ".launchready.yml").write_text("version: 1\nexclude: ['vendor/']\n")
+    res = run_cli(["scan", "--staged", "--json", "-"], repo)
+    assert _ids(_json(res)) == [("secret.java-keystore-file", "deploy/upload.jks", None)]
+    res = run_cli(["scan", "--hook", "--json", "-", "deploy/upload.jks"], repo)
+    assert _ids(_json(res)) == [("secret.java-keystore-file", "deploy/upload.jks", None)]

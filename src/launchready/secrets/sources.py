@@ -139,7 +139,7 @@ def walk_files(top: Path, skip_dirs: frozenset[str] = SKIP_DIRS) -> Iterator[Pat
         dirnames[:] = sorted(d for d in dirnames if d not in skip_dirs)
         for name in sorted(filenames):
             p = Path(dirpath) / name
-            if not p.is_symlink():
+            if not p.is_symlink() and p.is_file():  # no symlinks, FIFOs or devices
                 yield p
 
 
