@@ -146,21 +146,22 @@ def live_section(app_url: str, http_url: str, origin: str, endpoints: int = 0) -
 
 
 @contextmanager
-def deployed(tmp: Path, flawed: bool, endpoints: int = 0) -> Iterator[App]:
+def deployed(tmp: Path, flawed: bool, endpoints: int = 0, host: str = HOST) -> Iterator[App]:
+    """``host``: the name in URLs and the certificate (``127.0.0.1`` needs no --resolve)."""
     kg = KeyGen(41)
     tokens = (kg.jwt({"sub": "alice"}), kg.jwt({"sub": "bob"}))
     secret = kg.openai_project()
     ca = CA(tmp)
     with ExitStack() as stack:
-        https = stack.enter_context(Site(tls=ca.server_context(HOST), headers=BAD if flawed else GOOD))
+        https = stack.enter_context(Site(tls=ca.server_context(host), headers=BAD if flawed else GOOD, host=host))
         origin = https.origin
         https.routes.update(_routes(flawed, origin, tokens, secret, endpoints))  # type: ignore[arg-type]
-        http = stack.enter_context(Site())
+        http = stack.enter_context(Site(host=host))
         if flawed:
             http.routes["/"] = html("plain")
             http.routes["/api/login"] = jsonr({"error": "invalid credentials"}, 401)
         else:
-            http.default = lambda req: Resp(301, "", [("Location", f"https://{HOST}:{https.port}{req.path}")])
+            http.default = lambda req: Resp(301, "", [("Location", f"https://{host}:{https.port}{req.path}")])
         config = tmp / ".launchready.yml"
         config.write_text(yaml.safe_dump({"version": 1, "live": live_section(https.url, http.url, origin, endpoints)}, sort_keys=False))
         env = {"LR_E2E_USER_A": tokens[0], "LR_E2E_USER_B": tokens[1]}

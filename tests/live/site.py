@@ -248,8 +248,10 @@ def rsa_cert(ca: CA, name: str, bits: int) -> tuple[bytes, bytes]:
 
 class Site:
     def __init__(self, routes: dict[str, Route] | None = None, *, tls: ssl.SSLContext | None = None,
-                 spa: bool = False, headers: list[tuple[str, str]] | None = None, max_read: int = 4 * 1024 * 1024) -> None:  # fmt: skip
+                 spa: bool = False, headers: list[tuple[str, str]] | None = None, max_read: int = 4 * 1024 * 1024,
+                 host: str = HOST) -> None:  # fmt: skip
         self.routes: dict[str, Route] = dict(routes or {})
+        self.host = host
         self.default: Route = html(SHELL.decode()) if spa else Resp(404, "not found")
         self.tls = tls
         self.headers = headers or []
@@ -270,15 +272,15 @@ class Site:
 
     @property
     def url(self) -> str:
-        return f"{self.scheme}://{HOST}:{self.port}/"
+        return f"{self.scheme}://{self.host}:{self.port}/"
 
     @property
     def origin(self) -> str:
-        return f"{self.scheme}://{HOST}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     @property
     def resolve(self) -> str:
-        return f"{HOST}:{self.port}:127.0.0.1"
+        return f"{self.host}:{self.port}:127.0.0.1"
 
     def __enter__(self) -> Site:
         self._thread.start()
