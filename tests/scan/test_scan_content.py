@@ -161,3 +161,14 @@ def test_inline_allow_markers_counted(tmp_path: Path, run_cli: Any, marker: str)
     (tmp_path / "a.py").write_text(f'K = "{key}"  {marker}\n')
     data = _scan(tmp_path, run_cli)
     assert data["findings"] == [] and data["summary"]["suppressed"] == 1
+
+
+def test_notebook_with_string_sources(tmp_path: Path, run_cli: Any) -> None:
+    key = KeyGen(18).openai_project()
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                     "source": f'import os\\nkey = "{key}"\\n'}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+    raw = json.dumps(nb, indent=1).replace("\\\\n", "\\n")
+    (tmp_path / "s.ipynb").write_text(raw)
+    data = _scan(tmp_path, run_cli)
+    line, col = _expected(raw, key)
+    assert _locs(data) == [("secret.openai-project-key", "s.ipynb", line, col)]

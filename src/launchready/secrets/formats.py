@@ -44,8 +44,8 @@ class _Locator:
 
 
 def _as_lines(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return value.splitlines(keepends=True) or [value]
+    if isinstance(value, str):  # nbformat allows one string instead of a list of lines
+        return [value] if value else []
     if isinstance(value, list):
         return [v for v in value if isinstance(v, str)]
     return []
@@ -95,16 +95,17 @@ def notebook_matches(engine: Engine, raw: str, path: str) -> list[Located] | Non
                 line_elem.extend([i] * max(1, p.count("\n") + (0 if p.endswith("\n") else 1)))
             for m in matches:
                 idx = line_elem[min(m.line - 1, len(line_elem) - 1)] if line_elem else 0
+                needle = json.dumps(m.secret[:64], ensure_ascii=False)[1:-1]
                 start = starts[idx]
-                if start is None:
-                    start = next((s for s in reversed(starts[: idx + 1]) if s is not None), None)
-                if start is None:
+                if start is not None:
+                    inner = json.dumps(parts[idx], ensure_ascii=False).find(needle)
+                    found.append((m, *loc.line_col(start + max(inner, 0))))
                     continue
-                fline, fcol = loc.line_col(start)
-                enc = json.dumps(parts[idx], ensure_ascii=False)
-                inner = enc.find(json.dumps(m.secret[:64], ensure_ascii=False)[1:-1])
-                col = fcol + (inner if inner >= 0 else 1)
-                found.append((m, fline, col))
+                # Not where we expected it (unusual escaping): never drop the finding.
+                anywhere = raw.find(needle)
+                if anywhere < 0:
+                    anywhere = next((s for s in starts if s is not None), 0)
+                found.append((m, *loc.line_col(anywhere)))
     return found
 
 
