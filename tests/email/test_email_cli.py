@@ -110,3 +110,24 @@ def test_dry_run_sends_nothing(run_cli, dns, tmp_path: Path):
     assert "DNS good.test TXT" in r.out and "mine._domainkey.good.test" in r.out
     assert "https://mta-sts.good.test/.well-known/mta-sts.txt" in r.out
     assert len(dns.resolver.queries) == before
+
+
+def test_top_level_email_section_and_ipv6_server(run_cli, zone, tmp_path: Path):
+    import socket
+
+    from email_dns_server import dns_server
+
+    try:
+        probe = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        probe.bind(("::1", 0))
+        probe.close()
+    except OSError:
+        import pytest
+
+        pytest.skip("no IPv6 loopback in this environment")
+    with dns_server(zone, host="::1") as server:
+        (tmp_path / ".launchready.yml").write_text(f"version: 1\nemail:\n  dns_servers: ['{server.spec}']\n  retries: 0\n")
+        r = run_cli(["email", "good.test", "--only", "email.spf", "--json", "-"], tmp_path)
+        assert r.code == 0, r.err
+        record = next(c for c in _json(r.out)["checks"] if c["id"] == "email.spf.record")
+        assert record["status"] == "pass" and record["evidence"]["server"] == server.spec
