@@ -181,9 +181,13 @@ APPS: dict[str, dict[str, str]] = {
         """,
     },
     # ------------------------------------------------------------------ .env and .gitignore
-    "dotenv-file-not-ignored": {
-        ".env": "PORT=8000\n",
+    "dotenv-next-not-ignored": {
+        "package.json": '{"dependencies": {"next": "14.2.14", "react": "18.3.1"}}\n',
         ".gitignore": "node_modules/\n# expect-file: repo.secrets-dotenv-not-ignored\n",
+    },
+    "dotenv-file-only-is-left-to-env-rules": {
+        ".env": "PORT=8000\n",
+        ".gitignore": "node_modules/\n",
     },
     "dotenv-ignored-by-glob": {
         ".env": "PORT=8000\n",
@@ -323,3 +327,9 @@ def test_app_rules_tolerate_unparsable_files() -> None:
     files = [("app/main.py", "@app.post('/chat'\ndef broken(:\n"), ("server.js", "app.post('/login', (req, res) => {{{")]
     found = checks_for_app(files)
     assert {f.rule_id for f in found} <= {"repo.ratelimit-missing"}
+
+
+def test_dotenv_without_any_gitignore_points_at_the_missing_file() -> None:
+    found = checks_for_app([("server.js", "import 'dotenv/config';\n")])
+    assert [(f.path, f.line, f.rule_id) for f in found] == [(".gitignore", None, "repo.secrets-dotenv-not-ignored")]
+    assert "server.js loads env files" in found[0].message

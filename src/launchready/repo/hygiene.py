@@ -256,25 +256,22 @@ def _reads_env_files(app: AppContext) -> FileContext | None:
 
 @app_check([DOTENV])
 def dotenv_not_ignored(app: AppContext) -> Iterator[Hit]:
-    env_file = next((f for f in app.files if f.name == ".env"), None)
-    reader = env_file or _reads_env_files(app)
-    if reader is None:
+    """Preventive: the app loads env files but .gitignore does not cover .env. An existing
+    .env with real values that is not ignored is env.file-not-ignored (envfiles.py)."""
+    why = _env_loaded_by(app)
+    if why is None:
         return
     ignores = [f for f in app.files if f.name == ".gitignore"]
-    # the .gitignore that governs the app root (shortest path), then any nested one covering .env
-    for gi in ignores:
-        if ignored(gi.lines):
-            return
-    where = min(ignores, key=lambda g: g.path.count("/")).path if ignores else reader.path
-    why = "a .env file exists" if env_file is not None else f"{reader.path} reads env files"
+    if any(ignored(gi.lines) for gi in ignores):
+        return
+    where = min(ignores, key=lambda g: g.path.count("/")).path if ignores else ".gitignore"
     yield Hit(DOTENV, None, None, f".env is not in .gitignore and {why}", path=where, context=why)
 
 
-def _env_in_play(app: AppContext) -> str | None:
-    """Why an env file may sit in the build context: it exists, code loads one, or the
-    framework loads .env files itself (Next.js, Vite, Nuxt, CRA)."""
-    if any(f.name == ".env" or (f.name.startswith(".env.") and not f.name.endswith((".example", ".sample", ".template"))) for f in app.files):
-        return "an env file exists"
+
+def _env_loaded_by(app: AppContext) -> str | None:
+    """Why the app uses env files: its code loads one, or its framework does (Next.js, Vite,
+    Nuxt, CRA load .env files themselves)."""
     reader = _reads_env_files(app)
     if reader is not None:
         return f"{reader.path} loads env files"
@@ -304,7 +301,8 @@ def docker_copy_context(app: AppContext) -> Iterator[Hit]:
         return
     if any(f.name.endswith(".dockerignore") and ignored(f.lines) for f in app.files):
         return
-    why = _env_in_play(app)
+    exists = any(f.name == ".env" or (f.name.startswith(".env.") and not f.name.endswith((".example", ".sample", ".template"))) for f in app.files)
+    why = "an env file exists" if exists else _env_loaded_by(app)
     if why is None:
         return
     for f, line in copies:
