@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 
 from launchready import redact
 from launchready.model import Finding, Severity
@@ -80,9 +81,15 @@ def match_name(path: str) -> Rule | None:
     return next(r for r in FILE_RULES if r.id == rid)
 
 
-def file_finding(rule: Rule, path: str, content: bytes, binary: bool) -> Finding:
+def content_digest(pieces: Iterable[bytes]) -> str:
+    h = hashlib.sha256()
+    for piece in pieces:
+        h.update(piece)
+    return h.hexdigest()
+
+
+def file_finding(rule: Rule, path: str, digest: str, binary: bool) -> Finding:
     """A file-level finding (``line: null``); fingerprinted by content so renames keep it."""
-    digest = hashlib.sha256(content).hexdigest()
     how = "binary file, " if binary else ""
     return Finding(
         rule_id=rule.id,

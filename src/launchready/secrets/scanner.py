@@ -164,6 +164,13 @@ def _file_checks(path: str, text: str) -> list[Finding]:
     return list(repo.checks_for_file(path, text))
 
 
+def _digest(blob: Blob) -> str:
+    try:
+        return credfiles.content_digest(blob.pieces(BLOCK))
+    except OSError:
+        return credfiles.content_digest([blob.path.encode()])
+
+
 def scan_blob(engine: Engine, blob: Blob, result: ScanResult, options: ScanOptions = ScanOptions()) -> None:
     by_name = credfiles.match_name(blob.path)
     if by_name is not None and by_name.id in options.disabled:
@@ -174,13 +181,13 @@ def scan_blob(engine: Engine, blob: Blob, result: ScanResult, options: ScanOptio
     except OSError as exc:
         result.skipped.append((blob.path, f"unreadable: {exc.strerror or exc}"))
         if by_name is not None:
-            result.findings.append(credfiles.file_finding(by_name, blob.path, blob.path.encode(), binary=False))
+            result.findings.append(credfiles.file_finding(by_name, blob.path, credfiles.content_digest([blob.path.encode()]), binary=False))
         return
     result.files += 1
     result.bytes += size
     if is_binary(head):
         if by_name is not None:
-            result.findings.append(credfiles.file_finding(by_name, blob.path, blob.read(), binary=True))
+            result.findings.append(credfiles.file_finding(by_name, blob.path, _digest(blob), binary=True))
         else:
             result.skipped.append((blob.path, "binary (NUL bytes)"))
         return
@@ -201,7 +208,7 @@ def scan_blob(engine: Engine, blob: Blob, result: ScanResult, options: ScanOptio
         result.skipped.append((blob.path, f"unreadable: {exc.strerror or exc}"))
         return
     if by_name is not None and n == 0 and len(result.findings) == before and size > 0:
-        result.findings.append(credfiles.file_finding(by_name, blob.path, blob.read() if size <= CHUNK else blob.path.encode(), binary=False))
+        result.findings.append(credfiles.file_finding(by_name, blob.path, _digest(blob), binary=False))
 
 
 def scan_blobs(engine: Engine, blobs: Iterable[Blob], options: ScanOptions = ScanOptions()) -> ScanResult:
