@@ -48,6 +48,8 @@ def build_zone(keys: dict[str, str]) -> Zone:
     z.update(_base("good.test", "v=spf1 include:_spf.provider.test mx -all"))
     z["google._domainkey.good.test"] = [("TXT", f"v=DKIM1; k=rsa; p={keys['rsa2048']}")]
     z["_mta-sts.good.test"] = [("TXT", "v=STSv1; id=20260101T000000")]
+    z.update(_base("example.test", "v=spf1 include:_spf.provider.test ~all"))
+    z["s1._domainkey.example.test"] = [("TXT", f"v=DKIM1; k=rsa; p={keys['rsa2048']}")]
     # SPF all qualifiers
     for d, spf in {
         "plusall.test": "v=spf1 ip4:192.0.2.1 +all",
@@ -207,6 +209,13 @@ def policy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[in
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Policy fetches go to the loopback HTTPS server, never through a proxy from the env."""
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
 
 
 Runner = Callable[..., EmailRun]

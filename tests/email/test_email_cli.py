@@ -23,15 +23,17 @@ def _json(out: str) -> dict:
 
 
 def test_clean_domain_exits_0_with_json(run_cli, dns, tmp_path: Path):
-    r = run_cli(["email", "good.test", "--dns-server", dns.spec, "--json", "-", *SKIP_STS], tmp_path)
+    r = run_cli(["email", "example.test", "--dns-server", dns.spec, "--json", "-", *SKIP_STS], tmp_path)
     assert r.code == 0, r.err
     report = _json(r.out)
     assert report["command"] == "email"
     ids = {c["id"] for c in report["checks"]}
     assert {"email.spf.record", "email.spf.lookups", "email.dkim.key", "email.dmarc.policy", "email.mx.present"} <= ids
     assert not any(i.startswith("email.mta-sts") for i in ids)
-    assert all(c["target"].endswith("good.test") for c in report["checks"])
+    assert all(c["target"].endswith("example.test") for c in report["checks"])
     assert {c["status"] for c in report["checks"]} == {"pass"}
+    spf_all = next(c for c in report["checks"] if c["id"] == "email.spf.all")
+    assert spf_all["evidence"]["qualifier"] == "~" and "softfail" in spf_all["message"]
     assert report["summary"]["requests_sent"] > 0
     row = next(x for x in report.get("scorecard", []) if x["row"] == "Email authentication") if report.get("scorecard") else None
     if row is not None:
