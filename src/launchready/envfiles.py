@@ -60,6 +60,8 @@ _PUBLIC_NAME = re.compile(
     r"SENTRY_DSN|_DSN$|FIREBASE_API_KEY|FIREBASE_AUTH_DOMAIN|MAPS_API_KEY|MAPBOX_(?:ACCESS_)?TOKEN|POSTHOG_KEY|"
     r"SEGMENT_WRITE_KEY|ALGOLIA_SEARCH|SEARCH_?(?:ONLY_)?API_?KEY|TURNSTILE_SITE|RECAPTCHA_SITE|VAPID_PUBLIC)"
 )
+# Keys made to be used from browsers (restricted by referrer/app), public under a public name.
+_BROWSER_KEY_RULES = frozenset({"secret.google-api-key"})
 _PUBLIC_VALUE = re.compile(r"^(?:pk_(?:live|test)_|pk\.|phc_|sb_publishable_)")
 _STATE_TEXT = {
     "staged": "it is staged for commit",
@@ -181,11 +183,16 @@ class EnvChecker:
         self.disabled = set(disabled)
         self.suppressed = 0
 
-    def _engine_hit(self, var: EnvVar, path: str) -> str | None:
-        """The description of the secret rule matching this value, if any."""
+    def _engine_hit(self, var: EnvVar, path: str, public_name: bool = False) -> str | None:
+        """The description of the secret rule matching this value, if any. Under a
+        public-by-design name (FIREBASE_API_KEY, *_ANON_KEY) browser keys and generic
+        high-entropy matches do not count: only a provider secret does."""
         for m in self.engine.scan(f"{var.name}={var.value}", path):
-            if m.secret in var.value:
-                return m.rule.description
+            if m.secret not in var.value:
+                continue
+            if public_name and (m.rule.generic or m.rule.id in _BROWSER_KEY_RULES or (m.rule.password_like and "assignment" in m.rule.id)):
+                continue
+            return m.rule.description
         return None
 
     def _make(self, rule_id: str, f: EnvFile, var: EnvVar | None, message: str, secret: str | None = None) -> Finding | None:
@@ -217,7 +224,8 @@ class EnvChecker:
             prefix = _public_prefix(v.name)
             if prefix is None:
                 continue
-            hit = self._engine_hit(v, f.path) if v.value else None
+            public_name = bool(_PUBLIC_NAME.search(v.name[len(prefix):]))
+            hit = self._engine_hit(v, f.path, public_name) if v.value else None
             public_value = bool(_PUBLIC_VALUE.match(v.value))
             if hit:
                 out.append(self._make(

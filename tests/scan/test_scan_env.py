@@ -103,3 +103,16 @@ def test_staged_env_file_is_reported(repo: Path, run_cli: Any) -> None:
     res, data = _scan(repo, run_cli, "--staged")
     assert any(f["rule_id"] == "env.file-not-ignored" and "staged" in f["message"] for f in data["findings"])
     assert res.code == 1 and pw not in res.out
+
+
+def test_public_by_design_values_under_public_names(tmp_path: Path, run_cli: Any) -> None:
+    kg = KeyGen(27)
+    browser_key = "AIza" + kg.chars(35)
+    anon_jwt = kg.jwt({"iss": "supabase", "ref": kg.chars(20), "role": "anon", "iat": 1700000000, "exp": 2000000000})
+    (tmp_path / ".env").write_text(
+        f"NEXT_PUBLIC_FIREBASE_API_KEY={browser_key}\n"
+        f"NEXT_PUBLIC_SUPABASE_ANON_KEY={anon_jwt}\n"
+        f"VITE_GEMINI_API_KEY={browser_key}\n"
+    )
+    _res, data = _scan(tmp_path, run_cli, "--env-only")
+    assert _env(data) == [("env.public-prefix-secret", ".env", 3, "critical")]
