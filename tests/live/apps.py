@@ -105,7 +105,7 @@ def _routes(flawed: bool, origin: str, tokens: tuple[str, str], secret: str, end
     page = '<!doctype html><html><head><script src="/assets/app.js"></script></head><body><div id="root"></div></body></html>'
     bundle = f'const cfg = {{apiKey: "{secret}"}};\n//# sourceMappingURL=app.js.map\n' if flawed else "console.log('ready');\n"
     routes: dict[str, object] = {
-        "/": html(page),
+        "/": html(page, [("Set-Cookie", "session=s" + "0" * 24 + ("; Path=/" if flawed else "; Path=/; Secure; HttpOnly; SameSite=Lax"))]),
         "/assets/app.js": js(bundle),
         "/api/chat": chat,
         "/api/login": login,

@@ -55,7 +55,7 @@ def test_flawed_deployment_fails(tmp_path: Path, run_cli, env) -> None:
     report = json.loads(res.out)
     checks = _checks(report)
     failing = {i for i, cs in checks.items() if any(c["status"] == "fail" for c in cs)}
-    for cid in ("redirect.https", "redirect.sensitive-paths", "hsts.present", "headers.csp", "headers.version-disclosure",
+    for cid in ("redirect.https", "redirect.sensitive-paths", "hsts.present", "cookies.secure", "cookies.httponly", "headers.csp", "headers.version-disclosure",
                 "cors.arbitrary-origin", "cors.null-origin", "cors.origin-bypass", "exposure.env-file", "exposure.source-maps",
                 "bundle.secret", "input.malformed-json", "ratelimit.burst", "ratelimit.login-lockout", "authz.cross-user",
                 "latency.p95"):
