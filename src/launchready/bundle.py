@@ -62,9 +62,16 @@ def detect(root: Path) -> list[Path]:
     return found
 
 
+_BROWSER_KEY_CONTEXT = re.compile(r"(?i)authDomain|firebase|maps\.googleapis|google\.maps|messagingSenderId")
+
+
 def _escalate(f: Finding) -> Finding:
     if f.category != "secret":
         return f
+    if f.rule_id == "secret.google-api-key" and f.snippet and _BROWSER_KEY_CONTEXT.search(f.snippet):
+        # A Firebase/Maps web config: a browser key by design. Not critical, but say how to fence it.
+        return f.replace(severity=Severity.LOW, message=f"{f.message}; a Firebase/Maps browser key that {_SHIPS}: "
+                         "restrict it by HTTP referrer and API in the Google Cloud console")  # fmt: skip
     return f.replace(severity=Severity.CRITICAL, message=f"{f.message}; this file {_SHIPS}")
 
 

@@ -95,3 +95,19 @@ def test_inline_data_uri_source_map(tmp_path: Path, run_cli: Any) -> None:
 def test_bundle_must_be_a_directory(tmp_path: Path, run_cli: Any) -> None:
     res = run_cli(["scan", "--bundle", "nope"], tmp_path)
     assert res.code == 2 and "--bundle nope" in res.err
+
+
+def test_firebase_web_config_is_not_critical_but_a_gemini_key_is(tmp_path: Path, run_cli: Any) -> None:
+    kg = KeyGen(34)
+    fb, gem = "AIza" + kg.chars(35), "AIza" + kg.chars(35)
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "fb.js").write_text(
+        f'const firebaseConfig={{apiKey:"{fb}",authDomain:"demo.firebaseapp.com",projectId:"demo"}};\n'
+    )
+    (tmp_path / "dist" / "ai.js").write_text(
+        f'fetch("https://generativelanguage.googleapis.com/v1beta/models?key={gem}")\n'
+    )
+    res, data = _scan(tmp_path, run_cli, "--bundle", "dist")
+    sev = {f["path"]: f["severity"] for f in data["findings"]}
+    assert sev == {"dist/fb.js": "low", "dist/ai.js": "critical"}
+    assert fb not in res.out and gem not in res.out
