@@ -19,11 +19,13 @@ def test_progress_rewrites_one_line_on_a_terminal(monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     out = _Tty()
     p = Progress(out, min_interval=0)
+    first, second = "history: 1200 commits, 14.2 MB/s", "history: 2400 commits"
     p.update("history", "1200 commits, 14.2 MB/s")
     p.update("history", "2400 commits")
-    assert out.getvalue() == "\rhistory: 1200 commits, 14.2 MB/s" + "\rhistory: 2400 commits" + " " * 10
+    # the shorter line pads over the longer one's leftovers
+    assert out.getvalue() == "\r" + first + "\r" + second + " " * (len(first) - len(second))
     p.done()
-    assert out.getvalue().endswith("\r" + " " * 22 + "\r")
+    assert out.getvalue().endswith("\r" + " " * len(second) + "\r")
 
 
 @pytest.mark.parametrize("var", ["CI", "GITHUB_ACTIONS"])
