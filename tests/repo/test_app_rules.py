@@ -97,6 +97,30 @@ APPS: dict[str, dict[str, str]] = {
         """,
         "deploy/nginx.conf": "# limit_req zone=api burst=10;\nserver { listen 80; }\n",
     },
+    "fastify-rate-limit": {
+        "server.ts": """
+            import Fastify from 'fastify';
+            import rateLimit from '@fastify/rate-limit';
+            const app = Fastify();
+            await app.register(rateLimit, { max: 100, timeWindow: '1 minute' });
+            app.post('/api/chat', handler);
+        """,
+    },
+    "fastify-no-limit": {
+        "server.ts": """
+            import Fastify from 'fastify';
+            const app = Fastify();
+            app.post('/api/chat', handler); // expect: repo.ratelimit-missing
+        """,
+    },
+    "caddy-rate-limit": {
+        "server.js": "const express = require('express');\nconst app = express();\napp.post('/login', h);\n",
+        "Caddyfile": "example.com {\n  rate_limit {remote.ip} 10r/m\n  reverse_proxy localhost:3000\n}\n",
+    },
+    "traefik-rate-limit": {
+        "app.py": "from fastapi import FastAPI\napp = FastAPI()\n@app.post('/login')\ndef login(): ...\n",
+        "traefik/dynamic.yml": "http:\n  middlewares:\n    api-limit:\n      rateLimit:\n        average: 10\n",
+    },
     "next-upstash": {
         "app/api/chat/route.ts": "export async function POST(req: Request) { return new Response('ok'); }\n",
         "middleware.ts": "import { Ratelimit } from '@upstash/ratelimit';\nexport function middleware() {}\n",
@@ -169,6 +193,23 @@ APPS: dict[str, dict[str, str]] = {
                 if not verifier.is_valid_request(request.get_data(), request.headers):
                     abort(401)
                 return {"ok": True}
+        """,
+    },
+    "slack-bolt-js": {
+        "server.js": """
+            const express = require('express');
+            const { App } = require('@slack/bolt');
+            const app = express();
+            app.post('/slack/events', handler);
+        """,
+        "limits.js": "const rateLimit = require('express-rate-limit');\n",
+    },
+    "stripe-next-unverified-pages-api": {
+        "pages/api/webhooks/stripe.ts": """
+            export default async function handler(req, res) { // expect: repo.auth-webhook-unverified
+              const event = req.body;
+              res.json({ received: true });
+            }
         """,
     },
     "generic-webhook-unknown-provider": {

@@ -184,6 +184,42 @@ CASES: list[tuple[str, str, str]] = [
           next();
         });
     """),
+    ("flask-cross-origin-decorator", "app/api.py", """
+        from flask_cors import cross_origin
+        @app.route("/api/me")
+        @cross_origin(supports_credentials=True)  # expect: repo.cors-wildcard-credentials
+        def me(): ...
+        @app.route("/api/you")
+        @cross_origin(origins=["https://app.example.com"], supports_credentials=True)
+        def you(): ...
+        @app.route("/api/res")
+        def res(): ...
+        CORS(app, resources={r"/api/*": {"origins": "*"}}, supports_credentials=True)  # expect: repo.cors-wildcard-credentials
+        CORS(app, resources={r"/api/*": {"origins": ["https://app.example.com"]}}, supports_credentials=True)
+    """),
+    ("django-cors-regex", "config/settings.py", """
+        INSTALLED_APPS = ["corsheaders"]
+        CORS_ALLOWED_ORIGIN_REGEXES = [r"^https://.*$"]  # expect: repo.cors-wildcard-credentials
+        CORS_ALLOW_CREDENTIALS = True
+    """),
+    ("django-cors-regex-ok", "config/settings.py", """
+        INSTALLED_APPS = ["corsheaders"]
+        CORS_ALLOWED_ORIGIN_REGEXES = [r"^https://\\w+\\.example\\.com$"]
+        CORS_ALLOW_CREDENTIALS = True
+    """),
+    ("express-cors-regex", "server/app.ts", r"""
+        import cors from 'cors';
+        app.use(cors({ origin: /.*/, credentials: true })); // expect: repo.cors-wildcard-credentials
+        app.use(cors({ origin: /^https:\/\/app\.example\.com$/, credentials: true }));
+    """),
+    ("cra-public-key", "src/api.js", """
+        import OpenAI from 'openai';
+        const client = new OpenAI({ apiKey: process.env.REACT_APP_OPENAI_KEY, dangerouslyAllowBrowser: true }); // expect: repo.secrets-ai-public-env-key, repo.secrets-ai-browser-client
+    """),
+    ("vite-public-non-key", "src/api.ts", """
+        import Groq from 'groq-sdk';
+        const client = new Groq({ baseURL: import.meta.env.VITE_API_BASE });
+    """),
     # ---------------------------------------------------------------- debug
     ("django-debug", "mysite/settings.py", """
         DEBUG = True  # expect: repo.debug-django
@@ -217,6 +253,20 @@ CASES: list[tuple[str, str, str]] = [
     ("fastapi-debug", "app/main.py", """
         from fastapi import FastAPI
         app = FastAPI(title="api", debug=True)  # expect: repo.debug-server
+    """),
+    ("starlette-flask-config-debug", "app/server.py", """
+        from starlette.applications import Starlette
+        from flask import Flask
+        api = Starlette(debug=True, routes=[])  # expect: repo.debug-server
+        app = Flask(__name__)
+        app.config["DEBUG"] = True  # expect: repo.debug-server
+        app.debug = True  # expect: repo.debug-server
+        app.config.update(DEBUG=True)  # expect: repo.debug-server
+    """),
+    ("flask-debug-dev-entrypoint", "scripts/run_dev.py", """
+        from flask import Flask
+        app = Flask(__name__)
+        app.run(debug=True)
     """),
     ("fastapi-nodebug", "app/main.py", """
         from fastapi import FastAPI
