@@ -123,3 +123,14 @@ def test_shared_get_fetches_once() -> None:
         a = c.get_shared("a", site.url)
         b = c.get_shared("b", site.url)
         assert a is b and site.count("/") == 1
+
+
+def test_shared_page_follows_redirects_and_counts_hops() -> None:
+    with Site({"/": Resp(301, "", [("Location", "/home")]), "/home": Resp(302, "", [("Location", "/app/")]),
+               "/app/": html("<p>the app</p>")}) as site:  # fmt: skip
+        c = client_for([site])
+        page = c.get_shared("a", site.url)
+        assert page.status == 200 and page.url.endswith("/app/") and c.sent == 3
+    with Site({"/": Resp(301, "", [("Location", "/")])}) as loop:  # a redirect loop stops
+        c = client_for([loop])
+        assert c.get_shared("a", loop.url).status == 301 and c.sent <= 2

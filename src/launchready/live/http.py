@@ -18,7 +18,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
@@ -339,7 +339,11 @@ class Client:
         )
 
     def get_shared(self, check: str, url: str) -> Fetched:
-        """A GET of ``url`` fetched once per run and shared by every check that reads it."""
+        """A GET of ``url`` fetched once per run and shared by every check that reads it.
+
+        Redirects are followed (at most 5 hops, each one counted) so the page checks judge
+        the page a browser ends up on (``https://example.com`` -> ``https://www.example.com/``).
+        """
         key = ("GET", url)
         with self._lock:
             lock = self._cache_locks.setdefault(key, threading.Lock())
@@ -347,7 +351,7 @@ class Client:
             cached = self._cache.get(key)
             if cached is None:
                 try:
-                    cached = self.request(check, "GET", url)
+                    cached = self._follow(check, url)
                 except DryRun:
                     raise
                 except BaseException as exc:  # remembered so others see the same failure
@@ -356,6 +360,19 @@ class Client:
         if isinstance(cached, BaseException):
             raise cached
         return cached
+
+
+    def _follow(self, check: str, url: str, hops: int = 5) -> Fetched:
+        r = self.request(check, "GET", url)
+        seen = {url}
+        while r.status in (301, 302, 303, 307, 308) and r.header("Location") and hops > 0:
+            nxt = urljoin(r.url, r.header("Location") or "")
+            if nxt in seen or urlsplit(nxt).scheme not in ("http", "https"):
+                break
+            seen.add(nxt)
+            hops -= 1
+            r = self.request(check, "GET", nxt)
+        return r
 
 
 def origin_of(url: str) -> str:
