@@ -78,7 +78,7 @@ def run(ctx: Context) -> Report | None:
             progress.done()
             ctx.stderr.write(
                 f"launchready demo: a {kind} AI chatbot on 127.0.0.1; nothing leaves this machine\n"
-                f"  deployment: {ep.base_url} (HTTPS) {ep.http_url} (plain HTTP) dns {ep.dns}\n"
+                f"  deployment: {ep.base_url} (HTTPS) {ep.http_url} (plain HTTP) dns {ep.dns}\n\n"
             )
             ctx.stderr.flush()
 
