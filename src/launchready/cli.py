@@ -53,7 +53,9 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or (``only``) just one subcommand's: importing every command module
+    costs the pre-commit hook more than its whole scan."""
     parser = _Parser(
         prog="launchready",
         description="Is your AI product safe to launch? Secrets, history, live and email checks in one verdict.",
@@ -61,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"launchready {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, module in COMMANDS.items():
+    names = [only] if only is not None and only in COMMANDS else list(COMMANDS)
+    for name in names:
+        module = COMMANDS[name]
         p = sub.add_parser(name, help=module.HELP, description=module.DESCRIPTION)
         module.add_arguments(p)
         _common(p)
@@ -71,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
-        parser = build_parser()
+        first = next((a for a in args_list if not a.startswith("-")), None)
+        parser = build_parser(first)
         args = parser.parse_args(args_list)
         if not args.command:
             parser.print_help()

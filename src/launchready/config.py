@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from launchready.errors import ConfigError
 from launchready.model import Severity
+
+if TYPE_CHECKING:
+    import yaml  # imported lazily below: most hook runs have no config file to parse
 
 CONFIG_NAMES = (".launchready.yml", ".launchready.yaml")
 TOP_KEYS = {
@@ -68,6 +69,8 @@ def find_config(start: Path) -> Path | None:
 
 
 def _line_map(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             key = f"{prefix}.{k.value}" if prefix else str(k.value)
@@ -95,6 +98,8 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
         raise ConfigError(shown, None, None, "config file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(shown, None, None, f"cannot read config: {exc}") from None
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)

@@ -25,6 +25,7 @@ class RuleSet:
     gitleaks_path: str | None = None
 
 
+DEFAULT_NAME = ".gitleaks.toml"
 _CACHE: dict[tuple[int, str], tuple[Config, RuleSet]] = {}
 
 
@@ -88,8 +89,6 @@ def _file_rules() -> list[Rule]:
 def find_gitleaks_config(config: Config, root: Path | None) -> Path | None:
     """``gitleaks_config`` from the config (relative to the config file), else ``.gitleaks.toml``
     in ``root`` (default: the directory of the config file, else the repo root above cwd)."""
-    from launchready.secrets.gitleaks_config import DEFAULT_NAME
-
     base = Path(config.path).resolve().parent if config.path else None
     if config.gitleaks_config:
         p = Path(config.gitleaks_config)

@@ -221,3 +221,11 @@ def test_specific_rule_beats_generic() -> None:
     assert [f[0] for f in found(f"STRIPE_SECRET_KEY={key}\n", ".env")] == ["secret.stripe-secret-key"]
     val = KeyGen(19).chars(40, B64URL)
     assert [f[0] for f in found(f"MY_SERVICE_API_KEY={val}\n", ".env")] == ["secret.generic-assignment"]
+
+
+def test_offsets_in_non_ascii_text() -> None:
+    key = KeyGen(20).stripe_secret()
+    text = "# café ünïcödé 😀 İstanbul\n" * 3 + f"x = 'naïve' ; STRIPE = '{key}'\n"
+    [m] = ENGINE.scan(text, "a.py")
+    assert m.secret == key and m.line == 4
+    assert text.splitlines()[3][m.column - 1 :].startswith(key)

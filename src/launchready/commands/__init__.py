@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -37,16 +38,41 @@ class Context:
     exit_status: int = 0  # for commands that return no report
 
 
-def _load() -> dict[str, ModuleType]:
-    found: dict[str, ModuleType] = {}
-    for name, module in NAMES.items():
-        full = f"launchready.commands.{module}"
-        try:
-            found[name] = importlib.import_module(full)
-        except ModuleNotFoundError as exc:
-            if exc.name != full:  # a real missing dependency, not an absent command
-                raise
-    return found
+class _Commands(Mapping[str, ModuleType]):
+    """Command modules, imported on first use: the pre-commit hook runs `scan` only, so it
+    must not pay for importing `live`/`email` (HTTP and DNS stacks). Iterating imports all."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, ModuleType | None] = {}
+
+    def _import(self, name: str) -> ModuleType | None:
+        if name not in self._cache:
+            module = NAMES.get(name)
+            found: ModuleType | None = None
+            if module is not None:
+                full = f"launchready.commands.{module}"
+                try:
+                    found = importlib.import_module(full)
+                except ModuleNotFoundError as exc:
+                    if exc.name != full:  # a real missing dependency, not an absent command
+                        raise
+            self._cache[name] = found
+        return self._cache[name]
+
+    def __getitem__(self, name: str) -> ModuleType:
+        found = self._import(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._import(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([n for n in NAMES if self._import(n) is not None])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
-COMMANDS: dict[str, ModuleType] = _load()
+COMMANDS: Mapping[str, ModuleType] = _Commands()

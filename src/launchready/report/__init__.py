@@ -30,16 +30,20 @@ class Writer(Protocol):
     def __call__(self, report: Report, options: Options) -> str: ...
 
 
-def writers() -> dict[str, Writer]:
-    from launchready.report import json_report, text
-
-    found: dict[str, Writer] = {"text": text.render, "json": json_report.render}
+def writers(only: set[str] | None = None) -> dict[str, Writer]:
+    """Writer modules are imported on demand (``only``): the pre-commit hook prints text and
+    must not pay for SARIF/JUnit/XML imports."""
+    found: dict[str, Writer] = {}
     for name, module_name in (
+        ("text", "text"),
+        ("json", "json_report"),
         ("sarif", "sarif"),
         ("junit", "junit"),
         ("github", "github"),
         ("html", "html"),
     ):
+        if only is not None and name not in only:
+            continue
         try:
             module = __import__(f"launchready.report.{module_name}", fromlist=["render"])
         except ImportError:
@@ -71,7 +75,12 @@ def write_outputs(report: Report, ctx: Context, fail_on: Severity) -> None:
         verbose=args.verbose,
         errors_ok=bool(getattr(args, "errors_ok", False)),
     )
-    available = writers()
+    wanted = {fmt for fmt in ("json", "sarif", "junit", "html") if getattr(args, fmt, None)}
+    if getattr(args, "github", False):
+        wanted.add("github")
+    if not args.quiet:
+        wanted.add("text")
+    available = writers(wanted)
     to_stdout = False
     for fmt in ("json", "sarif", "junit", "html"):
         dest = getattr(args, fmt, None)

@@ -12,7 +12,8 @@ handful of files, so most of the ~90 regexes are never compiled in a commit).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,9 @@ _BEFORE = 512
 _AFTER = 2048
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 ALLOW_MARKERS = ("launchready:allow", "pragma: allowlist secret", "gitleaks:allow")
+# Keyword prefilter: "re2" (one case-insensitive RE2 alternation over the original text) or
+# "ahocorasick" (pyahocorasick over the lower-cased text). Chosen by bench/bench_throughput.py.
+PREFILTER = "re2"
 _PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "sb_publishable_", "phc_", "pub-", "public-")
 
 
@@ -69,7 +73,7 @@ class _Lines:
 class Engine:
     """Compile a rule set once; ``scan(text, path)`` many times."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], prefilter: str = PREFILTER) -> None:
         # Rules without a regex (file-level rules decided by name) never run here.
         self.rules = [r for r in rules if r.regex]
         self._order = {id(r): i for i, r in enumerate(self.rules)}
@@ -86,12 +90,27 @@ class Engine:
             for kw in rule.keywords:
                 by_kw.setdefault(kw.lower(), []).append(i)
         self._automaton: Any = None
+        self._kw_re: Any = None
+        self._kw_rules: dict[bytes, tuple[int, ...]] = {}
         if by_kw:
             automaton = ahocorasick.Automaton()
             for kw, idxs in by_kw.items():
                 automaton.add_word(kw, tuple(idxs))
             automaton.make_automaton()
             self._automaton = automaton
+        if by_kw and prefilter == "re2":
+            import re2
+
+            # Leftmost-first alternation, longest keyword first; a hit on a keyword also
+            # triggers the rules of every keyword it contains ("secret_key" -> "key").
+            ordered = sorted(by_kw, key=len, reverse=True)
+            for kw in ordered:
+                found = {i for sub in ordered if sub in kw for i in by_kw[sub]}
+                self._kw_rules[kw.encode()] = tuple(sorted(found))
+            options = re2.Options()
+            options.log_errors = False
+            options.case_sensitive = False
+            self._kw_re = re2.compile("|".join(re.escape(k) for k in ordered), options)
 
     def _regex(self, i: int) -> Any:
         rx = self._compiled[i]
@@ -108,12 +127,34 @@ class Engine:
             self._allow[i] = tuple(allow)
         return rx
 
+    def _hits(self, text: str) -> Iterator[tuple[int, tuple[int, ...]]]:
+        """(offset of the keyword's last character, rule indices) for every keyword hit."""
+        if self._kw_re is not None:
+            # RE2 over UTF-8 bytes: no lower-casing. For ASCII text byte offsets are char
+            # offsets; otherwise convert them incrementally (google-re2's own str support
+            # converts each match offset from the start of the text: quadratic).
+            rules_for = self._kw_rules
+            if text.isascii():
+                for m in self._kw_re.finditer(text.encode("ascii")):
+                    idxs = rules_for.get(m.group().lower())
+                    if idxs:
+                        yield m.end() - 1, idxs
+                return
+            data = text.encode("utf-8", "surrogatepass")
+            b_prev = c_prev = 0
+            for m in self._kw_re.finditer(data):
+                idxs = rules_for.get(m.group().lower())
+                if idxs:
+                    b_end = m.end()
+                    c_prev += len(data[b_prev:b_end].decode("utf-8", "surrogatepass"))
+                    b_prev = b_end
+                    yield c_prev - 1, idxs
+        elif self._automaton is not None:
+            yield from self._automaton.iter(_lower(text))
+
     def scan(self, text: str, path: str = "") -> list[Match]:
         if not text:
             return []
-        low = text.lower()
-        if len(low) != len(text):  # a few Unicode characters change length when lowered
-            low = text.translate(_ASCII_LOWER)
         n = len(text)
         skip: set[int] = set()
         if self._has_paths:
@@ -121,16 +162,17 @@ class Engine:
             skip |= {i for i, p in enumerate(self._exclude_re) if p is not None and p.search(path)}
         # rule index -> list of [start, end) windows, merged as they grow
         windows: dict[int, list[list[int]]] = {}
-        if self._automaton is not None:
+        if self._kw_re is not None or self._automaton is not None:
             rules = self.rules
             line_end = -1
             line_start = 0
-            for pos, idxs in self._automaton.iter(low):
-                if pos >= line_end:  # a hit on a new line: find its bounds once
-                    line_start = text.rfind("\n", 0, pos) + 1
-                    line_end = text.find("\n", pos)
+            for pos, idxs in self._hits(text):
+                if pos >= line_end:  # a hit on a new line: find its bounds once (bounded)
+                    lo = max(0, pos - LONG_LINE)
+                    line_start = text.rfind("\n", lo, pos) + 1 or lo
+                    line_end = text.find("\n", pos, pos + LONG_LINE)
                     if line_end == -1:
-                        line_end = n
+                        line_end = min(n, pos + LONG_LINE)
                 for i in idxs:
                     spans = windows.get(i)
                     if spans is not None and pos < spans[-1][1]:
@@ -222,6 +264,15 @@ class Engine:
             if rx.search(subject):
                 return True
         return False
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) != len(text):  # only U+0130 (İ) lowers to two characters
+        low = text.replace("\u0130", "I").lower()
+        if len(low) != len(text):
+            low = text.translate(_ASCII_LOWER)
+    return low
 
 
 def _secret_span(group: int | str | tuple[int | str, ...], m: Any) -> tuple[int, int] | None:

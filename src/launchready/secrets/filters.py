@@ -6,12 +6,13 @@ place that knows what "obviously not a real key" looks like.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 
 # Whole-value placeholders and references. Matched against the extracted secret.
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER_RX = (
     r"""(?ix)
     ^(?:
         \$\{[^}]*\}.*           # ${VAR}, ${VAR:-default}
@@ -42,12 +43,12 @@ _DOC_EXAMPLES = frozenset(
         "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
     }
 )
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_HEX_DIGEST = re.compile(
+_UUID_RX = (r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_HEX_DIGEST_RX = (
     r"^(?:sha(?:1|256|384|512)[-:=])?(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9A-F]{40}|[0-9A-F]{64})$"
 )
-_INTEGRITY = re.compile(r"^(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}$")
-_FAKE_WORD = re.compile(
+_INTEGRITY_RX = (r"^(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}$")
+_FAKE_WORD_RX = (
     r"(?i)example|dummy|placeholder|sample|fake|redacted|not[-_]?real|not[-_]?a[-_]?secret"
     r"|your[-_]?(?:api[-_]?)?(?:key|token|secret|password)|replace[-_]?me|changeme|insert[-_]|"
     r"lorem|ipsum|foobar|xxxxx|0123456789|123456789|abcdefgh|qwerty"
@@ -58,6 +59,12 @@ _PREFIXES = (
     "/run/", "/mnt/", "/data/", "/dev/", "/proc/", "/root/",
 )  # fmt: skip
 _SEQUENCE = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+@functools.cache
+def _rx(pattern: str) -> re.Pattern[str]:
+    """Compiled on first use: a commit with no candidate secret never pays for these."""
+    return re.compile(pattern)
 
 
 def shannon_entropy(value: str) -> float:
@@ -73,13 +80,13 @@ def is_placeholder(value: str, allow_uuid: bool = False) -> bool:
     v = value.strip().strip("'\"`")
     if not v or v in _DOC_EXAMPLES or v.endswith("EXAMPLE") or v.endswith("EXAMPLEKEY"):
         return True
-    if _PLACEHOLDER.match(v):
+    if _rx(_PLACEHOLDER_RX).match(v):
         return True
-    if not allow_uuid and (_UUID.match(v) or _HEX_DIGEST.match(v)):
+    if not allow_uuid and (_rx(_UUID_RX).match(v) or _rx(_HEX_DIGEST_RX).match(v)):
         return True
-    if _INTEGRITY.match(v) or v.startswith(_PREFIXES):
+    if _rx(_INTEGRITY_RX).match(v) or v.startswith(_PREFIXES):
         return True
-    if _FAKE_WORD.search(v):
+    if _rx(_FAKE_WORD_RX).search(v):
         return True
     # One or two characters repeated, or a simple run: aaaaaaaa, 12345678, abcdefgh
     if len(set(v)) <= 2 or (len(v) >= 8 and len(set(v)) <= 3):
@@ -91,4 +98,4 @@ def looks_fake_body(body: str) -> bool:
     """The random part of a prefixed token (after ``sk_live_``) is obviously made up."""
     if len(body) < 8:
         return False
-    return len(set(body)) <= 4 or bool(_FAKE_WORD.search(body)) or body.lower() in _SEQUENCE
+    return len(set(body)) <= 4 or bool(_rx(_FAKE_WORD_RX).search(body)) or body.lower() in _SEQUENCE

@@ -17,15 +17,11 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from launchready.model import Severity
 from launchready.secrets.rule import Rule
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 DEFAULT_NAME = ".gitleaks.toml"
 _FIX = "Rotate the credential at its issuer, remove it from the code and read it from a secret manager or environment variable at runtime."
@@ -126,8 +122,19 @@ def _re2_alternation(patterns: list[str]) -> str | None:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
+def _toml() -> ModuleType:
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib
+    import tomli  # pragma: no cover - Python 3.10
+
+    return tomli  # type: ignore[no-any-return]  # pragma: no cover
+
+
 def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0) -> GitleaksRules:
     """Turn a gitleaks TOML file into launchready rules plus warnings."""
+    tomllib = _toml()
     shown = str(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

