@@ -55,6 +55,7 @@ padding:10px 12px;margin:8px 0}
 .finding p{margin:.3em 0}
 .fix{border-left:4px solid var(--pass);padding-left:8px}
 .why{color:var(--muted)}
+summary{cursor:pointer;color:var(--muted)}
 @media (max-width:700px){
  main{padding:10px}
  table.cards thead{display:none}
@@ -98,6 +99,8 @@ def _scorecard(report: Report) -> list[str]:
             label = "Note"
             detail = f'<span class="why">{_e(row.reason or "nothing to fix")}</span>'
         checks = ", ".join(f"<code>{_e(c)}</code>" for c in row.checks) or "—"
+        if len(row.checks) > 3:  # long lists fold away (native <details>, no script)
+            checks = f"<details><summary>{len(row.checks)} checks</summary>{checks}</details>"
         state = row.state.replace(" ", "-")
         out.append(
             f'<tr class="row state-{state}"><td data-label="Area"><strong>{_e(row.row)}</strong></td>'
