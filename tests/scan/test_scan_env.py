@@ -85,6 +85,7 @@ def test_same_secret_in_two_environments(tmp_path: Path, run_cli: Any) -> None:
     (tmp_path / ".env.production").write_text(f"PORT=80\nJWT_SECRET={shared}\nAPI_TOKEN={kg.password(24)}\n")
     res, data = _scan(tmp_path, run_cli, "--env-only")
     assert _env(data) == [("env.shared-secret-across-envs", ".env.production", 2, "medium")]
+    assert data["summary"]["files_scanned"] == 2
     assert res.code == 0  # a warning: below the default fail threshold
     assert shared not in res.out
 

@@ -149,12 +149,14 @@ class _Pipeline:
             self.extra.extend(self.env_checker.per_file(envfiles.EnvFile(b.path, b.fs_path, text), "staged" if b.data is not None else "tracked"))
             self.ran.add("env")
 
-    def env_tree(self, top: Path, base: Path) -> None:
+    def env_tree(self, top: Path, base: Path, count_files: bool = False) -> None:
         from launchready import envfiles
 
         root = git_root(top)
-        found, _n = envfiles.check_tree(self.env_checker, top, base, root, self.config.exclude, self.exclude_base(root or base))
+        found, n = envfiles.check_tree(self.env_checker, top, base, root, self.config.exclude, self.exclude_base(root or base))
         self.extra.extend(found)
+        if count_files:  # --env-only: the env files are all that was read
+            self.result.files += n
         self.ran.add("env")
 
     def bundles(self, dirs: list[Path], base: Path) -> None:
@@ -232,7 +234,7 @@ def build_report(ctx: Context, plan: Plan) -> Report:
                 bundle_dirs.extend(x for x in detect(d) if x not in bundle_dirs)
         if plan.env_only:
             for d in dirs or [cwd]:
-                pipe.env_tree(d, cwd)
+                pipe.env_tree(d, cwd, count_files=True)
         else:
             files = _collect(targets, cwd, bundle_dirs)
             blobs = [Blob(display(f, cwd), None, f) for f in files]
