@@ -109,7 +109,9 @@ def test_step_summary(mixed_report: Report) -> None:
     assert "`config/ci,1.yml:1:7 @ aaaaaaaaaaaa`" in text
     assert "Rotate the secret.openai-project-key credential." in text
     assert "### Checks that need attention" in text
-    assert "allow comment added by this PR: src/x.py:3" in text
+    assert "### Suppressions added by this change" in text
+    assert "- allow comment added by this PR: src/x.py:3" in text
+    assert "### Notes" not in text  # the report itself has no notes
     assert "more annotations not shown" not in text
 
 

@@ -198,7 +198,12 @@ def _fit(text: str, budget: int) -> str:
 def step_summary(
     report: Report, options: Options, notes: list[str] | None = None, limit: int = _SUMMARY_BUDGET
 ) -> str:
-    """Markdown for ``$GITHUB_STEP_SUMMARY``: at most ``limit`` bytes (default < 1 MiB)."""
+    """Markdown for ``$GITHUB_STEP_SUMMARY``: at most ``limit`` bytes (default < 1 MiB).
+
+    ``notes`` are the suppressions the change added (allow comments, baseline entries,
+    config that disables rules or excludes paths), listed for reviewers; the report's own
+    notes follow under "Notes".
+    """
     v = verdict(report, options)
     icon = "❌" if v.failed else "✅"
     head = [f"## {icon} launchready {report.command}: {'FAIL' if v.failed else 'OK'}", "",
@@ -217,9 +222,13 @@ def step_summary(
     if dropped:
         tail += [f"> {dropped} more annotations not shown (GitHub's limit is 10 errors, "
                  "10 warnings and 10 notices per step); the full list is in the report files.", ""]  # fmt: skip
-    all_notes = [*report.notes, *(notes or [])]
-    if all_notes:
-        tail += ["### Notes", ""] + [f"- {_cell(n, 2000)}" for n in all_notes] + [""]
+    if notes:
+        tail += ["### Suppressions added by this change", "",
+                 "Allow comments, baseline entries and config changes that silence findings; "
+                 "review them like code.", ""]  # fmt: skip
+        tail += [f"- {_cell(n, 2000)}" for n in notes] + [""]
+    if report.notes:
+        tail += ["### Notes", ""] + [f"- {_cell(n, 2000)}" for n in report.notes] + [""]
     # Fit the findings table into what the other sections leave of the budget.
     limit_findings = min(_TOP_FINDINGS, len(findings))
     while True:
