@@ -194,3 +194,13 @@ def test_staged_binary_credential_file_and_exclude(repo: Path, run_cli: Any) -> 
     assert _ids(_json(res)) == [("secret.java-keystore-file", "deploy/upload.jks", None)]
     res = run_cli(["scan", "--hook", "--json", "-", "deploy/upload.jks"], repo)
     assert _ids(_json(res)) == [("secret.java-keystore-file", "deploy/upload.jks", None)]
+
+
+def test_overlapping_paths_read_each_file_once(tmp_path: Path, run_cli: Any) -> None:
+    key = KeyGen(10).openai_project()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.py").write_text(f'K = "{key}"\n')
+    res = run_cli(["scan", "--json", "-", ".", "src", "src/a.py"], tmp_path)
+    data = _json(res)
+    assert _ids(data) == [("secret.openai-project-key", "src/a.py", 1)]
+    assert data["summary"]["files_scanned"] == 1

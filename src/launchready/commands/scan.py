@@ -181,10 +181,16 @@ def _collect(targets: list[str], cwd: Path, skip_under: list[Path]) -> list[Path
         root = git_root(p)
         found = [f for f in git_files(root, p.resolve()) if f.is_file() and not f.is_symlink()] if root else list(walk_files(p))
         files.extend(found)
-    if skip_under:
-        skip = [d.resolve() for d in skip_under]
-        files = [f for f in files if not any(f.resolve().is_relative_to(d) for d in skip)]
-    return files
+    skip = [d.resolve() for d in skip_under]
+    seen: set[Path] = set()
+    unique: list[Path] = []
+    for f in files:  # overlapping PATHs (`scan . src`) read each file once
+        r = f.resolve()
+        if r in seen or any(r.is_relative_to(d) for d in skip):
+            continue
+        seen.add(r)
+        unique.append(f)
+    return unique
 
 
 def build_report(ctx: Context, plan: Plan) -> Report:
