@@ -235,6 +235,9 @@ def build_report(ctx: Context, plan: Plan) -> Report:
         targets = plan.paths or ([] if explicit_only else ["."])
         dirs = [cwd / t if not os.path.isabs(t) else Path(t) for t in targets]
         dirs = [d for d in dirs if d.is_dir()]
+        # a directory inside another PATH is covered by it (env files, bundles counted once)
+        dirs = [d for d in dirs if not any(o != d and d.resolve().is_relative_to(o.resolve()) for o in dirs)]
+        dirs = list({d.resolve(): d for d in dirs}.values())
         if plan.auto_bundles and not plan.env_only:
             for d in dirs:
                 bundle_dirs.extend(x for x in detect(d) if x not in bundle_dirs)
