@@ -101,6 +101,19 @@ def _to_findings(
     return out
 
 
+MAX_TEXT = 2 * 1024 * 1024  # larger files are data or build output, not hand-written config
+
+
+def _generated(ctx: FileContext) -> bool:
+    """Minified or bundled JavaScript: build output (the bundle scanner's job), not source."""
+    if ctx.kind != "js":
+        return False
+    if ".min." in ctx.name or ".bundle." in ctx.name:
+        return True
+    text = ctx.text
+    return len(text) > 50_000 and (text.count("\n") + 1) * 1000 < len(text)
+
+
 def checks_for_file(
     path: str,
     text: str,
@@ -109,9 +122,11 @@ def checks_for_file(
     stats: RepoStats | None = None,
 ) -> list[Finding]:
     """Per-file repo rules on one file. Cheap: rules run only when their keywords match."""
-    if is_test_path(path):
+    if is_test_path(path) or len(text) > MAX_TEXT:
         return []
     ctx = FileContext(path, text)
+    if _generated(ctx):
+        return []
     hits: list[Hit] = []
     for checker in FILE_CHECKERS:
         if ctx.kind not in checker.kinds or not checker.gate(text):
@@ -131,7 +146,8 @@ def checks_for_app(
     stats: RepoStats | None = None,
 ) -> list[Finding]:
     """Whole-application repo rules over ``(path, text)`` pairs (scan and the Action only)."""
-    app = AppContext([FileContext(p, t) for p, t in files if not is_test_path(p)])
+    app = AppContext([c for p, t in files if not is_test_path(p) and len(t) <= MAX_TEXT
+                      and not _generated(c := FileContext(p, t))])  # fmt: skip
     contexts = {f.path: f for f in app.files}
     hits: list[Hit] = []
     for checker in APP_CHECKERS:

@@ -17,11 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 _IDENT = re.compile(r"[A-Za-z_$\u00a0-\uffff][\w$\u00a0-\uffff]*")
-_NUM = re.compile(r"(?:\d|\.\d)[\w.]*")
-_SPACE = re.compile(r"[ \t\r\n\f\v\u00a0\ufeff\u2028\u2029]+")
-_PUNCT = ("===", "!==", "...", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=",
-          "=>", "==", "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=",
-          "*=", "/=", "**", "<<", ">>")  # fmt: skip
 _EXPR_KEYWORDS = frozenset({"return", "typeof", "instanceof", "in", "of", "new", "delete", "void",
                             "throw", "case", "do", "else", "yield", "await", "export", "default"})  # fmt: skip
 
@@ -40,124 +35,86 @@ class Tok:
         return self.kind == "id" and self.value == value
 
 
+_MASTER = re.compile(
+    r"(?P<ws>[ \t\r\n\f\v\u00a0\ufeff\u2028\u2029]+)"
+    r"|(?P<lc>//[^\n]*)"
+    r"|(?P<bc>/\*.*?(?:\*/|\Z))"
+    r"|(?P<id>[A-Za-z_$\u00a0-\uffff][\w$\u00a0-\uffff]*)"
+    r"|(?P<num>(?:\d|\.\d)[\w.]*)"
+    r"|(?P<str>'(?P<sq>(?:[^'\\\n]|\\.)*)'?|\"(?P<dq>(?:[^\"\\\n]|\\.)*)\"?)"
+    r"|(?P<p>===|!==|\.\.\.|\*\*=|<<=|>>=|>>>|&&=|\|\|=|\?\?=|=>|==|!=|<=|>=|&&|\|\||\?\?|\?\.|\+\+|--|\+=|-=|\*=|/=|\*\*|<<|>>|.)",
+    re.S,
+)
+_REGEX_BODY = re.compile(r"/(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*\]?)*/?[\w$]*")
+_TMPL = re.compile(r"(?:[^`\\$]|\\.|\$(?!\{))*", re.S)
+
+
 def tokenize(text: str) -> list[Tok]:
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
     toks: list[Tok] = []
-
-    def add(kind: str, value: str, pos: int) -> None:
-        ln = bisect.bisect_right(starts, pos)
-        toks.append(Tok(kind, value, ln, pos - starts[ln - 1] + 1))
-
+    append = toks.append
+    br = bisect.bisect_right
     n = len(text)
     i = 0
-    tmpl_stack: list[int] = []  # brace depth at each open ``${``
+    tmpl_stack: list[int] = []
     depth = 0
+    match = _MASTER.match
 
-    def scan_template(j: int, at: int) -> int:
-        """Scan template text from j; returns the index after '`' or after '${' (pushed)."""
-        nonlocal depth
-        k = j
-        while k < n:
-            ch = text[k]
-            if ch == "\\":
-                k += 2
-                continue
-            if ch == "`":
-                add("tmpl", text[j:k], at)
-                return k + 1
-            if ch == "$" and k + 1 < n and text[k + 1] == "{":
-                add("tmpl", text[j:k], at)
-                tmpl_stack.append(depth)
-                return k + 2
-            k += 1
+    def add(kind: str, value: str, pos: int) -> None:
+        ln = br(starts, pos)
+        append(Tok(kind, value, ln, pos - starts[ln - 1] + 1))
+
+    def template(j: int, at: int) -> int:
+        m = _TMPL.match(text, j)
+        k = m.end() if m else j
         add("tmpl", text[j:k], at)
-        return n
+        if k >= n:
+            return n
+        if text[k] == "`":
+            return k + 1
+        tmpl_stack.append(depth)  # at "${"
+        return k + 2
 
     while i < n:
         c = text[i]
-        if c in " \t\r\n\f\v\u00a0\ufeff\u2028\u2029":
-            m = _SPACE.match(text, i)
-            i = m.end() if m else i + 1
+        if c == "`":
+            i = template(i + 1, i)
             continue
-        if c == "/":
-            nxt = text[i + 1] if i + 1 < n else ""
-            if nxt == "/":
-                j = text.find("\n", i)
-                i = n if j < 0 else j
-                continue
-            if nxt == "*":
-                j = text.find("*/", i + 2)
-                i = n if j < 0 else j + 2
-                continue
+        if c == "}" and tmpl_stack and depth == tmpl_stack[-1]:
+            tmpl_stack.pop()
+            i = template(i + 1, i)
+            continue
+        if c == "/" and not text.startswith(("//", "/*"), i):
             prev = toks[-1] if toks else None
             if prev is None or (prev.kind == "punct" and prev.value not in (")", "]", "}")) or (
                 prev.kind == "id" and prev.value in _EXPR_KEYWORDS
             ):
-                j = i + 1
-                in_class = False
-                while j < n:
-                    ch = text[j]
-                    if ch == "\\":
-                        j += 2
-                        continue
-                    if ch == "\n":
-                        break
-                    if in_class:
-                        in_class = ch != "]"
-                    elif ch == "[":
-                        in_class = True
-                    elif ch == "/":
-                        j += 1
-                        break
-                    j += 1
-                m = _IDENT.match(text, j)
-                end = m.end() if m else j
+                m = _REGEX_BODY.match(text, i)
+                end = m.end() if m else i + 1
                 add("regex", text[i:end], i)
                 i = end
                 continue
-        if c in "'\"":
-            j = i + 1
-            while j < n:
-                ch = text[j]
-                if ch == "\\":
-                    j += 2
-                    continue
-                if ch == c or ch == "\n":
-                    break
-                j += 1
-            add("str", text[i + 1 : min(j, n)], i)
-            i = j + 1 if j < n and text[j] == c else j
-            continue
-        if c == "`":
-            i = scan_template(i + 1, i)
-            continue
-        if c == "}" and tmpl_stack and depth == tmpl_stack[-1]:
-            tmpl_stack.pop()
-            i = scan_template(i + 1, i)
-            continue
-        m = _IDENT.match(text, i)
-        if m:
-            add("id", m.group(0), i)
-            i = m.end()
-            continue
-        if c.isdigit() or (c == "." and i + 1 < n and text[i + 1].isdigit()):
-            m = _NUM.match(text, i)
-            end = m.end() if m else i + 1
-            add("num", text[i:end], i)
+        m = match(text, i)
+        if m is None:  # cannot happen: the last alternative matches any character
+            break
+        kind = m.lastgroup or "p"
+        end = m.end()
+        if kind in ("ws", "lc", "bc"):
             i = end
             continue
-        for p in _PUNCT:
-            if text.startswith(p, i):
-                add("punct", p, i)
-                i += len(p)
-                break
-        else:
-            if c == "{":
+        if kind == "str":
+            body = m.group("sq")
+            add("str", body if body is not None else m.group("dq"), i)
+        elif kind == "p":
+            v = m.group()
+            if v == "{":
                 depth += 1
-            elif c == "}":
+            elif v == "}":
                 depth -= 1
-            add("punct", c, i)
-            i += 1
+            add("punct", v, i)
+        else:
+            add(kind, m.group(), i)
+        i = end
     return toks
 
 
