@@ -89,6 +89,10 @@ class _Server(ThreadingHTTPServer):
     site: Site
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
@@ -249,7 +253,7 @@ def rsa_cert(ca: CA, name: str, bits: int) -> tuple[bytes, bytes]:
 class Site:
     def __init__(self, routes: dict[str, Route] | None = None, *, tls: ssl.SSLContext | None = None,
                  spa: bool = False, headers: list[tuple[str, str]] | None = None, max_read: int = 4 * 1024 * 1024,
-                 host: str = HOST) -> None:  # fmt: skip
+                 host: str = HOST, bind: str = "127.0.0.1") -> None:  # fmt: skip
         self.routes: dict[str, Route] = dict(routes or {})
         self.host = host
         self.default: Route = html(SHELL.decode()) if spa else Resp(404, "not found")
@@ -259,7 +263,8 @@ class Site:
         self.log: list[Request] = []
         self.lock = threading.Lock()
         self.stop_event = threading.Event()
-        self.server = _Server(("127.0.0.1", 0), _Handler)
+        self.bind = bind
+        self.server = (_Server6 if ":" in bind else _Server)((bind, 0), _Handler)
         self.server.site = self
         if tls is not None:
             self.server.socket = tls.wrap_socket(self.server.socket, server_side=True, do_handshake_on_connect=False)
@@ -280,7 +285,7 @@ class Site:
 
     @property
     def resolve(self) -> str:
-        return f"{self.host}:{self.port}:127.0.0.1"
+        return f"{self.host}:{self.port}:[{self.bind}]" if ":" in self.bind else f"{self.host}:{self.port}:{self.bind}"
 
     def __enter__(self) -> Site:
         self._thread.start()

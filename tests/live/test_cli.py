@@ -130,3 +130,36 @@ def test_usage_errors(tmp_path: Path, run_cli) -> None:
     (tmp_path / ".launchready.yml").write_text("version: 1\nlive:\n  targets:\n    - url: nope\n")
     res = run_cli(["live"], tmp_path)
     assert res.code == 2 and ".launchready.yml:4:" in res.err and "live.targets.0.url" in res.err
+
+
+def test_extra_headers_and_basic_auth_are_sent_but_never_shown(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import base64
+
+    from .site import Site, html
+
+    bypass, password = "bypass-" + "7" * 20, "pw-" + "9" * 16
+    monkeypatch.setenv("LR_TEST_BYPASS", bypass)
+    monkeypatch.setenv("LR_TEST_PASSWORD", password)
+    with Site({"/": html("<p>preview</p>")}) as site:
+        (tmp_path / ".launchready.yml").write_text(
+            "version: 1\nlive:\n"
+            f"  targets: [{{url: '{site.url}'}}]\n"
+            "  headers:\n    x-vercel-protection-bypass: {env: LR_TEST_BYPASS}\n"
+            "  basic_auth: {username: preview, password_env: LR_TEST_PASSWORD}\n"
+        )
+        res = run_cli(["live", "--resolve", site.resolve, "--only", "headers", "--json", "-", "-v"], tmp_path)
+        seen = site.log[0].headers
+    assert seen["x-vercel-protection-bypass"] == bypass
+    assert seen["authorization"] == "Basic " + base64.b64encode(f"preview:{password}".encode()).decode()
+    assert bypass not in res.out + res.err and password not in res.out + res.err
+    assert json.loads(res.out)["summary"]["requests_sent"] == 1
+
+
+def test_github_annotations(tmp_path: Path, run_cli, env) -> None:
+    with deployed(tmp_path, flawed=True) as app:
+        env(app.env)
+        res = run_cli(["live", *app.net_args(), "--only", "exposure", "--only", "bundle", "--github"], tmp_path)
+    assert res.code == 1
+    errors = [ln for ln in res.out.splitlines() if ln.startswith("::error")]
+    assert any("exposure.env-file" in ln for ln in errors) and any("bundle.secret" in ln for ln in errors)
+    assert app.secret not in res.out

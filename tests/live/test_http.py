@@ -134,3 +134,31 @@ def test_shared_page_follows_redirects_and_counts_hops() -> None:
     with Site({"/": Resp(301, "", [("Location", "/")])}) as loop:  # a redirect loop stops
         c = client_for([loop])
         assert c.get_shared("a", loop.url).status == 301 and c.sent <= 2
+
+
+def test_resolve_to_ipv6_loopback(ca) -> None:
+    import socket
+
+    try:
+        probe = socket.socket(socket.AF_INET6)
+        probe.bind(("::1", 0))
+        probe.close()
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    with Site({"/": html("v6")}, tls=ca.server_context(HOST), bind="::1") as site:
+        assert site.resolve.endswith(":[::1]")
+        s = make_session(HttpOptions(ca_bundle=str(ca.path), resolve=resolve_map([site.resolve])))
+        assert s.get(site.url, timeout=5).text == "v6"
+
+
+def test_proxies_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    with Site({}) as proxy:
+        proxy.default = Resp(200, "via proxy")
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        c = Client(HttpOptions(), Budget())
+        r = c.request("a", "GET", "http://far-away.launchready.test/page")
+        assert r.text == "via proxy"
+        assert proxy.log[0].path == "http://far-away.launchready.test/page"
+        assert proxy.log[0].headers["user-agent"] == USER_AGENT
