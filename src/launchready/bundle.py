@@ -26,7 +26,7 @@ from launchready.model import Finding, Severity
 from launchready.secrets.engine import Engine, to_finding
 from launchready.secrets.rule import Rule
 from launchready.secrets.scanner import ScanOptions, ScanResult, scan_blob
-from launchready.secrets.sources import Blob, display, excluded, walk_files
+from launchready.secrets.sources import SKIP_DIRS, Blob, display, excluded, walk_files
 
 BUNDLE_DIRS = ("dist", "build", ".next/static", "out", ".output/public")
 WEB_EXTS = (".js", ".mjs", ".cjs", ".jsx", ".html", ".htm", ".json", ".css", ".txt", ".xml",
@@ -52,13 +52,27 @@ BUILD_RULES: tuple[Rule, ...] = (
 RULES_BY_ID = {r.id: r for r in BUILD_RULES}
 
 
-def detect(root: Path) -> list[Path]:
-    """Build-output directories under ``root`` that hold web assets."""
-    found = []
-    for rel in BUNDLE_DIRS:
-        d = root / rel
-        if d.is_dir() and not d.is_symlink() and any(p.suffix in (".js", ".html", ".mjs") for p in walk_files(d)):
-            found.append(d)
+def detect(root: Path, depth: int = 2) -> list[Path]:
+    """Build-output directories that hold web assets: in ``root`` and, for monorepos, in its
+    sub-directories down to ``depth`` levels (``apps/web/.next/static``, ``packages/ui/dist``)."""
+    found: list[Path] = []
+    projects = [root]
+    frontier = [root]
+    for _ in range(depth):
+        nxt = []
+        for d in frontier:
+            try:
+                children = sorted(c for c in d.iterdir() if c.is_dir() and not c.is_symlink())
+            except OSError:
+                continue
+            nxt += [c for c in children if c.name not in SKIP_DIRS and not c.name.startswith(".") and c.name not in BUNDLE_DIRS]
+        projects += nxt
+        frontier = nxt
+    for project in projects:
+        for rel in BUNDLE_DIRS:
+            d = project / rel
+            if d.is_dir() and not d.is_symlink() and any(p.suffix in (".js", ".html", ".mjs") for p in walk_files(d)):
+                found.append(d)
     return found
 
 

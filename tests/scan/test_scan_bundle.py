@@ -111,3 +111,14 @@ def test_firebase_web_config_is_not_critical_but_a_gemini_key_is(tmp_path: Path,
     sev = {f["path"]: f["severity"] for f in data["findings"]}
     assert sev == {"dist/fb.js": "low", "dist/ai.js": "critical"}
     assert fb not in res.out and gem not in res.out
+
+
+def test_find_bundles_in_a_monorepo(tmp_path: Path, run_cli: Any) -> None:
+    key = KeyGen(35).openai_project()
+    web = tmp_path / "apps" / "web" / ".next" / "static" / "chunks"
+    web.mkdir(parents=True)
+    (web / "page.js").write_text(f'const k="{key}";\n')
+    (tmp_path / "node_modules" / "x" / "dist").mkdir(parents=True)
+    (tmp_path / "node_modules" / "x" / "dist" / "i.js").write_text(f'const k="{key}";\n')
+    _res, data = _scan(tmp_path, run_cli, "--find-bundles")
+    assert _rows(data) == [("secret.openai-project-key", "apps/web/.next/static/chunks/page.js", 1, "critical")]
