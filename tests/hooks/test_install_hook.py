@@ -74,3 +74,17 @@ def test_respects_core_hooks_path_and_never_clobbers(repo: Path, run_cli: Any) -
 def test_install_hook_outside_git(tmp_path: Path, run_cli: Any) -> None:
     res = run_cli(["install-hook"], tmp_path)
     assert res.code == 2 and "git work tree" in res.err
+
+
+def test_plain_hook_fails_closed_without_launchready(repo: Path) -> None:
+    import shutil
+
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    shutil.copy2(ROOT / "hooks" / "pre-commit", hook)
+    (repo / "a.txt").write_text("hello\n")
+    git(repo, "add", "a.txt")
+    git_dir = str(Path(shutil.which("git") or "/usr/bin/git").parent)
+    env = dict(os.environ, PATH=f"{git_dir}:/bin", LAUNCHREADY_PY="/nonexistent/python")
+    proc = subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", "c"], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode != 0
+    assert "launchready: not installed" in proc.stderr
