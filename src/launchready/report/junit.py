@@ -102,7 +102,7 @@ def suites(report: Report, options: Options) -> list[TestSuite]:
         groups.setdefault((_finding_suite(f, report.command), f.rule_id, f.path), []).append(f)
     for (suite, rule_id, path), group in sorted(groups.items()):
         by_suite.setdefault(suite, []).append(_finding_case(rule_id, path, group, options))
-    ran_static = report.ran & {"secrets", "history", "bundle", "env"}
+    ran_static = report.ran & {"secrets", "history"}  # ("bundle" is also a live area)
     if ran_static and not groups:
         s = report.summary
         scanned = f"{s.files_scanned} file(s), {s.commits_scanned} commit(s)"
