@@ -172,3 +172,22 @@ def test_existing_config_and_workflow_are_never_overwritten(app_repo: Path, run_
     assert (app_repo / ".launchready.yml").read_text() == "version: 1\nfail_on: critical\n"
     assert (app_repo / WORKFLOW).read_text() == "name: mine\non: push\njobs: {}\n"
     assert "kept as is" in res.out
+
+
+def test_outside_git_it_writes_into_the_current_directory(tmp_path: Path, run_cli: Any) -> None:
+    _write(tmp_path, {"package.json": _pkg({"express": "^4.19.0"})})
+    res = run_cli(["init"], tmp_path)
+    assert res.code == 0, res.err
+    assert "Express" in res.out
+    wf = yaml.safe_load((tmp_path / WORKFLOW).read_text())
+    assert wf[True]["push"] == {"branches": ["main"]}  # no git: the usual default
+
+
+def test_workflow_targets_the_repository_default_branch(repo: Path, run_cli: Any) -> None:
+    git(repo, "checkout", "-q", "-b", "trunk")
+    _write(repo, {"README.md": "x\n"})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "x")
+    assert run_cli(["init"], repo).code == 0
+    wf = yaml.safe_load((repo / WORKFLOW).read_text())
+    assert wf[True]["push"] == {"branches": ["trunk"]}
