@@ -6,6 +6,7 @@ decides which writers run for a command line and where their output goes.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,10 +45,9 @@ def writers(only: set[str] | None = None) -> dict[str, Writer]:
     ):
         if only is not None and name not in only:
             continue
-        try:
-            module = __import__(f"launchready.report.{module_name}", fromlist=["render"])
-        except ImportError:
-            continue
+        # Every writer ships: an ImportError here is a bug and must surface (exit 3), not
+        # turn into "--sarif is not available".
+        module = importlib.import_module(f"launchready.report.{module_name}")
         found[name] = module.render
     return found
 
@@ -56,7 +56,7 @@ def _emit(dest: str, content: str) -> None:
     content = redact.scrub(content)
     if dest == "-":
         sys.stdout.write(content)
-        if not content.endswith("\n"):
+        if content and not content.endswith("\n"):
             sys.stdout.write("\n")
         sys.stdout.flush()
         return
