@@ -60,7 +60,8 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def app_repo(repo: Path) -> Path:
-    _write(repo, {"web/package.json": _pkg({"next": "14.2.0"}),
+    _write(repo, {".gitignore": "node_modules/\n.next/\n.env\n.env.*\n!.env.example\n",
+                  "web/package.json": _pkg({"next": "14.2.0"}),
                   "api/requirements.txt": "fastapi==0.115.0\n",
                   "api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"})  # fmt: skip
     git(repo, "add", "-A")
