@@ -461,7 +461,7 @@ CASES: list[tuple[str, str, str]] = [
         FROM node:20-alpine
         # ENV OPENAI_API_KEY=... is provided at run time
         ARG NODE_ENV=production
-        ENV NEXT_PUBLIC_APP_URL=https://app.example.com PUBLIC_KEY_PATH=/keys/pub.pem
+        ENV NEXT_PUBLIC_APP_URL=https://app.example.com PUBLIC_KEY_PATH=/keys/pub.pem PASSWORD_MIN_LENGTH=12
         COPY .env.example ./
         RUN --mount=type=secret,id=npmrc npm ci
     """),
@@ -499,7 +499,23 @@ CASES: list[tuple[str, str, str]] = [
               - run: npm publish
                 env:
                   NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
-              - run: echo "::add-mask::${{ secrets.NPM_TOKEN }}" > /dev/null
+              - run: echo "::add-mask::${{ secrets.NPM_TOKEN }}"
+              - run: |
+                  echo "${{ secrets.GHCR_TOKEN }}" | docker login ghcr.io -u bot --password-stdin
+                  echo "API_KEY=${{ secrets.API_KEY }}" >> "$GITHUB_ENV"
+                  curl -H "Authorization: Bearer ${{ secrets.API_KEY }}" https://api.example.com && echo done
+          reuse:
+            uses: acme/workflows/.github/workflows/deploy.yml@v3
+    """),
+    ("workflow-reusable-unpinned", ".github/workflows/release.yaml", """
+        on: push
+        jobs:
+          release:
+            uses: acme/workflows/.github/workflows/release.yml@main  # expect: repo.secrets-workflow-unpinned-action
+          notify:
+            runs-on: ubuntu-latest
+            steps:
+              - run: npm ci && printf '%s' "${{ secrets.SLACK_WEBHOOK }}"  # expect: repo.secrets-workflow-secret-echo
     """),
 ]
 
@@ -512,6 +528,19 @@ def _dedent(code: str) -> str:
 def test_case(path: str, code: str) -> None:
     text = _dedent(code)
     assert actual(checks_for_file(path, text)) == expected(path, text)
+
+
+def test_cases_parse() -> None:
+    """A case that does not parse would pass vacuously (broken files are skipped)."""
+    import ast
+
+    import yaml
+
+    for _, path, code in CASES:
+        if path.endswith((".yml", ".yaml")):
+            assert isinstance(yaml.safe_load(_dedent(code)), dict), path
+        elif path.endswith(".py"):
+            ast.parse(_dedent(code))
 
 
 def test_every_file_rule_has_a_true_case() -> None:

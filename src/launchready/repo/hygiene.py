@@ -71,7 +71,9 @@ UNPINNED = rule(
 
 _SECRET_PART = frozenset({"KEY", "APIKEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PASS", "PWD",
                           "CREDENTIALS", "CREDENTIAL", "PRIVATE"})  # fmt: skip
-_NOT_SECRET_PART = frozenset({"PUBLIC", "PUBLISHABLE", "FILE", "PATH", "ID", "URL", "NAME", "USER", "HOST"})
+_NOT_SECRET_PART = frozenset({"PUBLIC", "PUBLISHABLE", "FILE", "PATH", "ID", "URL", "NAME", "USER", "HOST",
+                              "PORT", "MIN", "MAX", "LENGTH", "TTL", "EXPIRY", "EXPIRES", "TIMEOUT",
+                              "ALGORITHM", "HEADER", "TYPE", "ENABLED", "REQUIRED", "DIR"})  # fmt: skip
 _DOCKER_INSTR = re.compile(r"^\s*(ENV|ARG)\s+(.*)$", re.IGNORECASE)
 _DOCKER_COPY = re.compile(r"^\s*(COPY|ADD)\s+(.*)$", re.IGNORECASE)
 
@@ -172,6 +174,30 @@ def _find_line(ctx: FileContext, node: Any, needle: str) -> int:
     return first + 1
 
 
+def _unpinned(uses: Any) -> Iterator[Hit]:
+    ref = uses.value
+    if "@" in ref and not ref.startswith(_TRUSTED_OWNERS):
+        version = ref.rsplit("@", 1)[1]
+        if not _SHA.match(version) and not _VERSION.match(version):
+            yield Hit(UNPINNED, uses.start_mark.line + 1, uses.start_mark.column + 1,
+                      f"{ref}: third-party action pinned to the branch '{version}'")
+
+
+_PIPED = re.compile(r"^[^;&]*(?:\||>)")
+
+
+def _printed_secret(cmd: str) -> str | None:
+    """secrets.X when this shell line prints it to the log (not piped, redirected or masked)."""
+    code = cmd.split(" #", 1)[0]
+    for m in _SECRET_EXPR.finditer(code):
+        before, after = code[: m.start()], code[m.end() :]
+        seg = re.split(r"&&|;|\|\|", before)[-1]
+        if not _PRINTS.search(seg) or "::add-mask::" in seg or _PIPED.match(after):
+            continue
+        return m.group(1)
+    return None
+
+
 @file_check({"workflow"}, any_of("uses:", "run:", "permissions", "pull_request_target"),
             [PRT_CHECKOUT, SECRET_ECHO, WRITE_ALL, UNPINNED])  # fmt: skip
 def workflow(ctx: FileContext) -> Iterator[Hit]:
@@ -188,6 +214,9 @@ def workflow(ctx: FileContext) -> Iterator[Hit]:
     if not isinstance(jobs, yaml.MappingNode):
         return
     for _, job in jobs.value:
+        job_uses = _map_get(job, "uses")  # a reusable workflow
+        if isinstance(job_uses, yaml.ScalarNode):
+            yield from _unpinned(job_uses)
         jperms = _map_get(job, "permissions")
         if isinstance(jperms, yaml.ScalarNode) and jperms.value == "write-all":
             yield Hit(WRITE_ALL, jperms.start_mark.line + 1, jperms.start_mark.column + 1)
@@ -197,25 +226,19 @@ def workflow(ctx: FileContext) -> Iterator[Hit]:
         for step in steps.value:
             uses = _map_get(step, "uses")
             if isinstance(uses, yaml.ScalarNode):
-                ref = uses.value
-                if prt and ref.startswith("actions/checkout"):
+                if prt and uses.value.startswith("actions/checkout"):
                     with_ = _map_get(step, "with")
                     r = _map_get(with_, "ref") if with_ is not None else None
                     if isinstance(r, yaml.ScalarNode) and _HEAD_REF.search(r.value):
                         yield Hit(PRT_CHECKOUT, r.start_mark.line + 1, r.start_mark.column + 1)
-                if "@" in ref and not ref.startswith(_TRUSTED_OWNERS):
-                    version = ref.rsplit("@", 1)[1]
-                    if not _SHA.match(version) and not _VERSION.match(version):
-                        yield Hit(UNPINNED, uses.start_mark.line + 1, uses.start_mark.column + 1,
-                                  f"{ref}: third-party action pinned to the branch '{version}'")
+                yield from _unpinned(uses)
             run = _map_get(step, "run")
             if isinstance(run, yaml.ScalarNode):
                 for cmd in run.value.splitlines():
-                    code = cmd.split(" #", 1)[0]
-                    m = _SECRET_EXPR.search(code)
-                    if m and _PRINTS.search(code.split(m.group(0), 1)[0]) and ">" not in code.split(m.group(0), 1)[1][:3]:
+                    name = _printed_secret(cmd)
+                    if name:
                         line = _find_line(ctx, run, cmd.strip())
-                        yield Hit(SECRET_ECHO, line, 1, f"secrets.{m.group(1)} is printed to the workflow log")
+                        yield Hit(SECRET_ECHO, line, 1, f"secrets.{name} is printed to the workflow log")
 
 
 # -- .env and .gitignore (whole app) -----------------------------------------------------------------
