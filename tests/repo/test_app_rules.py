@@ -212,6 +212,16 @@ APPS: dict[str, dict[str, str]] = {
             }
         """,
     },
+    "stripe-express-named-handler": {
+        "server.js": """
+            const express = require('express');
+            const stripe = require('stripe')(process.env.STRIPE_API_KEY);
+            const { onStripeEvent } = require('./billing');
+            const app = express();
+            app.post('/webhook', express.json(), onStripeEvent); // expect: repo.auth-webhook-unverified
+        """,
+        "limits.js": "const rateLimit = require('express-rate-limit');\n",
+    },
     "generic-webhook-unknown-provider": {
         "app.py": """
             from flask import Flask

@@ -34,7 +34,7 @@ _JS_VERIFY = {
 }
 
 
-def provider(route: Route) -> str | None:
+def provider(route: Route, file_text: str = "") -> str | None:
     name = f"{route.url} {route.handler}".lower()
     if "webhook" not in name and "hook" not in name and "events" not in name:
         return None
@@ -43,13 +43,14 @@ def provider(route: Route) -> str | None:
             return p
     if "webhook" not in name:
         return None
-    src = route.source.lower()
-    if "stripe" in src:
-        return "stripe"
-    if "x-hub-signature" in src or "x-github-event" in src or "github" in src:
-        return "github"
-    if "slack" in src:
-        return "slack"
+    for text in (route.source, file_text):  # the handler first, then its module
+        src = text.lower()
+        if "stripe" in src:
+            return "stripe"
+        if "x-hub-signature" in src or "x-github-event" in src or "github" in src:
+            return "github"
+        if "slack" in src:
+            return "slack"
     return None
 
 
@@ -78,7 +79,8 @@ def _verified(app: AppContext) -> set[str]:
 
 @app_check([UNVERIFIED])
 def unverified_webhooks(app: AppContext) -> Iterator[Hit]:
-    hooks = [(r, p) for r in app_routes(app) if r.mutating and (p := provider(r)) is not None]
+    texts = {f.path: f.text for f in app.files}
+    hooks = [(r, p) for r in app_routes(app) if r.mutating and (p := provider(r, texts.get(r.path, ""))) is not None]
     if not hooks:
         return
     verified = _verified(app)
