@@ -69,6 +69,11 @@ class _Annotation:
         return redact.scrub(f"{head}::{escape_data(self.message)}")
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def _finding_annotation(f: Finding) -> _Annotation:
     props: list[tuple[str, str]] = [("file", f.path)]
     if f.line is not None:
@@ -81,12 +86,11 @@ def _finding_annotation(f: Finding) -> _Annotation:
             if f.end_column and f.end_column > f.column:
                 props.append(("endColumn", str(f.end_column)))
     props.append(("title", f"{f.rule_id} ({f.severity.value})"))
-    message = f.message
-    if f.commit:
-        message += f" [commit {f.commit[:12]}]"
+    parts = [_sentence(f.message + (f" [commit {f.commit[:12]}]" if f.commit else ""))]
     if f.present_at_head is False:
-        message += " Gone from HEAD but still in history: rotate it."
-    message = one_line(f"{message}. Fix: {f.fix}", _ANNOTATION_MESSAGE_LIMIT)
+        parts.append("Gone from HEAD but still in history: rotate it.")
+    parts.append(f"Fix: {_sentence(f.fix)}")
+    message = one_line(" ".join(parts), _ANNOTATION_MESSAGE_LIMIT)
     return _Annotation(_COMMAND[f.severity], (f.severity.rank, 1), tuple(props), message)
 
 
@@ -100,9 +104,10 @@ def _check_annotation(c: CheckResult) -> _Annotation | None:
     else:
         return None
     title = f"{c.id} {c.status.value} ({c.severity.value})"
-    message = f"{c.target}: {c.message}"
+    could_not = "could not check: " if c.status is Status.ERROR else ""
+    message = _sentence(f"{c.target}: {could_not}{c.message}")
     if c.fix:
-        message += f". Fix: {c.fix}"
+        message += f" Fix: {_sentence(c.fix)}"
     return _Annotation(command, (c.severity.rank, weight), (("title", title),),
                        one_line(message, _ANNOTATION_MESSAGE_LIMIT))  # fmt: skip
 
