@@ -149,3 +149,32 @@ def test_cli_text_no_colour_when_not_a_tty(repo: Path, run_cli) -> None:  # type
     assert key not in res.out
     forced = run_cli(["scan", "--color", "always"], repo)
     assert "\033[" in forced.out
+
+
+def test_history_finding_text_exact() -> None:
+    r = Report(command="history", root="/r")
+    r.findings.append(
+        Finding(
+            rule_id="secret.stripe-secret-key",
+            severity=Severity.CRITICAL,
+            path="pay.py",
+            message="Stripe secret key (sk_live_…[107 chars #cccccc])",
+            fix="Roll the key.",
+            fingerprint="secret.stripe-secret-key:x",
+            line=4,
+            column=7,
+            commit="0123456789abcdef0123456789abcdef01234567",
+            author="Dev <dev@example.test>",
+            date="2026-01-02T03:04:05+00:00",
+            present_at_head=False,
+        )
+    )
+    text = render(r, Options())
+    assert text.splitlines()[:5] == [
+        "pay.py",
+        "  4:7  critical secret.stripe-secret-key  Stripe secret key (sk_live_…[107 chars #cccccc])",
+        "                commit 0123456789ab Dev <dev@example.test> 2026-01-02T03:04:05+00:00",
+        "                gone from HEAD but still in history: rotate it",
+        "                fix: Roll the key.",
+    ]
+    assert "Launch scorecard" in text  # every command but plain scan shows the card
