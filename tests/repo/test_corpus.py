@@ -22,7 +22,7 @@ APPS = sorted(p.parent.name + "/" + p.name for p in CORPUS.glob("*/*") if p.is_d
 def _files(root: Path) -> list[tuple[str, str]]:
     out = []
     for p in sorted(root.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts:
+        if p.is_file() and "__pycache__" not in p.parts and ".git" not in p.parts:
             out.append((p.relative_to(root).as_posix(), p.read_text(encoding="utf-8")))
     return out
 
