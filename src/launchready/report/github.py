@@ -151,11 +151,16 @@ def _cell(text: str, limit: int = 300) -> str:
     return flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
 
+def _code(text: str, limit: int = 200) -> str:
+    """An inline code span; backticks inside would end it early."""
+    return "`" + _cell(text, limit).replace("`", "'") + "`"
+
+
 def _scorecard_table(report: Report) -> list[str]:
     out = ["### Launch scorecard", "", "| Area | State | Checks | Most important fix (or why not checked) |",
            "|---|---|---|---|"]  # fmt: skip
     for row in scorecard(report):
-        checks = ", ".join(f"`{c}`" for c in row.checks[:6]) or "—"
+        checks = ", ".join(_code(c) for c in row.checks[:6]) or "—"
         if len(row.checks) > 6:
             checks += f" +{len(row.checks) - 6} more"
         detail = row.reason if row.state == NOT_CHECKED else (row.top_fix or row.reason or "—")
@@ -171,7 +176,7 @@ def _findings_table(findings: list[Finding], limit: int) -> list[str]:
     for f in shown:
         where = location(f) + (f" @ {f.commit[:12]}" if f.commit else "")
         out.append(
-            f"| {f.severity.value} | `{_cell(f.rule_id)}` | `{_cell(where)}` | "
+            f"| {f.severity.value} | {_code(f.rule_id)} | {_code(where)} | "
             f"{_cell(f.message)} | {_cell(f.fix)} |"
         )
     out.append("")
@@ -183,7 +188,7 @@ def _checks_table(checks: list[CheckResult]) -> list[str]:
            "|---|---|---|---|---|"]  # fmt: skip
     for c in checks:
         out.append(
-            f"| {c.status.value} ({c.severity.value}) | `{_cell(c.id)}` | {_cell(c.target)} | "
+            f"| {c.status.value} ({c.severity.value}) | {_code(c.id)} | {_cell(c.target)} | "
             f"{_cell(c.message)} | {_cell(c.fix) or '—'} |"
         )
     out.append("")

@@ -11,7 +11,7 @@ from itertools import groupby
 
 from launchready.model import CheckResult, Finding, Report, Status
 from launchready.report import Options
-from launchready.report.common import verdict
+from launchready.report.common import one_line, verdict
 from launchready.report.scorecard_text import render_scorecard
 
 _COLORS = {
@@ -46,7 +46,7 @@ def _findings(findings: list[Finding], options: Options) -> list[str]:
             group = list(same_rule)
             for f in group:
                 sev = _c(f"{f.severity.value:<8}", f.severity.value, options)
-                out.append(f"  {_loc(f):<{loc_w}}  {sev} {f.rule_id}  {f.message}")
+                out.append(f"  {_loc(f):<{loc_w}}  {sev} {f.rule_id}  {one_line(f.message)}")
                 if f.commit:
                     who = " ".join(x for x in (f.commit[:12], f.author or "", f.date or "") if x)
                     out.append(f"{pad}commit {who}")
@@ -54,7 +54,7 @@ def _findings(findings: list[Finding], options: Options) -> list[str]:
                     out.append(f"{pad}gone from HEAD but still in history: rotate it")
                 if f.snippet and options.verbose:
                     out.append(f"{pad}> {f.snippet}")
-            out.append(f"{pad}{_c('fix:', 'bold', options)} {group[0].fix}")
+            out.append(f"{pad}{_c('fix:', 'bold', options)} {one_line(group[0].fix)}")
         out.append("")
     return out
 
@@ -68,9 +68,9 @@ def _checks(checks: list[CheckResult], options: Options) -> list[str]:
         shown, key=lambda c: (_STATUS_ORDER[c.status], -c.severity.rank, c.id, c.target)
     ):
         st = _c(f"{c.status.value:<5}", c.status.value, options)
-        out.append(f"  {st} {c.id:<{id_w}}  {c.target:<{target_w}}  {c.message}".rstrip())
+        out.append(f"  {st} {c.id:<{id_w}}  {c.target:<{target_w}}  {one_line(c.message)}".rstrip())
         if c.status in (Status.FAIL, Status.WARN, Status.ERROR) and c.fix:
-            out.append(f"        {_c('fix:', 'bold', options)} {c.fix}")
+            out.append(f"        {_c('fix:', 'bold', options)} {one_line(c.fix)}")
     if not options.verbose:
         passed = sum(1 for c in checks if c.status is Status.PASS)
         skipped = sum(1 for c in checks if c.status is Status.SKIP)
