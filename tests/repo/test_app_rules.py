@@ -279,6 +279,12 @@ APPS: dict[str, dict[str, str]] = {
         "config.py": "class Production:\n    MAX_CONTENT_LENGTH = 5 * 1024 * 1024\n",
         "limits.py": "from flask_limiter import Limiter\n",
     },
+    "http-client-request-files-is-not-flask": {
+        "client/session.py": """
+            def send(request):
+                return encode(request.files, request.data)
+        """,
+    },
     "django-upload-checked": {
         "docs/views.py": """
             from django.http import JsonResponse

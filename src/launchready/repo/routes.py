@@ -11,6 +11,7 @@ from launchready.repo import pyast
 from launchready.repo.registry import AppContext, FileContext
 
 _PY_VERBS = frozenset({"get", "post", "put", "patch", "delete", "route", "api_route", "websocket"})
+_PY_ROUTE_DECORATOR = re.compile(r"^[ \t]*@[\w.]+\.(?:get|post|put|patch|delete|route|api_route|websocket)\(", re.MULTILINE)
 _JS_VERBS = frozenset({"get", "post", "put", "patch", "delete", "all"})
 _JS_SERVER_MODULES = ("express", "fastify", "hono", "koa-router", "@koa/router", "restify")
 _JS_CLIENTS = frozenset({"axios", "http", "https", "fetch", "client", "request", "superagent", "ky",
@@ -127,7 +128,7 @@ def js_routes(f: FileContext) -> Iterator[Route]:
 def app_routes(app: AppContext) -> list[Route]:
     out: list[Route] = []
     for f in app.files:
-        if f.kind == "py" and any(w in f.text for w in (".get(", ".post(", ".route(", ".put(", ".patch(", ".delete(", ".api_route(", ".websocket(", "path(", "url(")):
+        if f.kind == "py" and (_PY_ROUTE_DECORATOR.search(f.text) or (f.name == "urls.py" and "path(" in f.text)):
             out.extend(python_routes(f))
         elif f.kind == "js":
             out.extend(js_routes(f))

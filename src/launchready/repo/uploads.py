@@ -93,11 +93,12 @@ def flask_django_uploads(app: AppContext) -> Iterator[Hit]:
     for f in app.of_kind("py"):
         if "request.files" not in f.text and "request.FILES" not in f.text:
             continue
+        flask_file = bool(pyast.imported_modules(f) & {"flask", "quart", "werkzeug"})
         for fn in pyast.functions(f):
             use = next((n for n in ast.walk(fn) if isinstance(n, ast.Attribute) and n.attr in ("files", "FILES")
                         and pyast.dotted(n.value).endswith("request")), None)  # fmt: skip
-            if use is None or size_checked(fn):
-                continue
+            if use is None or size_checked(fn) or (use.attr == "files" and not flask_file):
+                continue  # (request.files outside a Flask module: e.g. an HTTP client's request object)
             if use.attr == "files":
                 if flask_limit is None:
                     flask_limit = pyast.app_defines(app, "MAX_CONTENT_LENGTH")
