@@ -113,6 +113,23 @@ APPS: dict[str, dict[str, str]] = {
             app.post('/api/chat', handler); // expect: repo.ratelimit-missing
         """,
     },
+    "hono-no-limit-then-limited": {
+        "src/index.ts": """
+            import { Hono } from 'hono';
+            const app = new Hono();
+            app.post('/api/chat', (c) => c.json({})); // expect: repo.ratelimit-missing
+            app.get('/api/chat/history', (c) => c.json([]));
+        """,
+    },
+    "hono-limited": {
+        "src/index.ts": """
+            import { Hono } from 'hono';
+            import { rateLimiter } from 'hono-rate-limiter';
+            const app = new Hono();
+            app.use(rateLimiter({ windowMs: 60000, limit: 20, keyGenerator: (c) => 'k' }));
+            app.post('/api/chat', (c) => c.json({}));
+        """,
+    },
     "caddy-rate-limit": {
         "server.js": "const express = require('express');\nconst app = express();\napp.post('/login', h);\n",
         "Caddyfile": "example.com {\n  rate_limit {remote.ip} 10r/m\n  reverse_proxy localhost:3000\n}\n",
