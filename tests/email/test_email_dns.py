@@ -74,7 +74,7 @@ def test_dead_nameserver_is_not_asked_forever():
         start = time.monotonic()
         ans = c.txt("d.test")
     assert ans.status is DnsStatus.TIMEOUT and "not asked" in ans.detail
-    assert c.queries_sent == sent and time.monotonic() - start < 0.05
+    assert c.queries_sent == sent and time.monotonic() - start < 0.5
 
 
 def test_failover_to_the_next_nameserver(dns):
