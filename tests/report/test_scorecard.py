@@ -82,3 +82,18 @@ def test_finding_beats_check_on_tie() -> None:
     r.findings.append(Finding(rule_id="secret.y", severity=Severity.CRITICAL, path="a", message="m",
                               fix="finding fix", fingerprint="f", line=1))  # fmt: skip
     assert _rows(r)["Secret handling"][:2] == (FAIL, "finding fix")
+
+
+def test_repo_checks_alone_pass_code_rows_and_say_so() -> None:
+    r = Report(command="scan", root=".")
+    r.ran |= {"secrets", "repo"}
+    rows = _rows(r)
+    state, fix, reason, checks = rows["Auth boundaries"]
+    assert (state, fix) == (PASS, "")
+    assert reason.startswith("code checks only; the live check needs two identities")
+    assert checks and all(c.startswith("repo.auth") for c in checks)
+    assert rows["Logging hygiene"][0] == PASS and rows["Logging hygiene"][2] == ""
+    assert rows["TLS, redirects and headers"][0] == NOT_CHECKED
+    # once a live check judged the row, the code-only note goes away
+    r.checks.append(_check("authz.cross-user", Status.PASS))
+    assert _rows(r)["Auth boundaries"][:3] == (PASS, "", "")
