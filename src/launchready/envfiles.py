@@ -98,15 +98,24 @@ class EnvFile:
 
     @property
     def environment(self) -> str:
-        """'development' for .env.development(.local), 'default' for .env / .env.local."""
-        parts = [p for p in self.name.lower().split(".")[2:] if p != "local"]
+        """'development' for .env.development(.local) and development.env, 'default' for .env
+        and .env.local."""
+        low = self.name.lower()
+        names = low.split(".")[2:] if low.startswith(".env") else low.split(".")[:-1]
+        parts = [p for p in names if p not in ("local", "")]
         env = parts[0] if parts else "default"
         return {"dev": "development", "prod": "production", "stage": "staging"}.get(env, env)
 
 
+# Committed by design: dotenv-vault's encrypted file. (Its key file, .env.keys, is not.)
+_NOT_ENV = frozenset({".envrc", ".env.vault"})
+
+
 def is_env_name(name: str) -> bool:
     low = name.lower()
-    return (low == ".env" or low.startswith(".env.") or low.endswith(".env")) and low not in (".envrc",) and not low.endswith((".py", ".js", ".ts", ".sh", ".md"))
+    if low in _NOT_ENV or low.endswith((".py", ".js", ".ts", ".sh", ".md", ".json", ".yml", ".yaml")):
+        return False
+    return low == ".env" or low.startswith(".env.") or low.endswith(".env")
 
 
 def parse(text: str) -> list[EnvVar]:

@@ -117,3 +117,14 @@ def test_public_by_design_values_under_public_names(tmp_path: Path, run_cli: Any
     )
     _res, data = _scan(tmp_path, run_cli, "--env-only")
     assert _env(data) == [("env.public-prefix-secret", ".env", 3, "critical")]
+
+
+def test_env_file_names_and_environments() -> None:
+    from launchready.envfiles import EnvFile, is_env_name
+
+    envs = {n: EnvFile(n, None, "").environment for n in (".env", ".env.local", ".env.prod", ".env.production.local", "staging.env")}
+    assert envs == {".env": "default", ".env.local": "default", ".env.prod": "production",
+                    ".env.production.local": "production", "staging.env": "staging"}  # fmt: skip
+    assert [is_env_name(n) for n in (".env.vault", ".envrc", ".env.keys", "docker.env", "env.ts")] == [False, False, True, True, False]
+    assert EnvFile(".env.example", None, "").is_example and EnvFile(".env.sample.local", None, "").is_example
+    assert not EnvFile(".env.production", None, "").is_example
