@@ -348,8 +348,14 @@ _SAMPLES: dict[str, Callable[[KeyGen], tuple[str, str, str]]] = {
     "secret.htpasswd-hash": lambda g: _cred_file(g, ".htpasswd", "admin:{}\n", 0),
     "secret.docker-config-auth": _docker,
     "secret.password-assignment": lambda g: _py("admin_password", g.password(14)),
+    "secret.bearer-token": lambda g: _bearer(g),
     "secret.generic-assignment": lambda g: _env("INTERNAL_SERVICE_TOKEN", g.chars(32, B64URL)),
 }
+
+
+def _bearer(g: KeyGen) -> tuple[str, str, str]:
+    token = g.chars(40, B64URL)
+    return "scripts/smoke.sh", f'#!/bin/sh\ncurl -sS -H "Authorization: Bearer {token}" https://api.internal/v1/ping\n', token
 
 
 def _sub_url(g: KeyGen, env: str, base: str, secret: str) -> tuple[str, str, str]:

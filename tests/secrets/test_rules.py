@@ -40,7 +40,7 @@ NO_KEY_PAGE = {
     "secret.generic-assignment", "secret.pgpass-password", "secret.htpasswd-hash",
     "secret.netrc-password", "secret.age-secret-key", "secret.vault-token",
     "secret.discord-webhook", "secret.telegram-bot-token", "secret.shopify-token",
-    "secret.smtp-password",
+    "secret.smtp-password", "secret.bearer-token",
 }  # fmt: skip
 
 
@@ -114,6 +114,11 @@ HARD_NEGATIVES = [
     "DATABASE_URL=postgres://user:${DB_PASSWORD}@db:5432/app",
     "REDIS_URL=redis://localhost:6379/0",
     "csrf_token = 'Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4'",
+    'headers = {"Authorization": f"Bearer {token}"}',
+    'curl -H "Authorization: Bearer $API_TOKEN" https://api.internal',
+    "KMS_KEY_ARN=arn:aws:kms:us-east-1:123456789012:key/3f2b8c1e-9a4d-4e6f-8b2a-7c5d1e0f9a3b",
+    'password_hash = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"',
+    "SENDGRID_API_KEY: UkVQTEFDRV9NRQ==",
     "PUBLIC_KEY = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8Yp3Kz'",
 ]
 

@@ -56,7 +56,7 @@ _FAKE_WORD_RX = (
 _PREFIXES = (
     "data:", "sha256:", "sha512:", "sha1:", "md5:", "http://", "https://", "file:", "./", "../",
     "/usr/", "/etc/", "/home/", "/var/", "/tmp/", "/opt/", "/bin/", "/Users/", "/app/", "/srv/",
-    "/run/", "/mnt/", "/data/", "/dev/", "/proc/", "/root/",
+    "/run/", "/mnt/", "/data/", "/dev/", "/proc/", "/root/", "arn:aws:", "arn:aws-",
 )  # fmt: skip
 _SEQUENCE = "abcdefghijklmnopqrstuvwxyz0123456789"
 

@@ -87,8 +87,8 @@ def not_default_password(value: str) -> bool:
     return value.lower() not in _WEAK_PASSWORDS and len(value) >= 4
 
 
-_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}")
-_IDENTIFIER = re.compile(r"^[A-Za-z_.$-]+$|^[a-z]+(?:[A-Z][a-z]+)+\d{0,2}$|^(?:[A-Z][a-z]+){2,}$")
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?")
+_IDENTIFIER = re.compile(r"^[A-Za-z_.$:/-]+$|^[a-z]+(?:[A-Z][a-z]+)+\d{0,2}$|^(?:[A-Z][a-z]+){2,}$")
 
 
 def not_identifier(value: str) -> bool:
@@ -96,3 +96,28 @@ def not_identifier(value: str) -> bool:
     # settings.SECRET_KEY, config.auth.token (short dotted names; JWT segments are long)
     return not (_IDENTIFIER.match(value) or _DOTTED.fullmatch(value))
 
+
+
+_B64_TEXT = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}")
+
+
+def encodes_text(value: str) -> bool:
+    """Base64 of printable text (``UkVQTEFDRV9NRQ==``): an encoding, not a key. Decoders
+    (Kubernetes Secrets, Docker auths) judge the decoded value; random key bytes never
+    decode to printable text."""
+    if len(value) % 4 or not _B64_TEXT.fullmatch(value):
+        return False
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    return len(raw) >= 6 and all(32 <= b < 127 or b in (9, 10, 13) for b in raw)
+
+
+_CRYPT_HASH = ("$2a$", "$2b$", "$2y$", "$argon2", "$scrypt$", "pbkdf2_sha256$", "$pbkdf2", "$6$", "$5$", "$1$")
+
+
+def generic_value(value: str) -> bool:
+    """Generic assignments keep values that are neither code, base64-encoded text, nor a
+    password *hash* (a fixture's bcrypt hash is not a credential anyone can rotate)."""
+    return not_identifier(value) and not encodes_text(value) and not value.startswith(_CRYPT_HASH)

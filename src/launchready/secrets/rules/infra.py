@@ -51,13 +51,16 @@ def _file_rule(
 # config by convention; lowercase code names must say what they hold (api_key, client_secret).
 _GENERIC_NAME = (
     r"(?:(?-i:[A-Z0-9_]*(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASS|_PWD|_CREDENTIALS?|_AUTH))"
+    r"|(?-i:[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Token|Secret|Key|Password))"
     r"|(?i:[\w.-]*?(?:api[_.-]?key|apikey|secret(?:[_.-]?key)?|client[_.-]?secret|access[_.-]?key"
     r"|private[_.-]?key|auth[_.-]?key|(?:access|auth|api|bearer|bot|refresh|personal)[_.-]?token"
     r"|passw(?:or)?d|passwd|pwd)))"
 )
 _GENERIC_SKIP = (
     r"(?!(?i:[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
-    r"|idempotency|site_?key|recaptcha|turnstile|hcaptcha|dsn|anon|posthog|search_only|_id\b|_url\b|_path\b|_file\b|_name\b)))"
+    r"|idempotency|site_?key|recaptcha|turnstile|hcaptcha|dsn|anon|posthog|search_only"
+    r"|[_.-](?:id|ids|url|uri|path|file|name|arn|type|length|size|version|header|prefix|region|expiry|ttl)\b"
+    r"|(?-i:Id|Ids|Url|Uri|Path|File|Name|Arn|Type|Length|Size|Version|Header|Prefix|Region|Expiry|Ttl)\b)))"
 )
 _VALUE_QUOTED = r"""(["'`])([^\s"'`\\]{%d,200})\1"""
 _VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\]{%d,200})[ \t]*(?:#.*)?$"""
@@ -143,7 +146,7 @@ RULES: tuple[Rule, ...] = (
         entropy=3.0,
         generic=True,
         password_like=True,
-        validator=validators.not_identifier,
+        validator=validators.generic_value,
         fix="Generate a new signing secret (e.g. `openssl rand -base64 48`), deploy it from a secret manager, and accept that existing sessions/tokens are invalidated.",
     ),
     _file_rule(
@@ -161,7 +164,7 @@ RULES: tuple[Rule, ...] = (
         description="npm registry credential in .npmrc / .yarnrc",
         severity=C,
         keywords=("_authtoken", "_auth", "_password", "npmauthtoken"),
-        regex=r"(?:^|(?<=[\s/:]))(?:_authToken|_auth|_password|npmAuthToken)[\"']?\s*[=:]\s*[\"']?([^\s\"']{8,})",
+        regex=r"(?:^|(?<=[\s/:]))(?:_authToken|_auth|_password|npmAuthToken)[\"']?\s*[=:]\s*[\"']?([^\s\"'()\[\]{}\\]{8,})(?![()\[\]{}\\])",
         flags=re.MULTILINE,
         secret_group=1,
         password_like=True,
@@ -200,19 +203,38 @@ RULES: tuple[Rule, ...] = (
         fix="Revoke the registry password/token (Docker Hub: https://app.docker.com/settings/personal-access-tokens), `docker logout`, and use a credential helper.",
     ),
     Rule(
+        id="secret.bearer-token",
+        description="Bearer / Basic credential in an Authorization header literal",
+        severity=H,
+        keywords=("authorization", "bearer"),
+        regex=(
+            r"(?i:\bauthorization\b)[\"']?\s*[:=]\s*[\"'`]?(?i:bearer|token|basic)\s+"
+            r"([A-Za-z0-9._~+/=-]{16,600})(?![A-Za-z0-9._~+/=-]|\{)"
+        ),
+        secret_group=1,
+        allow_uuid=True,
+        entropy=3.0,
+        generic=True,
+        password_like=True,
+        validator=validators.generic_value,
+        fix="Revoke the token at the service that issued it and send it from an environment variable or secret store (e.g. `-H \"Authorization: Bearer $API_TOKEN\"`).",
+    ),
+    Rule(
         id="secret.password-assignment",
         description="Hard-coded password",
         severity=H,
         keywords=("password", "passwd", "pwd"),
         regex=(
-            r"(?<![\w.-])(?!(?i:old|new|confirm|current|repeat|min|max)[_-]?pass)(?i:[\w.-]*?(?:passw(?:or)?d|passwd|pwd))[\w.-]{0,10}?[\"']?\]?[ \t]*(?:=|:|=>|:=)[ \t]*"
+            r"(?<![\w.-])(?!(?i:old|new|confirm|current|repeat|min|max)[_-]?pass)"
+            r"(?!(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy)))"
+            r"(?i:[\w.-]*?(?:passw(?:or)?d|passwd|pwd))[\w.-]{0,10}?[\"']?\]?[ \t]*(?:=|:|=>|:=)[ \t]*"
             r"([\"'`])([^\s\"'`\\]{8,200})\1"
         ),
         secret_group=2,
         entropy=2.8,
         generic=True,
         password_like=True,
-        validator=validators.not_identifier,
+        validator=validators.generic_value,
         fix="Change the password where it is used, then read it from an environment variable or secret manager at runtime.",
     ),
     Rule(
@@ -226,7 +248,7 @@ RULES: tuple[Rule, ...] = (
         entropy=3.5,
         generic=True,
         password_like=True,
-        validator=validators.not_identifier,
+        validator=validators.generic_value,
         fix="Move the value to a secret manager or an untracked environment variable, rotate it at its issuer, and read it at runtime.",
     ),
 )
