@@ -71,7 +71,7 @@ def negatives(g: KeyGen, rng: random.Random) -> list[Entry]:
         Entry(name, "", "negative", raw_line=f'{name.lower()} = os.environ["{name}"]'),
         Entry(name, "", "negative", raw_line=f"const {name.lower()} = process.env.{name};"),
         Entry("AWS_ACCESS_KEY_ID", "AKIA" + "IOSFODNN7" + "EXAMPLE", "negative"),
-        Entry("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfi" + "CYEXAMPLEKEY", "negative"),
+        Entry("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI" + "/K7MDENG/" + "bPxRfiCY" + "EXAMPLEKEY", "negative"),
         Entry("INTEGRITY", "sha512-" + g.chars(86, B64) + "==", "negative"),
         Entry("IMAGE_DIGEST", "sha256:" + g.hex(64), "negative"),
         Entry("REQUEST_ID", g.uuid(), "negative"),

@@ -234,3 +234,14 @@ def test_offsets_in_non_ascii_text() -> None:
     [m] = ENGINE.scan(text, "a.py")
     assert m.secret == key and m.line == 4
     assert text.splitlines()[3][m.column - 1 :].startswith(key)
+
+
+def test_docs_rules_md_is_current() -> None:
+    from pathlib import Path
+
+    from launchready.secrets.rules.doc import render
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+    assert doc.read_text() == render(), "regenerate: python -m launchready.secrets.rules.doc > docs/rules.md"
+    for rid in RULE_IDS:
+        assert f"`{rid}`" in render()

@@ -19,6 +19,7 @@ _PLACEHOLDER_RX = (
       | \$\(.*\)                # $(command)
       | \$[A-Z_][A-Z0-9_]*      # $VAR
       | \{\{.*\}\}              # {{ template }}
+      | \{[A-Za-z_][\w.\[\]'"]*(?:![rsa])?(?::[^}]*)?\}   # {name} f-string / str.format field
       | \$\{\{.*\}\}            # ${{ secrets.X }}
       | <[^>]*>                 # <your-key>
       | \[[^\]]*\]              # [your key]
