@@ -48,28 +48,47 @@ ENV_RULES: tuple[Rule, ...] = (
 )
 RULES_BY_ID = {r.id: r for r in ENV_RULES}
 
-_SECRET_NAME = re.compile(
+class _Lazy:
+    """A regex compiled on first use: the hook path imports this module only to list rules."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern, self.flags = pattern, flags
+        self._rx: re.Pattern[str] | None = None
+
+    def _get(self) -> re.Pattern[str]:
+        if self._rx is None:
+            self._rx = re.compile(self.pattern, self.flags)
+        return self._rx
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._get().search(text)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self._get().match(text)
+
+
+_SECRET_NAME = _Lazy(
     r"(?i)(?:SECRET|PRIVATE|PASSWORD|PASSWD|PWD|TOKEN|API_?KEY|ACCESS_?KEY|SERVICE_?ROLE|CREDENTIAL|"
     r"AUTH_?KEY|SIGNING|WEBHOOK|DATABASE_URL|DB_URL|CONNECTION_STRING|DSN_PRIVATE|SMTP_PASS|"
     r"OPENAI|ANTHROPIC|CLAUDE|GEMINI|GROQ|MISTRAL|COHERE|REPLICATE|OPENROUTER|PERPLEXITY|DEEPSEEK|XAI_|"
     r"HUGGING_?FACE|HF_TOKEN|PINECONE|STRIPE_SECRET|SUPABASE_SERVICE|SENDGRID|TWILIO_AUTH|MAILGUN|RESEND)"
 )
 # Names that are public by design even with a secret-ish word in them.
-_PUBLIC_NAME = re.compile(
+_PUBLIC_NAME = _Lazy(
     r"(?i)(?:PUBLISHABLE|ANON_?KEY|PUBLIC_?KEY|SITE_?KEY|CLIENT_?ID|MEASUREMENT_?ID|APP_?ID|PROJECT_?ID|"
     r"SENTRY_DSN|_DSN$|FIREBASE_API_KEY|FIREBASE_AUTH_DOMAIN|MAPS_API_KEY|MAPBOX_(?:ACCESS_)?TOKEN|POSTHOG_KEY|"
     r"SEGMENT_WRITE_KEY|ALGOLIA_SEARCH|SEARCH_?(?:ONLY_)?API_?KEY|TURNSTILE_SITE|RECAPTCHA_SITE|VAPID_PUBLIC)"
 )
 # Keys made to be used from browsers (restricted by referrer/app), public under a public name.
 _BROWSER_KEY_RULES = frozenset({"secret.google-api-key"})
-_PUBLIC_VALUE = re.compile(r"^(?:pk_(?:live|test)_|pk\.|phc_|sb_publishable_)")
+_PUBLIC_VALUE = _Lazy(r"^(?:pk_(?:live|test)_|pk\.|phc_|sb_publishable_)")
 _STATE_TEXT = {
     "staged": "it is staged for commit",
     "tracked": "git tracks it",
     "not ignored": "git does not ignore it (the next `git add .` commits it)",
 }
-_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]*(?::([^@\s]*))?@\[?([^:/?#\s\]]+)", re.IGNORECASE)
-_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(.*)$")
+_URL = _Lazy(r"^[a-z][a-z0-9+.-]*://[^:/@\s]*(?::([^@\s]*))?@\[?([^:/?#\s\]]+)", re.IGNORECASE)
+_LINE = _Lazy(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(.*)$")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ every command (scan, history, action) calls.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
 from collections.abc import Iterable
@@ -46,6 +45,8 @@ class Baseline:
         return True
 
     def to_json(self) -> dict[str, Any]:
+        import datetime as _dt
+
         return {
             "version": BASELINE_VERSION,
             "tool": "launchready",
