@@ -162,3 +162,28 @@ def test_proxies_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
         assert r.text == "via proxy"
         assert proxy.log[0].path == "http://far-away.launchready.test/page"
         assert proxy.log[0].headers["user-agent"] == USER_AGENT
+
+
+def test_requests_in_flight_stay_within_concurrency() -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    state = {"now": 0, "max": 0}
+    lock = threading.Lock()
+
+    def slow(req):  # noqa: ANN001, ANN202
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        import time
+
+        time.sleep(0.05)
+        with lock:
+            state["now"] -= 1
+        return Resp(200, "ok")
+
+    with Site({"/": slow}) as site:
+        c = Client(HttpOptions(resolve=resolve_map([site.resolve])), Budget(), in_flight=2)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda i: c.request(f"c{i}", "GET", site.url), range(12)))
+    assert state["max"] == 2 and c.sent == 12

@@ -107,7 +107,7 @@ def run(ctx: Context) -> Report | None:
         ctx.stdout.write(f"budget: {s.budget.requests} request(s), {s.budget.seconds:g}s, {s.budget.per_check} per check\n")
         ctx.stdout.flush()
         return None
-    client = Client(options, s.budget)
+    client = Client(options, s.budget, in_flight=s.concurrency)
     outcome = run_checks(s, client, ctx.config, selected)
     report = Report(command="live", root=str(ctx.cwd))
     report.checks.extend(outcome.checks)

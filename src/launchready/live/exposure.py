@@ -11,6 +11,7 @@ import json
 import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin
 
 from launchready.live.base import Planned, Run, errored, result, scripts_in, stack_trace
@@ -109,22 +110,28 @@ def check(run: Run, target: Target) -> list[CheckResult]:
     probes = dict(PROBES)
     if run.settings.exposure_paths:
         probes["exposure.env-file"] = probes["exposure.env-file"] + [(p, _is_env) for p in run.settings.exposure_paths]
-    for cid, items in probes.items():
+    jobs = [(cid, path, matcher) for cid, items in probes.items() if run.selected(cid) for path, matcher in items]
+
+    def probe(job: tuple[str, str, Matcher]) -> tuple[str, str, dict[str, object] | None, str | None]:
+        cid, path, matcher = job
+        url = urljoin(target.url, path)
+        try:
+            r = run.client.request(cid, "GET", url)
+        except Exception as exc:
+            return cid, path, None, f"{path}: {type(exc).__name__}"
+        hit = {"url": url, "status": r.status, "bytes": len(r.body), "content_type": r.content_type}
+        return cid, path, (hit if 200 <= r.status < 300 and matcher(r.body) else {}), None
+
+    # probes run side by side; the client keeps the number of open requests polite
+    with ThreadPoolExecutor(max_workers=max(1, min(4, run.settings.concurrency)), thread_name_prefix="launchready-exposure") as pool:
+        answers = list(pool.map(probe, jobs))
+    for cid in probes:
         if not run.selected(cid):
             continue
-        hits: list[dict[str, object]] = []
-        errors: list[str] = []
-        looked = 0
-        for path, matcher in items:
-            url = urljoin(target.url, path)
-            try:
-                r = run.client.request(cid, "GET", url)
-            except Exception as exc:
-                errors.append(f"{path}: {type(exc).__name__}")
-                continue
-            looked += 1
-            if 200 <= r.status < 300 and matcher(r.body):
-                hits.append({"url": url, "status": r.status, "bytes": len(r.body), "content_type": r.content_type})
+        mine = [a for a in answers if a[0] == cid]
+        hits = [a[2] for a in mine if a[2]]
+        errors = [a[3] for a in mine if a[3]]
+        looked = sum(1 for a in mine if a[2] is not None)
         out.append(_judge(cid, target.url, hits, looked, errors))
     if run.selected("exposure.source-maps"):
         out.append(_source_maps(run, target))

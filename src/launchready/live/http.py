@@ -234,8 +234,10 @@ class Budget:
 class Client:
     """Counts, caps and (in dry runs) records every request the checks make."""
 
-    def __init__(self, options: HttpOptions, budget: Budget, dry_run: bool = False) -> None:
+    def __init__(self, options: HttpOptions, budget: Budget, dry_run: bool = False, in_flight: int = 4) -> None:
         self.options = options
+        # polite: at most ``in_flight`` requests open at once, however many checks run
+        self._slots = threading.BoundedSemaphore(max(1, in_flight))
         self.budget = budget
         self.dry_run = dry_run
         self.started = time.monotonic()
@@ -291,6 +293,11 @@ class Client:
     ) -> Fetched:
         """Send one request (counted against the budgets). Network errors propagate."""
         self._reserve(check, method, url)
+        with self._slots:
+            return self._send(method, url, headers, data, json_body, timeout, allow_redirects)
+
+    def _send(self, method: str, url: str, headers: Mapping[str, str] | None, data: bytes | str | None,
+              json_body: Any, timeout: float | None, allow_redirects: bool) -> Fetched:  # fmt: skip
         limit = min(timeout or self.options.timeout, max(0.5, self.remaining_seconds()))
         start = time.perf_counter()
         resp = self.session.request(
