@@ -171,7 +171,7 @@ def test_requests_in_flight_stay_within_concurrency() -> None:
     state = {"now": 0, "max": 0}
     lock = threading.Lock()
 
-    def slow(req):  # noqa: ANN001, ANN202
+    def slow(req):
         with lock:
             state["now"] += 1
             state["max"] = max(state["max"], state["now"])
