@@ -34,7 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--dry-run", action="store_true", help="list every request the run would send, and send none")
     g.add_argument("--max-requests", type=_positive_int, metavar="N", help="request budget for the whole run (default 400, or live.budget.requests)")
     g.add_argument("--max-seconds", type=_positive_float, metavar="S", help="time budget for the whole run (default 120, or live.budget.seconds)")
-    g.add_argument("--concurrency", type=_positive_int, metavar="N", help="checks run at the same time in the passive phase (default 4)")
+    g.add_argument("--concurrency", type=_positive_int, metavar="N", help="requests in flight at once across all checks (default 4, max 16)")
     g.add_argument("--timeout", type=_positive_float, metavar="S", help="seconds per request (default 10)")
 
 
