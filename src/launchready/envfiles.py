@@ -294,6 +294,8 @@ class EnvChecker:
         for group in by_dir.values():
             seen: dict[str, tuple[EnvFile, EnvVar]] = {}
             for f in sorted(group, key=lambda g: g.path):
+                if f.environment == "default":  # .env / .env.local apply to every environment
+                    continue
                 for v in parse(f.text):
                     if not looks_real(v.value) or _public_prefix(v.name):
                         continue

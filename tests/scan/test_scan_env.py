@@ -128,3 +128,11 @@ def test_env_file_names_and_environments() -> None:
     assert [is_env_name(n) for n in (".env.vault", ".envrc", ".env.keys", "docker.env", "env.ts")] == [False, False, True, True, False]
     assert EnvFile(".env.example", None, "").is_example and EnvFile(".env.sample.local", None, "").is_example
     assert not EnvFile(".env.production", None, "").is_example
+
+
+def test_default_env_file_is_not_an_environment(tmp_path: Path, run_cli: Any) -> None:
+    shared = KeyGen(28).password(24)
+    (tmp_path / ".env").write_text(f"JWT_SECRET={shared}\n")
+    (tmp_path / ".env.production").write_text(f"JWT_SECRET={shared}\n")
+    _res, data = _scan(tmp_path, run_cli, "--env-only")
+    assert _env(data) == []
