@@ -48,6 +48,8 @@ def _as_lines(value: Any) -> list[str]:
         return [value] if value else []
     if isinstance(value, list):
         return [v for v in value if isinstance(v, str)]
+    if isinstance(value, dict):  # application/json outputs are objects
+        return [json.dumps(value, ensure_ascii=False)]
     return []
 
 
