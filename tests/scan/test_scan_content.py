@@ -172,3 +172,15 @@ def test_notebook_with_string_sources(tmp_path: Path, run_cli: Any) -> None:
     data = _scan(tmp_path, run_cli)
     line, col = _expected(raw, key)
     assert _locs(data) == [("secret.openai-project-key", "s.ipynb", line, col)]
+
+
+def test_notebook_json_output_is_scanned(tmp_path: Path, run_cli: Any) -> None:
+    key = KeyGen(19).github_classic()
+    out = {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+           "data": {"application/json": {"config": {"token": key}}}}  # fmt: skip
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": 1, "source": ["cfg\n"], "outputs": [out]}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+    raw = json.dumps(nb, indent=1)
+    (tmp_path / "j.ipynb").write_text(raw)
+    data = _scan(tmp_path, run_cli)
+    assert _locs(data) == [("secret.github-pat-classic", "j.ipynb", *_expected(raw, key))]
