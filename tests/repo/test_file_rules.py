@@ -440,6 +440,14 @@ CASES: list[tuple[str, str, str]] = [
                 raise HTTPException(413)
             return {"ok": True}
     """),
+    ("django-body-limit-off", "mysite/settings.py", """
+        INSTALLED_APPS = []
+        DATA_UPLOAD_MAX_MEMORY_SIZE = None  # expect: repo.upload-no-limit
+    """),
+    ("django-body-limit-set", "mysite/settings.py", """
+        INSTALLED_APPS = []
+        DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+    """),
     ("multer-nolimit", "server/upload.js", """
         const multer = require('multer');
         const upload = multer({ dest: 'uploads/' }); // expect: repo.upload-no-limit

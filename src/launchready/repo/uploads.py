@@ -66,6 +66,14 @@ def fastapi_uploads(ctx: FileContext) -> Iterator[Hit]:
                       f"{fn.name}() accepts UploadFile '{a.arg}' without checking its size")
 
 
+@file_check({"py"}, any_of("DATA_UPLOAD_MAX_MEMORY_SIZE"), [NO_LIMIT])
+def django_body_limit_disabled(ctx: FileContext) -> Iterator[Hit]:
+    stmt = pyast.module_assigns(ctx.tree).get("DATA_UPLOAD_MAX_MEMORY_SIZE")
+    if stmt is not None and isinstance(stmt.value, ast.Constant) and stmt.value.value is None:
+        yield Hit(NO_LIMIT, stmt.lineno, stmt.col_offset + 1,
+                  "DATA_UPLOAD_MAX_MEMORY_SIZE = None turns off Django's request body limit")
+
+
 @file_check({"js"}, any_of("multer"), [NO_LIMIT])
 def multer_uploads(ctx: FileContext) -> Iterator[Hit]:
     js = ctx.js
