@@ -78,18 +78,18 @@ def test_pull_request_of_42_commits_scans_every_commit(action: Runner, pr_repo: 
     assert "title=secret.stripe-secret-key (critical)::" in ann
     assert r.outputs["findings"] == "1" and r.outputs["failed_checks"] == "0"
     for key, name in (("report_path", "report.json"), ("junit_path", "junit.xml"), ("sarif_path", "results.sarif")):
-        assert r.outputs[key] == str(ws.resolve() / "launchready-report" / name)
-        assert Path(r.outputs[key]).is_file()
-    sarif = json.loads(Path(r.outputs["sarif_path"]).read_text())
+        assert r.outputs[key] == f"launchready-report/{name}"  # relative: usable by later steps
+        assert (ws / r.outputs[key]).is_file()
+    sarif = json.loads((ws / r.outputs["sarif_path"]).read_text())
     assert sarif["runs"][0]["results"][0]["ruleId"] == "secret.stripe-secret-key"
-    junit = Path(r.outputs["junit_path"]).read_text()
+    junit = (ws / r.outputs["junit_path"]).read_text()
     assert 'file="feature/f35.py"' in junit
     assert "## ❌ launchready action: FAIL" in r.summary
     assert "### Launch scorecard" in r.summary and "| Secret handling | ❌ fail |" in r.summary
     assert "removed in" in r.summary and "still in history: rotate it" in r.summary
     assert f"pull request: {pr_repo['base'][:12]}..{pr_repo['head'][:12]}" in r.summary
     assert "live checks not run: no url input" in r.summary
-    everything = r.out + r.err + r.summary + json.dumps(r.report) + Path(r.outputs["sarif_path"]).read_text() + junit
+    everything = r.out + r.err + r.summary + json.dumps(r.report) + json.dumps(sarif) + junit
     assert pr_repo["new"] not in everything and pr_repo["old"] not in everything
 
 
@@ -239,7 +239,7 @@ def test_inputs_paths_switches_and_bad_values(action: Runner, tmp_path: Path) ->
     assert r.code == 1
     assert len(r.annotations) == 10  # GitHub shows 10 errors per step: the rest are counted
     assert "2 more annotations not shown" in r.summary
-    assert r.outputs["report_path"] == str(ws.resolve() / "out" / "r.json") and r.outputs["junit_path"] == ""
+    assert r.outputs["report_path"] == "out/r.json" and r.outputs["junit_path"] == ""
     assert json.loads((ws / "out" / "r.json").read_text())["command"] == "action"
     assert r.outputs["findings"] == "12"
     quiet = action(ws, "workflow_dispatch", {}, mode="scan", annotations="false", summary="false", fail_on="critical")

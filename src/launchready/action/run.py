@@ -248,7 +248,12 @@ def _publish(ctx: Context, run: Run, report: Report, fail_on: Severity) -> None:
         if value:
             full = Path(value) if os.path.isabs(value) else ws / value
             setattr(args, key, str(full))  # written by the CLI's report writers after run()
-            paths[key] = str(full)
+            # Relative to the workspace: later steps run on the host, where the container's
+            # /github/workspace is mounted under another path.
+            try:
+                paths[key] = full.relative_to(ws).as_posix()
+            except ValueError:
+                paths[key] = str(full)
     if inputs.annotations:
         lines, _dropped = gh_report.annotations(report, options)
         for line in lines:
