@@ -187,3 +187,26 @@ def test_requests_in_flight_stay_within_concurrency() -> None:
         with ThreadPoolExecutor(max_workers=8) as pool:
             list(pool.map(lambda i: c.request(f"c{i}", "GET", site.url), range(12)))
     assert state["max"] == 2 and c.sent == 12
+
+
+def test_an_origin_that_keeps_refusing_is_given_up() -> None:
+    from launchready.live.http import DOWN_AFTER, HostDown
+
+    with Site() as dead:
+        pass
+    c = client_for([dead], timeout=1)
+    for _ in range(DOWN_AFTER):
+        with pytest.raises(requests.ConnectionError):
+            c.request("a", "GET", dead.url)
+    with pytest.raises(HostDown, match="in a row"):
+        c.request("a", "GET", dead.url + "other")
+    assert c.sent == DOWN_AFTER
+
+
+def test_a_hanging_endpoint_does_not_mark_the_origin_down() -> None:
+    with Site({"/hang": HANG, "/": Resp(200, "ok")}) as site:
+        c = client_for([site], timeout=0.3)
+        for _ in range(4):
+            with pytest.raises(requests.RequestException):
+                c.request("a", "GET", site.url + "hang")
+        assert c.request("a", "GET", site.url).status == 200

@@ -171,6 +171,13 @@ class BudgetExceeded(Exception):
     """The run's request or time budget, or a check's cap, is used up."""
 
 
+class HostDown(Exception):
+    """An origin failed to connect several times in a row; later requests to it are not sent."""
+
+
+DOWN_AFTER = 3  # consecutive connection failures before an origin is given up
+
+
 class DryRun(Exception):
     """Raised instead of sending when the client only records (``--dry-run``)."""
 
@@ -238,6 +245,7 @@ class Client:
         self.options = options
         # polite: at most ``in_flight`` requests open at once, however many checks run
         self._slots = threading.BoundedSemaphore(max(1, in_flight))
+        self._failures: dict[str, tuple[int, str]] = {}  # origin -> (consecutive failures, last reason)
         self.budget = budget
         self.dry_run = dry_run
         self.started = time.monotonic()
@@ -292,9 +300,24 @@ class Client:
         allow_redirects: bool = False,
     ) -> Fetched:
         """Send one request (counted against the budgets). Network errors propagate."""
+        origin = origin_of(url)
+        with self._lock:
+            down = self._failures.get(origin)
+        if down is not None and down[0] >= DOWN_AFTER:
+            raise HostDown(f"not sent: {origin} failed to connect {down[0]} times in a row ({down[1]})")
         self._reserve(check, method, url)
         with self._slots:
-            return self._send(method, url, headers, data, json_body, timeout, allow_redirects)
+            try:
+                got = self._send(method, url, headers, data, json_body, timeout, allow_redirects)
+            except requests.ConnectionError as exc:
+                if not isinstance(exc, requests.ReadTimeout) and not getattr(exc, "while_reading", False):
+                    with self._lock:
+                        n = self._failures.get(origin, (0, ""))[0] + 1
+                        self._failures[origin] = (n, describe_error(exc)[:160])
+                raise
+        with self._lock:
+            self._failures.pop(origin, None)
+        return got
 
     def _send(self, method: str, url: str, headers: Mapping[str, str] | None, data: bytes | str | None,
               json_body: Any, timeout: float | None, allow_redirects: bool) -> Fetched:  # fmt: skip
@@ -327,7 +350,9 @@ class Client:
             except urllib3.exceptions.ReadTimeoutError as exc:
                 raise requests.ReadTimeout(f"read timed out after {limit:g}s") from exc
             except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError) as exc:
-                raise requests.ConnectionError(f"connection broken while reading: {exc}") from exc
+                broken = requests.ConnectionError(f"connection broken while reading: {exc}")
+                broken.while_reading = True  # type: ignore[attr-defined]
+                raise broken from exc
             body = b"".join(chunks)[:MAX_BODY]
             raw_headers = resp.raw.headers
             cookies = tuple(raw_headers.getlist("Set-Cookie")) if hasattr(raw_headers, "getlist") else ()
@@ -389,7 +414,7 @@ def origin_of(url: str) -> str:
 
 def describe_error(exc: BaseException) -> str:
     """A short, secret-free reason for a failed request or probe."""
-    if isinstance(exc, BudgetExceeded):
+    if isinstance(exc, (BudgetExceeded, HostDown)):
         return str(exc)
     if isinstance(exc, requests.exceptions.SSLError) or "SSL" in type(exc).__name__:
         return "TLS handshake failed: " + _innermost(exc)
