@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,8 +26,6 @@ REPO_ROWS = ("Secret handling", "Auth boundaries", "Input validation and exposur
 
 
 def _git_app(tmp_path: Path, app: str) -> Path:
-    import subprocess
-
     dest = tmp_path / app.replace("/", "-")
     shutil.copytree(CORPUS / app, dest)
     subprocess.run(["git", "init", "-q", str(dest)], check=True)
@@ -33,19 +33,19 @@ def _git_app(tmp_path: Path, app: str) -> Path:
     return dest
 
 
-def _scan(run_cli, cwd: Path, *args: str) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+def _scan(run_cli: Any, cwd: Path, *args: str) -> tuple[int, dict[str, Any]]:
     out = cwd.parent / f"{cwd.name}-report.json"
     res = run_cli(["scan", *args, "--json", str(out)], cwd)
     assert res.code in (0, 1), res.err
     return res.code, json.loads(out.read_text())
 
 
-def _repo_findings(report: dict) -> set[tuple[str, int | None, str]]:
+def _repo_findings(report: dict[str, Any]) -> set[tuple[str, int | None, str]]:
     return {(f["path"], f["line"], f["rule_id"]) for f in report["findings"] if f["rule_id"].startswith("repo.")}
 
 
 @pytest.mark.parametrize("fw", ["fastapi", "nextjs", "express", "django"])
-def test_scan_reports_the_planted_issues_and_scores_them(tmp_path: Path, run_cli, fw: str) -> None:  # type: ignore[no-untyped-def]
+def test_scan_reports_the_planted_issues_and_scores_them(tmp_path: Path, run_cli: Any, fw: str) -> None:
     root = _git_app(tmp_path, f"{fw}/flawed")
     want = set()
     for path, text in _files(root):
@@ -61,7 +61,7 @@ def test_scan_reports_the_planted_issues_and_scores_them(tmp_path: Path, run_cli
 
 
 @pytest.mark.parametrize("fw", ["fastapi", "nextjs", "express", "django"])
-def test_scan_of_the_fixed_app_is_clean(tmp_path: Path, run_cli, fw: str) -> None:  # type: ignore[no-untyped-def]
+def test_scan_of_the_fixed_app_is_clean(tmp_path: Path, run_cli: Any, fw: str) -> None:
     root = _git_app(tmp_path, f"{fw}/fixed")
     code, report = _scan(run_cli, root, ".")
     assert _repo_findings(report) == set()
@@ -71,7 +71,7 @@ def test_scan_of_the_fixed_app_is_clean(tmp_path: Path, run_cli, fw: str) -> Non
         assert rows[row] == "pass", (row, rows[row])
 
 
-def test_staged_hook_runs_per_file_rules_only(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_staged_hook_runs_per_file_rules_only(tmp_path: Path, run_cli: Any) -> None:
     root = _git_app(tmp_path, "fastapi/flawed")
     want = set()
     for path, text in _files(root):

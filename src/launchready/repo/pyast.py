@@ -108,10 +108,6 @@ def module_assigns(tree: ast.Module | None) -> dict[str, ast.Assign | ast.AnnAss
     return out
 
 
-def assign_value(stmt: ast.Assign | ast.AnnAssign) -> ast.expr | None:
-    return stmt.value
-
-
 def resolve(ctx: FileContext, node: ast.expr | None) -> ast.expr | None:
     """Follow a bare Name to its module-level literal assignment (one level)."""
     if isinstance(node, ast.Name):
@@ -146,16 +142,6 @@ def imported_modules(ctx: FileContext) -> set[str]:
             parts = name.split(".")
             for i in range(1, len(parts) + 1):
                 out.add(".".join(parts[:i]))
-    return out
-
-
-def imported_names(ctx: FileContext) -> set[str]:
-    """Names bound by ``from X import Y`` anywhere (Y or its alias)."""
-    out: set[str] = set()
-    for n in ctx.nodes:
-        if isinstance(n, ast.ImportFrom):
-            for a in n.names:
-                out.add(a.asname or a.name)
     return out
 
 
@@ -239,10 +225,6 @@ def is_secret_name(name: str) -> bool:
 
 def snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
-
-
-def func_body_nodes(fn: ast.AST) -> list[ast.AST]:
-    return list(ast.walk(fn))
 
 
 def app_defines(app: AppContext, name: str) -> bool:

@@ -30,7 +30,8 @@ class RepoRule:
     severity: Severity
     description: str
     fix: str
-    # "file": runs in the staged hook; "app": whole-application, scan and the Action only.
+    # "file": runs in the staged hook; "app": whole-application, scan and the Action only;
+    # "file+app": both parts.
     scope: str = "file"
 
 
@@ -53,11 +54,9 @@ def rule(id: str, severity: Severity, description: str, fix: str, scope: str = "
     """Register a rule and return its id (so area modules keep ids in constants)."""
     if not id.startswith("repo."):
         raise ValueError(f"repo rule ids start with 'repo.': {id}")
-    existing = RULES.get(id)
-    if existing is not None and existing.scope != scope:
-        RULES[id] = RepoRule(id, severity, description, fix, "file+app")
-    else:
-        RULES[id] = RepoRule(id, severity, description, fix, scope)
+    if id in RULES:
+        raise ValueError(f"repo rule registered twice: {id}")
+    RULES[id] = RepoRule(id, severity, description, fix, scope)
     return id
 
 
@@ -162,24 +161,6 @@ def matches(pattern: str, flags: int = 0) -> Gate:
     """Gate on a regular expression (still far cheaper than a parse)."""
     rx = re.compile(pattern, flags)
     return lambda text: rx.search(text) is not None
-
-
-def near(start: str, words: str, window: int = 400, flags: int = 0) -> Gate:
-    """Gate: some match of ``start`` is followed within ``window`` characters by ``words``."""
-    rx_start = re.compile(start, flags)
-    rx_words = re.compile(words, flags)
-
-    def gate(text: str) -> bool:
-        for m in rx_start.finditer(text):
-            if rx_words.search(text, m.end(), m.end() + window):
-                return True
-        return False
-
-    return gate
-
-
-def either(*gates: Gate) -> Gate:
-    return lambda text: any(g(text) for g in gates)
 
 
 def all_of(*gates: Gate) -> Gate:
