@@ -141,3 +141,26 @@ def test_server_that_never_completes_the_handshake_is_error(ca) -> None:
         lsock.close()
     assert found and all(c.status is Status.ERROR for c in found)
     assert "timed out" in found[0].message
+
+
+def test_client_that_cannot_offer_legacy_tls_reports_skip_never_pass(ca, tmp_path) -> None:
+    """An OpenSSL configured to refuse TLS 1.0/1.1 on the client side (as some distributions
+    ship it) must make the probe `skip` with the reason, even against a server that would
+    accept them."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    conf = tmp_path / "openssl.cnf"
+    conf.write_text(
+        "openssl_conf = default_conf\n[default_conf]\nssl_conf = ssl_sect\n[ssl_sect]\n"
+        "system_default = system_default_sect\n[system_default_sect]\nProtocol = ALL, -TLSv1, -TLSv1.1\n"
+    )
+    with Site({"/": html("ok")}, tls=ca.server_context(HOST, legacy=True)) as site:
+        cmd = [sys.executable, "-m", "launchready", "live", "--url", site.url, "--resolve", site.resolve,
+               "--ca-bundle", str(ca.path), "--only", "tls.legacy", "--json", "-"]  # fmt: skip
+        res = subprocess.run(cmd, env={**os.environ, "OPENSSL_CONF": str(conf)}, capture_output=True, text=True, cwd=tmp_path)
+    checks = json.loads(res.stdout)["checks"]
+    assert [c["status"] for c in checks] == ["skip"], checks
+    assert "cannot" in checks[0]["message"] or "refuses" in checks[0]["message"]
