@@ -19,7 +19,7 @@ def _plant(repo: Path) -> list[str]:
     secrets["stripe"] = kg.stripe_secret()
     secrets["pw"] = kg.password(22)
     secrets["shared"] = kg.password(24)
-    (repo / ".gitignore").write_text("dist/\n.env.local\n")
+    (repo / ".gitignore").write_text("dist/\n.env.local\n.env.development\n")
     (repo / "app.py").write_text(f'OPENAI = "{secrets["py"]}"\nGH = "{secrets["gh"]}"\nDB_PASSWORD = "{secrets["pw"]}"\n')
     nb = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
                      "source": [f'key = "{secrets["nb"]}"\n']}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
@@ -30,7 +30,8 @@ def _plant(repo: Path) -> list[str]:
     (repo / "dist" / "app.js").write_text(f'var k="{secrets["js"]}";\n//# sourceMappingURL=app.js.map\n')
     sm = {"version": 3, "sources": ["src/s.ts"], "sourcesContent": [f"const s = '{secrets['stripe']}'\n"], "mappings": ""}
     (repo / "dist" / "app.js.map").write_text(json.dumps(sm))
-    (repo / ".env.local").write_text(f"NEXT_PUBLIC_OPENAI_API_KEY={secrets['env']}\nJWT_SECRET={secrets['shared']}\n")
+    (repo / ".env.local").write_text(f"NEXT_PUBLIC_OPENAI_API_KEY={secrets['env']}\n")
+    (repo / ".env.development").write_text(f"JWT_SECRET={secrets['shared']}\n")
     (repo / ".env.production").write_text(f"JWT_SECRET={secrets['shared']}\n")
     (repo / ".env.example").write_text(f"OPENAI_API_KEY={secrets['example']}\n")
     git(repo, "add", "app.py")
