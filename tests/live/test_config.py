@@ -90,6 +90,8 @@ def test_url_flag_overrides_and_derives_http(tmp_path: Path) -> None:
     ("live:\n  identities:\n    a: {token_env: A}\n    b: {token_env: B}\n  authz:\n    resources:\n      - {path: /x, method: DELETE}\n",
      7, "live.authz.resources.0.method", "writes: true"),
     ("live:\n  input:\n    endpoints:\n      - {path: /x, method: FETCH}\n", 4, "live.input.endpoints.0.method", "unknown method"),
+    ("live:\n  identities:\n    a: {token_env: A}\n    b: {token_env: B}\n  authz:\n    resources:\n      - {path: /x, owner: c}\n",
+     7, "live.authz.resources.0.owner", "no identity"),
     ("live:\n  latency:\n    endpoints:\n      - {path: /x, identity: c}\n", 4, "live.latency.endpoints.0.identity", "no identity"),
     ("live:\n  headers:\n    X-Bypass: {env: 'not a var'}\n", 3, "live.headers.X-Bypass.env", "environment variable"),
 ])  # fmt: skip

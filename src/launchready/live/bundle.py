@@ -20,17 +20,20 @@ IDS = ("bundle.secret",)
 FIX = ("Remove the secret from client code, rotate it now, and call the provider from your server "
        "(only publishable keys belong in a browser bundle).")  # fmt: skip
 
-_ENGINE: dict[int, object] = {}
+_ENGINE: dict[int, tuple[Config, object]] = {}
 
 
 def _engine(config: Config) -> object:
+    """One engine per config object (building one compiles every rule)."""
     from launchready.registry import all_rules
     from launchready.secrets.engine import Engine
 
-    key = id(config)
-    if key not in _ENGINE:
-        _ENGINE[key] = Engine(all_rules(config))
-    return _ENGINE[key]
+    cached = _ENGINE.get(id(config))
+    if cached is None or cached[0] is not config:
+        cached = (config, Engine(all_rules(config)))
+        _ENGINE.clear()
+        _ENGINE[id(config)] = cached
+    return cached[1]
 
 
 def plan(run: Run, target: Target) -> list[Planned]:

@@ -378,6 +378,8 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
     if s.authz_resources and not {"a", "b"} <= set(s.identities):
         raise v.err("live.authz", "needs identities 'a' (the owner) and 'b' (another user) in live.identities")
     for i, e in enumerate(s.authz_resources):
+        if e.owner not in s.identities:
+            raise v.err(f"live.authz.resources.{i}.owner", f"no identity {e.owner!r} in live.identities")
         if e.method in WRITE_METHODS and not s.authz_writes:
             raise v.err(f"live.authz.resources.{i}.method", f"{e.method} is a write: set live.authz.writes: true to allow it")
     return s
