@@ -140,7 +140,7 @@ def main() -> int:
     if args.write:
         from results import replace_section
 
-        replace_section("accuracy", text)
+        replace_section("secrets-accuracy", "### Secret detection accuracy\n\n" + text)
     return 0
 
 

@@ -129,9 +129,10 @@ def main() -> int:
     text = report(times, args.runs)
     sys.stdout.write(text)
     if args.write:
-        from results import replace_section  # type: ignore[import-not-found]
+        sys.path.insert(0, str(HERE))
+        from results import replace_section
 
-        replace_section("hook", text)
+        replace_section("secrets-hook-latency", "### Hook latency (`launchready scan --staged`)\n\n" + text)
     return 0
 
 

@@ -135,7 +135,7 @@ def main() -> int:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from results import replace_section
 
-        replace_section("throughput", text)
+        replace_section("secrets-throughput", "### Secret engine throughput\n\n" + text)
     return 0
 
 

@@ -245,3 +245,15 @@ def test_docs_rules_md_is_current() -> None:
     assert doc.read_text() == render(), "regenerate: python -m launchready.secrets.rules.doc > docs/rules.md"
     for rid in RULE_IDS:
         assert f"`{rid}`" in render()
+
+
+@pytest.mark.parametrize("prefilter", ["re2", "ahocorasick"])
+def test_both_prefilters_agree_on_every_sample(prefilter: str) -> None:
+    eng = Engine(default_rules(), prefilter=prefilter, re2_min=0)
+    for rid in RULE_IDS:
+        s = KeyGen(21).sample(rid)
+        assert [(m.rule.id, m.secret, m.line) for m in eng.scan(s.text, s.path)] == [(rid, s.secret, s.line)]
+    key = KeyGen(22).stripe_secret()
+    text = "# café ünïcödé 😀 İstanbul\n" * 3 + f"x = 'naïve' ; STRIPE = '{key}'\n"
+    [m] = eng.scan(text, "a.py")
+    assert (m.secret, m.line) == (key, 4) and text.splitlines()[3][m.column - 1 :].startswith(key)

@@ -32,6 +32,9 @@ ALLOW_MARKERS = ("launchready:allow", "pragma: allowlist secret", "gitleaks:allo
 # Keyword prefilter: "re2" (one case-insensitive RE2 alternation over the original text) or
 # "ahocorasick" (pyahocorasick over the lower-cased text). Chosen by bench/bench_throughput.py.
 PREFILTER = "re2"
+# Below this much input (a pre-commit hook's few files) Aho-Corasick is used: RE2's import and
+# compile cost more than they save there.
+RE2_MIN = 65536
 _PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "sb_publishable_", "phc_", "pub-", "public-")
 
 
@@ -73,7 +76,7 @@ class _Lines:
 class Engine:
     """Compile a rule set once; ``scan(text, path)`` many times."""
 
-    def __init__(self, rules: Sequence[Rule], prefilter: str = PREFILTER) -> None:
+    def __init__(self, rules: Sequence[Rule], prefilter: str = PREFILTER, re2_min: int = RE2_MIN) -> None:
         # Rules without a regex (file-level rules decided by name) never run here.
         self.rules = [r for r in rules if r.regex]
         self._order = {id(r): i for i, r in enumerate(self.rules)}
@@ -98,19 +101,25 @@ class Engine:
                 automaton.add_word(kw, tuple(idxs))
             automaton.make_automaton()
             self._automaton = automaton
-        if by_kw and prefilter == "re2":
-            import re2
+        self._by_kw = by_kw
+        self._prefilter = prefilter if by_kw else "ahocorasick"
+        self._scanned = 0  # characters scanned so far: RE2 pays off once the input is large
+        self._re2_min = re2_min
 
-            # Leftmost-first alternation, longest keyword first; a hit on a keyword also
-            # triggers the rules of every keyword it contains ("secret_key" -> "key").
-            ordered = sorted(by_kw, key=len, reverse=True)
-            for kw in ordered:
-                found = {i for sub in ordered if sub in kw for i in by_kw[sub]}
-                self._kw_rules[kw.encode()] = tuple(sorted(found))
-            options = re2.Options()
-            options.log_errors = False
-            options.case_sensitive = False
-            self._kw_re = re2.compile("|".join(re.escape(k) for k in ordered), options)
+    def _build_re2(self) -> Any:
+        import re2
+
+        # Leftmost-first alternation, longest keyword first; a hit on a keyword also
+        # triggers the rules of every keyword it contains ("secret_key" -> "key").
+        ordered = sorted(self._by_kw, key=len, reverse=True)
+        for kw in ordered:
+            found = {i for sub in ordered if sub in kw for i in self._by_kw[sub]}
+            self._kw_rules[kw.encode()] = tuple(sorted(found))
+        options = re2.Options()
+        options.log_errors = False
+        options.case_sensitive = False
+        self._kw_re = re2.compile("|".join(re.escape(k) for k in ordered), options)
+        return self._kw_re
 
     def _regex(self, i: int) -> Any:
         rx = self._compiled[i]
@@ -129,7 +138,11 @@ class Engine:
 
     def _hits(self, text: str) -> Iterator[tuple[int, tuple[int, ...]]]:
         """(offset of the keyword's last character, rule indices) for every keyword hit."""
-        if self._kw_re is not None:
+        self._scanned += len(text)
+        use_re2 = self._prefilter == "re2" and (len(text) >= self._re2_min or self._scanned >= 4 * self._re2_min)
+        if use_re2 and self._kw_re is None:
+            self._build_re2()
+        if use_re2:
             # RE2 over UTF-8 bytes: no lower-casing. For ASCII text byte offsets are char
             # offsets; otherwise convert them incrementally (google-re2's own str support
             # converts each match offset from the start of the text: quadratic).
@@ -162,7 +175,7 @@ class Engine:
             skip |= {i for i, p in enumerate(self._exclude_re) if p is not None and p.search(path)}
         # rule index -> list of [start, end) windows, merged as they grow
         windows: dict[int, list[list[int]]] = {}
-        if self._kw_re is not None or self._automaton is not None:
+        if self._automaton is not None:
             rules = self.rules
             line_end = -1
             line_start = 0

@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import re
 import zlib
+
+
+@functools.cache
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)  # compiled on first use, not at import (hook start-up)
+
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -87,25 +94,25 @@ def not_default_password(value: str) -> bool:
     return value.lower() not in _WEAK_PASSWORDS and len(value) >= 4
 
 
-_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?")
-_IDENTIFIER = re.compile(r"^[A-Za-z_.$:/-]+$|^[a-z]+(?:[A-Z][a-z]+)+\d{0,2}$|^(?:[A-Z][a-z]+){2,}$")
+_DOTTED = (r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?")
+_IDENTIFIER = (r"^[A-Za-z_.$:/-]+$|^[a-z]+(?:[A-Z][a-z]+)+\d{0,2}$|^(?:[A-Z][a-z]+){2,}$")
 
 
 def not_identifier(value: str) -> bool:
     """Generic assignments: an identifier-looking value (``self.api_key``) is code, not a key."""
     # settings.SECRET_KEY, config.auth.token (short dotted names; JWT segments are long)
-    return not (_IDENTIFIER.match(value) or _DOTTED.fullmatch(value))
+    return not (_rx(_IDENTIFIER).match(value) or _rx(_DOTTED).fullmatch(value))
 
 
 
-_B64_TEXT = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}")
+_B64_TEXT = (r"[A-Za-z0-9+/]{12,}={0,2}")
 
 
 def encodes_text(value: str) -> bool:
     """Base64 of printable text (``UkVQTEFDRV9NRQ==``): an encoding, not a key. Decoders
     (Kubernetes Secrets, Docker auths) judge the decoded value; random key bytes never
     decode to printable text."""
-    if len(value) % 4 or not _B64_TEXT.fullmatch(value):
+    if len(value) % 4 or not _rx(_B64_TEXT).fullmatch(value):
         return False
     try:
         raw = base64.b64decode(value, validate=True)
