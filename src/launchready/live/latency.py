@@ -25,7 +25,8 @@ def endpoints(run: Run, target: Target) -> list[tuple[Endpoint, str]]:
 
 
 def plan(run: Run, target: Target) -> list[Planned]:
-    return [Planned(e.method, url, f"latency: {run.settings.latency_samples} sequential samples") for e, url in endpoints(run, target)]
+    n = run.settings.latency_samples
+    return [Planned(e.method, url, f"latency sample {i}/{n}") for e, url in endpoints(run, target) for i in range(1, n + 1)]
 
 
 def check(run: Run, target: Target) -> list[CheckResult]:

@@ -34,8 +34,11 @@ def burst_size(run: Run, e: Endpoint) -> int:
 
 
 def plan(run: Run, target: Target) -> list[Planned]:
-    return [Planned(e.method, e.url_for(target.api), f"{_id(e)}: up to {burst_size(run, e)} sequential requests, stop at the first 429")
-            for e in run.settings.ratelimit_endpoints]  # fmt: skip
+    out: list[Planned] = []
+    for e in run.settings.ratelimit_endpoints:
+        n = burst_size(run, e)
+        out += [Planned(e.method, e.url_for(target.api), f"{_id(e)}: burst {i}/{n}, stops at the first 429") for i in range(1, n + 1)]
+    return out
 
 
 def _id(e: Endpoint) -> str:

@@ -51,7 +51,9 @@ def tls_hosts(target: Target) -> list[str]:
 
 
 def plan(run: Run, target: Target) -> list[Planned]:
-    return [Planned("TLS", o, "handshakes: verified, unverified, TLS 1.0 only, TLS 1.1 only") for o in tls_hosts(target)]
+    kinds = ("handshake without verification (reads the certificate)", "verified handshake (host name, chain)",
+             "handshake offering only TLS 1.0", "handshake offering only TLS 1.1")  # fmt: skip
+    return [Planned("TLS", o, k) for o in tls_hosts(target) for k in kinds]
 
 
 def _handshake(host: str, port: int, run: Run, ctx: ssl.SSLContext) -> tuple[bytes | None, str | None, str | None]:
