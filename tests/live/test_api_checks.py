@@ -262,3 +262,19 @@ def test_target_for_api_paths() -> None:
     t = Target(url="https://app.example.com/", api_url="https://api.example.com/v1")
     assert CHAT.url_for(t.api) == "https://api.example.com/v1/api/chat"
     assert Endpoint(path="https://x.example.com/y").url_for(t.api) == "https://x.example.com/y"
+
+
+def test_authz_shared_common_values_are_not_owner_data(tokens) -> None:
+    a, _b = tokens
+
+    def handler(req: Request) -> Resp:
+        if req.headers.get("authorization") == f"Bearer {a}":
+            return jsonr({"id": "chat_8f2k", "status": "completed", "created": "2026-01-01T10:00:00Z", "title": "Alice's launch plan"})
+        return jsonr({"id": "chat_x", "status": "completed", "created": "2026-01-01T10:00:00Z", "title": "Bob's notes"})
+
+    with Site({"/api/chats/chat_8f2k": handler}) as site:
+        r = run_area(authz, [site], identities=IDS, authz_resources=[RES])
+    assert one(r, "authz.cross-user").status is Status.WARN  # a 2xx, but not A's data
+    with Site({"/api/chats/chat_8f2k": handler}) as site:
+        r = run_area(authz, [site], identities=IDS, authz_resources=[Endpoint(path="/api/chats/chat_8f2k", markers=("Bob's",))])
+    assert one(r, "authz.cross-user").status is Status.FAIL  # a configured marker decides

@@ -2,7 +2,8 @@
 
 For each configured resource owned by A: A fetches it first (it must succeed, else ``error``);
 then B and an anonymous caller must get 401/403/404 (or a redirect to a login). A 2xx whose
-body carries A's data (the same body, a configured marker, or A's distinctive JSON values) is
+body carries A's data (the same body, a configured marker, or two of A's distinctive JSON
+values, one if 20+ characters long) is
 ``critical``; any other 2xx is a warning with the evidence. Writes run only with
 ``live.authz.writes: true`` and are never sent as A.
 """
@@ -10,6 +11,7 @@ body carries A's data (the same body, a configured marker, or A's distinctive JS
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from launchready.live.base import Planned, Run, errored, result
@@ -25,6 +27,9 @@ FIX = {
     "authz.anonymous": "Require authentication on this route and check ownership of the object.",
 }
 DENIED = {401, 403, 404}
+# values too common to identify the owner's data: timestamps, dates, status words, booleans
+_COMMON = re.compile(r"^(?:\d{4}-\d{2}-\d{2}[T ]?[\d:.+Z-]*|true|false|null|none|active|inactive|pending|completed|"
+                     r"published|private|public|application/json|[a-z]+)$", re.I)
 
 
 def plan(run: Run, target: Target) -> list[Planned]:
@@ -52,7 +57,7 @@ def distinctive_values(body: bytes) -> list[str]:
         elif isinstance(v, list):
             for x in v[:50]:
                 walk(x)
-        elif isinstance(v, str) and len(v) >= 8 and v.lower() not in ("true", "false", "null"):
+        elif isinstance(v, str) and len(v) >= 8 and not _COMMON.match(v):
             out.append(v)
         elif isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 100000:
             out.append(str(v))
@@ -84,7 +89,7 @@ def _send(run: Run, cid: str, e: Endpoint, url: str, identity: str | None) -> Fe
 def _resource(run: Run, e: Endpoint, url: str) -> list[CheckResult]:
     write = e.method not in ("GET", "HEAD")
     owner_body = b""
-    owner_values: list[str] = list(e.markers)
+    owner_values: list[str] = []
     if not write:
         try:
             owner = _send(run, "authz.cross-user", e, url, e.owner)
@@ -111,11 +116,12 @@ def _resource(run: Run, e: Endpoint, url: str) -> list[CheckResult]:
         except Exception as exc:
             out.append(errored(cid, Severity.CRITICAL, url, exc))
             continue
-        out.append(_judge(cid, url, r, who, owner_body, owner_values, write))
+        out.append(_judge(cid, url, r, who, owner_body, owner_values, list(e.markers), write))
     return out
 
 
-def _judge(cid: str, url: str, r: Fetched, who: str | None, owner_body: bytes, owner_values: list[str], write: bool) -> CheckResult:
+def _judge(cid: str, url: str, r: Fetched, who: str | None, owner_body: bytes, owner_values: list[str],
+           markers: list[str], write: bool) -> CheckResult:  # fmt: skip
     caller = f"identity {who}" if who else "an anonymous caller"
     ev: dict[str, object] = {"caller": who or "anonymous", "status": r.status, "bytes": len(r.body),
                              "headers": safe_headers(r.headers, ["content-type", "location", "www-authenticate"])}  # fmt: skip
@@ -128,9 +134,11 @@ def _judge(cid: str, url: str, r: Fetched, who: str | None, owner_body: bytes, o
             return result(cid, Status.FAIL, Severity.CRITICAL, url, f"{caller} could {r.method} the owner's resource ({r.status})", FIX[cid], ev)
         same = bool(owner_body) and r.body == owner_body
         text = r.text
-        leaked = [v for v in owner_values if v in text]
-        if same or leaked:
+        marked = [m for m in markers if m in text]
+        leaked = sorted({v for v in owner_values if v in text})
+        if same or marked or len(leaked) >= 2 or any(len(v) >= 20 for v in leaked):
             ev["same_body"] = same
+            ev["markers_seen"] = len(marked)
             ev["owner_values_seen"] = len(leaked)
             return result(cid, Status.FAIL, Severity.CRITICAL, url, f"{caller} read the owner's data ({r.status}; OWASP API1 broken object level authorization)", FIX[cid], ev)
         return result(cid, Status.WARN, Severity.MEDIUM, url, f"{caller} got {r.status} (no owner data recognised in the body; check it by hand)", FIX[cid], ev)
