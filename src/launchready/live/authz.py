@@ -3,9 +3,8 @@
 For each configured resource owned by A: A fetches it first (it must succeed, else ``error``);
 then B and an anonymous caller must get 401/403/404 (or a redirect to a login). A 2xx whose
 body carries A's data (the same body, a configured marker, or two of A's distinctive JSON
-values, one if 20+ characters long) is
-``critical``; any other 2xx is a warning with the evidence. Writes run only with
-``live.authz.writes: true`` and are never sent as A.
+values, one if 20+ characters long) is ``critical``; any other 2xx is a warning with the
+evidence. Writes run only with ``live.authz.writes: true`` and are never sent as A.
 """
 
 from __future__ import annotations
