@@ -39,7 +39,7 @@ def run_area(module: ModuleType, sites: list[Site], ca: CA | None = None, *, url
     out: dict[str, list[CheckResult]] = {}
     for c in found:
         out.setdefault(c.id, []).append(c)
-    run.client.session.close()
+    run.client.close()
     return out
 
 

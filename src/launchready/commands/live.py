@@ -108,7 +108,10 @@ def run(ctx: Context) -> Report | None:
         ctx.stdout.flush()
         return None
     client = Client(options, s.budget, in_flight=s.concurrency)
-    outcome = run_checks(s, client, ctx.config, selected)
+    try:
+        outcome = run_checks(s, client, ctx.config, selected)
+    finally:
+        client.close()
     report = Report(command="live", root=str(ctx.cwd))
     report.checks.extend(outcome.checks)
     report.ran |= outcome.ran

@@ -254,6 +254,7 @@ class Client:
         self.planned: list[tuple[str, str, str]] = []  # (check, method, url) in dry runs
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._sessions: list[requests.Session] = []
         self._cache: dict[tuple[str, str], Fetched | BaseException] = {}
         self._cache_locks: dict[tuple[str, str], threading.Lock] = {}
 
@@ -263,7 +264,16 @@ class Client:
         if s is None:
             s = make_session(self.options)
             self._local.session = s
+            with self._lock:
+                self._sessions.append(s)
         return s
+
+    def close(self) -> None:
+        """Close every thread's session (and its pooled connections)."""
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for s in sessions:
+            s.close()
 
     def remaining_seconds(self) -> float:
         return self.budget.seconds - (time.monotonic() - self.started)
