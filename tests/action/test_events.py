@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import subprocess
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -258,3 +260,40 @@ def test_not_a_repository_is_a_usage_error(action: Runner, tmp_path: Path) -> No
     subprocess.run(["git", "init", "-q", str(ws)], check=True)
     r = action(ws, "pull_request", {"pull_request": {}})
     assert r.code == 2 and "base.sha" in r.err
+
+
+class _Site(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"<html><body>ok</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_HEAD = do_GET
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Site)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_mode_all_runs_live_checks_when_a_url_is_given(action: Runner, site: str, tmp_path: Path) -> None:
+    origin = new_origin(tmp_path / "origin")
+    ws = clone(origin, tmp_path / "ws")
+    r = action(ws, "workflow_dispatch", {}, url=site)
+    assert r.report is not None and r.report["checks"], r.err
+    failed = [c for c in r.report["checks"] if c["status"] in ("fail", "error") and c["severity"] in ("critical", "high")]
+    assert r.outputs["failed_checks"] == str(len([c for c in r.report["checks"] if c["status"] == "error"]) + len([c for c in failed if c["status"] == "fail"]))
+    assert int(r.outputs["failed_checks"]) >= 1 and r.code == 1  # plain HTTP, no security headers
+    assert "| TLS, redirects and headers | ❌ fail |" in r.summary
+    assert "live checks not run" not in r.summary

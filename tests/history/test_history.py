@@ -190,3 +190,31 @@ def test_parallel_slices_agree_with_one_process(tmp_path: Path, run_cli) -> None
     assert one["summary"]["commits_scanned"] == two["summary"]["commits_scanned"] == 900
     first = next(f for f in one["findings"] if f["occurrences"] == 2)
     assert git(repo, "log", "-1", "--format=%s", first["commit"]).strip() == "c5"
+
+
+def test_huge_added_file_is_sliced_with_true_line_numbers(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    kg = KeyGen(9)
+    k1, k2 = kg.stripe_secret(), kg.stripe_secret()
+    lines = [f"row {i}" for i in range(120_000)]
+    lines[99_999] = f"S = '{k1}'"
+    lines[50_020] = f"T = '{k2}'"  # just past the first slice (50,000 lines): in the overlap
+    c = commit_file(repo, "big.txt", "\n".join(lines) + "\n", "huge")
+    _, data = history(run_cli, repo)
+    got = sorted((f["line"], f["occurrences"]) for f in data["findings"])
+    assert got == [(50_021, 1), (100_000, 1)]
+    assert all(f["commit"] == c for f in data["findings"])
+
+
+def test_submodules_and_unborn_head_with_other_refs(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    key = KeyGen(10).stripe_secret()
+    commit_file(repo, "a.py", f"A = '{key}'\n", "add")
+    git(repo, "update-index", "--add", "--cacheinfo", f"160000,{'ab' * 20},vendor/lib")
+    git(repo, "commit", "-q", "-m", "add a submodule pointer")
+    res, data = history(run_cli, repo)
+    assert [f["path"] for f in data["findings"]] == ["a.py"] and data["summary"]["commits_scanned"] == 2
+    git(repo, "checkout", "-q", "--orphan", "fresh")  # HEAD is now an unborn branch
+    res, data = history(run_cli, repo)  # --all still sees main
+    [f] = data["findings"]
+    assert f["present_at_head"] is None and "HEAD has no commits" in f["message"]
+    res, _ = history(run_cli, repo, "--since-commit", "main")
+    assert res.code == 2 and "unborn branch fresh" in res.err
