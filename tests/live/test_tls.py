@@ -78,6 +78,7 @@ def test_small_rsa_key_fails(ca) -> None:
         r = run_area(tls, [site], ca)
     c = one(r, "tls.key-size")
     assert c.status is Status.FAIL and "1024" in c.message
+    assert one(r, "tls.chain").status is Status.SKIP and "tls.key-size" in one(r, "tls.chain").message
 
 
 def test_rsa_2048_passes(ca) -> None:

@@ -109,6 +109,9 @@ def _check_origin(run: Run, origin: str) -> list[CheckResult]:
         if code == 62 or "hostname mismatch" in msg.lower() or "ip address mismatch" in msg.lower():
             out.append(result("tls.certificate", Status.FAIL, Severity.HIGH, origin, f"certificate is not valid for {host}: {msg}", FIX["tls.certificate"], ev))
             out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged separately: the host name check failed first"))
+        elif code == 66 or "key too weak" in msg.lower() or "key too small" in msg.lower():  # tls.key-size reports it
+            out.append(result("tls.certificate", Status.SKIP, Severity.HIGH, origin, "not judged: the key is too weak to verify (see tls.key-size)"))
+            out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged: the key is too weak to verify (see tls.key-size)"))
         elif code == 10 or "expired" in msg.lower():  # the expiry check below reports it
             out.append(result("tls.certificate", Status.PASS, Severity.HIGH, origin, f"certificate names {host} (but see tls.expiry)"))
             out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged: the certificate has expired (tls.expiry)"))
