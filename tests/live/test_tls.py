@@ -38,7 +38,7 @@ def test_untrusted_chain(ca) -> None:
     with Site({"/": html("ok")}, tls=ca.server_context(HOST)) as site:
         r = run_area(tls, [site], None)  # system trust store: the throwaway CA is unknown
     assert one(r, "tls.chain").status is Status.FAIL
-    assert one(r, "tls.certificate").status is Status.SKIP
+    assert one(r, "tls.certificate").status is Status.PASS  # the name is right; the CA is unknown
 
 
 def test_expired_certificate_fails(ca) -> None:
@@ -47,6 +47,28 @@ def test_expired_certificate_fails(ca) -> None:
     c = one(r, "tls.expiry")
     assert c.status is Status.FAIL and c.severity is Severity.CRITICAL and "expired" in c.message
     assert c.evidence["days_left"] < 0
+    assert one(r, "tls.certificate").status is Status.PASS and one(r, "tls.chain").status is Status.SKIP
+
+
+def test_untrusted_and_wrong_name_both_reported(ca) -> None:
+    with Site({"/": html("ok")}, tls=ca.server_context("other.launchready.test")) as site:
+        r = run_area(tls, [site], None)  # untrusted CA and the wrong name
+    assert one(r, "tls.chain").status is Status.FAIL
+    assert one(r, "tls.certificate").status is Status.FAIL
+
+
+def test_names_host_wildcards() -> None:
+    import trustme
+
+    from launchready.live.tls import names_host
+
+    leaf = trustme.CA().issue_cert("*.example.test", "127.0.0.1")
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    der = x509.load_pem_x509_certificate(leaf.cert_chain_pems[0].bytes()).public_bytes(serialization.Encoding.DER)
+    assert names_host(der, "app.example.test") and names_host(der, "127.0.0.1")
+    assert not names_host(der, "example.test") and not names_host(der, "a.b.example.test") and not names_host(der, "::1")
 
 
 def test_expiry_soon_warns_and_very_soon_fails(ca) -> None:

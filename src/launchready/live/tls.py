@@ -109,21 +109,54 @@ def _check_origin(run: Run, origin: str) -> list[CheckResult]:
         if code == 62 or "hostname mismatch" in msg.lower() or "ip address mismatch" in msg.lower():
             out.append(result("tls.certificate", Status.FAIL, Severity.HIGH, origin, f"certificate is not valid for {host}: {msg}", FIX["tls.certificate"], ev))
             out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged separately: the host name check failed first"))
-        elif code == 66 or "key too weak" in msg.lower() or "key too small" in msg.lower():  # tls.key-size reports it
-            out.append(result("tls.certificate", Status.SKIP, Severity.HIGH, origin, "not judged: the key is too weak to verify (see tls.key-size)"))
-            out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged: the key is too weak to verify (see tls.key-size)"))
-        elif code == 10 or "expired" in msg.lower():  # the expiry check below reports it
-            out.append(result("tls.certificate", Status.PASS, Severity.HIGH, origin, f"certificate names {host} (but see tls.expiry)"))
-            out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged: the certificate has expired (tls.expiry)"))
         else:
-            out.append(result("tls.certificate", Status.SKIP, Severity.HIGH, origin, "not judged: the chain is not trusted (tls.chain)"))
-            out.append(result("tls.chain", Status.FAIL, Severity.HIGH, origin, f"certificate chain is not trusted: {msg}", FIX["tls.chain"], ev))
+            # the name can still be judged from the certificate itself
+            named = names_host(der, host)
+            if named is True:
+                out.append(result("tls.certificate", Status.PASS, Severity.HIGH, origin, f"certificate names {host} (verification failed for another reason: {msg})", evidence=ev))
+            elif named is False:
+                out.append(result("tls.certificate", Status.FAIL, Severity.HIGH, origin, f"certificate does not name {host}", FIX["tls.certificate"], ev))
+            else:
+                out.append(result("tls.certificate", Status.SKIP, Severity.HIGH, origin, f"not judged: {msg}"))
+            if code == 66 or "key too weak" in msg.lower() or "key too small" in msg.lower():
+                out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged: the key is too weak to verify (see tls.key-size)", evidence=ev))
+            elif code == 10 or "expired" in msg.lower():
+                out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged: the certificate has expired (see tls.expiry)", evidence=ev))
+            else:
+                out.append(result("tls.chain", Status.FAIL, Severity.HIGH, origin, f"certificate chain is not trusted: {msg}", FIX["tls.chain"], ev))
     except Exception as exc:
         out.append(errored("tls.certificate", Severity.HIGH, origin, exc))
         out.append(errored("tls.chain", Severity.HIGH, origin, exc))
     out.extend(_leaf(run, origin, der))
     out.extend(_legacy(run, origin, host, port))
     return out
+
+
+def names_host(der: bytes | None, host: str) -> bool | None:
+    """Whether the certificate's subjectAltName covers ``host`` (RFC 6125: one-label wildcards)."""
+    if not der:
+        return None
+    import ipaddress
+
+    from cryptography import x509
+
+    try:
+        cert = x509.load_der_x509_certificate(der)
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except (ValueError, x509.ExtensionNotFound):
+        return False
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    if ip is not None:
+        return ip in san.get_values_for_type(x509.IPAddress)
+    h = host.lower().rstrip(".")
+    for name in san.get_values_for_type(x509.DNSName):
+        n = name.lower().rstrip(".")
+        if n == h or (n.startswith("*.") and "." in h and h.split(".", 1)[1] == n[2:]):
+            return True
+    return False
 
 
 def _leaf(run: Run, origin: str, der: bytes | None) -> list[CheckResult]:
