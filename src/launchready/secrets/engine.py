@@ -81,6 +81,7 @@ class Engine:
         self.rules = [r for r in rules if r.regex]
         self._order = {id(r): i for i, r in enumerate(self.rules)}
         self._compiled: list[Any] = [None] * len(self.rules)
+        self._pre: list[Any] = [None] * len(self.rules)
         self._allow: list[tuple[tuple[str, Any], ...] | None] = [None] * len(self.rules)
         self._always: list[int] = []
         self._path_re = [compile_any(r.paths) if r.paths else None for r in self.rules]
@@ -214,12 +215,16 @@ class Engine:
         found: list[Match] = []
         for i, spans in windows.items():
             rule = self.rules[i]
-            rx = self._regex(i)
             # RE2 (gitleaks rules): `$` only matches at the real end of the text, as in
             # gitleaks, so let the window include the newline for `\s` to match it.
             grow = 1 if rule.syntax == "re2" else 0
+            pre = self._pre[i]
+            if pre is None and rule.precheck:
+                pre = self._pre[i] = re.compile(rule.precheck)
             for ws, we in spans:
-                for m in rx.finditer(text, ws, min(n, we + grow)):
+                if pre is not None and not pre.search(text, ws, we):
+                    continue  # the expensive regex is compiled only when a window needs it
+                for m in self._regex(i).finditer(text, ws, min(n, we + grow)):
                     match = self._accept(i, rule, m, text, lines)
                     if match is not None:
                         found.append(match)

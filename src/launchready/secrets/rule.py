@@ -50,6 +50,8 @@ class Rule:
     paths: str | None = None
     # Never scan paths matching this regex.
     exclude_paths: str | None = None
+    # A cheap regex that must occur in a window before the (expensive) rule regex runs on it.
+    precheck: str | None = None
     # Engine used for the regex: "re" (Python) or "re2" (google-re2, for gitleaks configs).
     syntax: str = "re"
     tags: tuple[str, ...] = field(default=())

@@ -62,6 +62,8 @@ _GENERIC_SKIP = (
     r"|[_.-](?:id|ids|url|uri|path|file|name|arn|type|length|size|version|header|prefix|region|expiry|ttl)\b"
     r"|(?-i:Id|Ids|Url|Uri|Path|File|Name|Arn|Type|Length|Size|Version|Header|Prefix|Region|Expiry|Ttl)\b)))"
 )
+# An assignment of a long enough value somewhere in the line (precheck for name-based rules).
+_VALUE_AFTER = r"""(?i)[=:]\s*[\[("'`b]?\s*(?:bearer\s+|basic\s+|token\s+)?["'`]?[^\s"'`]{%d}"""
 _VALUE_QUOTED = r"""(["'`])([^\s"'`\\]{%d,200})\1"""
 _VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\]{%d,200})[ \t]*(?:#.*)?$"""
 
@@ -124,6 +126,7 @@ RULES: tuple[Rule, ...] = (
             r"(?<![\w.-])(?i:[\w.-]*?(?:smtp|email_host|mail|mailer|email)[\w.-]{0,20}?(?:password|passwd|pass|pwd))"
             r"[\w.-]{0,10}?[\"']?\]?[ \t]*(?:=|:|=>|:=)[ \t]*(?:([\"'`])([^\s\"'`\\]{6,200})\1|([^\s\"'`;,(){}\[\]<>\\]{6,200})[ \t]*(?:#.*)?$)"
         ),
+        precheck=_VALUE_AFTER % 6,
         secret_group=(2, 3),
         flags=re.MULTILINE,
         generic=True,
@@ -141,6 +144,7 @@ RULES: tuple[Rule, ...] = (
             r"|secret[_.-]?key(?:[_.-]?base)?|app[_.-]?key|signing[_.-]?key|token[_.-]?secret))"
             r"[\"']?\]?[ \t]*(?:=|:|=>|:=)[ \t]*(?:([\"'`])([^\s\"'`\\]{16,300})\1|([^\s\"'`;,(){}\[\]<>\\]{16,300})[ \t]*(?:#.*)?$)"
         ),
+        precheck=_VALUE_AFTER % 16,
         secret_group=(2, 3),
         flags=re.MULTILINE,
         entropy=3.0,
@@ -211,6 +215,7 @@ RULES: tuple[Rule, ...] = (
             r"(?i:\bauthorization\b)[\"']?\s*[:=]\s*[\"'`]?(?i:bearer|token|basic)\s+"
             r"([A-Za-z0-9._~+/=-]{16,600})(?![A-Za-z0-9._~+/=-]|\{)"
         ),
+        precheck=_VALUE_AFTER % 16,
         secret_group=1,
         allow_uuid=True,
         entropy=3.0,
@@ -230,6 +235,7 @@ RULES: tuple[Rule, ...] = (
             r"(?i:[\w.-]*?(?:passw(?:or)?d|passwd|pwd))[\w.-]{0,10}?[\"']?\]?[ \t]*(?:=|:|=>|:=)[ \t]*"
             r"([\"'`])([^\s\"'`\\]{8,200})\1"
         ),
+        precheck=_VALUE_AFTER % 8,
         secret_group=2,
         entropy=2.8,
         generic=True,
@@ -243,6 +249,7 @@ RULES: tuple[Rule, ...] = (
         severity=H,
         keywords=("key", "secret", "token", "password", "passwd", "pwd", "_credential", "_auth"),
         regex=_assignment(12),
+        precheck=_VALUE_AFTER % 12,
         secret_group=(2, 3),
         flags=re.MULTILINE,
         entropy=3.5,
