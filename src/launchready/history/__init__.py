@@ -109,11 +109,14 @@ def scan_history(
     secrets = [r.secret for r in records]
     at_head = dedup.present_at_head(root, rng.head, secrets)
     gone = {r.secret: r for r in records if r.secret not in at_head}
+    for secret in secrets:
+        redact.remember(secret)  # once, so scrub's pattern is built once, not per finding
     with ThreadPoolExecutor(max_workers=3) as threads:  # git and scrypt release the GIL
         pending = threads.submit(dedup.removals, root, rng.revs, gone if rng.head else {})
         list(threads.map(redact.secret_hash, secrets))  # warm the cache for to_findings
+        findings = dedup.to_findings(engine.rules, records, at_head, None, rng.head is not None)
         removed = pending.result()
-    result.findings = dedup.to_findings(engine.rules, records, at_head, removed, rng.head is not None)
+    result.findings = dedup.with_removals(findings, records, removed)
     result.notes.append(f"history: scanned {merged.commits} commits ({rng.label})")
     if merged.excluded_files:
         result.notes.append(f"history: skipped {merged.excluded_files} file changes matching exclude patterns")

@@ -62,7 +62,7 @@ def removals(root: Path, revs: Sequence[str], gone: dict[str, Record]) -> dict[s
     frags = {s: fragment(s) for s in gone}
     best: dict[str, tuple[int, int, str]] = {}
     order = 0
-    for commit in stream_commits(log_command(root, revs, paths)):
+    for commit in stream_commits(log_command(root, revs, paths, merges=False)):
         order += 1
         minus = [ln for ln in commit.patch.split(b"\n") if ln.startswith(b"-") and not ln.startswith(b"--- ")]
         if not minus:
@@ -77,9 +77,14 @@ def removals(root: Path, revs: Sequence[str], gone: dict[str, Record]) -> dict[s
     return {s: v[2] for s, v in best.items()}
 
 
+REMOVED_UNKNOWN = "removed in an unknown commit"
+
+
 def to_findings(
-    rules: Sequence[Rule], records: Sequence[Record], at_head: set[str], removed: dict[str, str], head_known: bool
+    rules: Sequence[Rule], records: Sequence[Record], at_head: set[str], removed: dict[str, str] | None, head_known: bool
 ) -> list[Finding]:
+    """Findings in ``records`` order. With ``removed`` None the removal commit is filled in
+    later by ``with_removals`` (it is looked up while these are built)."""
     findings = []
     for rec in records:
         s = rec.first
@@ -97,9 +102,9 @@ def to_findings(
         elif s.path == MESSAGE_PATH:
             state = "in a commit message, which stays in history: rotate it"
         else:
-            gone_in = removed.get(rec.secret)
+            gone_in = (removed or {}).get(rec.secret)
             state = (
-                f"removed in {gone_in[:12] if gone_in else 'an unknown commit'}, still in history: "
+                f"{'removed in ' + gone_in[:12] if gone_in else REMOVED_UNKNOWN}, still in history: "
                 "rotate it; deleting the file does not help"
             )
         message = f"{rule.description} ({shown}) introduced in {short} in {where}, {seen}; {state}"
@@ -111,3 +116,14 @@ def to_findings(
             )
         )
     return findings
+
+
+def with_removals(findings: list[Finding], records: Sequence[Record], removed: dict[str, str]) -> list[Finding]:
+    """Name the removing commit in the messages of findings built before it was known."""
+    out = []
+    for f, rec in zip(findings, records, strict=True):
+        sha = removed.get(rec.secret)
+        if sha and REMOVED_UNKNOWN in f.message:
+            f = f.replace(message=f.message.replace(REMOVED_UNKNOWN, f"removed in {sha[:12]}", 1))
+        out.append(f)
+    return out

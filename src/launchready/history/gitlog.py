@@ -33,12 +33,20 @@ class Commit:
     patch: bytes
 
 
-def log_command(root: Path, revs: Sequence[str], paths: Sequence[str] = (), extra: Sequence[str] = ()) -> list[str]:
+def log_command(
+    root: Path, revs: Sequence[str], paths: Sequence[str] = (), extra: Sequence[str] = (), merges: bool = True
+) -> list[str]:
+    """``git log -p -U0`` of ``revs``. ``merges``: combined diffs of merge commits and no
+    history simplification (the main scan); without, git's default simplification (enough
+    to find where a line disappeared from a set of paths, and much faster)."""
     cmd = [
-        "git", "-C", str(root), *GIT_CONFIG, "log", "-p", "-U0", "--cc", "--no-renames",
+        "git", "-C", str(root), *GIT_CONFIG, "log", "-p", "-U0", "--no-renames",
         "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
-        "--full-history", f"--format={FORMAT}", *extra, *revs, "--",
+        "--no-indent-heuristic", f"--format={FORMAT}",
     ]  # fmt: skip
+    if merges:
+        cmd += ["--cc", "--full-history"]
+    cmd += [*extra, *revs, "--"]
     cmd.extend(f":(literal){p}" for p in paths)
     return cmd
 
