@@ -171,6 +171,11 @@ def test_dispatch_scans_the_whole_history_of_every_ref(action: Runner, tmp_path:
         assert r.report is not None and r.report["summary"]["commits_scanned"] == 4
         assert sorted(f["path"] for f in r.report["findings"]) == ["a.py", "b.py"]
         assert "the whole history (every ref)" in r.summary
+    # mode all: b.py's key is in the checked-out tree and in history: one finding, both views
+    git(ws, "checkout", "-q", "side")
+    r = action(ws, "workflow_dispatch", {})
+    [tree] = [f for f in r.report["findings"] if f["path"] == "b.py"] if r.report else []
+    assert tree["commit"] == head(ws) and tree["present_at_head"] is True and tree["line"] == 1
 
 
 def test_shallow_clone_is_deepened_as_far_as_the_pr_needs(action: Runner, pr_repo: dict[str, Any], tmp_path: Path) -> None:
