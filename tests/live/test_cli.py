@@ -166,3 +166,30 @@ def test_github_annotations(tmp_path: Path, run_cli, env) -> None:
     errors = [ln for ln in res.out.splitlines() if ln.startswith("::error")]
     assert any("exposure.env-file" in ln for ln in errors) and any("bundle.secret" in ln for ln in errors)
     assert app.secret not in res.out
+
+
+def test_ctrl_c_stops_promptly(tmp_path: Path) -> None:
+    """SIGINT mid-run: running checks stop at their next request; exit 130 within seconds."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .site import Resp, Site
+
+    with Site({}) as slow:
+        slow.default = Resp(404, "nope", delay=0.25)
+        cmd = [sys.executable, "-m", "launchready", "live", "--url", slow.url, "--resolve", slow.resolve, "--timeout", "5"]
+        proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 20
+        while not slow.log and time.monotonic() < deadline:  # wait until the checks are sending
+            time.sleep(0.05)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        _, err = proc.communicate(timeout=20)
+        took = time.monotonic() - start
+        sent_after = len(slow.log)
+    assert proc.returncode == 130, err
+    assert took < 3, took
+    assert "Traceback" not in err and sent_after < 40

@@ -178,6 +178,10 @@ class HostDown(Exception):
 DOWN_AFTER = 3  # consecutive connection failures before an origin is given up
 
 
+class Cancelled(Exception):
+    """The run was interrupted (Ctrl-C); no further requests are sent."""
+
+
 class DryRun(Exception):
     """Raised instead of sending when the client only records (``--dry-run``)."""
 
@@ -255,6 +259,7 @@ class Client:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
+        self.cancelled = False
         self._cache: dict[tuple[str, str], Fetched | BaseException] = {}
         self._cache_locks: dict[tuple[str, str], threading.Lock] = {}
 
@@ -278,7 +283,13 @@ class Client:
     def remaining_seconds(self) -> float:
         return self.budget.seconds - (time.monotonic() - self.started)
 
+    def cancel(self) -> None:
+        """Stop: every later request raises ``Cancelled`` instead of being sent."""
+        self.cancelled = True
+
     def _reserve(self, check: str, method: str, url: str) -> None:
+        if self.cancelled:
+            raise Cancelled("the run was interrupted")
         with self._lock:
             if self.dry_run:
                 self.planned.append((check, method, url))

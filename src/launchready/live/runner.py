@@ -99,11 +99,18 @@ def run_checks(settings: LiveSettings, client: Client, config: Config, selected:
         if not jobs:
             continue
         workers = 1 if phase in SEQUENTIAL_PHASES else max(1, min(settings.concurrency, len(jobs)))
-        if workers == 1:
-            results = [_run_one(m, run, t, config) for m, t in jobs]
-        else:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="launchready-live") as pool:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="launchready-live") if workers > 1 else None
+        try:
+            if pool is None:
+                results = [_run_one(m, run, t, config) for m, t in jobs]
+            else:
                 results = list(pool.map(lambda job: _run_one(job[0], run, job[1], config), jobs))
+        except BaseException:  # Ctrl-C: running checks stop at their next request
+            client.cancel()
+            raise
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
         for (module, _target), found in zip(jobs, results, strict=False):
             kept = [c for c in found if selected(c.id)]
             out.checks.extend(kept)
