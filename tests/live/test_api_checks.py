@@ -278,3 +278,25 @@ def test_authz_shared_common_values_are_not_owner_data(tokens) -> None:
     with Site({"/api/chats/chat_8f2k": handler}) as site:
         r = run_area(authz, [site], identities=IDS, authz_resources=[Endpoint(path="/api/chats/chat_8f2k", markers=("Bob's",))])
     assert one(r, "authz.cross-user").status is Status.FAIL  # a configured marker decides
+
+
+def test_cookie_and_header_identities(monkeypatch: pytest.MonkeyPatch) -> None:
+    kg = KeyGen(5)
+    cookie, key = kg.chars(32), kg.chars(40)
+    monkeypatch.setenv("LR_T_COOKIE", cookie)
+    monkeypatch.setenv("LR_T_KEY", key)
+    ids = {"a": Identity("a", "header", "LR_T_KEY", header="X-Api-Key"), "b": Identity("b", "cookie", "LR_T_COOKIE", header="sid")}
+
+    def handler(req: Request) -> Resp:
+        if req.headers.get("x-api-key") == key:
+            return jsonr(CHAT_A)
+        if req.headers.get("cookie") == f"sid={cookie}":
+            return jsonr({"error": "forbidden"}, 403)
+        return jsonr({"error": "login"}, 401)
+
+    with Site({"/api/chats/chat_8f2k": handler}) as site:
+        r = run_area(authz, [site], identities=ids, authz_resources=[RES])
+        assert site.log[1].headers.get("cookie") == f"sid={cookie}"
+    assert one(r, "authz.cross-user").status is Status.PASS and "403" in one(r, "authz.cross-user").message
+    assert one(r, "authz.anonymous").status is Status.PASS
+    assert cookie not in str(r) and key not in str(r)

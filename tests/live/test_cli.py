@@ -193,3 +193,14 @@ def test_ctrl_c_stops_promptly(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     assert took < 3, took
     assert "Traceback" not in err and sent_after < 40
+
+
+def test_one_result_per_check_and_target(tmp_path: Path, run_cli) -> None:
+    from .site import Site, html
+
+    csp = [("Content-Security-Policy", "default-src 'self'")]
+    with Site({"/": html("a", csp)}) as one_site, Site({"/": html("b")}, host="two.launchready.test") as two:
+        (tmp_path / ".launchready.yml").write_text(f"version: 1\nlive:\n  targets: ['{one_site.url}', {{url: '{two.url}'}}]\n")
+        res = run_cli(["live", "--resolve", one_site.resolve, "--resolve", two.resolve, "--only", "headers.csp", "--skip", "headers.csp-", "--json", "-"], tmp_path)
+    checks = json.loads(res.out)["checks"]
+    assert sorted((c["target"], c["status"]) for c in checks) == sorted([(one_site.url, "pass"), (two.url, "fail")])
