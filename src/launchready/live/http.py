@@ -437,6 +437,8 @@ def describe_error(exc: BaseException) -> str:
     """A short, secret-free reason for a failed request or probe."""
     if isinstance(exc, (BudgetExceeded, HostDown)):
         return str(exc)
+    if isinstance(exc, socket.gaierror):
+        return "DNS lookup failed: " + _innermost(exc)
     if isinstance(exc, requests.exceptions.SSLError) or "SSL" in type(exc).__name__:
         return "TLS handshake failed: " + _innermost(exc)
     if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.ReadTimeout, requests.Timeout, socket.timeout, TimeoutError)):

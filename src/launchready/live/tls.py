@@ -93,7 +93,7 @@ def _check_origin(run: Run, origin: str) -> list[CheckResult]:
         run.client.count_probe("tls")
         der, version, cipher = _handshake(host, port, run, loose)
     except Exception as exc:
-        return [errored(i, Severity.HIGH, origin, exc, FIX.get(i, "")) for i in IDS if i != "tls.https"]
+        return [errored(i, Severity.HIGH, origin, exc, FIX.get(i, "")) for i in IDS]
     out.append(result("tls.https", Status.PASS, Severity.HIGH, origin, f"HTTPS answers ({version})",
                       evidence={"protocol": version, "cipher": cipher}))  # fmt: skip
     # 2. verified handshake: host name and chain
