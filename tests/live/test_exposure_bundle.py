@@ -22,6 +22,14 @@ def test_spa_shell_everywhere_is_not_a_false_positive() -> None:
     assert site.count("/.env") == 1 and site.count("/.git/config") == 1
 
 
+def test_dev_server_shell_with_module_imports_is_not_a_backup_file() -> None:
+    shell = '<!doctype html>\n<html><head><script type="module">\nimport RefreshRuntime from "/@react-refresh"\n</script></head></html>'
+    with Site(spa=True) as site:
+        site.default = html(shell)
+        r = run_area(exposure, [site])
+    assert one(r, "exposure.backup-files").status is Status.PASS
+
+
 def test_exposed_files_fail() -> None:
     env_file = "# prod\nDATABASE_URL=postgres://u:p@db/x\nOPENAI_API_KEY=placeholder\n"
     routes = {

@@ -72,6 +72,12 @@ def _is_htpasswd(body: bytes) -> bool:
     return bool(t) and all(re.fullmatch(r"[\w.@-]+:(?:\$apr1\$|\$2[aby]\$|\{SHA\}|\$[156]\$)\S+", ln.strip()) for ln in t.splitlines() if ln.strip())
 
 
+def looks_html(body: bytes) -> bool:
+    """An HTML page (an SPA shell, an error page): never one of the files probed for."""
+    head = body[:512].lstrip().lower()
+    return head.startswith((b"<!doctype", b"<html", b"<head", b"<body", b"<!--")) or b"<html" in head
+
+
 Matcher = Callable[[bytes], bool]
 PROBES: dict[str, list[tuple[str, Matcher]]] = {
     "exposure.env-file": [(p, _is_env) for p in (
@@ -120,7 +126,8 @@ def check(run: Run, target: Target) -> list[CheckResult]:
         except Exception as exc:
             return cid, path, None, f"{path}: {type(exc).__name__}"
         hit = {"url": url, "status": r.status, "bytes": len(r.body), "content_type": r.content_type}
-        return cid, path, (hit if 200 <= r.status < 300 and matcher(r.body) else {}), None
+        found = 200 <= r.status < 300 and not looks_html(r.body) and matcher(r.body)
+        return cid, path, (hit if found else {}), None
 
     # probes run side by side; the client keeps the number of open requests polite
     with ThreadPoolExecutor(max_workers=max(1, min(4, run.settings.concurrency)), thread_name_prefix="launchready-exposure") as pool:
