@@ -218,3 +218,17 @@ def test_submodules_and_unborn_head_with_other_refs(repo: Path, run_cli) -> None
     assert f["present_at_head"] is None and "HEAD has no commits" in f["message"]
     res, _ = history(run_cli, repo, "--since-commit", "main")
     assert res.code == 2 and "unborn branch fresh" in res.err
+
+
+def test_a_key_whose_body_alone_changed_is_found_at_that_commit(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    kg = KeyGen(11)
+    first = kg.pem_private_key()
+    c1 = commit_file(repo, "certs/server.key", first, "add key")
+    lines = first.splitlines()
+    second = "\n".join([lines[0], *kg.pem_private_key().splitlines()[1:-1], lines[-1]]) + "\n"
+    c2 = commit_file(repo, "certs/server.key", second, "regenerate key")  # -U0 shows no BEGIN/END
+    _, data = history(run_cli, repo)
+    by_commit = {f["commit"]: f for f in data["findings"]}
+    assert set(by_commit) == {c1, c2}
+    assert by_commit[c2]["present_at_head"] is True and by_commit[c2]["line"] == 1
+    assert by_commit[c1]["present_at_head"] is False and f"removed in {c2[:12]}" in by_commit[c1]["message"]

@@ -112,7 +112,7 @@ def scan_history(
     for secret in secrets:
         redact.remember(secret)  # once, so scrub's pattern is built once, not per finding
     with ThreadPoolExecutor(max_workers=3) as threads:  # git and scrypt release the GIL
-        pending = threads.submit(dedup.removals, root, rng.revs, gone if rng.head else {})
+        pending = threads.submit(dedup.removals, root, rng.revs, gone if rng.head else {}, merged.touched)
         list(threads.map(redact.secret_hash, secrets))  # warm the cache for to_findings
         findings = dedup.to_findings(engine.rules, records, at_head, None, rng.head is not None)
         removed = pending.result()

@@ -50,10 +50,16 @@ def present_at_head(root: Path, head: str | None, secrets: Sequence[str]) -> set
     return found
 
 
-def removals(root: Path, revs: Sequence[str], gone: dict[str, Record]) -> dict[str, str]:
+MAX_CANDIDATES = 5000
+
+
+def removals(
+    root: Path, revs: Sequence[str], gone: dict[str, Record], touched: dict[str, list[tuple[int, int, str]]] | None = None
+) -> dict[str, str]:
     """For secrets gone from HEAD: the oldest commit after the introduction whose ``-`` lines
-    carried the secret. Limited to the paths the secret was added to (a secret can only be
-    removed from a file it was added to), so this is a small, fast log."""
+    carried the secret. A secret can only be removed from a file it was added to: with
+    ``touched`` (commits that removed lines, per path, from the main scan) only those
+    candidate commits are diffed; otherwise a log limited to those paths is read."""
     if not gone:
         return {}
     paths = sorted({p for r in gone.values() for p in r.paths if p != MESSAGE_PATH})
@@ -62,7 +68,21 @@ def removals(root: Path, revs: Sequence[str], gone: dict[str, Record]) -> dict[s
     frags = {s: fragment(s) for s in gone}
     best: dict[str, tuple[int, int, str]] = {}
     order = 0
-    for commit in stream_commits(log_command(root, revs, paths, merges=False)):
+    cmd = log_command(root, revs, paths, merges=False)
+    rank: dict[str, int] = {}  # sha -> position in the main scan's log order (larger: older)
+    if touched is not None:
+        cands: set[str] = set()
+        for rec in gone.values():
+            for p in rec.paths:
+                for t, o, sha in touched.get(p, ()):
+                    if t >= rec.first.time and sha != rec.first.commit:
+                        cands.add(sha)
+                        rank[sha] = o
+        if not cands:
+            return {}
+        if len(cands) <= MAX_CANDIDATES:
+            cmd = log_command(root, ["--no-walk=unsorted", *sorted(cands)], paths, merges=False)
+    for commit in stream_commits(cmd):
         order += 1
         minus = [ln for ln in commit.patch.split(b"\n") if ln.startswith(b"-") and not ln.startswith(b"--- ")]
         if not minus:
@@ -71,7 +91,7 @@ def removals(root: Path, revs: Sequence[str], gone: dict[str, Record]) -> dict[s
         for secret, frag in frags.items():
             rec = gone[secret]
             if frag and frag in text and commit.time >= rec.first.time and commit.sha != rec.first.commit:
-                cand = (commit.time, -order, commit.sha)
+                cand = (commit.time, -rank.get(commit.sha, order), commit.sha)
                 if secret not in best or cand < best[secret]:
                     best[secret] = cand
     return {s: v[2] for s, v in best.items()}

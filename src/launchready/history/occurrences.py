@@ -68,8 +68,18 @@ class ChunkResult:
     bytes: int = 0
     suppressed: int = 0
     excluded_files: int = 0
+    # path -> (commit time, log order, sha) of commits that removed lines from it: where to
+    # look for the commit that removed a secret (None once it grew past TOUCHED_LIMIT)
+    touched: dict[str, list[tuple[int, int, str]]] | None = field(default_factory=dict)
+    touched_count: int = 0
 
     def merge(self, other: ChunkResult) -> None:
+        if self.touched is not None and other.touched is not None and self.touched_count + other.touched_count <= TOUCHED_LIMIT:
+            for path, seen in other.touched.items():
+                self.touched.setdefault(path, []).extend(seen)
+            self.touched_count += other.touched_count
+        else:
+            self.touched = None
         for key, rec in other.records.items():
             mine = self.records.get(key)
             if mine is None:
@@ -82,6 +92,7 @@ class ChunkResult:
         self.excluded_files += other.excluded_files
 
 
+TOUCHED_LIMIT = 2_000_000  # entries (~100 bytes each); beyond, removals use a path-limited log
 BATCH_BYTES = 256 * 1024
 BATCH_SEPARATOR = b"\n\x00\n"
 
@@ -96,20 +107,13 @@ class _Piece:
     text: bytes
 
 
-_KEY_BODY = re.compile(rb"^[A-Za-z0-9+/=]{60,80}$")
+# Four consecutive base64 lines of PEM width: a key body, maybe without its BEGIN line.
+_KEY_BODY = re.compile(rb"^[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n(?:[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n){2}[ \t]*[A-Za-z0-9+/=]{60,80}\r?$", re.M)
 
 
-def _looks_like_key_body(lines: list[bytes]) -> bool:
-    """Several consecutive base64 lines of PEM width and no BEGIN line among them."""
-    run = 0
-    for line in lines:
-        if _KEY_BODY.match(line.strip()):
-            run += 1
-            if run >= 4:
-                return not any(b"-----BEGIN" in x for x in lines)
-        else:
-            run = 0
-    return False
+def _looks_like_key_body(text: bytes) -> bool:
+    """A run of base64 lines of PEM width and no BEGIN line among the added lines."""
+    return _KEY_BODY.search(text) is not None and b"-----BEGIN" not in text
 
 
 class Collector:
@@ -136,17 +140,27 @@ class Collector:
         self.order += 1
         if c.message:
             self._queue(_Piece(c, self.order, None, 0, 0, c.message))
-        for adds in parse_patch(c.patch):
+        removed_from: list[bytes] | None = [] if self.result.touched is not None else None
+        for adds in parse_patch(c.patch, removed_from):
             if self.exclude and self.excluded(adds.path):
                 self.result.excluded_files += 1
                 continue
             lines = adds.lines
             n = len(lines)
+            body_only = False
             for lo in range(0, n, CHUNK_LINES):
                 hi = min(n, lo + CHUNK_LINES + SLICE_OVERLAP)
-                self._queue(_Piece(c, self.order, adds, lo, hi, b"\n".join(lines[lo:hi])))
-            if _looks_like_key_body(lines):
+                text = b"\n".join(lines[lo:hi])
+                body_only = body_only or _looks_like_key_body(text)
+                self._queue(_Piece(c, self.order, adds, lo, hi, text))
+            if body_only:
                 self._rescan_blob(c, adds)
+        if removed_from and self.result.touched is not None:
+            for raw in removed_from:
+                self.result.touched.setdefault(raw.decode("utf-8", "replace"), []).append((c.time, self.order, c.sha))
+            self.result.touched_count += len(removed_from)
+            if self.result.touched_count > TOUCHED_LIMIT:
+                self.result.touched = None
 
     def finish(self) -> ChunkResult:
         self._flush()

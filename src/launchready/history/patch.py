@@ -80,6 +80,19 @@ def _target_path(header: bytes) -> bytes | None:
     return None
 
 
+def _source_path(header: bytes) -> bytes | None:
+    for line in header.split(b"\n"):
+        if line.startswith(b"--- "):
+            name = line[4:]
+            if name.endswith(b"\t"):
+                name = name[:-1]
+            if name == b"/dev/null":
+                return None
+            name = unquote_path(name)
+            return name[2:] if name.startswith(b"a/") else name
+    return None
+
+
 def _is_submodule(header: bytes) -> bool:
     return b" 160000" in header and (b"\nindex " in header or b"mode 160000" in header)
 
@@ -87,8 +100,11 @@ def _is_submodule(header: bytes) -> bool:
 _ADDED = re.compile(rb"^\+(.*)", re.M)
 
 
-def parse_patch(patch: bytes) -> list[FileAdds]:
-    """Split a commit's patch into files and collect the ``+`` lines of each hunk."""
+def parse_patch(patch: bytes, removed_from: list[bytes] | None = None) -> list[FileAdds]:
+    """Split a commit's patch into files and collect the ``+`` lines of each hunk.
+
+    ``removed_from`` (plain diffs only) collects the raw paths this commit removed lines
+    from, deleted files included: where a secret can have been removed."""
     found: list[FileAdds] = []
     pieces = patch.split(b"\ndiff --")
     for n, section in enumerate(pieces):
@@ -103,6 +119,10 @@ def parse_patch(patch: bytes) -> list[FileAdds]:
         header = section[:first_hunk]
         if _is_submodule(header):
             continue
+        if removed_from is not None and section.startswith(b"git ") and b"\n-" in section[first_hunk:]:
+            old = _source_path(header)
+            if old is not None:
+                removed_from.append(old)
         raw = _target_path(header)
         if raw is None:
             continue
