@@ -142,6 +142,7 @@ def live_section(app_url: str, http_url: str, origin: str, endpoints: int = 0) -
             {"path": "/api/login", "method": "POST", "kind": "login", "limit": 5, "body": {"email": "a@example.test", "password": "wrong"}}]},
         "authz": {"resources": [{"path": "/api/chats/c_71f3", "markers": ["Alice's launch plan"]}]},
         "latency": {"endpoints": ["/health", *extra], "samples": 5, "threshold_ms": 300},
+        "monitoring": {"health": "/health"},
     }  # fmt: skip
 
 

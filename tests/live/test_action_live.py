@@ -75,6 +75,6 @@ def test_action_live_post_deploy(tmp_path: Path, run_cli: Any, monkeypatch: pyte
         assert res.code == 0, (bad, res.err)
         assert outputs["failed_checks"] == "0"
         assert not [a for a in res.out.splitlines() if a.startswith("::error")]
-        for row in ("Auth boundaries", "CORS", "Rate limits", "TLS, redirects and headers", "Performance"):
+        for row in ("Auth boundaries", "CORS", "Rate limits", "TLS, redirects and headers", "Performance", "Monitoring readiness"):
             assert "pass" in rows[row].lower(), (row, rows.get(row))
     assert "not checked" in rows["Email authentication"].lower()

@@ -39,7 +39,7 @@ def test_good_deployment_passes(tmp_path: Path, run_cli, env) -> None:
     # handshakes (TLS probes) are counted too, so requests_sent >= HTTP requests seen
     assert sent <= report["summary"]["requests_sent"] <= sent + 12
     ids = {c["id"] for c in report["checks"]}
-    for prefix in ("tls.", "redirect.", "hsts.", "headers.", "cookies.", "cdn.", "cors.", "exposure.", "bundle.", "input.", "ratelimit.", "authz.", "latency."):
+    for prefix in ("tls.", "redirect.", "hsts.", "headers.", "cookies.", "cdn.", "cors.", "exposure.", "bundle.", "input.", "ratelimit.", "authz.", "latency.", "monitoring."):
         assert any(i.startswith(prefix) for i in ids), prefix
     rows = {r["row"]: r["state"] for r in report["scorecard"]}
     assert rows["Auth boundaries"] == "pass" and rows["Rate limits"] == "pass" and rows["CORS"] == "pass"

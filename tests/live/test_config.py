@@ -44,6 +44,7 @@ live:
   ratelimit: {endpoints: [{path: /api/chat, method: POST, limit: 20, identity: a}, {path: /api/login, method: POST, kind: login, limit: 5}]}
   authz: {resources: [{path: /api/chats/123, markers: [Alice]}]}
   latency: {endpoints: [/health, {path: /api/chat, method: POST, model: true}], samples: 5, threshold_ms: 300}
+  monitoring: {health: /health, status_page: https://status.example.com}
 """
 
 
@@ -65,6 +66,7 @@ def test_full_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert s.ratelimit_endpoints[1].kind == "login" and s.ratelimit_endpoints[0].identity == "a"
     assert s.authz_resources[0].markers == ("Alice",)
     assert s.latency_endpoints[1].model and s.latency_samples == 5
+    assert (s.monitoring_health, s.monitoring_status_page) == ("/health", "https://status.example.com")
 
 
 def test_url_flag_overrides_and_derives_http(tmp_path: Path) -> None:

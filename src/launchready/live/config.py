@@ -22,7 +22,7 @@ from launchready.live.http import Budget
 SECTION_KEYS = {
     "targets", "url", "allowed_origins", "headers", "basic_auth", "identities", "budget",
     "concurrency", "timeout", "tls", "hsts", "cdn", "redirect", "cors", "exposure", "bundle",
-    "input", "ratelimit", "authz", "latency", "email",
+    "input", "ratelimit", "authz", "latency", "email", "monitoring",
 }  # fmt: skip
 TARGET_KEYS = {"url", "api_url", "http_url", "name"}
 ENDPOINT_KEYS = {"path", "url", "method", "body", "headers", "identity", "model", "limit",
@@ -132,6 +132,8 @@ class LiveSettings:
     latency_samples: int = 10
     latency_threshold_ms: float = 500.0
     latency_model_threshold_ms: float = 10000.0
+    monitoring_health: str | None = None
+    monitoring_status_page: str | None = None
     email_domain: str | None = None
     email_dns_servers: list[str] = field(default_factory=list)
     email_dkim_selectors: list[str] = field(default_factory=list)
@@ -357,6 +359,11 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
     s.latency_samples = int(v.number(lat.get("samples", 10), "live.latency.samples", 1, True))
     s.latency_threshold_ms = v.number(lat.get("threshold_ms", 500), "live.latency.threshold_ms", 1)
     s.latency_model_threshold_ms = v.number(lat.get("model_threshold_ms", 10000), "live.latency.model_threshold_ms", 1)
+    mon = _section(v, live, "monitoring", {"health", "status_page"})
+    if "health" in mon:
+        s.monitoring_health = v.string(mon["health"], "live.monitoring.health")
+    if "status_page" in mon:
+        s.monitoring_status_page = v.url(mon["status_page"], "live.monitoring.status_page")
     em = _section(v, live, "email", {"domain", "dns_servers", "dkim_selectors", "timeout", "retries"})
     if em:
         try:  # the email area validates its own keys (file:line:key errors)

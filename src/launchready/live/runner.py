@@ -26,6 +26,7 @@ from launchready.live import (
     hsts,
     input,
     latency,
+    monitoring,
     ratelimit,
     redirect,
     tls,
@@ -36,7 +37,7 @@ from launchready.live.http import Client, describe_error
 from launchready.model import CheckResult, Severity, Status
 
 AREAS: tuple[ModuleType, ...] = (tls, redirect, hsts, headers, cookies, cdn, cors, exposure, bundle,
-                                 input, authz, latency, ratelimit)  # fmt: skip
+                                 monitoring, input, authz, latency, ratelimit)  # fmt: skip
 SEQUENTIAL_PHASES = {2, 3}
 
 
