@@ -259,7 +259,9 @@ def build_report(ctx: Context, plan: Plan) -> Report:
             if dirs:
                 from launchready import repo
 
-                pipe.extra.extend(repo.checks_for_app(pipe.result.texts))
+                stats = repo.RepoStats()
+                pipe.extra.extend(repo.checks_for_app(pipe.result.texts, disabled=pipe.disabled, stats=stats))
+                pipe.result.suppressed += stats.suppressed
                 pipe.ran.add("repo")
     report = Report(command="scan", root=str(root_shown))
     report.findings.extend(_dedupe(pipe.result.findings, pipe.extra))

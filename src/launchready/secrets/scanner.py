@@ -158,10 +158,13 @@ def scan_text(engine: Engine, text: str, path: str, result: ScanResult, transfor
     return n
 
 
-def _file_checks(path: str, text: str) -> list[Finding]:
+def _file_checks(path: str, text: str, disabled: frozenset[str], result: ScanResult) -> list[Finding]:
     from launchready import repo  # the static checks live with their owner
 
-    return list(repo.checks_for_file(path, text))
+    stats = repo.RepoStats()
+    found = list(repo.checks_for_file(path, text, disabled=disabled, stats=stats))
+    result.suppressed += stats.suppressed
+    return found
 
 
 def _digest(blob: Blob) -> str:
@@ -198,7 +201,7 @@ def scan_blob(engine: Engine, blob: Blob, result: ScanResult, options: ScanOptio
             text = decode(blob.read())
             n = scan_text(engine, text, blob.path, result, transform)
             if options.file_checks:
-                result.findings.extend(_file_checks(blob.path, text))
+                result.findings.extend(_file_checks(blob.path, text, options.disabled, result))
             if options.keep_texts and size <= KEEP_TEXT_LIMIT:
                 result.texts.append((blob.path, text))
         else:
