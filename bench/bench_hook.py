@@ -113,6 +113,17 @@ def report(times: dict[str, list[tuple[float, float]]], runs: int) -> str:
         lines.append(
             f"| {name} | {med:.3f} | {min(w for w, _ in ts):.3f} | {cpu:.3f} | {med / ours:.1f}x | {cpu / ours_cpu:.1f}x |"
         )
+    lines += [
+        "",
+        "Notes: target is a 0.15 s median (detect-secrets-hook ~2.5 s, gitleaks ~0.83 s on a quiet "
+        "machine). Other engineers' test runs share these 2 cores, so wall times swing with load; "
+        "the CPU column and the ratios measured in the same run are the stable numbers. The "
+        "interpreter floor (~0.05 s here, ~20 ms of it this machine's `site` importing certifi) is "
+        "part of every Python tool. What the hook path avoids: command modules other than `scan` "
+        "(live/email pull in HTTP and DNS stacks), report writers other than text, PyYAML when no "
+        "config exists, RE2 for small inputs, and compiling the regexes of rules whose keywords "
+        "never occur (name-based rules also need a cheap precheck to pass first).",
+    ]
     return "\n".join(lines) + "\n"
 
 

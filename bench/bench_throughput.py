@@ -129,6 +129,15 @@ def main() -> int:
     for kind in ("ahocorasick", "re", "re2"):
         t, hits = min((prefilter_pass(kind, keywords, texts) for _ in range(2)), key=lambda x: x[0])
         lines.append(f"| {kind} | {t:.2f} | {size / t:.0f} | {hits} |")
+    lines += [
+        "",
+        "Choice: the engine's keyword prefilter is one case-insensitive RE2 alternation over the UTF-8 "
+        "bytes (no lower-casing; for non-ASCII text match offsets are converted incrementally, "
+        "because google-re2's own str handling converts each offset from the start of the text). "
+        "Inputs under 64 KB in total (a pre-commit hook's handful of files) use the pyahocorasick "
+        "automaton instead: importing RE2 and compiling the alternation costs more than it saves "
+        "there. Python `re` alternation is the slowest of the three.",
+    ]
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     if args.write:

@@ -19,7 +19,9 @@ _PLACEHOLDER_RX = (
       | \$\(.*\)                # $(command)
       | \$[A-Z_][A-Z0-9_]*      # $VAR
       | \{\{.*\}\}              # {{ template }}
-      | \{[A-Za-z_][\w.\[\]'"]*(?:![rsa])?(?::[^}]*)?\}   # {name} f-string / str.format field
+      | \{.*\}                  # {name} / {expr} f-string or str.format field
+      | .*\{\}.*                # '//{}{}:_authToken'.format(...)
+      | \d{4}-\d{2}-\d{2}(?:[T\ ]\d{2}:\d{2}.*)?   # dates and timestamps
       | \$\{\{.*\}\}            # ${{ secrets.X }}
       | <[^>]*>                 # <your-key>
       | \[[^\]]*\]              # [your key]
@@ -52,7 +54,7 @@ _INTEGRITY_RX = (r"^(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}$")
 _FAKE_WORD_RX = (
     r"(?i)example|dummy|placeholder|sample|fake|redacted|not[-_]?real|not[-_]?a[-_]?secret"
     r"|your[-_]?(?:api[-_]?)?(?:key|token|secret|password)|replace[-_]?me|changeme|insert[-_]|"
-    r"lorem|ipsum|foobar|xxxxx|0123456789|123456789|abcdefgh|qwerty"
+    r"lorem|ipsum|foobar|xxxxx|0123456789|123456789|abcdefgh|qwerty|password"
 )
 _PREFIXES = (
     "data:", "sha256:", "sha512:", "sha1:", "md5:", "http://", "https://", "file:", "./", "../",

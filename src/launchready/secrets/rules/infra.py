@@ -70,7 +70,7 @@ _VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\]{%d,200})[ \t]*(?:#.*)?$"""
 
 def _assignment(min_len: int) -> str:
     return (
-        rf"(?<![\w.-]){_GENERIC_SKIP}{_GENERIC_NAME}[\w.-]{{0,20}}?[\"']?\]?[ \t]*(?:=|:|=>|:=|\?=)[ \t]*"
+        rf"(?<![\w.:-]){_GENERIC_SKIP}{_GENERIC_NAME}[\w.-]{{0,20}}?[\"']?\]?[ \t]*(?:=|:|=>|:=|\?=)[ \t]*"
         rf"(?:{_VALUE_QUOTED % min_len}|b?{_VALUE_BARE % min_len})"
     )
 
