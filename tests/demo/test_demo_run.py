@@ -111,10 +111,10 @@ def test_flawed_demo_finds_each_planted_repo_flaw(flawed: tuple[Path, Any, float
 
 
 LIVE_ROWS = ("Auth boundaries", "Rate limits", "CORS", "TLS, redirects and headers",
-             "Input validation and exposure", "Performance")  # fmt: skip
+             "Input validation and exposure", "Performance", "Monitoring readiness")  # fmt: skip
 LIVE_IDS = ("authz.cross-user", "ratelimit.burst", "cors.arbitrary-origin", "hsts.present",
             "exposure.env-file", "bundle.secret", "input.malformed-json", "latency.p95",
-            "redirect.https")  # fmt: skip
+            "redirect.https", "monitoring.health")  # fmt: skip
 
 
 @pytest.mark.skipif("live" not in COMMANDS, reason="`launchready live` is not in this build yet")
@@ -158,6 +158,9 @@ def test_fixed_demo_is_clean(fixed: tuple[Path, Any, float]) -> None:
     rows = _rows(report)
     assert "fail" not in rows.values()
     assert rows["Secret handling"] == "pass"
+    if "live" in COMMANDS:
+        for row in (*LIVE_ROWS, "Email authentication"):
+            assert rows[row] in ("pass", "warn"), row  # judged, not "not checked"
     _assert_no_raw_secret([proc.stdout, proc.stderr])
     assert list((tmp / "scratch").iterdir()) == []
 

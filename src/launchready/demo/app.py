@@ -4,7 +4,7 @@ Routes: ``/`` and ``/static/*`` (frontend), ``GET /health``, ``POST /api/login``
 ``POST /api/chat`` (send), ``GET /api/chats/{id}`` (read by id), ``GET /api/history`` (the
 slow one when flawed), ``POST /api/echo`` (JSON echo), ``POST /api/upload``, and ``/.env``.
 
-Flawed: any caller with a token reads any chat, no rate limits, CORS reflects any origin with
+Flawed: ``/health`` is only the frontend's HTML shell, any caller with a token reads any chat, no rate limits, CORS reflects any origin with
 credentials, ``/.env`` is served, no HSTS or security headers, a key in the client bundle and
 a source map, a 500 with a stack trace on malformed JSON, ``/api/history`` takes ~650 ms, and
 the plain-HTTP port serves the app. Fixed: each of those behaves as a launch-ready API should.
@@ -33,6 +33,10 @@ JSON_LIMIT = 64 * 1024  # bytes accepted by JSON endpoints (fixed)
 UPLOAD_LIMIT = 1024 * 1024  # bytes accepted by /api/upload (fixed)
 READ_CAP = 8 * 1024 * 1024  # never buffer more than this, flawed or not
 SLOW_S = 0.65  # /api/history latency when flawed
+STATUS_PAGE = (
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Demo Chat status</title>"
+    "</head><body><h1>Demo Chat status</h1><p>All systems operational.</p></body></html>\n"
+)
 
 
 @dataclass
@@ -217,7 +221,11 @@ class DemoHandler(BaseHTTPRequestHandler):
             if path == f"/static/{BUNDLE_NAME}.map" and st.frontend.source_map is not None:
                 return self._send(200, st.frontend.source_map, "application/json")
             if path == "/health":
-                return self._json(200, {"status": "ok"})
+                if not st.fixed:  # no real health endpoint: the SPA shell answers every path
+                    return self._send(200, st.frontend.index_html, "text/html; charset=utf-8")
+                return self._json(200, {"status": "ok", "database": "ok"})
+            if path == "/status":
+                return self._send(200, STATUS_PAGE, "text/html; charset=utf-8")
             if path == "/.env" and not st.fixed:
                 return self._send(200, st.env_file, "text/plain")
             if path.startswith("/api/chats/"):
@@ -234,7 +242,7 @@ class DemoHandler(BaseHTTPRequestHandler):
             if path == "/api/upload":
                 return self._upload()
         self._body(JSON_LIMIT)
-        known = {"/", "/index.html", "/health", "/api/login", "/api/chat", "/api/echo",
+        known = {"/", "/index.html", "/health", "/status", "/api/login", "/api/chat", "/api/echo",
                  "/api/upload", "/api/history"}  # fmt: skip
         if path in known or path.startswith("/api/chats/"):
             return self._json(405, {"error": "method not allowed"}, {"Allow": "GET, POST, OPTIONS"})

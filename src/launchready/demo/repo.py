@@ -232,6 +232,7 @@ def live_config(base_url: str, http_url: str, alice_chat: str, fixed: bool) -> d
         "latency": {"endpoints": [{"path": "/api/history", "identity": "a"}, {"path": "/health"}],
                     "samples": 4, "threshold_ms": 500},
         "email": {"domain": DOMAIN, "dkim_selectors": ["demo"]},
+        "monitoring": {"health": "/health", "status_page": base_url + "/status"},
     }  # fmt: skip
 
 
