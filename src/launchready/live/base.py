@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from launchready.live.config import LiveSettings, Target
+from launchready.live.config import LiveSettings
 from launchready.live.http import Client, Fetched, describe_error
 from launchready.model import CheckResult, Severity, Status
 
@@ -55,9 +55,6 @@ def errored(check_id: str, severity: Severity, target: str, exc: BaseException, 
 def skipped(check_id: str, target: str, reason: str, severity: Severity = Severity.INFO) -> CheckResult:
     return result(check_id, Status.SKIP, severity, target, reason)
 
-
-def page_url(target: Target) -> str:
-    return target.url
 
 
 def same_origin(a: str, b: str) -> bool:
