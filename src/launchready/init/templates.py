@@ -81,6 +81,8 @@ def config(stacks: list[Stack]) -> str:
         f"#       - {{path: {api_hint}, method: POST, body: {{message: hi}}, identity: a}}",
         "#   latency:",
         "#     endpoints: [/]",
+        "#   monitoring:",
+        "#     health: /health  # must answer a health document, not the app's HTML shell",
         "#   email:",
         "#     domain: example.com",
         "#     dkim_selectors: [google]",
