@@ -192,3 +192,18 @@ def test_workflow_targets_the_repository_default_branch(repo: Path, run_cli: Any
     assert run_cli(["init"], repo).code == 0
     wf = yaml.safe_load((repo / WORKFLOW).read_text())
     assert wf[True]["push"] == {"branches": ["trunk"]}
+
+
+def test_the_commented_live_section_works_once_uncommented(app_repo: Path, run_cli: Any) -> None:
+    from launchready.live.config import load_live
+
+    assert run_cli(["init"], app_repo).code == 0
+    lines = (app_repo / ".launchready.yml").read_text().splitlines()
+    start = lines.index("# live:")
+    body = [line.split("  # ")[0].removeprefix("# ") for line in lines[start:]]
+    path = app_repo / "uncommented.yml"
+    path.write_text("\n".join(lines[:start] + body) + "\n")
+    settings = load_live(load_config(str(path)))
+    assert settings.targets[0].url == "https://app.example.com/"
+    assert settings.authz_resources and settings.ratelimit_endpoints and settings.monitoring_health
+    assert settings.email_domain == "example.com"
