@@ -130,6 +130,7 @@ class Collector:
         self._batch: list[_Piece] = []
         self._batch_bytes = 0
         self._path_rules = [re.compile(r.paths) for r in engine.rules if r.paths]
+        self._path_scoped: dict[str, bool] = {}  # path -> does a path-scoped rule apply
 
     def excluded(self, path: str) -> bool:
         return excluded(path, self.exclude)
@@ -197,7 +198,10 @@ class Collector:
         if self._path_rules:
             for piece in batch:
                 path = piece.adds.path if piece.adds else MESSAGE_PATH
-                if not any(rx.search(path) for rx in self._path_rules):
+                scoped = self._path_scoped.get(path)
+                if scoped is None:
+                    scoped = self._path_scoped[path] = any(rx.search(path) for rx in self._path_rules)
+                if not scoped:
                     continue
                 for m in self.engine.scan(piece.text.decode("utf-8", "replace"), path):
                     if m.rule.paths:
