@@ -141,3 +141,43 @@ def test_rules_list_and_explain(tmp_path: Path, run_cli: Any) -> None:
     assert "service_role" in res.out and "https://supabase.com" in res.out
     res = run_cli(["rules", "explain", "secret.nope-key"], tmp_path)
     assert res.code == 2 and "unknown rule id" in res.err
+
+
+def test_gitleaks_allowlist_targets_and_extend_path(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "base.toml",
+        r"""
+[[rules]]
+id = "zeta-token"
+regex = '''zeta_[a-z0-9]{20}'''
+keywords = ["zeta_"]
+[[rules.allowlists]]
+regexTarget = "line"
+regexes = ['''# known-test-token''']
+[[rules.allowlists]]
+regexTarget = "match"
+regexes = ['''^zeta_0''']
+[[rules.allowlists]]
+paths = ['''^vendor/''']
+""",
+    )
+    _write(tmp_path, ".gitleaks.toml", '[extend]\npath = "base.toml"\nuseDefault = true\n')
+    rs = rule_set(Config(), tmp_path)
+    eng = Engine([r for r in rs.rules if r.source == "gitleaks"])
+    tok = "zeta_" + KeyGen(6).chars(20, "abcdefghijklmnopqrstuvwxyz123456789")
+    assert [m.rule.id for m in eng.scan(f"T = '{tok}'\n", "app.py")] == ["secret.zeta-token"]
+    assert eng.scan(f"T = '{tok}'  # known-test-token\n", "app.py") == []
+    assert eng.scan("T = 'zeta_0" + tok[6:] + "'\n", "app.py") == []
+    assert eng.scan(f"T = '{tok}'\n", "vendor/lib.py") == []
+
+
+def test_all_rules_keeps_its_one_argument_form(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from launchready.registry import all_rules, rule_warnings
+
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path, ".gitleaks.toml", GITLEAKS)
+    monkeypatch.chdir(tmp_path)
+    cfg = Config()
+    assert "secret.acme-api-token" in {r.id for r in all_rules(cfg)}
+    assert any("broken" in w for w in rule_warnings(cfg))
