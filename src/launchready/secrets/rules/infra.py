@@ -121,7 +121,7 @@ RULES: tuple[Rule, ...] = (
         id="secret.smtp-password",
         description="SMTP / email host password setting",
         severity=C,
-        keywords=("smtp", "email_host_password", "mail_password", "mail_pass", "mailer_password", "email_password", "mail_smtp"),
+        keywords=("smtp", "email_host_password", "mail_pass", "mail.pass", "mail-pass", "mailer_password", "email_password", "email_pass"),
         regex=(
             r"(?<![\w.-])(?i:[\w.-]*?(?:smtp|email_host|mail|mailer|email)[\w.-]{0,20}?(?:password|passwd|pass|pwd))"
             r"[\w.-]{0,10}?[\"']?\]?[ \t]*(?:=|:|=>|:=)[ \t]*(?:([\"'`])([^\s\"'`\\]{6,200})\1|([^\s\"'`;,(){}\[\]<>\\]{6,200})[ \t]*(?:#.*)?$)"
