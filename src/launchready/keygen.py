@@ -5,7 +5,7 @@ live-looking key is ever committed to this repository (push protection and our o
 would rightly block it). ``KeyGen(seed)`` is deterministic.
 
 ``KeyGen.sample(rule_id)`` returns a realistic snippet (file path, text, the secret in it)
-for every built-in rule; ``tests/secrets`` and ``bench/`` build their cases from it.
+for every built-in rule; ``tests/detection`` and ``bench/`` build their cases from it.
 Prefixes are assembled from pieces so this file itself never matches a rule.
 """
 

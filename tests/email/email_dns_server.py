@@ -26,7 +26,7 @@ from dnslib.server import BaseResolver, DNSHandler, DNSLogger, DNSServer
 from launchready.model import CheckResult, Status
 
 Zone = dict[str, list[tuple[str, str]]]
-_RNG = random.SystemRandom()  # not `secrets`: tests/secrets/ can shadow the stdlib module
+_RNG = random.SystemRandom()
 
 
 class ZoneResolver(BaseResolver):  # type: ignore[misc]
