@@ -11,13 +11,12 @@ def failing_findings(report: Report, fail_on: Severity) -> list[Finding]:
 
 
 def failing_checks(report: Report, fail_on: Severity, errors_ok: bool = False) -> int:
-    n = 0
-    for c in report.checks:
-        if c.status is Status.FAIL and c.severity.rank >= fail_on.rank:
-            n += 1
-        elif c.status is Status.ERROR and not errors_ok:
-            n += 1
-    return n
+    return sum(
+        1
+        for c in report.checks
+        if (c.status is Status.FAIL and c.severity.rank >= fail_on.rank)
+        or (c.status is Status.ERROR and not errors_ok)
+    )
 
 
 def exit_code(report: Report, fail_on: Severity, errors_ok: bool = False) -> int:
