@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import subprocess
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +51,12 @@ def _scan_slice(skip: int, count: int) -> ChunkResult:
     return collector.finish()
 
 
+def warm_up(engine: Engine) -> None:
+    """Let the engine compile its rules once, here, instead of in every worker after fork:
+    one scan of a text holding every keyword reaches every keyword rule's regex."""
+    engine.scan("\n".join(f"{kw} = x" for rule in engine.rules for kw in rule.keywords), "")
+
+
 def count_commits(root: Path, revs: Sequence[str]) -> int:
     out = subprocess.run(
         ["git", "-C", str(root), "rev-list", "--count", *revs, "--"], capture_output=True, text=True, check=False
@@ -86,22 +92,35 @@ def scan_history(
         return result
     total = count_commits(root, rng.revs)
     jobs = jobs or workers_wanted()
+    warm_up(engine)
     _WORKER = (engine, ignore or GitleaksIgnore(), tuple(exclude), root, rng.revs)
     merged = ChunkResult()
+    hasher = ThreadPoolExecutor(max_workers=2)  # scrypt releases the GIL: hash while slices run
+    hashed: set[str] = set()
+
+    def take(part: ChunkResult) -> None:
+        merged.merge(part)
+        fresh = [r.secret for r in part.records.values() if r.secret not in hashed]
+        hashed.update(fresh)
+        for secret in fresh:
+            hasher.submit(redact.secret_hash, secret)  # warms the cache to_findings reads
+
     try:
         if total < PARALLEL_MIN_COMMITS or jobs == 1:
-            merged = _scan_slice(0, 0)
+            take(_scan_slice(0, 0))
         else:
             # More slices than workers: early history (big imports) is uneven.
             slices = jobs * 4
             size = -(-total // slices)
-            bounds = [(i * size, size) for i in range(slices) if i * size < total]
             ctx = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                for part in pool.map(_scan_slice, *zip(*bounds, strict=True)):
-                    merged.merge(part)
+                # every worker is forked here, before any thread of ours exists
+                futures = [pool.submit(_scan_slice, i * size, size) for i in range(slices) if i * size < total]
+                for fut in as_completed(futures):
+                    take(fut.result())
     finally:
         _WORKER = None
+        hasher.shutdown(wait=True)
     result.commits = merged.commits
     result.bytes = merged.bytes
     result.suppressed = merged.suppressed
@@ -111,9 +130,8 @@ def scan_history(
     gone = {r.secret: r for r in records if r.secret not in at_head}
     for secret in secrets:
         redact.remember(secret)  # once, so scrub's pattern is built once, not per finding
-    with ThreadPoolExecutor(max_workers=3) as threads:  # git and scrypt release the GIL
+    with ThreadPoolExecutor(max_workers=1) as threads:  # git releases the GIL
         pending = threads.submit(dedup.removals, root, rng.revs, gone if rng.head else {}, merged.touched)
-        list(threads.map(redact.secret_hash, secrets))  # warm the cache for to_findings
         findings = dedup.to_findings(engine.rules, records, at_head, None, rng.head is not None)
         removed = pending.result()
     result.findings = dedup.with_removals(findings, records, removed)

@@ -8,14 +8,17 @@ line (prefixes, colour, external diff drivers, textconv, relative paths, path qu
 
 from __future__ import annotations
 
+import io
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 SEP = b"\x00\x1eLRC\x00"
 FORMAT = "%x00%x1eLRC%x00%H%x00%ct%x00%an <%ae>%x00%aI%x00%B%x00"
 READ_SIZE = 1 << 20
+PIPE_SIZE = 1 << 20  # Linux caps it at /proc/sys/fs/pipe-max-size (1 MiB by default)
 
 GIT_CONFIG = (
     "-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "diff.relative=false",
@@ -27,10 +30,18 @@ GIT_CONFIG = (
 class Commit:
     sha: str
     time: int
-    author: str
-    date: str
+    author_raw: bytes  # decoded on demand: most commits never need it
+    date_raw: bytes
     message: bytes
     patch: bytes
+
+    @property
+    def author(self) -> str:
+        return self.author_raw.decode("utf-8", "replace")
+
+    @property
+    def date(self) -> str:
+        return self.date_raw.decode("ascii", "replace")
 
 
 def log_command(
@@ -56,25 +67,22 @@ def _parse(record: bytes) -> Commit | None:
     if len(parts) < 6:
         return None
     sha, ctime, author, date, message, patch = parts
-    return Commit(
-        sha=sha.decode("ascii", "replace"),
-        time=int(ctime or b"0"),
-        author=author.decode("utf-8", "replace"),
-        date=date.decode("ascii", "replace"),
-        message=message,
-        patch=patch,
-    )
+    return Commit(sha.decode("ascii", "replace"), int(ctime or b"0"), author, date, message, patch)
 
 
 def stream_commits(cmd: list[str]) -> Iterator[Commit]:
     """Yield each commit of ``cmd``'s output as soon as it is complete."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    # A large pipe lets git run ahead while we scan; read1 takes what is there instead of
+    # waiting for a full block, so git and the scan overlap rather than take turns.
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, pipesize=PIPE_SIZE
+    )
     assert proc.stdout is not None
-    out = proc.stdout
+    out = cast(io.BufferedReader, proc.stdout)
     pending: list[bytes] = []  # pieces of the current record: a huge commit is joined once
     try:
         while True:
-            block = out.read(READ_SIZE)
+            block = out.read1(READ_SIZE)
             if not block:
                 break
             while any(block.endswith(SEP[:k]) for k in range(1, len(SEP))):
@@ -85,9 +93,12 @@ def stream_commits(cmd: list[str]) -> Iterator[Commit]:
             pos = 0
             idx = block.find(SEP)
             while idx >= 0:
-                pending.append(block[pos:idx])
-                record = b"".join(pending)
-                pending.clear()
+                if pending:
+                    pending.append(block[pos:idx])
+                    record = b"".join(pending)
+                    pending.clear()
+                else:
+                    record = block[pos:idx]
                 commit = _parse(record) if record else None
                 if commit is not None:
                     yield commit

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from launchready.history.gitlog import Commit
 from launchready.history.ignore import GitleaksIgnore
-from launchready.history.patch import FileAdds, parse_patch
+from launchready.history.patch import FileAdds, decode_path, parse_patch
 from launchready.secrets.engine import Engine, Match
 from launchready.secrets.sources import excluded
 
@@ -108,7 +108,9 @@ class _Piece:
 
 
 # Four consecutive base64 lines of PEM width: a key body, maybe without its BEGIN line.
-_KEY_BODY = re.compile(rb"^[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n(?:[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n){2}[ \t]*[A-Za-z0-9+/=]{60,80}\r?$", re.M)
+# (anchored on a newline literal, which the regex engine finds fast; a PEM body has more
+# than four lines, so the first one never needs to match)
+_KEY_BODY = re.compile(rb"\n[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n(?:[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n){2}[ \t]*[A-Za-z0-9+/=]{60,80}\r?(?:\n|$)")
 
 
 def _looks_like_key_body(text: bytes) -> bool:
@@ -158,7 +160,7 @@ class Collector:
                 self._rescan_blob(c, adds)
         if removed_from and self.result.touched is not None:
             for raw in removed_from:
-                self.result.touched.setdefault(raw.decode("utf-8", "replace"), []).append((c.time, self.order, c.sha))
+                self.result.touched.setdefault(decode_path(raw), []).append((c.time, self.order, c.sha))
             self.result.touched_count += len(removed_from)
             if self.result.touched_count > TOUCHED_LIMIT:
                 self.result.touched = None

@@ -9,6 +9,7 @@ Binary diffs, submodule pointer changes and deletions add no text and are skippe
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -62,42 +63,42 @@ def unquote_path(raw: bytes) -> bytes:
     return bytes(out)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def decode_path(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
+def _header_name(header: bytes, marker: bytes, prefix: bytes) -> bytes | None:
+    """The path on the ``--- a/...`` or ``+++ b/...`` line of a file header."""
+    i = header.rfind(marker)
+    if i < 0:
+        return None
+    j = header.find(b"\n", i + len(marker))
+    name = header[i + len(marker) : j if j >= 0 else len(header)]
+    if name.endswith(b"\t"):  # git appends a tab to names containing spaces
+        name = name[:-1]
+    if name == b"/dev/null":
+        return None
+    name = unquote_path(name)
+    return name[2:] if name.startswith(prefix) else name
+
+
 def _target_path(header: bytes) -> bytes | None:
     """The new path of a file section, or None when nothing was added (deletion, binary...)."""
-    for line in header.split(b"\n"):
-        if line.startswith(b"+++ "):
-            name = line[4:]
-            if name.endswith(b"\t"):  # git appends a tab to names containing spaces
-                name = name[:-1]
-            if name == b"/dev/null":
-                return None
-            name = unquote_path(name)
-            return name[2:] if name.startswith(b"b/") else name
-    return None
+    return _header_name(header, b"\n+++ ", b"b/")
 
 
 def _source_path(header: bytes) -> bytes | None:
-    for line in header.split(b"\n"):
-        if line.startswith(b"--- "):
-            name = line[4:]
-            if name.endswith(b"\t"):
-                name = name[:-1]
-            if name == b"/dev/null":
-                return None
-            name = unquote_path(name)
-            return name[2:] if name.startswith(b"a/") else name
-    return None
+    return _header_name(header, b"\n--- ", b"a/")
 
 
 def _is_submodule(header: bytes) -> bool:
     return b" 160000" in header and (b"\nindex " in header or b"mode 160000" in header)
 
 
-_ADDED = re.compile(rb"^\+(.*)", re.M)
+# "\n+" as a literal prefix lets the regex engine jump between candidate lines (a ``^``
+# anchor would be tried at every byte); the body starts with a hunk header, never a "+".
+_ADDED = re.compile(rb"\n\+([^\n]*)")
 
 
 def parse_patch(patch: bytes, removed_from: list[bytes] | None = None) -> list[FileAdds]:
@@ -119,7 +120,7 @@ def parse_patch(patch: bytes, removed_from: list[bytes] | None = None) -> list[F
         header = section[:first_hunk]
         if _is_submodule(header):
             continue
-        if removed_from is not None and section.startswith(b"git ") and b"\n-" in section[first_hunk:]:
+        if removed_from is not None and section.startswith(b"git ") and section.find(b"\n-", first_hunk) >= 0:
             old = _source_path(header)
             if old is not None:
                 removed_from.append(old)
