@@ -37,16 +37,28 @@ class HistoryResult:
     notes: list[str] = field(default_factory=list)
 
 
-# Set in the parent before forking; workers inherit it instead of unpickling compiled rules.
-_WORKER: tuple[Engine, GitleaksIgnore, tuple[str, ...], Path, tuple[str, ...]] | None = None
+# Set in the parent before forking; workers inherit it (compiled rules, the commit list)
+# instead of unpickling it.
+_WORKER: tuple[Engine, GitleaksIgnore, tuple[str, ...], Path, tuple[str, ...], list[str]] | None = None
 
 
-def _scan_slice(skip: int, count: int) -> ChunkResult:
+def _scan_all() -> ChunkResult:
     assert _WORKER is not None
-    engine, ignore, exclude, root, revs = _WORKER
-    collector = Collector(engine, ignore, exclude, order_base=skip, root=root)
-    extra = [f"--skip={skip}", f"--max-count={count}"] if count else []
-    for commit in stream_commits(log_command(root, revs, extra=extra)):
+    engine, ignore, exclude, root, revs, _shas = _WORKER
+    collector = Collector(engine, ignore, exclude, root=root)
+    for commit in stream_commits(log_command(root, revs)):
+        collector.add_commit(commit)
+    return collector.finish()
+
+
+def _scan_share(start: int, end: int) -> ChunkResult:
+    """Commits ``start:end`` of the log, read by one ``git log --no-walk --stdin``: no walk
+    repeated per share, and consecutive commits keep git's delta cache warm."""
+    assert _WORKER is not None
+    engine, ignore, exclude, root, _revs, shas = _WORKER
+    collector = Collector(engine, ignore, exclude, order_base=start, root=root)
+    mine = "".join(f"{sha}\n" for sha in shas[start:end]).encode()
+    for commit in stream_commits(log_command(root, ["--no-walk=unsorted", "--stdin"]), stdin=mine):
         collector.add_commit(commit)
     return collector.finish()
 
@@ -57,13 +69,14 @@ def warm_up(engine: Engine) -> None:
     engine.scan("\n".join(f"{kw} = x" for rule in engine.rules for kw in rule.keywords), "")
 
 
-def count_commits(root: Path, revs: Sequence[str]) -> int:
+def list_commits(root: Path, revs: Sequence[str]) -> list[str]:
+    """The commits ``git log`` will show, in its order."""
     out = subprocess.run(
-        ["git", "-C", str(root), "rev-list", "--count", *revs, "--"], capture_output=True, text=True, check=False
+        ["git", "-C", str(root), "rev-list", *revs, "--"], capture_output=True, text=True, check=False
     )
     if out.returncode != 0:
         raise GitError(f"git rev-list failed: {out.stderr.strip()}")
-    return int(out.stdout.strip() or 0)
+    return out.stdout.split()
 
 
 def workers_wanted() -> int:
@@ -90,10 +103,11 @@ def scan_history(
     if rng.empty_reason:
         result.notes.append(f"history: nothing to scan, {rng.empty_reason}")
         return result
-    total = count_commits(root, rng.revs)
+    shas = list_commits(root, rng.revs)
+    total = len(shas)
     jobs = jobs or workers_wanted()
     warm_up(engine)
-    _WORKER = (engine, ignore or GitleaksIgnore(), tuple(exclude), root, rng.revs)
+    _WORKER = (engine, ignore or GitleaksIgnore(), tuple(exclude), root, rng.revs, shas)
     merged = ChunkResult()
     hasher = ThreadPoolExecutor(max_workers=2)  # scrypt releases the GIL: hash while slices run
     hashed: set[str] = set()
@@ -107,15 +121,16 @@ def scan_history(
 
     try:
         if total < PARALLEL_MIN_COMMITS or jobs == 1:
-            take(_scan_slice(0, 0))
+            take(_scan_all())
         else:
-            # More slices than workers: early history (big imports) is uneven.
-            slices = jobs * 4
-            size = -(-total // slices)
+            # More shares than workers: history is uneven (big early imports, small fixes),
+            # and the first results (secrets to hash) arrive while the rest is scanned.
+            shares = jobs * 4
+            size = -(-total // shares)
             ctx = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
                 # every worker is forked here, before any thread of ours exists
-                futures = [pool.submit(_scan_slice, i * size, size) for i in range(slices) if i * size < total]
+                futures = [pool.submit(_scan_share, i, i + size) for i in range(0, total, size)]
                 for fut in as_completed(futures):
                     take(fut.result())
     finally:

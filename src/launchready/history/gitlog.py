@@ -70,13 +70,21 @@ def _parse(record: bytes) -> Commit | None:
     return Commit(sha.decode("ascii", "replace"), int(ctime or b"0"), author, date, message, patch)
 
 
-def stream_commits(cmd: list[str]) -> Iterator[Commit]:
-    """Yield each commit of ``cmd``'s output as soon as it is complete."""
+def stream_commits(cmd: list[str], stdin: bytes | None = None) -> Iterator[Commit]:
+    """Yield each commit of ``cmd``'s output as soon as it is complete. ``stdin`` (for
+    ``--stdin``) is written whole first: git reads all of it before it writes anything."""
     # A large pipe lets git run ahead while we scan; read1 takes what is there instead of
     # waiting for a full block, so git and the scan overlap rather than take turns.
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, pipesize=PIPE_SIZE
-    )
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pipesize=PIPE_SIZE,
+        stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+    )  # fmt: skip
+    if stdin is not None:
+        assert proc.stdin is not None
+        try:
+            proc.stdin.write(stdin)
+        finally:
+            proc.stdin.close()
     assert proc.stdout is not None
     out = cast(io.BufferedReader, proc.stdout)
     pending: list[bytes] = []  # pieces of the current record: a huge commit is joined once

@@ -120,14 +120,21 @@ def _looks_like_key_body(text: bytes) -> bool:
 
 class Collector:
     def __init__(
-        self, engine: Engine, ignore: GitleaksIgnore, exclude: Iterable[str] = (), order_base: int = 0, root: Path | None = None
+        self,
+        engine: Engine,
+        ignore: GitleaksIgnore,
+        exclude: Iterable[str] = (),
+        order_base: int = 0,
+        root: Path | None = None,
+        order_stride: int = 1,
     ) -> None:
         self.engine = engine
         self.root = root
         self.rule_index = {id(r): i for i, r in enumerate(engine.rules)}
         self.ignore = ignore
         self.exclude = list(exclude)
-        self.order = order_base
+        self.order = order_base  # log position of the last commit seen (larger: older)
+        self.stride = order_stride  # this collector sees every stride-th commit of the log
         self.result = ChunkResult()
         self._batch: list[_Piece] = []
         self._batch_bytes = 0
@@ -140,7 +147,7 @@ class Collector:
     def add_commit(self, c: Commit) -> None:
         self.result.commits += 1
         self.result.bytes += len(c.patch) + len(c.message)
-        self.order += 1
+        self.order += self.stride
         if c.message:
             self._queue(_Piece(c, self.order, None, 0, 0, c.message))
         removed_from: list[bytes] | None = [] if self.result.touched is not None else None
