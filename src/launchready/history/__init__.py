@@ -128,11 +128,14 @@ def scan_history(
             shares = jobs * 4
             size = -(-total // shares)
             ctx = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+            try:
                 # every worker is forked here, before any thread of ours exists
                 futures = [pool.submit(_scan_share, i, i + size) for i in range(0, total, size)]
                 for fut in as_completed(futures):
                     take(fut.result())
+            finally:
+                pool.shutdown(wait=False)  # workers wind down while we finish the findings
     finally:
         _WORKER = None
         hasher.shutdown(wait=True)
