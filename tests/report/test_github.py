@@ -169,3 +169,19 @@ def test_everything_is_scrubbed() -> None:
     assert secret not in "".join(lines)
     assert secret not in step_summary(r, Options(), [f"note {secret}"])
     assert secret not in format_outputs({"x": secret})
+
+
+def test_commit_message_and_stdin_findings_carry_no_file() -> None:
+    r = Report(command="history", root=".")
+    for path in ("(commit message)", "-"):
+        r.findings.append(
+            Finding(rule_id="secret.generic-assignment", severity=Severity.HIGH, path=path,
+                    message="High-entropy value", fix="Rotate it", fingerprint=f"fp{path}",
+                    line=1, column=1, commit="a" * 40)
+        )
+    lines, _ = annotations(r, Options())
+    assert len(lines) == 2
+    for line in lines:
+        _, props, message = parse_command(line)
+        assert "file" not in props and "line" not in props
+        assert message.startswith(("(commit message): ", "-: "))

@@ -75,8 +75,10 @@ def _sentence(text: str) -> str:
 
 
 def _finding_annotation(f: Finding) -> _Annotation:
-    props: list[tuple[str, str]] = [("file", f.path)]
-    if f.line is not None:
+    # stdin ("-") and commit messages ("(commit message)") are no file GitHub can place.
+    placeable = f.path != "-" and not f.path.startswith("(")
+    props: list[tuple[str, str]] = [("file", f.path)] if placeable else []
+    if placeable and f.line is not None:
         props.append(("line", str(f.line)))
         end_line = f.end_line or f.line
         props.append(("endLine", str(end_line)))
@@ -86,7 +88,8 @@ def _finding_annotation(f: Finding) -> _Annotation:
             if f.end_column and f.end_column > f.column:
                 props.append(("endColumn", str(f.end_column)))
     props.append(("title", f"{f.rule_id} ({f.severity.value})"))
-    parts = [_sentence(f.message + (f" [commit {f.commit[:12]}]" if f.commit else ""))]
+    where = "" if placeable else f"{f.path}: "
+    parts = [_sentence(where + f.message + (f" [commit {f.commit[:12]}]" if f.commit else ""))]
     if f.present_at_head is False:
         parts.append("Gone from HEAD but still in history: rotate it.")
     parts.append(f"Fix: {_sentence(f.fix)}")
