@@ -135,7 +135,9 @@ def _serve(demo: DemoRun, ctx: Context) -> None:
             )
             ctx.stderr.flush()
         while True:
-            time.sleep(3600)
+            # Short naps: a signal that the kernel delivers to one of the server threads only
+            # runs Python's handler once the main thread wakes up.
+            time.sleep(0.2)
     except KeyboardInterrupt:
         ctx.stderr.write("launchready demo: stopped, cleaned up\n")
 
