@@ -175,10 +175,17 @@ def _ports(stderr_line: str) -> list[int]:
     return ports
 
 
-def _start(tmp: Path, *args: str) -> tuple[subprocess.Popen[str], list[int]]:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start(tmp: Path, *args: str, background: bool = False) -> tuple[subprocess.Popen[str], list[int]]:
+    """``background``: start it the way a non-interactive shell starts ``cmd &`` (SIGINT
+    ignored on entry), which is how CI runners often launch processes."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "launchready", "demo", *args],
         cwd=tmp, env=_env(tmp), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_ignore_sigint if background else None,
     )  # fmt: skip
     assert proc.stderr is not None
     deadline = time.monotonic() + 20
@@ -194,8 +201,9 @@ def _start(tmp: Path, *args: str) -> tuple[subprocess.Popen[str], list[int]]:
     raise AssertionError("the demo never announced its deployment")
 
 
-def test_ctrl_c_while_serving_stops_servers_and_removes_temp_dirs(tmp_path: Path) -> None:
-    proc, ports = _start(tmp_path, "--serve")
+@pytest.mark.parametrize("background", [False, True], ids=["foreground", "sigint-ignored-on-entry"])
+def test_ctrl_c_while_serving_stops_servers_and_removes_temp_dirs(tmp_path: Path, background: bool) -> None:
+    proc, ports = _start(tmp_path, "--serve", background=background)
     assert proc.stderr is not None
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # wait until the checks are done and it serves

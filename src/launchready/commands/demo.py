@@ -88,11 +88,16 @@ def run(ctx: Context) -> Report | None:
         if args.serve:
             _serve(demo, ctx)
 
+    # Ctrl-C and SIGTERM both stop the demo cleanly. SIGINT is installed explicitly: a
+    # process started in the background by a non-interactive shell inherits SIGINT ignored,
+    # and Python then never turns it into KeyboardInterrupt.
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         demo = run_demo(args.fixed, progress=progress.update, keep=keep, on_start=started, on_done=done)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
         progress.done()
     return None if args.serve else demo.report
 
