@@ -39,3 +39,24 @@ def test_bursts_run_last_and_alone() -> None:
     assert phases["ratelimit"] == max(phases.values()) and ratelimit.PHASE in runner.SEQUENTIAL_PHASES
     assert phases["authz"] < phases["ratelimit"] and phases["input"] < phases["ratelimit"]
     assert phases["latency"] in runner.SEQUENTIAL_PHASES
+
+
+def test_progress_counts_every_area_and_target_once() -> None:
+    import socket
+
+    with socket.socket() as s:  # a loopback port with nothing listening: every check errors fast
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    targets = [Target(url=f"https://127.0.0.1:{port}/"), Target(url=f"https://localhost:{port}/")]
+    settings = LiveSettings(targets=targets)
+    sel = selector(["tls", "headers", "hsts"], [])
+    seen: list[tuple[int, int]] = []
+    client = Client(HttpOptions(timeout=1.0), Budget())
+    try:
+        out = runner.run_checks(settings, client, Config(), sel, on_progress=lambda d, t: seen.append((d, t)))
+    finally:
+        client.close()
+    areas = [m for m in runner.AREAS if area_selected(m, sel)]
+    total = len(areas) * len(targets)
+    assert seen == [(i, total) for i in range(1, total + 1)]
+    assert out.checks and all(c.status is not Status.PASS for c in out.checks)

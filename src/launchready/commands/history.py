@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 from launchready.commands import Context
@@ -12,6 +13,7 @@ from launchready.history.gitlog import GitError
 from launchready.history.ignore import GitleaksIgnore
 from launchready.history.ignore import load as load_gitleaksignore
 from launchready.model import Report
+from launchready.progress import Progress
 from launchready.registry import all_rules
 from launchready.secrets import suppress
 from launchready.secrets.engine import Engine
@@ -53,12 +55,22 @@ def history_report(
 ) -> Report:
     """Scan ``rng`` with the rules ``ctx.config`` enables (no baseline applied here)."""
     engine = Engine(all_rules(ctx.config))
+    progress = Progress(ctx.stderr, quiet=getattr(ctx.args, "quiet", False))
+    started = time.monotonic()
+
+    def show(commits: int, scanned: int) -> None:
+        rate = scanned / 1e6 / max(1e-6, time.monotonic() - started)
+        progress.update("history", f"{commits} commits, {scanned / 1e6:.1f} MB of patch, {rate:.1f} MB/s")
+
     try:
         result = scan_history(
-            root, rng, engine, ignore if ignore is not None else load_gitleaksignore(root), ctx.config.exclude, jobs=jobs
-        )
+            root, rng, engine, ignore if ignore is not None else load_gitleaksignore(root), ctx.config.exclude,
+            jobs=jobs, progress=show if progress.enabled else None,
+        )  # fmt: skip
     except GitError as exc:
         raise UsageError(str(exc)) from None
+    finally:
+        progress.done()
     report = Report(command="history", root=str(root))
     report.findings.extend(result.findings)
     report.summary.commits_scanned = result.commits

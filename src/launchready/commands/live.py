@@ -12,6 +12,7 @@ from launchready.live.config import LiveSettings, load_live
 from launchready.live.http import Budget, Client, HttpOptions, resolve_map
 from launchready.live.runner import plan, run_checks, selector
 from launchready.model import CheckResult, Report
+from launchready.progress import Progress
 
 HELP = "post-deploy checks against the live site: TLS, headers, CORS, exposure, input, rate limits, authz, latency"
 DESCRIPTION = (
@@ -108,9 +109,14 @@ def run(ctx: Context) -> Report | None:
         ctx.stdout.flush()
         return None
     client = Client(options, s.budget, in_flight=s.concurrency)
+    progress = Progress(ctx.stderr, quiet=ctx.args.quiet)
     try:
-        outcome = run_checks(s, client, ctx.config, selected)
+        outcome = run_checks(
+            s, client, ctx.config, selected,
+            on_progress=lambda done, total: progress.update("live", f"checks {done}/{total} done", force=done == total),
+        )  # fmt: skip
     finally:
+        progress.done()
         client.close()
     report = Report(command="live", root=str(ctx.cwd))
     report.checks.extend(outcome.checks)

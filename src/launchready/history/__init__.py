@@ -11,10 +11,17 @@ from __future__ import annotations
 import multiprocessing
 import os
 import subprocess
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Sequence
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from launchready import redact
 from launchready.history import dedup
@@ -26,6 +33,9 @@ from launchready.model import Finding
 from launchready.secrets.engine import Engine
 
 PARALLEL_MIN_COMMITS = 400  # below this, forking workers costs more than it saves
+PROGRESS_EVERY = 64  # commits between progress updates
+
+Progress = Callable[[int, int], None]  # (commits scanned, patch bytes scanned)
 
 
 @dataclass
@@ -40,14 +50,18 @@ class HistoryResult:
 # Set in the parent before forking; workers inherit it (compiled rules, the commit list)
 # instead of unpickling it.
 _WORKER: tuple[Engine, GitleaksIgnore, tuple[str, ...], Path, tuple[str, ...], list[str]] | None = None
+# Per-share (commits, bytes) counters in shared memory, written by workers, summed by the parent.
+_COUNTERS: Any = None
 
 
-def _scan_all() -> ChunkResult:
+def _scan_all(progress: Progress | None = None) -> ChunkResult:
     assert _WORKER is not None
     engine, ignore, exclude, root, revs, _shas = _WORKER
     collector = Collector(engine, ignore, exclude, root=root)
     for commit in stream_commits(log_command(root, revs)):
         collector.add_commit(commit)
+        if progress is not None and collector.result.commits % PROGRESS_EVERY == 0:
+            progress(collector.result.commits, collector.result.bytes)
     return collector.finish()
 
 
@@ -58,8 +72,11 @@ def _scan_share(start: int, end: int) -> ChunkResult:
     engine, ignore, exclude, root, _revs, shas = _WORKER
     collector = Collector(engine, ignore, exclude, order_base=start, root=root)
     mine = "".join(f"{sha}\n" for sha in shas[start:end]).encode()
+    slot = 2 * (start // max(1, end - start))
     for commit in stream_commits(log_command(root, ["--no-walk=unsorted", "--stdin"]), stdin=mine):
         collector.add_commit(commit)
+        if _COUNTERS is not None and collector.result.commits % PROGRESS_EVERY == 0:
+            _COUNTERS[slot], _COUNTERS[slot + 1] = collector.result.commits, collector.result.bytes
     return collector.finish()
 
 
@@ -97,8 +114,10 @@ def scan_history(
     ignore: GitleaksIgnore | None = None,
     exclude: Sequence[str] = (),
     jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> HistoryResult:
-    global _WORKER
+    """``progress(commits, bytes)`` is called now and then from this thread (for a tty line)."""
+    global _WORKER, _COUNTERS
     result = HistoryResult()
     if rng.empty_reason:
         result.notes.append(f"history: nothing to scan, {rng.empty_reason}")
@@ -121,7 +140,7 @@ def scan_history(
 
     try:
         if total < PARALLEL_MIN_COMMITS or jobs == 1:
-            take(_scan_all())
+            take(_scan_all(progress))
         else:
             # Two shares per worker: history is uneven (big early imports, small fixes) and
             # the first results (secrets to hash) arrive while the rest is scanned; more
@@ -129,16 +148,28 @@ def scan_history(
             shares = jobs * 2
             size = -(-total // shares)
             ctx = multiprocessing.get_context("fork")
+            starts = range(0, total, size)
+            _COUNTERS = ctx.RawArray("q", 2 * len(starts)) if progress is not None else None
             pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
             try:
                 # every worker is forked here, before any thread of ours exists
-                futures = [pool.submit(_scan_share, i, i + size) for i in range(0, total, size)]
-                for fut in as_completed(futures):
-                    take(fut.result())
+                futures = {pool.submit(_scan_share, i, i + size): n for n, i in enumerate(starts)}
+                running: set[Future[ChunkResult]] = set(futures)
+                final: dict[int, tuple[int, int]] = {}  # share -> its totals once finished
+                while running:
+                    finished, running = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        part = fut.result()
+                        final[futures[fut]] = (part.commits, part.bytes)
+                        take(part)
+                    if progress is not None:
+                        counted = [final.get(n, (_COUNTERS[2 * n], _COUNTERS[2 * n + 1])) for n in range(len(starts))]
+                        progress(sum(c for c, _ in counted), sum(b for _, b in counted))
             finally:
                 pool.shutdown(wait=False)  # workers wind down while we finish the findings
     finally:
         _WORKER = None
+        _COUNTERS = None
         hasher.shutdown(wait=True)
     result.commits = merged.commits
     result.bytes = merged.bytes

@@ -8,6 +8,7 @@ time, last). Any exception inside a check becomes ``error`` results for its ids,
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -91,21 +92,42 @@ def plan(settings: LiveSettings, client: Client, selected: Callable[[str], bool]
     return out
 
 
-def run_checks(settings: LiveSettings, client: Client, config: Config, selected: Callable[[str], bool]) -> Outcome:
+def run_checks(
+    settings: LiveSettings,
+    client: Client,
+    config: Config,
+    selected: Callable[[str], bool],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Outcome:
+    """Run every selected area against every target, phase by phase. ``on_progress(done,
+    total)`` is called after each area x target finishes (for a progress line)."""
     out = Outcome()
     run = Run(settings, client, selected)
     phases = sorted({m.PHASE for m in AREAS})
+    per_phase = {
+        phase: [(m, t) for m in AREAS if phase == m.PHASE and area_selected(m, selected) for t in settings.targets]
+        for phase in phases
+    }
+    total = sum(len(jobs) for jobs in per_phase.values())
+    finished = [0]
+    lock = threading.Lock()
+
+    def one(job: tuple[ModuleType, Target]) -> list[CheckResult]:
+        found = _run_one(job[0], run, job[1], config)
+        if on_progress is not None:
+            with lock:
+                finished[0] += 1
+                on_progress(finished[0], total)
+        return found
+
     for phase in phases:
-        jobs = [(m, t) for m in AREAS if phase == m.PHASE and area_selected(m, selected) for t in settings.targets]
+        jobs = per_phase[phase]
         if not jobs:
             continue
         workers = 1 if phase in SEQUENTIAL_PHASES else max(1, min(settings.concurrency, len(jobs)))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="launchready-live") if workers > 1 else None
         try:
-            if pool is None:
-                results = [_run_one(m, run, t, config) for m, t in jobs]
-            else:
-                results = list(pool.map(lambda job: _run_one(job[0], run, job[1], config), jobs))
+            results = [one(job) for job in jobs] if pool is None else list(pool.map(one, jobs))
         except BaseException:  # Ctrl-C: running checks stop at their next request
             client.cancel()
             raise
