@@ -120,6 +120,10 @@ HARD_NEGATIVES = [
     'password_hash = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"',
     "SENDGRID_API_KEY: UkVQTEFDRV9NRQ==",
     "PUBLIC_KEY = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8Yp3Kz'",
+    # lowercase path-like identifiers (a taxonomy tag, a namespaced key name)
+    '    "secret": "external/cwe/cwe-798",',
+    'FINGERPRINT_KEY = "launchready/v1"',
+    'cache_key = "sessions/chat-history/v2"',
 ]
 
 

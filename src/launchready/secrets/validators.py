@@ -95,7 +95,7 @@ def not_default_password(value: str) -> bool:
 
 
 _DOTTED = (r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?")
-_IDENTIFIER = (r"^[A-Za-z_.$:/-]+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^[a-z]+(?:[A-Z][a-z]+)+\d{0,2}$|^(?:[A-Z][a-z]+){2,}$")
+_IDENTIFIER = (r"^[A-Za-z_.$:/-]+$|^[a-z][a-z0-9._-]*(?:/(?:[a-z][a-z0-9._-]*|\d{1,4}))+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^[a-z]+(?:[A-Z][a-z]+)+\d{0,2}$|^(?:[A-Z][a-z]+){2,}$")
 
 
 def not_identifier(value: str) -> bool:
