@@ -20,7 +20,8 @@ SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
 
 def _tool(name: str) -> list[str]:
-    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    # The test extras' own copy first (the venv running these tests), then PATH.
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
     if found is None:
         pytest.fail(f"{name} is not installed (it is in the test extras: pip install -e '.[test]')")
     return [found]
