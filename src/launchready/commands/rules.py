@@ -21,6 +21,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(ctx: Context) -> Report | None:
+    from launchready import repo
     from launchready.registry import rule_set
 
     rs = rule_set(ctx.config, None)
@@ -28,19 +29,31 @@ def run(ctx: Context) -> Report | None:
     out = ctx.stdout
     for w in rs.warnings:
         ctx.stderr.write(f"launchready: warning: {w}\n")
+    repo_rules = [r for r in repo.rules() if r.id not in ctx.config.disabled_rules]
     if ctx.args.action == "list":
-        width = max((len(r.id) for r in rules), default=10)
-        for r in sorted(rules, key=lambda r: r.id):
-            origin = "" if r.source == "builtin" else f"  [{r.source}]"
-            out.write(f"{r.id:<{width}}  {r.severity.value:<8}  {r.description}{origin}\n")
+        rows = [(r.id, r.severity.value, r.description + ("" if r.source == "builtin" else f"  [{r.source}]"))
+                for r in rules]  # fmt: skip
+        rows += [(r.id, r.severity.value, r.description) for r in repo_rules]
+        width = max((len(i) for i, _, _ in rows), default=10)
+        for rid, sev, desc in sorted(rows):
+            out.write(f"{rid:<{width}}  {sev:<8}  {desc}\n")
         return None
     if not ctx.args.rule_id:
         raise UsageError("rules explain needs a rule id (see `launchready rules list`)")
     wanted = ctx.args.rule_id
     rule = next((r for r in rules if r.id in (wanted, f"secret.{wanted}")), None)
+    check = next((r for r in repo_rules if r.id in (wanted, f"repo.{wanted}")), None)
+    if check is not None and rule is None:
+        scope = {"file": "per file (also in the pre-commit hook)", "app": "whole application (scan and the Action, not the hook)",
+                 "file+app": "per file and whole application"}.get(check.scope, check.scope)  # fmt: skip
+        out.write(f"{check.id}\n  {check.description}\n  severity: {check.severity.value}\n")
+        out.write(f"  scope:    {scope}\n  fix:      {check.fix}\n")
+        out.write("  silence:  `launchready:allow` on the line, or rules.disable in .launchready.yml\n")
+        return None
     if rule is None:
         tail = wanted.split(".")[-1]
-        close = [r.id for r in rules if tail in r.id or r.id.split(".")[-1].split("-")[0] in tail][:5]
+        ids = [r.id for r in rules] + [r.id for r in repo_rules]
+        close = [i for i in ids if tail in i or i.split(".")[-1].split("-")[0] in tail][:5]
         hint = f" (did you mean: {', '.join(close)})" if close else ""
         raise UsageError(f"unknown rule id {wanted!r}{hint}")
     out.write(f"{rule.id}\n  {rule.description}\n  severity: {rule.severity.value}\n")
@@ -50,6 +63,10 @@ def run(ctx: Context) -> Report | None:
         out.write(f"  keywords: {', '.join(rule.keywords)}\n")
     if rule.regex:
         out.write(f"  pattern:  {rule.regex}\n")
+    elif "env" in rule.tags:
+        out.write("  matches:  .env* files on disk (names and values), even git-ignored ones\n")
+    elif "build" in rule.tags:
+        out.write("  matches:  build output (dist/, build/, .next/static, out/, .output/public, --bundle DIR)\n")
     else:
         out.write("  matches:  the file by its name (reported with no line)\n")
     if rule.paths:
