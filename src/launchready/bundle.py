@@ -24,7 +24,7 @@ from typing import Any
 from launchready import redact
 from launchready.model import Finding, Severity
 from launchready.secrets.engine import Engine, to_finding
-from launchready.secrets.rule import Rule
+from launchready.secrets.rule import Rule, named_rule
 from launchready.secrets.scanner import ScanOptions, ScanResult, scan_blob
 from launchready.secrets.sources import SKIP_DIRS, Blob, display, excluded, walk_files
 
@@ -37,7 +37,7 @@ MAX_MAP_BYTES = 64 * 1024 * 1024
 
 
 def _rule(id: str, description: str, severity: Severity, fix: str) -> Rule:
-    return Rule(id=id, description=description, severity=severity, keywords=(), regex="", fix=fix, tags=("build",))
+    return named_rule(id, description, severity, fix, "build")
 
 
 _MAP_FIX = ("Stop publishing source maps: Next.js `productionBrowserSourceMaps: false` (the default), Vite "

@@ -25,7 +25,7 @@ from launchready import redact
 from launchready.model import Finding, Severity
 from launchready.secrets.engine import ALLOW_MARKERS, Engine
 from launchready.secrets.filters import is_placeholder, shannon_entropy
-from launchready.secrets.rule import Rule
+from launchready.secrets.rule import Rule, named_rule
 from launchready.secrets.sources import SKIP_DIRS, display, excluded, ignored, tracked
 
 PUBLIC_PREFIXES = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "EXPO_PUBLIC_", "NUXT_PUBLIC_", "PUBLIC_", "GATSBY_")
@@ -33,7 +33,7 @@ EXAMPLE_SUFFIXES = ("example", "sample", "template", "dist", "defaults", "tmpl",
 
 
 def _rule(id: str, description: str, severity: Severity, fix: str) -> Rule:
-    return Rule(id=id, description=description, severity=severity, keywords=(), regex="", fix=fix, tags=("env",))
+    return named_rule(id, description, severity, fix, "env")
 
 
 ENV_RULES: tuple[Rule, ...] = (

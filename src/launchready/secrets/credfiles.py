@@ -14,13 +14,13 @@ from collections.abc import Iterable
 
 from launchready import redact
 from launchready.model import Finding, Severity
-from launchready.secrets.rule import Rule
+from launchready.secrets.rule import Rule, named_rule
 
 _ROTATE_SSH = "Remove the file from the repository (and history), replace the key pair wherever it is trusted, and keep keys in ~/.ssh or a secret manager."
 
 
 def _rule(id: str, description: str, severity: Severity, fix: str) -> Rule:
-    return Rule(id=id, description=description, severity=severity, keywords=(), regex="", fix=fix, tags=("file",))
+    return named_rule(id, description, severity, fix, "file")
 
 
 FILE_RULES: tuple[Rule, ...] = (

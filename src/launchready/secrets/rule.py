@@ -80,3 +80,9 @@ def compile_any(pattern: str) -> Any:
         options = re2.Options()
         options.log_errors = False
         return re2.compile(pattern, options)
+
+
+def named_rule(id: str, description: str, severity: Severity, fix: str, tag: str) -> Rule:
+    """A rule with no pattern: its checker (env files, build output, credential files by
+    name) decides in code and reports under this id. ``tag`` says which checker owns it."""
+    return Rule(id=id, description=description, severity=severity, keywords=(), regex="", fix=fix, tags=(tag,))
