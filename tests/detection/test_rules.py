@@ -184,6 +184,17 @@ def test_private_key_escaped_in_json_and_multiline() -> None:
         assert (rid, line) == ("secret.private-key", 3)
 
 
+def test_private_keys_close_together_are_each_found() -> None:
+    """A key starting inside the previous key's 16 KiB window but ending past it (a bundle of
+    keys, or a history batch of several key files) is found whole, not cut at the window."""
+    g = KeyGen(21)
+    first, second = g.pem_private_key("RSA ", 12), g.pem_private_key("EC ", 12)
+    filler = "".join(f"# padding line {i:05d} of a config bundle\n" for i in range(15_000 // 40))
+    text = first + "\n" + filler + second + "\n"
+    assert 15_000 < text.index(second) < 16_384 < text.index(second) + len(second)
+    assert sorted(f[2] for f in found(text, "keys.pem")) == [1, text[: text.index(second)].count("\n") + 1]
+
+
 def test_database_password_is_the_secret() -> None:
     g = KeyGen(15)
     pw = g.chars(18)

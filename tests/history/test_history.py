@@ -232,3 +232,30 @@ def test_a_key_whose_body_alone_changed_is_found_at_that_commit(repo: Path, run_
     assert set(by_commit) == {c1, c2}
     assert by_commit[c2]["present_at_head"] is True and by_commit[c2]["line"] == 1
     assert by_commit[c1]["present_at_head"] is False and f"removed in {c2[:12]}" in by_commit[c1]["message"]
+
+
+def test_secrets_among_many_hunks_keep_their_lines_and_keys_keep_their_bodies(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """Only lines holding a rule keyword reach the engine (the rest of history is skipped):
+    line numbers still come from the hunks, and a PEM key (a rule spanning lines) is scanned
+    whole even next to other keyword lines in the same commit."""
+    kg = KeyGen(12)
+    base = [f"plain line {i}" for i in range(60)]
+    commit_file(repo, "conf.py", "\n".join(base) + "\n", "base")
+    k1, k2 = kg.stripe_secret(), kg.openai_project()
+    lines = list(base)
+    lines[10] = "changed without a keyword"
+    lines[30] = f"STRIPE = '{k1}'"
+    lines.insert(45, "api_key_name = 'not a secret'")
+    lines[55] = f"OPENAI = '{k2}'"
+    pem = kg.pem_private_key("RSA ", 10)
+    (repo / "id_rsa").write_text(pem + "\n")
+    git(repo, "add", "id_rsa")
+    c = commit_file(repo, "conf.py", "\n".join(lines) + "\n", "three hunks and a key")
+    _, data = history(run_cli, repo)
+    got = sorted((f["path"], f["line"], f["rule_id"]) for f in data["findings"])
+    assert got == [
+        ("conf.py", 31, "secret.stripe-secret-key"),
+        ("conf.py", 56, "secret.openai-project-key"),
+        ("id_rsa", 1, "secret.private-key"),
+    ]
+    assert {f["commit"] for f in data["findings"]} == {c}

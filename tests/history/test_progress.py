@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from launchready import history
 from launchready.config import Config
-from launchready.history import revs, scan_history
+from launchready.history import revs
+from launchready.history import scan as history
+from launchready.history.scan import scan_history
 from launchready.registry import all_rules
 from launchready.secrets.engine import Engine
 

@@ -5,19 +5,17 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from launchready.commands import Context
 from launchready.errors import UsageError
-from launchready.history import revs, scan_history
+from launchready.history import revs
 from launchready.history.gitlog import GitError
-from launchready.history.ignore import GitleaksIgnore
-from launchready.history.ignore import load as load_gitleaksignore
 from launchready.model import Report
-from launchready.progress import Progress
-from launchready.registry import all_rules
-from launchready.secrets import suppress
-from launchready.secrets.engine import Engine
 from launchready.secrets.sources import git_root
+
+if TYPE_CHECKING:
+    from launchready.history.ignore import GitleaksIgnore
 
 HELP = "scan git history (every commit's added lines and messages) for secrets"
 DESCRIPTION = (
@@ -45,15 +43,30 @@ def run(ctx: Context) -> Report:
     if root is None:
         raise UsageError(f"not a git repository: {args.repo}")
     rng = revs.resolve(root, all_refs=args.all, since=args.since_commit, rng=args.range, branch=args.branch)
-    report = history_report(ctx, root, rng, jobs=args.jobs)
+    commits = revs.CommitList(root, rng)  # git walks the range while the scanner loads
+    try:
+        report = history_report(ctx, root, rng, jobs=args.jobs, commits=commits)
+    finally:
+        commits.close()
+    from launchready.secrets import suppress
+
     suppress.apply_baseline(report, suppress.resolve(args.baseline, ctx.config, root, ctx.cwd))
     return report
 
 
 def history_report(
-    ctx: Context, root: Path, rng: revs.Range, jobs: int | None = None, ignore: GitleaksIgnore | None = None
+    ctx: Context, root: Path, rng: revs.Range, jobs: int | None = None, ignore: GitleaksIgnore | None = None,
+    commits: revs.CommitList | None = None,
 ) -> Report:
     """Scan ``rng`` with the rules ``ctx.config`` enables (no baseline applied here)."""
+    # Imported here, not at the top: ``run`` starts ``git rev-list`` first, and these imports
+    # (the scanner, multiprocessing, the rule packs) then overlap with git's walk.
+    from launchready.history.ignore import load as load_gitleaksignore
+    from launchready.history.scan import scan_history
+    from launchready.progress import Progress
+    from launchready.registry import all_rules
+    from launchready.secrets.engine import Engine
+
     engine = Engine(all_rules(ctx.config))
     progress = Progress(ctx.stderr, quiet=getattr(ctx.args, "quiet", False))
     started = time.monotonic()
@@ -65,7 +78,7 @@ def history_report(
     try:
         result = scan_history(
             root, rng, engine, ignore if ignore is not None else load_gitleaksignore(root), ctx.config.exclude,
-            jobs=jobs, progress=show if progress.enabled else None,
+            jobs=jobs, progress=show if progress.enabled else None, commits=commits,
         )  # fmt: skip
     except GitError as exc:
         raise UsageError(str(exc)) from None

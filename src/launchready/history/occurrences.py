@@ -15,7 +15,7 @@ from pathlib import Path
 
 from launchready.history.gitlog import Commit
 from launchready.history.ignore import GitleaksIgnore
-from launchready.history.patch import FileAdds, decode_path, parse_patch
+from launchready.history.patch import FileAdds, decode_path, sections
 from launchready.secrets.engine import Engine, Match
 from launchready.secrets.sources import excluded
 
@@ -105,12 +105,18 @@ class _Piece:
     lo: int  # slice of adds.lines
     hi: int
     text: bytes
+    rows: list[int] | None = None  # the adds.lines (indices) ``text`` holds, when not all of lo:hi
 
 
 # Four consecutive base64 lines of PEM width: a key body, maybe without its BEGIN line.
 # (anchored on a newline literal, which the regex engine finds fast; a PEM body has more
 # than four lines, so the first one never needs to match)
 _KEY_BODY = re.compile(rb"\n[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n(?:[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n){2}[ \t]*[A-Za-z0-9+/=]{60,80}\r?(?:\n|$)")
+
+
+# One added line of such a body, in a patch (``+`` columns first): a cheap test that a
+# commit or file can hold one at all.
+_KEY_LINE = re.compile(rb"\n\+[+ \t]*[A-Za-z0-9+/=]{60,80}\r?(?:\n|$)")
 
 
 def _looks_like_key_body(text: bytes) -> bool:
@@ -145,32 +151,72 @@ class Collector:
         return excluded(path, self.exclude)
 
     def add_commit(self, c: Commit) -> None:
+        """Queue what ``c`` added for scanning. Most of a history holds no rule keyword, and
+        a line without one cannot hold a secret (``Engine.keyword_rows``): only the lines
+        with a keyword are handed to the engine, which is what makes history scans fast."""
         self.result.commits += 1
         self.result.bytes += len(c.patch) + len(c.message)
         self.order += self.stride
-        if c.message:
+        engine = self.engine
+        if c.message and engine.mentions_keyword(c.message):
             self._queue(_Piece(c, self.order, None, 0, 0, c.message))
+        keyword = engine.mentions_keyword(c.patch)
+        key_lines = _KEY_LINE.search(c.patch) is not None
         removed_from: list[bytes] | None = [] if self.result.touched is not None else None
-        for adds in parse_patch(c.patch, removed_from):
-            if self.exclude and self.excluded(adds.path):
+        for sec in sections(c.patch):
+            if removed_from is not None and sec.removes_lines():
+                old = sec.source()
+                if old is not None:
+                    removed_from.append(old)
+            raw = sec.target()
+            if raw is None:
+                continue
+            path = decode_path(raw)
+            scoped = self._scoped(path)
+            hit = keyword and engine.mentions_keyword(sec.body)
+            body_key = key_lines and _KEY_LINE.search(sec.body) is not None
+            if not (scoped or hit or body_key):
+                continue
+            if self.exclude and self.excluded(path):
                 self.result.excluded_files += 1
                 continue
-            lines = adds.lines
-            n = len(lines)
-            body_only = False
-            for lo in range(0, n, CHUNK_LINES):
-                hi = min(n, lo + CHUNK_LINES + SLICE_OVERLAP)
-                text = b"\n".join(lines[lo:hi])
-                body_only = body_only or _looks_like_key_body(text)
-                self._queue(_Piece(c, self.order, adds, lo, hi, text))
-            if body_only:
-                self._rescan_blob(c, adds)
+            adds = sec.adds(raw)
+            if adds is not None:
+                self._add_file(c, adds, full=scoped, hit=hit, body_key=body_key)
         if removed_from and self.result.touched is not None:
             for raw in removed_from:
                 self.result.touched.setdefault(decode_path(raw), []).append((c.time, self.order, c.sha))
             self.result.touched_count += len(removed_from)
             if self.result.touched_count > TOUCHED_LIMIT:
                 self.result.touched = None
+
+    def _add_file(self, c: Commit, adds: FileAdds, full: bool, hit: bool, body_key: bool) -> None:
+        """Queue one file's added lines in slices of ``CHUNK_LINES``: whole (``full``: a
+        path-scoped rule applies, or a rule spans lines) or just the lines with a keyword."""
+        lines = adds.lines
+        n = len(lines)
+        key_body = False
+        for lo in range(0, n, CHUNK_LINES):
+            hi = min(n, lo + CHUNK_LINES + SLICE_OVERLAP)
+            text = b"\n".join(lines[lo:hi])
+            key_body = key_body or (body_key and _looks_like_key_body(text))
+            rows = None if full else self.engine.keyword_rows(text) if hit else []
+            if rows is None:
+                self._queue(_Piece(c, self.order, adds, lo, hi, text))
+            elif rows:
+                if hi < n:  # the overlap belongs to the next slice
+                    rows = [r for r in rows if r < CHUNK_LINES]
+                picked = [lo + r for r in rows]
+                self._queue(_Piece(c, self.order, adds, lo, hi, b"\n".join([lines[i] for i in picked]), picked))
+        if key_body:
+            self._rescan_blob(c, adds)
+
+    def _scoped(self, path: str) -> bool:
+        """Does a path-scoped rule (``.pgpass``, ``.netrc``...) apply to ``path``?"""
+        scoped = self._path_scoped.get(path)
+        if scoped is None:
+            scoped = self._path_scoped[path] = any(rx.search(path) for rx in self._path_rules)
+        return scoped
 
     def finish(self) -> ChunkResult:
         self._flush()
@@ -207,10 +253,7 @@ class Collector:
         if self._path_rules:
             for piece in batch:
                 path = piece.adds.path if piece.adds else MESSAGE_PATH
-                scoped = self._path_scoped.get(path)
-                if scoped is None:
-                    scoped = self._path_scoped[path] = any(rx.search(path) for rx in self._path_rules)
-                if not scoped:
+                if not self._scoped(path):
                     continue
                 for m in self.engine.scan(piece.text.decode("utf-8", "replace"), path):
                     if m.rule.paths:
@@ -226,10 +269,13 @@ class Collector:
         if adds is None:
             self._record(piece.commit, piece.order, m, MESSAGE_PATH, line, end_line)
             return
-        n = len(adds.lines)
-        if piece.hi < n and line > CHUNK_LINES:
-            return  # the next slice sees it (and whole)
         numbers = adds.numbers
+        if piece.rows is not None:
+            self._record(piece.commit, piece.order, m, adds.path, numbers[piece.rows[line - 1]],
+                         numbers[piece.rows[end_line - 1]])  # fmt: skip
+            return
+        if piece.hi < len(adds.lines) and line > CHUNK_LINES:
+            return  # the next slice sees it (and whole)
         self._record(piece.commit, piece.order, m, adds.path, numbers[piece.lo + line - 1],
                      numbers[min(piece.lo + end_line, piece.hi) - 1])  # fmt: skip
 

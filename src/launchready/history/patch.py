@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@", re.M)
@@ -83,15 +84,6 @@ def _header_name(header: bytes, marker: bytes, prefix: bytes) -> bytes | None:
     return name[2:] if name.startswith(prefix) else name
 
 
-def _target_path(header: bytes) -> bytes | None:
-    """The new path of a file section, or None when nothing was added (deletion, binary...)."""
-    return _header_name(header, b"\n+++ ", b"b/")
-
-
-def _source_path(header: bytes) -> bytes | None:
-    return _header_name(header, b"\n--- ", b"a/")
-
-
 def _is_submodule(header: bytes) -> bool:
     return b" 160000" in header and (b"\nindex " in header or b"mode 160000" in header)
 
@@ -101,14 +93,42 @@ def _is_submodule(header: bytes) -> bool:
 _ADDED = re.compile(rb"\n\+([^\n]*)")
 
 
-def parse_patch(patch: bytes, removed_from: list[bytes] | None = None) -> list[FileAdds]:
-    """Split a commit's patch into files and collect the ``+`` lines of each hunk.
+@dataclass
+class Section:
+    """One file of a commit's patch that has hunks (binary, mode-only and submodule changes
+    have none and are never yielded). Paths and added lines are worked out on demand: most
+    sections of a history need neither."""
 
-    ``removed_from`` (plain diffs only) collects the raw paths this commit removed lines
-    from, deleted files included: where a secret can have been removed."""
-    found: list[FileAdds] = []
-    pieces = patch.split(b"\ndiff --")
-    for n, section in enumerate(pieces):
+    header: bytes
+    body: bytes  # from the first hunk header on
+    parents: int  # 0 for a plain diff, else the parents of a combined diff (a merge)
+
+    def target(self) -> bytes | None:
+        """The new path (as git spells it), or None when nothing was added (a deletion)."""
+        return _header_name(self.header, b"\n+++ ", b"b/")
+
+    def source(self) -> bytes | None:
+        return _header_name(self.header, b"\n--- ", b"a/")
+
+    def removes_lines(self) -> bool:
+        """A plain diff with ``-`` lines: where a secret can have been removed."""
+        return self.parents == 0 and b"\n-" in self.body
+
+    def adds(self, raw: bytes) -> FileAdds | None:
+        """The lines this section added (for a merge: new relative to every parent)."""
+        path = decode_path(raw)
+        git_path = raw.decode("utf-8", "surrogateescape")
+        if self.parents == 0:
+            lines = _ADDED.findall(self.body)
+            return FileAdds(path, lines, self.body, raw_path=git_path) if lines else None
+        numbers: list[int] = []
+        lines = _combined_lines(self.body, self.parents, numbers)
+        return FileAdds(path, lines, self.body, self.parents, numbers, git_path) if lines else None
+
+
+def sections(patch: bytes) -> Iterator[Section]:
+    """Split a commit's patch into its files."""
+    for n, section in enumerate(patch.split(b"\ndiff --")):
         if n == 0:
             at = section.find(b"diff --")
             if at < 0:
@@ -120,25 +140,11 @@ def parse_patch(patch: bytes, removed_from: list[bytes] | None = None) -> list[F
         header = section[:first_hunk]
         if _is_submodule(header):
             continue
-        if removed_from is not None and section.startswith(b"git ") and section.find(b"\n-", first_hunk) >= 0:
-            old = _source_path(header)
-            if old is not None:
-                removed_from.append(old)
-        raw = _target_path(header)
-        if raw is None:
-            continue
         body = section[first_hunk + 1 :]
         if section.startswith(b"git "):
-            lines = _ADDED.findall(body)
-            if lines:
-                found.append(FileAdds(decode_path(raw), lines, body, raw_path=raw.decode("utf-8", "surrogateescape")))
+            yield Section(header, body, 0)
         elif section.startswith((b"cc ", b"combined ")):
-            parents = body.find(b" ")  # "@@@ -a,b -c,d +e,f @@@": parents + 1 '@'
-            numbers: list[int] = []
-            lines = _combined_lines(body, parents - 1, numbers)
-            if lines:
-                found.append(FileAdds(decode_path(raw), lines, body, parents - 1, numbers, raw.decode("utf-8", "surrogateescape")))
-    return found
+            yield Section(header, body, body.find(b" ") - 1)  # "@@@ -a,b -c,d +e,f @@@": parents + 1 '@'
 
 
 def _plain_numbers(body: bytes) -> list[int]:

@@ -93,6 +93,11 @@ class Engine:
                 self._always.append(i)
             for kw in rule.keywords:
                 by_kw.setdefault(kw.lower(), []).append(i)
+        # Rules that may match away from a keyword's own line: without keywords (and not
+        # limited to some paths), or windows spanning lines. ``keyword_rows`` needs them.
+        self._unkeyed = any(not r.keywords and not r.paths for r in self.rules)
+        self._multiline_kw = sorted({kw.lower() for r in self.rules if not isinstance(r.window, str) for kw in r.keywords})
+        self._multi_re: Any = None
         self._automaton: Any = None
         self._kw_re: Any = None
         self._kw_rules: dict[bytes, tuple[int, ...]] = {}
@@ -120,7 +125,39 @@ class Engine:
         options.log_errors = False
         options.case_sensitive = False
         self._kw_re = re2.compile("|".join(re.escape(k) for k in ordered), options)
+        if self._multiline_kw:
+            self._multi_re = re2.compile("|".join(re.escape(k) for k in self._multiline_kw), options)
         return self._kw_re
+
+    def mentions_keyword(self, data: bytes) -> bool:
+        """Could ``scan`` find anything in ``data`` (UTF-8 bytes) outside path-scoped rules?"""
+        if self._unkeyed:
+            return True
+        kw_re = self._kw_re if self._kw_re is not None else self._build_re2() if self._by_kw else None
+        return kw_re is not None and kw_re.search(data) is not None
+
+    def keyword_rows(self, data: bytes) -> list[int] | None:
+        """The 0-based numbers of the lines of ``data`` (UTF-8 bytes) that hold a keyword, in
+        order; ``scan`` of just those lines finds what it finds in the whole text (outside
+        path-scoped rules), because every other rule matches within its keyword's line.
+        None when that does not hold here (a rule without keywords, or a keyword of a rule
+        whose window spans lines): scan the whole text."""
+        if self._unkeyed:
+            return None
+        if not self._by_kw:
+            return []
+        kw_re = self._kw_re if self._kw_re is not None else self._build_re2()
+        if self._multi_re is not None and self._multi_re.search(data) is not None:
+            return None
+        rows: list[int] = []
+        row = pos = 0
+        for m in kw_re.finditer(data):
+            start = m.start()
+            row += data.count(b"\n", pos, start)
+            pos = start
+            if not rows or rows[-1] != row:
+                rows.append(row)
+        return rows
 
     def _regex(self, i: int) -> Any:
         rx = self._compiled[i]
@@ -189,11 +226,13 @@ class Engine:
                         line_end = min(n, pos + LONG_LINE)
                 for i in idxs:
                     spans = windows.get(i)
+                    w = rules[i].window
                     if spans is not None and pos < spans[-1][1]:
+                        if isinstance(w, int):  # a span from this hit on: reach its end too
+                            spans[-1][1] = max(spans[-1][1], min(n, pos + w))
                         continue  # already covered by this rule's last window
                     if i in skip:
                         continue
-                    w = rules[i].window
                     if isinstance(w, int):
                         ws, we = line_start, min(n, pos + w)
                     elif line_end - line_start > LONG_LINE:
