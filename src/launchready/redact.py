@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Iterable
 
 _SALT = b"launchready/fingerprint/v1"
 _seen: set[str] = set()
@@ -26,18 +27,33 @@ def _key() -> bytes:
     return os.environ.get("LAUNCHREADY_FINGERPRINT_KEY", "").encode()
 
 
-@functools.lru_cache(maxsize=4096)
+_hashes: dict[str, str] = {}  # secret -> its hash, computed once per process
+
+
 def secret_hash(secret: str) -> str:
-    """A keyed scrypt hash of the secret (hex, 32 chars). Slow on purpose (~2 ms)."""
-    digest = hashlib.scrypt(
-        secret.encode("utf-8", "surrogatepass"),
-        salt=_SALT + b"/" + _key(),
-        n=2**11,
-        r=8,
-        p=1,
-        dklen=16,
-    )
-    return digest.hex()
+    """A keyed scrypt hash of the secret (hex, 32 chars). Slow on purpose (~2-7 ms)."""
+    known = _hashes.get(secret)
+    if known is None:
+        digest = hashlib.scrypt(
+            secret.encode("utf-8", "surrogatepass"),
+            salt=_SALT + b"/" + _key(),
+            n=2**11,
+            r=8,
+            p=1,
+            dklen=16,
+        )
+        known = _hashes[secret] = digest.hex()
+    return known
+
+
+def known_hashes(secrets: Iterable[str]) -> dict[str, str]:
+    """The hashes this process computed for ``secrets`` (worker processes send them along)."""
+    return {s: _hashes[s] for s in secrets if s in _hashes}
+
+
+def preload_hashes(hashes: dict[str, str]) -> None:
+    """Hashes computed by a worker process for this one's secrets."""
+    _hashes.update(hashes)
 
 
 def fingerprint(rule_id: str, secret: str) -> str:

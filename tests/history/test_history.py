@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from tests.conftest import commit_file, git
 
+from launchready.config import Config
+from launchready.history import revs
+from launchready.history.prefetch import Prefetch
+from launchready.history.scan import scan_history
 from launchready.keygen import KeyGen
+from launchready.registry import all_rules
+from launchready.secrets.engine import Engine
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -185,11 +191,31 @@ def test_parallel_slices_agree_with_one_process(tmp_path: Path, run_cli) -> None
     repo.mkdir()
     fast_import_repo(repo, 900, secrets)
     _, one = history(run_cli, repo, "--jobs", "1")
-    _, two = history(run_cli, repo, "--jobs", "2")
-    assert one["findings"] == two["findings"]
+    _, two = history(run_cli, repo, "--jobs", "2")  # from both ends at once
+    _, three = history(run_cli, repo, "--jobs", "3")  # in shares of the commit list
+    assert one["findings"] == two["findings"] == three["findings"]
     assert one["summary"]["commits_scanned"] == two["summary"]["commits_scanned"] == 900
+    assert three["summary"]["commits_scanned"] == 900
     first = next(f for f in one["findings"] if f["occurrences"] == 2)
     assert git(repo, "log", "-1", "--format=%s", first["commit"]).strip() == "c5"
+
+
+def test_both_ends_redo_the_scan_when_a_ref_moved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The two ends walk separately; if a ref moved meanwhile their walks may differ, so the
+    scan is redone in one process rather than trusting where they met."""
+    kg = KeyGen(13)
+    repo = tmp_path / "moving"
+    repo.mkdir()
+    fast_import_repo(repo, 500, {3: kg.stripe_secret(), 480: kg.stripe_secret()})
+    rng = revs.resolve(repo, all_refs=True)
+    engine = Engine(all_rules(Config()))
+    steady = scan_history(repo, rng, engine, jobs=2)
+    redone: list[bool] = []
+    monkeypatch.setattr(Prefetch, "refs_moved", lambda self: redone.append(True) or True)
+    moved = scan_history(repo, rng, engine, jobs=2)
+    assert redone and moved.commits == steady.commits == 500
+    assert [f.fingerprint for f in moved.findings] == [f.fingerprint for f in steady.findings]
+    assert len(moved.findings) == 2
 
 
 def test_huge_added_file_is_sliced_with_true_line_numbers(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from launchready.config import Config
-from launchready.history import revs
+from launchready.history import prefetch, revs
 from launchready.history import scan as history
 from launchready.history.scan import scan_history
 from launchready.registry import all_rules
@@ -31,11 +31,12 @@ def _many_commits(repo: Path, n: int) -> None:
     subprocess.run(["git", "-C", str(repo), "checkout", "-q", "main"], check=True)
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("jobs", [1, 2, 3])
 def test_progress_reaches_every_commit(repo: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Serially, from both ends at once (2 workers) and in shares (3 or more)."""
     n = 300
     _many_commits(repo, n)
-    monkeypatch.setattr(history, "PARALLEL_MIN_COMMITS", 10)
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_COMMITS", 10)
     monkeypatch.setattr(history, "PROGRESS_EVERY", 16)
     seen: list[tuple[int, int]] = []
     result = scan_history(repo, revs.resolve(repo, all_refs=True), Engine(all_rules(Config())),
@@ -47,7 +48,7 @@ def test_progress_reaches_every_commit(repo: Path, jobs: int, monkeypatch: pytes
     if jobs == 1:
         assert commits[-1] == n - n % 16  # every 16 commits, serially
     else:
-        assert commits[-1] == n  # the last update counts every finished share in full
+        assert commits[-1] == n  # the last update counts every commit
         assert seen[-1][1] == result.bytes
 
 

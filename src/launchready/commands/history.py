@@ -11,6 +11,7 @@ from launchready.commands import Context
 from launchready.errors import UsageError
 from launchready.history import revs
 from launchready.history.gitlog import GitError
+from launchready.history.prefetch import Prefetch, workers_wanted
 from launchready.model import Report
 from launchready.secrets.sources import git_root
 
@@ -43,11 +44,11 @@ def run(ctx: Context) -> Report:
     if root is None:
         raise UsageError(f"not a git repository: {args.repo}")
     rng = revs.resolve(root, all_refs=args.all, since=args.since_commit, rng=args.range, branch=args.branch)
-    commits = revs.CommitList(root, rng)  # git walks the range while the scanner loads
+    prefetch = Prefetch(root, rng, workers_wanted(args.jobs))  # git works while the scanner loads
     try:
-        report = history_report(ctx, root, rng, jobs=args.jobs, commits=commits)
+        report = history_report(ctx, root, rng, jobs=args.jobs, prefetch=prefetch)
     finally:
-        commits.close()
+        prefetch.close()
     from launchready.secrets import suppress
 
     suppress.apply_baseline(report, suppress.resolve(args.baseline, ctx.config, root, ctx.cwd))
@@ -56,7 +57,7 @@ def run(ctx: Context) -> Report:
 
 def history_report(
     ctx: Context, root: Path, rng: revs.Range, jobs: int | None = None, ignore: GitleaksIgnore | None = None,
-    commits: revs.CommitList | None = None,
+    prefetch: Prefetch | None = None,
 ) -> Report:
     """Scan ``rng`` with the rules ``ctx.config`` enables (no baseline applied here)."""
     # Imported here, not at the top: ``run`` starts ``git rev-list`` first, and these imports
@@ -78,7 +79,7 @@ def history_report(
     try:
         result = scan_history(
             root, rng, engine, ignore if ignore is not None else load_gitleaksignore(root), ctx.config.exclude,
-            jobs=jobs, progress=show if progress.enabled else None, commits=commits,
+            jobs=jobs, progress=show if progress.enabled else None, prefetch=prefetch,
         )  # fmt: skip
     except GitError as exc:
         raise UsageError(str(exc)) from None

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import bisect
 import re
-import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from launchready.history.gitlog import Commit
+from launchready.history.gitlog import Blobs, Commit
 from launchready.history.ignore import GitleaksIgnore
 from launchready.history.patch import FileAdds, decode_path, sections
 from launchready.secrets.engine import Engine, Match
@@ -72,6 +71,7 @@ class ChunkResult:
     # look for the commit that removed a secret (None once it grew past TOUCHED_LIMIT)
     touched: dict[str, list[tuple[int, int, str]]] | None = field(default_factory=dict)
     touched_count: int = 0
+    hashes: dict[str, str] = field(default_factory=dict)  # secret -> redact.secret_hash, from workers
 
     def merge(self, other: ChunkResult) -> None:
         if self.touched is not None and other.touched is not None and self.touched_count + other.touched_count <= TOUCHED_LIMIT:
@@ -86,6 +86,7 @@ class ChunkResult:
                 self.records[key] = rec
             else:
                 mine.merge(rec)
+        self.hashes.update(other.hashes)
         self.commits += other.commits
         self.bytes += other.bytes
         self.suppressed += other.suppressed
@@ -93,7 +94,7 @@ class ChunkResult:
 
 
 TOUCHED_LIMIT = 2_000_000  # entries (~100 bytes each); beyond, removals use a path-limited log
-BATCH_BYTES = 256 * 1024
+BATCH_BYTES = 64 * 1024
 BATCH_SEPARATOR = b"\n\x00\n"
 
 
@@ -133,9 +134,11 @@ class Collector:
         order_base: int = 0,
         root: Path | None = None,
         order_stride: int = 1,
+        on_new_secret: Callable[[str], object] | None = None,
     ) -> None:
         self.engine = engine
-        self.root = root
+        self.on_new_secret = on_new_secret  # e.g. start its (slow) hash while the scan goes on
+        self._blobs = Blobs(root) if root is not None else None
         self.rule_index = {id(r): i for i, r in enumerate(engine.rules)}
         self.ignore = ignore
         self.exclude = list(exclude)
@@ -220,6 +223,8 @@ class Collector:
 
     def finish(self) -> ChunkResult:
         self._flush()
+        if self._blobs is not None:
+            self._blobs.close()
         return self.result
 
     # Many small texts are scanned as one (separated by a NUL line no rule crosses): the
@@ -282,14 +287,13 @@ class Collector:
     def _rescan_blob(self, c: Commit, adds: FileAdds) -> None:
         """A diff that replaced only the body of a PEM key (``-U0`` shows no BEGIN/END lines):
         scan the whole file at that commit and keep matches that touch the added lines."""
-        if self.root is None:
+        if self._blobs is None:
             return
-        out = subprocess.run(["git", "-C", str(self.root), "cat-file", "blob", f"{c.sha}:{adds.raw_path}"],
-                             capture_output=True, check=False)  # fmt: skip
-        if out.returncode != 0 or b"\0" in out.stdout[:8192]:
+        data = self._blobs.get(c.sha, adds.raw_path)
+        if data is None or b"\0" in data[:8192]:
             return
         added = set(adds.numbers)
-        for m in self.engine.scan(out.stdout.decode("utf-8", "replace"), adds.path):
+        for m in self.engine.scan(data.decode("utf-8", "replace"), adds.path):
             if any(n in added for n in range(m.line, m.end_line + 1)):
                 key = (self.rule_index[id(m.rule)], m.secret)
                 rec = self.result.records.get(key)
@@ -306,6 +310,8 @@ class Collector:
         rec = self.result.records.get(key)
         if rec is None:
             rec = self.result.records[key] = Record(m.secret, s)
+            if self.on_new_secret is not None:
+                self.on_new_secret(m.secret)
         elif rec.older(s):
             rec.first = s
         rec.occurrences += 1

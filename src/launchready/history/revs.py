@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from launchready.errors import UsageError
-from launchready.history.gitlog import GitError
 
 
 @dataclass(frozen=True)
@@ -16,35 +15,6 @@ class Range:
     head: str | None  # the commit whose tree decides present_at_head (None: no commits)
     label: str  # for notes: "every ref", "abc123..def456"
     empty_reason: str = ""  # set when there is nothing to scan, with the reason
-
-
-class CommitList:
-    """``git rev-list`` of a range, started at once and read when needed: ``launchready
-    history`` starts it before importing the scanner and compiling rules (~0.05 s), so git
-    walks the history meanwhile instead of after."""
-
-    def __init__(self, root: Path, rng: Range) -> None:
-        self._proc: subprocess.Popen[bytes] | None = None
-        if not rng.empty_reason:
-            self._proc = subprocess.Popen(
-                ["git", "-C", str(root), "rev-list", *rng.revs, "--"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            )  # fmt: skip
-
-    def result(self) -> list[str]:
-        """The commits ``git log`` shows for the range, in its order."""
-        if self._proc is None:
-            return []
-        out, err = self._proc.communicate()
-        if self._proc.returncode != 0:
-            raise GitError(f"git rev-list failed: {err.decode('utf-8', 'replace').strip()}")
-        return out.decode("ascii", "replace").split()
-
-    def close(self) -> None:
-        """Stop git if the result is never read (an error before the scan started)."""
-        if self._proc is not None and self._proc.returncode is None:
-            self._proc.kill()
-            self._proc.communicate()
 
 
 def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -4,9 +4,12 @@ found into one finding per secret (``scan_history``; the pipeline is described i
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import signal
+import subprocess
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
@@ -23,11 +26,11 @@ from launchready.history import dedup
 from launchready.history.gitlog import log_command, stream_commits
 from launchready.history.ignore import GitleaksIgnore
 from launchready.history.occurrences import ChunkResult, Collector
-from launchready.history.revs import CommitList, Range
+from launchready.history.prefetch import Prefetch, workers_wanted
+from launchready.history.revs import Range
 from launchready.model import Finding
 from launchready.secrets.engine import Engine
 
-PARALLEL_MIN_COMMITS = 400  # below this, forking workers costs more than it saves
 PROGRESS_EVERY = 64  # commits between progress updates
 
 Progress = Callable[[int, int], None]  # (commits scanned, patch bytes scanned)
@@ -42,54 +45,195 @@ class HistoryResult:
     notes: list[str] = field(default_factory=list)
 
 
-# Set in the parent before forking; workers inherit it (compiled rules, the commit list)
-# instead of unpickling it.
-_WORKER: tuple[Engine, GitleaksIgnore, tuple[str, ...], Path, tuple[str, ...], list[str]] | None = None
-# Per-share (commits, bytes) counters in shared memory, written by workers, summed by the parent.
+# Set in the parent before forking; workers inherit it (compiled rules, the commit list, the
+# prefetched ``git log`` pipe) instead of unpickling it.
+_WORKER: tuple[Engine, GitleaksIgnore, tuple[str, ...], Path, Prefetch] | None = None
+# Shared memory written by workers, read by the parent for progress. Front/back mode:
+# [commits claimed from the newest end, from the oldest end, total (-1: not known yet),
+# bytes front, bytes back]; shares mode: (commits, bytes) per share.
 _COUNTERS: Any = None
+_CLAIM_LOCK: Any = None
+_LAST: Any = None
+_PROGRESS: Progress | None = None  # the parent's progress callback, while it scans an end
+_SHAS: list[str] = []  # the commit list, for shares
 
 
-def _scan_all(progress: Progress | None = None) -> ChunkResult:
+def _collector(
+    order_base: int = 0, order_stride: int = 1, on_new_secret: Callable[[str], object] | None = None
+) -> Collector:
     assert _WORKER is not None
-    engine, ignore, exclude, root, revs, _shas = _WORKER
-    collector = Collector(engine, ignore, exclude, root=root)
-    for commit in stream_commits(log_command(root, revs)):
+    engine, ignore, exclude, root, _pre = _WORKER
+    return Collector(engine, ignore, exclude, order_base, root, order_stride, on_new_secret)
+
+
+@contextlib.contextmanager
+def _worker_collector(order_base: int, order_stride: int = 1) -> Iterator[Collector]:
+    """A collector for a worker process that hashes each new secret in a thread as it is
+    found (scrypt releases the GIL: it overlaps waiting for git), and sends the hashes
+    with its result so the parent does not compute them again at the end."""
+    hasher = ThreadPoolExecutor(max_workers=1)
+    collector = _collector(order_base, order_stride, lambda secret: hasher.submit(redact.secret_hash, secret))
+    try:
+        yield collector
+    finally:
+        hasher.shutdown(wait=True)
+    collector.result.hashes = redact.known_hashes(r.secret for r in collector.result.records.values())
+
+
+def _scan_serial(pre: Prefetch, progress: Progress | None, hash_secret: Callable[[str], object]) -> ChunkResult:
+    """The whole range in this process, from the prefetched ``git log`` stream."""
+    collector = _collector(on_new_secret=hash_secret)
+    for commit in pre.commits(pre.front):
         collector.add_commit(commit)
         if progress is not None and collector.result.commits % PROGRESS_EVERY == 0:
             progress(collector.result.commits, collector.result.bytes)
+    pre.finish(pre.front, read_all=True)
     return collector.finish()
 
 
-def _scan_share(start: int, end: int) -> ChunkResult:
+def _claim(side: int, sha: str) -> bool:
+    """Take ``sha`` for one end (0: newest first, 1: oldest first) unless the other end
+    already took it. Both ends walk the same commits in opposite orders, so the first
+    commit one end meets that the other took is the other end's latest: they met."""
+    mine, other = side * 40, (1 - side) * 40
+    key = sha.encode("ascii")
+    with _CLAIM_LOCK:
+        if _LAST[other : other + 40] == key:
+            return False
+        _LAST[mine : mine + 40] = key
+        _COUNTERS[side] += 1
+        return True
+
+
+def _stop_git(proc: subprocess.Popen[bytes] | None) -> None:
+    """Stop a prefetched ``git log`` nobody will read further. (The parent started it and
+    reaps it later, so its pid cannot have been reused meanwhile.)"""
+    if proc is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGKILL)
+
+
+def _scan_end(side: int, collector: Collector) -> tuple[list[str], bool]:
+    """Scan one end's prefetched ``git log`` until it meets the other end."""
+    assert _WORKER is not None
+    pre = _WORKER[4]
+    proc = pre.back if side else pre.front
+    seen: list[str] = []
+    for commit in pre.commits(proc):
+        if not _claim(side, commit.sha):
+            _stop_git(proc)
+            return seen, True
+        collector.add_commit(commit)
+        seen.append(commit.sha)
+        _COUNTERS[2 + side] = collector.result.bytes
+        if side == 0 and _PROGRESS is not None and len(seen) % PROGRESS_EVERY == 0:
+            _PROGRESS(_COUNTERS[0] + _COUNTERS[1], _COUNTERS[2] + _COUNTERS[3])
+    return seen, False
+
+
+def _scan_back() -> tuple[ChunkResult, list[str], bool]:
+    """In a worker: the oldest end, up to where it meets the newest (scanned by the parent).
+    Log positions count down from far above any the newest end reaches."""
+    with _worker_collector(order_base=1 << 40, order_stride=-1) as collector:
+        seen, stopped = _scan_end(1, collector)
+        collector.finish()
+    return collector.result, seen, stopped
+
+
+def _scan_share(start: int, end: int, slot: int) -> ChunkResult:
     """Commits ``start:end`` of the log, read by one ``git log --no-walk --stdin``: no walk
     repeated per share, and consecutive commits keep git's delta cache warm."""
     assert _WORKER is not None
-    engine, ignore, exclude, root, _revs, shas = _WORKER
-    collector = Collector(engine, ignore, exclude, order_base=start, root=root)
-    mine = "".join(f"{sha}\n" for sha in shas[start:end]).encode()
-    slot = 2 * (start // max(1, end - start))
-    for commit in stream_commits(log_command(root, ["--no-walk=unsorted", "--stdin"]), stdin=mine):
-        collector.add_commit(commit)
-        if _COUNTERS is not None and collector.result.commits % PROGRESS_EVERY == 0:
-            _COUNTERS[slot], _COUNTERS[slot + 1] = collector.result.commits, collector.result.bytes
-    return collector.finish()
+    root = _WORKER[3]
+    mine = "".join(f"{sha}\n" for sha in _SHAS[start:end]).encode()
+    with _worker_collector(order_base=start) as collector:
+        for commit in stream_commits(log_command(root, ["--no-walk=unsorted", "--stdin"]), stdin=mine):
+            collector.add_commit(commit)
+            if _COUNTERS is not None and collector.result.commits % PROGRESS_EVERY == 0:
+                _COUNTERS[2 * slot], _COUNTERS[2 * slot + 1] = collector.result.commits, collector.result.bytes
+        collector.finish()
+    return collector.result
 
 
-def warm_up(engine: Engine) -> None:
-    """Let the engine compile its rules once, here, instead of in every worker after fork:
-    one scan of a text holding every keyword reaches every keyword rule's regex."""
-    engine.scan("\n".join(f"{kw} = x" for rule in engine.rules for kw in rule.keywords), "")
+Task = tuple[Callable[..., Any], tuple[Any, ...]]
 
 
-def workers_wanted() -> int:
-    env = os.environ.get("LAUNCHREADY_JOBS")
-    if env and env.isdigit() and int(env) > 0:
-        return int(env)
+def _share_tasks(shas: list[str], jobs: int) -> list[Task]:
+    """Two shares per worker: history is uneven (big early imports, small fixes) and the
+    first results (secrets to hash) arrive while the rest is scanned; more shares cost more
+    than they balance (measured on requests: 4 best, 8 +8%)."""
+    global _COUNTERS, _SHAS
+    _SHAS = shas
+    size = -(-len(shas) // (jobs * 2))
+    starts = range(0, len(shas), size)
+    _COUNTERS = multiprocessing.get_context("fork").RawArray("q", 2 * len(starts))
+    return [(_scan_share, (i, i + size, n)) for n, i in enumerate(starts)]
+
+
+def _share_progress(done: list[ChunkResult]) -> tuple[int, int]:
+    n = len(_COUNTERS) // 2
+    if len(done) == n:  # exact totals once every share is in
+        return sum(p.commits for p in done), sum(p.bytes for p in done)
+    counted = [(_COUNTERS[2 * k], _COUNTERS[2 * k + 1]) for k in range(n)]
+    return sum(c for c, _ in counted), sum(b for _, b in counted)
+
+
+def _run_pool(
+    jobs: int, tasks: list[Task], take: Callable[[ChunkResult], None], progress: Progress | None,
+    counted: Callable[[list[ChunkResult]], tuple[int, int]],
+) -> None:
+    """Run ``tasks`` in ``jobs`` forked workers (all forked at the first submit, before any
+    thread of ours exists), handing each result to ``take`` as it arrives."""
+    ctx = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    done: list[ChunkResult] = []
     try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 8))
+        running: set[Future[ChunkResult]] = {pool.submit(fn, *args) for fn, args in tasks}
+        while running:
+            finished, running = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                done.append(fut.result())
+                take(done[-1])
+            if progress is not None:
+                progress(*counted(done))
+    finally:
+        pool.shutdown(wait=False)  # workers wind down while we finish the findings
+
+
+def _scan_both_ends(
+    pre: Prefetch, take: Callable[[ChunkResult], None], hash_secret: Callable[[str], object],
+    progress: Progress | None,
+) -> None:
+    """Two processes: this one reads the prefetched ``git log`` from the newest commit down,
+    a worker the same log from the oldest up (``--reverse``); they stop where they meet. Both
+    git processes start with the scan (no commit list to wait for), the split balances
+    itself, and each commit is diffed once. If a ref moved meanwhile (the two walks could
+    differ) one process redoes the scan from a fresh walk."""
+    global _COUNTERS, _CLAIM_LOCK, _LAST, _PROGRESS
+    ctx = multiprocessing.get_context("fork")
+    _COUNTERS = ctx.RawArray("q", 4)  # commits newest end, oldest end; bytes of each
+    _LAST = ctx.RawArray("c", 80)  # the latest commit each end took
+    _CLAIM_LOCK = ctx.Lock()
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+    try:
+        back = pool.submit(_scan_back)  # forks the worker now, before any thread of ours
+        _PROGRESS = progress
+        collector = _collector(on_new_secret=hash_secret)
+        seen, stopped = _scan_end(0, collector)
+        pre.finish(pre.front, read_all=not stopped)
+        front = collector.finish()
+        back_part, back_seen, back_stopped = back.result()
+        pre.finish(pre.back, read_all=not back_stopped)
+    finally:
+        pool.shutdown(wait=False)
+        _CLAIM_LOCK = _LAST = _PROGRESS = None
+    if set(seen).isdisjoint(back_seen) and not pre.refs_moved():
+        take(front)
+        take(back_part)
+        if progress is not None:
+            progress(len(seen) + len(back_seen), front.bytes + back_part.bytes)
+    else:  # rare: redo it in one process from a fresh walk
+        take(_scan_serial(Prefetch(pre.root, pre.rng, 1), progress, hash_secret))
 
 
 def scan_history(
@@ -100,64 +244,45 @@ def scan_history(
     exclude: Sequence[str] = (),
     jobs: int | None = None,
     progress: Progress | None = None,
-    commits: CommitList | None = None,
+    prefetch: Prefetch | None = None,
 ) -> HistoryResult:
     """``progress(commits, bytes)`` is called now and then from this thread (for a tty line).
-    ``commits``: the range's ``git rev-list``, if the caller started it early."""
+    ``prefetch``: the range's git processes, if the caller started them early."""
     global _WORKER, _COUNTERS
     result = HistoryResult()
     if rng.empty_reason:
         result.notes.append(f"history: nothing to scan, {rng.empty_reason}")
         return result
-    listing = commits or CommitList(root, rng)
-    warm_up(engine)  # while git lists the commits
-    shas = listing.result()
-    total = len(shas)
-    jobs = jobs or workers_wanted()
-    _WORKER = (engine, ignore or GitleaksIgnore(), tuple(exclude), root, rng.revs, shas)
+    pre = prefetch or Prefetch(root, rng, workers_wanted(jobs))
     merged = ChunkResult()
     hasher = ThreadPoolExecutor(max_workers=2)  # scrypt releases the GIL: hash while slices run
     hashed: set[str] = set()
 
-    def take(part: ChunkResult) -> None:
-        merged.merge(part)
-        fresh = [r.secret for r in part.records.values() if r.secret not in hashed]
-        hashed.update(fresh)
-        for secret in fresh:
+    def prehash(secret: str) -> None:
+        if secret not in hashed:
+            hashed.add(secret)
             hasher.submit(redact.secret_hash, secret)  # warms the cache to_findings reads
 
+    def take(part: ChunkResult) -> None:
+        redact.preload_hashes(part.hashes)  # computed by the worker that found them
+        merged.merge(part)
+        for rec in part.records.values():
+            prehash(rec.secret)
+
     try:
-        if total < PARALLEL_MIN_COMMITS or jobs == 1:
-            take(_scan_all(progress))
+        engine.compile_all()  # once, not in every worker; while git lists and diffs
+        _WORKER = (engine, ignore or GitleaksIgnore(), tuple(exclude), root, pre)
+        if pre.small:  # one worker wanted, or a small range: one process is quickest
+            take(_scan_serial(pre, progress, prehash))
+        elif pre.jobs == 2:
+            _scan_both_ends(pre, take, prehash, progress)
         else:
-            # Two shares per worker: history is uneven (big early imports, small fixes) and
-            # the first results (secrets to hash) arrive while the rest is scanned; more
-            # shares cost more than they balance (measured on requests: 4 best, 8 +8%).
-            shares = jobs * 2
-            size = -(-total // shares)
-            ctx = multiprocessing.get_context("fork")
-            starts = range(0, total, size)
-            _COUNTERS = ctx.RawArray("q", 2 * len(starts)) if progress is not None else None
-            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
-            try:
-                # every worker is forked here, before any thread of ours exists
-                futures = {pool.submit(_scan_share, i, i + size): n for n, i in enumerate(starts)}
-                running: set[Future[ChunkResult]] = set(futures)
-                final: dict[int, tuple[int, int]] = {}  # share -> its totals once finished
-                while running:
-                    finished, running = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
-                    for fut in finished:
-                        part = fut.result()
-                        final[futures[fut]] = (part.commits, part.bytes)
-                        take(part)
-                    if progress is not None:
-                        counted = [final.get(n, (_COUNTERS[2 * n], _COUNTERS[2 * n + 1])) for n in range(len(starts))]
-                        progress(sum(c for c, _ in counted), sum(b for _, b in counted))
-            finally:
-                pool.shutdown(wait=False)  # workers wind down while we finish the findings
+            pre.finish(pre.front, read_all=False)  # not read in this mode
+            _run_pool(pre.jobs, _share_tasks(pre.shas(), pre.jobs), take, progress, _share_progress)
     finally:
         _WORKER = None
         _COUNTERS = None
+        pre.close()
         hasher.shutdown(wait=True)
     result.commits = merged.commits
     result.bytes = merged.bytes

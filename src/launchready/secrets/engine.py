@@ -129,6 +129,15 @@ class Engine:
             self._multi_re = re2.compile("|".join(re.escape(k) for k in self._multiline_kw), options)
         return self._kw_re
 
+    def compile_all(self) -> None:
+        """Compile every rule now (before forking workers, so each does not compile its own)."""
+        if self._by_kw and self._kw_re is None:
+            self._build_re2()
+        for i, rule in enumerate(self.rules):
+            self._regex(i)
+            if rule.precheck and self._pre[i] is None:
+                self._pre[i] = re.compile(rule.precheck)
+
     def mentions_keyword(self, data: bytes) -> bool:
         """Could ``scan`` find anything in ``data`` (UTF-8 bytes) outside path-scoped rules?"""
         if self._unkeyed:
