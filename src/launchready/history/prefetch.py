@@ -50,51 +50,57 @@ class Prefetch:
         self.front: subprocess.Popen[bytes] | None = None
         self.back: subprocess.Popen[bytes] | None = None
         self._list: subprocess.Popen[bytes] | None = None
+        self._count: subprocess.Popen[bytes] | None = None
+        self._refs: subprocess.Popen[bytes] | None = None
+        self._refs_before = b""
         self._shas: list[str] | None = None
-        self.small = True
-        self.refs = b""
+        self._small: bool | None = True
         if rng.empty_reason:
             return
-        self.refs = self._refs()
+        # Nothing here waits for git: every process runs while Python goes on loading.
+        if jobs == 2:
+            self._refs = self._snapshot()  # before either walk starts
         self.front = start_log(log_command(root, rng.revs))
         if jobs == 1:
             return
-        out = subprocess.run(
-            ["git", "-C", str(root), "rev-list", "--count", f"--max-count={PARALLEL_MIN_COMMITS}", *rng.revs, "--"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        self.small = out.returncode != 0 or int(out.stdout.strip() or 0) < PARALLEL_MIN_COMMITS
-        if self.small:
-            return
-        if jobs == 2:
+        self._small = None
+        self._count = self._git("rev-list", "--count", f"--max-count={PARALLEL_MIN_COMMITS}", *rng.revs, "--")
+        if jobs == 2:  # killed unused if the range turns out small
             self.back = start_log(log_command(root, rng.revs, extra=["--reverse"]))
         else:
-            self._list = subprocess.Popen(
-                ["git", "-C", str(root), "rev-list", *rng.revs, "--"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            )  # fmt: skip
+            self._list = self._git("rev-list", *rng.revs, "--")
 
-    def _refs(self) -> bytes:
-        """Where every ref points (for ``--all``): the two ends of a two-worker scan walk
-        separately, so a ref that moved meanwhile must be noticed."""
-        if "--all" not in self.rng.revs:
-            return b""
-        out = subprocess.run(["git", "-C", str(self.root), "for-each-ref", "--format=%(objectname) %(refname)"],
-                             capture_output=True, check=False)  # fmt: skip
-        head = subprocess.run(["git", "-C", str(self.root), "rev-parse", "--verify", "-q", "HEAD"],
-                              capture_output=True, check=False)  # fmt: skip
-        return out.stdout + head.stdout
+    def _git(self, *args: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(["git", "-C", str(self.root), *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)  # fmt: skip
+
+    def _snapshot(self) -> subprocess.Popen[bytes] | None:
+        """Where HEAD and every ref point, for ``--all``: the two ends of a two-worker scan
+        walk separately, so a ref that moved meanwhile must be noticed."""
+        return self._git("show-ref", "--head") if "--all" in self.rng.revs else None
+
+    @staticmethod
+    def _read(proc: subprocess.Popen[bytes] | None) -> bytes:
+        return proc.communicate()[0] if proc is not None else b""
+
+    @property
+    def small(self) -> bool:
+        """One worker wanted, or fewer than ``PARALLEL_MIN_COMMITS`` commits: one process."""
+        if self._small is None:
+            out = self._read(self._count)
+            self._small = self._count is None or self._count.returncode != 0 or int(out or 0) < PARALLEL_MIN_COMMITS
+            self._count = None
+            self._refs_before = self._read(self._refs)
+            self._refs = None
+        return self._small
 
     def refs_moved(self) -> bool:
-        return self._refs() != self.refs
+        return self._read(self._snapshot()) != self._refs_before
 
     def shas(self) -> list[str]:
         """The commits of the range in ``git log`` order (waits for ``git rev-list``)."""
         if self._shas is None:
-            proc = self._list or subprocess.Popen(
-                ["git", "-C", str(self.root), "rev-list", *self.rng.revs, "--"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            )  # fmt: skip
+            proc = self._list or self._git("rev-list", *self.rng.revs, "--")
             out, err = proc.communicate()
             self._list = None
             if proc.returncode != 0:
@@ -123,6 +129,6 @@ class Prefetch:
 
     def close(self) -> None:
         """Stop and reap whatever is still running (an error, or a scan that did not need it)."""
-        for proc in (self.front, self.back, self._list):
+        for proc in (self.front, self.back, self._list, self._count, self._refs):
             self.finish(proc, read_all=False)
-        self._list = None
+        self._list = self._count = self._refs = None

@@ -5,24 +5,18 @@ found into one finding per secret (``scan_history``; the pipeline is described i
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    wait,
-)
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from launchready import redact
 from launchready.history import dedup
+from launchready.history.forked import Child, Claims
 from launchready.history.gitlog import log_command, stream_commits
 from launchready.history.ignore import GitleaksIgnore
 from launchready.history.occurrences import ChunkResult, Collector
@@ -52,9 +46,6 @@ _WORKER: tuple[Engine, GitleaksIgnore, tuple[str, ...], Path, Prefetch] | None =
 # [commits claimed from the newest end, from the oldest end, total (-1: not known yet),
 # bytes front, bytes back]; shares mode: (commits, bytes) per share.
 _COUNTERS: Any = None
-_CLAIM_LOCK: Any = None
-_LAST: Any = None
-_PROGRESS: Progress | None = None  # the parent's progress callback, while it scans an end
 _SHAS: list[str] = []  # the commit list, for shares
 
 
@@ -91,20 +82,6 @@ def _scan_serial(pre: Prefetch, progress: Progress | None, hash_secret: Callable
     return collector.finish()
 
 
-def _claim(side: int, sha: str) -> bool:
-    """Take ``sha`` for one end (0: newest first, 1: oldest first) unless the other end
-    already took it. Both ends walk the same commits in opposite orders, so the first
-    commit one end meets that the other took is the other end's latest: they met."""
-    mine, other = side * 40, (1 - side) * 40
-    key = sha.encode("ascii")
-    with _CLAIM_LOCK:
-        if _LAST[other : other + 40] == key:
-            return False
-        _LAST[mine : mine + 40] = key
-        _COUNTERS[side] += 1
-        return True
-
-
 def _stop_git(proc: subprocess.Popen[bytes] | None) -> None:
     """Stop a prefetched ``git log`` nobody will read further. (The parent started it and
     reaps it later, so its pid cannot have been reused meanwhile.)"""
@@ -113,29 +90,32 @@ def _stop_git(proc: subprocess.Popen[bytes] | None) -> None:
             os.kill(proc.pid, signal.SIGKILL)
 
 
-def _scan_end(side: int, collector: Collector) -> tuple[list[str], bool]:
+def _scan_end(
+    side: int, collector: Collector, claims: Claims, progress: Progress | None = None
+) -> tuple[list[str], bool]:
     """Scan one end's prefetched ``git log`` until it meets the other end."""
     assert _WORKER is not None
     pre = _WORKER[4]
     proc = pre.back if side else pre.front
     seen: list[str] = []
     for commit in pre.commits(proc):
-        if not _claim(side, commit.sha):
+        if not claims.take(side, commit.sha):
             _stop_git(proc)
             return seen, True
         collector.add_commit(commit)
         seen.append(commit.sha)
-        _COUNTERS[2 + side] = collector.result.bytes
-        if side == 0 and _PROGRESS is not None and len(seen) % PROGRESS_EVERY == 0:
-            _PROGRESS(_COUNTERS[0] + _COUNTERS[1], _COUNTERS[2] + _COUNTERS[3])
+        if len(seen) % PROGRESS_EVERY == 0:
+            claims.count(side, len(seen), collector.result.bytes)
+            if progress is not None:
+                progress(*claims.counts())
     return seen, False
 
 
-def _scan_back() -> tuple[ChunkResult, list[str], bool]:
-    """In a worker: the oldest end, up to where it meets the newest (scanned by the parent).
+def _scan_back(claims: Claims) -> tuple[ChunkResult, list[str], bool]:
+    """In the child: the oldest end, up to where it meets the newest (scanned by the parent).
     Log positions count down from far above any the newest end reaches."""
     with _worker_collector(order_base=1 << 40, order_stride=-1) as collector:
-        seen, stopped = _scan_end(1, collector)
+        seen, stopped = _scan_end(1, collector, claims)
         collector.finish()
     return collector.result, seen, stopped
 
@@ -162,6 +142,8 @@ def _share_tasks(shas: list[str], jobs: int) -> list[Task]:
     """Two shares per worker: history is uneven (big early imports, small fixes) and the
     first results (secrets to hash) arrive while the rest is scanned; more shares cost more
     than they balance (measured on requests: 4 best, 8 +8%)."""
+    import multiprocessing
+
     global _COUNTERS, _SHAS
     _SHAS = shas
     size = -(-len(shas) // (jobs * 2))
@@ -184,8 +166,10 @@ def _run_pool(
 ) -> None:
     """Run ``tasks`` in ``jobs`` forked workers (all forked at the first submit, before any
     thread of ours exists), handing each result to ``take`` as it arrives."""
-    ctx = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    import multiprocessing  # only here: importing it costs a short scan more than it saves
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
     done: list[ChunkResult] = []
     try:
         running: set[Future[ChunkResult]] = {pool.submit(fn, *args) for fn, args in tasks}
@@ -205,28 +189,22 @@ def _scan_both_ends(
     progress: Progress | None,
 ) -> None:
     """Two processes: this one reads the prefetched ``git log`` from the newest commit down,
-    a worker the same log from the oldest up (``--reverse``); they stop where they meet. Both
-    git processes start with the scan (no commit list to wait for), the split balances
-    itself, and each commit is diffed once. If a ref moved meanwhile (the two walks could
-    differ) one process redoes the scan from a fresh walk."""
-    global _COUNTERS, _CLAIM_LOCK, _LAST, _PROGRESS
-    ctx = multiprocessing.get_context("fork")
-    _COUNTERS = ctx.RawArray("q", 4)  # commits newest end, oldest end; bytes of each
-    _LAST = ctx.RawArray("c", 80)  # the latest commit each end took
-    _CLAIM_LOCK = ctx.Lock()
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+    a forked child the same log from the oldest up (``--reverse``); they stop where they
+    meet. Both git processes start with the scan (no commit list to wait for), the split
+    balances itself, and each commit is diffed once. If a ref moved meanwhile (the two walks
+    could differ) one process redoes the scan from a fresh walk."""
+    claims = Claims()
+    child = Child(lambda: _scan_back(claims))  # forked now, before any thread of ours exists
     try:
-        back = pool.submit(_scan_back)  # forks the worker now, before any thread of ours
-        _PROGRESS = progress
         collector = _collector(on_new_secret=hash_secret)
-        seen, stopped = _scan_end(0, collector)
+        seen, stopped = _scan_end(0, collector, claims, progress)
         pre.finish(pre.front, read_all=not stopped)
         front = collector.finish()
-        back_part, back_seen, back_stopped = back.result()
+        back_part, back_seen, back_stopped = child.result()
         pre.finish(pre.back, read_all=not back_stopped)
     finally:
-        pool.shutdown(wait=False)
-        _CLAIM_LOCK = _LAST = _PROGRESS = None
+        child.stop()
+        claims.close()
     if set(seen).isdisjoint(back_seen) and not pre.refs_moved():
         take(front)
         take(back_part)
