@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import re2
+
 from launchready.history.gitlog import Blobs, Commit
 from launchready.history.ignore import GitleaksIgnore
 from launchready.history.patch import FileAdds, decode_path, sections
@@ -116,8 +118,11 @@ _KEY_BODY = re.compile(rb"\n[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n(?:[ \t]*[A-Za-z0-9+
 
 
 # One added line of such a body, in a patch (``+`` columns first): a cheap test that a
-# commit or file can hold one at all.
-_KEY_LINE = re.compile(rb"\n\+[+ \t]*[A-Za-z0-9+/=]{60,80}\r?(?:\n|$)")
+# commit or file can hold one at all. RE2: it runs over every patch, and its automaton does
+# not backtrack over the many long ``+`` lines (a third faster than ``re`` here).
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False
+_KEY_LINE = re2.compile(rb"\n\+[+ \t]*[A-Za-z0-9+/=]{60,80}\r?(?:\n|$)", _RE2_OPTIONS)
 
 
 def _looks_like_key_body(text: bytes) -> bool:
@@ -248,7 +253,7 @@ class Collector:
             starts.append(line)
             line += piece.text.count(b"\n") + 2
         text = BATCH_SEPARATOR.join(p.text for p in batch).decode("utf-8", "replace")
-        for m in self.engine.scan(text, ""):
+        for m in self.engine.scan(text, "", dense=True):
             if m.rule.paths:
                 continue  # path-scoped rules run per file below
             k = bisect.bisect_right(starts, m.line) - 1

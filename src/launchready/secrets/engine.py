@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -158,14 +159,29 @@ class Engine:
         kw_re = self._kw_re if self._kw_re is not None else self._build_re2()
         if self._multi_re is not None and self._multi_re.search(data) is not None:
             return None
+        # One search per line that holds a keyword (not per hit), through RE2's own matcher:
+        # the Python wrapper builds a match object per call, which dominates on keyword-dense
+        # text. Falls back to the wrapper if the binding ever changes shape.
+        match = getattr(getattr(kw_re, "_regexp", None), "Match", None)
+        anchor = getattr(getattr(sys.modules.get("re2"), "_Anchor", None), "UNANCHORED", None)
         rows: list[int] = []
         row = pos = 0
-        for m in kw_re.finditer(data):
-            start = m.start()
+        end = len(data)
+        while pos < end:
+            if match is not None and anchor is not None:
+                start = match(anchor, data, pos, end)[0][0]
+            else:
+                found = kw_re.search(data, pos)
+                start = found.start() if found is not None else -1
+            if start < 0:
+                break
             row += data.count(b"\n", pos, start)
-            pos = start
-            if not rows or rows[-1] != row:
-                rows.append(row)
+            rows.append(row)
+            nl = data.find(b"\n", start)
+            if nl < 0:
+                break
+            row += 1
+            pos = nl + 1
         return rows
 
     def _regex(self, i: int) -> Any:
@@ -183,10 +199,10 @@ class Engine:
             self._allow[i] = tuple(allow)
         return rx
 
-    def _hits(self, text: str) -> Iterator[tuple[int, tuple[int, ...]]]:
+    def _hits(self, text: str, dense: bool = False) -> Iterator[tuple[int, tuple[int, ...]]]:
         """(offset of the keyword's last character, rule indices) for every keyword hit."""
         self._scanned += len(text)
-        use_re2 = self._prefilter == "re2" and (len(text) >= self._re2_min or self._scanned >= 4 * self._re2_min)
+        use_re2 = not dense and self._prefilter == "re2" and (len(text) >= self._re2_min or self._scanned >= 4 * self._re2_min)
         if use_re2 and self._kw_re is None:
             self._build_re2()
         if use_re2:
@@ -212,7 +228,10 @@ class Engine:
         elif self._automaton is not None:
             yield from self._automaton.iter(_lower(text))
 
-    def scan(self, text: str, path: str = "") -> list[Match]:
+    def scan(self, text: str, path: str = "", dense: bool = False) -> list[Match]:
+        """Every match in ``text`` (the file at ``path``). ``dense``: most lines hold a keyword
+        (history hands over only such lines), so the cost per keyword hit matters more than
+        scanning speed: Aho-Corasick, not RE2 (whose Python wrapper costs more per hit)."""
         if not text:
             return []
         n = len(text)
@@ -226,7 +245,7 @@ class Engine:
             rules = self.rules
             line_end = -1
             line_start = 0
-            for pos, idxs in self._hits(text):
+            for pos, idxs in self._hits(text, dense):
                 if pos >= line_end:  # a hit on a new line: find its bounds once (bounded)
                     lo = max(0, pos - LONG_LINE)
                     line_start = text.rfind("\n", lo, pos) + 1 or lo
