@@ -285,3 +285,23 @@ def test_secrets_among_many_hunks_keep_their_lines_and_keys_keep_their_bodies(re
         ("id_rsa", 1, "secret.private-key"),
     ]
     assert {f["commit"] for f in data["findings"]} == {c}
+
+
+def test_secret_removed_by_deleting_its_file_names_that_commit(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """The scan asks git not to print deleted files' content (-D); the deletion is still where
+    the secret was removed (a name with spaces and one git quotes, to read the header)."""
+    kg = KeyGen(14)
+    k1, k2 = kg.stripe_secret(), kg.stripe_secret()
+    commit_file(repo, "config/prod settings.py", f"STRIPE = '{k1}'\n", "add one")
+    commit_file(repo, "config/tab\there.py", f"STRIPE = '{k2}'\n", "add two")
+    commit_file(repo, "README.md", "unrelated\n", "unrelated")
+    git(repo, "rm", "-q", "config/prod settings.py")
+    git(repo, "commit", "-q", "-m", "delete one")
+    first = sha(repo)
+    git(repo, "rm", "-q", "config/tab\there.py")
+    git(repo, "commit", "-q", "-m", "delete two")
+    second = sha(repo)
+    _, data = history(run_cli, repo)
+    by_path = {f["path"]: f for f in data["findings"]}
+    assert f"removed in {first[:12]}," in by_path["config/prod settings.py"]["message"]
+    assert f"removed in {second[:12]}," in by_path["config/tab\there.py"]["message"]

@@ -47,16 +47,18 @@ class Commit:
 def log_command(
     root: Path, revs: Sequence[str], paths: Sequence[str] = (), extra: Sequence[str] = (), merges: bool = True
 ) -> list[str]:
-    """``git log -p -U0`` of ``revs``. ``merges``: combined diffs of merge commits and no
-    history simplification (the main scan); without, git's default simplification (enough
-    to find where a line disappeared from a set of paths, and much faster)."""
+    """``git log -p -U0`` of ``revs``. ``merges`` (the main scan): combined diffs of merge
+    commits, no history simplification, and no content for deleted files (``-D``: a
+    deletion adds nothing, and the removal lookup reads it separately); without, git's
+    default simplification (enough to find where a line disappeared from a set of paths,
+    and much faster) and deleted files in full."""
     cmd = [
         "git", "-C", str(root), *GIT_CONFIG, "log", "-p", "-U0", "--no-renames",
         "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
         "--no-indent-heuristic", "--full-index", f"--format={FORMAT}",
     ]  # fmt: skip
     if merges:
-        cmd += ["--cc", "--full-history"]
+        cmd += ["--cc", "--full-history", "--irreversible-delete"]
     cmd += [*extra, *revs, "--"]
     cmd.extend(f":(literal){p}" for p in paths)
     return cmd

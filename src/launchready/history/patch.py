@@ -95,24 +95,27 @@ _ADDED = re.compile(rb"\n\+([^\n]*)")
 
 @dataclass
 class Section:
-    """One file of a commit's patch that has hunks (binary, mode-only and submodule changes
-    have none and are never yielded). Paths and added lines are worked out on demand: most
-    sections of a history need neither."""
+    """One file of a commit's patch that has hunks, or a deleted file (whose content the scan
+    asks git not to print: ``-D``). Binary, mode-only and submodule changes are never
+    yielded. Paths and added lines are worked out on demand: most sections need neither."""
 
     header: bytes
     body: bytes  # from the first hunk header on
     parents: int  # 0 for a plain diff, else the parents of a combined diff (a merge)
+    deleted: bool = False
 
     def target(self) -> bytes | None:
         """The new path (as git spells it), or None when nothing was added (a deletion)."""
         return _header_name(self.header, b"\n+++ ", b"b/")
 
     def source(self) -> bytes | None:
+        if self.deleted:
+            return _deleted_path(self.header)
         return _header_name(self.header, b"\n--- ", b"a/")
 
     def removes_lines(self) -> bool:
-        """A plain diff with ``-`` lines: where a secret can have been removed."""
-        return self.parents == 0 and b"\n-" in self.body
+        """A deletion, or a plain diff with ``-`` lines: where a secret can have been removed."""
+        return self.deleted or (self.parents == 0 and b"\n-" in self.body)
 
     def adds(self, raw: bytes) -> FileAdds | None:
         """The lines this section added (for a merge: new relative to every parent)."""
@@ -135,8 +138,10 @@ def sections(patch: bytes) -> Iterator[Section]:
                 continue
             section = section[at + 7 :]
         first_hunk = section.find(b"\n@@")
-        if first_hunk < 0:
-            continue  # binary, mode-only change, empty file
+        if first_hunk < 0:  # binary, mode-only change, empty file, or a deletion under -D
+            if section.startswith(b"git ") and b"\ndeleted file mode " in section:
+                yield Section(section, b"", 0, deleted=True)
+            continue
         header = section[:first_hunk]
         if _is_submodule(header):
             continue
@@ -145,6 +150,25 @@ def sections(patch: bytes) -> Iterator[Section]:
             yield Section(header, body, 0)
         elif section.startswith((b"cc ", b"combined ")):
             yield Section(header, body, body.find(b" ") - 1)  # "@@@ -a,b -c,d +e,f @@@": parents + 1 '@'
+
+
+_QUOTED = re.compile(rb'"((?:[^"\\]|\\.)*)"')
+
+
+def _deleted_path(header: bytes) -> bytes | None:
+    """The path of a deleted file from its ``git a/X b/X`` line (the only one naming it
+    when git omits the deleted content): both names are the same, so X is half of it."""
+    end = header.find(b"\n")
+    line = header[4 : end if end >= 0 else len(header)]
+    if line.startswith(b'"'):
+        m = _QUOTED.match(line)
+        name = unquote_path(m.group(0)) if m else b""
+    else:
+        n = (len(line) - 5) // 2
+        name = line[: n + 2]
+        if line != name + b" b/" + name[2:]:
+            return None
+    return name[2:] if name.startswith(b"a/") else None
 
 
 def _plain_numbers(body: bytes) -> list[int]:
