@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -40,6 +41,16 @@ def prepare(bundle: Path, repo: Path) -> int:
     return int(out)
 
 
+def tool(name: str) -> str:
+    """The console script next to this interpreter, not a pyenv shim on PATH (whose bash
+    start-up adds ~0.3 s to every run)."""
+    cand = Path(sys.executable).parent / name
+    return str(cand) if cand.exists() else (shutil.which(name) or name)
+
+
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # installed packages have .pyc
+
+
 def timed(cmd: list[str], cwd: Path) -> tuple[float, int, float]:
     """Wall seconds, peak RSS (KiB, largest process) and CPU seconds (user+sys) of one run."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
@@ -47,6 +58,7 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, int, float]:
         proc = subprocess.run(
             [GNU_TIME, "-f", "%M %U %S", "-o", tf.name, *cmd],
             cwd=cwd,
+            env=ENV,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -80,7 +92,7 @@ def peer_counts(report: Path) -> tuple[int, int, str]:
 
 
 def peer_version() -> str:
-    out = subprocess.run(["trufflehog3", "--version"], capture_output=True, text=True)
+    out = subprocess.run([tool("trufflehog3"), "--version"], capture_output=True, text=True)
     return (out.stdout or out.stderr).strip().split()[-1]
 
 
@@ -92,15 +104,15 @@ def main() -> None:
     ap.add_argument("--peer-runs", type=int, default=1, help="runs of each trufflehog3 mode")
     ap.add_argument("--write", action="store_true", help="replace the section in RESULTS.md")
     args = ap.parse_args()
-    for tool in ("launchready", "trufflehog3", GNU_TIME):
-        if not shutil.which(tool):
-            sys.exit(f"{tool} not found")
+    for name in ("launchready", "trufflehog3", GNU_TIME):
+        if not shutil.which(name) and not Path(sys.executable).with_name(name).exists():
+            sys.exit(f"{name} not found")
     commits = prepare(args.bundle, args.repo)
     tmp = Path(tempfile.mkdtemp(prefix="bench-th3-"))
 
     ours_json = tmp / "ours.json"
     ours_cmd = [
-        "launchready",
+        tool("launchready"),
         "history",
         "--repo",
         str(args.repo),
@@ -127,7 +139,7 @@ def main() -> None:
     )
     for label, extra in modes:
         out = tmp / f"th3{'-'.join(extra)}.json"
-        cmd = ["trufflehog3", *extra, "-z", "-f", "JSON", "-o", str(out), "."]
+        cmd = [tool("trufflehog3"), *extra, "-z", "-f", "JSON", "-o", str(out), "."]
         runs = [timed(cmd, args.repo) for _ in range(args.peer_runs)]
         wall = statistics.median(w for w, _, _ in runs)
         cpu = statistics.median(c for _, _, c in runs)
@@ -146,7 +158,7 @@ def main() -> None:
         f"Full history of requests ({commits:,} commits, one branch), trufflehog3 "
         f"{peer_version()} in its default git mode (history up to `--depth` 10000 plus the "
         "working tree) vs `launchready history`. Wall time with process start; peak RSS is GNU "
-        "`time` `%M`, the largest single process of the tree (launchready runs 2 worker "
+        "`time` `%M`, the largest single process of the tree (launchready scans with two "
         "processes here, so its tree total is higher); CPU is user+sys of the whole tree, the "
         "steadier number when other work shares the 2 cores. trufflehog3 reports every commit an "
         "issue appears in; launchready reports each secret once with the commit that "
