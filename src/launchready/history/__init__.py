@@ -1,10 +1,12 @@
 """Git history scanning: what every commit added (and every commit message), one finding per
 secret. ``scan.scan_history`` is the entry point; ``launchready history`` and the Action call it.
 
-Pipeline: ``revs`` (which commits) -> ``gitlog`` (stream ``git log -p -U0 --cc``) ->
-``patch`` (added lines per file) -> the engine (``occurrences``, in worker processes over
-slices of the commit list) -> ``dedup`` (oldest sighting, HEAD presence, removal commit).
+Pipeline: ``revs`` (which commits) -> ``prefetch`` (the ``git log -p -U0 --cc`` streams,
+started at once) -> ``gitlog`` (commit records) -> ``patch`` (files, added lines) -> the
+engine, on lines holding a keyword (``occurrences``; ``scan`` runs it in one process, from
+both ends at once with a ``forked`` child, or in shares) -> ``dedup`` (oldest sighting,
+HEAD presence, removal commit).
 
-This package module imports nothing: ``launchready history`` starts ``git rev-list`` (``revs``)
-before it pays for importing the scanner, so git walks the history while Python loads.
+This package module imports nothing: ``launchready history`` starts git (``prefetch``)
+before it pays for importing the scanner, so git walks and diffs while Python loads.
 """

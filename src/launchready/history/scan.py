@@ -1,6 +1,6 @@
-"""Scan a range of history: split its commits between worker processes, fold what they
-found into one finding per secret (``scan_history``; the pipeline is described in
-``launchready/history/__init__.py``)."""
+"""Scan a range of history in one process, from both ends at once (two processes) or in
+shares (more), and fold what was found into one finding per secret (``scan_history``; the
+pipeline is described in ``launchready/history/__init__.py``)."""
 
 from __future__ import annotations
 
@@ -40,14 +40,13 @@ class HistoryResult:
     notes: list[str] = field(default_factory=list)
 
 
-# Set in the parent before forking; workers inherit it (compiled rules, the commit list, the
-# prefetched ``git log`` pipe) instead of unpickling it.
+# Set in the parent before forking; workers inherit it (compiled rules, the prefetched
+# ``git log`` pipes) instead of unpickling it.
 _WORKER: tuple[Engine, GitleaksIgnore, tuple[str, ...], Path, Prefetch] | None = None
-# Shared memory written by workers, read by the parent for progress. Front/back mode:
-# [commits claimed from the newest end, from the oldest end, total (-1: not known yet),
-# bytes front, bytes back]; shares mode: (commits, bytes) per share.
+# Shares mode: (commits, bytes) per share in shared memory, written by workers, read by the
+# parent for progress; and the commit list the shares are cut from.
 _COUNTERS: Any = None
-_SHAS: list[str] = []  # the commit list, for shares
+_SHAS: list[str] = []
 
 
 def _collector(
