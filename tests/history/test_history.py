@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -326,3 +330,35 @@ def test_no_fork_while_another_thread_runs(tmp_path: Path, monkeypatch: pytest.M
         other.join()
     assert result.commits == 450 and len(result.findings) == 1
     assert forks == []
+
+
+def _session(sid: int) -> list[str]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[3]) == sid and fields[0] != "Z":  # session id; zombies are reaped by init
+            found.append(stat.split(" ", 2)[1])
+    return found
+
+
+def test_ctrl_c_during_a_two_process_scan_leaves_nothing_running(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group: the scan stops, says so, and neither the
+    forked child (which ignores Ctrl-C itself) nor any git process outlives it."""
+    repo = tmp_path / "long"
+    repo.mkdir()
+    fast_import_repo(repo, 3000, {})
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    proc = subprocess.Popen([sys.executable, "-m", "launchready", "history", "-q", "--jobs", "2"], cwd=repo,
+                            env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and sum("python" in n for n in _session(proc.pid)) < 2:
+        time.sleep(0.005)  # until the child is forked: the scan is under way
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode in (130, -signal.SIGINT) and "interrupted" in err, err
+    time.sleep(0.5)
+    assert _session(proc.pid) == []

@@ -75,12 +75,21 @@ class Child:
 
     def __init__(self, fn: Callable[[], Any]) -> None:
         read, write = os.pipe()
-        self.pid = os.fork()
+        # Ctrl-C between the fork and the child's SIG_IGN would raise KeyboardInterrupt in
+        # the child, which would then unwind through a copy of the parent's stack: hold
+        # SIGINT back across the fork (the parent gets a pending one right after).
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.pid = os.fork()
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            raise
         if self.pid == 0:  # pragma: no cover - runs in the child (its coverage is not collected)
-            os.close(read)
             code = 0
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+                os.close(read)
                 payload = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException as exc:  # reported to the parent, which raises it
                 # scrubbed here: this process remembers the secrets it saw, the parent does not
@@ -96,6 +105,11 @@ class Child:
         os.close(write)
         self._read = read
         self._done = False
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a Ctrl-C held back is raised here
+        except BaseException:
+            self.stop()
+            raise
 
     def result(self) -> Any:
         with os.fdopen(self._read, "rb") as pipe:

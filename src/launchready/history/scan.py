@@ -194,7 +194,11 @@ def _scan_both_ends(
     balances itself, and each commit is diffed once. If a ref moved meanwhile (the two walks
     could differ) one process redoes the scan from a fresh walk."""
     claims = Claims()
-    child = Child(lambda: _scan_back(claims))  # forked now, before any thread of ours exists
+    try:
+        child = Child(lambda: _scan_back(claims))  # forked now, before any thread of ours exists
+    except BaseException:
+        claims.close()
+        raise
     try:
         collector = _collector(on_new_secret=hash_secret)
         seen, stopped = _scan_end(0, collector, claims, progress)
