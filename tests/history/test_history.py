@@ -161,6 +161,12 @@ def test_ranges_branches_and_errors(repo: Path, run_cli) -> None:  # type: ignor
     assert res.code == 2
 
 
+def test_jobs_must_be_positive(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    commit_file(repo, "a.py", "x = 1\n", "one")
+    res = run_cli(["history", "--jobs", "0"], repo)
+    assert res.code == 2 and "--jobs: expected at least 1 process, got 0" in res.err
+
+
 def test_empty_repo_and_unborn_branch(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     res, data = history(run_cli, repo)
     assert res.code == 0 and data["findings"] == [] and data["summary"]["commits_scanned"] == 0

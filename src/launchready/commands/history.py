@@ -34,7 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--since-commit", metavar="REV", help="commits reachable from HEAD but not from REV (REV..HEAD)")
     g.add_argument("--range", metavar="BASE..HEAD", help="the commits of a range, as git understands BASE..HEAD")
     g.add_argument("--branch", metavar="NAME", help="the whole history of one branch")
-    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: CPUs; env LAUNCHREADY_JOBS)")
+    p.add_argument("--jobs", type=int, metavar="N", help="processes that scan at once (default: the CPUs, at most 8; env LAUNCHREADY_JOBS)")
     p.add_argument("--repo", metavar="DIR", default=".", help="repository to scan (default: the current directory)")
 
 
@@ -43,6 +43,8 @@ def run(ctx: Context) -> Report:
     root = git_root(ctx.cwd / args.repo)
     if root is None:
         raise UsageError(f"not a git repository: {args.repo}")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs: expected at least 1 process, got {args.jobs}")
     rng = revs.resolve(root, all_refs=args.all, since=args.since_commit, rng=args.range, branch=args.branch)
     prefetch = Prefetch(root, rng, workers_wanted(args.jobs))  # git works while the scanner loads
     try:
