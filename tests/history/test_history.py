@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from tests.conftest import commit_file, git
 
 from launchready.config import Config
 from launchready.history import revs
-from launchready.history import scan as scan_module
 from launchready.history.prefetch import Prefetch
 from launchready.history.scan import scan_history
 from launchready.keygen import KeyGen
@@ -317,25 +315,6 @@ def test_secret_removed_by_deleting_its_file_names_that_commit(repo: Path, run_c
     by_path = {f["path"]: f for f in data["findings"]}
     assert f"removed in {first[:12]}," in by_path["config/prod settings.py"]["message"]
     assert f"removed in {second[:12]}," in by_path["config/tab\there.py"]["message"]
-
-
-def test_no_fork_while_another_thread_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Forking a process that runs other threads can deadlock the child: scan in one process."""
-    repo = tmp_path / "threads"
-    repo.mkdir()
-    fast_import_repo(repo, 450, {400: KeyGen(15).stripe_secret()})
-    forks: list[object] = []
-    monkeypatch.setattr(scan_module, "Child", lambda fn: forks.append(fn))
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        result = scan_history(repo, revs.resolve(repo, all_refs=True), Engine(all_rules(Config())), jobs=2)
-    finally:
-        stop.set()
-        other.join()
-    assert result.commits == 450 and len(result.findings) == 1
-    assert forks == []
 
 
 def _session(sid: int) -> list[str]:

@@ -8,7 +8,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -254,10 +253,7 @@ def scan_history(
     try:
         engine.compile_all()  # once, not in every worker; while git lists and diffs
         _WORKER = (engine, ignore or GitleaksIgnore(), tuple(exclude), root, pre)
-        # One worker wanted, or a small range: one process is quickest. Workers are forked,
-        # which is only safe while this process runs no other thread (a caller's thread
-        # could hold a lock the child would then wait for forever).
-        if pre.small or threading.active_count() > 1:
+        if pre.small:  # one worker wanted, or a small range: one process is quickest
             take(_scan_serial(pre, progress, prehash))
         elif pre.jobs == 2:
             _scan_both_ends(pre, take, prehash, progress)
