@@ -325,10 +325,13 @@ def main() -> None:
         "~6 ms each). Peak RSS is the sum of our two Python processes; what grows with history is "
         "the record of paths with removed lines, kept for the removal lookup.",
         "",
-        "Memory follows the largest single commit, not the length of the history (patches are "
+        "Peak memory depends mostly on the largest single commit, not on the length of the history (patches are "
         "held one commit at a time): the largest commit in the three ranges above is 0.2, 0.9 "
         "and 3.3 MB of patch. On synthetic histories of alike commits (`git fast-import`, "
-        "one sampled run each) peak memory stays flat while time grows linearly:",
+        "one sampled run each) time grows linearly and memory little: 16 times the commits add "
+        "about 20 MB, per-commit bookkeeping of roughly 0.3 KB (the removal lookup's record of "
+        "paths with removed lines, and the commit ids each end saw, to check the two ends did not "
+        "overlap). git's own memory, shown apart, grows with the commit list `git log --reverse` holds:",
         "",
         *series,
         "",
