@@ -96,7 +96,7 @@ class ChunkResult:
 
 
 TOUCHED_LIMIT = 2_000_000  # entries (~100 bytes each); beyond, removals use a path-limited log
-BATCH_BYTES = 64 * 1024
+BATCH_BYTES = 16 * 1024  # small: the last batch is scanned after the two ends meet, on the critical path
 BATCH_SEPARATOR = b"\n\x00\n"
 
 

@@ -110,13 +110,20 @@ def _scan_end(
     return seen, False
 
 
-def _scan_back(claims: Claims) -> tuple[ChunkResult, list[str], bool]:
+def _scan_back(claims: Claims) -> tuple[ChunkResult, list[str], bool, set[str]]:
     """In the child: the oldest end, up to where it meets the newest (scanned by the parent).
-    Log positions count down from far above any the newest end reaches."""
+    Log positions count down from far above any the newest end reaches. Also which of its
+    secrets HEAD still has (its ``git grep`` runs while the parent runs one for its own)."""
     with _worker_collector(order_base=1 << 40, order_stride=-1) as collector:
         seen, stopped = _scan_end(1, collector, claims)
         collector.finish()
-    return collector.result, seen, stopped
+    return collector.result, seen, stopped, _at_head(collector.result)
+
+
+def _at_head(part: ChunkResult) -> set[str]:
+    assert _WORKER is not None
+    pre = _WORKER[4]
+    return dedup.present_at_head(pre.root, pre.rng.head, [r.secret for r in part.records.values()])
 
 
 def _scan_share(start: int, end: int, slot: int) -> ChunkResult:
@@ -186,12 +193,13 @@ def _run_pool(
 def _scan_both_ends(
     pre: Prefetch, take: Callable[[ChunkResult], None], hash_secret: Callable[[str], object],
     progress: Progress | None,
-) -> None:
+) -> set[str] | None:
     """Two processes: this one reads the prefetched ``git log`` from the newest commit down,
     a forked child the same log from the oldest up (``--reverse``); they stop where they
     meet. Both git processes start with the scan (no commit list to wait for), the split
     balances itself, and each commit is diffed once. If a ref moved meanwhile (the two walks
-    could differ) one process redoes the scan from a fresh walk."""
+    could differ) one process redoes the scan from a fresh walk. Returns the secrets HEAD
+    still has (each end looked up its own), or None when it was not looked up."""
     claims = Claims()
     try:
         child = Child(lambda: _scan_back(claims))  # forked now, before any thread of ours exists
@@ -203,7 +211,9 @@ def _scan_both_ends(
         seen, stopped = _scan_end(0, collector, claims, progress)
         pre.finish(pre.front, read_all=not stopped)
         front = collector.finish()
-        back_part, back_seen, back_stopped = child.result()
+        front_at_head = _at_head(front)
+        back: tuple[ChunkResult, list[str], bool, set[str]] = child.result()
+        back_part, back_seen, back_stopped, back_at_head = back
         pre.finish(pre.back, read_all=not back_stopped)
     finally:
         child.stop()
@@ -213,8 +223,10 @@ def _scan_both_ends(
         take(back_part)
         if progress is not None:
             progress(len(seen) + len(back_seen), front.bytes + back_part.bytes)
-    else:  # rare: redo it in one process from a fresh walk
-        take(_scan_serial(Prefetch(pre.root, pre.rng, 1), progress, hash_secret))
+        return front_at_head | back_at_head
+    # rare: redo it in one process from a fresh walk
+    take(_scan_serial(Prefetch(pre.root, pre.rng, 1), progress, hash_secret))
+    return None
 
 
 def scan_history(
@@ -250,13 +262,14 @@ def scan_history(
         for rec in part.records.values():
             prehash(rec.secret)
 
+    known_at_head: set[str] | None = None
     try:
         engine.compile_all()  # once, not in every worker; while git lists and diffs
         _WORKER = (engine, ignore or GitleaksIgnore(), tuple(exclude), root, pre)
         if pre.small:  # one worker wanted, or a small range: one process is quickest
             take(_scan_serial(pre, progress, prehash))
         elif pre.jobs == 2:
-            _scan_both_ends(pre, take, prehash, progress)
+            known_at_head = _scan_both_ends(pre, take, prehash, progress)
         else:
             pre.finish(pre.front, read_all=False)  # not read in this mode
             _run_pool(pre.jobs, _share_tasks(pre.shas(), pre.jobs), take, progress, _share_progress)
@@ -270,7 +283,7 @@ def scan_history(
     result.suppressed = merged.suppressed
     records = list(merged.records.values())
     secrets = [r.secret for r in records]
-    at_head = dedup.present_at_head(root, rng.head, secrets)
+    at_head = known_at_head if known_at_head is not None else dedup.present_at_head(root, rng.head, secrets)
     gone = {r.secret: r for r in records if r.secret not in at_head}
     for secret in secrets:
         redact.remember(secret)  # once, so scrub's pattern is built once, not per finding
