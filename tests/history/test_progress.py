@@ -57,3 +57,9 @@ def test_no_progress_line_off_a_terminal(repo: Path, run_cli) -> None:  # type: 
     res = run_cli(["history"], repo)
     assert res.code == 0
     assert "MB/s" not in res.err and "\r" not in res.err
+
+
+def test_one_process_where_fork_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert prefetch.workers_wanted(4) == 4
+    monkeypatch.delattr(prefetch.os, "fork")
+    assert prefetch.workers_wanted(4) == 1 and prefetch.workers_wanted() == 1

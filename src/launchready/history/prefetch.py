@@ -29,7 +29,10 @@ PARALLEL_MIN_COMMITS = 400  # below this, forking workers costs more than it sav
 
 
 def workers_wanted(jobs: int | None = None) -> int:
-    """``jobs``, else ``LAUNCHREADY_JOBS``, else the CPUs this process may use (at most 8)."""
+    """``jobs``, else ``LAUNCHREADY_JOBS``, else the CPUs this process may use (at most 8).
+    Always 1 where processes cannot be forked (Windows): the scan then runs in one process."""
+    if not hasattr(os, "fork"):
+        return 1
     if jobs:
         return jobs
     env = os.environ.get("LAUNCHREADY_JOBS")
