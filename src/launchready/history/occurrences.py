@@ -12,12 +12,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import re2
-
 from launchready.history.gitlog import Blobs, Commit
 from launchready.history.ignore import GitleaksIgnore
 from launchready.history.patch import FileAdds, decode_path, sections
 from launchready.secrets.engine import Engine, Match
+from launchready.secrets.rule import compile_re2
 from launchready.secrets.sources import excluded
 
 MESSAGE_PATH = "(commit message)"
@@ -120,9 +119,7 @@ _KEY_BODY = re.compile(rb"\n[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n(?:[ \t]*[A-Za-z0-9+
 # One added line of such a body, in a patch (``+`` columns first): a cheap test that a
 # commit or file can hold one at all. RE2: it runs over every patch, and its automaton does
 # not backtrack over the many long ``+`` lines (a third faster than ``re`` here).
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.log_errors = False
-_KEY_LINE = re2.compile(rb"\n\+[+ \t]*[A-Za-z0-9+/=]{60,80}\r?(?:\n|$)", _RE2_OPTIONS)
+_KEY_LINE = compile_re2(rb"\n\+[+ \t]*[A-Za-z0-9+/=]{60,80}\r?(?:\n|$)")
 
 
 def _looks_like_key_body(text: bytes) -> bool:

@@ -23,7 +23,7 @@ import ahocorasick
 from launchready import redact
 from launchready.model import Finding
 from launchready.secrets.filters import is_placeholder, looks_fake_body, shannon_entropy
-from launchready.secrets.rule import Rule, compile_any
+from launchready.secrets.rule import Rule, compile_any, compile_re2
 
 LONG_LINE = 4096  # longer lines (minified JS) are windowed around the keyword hit
 _BEFORE = 512
@@ -114,20 +114,15 @@ class Engine:
         self._re2_min = re2_min
 
     def _build_re2(self) -> Any:
-        import re2
-
         # Leftmost-first alternation, longest keyword first; a hit on a keyword also
         # triggers the rules of every keyword it contains ("secret_key" -> "key").
         ordered = sorted(self._by_kw, key=len, reverse=True)
         for kw in ordered:
             found = {i for sub in ordered if sub in kw for i in self._by_kw[sub]}
             self._kw_rules[kw.encode()] = tuple(sorted(found))
-        options = re2.Options()
-        options.log_errors = False
-        options.case_sensitive = False
-        self._kw_re = re2.compile("|".join(re.escape(k) for k in ordered), options)
+        self._kw_re = compile_re2("|".join(re.escape(k) for k in ordered), case_sensitive=False)
         if self._multiline_kw:
-            self._multi_re = re2.compile("|".join(re.escape(k) for k in self._multiline_kw), options)
+            self._multi_re = compile_re2("|".join(re.escape(k) for k in self._multiline_kw), case_sensitive=False)
         return self._kw_re
 
     def compile_all(self) -> None:

@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from launchready.model import Severity
-from launchready.secrets.rule import Rule
+from launchready.secrets.rule import Rule, compile_re2
 
 DEFAULT_NAME = ".gitleaks.toml"
 _FIX = "Rotate the credential at its issuer, remove it from the code and read it from a secret manager or environment variable at runtime."
@@ -41,12 +41,8 @@ class GitleaksConfigError(Exception):
 
 def _re2_ok(pattern: str) -> str | None:
     """None if RE2 accepts ``pattern``, else the error text."""
-    import re2
-
-    options = re2.Options()
-    options.log_errors = False
     try:
-        re2.compile(pattern, options)
+        compile_re2(pattern)
     except Exception as exc:
         msg = exc.args[0] if exc.args else exc
         return msg.decode(errors="replace") if isinstance(msg, bytes) else str(msg)

@@ -62,12 +62,19 @@ class Rule:
 
     def compile(self) -> Any:
         if self.syntax == "re2":
-            import re2  # lazy: only gitleaks-migrated rules use RE2 syntax
-
-            options = re2.Options()
-            options.log_errors = False
-            return re2.compile(self.regex, options)
+            return compile_re2(self.regex)
         return re.compile(self.regex, self.flags)
+
+
+def compile_re2(pattern: str | bytes, case_sensitive: bool = True) -> Any:
+    """An RE2 pattern, compiled without RE2 logging its own errors to stderr (they raise).
+    ``re2`` is imported here, on first use: the pre-commit hook rarely needs it."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    options.case_sensitive = case_sensitive
+    return re2.compile(pattern, options)
 
 
 def compile_any(pattern: str) -> Any:
@@ -75,11 +82,7 @@ def compile_any(pattern: str) -> Any:
     try:
         return re.compile(pattern)
     except re.error:
-        import re2
-
-        options = re2.Options()
-        options.log_errors = False
-        return re2.compile(pattern, options)
+        return compile_re2(pattern)
 
 
 def named_rule(id: str, description: str, severity: Severity, fix: str, tag: str) -> Rule:
