@@ -113,9 +113,12 @@ class Engine:
         self._scanned = 0  # characters scanned so far: RE2 pays off once the input is large
         self._re2_min = re2_min
 
-    def _build_re2(self) -> Any:
-        # Leftmost-first alternation, longest keyword first; a hit on a keyword also
-        # triggers the rules of every keyword it contains ("secret_key" -> "key").
+    def _keyword_re(self) -> Any:
+        """The RE2 keyword alternation, built on first use (None: no rule has keywords).
+        Leftmost-first, longest keyword first; a hit on a keyword also triggers the rules of
+        every keyword it contains ("secret_key" -> "key")."""
+        if self._kw_re is not None or not self._by_kw:
+            return self._kw_re
         ordered = sorted(self._by_kw, key=len, reverse=True)
         for kw in ordered:
             found = {i for sub in ordered if sub in kw for i in self._by_kw[sub]}
@@ -127,8 +130,7 @@ class Engine:
 
     def compile_all(self) -> None:
         """Compile every rule now (before forking workers, so each does not compile its own)."""
-        if self._by_kw and self._kw_re is None:
-            self._build_re2()
+        self._keyword_re()
         for i, rule in enumerate(self.rules):
             self._regex(i)
             if rule.precheck and self._pre[i] is None:
@@ -138,7 +140,7 @@ class Engine:
         """Could ``scan`` find anything in ``data`` (UTF-8 bytes) outside path-scoped rules?"""
         if self._unkeyed:
             return True
-        kw_re = self._kw_re if self._kw_re is not None else self._build_re2() if self._by_kw else None
+        kw_re = self._keyword_re()
         return kw_re is not None and kw_re.search(data) is not None
 
     def keyword_rows(self, data: bytes) -> list[int] | None:
@@ -151,7 +153,7 @@ class Engine:
             return None
         if not self._by_kw:
             return []
-        kw_re = self._kw_re if self._kw_re is not None else self._build_re2()
+        kw_re = self._keyword_re()
         if self._multi_re is not None and self._multi_re.search(data) is not None:
             return None
         # One search per line that holds a keyword (not per hit), through RE2's own matcher:
@@ -198,9 +200,8 @@ class Engine:
         """(offset of the keyword's last character, rule indices) for every keyword hit."""
         self._scanned += len(text)
         use_re2 = not dense and self._prefilter == "re2" and (len(text) >= self._re2_min or self._scanned >= 4 * self._re2_min)
-        if use_re2 and self._kw_re is None:
-            self._build_re2()
         if use_re2:
+            self._keyword_re()
             # RE2 over UTF-8 bytes: no lower-casing. For ASCII text byte offsets are char
             # offsets; otherwise convert them incrementally (google-re2's own str support
             # converts each match offset from the start of the text: quadratic).
