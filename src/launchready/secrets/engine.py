@@ -201,20 +201,20 @@ class Engine:
         self._scanned += len(text)
         use_re2 = not dense and self._prefilter == "re2" and (len(text) >= self._re2_min or self._scanned >= 4 * self._re2_min)
         if use_re2:
-            self._keyword_re()
+            kw_re = self._keyword_re()
             # RE2 over UTF-8 bytes: no lower-casing. For ASCII text byte offsets are char
             # offsets; otherwise convert them incrementally (google-re2's own str support
             # converts each match offset from the start of the text: quadratic).
             rules_for = self._kw_rules
             if text.isascii():
-                for m in self._kw_re.finditer(text.encode("ascii")):
+                for m in kw_re.finditer(text.encode("ascii")):
                     idxs = rules_for.get(m.group().lower())
                     if idxs:
                         yield m.end() - 1, idxs
                 return
             data = text.encode("utf-8", "surrogatepass")
             b_prev = c_prev = 0
-            for m in self._kw_re.finditer(data):
+            for m in kw_re.finditer(data):
                 idxs = rules_for.get(m.group().lower())
                 if idxs:
                     b_end = m.end()
