@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from launchready.secrets.sources import read_batch_blob
+
 SEP = b"\x00\x1eLRC\x00"
 FORMAT = "%x00%x1eLRC%x00%H%x00%ct%x00%an <%ae>%x00%aI%x00%B%x00"
 READ_SIZE = 1 << 20
@@ -159,12 +161,7 @@ class Blobs:
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._proc.stdin.write(spec + b"\n")
         self._proc.stdin.flush()
-        header = self._proc.stdout.readline().split()
-        if len(header) < 3 or header[-1] == b"missing":
-            return None
-        data = self._proc.stdout.read(int(header[2]))
-        self._proc.stdout.read(1)  # the newline after each object
-        return data if header[1] == b"blob" else None
+        return read_batch_blob(self._proc.stdout)[1]
 
     def close(self) -> None:
         if self._proc is not None:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 from launchready.errors import UsageError
 
@@ -157,6 +158,20 @@ def staged_blobs(root: Path, only: set[str] | None = None) -> Iterator[Blob]:
     yield from index_blobs(root, paths)
 
 
+def read_batch_blob(out: IO[bytes]) -> tuple[bool, bytes | None]:
+    """One answer of ``git cat-file --batch``: (False, None) when the output ended, else
+    (True, the content) for a blob and (True, None) for a missing object or a non-blob (a
+    submodule's commit entry)."""
+    header = out.readline().split()
+    if not header:
+        return False, None
+    if len(header) < 3 or header[-1] == b"missing":
+        return True, None
+    data = out.read(int(header[2]))
+    out.read(1)  # the newline after each object
+    return True, data if header[1] == b"blob" else None
+
+
 def index_blobs(root: Path, paths: list[str]) -> Iterator[Blob]:
     """Read the staged content of ``paths`` with one ``git cat-file --batch`` process."""
     if not paths:
@@ -182,17 +197,11 @@ def index_blobs(root: Path, paths: list[str]) -> Iterator[Blob]:
     writer.start()
     try:
         for p in paths:
-            header = proc.stdout.readline().split()
-            if not header:
+            more, data = read_batch_blob(proc.stdout)
+            if not more:
                 break
-            if len(header) < 3 or header[-1] == b"missing":
-                continue
-            size = int(header[2])
-            data = proc.stdout.read(size)
-            proc.stdout.read(1)  # the newline after each object
-            if header[1] != b"blob":  # a submodule (commit) entry
-                continue
-            yield Blob(p, data, root / p)
+            if data is not None:
+                yield Blob(p, data, root / p)
     finally:
         writer.join()
         proc.stdout.close()
