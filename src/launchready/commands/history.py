@@ -62,8 +62,8 @@ def history_report(
     prefetch: Prefetch | None = None,
 ) -> Report:
     """Scan ``rng`` with the rules ``ctx.config`` enables (no baseline applied here)."""
-    # Imported here, not at the top: ``run`` starts ``git rev-list`` first, and these imports
-    # (the scanner, multiprocessing, the rule packs) then overlap with git's walk.
+    # Imported here, not at the top: ``run`` starts git first (``Prefetch``), and these
+    # imports (the scanner, the rule packs) then overlap with git's walk and diffs.
     from launchready.history.ignore import load as load_gitleaksignore
     from launchready.history.scan import scan_history
     from launchready.progress import Progress

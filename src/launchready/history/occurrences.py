@@ -72,7 +72,8 @@ class ChunkResult:
     # look for the commit that removed a secret (None once it grew past TOUCHED_LIMIT)
     touched: dict[str, list[tuple[int, int, str]]] | None = field(default_factory=dict)
     touched_count: int = 0
-    hashes: dict[str, str] = field(default_factory=dict)  # secret -> redact.secret_hash, from workers
+    # secret -> redact.secret_hash, sent by a worker with its part (the parent preloads them)
+    hashes: dict[str, str] = field(default_factory=dict)
 
     def merge(self, other: ChunkResult) -> None:
         if self.touched is not None and other.touched is not None and self.touched_count + other.touched_count <= TOUCHED_LIMIT:
@@ -87,7 +88,6 @@ class ChunkResult:
                 self.records[key] = rec
             else:
                 mine.merge(rec)
-        self.hashes.update(other.hashes)
         self.commits += other.commits
         self.bytes += other.bytes
         self.suppressed += other.suppressed
