@@ -264,13 +264,14 @@ def scan_history(
 
     known_at_head: set[str] | None = None
     try:
-        engine.compile_all()  # once, not in every worker; while git lists and diffs
         _WORKER = (engine, ignore or GitleaksIgnore(), tuple(exclude), root, pre)
         if pre.small:  # one worker wanted, or a small range: one process is quickest
-            take(_scan_serial(pre, progress, prehash))
+            take(_scan_serial(pre, progress, prehash))  # rules compile as their keywords occur
         elif pre.jobs == 2:
+            engine.compile_all()  # before forking: once, not in each process
             known_at_head = _scan_both_ends(pre, take, prehash, progress)
         else:
+            engine.compile_all()
             pre.finish(pre.front, read_all=False)  # not read in this mode
             _run_pool(pre.jobs, _share_tasks(pre.shas(), pre.jobs), take, progress, _share_progress)
     finally:
