@@ -155,7 +155,15 @@ def run_launchready(root: Path) -> set[Hit]:
     if proc.returncode != 0:
         raise SystemExit(f"launchready failed ({proc.returncode}): {proc.stderr[-2000:]}")
     data = json.loads(out.read_text())
+    OUR_RULES.clear()
+    for f in data["findings"]:
+        if f["rule_id"].startswith("secret."):
+            OUR_RULES[f["path"]].add(f["rule_id"])
     return {(f["path"], f["line"]) for f in data["findings"] if f["rule_id"].startswith("secret.")}
+
+
+# launchready's rule ids per file of the last run (for the false-alarm list of --misses).
+OUR_RULES: dict[str, set[str]] = defaultdict(set)
 
 
 def run_gitleaks(root: Path) -> set[Hit] | None:
@@ -264,6 +272,12 @@ def misses(cases: list[Case], hits: set[Hit]) -> str:
     out = ["# Yardstick misses (launchready)", "",
            "True cases launchready misses, per family, as `source:rule missed/total` (no secret values).",
            "Regenerate: `python bench/thirdparty_accuracy.py --gitleaks DIR --credsweeper DIR --misses FILE`.", ""]
+    alarms: Counter[str] = Counter()
+    for c in cases:
+        if not c.positive and c.path in by_file:
+            alarms[f"{c.source}:{c.rule} -> {', '.join(sorted(OUR_RULES.get(c.path, ())))}"] += 1
+    out += ["## False cases launchready reports (case -> our rules)", ""]
+    out += [f"- {k} ({n})" for k, n in sorted(alarms.items())] + [""]
     for fam in FAMILIES:
         items = per.get(fam)
         out.append(f"## {fam}: {sum(items.values()) if items else 0} missed of {sum(totals[fam].values())}")
