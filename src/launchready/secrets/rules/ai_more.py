@@ -23,8 +23,8 @@ P.named("secret.ai-provider-key", "AI provider API key assigned by name (Togethe
         "Anthropic, Cohere, Mistral, Groq, DeepSeek, Llama API)",
         r"(?:together|assembly[_.-]?ai|deepgram|wandb|weights[_.-]?and[_.-]?biases|anthropic|claude|deepseek|llama[_.-]?api|fireworks"
         r"|voyage|jina|elevenlabs|eleven[_.-]?labs|tavily|langchain|langsmith)[\w.-]{0,20}?(?:key|token|secret)",
-        r"[A-Za-z0-9_-]{32,100}", ("together", "assembly", "deepgram", "wandb", "weights", "anthropic", "claude", "deepseek", "llama",
-                                   "fireworks", "voyage", "jina", "elevenlabs", "eleven", "tavily", "langchain", "langsmith"),
+        r"[A-Za-z0-9_-]{32,100}", ("together", "assembly", "deepgram", "wandb", "weights_and", "weights-and", "anthropic", "claude", "deepseek", "llama_api", "llama-api", "llamaapi",
+                                   "fireworks", "voyage", "jina", "elevenlabs", "eleven_labs", "eleven-labs", "tavily", "langchain", "langsmith"),
         "your AI provider's API key page (revoke the key)", "WANDB_API_KEY", severity=C, entropy=3.5)
 
 RULES: tuple[Rule, ...] = tuple(P.rules)

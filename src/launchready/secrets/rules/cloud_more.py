@@ -36,8 +36,8 @@ P.named("secret.ibm-cloud-api-key", "IBM Cloud API key assigned by name", r"ibm[
 P.named("secret.oracle-cloud-key", "Oracle Cloud (OCI) auth token or customer secret key assigned by name",
         r"(?:oci|oracle)[\w.-]{0,20}?(?:secret|token|pass)", r"[A-Za-z0-9+/=;:.<>()\[\]{}_-]{20,44}", ("oci_", "oci-", "oracle"),
         "your OCI console (Identity > Users > Auth Tokens / Customer Secret Keys)", "OCI_AUTH_TOKEN", severity=C, entropy=3.8)
-P.token("secret.yandex-key", "Yandex Cloud API key, IAM token or static access key", r"AQVN[A-Za-z0-9_-]{35,38}|YC[A-Za-z0-9_-]{38}|t1\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]{86}={0,2}",
-        ("aqvn", "yc", "t1."), "https://console.yandex.cloud (Service accounts > keys)", "YC_API_KEY", entropy=3.5)
+P.token("secret.yandex-key", "Yandex Cloud API key, IAM token or static access key", r"AQVN[A-Za-z0-9_-]{35,38}|t1\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]{86}={0,2}",
+        ("aqvn", "t1."), "https://console.yandex.cloud (Service accounts > keys)", "YC_API_KEY", entropy=3.5)
 P.named("secret.fastly-token", "Fastly API token assigned by name", r"fastly[\w.-]{0,20}?(?:token|key)", r"[A-Za-z0-9_-]{32}",
         ("fastly",), "https://manage.fastly.com/account/personal/tokens", "FASTLY_API_TOKEN", severity=C, entropy=3.5)
 

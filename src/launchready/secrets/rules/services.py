@@ -48,7 +48,7 @@ P.named("secret.turso-token", "Turso database or platform token assigned by name
         r"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}", ("turso", "libsql"),
         "https://app.turso.tech (Database > tokens: `turso db tokens invalidate`)", "TURSO_AUTH_TOKEN", severity=C)
 P.named("secret.mongodb-atlas-key", "MongoDB Atlas API private key assigned by name",
-        r"(?:mongodb[_.-]?atlas|atlas)[\w.-]{0,20}?(?:private|secret)[\w.-]{0,10}?(?:key)?", UUID, ("atlas",),
+        r"(?:mongodb[_.-]?atlas|atlas)[\w.-]{0,20}?(?:private|secret)[\w.-]{0,10}?(?:key)?", UUID, ("mongodb_atlas", "mongodb-atlas", "atlas_private", "atlas-private", "atlasprivate", "atlas_api", "atlas_secret"),
         "https://cloud.mongodb.com (Organization Access Manager > API Keys)", "MONGODB_ATLAS_PRIVATE_KEY", severity=C, entropy=None)
 P.token("secret.clickhouse-cloud-key", "ClickHouse Cloud API secret key", r"4b1d[A-Za-z0-9]{38}", ("4b1d",),
         "https://clickhouse.cloud (Organization > API keys)", "CLICKHOUSE_KEY_SECRET", severity=C)
@@ -70,7 +70,7 @@ P.token("secret.vercel-token", "Vercel access token", r"vc[pikar]_[A-Za-z0-9]{56
 P.named("secret.vercel-legacy-token", "Vercel access token (legacy 24-character form) assigned by name",
         r"(?:vercel|now)[\w.-]{0,20}?token", r"[A-Za-z0-9]{24}", ("vercel", "now_token"), "https://vercel.com/account/settings/tokens",
         "VERCEL_TOKEN", severity=C, entropy=3.5, what="the token")
-P.token("secret.netlify-token", "Netlify personal access token", r"nf[pcou]_[A-Za-z0-9]{36}(?:[0-9a-f]{4})?", ("nfp_", "nfc_", "nfo_", "nfu_"),
+P.token("secret.netlify-token", "Netlify personal access token", r"nf[pc]_[A-Za-z0-9]{36}(?:[0-9a-f]{4})?", ("nfp_", "nfc_"),
         "https://app.netlify.com/user/applications#personal-access-tokens", "NETLIFY_AUTH_TOKEN", severity=C)
 P.named("secret.netlify-legacy-token", "Netlify access token (legacy form) assigned by name", r"netlify[\w.-]{0,20}?token",
         r"[A-Za-z0-9_-]{40,46}", ("netlify",), "https://app.netlify.com/user/applications#personal-access-tokens", "NETLIFY_AUTH_TOKEN",
@@ -90,12 +90,12 @@ P.token("secret.openshift-token", "OpenShift user token", r"sha256~[A-Za-z0-9_-]
 # ---- productivity and developer APIs
 P.token("secret.notion-token", "Notion integration token", r"ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43}", ("ntn_", "secret_"),
         "https://www.notion.so/profile/integrations", "NOTION_TOKEN", entropy=3.5)
-P.token("secret.airtable-pat", "Airtable personal access token", r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}", ("pat",),
+P.token("secret.airtable-pat", "Airtable personal access token", r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}", ("airtable",),
         "https://airtable.com/create/tokens", "AIRTABLE_API_KEY")
 P.named("secret.airtable-legacy-key", "Airtable API key (legacy) assigned by name", r"airtable[\w.-]{0,20}?(?:key|token)",
         r"key[A-Za-z0-9]{14}", ("airtable",), "https://airtable.com/create/tokens", "AIRTABLE_API_KEY")
 P.named("secret.linear-client-secret", "Linear OAuth client secret assigned by name", r"linear[\w.-]{0,20}?(?:secret|key)",
-        r"[a-f0-9]{32}", ("linear",), "https://linear.app/settings/api/applications", "LINEAR_CLIENT_SECRET", what="the secret")
+        r"[a-f0-9]{32}", ("linear_", "linear-", "linearclient", "linearsecret", "linearapi"), "https://linear.app/settings/api/applications", "LINEAR_CLIENT_SECRET", what="the secret")
 P.token("secret.postman-api-key", "Postman API key", r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}", ("pmak-",),
         "https://go.postman.co/settings/me/api-keys", "POSTMAN_API_KEY")
 P.token("secret.readme-api-key", "ReadMe API key", r"rdme_[a-z0-9]{70}", ("rdme_",), "https://dash.readme.com (Configuration > API keys)",
@@ -134,7 +134,7 @@ P.named("secret.saas-api-key", "API key of a developer service assigned by its n
         r"(?:asana|beamer|confluent|etsy|fastly|flickr|freshbooks|intercom|launchdarkly|linkedin|lob|looker|maxmind|nytimes"
         r"|rapidapi|squarespace|trello|zendesk|authress)[\w.-]{0,20}?(?:key|token|secret|pat)",
         r"(?:api-|sdk-)?[A-Za-z0-9_=+/-]{16,100}",
-        ("asana", "beamer", "confluent", "etsy", "fastly", "flickr", "freshbooks", "intercom", "launchdarkly", "linkedin", "lob_",
+        ("asana", "beamer", "confluent", "etsy", "fastly", "flickr", "freshbooks", "intercom", "launchdarkly", "linkedin", "lob_api", "lob_key", "lob_secret", "lob_token",
          "looker", "maxmind", "nytimes", "rapidapi", "squarespace", "trello", "zendesk", "authress"),
         "your provider's developer settings (revoke the key)", "ZENDESK_API_TOKEN", entropy=3.5)
 

@@ -43,7 +43,7 @@ P.named("secret.sonar-legacy-token", "SonarQube / SonarCloud token (no prefix) a
 P.token("secret.circleci-token", "CircleCI personal or project API token",
         r"CCIP[AR]T_[A-Za-z0-9]{22}_[0-9a-f]{40}", ("ccipat_", "cciprt_"), "https://app.circleci.com/settings/user/tokens", "CIRCLECI_TOKEN")
 P.named("secret.circleci-legacy-token", "CircleCI API token (legacy 40-hex form) assigned by name",
-        r"circle[\w.-]{0,20}?(?:token|key|secret)", r"[0-9a-f]{40}", ("circle",),
+        r"circle[\w.-]{0,20}?(?:token|key|secret)", r"[0-9a-f]{40}", ("circleci", "circle_token", "circle-token", "circletoken"),
         "https://app.circleci.com/settings/user/tokens", "CIRCLECI_TOKEN")
 P.token("secret.buildkite-token", "Buildkite API access token",
         r"bkua_[0-9a-f]{40}", ("bkua_",), "https://buildkite.com/user/api-access-tokens", "BUILDKITE_API_TOKEN")
