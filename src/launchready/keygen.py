@@ -460,4 +460,61 @@ def _b64_pem(g: KeyGen) -> tuple[str, str, str]:
 
 
 _SAMPLES["secret.putty-private-key"] = _putty
+
+
+def _secret_file(path: str, template: str, kind: str = "password") -> Callable[[KeyGen], tuple[str, str, str]]:
+    """A credential file of a known format holding one generated value (``{}`` in the template)."""
+
+    def make(g: KeyGen) -> tuple[str, str, str]:
+        if kind == "password":
+            value = g.chars(18, ALNUM + "!#%*+-_")
+        elif kind == "b64":
+            value = base64.b64encode(g.chars(16).encode()).decode()
+        elif kind == "hex128":
+            value = g.hex(128)
+        elif kind == "bcrypt":
+            value = _p("$2", "y$10$", g.chars(53, ALNUM + "./"))
+        elif kind == "sha512crypt":
+            value = _p("$", "6$", g.chars(16, ALNUM + "./"), "$", g.chars(86, ALNUM + "./"))
+        else:  # a token
+            value = g.chars(40)
+        return path, template.format(value), value
+
+    return make
+
+
+_SAMPLES.update({
+    "secret.filezilla-password": _secret_file(
+        "ftp/sitemanager.xml",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<FileZilla3>\n<Servers>\n<Server>\n<Host>ftp.internal</Host>\n'
+        '<User>deploy</User>\n<Pass encoding="base64">{}</Pass>\n</Server>\n</Servers>\n</FileZilla3>\n', "b64"),
+    "secret.deploy-config-password": _secret_file(
+        "sftp-config.json", '{{\n    "type": "sftp",\n    "host": "web.internal",\n    "user": "deploy",\n    "password": "{}",\n    "remote_path": "/var/www/"\n}}\n'),
+    "secret.jetbrains-datasource-password": _secret_file(
+        ".idea/webServers.xml",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<project version="4">\n  <component name="WebServers">\n'
+        '    <webServer id="1" name="prod" url="https://web.internal">\n      <fileTransfer host="web.internal" port="22" '
+        'accessType="SFTP" username="deploy" password="{}" />\n    </webServer>\n  </component>\n</project>\n'),
+    "secret.dbtool-password": _secret_file(
+        "robo3t.json", '{{\n  "connections": [\n    {{\n      "serverHost": "db.internal",\n      "credentials": [\n        {{\n'
+        '          "userName": "admin",\n          "userPassword": "{}"\n        }}\n      ]\n    }}\n  ]\n}}\n'),
+    "secret.mongoid-password": _secret_file(
+        "config/mongoid.yml", "production:\n  clients:\n    default:\n      database: app\n      hosts:\n        - db.internal:27017\n"
+        "      options:\n        user: app\n        password: {}\n"),
+    "secret.rails-secret-key-base": _secret_file(
+        "config/secrets.yml", "production:\n  secret_key_base: {}\n", "hex128"),
+    "secret.django-secret-key": lambda g: (
+        "mysite/settings.py", (v := g.chars(50, ALNUM + "!#%*+-_")) and f"DEBUG = False\nSECRET_KEY = '{v}'\nALLOWED_HOSTS = []\n", v),
+    "secret.wordpress-config-secret": _secret_file(
+        "wp-config.php", "<?php\ndefine( 'DB_NAME', 'wordpress' );\ndefine( 'DB_USER', 'wp' );\ndefine( 'DB_PASSWORD', '{}' );\n"),
+    "secret.esmtprc-password": _secret_file(".esmtprc", 'hostname = smtp.mailhost.internal:587\nusername = "app"\npassword = "{}"\nstarttls = required\n'),
+    "secret.shadow-hash": _secret_file("backup/etc/shadow", "root:*:19000:0:99999:7:::\ndeploy:{}:19500:0:99999:7:::\n", "sha512crypt"),
+    "secret.sql-dump-password-hash": _secret_file(
+        "db/dump.sql", "INSERT INTO `users` (`id`, `email`, `password`) VALUES (1, 'admin@app.internal', '{}');\n", "bcrypt"),
+    "secret.tugboat-key": _secret_file(".tugboat", "---\nauthentication:\n  access_token: {}\nssh:\n  ssh_user: root\n", "token"),
+    "secret.hub-oauth-token": _secret_file("config/hub", "github.com:\n- user: deploy\n  oauth_token: {}\n  protocol: https\n", "token"),
+    "secret.firefox-logins": _secret_file(
+        "profile/logins.json", '{{"nextId":2,"logins":[{{"id":1,"hostname":"https://app.internal","encryptedUsername":"MDIEEPgAAAAA",'
+        '"encryptedPassword":"{}"}}]}}\n', "b64"),
+})
 _SAMPLES["secret.base64-private-key"] = _b64_pem

@@ -11,6 +11,7 @@ from launchready.secrets.rules import (
     chat,
     cloud,
     cloud_more,
+    files,
     infra,
     keys,
     payment,
@@ -27,7 +28,7 @@ FAMILIES: tuple[str, ...] = (AI, VCS, CHAT, CLOUD, PAYMENT, KEYS, GENERIC, SAAS)
 
 _BY_MODULE: tuple[tuple[tuple[Rule, ...], str], ...] = (
     (ai.RULES, AI), (ai_more.RULES, AI), (cloud.RULES, CLOUD), (cloud_more.RULES, CLOUD), (vcs.RULES, VCS),
-    (chat.RULES, CHAT), (payment.RULES, PAYMENT), (services.RULES, SAAS), (keys.RULES, KEYS), (saas.RULES, SAAS), (infra.RULES, GENERIC),
+    (chat.RULES, CHAT), (payment.RULES, PAYMENT), (services.RULES, SAAS), (keys.RULES, KEYS), (files.RULES, GENERIC), (saas.RULES, SAAS), (infra.RULES, GENERIC),
 )
 # Rules whose module holds several families, by id prefix (first match wins).
 _BY_PREFIX: tuple[tuple[str, str], ...] = (

@@ -14,6 +14,7 @@ from launchready.secrets.rules import (
     chat,
     cloud,
     cloud_more,
+    files,
     infra,
     keys,
     payment,
@@ -24,7 +25,7 @@ from launchready.secrets.rules import (
 
 RULES: tuple[Rule, ...] = (
     *ai.RULES, *ai_more.RULES, *cloud.RULES, *cloud_more.RULES, *vcs.RULES, *saas.RULES, *chat.RULES, *payment.RULES,
-    *services.RULES, *keys.RULES, *infra.RULES,
+    *services.RULES, *keys.RULES, *files.RULES, *infra.RULES,
 )
 # How KeyGen.sample writes a true sample for the table-built rules: rule id -> (name, value regex).
 SAMPLES: dict[str, tuple[str, str]] = {
