@@ -1,6 +1,6 @@
 """Which family each built-in rule belongs to: ``rules list`` groups by it, ``docs/rules.md``
-is written by it, and the third-party yardstick (bench/thirdparty_accuracy.py) reports recall
-per family with the same names."""
+is written by it. The third-party yardstick (bench/thirdparty_accuracy.py) groups other
+scanners' rules into the same eight families by name."""
 
 from __future__ import annotations
 

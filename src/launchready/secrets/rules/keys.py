@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from launchready.secrets import validators
 from launchready.secrets.rule import Rule
 from launchready.secrets.rules._common import B64_PEM_PRIVATE, C
 
@@ -35,6 +36,7 @@ RULES: tuple[Rule, ...] = (
         regex=r"(?<![A-Za-z0-9+/])(LS0tLS1CRUdJTi[A-Za-z0-9+/]{0,40}?" + B64_PEM_PRIVATE + r"[A-Za-z0-9+/]{200,}={0,2})",
         secret_group=1,
         window="line",
+        validator=validators.base64_pem_key,
         password_like=True,
         fix=_ROTATE,
     ),
