@@ -152,8 +152,10 @@ def merge_findings(scan: list[Finding], history: list[Finding]) -> list[Finding]
 
 
 def repository_name(env: Mapping[str, str]) -> str | None:
-    """``owner/name`` from GITHUB_REPOSITORY, so that `launchready merge` can name this report."""
-    value = env.get("GITHUB_REPOSITORY", "")
+    """``owner/name`` of what was scanned, so that `launchready merge` can name this report:
+    LAUNCHREADY_REPOSITORY (set by a workflow that checks out another repository, as the
+    organisation audit does), else GITHUB_REPOSITORY."""
+    value = env.get("LAUNCHREADY_REPOSITORY") or env.get("GITHUB_REPOSITORY", "")
     return value if re.fullmatch(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}", value) else None
 
 

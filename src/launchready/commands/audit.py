@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
 from launchready.audit.merge import merge_reports
 from launchready.audit.mirrors import audit, find_mirrors
 from launchready.commands import Context
+from launchready.commands.merge import write_step_summary
 from launchready.errors import UsageError
 from launchready.model import Report
 
@@ -25,6 +25,7 @@ DESCRIPTION = (
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mirrors", required=True, metavar="DIR", help="directory holding bare repositories (searched recursively)")
     p.add_argument("--jobs", type=int, metavar="N", help="repositories scanned at once (default: the CPUs, at most 8)")
+    p.add_argument("--step-summary", metavar="FILE", help="append the scorecard and top findings as markdown to FILE")
 
 
 def run(ctx: Context) -> Report:
@@ -50,5 +51,5 @@ def run(ctx: Context) -> Report:
     report = merge_reports(sources, command="audit")
     report.root = str(root)
     report.notes.append(f"audited {len(mirrors)} repositories under {root} with {jobs} job(s); {key_note}")
-    sys.stderr.flush()
+    write_step_summary(ctx, report)
     return report

@@ -7,10 +7,11 @@ import argparse
 import json
 from pathlib import Path
 
+from launchready import redact
 from launchready.audit.merge import Source, merge_reports
 from launchready.commands import Context
 from launchready.errors import UsageError
-from launchready.model import Report
+from launchready.model import Report, Severity
 from launchready.report.load import ReportError, SchemaVersionError, load_report
 
 HELP = "merge JSON reports of many repositories into one report and one verdict"
@@ -33,6 +34,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="a repository that should have a report (repeatable); missing ones fail the run")
     p.add_argument("--expect-file", metavar="FILE",
                    help="file of expected repository names: one per line, or a JSON list")
+    p.add_argument("--step-summary", metavar="FILE",
+                   help="append the scorecard and top findings as markdown to FILE (e.g. \"$GITHUB_STEP_SUMMARY\")")
 
 
 def _expected(args: argparse.Namespace) -> list[str]:
@@ -103,4 +106,23 @@ def run(ctx: Context) -> Report:
             sources.append(Source(name, None, "no report (its job failed or uploaded nothing; see that job's log)"))
     if not sources:
         raise UsageError("nothing to merge")
-    return merge_reports(sources)
+    report = merge_reports(sources)
+    write_step_summary(ctx, report)
+    return report
+
+
+def write_step_summary(ctx: Context, report: Report) -> None:
+    """``--step-summary FILE``: the job summary GitHub shows for the merging job."""
+    dest = getattr(ctx.args, "step_summary", None)
+    if not dest:
+        return
+    from launchready.report import Options
+    from launchready.report.github import step_summary
+
+    fail_on = ctx.args.fail_on or ctx.config.fail_on or Severity.HIGH
+    text = step_summary(report, Options(fail_on=fail_on, errors_ok=ctx.args.errors_ok))
+    try:
+        with open(ctx.cwd / dest, "a", encoding="utf-8") as fh:
+            fh.write(redact.scrub(text if text.endswith("\n") else text + "\n"))
+    except OSError as exc:
+        raise UsageError(f"--step-summary {dest}: {exc.strerror or exc}") from None
