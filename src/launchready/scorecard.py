@@ -53,7 +53,7 @@ class RowSpec:
 
 
 ROWS: tuple[RowSpec, ...] = (
-    RowSpec("Secret handling", ("secret.", "env.", "build.", "bundle.", "repo.secrets"),
+    RowSpec("Secret handling", ("secret.", "env.", "build.", "bundle.", "repo.secrets", "history."),
             ("secrets", "history", "bundle", "env"),
             "no scan, history or bundle check ran"),
     RowSpec("Auth boundaries", ("authz.", "repo.auth"), ("authz", "repo"),
