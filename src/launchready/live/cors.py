@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from launchready.live.base import Planned, Run, errored, result
+from launchready.live.base import NETWORK_ERRORS, Planned, Run, errored, result
 from launchready.live.config import Endpoint, Target
 from launchready.live.http import Fetched, safe_headers
 from launchready.model import CheckResult, Severity, Status
@@ -112,7 +112,7 @@ def _endpoint(run: Run, target: Target, e: Endpoint, url: str) -> list[CheckResu
                     if acao and acao != "*" and acao.lower() == o.lower():
                         reflected.append({"origin": o, "request": kind, "status": r.status, "credentials": creds,
                                           "headers": safe_headers(r.headers, _CORS_HEADERS)})  # fmt: skip
-        except Exception as exc:
+        except NETWORK_ERRORS as exc:
             last_error = exc
             out.append(errored(cid, Severity.HIGH, url, exc, FIX[cid]))
             continue
@@ -141,7 +141,7 @@ def _endpoint(run: Run, target: Target, e: Endpoint, url: str) -> list[CheckResu
             r = run.client.request("cors.preflight-permissive", "OPTIONS", url, headers={
                 "Origin": allowed[0], "Access-Control-Request-Method": PROBE_METHOD,
                 "Access-Control-Request-Headers": PROBE_HEADER})
-        except Exception as exc:
+        except NETWORK_ERRORS as exc:
             out.append(errored("cors.preflight-permissive", Severity.LOW, url, exc))
             return out
         methods = (r.header("Access-Control-Allow-Methods") or "").upper()
