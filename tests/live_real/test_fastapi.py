@@ -10,9 +10,9 @@ import pytest
 pytest.importorskip("fastapi", reason="fastapi not installed (pip install -e '.[test]')")
 pytest.importorskip("uvicorn", reason="uvicorn not installed (pip install -e '.[test]')")
 
-from .conftest import assert_statuses  # noqa: E402
-from .expect import FLAWED_SITE, GOOD_SITE, NO_COOKIES  # noqa: E402
-from .servers import Deployment, Stack  # noqa: E402
+from .conftest import assert_statuses
+from .expect import FLAWED_SITE, GOOD_SITE, NO_COOKIES
+from .servers import Deployment, Stack
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +39,13 @@ def test_flawed_fastapi(stack: Stack, live) -> None:
     assert "Traceback" in run.check("input.malformed-json")["evidence"]["stack_trace"]
     assert run.check("cors.arbitrary-origin")["severity"] == "critical"
     assert run.code == 1
+
+
+def test_small_budget_never_passes_what_it_could_not_see(stack: Stack, live) -> None:
+    # the flawed site serves .env, .git/config, a key in its bundle and the bundle's source map
+    run = live(stack, stack.deployments["flawed"], "--only", "exposure", "--only", "bundle", "--max-requests", "12")
+    st = run.status()
+    assert set(st) == {"exposure.env-file", "exposure.git", "exposure.backup-files", "exposure.source-maps",
+                       "exposure.debug-page", "bundle.secret"}  # fmt: skip
+    assert all(s in ("fail", "error") for s in st.values()), st
+    assert run.report["summary"]["requests_sent"] <= 12

@@ -10,9 +10,9 @@ import pytest
 pytest.importorskip("flask", reason="flask not installed (pip install -e '.[test]')")
 pytest.importorskip("gunicorn", reason="gunicorn not installed (pip install -e '.[test]')")
 
-from .conftest import assert_statuses  # noqa: E402
-from .expect import FLAWED_SITE, GOOD_SITE  # noqa: E402
-from .servers import Deployment, Stack  # noqa: E402
+from .conftest import assert_statuses
+from .expect import FLAWED_SITE, GOOD_SITE
+from .servers import Deployment, Stack
 
 
 @pytest.fixture(scope="module")

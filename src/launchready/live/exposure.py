@@ -89,6 +89,7 @@ def looks_html(body: bytes) -> bool:
 
 
 Matcher = Callable[[bytes], bool]
+GATEWAY_ERRORS = {502, 503, 504}
 PROBES: dict[str, list[tuple[str, Matcher]]] = {
     "exposure.env-file": [(p, _is_env) for p in (
         "/.env", "/.env.local", "/.env.production", "/.env.production.local", "/.env.development",
@@ -185,6 +186,8 @@ def check(run: Run, target: Target) -> list[CheckResult]:
             r = run.client.request(cid, "GET", url)
         except NETWORK_ERRORS as exc:
             return cid, path, None, f"{path}: {describe_error(exc)}"
+        if r.status in GATEWAY_ERRORS:  # the proxy could not reach the app: what it would serve is unseen
+            return cid, path, None, f"{path}: answered {r.status}"
         what = matcher(r)
         hit: dict[str, object] = {"url": url, "status": r.status, "bytes": len(r.body), "content_type": r.content_type}
         if what and cid == "exposure.debug-page":
@@ -263,6 +266,9 @@ def _source_maps(run: Run, target: Target) -> CheckResult:
                 r = run.client.request(cid, "GET", map_url)
             except NETWORK_ERRORS as exc:
                 errors.append(f"{map_url}: {describe_error(exc)}")
+                continue
+            if r.status in GATEWAY_ERRORS:
+                errors.append(f"{map_url}: answered {r.status}")
                 continue
             if 200 <= r.status < 300 and _is_source_map(r.body):
                 exposed.append(map_url)

@@ -257,6 +257,7 @@ class Client:
         self._failures: dict[str, tuple[int, str]] = {}  # origin -> (consecutive failures, last reason)
         self._timeouts: dict[str, set[str]] = {}  # origin -> URLs that timed out since its last answer
         self._timed_out: dict[str, int] = {}  # origin -> timeouts in total (for the message)
+        self._answered: set[str] = set()  # origins that answered at least once
         self.budget = budget
         self.dry_run = dry_run
         self.started = time.monotonic()
@@ -350,6 +351,7 @@ class Client:
         with self._lock:
             self._failures.pop(origin, None)
             self._timeouts.pop(origin, None)
+            self._answered.add(origin)
         return got
 
     def _refuse_if_down(self, origin: str) -> None:
@@ -360,17 +362,18 @@ class Client:
     def unreachable(self, origin: str) -> str | None:
         """Why requests to ``origin`` are no longer sent (it was given up), else None.
 
-        An origin is given up after DOWN_AFTER consecutive connection failures, or once
-        TIMEOUTS_DOWN different URLs (or TLS handshakes) on it timed out with no answer in
-        between: a site that accepts and never answers is judged within about one request
-        timeout (the first requests run side by side), while one slow endpoint on a live site
-        (the same URL timing out again) does not stop the others.
+        An origin is given up after DOWN_AFTER consecutive connection failures; after its first
+        timeout if it never answered (a site that accepts and never answers is judged within
+        about one request timeout: the first requests run side by side); or, once it has
+        answered, when TIMEOUTS_DOWN different URLs (or TLS handshakes) timed out with no
+        answer in between, so one slow endpoint on a live site does not stop the others.
         """
         with self._lock:
             down = self._failures.get(origin)
             if down is not None and down[0] >= DOWN_AFTER:
                 return f"not sent: {origin} failed to connect {down[0]} times in a row ({down[1]})"
-            if len(self._timeouts.get(origin, ())) >= TIMEOUTS_DOWN:
+            timed_out = len(self._timeouts.get(origin, ()))
+            if timed_out >= TIMEOUTS_DOWN or (timed_out and origin not in self._answered):
                 return f"target unreachable: {self._timed_out.get(origin, 0)} requests timed out after {self.options.timeout:g} s"
         return None
 

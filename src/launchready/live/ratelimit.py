@@ -59,6 +59,21 @@ def _lockout_message(r: Fetched) -> str | None:
     return m.group(0)[:60] if m else None
 
 
+def _example_failed(cid: str, first: Fetched) -> str | None:
+    """Why the first (example) request shows the endpoint does not work, else None. A burst
+    endpoint's example must succeed; a login's may be refused (a wrong password), but not
+    with a server error or a missing route."""
+    if _limited(first):
+        return None
+    if first.status >= 500:
+        return f"the first request answered {first.status} (server error) before any limit"
+    if cid == "ratelimit.burst" and not 200 <= first.status < 400:
+        return f"the example request answered {first.status}: it must succeed before a limit can be seen (check path, body, identity)"
+    if first.status in (404, 405):
+        return f"the login endpoint answered {first.status} (no such route)"
+    return None
+
+
 def _changed(first: Fetched, r: Fetched) -> bool:
     """A limit that does not answer 429: the status turns to 403/429/423 (django-ratelimit
     answers 403), or a lockout message appears that the first answer did not carry."""
@@ -118,9 +133,9 @@ def _burst(run: Run, e: Endpoint, url: str) -> CheckResult:
         times.append(r.elapsed_ms)
         if first is None:
             first = r
-            if r.status >= 500 and not _limited(r):  # the app is down (502) or broken: no limit can be seen
-                return result(cid, Status.ERROR, Severity.HIGH, url,
-                              f"could not check: the first request answered {r.status} (server error) before any limit",
+            failed = _example_failed(cid, r)
+            if failed:  # the app is down (502), the endpoint missing (404) or the example refused
+                return result(cid, Status.ERROR, Severity.HIGH, url, f"could not check: {failed}",
                               evidence={"sent": sent, "statuses": statuses})  # fmt: skip
         if _limited(r):
             hit, how = r, str(r.status)
