@@ -35,7 +35,7 @@ class Run:
 
 # What a check may catch and turn into ``error``: the network (timeouts, refusals, TLS, broken
 # connections), an origin given up as unreachable, and the run's budgets. Anything else is a
-# bug and reaches the runner, which reports it as ``check failed: ...`` (never ``pass``).
+# bug and reaches the runner, which reports it as an internal error (never ``pass``).
 NETWORK_ERRORS: tuple[type[BaseException], ...] = (
     requests.RequestException, OSError, http.client.HTTPException, urllib3.exceptions.HTTPError,
     BudgetExceeded, HostDown)  # fmt: skip
