@@ -377,6 +377,12 @@ class Client:
                 return f"target unreachable: {self._timed_out.get(origin, 0)} requests timed out after {self.options.timeout:g} s"
         return None
 
+    def note_answer(self, origin: str) -> None:
+        """``origin`` answered (a completed TLS handshake reports here; HTTP answers do it themselves)."""
+        with self._lock:
+            self._timeouts.pop(origin, None)
+            self._answered.add(origin)
+
     def note_timeout(self, origin: str, what: str) -> None:
         """Count a timed-out request or probe (TLS handshakes report theirs here too)."""
         with self._lock:

@@ -67,6 +67,7 @@ def _handshake(host: str, port: int, run: Run, ctx: ssl.SSLContext) -> tuple[byt
     try:
         with ctx.wrap_socket(sock, server_hostname=host) as tls:
             cipher = tls.cipher()
+            run.client.note_answer(origin)
             return tls.getpeercert(binary_form=True), tls.version(), cipher[0] if cipher else None
     except TimeoutError:  # accepted, then no handshake: the origin hangs
         run.client.note_timeout(origin, f"TLS handshake {ctx.minimum_version}-{ctx.maximum_version}")
