@@ -30,7 +30,18 @@ def plan(run: Run, target: Target) -> list[Planned]:
 
 
 def check(run: Run, target: Target) -> list[CheckResult]:
-    return [_endpoint(run, e, url) for e, url in endpoints(run, target)]
+    eps = endpoints(run, target)
+    if not run.settings.latency_endpoints:
+        # the default endpoint is the page a browser lands on (``https://example.com`` may
+        # redirect to ``https://www.example.com/``): its samples must answer 2xx to count
+        try:
+            page = run.client.get_shared("latency.p95", target.url)
+        except NETWORK_ERRORS:
+            pass  # the samples will say why
+        else:
+            if page.url != target.url and 200 <= page.status < 300:
+                eps = [(eps[0][0], page.url)]
+    return [_endpoint(run, e, url) for e, url in eps]
 
 
 def _endpoint(run: Run, e: Endpoint, url: str) -> CheckResult:
