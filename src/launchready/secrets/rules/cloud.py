@@ -155,7 +155,7 @@ RULES: tuple[Rule, ...] = (
         description="Heroku API key",
         severity=H,
         keywords=("hrku-", "heroku"),
-        regex=B + r"(HRKU-AA[0-9A-Za-z_-]{58})" + E
+        regex=B + r"(HRKU-[0-9A-Za-z_-]{36,60})" + E
         + r"|" + kv(r"heroku[\w.-]{0,20}?(?:key|token)", r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
         secret_group=(1, 2),
         allow_uuid=True,

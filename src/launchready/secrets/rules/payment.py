@@ -45,9 +45,9 @@ P.token("secret.duffel-token", "Duffel API token", r"duffel_(?:test|live)_[A-Za-
         "https://app.duffel.com (Developers > Access tokens)", "DUFFEL_ACCESS_TOKEN")
 P.named("secret.crypto-exchange-key", "Crypto exchange API secret (Coinbase, Kraken, KuCoin, Bittrex, Binance) assigned by name",
         r"(?:coinbase|kraken|kucoin|bittrex|binance)[\w.-]{0,20}?(?:secret|key|token)",
-        r"[A-Za-z0-9/+=_-]{64,100}|[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        r"[A-Za-z0-9/+=_-]{64,100}|[0-9a-f]{32}|[0-9a-f]{24}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
         ("coinbase", "kraken", "kucoin", "bittrex", "binance"), "your exchange account (API management > delete the key)",
-        "KRAKEN_API_SECRET", severity=C, entropy=3.5)
+        "KRAKEN_API_SECRET", severity=C, entropy=3.0)
 P.named("secret.finance-api-key", "Finance data API key (Finicity, Finnhub) assigned by name",
         r"(?:finicity|finnhub)[\w.-]{0,20}?(?:secret|key|token)", r"[a-z0-9]{20,32}", ("finicity", "finnhub"),
         "your provider's developer dashboard (regenerate the key)", "FINNHUB_API_KEY")

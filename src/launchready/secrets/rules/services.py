@@ -24,7 +24,8 @@ P.token("secret.dynatrace-token", "Dynatrace API token", r"dt0c01\.[A-Z0-9]{24}\
         "your Dynatrace environment (Access tokens > revoke)", "DT_API_TOKEN")
 P.named("secret.sumologic-key", "Sumo Logic access key assigned by name", r"sumo[\w.-]{0,20}?(?:key|token|secret)",
         r"[A-Za-z0-9]{64}|su[A-Za-z0-9]{12}", ("sumo",), "your Sumo Logic account (Preferences > Access Keys)", "SUMO_ACCESS_KEY")
-P.token("secret.posthog-personal-key", "PostHog personal API key (not the public project key)", r"phx_[A-Za-z0-9]{43}", ("phx_",),
+P.token("secret.posthog-personal-key", "PostHog personal, feature-flag secure or OAuth key (not the public phc_ project key)",
+        r"ph[xsar]_[A-Za-z0-9]{32,70}", ("phx_", "phs_", "pha_", "phr_"),
         "https://us.posthog.com/settings/user-api-keys", "POSTHOG_PERSONAL_API_KEY")
 # ---- auth and identity
 P.named("secret.auth0-client-secret", "Auth0 client secret assigned by name", r"auth0[\w.-]{0,20}?(?:secret|token|key)",
@@ -88,7 +89,7 @@ P.token("secret.scalingo-token", "Scalingo API token", r"tk-us-[A-Za-z0-9_-]{48}
 P.token("secret.openshift-token", "OpenShift user token", r"sha256~[A-Za-z0-9_-]{43}", ("sha256~",),
         "your OpenShift console (oc delete oauthaccesstoken)", "OPENSHIFT_TOKEN")
 # ---- productivity and developer APIs
-P.token("secret.notion-token", "Notion integration token", r"ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43}", ("ntn_", "secret_"),
+P.token("secret.notion-token", "Notion integration token", r"ntn_[A-Za-z0-9]{40,50}|secret_[A-Za-z0-9]{43}", ("ntn_", "secret_"),
         "https://www.notion.so/profile/integrations", "NOTION_TOKEN", entropy=3.5)
 P.token("secret.airtable-pat", "Airtable personal access token", r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}", ("airtable",),
         "https://airtable.com/create/tokens", "AIRTABLE_API_KEY")
