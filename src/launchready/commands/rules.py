@@ -40,7 +40,7 @@ def run(ctx: Context) -> Report | None:
         width = max((len(i) for _, i, _, _ in rows), default=10)
         fwidth = max((len(f) for f, _, _, _ in rows), default=10)
         for fam, rid, sev, desc in sorted(rows, key=lambda row: (order.get(row[0], len(order)), row[0], row[1])):
-            out.write(f"{fam:<{fwidth}}  {rid:<{width}}  {sev:<8}  {desc}\n")
+            out.write(f"{rid:<{width}}  {sev:<8}  {fam:<{fwidth}}  {desc}\n")
         return None
     if not ctx.args.rule_id:
         raise UsageError("rules explain needs a rule id (see `launchready rules list`)")
