@@ -150,6 +150,7 @@ class Summary:
     requests_sent: int = 0
     suppressed: int = 0
     bytes_scanned: int = 0
+    files_skipped: int = 0  # seen but not read (binary, unreadable): never counted as scanned
 
 
 @dataclass
@@ -165,6 +166,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     # Which kinds of work ran, so the scorecard can tell "not checked" from "pass".
     ran: set[str] = field(default_factory=set)
+    # (path, reason) of every file that was not scanned, so a skip is never taken for a pass.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def extend(self, other: Report) -> None:
         self.findings.extend(other.findings)
@@ -174,6 +177,8 @@ class Report:
         self.summary.requests_sent += other.summary.requests_sent
         self.summary.suppressed += other.summary.suppressed
         self.summary.bytes_scanned += other.summary.bytes_scanned
+        self.summary.files_skipped += other.summary.files_skipped
+        self.skipped.extend(other.skipped)
         self.notes.extend(other.notes)
         self.ran |= other.ran
 

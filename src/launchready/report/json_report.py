@@ -35,7 +35,9 @@ def to_dict(report: Report) -> dict[str, Any]:
             "commits_scanned": s.commits_scanned,
             "suppressed": s.suppressed,
             "bytes_scanned": s.bytes_scanned,
+            "files_skipped": s.files_skipped,
         },
+        "skipped_files": [{"path": p, "reason": why} for p, why in report.skipped],
         "notes": list(report.notes),
     }
 

@@ -60,17 +60,74 @@ class ScanOptions:
     transform: Transform | None = None  # e.g. bundles escalate severity
 
 
+_BOMS = (  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)  # fmt: skip
+
+
+def _zero_share(head: bytes, offset: int, step: int) -> float:
+    picked = head[offset::step]
+    return picked.count(0) / len(picked) if picked else 0.0
+
+
+def _bomless_wide(head: bytes) -> str | None:
+    """UTF-16/32 without a BOM, recognised by where the zero bytes of mostly-ASCII text fall
+    (every second or every 2nd-4th byte), then confirmed by decoding the head strictly."""
+    n = len(head)
+    if n < 4:
+        return None
+    guesses: list[str] = []
+    if n >= 8 and all(_zero_share(head, k, 4) > 0.9 for k in (1, 2, 3)) and _zero_share(head, 0, 4) < 0.1:
+        guesses.append("utf-32-le")
+    if n >= 8 and all(_zero_share(head, k, 4) > 0.9 for k in (0, 1, 2)) and _zero_share(head, 3, 4) < 0.1:
+        guesses.append("utf-32-be")
+    if _zero_share(head, 1, 2) > 0.6 and _zero_share(head, 0, 2) < 0.1:
+        guesses.append("utf-16-le")
+    if _zero_share(head, 0, 2) > 0.6 and _zero_share(head, 1, 2) < 0.1:
+        guesses.append("utf-16-be")
+    for enc in guesses:
+        width = 4 if "32" in enc else 2
+        sample = head[: n - n % width]
+        if enc.startswith("utf-16") and len(sample) >= 2:
+            # a surrogate pair may be cut at the end of the head
+            last = sample[-2:] if enc.endswith("le") else sample[-2:][::-1]
+            if 0xD8 <= last[1] <= 0xDB:
+                sample = sample[:-2]
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\0" not in text:
+            return enc
+    return None
+
+
+def sniff_encoding(head: bytes) -> str | None:
+    """The codec to read a file whose first bytes are ``head``, or None when it is binary.
+
+    A BOM decides (UTF-8, UTF-16, UTF-32); else text without NUL bytes is UTF-8; else
+    UTF-16/32 without a BOM is recognised by its zero-byte pattern; anything else with a NUL
+    in its first 8 KB is binary."""
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            return enc
+    if b"\0" not in head[:8192]:
+        return "utf-8-sig"
+    return _bomless_wide(head[:8192])
+
+
 def is_binary(data: bytes) -> bool:
-    return b"\0" in data[:8192]
+    return sniff_encoding(data[:8192]) is None
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (BOM dropped); invalid bytes become U+FFFD instead of failing the scan."""
-    return data.decode("utf-8-sig", errors="replace")
+def decode(data: bytes, encoding: str = "utf-8-sig") -> str:
+    """``encoding`` (a BOM dropped); invalid bytes become U+FFFD instead of failing the scan."""
+    return data.decode(encoding, errors="replace")
 
 
-def _decoded(pieces: Iterable[bytes]) -> Iterator[str]:
-    dec = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
+def _decoded(pieces: Iterable[bytes], encoding: str = "utf-8-sig") -> Iterator[str]:
+    dec = codecs.getincrementaldecoder(encoding)(errors="replace")
     for piece in pieces:
         text = dec.decode(piece)
         if text:
@@ -186,28 +243,33 @@ def scan_blob(engine: Engine, blob: Blob, result: ScanResult, options: ScanOptio
         if by_name is not None:
             result.findings.append(credfiles.file_finding(by_name, blob.path, credfiles.content_digest([blob.path.encode()]), binary=False))
         return
+    encoding = sniff_encoding(head)
+    if encoding is None:
+        if by_name is not None:
+            result.files += 1
+            result.bytes += size
+            result.findings.append(credfiles.file_finding(by_name, blob.path, _digest(blob), binary=True))
+        else:  # not read, so never counted as scanned
+            result.skipped.append((blob.path, "binary (NUL bytes in the first 8 KB, not UTF-16/32)"))
+        return
     result.files += 1
     result.bytes += size
-    if is_binary(head):
-        if by_name is not None:
-            result.findings.append(credfiles.file_finding(by_name, blob.path, _digest(blob), binary=True))
-        else:
-            result.skipped.append((blob.path, "binary (NUL bytes)"))
-        return
     transform = options.transform
     before = len(result.findings)
     try:
         if size <= CHUNK:
-            text = decode(blob.read())
+            text = decode(blob.read(), encoding)
             n = scan_text(engine, text, blob.path, result, transform)
             if options.file_checks:
                 result.findings.extend(_file_checks(blob.path, text, options.disabled, result))
             if options.keep_texts and size <= KEEP_TEXT_LIMIT:
                 result.texts.append((blob.path, text))
         else:
-            located = windowed_matches(engine, _decoded(blob.pieces(BLOCK)), blob.path)
+            located = windowed_matches(engine, _decoded(blob.pieces(BLOCK), encoding), blob.path)
             n = _add(result, located, blob.path, transform)
     except OSError as exc:
+        result.files -= 1
+        result.bytes -= size
         result.skipped.append((blob.path, f"unreadable: {exc.strerror or exc}"))
         return
     if by_name is not None and n == 0 and len(result.findings) == before and size > 0:
