@@ -24,7 +24,8 @@ MAX_LISTED = 50
 
 def show(root: Path, rev: str, path: str) -> bytes | None:
     """The content of ``path`` at ``rev``, or None when it did not exist there."""
-    out = subprocess.run(["git", "-C", str(root), "show", f"{rev}:{path}"], capture_output=True, check=False)
+    # cat-file, not show: the stored bytes, whatever textconv filters .gitattributes names
+    out = subprocess.run(["git", "-C", str(root), "cat-file", "blob", f"{rev}:{path}"], capture_output=True, check=False)
     return out.stdout if out.returncode == 0 else None
 
 
@@ -52,7 +53,7 @@ def _json_entries(data: bytes | None) -> dict[str, Any]:
 def _added_lines(root: Path, base: str, head: str) -> list[tuple[str, int, str]]:
     """(path, line, text) of every line added between ``base`` and ``head``."""
     out = subprocess.run(
-        ["git", "-C", str(root), "-c", "core.quotePath=false", "diff", "-U0", "--no-color",
+        ["git", "-C", str(root), "-c", "core.quotePath=false", "diff", "-U0", "--no-color", "--text",
          "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", base, head, "--"],
         capture_output=True, check=False,
     )  # fmt: skip
