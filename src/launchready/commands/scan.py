@@ -103,6 +103,9 @@ class _Pipeline:
         self.extra: list[Finding] = []
         self.ran: set[str] = set()
         self.notes: list[str] = []
+        gitleaks_note = registry.rule_set(ctx.config, root).gitleaks_note
+        if gitleaks_note:
+            self.notes.append(gitleaks_note)
         self._env_checker: EnvChecker | None = None
 
     @property

@@ -164,7 +164,8 @@ def _wide_body(body: bytes) -> bytes | None:
     added content is binary. git splits lines at every 0x0A byte, so each hunk's ``+`` lines
     joined again are the file's bytes; a hunk that does not start at line 1 of a UTF-16-LE
     file starts one byte late and reads as UTF-16-BE, which the sniffer recognises."""
-    from launchready.secrets.scanner import sniff_encoding  # late: history does not need it otherwise
+    # late: only a patch with NUL bytes needs the scanner's encoding sniffer
+    from launchready.secrets.scanner import sniff_encoding
 
     heads = list(_HUNK.finditer(body))
     out: list[bytes] = []
