@@ -146,9 +146,8 @@ def test_changes_to_every_detection_file_are_listed(action: Runner, tmp_path: Pa
         (".gitleaksignore", "# nothing yet\n"),
     ])  # fmt: skip
     r = action(ws, "pull_request", payload, mode="history")
-    for name in (".launchready.yml", ".secrets.baseline", ".gitleaksignore"):
-        assert f"Suppression added by this change: " in r.summary
-        assert f"detection config {name}" in r.summary, name
+    for verb, name in (("changes", ".launchready.yml"), ("adds", ".secrets.baseline"), ("adds", ".gitleaksignore")):
+        assert f"Suppression added by this change: {verb} detection config {name}" in r.summary, name
 
 
 # ---- .gitattributes ------------------------------------------------------------------------
