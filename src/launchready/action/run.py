@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from launchready import redact
 from launchready.action import event as events
 from launchready.action.governance import added_suppressions, show
 from launchready.action.inputs import GitHubEnv, Inputs, read_github, read_inputs
@@ -227,6 +228,8 @@ def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
         tmp = Path(tmpdir)
         config = load_run_config(run, tmp)
         baseline = _baseline_path(run, config, tmp)
+        # fingerprints are salted like the baseline that will be applied (strict: the base's)
+        redact.use_salt(suppress.salt_for(Path(baseline) if baseline else None, root))
         report = _scan_all(ctx, run, config, baseline)
     base = _base_of(run)
     if root is not None and base and run.plan is not None and run.plan.head:
