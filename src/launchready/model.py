@@ -75,7 +75,9 @@ class Finding:
     introduced_in: str | None = None
     occurrences: int = 1
     present_at_head: bool | None = None
-    # Source line with the secret redacted, for display only (never the raw line).
+    # Source line with the secret redacted: context for classifying a finding (e.g. a browser
+    # key's Firebase config), never rendered: it may hold credentials no rule recognised.
+    # Reports show ``report.common.match_shown`` (position and redacted match) instead.
     snippet: str | None = None
 
     @property
