@@ -57,14 +57,20 @@ def set_salt_resolver(resolver: Callable[[], bytes] | None) -> None:
 
 
 def baseline_salt(salt_hex: str | None) -> bytes:
-    """The salt of a baseline file: its random ``salt`` (version 2) or the shared one (1)."""
-    return b"launchready/fingerprint/v2/" + salt_hex.encode("ascii") if salt_hex else _SALT
+    """The salt of a baseline file: its random ``salt`` (version 2) or the shared one (1).
+    With a team key the key is what protects, and fingerprints use the one shared salt, so
+    they compare across repositories (``launchready merge``/``audit``) and older keyed
+    baselines still match."""
+    if salt_hex is None or _key():
+        return _SALT
+    return b"launchready/fingerprint/v2/" + salt_hex.encode("ascii")
 
 
 def repository_salt(root: Path | None) -> bytes:
     """Derived from the ids of the repository's root commits: the same in every clone, per
-    repository (not secret: it stops precomputed tables, not a targeted guess)."""
-    if root is None:
+    repository (not secret: it stops precomputed tables, not a targeted guess). With a team
+    key: the shared salt (see ``baseline_salt``)."""
+    if root is None or _key():
         return _SALT
     try:
         out = subprocess.run(["git", "-C", str(root), "rev-list", "--max-parents=0", "HEAD", "--"],

@@ -88,6 +88,19 @@ def test_report_fingerprints_without_a_baseline_are_per_repository_and_stable(tm
     assert _legacy_hash(secret) not in {fp.split(":", 1)[1] for fps in seen.values() for fp in fps}
 
 
+def test_with_a_team_key_fingerprints_compare_across_repositories(tmp_path: Path) -> None:
+    """The key is what protects then; one salt for every repository lets ``launchready
+    merge``/``audit`` see the same secret in two repositories."""
+    secret = KeyGen(1127).stripe_secret()
+    fps = []
+    for name in ("one", "two"):
+        repo = _repo(tmp_path / name, f"# {name}\n")
+        (repo / "pay.py").write_text(f"KEY = '{secret}'\n")
+        res = _cli(repo, "scan", "--json", "-", env={"LAUNCHREADY_FINGERPRINT_KEY": "org-audit-key"})
+        fps.append(json.loads(res.stdout)["findings"][0]["fingerprint"])
+    assert fps[0] == fps[1]
+
+
 def test_version_1_baselines_still_suppress(repo: Path, run_cli: Any) -> None:  # type: ignore[no-untyped-def]
     secret = KeyGen(1122).stripe_secret()
     (repo / "pay.py").write_text(f"KEY = '{secret}'\n")

@@ -36,9 +36,12 @@ def to_dict(report: Report) -> dict[str, Any]:
             "suppressed": s.suppressed,
             "bytes_scanned": s.bytes_scanned,
             "files_skipped": s.files_skipped,
+            "ran": sorted(report.ran),
         },
         "skipped_files": [{"path": p, "reason": why} for p, why in report.skipped],
         "notes": list(report.notes),
+        **({"repository": report.repository} if report.repository else {}),
+        **({"repositories": list(report.repositories)} if report.repositories else {}),
     }
 
 
