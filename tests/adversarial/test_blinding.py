@@ -217,6 +217,20 @@ def test_staged_files_named_like_stage_specs_or_with_newlines_are_scanned(run_cl
     assert data["summary"]["files_scanned"] == len(names)
 
 
+def test_hook_mode_reads_hostile_names_from_the_index(run_cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    """What pre-commit passes (``scan --hook FILE...``): staged content, by object id."""
+    kg = KeyGen(1113)
+    commit_file(repo, "plain.py", "x = 1\n")
+    names = ["0:config.py", "new\nline.py"]
+    for n in names:
+        (repo / n).write_text(f"KEY = '{kg.stripe_secret()}'\n")
+    git(repo, "add", "--", *names)
+    for n in names:
+        (repo / n).write_text("KEY = None\n")  # the tree is clean, the commit would not be
+    res = run_cli(["scan", "--hook", "--json", "-", *names], repo)
+    assert sorted(f["path"] for f in json.loads(res.out)["findings"]) == sorted(names)
+
+
 def test_staged_content_is_what_is_read_not_the_work_tree(run_cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
     kg = KeyGen(1108)
     commit_file(repo, "plain.py", "x = 1\n")

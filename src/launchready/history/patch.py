@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from launchready.secrets.encoding import sniff_encoding
+
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@", re.M)
 _CC_HUNK = re.compile(rb"^(@{3,}) (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @{3,}", re.M)
 _ESCAPES = {
@@ -164,9 +166,6 @@ def _wide_body(body: bytes) -> bytes | None:
     added content is binary. git splits lines at every 0x0A byte, so each hunk's ``+`` lines
     joined again are the file's bytes; a hunk that does not start at line 1 of a UTF-16-LE
     file starts one byte late and reads as UTF-16-BE, which the sniffer recognises."""
-    # late: only a patch with NUL bytes needs the scanner's encoding sniffer
-    from launchready.secrets.scanner import sniff_encoding
-
     heads = list(_HUNK.finditer(body))
     out: list[bytes] = []
     for n, m in enumerate(heads):
