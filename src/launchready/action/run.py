@@ -122,7 +122,7 @@ def _strict_gitleaks(run: Run, cfg: Config, config_name: str | None, base: str, 
     config_dir = (ws / config_name).parent if config_name else ws
     wanted = config_dir / (cfg.gitleaks_config or DEFAULT_GITLEAKS)
     rel = os.path.relpath(wanted, run.root)
-    if rel.startswith(".."):
+    if Path(rel).parts[:1] == ("..",):
         raise UsageError(f"gitleaks config {wanted} is outside the repository; strict suppressions cannot read it from the base commit")
     rel = Path(rel).as_posix()
     tree = tmp / "base-tree"
@@ -158,7 +158,7 @@ def _copy_from_base(root: Path, base: str, rel: str, tree: Path, depth: int = 0)
         target = extend.get("path") if isinstance(extend, dict) else None
         if isinstance(target, str) and target and not os.path.isabs(target):
             nxt = os.path.normpath(os.path.join(os.path.dirname(rel), target))
-            if not nxt.startswith(".."):
+            if Path(nxt).parts[:1] != ("..",):
                 _copy_from_base(root, base, Path(nxt).as_posix(), tree, depth + 1)
     return dest
 
