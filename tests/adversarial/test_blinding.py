@@ -148,6 +148,7 @@ def test_changes_to_every_detection_file_are_listed(action: Runner, tmp_path: Pa
     r = action(ws, "pull_request", payload, mode="history")
     for verb, name in (("changes", ".launchready.yml"), ("adds", ".secrets.baseline"), ("adds", ".gitleaksignore")):
         assert f"Suppression added by this change: {verb} detection config {name}" in r.summary, name
+    assert "Suppression added by this change: sets gitleaks_mode: replace in .launchready.yml" in r.summary
 
 
 # ---- .gitattributes ------------------------------------------------------------------------

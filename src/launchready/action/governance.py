@@ -96,6 +96,10 @@ def added_suppressions(root: Path, base: str, head: str, config_path: str | None
             notes.append(f"excludes paths matching {pat!r} in {cfg_name}")
         if new.get("fail_on") != old.get("fail_on") and new.get("fail_on") is not None:
             notes.append(f"sets fail_on: {new.get('fail_on')} in {cfg_name} (was {old.get('fail_on') or 'the default, high'})")
+        if new.get("gitleaks_mode") == "replace" and old.get("gitleaks_mode") != "replace":
+            notes.append(f"sets gitleaks_mode: replace in {cfg_name} (a gitleaks config without useDefault then turns the built-in rules off)")
+        if new.get("gitleaks_config") != old.get("gitleaks_config") and new.get("gitleaks_config"):
+            notes.append(f"points gitleaks_config: at {new.get('gitleaks_config')} in {cfg_name}")
         if new.get("baseline") != old.get("baseline") and new.get("baseline"):
             notes.append(f"points baseline: at {new.get('baseline')} in {cfg_name}")
         baseline_path = baseline_path or (new.get("baseline") if isinstance(new.get("baseline"), str) else None)
