@@ -15,7 +15,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -319,8 +319,13 @@ class Client:
         json_body: Any = None,
         timeout: float | None = None,
         allow_redirects: bool = False,
+        until: Callable[[bytes], bool] | None = None,
     ) -> Fetched:
-        """Send one request (counted against the budgets). Network errors propagate."""
+        """Send one request (counted against the budgets). Network errors propagate.
+
+        ``until(body_so_far)``: stop reading once it returns true (a streamed reply that says
+        it is done, such as server-sent events' ``data: [DONE]``), without waiting for the end.
+        """
         origin = origin_of(url)
         with self._lock:
             down = self._failures.get(origin)
@@ -329,7 +334,7 @@ class Client:
         self._reserve(check, method, url)
         with self._slots:
             try:
-                got = self._send(method, url, headers, data, json_body, timeout, allow_redirects)
+                got = self._send(method, url, headers, data, json_body, timeout, allow_redirects, until)
             except requests.ConnectionError as exc:
                 if not isinstance(exc, requests.ReadTimeout) and not getattr(exc, "while_reading", False):
                     with self._lock:
@@ -341,7 +346,8 @@ class Client:
         return got
 
     def _send(self, method: str, url: str, headers: Mapping[str, str] | None, data: bytes | str | None,
-              json_body: Any, timeout: float | None, allow_redirects: bool) -> Fetched:  # fmt: skip
+              json_body: Any, timeout: float | None, allow_redirects: bool,
+              until: Callable[[bytes], bool] | None = None) -> Fetched:  # fmt: skip
         limit = min(timeout or self.options.timeout, max(0.5, self.remaining_seconds()))
         start = time.perf_counter()
         resp = self.session.request(
@@ -365,6 +371,8 @@ class Client:
                     size += len(chunk)
                     if size >= MAX_BODY:
                         truncated = True
+                        break
+                    if until is not None and until(b"".join(chunks)):
                         break
                     if time.perf_counter() > deadline:
                         raise requests.Timeout(f"body still arriving after {limit:g}s")
