@@ -168,7 +168,7 @@ def test_webhook_gets_one_message_per_change_and_no_secret(tmp_path: Path, run_c
         extra = {"notify": {"webhook_env": "LR_JOURNEY_WEBHOOK"}}
         for broken in (None, None, "login-no-cookie", "signup-500", None, None):
             with ChatApp(broken=broken) as app:
-                res, report, everything = _run(run_cli, tmp_path, journey_config(app.url, extra=extra), "--state", str(state))
+                _res, _report, everything = _run(run_cli, tmp_path, journey_config(app.url, extra=extra), "--state", str(state))
             seen += _secrets(app)
             assert rec.url not in everything
             assert json.loads(state.read_text())["status"] == ("pass" if broken is None else "fail")
@@ -196,7 +196,7 @@ def test_undelivered_message_keeps_the_old_state_and_a_bad_state_file_starts_fre
     state = tmp_path / "journey.json"
     state.write_text("{not json")
     with Receiver(status=500) as rec, ChatApp(broken="signup-500") as app:
-        res, report, _ = _run(run_cli, tmp_path, journey_config(app.url), "--state", str(state), "--notify-webhook", rec.url)
+        res, _report, _ = _run(run_cli, tmp_path, journey_config(app.url), "--state", str(state), "--notify-webhook", rec.url)
     assert res.code == 1 and len(rec.bodies) == 1
     assert "not a launchready journey state file" in res.err and "not delivered" in res.err
     assert state.read_text() == "{not json"  # the next run tries again

@@ -11,7 +11,17 @@ from launchready.commands import Context
 from launchready.commands.live import _positive_float
 from launchready.errors import UsageError
 from launchready.journey.config import JourneySettings, load_journey
-from launchready.journey.notify import change, detect_format, message, next_state, outcome, payload, post, read_state, write_state
+from launchready.journey.notify import (
+    change,
+    detect_format,
+    message,
+    next_state,
+    outcome,
+    payload,
+    post,
+    read_state,
+    write_state,
+)
 from launchready.journey.runner import limit_ms, plan, run_journey
 from launchready.journey.values import Values
 from launchready.live.config import Identity, LiveSettings, load_live

@@ -263,7 +263,7 @@ def write_config(repo: Path, live: dict[str, Any]) -> Path:
         "# The live checks run against the deployed site; identities come from environment\n"
         "# variables, never from this file. The journey is a new user's first minute.\n"
         + yaml.safe_dump({"version": 1, "live": live, "journey": journey_config()}, sort_keys=False,
-                         default_flow_style=False)  # fmt: skip
+                         default_flow_style=False)
     )
     path.write_text(text, encoding="utf-8")
     return path

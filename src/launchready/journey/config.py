@@ -15,7 +15,7 @@ from typing import Any
 
 from launchready.config import Config
 from launchready.journey.values import Template, parse_template
-from launchready.live.config import METHODS, _V
+from launchready.live.config import _V, METHODS
 
 SECTION_KEYS = {"url", "steps", "email_domain", "timeout", "latency_ms", "stream_latency_ms", "notify", "budget"}
 STEP_KEYS = {"name", "method", "path", "url", "json", "form", "body", "headers", "identity",
@@ -220,7 +220,8 @@ def _step(v: _V, raw: Any, key: str, names: set[str], identities: set[str]) -> S
     method = v.string(d.get("method", "POST" if bodies else "GET"), f"{key}.method").upper()
     if method not in METHODS:
         raise v.err(f"{key}.method", f"unknown method {method!r} (allowed: {', '.join(sorted(METHODS))})")
-    body_kind, body = "", None
+    body_kind: str = ""
+    body: Any = None
     if bodies:
         body_kind = {"json": "json", "form": "form", "body": "raw"}[bodies[0]]
         if body_kind == "form":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from typing import Any
@@ -104,10 +105,8 @@ def reply_text(body: bytes, kind: str) -> str:
         for ln in lines:
             m = _AI_SDK_LINE.match(ln)
             if m and ln.startswith("0:"):
-                try:
+                with contextlib.suppress(ValueError):
                     parts.append(str(json.loads(m.group(1))))
-                except ValueError:
-                    pass
         return "".join(parts)
     out = []
     for ln in lines:  # newline-delimited JSON (one event per line), else plain text
@@ -136,10 +135,8 @@ def excerpt(body: bytes, limit: int = 200) -> str:
     for redaction (captures, generated passwords, environment values) is scrubbed.
     """
     text = body[:65536].decode("utf-8", "replace")
-    try:
+    with contextlib.suppress(ValueError):
         text = json.dumps(_mask(json.loads(text)), separators=(",", ":"))
-    except ValueError:
-        pass
     text = redact.scrub(text)
     text = " ".join(text.split())
     return text[:limit] + ("…" if len(text) > limit else "")

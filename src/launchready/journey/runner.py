@@ -22,7 +22,14 @@ from launchready.journey.config import JourneySettings, Step
 from launchready.journey.reply import as_text, excerpt, json_get, reply_text, sse_done
 from launchready.journey.values import MissingValue, Values
 from launchready.live.config import Identity, MissingIdentity
-from launchready.live.http import BudgetExceeded, Cancelled, Client, Fetched, HostDown, describe_error
+from launchready.live.http import (
+    BudgetExceeded,
+    Cancelled,
+    Client,
+    Fetched,
+    HostDown,
+    describe_error,
+)
 from launchready.model import CheckResult, Severity, Status
 
 FIX = ("The step a new user goes through is broken: fix the endpoint (or update the journey if "

@@ -70,11 +70,7 @@ def tracker_files(app: AppContext) -> list[str]:
     """Files that initialise an error tracker for the server."""
     out = []
     for f in app.files:
-        if f.kind == "py" and _live_lines(f.text, _PY_TRACKER):
-            out.append(f.path)
-        elif f.kind == "js" and not _client_only(f) and _live_lines(f.text, _JS_TRACKER):
-            out.append(f.path)
-        elif (f.kind in ("dockerfile", "yaml") or f.name in ("Procfile", "package.json")) and _CMD_TRACKER.search(f.text):
+        if (f.kind == "py" and _live_lines(f.text, _PY_TRACKER)) or (f.kind == "js" and not _client_only(f) and _live_lines(f.text, _JS_TRACKER)) or ((f.kind in ("dockerfile", "yaml") or f.name in ("Procfile", "package.json")) and _CMD_TRACKER.search(f.text)):
             out.append(f.path)
     return out
 
