@@ -55,7 +55,7 @@ def test_good_app_passes_every_step_with_its_latency(tmp_path: Path, run_cli: An
 
 @pytest.mark.parametrize(("broken", "step", "words"), [
     ("signup-500", "signup", "answered 500, expected 201"),
-    ("login-no-cookie", "login", "could not capture session: no a session cookie"),
+    ("login-no-cookie", "login", "could not capture session: no session cookie"),
     ("reply-never-finishes", "send-message", "streamed reply did not finish within the 1500 ms limit"),
     ("reply-too-slow", "send-message", "no reply within the 1500 ms limit"),
 ])  # fmt: skip

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from launchready import redact
 from launchready.commands import Context
-from launchready.commands.live import _positive_float
 from launchready.errors import UsageError
 from launchready.journey.config import JourneySettings, load_journey
 from launchready.journey.notify import (
@@ -49,6 +48,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--state", metavar="FILE", help="journey state between runs (JSON; created when missing); needed for change alerts")
     g.add_argument("--notify-webhook", metavar="URL", help="post to this webhook when the journey starts failing or recovers (default: the variable journey.notify.webhook_env names)")
     g.add_argument("--notify-format", choices=("auto", "slack", "discord", "json"), help="webhook message shape (default auto: from the URL)")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        n = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return n
 
 
 def _base(ctx: Context, s: JourneySettings, live: LiveSettings | None) -> str:

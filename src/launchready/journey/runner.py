@@ -167,7 +167,7 @@ def _judge(step: Step, r: Fetched, limit: float, values: Values) -> tuple[str, d
         else:
             got = _cookie(r, c.where)
         if not got:
-            where = {"json": f"{c.where} in the reply", "header": f"a {c.where} header", "cookie": f"a {c.where} cookie"}[c.source]
+            where = {"json": f"{c.where} in the reply", "header": f"{c.where} header", "cookie": f"{c.where} cookie"}[c.source]
             raise StepFailed(f"could not capture {c.var}: no {where}")
         values.capture(c.var, got, c.secret)
         captured.append(c.var)
