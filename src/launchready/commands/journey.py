@@ -43,21 +43,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--url", metavar="URL", help="the deployed site the step paths are joined to (overrides journey.url and live.targets)")
     g.add_argument("--ca-bundle", metavar="FILE", help="trust these CA certificates instead of the system store")
     g.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR", help="connect to ADDR for HOST:PORT, like curl (repeatable)")
-    g.add_argument("--timeout", type=_positive_float, metavar="S", help="connect timeout in seconds (default 10, or journey.timeout)")
     g.add_argument("--dry-run", action="store_true", help="list the steps and their requests, send none")
     g.add_argument("--state", metavar="FILE", help="journey state between runs (JSON; created when missing); needed for change alerts")
     g.add_argument("--notify-webhook", metavar="URL", help="post to this webhook when the journey starts failing or recovers (default: the variable journey.notify.webhook_env names)")
     g.add_argument("--notify-format", choices=("auto", "slack", "discord", "json"), help="webhook message shape (default auto: from the URL)")
-
-
-def _positive_float(text: str) -> float:
-    try:
-        n = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if n <= 0:
-        raise argparse.ArgumentTypeError("must be more than 0")
-    return n
 
 
 def _base(ctx: Context, s: JourneySettings, live: LiveSettings | None) -> str:
@@ -102,7 +91,7 @@ def run(ctx: Context) -> Report | None:
             ctx.stdout.write("webhook: a message on each change" + (f" (state in {state_path})" if state_path else " (needs --state to know a change)") + "\n")
         ctx.stdout.flush()
         return None
-    options = HttpOptions(ca_bundle=ca, resolve=resolve_map(args.resolve or []), timeout=args.timeout or s.timeout,
+    options = HttpOptions(ca_bundle=ca, resolve=resolve_map(args.resolve or []), timeout=max(s.latency_ms, s.stream_latency_ms) / 1000.0,
                           headers=live.headers if live else {}, basic_auth=live.basic_auth if live else None)  # fmt: skip
     seconds = sum(limit_ms(s, st) for st in s.steps) / 1000.0 + 30.0 * len(s.steps)
     client = Client(options, Budget(requests=s.requests, seconds=seconds, per_check=s.requests), in_flight=1)

@@ -17,7 +17,7 @@ from launchready.config import Config
 from launchready.journey.values import Template, parse_template
 from launchready.live.config import _V, METHODS
 
-SECTION_KEYS = {"url", "steps", "email_domain", "timeout", "latency_ms", "stream_latency_ms", "notify", "budget"}
+SECTION_KEYS = {"url", "steps", "email_domain", "latency_ms", "stream_latency_ms", "notify", "budget"}
 STEP_KEYS = {"name", "method", "path", "url", "json", "form", "body", "headers", "identity",
              "stream", "expect", "capture"}  # fmt: skip
 EXPECT_KEYS = {"status", "json", "body_contains", "reply_contains", "cookie", "header", "latency_ms"}
@@ -77,7 +77,6 @@ class JourneySettings:
     url: str | None = None
     steps: list[Step] = field(default_factory=list)
     email_domain: str | None = None
-    timeout: float = 10.0
     latency_ms: float = 5000.0
     stream_latency_ms: float = 30000.0
     webhook_env: str | None = None
@@ -259,8 +258,6 @@ def load_journey(config: Config) -> JourneySettings:
         if not re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$", dom):
             raise v.err("journey.email_domain", f"not a domain name: {dom!r}")
         s.email_domain = dom
-    if "timeout" in d:
-        s.timeout = v.number(d["timeout"], "journey.timeout", 0.1)
     if "latency_ms" in d:
         s.latency_ms = v.number(d["latency_ms"], "journey.latency_ms", 1)
     if "stream_latency_ms" in d:
