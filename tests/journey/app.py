@@ -31,11 +31,12 @@ class _Server(ThreadingHTTPServer):
 class ChatApp:
     """``with ChatApp(broken=None) as app: app.url``; ``app.log`` lists (method, path) seen."""
 
-    def __init__(self, broken: str | None = None, slow_s: float = 1.0, auth: str = "cookie") -> None:
+    def __init__(self, broken: str | None = None, slow_s: float = 1.0, auth: str = "cookie", hold_open_s: float = 0.0) -> None:
         assert broken is None or broken in BROKEN, broken
         self.broken = broken
         self.slow_s = slow_s
         self.auth = auth  # cookie | token
+        self.hold_open_s = hold_open_s  # keep the stream open this long after `data: [DONE]`
         self.users: dict[str, str] = {}
         self.sessions: dict[str, str] = {}
         self.chats: dict[str, str] = {}
@@ -187,6 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if sse:
                 self._chunk(b"data: [DONE]\n\n")
+                st.stop.wait(st.hold_open_s)
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
         except OSError:  # the client gave up
