@@ -204,3 +204,22 @@ def test_undelivered_message_keeps_the_old_state_and_a_bad_state_file_starts_fre
         _run(run_cli, tmp_path, journey_config(app.url), "--state", str(state), "--notify-webhook", rec.url)
         _run(run_cli, tmp_path, journey_config(app.url), "--state", str(state), "--notify-webhook", rec.url)
     assert len(rec.bodies) == 1 and json.loads(state.read_text())["step"] == "signup"
+
+
+def test_a_step_can_send_as_a_live_identity(tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = "sess_" + "k9" * 16
+    monkeypatch.setenv("LR_JOURNEY_USER_TOKEN", token)
+    doc = {"version": 1, "live": {"identities": {"a": {"token_env": "LR_JOURNEY_USER_TOKEN"}}},
+           "journey": {"steps": [{"name": "create-chat", "path": "/api/chats", "identity": "a", "json": {},
+                                  "expect": {"status": 201}, "capture": {"chat": "id"}}]}}  # fmt: skip
+    with ChatApp() as app:
+        app.sessions[token] = "existing@example.test"
+        res, report, everything = _run(run_cli, tmp_path, doc, "--url", app.url)
+        assert res.code == 0, res.out + res.err
+        chat_id = next(iter(app.chats))
+    assert token not in everything and chat_id not in everything  # captures are secret by default
+    monkeypatch.delenv("LR_JOURNEY_USER_TOKEN")
+    with ChatApp() as app:
+        res, report, _ = _run(run_cli, tmp_path, doc, "--url", app.url)
+    assert res.code == 1 and app.log == []
+    assert "LR_JOURNEY_USER_TOKEN is not set" in report["checks"][0]["message"]
