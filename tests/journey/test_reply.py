@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +44,11 @@ def test_reply_text_in_the_shapes_chat_apis_stream() -> None:
 
 
 def test_excerpt_masks_credentials_and_registered_values() -> None:
-    redact.remember("captured-value-123456")
-    body = json.dumps({"access_token": "tok-abcdefghijkl", "user": {"password": "pw-1234567"}, "note": "captured-value-123456 here"})
+    captured, token, password = (secrets.token_hex(10) for _ in range(3))  # generated, never literals
+    redact.remember(captured)
+    body = json.dumps({"access_token": token, "user": {"password": password}, "note": f"{captured} here"})
     text = excerpt(body.encode())
-    assert "tok-abcdefghijkl" not in text and "pw-1234567" not in text and "captured-value-123456" not in text
+    assert token not in text and password not in text and captured not in text
     assert '"access_token":"[redacted]"' in text and "here" in text
     assert len(excerpt(b"x" * 1000)) == 201
 
