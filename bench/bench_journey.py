@@ -147,7 +147,7 @@ def main() -> None:
     lines += [
         "",
         "Per-step latency reported by launchready (median ms): "
-        + ", ".join(f"{n} {v:.0f}" for n, v in zip(("signup", "login", "create-chat", "send-message"), per_step)) + ".",
+        + ", ".join(f"{n} {v:.0f}" for n, v in zip(("signup", "login", "create-chat", "send-message"), per_step, strict=True)) + ".",
         f"A reply that never finishes (limit 2000 ms): the run ends in {broken_wall * 1000:.0f} ms wall, the step "
         f"took {broken_ms[3]} ms and is `fail`; nothing waits for a socket timeout.",
         "",
