@@ -28,6 +28,7 @@ NAMES: dict[str, str] = {
     "rules": "rules",
     "merge": "merge",
     "audit": "audit",
+    "inventory": "inventory",
 }
 
 
