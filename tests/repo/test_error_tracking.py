@@ -57,3 +57,11 @@ def test_error_tracking(name: str) -> None:
         assert want[0] in found[0].message and found[0].severity.value == "low"
     if want is None and name != "library-no-server":
         assert stats.error_tracking, "the tracker that was found is reported for the scorecard"
+
+
+def test_python_source_inside_strings_is_neither_an_app_nor_a_tracker() -> None:
+    template = 'MAIN = """\nimport sentry_sdk\nfrom fastapi import FastAPI\nsentry_sdk.init()\napp = FastAPI()\n"""\n'
+    assert [f for f in checks_for_app([("tools/templates.py", template)]) if f.rule_id == RULE] == []
+    real = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+    found = [f for f in checks_for_app([("tools/templates.py", template), ("app/main.py", real)]) if f.rule_id == RULE]
+    assert [(f.path, f.line) for f in found] == [("app/main.py", 3)]  # the string's sentry_sdk.init does not count

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from launchready import redact
 from launchready.commands import Context
@@ -25,7 +26,7 @@ from launchready.journey.runner import limit_ms, plan, run_journey
 from launchready.journey.values import Values
 from launchready.live.config import Identity, LiveSettings, load_live
 from launchready.live.http import Budget, Client, HttpOptions, make_session, resolve_map
-from launchready.model import Report
+from launchready.model import CheckResult, Report
 
 HELP = "run the synthetic user journey (sign up, log in, chat) and alert when it breaks"
 DESCRIPTION = (
@@ -65,8 +66,6 @@ def run(ctx: Context) -> Report | None:
     if not s.steps:
         raise UsageError("no journey configured: add a journey: section to .launchready.yml (see docs/journey.md; `launchready init` writes a starter)")
     if args.url:
-        from urllib.parse import urlsplit
-
         parts = urlsplit(args.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError(f"--url {args.url!r}: expected an http:// or https:// URL")
@@ -78,8 +77,6 @@ def run(ctx: Context) -> Report | None:
     webhook = args.notify_webhook or (os.environ.get(s.webhook_env) if s.webhook_env else None) or None
     if webhook:
         redact.remember(webhook)  # a webhook URL is a credential (Slack's and Discord's are)
-        from urllib.parse import urlsplit
-
         if urlsplit(webhook).scheme not in ("http", "https"):
             raise UsageError("the journey webhook must be an http:// or https:// URL")
     state_path = Path(args.state) if args.state else (Path(s.state_file) if s.state_file else None)
@@ -119,14 +116,12 @@ def run(ctx: Context) -> Report | None:
 
 
 def _state_and_notify(ctx: Context, report: Report, path: Path, webhook: str | None, fmt: str, base: str,
-                      status: str, broken: object) -> None:  # fmt: skip
-    from launchready.model import CheckResult
-
+                      status: str, broken: CheckResult | None) -> None:  # fmt: skip
     prev, why = read_state(path)
     if why:
         report.notes.append(why)
         ctx.stderr.write(f"launchready: warning: {why}\n")
-    now = next_state(prev, status, broken if isinstance(broken, CheckResult) else None)
+    now = next_state(prev, status, broken)
     event = change(prev, now)
     if event and webhook:
         text = message(event, base, now, prev, _run_url())
