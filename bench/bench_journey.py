@@ -102,6 +102,7 @@ def main() -> None:
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     have_curl = shutil.which("curl") is not None
+    load = os.getloadavg()[0]
     times: dict[str, list[float]] = {"cli": [], "inproc": [], "curl": [], "requests": []}
     steps: list[list[int]] = []
     with tempfile.TemporaryDirectory(prefix="bench-journey-") as tmpd, ChatApp() as app:
@@ -137,7 +138,8 @@ def main() -> None:
         "Four-step journey (signup → login with a session cookie → create chat → send a message and read the "
         "SSE reply to `data: [DONE]`) against the loopback chat app of tests/journey/app.py "
         f"(threaded `http.server`, HTTP/1.1, 127.0.0.1). {args.runs} interleaved runs each, median wall time; "
-        f"{sent} requests served in total, every launchready run passed all 4 steps.\n",
+        f"{sent} requests served in total, every launchready run passed all 4 steps. Load average at the start: "
+        f"{load:.1f} on {os.cpu_count()} CPUs (the machine is shared: compare the ratios, measured in the same run).\n",
         "| Runner | wall ms (median) | ratio to curl |",
         "|---|---|---|",
     ]
