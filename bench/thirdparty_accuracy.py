@@ -303,7 +303,7 @@ def main() -> int:
         "launchready": ("launchready", run_launchready),
         "gitleaks": ("gitleaks 8.30.1", run_gitleaks),
         "detect-secrets": ("detect-secrets 1.5", run_detect_secrets),
-        "credsweeper": ("CredSweeper 1.x (default, ML on)", run_credsweeper),
+        "credsweeper": ("CredSweeper 1.19 (default, ML on)", run_credsweeper),
     }
     wanted = [t.strip() for t in args.tools.split(",") if t.strip()]
     with tempfile.TemporaryDirectory() as tmp:
