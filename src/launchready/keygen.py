@@ -443,6 +443,14 @@ def _teams(g: KeyGen) -> tuple[str, str, str]:
 _SAMPLES["secret.teams-webhook"] = _teams
 
 
+def _sidekiq_url(g: KeyGen) -> tuple[str, str, str]:
+    login = g.hex(8) + ":" + g.hex(8)
+    return "Gemfile", f'source "https://{login}@gems.contribsys.com/" do\n  gem "sidekiq-pro"\nend\n', login
+
+
+_SAMPLES["secret.sidekiq-url"] = _sidekiq_url
+
+
 def _putty(g: KeyGen) -> tuple[str, str, str]:
     private = "\n".join(g.chars(64, B64) for _ in range(14)) + "\n" + g.chars(20, B64)
     public = "\n".join(g.chars(64, B64) for _ in range(6))

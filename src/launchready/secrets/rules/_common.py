@@ -11,8 +11,12 @@ C, H, M, L = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
 B = r"(?<![A-Za-z0-9_-])"
 E = r"(?![A-Za-z0-9_-])"
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-# name ... = / : / => / := ... optional opening quote
-ASSIGN = r"""[\w.-]{0,40}?["']?\]?\s*(?:=|:|=>|:=|\?=|,)\s*(?:["'`]|b["'])?"""
+# name ... = / : / => / := / ::= / .= ... optional opening quote; a declared type may sit
+# between the name and the operator (Go `var name string = `, TypeScript `name: string = `).
+ASSIGN = (
+    r"""[\w.-]{0,40}?["']?\]?(?:[ \t]*:?[ \t]*(?:string|String|str)(?![\w.-]))?"""
+    r"""\s*(?:=|:|=>|:{1,3}=|\?=|\.=|,)\s*(?:["'`]|b["'])?"""
+)
 
 
 def kv(names: str, value: str) -> str:
@@ -87,6 +91,10 @@ class Pack:
               env: str, severity: Severity = H, entropy: float | None = 3.0, what: str = "the key") -> None:
         self.rules.append(named_value_rule(id, description, names, value, keywords, fix(where, what), severity, entropy))
         self.samples[id] = (env, value)
+
+# Eight letters of the alphabet in a row (abcdefgh, klmnopqr ...): a hand-typed stand-in, never
+# the random body of a real key (as an ``allow`` pattern of a rule).
+ALPHABET_RUN = "(?i:" + "|".join("abcdefghijklmnopqrstuvwxyz"[i : i + 8] for i in range(19)) + ")"
 
 # "PRIVATE KEY" as it reads in base64 at each of the three byte alignments.
 B64_PEM_PRIVATE = r"(?:UFJJVkFURSBLRV|BSSVZBVEUgS0VZ|QUklWQVRFIEtFW)"

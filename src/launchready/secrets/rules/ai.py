@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from launchready.secrets.rule import Rule
-from launchready.secrets.rules._common import UUID, B, C, E, H, fix, kv
+from launchready.secrets.rules._common import ALPHABET_RUN, UUID, B, C, E, H, fix, kv
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -53,6 +53,7 @@ RULES: tuple[Rule, ...] = (
         keywords=("sk-ant-api03-",),
         regex=B + r"(sk-ant-api03-[A-Za-z0-9_-]{93}AA)" + E,
         secret_group=1,
+        allow=(ALPHABET_RUN,),
         prefix="sk-ant-api03-",
         fix=fix("https://console.anthropic.com/settings/keys"),
     ),
@@ -63,6 +64,7 @@ RULES: tuple[Rule, ...] = (
         keywords=("sk-ant-admin01-",),
         regex=B + r"(sk-ant-admin01-[A-Za-z0-9_-]{93}AA)" + E,
         secret_group=1,
+        allow=(ALPHABET_RUN,),
         prefix="sk-ant-admin01-",
         fix=fix("https://console.anthropic.com/settings/admin-keys", "the admin key"),
     ),

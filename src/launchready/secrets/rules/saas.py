@@ -23,8 +23,11 @@ RULES: tuple[Rule, ...] = (
         description="Slack user, workspace or refresh token",
         severity=C,
         keywords=("xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxo-", "xoxe-", "xoxe."),
-        regex=B + r"(xox(?:[pasro]|e\.xox[bp])-(?:[0-9]{1,14}-)?[0-9A-Za-z-]{10,200})" + E,
+        # never ending in a dash: `xoxp-<ids>-####` is a token masked for display
+        regex=B + r"(xox(?:[pasro]|e\.xox[bp])-(?:[0-9]{1,14}-)?[0-9A-Za-z-]{9,199}[0-9A-Za-z])" + E,
         secret_group=1,
+        # `xoxe.xoxp-1-RANDOMSTRINGHERE`: a stand-in written where the token goes
+        allow=(r"(?i)(?:string|token)here$",),
         prefix="xox",
         entropy=3.0,
         fix=fix("https://api.slack.com/apps (your app > OAuth & Permissions)", "the token"),

@@ -4,7 +4,7 @@ analytics, hosting, productivity and developer APIs."""
 from __future__ import annotations
 
 from launchready.secrets.rule import Rule
-from launchready.secrets.rules._common import UUID, C, Pack
+from launchready.secrets.rules._common import UUID, C, Pack, fix
 
 P = Pack()
 # ---- observability
@@ -13,7 +13,7 @@ P.named("secret.datadog-api-key", "Datadog API or application key assigned by na
         ("datadog", "dd_api", "dd_app", "dd-api", "dd-app", "ddapi", "ddapp"),
         "https://app.datadoghq.com/organization-settings/api-keys (or Application Keys)", "DD_API_KEY")
 P.token("secret.newrelic-key", "New Relic user API, license (ingest) or insert key",
-        r"NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32}|NRJS-[a-f0-9]{19}|[a-f0-9]{36}NRAL", ("nrak-", "nrii-", "nrjs-", "nral"),
+        r"NRAK-[A-Za-z0-9]{27}|NRII-[A-Za-z0-9_-]{32}|NRJS-[a-f0-9]{19}|[a-f0-9]{36}NRAL", ("nrak-", "nrii-", "nrjs-", "nral"),
         "https://one.newrelic.com/api-keys", "NEW_RELIC_API_KEY")
 P.named("secret.sentry-legacy-token", "Sentry auth token (legacy 64-hex form) assigned by name",
         r"sentry[\w.-]{0,20}?(?:token|key|secret)", r"[0-9a-f]{64}", ("sentry",),
@@ -121,7 +121,7 @@ P.named("secret.hubspot-api-key", "HubSpot API key (legacy) assigned by name", r
         "your HubSpot account (Settings > Integrations > Private Apps)", "HUBSPOT_API_KEY", entropy=None)
 P.token("secret.facebook-access-token", "Facebook / Meta (Instagram, WhatsApp) access token", r"(?<![+/])EAA[B-Z][A-Za-z0-9]{90,}(?![+/=])", ("eaa",),
         "https://developers.facebook.com/apps (your app: reset the token / app secret)", "FB_ACCESS_TOKEN", entropy=4.0)
-P.named("secret.facebook-app-secret", "Facebook / Meta app secret assigned by name", r"(?:facebook|fb|meta|instagram|whatsapp)[\w.-]{0,20}?secret",
+P.named("secret.facebook-app-secret", "Facebook / Meta app secret assigned by name", r"(?:facebook|fb|meta|instagram|whatsapp)[\w.-]{0,20}?(?:secret|token)",
         r"[0-9a-f]{32}", ("facebook", "fb_", "fb-", "meta_", "instagram", "whatsapp"),
         "https://developers.facebook.com/apps (your app > Settings > Basic > Reset app secret)", "FACEBOOK_APP_SECRET", what="the app secret")
 P.named("secret.twitter-secret", "X (Twitter) API key secret, access secret or bearer token assigned by name",
@@ -139,8 +139,21 @@ P.named("secret.saas-api-key", "API key of a developer service assigned by its n
          "looker", "maxmind", "nytimes", "rapidapi", "squarespace", "trello", "zendesk", "authress"),
         "your provider's developer settings (revoke the key)", "ZENDESK_API_TOKEN", entropy=3.5)
 
-P.named("secret.meraki-api-key", "Cisco Meraki Dashboard API key assigned by name", r"meraki[\w.-]{0,20}?(?:key|token|secret)?",
+P.named("secret.meraki-api-key", "Cisco Meraki Dashboard API key assigned by name", r"(?-i:(?<![a-z])[Mm]eraki|MERAKI)[\w.-]{0,20}?(?:key|token|secret)?",
         r"[0-9a-f]{40}", ("meraki",), "your Meraki dashboard (My profile > API access > revoke)", "MERAKI_API_KEY", entropy=3.0)
+# Sidekiq Pro / Enterprise: the gem server login (8 hex : 8 hex) Bundler reads from
+# BUNDLE_<HOST> settings or a source URL (https://user:pass@gems.contribsys.com).
+P.named("secret.sidekiq-credentials", "Sidekiq Pro / Enterprise gem server credentials (Bundler setting)",
+        r"BUNDLE_(?:GEMS|ENTERPRISE)__CONTRIBSYS__COM", r"[0-9a-f]{8}:[0-9a-f]{8}", ("contribsys__com",),
+        "your Sidekiq Pro/Enterprise account (https://sidekiq.org: ask Contributed Systems to reissue them)", "BUNDLE_GEMS__CONTRIBSYS__COM",
+        entropy=2.5, what="the credentials")
+P.rules.append(Rule(
+    id="secret.sidekiq-url", description="Sidekiq Pro / Enterprise gem server URL with its credentials", severity=C,
+    keywords=("contribsys.com",),
+    regex=r"(?<![\w.+-])https?://([0-9a-f]{8}:[0-9a-f]{8})@(?:gems|enterprise)\.contribsys\.com(?![\w-])",
+    secret_group=1, entropy=2.5, password_like=True,
+    fix=fix("your Sidekiq Pro/Enterprise account (https://sidekiq.org: ask Contributed Systems to reissue them)", "the credentials"),
+))
 
 RULES: tuple[Rule, ...] = tuple(P.rules)
 SAMPLES = P.samples

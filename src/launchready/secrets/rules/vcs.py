@@ -27,7 +27,7 @@ P.named("secret.bitbucket-client-secret", "Bitbucket OAuth consumer secret",
         r"bitbucket[\w.-]{0,20}?(?:secret|token|key|pass)", r"[A-Za-z0-9=_-]{32,64}", ("bitbucket",),
         "your Bitbucket workspace (Settings > OAuth consumers)", "BITBUCKET_CLIENT_SECRET", entropy=3.5, what="the secret")
 P.token("secret.jfrog-api-key", "JFrog Artifactory API key",
-        r"AKCp[A-Za-z0-9]{69}", ("akcp",), "your JFrog platform (Edit Profile > API Key: revoke)", "ARTIFACTORY_API_KEY")
+        r"AKCp[1-9A-HJ-NP-Za-km-z]{69}", ("akcp",), "your JFrog platform (Edit Profile > API Key: revoke)", "ARTIFACTORY_API_KEY")
 P.token("secret.jfrog-identity-token", "JFrog access / identity / reference token",
         r"cmVmdGtuOjAxOj[A-Za-z0-9]{40,80}|eyJ2ZXIiOiIyIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYiLCJraWQiOi[A-Za-z0-9_.-]{100,1200}",
         ("cmvmdgtu", "eyj2zxiioiiyiiwidhlwijoislduiiwiywxnijoiuvmyntyilcjrawqio"),
@@ -67,7 +67,7 @@ P.token("secret.clojars-token", "Clojars deploy token", r"CLOJARS_[a-z0-9]{60}",
 P.token("secret.sourcegraph-token", "Sourcegraph access token",
         r"sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}", ("sgp_",), "your Sourcegraph instance (Settings > Access tokens)", "SRC_ACCESS_TOKEN")
 P.token("secret.harness-token", "Harness personal access or service account token",
-        r"(?:pat|sat)\.[A-Za-z0-9_-]{22}\.[0-9a-f]{24}\.[A-Za-z0-9]{20}", ("pat.", "sat."),
+        r"(?:pat|sat)\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}", ("pat.", "sat."),
         "your Harness account (My Profile > My API Keys)", "HARNESS_API_KEY")
 P.token("secret.prefect-token", "Prefect Cloud API key", r"pnu_[A-Za-z0-9]{36}", ("pnu_",),
         "https://app.prefect.cloud/my/api-keys", "PREFECT_API_KEY")
