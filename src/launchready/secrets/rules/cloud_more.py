@@ -28,7 +28,7 @@ P.token("secret.google-oauth-token", "Google OAuth access or refresh token", r"y
         ("ya29.", "1//0"), "https://myaccount.google.com/permissions (remove the app's access)", "GOOGLE_REFRESH_TOKEN", severity=C)
 P.token("secret.alibaba-access-key-id", "Alibaba Cloud AccessKey ID", r"LTAI[A-Za-z0-9]{12,20}", ("ltai",),
         "https://ram.console.aliyun.com/manage/ak", "ALIBABA_CLOUD_ACCESS_KEY_ID", entropy=3.5, what="the AccessKey pair")
-P.named("secret.alibaba-secret", "Alibaba Cloud AccessKey secret assigned by name", r"(?:alibaba|aliyun|alicloud)[\w.-]{0,20}?secret",
+P.named("secret.alibaba-secret", "Alibaba Cloud AccessKey secret assigned by name", r"(?:alibaba|aliyun|alicloud)[\w.-]{0,20}?(?:secret|key|token)",
         r"[A-Za-z0-9]{30}", ("alibaba", "aliyun", "alicloud"), "https://ram.console.aliyun.com/manage/ak", "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
         severity=C, entropy=3.5, what="the AccessKey pair")
 P.named("secret.ibm-cloud-api-key", "IBM Cloud API key assigned by name", r"ibm[\w.-]{0,20}?(?:key|token|secret)", r"[A-Za-z0-9_-]{44}",
@@ -38,6 +38,10 @@ P.named("secret.oracle-cloud-key", "Oracle Cloud (OCI) auth token or customer se
         "your OCI console (Identity > Users > Auth Tokens / Customer Secret Keys)", "OCI_AUTH_TOKEN", severity=C, entropy=3.8)
 P.token("secret.yandex-key", "Yandex Cloud API key, IAM token or static access key", r"AQVN[A-Za-z0-9_-]{35,38}|t1\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]{86}={0,2}",
         ("aqvn", "t1."), "https://console.yandex.cloud (Service accounts > keys)", "YC_API_KEY", entropy=3.5)
+# The secret half of a Yandex Cloud static access key (the S3-compatible one) starts YC.
+P.named("secret.yandex-static-secret", "Yandex Cloud static access key secret assigned by name",
+        r"(?:yandex|yc)[\w.-]{0,20}?(?:secret|key|token)", r"YC[A-Za-z0-9_-]{38}", ("yandex", "yc_", "yc-"),
+        "https://console.yandex.cloud (Service accounts > static access keys)", "YANDEX_STATIC_SECRET", severity=C, entropy=3.5)
 P.named("secret.fastly-token", "Fastly API token assigned by name", r"fastly[\w.-]{0,20}?(?:token|key)", r"[A-Za-z0-9_-]{32}",
         ("fastly",), "https://manage.fastly.com/account/personal/tokens", "FASTLY_API_TOKEN", severity=C, entropy=3.5)
 

@@ -33,7 +33,7 @@ P.token("secret.gocardless-token", "GoCardless access token", r"(?:live|sandbox)
 P.token("secret.plaid-access-token", "Plaid item access token", r"access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
         ("access-sandbox-", "access-development-", "access-production-"), "https://dashboard.plaid.com (remove the Item / rotate with /item/access_token/invalidate)",
         "PLAID_ACCESS_TOKEN", severity=C, entropy=None)
-P.named("secret.plaid-secret", "Plaid client secret assigned by name", r"plaid[\w.-]{0,20}?(?:secret|key)", r"[0-9a-f]{30}",
+P.named("secret.plaid-secret", "Plaid client secret assigned by name", r"plaid[\w.-]{0,20}?(?:secret|key|token)", r"[a-z0-9]{30}",
         ("plaid",), "https://dashboard.plaid.com/developers/keys", "PLAID_SECRET", severity=C, what="the secret")
 P.token("secret.flutterwave-key", "Flutterwave secret or encryption key", r"FLWSECK(?:_TEST)?-[0-9a-h]{12}(?:[0-9a-h]{20}-X)?",
         ("flwseck",), "https://app.flutterwave.com/dashboard/settings/apis", "FLUTTERWAVE_SECRET_KEY", severity=C)
@@ -45,7 +45,7 @@ P.token("secret.duffel-token", "Duffel API token", r"duffel_(?:test|live)_[A-Za-
         "https://app.duffel.com (Developers > Access tokens)", "DUFFEL_ACCESS_TOKEN")
 P.named("secret.crypto-exchange-key", "Crypto exchange API secret (Coinbase, Kraken, KuCoin, Bittrex, Binance) assigned by name",
         r"(?:coinbase|kraken|kucoin|bittrex|binance)[\w.-]{0,20}?(?:secret|key|token)",
-        r"[A-Za-z0-9/+=_-]{64,100}|[0-9a-f]{32}|[0-9a-f]{24}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        r"[A-Za-z0-9/+=_-]{64,100}|[A-Za-z0-9]{32}|[0-9a-f]{24}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
         ("coinbase", "kraken", "kucoin", "bittrex", "binance"), "your exchange account (API management > delete the key)",
         "KRAKEN_API_SECRET", severity=C, entropy=3.0)
 P.named("secret.finance-api-key", "Finance data API key (Finicity, Finnhub) assigned by name",

@@ -9,7 +9,8 @@ from launchready.secrets.rules._common import UUID, C, Pack, fix
 P = Pack()
 # ---- observability
 P.named("secret.datadog-api-key", "Datadog API or application key assigned by name",
-        r"(?:datadog|dd)[\w.-]{0,20}?(?:api|app|application|access)[\w.-]{0,10}?(?:key|token)", r"[0-9a-f]{40}|[0-9a-f]{32}",
+        r"(?:datadog|dd)[\w.-]{0,20}?(?:api|app|application|access)[\w.-]{0,10}?(?:key|token)|datadog[\w.-]{0,20}?(?:key|token)",
+        r"[0-9a-f]{40}|[0-9a-f]{32}|[a-z0-9]{40}",
         ("datadog", "dd_api", "dd_app", "dd-api", "dd-app", "ddapi", "ddapp"),
         "https://app.datadoghq.com/organization-settings/api-keys (or Application Keys)", "DD_API_KEY")
 P.token("secret.newrelic-key", "New Relic user API, license (ingest) or insert key",
@@ -20,7 +21,7 @@ P.named("secret.sentry-legacy-token", "Sentry auth token (legacy 64-hex form) as
         "https://sentry.io/settings/account/api/auth-tokens/", "SENTRY_AUTH_TOKEN", what="the token")
 P.token("secret.grafana-legacy-api-key", "Grafana API key (legacy base64 JSON form)", r"eyJrIjoi[A-Za-z0-9]{60,400}={0,3}", ("eyjrijoi",),
         "your Grafana instance (Administration > API keys: delete; migrate to service accounts)", "GRAFANA_API_KEY")
-P.token("secret.dynatrace-token", "Dynatrace API token", r"dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}", ("dt0c01.",),
+P.token("secret.dynatrace-token", "Dynatrace API token", r"dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}", ("dt0c01.",),
         "your Dynatrace environment (Access tokens > revoke)", "DT_API_TOKEN")
 P.named("secret.sumologic-key", "Sumo Logic access key assigned by name", r"sumo[\w.-]{0,20}?(?:key|token|secret)",
         r"[A-Za-z0-9]{64}|su[A-Za-z0-9]{12}", ("sumo",), "your Sumo Logic account (Preferences > Access Keys)", "SUMO_ACCESS_KEY")
@@ -95,7 +96,7 @@ P.token("secret.airtable-pat", "Airtable personal access token", r"pat[A-Za-z0-9
         "https://airtable.com/create/tokens", "AIRTABLE_API_KEY")
 P.named("secret.airtable-legacy-key", "Airtable API key (legacy) assigned by name", r"airtable[\w.-]{0,20}?(?:key|token)",
         r"key[A-Za-z0-9]{14}", ("airtable",), "https://airtable.com/create/tokens", "AIRTABLE_API_KEY")
-P.named("secret.linear-client-secret", "Linear OAuth client secret assigned by name", r"linear[\w.-]{0,20}?(?:secret|key)",
+P.named("secret.linear-client-secret", "Linear OAuth client secret assigned by name", r"linear[\w.-]{0,20}?(?:secret|key|token)",
         r"[a-f0-9]{32}", ("linear_", "linear-", "linearclient", "linearsecret", "linearapi"), "https://linear.app/settings/api/applications", "LINEAR_CLIENT_SECRET", what="the secret")
 P.token("secret.postman-api-key", "Postman API key", r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}", ("pmak-",),
         "https://go.postman.co/settings/me/api-keys", "POSTMAN_API_KEY")
@@ -107,6 +108,12 @@ P.token("secret.figma-token", "Figma personal access token", r"figd_[A-Za-z0-9_-
         "https://www.figma.com/settings (Personal access tokens)", "FIGMA_TOKEN")
 P.token("secret.adafruit-key", "Adafruit IO key", r"aio_[A-Za-z0-9]{28}", ("aio_",), "https://io.adafruit.com (My Key > Regenerate)",
         "ADAFRUIT_IO_KEY")
+P.named("secret.adafruit-legacy-key", "Adafruit IO key (legacy 32-character form) assigned by name", r"adafruit[\w.-]{0,20}?(?:key|token)",
+        r"[a-z0-9]{32}", ("adafruit",), "https://io.adafruit.com (My Key > Regenerate)", "ADAFRUIT_IO_KEY", entropy=3.5)
+# Authress service client access key: sc_<client>.<key id>.acc_<account>.<private key>
+P.token("secret.authress-access-key", "Authress service client access key",
+        r"sc_[A-Za-z0-9]{5,30}\.[A-Za-z0-9]{4,6}\.acc[_-][A-Za-z0-9-]{5,32}\.[A-Za-z0-9+/_=-]{30,120}", ("sc_",),
+        "your Authress account (Service clients > your client > delete the access key)", "AUTHRESS_SERVICE_CLIENT_ACCESS_KEY", severity=C)
 P.token("secret.frameio-token", "Frame.io developer token", r"fio-u-[A-Za-z0-9_=-]{64}", ("fio-u-",),
         "https://developer.frame.io/app/tokens", "FRAMEIO_TOKEN")
 P.token("secret.defined-networking-key", "Defined Networking API key", r"dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52}", ("dnkey-",),
