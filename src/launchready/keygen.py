@@ -443,6 +443,18 @@ def _teams(g: KeyGen) -> tuple[str, str, str]:
 _SAMPLES["secret.teams-webhook"] = _teams
 
 
+def _pem_in_log(g: KeyGen) -> tuple[str, str, str]:
+    first = "MII" + g.chars(61, B64)
+    body = [first] + [g.chars(64, B64) for _ in range(8)]
+    stamp = "2026-01-02 03:04:05 "
+    lines = [_p("-----BEGIN ", "PRIVATE", " KEY-----"), *body, _p("-----END ", "PRIVATE", " KEY-----")]
+    text = "$ openssl genpkey -algorithm ed25519 && cat key.pem\n" + "".join(stamp + ln + "\n" for ln in lines)
+    return "build.log", text, first
+
+
+_SAMPLES["secret.private-key-embedded"] = _pem_in_log
+
+
 def _sidekiq_url(g: KeyGen) -> tuple[str, str, str]:
     login = g.hex(8) + ":" + g.hex(8)
     return "Gemfile", f'source "https://{login}@gems.contribsys.com/" do\n  gem "sidekiq-pro"\nend\n', login

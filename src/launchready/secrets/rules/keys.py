@@ -40,4 +40,21 @@ RULES: tuple[Rule, ...] = (
         password_like=True,
         fix=_ROTATE,
     ),
+    # A PEM key whose lines carry something around them, so the plain PEM rule cannot read the
+    # block: string concatenation in code ("...\\n" + "..."), a log's timestamp or build-step
+    # prefix, or all of it JSON-escaped on one line. The first body line is reported: a key's
+    # DER starts with a SEQUENCE ("MI"), an OpenSSH key with its magic ("b3BlbnNzaC1rZXktdjE").
+    Rule(
+        id="secret.private-key-embedded",
+        description="PEM private key written line by line inside code strings or a log (quotes, +, \\n or timestamps around each line)",
+        severity=C,
+        keywords=("-----begin",),
+        regex=(r"-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH) )?PRIVATE KEY-----[^\n]{0,40}\n?[^\n]{0,48}?(?<![A-Za-z0-9+/])"
+               r"(MI[A-Za-z0-9+/]{46,78}|b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/]{30,60})(?![A-Za-z0-9+/])"),
+        secret_group=1,
+        window=512,
+        entropy=4.0,
+        password_like=True,
+        fix=_ROTATE,
+    ),
 )
