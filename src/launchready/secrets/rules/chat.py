@@ -13,7 +13,7 @@ P.token("secret.slack-config-token", "Slack app configuration access or refresh 
 P.named("secret.discord-client-secret", "Discord application client secret or API token",
         r"discord[\w.-]{0,20}?(?:secret|token|key)", r"[A-Za-z0-9_-]{32}|[0-9a-f]{64}", ("discord",),
         "https://discord.com/developers/applications (your app > OAuth2 > Reset Secret)", "DISCORD_CLIENT_SECRET",
-        entropy=3.5, what="the secret")
+        entropy=3.0, what="the secret")
 P.named("secret.mattermost-token", "Mattermost personal or bot access token",
         r"mattermost[\w.-]{0,20}?(?:token|key|secret)", r"[a-z0-9]{26}", ("mattermost",),
         "your Mattermost server (Profile > Security > Personal Access Tokens)", "MATTERMOST_TOKEN")

@@ -38,6 +38,12 @@ P.named("secret.oracle-cloud-key", "Oracle Cloud (OCI) auth token or customer se
         "your OCI console (Identity > Users > Auth Tokens / Customer Secret Keys)", "OCI_AUTH_TOKEN", severity=C, entropy=3.8)
 P.token("secret.yandex-key", "Yandex Cloud API key, IAM token or static access key", r"AQVN[A-Za-z0-9_-]{35,38}|t1\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]{86}={0,2}",
         ("aqvn", "t1."), "https://console.yandex.cloud (Service accounts > keys)", "YC_API_KEY", entropy=3.5)
+# Cloudflare's scannable credentials (developers.cloudflare.com/fundamentals/api/get-started/token-formats):
+# cfk_ (Global API Key), cfut_ (user API token), cfat_ (account API token), then 40 characters and a
+# checksum (its algorithm is not published, so it is not verified here).
+P.token("secret.cloudflare-scannable-token", "Cloudflare API token or Global API Key (scannable cfut_/cfat_/cfk_ format)",
+        r"cf(?:ut|at|k)_[A-Za-z0-9]{44,56}", ("cfut_", "cfat_", "cfk_"),
+        "https://dash.cloudflare.com/profile/api-tokens (Roll, or delete the token)", "CLOUDFLARE_API_TOKEN", severity=C, entropy=3.5)
 # The secret half of a Yandex Cloud static access key (the S3-compatible one) starts YC.
 P.named("secret.yandex-static-secret", "Yandex Cloud static access key secret assigned by name",
         r"(?:yandex|yc)[\w.-]{0,20}?(?:secret|key|token)", r"YC[A-Za-z0-9_-]{38}", ("yandex", "yc_", "yc-"),

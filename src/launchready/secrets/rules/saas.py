@@ -27,9 +27,10 @@ RULES: tuple[Rule, ...] = (
         regex=B + r"(xox(?:[pasro]|e\.xox[bp])-(?:[0-9]{1,14}-)?[0-9A-Za-z-]{9,199}[0-9A-Za-z])" + E,
         secret_group=1,
         # `xoxe.xoxp-1-RANDOMSTRINGHERE`: a stand-in written where the token goes
-        allow=(r"(?i)(?:string|token)here$",),
+        allow=(r"(?i)(?:string|token)here$", r"(?:-1234){3}"),
         prefix="xox",
-        entropy=3.0,
+        # the team and user ids are digits, so a real token's entropy sits lower than its hex tail's
+        entropy=2.5,
         fix=fix("https://api.slack.com/apps (your app > OAuth & Permissions)", "the token"),
     ),
     Rule(
