@@ -8,7 +8,7 @@ from launchready.secrets.rules._common import UUID, E, H, Pack, fix
 
 P = Pack()
 P.token("secret.slack-config-token", "Slack app configuration access or refresh token",
-        r"xoxe-\d-[A-Z0-9]{146,163}", ("xoxe-",),
+        r"xoxe-\d-[A-Za-z0-9]{140,170}", ("xoxe-",),
         "https://api.slack.com/apps (Your App Configuration Tokens > Revoke)", "SLACK_CONFIG_TOKEN")
 P.named("secret.discord-client-secret", "Discord application client secret or API token",
         r"discord[\w.-]{0,20}?(?:secret|token|key)", r"[A-Za-z0-9_-]{32}|[0-9a-f]{64}", ("discord",),

@@ -33,7 +33,7 @@ P.token("secret.jfrog-identity-token", "JFrog access / identity / reference toke
         ("cmvmdgtu", "eyj2zxiioiiyiiwidhlwijoislduiiwiywxnijoiuvmyntyilcjrawqio"),
         "your JFrog platform (User Management > Access Tokens: revoke)", "JFROG_ACCESS_TOKEN")
 P.named("secret.jfrog-named-token", "JFrog / Artifactory token or password assigned by name",
-        r"(?:jfrog|artifactory|bintray)[\w.-]{0,20}?(?:token|key|secret|pass(?:word)?)", r"[A-Za-z0-9]{64,73}", ("jfrog", "artifactory", "bintray"),
+        r"(?:jfrog|artifactory|bintray|xray)[\w.-]{0,20}?(?:token|key|secret|pass(?:word)?)", r"[A-Za-z0-9]{64,73}", ("jfrog", "artifactory", "bintray", "xray"),
         "your JFrog platform (User Management > Access Tokens)", "ARTIFACTORY_TOKEN", entropy=3.5)
 P.token("secret.sonar-token", "SonarQube / SonarCloud token",
         r"sq[pua]_[0-9a-f]{40}", ("sqp_", "squ_", "sqa_"), "your SonarQube/SonarCloud account (My Account > Security)", "SONAR_TOKEN")
