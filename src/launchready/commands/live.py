@@ -12,7 +12,9 @@ from launchready.live.config import LiveSettings, load_live
 from launchready.live.http import Budget, Client, HttpOptions, resolve_map
 from launchready.live.runner import plan, run_checks, selector
 from launchready.model import CheckResult, Report
+from launchready.printable import safe
 from launchready.progress import Progress
+from launchready.redact import redact_url
 
 HELP = "post-deploy checks against the live site: TLS, headers, CORS, exposure, input, rate limits, authz, latency"
 DESCRIPTION = (
@@ -102,9 +104,9 @@ def run(ctx: Context) -> Report | None:
             planned.append((area, p))
         ctx.stdout.write(f"launchready live --dry-run: {len(planned)} planned request(s)/handshake(s), none sent\n")
         for area, p in planned:
-            ctx.stdout.write(f"  {area:<10} {p.method:<7} {p.url}" + (f"  ({p.note})" if p.note else "") + "\n")
+            ctx.stdout.write(f"  {area:<10} {safe(p.method):<7} {safe(redact_url(p.url))}" + (f"  ({safe(p.note)})" if p.note else "") + "\n")
         for line in _email_plan(ctx, selected):
-            ctx.stdout.write(f"  {'email':<10} {line}\n")
+            ctx.stdout.write(f"  {'email':<10} {safe(line)}\n")
         ctx.stdout.write(f"budget: {s.budget.requests} request(s), {s.budget.seconds:g}s, {s.budget.per_check} per check\n")
         ctx.stdout.flush()
         return None

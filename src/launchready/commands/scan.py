@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from launchready.commands import Context
 from launchready.errors import UsageError
 from launchready.model import Finding, Report
+from launchready.printable import safe
 from launchready.secrets import suppress
 from launchready.secrets.engine import Engine
 from launchready.secrets.scanner import ScanOptions, ScanResult, decode, scan_blobs
@@ -97,7 +98,7 @@ class _Pipeline:
         self.engine = Engine(registry.all_rules(ctx.config, root))
         if not ctx.args.quiet:
             for w in registry.rule_warnings(ctx.config, root):
-                ctx.stderr.write(f"launchready: warning: {w}\n")
+                ctx.stderr.write(f"launchready: warning: {safe(w)}\n")
         self.disabled = frozenset(ctx.config.disabled_rules)
         self.result = ScanResult()
         self.extra: list[Finding] = []
@@ -272,7 +273,7 @@ def build_report(ctx: Context, plan: Plan) -> Report:
     report.notes.extend(pipe.notes)
     if ctx.args.verbose:
         for path, why in pipe.result.skipped:
-            ctx.stderr.write(f"launchready: skipped {path}: {why}\n")
+            ctx.stderr.write(f"launchready: skipped {safe(path)}: {safe(why)}\n")
     return report
 
 

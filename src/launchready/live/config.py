@@ -181,6 +181,7 @@ class _V:
 
     def url(self, value: Any, key: str) -> str:
         s = self.string(value, key)
+        redact.remember_url(s)
         parts = urlsplit(s)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise self.err(key, f"must be an http:// or https:// URL, got {s!r}")
@@ -285,6 +286,7 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
             http_url=v.url(d["http_url"], f"{key}.http_url") if "http_url" in d else None,
         ))  # fmt: skip
     if url is not None:
+        redact.remember_url(url)
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             from launchready.errors import UsageError
