@@ -244,6 +244,7 @@ def _publish(ctx: Context, run: Run, report: Report, fail_on: Severity) -> None:
     args.fail_on = fail_on
     args.github = False
     paths: dict[str, str] = {}
+    args.output_base = str(ws)  # report files: no symlink below the workspace is followed
     for key, value in (("json", inputs.json_path), ("junit", inputs.junit_path), ("sarif", inputs.sarif_path)):
         if value:
             full = Path(value) if os.path.isabs(value) else ws / value

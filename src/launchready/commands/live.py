@@ -84,8 +84,11 @@ def http_options(args: argparse.Namespace, s: LiveSettings) -> HttpOptions:
 
         if not Path(ca).is_file():
             raise UsageError(f"--ca-bundle {ca}: no such file")
-    return HttpOptions(ca_bundle=ca, resolve=resolve_map(getattr(args, "resolve", []) or []),
-                       timeout=s.timeout, headers=s.headers, basic_auth=s.basic_auth)  # fmt: skip
+    resolve = resolve_map(getattr(args, "resolve", []) or [])
+    return HttpOptions(ca_bundle=ca, resolve=resolve, timeout=s.timeout, headers=s.headers, basic_auth=s.basic_auth,
+                       credential_origins=frozenset(s.credential_origins()),
+                       credential_headers=frozenset([*s.headers, *(h for i in s.identities.values() for h in i.header_names())]),
+                       explicit_hosts=frozenset([*s.explicit_hosts(), *(h for h, _port in resolve)]))  # fmt: skip
 
 
 def run(ctx: Context) -> Report | None:

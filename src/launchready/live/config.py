@@ -69,6 +69,10 @@ class Identity:
             redact.remember(v)
         return v or None
 
+    def header_names(self) -> list[str]:
+        """The header this identity's credential travels in."""
+        return {"bearer": ["Authorization"], "cookie": ["Cookie"]}.get(self.kind, [self.header])
+
     def headers(self) -> dict[str, str]:
         v = self.value()
         if v is None:
@@ -139,6 +143,19 @@ class LiveSettings:
     email_dkim_selectors: list[str] = field(default_factory=list)
     # which sections the config named (for "needs configuration" skip reasons)
     configured: set[str] = field(default_factory=set)
+
+    def credential_origins(self) -> list[str]:
+        """The configured targets' URLs: the only origins that receive live.headers,
+        basic_auth and identity credentials (a derived plain-HTTP URL is not one of them)."""
+        return [u for t in self.targets for u in (t.url, t.api_url, t.http_url) if u]
+
+    def explicit_hosts(self) -> list[str]:
+        """Hosts named in the config (targets, monitoring): the only ones that may be
+        link-local or metadata addresses."""
+        urls = [*self.credential_origins(), self.monitoring_status_page or ""]
+        if self.monitoring_health and self.monitoring_health.startswith(("http://", "https://")):
+            urls.append(self.monitoring_health)
+        return [h for h in (urlsplit(u).hostname for u in urls if u) if h]
 
     def origins_for(self, target: Target) -> list[str]:
         if self.allowed_origins:
