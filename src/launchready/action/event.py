@@ -147,6 +147,12 @@ def _push_plan(root: Path, event: dict[str, Any], base_ref: str) -> Plan:
     return Plan(head=after, base=before, reason=f"push: {short(before)}..{short(after)}")
 
 
+def pr_base_sha(event: dict[str, Any]) -> str | None:
+    """The pull request's base commit from the payload, when it is a valid commit id."""
+    base = _get(event, "pull_request", "base", "sha")
+    return base.lower() if isinstance(base, str) and gitrefs.is_sha(base.lower()) else None
+
+
 def short(sha: str) -> str:
     return sha[:12] if len(sha) == 40 else sha
 

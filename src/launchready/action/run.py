@@ -38,6 +38,7 @@ class Run:
     plan: events.Plan | None = None
     notes: list[str] = field(default_factory=list)
     governance: list[str] = field(default_factory=list)
+    env_refused: str = ""  # non-empty: the config's environment references are not honoured, and why
 
 
 def add_safe_directory(workspace: Path) -> None:
@@ -102,7 +103,40 @@ def load_run_config(run: Run, tmp: Path) -> Config:
         return cfg
     if run.inputs.config and not (ws / run.inputs.config).is_file():
         raise UsageError(f"input config: file not found: {run.inputs.config}")
+    run.env_refused = config_changed_by_pr(run, name)
+    if run.env_refused:
+        run.notes.append(run.env_refused)
     return load_config(ws / name if name else None, ws)
+
+
+PR_EVENTS = ("pull_request", "pull_request_target")
+
+
+def config_changed_by_pr(run: Run, name: str | None) -> str:
+    """Why the config's environment references are not honoured ("" when they are).
+
+    A pull request that changes the config could name any variable and any target
+    (``headers: {X: {env: SOME_TOKEN}}``, ``targets: [http://attacker]``). Unless strict mode
+    reads the config from the base commit, a config that differs from the base commit's
+    (or cannot be compared with it) has every environment reference refused."""
+    if run.github.event_name not in PR_EVENTS or name is None:
+        return ""
+    ws = run.github.workspace
+    try:
+        current = (ws / name).read_bytes()
+    except OSError:
+        return ""
+    base = events.pr_base_sha(run.github.event)
+    at_base = show(run.root, base, name) if run.root is not None and base else None
+    if at_base is not None and at_base == current:
+        return ""
+    if base is None or run.root is None or not events.has_commit(run.root, base):
+        why = "cannot be compared with the pull request's base commit (not in this clone)"
+    else:
+        why = "is changed by this pull request"
+    return (f"environment references refused: the config {name} {why}, so none of its environment "
+            "references (live.headers env, basic_auth, identities) are read; set strict_suppressions: "
+            "true to read the config from the base commit")
 
 
 def _baseline_path(run: Run, config: Config, tmp: Path) -> str | None:
@@ -232,7 +266,9 @@ def _live(ctx: Context, run: Run, config: Config, report: Report) -> None:
     if _command("live") is None:
         report.notes.append("live checks not run: this build has no live command")
         return
-    args = _sub_args(["live", *(["--url", inputs.url] if inputs.url else [])])
+    args = _sub_args(["live", *(["--url", inputs.url] if inputs.url else []),
+                      *(["--allow-env", inputs.allow_env] if inputs.allow_env else [])])  # fmt: skip
+    args.env_refused = run.env_refused  # a config the PR changed: no environment reads
     part = _run_command("live", Context(args, config, ws, ctx.stdout, ctx.stderr))
     if part is not None:
         report.extend(part)
