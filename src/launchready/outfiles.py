@@ -39,7 +39,13 @@ def _split(dest: Path, base: Path) -> tuple[Path, list[str]]:
     try:
         rel = parts.relative_to(base)
     except ValueError:
-        return parts.parent, [parts.name]
+        # Outside the starting directory: the deepest existing ancestor the user named is
+        # trusted as it is; what we create below it is checked like the rest.
+        trusted, below = parts.parent, [parts.name]
+        while not trusted.exists() and trusted.parent != trusted:
+            below.insert(0, trusted.name)
+            trusted = trusted.parent
+        return trusted, below
     return base, list(rel.parts)
 
 
