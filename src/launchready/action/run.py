@@ -79,6 +79,10 @@ def _config_name(inputs: Inputs, workspace: Path) -> str | None:
 
 def _base_of(run: Run) -> str | None:
     p = run.plan
+    if p is None and run.github.event_name in PR_EVENTS and run.root is not None:
+        # no history planned (mode live): the pull request's base, when this clone has it
+        base = events.pr_base_sha(run.github.event)
+        return base if base and events.has_commit(run.root, base) else None
     if p is None or p.whole:
         return None
     return p.base or (p.exclude[0] if p.exclude else None)
