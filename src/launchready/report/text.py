@@ -58,6 +58,12 @@ def _findings(findings: list[Finding], options: Options) -> list[str]:
                     out.append(f"{pad}commit {_line(who)}")
                 if f.present_at_head is False:
                     out.append(f"{pad}gone from HEAD but still in history: rotate it")
+                if len(f.locations) > 1:
+                    where = ", ".join(
+                        f"{loc.repository}/{loc.path}" + (f":{loc.line}" if loc.line else "")
+                        for loc in f.locations
+                    )
+                    out.append(f"{pad}the same secret in {len(f.locations)} places: {one_line(where)}")
                 if f.snippet and options.verbose:
                     out.append(f"{pad}> {safe(f.snippet)}")
             out.append(f"{pad}{_c('fix:', 'bold', options)} {_line(group[0].fix)}")
