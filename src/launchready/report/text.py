@@ -63,7 +63,7 @@ def _findings(findings: list[Finding], options: Options) -> list[str]:
                         f"{loc.repository}/{loc.path}" + (f":{loc.line}" if loc.line else "")
                         for loc in f.locations
                     )
-                    out.append(f"{pad}the same secret in {len(f.locations)} places: {one_line(where)}")
+                    out.append(f"{pad}the same secret in {len(f.locations)} places: {_line(where)}")
                 if f.snippet and options.verbose:
                     out.append(f"{pad}> {safe(f.snippet)}")
             out.append(f"{pad}{_c('fix:', 'bold', options)} {_line(group[0].fix)}")
@@ -104,7 +104,7 @@ def render(report: Report, options: Options) -> str:
     if report.inventory is not None:
         from launchready.inventory.render import text_summary
 
-        out += text_summary(report.inventory)
+        out += [safe(line) for line in text_summary(report.inventory)]  # names from the repository
     if report.command not in ("scan", "inventory") or options.verbose:
         # A commit hook wants a short answer; `scan -v` and every other command show the card.
         out.append(render_scorecard(report, options))
