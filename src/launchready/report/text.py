@@ -12,7 +12,7 @@ from itertools import groupby
 from launchready.model import CheckResult, Finding, Report, Status
 from launchready.printable import safe
 from launchready.report import Options
-from launchready.report.common import one_line, verdict
+from launchready.report.common import match_shown, one_line, verdict
 from launchready.report.scorecard_text import render_scorecard
 
 _COLORS = {
@@ -64,8 +64,9 @@ def _findings(findings: list[Finding], options: Options) -> list[str]:
                         for loc in f.locations
                     )
                     out.append(f"{pad}the same secret in {len(f.locations)} places: {_line(where)}")
-                if f.snippet and options.verbose:
-                    out.append(f"{pad}> {safe(f.snippet)}")
+                shown = match_shown(f) if options.verbose else None
+                if shown:
+                    out.append(f"{pad}> {safe(shown)}")
             out.append(f"{pad}{_c('fix:', 'bold', options)} {_line(group[0].fix)}")
         out.append("")
     return out
