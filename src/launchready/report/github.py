@@ -149,18 +149,19 @@ def render(report: Report, options: Options) -> str:
 # --- job summary -------------------------------------------------------------------------
 
 
-# Markdown punctuation that could open a link or an image (``[``, ``]``: no ``[text](url)``,
-# ``![alt](src)`` or ``[ref]: url`` without them) or a code span (a backtick), and the
-# backslash itself, are backslash-escaped (CommonMark lets any ASCII punctuation be escaped),
-# so PR-controlled text renders as the characters it is. Raw HTML is entity-escaped.
-_MD_SPECIAL = re.compile(r"([\\`\[\]])")
+# A link or an image needs "](" (inline) or "][" (reference) and a code span a backtick:
+# those, and the backslash itself, are backslash-escaped (CommonMark lets any ASCII
+# punctuation be escaped), so PR-controlled text renders as the characters it is. A lone
+# "[x]" stays as written: the summary defines no link references, and PR text never starts
+# a line, where a definition would have to be. Raw HTML is entity-escaped.
+_MD_SPECIAL = re.compile(r"[\\`]|\](?=[(\[])")
 
 
 def _cell(text: str, limit: int = 300) -> str:
     """Repository text shown as text inside markdown (a table cell, a list item): one line,
     no raw HTML, no pipes, and no link, image, emphasis or code-span syntax."""
     flat = one_line(text, limit)
-    flat = _MD_SPECIAL.sub(r"\\\1", flat)
+    flat = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), flat)
     return flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
 
