@@ -16,7 +16,7 @@ import ipaddress
 import socket
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -415,22 +415,28 @@ class Client:
         json_body: Any = None,
         timeout: float | None = None,
         allow_redirects: bool = False,
+        until: Callable[[bytes], bool] | None = None,
     ) -> Fetched:
         """Send one request (counted against the budgets). Network errors propagate.
 
         ``allow_redirects`` follows up to 5 redirects, each hop a counted request; the
         credentials (live.headers, basic_auth, identity headers) go only to configured
-        target origins and are dropped on a hop to any other origin."""
+        target origins and are dropped on a hop to any other origin.
+
+        ``until(tail)``: stop reading once it returns true for the last 4 KiB read (a streamed
+        reply that says it is done, such as server-sent events' ``data: [DONE]``), without
+        waiting for the end.
+        """
         if allow_redirects:
             return self._follow(check, url, method=method, headers=headers, timeout=timeout, off_host_ok=True)
-        return self._one(check, method, url, headers=headers, data=data, json_body=json_body, timeout=timeout)
+        return self._one(check, method, url, headers=headers, data=data, json_body=json_body, timeout=timeout, until=until)
 
     def may_send_credentials(self, url: str) -> bool:
         return origin_key(url) in self._credential_origins
 
     def _one(self, check: str, method: str, url: str, *, headers: Mapping[str, str] | None = None,
              data: bytes | str | None = None, json_body: Any = None, timeout: float | None = None,
-             hop: bool = False) -> Fetched:  # fmt: skip
+             hop: bool = False, until: Callable[[bytes], bool] | None = None) -> Fetched:  # fmt: skip
         origin = origin_of(url)
         host = urlsplit(url).hostname or ""
         if _norm_host(host) not in self._explicit and forbidden_address(host):
@@ -454,7 +460,7 @@ class Client:
         with self._slots:
             self._refuse_if_down(origin)  # it may have been given up while this request waited
             try:
-                got = self._send(method, url, extra, data, json_body, timeout, auth)
+                got = self._send(method, url, extra, data, json_body, timeout, auth, until)
             except requests.Timeout:
                 self.note_timeout(origin, url)
                 raise
@@ -506,7 +512,8 @@ class Client:
             self._timed_out[origin] = self._timed_out.get(origin, 0) + 1
 
     def _send(self, method: str, url: str, headers: Mapping[str, str] | None, data: bytes | str | None,
-              json_body: Any, timeout: float | None, auth: tuple[str, str] | None) -> Fetched:  # fmt: skip
+              json_body: Any, timeout: float | None, auth: tuple[str, str] | None,
+              until: Callable[[bytes], bool] | None = None) -> Fetched:  # fmt: skip
         limit = min(timeout or self.options.timeout, max(0.5, self.remaining_seconds()))
         start = time.perf_counter()
         resp = self.session.request(
@@ -524,6 +531,7 @@ class Client:
             chunks: list[bytes] = []
             size = 0
             truncated = False
+            tail = b""
             deadline = time.perf_counter() + limit
             try:
                 for chunk in resp.raw.stream(65536, decode_content=True):
@@ -532,6 +540,10 @@ class Client:
                     if size >= MAX_BODY:
                         truncated = True
                         break
+                    if until is not None:
+                        tail = (tail + chunk)[-4096:]
+                        if until(tail):
+                            break
                     if time.perf_counter() > deadline:
                         raise requests.Timeout(f"body still arriving after {limit:g}s")
             except urllib3.exceptions.ReadTimeoutError as exc:
