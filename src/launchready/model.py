@@ -165,6 +165,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
     # Which kinds of work ran, so the scorecard can tell "not checked" from "pass".
     ran: set[str] = field(default_factory=set)
+    # What to do next, shown by the terminal report under a failing verdict (a blocked commit:
+    # how to get it through). Not part of the JSON report.
+    hints: list[str] = field(default_factory=list)
 
     def extend(self, other: Report) -> None:
         self.findings.extend(other.findings)
