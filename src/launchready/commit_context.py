@@ -23,10 +23,18 @@ def commit_fix(f: Finding) -> Finding:
     """``f`` with a fix for a secret that is about to be committed (not yet pushed)."""
     if f.category != "secret":
         return f
+    from launchready.envfiles import is_env_name
+
+    if is_env_name(f.path.rsplit("/", 1)[-1]):  # an env file is where the value belongs: keep it out of git
+        action = (
+            f"keep {f.path} out of the commit (`git rm --cached {f.path}`, and list it in "
+            f".gitignore); commit a .env.example with placeholders instead"
+        )
+    else:
+        action = f"remove it from {f.path} and load it from the environment ({ENV_LOADING})"
     fix = (
-        f"Not committed yet, so it has not left this machine: remove it from {f.path} and load it "
-        f"from the environment ({ENV_LOADING}). Rotate it only if it was ever pushed or shipped "
-        f"(then: {f.fix})"
+        f"Not committed yet, so it has not left this machine: {action}. Rotate it only if it was "
+        f"ever pushed or shipped (then: {f.fix})"
     )
     return f.replace(fix=fix)
 
