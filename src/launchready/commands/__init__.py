@@ -25,6 +25,8 @@ NAMES: dict[str, str] = {
     "baseline": "baseline",
     "install-hook": "install_hook",
     "rules": "rules",
+    "merge": "merge",
+    "audit": "audit",
 }
 
 

@@ -52,6 +52,12 @@ def _findings(findings: list[Finding], options: Options) -> list[str]:
                     out.append(f"{pad}commit {who}")
                 if f.present_at_head is False:
                     out.append(f"{pad}gone from HEAD but still in history: rotate it")
+                if len(f.locations) > 1:
+                    where = ", ".join(
+                        f"{loc.repository}/{loc.path}" + (f":{loc.line}" if loc.line else "")
+                        for loc in f.locations
+                    )
+                    out.append(f"{pad}the same secret in {len(f.locations)} places: {one_line(where)}")
                 if f.snippet and options.verbose:
                     out.append(f"{pad}> {f.snippet}")
             out.append(f"{pad}{_c('fix:', 'bold', options)} {one_line(group[0].fix)}")
