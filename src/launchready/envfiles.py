@@ -258,12 +258,12 @@ class EnvChecker:
             if hit:
                 out.append(self._make(
                     "env.public-prefix-secret", f, v,
-                    f"{v.name} holds a secret ({hit}) and the {prefix} prefix ships it to every visitor's browser",
+                    f"{v.name} holds a secret ({hit}) and the {prefix} prefix makes the bundler put it in the JavaScript every visitor's browser downloads",
                     secret=v.value))  # fmt: skip
             elif _secret_name(v.name[len(prefix):]) and not public_value:
                 out.append(self._make(
                     "env.public-prefix-secret", f, v,
-                    f"{v.name} is named like a secret and the {prefix} prefix ships it to every visitor's browser",
+                    f"{v.name} is named like a secret and the {prefix} prefix makes the bundler put it in the JavaScript every visitor's browser downloads",
                     secret=v.value if looks_real(v.value) else None))  # fmt: skip
         if f.is_example:
             for v in variables:
