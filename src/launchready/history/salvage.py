@@ -9,10 +9,12 @@ nothing on a healthy repository:
    fetches);
 2. the commits of the range, walked from its tips here (``git rev-list`` stops at the first
    missing commit); commits that are referenced but absent are listed;
-3. the readable commits through one ``git log --no-walk --stdin``, as the normal scan reads
-   them; where git dies, the commit it died on is redone on its own, limited to the files
-   whose objects are present (``diff-tree --raw`` names them without reading them), and the
-   stream resumes after it.
+3. one ``git diff-tree --stdin --raw`` names every commit's changed files and their objects
+   from trees alone: a commit that needs a missing object is read on its own, limited to the
+   files whose objects are present (the others are listed);
+4. the other commits through one ``git log --no-walk --stdin``, as the normal scan reads
+   them; where git still dies (a corrupt object, a missing tree), the commit it died on is
+   redone on its own and the stream resumes after it.
 
 No git process here (or in the normal scan, ``GIT_CONFIG``) may fetch a missing object from a
 partial clone's promisor remote: history reads local objects only.
@@ -323,10 +325,10 @@ def scan_salvage(
     # which commits need a missing object, from their trees alone (one git process): in a
     # partial clone that is most of them, and each is then read with just its present files
     raw = _raw_all(root, shas)
-    for sha in [s for s in shas if s in raw and any(o not in present for _, oids in raw[s] for o in oids)]:
+    damaged = {s for s in raw if any(o not in present for _, oids in raw[s] for o in oids)}
+    for sha in [s for s in shas if s in damaged]:
         _careful(root, sha, present, collector, out, raw[sha])
-    done = set(raw) - {s for s in raw if any(o not in present for _, oids in raw[s] for o in oids)}
-    shas = [s for s in shas if s not in raw or s in done]
+    shas = [s for s in shas if s not in damaged]
     pos = 0
     while pos < len(shas):
         batch = shas[pos : pos + BATCH]
