@@ -193,6 +193,8 @@ class Report:
     # audit); merged reports list every repository they hold in ``repositories``.
     repository: str | None = None
     repositories: list[str] = field(default_factory=list)
+    # ``launchready inventory``: integrations, variables per environment (names and states only).
+    inventory: dict[str, Any] | None = None
 
     def extend(self, other: Report) -> None:
         self.findings.extend(other.findings)

@@ -27,6 +27,7 @@ NAMES: dict[str, str] = {
     "rules": "rules",
     "merge": "merge",
     "audit": "audit",
+    "inventory": "inventory",
 }
 
 

@@ -40,6 +40,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "notes": list(report.notes),
         **({"repository": report.repository} if report.repository else {}),
         **({"repositories": list(report.repositories)} if report.repositories else {}),
+        **({"inventory": report.inventory} if report.inventory is not None else {}),
     }
 
 

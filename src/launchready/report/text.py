@@ -95,7 +95,11 @@ def render(report: Report, options: Options) -> str:
         out += _findings(report.findings, options)
     if report.checks:
         out += _checks(report.checks, options)
-    if report.command != "scan" or options.verbose:
+    if report.inventory is not None:
+        from launchready.inventory.render import text_summary
+
+        out += text_summary(report.inventory)
+    if report.command not in ("scan", "inventory") or options.verbose:
         # A commit hook wants a short answer; `scan -v` and every other command show the card.
         out.append(render_scorecard(report, options))
     for note in report.notes:
