@@ -32,6 +32,7 @@ class Inputs:
     summary: bool = True
     strict_suppressions: bool = False
     allow_env: str = ""  # variables a config may name besides LR_*/LAUNCHREADY_* (comma or space separated)
+    inventory: bool = False  # add the launch handover (launchready inventory) to the job summary
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:
@@ -85,6 +86,7 @@ def read_inputs(env: Mapping[str, str]) -> Inputs:
         summary=_bool(env, "summary", True),
         strict_suppressions=_bool(env, "strict_suppressions", False),
         allow_env=_get(env, "allow_env") or "",
+        inventory=_bool(env, "inventory", False),
     )
 
 

@@ -348,6 +348,19 @@ def _live(ctx: Context, run: Run, config: Config, report: Report) -> None:
         report.extend(part)
 
 
+def _handover(run: Run, report: Report) -> str:
+    """The inventory's handover document for the job summary, with the secrets this run's
+    history scan found (no second scan)."""
+    from launchready.inventory.build import build
+    from launchready.inventory.render import markdown
+
+    ws = run.github.workspace
+    found = [f for f in report.findings if f.category == "secret" and f.commit]
+    note = "from this run's history scan" if run.plan is not None else "history not scanned in this mode"
+    inv = build(run.root or ws, found if run.plan is not None else None, note)
+    return redact.scrub(markdown(inv, report.repository or ws.name)).replace("# Launch handover", "## Launch handover", 1)
+
+
 def _publish(ctx: Context, run: Run, report: Report, fail_on: Severity) -> None:
     inputs, ws, args = run.inputs, run.github.workspace, ctx.args
     options = Options(fail_on=fail_on, errors_ok=bool(getattr(args, "errors_ok", False)))
@@ -372,6 +385,8 @@ def _publish(ctx: Context, run: Run, report: Report, fail_on: Severity) -> None:
         ctx.stdout.flush()
     if inputs.summary and run.github.step_summary:
         text = gh_report.step_summary(report, options, notes=run.governance)
+        if inputs.inventory:
+            text = text.rstrip("\n") + "\n\n" + _handover(run, report)
         with open(run.github.step_summary, "a", encoding="utf-8") as fh:
             fh.write(text if text.endswith("\n") else text + "\n")
     elif run.governance:
