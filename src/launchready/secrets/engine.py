@@ -101,7 +101,8 @@ class Engine:
         self._multi_re: Any = None
         self._automaton: Any = None
         self._kw_re: Any = None
-        self._kw_rules: dict[bytes, tuple[int, ...]] = {}
+        self._kw_hits: dict[bytes, tuple[tuple[int, tuple[int, ...]], ...]] = {}
+        self._kw_resume: dict[bytes, int] = {}
         if by_kw:
             automaton = ahocorasick.Automaton()
             for kw, idxs in by_kw.items():
@@ -115,14 +116,31 @@ class Engine:
 
     def _keyword_re(self) -> Any:
         """The RE2 keyword alternation, built on first use (None: no rule has keywords).
-        Leftmost-first, longest keyword first; a hit on a keyword also triggers the rules of
-        every keyword it contains ("secret_key" -> "key")."""
+        Leftmost-first, longest keyword first, so a match is the longest keyword starting at
+        its position. ``_kw_hits`` maps each keyword to every keyword occurrence inside it
+        (end offset, rule indices), and ``_kw_resume`` to where the next search must start
+        for a keyword that may overlap it ("smtp" + "password" in "SMTPASSWORD"): together
+        the RE2 path reports exactly the (end, rules) hits Aho-Corasick reports."""
         if self._kw_re is not None or not self._by_kw:
             return self._kw_re
         ordered = sorted(self._by_kw, key=len, reverse=True)
         for kw in ordered:
-            found = {i for sub in ordered if sub in kw for i in self._by_kw[sub]}
-            self._kw_rules[kw.encode()] = tuple(sorted(found))
+            hits = []
+            for sub in ordered:
+                at = kw.find(sub)
+                while at != -1:
+                    hits.append((at + len(sub) - 1, -len(sub), tuple(self._by_kw[sub])))
+                    at = kw.find(sub, at + 1)
+            hits.sort()
+            self._kw_hits[kw.encode()] = tuple((end, idxs) for end, _, idxs in hits)
+            # The first offset d where kw[d:] is a proper prefix of a longer-reaching keyword.
+            resume = len(kw)
+            for d in range(1, len(kw)):
+                tail = kw[d:]
+                if any(other.startswith(tail) and len(other) > len(tail) for other in ordered):
+                    resume = d
+                    break
+            self._kw_resume[kw.encode()] = resume
         self._kw_re = compile_re2("|".join(re.escape(k) for k in ordered), case_sensitive=False)
         if self._multiline_kw:
             self._multi_re = compile_re2("|".join(re.escape(k) for k in self._multiline_kw), case_sensitive=False)
@@ -201,28 +219,51 @@ class Engine:
         self._scanned += len(text)
         use_re2 = not dense and self._prefilter == "re2" and (len(text) >= self._re2_min or self._scanned >= 4 * self._re2_min)
         if use_re2:
-            kw_re = self._keyword_re()
             # RE2 over UTF-8 bytes: no lower-casing. For ASCII text byte offsets are char
             # offsets; otherwise convert them incrementally (google-re2's own str support
             # converts each match offset from the start of the text: quadratic).
-            rules_for = self._kw_rules
             if text.isascii():
-                for m in kw_re.finditer(text.encode("ascii")):
-                    idxs = rules_for.get(m.group().lower())
-                    if idxs:
-                        yield m.end() - 1, idxs
+                for end, idxs in self._re2_hits(text.encode("ascii")):
+                    yield end, idxs
                 return
             data = text.encode("utf-8", "surrogatepass")
             b_prev = c_prev = 0
-            for m in kw_re.finditer(data):
-                idxs = rules_for.get(m.group().lower())
-                if idxs:
-                    b_end = m.end()
-                    c_prev += len(data[b_prev:b_end].decode("utf-8", "surrogatepass"))
-                    b_prev = b_end
-                    yield c_prev - 1, idxs
+            for b_end, idxs in self._re2_hits(data):
+                if b_end + 1 != b_prev:
+                    c_prev += len(data[b_prev : b_end + 1].decode("utf-8", "surrogatepass"))
+                    b_prev = b_end + 1
+                yield c_prev - 1, idxs
         elif self._automaton is not None:
             yield from self._automaton.iter(_lower(text))
+
+    def _re2_hits(self, data: bytes) -> Iterator[tuple[int, tuple[int, ...]]]:
+        """Every keyword occurrence in ``data`` as (offset of its last byte, rule indices), in
+        the order Aho-Corasick reports them (by end, longest first): each RE2 match stands
+        for the keywords inside it; the search resumes inside a match only where another
+        keyword could begin there and reach past its end."""
+        kw_re = self._keyword_re()
+        hits_for, resume_for = self._kw_hits, self._kw_resume
+        search = kw_re.search
+        pos, done, n = 0, 0, len(data)  # done: hits ending before this offset were reported
+        while pos < n:
+            m = search(data, pos)
+            if m is None:
+                return
+            start, end = m.span()
+            kw = m.group().lower()
+            hits = hits_for.get(kw)
+            if hits is None:  # a case-insensitive match outside ASCII (Kelvin sign for k)
+                kw = m.group().decode("utf-8", "surrogatepass").lower().encode("utf-8", "surrogatepass")
+                found = hits_for.get(kw)
+                if found is None:
+                    pos = start + 1
+                    continue
+                hits = tuple((end - start - 1, idxs) for _, idxs in found)  # at a char boundary
+            for off, idxs in hits:
+                if start + off >= done:
+                    yield start + off, idxs
+            done = end
+            pos = start + resume_for[kw]
 
     def scan(self, text: str, path: str = "", dense: bool = False) -> list[Match]:
         """Every match in ``text`` (the file at ``path``). ``dense``: most lines hold a keyword
@@ -386,13 +427,14 @@ def _drop_overlaps(matches: list[Match], order: dict[int, int]) -> list[Match]:
     if len(matches) < 2:
         return matches
     matches.sort(key=lambda m: (m.start, m.rule.generic, -(m.end - m.start), order.get(id(m.rule), 0)))
+    # Sweep: the kept spans never overlap and are sorted by start, and each new match starts
+    # at or after all of them, so only the last kept span can overlap it.
     kept: list[Match] = []
     for m in matches:
-        clash = next((k for k in kept if m.start < k.end and k.start < m.end), None)
-        if clash is None:
+        if not kept or kept[-1].end <= m.start:
             kept.append(m)
-        elif clash.rule.generic and not m.rule.generic:
-            kept[kept.index(clash)] = m
+        elif kept[-1].rule.generic and not m.rule.generic:
+            kept[-1] = m
     return kept
 
 
