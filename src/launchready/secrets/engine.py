@@ -37,6 +37,15 @@ PREFILTER = "re2"
 # compile cost more than they save there.
 RE2_MIN = 65536
 _PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "sb_publishable_", "phc_", "pub-", "public-")
+# Tests, fixtures, mocks and translation catalogs: generic (name-based) rules stay quiet there
+# (a fixture password or a translated "Password" label is not a credential); provider-shaped
+# tokens are still reported.
+_FIXTURE_PATH = re.compile(
+    r"(?:^|/)(?:tests?|__tests__|__mocks__|__fixtures__|specs?|fixtures?|testdata|test[-_]data|e2e|mocks?"
+    r"|locales?|i18n|l10n|lang|langs|translations?|messages)/"
+    r"|[._-](?:test|spec|stories|story|mock|fixture)s?\.[A-Za-z0-9]+$|(?:^|/)test_[^/]*\.py$|_test\.(?:go|py|rb|exs?)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,7 @@ class Engine:
         self._path_re = [compile_any(r.paths) if r.paths else None for r in self.rules]
         self._exclude_re = [compile_any(r.exclude_paths) if r.exclude_paths else None for r in self.rules]
         self._has_paths = any(p is not None for p in self._path_re + self._exclude_re)
+        self._generic = {i for i, r in enumerate(self.rules) if r.generic and r.source == "builtin"}
         by_kw: dict[str, list[int]] = {}
         for i, rule in enumerate(self.rules):
             if not rule.keywords:
@@ -276,6 +286,8 @@ class Engine:
         if self._has_paths:
             skip = {i for i, p in enumerate(self._path_re) if p is not None and not p.search(path)}
             skip |= {i for i, p in enumerate(self._exclude_re) if p is not None and p.search(path)}
+        if path and self._generic and _FIXTURE_PATH.search(path):
+            skip = skip | self._generic
         # rule index -> list of [start, end) windows, merged as they grow
         windows: dict[int, list[list[int]]] = {}
         if self._automaton is not None:

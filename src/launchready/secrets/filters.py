@@ -44,6 +44,8 @@ _DOC_EXAMPLES = frozenset(
         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         "AKIAI44QH8DHBEXAMPLE",
         "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+        # Azurite / the Azure Storage Emulator's documented development account key
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
     }
 )
 _UUID_RX = (r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -53,7 +55,8 @@ _HEX_DIGEST_RX = (
 _INTEGRITY_RX = (r"^(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}$")
 _FAKE_WORD_RX = (
     r"(?i)example|dummy|placeholder|sample|fake|redacted|not[-_]?real|not[-_]?a[-_]?secret"
-    r"|your[-_]?(?:api[-_]?)?(?:key|token|secret|password)|replace[-_]?me|changeme|insert[-_]|"
+    r"|your[-_]?(?:[a-z0-9]+[-_]){0,4}?(?:api[-_]?)?(?:key|token|secret|password|pass|pwd)|replace[-_]?(?:me|with|this)"
+    r"|change[-_]?(?:me|this|it)\b|changeme|changethis|insert[-_]|generate[-_]|passw[o0]rd|p@ssw[o0]rd|"
     r"lorem|ipsum|foobar|xxxxx|0123456789|123456789|abcdefgh|qwerty|password"
 )
 _PREFIXES = (
@@ -83,6 +86,8 @@ def is_placeholder(value: str, allow_uuid: bool = False) -> bool:
     v = value.strip().strip("'\"`")
     if not v or v in _DOC_EXAMPLES or v.endswith("EXAMPLE") or v.endswith("EXAMPLEKEY"):
         return True
+    if v.startswith("eyJ") and _demo_jwt(v):
+        return True
     if _rx(_PLACEHOLDER_RX).match(v):
         return True
     if not allow_uuid and (_rx(_UUID_RX).match(v) or _rx(_HEX_DIGEST_RX).match(v)):
@@ -95,6 +100,15 @@ def is_placeholder(value: str, allow_uuid: bool = False) -> bool:
     if len(set(v)) <= 2 or (len(v) >= 8 and len(set(v)) <= 3):
         return True
     return v.lower() in _SEQUENCE and len(v) >= 6
+
+
+def _demo_jwt(value: str) -> bool:
+    """Supabase's local-development keys (``iss: supabase-demo``), printed by ``supabase start``
+    for every developer alike: public, not a credential."""
+    from launchready.secrets.validators import jwt_claims
+
+    claims = jwt_claims(value)
+    return claims is not None and claims.get("iss") == "supabase-demo"
 
 
 def looks_fake_body(body: str) -> bool:
