@@ -112,7 +112,8 @@ class Engine:
         self._automaton: Any = None
         self._kw_re: Any = None
         self._kw_hits: dict[bytes, tuple[tuple[int, tuple[int, ...]], ...]] = {}
-        self._kw_resume: dict[bytes, int] = {}
+        self._kw_overlaps: dict[bytes, tuple[tuple[int, bytes], ...]] = {}
+        self._kw_next: dict[bytes, frozenset[bytes]] = {}
         if by_kw:
             automaton = ahocorasick.Automaton()
             for kw, idxs in by_kw.items():
@@ -128,29 +129,31 @@ class Engine:
         """The RE2 keyword alternation, built on first use (None: no rule has keywords).
         Leftmost-first, longest keyword first, so a match is the longest keyword starting at
         its position. ``_kw_hits`` maps each keyword to every keyword occurrence inside it
-        (end offset, rule indices), and ``_kw_resume`` to where the next search must start
-        for a keyword that may overlap it ("smtp" + "password" in "SMTPASSWORD"): together
-        the RE2 path reports exactly the (end, rules) hits Aho-Corasick reports."""
+        (end offset, rule indices), and ``_kw_overlaps`` to the keywords that may begin inside
+        it and reach past its end ("smtp" + "password" in "SMTPASSWORD"): together the RE2
+        path reports exactly the (end, rules) hits Aho-Corasick reports."""
         if self._kw_re is not None or not self._by_kw:
             return self._kw_re
         ordered = sorted(self._by_kw, key=len, reverse=True)
+        by_prefix: dict[str, list[str]] = {}  # every proper prefix of a keyword -> those keywords
+        for other in ordered:
+            for j in range(1, len(other)):
+                by_prefix.setdefault(other[:j], []).append(other)
         for kw in ordered:
             hits = []
-            for sub in ordered:
-                at = kw.find(sub)
-                while at != -1:
-                    hits.append((at + len(sub) - 1, -len(sub), tuple(self._by_kw[sub])))
-                    at = kw.find(sub, at + 1)
+            for j in range(len(kw)):  # keywords inside kw: look up each substring
+                for k in range(j + 1, len(kw) + 1):
+                    sub = kw[j:k]
+                    if sub in self._by_kw:
+                        hits.append((k - 1, j - k, tuple(self._by_kw[sub])))
             hits.sort()
-            self._kw_hits[kw.encode()] = tuple((end, idxs) for end, _, idxs in hits)
-            # The first offset d where kw[d:] is a proper prefix of a longer-reaching keyword.
-            resume = len(kw)
-            for d in range(1, len(kw)):
-                tail = kw[d:]
-                if any(other.startswith(tail) and len(other) > len(tail) for other in ordered):
-                    resume = d
-                    break
-            self._kw_resume[kw.encode()] = resume
+            key = kw.encode()
+            self._kw_hits[key] = tuple((end, idxs) for end, _, idxs in hits)
+            # Offsets d where kw[d:] is a proper prefix of another keyword reaching past kw's end,
+            # and the bytes that must follow kw for one to occur (a cheap first test).
+            overlaps = tuple((d, other.encode()) for d in range(1, len(kw)) for other in by_prefix.get(kw[d:], ()))
+            self._kw_overlaps[key] = overlaps
+            self._kw_next[key] = frozenset(o[len(kw) - d : len(kw) - d + 1] for d, o in overlaps)
         self._kw_re = compile_re2("|".join(re.escape(k) for k in ordered), case_sensitive=False)
         if self._multiline_kw:
             self._multi_re = compile_re2("|".join(re.escape(k) for k in self._multiline_kw), case_sensitive=False)
@@ -233,8 +236,7 @@ class Engine:
             # offsets; otherwise convert them incrementally (google-re2's own str support
             # converts each match offset from the start of the text: quadratic).
             if text.isascii():
-                for end, idxs in self._re2_hits(text.encode("ascii")):
-                    yield end, idxs
+                yield from self._re2_hits(text.encode("ascii"))
                 return
             data = text.encode("utf-8", "surrogatepass")
             b_prev = c_prev = 0
@@ -248,32 +250,38 @@ class Engine:
 
     def _re2_hits(self, data: bytes) -> Iterator[tuple[int, tuple[int, ...]]]:
         """Every keyword occurrence in ``data`` as (offset of its last byte, rule indices), in
-        the order Aho-Corasick reports them (by end, longest first): each RE2 match stands
-        for the keywords inside it; the search resumes inside a match only where another
-        keyword could begin there and reach past its end."""
+        the order Aho-Corasick reports them (by end, longest first). Each RE2 match stands for
+        the keywords inside it; where another keyword begins inside a match and reaches past
+        its end ("smtp" + "password" in "SMTPASSWORD"), the search resumes there."""
         kw_re = self._keyword_re()
-        hits_for, resume_for = self._kw_hits, self._kw_resume
-        search = kw_re.search
+        hits_for, overlaps_for, next_for = self._kw_hits, self._kw_overlaps, self._kw_next
         pos, done, n = 0, 0, len(data)  # done: hits ending before this offset were reported
         while pos < n:
-            m = search(data, pos)
-            if m is None:
+            resume = -1
+            for m in kw_re.finditer(data, pos):
+                start, end = m.span()
+                kw = m.group().lower()
+                hits = hits_for.get(kw)
+                if hits is None:  # a case-insensitive match outside ASCII (Kelvin sign for k)
+                    kw = m.group().decode("utf-8", "surrogatepass").lower().encode("utf-8", "surrogatepass")
+                    found = hits_for.get(kw)
+                    if found is None:
+                        continue
+                    hits = tuple((end - start - 1, idxs) for _, idxs in found)  # a char boundary
+                for off, idxs in hits:
+                    if start + off >= done:
+                        yield start + off, idxs
+                done = end
+                if data[end : end + 1].lower() in next_for[kw]:
+                    for d, other in overlaps_for[kw]:
+                        if data[start + d : start + d + len(other)].lower() == other:
+                            resume = start + d
+                            break
+                    if resume >= 0:
+                        break
+            if resume < 0:
                 return
-            start, end = m.span()
-            kw = m.group().lower()
-            hits = hits_for.get(kw)
-            if hits is None:  # a case-insensitive match outside ASCII (Kelvin sign for k)
-                kw = m.group().decode("utf-8", "surrogatepass").lower().encode("utf-8", "surrogatepass")
-                found = hits_for.get(kw)
-                if found is None:
-                    pos = start + 1
-                    continue
-                hits = tuple((end - start - 1, idxs) for _, idxs in found)  # at a char boundary
-            for off, idxs in hits:
-                if start + off >= done:
-                    yield start + off, idxs
-            done = end
-            pos = start + resume_for[kw]
+            pos = resume
 
     def scan(self, text: str, path: str = "", dense: bool = False) -> list[Match]:
         """Every match in ``text`` (the file at ``path``). ``dense``: most lines hold a keyword

@@ -58,21 +58,23 @@ def _file_rule(
 _GENERIC_NAME = (
     r"(?:(?-i:[A-Z0-9_]*(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASS|_PWD|_CREDENTIALS?|_AUTH))"
     r"|(?-i:[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Token|Secret|Key|Password))"
-    r"|(?-i:[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:token|secret|key|password|passwd|pwd))"
+    r"|(?-i:[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:token|secret|password|passwd|pwd))"
     r"|(?i:[\w.-]*?(?:api[_.-]?key|apikey|secret(?:[_.-]?key)?|client[_.-]?secret|access[_.-]?key"
     r"|private[_.-]?key|auth[_.-]?key|(?:access|auth|api|bearer|bot|refresh|personal)[_.-]?token"
     r"|passw(?:or)?d|passwd|pwd))"
-    r"|(?-i:token|Token|TOKEN|secret|Secret|SECRET)(?![\w-]))"
+    r"|(?-i:token|Token|TOKEN|secret|Secret|SECRET)(?![\w.-]))"
 )
+# Names that hold no credential although they contain a secret word (checked on the match,
+# after the fact: a lookahead at every word start would cost more than the whole regex).
 _GENERIC_SKIP = (
-    r"(?!(?i:[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
-    r"|idempotency|site_?key|recaptcha|turnstile|hcaptcha|dsn|anon|posthog|search_only|score|storage_?key|i18n|locale"
+    r"match:^(?:--)?(?i:[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
+    r"|idempotency|request|site_?key|recaptcha|turnstile|hcaptcha|dsn|anon|posthog|search_only|score|storage_?key|i18n|locale"
     r"|[_.-](?:id|ids|url|uri|path|file|name|arn|type|length|size|version|header|prefix|region|expiry|ttl|count|limit|usage|label)\b"
-    r"|(?-i:Id|Ids|Url|Uri|Path|File|Name|Arn|Type|Length|Size|Version|Header|Prefix|Region|Expiry|Ttl|Count|Limit|Usage|Label)\b)))"
+    r"|(?-i:Id|Ids|Url|Uri|Path|File|Name|Arn|Type|Length|Size|Version|Header|Prefix|Region|Expiry|Ttl|Count|Limit|Usage|Label)\b))"
 )
 # An assignment of a long enough value somewhere in the line (precheck for name-based rules):
 # `=`, `:`, `=>`, `:=`, a call's `, "`, an XML element's `>` or a command-line flag's space.
-_VALUE_AFTER = r"""(?i)(?:[=:>]|,\s*["'`]|-[\w-]*\s+["'`]?[^\s"'`-])\s*[\[("'`b]?\s*(?:bearer\s+|basic\s+|token\s+)?["'`]?[^\s"'`]{%d}"""
+_VALUE_AFTER = r"""(?i)(?:[=:>]|,[ \t]*(?=["'`])|--[\w-]+[ \t]+)\s*[\[("'`b]?\s*(?:bearer\s+|basic\s+|token\s+)?["'`]?[^\s"'`]{%d}"""
 # A literal: quoted (the quote must close on the line), or bare up to a terminator (`;` of a
 # connection string, `&` of a query string, `<` of an XML element, a closing bracket, a comment).
 _VALUE_QUOTED = r"""(["'`])([^\s"'`\\]{%d,300})\%d"""
@@ -85,33 +87,36 @@ def _value(min_len: int, first_group: int) -> str:
     return rf"(?:[bru](?=[\"']))?(?:{_VALUE_QUOTED % (min_len, first_group)}|{_VALUE_BARE % min_len})"
 
 
-def _forms(name: str, min_len: int, skip: str = "", tail: str = r"[\w.-]{0,20}?") -> tuple[str, tuple[int, ...]]:
+def _forms(name: str, min_len: int, tail: str = r"[\w.-]{0,20}?") -> tuple[str, tuple[int, ...]]:
     """Every way a file assigns a value to ``name``: ``name = v`` / ``name: v`` / ``=>`` /
     ``:=`` / ``?=`` (code, JSON, YAML, PHP arrays, INI, .properties, Go, Makefiles, shell);
-    ``("name", v)`` (PHP define, Java System.setProperty, setenv); ``<name>v</name>`` (XML);
+    ``"name", "v"`` (PHP define, Java System.setProperty, setenv); ``<name>v</name>`` (XML);
     ``key="name" value="v"`` (.NET appSettings); ``--name=v`` / ``--name v`` (flags).
+    The name is matched once and the forms branch after it (one pass per word start).
     Returns the regex and the groups holding the secret, first match first."""
-    n = rf"{skip}{name}{tail}"
     return (
-        rf"(?<![\w.:])(?:{n}[\"']?\]?[ \t]*(?:=|:|=>|:=|\?=)[ \t]*{_value(min_len, 1)}"
-        rf"|(?<=[\"']){n}[\"'][ \t]*,[ \t]*{_VALUE_QUOTED % (min_len, 4)}"
-        rf"|(?<=<){n}>([^\s<>\"']{{{min_len},300}})</"
-        rf"|(?<=key=[\"']){n}[\"'][ \t]+value=[\"']([^\s\"'<>]{{{min_len},300}})[\"']"
-        rf"|(?<=--){n}[ \t]+{_value(min_len, 8)})",
-        (2, 3, 5, 6, 7, 9, 10),
+        rf"(?<![\w.:])(--)?{name}{tail}(?:"
+        rf"[\"']?\]?[ \t]*(?:=|:|=>|:=|\?=)[ \t]*{_value(min_len, 2)}"
+        rf"|[\"'][ \t]*,[ \t]*{_VALUE_QUOTED % (min_len, 5)}"
+        rf"|>([^\s<>\"']{{{min_len},300}})</"
+        rf"|[\"'][ \t]+value=[\"']([^\s\"'<>]{{{min_len},300}})[\"']"
+        rf"|(?(1)[ \t]+{_value(min_len, 9)}|(?!)))",
+        (3, 4, 6, 7, 8, 10, 11),
     )
 
 
-_GENERIC_RX, _GENERIC_GROUPS = _forms(_GENERIC_NAME, 12, skip=_GENERIC_SKIP)
-_PASSWORD_NAME = (
-    r"(?!(?i:old|new|confirm|current|repeat|min|max)[_-]?pass)"
-    r"(?!(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy|reset|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid)))"
-    r"(?i:[\w.-]*?(?:passw(?:or)?d|passwd|pwd))"
+_GENERIC_RX, _GENERIC_GROUPS = _forms(_GENERIC_NAME, 12)
+_PASSWORD_NAME = r"(?i:[\w.-]*?(?:passw(?:or)?d|passwd|pwd))"
+# Names of things about passwords, not passwords (checked on the match, like _GENERIC_SKIP).
+_PASSWORD_SKIP = (
+    r"match:^(?:--)?(?:(?i:old|new|confirm|current|repeat|min|max)[_-]?(?i:pass)"
+    r"|(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy|verifier|data|reset"
+    r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid)))"
 )
 _PASSWORD_RX, _PASSWORD_GROUPS = _forms(_PASSWORD_NAME, 8, tail=r"[\w.-]{0,10}?")
 # Command lines: `mysql -u root -p'secret'` / `-psecret`, `curl -u user:secret`.
 _CLI_PASSWORD = (
-    r"|(?<![\w-])(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,200}?[ \t]-p(?:(['\"])([^\s'\"\\]{8,200})\11|([^\s'\"\\-][^\s'\"\\]{7,200}))"
+    r"|(?<![\w-])(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,200}?[ \t]-p(?:(['\"])([^\s'\"\\]{8,200})\12|([^\s'\"\\-][^\s'\"\\]{7,200}))"
     r"|(?<![\w-])curl\b[^\n]{0,200}?[ \t](?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:([^\s@'\"\\]{8,200})['\"]?(?=\s|$)"
 )
 _JWT_NAME = (
@@ -167,13 +172,16 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="secret.url-password",
-        description="Password in a user:password@ URL (SQL Server, Oracle, ClickHouse, FTP/SFTP, LDAP, HTTP(S) ...)",
+        description="Password in a user:password@ URL (SQL Server, Oracle, ClickHouse, CockroachDB, FTP/SFTP, LDAP ...)",
         severity=H,
-        keywords=("://",),
+        keywords=(
+            "mssql", "sqlserver", "oracle", "cockroach", "clickhouse", "couchdb", "neo4j", "bolt:", "nats:", "kafka:",
+            "influxdb", "snowflake", "cassandra", "elasticsearch", "opensearch", "rethinkdb", "memcache", "ftp", "ldap",
+        ),  # fmt: skip
         regex=(
             r"(?<![\w+.-])(?i:(?:jdbc:)?(?:mssql|sqlserver|oracle|cockroach(?:db)?|clickhouse|couchdb|neo4j(?:\+s)?|bolt|nats|kafka"
-            r"|influxdb|snowflake|cassandra|elasticsearch|opensearch|rethinkdb|memcached?|s?ftps?|ldaps?|https?|wss?|git|svn|ssh|rsync|webdav)"
-            r"(?:\+[a-z0-9]+)?)://([^:@/\s'\"`<>{}$]+):([^@\s'\"`<>/?#{}$]{6,200})@[^\s'\"`<>/]+"
+            r"|influxdb|snowflake|cassandra|elasticsearch|opensearch|rethinkdb|memcached?|s?ftps?|ldaps?)"
+            r"(?:\+[a-z0-9]+)?)://([^:@/\s'\"`<>{}$,]+):([^@\s'\"`<>/?#{}$,:]{6,200})@[^\s'\"`<>/]+"
         ),
         secret_group=2,
         entropy=2.5,
@@ -291,8 +299,9 @@ RULES: tuple[Rule, ...] = (
         severity=H,
         keywords=("password", "passwd", "pwd", "mysql", "mariadb", "curl"),
         regex="(?:" + _PASSWORD_RX + _CLI_PASSWORD + ")",
+        allow=(_PASSWORD_SKIP,),
         precheck=r"(?i)(?:[=:>]|,\s*[\"'`]|-p['\"]?\S|-u\s|--user\s|--pass)",
-        secret_group=(*_PASSWORD_GROUPS, 12, 13, 14),
+        secret_group=(*_PASSWORD_GROUPS, 13, 14, 15),
         flags=re.MULTILINE,
         entropy=2.8,
         generic=True,
@@ -307,12 +316,12 @@ RULES: tuple[Rule, ...] = (
         severity=H,
         keywords=("key", "secret", "token", "password", "passwd", "pwd", "_credential", "_auth"),
         regex=_GENERIC_RX,
+        allow=(_GENERIC_SKIP,),
         precheck=_VALUE_AFTER % 12,
         secret_group=_GENERIC_GROUPS,
         flags=re.MULTILINE,
         entropy=3.5,
         generic=True,
-        allow_uuid=True,  # the name decides: a UUID or hex value under API_KEY is the key
         password_like=True,
         validator=validators.generic_value,
         fix="Move the value to a secret manager or an untracked environment variable, rotate it at its issuer, and read it at runtime.",
