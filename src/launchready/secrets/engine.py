@@ -212,6 +212,17 @@ class Engine:
             pos = nl + 1
         return rows
 
+    def skips_here(self, rule: Rule, path: str) -> bool:
+        """Is ``rule`` silent in ``path`` (``scan`` would not have run it there)? For callers
+        that scan many files' text as one (history batches) and place matches afterwards."""
+        if rule.generic and rule.source == "builtin" and _FIXTURE_PATH.search(path):
+            return True
+        i = self._order.get(id(rule))
+        if i is None or not self._has_paths:
+            return False
+        p, x = self._path_re[i], self._exclude_re[i]
+        return (p is not None and not p.search(path)) or (x is not None and x.search(path) is not None)
+
     def _regex(self, i: int) -> Any:
         rx = self._compiled[i]
         if rx is None:
