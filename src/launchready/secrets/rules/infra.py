@@ -76,9 +76,10 @@ _GENERIC_SKIP = (
 # `=`, `:`, `=>`, `:=`, a call's `, "`, an XML element's `>` or a command-line flag's space.
 _VALUE_AFTER = r"""(?i)(?:[=:>]|,[ \t]*(?=["'`])|--[\w-]+[ \t]+)\s*[\[("'`b]?\s*(?:bearer\s+|basic\s+|token\s+)?["'`]?[^\s"'`]{%d}"""
 # A literal: quoted (the quote must close on the line), or bare up to a terminator (`;` of a
-# connection string, `&` of a query string, `<` of an XML element, a closing bracket, a comment).
+# connection string, `&` of a query string, `<` of an XML element, a closing bracket, a comment;
+# not a quote: a bare value that ends at a quote is the inside of a string, e.g. a JSON key).
 _VALUE_QUOTED = r"""(["'`])([^\s"'`\\]{%d,300})\%d"""
-_VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\&|]{%d,300})(?=[ \t]*(?:$|[;,&<"')\]}|]|\s#|\s//|\s-))"""
+_VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\&|]{%d,300})(?=[ \t]*(?:$|[;,&<)\]}|]|\s#|\s//|\s-))"""
 
 
 def _value(min_len: int, first_group: int) -> str:
