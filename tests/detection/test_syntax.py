@@ -238,3 +238,16 @@ def test_npm_auth_token_rule_does_not_read_typescript_parameters() -> None:
 def test_json_keys_are_read() -> None:
     doc = {"service": {"apiKey": TOKEN, "name": "demo"}, "db": {"password": PASSWORD}}
     assert sorted(secrets(json.dumps(doc, indent=2), "config.json")) == sorted([TOKEN, PASSWORD])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "prompt_tokens: data.usage?.prompt_tokens,",
+        "total_tokens: finalMetadata?.usage?.total_tokens || 0,",
+        "const output_image_tokens = usage.completion_tokens_details?.image_tokens;",
+        "inputTokens: data.usage?.prompt_tokens,",
+    ],
+)
+def test_token_counts_are_not_tokens(line: str) -> None:
+    assert found(line + "\n", "hooks/useChat.ts") == []

@@ -17,7 +17,7 @@ from launchready.history.ignore import GitleaksIgnore
 from launchready.history.patch import FileAdds, decode_path, sections
 from launchready.secrets.engine import Engine, Match
 from launchready.secrets.rule import compile_re2
-from launchready.secrets.sources import excluded
+from launchready.secrets.sources import excluded, vendored
 
 MESSAGE_PATH = "(commit message)"
 CHUNK_LINES = 50_000  # a huge added file is scanned in slices of this many lines
@@ -179,6 +179,8 @@ class Collector:
             if raw is None:
                 continue
             path = decode_path(raw)
+            if vendored(path):
+                continue  # third-party code (a committed node_modules or virtualenv), as scan skips it
             scoped = self._scoped(path)
             hit = keyword and engine.mentions_keyword(sec.body)
             body_key = key_lines and _KEY_LINE.search(sec.body) is not None

@@ -69,6 +69,13 @@ class Blob:
         return self.path.rsplit("/", 1)[-1]
 
 
+def vendored(rel_path: str) -> bool:
+    """In a dependency, VCS or cache directory (``node_modules/``, a committed virtualenv's
+    ``site-packages/``): third-party code, skipped by every source alike (files, the hook's
+    staged blobs, history) so the three give one answer."""
+    return any(part in SKIP_DIRS for part in rel_path.split("/")[:-1])
+
+
 def display(path: Path, base: Path) -> str:
     """``path`` relative to ``base``, '/'-separated (``..`` when outside)."""
     try:
@@ -106,7 +113,9 @@ def git_files(root: Path, under: Path) -> list[Path]:
     for raw in out.split(b"\0"):
         if raw and raw not in seen:
             seen.add(raw)
-            files.append(root / os.fsdecode(raw))
+            rel_path = os.fsdecode(raw)
+            if not vendored(rel_path):
+                files.append(root / rel_path)
     return files
 
 
@@ -147,7 +156,7 @@ def walk_files(top: Path, skip_dirs: frozenset[str] = SKIP_DIRS) -> Iterator[Pat
 def staged_paths(root: Path) -> list[str]:
     """Added/copied/modified/renamed paths in the index (what the next commit will contain)."""
     out = _git(root, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--no-renames")
-    return [os.fsdecode(p) for p in out.split(b"\0") if p]
+    return [path for path in (os.fsdecode(p) for p in out.split(b"\0") if p) if not vendored(path)]
 
 
 def staged_blobs(root: Path, only: set[str] | None = None) -> Iterator[Blob]:

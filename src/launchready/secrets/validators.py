@@ -147,7 +147,7 @@ def generic_value(value: str) -> bool:
 
 
 # Code, not a literal: `!!process.env.X`, `a || b`, `a ?? b`, a template's `${...}`.
-_EXPRESSION = r"^!|\|\||\?\?|\$\{|\{\{|\[-?\d+\]|(?:process\.env|import\.meta\.env|os\.environ|getenv)\b"
+_EXPRESSION = r"^!|\|\||\?\?|\?\.|\$\{|\{\{|\[-?\d+\]|(?:process\.env|import\.meta\.env|os\.environ|getenv)\b"
 
 
 def authorization_value(value: str) -> bool:

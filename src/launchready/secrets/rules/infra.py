@@ -57,8 +57,8 @@ def _file_rule(
 # clientSecret, moralis_token); a bare `token` or `secret` is a name too (XML attributes, YAML).
 _GENERIC_NAME = (
     r"(?:(?-i:[A-Z0-9_]*(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASS|_PWD|_CREDENTIALS?|_AUTH))"
-    r"|(?-i:[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Token|Secret|Key|Password))"
-    r"|(?-i:[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:token|secret|password|passwd|pwd))"
+    r"|(?-i:[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Token|Secret|Key|Password)(?![a-z]))"
+    r"|(?-i:[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:token|secret|password|passwd|pwd)(?![a-z]))"
     r"|(?i:[\w.-]*?(?:api[_.-]?key|apikey|secret(?:[_.-]?key)?|client[_.-]?secret|access[_.-]?key"
     r"|private[_.-]?key|auth[_.-]?key|(?:access|auth|api|bearer|bot|refresh|personal)[_.-]?token"
     r"|passw(?:or)?d|passwd|pwd))"
