@@ -136,6 +136,13 @@ def main() -> int:
         f"Total: scan {judged['scan'][0]} true / {judged['scan'][1]} false, history {judged['history'][0]} true / "
         f"{judged['history'][1]} false; share true {share} (target at least 0.9).",
         "",
+        "Before issue 12 (main at 16fe26e, same repositories and commits, judged the same way): scan 100 findings "
+        "(3 true, 97 false: translated UI labels, test-fixture passwords, placeholders in `.env.example`, model names "
+        "under `OPENAI_*` names, an empty `NEXT_PUBLIC_*_ORGANIZATION_ID` reported critical, Supabase's local demo "
+        "JWT, a TypeScript `_auth: AuthContext` parameter, local-dev database URLs), history 73 (7 true, 66 false: "
+        "the same classes plus `!!process.env.X`, template literals, token counts and a committed virtualenv's "
+        "`site-packages`).",
+        "",
         "Command: `python bench/real_repos.py /work/.mirror/*/repo --write` (git directories fetched with the search tools' `fetch`)",
     ]
     text = "\n".join(lines)

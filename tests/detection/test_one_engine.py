@@ -10,6 +10,7 @@ and ``history`` on a real git repository holding the seeded corpus report the sa
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -110,7 +111,7 @@ def test_overlap_removal_is_a_sweep() -> None:
         elif clash.rule.generic and not m.rule.generic:
             ref[ref.index(clash)] = m
     assert _drop_overlaps(list(small), order) == ref
-    assert all(a.end <= b.start for a, b in zip(kept, kept[1:]))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(kept))
     assert took < 2.0  # quadratic took seconds; the sweep takes milliseconds
 
 

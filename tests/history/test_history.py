@@ -357,10 +357,10 @@ def test_present_at_head_comes_from_the_file_at_head(repo: Path, run_cli) -> Non
     commit_file(repo, "config/app.env", f"INTERNAL_SERVICE_TOKEN={token}\n", "add config")
     commit_file(repo, "config/app.env", "INTERNAL_SERVICE_TOKEN=${INTERNAL_SERVICE_TOKEN}\n", "read it from the environment")
     commit_file(repo, "tests/fixtures/payload.json", f'{{"note": "{token}"}}\n', "fixture")
-    res, data = history(run_cli, repo)
+    _res, data = history(run_cli, repo)
     [f] = [f for f in data["findings"] if f["rule_id"] == "secret.generic-assignment"]
     assert f["path"] == "config/app.env" and f["present_at_head"] is False
     commit_file(repo, "config/other.env", f"INTERNAL_SERVICE_TOKEN={token}\n", "put it back elsewhere")
-    res, data = history(run_cli, repo)
+    _res, data = history(run_cli, repo)
     [f] = [f for f in data["findings"] if f["rule_id"] == "secret.generic-assignment"]
     assert f["present_at_head"] is True

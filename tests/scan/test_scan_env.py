@@ -162,7 +162,7 @@ def test_quiet_on_what_real_ai_repos_commit(repo: Path, run_cli: Any) -> None:
         "NEXT_PUBLIC_LANGGRAPH_AUTH_KEY=your_langgraph_auth_secret_here\n"
         "NEXT_PUBLIC_API_KEY_NAME=x-api-key\n"
     )
-    res, data = _scan(repo, run_cli)
+    _res, data = _scan(repo, run_cli)
     assert _env(data) == [
         ("env.public-prefix-secret", ".env.local.example", 2, "medium"),
         ("env.public-prefix-secret", ".env.local.example", 3, "medium"),
@@ -172,5 +172,5 @@ def test_quiet_on_what_real_ai_repos_commit(repo: Path, run_cli: Any) -> None:
     key = KeyGen(23).chars(40)
     with (repo / ".env.example").open("a") as fh:
         fh.write(f"INTERNAL_SERVICE_TOKEN={key}\n")
-    res, data = _scan(repo, run_cli)
+    _res, data = _scan(repo, run_cli)
     assert ("env.example-real-secret", ".env.example", 13, "high") in _env(data)

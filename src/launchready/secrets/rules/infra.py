@@ -178,7 +178,7 @@ RULES: tuple[Rule, ...] = (
         keywords=(
             "mssql", "sqlserver", "oracle", "cockroach", "clickhouse", "couchdb", "neo4j", "bolt:", "nats:", "kafka:",
             "influxdb", "snowflake", "cassandra", "elasticsearch", "opensearch", "rethinkdb", "memcache", "ftp", "ldap",
-        ),  # fmt: skip
+        ),
         regex=(
             r"(?<![\w+.-])(?i:(?:jdbc:)?(?:mssql|sqlserver|oracle|cockroach(?:db)?|clickhouse|couchdb|neo4j(?:\+s)?|bolt|nats|kafka"
             r"|influxdb|snowflake|cassandra|elasticsearch|opensearch|rethinkdb|memcached?|s?ftps?|ldaps?)"
