@@ -227,6 +227,8 @@ def test_documented_demo_keys_are_quiet() -> None:
         "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
         "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+        "    Authorization: Bearer mF_9.B5f-4.1JqM",
+        '    "access_token":"2YotnFZFEjr1zCsicMWpAA",',
     ):
         assert found(line + "\n", "docs/setup.md") == [], line
 
