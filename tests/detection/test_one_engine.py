@@ -116,6 +116,8 @@ def test_overlap_removal_is_a_sweep() -> None:
 
 
 def _commands_agree(run_cli, repo: Path, files: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    # a root commit first: fingerprints are salted per repository (from its root commits)
+    git(repo, "commit", "-q", "--allow-empty", "-m", "root")
     for path, text in files.items():
         p = repo / path
         p.parent.mkdir(parents=True, exist_ok=True)

@@ -45,7 +45,7 @@ def present_at_head(root: Path, head: str | None, where: Mapping[str, Collection
     if not patterns:
         return set()
     proc = subprocess.run(
-        ["git", "-C", str(root), *GIT_CONFIG, "grep", "-I", "-F", "-o", "-z", "--no-color",
+        ["git", "-C", str(root), *GIT_CONFIG, "grep", "--text", "--no-textconv", "-F", "-o", "-z", "--no-color",
          "--no-recurse-submodules", "-f", "-", head, "--"],
         input="\n".join(patterns).encode("utf-8", "surrogateescape") + b"\n",
         capture_output=True, check=False,
