@@ -86,7 +86,7 @@ def shannon_entropy(value: str) -> float:
 def is_placeholder(value: str, allow_uuid: bool = False) -> bool:
     """True for values no one should be told to rotate."""
     v = value.strip().strip("'\"`")
-    if not v or v in _DOC_EXAMPLES or v.endswith("EXAMPLE") or v.endswith("EXAMPLEKEY"):
+    if not v or v.endswith("EXAMPLE") or v.endswith("EXAMPLEKEY") or any(ex in v for ex in _DOC_EXAMPLES):
         return True
     if v.startswith("eyJ") and _demo_jwt(v):
         return True

@@ -161,3 +161,19 @@ def authorization_value(value: str) -> bool:
     if sep and user and password and raw.isprintable():
         return not_default_password(password) and not password.startswith("$")
     return generic_value(value)
+
+
+def base64_pem_key(value: str) -> bool:
+    """A base64-wrapped PEM private key decodes to a PEM block whose body lines are not
+    repeated (made-up test keys paste the same lines again and again)."""
+    import base64
+    import binascii
+
+    try:
+        text = base64.b64decode(value + "=" * (-len(value) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    if "PRIVATE KEY" not in text:
+        return False
+    lines = [ln.strip() for ln in text.splitlines() if len(ln.strip()) >= 40 and ":" not in ln]
+    return len(lines) == len(set(lines))
