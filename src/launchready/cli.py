@@ -18,6 +18,7 @@ from launchready.commands import COMMANDS, Context
 from launchready.config import load_config
 from launchready.errors import EXIT_INTERNAL, EXIT_USAGE, UsageError
 from launchready.model import Severity
+from launchready.printable import safe, safe_lines
 from launchready.report import write_outputs
 from launchready.verdict import exit_code
 
@@ -113,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = module.FORCED_EXIT(report, code)
         return 0 if args.exit_zero else code
     except UsageError as exc:
-        print(f"launchready: error: {redact.scrub(str(exc))}", file=sys.stderr)
+        print(f"launchready: error: {safe(redact.scrub(str(exc)))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("launchready: interrupted", file=sys.stderr)
@@ -121,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_INTERNAL
     except Exception:
-        tb = redact.scrub(traceback.format_exc())
+        tb = safe_lines(redact.scrub(traceback.format_exc()))
         print(
             "launchready: internal error (a bug; please report it with the trace below, "
             "secrets are redacted)\n" + tb,

@@ -13,6 +13,7 @@ from launchready.email.dns import parse_nameserver
 from launchready.email.settings import EmailSettings, parse_email_settings, validate_selector
 from launchready.errors import UsageError
 from launchready.model import Report
+from launchready.printable import safe
 
 HELP = "check a sending domain's SPF, DKIM, DMARC, MX and MTA-STS records"
 DESCRIPTION = (
@@ -88,9 +89,9 @@ def settings_from(ctx: Context) -> EmailSettings:
 def run(ctx: Context) -> Report | None:
     settings = settings_from(ctx)
     if ctx.args.dry_run:
-        ctx.stdout.write(f"launchready email {settings.domain}: would send (nothing sent)\n")
+        ctx.stdout.write(f"launchready email {safe(settings.domain)}: would send (nothing sent)\n")
         for line in planned(settings):
-            ctx.stdout.write(f"  {line}\n")
+            ctx.stdout.write(f"  {safe(line)}\n")
         return None
     result = run_email(settings)
     report = Report(command="email", root=str(ctx.cwd))

@@ -27,6 +27,7 @@ from launchready.journey.values import Values
 from launchready.live.config import Identity, LiveSettings, load_live
 from launchready.live.http import Budget, Client, HttpOptions, make_session, resolve_map
 from launchready.model import CheckResult, Report
+from launchready.printable import safe
 
 HELP = "run the synthetic user journey (sign up, log in, chat) and alert when it breaks"
 DESCRIPTION = (
@@ -81,15 +82,24 @@ def run(ctx: Context) -> Report | None:
             raise UsageError("the journey webhook must be an http:// or https:// URL")
     state_path = Path(args.state) if args.state else (Path(s.state_file) if s.state_file else None)
     if args.dry_run:
-        ctx.stdout.write(f"launchready journey --dry-run: {len(s.steps)} step(s) against {base}, none sent\n")
+        ctx.stdout.write(f"launchready journey --dry-run: {len(s.steps)} step(s) against {safe(redact.redact_url(base))}, none sent\n")
         for p in plan(s, base):
-            ctx.stdout.write(f"  {p.step:<16} {p.method:<7} {p.url}  ({p.note})\n")
+            ctx.stdout.write(f"  {safe(p.step):<16} {safe(p.method):<7} {safe(redact.redact_url(p.url))}  ({safe(p.note)})\n")
         if webhook:
             ctx.stdout.write("webhook: a message on each change" + (f" (state in {state_path})" if state_path else " (needs --state to know a change)") + "\n")
         ctx.stdout.flush()
         return None
-    options = HttpOptions(ca_bundle=ca, resolve=resolve_map(args.resolve or []), timeout=max(s.latency_ms, s.stream_latency_ms) / 1000.0,
-                          headers=live.headers if live else {}, basic_auth=live.basic_auth if live else None)  # fmt: skip
+    # credentials (live.headers, basic_auth, identities, the journey's cookies) go to the site
+    # the journey runs against and the configured live targets only (docs/security.md)
+    origins = [base, *(live.credential_origins() if live else [])]
+    resolve = resolve_map(args.resolve or [])
+    options = HttpOptions(ca_bundle=ca, resolve=resolve, timeout=max(s.latency_ms, s.stream_latency_ms) / 1000.0,
+                          headers=live.headers if live else {}, basic_auth=live.basic_auth if live else None,
+                          credential_origins=frozenset(origins),
+                          credential_headers=frozenset([*(live.headers if live else {}),
+                                                        *(h for i in (live.identities.values() if live else []) for h in i.header_names())]),
+                          explicit_hosts=frozenset([urlsplit(base).hostname or "", *(live.explicit_hosts() if live else []),
+                                                    *(h for h, _port in resolve)]))  # fmt: skip
     seconds = sum(limit_ms(s, st) for st in s.steps) / 1000.0 + 30.0 * len(s.steps)
     client = Client(options, Budget(requests=s.requests, seconds=seconds, per_check=s.requests), in_flight=1)
     identities: dict[str, Identity] = dict(live.identities) if live else {}

@@ -8,11 +8,13 @@ from typing import Any
 
 from launchready.commands import Context
 from launchready.errors import UsageError
-from launchready.live.config import LiveSettings, load_live
+from launchready.live.config import EnvPolicy, LiveSettings, load_live, parse_allow_env
 from launchready.live.http import Budget, Client, HttpOptions, resolve_map
 from launchready.live.runner import plan, run_checks, selector
 from launchready.model import CheckResult, Report
+from launchready.printable import safe
 from launchready.progress import Progress
+from launchready.redact import redact_url
 
 HELP = "post-deploy checks against the live site: TLS, headers, CORS, exposure, input, rate limits, authz, latency"
 DESCRIPTION = (
@@ -33,6 +35,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--only", action="append", default=[], metavar="PREFIX", help="run only checks whose id starts with PREFIX (repeatable, e.g. --only tls --only cors.null-origin)")
     g.add_argument("--skip", action="append", default=[], metavar="PREFIX", help="skip checks whose id starts with PREFIX (repeatable)")
     g.add_argument("--dry-run", action="store_true", help="list every request the run would send, and send none")
+    g.add_argument("--allow-env", action="append", default=[], metavar="NAME",
+                   help="environment variable the config may name besides LR_* and LAUNCHREADY_* (repeatable; PREFIX_* allows a prefix; GITHUB_*/ACTIONS_*/RUNNER_* only by exact name)")
     g.add_argument("--max-requests", type=_positive_int, metavar="N", help="request budget for the whole run (default 400, or live.budget.requests)")
     g.add_argument("--max-seconds", type=_positive_float, metavar="S", help="time budget for the whole run (default 120, or live.budget.seconds)")
     g.add_argument("--concurrency", type=_positive_int, metavar="N", help="requests in flight at once across all checks (default 4, max 16)")
@@ -61,7 +65,9 @@ def _positive_float(text: str) -> float:
 
 def settings_from(ctx: Context) -> LiveSettings:
     args = ctx.args
-    s = load_live(ctx.config, url=args.url)
+    policy = EnvPolicy(allowed=parse_allow_env(getattr(args, "allow_env", None) or []),
+                       refuse_all=getattr(args, "env_refused", "") or "")  # set by the Action
+    s = load_live(ctx.config, url=args.url, policy=policy)
     if not s.targets:
         raise UsageError("nothing to check: pass --url URL or set live.targets in .launchready.yml (see docs/live-checks.md)")
     if args.max_requests:
@@ -82,8 +88,18 @@ def http_options(args: argparse.Namespace, s: LiveSettings) -> HttpOptions:
 
         if not Path(ca).is_file():
             raise UsageError(f"--ca-bundle {ca}: no such file")
-    return HttpOptions(ca_bundle=ca, resolve=resolve_map(getattr(args, "resolve", []) or []),
-                       timeout=s.timeout, headers=s.headers, basic_auth=s.basic_auth)  # fmt: skip
+    resolve = resolve_map(getattr(args, "resolve", []) or [])
+    # A config the pull request changed (the Action) names no host explicitly: only --url
+    # and --resolve may point at a link-local or metadata address.
+    from urllib.parse import urlsplit
+
+    explicit = [urlsplit(args.url).hostname or ""] if getattr(args, "url", None) else []
+    if not getattr(args, "env_refused", ""):
+        explicit += s.explicit_hosts()
+    return HttpOptions(ca_bundle=ca, resolve=resolve, timeout=s.timeout, headers=s.headers, basic_auth=s.basic_auth,
+                       credential_origins=frozenset(s.credential_origins()),
+                       credential_headers=frozenset([*s.headers, *(h for i in s.identities.values() for h in i.header_names())]),
+                       explicit_hosts=frozenset([*explicit, *(h for h, _port in resolve)]))  # fmt: skip
 
 
 def run(ctx: Context) -> Report | None:
@@ -102,9 +118,11 @@ def run(ctx: Context) -> Report | None:
             planned.append((area, p))
         ctx.stdout.write(f"launchready live --dry-run: {len(planned)} planned request(s)/handshake(s), none sent\n")
         for area, p in planned:
-            ctx.stdout.write(f"  {area:<10} {p.method:<7} {p.url}" + (f"  ({p.note})" if p.note else "") + "\n")
+            ctx.stdout.write(f"  {area:<10} {safe(p.method):<7} {safe(redact_url(p.url))}" + (f"  ({safe(p.note)})" if p.note else "") + "\n")
         for line in _email_plan(ctx, selected):
-            ctx.stdout.write(f"  {'email':<10} {line}\n")
+            ctx.stdout.write(f"  {'email':<10} {safe(line)}\n")
+        for r in s.refused_env:
+            ctx.stdout.write(f"environment reference refused: {safe(r)}\n")
         ctx.stdout.write(f"budget: {s.budget.requests} request(s), {s.budget.seconds:g}s, {s.budget.per_check} per check\n")
         ctx.stdout.flush()
         return None
@@ -122,14 +140,18 @@ def run(ctx: Context) -> Report | None:
     report.checks.extend(outcome.checks)
     report.ran |= outcome.ran
     report.notes.extend(outcome.notes)
+    report.notes.extend(f"environment reference refused: {r}" for r in s.refused_env)
     email_checks, email_requests = _email(ctx, selected)
     report.checks.extend(email_checks)
     if email_checks:
         report.ran.add("email")
     report.summary.requests_sent = client.sent + email_requests
+    # the same total as summary.requests_sent, with its parts: a reader compares the two
+    dns = f" + {email_requests} DNS quer{'y' if email_requests == 1 else 'ies'} for the email checks" if email_requests else ""
     report.notes.append(
-        f"live: {client.sent} request(s)/handshake(s) sent to {len(s.targets)} target(s) "
-        f"(budget {s.budget.requests}, {client.remaining_seconds():.0f}s of {s.budget.seconds:g}s left)"
+        f"live: {client.sent + email_requests} request(s) sent: {client.sent} HTTP request(s)/TLS "
+        f"handshake(s) to {len(s.targets)} target(s){dns} (HTTP budget {s.budget.requests}, "
+        f"{client.remaining_seconds():.0f}s of {s.budget.seconds:g}s left)"
     )
     return report
 

@@ -124,7 +124,7 @@ def _scan_back(claims: Claims) -> tuple[ChunkResult, list[str], bool, set[str]]:
 def _at_head(part: ChunkResult) -> set[str]:
     assert _WORKER is not None
     pre = _WORKER[4]
-    return dedup.present_at_head(pre.root, pre.rng.head, [r.secret for r in part.records.values()])
+    return dedup.present_at_head(pre.root, pre.rng.head, dedup.paths_by_secret(part.records.values()))
 
 
 def _scan_share(start: int, end: int, slot: int) -> ChunkResult:
@@ -293,7 +293,9 @@ def _conclude(
     result.suppressed = merged.suppressed
     records = list(merged.records.values())
     secrets = [r.secret for r in records]
-    at_head = known_at_head if known_at_head is not None else dedup.present_at_head(root, rng.head, secrets)
+    at_head = (
+        known_at_head if known_at_head is not None else dedup.present_at_head(root, rng.head, dedup.paths_by_secret(records))
+    )
     gone = {r.secret: r for r in records if r.secret not in at_head}
     for secret in secrets:
         redact.remember(secret)  # once, so scrub's pattern is built once, not per finding

@@ -52,7 +52,7 @@ def writers(only: set[str] | None = None) -> dict[str, Writer]:
     return found
 
 
-def _emit(dest: str, content: str) -> None:
+def _emit(dest: str, content: str, what: str = "output", base: Path | None = None) -> None:
     content = redact.scrub(content)
     if dest == "-":
         sys.stdout.write(content)
@@ -60,10 +60,9 @@ def _emit(dest: str, content: str) -> None:
             sys.stdout.write("\n")
         sys.stdout.flush()
         return
-    path = Path(dest)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8")
+    from launchready.outfiles import write_text
+
+    write_text(dest, content, what, base)  # never through a symlink
 
 
 def write_outputs(report: Report, ctx: Context, fail_on: Severity) -> None:
@@ -89,7 +88,8 @@ def write_outputs(report: Report, ctx: Context, fail_on: Severity) -> None:
                 from launchready.errors import UsageError
 
                 raise UsageError(f"--{fmt} is not available in this build")
-            _emit(dest, available[fmt](report, options))
+            base = getattr(args, "output_base", None) or ctx.cwd
+            _emit(dest, available[fmt](report, options), f"--{fmt} {dest}", Path(base))
             to_stdout = to_stdout or dest == "-"
     if getattr(args, "github", False) and "github" in available:
         _emit("-", available["github"](report, options))
