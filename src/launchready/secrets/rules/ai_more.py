@@ -26,6 +26,8 @@ P.named("secret.ai-provider-key", "AI provider API key assigned by name (Togethe
         r"[A-Za-z0-9_-]{32,100}", ("together", "assembly", "deepgram", "wandb", "weights_and", "weights-and", "anthropic", "claude", "deepseek", "llama_api", "llama-api", "llamaapi",
                                    "fireworks", "voyage", "jina", "elevenlabs", "eleven_labs", "eleven-labs", "tavily", "langchain", "langsmith"),
         "your AI provider's API key page (revoke the key)", "WANDB_API_KEY", severity=C, entropy=3.5)
+P.token("secret.llamacloud-api-key", "LlamaCloud (LlamaIndex / LlamaParse) API key", r"llx-[A-Za-z0-9_-]{48}", ("llx-",),
+        "https://cloud.llamaindex.ai (API Keys > delete the key)", "LLAMA_CLOUD_API_KEY", severity=C, entropy=3.5)
 
 RULES: tuple[Rule, ...] = tuple(P.rules)
 SAMPLES = P.samples

@@ -126,6 +126,12 @@ P.token("secret.hubspot-token", "HubSpot private app access token", rf"pat-(?:na
         "your HubSpot account (Settings > Integrations > Private Apps > rotate)", "HUBSPOT_ACCESS_TOKEN", entropy=None)
 P.named("secret.hubspot-api-key", "HubSpot API key (legacy) assigned by name", r"hubspot[\w.-]{0,20}?(?:key|token)", UUID, ("hubspot",),
         "your HubSpot account (Settings > Integrations > Private Apps)", "HUBSPOT_API_KEY", entropy=None)
+P.token("secret.instagram-access-token", "Instagram (Basic Display / Graph API) user access token", r"IGQV[A-Za-z0-9_-]{100,400}", ("igqv",),
+        "https://developers.facebook.com/apps (your app > Instagram > revoke the token)", "INSTAGRAM_ACCESS_TOKEN", entropy=4.0)
+# NATS NKEY seeds: base32, "S" then the key type, 58 characters; user, account and operator seeds
+# (the ones applications and nsc configs hold; server and cluster seeds stay on the servers).
+P.token("secret.nats-nkey-seed", "NATS NKEY seed (the private half of an NKEY)", r"S[UAO]A[A-Z2-7]{55}", ("sua", "saa", "soa"),
+        "your NATS operator / account (nsc: generate a new key and revoke the old one)", "NKEY_SEED", severity=C, entropy=3.5, what="the seed")
 P.token("secret.facebook-access-token", "Facebook / Meta (Instagram, WhatsApp) access token", r"(?<![+/])EAA[B-Z][A-Za-z0-9]{90,}(?![+/=])", ("eaa",),
         "https://developers.facebook.com/apps (your app: reset the token / app secret)", "FB_ACCESS_TOKEN", entropy=4.0)
 P.named("secret.facebook-app-secret", "Facebook / Meta app secret assigned by name", r"(?:facebook|fb|meta|instagram|whatsapp)[\w.-]{0,20}?(?:secret|token)",
