@@ -121,7 +121,7 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
         if key not in TOP_KEYS:
             raise cfg.error(str(key), f"unknown key (allowed: {', '.join(sorted(TOP_KEYS))})")
     version = data.get("version", 1)
-    if version != 1:
+    if type(version) is not int or version != 1:  # bool is an int in Python: `true` is refused too
         raise cfg.error("version", f"unsupported version {version!r} (this launchready reads 1)")
     if "fail_on" in data:
         try:
@@ -159,7 +159,18 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
         kws = rule.get("keywords", [])
         if not isinstance(kws, list) or not all(isinstance(k, str) for k in kws):
             raise cfg.error(f"{where}.keywords", "must be a list of strings")
-        if "entropy" in rule and not isinstance(rule["entropy"], (int, float)):
+        for key in ("description", "fix", "prefix"):
+            if key in rule and not isinstance(rule[key], str):
+                raise cfg.error(f"{where}.{key}", "must be a string")
+        if "password_like" in rule and not isinstance(rule["password_like"], bool):
+            raise cfg.error(f"{where}.password_like", "must be true or false")
+        if "allow" in rule and not (
+            isinstance(rule["allow"], list) and all(isinstance(a, str) for a in rule["allow"])
+        ):
+            raise cfg.error(f"{where}.allow", "must be a list of regular expressions")
+        if "paths" in rule and not isinstance(rule["paths"], str):
+            raise cfg.error(f"{where}.paths", "must be a regular expression (a string)")
+        if "entropy" in rule and (isinstance(rule["entropy"], bool) or not isinstance(rule["entropy"], (int, float))):
             raise cfg.error(f"{where}.entropy", "must be a number (bits per character)")
     cfg.custom_rules = custom
     exclude = data.get("exclude") or []

@@ -149,7 +149,7 @@ class Collector:
         self.result = ChunkResult()
         self._batch: list[_Piece] = []
         self._batch_bytes = 0
-        self._path_rules = [re.compile(r.paths) for r in engine.rules if r.paths]
+        self._path_rules = [r.compile_extra(r.paths) for r in engine.rules if r.paths]
         self._path_scoped: dict[str, bool] = {}  # path -> does a path-scoped rule apply
 
     def excluded(self, path: str) -> bool:

@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from launchready.model import Severity
-from launchready.secrets.rule import Rule, compile_re2
+from launchready.secrets.rule import Rule, re2_error
 
 DEFAULT_NAME = ".gitleaks.toml"
 _FIX = "Rotate the credential at its issuer, remove it from the code and read it from a secret manager or environment variable at runtime."
@@ -39,22 +39,7 @@ class GitleaksConfigError(Exception):
     """The file is not valid TOML or not a gitleaks config; the message names the file."""
 
 
-def _re2_ok(pattern: str) -> str | None:
-    """None if RE2 accepts ``pattern``, else the error text."""
-    try:
-        compile_re2(pattern)
-    except Exception as exc:
-        msg = exc.args[0] if exc.args else exc
-        return msg.decode(errors="replace") if isinstance(msg, bytes) else str(msg)
-    return None
-
-
-def _python_re_ok(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
+_re2_ok = re2_error
 
 
 def _list(value: Any) -> list[str]:
@@ -87,13 +72,15 @@ def _read_allowlists(tables: list[dict[str, Any]], where: str, warnings: list[st
                 f"{where}: allowlist condition AND is applied as OR (a match is allowed when its path OR its text is listed)"
             )
         for rx in regexes:
-            if _re2_ok(rx) is not None and not _python_re_ok(rx):
-                warnings.append(f"{where}: allowlist regex {rx!r} cannot be compiled and is ignored")
+            err = _re2_ok(rx)
+            if err is not None:
+                warnings.append(f"{where}: allowlist regex {rx!r} cannot be used (RE2: {err}) and is ignored")
                 continue
             {"match": out.match, "line": out.line}.get(target, out.secret).append(rx)
         for p in paths:
-            if _re2_ok(p) is not None and not _python_re_ok(p):
-                warnings.append(f"{where}: allowlist path {p!r} cannot be compiled and is ignored")
+            err = _re2_ok(p)
+            if err is not None:
+                warnings.append(f"{where}: allowlist path {p!r} cannot be used (RE2: {err}) and is ignored")
                 continue
             out.paths.append(p)
         out.stopwords += [s.lower() for s in _list(table.get("stopwords"))]
@@ -191,15 +178,11 @@ def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0) -> Gi
                 warnings.append(f"{where}: has no regex and is ignored")
             continue
         regex = str(regex)
-        syntax = "re2"
+        syntax = "re2"  # never Python's re: a config's pattern must not be able to stall the scan
         err = _re2_ok(regex)
         if err is not None:
-            if _python_re_ok(regex):
-                syntax = "re"
-                warnings.append(f"{where}: not valid RE2 ({err}); running it with Python's re instead")
-            else:
-                warnings.append(f"{where}: regex cannot be used ({err}); rule skipped")
-                continue
+            warnings.append(f"{where}: regex cannot be used (RE2: {err}); rule skipped")
+            continue
         rule_id = "secret." + re.sub(r"[^a-z0-9-]+", "-", gid.lower()).strip("-")
         if rule_id in builtin_ids or rule_id in seen:
             rule_id += "-gitleaks"
@@ -217,6 +200,11 @@ def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0) -> Gi
             warnings.append(f"{where}: secretGroup {group!r} is not an integer; using the whole match")
             group = 0
         path_rx = spec.get("path")
+        if path_rx:
+            err = _re2_ok(str(path_rx))
+            if err is not None:
+                warnings.append(f"{where}: path {str(path_rx)!r} cannot be used (RE2: {err}); rule skipped")
+                continue
         for unknown in sorted(set(spec) - {"id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "allowlists", "allowlist", "tags", "skipReport"}):
             warnings.append(f"{where}: key {unknown!r} is not supported and is ignored")
         if spec.get("skipReport"):
