@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from launchready.bounded import MAX_CONFIG_BYTES, BoundedReadError, load_yaml, read_text
 from launchready.errors import ConfigError
 from launchready.model import Severity
 
@@ -93,16 +94,19 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
     p = Path(path)
     shown = str(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text(p, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         raise ConfigError(shown, None, None, "config file not found") from None
+    except BoundedReadError as exc:
+        raise ConfigError(shown, None, None, f"config refused: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(shown, None, None, f"cannot read config: {exc}") from None
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = load_yaml(text)
+    except BoundedReadError as exc:
+        raise ConfigError(shown, None, None, f"config refused: {exc}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None

@@ -105,11 +105,18 @@ def find_gitleaks_config(config: Config, root: Path | None) -> Path | None:
         p = Path(config.gitleaks_config)
         if not p.is_absolute():
             p = (base or root or Path.cwd()) / p
-        if not p.is_file():
+        if not p.exists():
             raise config.error("gitleaks_config", f"file not found: {p}")
+        if config.path:  # named by a config file (maybe a PR's): only a file in its repository
+            from launchready.secrets.gitleaks_config import repo_root
+
+            inside = repo_root(Path(config.path))
+            real = p.resolve()
+            if real != inside and inside not in real.parents:
+                raise config.error("gitleaks_config", f"{p} is outside the repository ({inside}); only files inside it are read")
         return p
     for d in _candidate_dirs(root, base):
-        if (d / DEFAULT_NAME).is_file():
+        if (d / DEFAULT_NAME).exists():  # a FIFO or device there is refused by load(), not skipped
             return d / DEFAULT_NAME
     return None
 

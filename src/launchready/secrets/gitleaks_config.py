@@ -115,14 +115,38 @@ def _toml() -> ModuleType:
     return tomli  # type: ignore[no-any-return]  # pragma: no cover
 
 
-def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0) -> GitleaksRules:
-    """Turn a gitleaks TOML file into launchready rules plus warnings."""
+def repo_root(start: Path) -> Path:
+    """The repository ``start`` (a file or directory) is in: the nearest ancestor with a
+    ``.git``, else ``start``'s own directory."""
+    cur = start.resolve()
+    if not cur.is_dir():
+        cur = cur.parent
+    for d in (cur, *cur.parents):
+        if (d / ".git").exists():
+            return d
+    return cur
+
+
+def load(
+    path: Path, builtin_ids: set[str] | None = None, _depth: int = 0, inside: Path | None = None
+) -> GitleaksRules:
+    """Turn a gitleaks TOML file into launchready rules plus warnings. Only a regular file of
+    at most MAX_CONFIG_BYTES is read; ``[extend] path`` only inside ``inside`` (default: the
+    repository ``path`` is in), so a PR cannot point it at /dev/zero, a FIFO or /etc."""
+    from launchready.bounded import MAX_CONFIG_BYTES, BoundedReadError, read_text
+
     tomllib = _toml()
     shown = str(path)
+    if inside is None:
+        inside = repo_root(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path, MAX_CONFIG_BYTES, inside=inside if _depth else None))
     except FileNotFoundError:
         raise GitleaksConfigError(f"{shown}: gitleaks config not found") from None
+    except BoundedReadError as exc:
+        raise GitleaksConfigError(f"{shown}: gitleaks config refused: {exc}") from None
+    except RecursionError:
+        raise GitleaksConfigError(f"{shown}: invalid TOML: nested too deeply") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise GitleaksConfigError(f"{shown}: cannot read gitleaks config: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
@@ -135,13 +159,15 @@ def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0) -> Gi
     if isinstance(extend, dict):
         out.use_default = bool(extend.get("useDefault", False))
         if extend.get("path"):
-            target = (path.parent / str(extend["path"])).resolve()
+            target = path.parent / str(extend["path"])
             if _depth >= 2:
                 warnings.append(f"{shown}: [extend] path {extend['path']!r} nests too deeply and is ignored")
             else:
                 try:
-                    base = load(target, builtin_ids, _depth + 1)
+                    base = load(target, builtin_ids, _depth + 1, inside)
                 except GitleaksConfigError as exc:
+                    if "refused:" in str(exc):  # /dev/zero, a FIFO, a huge file, outside the repo
+                        raise GitleaksConfigError(f"{shown}: [extend] path {extend['path']!r}: {exc}") from None
                     warnings.append(f"{shown}: [extend] path ignored: {exc}")
                 else:
                     out.rules += base.rules
