@@ -80,6 +80,54 @@ class HttpOptions:
         return self.ca_bundle or True
 
 
+class _Deadline:
+    """One request's wall-clock limit, headers and body together. A timer shuts the request's
+    socket down when it passes, so a server that trickles bytes (each within the socket
+    timeout) cannot hold a check, or the run, past its budget."""
+
+    _local = threading.local()
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.sock: Any = None
+        self.expired = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        _Deadline._local.current = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _Deadline._local.current = None
+        with self._lock:
+            self.sock = None
+
+    @classmethod
+    def track(cls, sock: Any) -> None:
+        """Called by our connections with their socket as a request starts on a pooled one,
+        or as a new one connects (http.client hands it to the response, so keep it here)."""
+        current: _Deadline | None = getattr(cls._local, "current", None)
+        if current is not None and sock is not None:
+            with current._lock:
+                current.sock = sock
+            if current.expired:
+                current._cut()
+
+    def _cut(self) -> None:
+        with self._lock:
+            self.expired = True
+            sock = self.sock
+        if sock is not None:
+            try:  # the plain socket's shutdown (an SSLSocket's own would drop its TLS state first)
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
 def _connection_classes(mapping: Mapping[tuple[str, int], str]) -> tuple[type, type]:
     frozen = dict(mapping)
 
@@ -98,9 +146,25 @@ def _connection_classes(mapping: Mapping[tuple[str, int], str]) -> tuple[type, t
         def _new_conn(self) -> socket.socket:
             return _new_conn(self, HTTPConnection)
 
+        def connect(self) -> None:
+            super().connect()
+            _Deadline.track(self.sock)
+
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            _Deadline.track(self.sock)
+            super().request(*args, **kwargs)
+
     class _HTTPS(HTTPSConnection):
         def _new_conn(self) -> socket.socket:
             return _new_conn(self, HTTPSConnection)
+
+        def connect(self) -> None:
+            super().connect()
+            _Deadline.track(self.sock)
+
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            _Deadline.track(self.sock)
+            super().request(*args, **kwargs)
 
     class _HTTPPool(HTTPConnectionPool):
         ConnectionCls = _HTTP
@@ -151,10 +215,10 @@ def make_session(options: HttpOptions | None = None) -> requests.Session:
     s.headers.update(dict(options.headers))
     if options.basic_auth:
         s.auth = options.basic_auth
-    if options.resolve:
-        adapter = ResolvingAdapter(options.resolve, pool_connections=8, pool_maxsize=8)
-        s.mount("http://", adapter)
-        s.mount("https://", adapter)
+    # always our connection classes: they honour --resolve and let a request's deadline cut it
+    adapter = ResolvingAdapter(options.resolve, pool_connections=8, pool_maxsize=8)
+    s.mount("http://", adapter)
+    s.mount("https://", adapter)
     return s
 
 
@@ -343,6 +407,21 @@ class Client:
     def _send(self, method: str, url: str, headers: Mapping[str, str] | None, data: bytes | str | None,
               json_body: Any, timeout: float | None, allow_redirects: bool) -> Fetched:  # fmt: skip
         limit = min(timeout or self.options.timeout, max(0.5, self.remaining_seconds()))
+        deadline = _Deadline(limit)
+        cut = f"no complete response within {limit:g}s: cut at the time limit (a slow or trickling server)"
+        try:
+            with deadline:
+                got = self._send_within(method, url, headers, data, json_body, limit, allow_redirects)
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            if deadline.expired:
+                raise requests.Timeout(cut) from exc
+            raise
+        if deadline.expired:  # a body delimited by the connection's end looks complete when cut
+            raise requests.Timeout(cut)
+        return got
+
+    def _send_within(self, method: str, url: str, headers: Mapping[str, str] | None, data: bytes | str | None,
+                     json_body: Any, limit: float, allow_redirects: bool) -> Fetched:  # fmt: skip
         start = time.perf_counter()
         resp = self.session.request(
             method,
