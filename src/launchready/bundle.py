@@ -158,6 +158,9 @@ class BundleScanner:
         except ValueError:
             result.skipped.append((shown, "source map is not valid JSON"))
             return
+        except RecursionError:
+            result.skipped.append((shown, "source map JSON is nested too deeply to read"))
+            return
         if not isinstance(data, dict):
             return
         sources = data.get("sources") or []

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,17 @@ def _get(event: dict[str, Any], *keys: str) -> Any:
     return cur
 
 
+_SHA_RE = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+def _sha(value: Any, what: str) -> str:
+    """An object id from the event payload: 40 (SHA-1) or 64 (SHA-256) hex digits, else a
+    usage error naming the field (an event is data, ``123`` or ``--upload-pack=x`` is no sha)."""
+    if not isinstance(value, str) or not _SHA_RE.fullmatch(value.lower()):
+        raise UsageError(f"event payload: {what} is not a commit id (40 or 64 hex digits): {str(value)[:80]!r}")
+    return value.lower()
+
+
 def default_branch_ref(root: Path, event: dict[str, Any]) -> str | None:
     name = _get(event, "repository", "default_branch") or _get(event, "repository", "master_branch")
     if not isinstance(name, str) or not name:
@@ -91,6 +103,7 @@ def plan_for(root: Path, event_name: str, event: dict[str, Any], base_ref: str =
         head = _get(event, "pull_request", "head", "sha")
         if not base or not head:
             raise UsageError(f"{event_name} payload lacks pull_request.base.sha / head.sha")
+        base, head = _sha(base, "pull_request.base.sha"), _sha(head, "pull_request.head.sha")
         n = _get(event, "pull_request", "commits")
         plan = Plan(head=head, base=base_ref or base, reason=f"pull request: {short(base_ref or base)}..{short(head)}",
                     expected_commits=n if isinstance(n, int) and not base_ref else None)  # fmt: skip
@@ -99,6 +112,7 @@ def plan_for(root: Path, event_name: str, event: dict[str, Any], base_ref: str =
         base = _get(event, "merge_group", "base_sha")
         head = _get(event, "merge_group", "head_sha")
         if base and head:
+            base, head = _sha(base, "merge_group.base_sha"), _sha(head, "merge_group.head_sha")
             return Plan(head=head, base=base_ref or base, reason=f"merge group: {short(base)}..{short(head)}")
     if event_name == "push":
         return _push_plan(root, event, base_ref)
@@ -109,11 +123,11 @@ def plan_for(root: Path, event_name: str, event: dict[str, Any], base_ref: str =
 
 
 def _push_plan(root: Path, event: dict[str, Any], base_ref: str) -> Plan:
-    before = str(event.get("before") or ZEROS)
-    after = str(event.get("after") or "")
+    before = _sha(event.get("before") or ZEROS, "before")
     ref = str(event.get("ref") or "")
-    if not after or after == ZEROS:
+    if not event.get("after") or event.get("after") == ZEROS:
         return Plan(head=None, nothing=f"push deleted {ref or 'a ref'}: no new commits")
+    after = _sha(event.get("after"), "after")
     if base_ref:
         return Plan(head=after, base=base_ref, reason=f"push: {base_ref}..{short(after)} (base_ref input)")
     default = _get(event, "repository", "default_branch")

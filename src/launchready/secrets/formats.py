@@ -73,7 +73,7 @@ def notebook_matches(engine: Engine, raw: str, path: str) -> list[Located] | Non
     """Matches in a notebook in file coordinates, or None when it is not valid notebook JSON."""
     try:
         nb = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deeply: scanned as plain text instead
         return None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         return None
