@@ -20,6 +20,11 @@ from launchready.secrets.sources import read_batch_blob
 SEP = b"\x00\x1eLRC\x00"
 FORMAT = "%x00%x1eLRC%x00%H%x00%ct%x00%an <%ae>%x00%aI%x00%B%x00"
 READ_SIZE = 1 << 20
+# A commit whose log record (header, message and patch) is larger is not held in memory: its
+# patch is dropped as it streams past and the commit is scanned file by file from its blobs
+# instead, in bounded windows (``Collector.scan_oversized``). One 300 MB line took 3.5 GB.
+MAX_RECORD = 32 << 20
+HEAD_KEEP = 1 << 20  # bytes of an oversized record kept: its header fields and message
 PIPE_SIZE = 1 << 20  # Linux caps it at /proc/sys/fs/pipe-max-size (1 MiB by default)
 
 GIT_CONFIG = (
@@ -36,6 +41,7 @@ class Commit:
     date_raw: bytes
     message: bytes
     patch: bytes
+    oversized: int = 0  # bytes of a record over MAX_RECORD (its patch is not kept), else 0
 
     @property
     def author(self) -> str:
@@ -66,12 +72,19 @@ def log_command(
     return cmd
 
 
-def _parse(record: bytes) -> Commit | None:
+def _parse(record: bytes, oversized: int = 0) -> Commit | None:
     parts = record.split(b"\x00", 5)
-    if len(parts) < 6:
+    if oversized:  # only the head was kept: the patch is read again from blobs
+        parts = (parts + [b""] * 6)[:6]
+        parts[5] = b""
+    if len(parts) < 6 or not parts[0]:
         return None
     sha, ctime, author, date, message, patch = parts
-    return Commit(sha.decode("ascii", "replace"), int(ctime or b"0"), author, date, message, patch)
+    try:
+        when = int(ctime or b"0")
+    except ValueError:
+        when = 0
+    return Commit(sha.decode("ascii", "replace"), when, author, date, message, patch, oversized)
 
 
 def start_log(cmd: list[str], stdin: bytes | None = None) -> subprocess.Popen[bytes]:
@@ -90,10 +103,13 @@ def start_log(cmd: list[str], stdin: bytes | None = None) -> subprocess.Popen[by
     return proc
 
 
-def read_commits(out: io.BufferedReader) -> Iterator[Commit]:
+def read_commits(out: io.BufferedReader, max_record: int | None = None) -> Iterator[Commit]:
     """Yield each commit of a ``log_command`` output as soon as it is complete. ``read1``
-    takes what is there instead of waiting for a full block, so git and the scan overlap."""
+    takes what is there instead of waiting for a full block, so git and the scan overlap.
+    A record past ``max_record`` bytes keeps only its first HEAD_KEEP bytes (``oversized``)."""
+    limit = MAX_RECORD if max_record is None else max_record
     pending: list[bytes] = []  # pieces of the current record: a huge commit is joined once
+    size = 0  # bytes of the current record so far
     while True:
         block = out.read1(READ_SIZE)
         if not block:
@@ -106,20 +122,32 @@ def read_commits(out: io.BufferedReader) -> Iterator[Commit]:
         pos = 0
         idx = block.find(SEP)
         while idx >= 0:
-            if pending:
+            over = size + idx - pos if size + idx - pos > limit else 0
+            if over:
+                record = (b"".join(pending) + block[pos : pos + HEAD_KEEP])[:HEAD_KEEP]
+                pending.clear()
+            elif pending:
                 pending.append(block[pos:idx])
                 record = b"".join(pending)
                 pending.clear()
             else:
                 record = block[pos:idx]
-            commit = _parse(record) if record else None
+            commit = _parse(record, over) if record else None
             if commit is not None:
                 yield commit
+            size = 0
             pos = idx + len(SEP)
             idx = block.find(SEP, pos)
-        pending.append(block[pos:])
+        rest = len(block) - pos
+        if size + rest > limit:  # drop what streams past; keep the head for the header fields
+            if size <= limit:
+                pending[:] = [(b"".join(pending) + block[pos : pos + HEAD_KEEP])[:HEAD_KEEP]]
+        else:
+            pending.append(block[pos:])
+        size += rest
+    over = size if size > limit else 0
     record = b"".join(pending)
-    commit = _parse(record) if record else None
+    commit = _parse(record, over) if record else None
     if commit is not None:
         yield commit
 
