@@ -62,7 +62,7 @@ def find_config(start: Path) -> Path | None:
         cur = cur.parent
     for d in (cur, *cur.parents):
         for name in CONFIG_NAMES:
-            if (d / name).is_file():
+            if (d / name).exists():  # a FIFO or device there is refused by load_config, not skipped
                 return d / name
         if (d / ".git").exists():
             return None

@@ -30,12 +30,20 @@ def launchready(args: list[str], cwd: Path, timeout: float = 60, env: dict[str, 
 
 
 def action(tmp: Path, workspace: Path, event_name: str, payload: dict[str, object], timeout: float = 120,
+           raw_event: str | None = None, fifo_event: bool = False,
            **inputs: str) -> Run:  # fmt: skip
-    """``launchready action`` in a subprocess, with the variables GitHub sets."""
+    """``launchready action`` in a subprocess, with the variables GitHub sets. ``raw_event``
+    replaces the payload file's text; ``fifo_event`` makes it a FIFO nobody writes to."""
     from tests.action.helpers import github_env
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))}
     env.update(github_env(tmp, workspace, event_name, payload, inputs))
+    event = Path(env["GITHUB_EVENT_PATH"])
+    if raw_event is not None:
+        event.write_text(raw_event)
+    if fifo_event:
+        event.unlink()
+        os.mkfifo(event)
     start = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "launchready", "action"], cwd=workspace, capture_output=True, text=True,

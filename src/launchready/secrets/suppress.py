@@ -116,7 +116,7 @@ def resolve(explicit: str | None, config: Config, root: Path, cwd: Path) -> Path
             raise UsageError(f"baseline file not found: {explicit}")
         return p
     p = default_path(config, root)
-    return p if p.is_file() else None
+    return p if p.exists() else None  # a FIFO or device is refused by load(), not skipped
 
 
 def filter_findings(findings: Iterable[Finding], baseline: Baseline) -> tuple[list[Finding], int]:
