@@ -31,6 +31,14 @@ def test_deeply_nested_notebook_is_scanned_as_text(repo: Path) -> None:
     assert "Traceback" not in run.err
 
 
+@pytest.mark.parametrize("outputs", ["true", "5", '"text"', "{}"])
+def test_notebook_with_outputs_that_are_not_a_list(repo: Path, outputs: str) -> None:
+    """Found by test_fuzz: ``"outputs": true`` was a TypeError (exit 3)."""
+    (repo / "x.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "x = 1", "outputs": ' + outputs + "}]}")
+    run = launchready(["scan", "x.ipynb"], repo)
+    assert run.code == 0 and "Traceback" not in run.err, run.err
+
+
 def test_deeply_nested_source_map_is_listed_as_skipped(repo: Path) -> None:
     dist = repo / "dist"
     dist.mkdir()

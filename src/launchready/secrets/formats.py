@@ -55,7 +55,8 @@ def _as_lines(value: Any) -> list[str]:
 
 def _texts_of_cell(cell: dict[str, Any]) -> Iterator[list[str]]:
     yield _as_lines(cell.get("source"))
-    for out in cell.get("outputs") or []:
+    outputs = cell.get("outputs")
+    for out in outputs if isinstance(outputs, list) else []:  # a hostile notebook: "outputs": true
         if not isinstance(out, dict):
             continue
         yield _as_lines(out.get("text"))
