@@ -13,7 +13,7 @@ import pytest
 from .conftest import action, launchready, pr_payload
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "email"))
-from email_dns_server import Zone, dns_server  # noqa: E402
+from email_dns_server import Zone, dns_server
 
 DEEP = "[" * 100_000 + "]" * 100_000
 
@@ -103,7 +103,7 @@ class FanOut(dict):  # type: ignore[type-arg]
         return super().get(name, default)
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name.endswith("fan.test") or super().__contains__(name)
+        return (isinstance(name, str) and name.endswith("fan.test")) or super().__contains__(name)
 
 
 def _email(spec: str, domain: str, cwd: Path) -> tuple[int, dict, str]:  # type: ignore[type-arg]

@@ -243,7 +243,7 @@ class Collector:
         )  # fmt: skip
         fields = listing.stdout.split(b"\x00")
         seen: set[bytes] = set()
-        for meta, raw in zip(fields[0::2], fields[1::2]):
+        for meta, raw in zip(fields[0::2], fields[1::2], strict=False):
             parts = meta.split()
             if len(parts) < 4 or raw in seen or parts[1] == b"160000":
                 continue
@@ -269,7 +269,7 @@ class Collector:
 
                 for m, line, col in windowed_matches(self.engine, _decoded(pieces()), path):
                     end_col = m.end_column + (col - m.column if m.end_line == m.line else 0)
-                    m = dataclasses.replace(m, column=col, end_column=end_col)  # noqa: PLW2901
+                    m = dataclasses.replace(m, column=col, end_column=end_col)
                     self._record(c, self.order, m, path, line, line + m.end_line - m.line)
             finally:
                 proc.stdout.close()

@@ -12,6 +12,7 @@ and time budgets and a per-check cap, caps response bodies, and returns ``Fetche
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -122,10 +123,9 @@ class _Deadline:
             self.expired = True
             sock = self.sock
         if sock is not None:
-            try:  # the plain socket's shutdown (an SSLSocket's own would drop its TLS state first)
+            # the plain socket's shutdown (an SSLSocket's own would drop its TLS state first)
+            with contextlib.suppress(OSError):
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 def _connection_classes(mapping: Mapping[tuple[str, int], str]) -> tuple[type, type]:
