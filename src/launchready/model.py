@@ -52,6 +52,21 @@ class Status(str, Enum):
 
 
 @dataclass(frozen=True)
+class Location:
+    """One place a finding was seen, in a report merged from several repositories."""
+
+    repository: str
+    path: str
+    line: int | None = None
+    commit: str | None = None
+    present_at_head: bool | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"repository": self.repository, "path": self.path, "line": self.line,
+                "commit": self.commit, "present_at_head": self.present_at_head}  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem found in files, a staged index, a build bundle or git history.
 
@@ -75,6 +90,10 @@ class Finding:
     introduced_in: str | None = None
     occurrences: int = 1
     present_at_head: bool | None = None
+    # Merged reports (`launchready merge`/`audit`): the repository of the first location and
+    # every location of the same secret across repositories.
+    repository: str | None = None
+    locations: tuple[Location, ...] = ()
     # Source line with the secret redacted, for display only (never the raw line).
     snippet: str | None = None
 
@@ -105,6 +124,8 @@ class Finding:
             "fingerprint": self.fingerprint,
             "message": self.message,
             "fix": self.fix,
+            **({"repository": self.repository} if self.repository is not None else {}),
+            **({"locations": [loc.to_json() for loc in self.locations]} if self.locations else {}),
         }
 
 
@@ -165,6 +186,12 @@ class Report:
     notes: list[str] = field(default_factory=list)
     # Which kinds of work ran, so the scorecard can tell "not checked" from "pass".
     ran: set[str] = field(default_factory=set)
+    # The repository this report is about (owner/name in the Action, the mirror's name in an
+    # audit); merged reports list every repository they hold in ``repositories``.
+    repository: str | None = None
+    repositories: list[str] = field(default_factory=list)
+    # ``launchready inventory``: integrations, variables per environment (names and states only).
+    inventory: dict[str, Any] | None = None
 
     def extend(self, other: Report) -> None:
         self.findings.extend(other.findings)

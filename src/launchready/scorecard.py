@@ -53,7 +53,7 @@ class RowSpec:
 
 
 ROWS: tuple[RowSpec, ...] = (
-    RowSpec("Secret handling", ("secret.", "env.", "build.", "bundle.", "repo.secrets"),
+    RowSpec("Secret handling", ("secret.", "env.", "build.", "bundle.", "repo.secrets", "history."),
             ("secrets", "history", "bundle", "env"),
             "no scan, history or bundle check ran"),
     RowSpec("Auth boundaries", ("authz.", "repo.auth"), ("authz", "repo"),
@@ -170,5 +170,41 @@ def row_for(spec: RowSpec, report: Report) -> Row:
     return Row(spec.name, state, ids, top_fix, ", ".join(parts))
 
 
+REPOSITORY_ROW = "Repository "  # + the repository's name, in merged reports
+
+
+def _repository_row(report: Report, name: str) -> tuple[tuple[int, ...], Row]:
+    findings = [f for f in report.findings
+                if f.repository == name or any(loc.repository == name for loc in f.locations)]  # fmt: skip
+    checks = [c for c in report.checks
+              if (c.target == name and c.id == "audit.scanned") or c.evidence.get("repository") == name]  # fmt: skip
+    bad = [c for c in checks if c.status in (Status.FAIL, Status.ERROR, Status.WARN)]
+    problems = [(_finding_weight(f), f.fix) for f in findings] + [(_check_weight(c), _fix_for_check(c)) for c in bad]
+    ids = sorted({f.rule_id for f in findings} | {c.id for c in checks})
+    worst = max((f.severity.rank for f in findings), default=-1)
+    if not problems:
+        return (0,), Row(REPOSITORY_ROW + name, PASS, ids, "", "nothing found")
+    weight, top_fix = max(problems, key=lambda p: p[0])
+    state = FAIL if weight[0] == 2 else WARN
+    parts = [f"{len(findings)} finding(s)"] if findings else []
+    unscanned = [c for c in checks if c.id == "audit.scanned" and c.status is Status.ERROR]
+    if unscanned:
+        parts.insert(0, unscanned[0].message)
+        top_fix = f"{name} {unscanned[0].message}"
+    others = [c for c in bad if c.id != "audit.scanned"]
+    if others:
+        parts.append(f"{len(others)} check(s) failed or could not run")
+    rank = (2 if state == FAIL else 1, 1 if unscanned else 0, max(worst, weight[1]), len(findings) + len(others))
+    return rank, Row(REPOSITORY_ROW + name, state, ids, top_fix, "; ".join(parts))
+
+
+def repository_rows(report: Report) -> list[Row]:
+    """One row per repository of a merged report, worst first (failing, then could not be
+    scanned, then by the worst severity), then by name."""
+    ranked = [(_repository_row(report, name), name) for name in report.repositories]
+    ranked.sort(key=lambda x: (tuple(-v for v in x[0][0]), x[1]))
+    return [row for (_, row), _ in ranked]
+
+
 def scorecard(report: Report) -> list[Row]:
-    return [row_for(spec, report) for spec in ROWS]
+    return [row_for(spec, report) for spec in ROWS] + repository_rows(report)

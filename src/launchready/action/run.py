@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -150,6 +151,14 @@ def merge_findings(scan: list[Finding], history: list[Finding]) -> list[Finding]
     return merged + list(by_fp.values())
 
 
+def repository_name(env: Mapping[str, str]) -> str | None:
+    """``owner/name`` of what was scanned, so that `launchready merge` can name this report:
+    LAUNCHREADY_REPOSITORY (set by a workflow that checks out another repository, as the
+    organisation audit does), else GITHUB_REPOSITORY."""
+    value = env.get("LAUNCHREADY_REPOSITORY") or env.get("GITHUB_REPOSITORY", "")
+    return value if re.fullmatch(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}", value) else None
+
+
 def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
     env = os.environ if env is None else env
     inputs = read_inputs(env)
@@ -172,6 +181,7 @@ def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
         config = load_run_config(run, tmp)
         baseline = _baseline_path(run, config, tmp)
         report = _scan_all(ctx, run, config, baseline)
+    report.repository = repository_name(env)
     base = _base_of(run)
     if root is not None and base and run.plan is not None and run.plan.head:
         run.governance = added_suppressions(root, base, run.plan.head, _config_name(inputs, ws), inputs.baseline or None)

@@ -25,6 +25,9 @@ NAMES: dict[str, str] = {
     "baseline": "baseline",
     "install-hook": "install_hook",
     "rules": "rules",
+    "merge": "merge",
+    "audit": "audit",
+    "inventory": "inventory",
 }
 
 

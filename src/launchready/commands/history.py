@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,11 +13,44 @@ from launchready.errors import UsageError
 from launchready.history import revs
 from launchready.history.gitlog import GitError
 from launchready.history.prefetch import Prefetch, workers_wanted
-from launchready.model import Report
+from launchready.model import CheckResult, Report, Severity, Status
 from launchready.secrets.sources import git_root
 
 if TYPE_CHECKING:
     from launchready.history.ignore import GitleaksIgnore
+    from launchready.history.salvage import Unreadable
+
+MAX_LISTED = 20  # unreadable objects named in the message (all are in the evidence)
+
+
+def unreadable_check(unreadable: list[Unreadable], scanned: int, walked: int, git_said: str) -> CheckResult:
+    """An ``error`` check: the history was scanned only in part, so it cannot pass."""
+    commits = sorted({u.commit for u in unreadable if not u.path})
+    objects = [u for u in unreadable if u.path]
+    parts = []
+    if commits:
+        parts.append(f"{len(commits)} commit(s)")
+    if objects:
+        parts.append(f"{len(objects)} file version(s) in {len({u.commit for u in objects})} commit(s)")
+    listed = "; ".join(u.describe() for u in unreadable[:MAX_LISTED])
+    more = f"; and {len(unreadable) - MAX_LISTED} more" if len(unreadable) > MAX_LISTED else ""
+    return CheckResult(
+        id="history.objects",
+        status=Status.ERROR,
+        severity=Severity.HIGH,
+        target="git objects",
+        message=(
+            f"git could not read {' and '.join(parts)}: the history was scanned in part "
+            f"({scanned} of {walked} commits read, each as far as git could), so it cannot pass. "
+            f"Unreadable: {listed}{more}"
+        ),
+        fix=(
+            "scan a complete clone (a partial clone's objects are not fetched: run history on "
+            "a full `git clone --mirror`), or repair the repository (`git fsck --full` names "
+            "what is missing; fetch it again from a healthy copy)"
+        ),
+        evidence={"unreadable": [u.to_json() for u in unreadable], "git_error": git_said},
+    )
 
 HELP = "scan git history (every commit's added lines and messages) for secrets"
 DESCRIPTION = (
@@ -40,7 +74,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(ctx: Context) -> Report:
     args = ctx.args
-    root = git_root(ctx.cwd / args.repo)
+    root = repository_root(ctx.cwd / args.repo)
     if root is None:
         raise UsageError(f"not a git repository: {args.repo}")
     if args.jobs is not None and args.jobs < 1:
@@ -57,6 +91,22 @@ def run(ctx: Context) -> Report:
     return report
 
 
+def repository_root(path: Path) -> Path | None:
+    """The work tree's top of a repository, or the git directory of a bare one (a mirror
+    made with ``git clone --mirror``): history needs only the object store."""
+    root = git_root(path)
+    if root is not None or not path.is_dir():
+        return root
+    out = subprocess.run(
+        ["git", "-C", str(path), "rev-parse", "--is-bare-repository", "--absolute-git-dir"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    lines = out.stdout.split("\n")
+    if out.returncode != 0 or len(lines) < 2 or lines[0] != "true":
+        return None
+    return Path(lines[1]).resolve()
+
+
 def history_report(
     ctx: Context, root: Path, rng: revs.Range, jobs: int | None = None, ignore: GitleaksIgnore | None = None,
     prefetch: Prefetch | None = None,
@@ -65,7 +115,7 @@ def history_report(
     # Imported here, not at the top: ``run`` starts git first (``Prefetch``), and these
     # imports (the scanner, the rule packs) then overlap with git's walk and diffs.
     from launchready.history.ignore import load as load_gitleaksignore
-    from launchready.history.scan import scan_history
+    from launchready.history.scan import salvage_history, scan_history
     from launchready.progress import Progress
     from launchready.registry import all_rules
     from launchready.secrets.engine import Engine
@@ -78,20 +128,38 @@ def history_report(
         rate = scanned / 1e6 / max(1e-6, time.monotonic() - started)
         progress.update("history", f"{commits} commits, {scanned / 1e6:.1f} MB of patch, {rate:.1f} MB/s")
 
+    ignore = ignore if ignore is not None else load_gitleaksignore(root)
+    unreadable: list[Unreadable] | None = None
     try:
-        result = scan_history(
-            root, rng, engine, ignore if ignore is not None else load_gitleaksignore(root), ctx.config.exclude,
-            jobs=jobs, progress=show if progress.enabled else None, prefetch=prefetch,
-        )  # fmt: skip
-    except GitError as exc:
-        raise UsageError(str(exc)) from None
+        try:
+            result = scan_history(
+                root, rng, engine, ignore, ctx.config.exclude,
+                jobs=jobs, progress=show if progress.enabled else None, prefetch=prefetch,
+            )  # fmt: skip
+        except GitError as exc:
+            # git could not read something (a partial or damaged clone): scan what it can
+            # read and list the rest, instead of stopping at the first missing object
+            first_error = str(exc)
+            if prefetch is not None:
+                prefetch.close()
+            result, unreadable, walked = salvage_history(
+                root, rng, engine, ignore, ctx.config.exclude, progress=show if progress.enabled else None
+            )
+            if not unreadable:  # the failure was not about missing objects: say what it was
+                raise UsageError(first_error) from None
     finally:
         progress.done()
     report = Report(command="history", root=str(root))
+    if unreadable:
+        report.checks.append(unreadable_check(unreadable, result.commits, walked, first_error))
     report.findings.extend(result.findings)
     report.summary.commits_scanned = result.commits
     report.summary.bytes_scanned = result.bytes
     report.summary.suppressed = result.suppressed
     report.notes.extend(result.notes)
     report.ran.add("secrets")
+    if unreadable:
+        report.notes.append(
+            f"history: PARTIAL: {len(unreadable)} commit(s) or object(s) could not be read; see history.objects"
+        )
     return report

@@ -144,11 +144,9 @@ def _email_settings(ctx: Context, selected: Any) -> Any:
     section = _email_section(ctx)
     if section is None or not any(selected(f"email.{k}.any") for k in ("spf", "dkim", "dmarc", "mx", "mta-sts")):
         return None
-    try:
-        from launchready.email import parse_email_settings
-        from launchready.email.dns import parse_nameserver
-    except ImportError:  # the email area is not part of this build
-        return None
+    from launchready.email import parse_email_settings
+    from launchready.email.dns import parse_nameserver
+
     args = ctx.args
     settings = parse_email_settings(section, ctx.config)
     changes: dict[str, Any] = {"ca_bundle": args.ca_bundle, "only": tuple(args.only), "skip": tuple(args.skip),

@@ -2,8 +2,7 @@
 the real command modules (the same parser, config loader and ``run(ctx)`` a user's command
 line goes through), merged into one report with ``command: "demo"``.
 
-Stages whose command is not part of this build are listed in the report's notes and their
-scorecard rows say ``not checked``; nothing is simulated.
+Nothing is simulated: every stage runs the real command.
 """
 
 from __future__ import annotations
@@ -97,12 +96,6 @@ def run_command(name: str, argv: list[str], cwd: Path) -> tuple[Report | None, s
         ctx = Context(args=args, config=config, cwd=cwd, stdout=out, stderr=err)
         report = COMMANDS[name].run(ctx)
     return report, redact.scrub(err.getvalue())
-
-
-def available(name: str) -> bool:
-    from launchready.commands import COMMANDS
-
-    return name in COMMANDS
 
 
 def _key(f: Finding) -> tuple[str, str]:
@@ -219,9 +212,6 @@ def _stages(ep: Endpoints) -> list[StageResult]:
 
 def _run_stage(st: StageResult, repo: Path, values: DemoValues) -> None:
     command = "scan" if st.name == "hook" else st.name
-    if not available(command):
-        st.skipped = f"`launchready {command}` is not part of this build"
-        return
     env: dict[str, str | None] = {k: getattr(values, attr) for k, attr in IDENTITY_ENV.items()}
     try:
         with _env(env):

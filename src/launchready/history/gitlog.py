@@ -30,6 +30,9 @@ PIPE_SIZE = 1 << 20  # Linux caps it at /proc/sys/fs/pipe-max-size (1 MiB by def
 GIT_CONFIG = (
     "-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "diff.relative=false",
     "-c", "core.precomposeUnicode=true", "-c", "diff.noprefix=false",
+    # never fetch a partial clone's missing objects from its promisor remote: history reads
+    # local objects only (a fetch per object is slow, needs the network, and can hang)
+    "-c", "protocol.allow=never",
 )  # fmt: skip
 
 
@@ -179,11 +182,11 @@ class Blobs:
         """The blob at ``rev:path`` (``path`` surrogate-escaped, as git spells it), or None."""
         spec = f"{rev}:{path}".encode("utf-8", "surrogateescape")
         if b"\n" in spec:  # the batch protocol is line based
-            out = subprocess.run(["git", "-C", str(self.root), "cat-file", "blob", spec], capture_output=True, check=False)
+            out = subprocess.run(["git", "-C", str(self.root), *GIT_CONFIG, "cat-file", "blob", spec], capture_output=True, check=False)
             return out.stdout if out.returncode == 0 else None
         if self._proc is None:
             self._proc = subprocess.Popen(
-                ["git", "-C", str(self.root), "cat-file", "--batch"],
+                ["git", "-C", str(self.root), *GIT_CONFIG, "cat-file", "--batch"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             )  # fmt: skip
         assert self._proc.stdin is not None and self._proc.stdout is not None

@@ -74,7 +74,7 @@ class Prefetch:
             self._list = self._git("rev-list", *rng.revs, "--")
 
     def _git(self, *args: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(["git", "-C", str(self.root), *args], stdout=subprocess.PIPE,
+        return subprocess.Popen(["git", "-C", str(self.root), "-c", "protocol.allow=never", *args], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)  # fmt: skip
 
     def _snapshot(self) -> subprocess.Popen[bytes] | None:

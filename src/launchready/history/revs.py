@@ -18,7 +18,8 @@ class Range:
 
 
 def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    # no fetching of a partial clone's missing objects (see gitlog.GIT_CONFIG)
+    return subprocess.run(["git", "-C", str(root), "-c", "protocol.allow=never", *args], capture_output=True, text=True, check=False)
 
 
 def resolve_commit(root: Path, rev: str, what: str) -> str:

@@ -17,11 +17,12 @@ from typing import Any
 from launchready import redact
 from launchready.history import dedup
 from launchready.history.forked import Child, Claims
-from launchready.history.gitlog import log_command, stream_commits
+from launchready.history.gitlog import GitError, log_command, stream_commits
 from launchready.history.ignore import GitleaksIgnore
-from launchready.history.occurrences import ChunkResult, Collector
+from launchready.history.occurrences import ChunkResult, Collector, Record
 from launchready.history.prefetch import Prefetch, workers_wanted
 from launchready.history.revs import Range
+from launchready.history.salvage import Unreadable, scan_salvage
 from launchready.model import Finding
 from launchready.secrets.engine import Engine
 
@@ -279,6 +280,14 @@ def scan_history(
         _COUNTERS = None
         pre.close()
         hasher.shutdown(wait=True)
+    _conclude(root, rng, engine, merged, known_at_head, result)
+    return result
+
+
+def _conclude(
+    root: Path, rng: Range, engine: Engine, merged: ChunkResult, known_at_head: set[str] | None, result: HistoryResult
+) -> None:
+    """One finding per secret of ``merged``: whether HEAD still has it, which commit removed it."""
     result.commits = merged.commits
     result.bytes = merged.bytes
     result.suppressed = merged.suppressed
@@ -289,7 +298,7 @@ def scan_history(
     for secret in secrets:
         redact.remember(secret)  # once, so scrub's pattern is built once, not per finding
     with ThreadPoolExecutor(max_workers=1) as threads:  # git releases the GIL
-        pending = threads.submit(dedup.removals, root, rng.revs, gone if rng.head else {}, merged.touched)
+        pending = threads.submit(_removals, root, rng.revs, gone if rng.head else {}, merged.touched)
         findings = dedup.to_findings(engine.rules, records, at_head, None, rng.head is not None)
         removed = pending.result()
     result.findings = dedup.with_removals(findings, records, removed)
@@ -301,4 +310,31 @@ def scan_history(
         )
     if merged.excluded_files:
         result.notes.append(f"history: skipped {merged.excluded_files} file changes matching exclude patterns")
-    return result
+
+
+def _removals(
+    root: Path, revs: Sequence[str], gone: dict[str, Record], touched: dict[str, list[tuple[int, int, str]]] | None
+) -> dict[str, str]:
+    try:
+        return dedup.removals(root, revs, gone, touched)
+    except GitError:  # a damaged repository: "removed in an unknown commit"
+        return {}
+
+
+def salvage_history(
+    root: Path,
+    rng: Range,
+    engine: Engine,
+    ignore: GitleaksIgnore | None = None,
+    exclude: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> tuple[HistoryResult, list[Unreadable], int]:
+    """What ``scan_history`` finds, for a repository git cannot read whole (``salvage.py``):
+    the result, what could not be read, and how many commits the range holds as far as
+    they could be walked."""
+    result = HistoryResult()
+    collector = Collector(engine, ignore or GitleaksIgnore(), exclude, 0, root)
+    found = scan_salvage(root, rng, collector, progress)
+    merged = collector.finish()
+    _conclude(root, rng, engine, merged, None, result)
+    return result, found.unreadable, found.commits_found

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from datetime import datetime, timezone
 from itertools import groupby
+from typing import Any
 
 from launchready import __version__, redact
 from launchready.model import CheckResult, Finding, Report, Status
@@ -172,6 +173,33 @@ def _checks(checks: list[CheckResult]) -> list[str]:
     return out
 
 
+def _inventory(data: dict[str, Any]) -> list[str]:
+    """``launchready inventory``: services, then variables by environment (names and states)."""
+    out = ['<section id="inventory"><h2>Integrations</h2>',
+           '<table class="cards"><thead><tr><th>Service</th><th>Kind</th><th>Variables</th>'
+           "<th>Ever leaked</th><th>Watch</th></tr></thead><tbody>"]  # fmt: skip
+    for s in data.get("services", []):
+        leaked = len(s.get("leaked_in_history", []))
+        out.append(
+            f'<tr><td data-label="Service"><strong>{_e(s["name"])}</strong></td>'
+            f'<td data-label="Kind">{_e(s["kind"])}</td>'
+            f'<td data-label="Variables">{", ".join(f"<code>{_e(v)}</code>" for v in s["variables"]) or "—"}</td>'
+            f'<td data-label="Ever leaked">{"yes: rotate" if leaked else "no"}</td>'
+            f'<td data-label="Watch">{_e(s["watch"])}</td></tr>'
+        )
+    envs = [e for e in data.get("environments", []) if e != "example"]
+    out += ["</tbody></table>", "<h2>Variables by environment</h2>",
+            '<table class="cards"><thead><tr><th>Variable</th><th>Read in code</th>'
+            + "".join(f"<th>{_e(e)}</th>" for e in envs) + "</tr></thead><tbody>"]  # fmt: skip
+    for v in data.get("variables", []):
+        read = "yes" if v["read_at"] else ("by the SDK" if v["read_by_sdk"] else "never")
+        cells = "".join(f'<td data-label="{_e(e)}">{_e(v["environments"].get(e, "—"))}</td>' for e in envs)
+        out.append(f'<tr><td data-label="Variable"><code>{_e(v["name"])}</code></td>'
+                   f'<td data-label="Read in code">{read}</td>{cells}</tr>')  # fmt: skip
+    out.append("</tbody></table></section>")
+    return out
+
+
 def render(report: Report, options: Options) -> str:
     v = verdict(report, options)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -185,6 +213,8 @@ def render(report: Report, options: Options) -> str:
     ]
     if report.checks:
         body += _checks(report.checks)
+    if report.inventory is not None:
+        body += _inventory(report.inventory)
     if report.notes:
         body.append('<section id="notes"><h2>Notes</h2><ul>')
         body += [f"<li>{_e(n)}</li>" for n in report.notes]

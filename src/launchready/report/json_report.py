@@ -35,8 +35,12 @@ def to_dict(report: Report) -> dict[str, Any]:
             "commits_scanned": s.commits_scanned,
             "suppressed": s.suppressed,
             "bytes_scanned": s.bytes_scanned,
+            "ran": sorted(report.ran),
         },
         "notes": list(report.notes),
+        **({"repository": report.repository} if report.repository else {}),
+        **({"repositories": list(report.repositories)} if report.repositories else {}),
+        **({"inventory": report.inventory} if report.inventory is not None else {}),
     }
 
 

@@ -52,6 +52,12 @@ def _findings(findings: list[Finding], options: Options) -> list[str]:
                     out.append(f"{pad}commit {who}")
                 if f.present_at_head is False:
                     out.append(f"{pad}gone from HEAD but still in history: rotate it")
+                if len(f.locations) > 1:
+                    where = ", ".join(
+                        f"{loc.repository}/{loc.path}" + (f":{loc.line}" if loc.line else "")
+                        for loc in f.locations
+                    )
+                    out.append(f"{pad}the same secret in {len(f.locations)} places: {one_line(where)}")
                 if f.snippet and options.verbose:
                     out.append(f"{pad}> {f.snippet}")
             out.append(f"{pad}{_c('fix:', 'bold', options)} {one_line(group[0].fix)}")
@@ -89,7 +95,11 @@ def render(report: Report, options: Options) -> str:
         out += _findings(report.findings, options)
     if report.checks:
         out += _checks(report.checks, options)
-    if report.command != "scan" or options.verbose:
+    if report.inventory is not None:
+        from launchready.inventory.render import text_summary
+
+        out += text_summary(report.inventory)
+    if report.command not in ("scan", "inventory") or options.verbose:
         # A commit hook wants a short answer; `scan -v` and every other command show the card.
         out.append(render_scorecard(report, options))
     for note in report.notes:

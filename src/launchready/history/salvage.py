@@ -1,0 +1,318 @@
+"""History of a repository git cannot read whole: a partial clone (``--filter=blob:none``), a
+damaged object store, a mirror with a missing pack. Scan every commit and file git can still
+read, and list what it could not, instead of failing on the first missing object.
+
+Used only after the normal scan failed (``git log`` died), so its extra git processes cost
+nothing on a healthy repository:
+
+1. which objects are in the local store (``cat-file --batch-all-objects``: it lists, never
+   fetches);
+2. the commits of the range, walked from its tips here (``git rev-list`` stops at the first
+   missing commit); commits that are referenced but absent are listed;
+3. the readable commits through one ``git log --no-walk --stdin``, as the normal scan reads
+   them; where git dies, the commit it died on is redone on its own, limited to the files
+   whose objects are present (``diff-tree --raw`` names them without reading them), and the
+   stream resumes after it.
+
+No git process here (or in the normal scan, ``GIT_CONFIG``) may fetch a missing object from a
+partial clone's promisor remote: history reads local objects only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from launchready.history.gitlog import GIT_CONFIG, Commit, GitError, log_command, stream_commits
+from launchready.history.occurrences import Collector
+from launchready.history.revs import Range
+
+_OID = re.compile(rb"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
+BATCH = 2000  # commits per ``git log --stdin`` between possible failures
+
+
+@dataclass
+class Unreadable:
+    """What git could not read: a commit (``path`` empty) or an object at a path in a commit."""
+
+    commit: str
+    path: str = ""
+    object: str = ""
+    reason: str = ""
+
+    def describe(self) -> str:
+        if not self.path:
+            return f"commit {self.commit}: {self.reason or 'not in the object store'}"
+        obj = f" (object {self.object})" if self.object else ""
+        return f"{self.path} in commit {self.commit}{obj}: {self.reason or 'not in the object store'}"
+
+    def to_json(self) -> dict[str, str]:
+        return {"commit": self.commit, "path": self.path, "object": self.object, "reason": self.reason}
+
+
+@dataclass
+class Salvage:
+    unreadable: list[Unreadable] = field(default_factory=list)
+    commits_found: int = 0  # commits of the range seen in the walk (readable or not)
+
+
+def _git(root: Path, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["git", "-C", str(root), *GIT_CONFIG, *args], input=input, capture_output=True, check=False)
+
+
+def present_objects(root: Path) -> set[bytes]:
+    out = _git(root, "cat-file", "--batch-all-objects", "--batch-check=%(objectname)")
+    return set(out.stdout.split())
+
+
+def _tips(root: Path, rng: Range) -> tuple[list[str], list[str], list[Unreadable]]:
+    """(positive tips, negative tips, refs whose object is missing) of ``rng``."""
+    pos: list[str] = []
+    neg: list[str] = []
+    bad: list[Unreadable] = []
+    for rev in rng.revs:
+        if rev == "--all":
+            out = _git(root, "for-each-ref", "--format=%(objectname) %(objecttype) %(*objectname) %(refname)")
+            for line in out.stdout.decode("utf-8", "replace").splitlines():
+                parts = line.split(" ", 3)
+                if len(parts) < 4:
+                    continue
+                oid, kind, peeled, name = parts
+                if kind == "tag":
+                    oid = peeled
+                if kind in ("commit", "tag") and oid:
+                    pos.append(oid)
+                elif not kind:  # the ref's object is missing
+                    bad.append(Unreadable(oid, reason=f"{name} points to it, and it is not in the object store"))
+            if rng.head:
+                pos.append(rng.head)
+        elif "..." in rev:
+            a, _, b = rev.partition("...")
+            pos += [a, b]
+            base = _git(root, "merge-base", "--all", a, b)
+            neg += base.stdout.decode("ascii", "replace").split()
+        elif rev.startswith("^"):
+            neg.append(rev[1:])
+        else:
+            pos.append(rev)
+    return pos, neg, bad
+
+
+class _CommitReader:
+    """Commit objects through one ``git cat-file --batch``, asked only for present objects."""
+
+    def __init__(self, root: Path) -> None:
+        self.proc = subprocess.Popen(
+            ["git", "-C", str(root), *GIT_CONFIG, "cat-file", "--batch"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def read(self, sha: str) -> tuple[int, list[str]] | None:
+        """(committer time, parents) of commit ``sha``, or None if it cannot be read."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        try:
+            self.proc.stdin.write(sha.encode("ascii") + b"\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            return None
+        header = self.proc.stdout.readline().split()
+        if len(header) < 3 or header[1] != b"commit":
+            return None
+        body = self.proc.stdout.read(int(header[2]))
+        self.proc.stdout.read(1)
+        parents: list[str] = []
+        when = 0
+        for line in body.split(b"\n\n", 1)[0].split(b"\n"):
+            if line.startswith(b"parent "):
+                parents.append(line[7:].decode("ascii", "replace"))
+            elif line.startswith(b"committer "):
+                stamp = line.rsplit(b" ", 2)
+                when = int(stamp[1]) if len(stamp) == 3 and stamp[1].isdigit() else 0
+        return when, parents
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        with contextlib.suppress(BrokenPipeError):
+            self.proc.stdin.close()
+        self.proc.stdout.close()
+        self.proc.wait()
+
+
+def _walk(
+    reader: _CommitReader, present: set[bytes], tips: list[str], stop: set[str] | None, out: Salvage | None
+) -> dict[str, int]:
+    """Commits reachable from ``tips`` (not crossing ``stop``) -> committer time. Missing
+    commits are listed in ``out``."""
+    seen: dict[str, int] = {}
+    missing: set[str] = set()
+    stack = list(dict.fromkeys(tips))
+    while stack:
+        sha = stack.pop()
+        if sha in seen or sha in missing or (stop is not None and sha in stop):
+            continue
+        info = reader.read(sha) if sha.encode("ascii") in present else None
+        if info is None:
+            missing.add(sha)
+            if out is not None:
+                out.unreadable.append(Unreadable(sha, reason="commit not in the object store (its history beyond it is not scanned)"))
+            continue
+        seen[sha] = info[0]
+        stack.extend(info[1])
+    return seen
+
+
+def commits_of(root: Path, rng: Range, present: set[bytes], out: Salvage) -> list[str]:
+    """The readable commits of ``rng``, newest first (git log's default order, near enough)."""
+    pos, neg, bad = _tips(root, rng)
+    out.unreadable.extend(bad)
+    reader = _CommitReader(root)
+    try:
+        excluded = set(_walk(reader, present, neg, None, None)) if neg else set()
+        times = _walk(reader, present, pos, excluded, out)
+    finally:
+        reader.close()
+    out.commits_found = len(times) + sum(1 for u in out.unreadable if not u.path)
+    order = {sha: i for i, sha in enumerate(times)}
+    return sorted(times, key=lambda s: (-times[s], order[s]))
+
+
+def _raw_files(root: Path, *revs: str) -> tuple[list[tuple[str, list[bytes]]], str]:
+    """The files ``sha`` changed with the object ids git needs to diff them (combined for a
+    merge), read from trees only; or an error when a tree is unreadable."""
+    out = _git(root, "diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-commit-id", "-c", "--root", *revs)
+    if out.returncode != 0:
+        lines = out.stderr.decode("utf-8", "replace").strip().splitlines()
+        return [], lines[-1] if lines else "git diff-tree failed"
+    items = out.stdout.split(b"\x00")
+    files: list[tuple[str, list[bytes]]] = []
+    i = 0
+    while i + 1 < len(items):
+        meta, raw_path = items[i], items[i + 1]
+        i += 2
+        if not meta.startswith(b":"):
+            continue
+        oids = [f for f in meta.split(b" ") if _OID.match(f) and f.strip(b"0")]
+        files.append((raw_path.decode("utf-8", "surrogateescape"), oids))
+    return files, ""
+
+
+def _careful(root: Path, sha: str, present: set[bytes], collector: Collector, out: Salvage) -> None:
+    """One commit git could not diff whole: its message and the files whose objects are
+    present; the others are listed."""
+    files, error = _raw_files(root, sha)
+    if error:
+        _without_parents(root, sha, present, collector, out, error)
+        return
+    ok: list[str] = []
+    for path, oids in files:
+        lost = [o for o in oids if o not in present]
+        if lost:
+            out.unreadable.append(Unreadable(sha, path, lost[-1].decode("ascii"), "object not in the object store"))
+        else:
+            ok.append(path)
+    cmd = log_command(root, ["--no-walk", sha], ok) if ok else log_command(root, ["--no-walk", sha], extra=["--no-patch"])
+    # an empty pathspec would mean every file: with none readable, only the message is scanned
+    try:
+        for commit in stream_commits(cmd):
+            collector.add_commit(commit)
+    except GitError as exc:
+        out.unreadable.append(Unreadable(sha, reason=str(exc).splitlines()[-1]))
+
+
+def _without_parents(root: Path, sha: str, present: set[bytes], collector: Collector, out: Salvage, error: str) -> None:
+    """A commit git cannot diff because a parent (or its tree) is missing: its whole tree is
+    scanned as if added here (the oldest commit still readable is where these secrets are
+    first seen), file by file as far as the objects are present."""
+    empty = _git(root, "hash-object", "-t", "tree", "/dev/null").stdout.decode("ascii").strip()
+    files, own_error = _raw_files(root, empty, sha)
+    head = _header(root, sha)  # git log would insist on reading the parents
+    if own_error or head is None:
+        out.unreadable.append(Unreadable(sha, reason=own_error or error))
+        return
+    ok: list[str] = []
+    for path, oids in files:
+        lost = [o for o in oids if o not in present]
+        if lost:
+            out.unreadable.append(Unreadable(sha, path, lost[-1].decode("ascii"), "object not in the object store"))
+        else:
+            ok.append(path)
+    out.unreadable.append(Unreadable(sha, reason=f"a parent is unreadable, so its whole tree was scanned as added here ({error})"))
+    patch = b""
+    if ok:
+        diff = _git(
+            root, "diff-tree", "-p", "-U0", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv",
+            "--src-prefix=a/", "--dst-prefix=b/", "--full-index", "--no-indent-heuristic", empty, sha, "--",
+            *(f":(literal){p}" for p in ok),
+        )  # fmt: skip
+        if diff.returncode != 0:
+            out.unreadable.append(Unreadable(sha, reason=diff.stderr.decode("utf-8", "replace").strip()))
+            return
+        patch = diff.stdout
+    head.patch = patch
+    collector.add_commit(head)
+
+
+def _header(root: Path, sha: str) -> Commit | None:
+    """A commit's header fields as ``git log`` would give them, from the raw commit object."""
+    raw = _git(root, "cat-file", "commit", sha)
+    if raw.returncode != 0:
+        return None
+    head, _, message = raw.stdout.partition(b"\n\n")
+    author, when, date = b"", 0, b""
+    for line in head.split(b"\n"):
+        if line.startswith(b"author "):
+            ident, _, stamp = line[7:].rpartition(b"> ")
+            author = ident + b">"
+            secs, _, tz = stamp.partition(b" ")
+            if secs.isdigit() and len(tz) == 5:
+                sign = -1 if tz[:1] == b"-" else 1
+                offset = timedelta(minutes=sign * (int(tz[1:3]) * 60 + int(tz[3:5])))
+                date = datetime.fromtimestamp(int(secs), timezone(offset)).isoformat().encode()
+        elif line.startswith(b"committer "):
+            fields = line.rsplit(b" ", 2)
+            when = int(fields[1]) if len(fields) == 3 and fields[1].isdigit() else 0
+    return Commit(sha, when, author, date, message, b"")
+
+
+def scan_salvage(
+    root: Path, rng: Range, collector: Collector, progress: Callable[[int, int], None] | None = None
+) -> Salvage:
+    """Scan what git can read of ``rng`` into ``collector``; return what it could not read."""
+    out = Salvage()
+    present = present_objects(root)
+    shas = commits_of(root, rng, present, out)
+    pos = 0
+    while pos < len(shas):
+        batch = shas[pos : pos + BATCH]
+        got: list[Commit] = []
+        try:
+            for commit in stream_commits(log_command(root, ["--no-walk=unsorted", "--stdin"]), stdin="".join(f"{s}\n" for s in batch).encode()):
+                got.append(commit)
+                if len(got) > 1:  # a record is whole once the next one has begun
+                    collector.add_commit(got[-2])
+                    if progress is not None and len(got) % 64 == 0:
+                        progress(collector.result.commits, collector.result.bytes)
+        except GitError:
+            # git died in the last record it began (or just before the next): redo that one
+            # carefully, the one after it too when it turns out whole, then go on
+            done = len(got) - 1 if got else 0
+            for sha in batch[done : done + 2]:
+                _careful(root, sha, present, collector, out)
+            pos += done + 2
+            continue
+        if got:
+            collector.add_commit(got[-1])
+        pos += len(batch)
+    return out
+
+
+def iter_summary(unreadable: list[Unreadable], limit: int = 20) -> Iterator[str]:
+    for u in unreadable[:limit]:
+        yield u.describe()
+    if len(unreadable) > limit:
+        yield f"... and {len(unreadable) - limit} more (all of them in the check's evidence)"

@@ -1,0 +1,176 @@
+"""``launchready history`` on repositories as people have them: bare mirrors, partial clones and
+damaged object stores. Real git repositories; the CLI runs as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from tests.conftest import commit_file, git
+
+from launchready.keygen import KeyGen
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def cli(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict | None]:  # type: ignore[type-arg]
+    out = cwd / "report.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "launchready", "history", "-q", "--json", str(out), *args],
+        cwd=cwd, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    data = json.loads(out.read_text()) if out.exists() else None
+    return proc, data
+
+
+def loose(repo: Path) -> None:
+    """Turn a clone's pack into loose objects, so single objects can be deleted."""
+    packs = list((repo / ".git/objects/pack").glob("*.pack"))
+    for pack in packs:
+        data = pack.read_bytes()
+        for f in pack.parent.glob(pack.stem + ".*"):
+            f.unlink()
+        subprocess.run(["git", "-C", str(repo), "unpack-objects", "-q"], input=data, check=True)
+
+
+def drop(repo: Path, oid: str) -> None:
+    (repo / ".git/objects" / oid[:2] / oid[2:]).unlink()
+
+
+def history_with_secrets(repo: Path) -> tuple[list[str], list[str]]:
+    """Four commits, a secret added in each of the 2nd and 4th; returns (commits, secrets)."""
+    gen = KeyGen(15)
+    keys = [gen.stripe_secret(), gen.stripe_secret()]
+    shas = [commit_file(repo, "README.md", "hello\n", "first")]
+    shas.append(commit_file(repo, "app/one.py", f'KEY = "{keys[0]}"\n', "one"))
+    shas.append(commit_file(repo, "app/notes.txt", "nothing here\n", "notes"))
+    shas.append(commit_file(repo, "app/two.py", f'KEY = "{keys[1]}"\n', "two"))
+    return shas, keys
+
+
+def stripe_commits(data: dict) -> set[str]:  # type: ignore[type-arg]
+    return {f["commit"] for f in data["findings"] if f["rule_id"] == "secret.stripe-secret-key"}
+
+
+def test_a_bare_mirror_is_scanned_like_its_work_tree(repo: Path, tmp_path: Path) -> None:
+    shas, keys = history_with_secrets(repo)
+    mirror = tmp_path / "mirror.git"
+    subprocess.run(["git", "clone", "-q", "--mirror", str(repo), str(mirror)], check=True)
+    proc, data = cli(tmp_path, "--repo", "mirror.git")
+    assert proc.returncode == 1, proc.stderr
+    assert data is not None
+    assert stripe_commits(data) == {shas[1], shas[3]}
+    assert data["summary"]["commits_scanned"] == 4
+    assert data["root"] == str(mirror.resolve())
+    assert all(f["present_at_head"] is True for f in data["findings"])
+    assert not data["checks"]
+    for key in keys:
+        assert key not in proc.stdout + proc.stderr
+    # the same from inside the mirror, and a directory that is no repository is still refused
+    proc, data = cli(mirror)
+    assert proc.returncode == 1 and data is not None and stripe_commits(data) == {shas[1], shas[3]}
+    (tmp_path / "plain").mkdir()
+    proc, _ = cli(tmp_path, "--repo", "plain")
+    assert proc.returncode == 2 and "not a git repository" in proc.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_missing_blob_is_listed_and_the_rest_is_scanned(repo: Path, tmp_path: Path, jobs: str) -> None:
+    shas, keys = history_with_secrets(repo)
+    clone = tmp_path / "damaged"
+    subprocess.run(["git", "clone", "-q", "--no-local", str(repo), str(clone)], check=True)
+    loose(clone)
+    lost = git(clone, "rev-parse", f"{shas[2]}:app/notes.txt").strip()
+    drop(clone, lost)
+    started = time.monotonic()
+    proc, data = cli(tmp_path, "--repo", "damaged", "--jobs", jobs)
+    assert time.monotonic() - started < 30
+    assert proc.returncode == 1, proc.stderr
+    assert data is not None
+    # both secrets found: the commit after the damaged one and the one before it
+    assert stripe_commits(data) == {shas[1], shas[3]}
+    [check] = data["checks"]
+    assert check["id"] == "history.objects" and check["status"] == "error"
+    assert check["evidence"]["unreadable"] == [
+        {"commit": shas[2], "path": "app/notes.txt", "object": lost, "reason": "object not in the object store"}
+    ]
+    assert f"app/notes.txt in commit {shas[2]}" in check["message"]
+    assert "scanned in part" in check["message"]
+    assert data["summary"]["checks_by_status"]["error"] == 1
+    # the terminal says so too, and the scorecard row cannot pass
+    proc = subprocess.run(
+        [sys.executable, "-m", "launchready", "history", "--repo", "damaged", "--jobs", jobs],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert "PARTIAL" in proc.stdout and "history.objects" in proc.stdout
+    row = next(line for line in proc.stdout.splitlines() if line.strip().startswith("Secret handling"))
+    assert "fail" in row
+    for key in keys:
+        assert key not in proc.stdout + proc.stderr
+
+
+def test_a_missing_commit_is_listed_and_newer_commits_are_scanned(repo: Path, tmp_path: Path) -> None:
+    shas, _ = history_with_secrets(repo)
+    clone = tmp_path / "damaged"
+    subprocess.run(["git", "clone", "-q", "--no-local", str(repo), str(clone)], check=True)
+    loose(clone)
+    drop(clone, shas[2])  # the commit object itself: git log stops there
+    proc, data = cli(tmp_path, "--repo", "damaged", "--exit-zero")
+    assert proc.returncode == 0, proc.stderr  # --exit-zero: reported, not failed
+    assert data is not None
+    # the newest commit cannot be diffed against its missing parent: its whole tree is
+    # scanned as added there, so both secrets are found (the older one first seen there)
+    assert stripe_commits(data) == {shas[3]}
+    assert len([f for f in data["findings"] if f["rule_id"] == "secret.stripe-secret-key"]) == 2
+    [check] = data["checks"]
+    assert check["status"] == "error"
+    missing, whole = check["evidence"]["unreadable"]
+    assert missing["commit"] == shas[2] and missing["path"] == ""
+    assert "not in the object store" in missing["reason"]
+    assert whole["commit"] == shas[3] and "whole tree was scanned" in whole["reason"]
+    assert data["summary"]["commits_scanned"] == 1
+    # without --exit-zero the run fails: never a silent pass
+    proc, _ = cli(tmp_path, "--repo", "damaged")
+    assert proc.returncode == 1
+
+
+def test_a_range_in_a_damaged_clone(repo: Path, tmp_path: Path) -> None:
+    shas, _ = history_with_secrets(repo)
+    clone = tmp_path / "damaged"
+    subprocess.run(["git", "clone", "-q", "--no-local", str(repo), str(clone)], check=True)
+    loose(clone)
+    drop(clone, git(clone, "rev-parse", f"{shas[2]}:app/notes.txt").strip())
+    proc, data = cli(tmp_path, "--repo", "damaged", "--range", f"{shas[1]}..{shas[3]}")
+    assert proc.returncode == 1 and data is not None
+    assert stripe_commits(data) == {shas[3]}
+    assert data["summary"]["commits_scanned"] == 2
+    assert [u["commit"] for u in data["checks"][0]["evidence"]["unreadable"]] == [shas[2]]
+
+
+def test_a_partial_clone_is_scanned_locally_without_fetching(repo: Path, tmp_path: Path) -> None:
+    shas, _ = history_with_secrets(repo)
+    commit_file(repo, "app/one.py", "KEY = os.environ['KEY']\n", "load it from the environment")
+    git(repo, "config", "uploadpack.allowFilter", "true")
+    clone = tmp_path / "partial"
+    subprocess.run(
+        ["git", "clone", "-q", "--no-local", "--filter=blob:none", f"file://{repo}", str(clone)], check=True
+    )
+    missing_before = git(clone, "rev-list", "--all", "--objects", "--missing=print").count("\n?")
+    assert missing_before >= 1  # the old version of app/one.py was not downloaded
+    started = time.monotonic()
+    proc, data = cli(tmp_path, "--repo", "partial")
+    assert time.monotonic() - started < 30
+    assert proc.returncode == 1, proc.stderr
+    assert data is not None
+    assert shas[3] in stripe_commits(data)  # at HEAD, so checked out and present
+    [check] = data["checks"]
+    assert check["id"] == "history.objects" and check["status"] == "error"
+    listed = {(u["commit"], u["path"]) for u in check["evidence"]["unreadable"]}
+    assert (shas[1], "app/one.py") in listed
+    # nothing was fetched from the promisor remote
+    assert git(clone, "rev-list", "--all", "--objects", "--missing=print").count("\n?") == missing_before
