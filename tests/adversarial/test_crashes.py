@@ -136,3 +136,15 @@ def test_spf_invalid_names_are_syntax_errors_not_tracebacks(tmp_path: Path) -> N
             code, checks, err = _email(server.spec, domain, tmp_path)
             assert code == 1, err
             assert checks["email.spf.syntax"]["status"] == "fail", checks
+
+
+@pytest.mark.parametrize("command", [["scan", "."], ["inventory"]])
+def test_deeply_nested_manifests_and_yaml_are_not_tracebacks(repo: Path, command: list[str]) -> None:
+    (repo / "package.json").write_text(DEEP)
+    (repo / "vercel.json").write_text(DEEP)
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / ".github" / "workflows" / "ci.yml").write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    (repo / "k8s.yaml").write_text("kind: Secret\ndata:\n  x: " + "[" * 5000 + "]" * 5000 + "\n")
+    run = launchready(command, repo)
+    assert run.code in (0, 1), run.err
+    assert "Traceback" not in run.err

@@ -122,7 +122,7 @@ def k8s_secret_matches(engine: Engine, text: str, path: str) -> list[Located]:
 
     try:
         docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # nested too deeply: scanned as plain text anyway
         return []
     found: list[Located] = []
     lines = text.splitlines()
