@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -176,3 +177,33 @@ def test_redaction_cost_does_not_grow_with_the_secrets_seen() -> None:
     assert last < max(0.5, 5 * first), (first, last)
     big = "\n".join(f"K={v}" for v in values)
     assert not any(v in redact.scrub(big) for v in values[::50])
+
+
+def test_history_streams_a_commit_too_large_to_hold(tmp_path: Path) -> None:
+    """One 40 MB line (over the 32 MB record bound) with a key at its end: found at the right
+    column, with a note, without holding the patch (the parent process stays small)."""
+    from launchready.history.gitlog import MAX_RECORD
+
+    repo = _repo(tmp_path)
+    key = KeyGen(12).groq()
+    size = MAX_RECORD + (8 << 20)
+    with open(repo / "big.txt", "w") as fh:
+        fh.write("x" * size + f" GROQ_API_KEY={key} \n")
+    (repo / "small.py").write_text("a = 1\n")
+    git = ["git", "-C", str(repo), "-c", "user.name=a", "-c", "user.email=a@b.c"]
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "big"], check=True)
+    code = (
+        "import resource, sys; from launchready.cli import main; c = main(sys.argv[1:]); "
+        "print('rss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr); sys.exit(c)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, "history", "--json", "r.json"], cwd=repo,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    report = json.loads((repo / "r.json").read_text())
+    [f] = [f for f in report["findings"] if f["rule_id"] == "secret.groq-api-key"]
+    assert (f["path"], f["line"], f["column"]) == ("big.txt", 1, size + len(" GROQ_API_KEY=") + 1)
+    assert any("too large to hold in memory" in n for n in report.get("notes", [])), report.get("notes")
+    rss = int(proc.stderr.rsplit("rss ", 1)[1].split()[0])
+    assert rss < 200, rss  # the whole patch held (and copied) took ~12x its size
+    assert key not in proc.stderr and key not in (repo / "r.json").read_text()
