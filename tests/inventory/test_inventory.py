@@ -141,3 +141,20 @@ def test_no_production_definitions_means_unknown_not_missing(tmp_path: Path, run
     assert "unknown" in (app / "doc.md").read_text()
     assert "not a git repository" in data["inventory"]["history"]
     assert res.code == 0
+
+
+def test_a_monorepo_frontend_is_not_judged_by_the_backend_deploy(tmp_path: Path, run_cli) -> None:
+    app = tmp_path / "mono"
+    (app / "frontend").mkdir(parents=True)
+    (app / ".github" / "workflows").mkdir(parents=True)
+    (app / "pyproject.toml").write_text('[project]\nname = "api"\ndependencies = ["openai"]\n')
+    (app / "api.py").write_text('import os\nKEY = os.environ["OPENAI_API_KEY"]\nDSN = os.environ["SENTRY_DSN"]\n')
+    (app / "frontend" / "package.json").write_text('{"dependencies": {"next": "15.0.0"}}')
+    (app / "frontend" / "page.tsx").write_text("const url = process.env.NEXT_PUBLIC_SUPABASE_URL!;\n")
+    (app / ".github" / "workflows" / "deploy.yml").write_text(
+        "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    environment: production\n"
+        "    steps:\n      - run: ./deploy.sh\n        env:\n          OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n")
+    run_cli(["inventory", "--json", "inv.json", "-q"], app)
+    missing = {f["message"].split()[0] for f in json.loads((app / "inv.json").read_text())["findings"]
+               if f["rule_id"] == "env.missing-in-production"}
+    assert missing == {"SENTRY_DSN"}  # the backend's; the frontend deploys elsewhere

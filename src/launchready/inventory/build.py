@@ -4,6 +4,7 @@ evidence: ``env.missing-in-production`` and ``env.defined-unused``."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from launchready.inventory.definitions import (
 )
 from launchready.model import Finding, Severity
 from launchready.redact import location_fingerprint
+from launchready.repo.registry import is_test_path
 from launchready.secrets.sources import SKIP_DIRS, git_files, walk_files
 
 MAX_FILE = 1024 * 1024
@@ -41,6 +43,7 @@ class Variable:
     reads: list[Read] = field(default_factory=list)
     definitions: list[Definition] = field(default_factory=list)
     implicit_by: str | None = None  # a used SDK that reads it by itself
+    mentioned: bool = False  # named somewhere in code or config other than an env file
 
     @property
     def read(self) -> bool:
@@ -79,6 +82,8 @@ class Inventory:
     history: str  # what the history part did
     findings: list[Finding] = field(default_factory=list)
     files_read: int = 0
+    app_roots: set[str] = field(default_factory=set)  # directories holding a package manifest
+    source_texts: dict[str, str] = field(default_factory=dict)  # production workflow texts, by path
 
 
 def _files(root: Path) -> list[Path]:
@@ -101,30 +106,55 @@ def _text(path: Path) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
-def collect(root: Path) -> tuple[list[Read], list[Use], list[Definition], list[dict[str, Any]], int]:
-    reads: list[Read] = []
-    uses: list[Use] = []
-    defs: list[Definition] = []
+_APP_MARKERS = ("package.json", "pyproject.toml", "requirements.txt", "manage.py", "Gemfile", "go.mod")
+_WORD = re.compile(r"\b[A-Z][A-Z0-9_]{2,}\b")
+_CODE_EXT = (".py", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".astro", ".rb", ".go",
+             ".php", ".java", ".kt", ".rs", ".cs", ".prisma", ".sh", ".toml", ".json", ".yml", ".yaml")  # fmt: skip
+
+
+@dataclass
+class Collected:
+    reads: list[Read] = field(default_factory=list)
+    uses: list[Use] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
+    webhooks: list[dict[str, Any]] = field(default_factory=list)
+    files_read: int = 0
+    words: set[str] = field(default_factory=set)  # upper-case words the code and configs mention
+    app_roots: set[str] = field(default_factory=set)
+    workflow_texts: dict[str, str] = field(default_factory=dict)
+
+
+def collect(root: Path) -> Collected:
+    """Everything the inventory reads from the files. ``words``: a variable read indirectly
+    (``process.env[key]``, a helper taking its name) is at least mentioned somewhere."""
+    c = Collected()
     app_files: list[tuple[str, str]] = []
-    n = 0
     for path in _files(root):
         rel = path.relative_to(root).as_posix()
-        if rel.rsplit("/", 1)[-1].lower().startswith(".env"):
+        name = rel.rsplit("/", 1)[-1]
+        if name.lower().startswith(".env"):
             continue  # read below, ignored ones included
         text = _text(path)
         if text is None:
             continue
-        n += 1
+        c.files_read += 1
+        if name in _APP_MARKERS and "/" in rel and not is_test_path(rel):
+            c.app_roots.add(rel.rsplit("/", 1)[0])
         r, u = read_file(rel, text)
-        reads += r
-        uses += u
-        defs += definitions_in(rel, text)
+        c.reads += r
+        c.uses += u
+        c.definitions += definitions_in(rel, text)
+        if rel.startswith(".github/workflows/"):
+            c.workflow_texts[rel] = text
         if rel.endswith((".py", ".js", ".ts", ".tsx", ".jsx", ".mjs")):
             app_files.append((rel, text))
+        if rel.endswith(_CODE_EXT) or "Dockerfile" in rel:
+            c.words.update(_WORD.findall(text))
     for env_file in find_env_files(root, root):
-        n += 1
-        defs += env_file_definitions(env_file)
-    return reads, uses, defs, _webhooks(app_files), n
+        c.files_read += 1
+        c.definitions += env_file_definitions(env_file)
+    c.webhooks = _webhooks(app_files)
+    return c
 
 
 def _webhooks(files: list[tuple[str, str]]) -> list[dict[str, Any]]:
@@ -143,7 +173,8 @@ def _webhooks(files: list[tuple[str, str]]) -> list[dict[str, Any]]:
 
 
 def build(root: Path, history: list[Finding] | None, history_note: str) -> Inventory:
-    reads, uses, defs, webhooks, n = collect(root)
+    c = collect(root)
+    reads, uses, defs, webhooks, n, words = c.reads, c.uses, c.definitions, c.webhooks, c.files_read, c.words
     by_service: dict[str, ServiceUse] = {}
 
     def svc(s: Service) -> ServiceUse:
@@ -159,6 +190,7 @@ def build(root: Path, history: list[Finding] | None, history_note: str) -> Inven
         variables.setdefault(d.name, Variable(d.name, None)).definitions.append(d)
     used_ids = {u.service.id for u in uses}
     for v in variables.values():
+        v.mentioned = v.name in words
         s = service_for_variable(v.name)
         if s is None:
             continue
@@ -189,34 +221,67 @@ def build(root: Path, history: list[Finding] | None, history_note: str) -> Inven
         webhooks=webhooks,
         history=history_note,
         files_read=n,
+        app_roots=c.app_roots,
+        source_texts=c.workflow_texts,
     )
     inv.findings = _findings(inv)
     return inv
 
 
+def _app_root(path: str, roots: set[str]) -> str:
+    """The innermost application directory (one holding a package manifest) above ``path``."""
+    parts = path.split("/")[:-1]
+    for i in range(len(parts), 0, -1):
+        d = "/".join(parts[:i])
+        if d in roots:
+            return d
+    return ""
+
+
+def _applies(source: str, app: str, texts: dict[str, str]) -> bool:
+    """Does a production definition file speak for the application at ``app``? A file inside
+    it does; a workflow does when it names the application's directory; a repository-root
+    file speaks for the root application only (a monorepo's frontend deploys elsewhere)."""
+    if not app:
+        return True
+    if source.startswith(app + "/"):
+        return True
+    return source.startswith(".github/workflows/") and (f"{app}/" in texts.get(source, "")
+                                                          or f": {app}\n" in texts.get(source, ""))  # fmt: skip
+
+
 def _findings(inv: Inventory) -> list[Finding]:
     out: list[Finding] = []
+    prod_defs = [d for v in inv.variables for d in v.definitions
+                 if d.environment == PRODUCTION and d.path in inv.production_sources]  # fmt: skip
     for v in inv.variables:
         if is_platform_variable(v.name):
             continue
         envs = v.environments()
-        if v.reads and inv.production_sources and not v.has_default:
-            state = envs.get(PRODUCTION)
-            if state is None or state == "empty":
-                first = v.reads[0]
-                where = ", ".join(sorted({e for e in envs if e != "example"})) or "nowhere"
+        elsewhere = sorted(e for e in envs if e not in ("example", PRODUCTION, "ci") and envs[e] != "empty")
+        baked = envs.get("image") in ("set", "reference")
+        needed = [r for r in v.reads if not r.has_default and (r.strict or elsewhere)]
+        if needed and not baked:
+            first = needed[0]
+            app = _app_root(first.path, inv.app_roots)
+            sources = sorted({d.path for d in prod_defs if _applies(d.path, app, inv.source_texts)}
+                             | {p for p in inv.production_sources if _applies(p, app, inv.source_texts)})  # fmt: skip
+            mine = [d for d in v.definitions if d.environment == PRODUCTION and d.path in sources]
+            state = max((d.state for d in mine), key=lambda x: _STATE_RANK[x], default=None)
+            if sources and (state is None or state == "empty"):
+                why = "raises when unset" if first.strict else f"set for {', '.join(elsewhere)}"
                 out.append(Finding(
                     rule_id=MISSING, severity=Severity.LOW, path=first.path, line=first.line,
-                    message=(f"{v.name} is read with no fallback ({first.how}) but production ("
-                             + ", ".join(inv.production_sources) + ") "
+                    message=(f"{v.name} is read with no fallback ({first.how}; {why}) but production ("
+                             + ", ".join(sources) + ") "
                              + ("sets it empty" if state == "empty" else "does not define it")
-                             + f"; defined for: {where}: the deploy will break"),
+                             + ": the deploy will break"),
                     fix=(f"Define {v.name} for production (your host's environment settings, or the deploy config "
                          "named above) before you deploy, or give the code a safe fallback."),
                     fingerprint=location_fingerprint(MISSING, v.name),
                 ))  # fmt: skip
         env_defs = [d for d in v.definitions if d.path.rsplit("/", 1)[-1].lower().startswith(".env")]
-        if env_defs and not v.read:
+        if env_defs and not v.read and not v.mentioned:
             d = env_defs[0]
             out.append(Finding(
                 rule_id=UNUSED, severity=Severity.INFO, path=d.path, line=d.line,

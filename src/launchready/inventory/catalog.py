@@ -93,10 +93,18 @@ SERVICES: tuple[Service, ...] = (
             watch="401 invalid key, 429 quota exhausted"),
     Service("exa", "Exa", "AI search", py=("exa_py",), npm=("exa-js",), env=("EXA_",), rules=("secret.exa",),
             watch="401 invalid key, 429 quota exhausted"),
+    Service("ai-gateway", "Vercel AI Gateway", "AI provider", npm=("@ai-sdk/gateway",), env=("AI_GATEWAY_",),
+            implicit=("AI_GATEWAY_API_KEY",), rules=("secret.vercel-ai-gateway",), status="https://www.vercel-status.com",
+            watch=_AI_WATCH),
+    Service("openrouter", "OpenRouter", "AI provider", npm=("@openrouter/",), env=("OPENROUTER_",),
+            rules=("secret.openrouter",), status="https://status.openrouter.ai", watch=_AI_WATCH),
+    Service("ollama", "Ollama", "AI provider", py=("ollama", "langchain_ollama"), npm=("ollama",), env=("OLLAMA_",),
+            watch="the model server down or out of memory, slow first tokens"),
     # -- LLM observability ------------------------------------------------------------------
     Service("langsmith", "LangSmith", "LLM observability", py=("langsmith",), npm=("langsmith",),
             env=("LANGSMITH_", "LANGCHAIN_API_KEY", "LANGCHAIN_TRACING", "LANGCHAIN_PROJECT", "LANGCHAIN_ENDPOINT"),
-            implicit=("LANGSMITH_API_KEY", "LANGCHAIN_API_KEY", "LANGCHAIN_TRACING_V2"), rules=("secret.langsmith",),
+            implicit=("LANGSMITH_API_KEY", "LANGSMITH_PROJECT", "LANGSMITH_ENDPOINT", "LANGSMITH_TRACING",
+                      "LANGCHAIN_API_KEY", "LANGCHAIN_TRACING_V2", "LANGCHAIN_PROJECT", "LANGCHAIN_ENDPOINT"), rules=("secret.langsmith",),
             status="https://status.smith.langchain.com", watch="traces stopping (tracing silently off), 401 invalid key"),
     Service("langfuse", "Langfuse", "LLM observability", py=("langfuse",), npm=("langfuse",), env=("LANGFUSE_",),
             implicit=("LANGFUSE_SECRET_KEY", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_HOST"), rules=("secret.langfuse",),
@@ -241,6 +249,9 @@ SERVICES: tuple[Service, ...] = (
     Service("datadog", "Datadog", "monitoring", py=("ddtrace", "datadog"), npm=("dd-trace", "@datadog/"),
             env=("DD_", "DATADOG_"), implicit=("DD_API_KEY", "DD_SITE", "DD_ENV", "DD_SERVICE"),
             rules=("secret.datadog",), status="https://status.datadoghq.com", watch="monitors on error rate and latency"),
+    Service("opentelemetry", "OpenTelemetry exporter", "monitoring", py=("opentelemetry",),
+            npm=("@opentelemetry/", "@vercel/otel"), env=("OTEL_",),
+            watch="the exporter failing silently (no traces after a deploy), error rate and latency per route"),
     Service("bugsnag", "Bugsnag", "error tracking", py=("bugsnag",), npm=("@bugsnag/",), env=("BUGSNAG_",),
             rules=("secret.bugsnag",), watch="error-rate spikes per release"),
     Service("rollbar", "Rollbar", "error tracking", py=("rollbar",), npm=("rollbar",), env=("ROLLBAR_",),
@@ -267,7 +278,8 @@ PLATFORM_VARIABLES = frozenset({
     "WEB_CONCURRENCY", "TERM", "TMPDIR",
 })  # fmt: skip
 PLATFORM_PREFIXES = ("VERCEL_", "NEXT_PUBLIC_VERCEL_", "GITHUB_", "RUNNER_", "FLY_", "RENDER_", "RAILWAY_", "HEROKU_",
-                     "NETLIFY_", "AWS_LAMBDA_", "K_SERVICE", "KUBERNETES_", "npm_", "LAUNCHREADY_")  # fmt: skip
+                     "NETLIFY_", "AWS_LAMBDA_", "K_SERVICE", "KUBERNETES_", "npm_", "LAUNCHREADY_",
+                     "LANGSMITH_HOST_", "PLAYWRIGHT", "PYTEST_")  # fmt: skip
 
 
 def is_platform_variable(name: str) -> bool:

@@ -44,6 +44,7 @@ class Read:
     how: str  # "os.getenv", "process.env", ...
     has_default: bool
     client: bool  # read in browser code (NEXT_PUBLIC_/VITE_/import.meta.env)
+    strict: bool = False  # fails at once when unset: os.environ["X"], env("X"), a required settings field, process.env.X!
 
 
 @dataclass(frozen=True)
@@ -84,20 +85,21 @@ def python_reads(path: str, tree: ast.Module) -> Iterator[Read]:
         if isinstance(node, ast.Subscript) and _dotted(node.value) in ("os.environ", "environ"):
             name = _const_str(node.slice)
             if name and re.fullmatch(NAME, name) and isinstance(node.ctx, ast.Load):
-                yield Read(name, path, node.lineno, "os.environ[]", False, False)
+                yield Read(name, path, node.lineno, "os.environ[]", False, False, strict=True)
         elif isinstance(node, ast.Call):
             how = _PY_GETTERS.get(_dotted(node.func))
             name = _const_str(node.args[0]) if node.args else None
             if how and name and re.fullmatch(NAME, name):
                 default = len(node.args) > 1 or any(k.arg == "default" for k in node.keywords)
-                yield Read(name, path, node.lineno, how, default, False)
+                yield Read(name, path, node.lineno, how, default, False, strict=how in ("env()", "config()"))
         elif isinstance(node, ast.ClassDef) and any(_dotted(b).endswith(("BaseSettings", "Settings")) for b in node.bases):
             for stmt in node.body:
                 if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                     field = stmt.target.id
                     if field.startswith("_") or field == "model_config":
                         continue
-                    yield Read(field.upper(), path, stmt.lineno, f"{node.name} field", stmt.value is not None, False)
+                    yield Read(field.upper(), path, stmt.lineno, f"{node.name} field", stmt.value is not None, False,
+                               strict=stmt.value is None)
 
 
 def python_uses(path: str, tree: ast.Module) -> Iterator[Use]:
@@ -125,7 +127,9 @@ def js_reads(path: str, text: str) -> Iterator[Read]:
         for m in rx.finditer(text):
             name = m.group(1)
             default = bool(_JS_DEFAULT.match(text, m.end()))
-            yield Read(name, path, _line_of(text, m.start()), how, default, name.startswith(PUBLIC_PREFIXES))
+            asserted = text[m.end():m.end() + 2].startswith("!") and not text[m.end():m.end() + 2].startswith("!=")
+            yield Read(name, path, _line_of(text, m.start()), how, default, name.startswith(PUBLIC_PREFIXES),
+                       strict=asserted)
     for m in _JS_DESTRUCTURE.finditer(text):
         for part in m.group(1).split(","):
             item = part.strip()

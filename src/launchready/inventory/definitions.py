@@ -33,7 +33,7 @@ _GH_REF = re.compile(r"\$\{\{\s*(secrets|vars)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}"
 _DOCKER_ENV = re.compile(r"^\s*(ENV|ARG)\s+(.*)$", re.IGNORECASE)
 PRODUCTION = "production"
 _PLACEHOLDER = re.compile(r"^(?:your[-_ ].*|.*[-_]here|x{3,}|.*_x{3,}|changeme|change[-_]?me|changethis|replace[-_]?me"
-                          r"|todo|tbd|<[^>]*>|\.\.\.|…)$", re.IGNORECASE)
+                          r"|todo|tbd|<[^>]*>|\.\.\.|…|\*{3,})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ def _read_cell(v: Variable) -> str:
         return "CI only"
     if is_platform_variable(v.name):
         return "runtime setting"
+    if v.mentioned:
+        return "named in code (read indirectly?)"
     return "**never**"
 
 
@@ -47,6 +49,7 @@ def to_json(inv: Inventory) -> dict[str, Any]:
             "read_at": [{"path": r.path, "line": r.line, "how": r.how, "has_default": r.has_default,
                          "browser": r.client} for r in v.reads],
             "read_by_sdk": v.implicit_by,
+            "named_in_code": v.mentioned,
             "defined": _where(v),
             "environments": v.environments(),
         } for v in inv.variables],
@@ -131,7 +134,8 @@ def text_summary(data: dict[str, Any]) -> list[str]:
     envs = [e for e in data.get("environments", []) if e != "example"]
     out += ["", "Variables" + (f" (environments: {', '.join(envs)})" if envs else " (no environment definitions found)")]
     for v in data.get("variables", []):
-        read = "read" if v["read_at"] else ("read by SDK" if v["read_by_sdk"] else "never read")
+        read = "read" if v["read_at"] else ("read by SDK" if v["read_by_sdk"] else
+                                            ("named" if v.get("named_in_code") else "never read"))  # fmt: skip
         defined = ", ".join(f"{e}={st}" for e, st in sorted(v["environments"].items())) or "defined nowhere"
         out.append(f"  {v['name']:<32} {read:<11} {defined}")
     if not data.get("production_sources"):
