@@ -204,6 +204,17 @@ class Report:
         self.notes.extend(other.notes)
         self.ran |= other.ran
 
+    def severity_counts(self) -> dict[str, int]:
+        """What the report holds, by severity: every finding plus every failed check (a live or
+        email run's problems are checks). All five severities, zeros included."""
+        counts = {sv.value: 0 for sv in Severity}
+        for f in self.findings:
+            counts[f.severity.value] += 1
+        for c in self.checks:
+            if c.status is Status.FAIL:
+                counts[c.severity.value] += 1
+        return counts
+
     def sorted_findings(self) -> list[Finding]:
         return sorted(
             self.findings,

@@ -38,7 +38,7 @@ def _env_files(app: str, kg: KeyGen) -> dict[str, str]:
     if app == "fastapi":
         return {
             ".env": (f"ANTHROPIC_API_KEY={kg.anthropic()}\nQDRANT_URL=http://localhost:6333\nQDRANT_API_KEY=\n"
-                     "DATABASE_URL=postgresql://chat:chat@localhost:5432/chat\nS3_BUCKET=chat-uploads-dev\n"
+                     "DATABASE_URL=postgresql://localhost:5432/chat\nS3_BUCKET=chat-uploads-dev\n"
                      f"AWS_ACCESS_KEY_ID={kg.aws_key_id()}\nAWS_SECRET_ACCESS_KEY={kg.aws_secret()}\n"
                      f"SENDGRID_API_KEY={kg.sendgrid()}\nOPENAI_API_KEY={kg.openai_project()}\n"),
         }  # fmt: skip
@@ -50,7 +50,7 @@ def _env_files(app: str, kg: KeyGen) -> dict[str, str]:
         }  # fmt: skip
     return {
         ".env": (f"DJANGO_SECRET_KEY={kg.chars(50)}\nDJANGO_DEBUG=true\n"
-                 "DATABASE_URL=postgres://chat:chat@localhost:5432/chat\n"
+                 "DATABASE_URL=postgres://localhost:5432/chat\n"
                  f"OPENAI_API_KEY={kg.openai_project()}\nPINECONE_API_KEY={kg.pinecone()}\n"
                  f"STRIPE_SECRET_KEY={kg.stripe_secret()}\nSTRIPE_WEBHOOK_SECRET={kg.stripe_webhook()}\n"
                  f"EMAIL_HOST_PASSWORD={kg.password()}\nCELERY_BROKER_URL=redis://localhost:6379/0\n"),

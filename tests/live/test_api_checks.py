@@ -14,7 +14,7 @@ from launchready.live.http import Budget
 from launchready.model import Severity, Status
 
 from .conftest import one, run_area
-from .site import HANG, Request, Resp, Site, jsonr
+from .site import HANG, Request, Resp, Site, html, jsonr
 
 CHAT = Endpoint(path="/api/chat", method="POST", body={"message": "hello", "max_tokens": 5})
 
@@ -300,3 +300,13 @@ def test_cookie_and_header_identities(monkeypatch: pytest.MonkeyPatch) -> None:
     assert one(r, "authz.cross-user").status is Status.PASS and "403" in one(r, "authz.cross-user").message
     assert one(r, "authz.anonymous").status is Status.PASS
     assert cookie not in str(r) and key not in str(r)
+
+
+def test_latency_samples_the_page_a_redirect_lands_on_and_needs_2xx() -> None:
+    with Site({"/": Resp(301, "", [("Location", "/home")]), "/home": html("<p>home</p>"), "/denied": Resp(403, "no")}) as site:
+        landed = run_area(latency, [site], latency_samples=3)
+        denied = run_area(latency, [site], url=site.url + "denied", latency_samples=3)
+    c = one(landed, "latency.p95")
+    assert c.status is Status.PASS and c.target.endswith("/home") and c.evidence["statuses"] == {"200": 3}
+    d = one(denied, "latency.p95")  # timings of an error page say nothing
+    assert d.status is Status.ERROR and "403 x3" in d.message

@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from launchready.live.base import Planned, Run, errored, result
+from launchready.live.base import NETWORK_ERRORS, Planned, Run, errored, result
 from launchready.live.config import Endpoint, MissingIdentity, Target
 from launchready.live.http import Fetched, safe_headers
 from launchready.model import CheckResult, Severity, Status
@@ -96,7 +96,7 @@ def _resource(run: Run, e: Endpoint, url: str) -> list[CheckResult]:
             owner = _send(run, "authz.cross-user", e, url, e.owner)
         except MissingIdentity as exc:
             return [result(i, Status.ERROR, Severity.CRITICAL, url, f"could not check: {exc}") for i in IDS]
-        except Exception as exc:
+        except NETWORK_ERRORS as exc:
             return [errored(i, Severity.CRITICAL, url, exc) for i in IDS]
         if not 200 <= owner.status < 300:
             return [result(i, Status.ERROR, Severity.CRITICAL, url, f"could not check: the owner ({e.owner}) got {owner.status} for their own resource",
@@ -114,7 +114,7 @@ def _resource(run: Run, e: Endpoint, url: str) -> list[CheckResult]:
         except MissingIdentity as exc:
             out.append(result(cid, Status.ERROR, Severity.CRITICAL, url, f"could not check: {exc}"))
             continue
-        except Exception as exc:
+        except NETWORK_ERRORS as exc:
             out.append(errored(cid, Severity.CRITICAL, url, exc))
             continue
         out.append(_judge(cid, url, r, who, owner_body, owner_values, list(e.markers), write))
@@ -143,6 +143,8 @@ def _judge(cid: str, url: str, r: Fetched, who: str | None, owner_body: bytes, o
             ev["owner_values_seen"] = len(leaked)
             return result(cid, Status.FAIL, Severity.CRITICAL, url, f"{caller} read the owner's data ({r.status}; OWASP API1 broken object level authorization)", FIX[cid], ev)
         return result(cid, Status.WARN, Severity.MEDIUM, url, f"{caller} got {r.status} (no owner data recognised in the body; check it by hand)", FIX[cid], ev)
+    if r.status >= 500 and write:  # no owner request went first: a 502 says the app is down, not that access is refused
+        return result(cid, Status.ERROR, Severity.CRITICAL, url, f"could not check: {caller} got {r.status} (server error; the endpoint may be down)", evidence=ev)
     if r.status >= 500:
         return result(cid, Status.WARN, Severity.MEDIUM, url, f"{caller} got a server error ({r.status}) instead of 401/403/404", FIX[cid], ev)
     return result(cid, Status.PASS, Severity.CRITICAL, url, f"{caller} was refused ({r.status})", evidence=ev)

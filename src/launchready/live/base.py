@@ -8,6 +8,8 @@ can report), ``PHASE`` (ordering: 0 passive, 1 authz and input, 2 latency, 3 bur
 
 from __future__ import annotations
 
+import html
+import http.client
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,8 +17,11 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import requests
+import urllib3.exceptions
+
 from launchready.live.config import LiveSettings
-from launchready.live.http import Client, Fetched, describe_error
+from launchready.live.http import BudgetExceeded, Client, Fetched, HostDown, describe_error
 from launchready.model import CheckResult, Severity, Status
 
 
@@ -26,6 +31,14 @@ class Run:
     client: Client
     selected: Callable[[str], bool] = lambda _id: True
     notes: list[str] = field(default_factory=list)
+
+
+# What a check may catch and turn into ``error``: the network (timeouts, refusals, TLS, broken
+# connections), an origin given up as unreachable, and the run's budgets. Anything else is a
+# bug and reaches the runner, which reports it as an internal error (never ``pass``).
+NETWORK_ERRORS: tuple[type[BaseException], ...] = (
+    requests.RequestException, OSError, http.client.HTTPException, urllib3.exceptions.HTTPError,
+    BudgetExceeded, HostDown)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,30 @@ def skipped(check_id: str, target: str, reason: str, severity: Severity = Severi
     return result(check_id, Status.SKIP, severity, target, reason)
 
 
+def is_html(page: Fetched) -> bool:
+    head = page.body[:512].lstrip().lower()
+    return "html" in page.content_type or head.startswith((b"<!doctype html", b"<html"))
+
+
+def page_problem(page: Fetched, need_html: bool = False) -> tuple[Status, str] | None:
+    """Why a page-based check cannot judge ``page``: (``error`` or ``skip``, reason), else None.
+
+    Page checks judge the page a browser gets: it must answer 2xx (a 403 from an empty web
+    root, a 502 with the app down or a CDN challenge is not the page: ``error``); checks that
+    read scripts also need HTML (a JSON API root is ``skip``).
+    """
+    if not 200 <= page.status < 300:
+        return Status.ERROR, f"could not check: the page answered {page.status}, not a 2xx page ({page.url})"
+    if need_html and not is_html(page):
+        return Status.SKIP, f"not applicable: the page is not HTML ({page.content_type or 'no Content-Type'})"
+    return None
+
+
+def cannot_judge(check_id: str, severity: Severity, target: str, problem: tuple[Status, str], page: Fetched) -> CheckResult:
+    status, reason = problem
+    return result(check_id, status, severity, target, reason, evidence={"status": page.status, "content_type": page.content_type})
+
+
 
 def same_origin(a: str, b: str) -> bool:
     pa, pb = urlsplit(a), urlsplit(b)
@@ -70,27 +107,49 @@ def _default_port(scheme: str) -> int:
 # --- detectors shared by exposure, input and bundle ---------------------------------------
 
 STACK_TRACE_PATTERNS = [
+    # Python: tracebacks, Werkzeug's debugger, Django's debug pages (Django 5 writes You’re with U+2019)
     re.compile(r"Traceback \(most recent call last\)"),
-    re.compile(r"Werkzeug Debugger|werkzeug\.debug"),
-    re.compile(r"You're seeing this error because you have <code>DEBUG = True</code>"),
-    re.compile(r"\n\s+at [\w$.<>\[\] ]+ \((?:/|[A-Za-z]:\\|node:|file:)[^)]*:\d+:\d+\)"),
-    re.compile(r"\bat (?:Object|Module|Function)\.<anonymous> \("),
-    re.compile(r"\n\s+at [a-z][\w$]*(?:\.[\w$<>]+)+\([\w$]+\.java:\d+\)"),
-    re.compile(r"ActionController::RoutingError|ActiveRecord::\w+Error|Whoops, looks like something went wrong"),
-    re.compile(r"Illuminate\\\\?[A-Z]\w+|Symfony\\\\?Component\\\\?ErrorHandler"),
-    re.compile(r"\[Microsoft\]\[ODBC|Server Error in '/' Application|System\.\w+Exception:"),
+    re.compile(r"Werkzeug Debugger|werkzeug\.debug|__debugger__"),
+    re.compile(r"You[\u2019']re seeing this error because you have (?:<code>)?DEBUG = True"),
     re.compile(r"File \"[^\"]+\.py\", line \d+, in \w+"),
+    # Node/Express: "    at fn (/srv/app.js:12:5)" lines (Express's dev handler sends them as HTML)
+    re.compile(r"\n\s*at [\w$.<>\[\] ]+ \((?:/|[A-Za-z]:\\|node:|file:)[^)]*:\d+:\d+\)"),
+    re.compile(r"\n\s*at (?:/|node:)[\w./@-]+:\d+:\d+"),
+    re.compile(r"\bat (?:Object|Module|Function)\.<anonymous> \("),
+    # Java/Spring Boot: stack frames and the whitelabel error page
+    re.compile(r"\n\s*at [a-z][\w$]*(?:\.[\w$<>]+)+\([\w$]+\.java:\d+\)"),
+    re.compile(r"Whitelabel Error Page"),
+    # Rails, Laravel/Symfony
+    re.compile(r"ActionController::RoutingError|ActiveRecord::\w+Error|Action Controller: Exception caught|Whoops, looks like something went wrong"),
+    re.compile(r"Illuminate\\\\?[A-Z]\w+|Symfony\\\\?Component\\\\?ErrorHandler"),
+    # ASP.NET yellow screen
+    re.compile(r"\[Microsoft\]\[ODBC|Server Error in '[^']*' Application|System\.\w+Exception:"),
+    # PHP
+    re.compile(r"<title>phpinfo\(\)</title>|PHP Version \d+\.\d+[^<]{0,40}</h1>|<b>(?:Fatal error|Warning|Parse error)</b>:\s"),
     re.compile(r"goroutine \d+ \[running\]:"),
-    re.compile(r"(?:Unhandled Runtime Error|__NEXT_DATA__[^<]{0,200}\"err\":\{)"),
+    # Next.js development overlay / dev-mode error data
+    re.compile(r"(?:Unhandled Runtime Error|<nextjs-portal|data-nextjs-dialog|__NEXT_DATA__[^<]{0,200}\"err\":\{)"),
 ]
+
+_TAG = re.compile(r"<[^>]{0,2000}>")
+
+
+def normalise_html(text: str) -> str:
+    """Text as a person reads it from an HTML error page: ``<br>`` and block ends become newlines,
+    tags go, entities (``&nbsp;``, ``&lt;``) are decoded. Stack traces hide behind all three."""
+    t = re.sub(r"(?i)<br\s*/?>|</(?:p|div|li|pre|tr|h\d)>", "\n", text)
+    t = _TAG.sub("", t)
+    return html.unescape(t).replace("\xa0", " ")
 
 
 def stack_trace(text: str) -> str | None:
-    """The first stack-trace or debug-page marker in ``text`` (a short excerpt), else None."""
-    for rx in STACK_TRACE_PATTERNS:
-        m = rx.search(text)
-        if m:
-            return m.group(0).strip()[:120]
+    """The first stack-trace or debug-page marker in ``text`` (raw, then with HTML normalised;
+    a short excerpt), else None."""
+    for candidate in (text, normalise_html(text)) if "<" in text or "&" in text else (text,):
+        for rx in STACK_TRACE_PATTERNS:
+            m = rx.search(candidate)
+            if m:
+                return m.group(0).strip()[:120]
     return None
 
 
@@ -135,7 +194,7 @@ def scripts_in(page: Fetched) -> tuple[list[str], list[str]]:
     try:
         parser.feed(page.text)
         parser.close()
-    except Exception:  # malformed HTML: keep what was parsed
+    except (ValueError, AssertionError):  # malformed HTML: keep what was parsed
         pass
     urls: list[str] = []
     for src in parser.srcs:

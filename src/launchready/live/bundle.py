@@ -10,8 +10,18 @@ counted twice; rules whose own severity is low/info (publishable keys) only warn
 from __future__ import annotations
 
 from launchready.config import Config
-from launchready.live.base import Planned, Run, errored, result, scripts_in
+from launchready.live.base import (
+    NETWORK_ERRORS,
+    Planned,
+    Run,
+    cannot_judge,
+    errored,
+    page_problem,
+    result,
+    scripts_in,
+)
 from launchready.live.config import Target
+from launchready.live.http import describe_error
 from launchready.model import CheckResult, Severity, Status
 
 AREA = "bundle"
@@ -46,23 +56,29 @@ def check(run: Run, target: Target, config: Config | None = None) -> list[CheckR
     url = target.url
     try:
         page = run.client.get_shared("bundle.secret", url)
-    except Exception as exc:
+    except NETWORK_ERRORS as exc:
         return [errored("bundle.secret", Severity.CRITICAL, url, exc, FIX)]
+    problem = page_problem(page, need_html=True)
+    if problem:
+        return [cannot_judge("bundle.secret", Severity.CRITICAL, url, problem, page)]
     engine = _engine(config or Config())
     assert isinstance(engine, Engine)
     scripts, inline = scripts_in(page)
     texts: list[tuple[str, str]] = [(f"{url} (inline script {i + 1})", t) for i, t in enumerate(inline)]
     fetched = 0
     errors: list[str] = []
+    missing: list[str] = []
     for s in scripts[: run.settings.bundle_max_scripts]:
         try:
             js = run.client.get_shared("bundle.secret", s)
-        except Exception as exc:
-            errors.append(f"{s}: {type(exc).__name__}")
+        except NETWORK_ERRORS as exc:
+            errors.append(f"{s}: {describe_error(exc)}")
             continue
         if 200 <= js.status < 300:
             fetched += 1
             texts.append((s, js.text))
+        else:
+            missing.append(f"{s}: {js.status}")
     hits: list[dict[str, object]] = []
     worst = Severity.INFO
     for where, text in texts:
@@ -77,6 +93,8 @@ def check(run: Run, target: Target, config: Config | None = None) -> list[CheckR
     ev: dict[str, object] = {"scripts_scanned": fetched, "inline_scripts": len(inline)}
     if errors:
         ev["errors"] = errors
+    if missing:
+        ev["not_served"] = missing
     if hits:
         ev["secrets"] = hits
         rules = sorted({str(h["rule_id"]) for h in hits})
@@ -85,6 +103,8 @@ def check(run: Run, target: Target, config: Config | None = None) -> list[CheckR
                            f"{len(hits)} secret(s) shipped in client JavaScript ({', '.join(rules)})", FIX, ev)]  # fmt: skip
         return [result("bundle.secret", Status.WARN, worst, url,
                        f"{len(hits)} low-severity key(s) in client JavaScript ({', '.join(rules)}): check they are meant to be public", FIX, ev)]  # fmt: skip
-    if scripts and not fetched and errors:
-        return [result("bundle.secret", Status.ERROR, Severity.CRITICAL, url, "could not fetch any of the page's scripts", evidence=ev)]
+    if errors:  # a script we could not read may hold the secret: never pass on it
+        return [result("bundle.secret", Status.ERROR, Severity.CRITICAL, url,
+                       f"could not check: {len(errors)} of {len(scripts[: run.settings.bundle_max_scripts])} script(s) could not be fetched "
+                       f"({errors[0]}); none of the {fetched} fetched held a secret", evidence=ev)]  # fmt: skip
     return [result("bundle.secret", Status.PASS, Severity.CRITICAL, url, f"no secrets in {fetched} script(s) and {len(inline)} inline script(s)", evidence=ev)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from launchready.live.base import Planned, Run, errored, result
+from launchready.live.base import NETWORK_ERRORS, Planned, Run, errored, result
 from launchready.live.config import Target
 from launchready.live.http import Fetched
 from launchready.model import CheckResult, Severity, Status
@@ -50,7 +50,7 @@ def check(run: Run, target: Target) -> list[CheckResult]:
     url = target.url
     try:
         page = run.client.get_shared("cdn.detected", url)
-    except Exception as exc:
+    except NETWORK_ERRORS as exc:
         return [errored("cdn.detected", Severity.MEDIUM if run.settings.cdn_required else Severity.INFO, url, exc)]
     found = detect(page)
     ev = {"cdn": found}

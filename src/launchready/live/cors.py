@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from launchready.live.base import Planned, Run, errored, result
+from launchready.live.base import NETWORK_ERRORS, Planned, Run, errored, result
 from launchready.live.config import Endpoint, Target
 from launchready.live.http import Fetched, safe_headers
 from launchready.model import CheckResult, Severity, Status
@@ -66,6 +66,13 @@ def plan(run: Run, target: Target) -> list[Planned]:
     return out
 
 
+class EndpointDown(Exception):
+    """The endpoint answered a gateway error: its CORS policy cannot be seen."""
+
+
+_CAUGHT: tuple[type[BaseException], ...] = (*NETWORK_ERRORS, EndpointDown)
+
+
 def _simple_method(e: Endpoint) -> str:
     return e.method if e.method in ("GET", "HEAD") else "GET"
 
@@ -104,6 +111,9 @@ def _endpoint(run: Run, target: Target, e: Endpoint, url: str) -> list[CheckResu
                 pre = run.client.request(f"{cid} {url}", "OPTIONS", url, headers={
                     "Origin": o, "Access-Control-Request-Method": e.method if e.method not in ("GET", "HEAD") else "POST",
                     "Access-Control-Request-Headers": "content-type, authorization"})
+                down = next((r.status for r in (simple, pre) if r.status in (502, 503, 504)), None)
+                if down is not None:  # a gateway error carries the proxy's headers, not the API's
+                    raise EndpointDown(f"the endpoint answered {down} (the app behind it did not answer)")
                 answered += 2
                 for kind, r in (("simple", simple), ("preflight", pre)):
                     acao, creds = _acao(r)
@@ -112,7 +122,7 @@ def _endpoint(run: Run, target: Target, e: Endpoint, url: str) -> list[CheckResu
                     if acao and acao != "*" and acao.lower() == o.lower():
                         reflected.append({"origin": o, "request": kind, "status": r.status, "credentials": creds,
                                           "headers": safe_headers(r.headers, _CORS_HEADERS)})  # fmt: skip
-        except Exception as exc:
+        except _CAUGHT as exc:
             last_error = exc
             out.append(errored(cid, Severity.HIGH, url, exc, FIX[cid]))
             continue
@@ -141,8 +151,11 @@ def _endpoint(run: Run, target: Target, e: Endpoint, url: str) -> list[CheckResu
             r = run.client.request("cors.preflight-permissive", "OPTIONS", url, headers={
                 "Origin": allowed[0], "Access-Control-Request-Method": PROBE_METHOD,
                 "Access-Control-Request-Headers": PROBE_HEADER})
-        except Exception as exc:
+        except NETWORK_ERRORS as exc:
             out.append(errored("cors.preflight-permissive", Severity.LOW, url, exc))
+            return out
+        if r.status in (502, 503, 504):
+            out.append(result("cors.preflight-permissive", Status.ERROR, Severity.LOW, url, f"could not check: the preflight answered {r.status}"))
             return out
         methods = (r.header("Access-Control-Allow-Methods") or "").upper()
         hdrs = (r.header("Access-Control-Allow-Headers") or "").lower()

@@ -14,9 +14,19 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin
 
-from launchready.live.base import Planned, Run, errored, result, scripts_in, stack_trace
+from launchready.live.base import (
+    NETWORK_ERRORS,
+    Planned,
+    Run,
+    cannot_judge,
+    errored,
+    page_problem,
+    result,
+    scripts_in,
+    stack_trace,
+)
 from launchready.live.config import Target
-from launchready.live.http import Fetched
+from launchready.live.http import Fetched, describe_error
 from launchready.model import CheckResult, Severity, Status
 
 AREA = "exposure"
@@ -79,6 +89,7 @@ def looks_html(body: bytes) -> bool:
 
 
 Matcher = Callable[[bytes], bool]
+GATEWAY_ERRORS = {502, 503, 504}
 PROBES: dict[str, list[tuple[str, Matcher]]] = {
     "exposure.env-file": [(p, _is_env) for p in (
         "/.env", "/.env.local", "/.env.production", "/.env.production.local", "/.env.development",
@@ -103,11 +114,57 @@ def _is_source_map(body: bytes) -> bool:
 MAX_MAP = 2 * 1024 * 1024
 
 
+def _actuator_env(r: Fetched) -> str | None:
+    if not 200 <= r.status < 300 or looks_html(r.body):
+        return None
+    try:
+        data = json.loads(r.body[:MAX_MAP].decode("utf-8", "replace"))
+    except ValueError:
+        return None
+    if isinstance(data, dict) and ("propertySources" in data or "activeProfiles" in data):
+        return "Spring Boot /actuator/env is public (configuration and environment)"
+    return None
+
+
+def _heapdump(r: Fetched) -> str | None:
+    if 200 <= r.status < 300 and (r.body[:18] == b"JAVA PROFILE 1.0.2" or r.body[:18] == b"JAVA PROFILE 1.0.1"):
+        return "Spring Boot /actuator/heapdump is public (a memory dump with secrets)"
+    return None
+
+
+def _any_trace(r: Fetched) -> str | None:
+    return stack_trace(r.text)
+
+
+def _console(r: Fetched) -> str | None:
+    if "Werkzeug" in r.text and ("console" in r.text.lower() or "__debugger__" in r.text):
+        return "Werkzeug debugger console at /console"
+    return None
+
+
+def _phpinfo(r: Fetched) -> str | None:
+    if 200 <= r.status < 300 and re.search(r"<title>phpinfo\(\)</title>|>PHP Version \d", r.text):
+        return "phpinfo() page is public"
+    return None
+
+
+DebugMatcher = Callable[[Fetched], str | None]
+# paths where a framework's debugging tools answer when debug mode or its admin endpoints are left on
+DEBUG_PROBES: list[tuple[str, DebugMatcher]] = [
+    ("/console", _console),
+    ("/actuator/env", _actuator_env),
+    ("/actuator/heapdump", _heapdump),
+    ("/phpinfo.php", _phpinfo),
+    ("/info.php", _phpinfo),
+]
+
+
 def plan(run: Run, target: Target) -> list[Planned]:
     out = [Planned("GET", urljoin(target.url, p), cid) for cid, probes in PROBES.items() for p, _ in probes]
     out += [Planned("GET", urljoin(target.url, p), "exposure.env-file (configured)") for p in run.settings.exposure_paths]
     out.append(Planned("GET", target.url, "shared page fetch; then <script>.map for each same-origin script"))
     out.append(Planned("GET", urljoin(target.url, "/launchready-not-found-<random>"), "exposure.debug-page"))
+    out += [Planned("GET", urljoin(target.url, p), "exposure.debug-page") for p, _ in DEBUG_PROBES]
     return out
 
 
@@ -116,18 +173,26 @@ def check(run: Run, target: Target) -> list[CheckResult]:
     probes = dict(PROBES)
     if run.settings.exposure_paths:
         probes["exposure.env-file"] = probes["exposure.env-file"] + [(p, _is_env) for p in run.settings.exposure_paths]
-    jobs = [(cid, path, matcher) for cid, items in probes.items() if run.selected(cid) for path, matcher in items]
+    jobs: list[tuple[str, str, Callable[[Fetched], str | None]]] = [
+        (cid, path, _file_matcher(matcher)) for cid, items in probes.items() if run.selected(cid) for path, matcher in items]
+    if run.selected("exposure.debug-page"):
+        jobs.append(("exposure.debug-page", f"/launchready-not-found-{os.urandom(6).hex()}", _any_trace))
+        jobs += [("exposure.debug-page", path, m) for path, m in DEBUG_PROBES]
 
-    def probe(job: tuple[str, str, Matcher]) -> tuple[str, str, dict[str, object] | None, str | None]:
+    def probe(job: tuple[str, str, Callable[[Fetched], str | None]]) -> tuple[str, str, dict[str, object] | None, str | None]:
         cid, path, matcher = job
         url = urljoin(target.url, path)
         try:
             r = run.client.request(cid, "GET", url)
-        except Exception as exc:
-            return cid, path, None, f"{path}: {type(exc).__name__}"
-        hit = {"url": url, "status": r.status, "bytes": len(r.body), "content_type": r.content_type}
-        found = 200 <= r.status < 300 and not looks_html(r.body) and matcher(r.body)
-        return cid, path, (hit if found else {}), None
+        except NETWORK_ERRORS as exc:
+            return cid, path, None, f"{path}: {describe_error(exc)}"
+        if r.status in GATEWAY_ERRORS:  # the proxy could not reach the app: what it would serve is unseen
+            return cid, path, None, f"{path}: answered {r.status}"
+        what = matcher(r)
+        hit: dict[str, object] = {"url": url, "status": r.status, "bytes": len(r.body), "content_type": r.content_type}
+        if what and cid == "exposure.debug-page":
+            hit["marker"] = what
+        return cid, path, (hit if what else {}), None
 
     # probes run side by side; the client keeps the number of open requests polite
     with ThreadPoolExecutor(max_workers=max(1, min(4, run.settings.concurrency)), thread_name_prefix="launchready-exposure") as pool:
@@ -143,74 +208,105 @@ def check(run: Run, target: Target) -> list[CheckResult]:
     if run.selected("exposure.source-maps"):
         out.append(_source_maps(run, target))
     if run.selected("exposure.debug-page"):
-        out.append(_debug(run, target))
+        out.append(_debug(run, target, [a for a in answers if a[0] == "exposure.debug-page"]))
     return out
+
+
+def _file_matcher(matcher: Matcher) -> Callable[[Fetched], str | None]:
+    def match(r: Fetched) -> str | None:
+        return "served" if 200 <= r.status < 300 and not looks_html(r.body) and matcher(r.body) else None
+
+    return match
 
 
 def _judge(cid: str, url: str, hits: list[dict[str, object]], looked: int, errors: list[str]) -> CheckResult:
     sev = {"exposure.env-file": Severity.CRITICAL, "exposure.git": Severity.HIGH}.get(cid, Severity.HIGH)
     if hits:
         paths = ", ".join(str(h["url"]) for h in hits)
-        return result(cid, Status.FAIL, sev, url, f"publicly readable: {paths}", FIX[cid], {"exposed": hits})
-    if looked == 0 and errors:
-        return result(cid, Status.ERROR, sev, url, "could not check: every probe failed (" + "; ".join(errors[:3]) + ")", evidence={"errors": errors})
-    ev: dict[str, object] = {"probed": looked}
-    if errors:
-        ev["errors"] = errors
-    return result(cid, Status.PASS, sev, url, f"none of {looked} probed path(s) served that content", evidence=ev)
+        ev: dict[str, object] = {"exposed": hits}
+        if errors:
+            ev["errors"] = errors
+        return result(cid, Status.FAIL, sev, url, f"publicly readable: {paths}", FIX[cid], ev)
+    if errors:  # a path we could not probe may serve it: never pass on it
+        return result(cid, Status.ERROR, sev, url,
+                      f"could not check: {len(errors)} of {looked + len(errors)} probe(s) failed (" + "; ".join(errors[:3]) + ")",
+                      evidence={"errors": errors, "probed": looked})  # fmt: skip
+    return result(cid, Status.PASS, sev, url, f"none of {looked} probed path(s) served that content", evidence={"probed": looked})
 
 
 def _source_maps(run: Run, target: Target) -> CheckResult:
     cid = "exposure.source-maps"
     try:
         page = run.client.get_shared(cid, target.url)
-    except Exception as exc:
+    except NETWORK_ERRORS as exc:
         return errored(cid, Severity.MEDIUM, target.url, exc)
+    problem = page_problem(page, need_html=True)
+    if problem:
+        return cannot_judge(cid, Severity.MEDIUM, target.url, problem, page)
     scripts, _ = scripts_in(page)
     scripts = scripts[: run.settings.bundle_max_scripts]
     if not scripts:
         return result(cid, Status.PASS, Severity.MEDIUM, target.url, "the page loads no same-origin scripts", evidence={"scripts": 0})
     exposed: list[str] = []
+    errors: list[str] = []
     for script in scripts:
         candidates = [script.split("?", 1)[0] + ".map"]
         try:
             js = run.client.get_shared("bundle.secret", script)
+        except NETWORK_ERRORS as exc:
+            errors.append(f"{script}: {describe_error(exc)}")
+        else:
             m = re.search(r"[#@]\s*sourceMappingURL=(\S+)", js.text[-4096:])
             if m and not m.group(1).startswith("data:"):
                 mapped = urljoin(script, m.group(1))
                 if mapped not in candidates:
                     candidates.insert(0, mapped)
-        except Exception:
-            pass
         for map_url in candidates:
             try:
                 r = run.client.request(cid, "GET", map_url)
-            except Exception:
+            except NETWORK_ERRORS as exc:
+                errors.append(f"{map_url}: {describe_error(exc)}")
+                continue
+            if r.status in GATEWAY_ERRORS:
+                errors.append(f"{map_url}: answered {r.status}")
                 continue
             if 200 <= r.status < 300 and _is_source_map(r.body):
                 exposed.append(map_url)
                 break
+    ev: dict[str, object] = {"scripts": len(scripts)}
+    if errors:
+        ev["errors"] = errors
     if exposed:
-        return result(cid, Status.FAIL, Severity.MEDIUM, target.url, f"{len(exposed)} source map(s) public: {', '.join(exposed[:5])}", FIX[cid], {"maps": exposed, "scripts": len(scripts)})
-    return result(cid, Status.PASS, Severity.MEDIUM, target.url, f"no source maps served for {len(scripts)} script(s)", evidence={"scripts": len(scripts)})
+        ev["maps"] = exposed
+        return result(cid, Status.FAIL, Severity.MEDIUM, target.url, f"{len(exposed)} source map(s) public: {', '.join(exposed[:5])}", FIX[cid], ev)
+    if errors:
+        return result(cid, Status.ERROR, Severity.MEDIUM, target.url,
+                      f"could not check: {len(errors)} request(s) for scripts or maps failed ({errors[0]})", evidence=ev)  # fmt: skip
+    return result(cid, Status.PASS, Severity.MEDIUM, target.url, f"no source maps served for {len(scripts)} script(s)", evidence=ev)
 
 
-def _debug(run: Run, target: Target) -> CheckResult:
+def _debug(run: Run, target: Target, answers: list[tuple[str, str, dict[str, object] | None, str | None]]) -> CheckResult:
     cid = "exposure.debug-page"
-    seen: list[dict[str, object]] = []
-    answered = 0
-    urls = [target.url, urljoin(target.url, f"/launchready-not-found-{os.urandom(6).hex()}")]
-    for url in urls:
-        try:
-            r: Fetched = run.client.get_shared(cid, url) if url == target.url else run.client.request(cid, "GET", url)
-        except Exception:
-            continue
-        answered += 1
-        marker = stack_trace(r.text)
+    seen: list[dict[str, object]] = [a[2] for a in answers if a[2]]
+    errors = [a[3] for a in answers if a[3]]
+    looked = sum(1 for a in answers if a[2] is not None)
+    try:
+        page = run.client.get_shared(cid, target.url)
+    except NETWORK_ERRORS as exc:
+        errors.insert(0, f"{target.url}: {describe_error(exc)}")
+    else:
+        looked += 1
+        marker = stack_trace(page.text)
         if marker:
-            seen.append({"url": url, "status": r.status, "marker": marker})
+            seen.insert(0, {"url": target.url, "status": page.status, "marker": marker})
+    ev: dict[str, object] = {"probed": looked}
+    if errors:
+        ev["errors"] = errors
     if seen:
-        return result(cid, Status.FAIL, Severity.HIGH, target.url, "debug page or stack trace served: " + str(seen[0]["marker"]), FIX[cid], {"pages": seen})
-    if not answered:
-        return result(cid, Status.ERROR, Severity.HIGH, target.url, "could not check: no page answered")
-    return result(cid, Status.PASS, Severity.HIGH, target.url, "no debug page or stack trace on the page or a not-found path")
+        ev["pages"] = seen
+        return result(cid, Status.FAIL, Severity.HIGH, target.url, "debug page or stack trace served: " + str(seen[0]["marker"]), FIX[cid], ev)
+    if errors:
+        return result(cid, Status.ERROR, Severity.HIGH, target.url,
+                      f"could not check: {len(errors)} of {looked + len(errors)} request(s) failed ({errors[0]})", evidence=ev)  # fmt: skip
+    return result(cid, Status.PASS, Severity.HIGH, target.url,
+                  f"no debug page or stack trace on the page, a not-found path or {len(DEBUG_PROBES)} debug-tool paths", evidence=ev)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from launchready.live.base import Planned, Run, errored, result
+from launchready.live.base import (
+    NETWORK_ERRORS,
+    Planned,
+    Run,
+    cannot_judge,
+    errored,
+    page_problem,
+    result,
+)
 from launchready.live.config import Target
 from launchready.live.http import safe_headers
 from launchready.model import CheckResult, Severity, Status
@@ -41,8 +49,11 @@ def check(run: Run, target: Target) -> list[CheckResult]:
     url = target.url
     try:
         page = run.client.get_shared("headers.csp", url)
-    except Exception as exc:
+    except NETWORK_ERRORS as exc:
         return [errored(i, Severity.MEDIUM, url, exc) for i in IDS]
+    problem = page_problem(page)
+    if problem:  # headers of a 403/502 page are not the site's: never judge them
+        return [cannot_judge(i, Severity.MEDIUM, url, problem, page) for i in IDS]
     h = page.headers
     out: list[CheckResult] = []
     csp = h.get("Content-Security-Policy", "")

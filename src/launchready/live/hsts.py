@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from launchready.live.base import Planned, Run, errored, result, skipped
+from launchready.live.base import (
+    NETWORK_ERRORS,
+    Planned,
+    Run,
+    cannot_judge,
+    errored,
+    page_problem,
+    result,
+    skipped,
+)
 from launchready.live.config import Target
 from launchready.model import CheckResult, Severity, Status
 
@@ -29,8 +38,11 @@ def check(run: Run, target: Target) -> list[CheckResult]:
         return [skipped(i, url, "the site is not HTTPS (see tls.https); HSTS only counts on HTTPS") for i in IDS]
     try:
         page = run.client.get_shared("hsts.present", url)
-    except Exception as exc:
+    except NETWORK_ERRORS as exc:
         return [errored(i, Severity.MEDIUM, url, exc) for i in IDS]
+    problem = page_problem(page)
+    if problem:  # headers of a 403/502 page are not the site's: never judge them
+        return [cannot_judge(i, Severity.MEDIUM, url, problem, page) for i in IDS]
     value = page.header("Strict-Transport-Security")
     if not value:
         return [result("hsts.present", Status.FAIL, Severity.MEDIUM, url, "no Strict-Transport-Security header", FIX["hsts.present"], {"status": page.status}),

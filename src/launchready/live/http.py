@@ -240,6 +240,11 @@ class HostDown(Exception):
 
 
 DOWN_AFTER = 3  # consecutive connection failures before an origin is given up
+TIMEOUTS_DOWN = 2  # distinct URLs timing out with no answer in between before an origin is given up
+
+
+class TargetUnreachable(HostDown):
+    """An origin accepts connections (or not) but its requests time out; later ones are not sent."""
 
 
 class Cancelled(Exception):
@@ -314,6 +319,9 @@ class Client:
         # polite: at most ``in_flight`` requests open at once, however many checks run
         self._slots = threading.BoundedSemaphore(max(1, in_flight))
         self._failures: dict[str, tuple[int, str]] = {}  # origin -> (consecutive failures, last reason)
+        self._timeouts: dict[str, set[str]] = {}  # origin -> URLs that timed out since its last answer
+        self._timed_out: dict[str, int] = {}  # origin -> timeouts in total (for the message)
+        self._answered: set[str] = set()  # origins that answered at least once
         self.budget = budget
         self.dry_run = dry_run
         self.started = time.monotonic()
@@ -369,7 +377,10 @@ class Client:
             self.per_check[check] = used + 1
 
     def count_probe(self, check: str, what: str = "TLS handshake", url: str = "") -> None:
-        """Count a non-HTTP probe (a TLS handshake) against the same budgets."""
+        """Count a non-HTTP probe (a TLS handshake) against the same budgets; refused (raises)
+        when ``url``'s origin was given up."""
+        if url:
+            self._refuse_if_down(origin_of(url))
         self._reserve(check, what, url)
 
     def request(
@@ -386,23 +397,61 @@ class Client:
     ) -> Fetched:
         """Send one request (counted against the budgets). Network errors propagate."""
         origin = origin_of(url)
-        with self._lock:
-            down = self._failures.get(origin)
-        if down is not None and down[0] >= DOWN_AFTER:
-            raise HostDown(f"not sent: {origin} failed to connect {down[0]} times in a row ({down[1]})")
+        self._refuse_if_down(origin)
         self._reserve(check, method, url)
         with self._slots:
+            self._refuse_if_down(origin)  # it may have been given up while this request waited
             try:
                 got = self._send(method, url, headers, data, json_body, timeout, allow_redirects)
+            except requests.Timeout:
+                self.note_timeout(origin, url)
+                raise
             except requests.ConnectionError as exc:
-                if not isinstance(exc, requests.ReadTimeout) and not getattr(exc, "while_reading", False):
+                if not getattr(exc, "while_reading", False):
                     with self._lock:
                         n = self._failures.get(origin, (0, ""))[0] + 1
                         self._failures[origin] = (n, describe_error(exc)[:160])
                 raise
         with self._lock:
             self._failures.pop(origin, None)
+            self._timeouts.pop(origin, None)
+            self._answered.add(origin)
         return got
+
+    def _refuse_if_down(self, origin: str) -> None:
+        reason = self.unreachable(origin)
+        if reason is not None:
+            raise TargetUnreachable(reason) if "timed out" in reason else HostDown(reason)
+
+    def unreachable(self, origin: str) -> str | None:
+        """Why requests to ``origin`` are no longer sent (it was given up), else None.
+
+        An origin is given up after DOWN_AFTER consecutive connection failures; after its first
+        timeout if it never answered (a site that accepts and never answers is judged within
+        about one request timeout: the first requests run side by side); or, once it has
+        answered, when TIMEOUTS_DOWN different URLs (or TLS handshakes) timed out with no
+        answer in between, so one slow endpoint on a live site does not stop the others.
+        """
+        with self._lock:
+            down = self._failures.get(origin)
+            if down is not None and down[0] >= DOWN_AFTER:
+                return f"not sent: {origin} failed to connect {down[0]} times in a row ({down[1]})"
+            timed_out = len(self._timeouts.get(origin, ()))
+            if timed_out >= TIMEOUTS_DOWN or (timed_out and origin not in self._answered):
+                return f"target unreachable: {self._timed_out.get(origin, 0)} requests timed out after {self.options.timeout:g} s"
+        return None
+
+    def note_answer(self, origin: str) -> None:
+        """``origin`` answered (a completed TLS handshake reports here; HTTP answers do it themselves)."""
+        with self._lock:
+            self._timeouts.pop(origin, None)
+            self._answered.add(origin)
+
+    def note_timeout(self, origin: str, what: str) -> None:
+        """Count a timed-out request or probe (TLS handshakes report theirs here too)."""
+        with self._lock:
+            self._timeouts.setdefault(origin, set()).add(what)
+            self._timed_out[origin] = self._timed_out.get(origin, 0) + 1
 
     def _send(self, method: str, url: str, headers: Mapping[str, str] | None, data: bytes | str | None,
               json_body: Any, timeout: float | None, allow_redirects: bool) -> Fetched:  # fmt: skip

@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from launchready.live.base import Planned, Run, errored, result, stack_trace
+from launchready.live.base import NETWORK_ERRORS, Planned, Run, errored, result, stack_trace
 from launchready.live.config import Endpoint, MissingIdentity, Target
 from launchready.live.http import Fetched, safe_headers
 from launchready.model import CheckResult, Severity, Status
@@ -99,9 +99,13 @@ def _endpoint(run: Run, e: Endpoint, url: str) -> list[CheckResult]:
                                   data=json.dumps(e.body if e.body is not None else {}).encode())  # fmt: skip
     except MissingIdentity as exc:
         return [result(i, Status.ERROR, Severity.HIGH, url, f"could not check: {exc}") for i in IDS]
-    except Exception as exc:
+    except NETWORK_ERRORS as exc:
         return [errored(i, Severity.HIGH, url, exc) for i in IDS]
     baseline: dict[str, object] = {"status": base.status, "ms": round(base.elapsed_ms)}
+    failed = _baseline_failed(e, base)
+    if failed:  # the endpoint does not work at all (app down, 502): its answers to bad input say nothing
+        return [result(i, Status.ERROR, Severity.HIGH, url, f"could not check: {failed}", evidence={"baseline": baseline})
+                for i in IDS if run.selected(i)]  # fmt: skip
     out: list[CheckResult] = []
     for cid, ctype, body in cases(run, e):
         if not run.selected(cid):
@@ -117,11 +121,19 @@ def _endpoint(run: Run, e: Endpoint, url: str) -> list[CheckResult]:
             else:
                 out.append(errored(cid, Severity.HIGH, url, exc))
             continue
-        except Exception as exc:
+        except NETWORK_ERRORS as exc:
             out.append(errored(cid, Severity.HIGH, url, exc))
             continue
         out.append(_judge(cid, url, r, len(body), baseline))
     return out
+
+
+def _baseline_failed(e: Endpoint, base: Fetched) -> str | None:
+    """Why the valid example request did not succeed, else None. Without an example body the
+    empty object ``{}`` is sent, and a 4xx for it is expected (the endpoint validates)."""
+    if base.status >= 500 or (e.body is not None and not 200 <= base.status < 400):
+        return f"the valid example request answered {base.status} (it must succeed before bad input can be judged)"
+    return None
 
 
 def _judge(cid: str, url: str, r: Fetched, sent: int, baseline: dict[str, object]) -> CheckResult:

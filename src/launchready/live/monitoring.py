@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from launchready.live.base import Planned, Run, errored, result, skipped
+from launchready.live.base import NETWORK_ERRORS, Planned, Run, errored, result, skipped
 from launchready.live.config import Endpoint, Target
 from launchready.live.exposure import looks_html
 from launchready.model import CheckResult, Severity, Status
@@ -53,7 +53,7 @@ def check(run: Run, target: Target) -> list[CheckResult]:
     else:
         try:
             r = run.client.request("monitoring.status-page", "GET", page, allow_redirects=True)
-        except Exception as exc:
+        except NETWORK_ERRORS as exc:
             out.append(errored("monitoring.status-page", Severity.LOW, page, exc))
         else:
             ok = 200 <= r.status < 300
@@ -66,7 +66,7 @@ def _health(run: Run, url: str) -> CheckResult:
     cid = "monitoring.health"
     try:
         r = run.client.request(cid, "GET", url)
-    except Exception as exc:
+    except NETWORK_ERRORS as exc:
         return errored(cid, Severity.MEDIUM, url, exc, FIX[cid])
     ev: dict[str, object] = {"status": r.status, "ms": round(r.elapsed_ms), "content_type": r.content_type}
     if not 200 <= r.status < 300:

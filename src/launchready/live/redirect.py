@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from launchready.live.base import Planned, Run, errored, result, skipped
+from launchready.live.base import NETWORK_ERRORS, Planned, Run, errored, result, skipped
 from launchready.live.config import Target
 from launchready.live.http import safe_headers
 from launchready.model import CheckResult, Severity, Status
@@ -45,7 +45,7 @@ def check(run: Run, target: Target) -> list[CheckResult]:
     host = urlsplit(base).hostname or ""
     try:
         r = run.client.request("redirect.https", "GET", base)
-    except Exception as exc:
+    except NETWORK_ERRORS as exc:
         out.append(errored("redirect.https", Severity.HIGH, base, exc, FIX["redirect.https"]))
     else:
         loc = r.header("Location") or ""
@@ -75,7 +75,7 @@ def check(run: Run, target: Target) -> list[CheckResult]:
         url = urljoin(base, path)
         try:
             r = run.client.request("redirect.sensitive-paths", "GET", url)
-        except Exception as exc:
+        except NETWORK_ERRORS as exc:
             failures.append(f"{url}: {exc.__class__.__name__}")
             safe.append({"url": url, "status": "no answer over HTTP"})
             continue

@@ -73,9 +73,12 @@ def _run_one(module: ModuleType, run: Run, target: Target, config: Config) -> li
             found: list[CheckResult] = bundle.check(run, target, config)
         else:
             found = module.check(run, target)
-    except Exception as exc:  # a bug or an unexpected failure: error, never pass
+    except Exception as exc:  # checks catch only network and budget errors: this is a bug, never a pass
         reason = describe_error(exc)
-        found = [result(i, Status.ERROR, Severity.HIGH, target.url, f"check failed: {reason}", evidence={"error": reason}) for i in module.IDS]
+        where = f"{module.AREA} on {target.url}"
+        found = [result(i, Status.ERROR, Severity.HIGH, target.url, f"internal error (a bug in launchready, please report it): {reason}",
+                        evidence={"error": reason, "internal": True}) for i in module.IDS]  # fmt: skip
+        run.notes.append(f"internal error in the {where} checks: {reason}")
     ms = int((time.perf_counter() - start) * 1000)
     return [c if c.duration_ms else c.replace(duration_ms=ms) for c in found]
 

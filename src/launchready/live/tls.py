@@ -13,9 +13,9 @@ import ssl
 import warnings
 from urllib.parse import urlsplit
 
-from launchready.live.base import Planned, Run, errored, result, skipped
+from launchready.live.base import NETWORK_ERRORS, Planned, Run, errored, result, skipped
 from launchready.live.config import Target
-from launchready.live.http import describe_error, open_socket
+from launchready.live.http import BudgetExceeded, HostDown, describe_error, open_socket
 from launchready.model import CheckResult, Severity, Status
 
 AREA = "tls"
@@ -57,11 +57,21 @@ def plan(run: Run, target: Target) -> list[Planned]:
 
 
 def _handshake(host: str, port: int, run: Run, ctx: ssl.SSLContext) -> tuple[bytes | None, str | None, str | None]:
-    sock = open_socket(host, port, run.client.options, run.settings.timeout)
+    origin = f"https://{host}:{port}" if port != 443 else f"https://{host}"
+    run.client.count_probe("tls", "TLS handshake", origin)
+    try:
+        sock = open_socket(host, port, run.client.options, run.settings.timeout)
+    except TimeoutError:
+        run.client.note_timeout(origin, "TCP connect")
+        raise
     try:
         with ctx.wrap_socket(sock, server_hostname=host) as tls:
             cipher = tls.cipher()
+            run.client.note_answer(origin)
             return tls.getpeercert(binary_form=True), tls.version(), cipher[0] if cipher else None
+    except TimeoutError:  # accepted, then no handshake: the origin hangs
+        run.client.note_timeout(origin, f"TLS handshake {ctx.minimum_version}-{ctx.maximum_version}")
+        raise
     finally:
         sock.close()
 
@@ -90,15 +100,13 @@ def _check_origin(run: Run, origin: str) -> list[CheckResult]:
     loose.check_hostname = False
     loose.verify_mode = ssl.CERT_NONE
     try:
-        run.client.count_probe("tls")
         der, version, cipher = _handshake(host, port, run, loose)
-    except Exception as exc:
+    except NETWORK_ERRORS as exc:
         return [errored(i, Severity.HIGH, origin, exc, FIX.get(i, "")) for i in IDS]
     out.append(result("tls.https", Status.PASS, Severity.HIGH, origin, f"HTTPS answers ({version})",
                       evidence={"protocol": version, "cipher": cipher}))  # fmt: skip
     # 2. verified handshake: host name and chain
     try:
-        run.client.count_probe("tls")
         _handshake(host, port, run, _verified_context(run))
         out.append(result("tls.certificate", Status.PASS, Severity.HIGH, origin, f"certificate is valid for {host}"))
         out.append(result("tls.chain", Status.PASS, Severity.HIGH, origin, "certificate chain is trusted"))
@@ -124,7 +132,7 @@ def _check_origin(run: Run, origin: str) -> list[CheckResult]:
                 out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged: the certificate has expired (see tls.expiry)", evidence=ev))
             else:
                 out.append(result("tls.chain", Status.FAIL, Severity.HIGH, origin, f"certificate chain is not trusted: {msg}", FIX["tls.chain"], ev))
-    except Exception as exc:
+    except NETWORK_ERRORS as exc:
         out.append(errored("tls.certificate", Severity.HIGH, origin, exc))
         out.append(errored("tls.chain", Severity.HIGH, origin, exc))
     out.extend(_leaf(run, origin, der))
@@ -213,7 +221,6 @@ def _legacy(run: Run, origin: str, host: str, port: int) -> list[CheckResult]:
                 cannot[name] = f"this machine's OpenSSL cannot offer {name}: {exc}"
                 continue
             try:
-                run.client.count_probe("tls")
                 _handshake(host, port, run, ctx)
                 accepted.append(name)
             except ssl.SSLError as exc:
@@ -224,7 +231,7 @@ def _legacy(run: Run, origin: str, host: str, port: int) -> list[CheckResult]:
                     refused[name] = reason or str(exc)[:120]
             except (ConnectionResetError, BrokenPipeError, ssl.SSLEOFError, EOFError) as exc:
                 refused[name] = f"connection closed during the handshake ({type(exc).__name__})"
-            except (TimeoutError, OSError) as exc:
+            except (TimeoutError, OSError, BudgetExceeded, HostDown) as exc:
                 errors[name] = describe_error(exc)
     ev = {"accepted": accepted, "refused": refused, "not_probed": cannot, "errors": errors}
     if accepted:

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from launchready import __version__
-from launchready.model import Report, Severity, Status
+from launchready.model import Report, Status
 from launchready.report import Options
 
 SCHEMA_VERSION = 1
@@ -16,7 +16,6 @@ SCHEMA_VERSION = 1
 def to_dict(report: Report) -> dict[str, Any]:
     from launchready.scorecard import scorecard
 
-    by_sev = Counter(f.severity.value for f in report.findings)
     by_status = Counter(c.status.value for c in report.checks)
     s = report.summary
     return {
@@ -28,7 +27,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "checks": [c.to_json() for c in report.checks],
         "scorecard": [row.to_json() for row in scorecard(report)],
         "summary": {
-            "findings_by_severity": {sv.value: by_sev.get(sv.value, 0) for sv in Severity},
+            "findings_by_severity": report.severity_counts(),
             "checks_by_status": {st.value: by_status.get(st.value, 0) for st in Status},
             "requests_sent": s.requests_sent,
             "files_scanned": s.files_scanned,
