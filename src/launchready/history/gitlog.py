@@ -106,6 +106,18 @@ def start_log(cmd: list[str], stdin: bytes | None = None) -> subprocess.Popen[by
     return proc
 
 
+def _head(pieces: list[bytes]) -> bytes:
+    """The first HEAD_KEEP bytes of ``pieces`` joined, without joining all of them."""
+    out: list[bytes] = []
+    left = HEAD_KEEP
+    for piece in pieces:
+        if left <= 0:
+            break
+        out.append(piece[:left])
+        left -= len(out[-1])
+    return b"".join(out)
+
+
 def read_commits(out: io.BufferedReader, max_record: int | None = None) -> Iterator[Commit]:
     """Yield each commit of a ``log_command`` output as soon as it is complete. ``read1``
     takes what is there instead of waiting for a full block, so git and the scan overlap.
@@ -127,7 +139,7 @@ def read_commits(out: io.BufferedReader, max_record: int | None = None) -> Itera
         while idx >= 0:
             over = size + idx - pos if size + idx - pos > limit else 0
             if over:
-                record = (b"".join(pending) + block[pos : pos + HEAD_KEEP])[:HEAD_KEEP]
+                record = _head([*pending, block[pos:idx]])
                 pending.clear()
             elif pending:
                 pending.append(block[pos:idx])
@@ -144,7 +156,7 @@ def read_commits(out: io.BufferedReader, max_record: int | None = None) -> Itera
         rest = len(block) - pos
         if size + rest > limit:  # drop what streams past; keep the head for the header fields
             if size <= limit:
-                pending[:] = [(b"".join(pending) + block[pos : pos + HEAD_KEEP])[:HEAD_KEEP]]
+                pending[:] = [_head([*pending, block[pos:]])]
         else:
             pending.append(block[pos:])
         size += rest
