@@ -18,6 +18,9 @@ from typing import cast
 from launchready.secrets.sources import read_batch_blob
 
 SEP = b"\x00\x1eLRC\x00"
+# git ends every entry with a newline, so a real separator always follows one. With --text a
+# committed file may contain SEP itself, but only after a patch line's '+', '-' or ' '.
+NLSEP = b"\n" + SEP
 FORMAT = "%x00%x1eLRC%x00%H%x00%ct%x00%an <%ae>%x00%aI%x00%B%x00"
 READ_SIZE = 1 << 20
 # A commit whose log record (header, message and patch) is larger is not held in memory: its
@@ -65,7 +68,7 @@ def log_command(
     and much faster) and deleted files in full."""
     cmd = [
         "git", "-C", str(root), *GIT_CONFIG, "log", "-p", "-U0", "--no-renames",
-        "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
+        "--no-color", "--text", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
         "--no-indent-heuristic", "--full-index", f"--format={FORMAT}",
     ]  # fmt: skip
     if merges:
@@ -125,34 +128,38 @@ def read_commits(out: io.BufferedReader, max_record: int | None = None) -> Itera
     limit = MAX_RECORD if max_record is None else max_record
     pending: list[bytes] = []  # pieces of the current record: a huge commit is joined once
     size = 0  # bytes of the current record so far
+    first = True
     while True:
         block = out.read1(READ_SIZE)
         if not block:
             break
-        while any(block.endswith(SEP[:k]) for k in range(1, len(SEP))):
-            more = out.read(len(SEP))  # never split a separator between two blocks
+        if first:  # the stream starts with a separator: give it the newline the others have
+            block, first = b"\n" + block, False
+        while any(block.endswith(NLSEP[:k]) for k in range(1, len(NLSEP))):
+            more = out.read(len(NLSEP))  # never split a separator between two blocks
             if not more:
                 break
             block += more
         pos = 0
-        idx = block.find(SEP)
+        idx = block.find(NLSEP)
         while idx >= 0:
-            over = size + idx - pos if size + idx - pos > limit else 0
+            piece = block[pos : idx + 1]
+            over = size + len(piece) if size + len(piece) > limit else 0
             if over:
-                record = _head([*pending, block[pos:idx]])
+                record = _head([*pending, piece])
                 pending.clear()
             elif pending:
-                pending.append(block[pos:idx])
+                pending.append(piece)
                 record = b"".join(pending)
                 pending.clear()
             else:
-                record = block[pos:idx]
+                record = piece
             commit = _parse(record, over) if record else None
             if commit is not None:
                 yield commit
             size = 0
-            pos = idx + len(SEP)
-            idx = block.find(SEP, pos)
+            pos = idx + len(NLSEP)
+            idx = block.find(NLSEP, pos)
         rest = len(block) - pos
         if size + rest > limit:  # drop what streams past; keep the head for the header fields
             if size <= limit:
