@@ -31,12 +31,16 @@ def run(ctx: Context) -> Report | None:
         ctx.stderr.write(f"launchready: warning: {w}\n")
     repo_rules = [r for r in repo.rules() if r.id not in ctx.config.disabled_rules]
     if ctx.args.action == "list":
-        rows = [(r.id, r.severity.value, r.description + ("" if r.source == "builtin" else f"  [{r.source}]"))
+        from launchready.secrets.rules.families import FAMILIES, family_of
+
+        rows = [(family_of(r), r.id, r.severity.value, r.description + ("" if r.source == "builtin" else f"  [{r.source}]"))
                 for r in rules]  # fmt: skip
-        rows += [(r.id, r.severity.value, r.description) for r in repo_rules]
-        width = max((len(i) for i, _, _ in rows), default=10)
-        for rid, sev, desc in sorted(rows):
-            out.write(f"{rid:<{width}}  {sev:<8}  {desc}\n")
+        rows += [("repository checks", r.id, r.severity.value, r.description) for r in repo_rules]
+        order = {f: n for n, f in enumerate(FAMILIES)}
+        width = max((len(i) for _, i, _, _ in rows), default=10)
+        fwidth = max((len(f) for f, _, _, _ in rows), default=10)
+        for fam, rid, sev, desc in sorted(rows, key=lambda row: (order.get(row[0], len(order)), row[0], row[1])):
+            out.write(f"{rid:<{width}}  {sev:<8}  {fam:<{fwidth}}  {desc}\n")
         return None
     if not ctx.args.rule_id:
         raise UsageError("rules explain needs a rule id (see `launchready rules list`)")
