@@ -122,6 +122,7 @@ def merge(stages: list[StageResult], root: str) -> Report:
         merged.summary.suppressed += rep.summary.suppressed
         merged.notes.extend(rep.notes)
         merged.ran |= rep.ran
+    sent: list[str] = []
     for name in ("live", "journey", "email"):
         st = by_name.get(name)
         if st is None or st.report is None:
@@ -130,8 +131,12 @@ def merge(stages: list[StageResult], root: str) -> Report:
         have = {(c.id, c.target) for c in merged.checks}
         merged.checks.extend(c for c in rep.checks if (c.id, c.target) not in have)
         merged.summary.requests_sent += rep.summary.requests_sent
+        if rep.summary.requests_sent:
+            sent.append(f"{name} {rep.summary.requests_sent}")
         merged.notes.extend(rep.notes)
         merged.ran |= rep.ran
+    if len(sent) > 1:  # the summary's total, with the stages that make it up (notes name each part)
+        merged.notes.append(f"requests: {merged.summary.requests_sent} sent in all ({', '.join(sent)})")
     hook = by_name.get("hook")
     if hook is not None and hook.report is not None and hook.report.findings:
         merged.notes.append(
