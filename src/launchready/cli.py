@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from launchready import __version__, redact
+from launchready import __version__, procs, redact
 from launchready.commands import COMMANDS, Context
 from launchready.config import load_config
 from launchready.errors import EXIT_INTERNAL, EXIT_USAGE, UsageError
@@ -73,7 +73,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    with procs.handle_termination():
+        return _main(list(sys.argv[1:] if argv is None else argv))
+
+
+def _main(args_list: list[str]) -> int:
     try:
         first = next((a for a in args_list if not a.startswith("-")), None)
         parser = build_parser(first)
@@ -96,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"launchready: error: {redact.scrub(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
+    except procs.Terminated:  # SIGTERM: everything started was stopped on the way here
+        print("launchready: terminated", file=sys.stderr)
+        return procs.EXIT_TERMINATED
     except KeyboardInterrupt:
         print("launchready: interrupted", file=sys.stderr)
         return 130

@@ -202,7 +202,7 @@ def test_parallel_slices_agree_with_one_process(tmp_path: Path, run_cli) -> None
     fast_import_repo(repo, 900, secrets)
     _, one = history(run_cli, repo, "--jobs", "1")
     _, two = history(run_cli, repo, "--jobs", "2")  # from both ends at once
-    _, three = history(run_cli, repo, "--jobs", "3")  # in shares of the commit list
+    _, three = history(run_cli, repo, "--jobs", "3")  # capped at two processes
     assert one["findings"] == two["findings"] == three["findings"]
     assert one["summary"]["commits_scanned"] == two["summary"]["commits_scanned"] == 900
     assert three["summary"]["commits_scanned"] == 900

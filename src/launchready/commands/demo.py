@@ -9,12 +9,10 @@ Everything is torn down afterwards, also on Ctrl-C. ``--fixed`` runs the fixed d
 from __future__ import annotations
 
 import argparse
-import signal
 import time
 from pathlib import Path
-from types import FrameType
 
-from launchready import redact
+from launchready import procs, redact
 from launchready.commands import Context
 from launchready.demo.pipeline import DemoRun, run_demo
 from launchready.demo.server import Endpoints
@@ -56,10 +54,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="create the demo repository in DIR (must not exist) and keep it, to explore it afterwards")  # fmt: skip
 
 
-def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
 def run(ctx: Context) -> Report | None:
     args = ctx.args
     keep = None
@@ -88,16 +82,12 @@ def run(ctx: Context) -> Report | None:
         if args.serve:
             _serve(demo, ctx)
 
-    # Ctrl-C and SIGTERM both stop the demo cleanly. SIGINT is installed explicitly: a
-    # process started in the background by a non-interactive shell inherits SIGINT ignored,
-    # and Python then never turns it into KeyboardInterrupt.
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    # Ctrl-C and SIGTERM both stop the demo cleanly, even when started in the background by
+    # a non-interactive shell (SIGINT ignored on entry).
     try:
-        demo = run_demo(args.fixed, progress=progress.update, keep=keep, on_start=started, on_done=done)
+        with procs.handle_termination(sigint=True):
+            demo = run_demo(args.fixed, progress=progress.update, keep=keep, on_start=started, on_done=done)
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        signal.signal(signal.SIGINT, previous_int)
         progress.done()
     return None if args.serve else demo.report
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from launchready import procs
 from launchready.secrets.sources import read_batch_blob
 
 SEP = b"\x00\x1eLRC\x00"
@@ -77,12 +78,15 @@ def _parse(record: bytes) -> Commit | None:
     return Commit(sha.decode("ascii", "replace"), int(ctime or b"0"), author, date, message, patch)
 
 
-def start_log(cmd: list[str], stdin: bytes | None = None) -> subprocess.Popen[bytes]:
+def start_log(cmd: list[str], stdin: bytes | None = None, die_with_parent: bool = False) -> subprocess.Popen[bytes]:
     """Start ``cmd`` (a ``git log``) with a large pipe: git runs ahead while we scan.
-    ``stdin`` (for ``--stdin``) is written whole first: git reads all of it before it writes."""
+    ``stdin`` (for ``--stdin``) is written whole first: git reads all of it before it writes.
+    ``die_with_parent``: a log that may run for minutes stops when this process dies
+    (``procs.die_with_parent``; costs a fork of the interpreter instead of a vfork)."""
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pipesize=PIPE_SIZE,
         stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+        preexec_fn=procs.die_with_parent() if die_with_parent else None,
     )  # fmt: skip
     if stdin is not None:
         assert proc.stdin is not None
@@ -160,6 +164,7 @@ class Blobs:
             self._proc = subprocess.Popen(
                 ["git", "-C", str(self.root), *GIT_CONFIG, "cat-file", "--batch"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                preexec_fn=procs.die_with_parent(),
             )  # fmt: skip
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._proc.stdin.write(spec + b"\n")
