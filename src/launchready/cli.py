@@ -72,6 +72,24 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _salt_from_baseline(ctx: Context) -> None:
+    """Fingerprints are salted per repository: the baseline's salt, else the repository's.
+    Worked out when the first fingerprint is needed (a clean hook run never pays for it)."""
+    from launchready.secrets import suppress
+    from launchready.secrets.sources import git_root
+
+    def resolve() -> bytes:
+        root = git_root(ctx.cwd)
+        explicit = getattr(ctx.args, "baseline", None)
+        if explicit:
+            path = Path(explicit) if Path(explicit).is_absolute() else ctx.cwd / explicit
+        else:
+            path = suppress.default_path(ctx.config, root or ctx.cwd)
+        return suppress.salt_for(path, root)
+
+    redact.set_salt_resolver(resolve)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     with procs.handle_termination():
         return _main(list(sys.argv[1:] if argv is None else argv))
@@ -88,6 +106,7 @@ def _main(args_list: list[str]) -> int:
         module = COMMANDS[args.command]
         config = load_config(args.config, Path.cwd())
         ctx = Context(args=args, config=config, cwd=Path.cwd(), stdout=sys.stdout, stderr=sys.stderr)
+        _salt_from_baseline(ctx)
         report = module.run(ctx)
         if report is None:  # commands like `rules`, `init` print their own result
             return ctx.exit_status

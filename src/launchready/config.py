@@ -19,10 +19,12 @@ if TYPE_CHECKING:
 
 CONFIG_NAMES = (".launchready.yml", ".launchready.yaml")
 TOP_KEYS = {
-    "version", "fail_on", "rules", "exclude", "baseline", "gitleaks_config",
+    "version", "fail_on", "rules", "exclude", "baseline", "gitleaks_config", "gitleaks_mode",
     "live", "email", "scan",
 }  # fmt: skip
 RULE_KEYS = {"disable", "custom"}
+# What a gitleaks config without ``[extend] useDefault = true`` does to the built-in pack.
+GITLEAKS_MODES = ("extend", "replace")
 CUSTOM_RULE_KEYS = {
     "id", "description", "severity", "regex", "keywords", "entropy", "fix",
     "secret_group", "paths", "allow", "password_like", "prefix",
@@ -38,6 +40,11 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     baseline: str | None = None
     gitleaks_config: str | None = None
+    gitleaks_mode: str = "extend"  # "replace": a gitleaks config without useDefault runs alone
+    # Set by the Action's strict mode when the base commit has no gitleaks config: the work
+    # tree's (the pull request's) is then not read at all.
+    gitleaks_off: bool = False
+    gitleaks_shown: str | None = None  # how notes name the gitleaks file (strict mode: a copy)
     live: dict[str, Any] = field(default_factory=dict)
     email: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
@@ -171,6 +178,11 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
             raise cfg.error(key, "must be a file path")
     cfg.baseline = data.get("baseline")
     cfg.gitleaks_config = data.get("gitleaks_config")
+    if "gitleaks_mode" in data:
+        mode = data["gitleaks_mode"]
+        if mode not in GITLEAKS_MODES:
+            raise cfg.error("gitleaks_mode", f"must be one of {', '.join(GITLEAKS_MODES)} (got {mode!r})")
+        cfg.gitleaks_mode = mode
     for key in ("live", "email"):
         section = data.get(key) or {}
         if not isinstance(section, dict):

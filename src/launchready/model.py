@@ -94,7 +94,9 @@ class Finding:
     # every location of the same secret across repositories.
     repository: str | None = None
     locations: tuple[Location, ...] = ()
-    # Source line with the secret redacted, for display only (never the raw line).
+    # Source line with the secret redacted: context for classifying a finding (e.g. a browser
+    # key's Firebase config), never rendered: it may hold credentials no rule recognised.
+    # Reports show ``report.common.match_shown`` (position and redacted match) instead.
     snippet: str | None = None
 
     @property
@@ -171,6 +173,7 @@ class Summary:
     requests_sent: int = 0
     suppressed: int = 0
     bytes_scanned: int = 0
+    files_skipped: int = 0  # seen but not read (binary, unreadable): never counted as scanned
 
 
 @dataclass
@@ -186,6 +189,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     # Which kinds of work ran, so the scorecard can tell "not checked" from "pass".
     ran: set[str] = field(default_factory=set)
+    # (path, reason) of every file that was not scanned, so a skip is never taken for a pass.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     # The repository this report is about (owner/name in the Action, the mirror's name in an
     # audit); merged reports list every repository they hold in ``repositories``.
     repository: str | None = None
@@ -201,6 +206,8 @@ class Report:
         self.summary.requests_sent += other.summary.requests_sent
         self.summary.suppressed += other.summary.suppressed
         self.summary.bytes_scanned += other.summary.bytes_scanned
+        self.summary.files_skipped += other.summary.files_skipped
+        self.skipped.extend(other.skipped)
         self.notes.extend(other.notes)
         self.ran |= other.ran
 

@@ -1,10 +1,15 @@
 """Redaction and fingerprints: the only place that turns a raw secret into something printable.
 
 - ``fingerprint(rule_id, secret)``: rule id plus a keyed, salted, deliberately slow hash
-  (scrypt), so a committed baseline cannot be brute-forced back into short passwords.
-  Stable across machines and runs; set ``LAUNCHREADY_FINGERPRINT_KEY`` to key it per team.
+  (scrypt). The salt is per repository: the random ``salt`` a baseline file records, else
+  one derived from the repository's root commits (``use_salt``/``set_salt_resolver``), so
+  no hash can be precomputed for every user and the same password in two repositories
+  has two fingerprints. Stable across machines and runs; ``LAUNCHREADY_FINGERPRINT_KEY``
+  (a team secret kept out of the repository) is what stops a targeted offline guess.
 - ``redact(secret, prefix, password_like)``: tokens show only their public prefix, the
-  length and a short hash; passwords show no characters at all.
+  length and a short hash; passwords show no characters at all. The short hash is keyed
+  by ``LAUNCHREADY_FINGERPRINT_KEY`` when it is set, else by a random key of this process,
+  so a log never confirms a guess made offline.
 - ``scrub(text)``: last line of defence for logs and tracebacks. Every raw secret the
   engine sees in this process is remembered (in memory only) and replaced on the way out.
 """
@@ -16,15 +21,73 @@ import hashlib
 import hmac
 import os
 import re
-from collections.abc import Iterable
+import subprocess
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
-_SALT = b"launchready/fingerprint/v1"
+_SALT = b"launchready/fingerprint/v1"  # shared by every user: only for v1 baselines
 _seen: set[str] = set()
 _MIN_SCRUB_LEN = 6
+# Keys the short hash shown in output when no team key is set: random per process (forked
+# history workers inherit it), so the same run's text, JSON and SARIF agree.
+_RUN_KEY = os.urandom(16)
+
+_salt: bytes | None = None
+_salt_resolver: Callable[[], bytes] | None = None
 
 
 def _key() -> bytes:
     return os.environ.get("LAUNCHREADY_FINGERPRINT_KEY", "").encode()
+
+
+def use_salt(salt: bytes) -> None:
+    """Fingerprints from now on use ``salt`` (a baseline's, or the repository's)."""
+    global _salt
+    if salt != _salt:
+        _hashes.clear()
+    _salt = salt
+
+
+def set_salt_resolver(resolver: Callable[[], bytes] | None) -> None:
+    """How to find the salt when the first fingerprint is needed (a hook with no finding
+    never pays for it). Clears any salt set before."""
+    global _salt, _salt_resolver
+    _salt, _salt_resolver = None, resolver
+    _hashes.clear()
+
+
+def baseline_salt(salt_hex: str | None) -> bytes:
+    """The salt of a baseline file: its random ``salt`` (version 2) or the shared one (1).
+    With a team key the key is what protects, and fingerprints use the one shared salt, so
+    they compare across repositories (``launchready merge``/``audit``) and older keyed
+    baselines still match."""
+    if salt_hex is None or _key():
+        return _SALT
+    return b"launchready/fingerprint/v2/" + salt_hex.encode("ascii")
+
+
+def repository_salt(root: Path | None) -> bytes:
+    """Derived from the ids of the repository's root commits: the same in every clone, per
+    repository (not secret: it stops precomputed tables, not a targeted guess). With a team
+    key: the shared salt (see ``baseline_salt``)."""
+    if root is None or _key():
+        return _SALT
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-list", "--max-parents=0", "HEAD", "--"],
+                             capture_output=True, check=False)  # fmt: skip
+    except OSError:
+        return _SALT
+    roots = sorted(out.stdout.split()) if out.returncode == 0 else []
+    if not roots:
+        return _SALT
+    return b"launchready/fingerprint/repo/" + hashlib.sha256(b"\0".join(roots)).hexdigest().encode()
+
+
+def current_salt() -> bytes:
+    global _salt
+    if _salt is None:
+        _salt = _salt_resolver() if _salt_resolver is not None else _SALT
+    return _salt
 
 
 _hashes: dict[str, str] = {}  # secret -> its hash, computed once per process
@@ -36,7 +99,7 @@ def secret_hash(secret: str) -> str:
     if known is None:
         digest = hashlib.scrypt(
             secret.encode("utf-8", "surrogatepass"),
-            salt=_SALT + b"/" + _key(),
+            salt=current_salt() + b"/" + _key(),
             n=2**11,
             r=8,
             p=1,
@@ -67,8 +130,15 @@ def location_fingerprint(rule_id: str, *parts: str) -> str:
     return f"{rule_id}:{mac.hexdigest()[:32]}"
 
 
+def short_hash(secret: str) -> str:
+    """6 hex digits to tell findings apart in output. Keyed by the team key, else by this
+    process's random key: never the fingerprint's prefix, so a log cannot confirm a guess."""
+    key = _key() or _RUN_KEY
+    return hmac.new(key, b"launchready/short/" + secret_hash(secret).encode(), hashlib.sha256).hexdigest()[:6]
+
+
 def redact(secret: str, prefix: str = "", password_like: bool = False) -> str:
-    short = secret_hash(secret)[:6]
+    short = short_hash(secret)
     remember(secret)
     if password_like or not prefix or not secret.startswith(prefix):
         if password_like:
@@ -95,7 +165,7 @@ def scrub(text: str) -> str:
     pattern = _pattern(frozenset(_seen))
     if pattern is None:
         return text
-    return pattern.sub(lambda m: f"[redacted #{secret_hash(m.group(0))[:6]}]", text)
+    return pattern.sub(lambda m: f"[redacted #{short_hash(m.group(0))}]", text)
 
 
 def redact_line(line: str, start: int, end: int, limit: int = 160) -> str:

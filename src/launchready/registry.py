@@ -23,6 +23,8 @@ class RuleSet:
     rules: list[Rule] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     gitleaks_path: str | None = None
+    # What the gitleaks config did to the rule set, for the report's notes (None: no config).
+    gitleaks_note: str | None = None
 
 
 DEFAULT_NAME = ".gitleaks.toml"
@@ -89,6 +91,8 @@ def _file_rules() -> list[Rule]:
 def find_gitleaks_config(config: Config, root: Path | None) -> Path | None:
     """``gitleaks_config`` from the config (relative to the config file), else ``.gitleaks.toml``
     in ``root`` (default: the directory of the config file, else the repo root above cwd)."""
+    if config.gitleaks_off:
+        return None
     base = Path(config.path).resolve().parent if config.path else None
     if config.gitleaks_config:
         p = Path(config.gitleaks_config)
@@ -136,17 +140,35 @@ def rule_set(config: Config, root: Path | None = None) -> RuleSet:
         result.gitleaks_path = str(gl_path)
         result.warnings += gl.warnings
         extra += gl.rules
-        if not gl.use_default:
+        shown = config.gitleaks_shown or _shown(gl_path, root)
+        if gl.use_default:
+            result.gitleaks_note = f"gitleaks config {shown}: its {len(gl.rules)} rule(s) run with launchready's built-in pack ([extend] useDefault = true)"
+        elif config.gitleaks_mode == "replace":
+            # Only an explicit choice in .launchready.yml lets a gitleaks file turn the pack off:
+            # a .gitleaks.toml alone (one a pull request can add) never does.
             use_builtin = False
-            result.warnings.append(
-                f"{gl_path}: no `[extend] useDefault = true`, so only its {len(gl.rules)} rule(s) run "
-                "instead of launchready's built-in pack; add it to keep both"
+            result.gitleaks_note = (
+                f"gitleaks config {shown}: only its {len(gl.rules)} rule(s) run, instead of launchready's "
+                "built-in pack (gitleaks_mode: replace)"
+            )
+            result.warnings.append(result.gitleaks_note)
+        else:
+            result.gitleaks_note = (
+                f"gitleaks config {shown}: its {len(gl.rules)} rule(s) run in addition to launchready's built-in "
+                "pack (it has no [extend] useDefault = true; gitleaks_mode: replace in .launchready.yml runs it alone)"
             )
     rules = (builtin if use_builtin else []) + _file_rules() + custom_rules(config) + extra
     off = config.disabled_rules
     result.rules = [r for r in rules if r.id not in off and r.id.removeprefix("secret.") not in off]
     _CACHE[key] = (config, result)
     return result
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    try:
+        return path.resolve().relative_to((root or Path.cwd()).resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def all_rules(config: Config, root: Path | None = None) -> list[Rule]:

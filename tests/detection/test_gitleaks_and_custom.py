@@ -77,11 +77,15 @@ def test_gitleaks_rules_run_with_re2_and_warnings_name_each_unusable_rule(tmp_pa
     assert [m.rule.id for m in eng.scan("x?token=kdjfhgmznb\n", "a.txt")] == ["secret.acme-lookbehind"]
 
 
-def test_without_use_default_only_gitleaks_rules_run_and_a_warning_says_so(tmp_path: Path) -> None:
+def test_without_use_default_gitleaks_rules_extend_the_pack_unless_replace_is_configured(tmp_path: Path) -> None:
     _write(tmp_path, ".gitleaks.toml", GITLEAKS.replace("useDefault = true", "useDefault = false"))
-    rs = rule_set(Config(), tmp_path)
+    rs = rule_set(Config(), tmp_path)  # a .gitleaks.toml alone never turns the built-in pack off
+    assert {"secret.openai-project-key", "secret.acme-api-token"} <= {r.id for r in rs.rules}
+    assert rs.gitleaks_note is not None and "in addition to" in rs.gitleaks_note
+    rs = rule_set(Config(gitleaks_mode="replace"), tmp_path)
     assert "secret.openai-project-key" not in {r.id for r in rs.rules}
-    assert any("useDefault" in w for w in rs.warnings)
+    assert "secret.acme-api-token" in {r.id for r in rs.rules}
+    assert any("gitleaks_mode: replace" in w for w in rs.warnings)
 
 
 def test_gitleaks_config_key_and_invalid_toml(tmp_path: Path, run_cli: Any) -> None:

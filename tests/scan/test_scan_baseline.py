@@ -32,7 +32,7 @@ def test_create_then_only_new_findings_fail(repo: Path, run_cli: Any) -> None:
     for k in keys:
         assert k not in raw and k[8:24] not in raw
     data = json.loads(raw)
-    assert data["version"] == 1 and len(data["entries"]) == 2
+    assert data["version"] == 2 and len(data["entries"]) == 2 and len(data["salt"]) == 32
     res = run_cli(["scan", "--json", "-"], repo)
     out = json.loads(res.out)
     assert res.code == 0 and out["findings"] == [] and out["summary"]["suppressed"] == 2

@@ -114,7 +114,10 @@ def test_binary_skipped_with_verbose_note(tmp_path: Path, run_cli: Any) -> None:
     res = run_cli(["scan", "-v", "--json", "-"], tmp_path)
     assert res.code == 0 and _json(res)["findings"] == []
     assert "skipped blob.bin: binary" in res.err
-    assert _json(res)["summary"]["files_scanned"] == 1
+    # a file that was not read is listed as skipped, never counted as scanned
+    assert _json(res)["summary"]["files_scanned"] == 0
+    assert _json(res)["summary"]["files_skipped"] == 1
+    assert _json(res)["skipped_files"][0]["path"] == "blob.bin"
 
 
 def test_credential_files_by_name_even_when_binary(tmp_path: Path, run_cli: Any) -> None:

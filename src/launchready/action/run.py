@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from launchready import redact
 from launchready.action import event as events
 from launchready.action.governance import added_suppressions, show
 from launchready.action.inputs import GitHubEnv, Inputs, read_github, read_inputs
@@ -22,6 +23,7 @@ from launchready.history import revs
 from launchready.history.ignore import GitleaksIgnore
 from launchready.history.ignore import parse as parse_gitleaksignore
 from launchready.model import Finding, Report, Severity
+from launchready.registry import DEFAULT_NAME as DEFAULT_GITLEAKS
 from launchready.report import Options
 from launchready.report import github as gh_report
 from launchready.secrets import suppress
@@ -94,16 +96,71 @@ def load_run_config(run: Run, tmp: Path) -> Config:
         data = show(run.root, base, name) if name else None
         if data is None:
             run.notes.append(f"strict suppressions: no config at the base commit {events.short(base)}; using defaults")
-            return Config()
-        copy = tmp / "base-config.yml"
-        copy.write_bytes(data)
-        cfg = load_config(copy)
-        cfg.path = str(ws / name) if name else None
-        run.notes.append(f"strict suppressions: config {name} read from the base commit {events.short(base)}")
+            cfg = Config()
+        else:
+            copy = tmp / "base-config.yml"
+            copy.write_bytes(data)
+            cfg = load_config(copy)
+            run.notes.append(f"strict suppressions: config {name} read from the base commit {events.short(base)}")
+        _strict_gitleaks(run, cfg, name, base, tmp)
+        cfg.path = str(ws / name) if name and data is not None else None
         return cfg
     if run.inputs.config and not (ws / run.inputs.config).is_file():
         raise UsageError(f"input config: file not found: {run.inputs.config}")
     return load_config(ws / name if name else None, ws)
+
+
+def _strict_gitleaks(run: Run, cfg: Config, config_name: str | None, base: str, tmp: Path) -> None:
+    """Strict mode: the gitleaks config (and the files its ``[extend] path`` names) as they
+    are at the base commit, copied under ``tmp``; none there means none is read at all, so a
+    ``.gitleaks.toml`` added by the pull request cannot change what is detected."""
+    assert run.root is not None
+    ws = run.github.workspace
+    if cfg.gitleaks_config and os.path.isabs(cfg.gitleaks_config):
+        run.notes.append(f"strict suppressions: gitleaks_config {cfg.gitleaks_config} is an absolute path and is read from disk")
+        return
+    config_dir = (ws / config_name).parent if config_name else ws
+    wanted = config_dir / (cfg.gitleaks_config or DEFAULT_GITLEAKS)
+    rel = os.path.relpath(wanted, run.root)
+    if Path(rel).parts[:1] == ("..",):
+        raise UsageError(f"gitleaks config {wanted} is outside the repository; strict suppressions cannot read it from the base commit")
+    rel = Path(rel).as_posix()
+    tree = tmp / "base-tree"
+    copied = _copy_from_base(run.root, base, rel, tree)
+    if copied is None:
+        cfg.gitleaks_off = True
+        run.notes.append(
+            f"strict suppressions: no gitleaks config {rel} at the base commit {events.short(base)}; "
+            "a gitleaks config in the pull request is not read"
+        )
+        return
+    cfg.gitleaks_config = str(copied)
+    cfg.gitleaks_shown = f"{rel} (from the base commit {events.short(base)})"
+    run.notes.append(f"strict suppressions: gitleaks config {rel} read from the base commit {events.short(base)}")
+
+
+def _copy_from_base(root: Path, base: str, rel: str, tree: Path, depth: int = 0) -> Path | None:
+    """``rel`` at ``base`` written to ``tree/rel``, with what its ``[extend] path`` names (as
+    deep as the gitleaks loader follows); None when ``rel`` is not there."""
+    data = show(root, base, rel)
+    if data is None:
+        return None
+    dest = tree / rel
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(data)
+    if depth < 2:
+        from launchready.secrets.gitleaks_config import _toml
+
+        try:
+            extend = _toml().loads(data.decode("utf-8")).get("extend")
+        except Exception:  # the loader reports a broken file with its reason
+            return dest
+        target = extend.get("path") if isinstance(extend, dict) else None
+        if isinstance(target, str) and target and not os.path.isabs(target):
+            nxt = os.path.normpath(os.path.join(os.path.dirname(rel), target))
+            if Path(nxt).parts[:1] != ("..",):
+                _copy_from_base(root, base, Path(nxt).as_posix(), tree, depth + 1)
+    return dest
 
 
 def _baseline_path(run: Run, config: Config, tmp: Path) -> str | None:
@@ -180,6 +237,8 @@ def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
         tmp = Path(tmpdir)
         config = load_run_config(run, tmp)
         baseline = _baseline_path(run, config, tmp)
+        # fingerprints are salted like the baseline that will be applied (strict: the base's)
+        redact.use_salt(suppress.salt_for(Path(baseline) if baseline else None, root))
         report = _scan_all(ctx, run, config, baseline)
     report.repository = repository_name(env)
     base = _base_of(run)
@@ -227,6 +286,7 @@ def _scan_all(ctx: Context, run: Run, config: Config, baseline: str | None) -> R
     if inputs.mode in ("live", "all"):
         _live(ctx, run, config, report)
     report.findings = merge_findings(scan_findings, history_findings)
+    report.notes = list(dict.fromkeys(report.notes))  # scan and history say the same about the rules
     return report
 
 

@@ -92,6 +92,8 @@ def merge_reports(sources: Sequence[Source], command: str = "merge") -> Report:
         s.requests_sent += t.requests_sent
         s.suppressed += t.suppressed
         s.bytes_scanned += t.bytes_scanned
+        s.files_skipped += t.files_skipped
+        merged.skipped.extend((f"{src.name}/{p}", why) for p, why in rep.skipped)
         merged.ran |= rep.ran
         merged.notes.extend(f"{src.name}: {n}" for n in rep.notes)
     failed = [src.name for src in sources if src.report is None]

@@ -6,8 +6,9 @@ import argparse
 import os
 from pathlib import Path
 
+from launchready import redact
 from launchready.commands import Context
-from launchready.errors import UsageError
+from launchready.errors import ConfigError, UsageError
 from launchready.model import Report
 from launchready.secrets import suppress
 from launchready.secrets.sources import display, git_root
@@ -42,12 +43,32 @@ def _scan(ctx: Context, paths: list[str]) -> Report:
     return build_report(ctx, Plan(paths=paths))
 
 
+def _existing(target: Path, replacing: bool) -> suppress.Baseline | None:
+    """The baseline at ``target``; ``create`` replaces a broken one instead of failing."""
+    if not target.is_file():
+        return None
+    try:
+        return suppress.load(target)
+    except ConfigError:
+        if replacing:
+            return None
+        raise
+
+
 def run(ctx: Context) -> Report | None:
     args = ctx.args
     root = git_root(ctx.cwd) or ctx.cwd
     target = _target(ctx, root)
     shown = display(target.resolve(), ctx.cwd.resolve())
     out = ctx.stdout
+    existing = _existing(target, replacing=args.action == "create")
+    if existing is None or (args.action == "create" and existing.salt is None):
+        # a new baseline (or a new version 1 one) gets its own random salt before anything is
+        # fingerprinted; update keeps the file's salt (version 1 files: the shared salt)
+        salt: str | None = suppress.new_salt()
+    else:
+        salt = existing.salt
+    redact.use_salt(redact.baseline_salt(salt))
     if args.action == "import":
         if len(args.targets) != 1:
             raise UsageError("baseline import takes one file: the detect-secrets baseline (e.g. .secrets.baseline)")
@@ -56,7 +77,7 @@ def run(ctx: Context) -> Report | None:
 
         src = Path(args.targets[0])
         src = src if src.is_absolute() else ctx.cwd / src
-        baseline = suppress.load(target) if target.is_file() else suppress.Baseline()
+        baseline = existing or suppress.Baseline(salt=salt)
         # detect-secrets records paths relative to where it ran (normally the repo root)
         res = suppress.import_detect_secrets(src, src.resolve().parent, Engine(registry.all_rules(ctx.config)), baseline)
         suppress.save(baseline, target)
@@ -68,7 +89,7 @@ def run(ctx: Context) -> Report | None:
         return None
     report = _scan(ctx, args.targets)
     if args.action == "create":
-        baseline = suppress.Baseline()
+        baseline = suppress.Baseline(salt=salt)
         added = sum(1 for f in report.findings if baseline.add(f))
         existed = target.is_file()
         suppress.save(baseline, target)
@@ -77,7 +98,8 @@ def run(ctx: Context) -> Report | None:
         return None
     if not target.is_file():
         raise UsageError(f"no baseline at {shown} to update (run `launchready baseline create`)")
-    baseline = suppress.load(target)
+    assert existing is not None
+    baseline = existing
     added = sum(1 for f in report.findings if baseline.add(f))
     pruned = 0
     if args.prune:
@@ -88,4 +110,7 @@ def run(ctx: Context) -> Report | None:
     suppress.save(baseline, target)
     if not args.quiet:
         out.write(f"updated {shown}: {added} added, {pruned} pruned, {len(baseline.entries)} in total\n")
+        if baseline.salt is None:
+            out.write(f"note: {shown} is a version 1 baseline (one salt shared by every user); "
+                      "`launchready baseline create` rewrites it with a salt of its own\n")  # fmt: skip
     return None

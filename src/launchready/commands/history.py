@@ -117,10 +117,11 @@ def history_report(
     from launchready.history.ignore import load as load_gitleaksignore
     from launchready.history.scan import salvage_history, scan_history
     from launchready.progress import Progress
-    from launchready.registry import all_rules
+    from launchready.registry import rule_set
     from launchready.secrets.engine import Engine
 
-    engine = Engine(all_rules(ctx.config))
+    rules = rule_set(ctx.config, root)
+    engine = Engine(rules.rules)
     progress = Progress(ctx.stderr, quiet=getattr(ctx.args, "quiet", False))
     started = time.monotonic()
 
@@ -157,6 +158,8 @@ def history_report(
     report.summary.bytes_scanned = result.bytes
     report.summary.suppressed = result.suppressed
     report.notes.extend(result.notes)
+    if rules.gitleaks_note:
+        report.notes.append(rules.gitleaks_note)
     report.ran.add("secrets")
     if unreadable:
         report.notes.append(

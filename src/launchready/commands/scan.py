@@ -103,6 +103,9 @@ class _Pipeline:
         self.extra: list[Finding] = []
         self.ran: set[str] = set()
         self.notes: list[str] = []
+        gitleaks_note = registry.rule_set(ctx.config, root).gitleaks_note
+        if gitleaks_note:
+            self.notes.append(gitleaks_note)
         self._env_checker: EnvChecker | None = None
 
     @property
@@ -270,10 +273,25 @@ def build_report(ctx: Context, plan: Plan) -> Report:
     report.summary.suppressed = pipe.result.suppressed + pipe.env_suppressed
     report.ran |= pipe.ran
     report.notes.extend(pipe.notes)
+    report.skipped.extend(pipe.result.skipped)
+    report.summary.files_skipped = len(pipe.result.skipped)
+    if pipe.result.skipped:
+        report.notes.append(skipped_note(pipe.result.skipped))
     if ctx.args.verbose:
         for path, why in pipe.result.skipped:
             ctx.stderr.write(f"launchready: skipped {path}: {why}\n")
     return report
+
+
+SKIPPED_LISTED = 10
+
+
+def skipped_note(skipped: list[tuple[str, str]]) -> str:
+    """One line naming the files that were not scanned and why (the first few; all in JSON)."""
+    shown = "; ".join(f"{path!r}: {why}" for path, why in skipped[:SKIPPED_LISTED])
+    more = f"; and {len(skipped) - SKIPPED_LISTED} more (see skipped_files in the JSON report)" if len(skipped) > SKIPPED_LISTED else ""
+    n = len(skipped)
+    return f"{n} file{'s' if n != 1 else ''} not scanned (skipped, not counted as scanned): {shown}{more}"
 
 
 def _dedupe(secrets: list[Finding], extra: list[Finding]) -> list[Finding]:

@@ -35,7 +35,7 @@ def present_at_head(root: Path, head: str | None, secrets: Sequence[str]) -> set
     if not patterns:
         return set()
     proc = subprocess.run(
-        ["git", "-C", str(root), *GIT_CONFIG, "grep", "-I", "-F", "-o", "-h", "--no-color",
+        ["git", "-C", str(root), *GIT_CONFIG, "grep", "--text", "--no-textconv", "-F", "-o", "-h", "--no-color",
          "--no-recurse-submodules", "-f", "-", head, "--"],
         input="\n".join(patterns).encode("utf-8", "surrogateescape") + b"\n",
         capture_output=True, check=False,

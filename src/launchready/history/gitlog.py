@@ -19,6 +19,9 @@ from launchready import procs
 from launchready.secrets.sources import read_batch_blob
 
 SEP = b"\x00\x1eLRC\x00"
+# git ends every entry with a newline, so a real separator always follows one. With --text a
+# committed file may contain SEP itself, but only after a patch line's '+', '-' or ' '.
+NLSEP = b"\n" + SEP
 FORMAT = "%x00%x1eLRC%x00%H%x00%ct%x00%an <%ae>%x00%aI%x00%B%x00"
 READ_SIZE = 1 << 20
 PIPE_SIZE = 1 << 20  # Linux caps it at /proc/sys/fs/pipe-max-size (1 MiB by default)
@@ -60,7 +63,7 @@ def log_command(
     and much faster) and deleted files in full."""
     cmd = [
         "git", "-C", str(root), *GIT_CONFIG, "log", "-p", "-U0", "--no-renames",
-        "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
+        "--no-color", "--text", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
         "--no-indent-heuristic", "--full-index", f"--format={FORMAT}",
     ]  # fmt: skip
     if merges:
@@ -101,29 +104,32 @@ def read_commits(out: io.BufferedReader) -> Iterator[Commit]:
     """Yield each commit of a ``log_command`` output as soon as it is complete. ``read1``
     takes what is there instead of waiting for a full block, so git and the scan overlap."""
     pending: list[bytes] = []  # pieces of the current record: a huge commit is joined once
+    first = True
     while True:
         block = out.read1(READ_SIZE)
         if not block:
             break
-        while any(block.endswith(SEP[:k]) for k in range(1, len(SEP))):
-            more = out.read(len(SEP))  # never split a separator between two blocks
+        if first:  # the stream starts with a separator: give it the newline the others have
+            block, first = b"\n" + block, False
+        while any(block.endswith(NLSEP[:k]) for k in range(1, len(NLSEP))):
+            more = out.read(len(NLSEP))  # never split a separator between two blocks
             if not more:
                 break
             block += more
         pos = 0
-        idx = block.find(SEP)
+        idx = block.find(NLSEP)
         while idx >= 0:
             if pending:
-                pending.append(block[pos:idx])
+                pending.append(block[pos : idx + 1])
                 record = b"".join(pending)
                 pending.clear()
             else:
-                record = block[pos:idx]
+                record = block[pos : idx + 1]
             commit = _parse(record) if record else None
             if commit is not None:
                 yield commit
-            pos = idx + len(SEP)
-            idx = block.find(SEP, pos)
+            pos = idx + len(NLSEP)
+            idx = block.find(NLSEP, pos)
         pending.append(block[pos:])
     record = b"".join(pending)
     commit = _parse(record) if record else None

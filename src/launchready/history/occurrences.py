@@ -15,6 +15,7 @@ from pathlib import Path
 from launchready.history.gitlog import Blobs, Commit
 from launchready.history.ignore import GitleaksIgnore
 from launchready.history.patch import FileAdds, decode_path, sections
+from launchready.secrets.encoding import sniff_encoding
 from launchready.secrets.engine import Engine, Match
 from launchready.secrets.rule import compile_re2
 from launchready.secrets.sources import excluded
@@ -292,10 +293,11 @@ class Collector:
         if self._blobs is None:
             return
         data = self._blobs.get(c.sha, adds.raw_path)
-        if data is None or b"\0" in data[:8192]:
+        encoding = sniff_encoding(data[:8192]) if data is not None else None
+        if data is None or encoding is None:  # gone, or binary
             return
         added = set(adds.numbers)
-        for m in self.engine.scan(data.decode("utf-8", "replace"), adds.path):
+        for m in self.engine.scan(data.decode(encoding, "replace"), adds.path):
             if any(n in added for n in range(m.line, m.end_line + 1)):
                 key = (self.rule_index[id(m.rule)], m.secret)
                 rec = self.result.records.get(key)

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from launchready.secrets.encoding import sniff_encoding
+
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@", re.M)
 _CC_HUNK = re.compile(rb"^(@{3,}) (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @{3,}", re.M)
 _ESCAPES = {
@@ -146,10 +148,46 @@ def sections(patch: bytes) -> Iterator[Section]:
         if _is_submodule(header):
             continue
         body = section[first_hunk + 1 :]
+        if b"\0" in body[:8192] and section.startswith(b"git "):
+            # git printed it as text (--text, whatever .gitattributes says): UTF-16/32 is
+            # decoded here so the keyword filter and the rules see characters; binary is skipped
+            wide = _wide_body(body)
+            if wide is None:
+                continue
+            body = wide
         if section.startswith(b"git "):
             yield Section(header, body, 0)
         elif section.startswith((b"cc ", b"combined ")):
             yield Section(header, body, body.find(b" ") - 1)  # "@@@ -a,b -c,d +e,f @@@": parents + 1 '@'
+
+
+def _wide_body(body: bytes) -> bytes | None:
+    """A plain diff's hunks with UTF-16/32 added lines re-encoded as UTF-8, or None when the
+    added content is binary. git splits lines at every 0x0A byte, so each hunk's ``+`` lines
+    joined again are the file's bytes; a hunk that does not start at line 1 of a UTF-16-LE
+    file starts one byte late and reads as UTF-16-BE, which the sniffer recognises."""
+    heads = list(_HUNK.finditer(body))
+    out: list[bytes] = []
+    for n, m in enumerate(heads):
+        end = heads[n + 1].start() if n + 1 < len(heads) else len(body)
+        eol = body.find(b"\n", m.start())
+        if eol < 0 or eol >= end:
+            out.append(body[m.start() : end])
+            continue
+        rows = body[eol + 1 : end].split(b"\n")
+        plus = [r[1:] for r in rows if r.startswith(b"+")]
+        joined = b"\n".join(plus)
+        enc = sniff_encoding(joined[:8192]) if b"\0" in joined[:8192] else "utf-8"
+        if enc is None:
+            if n == 0:
+                return None
+            out.append(body[m.start() : end])
+            continue
+        text = joined.decode(enc, "replace").split("\n")
+        text = (text + [""] * len(plus))[: len(plus)]  # one row per '+' line, so numbers hold
+        kept = [r for r in rows if r and not r.startswith(b"+")]
+        out.append(b"\n".join([body[m.start() : eol], *kept, *(b"+" + t.encode("utf-8") for t in text)]) + b"\n")
+    return b"".join(out)
 
 
 _QUOTED = re.compile(rb'"((?:[^"\\]|\\.)*)"')

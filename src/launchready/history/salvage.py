@@ -245,7 +245,7 @@ def _without_parents(root: Path, sha: str, present: set[bytes], collector: Colle
     patch = b""
     if ok:
         diff = _git(
-            root, "diff-tree", "-p", "-U0", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv",
+            root, "diff-tree", "-p", "-U0", "--no-renames", "--no-color", "--text", "--no-ext-diff", "--no-textconv",
             "--src-prefix=a/", "--dst-prefix=b/", "--full-index", "--no-indent-heuristic", empty, sha, "--",
             *(f":(literal){p}" for p in ok),
         )  # fmt: skip

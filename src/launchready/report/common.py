@@ -133,3 +133,12 @@ def location(f: Finding) -> str:
     if f.line is None:
         return f.path
     return f"{f.path}:{f.line}:{f.column}" if f.column else f"{f.path}:{f.line}"
+
+
+def match_shown(f: Finding) -> str | None:
+    """What a report shows of a finding's source: its position and the redacted match, never
+    the rest of the line (which may hold credentials no rule recognised)."""
+    if f.secret is None or f.line is None:
+        return None
+    where = f"line {f.line}" + (f", column {f.column}" if f.column else "")
+    return f"{where}: {f.secret}"

@@ -14,7 +14,7 @@ from typing import Any
 from launchready import __version__, redact
 from launchready.model import CheckResult, Finding, Report, Status
 from launchready.report import Options
-from launchready.report.common import verdict
+from launchready.report.common import match_shown, verdict
 from launchready.scorecard import NOT_CHECKED, scorecard
 
 _CSS = """
@@ -134,8 +134,9 @@ def _finding(f: Finding) -> str:
         parts.append(
             '<p class="meta">Gone from HEAD but still in history: rotate it; deleting the file does not help.</p>'
         )
-    if f.snippet:
-        parts.append(f'<p class="mono">{_e(f.snippet)}</p>')
+    shown = match_shown(f)
+    if shown:
+        parts.append(f'<p class="mono">{_e(shown)}</p>')
     parts.append(f'<p class="fix"><strong>Fix:</strong> {_e(f.fix)}</p></div>')
     return "".join(parts)
 

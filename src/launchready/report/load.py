@@ -144,10 +144,15 @@ def parse_report(data: Any, name: str) -> Report:
             requests_sent=_int(summary, "requests_sent", name, 0) or 0,
             suppressed=_int(summary, "suppressed", name, 0) or 0,
             bytes_scanned=_int(summary, "bytes_scanned", name, 0) or 0,
+            files_skipped=_int(summary, "files_skipped", name, 0) or 0,
         ),
         notes=[str(n) for n in notes],
         repository=_str(data, "repository", name, optional=True),
     )
+    skipped = data.get("skipped_files")
+    if isinstance(skipped, list):
+        report.skipped = [(str(s["path"]), str(s["reason"])) for s in skipped
+                          if isinstance(s, dict) and "path" in s and "reason" in s]  # fmt: skip
     ran = summary.get("ran")
     if isinstance(ran, list) and all(isinstance(k, str) for k in ran):
         report.ran = set(ran)

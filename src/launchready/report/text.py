@@ -11,7 +11,7 @@ from itertools import groupby
 
 from launchready.model import CheckResult, Finding, Report, Status
 from launchready.report import Options
-from launchready.report.common import one_line, verdict
+from launchready.report.common import match_shown, one_line, verdict
 from launchready.report.scorecard_text import render_scorecard
 
 _COLORS = {
@@ -58,8 +58,9 @@ def _findings(findings: list[Finding], options: Options) -> list[str]:
                         for loc in f.locations
                     )
                     out.append(f"{pad}the same secret in {len(f.locations)} places: {one_line(where)}")
-                if f.snippet and options.verbose:
-                    out.append(f"{pad}> {f.snippet}")
+                shown = match_shown(f) if options.verbose else None
+                if shown:
+                    out.append(f"{pad}> {shown}")
             out.append(f"{pad}{_c('fix:', 'bold', options)} {one_line(group[0].fix)}")
         out.append("")
     return out

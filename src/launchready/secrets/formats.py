@@ -53,20 +53,46 @@ def _as_lines(value: Any) -> list[str]:
     return []
 
 
-def _texts_of_cell(cell: dict[str, Any]) -> Iterator[list[str]]:
-    yield _as_lines(cell.get("source"))
+_BINARY_MIMES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp")  # base64 pixels
+
+
+def _as_json(value: Any) -> list[str]:
+    """A metadata mapping as the indented JSON a person reads (``"key": "value"`` lines),
+    so rules that look for a key name next to its value see both."""
+    if not value:
+        return []
+    return [ln + "\n" for ln in json.dumps(value, ensure_ascii=False, indent=1, default=str).split("\n")]
+
+
+Texts = Iterator[tuple[list[str], bool]]  # (lines, locate them in the raw file in order)
+
+
+def _texts_of_output(out: dict[str, Any]) -> Texts:
+    yield _as_lines(out.get("text")), True  # stream
+    data = out.get("data")  # execute_result, display_data: every MIME type
+    if isinstance(data, dict):
+        for mime, value in data.items():
+            if str(mime) not in _BINARY_MIMES:
+                yield _as_lines(value), not isinstance(value, dict)
+    for key in ("ename", "evalue"):  # error
+        yield _as_lines(out.get(key)), True
+    yield _as_lines(out.get("traceback")), True
+    yield _as_json(out.get("metadata")), False
+
+
+def _texts_of_cell(cell: dict[str, Any]) -> Texts:
+    yield _as_lines(cell.get("source")), True
     for out in cell.get("outputs") or []:
-        if not isinstance(out, dict):
-            continue
-        yield _as_lines(out.get("text"))
-        data = out.get("data")
-        if isinstance(data, dict):
-            for mime in ("text/plain", "text/html", "text/markdown", "application/json", "application/javascript"):
-                if mime in data:
-                    yield _as_lines(data[mime])
-        tb = out.get("traceback")
-        if tb:
-            yield _as_lines(tb)
+        if isinstance(out, dict):
+            yield from _texts_of_output(out)
+    yield _as_json(cell.get("metadata")), False
+    attachments = cell.get("attachments")
+    if isinstance(attachments, dict):
+        for bundle in attachments.values():
+            if isinstance(bundle, dict):
+                for mime, value in bundle.items():
+                    if str(mime) not in _BINARY_MIMES:
+                        yield _as_lines(value), True
 
 
 def notebook_matches(engine: Engine, raw: str, path: str) -> list[Located] | None:
@@ -79,35 +105,38 @@ def notebook_matches(engine: Engine, raw: str, path: str) -> list[Located] | Non
         return None
     loc = _Locator(raw)
     found: list[Located] = []
+    texts: list[tuple[list[str], bool]] = []  # (lines, found in the raw file in document order)
     for cell in nb["cells"]:
-        if not isinstance(cell, dict):
+        if isinstance(cell, dict):
+            texts.extend(_texts_of_cell(cell))
+    texts.append((_as_json(nb.get("metadata")), False))  # kernelspec, widget state, anything a tool wrote
+    for parts, locate in texts:
+        if not parts:
             continue
-        for parts in _texts_of_cell(cell):
-            if not parts:
+        # Where each element starts in the raw file (None when it cannot be located; metadata
+        # is re-serialised, so it is found by the secret's own text below).
+        starts: list[int | None] = [loc.find(p) for p in parts] if locate else [None] * len(parts)
+        text = "".join(parts)
+        matches = engine.scan(text, path)
+        if not matches:
+            continue
+        # element index of each text line: parts end with '\n' except maybe the last one
+        line_elem: list[int] = []
+        for i, p in enumerate(parts):
+            line_elem.extend([i] * max(1, p.count("\n") + (0 if p.endswith("\n") else 1)))
+        for m in matches:
+            idx = line_elem[min(m.line - 1, len(line_elem) - 1)] if line_elem else 0
+            needle = json.dumps(m.secret[:64], ensure_ascii=False)[1:-1]
+            start = starts[idx]
+            if start is not None:
+                inner = json.dumps(parts[idx], ensure_ascii=False).find(needle)
+                found.append((m, *loc.line_col(start + max(inner, 0))))
                 continue
-            # Where each element starts in the raw file (None when it cannot be located).
-            starts = [loc.find(p) for p in parts]
-            text = "".join(parts)
-            matches = engine.scan(text, path)
-            if not matches:
-                continue
-            # element index of each text line: parts end with '\n' except maybe the last one
-            line_elem: list[int] = []
-            for i, p in enumerate(parts):
-                line_elem.extend([i] * max(1, p.count("\n") + (0 if p.endswith("\n") else 1)))
-            for m in matches:
-                idx = line_elem[min(m.line - 1, len(line_elem) - 1)] if line_elem else 0
-                needle = json.dumps(m.secret[:64], ensure_ascii=False)[1:-1]
-                start = starts[idx]
-                if start is not None:
-                    inner = json.dumps(parts[idx], ensure_ascii=False).find(needle)
-                    found.append((m, *loc.line_col(start + max(inner, 0))))
-                    continue
-                # Not where we expected it (unusual escaping): never drop the finding.
-                anywhere = raw.find(needle)
-                if anywhere < 0:
-                    anywhere = next((s for s in starts if s is not None), 0)
-                found.append((m, *loc.line_col(anywhere)))
+            # Not where we expected it (unusual escaping): never drop the finding.
+            anywhere = raw.find(needle)
+            if anywhere < 0:
+                anywhere = next((s for s in starts if s is not None), 0)
+            found.append((m, *loc.line_col(anywhere)))
     return found
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from launchready.model import Finding
 from launchready.secrets import credfiles, formats
+from launchready.secrets.encoding import sniff_encoding
 from launchready.secrets.engine import Engine, Match, to_finding
 from launchready.secrets.sources import Blob
 
@@ -61,16 +62,16 @@ class ScanOptions:
 
 
 def is_binary(data: bytes) -> bool:
-    return b"\0" in data[:8192]
+    return sniff_encoding(data[:8192]) is None
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (BOM dropped); invalid bytes become U+FFFD instead of failing the scan."""
-    return data.decode("utf-8-sig", errors="replace")
+def decode(data: bytes, encoding: str = "utf-8-sig") -> str:
+    """``encoding`` (a BOM dropped); invalid bytes become U+FFFD instead of failing the scan."""
+    return data.decode(encoding, errors="replace")
 
 
-def _decoded(pieces: Iterable[bytes]) -> Iterator[str]:
-    dec = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
+def _decoded(pieces: Iterable[bytes], encoding: str = "utf-8-sig") -> Iterator[str]:
+    dec = codecs.getincrementaldecoder(encoding)(errors="replace")
     for piece in pieces:
         text = dec.decode(piece)
         if text:
@@ -186,28 +187,33 @@ def scan_blob(engine: Engine, blob: Blob, result: ScanResult, options: ScanOptio
         if by_name is not None:
             result.findings.append(credfiles.file_finding(by_name, blob.path, credfiles.content_digest([blob.path.encode()]), binary=False))
         return
+    encoding = sniff_encoding(head)
+    if encoding is None:
+        if by_name is not None:
+            result.files += 1
+            result.bytes += size
+            result.findings.append(credfiles.file_finding(by_name, blob.path, _digest(blob), binary=True))
+        else:  # not read, so never counted as scanned
+            result.skipped.append((blob.path, "binary (NUL bytes in the first 8 KB, not UTF-16/32)"))
+        return
     result.files += 1
     result.bytes += size
-    if is_binary(head):
-        if by_name is not None:
-            result.findings.append(credfiles.file_finding(by_name, blob.path, _digest(blob), binary=True))
-        else:
-            result.skipped.append((blob.path, "binary (NUL bytes)"))
-        return
     transform = options.transform
     before = len(result.findings)
     try:
         if size <= CHUNK:
-            text = decode(blob.read())
+            text = decode(blob.read(), encoding)
             n = scan_text(engine, text, blob.path, result, transform)
             if options.file_checks:
                 result.findings.extend(_file_checks(blob.path, text, options.disabled, result))
             if options.keep_texts and size <= KEEP_TEXT_LIMIT:
                 result.texts.append((blob.path, text))
         else:
-            located = windowed_matches(engine, _decoded(blob.pieces(BLOCK)), blob.path)
+            located = windowed_matches(engine, _decoded(blob.pieces(BLOCK), encoding), blob.path)
             n = _add(result, located, blob.path, transform)
     except OSError as exc:
+        result.files -= 1
+        result.bytes -= size
         result.skipped.append((blob.path, f"unreadable: {exc.strerror or exc}"))
         return
     if by_name is not None and n == 0 and len(result.findings) == before and size > 0:

@@ -144,18 +144,41 @@ def walk_files(top: Path, skip_dirs: frozenset[str] = SKIP_DIRS) -> Iterator[Pat
                 yield p
 
 
+def staged_entries(root: Path) -> dict[str, str]:
+    """Added/copied/modified/renamed paths in the index (what the next commit will contain),
+    each with the object id of its staged content.
+
+    One ``git diff --cached --raw -z`` call: names arrive NUL-separated as bytes (a newline
+    or a ``:`` in a name is just a byte), and the blob is later addressed by its object id,
+    never as ``:<path>`` (``0:config.py`` would read as a stage spec). Submodule entries
+    (commits, not blobs) are left out.
+    """
+    out = _git(root, "diff", "--cached", "--raw", "-z", "--no-abbrev", "--diff-filter=ACMR", "--no-renames")
+    entries: dict[str, str] = {}
+    fields = out.split(b"\0")
+    for i in range(0, len(fields) - 1, 2):
+        meta, raw_path = fields[i], fields[i + 1]
+        parts = meta.split()
+        if len(parts) < 5 or not raw_path:
+            continue
+        new_mode, new_oid = parts[1], parts[3].decode("ascii", "replace")
+        if new_mode == b"160000" or not new_oid.strip("0"):
+            continue  # a submodule pointer, or nothing in the index to read
+        entries[os.fsdecode(raw_path)] = new_oid
+    return entries
+
+
 def staged_paths(root: Path) -> list[str]:
     """Added/copied/modified/renamed paths in the index (what the next commit will contain)."""
-    out = _git(root, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--no-renames")
-    return [os.fsdecode(p) for p in out.split(b"\0") if p]
+    return list(staged_entries(root))
 
 
 def staged_blobs(root: Path, only: set[str] | None = None) -> Iterator[Blob]:
     """The index content of every staged path (partially staged files: the staged part)."""
-    paths = staged_paths(root)
+    entries = staged_entries(root)
     if only is not None:
-        paths = [p for p in paths if p in only]
-    yield from index_blobs(root, paths)
+        entries = {p: oid for p, oid in entries.items() if p in only}
+    yield from index_blobs(root, entries)
 
 
 def read_batch_blob(out: IO[bytes]) -> tuple[bool, bytes | None]:
@@ -172,11 +195,13 @@ def read_batch_blob(out: IO[bytes]) -> tuple[bool, bytes | None]:
     return True, data if header[1] == b"blob" else None
 
 
-def index_blobs(root: Path, paths: list[str]) -> Iterator[Blob]:
-    """Read the staged content of ``paths`` with one ``git cat-file --batch`` process."""
-    if not paths:
+def index_blobs(root: Path, entries: dict[str, str]) -> Iterator[Blob]:
+    """Read the staged content of ``entries`` (path -> object id) with one ``git cat-file
+    --batch`` process. Requests are object ids (hex), so no file name reaches git's parser."""
+    if not entries:
         return
-    request = "".join(f":{p}\n" for p in paths).encode("utf-8", "surrogateescape")
+    paths = list(entries)
+    request = "".join(f"{entries[p]}\n" for p in paths).encode("ascii")
     # Stream the answers (one blob in memory at a time) while a thread feeds the requests.
     proc = subprocess.Popen(
         ["git", "-C", str(root), "cat-file", "--batch"],
@@ -199,9 +224,10 @@ def index_blobs(root: Path, paths: list[str]) -> Iterator[Blob]:
         for p in paths:
             more, data = read_batch_blob(proc.stdout)
             if not more:
-                break
-            if data is not None:
-                yield Blob(p, data, root / p)
+                raise UsageError(f"git cat-file ended before the staged content of {p!r} was read")
+            if data is None:
+                raise UsageError(f"the staged content of {p!r} ({entries[p]}) is missing from the object store")
+            yield Blob(p, data, root / p)
     finally:
         writer.join()
         proc.stdout.close()
@@ -219,12 +245,12 @@ def hook_blobs(root: Path, cwd: Path, files: list[str]) -> Iterator[Blob]:
     (nothing staged) scans every file it passes instead of passing by scanning nothing.
     Paths are shown relative to the repository root.
     """
-    staged = set(staged_paths(root))
+    staged = staged_entries(root)
     rels: list[tuple[str, Path]] = []
     for f in files:
         p = Path(f) if os.path.isabs(f) else cwd / f
         rels.append((display(p.resolve() if p.exists() else p, root), p))
-    yield from index_blobs(root, [r for r, _ in rels if r in staged])
+    yield from index_blobs(root, {r: staged[r] for r, _ in rels if r in staged})
     for rel, p in rels:
         if rel in staged:
             continue

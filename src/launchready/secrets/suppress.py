@@ -25,7 +25,8 @@ from launchready.errors import ConfigError, UsageError
 from launchready.model import Finding, Report
 
 BASELINE_NAME = ".launchready-baseline.json"
-BASELINE_VERSION = 1
+BASELINE_VERSION = 2  # 2: a random per-repository "salt"; 1 (read, kept): the shared salt
+READ_VERSIONS = (1, 2)
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Baseline:
 
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     path: Path | None = None
+    salt: str | None = None  # hex; None: a version 1 baseline (the shared salt)
 
     def __contains__(self, fingerprint: str) -> bool:
         return fingerprint in self.entries
@@ -47,13 +49,22 @@ class Baseline:
     def to_json(self) -> dict[str, Any]:
         import datetime as _dt
 
-        return {
-            "version": BASELINE_VERSION,
+        out: dict[str, Any] = {
+            "version": BASELINE_VERSION if self.salt else 1,
             "tool": "launchready",
             "generated_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
             "keyed": bool(os.environ.get("LAUNCHREADY_FINGERPRINT_KEY")),
-            "entries": {fp: self.entries[fp] for fp in sorted(self.entries)},
         }
+        if self.salt:
+            out["salt"] = self.salt
+        out["entries"] = {fp: self.entries[fp] for fp in sorted(self.entries)}
+        return out
+
+    def salt_bytes(self) -> bytes:
+        """What ``redact`` salts fingerprints with for this baseline."""
+        from launchready import redact
+
+        return redact.baseline_salt(self.salt)
 
 
 def entry(f: Finding) -> dict[str, Any]:
@@ -77,12 +88,33 @@ def load(path: Path) -> Baseline:
         if isinstance(data, dict) and "plugins_used" in data:
             raise ConfigError(shown, None, None, "this is a detect-secrets baseline: convert it with `launchready baseline import FILE`")
         raise ConfigError(shown, None, None, "not a launchready baseline (no 'entries')")
-    if data.get("version") != BASELINE_VERSION:
-        raise ConfigError(shown, None, "version", f"unsupported baseline version {data.get('version')!r} (this launchready reads {BASELINE_VERSION})")
+    if data.get("version") not in READ_VERSIONS:
+        raise ConfigError(shown, None, "version", f"unsupported baseline version {data.get('version')!r} (this launchready reads 1 and 2)")
+    salt = data.get("salt")
+    if data["version"] == 2 and not (isinstance(salt, str) and len(salt) >= 32 and all(c in "0123456789abcdef" for c in salt)):
+        raise ConfigError(shown, None, "salt", "a version 2 baseline needs 'salt': at least 32 lowercase hex digits")
     entries = data["entries"]
     if not isinstance(entries, dict) or not all(isinstance(v, dict) for v in entries.values()):
         raise ConfigError(shown, None, "entries", "must map fingerprints to objects")
-    return Baseline(entries=dict(entries), path=path)
+    return Baseline(entries=dict(entries), path=path, salt=salt if data["version"] == 2 else None)
+
+
+def new_salt() -> str:
+    """A random per-repository salt for a new baseline (128 bits, hex)."""
+    return os.urandom(16).hex()
+
+
+def salt_for(baseline_path: Path | None, root: Path | None) -> bytes:
+    """The salt fingerprints use: the baseline's when there is a readable one, else the
+    repository's (from its root commits), else the shared one (not in a repository)."""
+    from launchready import redact
+
+    if baseline_path is not None and baseline_path.is_file():
+        try:
+            return load(baseline_path).salt_bytes()
+        except ConfigError:
+            pass  # applying it reports the problem
+    return redact.repository_salt(root)
 
 
 def save(baseline: Baseline, path: Path) -> None:
