@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from launchready import __version__, procs, redact
-from launchready.commands import COMMANDS, Context
+from launchready.commands import COMMANDS, REPORTLESS, Context
 from launchready.config import load_config
 from launchready.errors import EXIT_INTERNAL, EXIT_USAGE, UsageError
 from launchready.model import Severity
@@ -25,6 +25,15 @@ from launchready.verdict import exit_code
 def _common(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("common options")
     g.add_argument("--config", metavar="FILE", help="config file (default: .launchready.yml found by walking up to the repo root)")
+    g.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    g.add_argument("-v", "--verbose", action="count", default=0, help="more detail (repeat for debug)")
+    g.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in terminal output (default: auto, only on a tty)")
+    g.add_argument("--version", action="version", version=f"launchready {__version__}")
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    """Only for commands that produce a report (``commands.REPORTLESS`` lists the others)."""
+    g = parser.add_argument_group("report options")
     g.add_argument("--json", metavar="FILE", help="write the JSON report to FILE ('-' for stdout)")
     g.add_argument("--sarif", metavar="FILE", help="write SARIF 2.1.0 to FILE ('-' for stdout)")
     g.add_argument("--junit", metavar="FILE", help="write JUnit XML to FILE ('-' for stdout)")
@@ -34,10 +43,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--exit-zero", action="store_true", help="report but exit 0 (usage and internal errors still exit 2 and 3)")
     g.add_argument("--errors-ok", action="store_true", help="checks that ended in 'error' do not fail the run")
     g.add_argument("--baseline", metavar="FILE", help="baseline file (default: .launchready-baseline.json if present)")
-    g.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    g.add_argument("-v", "--verbose", action="count", default=0, help="more detail (repeat for debug)")
-    g.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in terminal output (default: auto, only on a tty)")
-    g.add_argument("--version", action="version", version=f"launchready {__version__}")
 
 
 def _severity(value: str) -> Severity:
@@ -68,6 +73,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         module = COMMANDS[name]
         p = sub.add_parser(name, help=module.HELP, description=module.DESCRIPTION)
         module.add_arguments(p)
+        if name not in REPORTLESS:
+            _report_options(p)
         _common(p)
     return parser
 

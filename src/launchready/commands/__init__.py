@@ -13,6 +13,7 @@ from types import ModuleType
 from typing import TextIO
 
 from launchready.config import Config
+from launchready.errors import UsageError
 
 NAMES: dict[str, str] = {
     "scan": "scan",
@@ -29,6 +30,19 @@ NAMES: dict[str, str] = {
     "audit": "audit",
     "inventory": "inventory",
 }
+
+# Commands that print their own result and produce no report: they are not offered the
+# report options (--json, --sarif, --junit, --html, --github, --fail-on, --exit-zero,
+# --errors-ok, --baseline), which would do nothing there.
+REPORTLESS = frozenset({"rules", "init", "baseline", "install-hook"})
+REPORT_FLAGS = ("json", "sarif", "junit", "html", "github", "fail_on", "exit_zero", "errors_ok", "baseline")
+
+
+def refuse_report_flags(args: argparse.Namespace, mode: str) -> None:
+    """A mode that writes no report (``live --dry-run``) refuses the report options given."""
+    given = [f"--{name.replace('_', '-')}" for name in REPORT_FLAGS if getattr(args, name, None)]
+    if given:
+        raise UsageError(f"{mode} writes no report: {', '.join(given)} cannot be used with it")
 
 
 @dataclass

@@ -28,6 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("targets", nargs="*", metavar="PATH",
                    help="create/update: files or directories to scan (default '.'); import: the detect-secrets baseline file")  # fmt: skip
     p.add_argument("--prune", action="store_true", help="update: drop entries that the scan no longer finds")
+    p.add_argument("--baseline", metavar="FILE", help="the baseline to write (default: config 'baseline:', else .launchready-baseline.json at the repository root)")
 
 
 def _target(ctx: Context, root: Path) -> Path:

@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from launchready.commands import Context
+from launchready.commands import Context, refuse_report_flags
 from launchready.email.checks import planned, run_email
 from launchready.email.dns import parse_nameserver
 from launchready.email.settings import EmailSettings, parse_email_settings, validate_selector
@@ -86,6 +86,8 @@ def settings_from(ctx: Context) -> EmailSettings:
 
 
 def run(ctx: Context) -> Report | None:
+    if ctx.args.dry_run:
+        refuse_report_flags(ctx.args, "email --dry-run")
     settings = settings_from(ctx)
     if ctx.args.dry_run:
         ctx.stdout.write(f"launchready email {settings.domain}: would send (nothing sent)\n")

@@ -6,7 +6,7 @@ import argparse
 import dataclasses
 from typing import Any
 
-from launchready.commands import Context
+from launchready.commands import Context, refuse_report_flags
 from launchready.errors import UsageError
 from launchready.live.config import LiveSettings, load_live
 from launchready.live.http import Budget, Client, HttpOptions, resolve_map
@@ -88,6 +88,8 @@ def http_options(args: argparse.Namespace, s: LiveSettings) -> HttpOptions:
 
 def run(ctx: Context) -> Report | None:
     args = ctx.args
+    if args.dry_run:
+        refuse_report_flags(args, "live --dry-run")
     s = settings_from(ctx)
     options = http_options(args, s)
     selected = selector(args.only, args.skip)
