@@ -5,7 +5,7 @@ Usage: python bench/bench_demo.py [--repeat 5] [--write]
 
 Each run is a subprocess of the real CLI (interpreter start included) in a fresh temporary
 directory: deployment start (throwaway CA, HTTPS + HTTP + DNS on loopback), demo repository,
-then scan --staged, scan --bundle, history, live (with email) and the four report files.
+then scan --staged, scan --bundle, history, live (with email), the journey and the four report files.
 Reports the median and max wall time, the exit code, and what the report holds. The peer for
 the live part is `bench_live.py`; the demo's latency check alone takes 4 samples x ~650 ms
 on the flawed deployment by design.

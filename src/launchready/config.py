@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 CONFIG_NAMES = (".launchready.yml", ".launchready.yaml")
 TOP_KEYS = {
     "version", "fail_on", "rules", "exclude", "baseline", "gitleaks_config", "gitleaks_mode",
-    "live", "email", "scan",
+    "live", "email", "scan", "journey",
 }  # fmt: skip
 RULE_KEYS = {"disable", "custom"}
 # What a gitleaks config without ``[extend] useDefault = true`` does to the built-in pack.

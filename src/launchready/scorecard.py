@@ -73,7 +73,8 @@ ROWS: tuple[RowSpec, ...] = (
     RowSpec("Logging hygiene", ("repo.logging",), ("repo",), "no repo checks ran"),
     RowSpec("Performance", ("latency.",), ("latency",),
             "needs live.latency endpoints or a live URL (--url)"),
-    RowSpec("Monitoring readiness", ("monitoring.",), ("monitoring",),
+    RowSpec("Monitoring readiness", ("monitoring.", "journey.", "repo.error-tracking"),
+            ("monitoring", "journey", "error-tracking"),
             "not checked from outside unless a health endpoint or uptime config is "
             "configured (live.monitoring)"),
     RowSpec("Backup and recovery", ("backup.",), ("backup",),
@@ -170,6 +171,33 @@ def row_for(spec: RowSpec, report: Report) -> Row:
     return Row(spec.name, state, ids, top_fix, ", ".join(parts))
 
 
+MONITORING_NEEDS = (
+    ("journey", "a synthetic journey that passed (`launchready journey`, see docs/journey.md)"),
+    ("health", "a health check that answered (live.monitoring.health)"),
+    ("error-tracking", "error tracking initialised in the server app (Sentry, OpenTelemetry ...; "
+                       "found by `launchready scan`)"),
+)  # fmt: skip
+
+
+def _monitoring(row: Row, report: Report) -> Row:
+    """Monitoring is ready only with all three: a journey that passed, a health check that
+    answered and error tracking in the code. Anything less says what is missing."""
+    if row.state == FAIL:
+        return row
+    have = {
+        "journey": any(c.id.startswith("journey.") and c.status is Status.PASS for c in report.checks),
+        "health": any(c.id == "monitoring.health" and c.status is Status.PASS for c in report.checks),
+        "error-tracking": "error-tracking" in report.ran,
+    }
+    missing = [text for key, text in MONITORING_NEEDS if not have[key]]
+    if not missing:
+        return row
+    if row.state == NOT_CHECKED:
+        return row
+    reason = (row.reason + "; " if row.reason else "") + "missing: " + "; ".join(missing)
+    return Row(row.row, WARN, row.checks, row.top_fix or f"Add {missing[0]}.", reason)
+
+
 REPOSITORY_ROW = "Repository "  # + the repository's name, in merged reports
 
 
@@ -207,4 +235,6 @@ def repository_rows(report: Report) -> list[Row]:
 
 
 def scorecard(report: Report) -> list[Row]:
-    return [row_for(spec, report) for spec in ROWS] + repository_rows(report)
+    rows = [row_for(spec, report) for spec in ROWS]
+    rows = [_monitoring(r, report) if r.row == "Monitoring readiness" else r for r in rows]
+    return rows + repository_rows(report)

@@ -34,7 +34,7 @@ def test_action_yml_matches_githubs_action_schema() -> None:
 
 
 def test_example_workflows_match_githubs_workflow_schema() -> None:
-    assert {p.name for p in WORKFLOWS} >= {"pr-check.yml", "push.yml", "nightly-history.yml", "post-deploy.yml", "sarif-upload.yml"}
+    assert {p.name for p in WORKFLOWS} >= {"pr-check.yml", "push.yml", "nightly-history.yml", "post-deploy.yml", "sarif-upload.yml", "journey.yml"}
     out = subprocess.run([*_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)],
                          capture_output=True, text=True, check=False)  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr
@@ -73,11 +73,19 @@ def test_workflows_pin_actions_and_set_what_each_needs() -> None:
                 uses = step.get("uses", "")
                 if uses.startswith(("actions/", "github/")):
                     assert SHA_PIN.match(uses), f"{path.name}: {uses} is not pinned to a commit SHA"
-                if uses.startswith("actions/checkout") and path.name != "post-deploy.yml":
+                if uses.startswith("actions/checkout") and path.name not in ("post-deploy.yml", "journey.yml"):
                     assert step["with"]["fetch-depth"] == 0, path.name
     sarif = yaml.safe_load((REPO / "docs/workflows/sarif-upload.yml").read_text())
     assert sarif["permissions"]["security-events"] == "write"
     assert yaml.safe_load((REPO / "docs/workflows/nightly-history.yml").read_text())[True]["schedule"]
+    journey = yaml.safe_load((REPO / "docs/workflows/journey.yml").read_text())
+    assert journey[True]["schedule"] == [{"cron": "*/15 * * * *"}] and "deployment_status" in journey[True]
+    steps = journey["jobs"]["journey"]["steps"]
+    run = next(s["run"] for s in steps if s.get("name") == "Run the journey")
+    assert "launchready journey" in run and "--state .launchready-state/journey.json" in run
+    assert "${{" not in run  # event fields reach the script through env, never inline
+    restore, save = (next(s for s in steps if s.get("uses", "").startswith(f"actions/cache/{k}@")) for k in ("restore", "save"))
+    assert restore["with"]["path"] == save["with"]["path"] == ".launchready-state"
 
 
 def test_our_own_scan_passes_on_the_action_files(run_cli) -> None:  # type: ignore[no-untyped-def]

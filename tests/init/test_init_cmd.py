@@ -63,7 +63,7 @@ def app_repo(repo: Path) -> Path:
     _write(repo, {".gitignore": "node_modules/\n.next/\n.env\n.env.*\n!.env.example\n",
                   "web/package.json": _pkg({"next": "14.2.0"}),
                   "api/requirements.txt": "fastapi==0.115.0\n",
-                  "api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"})  # fmt: skip
+                  "api/main.py": "import sentry_sdk\nfrom fastapi import FastAPI\n\nsentry_sdk.init()\napp = FastAPI()\n"})  # fmt: skip
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "app")
     return repo

@@ -75,6 +75,10 @@ def test_action_live_post_deploy(tmp_path: Path, run_cli: Any, monkeypatch: pyte
         assert res.code == 0, (bad, res.err)
         assert outputs["failed_checks"] == "0"
         assert not [a for a in res.out.splitlines() if a.startswith("::error")]
-        for row in ("Auth boundaries", "CORS", "Rate limits", "TLS, redirects and headers", "Performance", "Monitoring readiness"):
+        for row in ("Auth boundaries", "CORS", "Rate limits", "TLS, redirects and headers", "Performance"):
             assert "pass" in rows[row].lower(), (row, rows.get(row))
+        # the health check answered, but monitoring is ready only with a journey and error tracking too
+        monitoring = next(r for r in report["scorecard"] if r["row"] == "Monitoring readiness")
+        assert monitoring["state"] == "warn" and "monitoring.health" in monitoring["checks"], monitoring
+        assert "missing: a synthetic journey" in monitoring["reason"] and "error tracking" in monitoring["reason"]
     assert "not checked" in rows["Email authentication"].lower()

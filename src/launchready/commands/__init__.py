@@ -20,6 +20,7 @@ NAMES: dict[str, str] = {
     "history": "history",
     "live": "live",
     "email": "email",
+    "journey": "journey",
     "action": "action",
     "demo": "demo",
     "init": "init",

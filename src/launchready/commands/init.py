@@ -18,6 +18,7 @@ from launchready.commands import Context
 from launchready.config import CONFIG_NAMES
 from launchready.init import precommit, templates
 from launchready.init.detect import Stack, detect
+from launchready.init.journey import detect_shape, starter
 
 HELP = "detect your stack and write .launchready.yml, the pre-commit hooks and a GitHub workflow"
 DESCRIPTION = (
@@ -86,7 +87,7 @@ def plan(root: Path, stacks: list[Stack]) -> list[Change]:
         text = _read(root / existing_config) or ""
         changes.append(Change(existing_config, text, text, "exists; kept as is"))
     else:
-        changes.append(Change(CONFIG_NAMES[0], None, templates.config(stacks)))
+        changes.append(Change(CONFIG_NAMES[0], None, templates.config(stacks, starter(detect_shape(root, stacks)))))
     old = _read(root / precommit.NAME)
     new = precommit.merge(old, stacks)
     note = "already has the launchready hooks" if old is not None and old == new else ""

@@ -266,6 +266,8 @@ def build_report(ctx: Context, plan: Plan) -> Report:
                 pipe.extra.extend(repo.checks_for_app(pipe.result.texts, disabled=pipe.disabled, stats=stats))
                 pipe.result.suppressed += stats.suppressed
                 pipe.ran.add("repo")
+                if stats.error_tracking:  # the scorecard's Monitoring row: error tracking found
+                    pipe.ran.add("error-tracking")
     report = Report(command="scan", root=str(root_shown))
     report.findings.extend(_dedupe(pipe.result.findings, pipe.extra))
     report.summary.files_scanned = pipe.result.files

@@ -1,18 +1,20 @@
 """The demo "AI chatbot" HTTP application: one handler, flawed or fixed.
 
-Routes: ``/`` and ``/static/*`` (frontend), ``GET /health``, ``POST /api/login``,
+Routes: ``/`` and ``/static/*`` (frontend), ``GET /health``, ``POST /api/signup``,
+``POST /api/login``, ``POST /api/chat/stream`` (the reply as server-sent events),
 ``POST /api/chat`` (send), ``GET /api/chats/{id}`` (read by id), ``GET /api/history`` (the
 slow one when flawed), ``POST /api/echo`` (JSON echo), ``POST /api/upload``, and ``/.env``.
 
 Flawed: ``/health`` is only the frontend's HTML shell, any caller with a token reads any chat, no rate limits, CORS reflects any origin with
 credentials, ``/.env`` is served, no HSTS or security headers, a key in the client bundle and
-a source map, a 500 with a stack trace on malformed JSON, ``/api/history`` takes ~650 ms, and
+a source map, a 500 with a stack trace on malformed JSON and on every signup, ``/api/history`` takes ~650 ms, and
 the plain-HTTP port serves the app. Fixed: each of those behaves as a launch-ready API should.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 import traceback
@@ -50,6 +52,8 @@ class DemoState:
     chats: dict[str, dict[str, Any]] = field(default_factory=dict)
     hits: dict[str, list[float]] = field(default_factory=dict)
     requests: int = 0
+    accounts: dict[str, str] = field(default_factory=dict)  # signed-up email -> password
+    sessions: dict[str, str] = field(default_factory=dict)  # session token -> signed-up email
 
     def __post_init__(self) -> None:
         self.alice_chat = "c" + uuid.uuid4().hex[:12]
@@ -66,7 +70,9 @@ class DemoState:
     @property
     def users(self) -> dict[str, str]:
         """bearer token -> user"""
-        return {self.values.alice_token: "alice", self.values.bob_token: "bob"}
+        with self.lock:
+            signed_up = dict(self.sessions)
+        return {self.values.alice_token: "alice", self.values.bob_token: "bob", **signed_up}
 
     @property
     def allowed_origins(self) -> set[str]:
@@ -233,8 +239,12 @@ class DemoHandler(BaseHTTPRequestHandler):
             if path == "/api/history":
                 return self._history()
         if method == "POST":
+            if path == "/api/signup":
+                return self._signup()
             if path == "/api/login":
                 return self._login()
+            if path == "/api/chat/stream":
+                return self._chat_stream()
             if path == "/api/chat":
                 return self._chat()
             if path == "/api/echo":
@@ -243,7 +253,7 @@ class DemoHandler(BaseHTTPRequestHandler):
                 return self._upload()
         self._body(JSON_LIMIT)
         known = {"/", "/index.html", "/health", "/status", "/api/login", "/api/chat", "/api/echo",
-                 "/api/upload", "/api/history"}  # fmt: skip
+                 "/api/upload", "/api/history", "/api/signup", "/api/chat/stream"}  # fmt: skip
         if path in known or path.startswith("/api/chats/"):
             return self._json(405, {"error": "method not allowed"}, {"Allow": "GET, POST, OPTIONS"})
         return self._json(404, {"error": "not found"})
@@ -320,7 +330,53 @@ class DemoHandler(BaseHTTPRequestHandler):
             if st.fixed:
                 cookie += "; Secure; HttpOnly; SameSite=Lax"
             return self._json(200, {"user": "alice"}, {"Set-Cookie": cookie})
+        with st.lock:
+            known = user in st.accounts and st.accounts[user] == data.get("password")
+        if known:  # a user who signed up (the synthetic journey's)
+            token = "demo_sess_" + secrets.token_urlsafe(24)
+            with st.lock:
+                st.sessions[token] = user
+            cookie = f"session={token}; Path=/" + ("; Secure; HttpOnly; SameSite=Lax" if st.fixed else "")
+            return self._json(200, {"user": user}, {"Set-Cookie": cookie})
         return self._json(401, {"error": "wrong username or password"})
+
+    def _signup(self) -> None:
+        """Fixed: creates the account. Flawed: the welcome email's SMTP call crashes the request."""
+        st = self.state
+        data = self._parse_json(JSON_LIMIT, {"email": str, "password": str})
+        if data is None:
+            return
+        email, password = str(data.get("email", "")), str(data.get("password", ""))
+        if not st.fixed:
+            try:
+                raise ConnectionRefusedError(f"welcome email to {email}: SMTP relay localhost:25 refused the connection")
+            except ConnectionRefusedError:
+                return self._json_crash()
+        if "@" not in email or len(password) < 12:
+            return self._json(422, {"error": "an email address and a password of 12+ characters"})
+        with st.lock:
+            if email in st.accounts:
+                return self._json(409, {"error": "already signed up"})
+            st.accounts[email] = password
+        self._json(201, {"user": {"email": email}})
+
+    def _chat_stream(self) -> None:
+        """The chat reply as server-sent events (chunked), ending with ``data: [DONE]``."""
+        self._body(JSON_LIMIT)
+        if self._user() is None:
+            return self._json(401, {"error": "sign in first"})
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        for k, v in self._cors().items():
+            self.send_header(k, v)
+        self.end_headers()
+        for piece in ("Hi!", " The demo", " model", " says", " hello."):
+            event = b"data: " + json.dumps({"choices": [{"delta": {"content": piece}}]}).encode() + b"\n\n"
+            self.wfile.write(f"{len(event):x}\r\n".encode() + event + b"\r\n")
+        done = b"data: [DONE]\n\n"
+        self.wfile.write(f"{len(done):x}\r\n".encode() + done + b"\r\n0\r\n\r\n")
 
     def _chat(self) -> None:
         st = self.state

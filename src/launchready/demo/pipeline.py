@@ -1,4 +1,4 @@
-"""Run the demo: deployment up, repository built, then scan, history, live and email through
+"""Run the demo: deployment up, repository built, then scan, history, live, journey and email through
 the real command modules (the same parser, config loader and ``run(ctx)`` a user's command
 line goes through), merged into one report with ``command: "demo"``.
 
@@ -122,7 +122,7 @@ def merge(stages: list[StageResult], root: str) -> Report:
         merged.summary.suppressed += rep.summary.suppressed
         merged.notes.extend(rep.notes)
         merged.ran |= rep.ran
-    for name in ("live", "email"):
+    for name in ("live", "journey", "email"):
         st = by_name.get(name)
         if st is None or st.report is None:
             continue
@@ -198,14 +198,16 @@ def _seed() -> int:
 
 
 def _stages(ep: Endpoints) -> list[StageResult]:
-    net = ["--ca-bundle", str(ep.ca_bundle), "--dns-server", ep.dns]
+    https = ["--ca-bundle", str(ep.ca_bundle)]
     for r in ep.resolves:
-        net += ["--resolve", r]
+        https += ["--resolve", r]
+    net = [*https, "--dns-server", ep.dns]
     return [
         StageResult("hook", ["--staged"]),
         StageResult("scan", [".", "--bundle", "dist"]),
         StageResult("history", ["--all"]),
         StageResult("live", net),
+        StageResult("journey", https),
         StageResult("email", [DOMAIN, "--dns-server", ep.dns]),
     ]
 

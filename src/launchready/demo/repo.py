@@ -48,7 +48,7 @@ GITIGNORE_FLAWED = "node_modules/\ndist/\n__pycache__/\n"
 GITIGNORE_FIXED = "node_modules/\ndist/\n__pycache__/\n.env\n.env.*\n!.env.example\n"
 
 REQUIREMENTS_FLAWED = "fastapi==0.115.6\nuvicorn==0.34.0\nopenai==1.59.7\n"
-REQUIREMENTS_FIXED = REQUIREMENTS_FLAWED + "slowapi==0.1.9\n"
+REQUIREMENTS_FIXED = REQUIREMENTS_FLAWED + "slowapi==0.1.9\nsentry-sdk==2.19.2\n"
 
 MAIN_FLAWED = '''"""Demo Chat API."""
 
@@ -118,6 +118,7 @@ MAIN_FIXED = '''"""Demo Chat API."""
 import logging
 import os
 
+import sentry_sdk
 from fastapi import Depends, FastAPI, HTTPException, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from openai import OpenAI
@@ -129,6 +130,7 @@ from app.auth import current_user
 from app.store import chats
 
 logger = logging.getLogger("chat")
+sentry_sdk.init(dsn=os.environ.get("SENTRY_DSN"), send_default_pii=False)
 client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])
 limiter = Limiter(key_func=get_remote_address)
 MAX_UPLOAD_BYTES = 1_048_576
@@ -236,13 +238,32 @@ def live_config(base_url: str, http_url: str, alice_chat: str, fixed: bool) -> d
     }  # fmt: skip
 
 
+def journey_config() -> dict[str, Any]:
+    """The ``journey:`` a user of this app would write (see docs/journey.md): a new user signs
+    up, logs in and reads the streamed chat reply. The site is live.targets[0]."""
+    creds = {"email": "{email}", "password": "{password}"}
+    return {
+        "email_domain": DOMAIN,
+        "latency_ms": 3000,
+        "stream_latency_ms": 5000,
+        "steps": [
+            {"name": "signup", "path": "/api/signup", "json": creds, "expect": {"status": 201}},
+            {"name": "login", "path": "/api/login", "json": {"username": "{email}", "password": "{password}"},
+             "expect": {"status": 200}, "capture": {"session": {"cookie": "session"}}},
+            {"name": "chat", "path": "/api/chat/stream", "headers": {"Cookie": "session={var: session}"},
+             "json": {"message": "Say hello"}, "stream": "sse", "expect": {"reply_contains": "hello"}},
+        ],
+    }  # fmt: skip
+
+
 def write_config(repo: Path, live: dict[str, Any]) -> Path:
     path = repo / ".launchready.yml"
     text = (
         "# launchready configuration for Demo Chat (written by `launchready demo`).\n"
         "# The live checks run against the deployed site; identities come from environment\n"
-        "# variables, never from this file.\n"
-        + yaml.safe_dump({"version": 1, "live": live}, sort_keys=False, default_flow_style=False)
+        "# variables, never from this file. The journey is a new user's first minute.\n"
+        + yaml.safe_dump({"version": 1, "live": live, "journey": journey_config()}, sort_keys=False,
+                         default_flow_style=False)
     )
     path.write_text(text, encoding="utf-8")
     return path

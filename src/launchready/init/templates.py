@@ -23,8 +23,11 @@ def _detected(stacks: list[Stack]) -> str:
     return "# Detected stack: " + ", ".join(s.name + s.where for s in stacks) + ".\n"
 
 
-def config(stacks: list[Stack]) -> str:
-    """A commented starter ``.launchready.yml`` (valid as is: only safe defaults are active)."""
+def config(stacks: list[Stack], journey: list[str] | None = None) -> str:
+    """A commented starter ``.launchready.yml`` (valid as is: only safe defaults are active).
+
+    ``journey``: the commented starter journey lines (``init/journey.py``), before ``live:``.
+    """
     backend = next((s for s in stacks if s.kind == "backend"), None)
     frontend = next((s for s in stacks if s.kind == "frontend"), None)
     api_hint = {
@@ -59,6 +62,7 @@ def config(stacks: list[Stack]) -> str:
             f"# After a build, check what you ship: launchready scan {built}",
             "",
         ]
+    lines += journey or []
     lines += [
         "# Post-deploy checks (`launchready live`, and the workflow's post-deploy job). Uncomment",
         "# and set your deployed URL. Identities come from environment variables, never from",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -330,15 +330,21 @@ class Client:
         json_body: Any = None,
         timeout: float | None = None,
         allow_redirects: bool = False,
+        until: Callable[[bytes], bool] | None = None,
     ) -> Fetched:
-        """Send one request (counted against the budgets). Network errors propagate."""
+        """Send one request (counted against the budgets). Network errors propagate.
+
+        ``until(tail)``: stop reading once it returns true for the last 4 KiB read (a streamed
+        reply that says it is done, such as server-sent events' ``data: [DONE]``), without
+        waiting for the end.
+        """
         origin = origin_of(url)
         self._refuse_if_down(origin)
         self._reserve(check, method, url)
         with self._slots:
             self._refuse_if_down(origin)  # it may have been given up while this request waited
             try:
-                got = self._send(method, url, headers, data, json_body, timeout, allow_redirects)
+                got = self._send(method, url, headers, data, json_body, timeout, allow_redirects, until)
             except requests.Timeout:
                 self.note_timeout(origin, url)
                 raise
@@ -390,7 +396,8 @@ class Client:
             self._timed_out[origin] = self._timed_out.get(origin, 0) + 1
 
     def _send(self, method: str, url: str, headers: Mapping[str, str] | None, data: bytes | str | None,
-              json_body: Any, timeout: float | None, allow_redirects: bool) -> Fetched:  # fmt: skip
+              json_body: Any, timeout: float | None, allow_redirects: bool,
+              until: Callable[[bytes], bool] | None = None) -> Fetched:  # fmt: skip
         limit = min(timeout or self.options.timeout, max(0.5, self.remaining_seconds()))
         start = time.perf_counter()
         resp = self.session.request(
@@ -407,6 +414,7 @@ class Client:
             chunks: list[bytes] = []
             size = 0
             truncated = False
+            tail = b""
             deadline = time.perf_counter() + limit
             try:
                 for chunk in resp.raw.stream(65536, decode_content=True):
@@ -415,6 +423,10 @@ class Client:
                     if size >= MAX_BODY:
                         truncated = True
                         break
+                    if until is not None:
+                        tail = (tail + chunk)[-4096:]
+                        if until(tail):
+                            break
                     if time.perf_counter() > deadline:
                         raise requests.Timeout(f"body still arriving after {limit:g}s")
             except urllib3.exceptions.ReadTimeoutError as exc:

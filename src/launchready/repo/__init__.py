@@ -14,7 +14,7 @@ for ``launchready rules``. Test files (``tests/``, ``__tests__``, ``*.test.ts``,
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from launchready.model import Finding
 from launchready.redact import location_fingerprint
@@ -23,6 +23,7 @@ from launchready.repo import (  # noqa: F401  (each module registers its rules o
     cookies,
     cors,
     debug,
+    error_tracking,
     hygiene,
     logging_hygiene,
     ratelimit,
@@ -50,6 +51,7 @@ class RepoStats:
 
     suppressed: int = 0
     files_parsed: int = 0
+    error_tracking: list[str] = field(default_factory=list)  # files that initialise a tracker
 
 
 def rules() -> list[RepoRule]:
@@ -154,4 +156,6 @@ def checks_for_app(
         if checker.rule_ids and all(r in disabled for r in checker.rule_ids):
             continue
         hits.extend(checker.run(app))
+    if stats is not None:
+        stats.error_tracking = error_tracking.tracker_files(app)
     return _to_findings(hits, contexts, "", disabled, stats)

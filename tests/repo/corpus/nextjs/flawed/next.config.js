@@ -5,3 +5,4 @@ const nextConfig = {
 };
 
 module.exports = nextConfig;
+// expect-file: repo.error-tracking-missing (only the browser is tracked: sentry.client.config.ts)

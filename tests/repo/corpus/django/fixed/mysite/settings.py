@@ -3,6 +3,10 @@
 import os
 from pathlib import Path
 
+import sentry_sdk
+
+sentry_sdk.init(dsn=os.environ.get("SENTRY_DSN"), send_default_pii=False)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]

@@ -9,7 +9,7 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 DEBUG = True  # expect: repo.debug-django
 ALLOWED_HOSTS = ["*"]  # expect: repo.debug-allowed-hosts-wildcard
 
-INSTALLED_APPS = [
+INSTALLED_APPS = [  # expect: repo.error-tracking-missing
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,4 +1,7 @@
 require('dotenv').config();
+const Sentry = require('@sentry/node');
+
+Sentry.init({ dsn: process.env.SENTRY_DSN, sendDefaultPii: false });
 const express = require('express');
 const cors = require('cors');
 const session = require('express-session');

@@ -5,7 +5,7 @@ const session = require('express-session');
 const multer = require('multer');
 const OpenAI = require('openai');
 
-const app = express();
+const app = express(); // expect: repo.error-tracking-missing
 const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
 const upload = multer({ dest: 'uploads/' }); // expect: repo.upload-no-limit
 

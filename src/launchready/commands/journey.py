@@ -1,0 +1,150 @@
+"""``launchready journey``: the synthetic user journey (see docs/journey.md)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from launchready import redact
+from launchready.commands import Context
+from launchready.errors import UsageError
+from launchready.journey.config import JourneySettings, load_journey
+from launchready.journey.notify import (
+    change,
+    detect_format,
+    message,
+    next_state,
+    outcome,
+    payload,
+    post,
+    read_state,
+    write_state,
+)
+from launchready.journey.runner import limit_ms, plan, run_journey
+from launchready.journey.values import Values
+from launchready.live.config import Identity, LiveSettings, load_live
+from launchready.live.http import Budget, Client, HttpOptions, make_session, resolve_map
+from launchready.model import CheckResult, Report
+
+HELP = "run the synthetic user journey (sign up, log in, chat) and alert when it breaks"
+DESCRIPTION = (
+    "Run the journey: section of .launchready.yml against the deployed site, step by step, "
+    "the way a new user would: each step is an HTTP request with expectations (status, JSON, "
+    "text, latency, a streamed reply that finishes) and captures for later steps. One check "
+    "per step (journey.<step>); the first step that does not pass ends the journey and the "
+    "rest are skipped. With --state FILE and a webhook, posts a short redacted message when "
+    "the journey goes from passing to failing and back."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("journey options")
+    g.add_argument("--url", metavar="URL", help="the deployed site the step paths are joined to (overrides journey.url and live.targets)")
+    g.add_argument("--ca-bundle", metavar="FILE", help="trust these CA certificates instead of the system store")
+    g.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR", help="connect to ADDR for HOST:PORT, like curl (repeatable)")
+    g.add_argument("--dry-run", action="store_true", help="list the steps and their requests, send none")
+    g.add_argument("--state", metavar="FILE", help="journey state between runs (JSON; created when missing); needed for change alerts")
+    g.add_argument("--notify-webhook", metavar="URL", help="post to this webhook when the journey starts failing or recovers (default: the variable journey.notify.webhook_env names)")
+    g.add_argument("--notify-format", choices=("auto", "slack", "discord", "json"), help="webhook message shape (default auto: from the URL)")
+
+
+def _base(ctx: Context, s: JourneySettings, live: LiveSettings | None) -> str:
+    if ctx.args.url:
+        return str(ctx.args.url)
+    if s.url:
+        return s.url
+    if live is not None and live.targets:
+        return live.targets[0].api
+    raise UsageError("no site to run the journey against: pass --url URL or set journey.url (or live.targets) in .launchready.yml")
+
+
+def run(ctx: Context) -> Report | None:
+    args = ctx.args
+    s = load_journey(ctx.config)
+    if not s.steps:
+        raise UsageError("no journey configured: add a journey: section to .launchready.yml (see docs/journey.md; `launchready init` writes a starter)")
+    if args.url:
+        parts = urlsplit(args.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"--url {args.url!r}: expected an http:// or https:// URL")
+    live = load_live(ctx.config) if ctx.config.live else None
+    base = _base(ctx, s, live)
+    ca = args.ca_bundle
+    if ca and not Path(ca).is_file():
+        raise UsageError(f"--ca-bundle {ca}: no such file")
+    webhook = args.notify_webhook or (os.environ.get(s.webhook_env) if s.webhook_env else None) or None
+    if webhook:
+        redact.remember(webhook)  # a webhook URL is a credential (Slack's and Discord's are)
+        if urlsplit(webhook).scheme not in ("http", "https"):
+            raise UsageError("the journey webhook must be an http:// or https:// URL")
+    state_path = Path(args.state) if args.state else (Path(s.state_file) if s.state_file else None)
+    if args.dry_run:
+        ctx.stdout.write(f"launchready journey --dry-run: {len(s.steps)} step(s) against {base}, none sent\n")
+        for p in plan(s, base):
+            ctx.stdout.write(f"  {p.step:<16} {p.method:<7} {p.url}  ({p.note})\n")
+        if webhook:
+            ctx.stdout.write("webhook: a message on each change" + (f" (state in {state_path})" if state_path else " (needs --state to know a change)") + "\n")
+        ctx.stdout.flush()
+        return None
+    options = HttpOptions(ca_bundle=ca, resolve=resolve_map(args.resolve or []), timeout=max(s.latency_ms, s.stream_latency_ms) / 1000.0,
+                          headers=live.headers if live else {}, basic_auth=live.basic_auth if live else None)  # fmt: skip
+    seconds = sum(limit_ms(s, st) for st in s.steps) / 1000.0 + 30.0 * len(s.steps)
+    client = Client(options, Budget(requests=s.requests, seconds=seconds, per_check=s.requests), in_flight=1)
+    identities: dict[str, Identity] = dict(live.identities) if live else {}
+    values = Values(email_domain=s.email_domain)
+    try:
+        checks = run_journey(s, base, client, values, identities)
+    finally:
+        client.close()
+    report = Report(command="journey", root=str(ctx.cwd))
+    report.checks.extend(checks)
+    report.ran.add("journey")
+    report.summary.requests_sent = client.sent
+    status, broken = outcome(checks)
+    total = sum(c.duration_ms for c in checks)
+    if status == "pass":
+        report.notes.append(f"journey: {len(checks)} step(s) passed in {total} ms against {base}")
+    else:
+        report.notes.append(f"journey: failed at step {broken.id.split('.', 1)[1] if broken else '?'!r} against {base}")
+    if state_path is not None:
+        _state_and_notify(ctx, report, state_path, webhook, args.notify_format or s.webhook_format, base, status, broken)
+    elif webhook:
+        report.notes.append("journey: a webhook is configured but no --state FILE: changes cannot be seen, nothing posted")
+    return report
+
+
+def _state_and_notify(ctx: Context, report: Report, path: Path, webhook: str | None, fmt: str, base: str,
+                      status: str, broken: CheckResult | None) -> None:  # fmt: skip
+    prev, why = read_state(path)
+    if why:
+        report.notes.append(why)
+        ctx.stderr.write(f"launchready: warning: {why}\n")
+    now = next_state(prev, status, broken)
+    event = change(prev, now)
+    if event and webhook:
+        text = message(event, base, now, prev, _run_url())
+        shape = detect_format(webhook) if fmt in ("", "auto") else fmt
+        session = make_session(HttpOptions(ca_bundle=ctx.args.ca_bundle, resolve=resolve_map(ctx.args.resolve or [])))
+        try:
+            failed = post(session, webhook, payload(shape, event, text, base, now))
+        finally:
+            session.close()
+        if failed:
+            # keep the old state: the next run sees the same change and tries again
+            report.notes.append(f"journey: the {event} message was not delivered ({failed}); will retry next run")
+            ctx.stderr.write(f"launchready: warning: journey webhook not delivered: {failed}\n")
+            return
+        report.notes.append(f"journey: posted '{event}' to the webhook")
+    elif event:
+        report.notes.append(f"journey: {event} (no webhook configured)")
+    try:
+        write_state(path, now)
+    except OSError as exc:
+        raise UsageError(f"--state {path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _run_url() -> str:
+    server, repo, run_id = (os.environ.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID"))
+    return f"{server}/{repo}/actions/runs/{run_id}" if server and repo and run_id else ""
