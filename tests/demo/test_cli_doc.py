@@ -20,7 +20,8 @@ test fails when a flag is missing here). Every subcommand takes the common optio
 (`--config`, `-q`, `-v`, `--color`, `--version`); those that produce a report (all but
 `rules`, `init`, `baseline` and `install-hook`) also take the report options (`--json`,
 `--sarif`, `--junit`, `--html`, `--github`, `--fail-on`, `--exit-zero`, `--errors-ok`,
-`--baseline`). `live --dry-run` and `email --dry-run` write no report and refuse them.
+`--baseline`). `live --dry-run`, `email --dry-run` and `journey --dry-run` write no report and
+refuse them.
 
 Exit codes: 0 clean, 1 findings or failed checks at or above `--fail-on` (or a check that
 ended in `error`), 2 usage or configuration error, 3 internal error (130 when interrupted by

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from launchready import redact
-from launchready.commands import Context
+from launchready.commands import Context, refuse_report_flags
 from launchready.errors import UsageError
 from launchready.journey.config import JourneySettings, load_journey
 from launchready.journey.notify import (
@@ -81,6 +81,7 @@ def run(ctx: Context) -> Report | None:
             raise UsageError("the journey webhook must be an http:// or https:// URL")
     state_path = Path(args.state) if args.state else (Path(s.state_file) if s.state_file else None)
     if args.dry_run:
+        refuse_report_flags(args, "journey --dry-run")
         ctx.stdout.write(f"launchready journey --dry-run: {len(s.steps)} step(s) against {base}, none sent\n")
         for p in plan(s, base):
             ctx.stdout.write(f"  {p.step:<16} {p.method:<7} {p.url}  ({p.note})\n")
