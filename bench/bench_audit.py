@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 from results import replace_section  # noqa: E402
 
-from launchready.keygen import KeyGen  # noqa: E402
+from launchready.demo.keygen import KeyGen  # noqa: E402
 
 WORK = HERE / "work" / "audit"
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from launchready.keygen import ALNUM, B64, B64URL, KeyGen
+from launchready.demo.keygen import ALNUM, B64, B64URL, KeyGen
 from launchready.secrets.rules import default_rules
 
 FORMATS = ("env", "py", "ts", "compose", "ipynb", "k8s", "minjs", "json", "sh")

@@ -80,7 +80,7 @@ def custom_rules(config: Config) -> list[Rule]:
 
 def _file_rules() -> list[Rule]:
     try:  # file-level rules (credential files by name, env.*, build.*): listed, never run by the engine
-        from launchready.bundle import BUILD_RULES
+        from launchready.build_output import BUILD_RULES
         from launchready.envfiles import ENV_RULES
         from launchready.secrets.credfiles import FILE_RULES
     except ImportError:  # pragma: no cover

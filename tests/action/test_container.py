@@ -22,7 +22,7 @@ import pytest
 from tests.action.helpers import commits, head, parse_outputs
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 REPO = Path(__file__).resolve().parents[2]
 BASE_IMAGE = "localhost/launchready-test-base:bookworm"

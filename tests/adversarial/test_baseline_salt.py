@@ -24,7 +24,7 @@ import pytest
 from tests.conftest import commit_file, git
 
 from launchready import redact
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -17,7 +17,7 @@ import pytest
 from tests.action.helpers import ActionRun, clone, collect, github_env, head, new_origin
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 pytestmark = pytest.mark.timeout(120)
 Runner = Callable[..., ActionRun]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 
 def _repo(base: Path, name: str) -> Path:

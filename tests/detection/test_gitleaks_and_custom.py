@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from launchready.config import Config, load_config
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.registry import rule_set
 from launchready.secrets.engine import Engine
 

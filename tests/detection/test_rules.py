@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from launchready.keygen import ALNUM, B64URL, KeyGen, Sample
+from launchready.demo.keygen import ALNUM, B64URL, KeyGen, Sample
 from launchready.secrets.engine import Engine
 from launchready.secrets.rules import default_rules
 from launchready.secrets.rules.pack import RULES

@@ -14,10 +14,10 @@ import pytest
 from tests.conftest import commit_file, git
 
 from launchready.config import Config
+from launchready.demo.keygen import KeyGen
 from launchready.history import revs
 from launchready.history.prefetch import Prefetch
 from launchready.history.scan import scan_history
-from launchready.keygen import KeyGen
 from launchready.registry import all_rules
 from launchready.secrets.engine import Engine
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 pytestmark = pytest.mark.timeout(120)
 

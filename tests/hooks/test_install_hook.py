@@ -11,7 +11,7 @@ from typing import Any
 from tests.conftest import git
 
 from launchready.commands import install_hook
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from tests.conftest import git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 ROOT = Path(__file__).resolve().parents[2]
 

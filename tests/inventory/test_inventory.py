@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 HERE = Path(__file__).resolve().parent
 APPS = HERE / "apps"

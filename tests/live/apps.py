@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 from .site import CA, HOST, Request, Resp, Site, html, js, jsonr
 

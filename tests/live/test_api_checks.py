@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.live import authz, input, latency, ratelimit
 from launchready.live.config import Endpoint, Identity, Target
 from launchready.live.http import Budget

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.live import bundle, exposure
 from launchready.model import Severity, Status
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 HOST = "app.localhost"  # Werkzeug's debugger only answers hosts like *.localhost (its trusted hosts)
 APPS = Path(__file__).parent / "apps"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from launchready import redact
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.model import CheckResult, Finding, Report, Severity, Status
 
 

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from launchready import redact
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.model import CheckResult, Finding, Report, Severity, Status
 from launchready.report import Options
 from launchready.report.github import (

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.model import Finding, Report, Severity
 from launchready.report import Options
 from launchready.report.html import render

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.model import Report, Severity
 from launchready.report import Options
 from launchready.report.junit import render

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 TOKEN_NGRAM = 12  # no 12 characters of a token may survive (prefixes such as sk-proj- are shorter)
 PASSWORD_NGRAM = 6  # password-like values show no characters at all

@@ -6,7 +6,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.model import Report
 from launchready.report import Options
 from launchready.report.sarif import FINGERPRINT_KEY, render, to_sarif

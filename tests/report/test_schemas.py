@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from launchready.config import CUSTOM_RULE_KEYS, RULE_KEYS, TOP_KEYS, load_config
+from launchready.demo.keygen import KeyGen
 from launchready.errors import ConfigError
-from launchready.keygen import KeyGen
 from launchready.model import Report
 from launchready.report.json_report import to_dict
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.model import CheckResult, Finding, Report, Severity, Status
 from launchready.report import Options
 from launchready.report.scorecard_text import render_scorecard

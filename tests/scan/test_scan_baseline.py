@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from tests.conftest import git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.model import Finding, Report, Severity
 from launchready.secrets import suppress
 

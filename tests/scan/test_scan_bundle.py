@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 
 def _scan(cwd: Path, run_cli: Any, *args: str) -> tuple[Any, dict[str, Any]]:

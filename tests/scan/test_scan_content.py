@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from launchready.config import Config
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.registry import all_rules
 from launchready.secrets import scanner
 from launchready.secrets.engine import Engine

@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.conftest import git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 
 def _scan(cwd: Path, run_cli: Any, *extra: str) -> tuple[Any, dict[str, Any]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.conftest import git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 
 def _plant(repo: Path) -> list[str]:

@@ -32,7 +32,7 @@ from launchready.verdict import failing_checks
 
 
 @dataclass
-class Run:
+class ActionRun:
     """Everything decided before scanning, for the summary."""
 
     inputs: Inputs
@@ -79,14 +79,14 @@ def _config_name(inputs: Inputs, workspace: Path) -> str | None:
     return next((n for n in CONFIG_NAMES if (workspace / n).is_file()), None)
 
 
-def _base_of(run: Run) -> str | None:
+def _base_of(run: ActionRun) -> str | None:
     p = run.plan
     if p is None or p.whole:
         return None
     return p.base or (p.exclude[0] if p.exclude else None)
 
 
-def load_run_config(run: Run, tmp: Path) -> Config:
+def load_run_config(run: ActionRun, tmp: Path) -> Config:
     ws = run.github.workspace
     name = _config_name(run.inputs, ws)
     base = _base_of(run)
@@ -110,7 +110,7 @@ def load_run_config(run: Run, tmp: Path) -> Config:
     return load_config(ws / name if name else None, ws)
 
 
-def _strict_gitleaks(run: Run, cfg: Config, config_name: str | None, base: str, tmp: Path) -> None:
+def _strict_gitleaks(run: ActionRun, cfg: Config, config_name: str | None, base: str, tmp: Path) -> None:
     """Strict mode: the gitleaks config (and the files its ``[extend] path`` names) as they
     are at the base commit, copied under ``tmp``; none there means none is read at all, so a
     ``.gitleaks.toml`` added by the pull request cannot change what is detected."""
@@ -163,7 +163,7 @@ def _copy_from_base(root: Path, base: str, rel: str, tree: Path, depth: int = 0)
     return dest
 
 
-def _baseline_path(run: Run, config: Config, tmp: Path) -> str | None:
+def _baseline_path(run: ActionRun, config: Config, tmp: Path) -> str | None:
     ws = run.github.workspace
     base = _base_of(run)
     if run.inputs.strict_suppressions and base and run.root is not None:
@@ -184,7 +184,7 @@ def _baseline_path(run: Run, config: Config, tmp: Path) -> str | None:
     return str(found) if found.is_file() else None
 
 
-def _gitleaksignore(run: Run) -> GitleaksIgnore | None:
+def _gitleaksignore(run: ActionRun) -> GitleaksIgnore | None:
     base = _base_of(run)
     if run.inputs.strict_suppressions and base and run.root is not None:
         data = show(run.root, base, ".gitleaksignore")
@@ -224,7 +224,7 @@ def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
     github = GitHubEnv(github.event_name, github.event, ws, github.output, github.step_summary)
     add_safe_directory(ws)
     root = git_root(ws)
-    run = Run(inputs, github, root)
+    run = ActionRun(inputs, github, root)
     wants_history = inputs.mode in ("history", "all")
     if wants_history:
         if root is None:
@@ -249,7 +249,7 @@ def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
     return report
 
 
-def _scan_all(ctx: Context, run: Run, config: Config, baseline: str | None) -> Report:
+def _scan_all(ctx: Context, run: ActionRun, config: Config, baseline: str | None) -> Report:
     inputs, ws = run.inputs, run.github.workspace
     report = Report(command="action", root=str(ws))
     report.notes.extend(run.notes)
@@ -290,7 +290,7 @@ def _scan_all(ctx: Context, run: Run, config: Config, baseline: str | None) -> R
     return report
 
 
-def _live(ctx: Context, run: Run, config: Config, report: Report) -> None:
+def _live(ctx: Context, run: ActionRun, config: Config, report: Report) -> None:
     inputs, ws = run.inputs, run.github.workspace
     configured = bool(config.live.get("targets")) if isinstance(config.live, dict) else False
     if not inputs.url and not configured:
@@ -308,7 +308,7 @@ def _live(ctx: Context, run: Run, config: Config, report: Report) -> None:
         report.extend(part)
 
 
-def _publish(ctx: Context, run: Run, report: Report, fail_on: Severity) -> None:
+def _publish(ctx: Context, run: ActionRun, report: Report, fail_on: Severity) -> None:
     inputs, ws, args = run.inputs, run.github.workspace, ctx.args
     options = Options(fail_on=fail_on, errors_ok=bool(getattr(args, "errors_ok", False)))
     args.fail_on = fail_on

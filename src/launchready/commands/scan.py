@@ -163,7 +163,7 @@ class _Pipeline:
         self.ran.add("env")
 
     def bundles(self, dirs: list[Path], base: Path) -> None:
-        from launchready.bundle import BundleScanner
+        from launchready.build_output import BundleScanner
 
         scanner = BundleScanner(self.engine, base, self.config.exclude, self.exclude_base(base), self.disabled)
         self.result.merge(scanner.scan(dirs))
@@ -227,7 +227,7 @@ def build_report(ctx: Context, plan: Plan) -> Report:
             if not d.is_dir():
                 raise UsageError(f"--bundle {b}: no such directory")
             bundle_dirs.append(d)
-        from launchready.bundle import detect
+        from launchready.build_output import detect
 
         if plan.find_bundles:
             found = detect(cwd)

@@ -10,7 +10,7 @@ import os
 import secrets
 from dataclasses import dataclass
 
-from launchready.keygen import B64URL, LOWER_ALNUM, KeyGen
+from launchready.demo.keygen import B64URL, LOWER_ALNUM, KeyGen
 
 SEED_ENV = "LAUNCHREADY_DEMO_SEED"
 

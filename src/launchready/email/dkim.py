@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from launchready.email.dns import Answer, DnsClient
-from launchready.email.result import Collector, txt_line
+from launchready.email.result import AreaResults, txt_line
 from launchready.model import CheckResult, Severity, Status
 
 # Selector -> who uses it. Order matters only for the report.
@@ -151,7 +151,7 @@ def _probe(client: DnsClient, domain: str, selectors: list[str]) -> dict[str, An
 
 
 def check_dkim(client: DnsClient, domain: str, configured: tuple[str, ...]) -> list[CheckResult]:
-    c = Collector(domain)
+    c = AreaResults(domain)
     tried = list(dict.fromkeys([*configured, *COMMON_SELECTORS]))
     answers = _probe(client, domain, tried)
     found: list[str] = []
@@ -211,16 +211,16 @@ def check_dkim(client: DnsClient, domain: str, configured: tuple[str, ...]) -> l
     return c.finish()
 
 
-def _judge(parent: Collector, name: str, sel: str, records: list[str], ans: Answer, configured: bool) -> bool:
+def _judge(parent: AreaResults, name: str, sel: str, records: list[str], ans: Answer, configured: bool) -> bool:
     """Add the key result for one selector; True if the key can verify signatures."""
-    c = Collector(name)
+    c = AreaResults(name)
     try:
         return _judge_into(c, name, sel, records, ans, configured)
     finally:
         parent.results.extend(c.results)
 
 
-def _judge_into(c: Collector, name: str, sel: str, records: list[str], ans: Answer, configured: bool) -> bool:
+def _judge_into(c: AreaResults, name: str, sel: str, records: list[str], ans: Answer, configured: bool) -> bool:
     ev: dict[str, Any] = {**ans.evidence(), "selector": sel}
     if sel in COMMON_SELECTORS:
         ev["provider_hint"] = COMMON_SELECTORS[sel]

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from launchready.email.dns import Answer, DnsClient
-from launchready.email.result import Collector, txt_line
+from launchready.email.result import AreaResults, txt_line
 from launchready.model import CheckResult, Severity, Status
 
 KNOWN_TAGS = {"v", "p", "sp", "np", "rua", "ruf", "adkim", "aspf", "fo", "rf", "ri", "pct", "psd", "t"}
@@ -101,7 +101,7 @@ def _recommended(domain: str, tags: dict[str, str] | None = None, **changes: str
 
 
 def check_dmarc(client: DnsClient, domain: str) -> list[CheckResult]:
-    c = Collector(domain)
+    c = AreaResults(domain)
     org = organizational_domain(domain)
     name = f"_dmarc.{domain}"
     ans = client.txt(name)
@@ -178,7 +178,7 @@ def _repair(tags: dict[str, str], domain: str) -> str:
     return _recommended(domain, good)
 
 
-def _policy(c: Collector, domain: str, location: str, tags: dict[str, str], inherited: bool) -> None:
+def _policy(c: AreaResults, domain: str, location: str, tags: dict[str, str], inherited: bool) -> None:
     p = tags["p"].lower()
     sp = tags.get("sp", "").lower()
     applied = sp if inherited and sp else p
@@ -211,7 +211,7 @@ def _policy(c: Collector, domain: str, location: str, tags: dict[str, str], inhe
               f"DMARC policy is enforced: {applied} ({summary})", "", ev)  # fmt: skip
 
 
-def _reports(c: Collector, client: DnsClient, location: str, policy_domain: str, tags: dict[str, str]) -> None:
+def _reports(c: AreaResults, client: DnsClient, location: str, policy_domain: str, tags: dict[str, str]) -> None:
     rua = _uris(tags.get("rua", ""))
     if not rua:
         c.add("email.dmarc.rua", Status.WARN, Severity.LOW,

@@ -16,7 +16,7 @@ import requests
 
 from launchready.email.dns import DnsClient
 from launchready.email.mx import is_null_mx, mx_hosts
-from launchready.email.result import Collector, txt_line
+from launchready.email.result import AreaResults, txt_line
 from launchready.model import CheckResult, Severity, Status
 
 MAX_POLICY = 64 * 1024
@@ -77,7 +77,7 @@ def mx_matches(host: str, pattern: str) -> bool:
 def check_mta_sts(client: DnsClient, domain: str, session_factory: Callable[[], requests.Session],
                   timeout: float = 10.0, port: int = 443) -> tuple[list[CheckResult], int]:  # fmt: skip
     """Results and the number of HTTP requests sent."""
-    c = Collector(domain)
+    c = AreaResults(domain)
     sent = 0
     mx = client.query(domain, "MX")
     hosts = [h for _, h in mx_hosts(mx)] if mx.ok else []
@@ -124,7 +124,7 @@ def check_mta_sts(client: DnsClient, domain: str, session_factory: Callable[[], 
     return c.finish(), sent
 
 
-def _policy(c: Collector, domain: str, url: str, hosts: list[str], how: str,
+def _policy(c: AreaResults, domain: str, url: str, hosts: list[str], how: str,
             session_factory: Callable[[], requests.Session], timeout: float) -> None:  # fmt: skip
     ev: dict[str, Any] = {"url": url}
     try:
@@ -195,7 +195,7 @@ def _short(exc: BaseException) -> str:
     return text if len(text) < 240 else text[:240] + "..."
 
 
-def _tls_rpt(c: Collector, client: DnsClient, domain: str) -> None:
+def _tls_rpt(c: AreaResults, client: DnsClient, domain: str) -> None:
     name = f"_smtp._tls.{domain}"
     fix = txt_line(name, f"v=TLSRPTv1; rua=mailto:tls-reports@{domain}")
     ans = client.txt(name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from launchready.email.dns import Answer, DnsClient
-from launchready.email.result import Collector
+from launchready.email.result import AreaResults
 from launchready.model import CheckResult, Severity, Status
 
 
@@ -24,7 +24,7 @@ def is_null_mx(hosts: list[tuple[int, str]]) -> bool:
 
 
 def check_mx(client: DnsClient, domain: str) -> list[CheckResult]:
-    c = Collector(domain)
+    c = AreaResults(domain)
     ans = client.query(domain, "MX")
     example = f"{domain}. IN MX 10 <mail server of your provider>."
     null = f"{domain}. IN MX 0 ."

@@ -11,7 +11,7 @@ from launchready.model import CheckResult, Severity, Status
 
 
 @dataclass
-class Collector:
+class AreaResults:
     """Collects the results of one area (spf, dkim, ...) and stamps their duration."""
 
     target: str

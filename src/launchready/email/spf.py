@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from launchready.email.dns import Answer, DnsClient
-from launchready.email.result import Collector, txt_line
+from launchready.email.result import AreaResults, txt_line
 from launchready.model import CheckResult, Severity, Status
 
 LOOKUP_LIMIT = 10
@@ -329,7 +329,7 @@ def _with_all(record: str, qualifier: str) -> str:
 
 
 def check_spf(client: DnsClient, domain: str) -> list[CheckResult]:
-    c = Collector(domain)
+    c = AreaResults(domain)
     ans = client.txt(domain)
     if ans.failed:
         c.dns_error("email.spf.record", ans, "the SPF record")
@@ -466,7 +466,7 @@ def _merge(records: list[str]) -> str:
     return " ".join(["v=spf1", *terms, f"{strictest}all"])
 
 
-def _all_result(c: Collector, domain: str, parsed: ParsedSpf, effective: str | None,
+def _all_result(c: AreaResults, domain: str, parsed: ParsedSpf, effective: str | None,
                 record: str, strict: str) -> None:  # fmt: skip
     via = "" if parsed.all_term is not None else " (through redirect=)"
     ev = {"qualifier": effective, "result": QUALIFIER_NAMES.get(effective or ""), "record": record}

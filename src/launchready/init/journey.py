@@ -61,7 +61,7 @@ def _sources(root: Path) -> list[tuple[str, str]]:
 
 def detect_shape(root: Path, stacks: list[Stack]) -> ChatShape:
     """Read the app's routes and streaming style; fall back to common paths."""
-    from launchready.repo.registry import AppContext, FileContext, is_test_path
+    from launchready.repo.checkers import AppContext, FileContext, is_test_path
     from launchready.repo.routes import app_routes
 
     files = [(p, t) for p, t in _sources(root) if not is_test_path(p)]

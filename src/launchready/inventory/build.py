@@ -26,7 +26,7 @@ from launchready.inventory.definitions import (
 )
 from launchready.model import Finding, Severity
 from launchready.redact import location_fingerprint
-from launchready.repo.registry import is_test_path
+from launchready.repo.checkers import is_test_path
 from launchready.secrets.sources import SKIP_DIRS, git_files, walk_files
 
 MAX_FILE = 1024 * 1024
@@ -158,7 +158,7 @@ def collect(root: Path) -> Collected:
 
 
 def _webhooks(files: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    from launchready.repo.registry import AppContext, FileContext, is_test_path
+    from launchready.repo.checkers import AppContext, FileContext, is_test_path
     from launchready.repo.routes import app_routes
     from launchready.repo.webhooks import provider
 

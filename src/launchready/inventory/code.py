@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from launchready.inventory.catalog import Service, service_for_import, service_for_npm
-from launchready.repo.registry import is_test_path
+from launchready.repo.checkers import is_test_path
 
 NAME = r"[A-Z][A-Z0-9_]*"
 _JS_READS = (

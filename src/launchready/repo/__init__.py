@@ -30,7 +30,7 @@ from launchready.repo import (  # noqa: F401  (each module registers its rules o
     uploads,
     webhooks,
 )
-from launchready.repo.registry import (
+from launchready.repo.checkers import (
     ALLOW_MARKER,
     APP_CHECKERS,
     FILE_CHECKERS,

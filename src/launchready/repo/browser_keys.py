@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from launchready.model import Severity
-from launchready.repo.registry import FileContext, Hit, any_of, file_check, rule
+from launchready.repo.checkers import FileContext, Hit, any_of, file_check, rule
 
 ALLOW_BROWSER = rule(
     "repo.secrets-ai-browser-client",

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.debug import is_dev_only, is_django_settings
-from launchready.repo.registry import (
+from launchready.repo.checkers import (
     AppContext,
     FileContext,
     Hit,
@@ -20,6 +19,7 @@ from launchready.repo.registry import (
     matches,
     rule,
 )
+from launchready.repo.debug import is_dev_only, is_django_settings
 
 COOKIE_INSECURE = rule(
     "repo.auth-cookie-insecure",

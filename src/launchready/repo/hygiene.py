@@ -9,7 +9,7 @@ from typing import Any
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.registry import (
+from launchready.repo.checkers import (
     AppContext,
     FileContext,
     Hit,

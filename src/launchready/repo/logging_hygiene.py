@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.registry import FileContext, Hit, file_check, rule
+from launchready.repo.checkers import FileContext, Hit, file_check, rule
 
 ENV_DUMP = rule(
     "repo.logging-env-dump",

@@ -6,7 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from launchready.repo.registry import AppContext, FileContext
+from launchready.repo.checkers import AppContext, FileContext
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
                          "log", "fatal", "msg"})  # fmt: skip

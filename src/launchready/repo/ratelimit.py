@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.registry import AppContext, FileContext, Hit, app_check, rule
+from launchready.repo.checkers import AppContext, FileContext, Hit, app_check, rule
 from launchready.repo.routes import app_routes
 
 MISSING = rule(

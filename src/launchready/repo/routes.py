@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from launchready.repo import pyast
-from launchready.repo.registry import AppContext, FileContext
+from launchready.repo.checkers import AppContext, FileContext
 
 _PY_VERBS = frozenset({"get", "post", "put", "patch", "delete", "route", "api_route", "websocket"})
 _PY_ROUTE_DECORATOR = re.compile(r"^[ \t]*@[\w.]+\.(?:get|post|put|patch|delete|route|api_route|websocket)\(", re.MULTILINE)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.registry import AppContext, Hit, app_check, rule
+from launchready.repo.checkers import AppContext, Hit, app_check, rule
 from launchready.repo.routes import Route, app_routes
 
 UNVERIFIED = rule(

@@ -106,7 +106,7 @@ def _known_rules() -> dict[str, tuple[str, str, Severity]]:
         ("launchready.secrets.rules", "default_rules"),
         ("launchready.secrets.credfiles", "FILE_RULES"),
         ("launchready.envfiles", "ENV_RULES"),
-        ("launchready.bundle", "BUILD_RULES"),
+        ("launchready.build_output", "BUILD_RULES"),
         ("launchready.repo", "rules"),
     ):
         try:
