@@ -78,13 +78,12 @@ def custom_rules(config: Config) -> list[Rule]:
     return out
 
 
-def _file_rules() -> list[Rule]:
-    try:  # file-level rules (credential files by name, env.*, build.*): listed, never run by the engine
-        from launchready.build_output import BUILD_RULES
-        from launchready.envfiles import ENV_RULES
-        from launchready.secrets.credfiles import FILE_RULES
-    except ImportError:  # pragma: no cover
-        return []
+def file_rules() -> list[Rule]:
+    """File-level rules (credential files by name, env.*, build.*): listed, never run by the engine."""
+    from launchready.build_output import BUILD_RULES
+    from launchready.envfiles import ENV_RULES
+    from launchready.secrets.credfiles import FILE_RULES
+
     return [*FILE_RULES, *ENV_RULES, *BUILD_RULES]
 
 
@@ -157,7 +156,7 @@ def rule_set(config: Config, root: Path | None = None) -> RuleSet:
                 f"gitleaks config {shown}: its {len(gl.rules)} rule(s) run in addition to launchready's built-in "
                 "pack (it has no [extend] useDefault = true; gitleaks_mode: replace in .launchready.yml runs it alone)"
             )
-    rules = (builtin if use_builtin else []) + _file_rules() + custom_rules(config) + extra
+    rules = (builtin if use_builtin else []) + file_rules() + custom_rules(config) + extra
     off = config.disabled_rules
     result.rules = [r for r in rules if r.id not in off and r.id.removeprefix("secret.") not in off]
     _CACHE[key] = (config, result)

@@ -118,10 +118,8 @@ _CODE_ONLY = {
 
 def _repo_rule_ids(prefixes: tuple[str, ...]) -> set[str]:
     """The static repo rules that feed a row (they ran when ``repo`` is in ``Report.ran``)."""
-    try:
-        from launchready import repo
-    except ImportError:  # pragma: no cover - the repo checks always ship
-        return set()
+    from launchready import repo
+
     return {r.id for r in repo.rules() if r.id.startswith(prefixes)}
 
 

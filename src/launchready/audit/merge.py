@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from launchready.model import CheckResult, Finding, Location, Report, Severity, Status
 
 SCANNED = "audit.scanned"
+CHECKS = {SCANNED: "each repository expected in a merged report (merge, audit) has a readable report of this schema"}
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,12 @@ from launchready.commands import Context
 from launchready.errors import UsageError
 from launchready.model import Report
 
-HELP = "list the detection rules or explain one"
+HELP = "list every rule and check (secret, env, build, repo, live, email, ...) or explain one"
 DESCRIPTION = (
-    "List every enabled rule (id, severity, description; custom and gitleaks rules marked) or "
-    "explain one rule: what it finds, how it decides, and where to rotate the key."
+    "List every enabled rule and check (id, severity, description; custom and gitleaks rules "
+    "marked): secret.*, env.*, build.* and repo.* rules, live and email checks, and the checks "
+    "of history, merge/audit, inventory and journey. Or explain one: what it finds, how it "
+    "decides, and how to fix it. (Live and email checks set their severity per result.)"
 )
 
 
@@ -21,7 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(ctx: Context) -> Report | None:
-    from launchready import repo
+    from launchready import catalogue, repo
     from launchready.registry import rule_set
 
     rs = rule_set(ctx.config, None)
@@ -29,11 +31,11 @@ def run(ctx: Context) -> Report | None:
     out = ctx.stdout
     for w in rs.warnings:
         ctx.stderr.write(f"launchready: warning: {w}\n")
+    listed = catalogue.entries(ctx.config)
     repo_rules = [r for r in repo.rules() if r.id not in ctx.config.disabled_rules]
     if ctx.args.action == "list":
-        rows = [(r.id, r.severity.value, r.description + ("" if r.source == "builtin" else f"  [{r.source}]"))
-                for r in rules]  # fmt: skip
-        rows += [(r.id, r.severity.value, r.description) for r in repo_rules]
+        rows = [(e.id, e.severity.value if e.severity else "varies", e.description + ("" if e.source == "builtin" else f"  [{e.source}]"))
+                for e in listed]  # fmt: skip
         width = max((len(i) for i, _, _ in rows), default=10)
         for rid, sev, desc in sorted(rows):
             out.write(f"{rid:<{width}}  {sev:<8}  {desc}\n")
@@ -50,9 +52,17 @@ def run(ctx: Context) -> Report | None:
         out.write(f"  scope:    {scope}\n  fix:      {check.fix}\n")
         out.write("  silence:  `launchready:allow` on the line, or rules.disable in .launchready.yml\n")
         return None
+    entry = catalogue.find(wanted, listed) if rule is None and check is None else None
+    if entry is not None:
+        out.write(f"{entry.id}\n  {entry.description}\n")
+        out.write(f"  severity: {entry.severity.value if entry.severity else 'set per result (pass, warn, fail, error, skip)'}\n")
+        out.write(f"  kind:     {entry.kind}" + (f" ({entry.area} checks)" if entry.area and entry.area != entry.kind else "") + "\n")
+        if entry.fix:
+            out.write(f"  fix:      {entry.fix}\n")
+        return None
     if rule is None:
         tail = wanted.split(".")[-1]
-        ids = [r.id for r in rules] + [r.id for r in repo_rules]
+        ids = [e.id for e in listed]
         close = [i for i in ids if tail in i or i.split(".")[-1].split("-")[0] in tail][:5]
         hint = f" (did you mean: {', '.join(close)})" if close else ""
         raise UsageError(f"unknown rule id {wanted!r}{hint}")

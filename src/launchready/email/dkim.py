@@ -56,6 +56,14 @@ UNGUESSABLE = (
 _TAG = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$", re.S)
 
 
+# The checks this module reports (``catalogue.CheckArea``): id -> what it checks.
+CHECKS = {
+    "email.dkim.selectors": "a DKIM key is published under a selector in use (given or common ones)",
+    "email.dkim.key": "each DKIM key parses and is at least 1024 bits (2048 recommended)",
+    "email.dkim.testing": "no DKIM key left in testing mode (t=y)",
+}
+
+
 @dataclass
 class DkimKey:
     tags: dict[str, str] = field(default_factory=dict)

@@ -19,6 +19,16 @@ _TAG = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$", re.S)
 _MAILTO = re.compile(r"^mailto:([^@\s!]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,})(?:![0-9]+[kmgtKMGT]?)?$", re.I)
 
 
+# The checks this module reports (``catalogue.CheckArea``): id -> what it checks.
+CHECKS = {
+    "email.dmarc.record": "exactly one DMARC record at _dmarc.<domain>",
+    "email.dmarc.syntax": "the DMARC record parses (known tags, valid values)",
+    "email.dmarc.policy": "the policy quarantines or rejects (p=none only monitors)",
+    "email.dmarc.rua": "aggregate reports are sent somewhere (rua=mailto:)",
+    "email.dmarc.report-auth": "a report address on another domain authorises it (RFC 7489 section 7.1)",
+}
+
+
 @functools.lru_cache(maxsize=1)
 def _psl() -> Any:
     from publicsuffixlist import PublicSuffixList

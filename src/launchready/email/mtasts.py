@@ -24,6 +24,14 @@ MAX_AGE_LIMIT = 31557600
 _ID = re.compile(r"^[A-Za-z0-9]{1,32}$")
 
 
+# The checks this module reports (``catalogue.CheckArea``): id -> what it checks.
+CHECKS = {
+    "email.mta-sts.record": "an MTA-STS record (_mta-sts.<domain>) with a policy id",
+    "email.mta-sts.policy": "the MTA-STS policy is served over HTTPS, parses, and covers every MX",
+    "email.mta-sts.tls-rpt": "TLS reporting (_smtp._tls.<domain>) is set up",
+}
+
+
 def policy_url(domain: str, port: int = 443) -> str:
     netloc = f"mta-sts.{domain}" + ("" if port == 443 else f":{port}")
     return f"https://{netloc}/.well-known/mta-sts.txt"

@@ -9,6 +9,12 @@ from launchready.email.dns import Answer, DnsClient
 from launchready.email.result import AreaResults
 from launchready.model import CheckResult, Severity, Status
 
+# The checks this module reports (``catalogue.CheckArea``): id -> what it checks.
+CHECKS = {
+    "email.mx.present": "the domain publishes MX records (or a null MX when it sends only)",
+    "email.mx.hosts": "every MX host resolves to an address",
+}
+
 
 def mx_hosts(answer: Answer) -> list[tuple[int, str]]:
     """(preference, exchange) sorted; the null MX is ``(0, "")``."""

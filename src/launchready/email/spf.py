@@ -36,6 +36,20 @@ _TOPLABEL = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0
 QUALIFIER_NAMES = {"+": "pass", "-": "fail", "~": "softfail", "?": "neutral"}
 
 
+# The checks this module reports (``catalogue.CheckArea``): id -> what it checks.
+CHECKS = {
+    "email.spf.record": "exactly one SPF record (v=spf1) on the sending domain",
+    "email.spf.syntax": "the SPF record parses (RFC 7208 terms, qualifiers, macros)",
+    "email.spf.all": "the record ends in a strict all (-all or ~all), not +all, ?all or none",
+    "email.spf.lookups": "at most 10 DNS-querying terms, nested includes included",
+    "email.spf.void-lookups": "at most 2 terms whose lookup finds nothing",
+    "email.spf.includes": "every include resolves to an SPF record",
+    "email.spf.include-loop": "no include chain that loops back on itself",
+    "email.spf.ptr": "no ptr mechanism (slow, unreliable, deprecated)",
+    "email.spf.size": "the record fits one DNS answer (512-byte UDP limit)",
+}
+
+
 @dataclass(frozen=True)
 class Term:
     raw: str

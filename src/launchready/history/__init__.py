@@ -10,3 +10,6 @@ HEAD presence, removal commit).
 This package module imports nothing: ``launchready history`` starts git (``prefetch``)
 before it pays for importing the scanner, so git walks and diffs while Python loads.
 """
+
+# The checks a history scan reports besides its findings (``catalogue``).
+CHECKS = {"history.objects": "git could read every commit and file version of the range scanned (a damaged or partial clone is an error, never a pass)"}

@@ -34,6 +34,16 @@ _STATE_RANK = {"set": 3, "reference": 2, "placeholder": 1, "empty": 0}
 MISSING = "env.missing-in-production"
 PARTIAL = ("fly.toml", "vercel.json", "netlify.toml")
 UNUSED = "env.defined-unused"
+# What this module reports (``catalogue``): id -> what it checks, its fix and severity.
+CHECKS = {
+    MISSING: "a variable the code reads with no fallback is not defined for production: the deploy will break",
+    UNUSED: "a variable the env files define that no code or config reads",
+}
+FIXES = {
+    MISSING: "Define the variable for production (your host's environment settings or the deploy config) before you deploy, or give the code a safe fallback.",
+    UNUSED: "Delete the variable from the env files (and your host) if nothing uses it: an unused secret is one more to rotate.",
+}
+SEVERITIES = {MISSING: Severity.LOW, UNUSED: Severity.INFO}
 
 
 @dataclass

@@ -32,6 +32,8 @@ from launchready.live.http import (
 )
 from launchready.model import CheckResult, Severity, Status
 
+# One check per step of the journey, named ``journey.<step name>`` (``catalogue``).
+CHECKS = {"journey.<step>": "a step of the configured user journey answers as expected (status, body, latency, stream)"}
 FIX = ("The step a new user goes through is broken: fix the endpoint (or update the journey if "
        "the flow changed on purpose) before users hit it.")  # fmt: skip
 NEVER_FIX = ("The reply started but never finished: make the stream end (a final event such as "

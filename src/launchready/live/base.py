@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3.exceptions
 
+from launchready.config import Config
 from launchready.live.config import LiveSettings
 from launchready.live.http import BudgetExceeded, Client, Fetched, HostDown, describe_error
 from launchready.model import CheckResult, Severity, Status
@@ -31,6 +32,7 @@ class Run:
     client: Client
     selected: Callable[[str], bool] = lambda _id: True
     notes: list[str] = field(default_factory=list)
+    config: Config = field(default_factory=Config)  # the rules ``bundle.secret`` scans with
 
 
 # What a check may catch and turn into ``error``: the network (timeouts, refusals, TLS, broken

@@ -50,7 +50,7 @@ def plan(run: Run, target: Target) -> list[Planned]:
     return [Planned("GET", target.url, f"shared page fetch; then up to {run.settings.bundle_max_scripts} same-origin scripts")]
 
 
-def check(run: Run, target: Target, config: Config | None = None) -> list[CheckResult]:
+def check(run: Run, target: Target) -> list[CheckResult]:
     from launchready.secrets.engine import Engine, to_finding
 
     url = target.url
@@ -61,7 +61,7 @@ def check(run: Run, target: Target, config: Config | None = None) -> list[CheckR
     problem = page_problem(page, need_html=True)
     if problem:
         return [cannot_judge("bundle.secret", Severity.CRITICAL, url, problem, page)]
-    engine = _engine(config or Config())
+    engine = _engine(run.config)
     assert isinstance(engine, Engine)
     scripts, inline = scripts_in(page)
     texts: list[tuple[str, str]] = [(f"{url} (inline script {i + 1})", t) for i, t in enumerate(inline)]
