@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from launchready.config import Config
 from launchready.live.base import Run
 from launchready.live.config import LiveSettings, Target
 from launchready.live.http import Budget, Client, HttpOptions, resolve_map
@@ -35,7 +34,7 @@ def run_area(module: ModuleType, sites: list[Site], ca: CA | None = None, *, url
     target = settings.pop("target", None) or Target(url=url or sites[0].url)
     s = LiveSettings(targets=[target], timeout=timeout, **settings)
     run = Run(s, client_for(sites, ca, budget, timeout), selector([], []))
-    found = module.check(run, target, Config()) if module.AREA == "bundle" else module.check(run, target)
+    found = module.check(run, target)
     out: dict[str, list[CheckResult]] = {}
     for c in found:
         out.setdefault(c.id, []).append(c)
