@@ -198,3 +198,45 @@ def find(rule_id: str, candidates: Sequence[Entry] | None = None) -> Entry | Non
 
 def known(rule_id: str) -> bool:
     return find(rule_id) is not None
+
+
+KIND_TITLES = (
+    ("env", "Env files (`env.*`)"),
+    ("build", "Build output (`build.*`)"),
+    ("repo", "Repository checks (`repo.*`)"),
+    ("live", "Live checks against the deployed site"),
+    ("email", "Email checks (`email.*`)"),
+    ("history", "History"),
+    ("inventory", "Inventory (`launchready inventory`)"),
+    ("audit", "Merged reports (`launchready merge`, `launchready audit`)"),
+    ("journey", "Journey (`launchready journey`)"),
+)
+
+
+def render_markdown() -> str:
+    """docs/checks.md: every id but the secret rules (docs/rules.md lists those in detail)."""
+    out = [
+        "# Every check\n",
+        "Generated from the catalogue (`src/launchready/catalogue.py`): `python -m launchready.catalogue > "
+        "docs/checks.md`. The secret rules (`secret.*`) are in [rules.md](rules.md). `launchready rules list` "
+        "shows all of them and `launchready rules explain ID` one; any id can go in `rules.disable`. "
+        "Live and email checks set their severity per result (\"varies\").\n",
+    ]
+    entries = builtin()
+    for kind, title in KIND_TITLES:
+        rows = [e for e in entries if e.kind == kind]
+        if not rows:
+            continue
+        out += [f"## {title}\n", "| id | severity | checks | fix |", "|---|---|---|---|"]
+        for e in rows:
+            fix = e.fix.replace("|", "\\|")
+            about = e.description.replace("|", "\\|")
+            out.append(f"| `{e.id}` | {e.severity.value if e.severity else 'varies'} | {about} | {fix} |")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(render_markdown())

@@ -102,3 +102,8 @@ def test_rules_disable_accepts_every_kind_of_id(run_cli, tmp_path: Path) -> None
     assert res.code == 0, res.err
     ids = {line.split()[0] for line in res.out.splitlines()}
     assert not ids & {"secret.aws-access-key-id", "secret.private-key", "tls.expiry", "email.spf.all", "secret.my-token"}
+
+
+def test_docs_checks_md_is_current() -> None:
+    doc = Path(__file__).resolve().parents[2] / "docs" / "checks.md"
+    assert doc.read_text() == catalogue.render_markdown(), "regenerate: python -m launchready.catalogue > docs/checks.md"
