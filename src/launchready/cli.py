@@ -12,13 +12,14 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from launchready import __version__, procs, redact
 from launchready.commands import COMMANDS, REPORTLESS, Context
-from launchready.config import load_config
+from launchready.config import Config, load_config
 from launchready.errors import EXIT_INTERNAL, EXIT_USAGE, UsageError
 from launchready.model import Severity
-from launchready.report import write_outputs
+from launchready.report import Options, OutputSpec, write_outputs
 from launchready.verdict import exit_code
 
 
@@ -97,6 +98,14 @@ def _salt_from_baseline(ctx: Context) -> None:
     redact.set_salt_resolver(resolve)
 
 
+def output_spec(args: argparse.Namespace, config: Config, stdout: TextIO) -> OutputSpec:
+    """The report options of a command line (the argparse side of ``report.OutputSpec``)."""
+    color = args.color == "always" or (args.color == "auto" and stdout.isatty())
+    fail_on = args.fail_on or config.fail_on or Severity.HIGH
+    options = Options(fail_on=fail_on, color=color, verbose=args.verbose, errors_ok=args.errors_ok)
+    return OutputSpec(options, args.json, args.sarif, args.junit, args.html, args.github, text=not args.quiet)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     with procs.handle_termination():
         return _main(list(sys.argv[1:] if argv is None else argv))
@@ -117,11 +126,11 @@ def _main(args_list: list[str]) -> int:
         report = module.run(ctx)
         if report is None:  # commands like `rules`, `init` print their own result
             return ctx.exit_status
-        fail_on = args.fail_on or config.fail_on or Severity.HIGH
-        write_outputs(report, ctx, fail_on)
-        code = exit_code(report, fail_on, errors_ok=args.errors_ok)
-        if getattr(module, "FORCED_EXIT", None) is not None:
-            code = module.FORCED_EXIT(report, code)
+        spec = output_spec(args, config, ctx.stdout)
+        write_outputs(report, spec, ctx.stdout)
+        code = exit_code(report, spec.options.fail_on, errors_ok=spec.options.errors_ok)
+        if ctx.forced_exit is not None:  # e.g. a demo stage that crashed: never a clean run
+            code = ctx.forced_exit
         return 0 if args.exit_zero else code
     except UsageError as exc:
         print(f"launchready: error: {redact.scrub(str(exc))}", file=sys.stderr)

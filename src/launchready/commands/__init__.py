@@ -54,6 +54,7 @@ class Context:
     stdout: TextIO
     stderr: TextIO
     exit_status: int = 0  # for commands that return no report
+    forced_exit: int | None = None  # overrides the verdict's exit code (a demo stage that crashed: 3)
 
 
 class _Commands(Mapping[str, ModuleType]):

@@ -34,8 +34,6 @@ DESCRIPTION = (
 
 REPORT_FILES = {"json": "report.json", "junit": "junit.xml", "sarif": "results.sarif", "html": "report.html"}
 
-_failed_stages: list[str] = []
-
 # What a loopback deployment without root cannot provide, by check id prefix.
 LOOPBACK_LIMITS = {
     "email.mta-sts": "an MTA-STS policy must be served over HTTPS on port 443, which the demo "
@@ -93,7 +91,8 @@ def run(ctx: Context) -> Report | None:
 
 
 def _finish(demo: DemoRun, ctx: Context, out_dir: Path, keep: Path | None) -> None:
-    _failed_stages[:] = [s.name for s in demo.failed]
+    if demo.failed:  # a stage that crashed is an internal error, never a clean demo
+        ctx.forced_exit = EXIT_INTERNAL
     _explain(demo, ctx, verbose=ctx.args.verbose)
     written = _write_reports(demo.report, ctx, out_dir)
     report = demo.report
@@ -113,10 +112,13 @@ def _finish(demo: DemoRun, ctx: Context, out_dir: Path, keep: Path | None) -> No
 
 def _serve(demo: DemoRun, ctx: Context) -> None:
     """--serve: print the report now, then keep the deployment up until Ctrl-C."""
+    from launchready.cli import output_spec
+
     args = ctx.args
-    fail_on = args.fail_on or ctx.config.fail_on or Severity.HIGH
-    write_outputs(demo.report, ctx, fail_on)
-    code = FORCED_EXIT(demo.report, exit_code(demo.report, fail_on, errors_ok=args.errors_ok))
+    spec = output_spec(args, ctx.config, ctx.stdout)
+    write_outputs(demo.report, spec, ctx.stdout)
+    code = exit_code(demo.report, spec.options.fail_on, errors_ok=spec.options.errors_ok)
+    code = EXIT_INTERNAL if demo.failed else code  # a stage that crashed is never a clean demo
     ctx.exit_status = 0 if args.exit_zero and code == 1 else code
     ep = demo.endpoints
     try:  # Ctrl-C from here on is the normal way to stop serving
@@ -165,8 +167,3 @@ def _write_reports(report: Report, ctx: Context, out_dir: Path) -> list[Path]:
         path.write_text(redact.scrub(available[fmt](report, options)), encoding="utf-8")
         written.append(path)
     return written
-
-
-def FORCED_EXIT(report: Report, code: int) -> int:
-    """A stage that crashed is an internal error, never a clean demo."""
-    return EXIT_INTERNAL if _failed_stages else code
