@@ -62,11 +62,13 @@ def main() -> None:
         else:
             ENV["PYTHONPATH"] = str(where / "src")
 
-    for repo in a.repos:
+    for repo in [r.resolve() for r in a.repos]:
         commits = int(subprocess.run(["git", "rev-list", "--count", "--all"], cwd=repo, capture_output=True, text=True, check=True).stdout)
         gl_cmd = [gitleaks, "git", "--no-banner", "-l", "error", "--report-format", "json",
                   "--report-path", str(tmp / "gl.json"), "--exit-code", "0", str(repo)]  # fmt: skip
         git_cmd = ["git", "log", "-p", "-U0", "--cc", "--no-renames", "--all"]
+        if subprocess.run(gl_cmd, cwd=repo, capture_output=True, check=False).returncode != 0:
+            sys.exit(f"gitleaks failed on {repo}")  # a quick failure would look like a fast scan
         cmds = {"git": git_cmd, "gitleaks": gl_cmd}
         keys = [f"ours{label}:{j}" for label, _, jobs in variants for j in jobs]
         for key in keys:
