@@ -98,10 +98,11 @@ def _salt_from_baseline(ctx: Context) -> None:
     redact.set_salt_resolver(resolve)
 
 
-def output_spec(args: argparse.Namespace, config: Config, stdout: TextIO) -> OutputSpec:
-    """The report options of a command line (the argparse side of ``report.OutputSpec``)."""
+def output_spec(args: argparse.Namespace, config: Config, stdout: TextIO, fail_on: Severity | None = None) -> OutputSpec:
+    """The report options of a command line (the argparse side of ``report.OutputSpec``);
+    ``fail_on``: a threshold the command settled on itself (the Action's input)."""
     color = args.color == "always" or (args.color == "auto" and stdout.isatty())
-    fail_on = args.fail_on or config.fail_on or Severity.HIGH
+    fail_on = fail_on or args.fail_on or config.fail_on or Severity.HIGH
     options = Options(fail_on=fail_on, color=color, verbose=args.verbose, errors_ok=args.errors_ok)
     return OutputSpec(options, args.json, args.sarif, args.junit, args.html, args.github, text=not args.quiet)
 
@@ -126,7 +127,7 @@ def _main(args_list: list[str]) -> int:
         report = module.run(ctx)
         if report is None:  # commands like `rules`, `init` print their own result
             return ctx.exit_status
-        spec = output_spec(args, config, ctx.stdout)
+        spec = output_spec(args, config, ctx.stdout, ctx.fail_on)
         write_outputs(report, spec, ctx.stdout)
         code = exit_code(report, spec.options.fail_on, errors_ok=spec.options.errors_ok)
         if ctx.forced_exit is not None:  # e.g. a demo stage that crashed: never a clean run

@@ -35,14 +35,15 @@ class Plan:
     nothing: str = ""  # non-empty: nothing to scan, and why
     expected_commits: int | None = None  # from the payload (pull_request.commits)
 
-    def history_args(self) -> list[str]:
+    def history_scope(self) -> dict[str, Any]:
+        """Which commits history scans, as ``HistoryRequest`` fields (``all``, ``range`` or ``branch``)."""
         if self.whole:
-            return ["--all"]
+            return {"all": True}
         if self.head and self.base:
-            return ["--range", f"{self.base}..{self.head}"]
+            return {"range": f"{self.base}..{self.head}"}
         if self.head and self.exclude:
-            return ["--range", f"{self.exclude[0]}..{self.head}"]
-        return ["--branch", self.head or "HEAD"]
+            return {"range": f"{self.exclude[0]}..{self.head}"}
+        return {"branch": self.head or "HEAD"}
 
 
 def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

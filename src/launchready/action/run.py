@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import subprocess
@@ -10,21 +9,23 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 from launchready import redact
 from launchready.action import event as events
 from launchready.action.governance import added_suppressions, show
 from launchready.action.inputs import GitHubEnv, Inputs, read_github, read_inputs
-from launchready.commands import Context
+from launchready.combine import combine
+from launchready.commands import Console, Context
+from launchready.commands.history import HistoryRequest
+from launchready.commands.history import history as history_command
+from launchready.commands.scan import ScanRequest, scan
 from launchready.config import CONFIG_NAMES, Config, load_config
 from launchready.errors import UsageError
-from launchready.history import revs
 from launchready.history.ignore import GitleaksIgnore
 from launchready.history.ignore import parse as parse_gitleaksignore
-from launchready.model import Finding, Report, Severity
+from launchready.model import Report, Severity
 from launchready.registry import DEFAULT_NAME as DEFAULT_GITLEAKS
-from launchready.report import Options
+from launchready.report import Options, OutputSpec, write_outputs
 from launchready.report import github as gh_report
 from launchready.secrets import suppress
 from launchready.secrets.sources import git_root
@@ -50,27 +51,6 @@ def add_safe_directory(workspace: Path) -> None:
     if want in have.stdout.split("\n"):
         return
     subprocess.run(["git", "config", "--global", "--add", "safe.directory", want], capture_output=True, check=False)
-
-
-def _command(name: str) -> ModuleType | None:
-    from launchready.commands import COMMANDS  # late: the registry imports this module's command
-
-    return COMMANDS.get(name)
-
-
-def _run_command(name: str, ctx: Context) -> Report | None:
-    module = _command(name)
-    if module is None:
-        raise UsageError(f"this build has no {name} command")
-    result: Report | None = module.run(ctx)
-    return result
-
-
-def _sub_args(argv: list[str]) -> argparse.Namespace:
-    """A complete namespace for another subcommand, parsed by the real CLI parser."""
-    from launchready.cli import build_parser  # late: cli imports the command registry
-
-    return build_parser().parse_args(argv)
 
 
 def _config_name(inputs: Inputs, workspace: Path) -> str | None:
@@ -192,22 +172,6 @@ def _gitleaksignore(run: ActionRun) -> GitleaksIgnore | None:
     return None  # the work tree's file
 
 
-def merge_findings(scan: list[Finding], history: list[Finding]) -> list[Finding]:
-    """The same secret in the tree and in history is one finding: the tree's location, with
-    the history's commit, author, date and occurrence count."""
-    by_fp = {f.fingerprint: f for f in history}
-    merged = []
-    for f in scan:
-        h = by_fp.pop(f.fingerprint, None)
-        if h is not None and f.category == "secret":
-            f = f.replace(commit=h.commit, author=h.author, date=h.date, introduced_in=h.introduced_in,
-                          occurrences=h.occurrences, present_at_head=True)  # fmt: skip
-        elif h is not None:
-            by_fp[h.fingerprint] = h
-        merged.append(f)
-    return merged + list(by_fp.values())
-
-
 def repository_name(env: Mapping[str, str]) -> str | None:
     """``owner/name`` of what was scanned, so that `launchready merge` can name this report:
     LAUNCHREADY_REPOSITORY (set by a workflow that checks out another repository, as the
@@ -250,74 +214,62 @@ def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
 
 
 def _scan_all(ctx: Context, run: ActionRun, config: Config, baseline: str | None) -> Report:
+    """scan, history and live as plain calls of the commands' functions, merged in one place
+    (``combine``)."""
     inputs, ws = run.inputs, run.github.workspace
-    report = Report(command="action", root=str(ws))
-    report.notes.extend(run.notes)
-    scan_findings: list[Finding] = []
-    history_findings: list[Finding] = []
-    common = ["--baseline", baseline] if baseline else []
+    console = Console(ctx.stdout, ctx.stderr)
+    notes = list(run.notes)
+    tree: list[Report] = []
+    history: list[Report] = []
+    checks: list[Report] = []
     if inputs.mode in ("scan", "all"):
-        args = _sub_args(["scan", *common])
-        part = _run_command("scan", Context(args, config, ws, ctx.stdout, ctx.stderr))
-        if part is None:
-            raise UsageError("scan produced no report")
-        scan_findings = part.findings
-        part.findings = []
-        report.extend(part)
+        tree.append(scan(ScanRequest(baseline=baseline, cwd=ws), config, console))
     if inputs.mode in ("history", "all") and run.plan is not None and run.root is not None:
         if run.plan.nothing:
-            report.notes.append(f"history: nothing to scan ({run.plan.nothing})")
+            notes.append(f"history: nothing to scan ({run.plan.nothing})")
         else:
-            from launchready.commands.history import history_report
-
-            h = _sub_args(["history", *run.plan.history_args()])
-            rng = revs.resolve(run.root, all_refs=h.all, since=h.since_commit, rng=h.range, branch=h.branch)
-            part = history_report(Context(h, config, ws, ctx.stdout, ctx.stderr), run.root, rng, ignore=_gitleaksignore(run))
-            suppress.apply_baseline(part, baseline)
+            request = HistoryRequest(str(run.root), baseline=baseline, ignore=_gitleaksignore(run), cwd=ws, **run.plan.history_scope())
+            part = history_command(request, config, console)
             expected = run.plan.expected_commits
             if expected is not None and part.summary.commits_scanned < expected:
                 raise UsageError(
                     f"only {part.summary.commits_scanned} of the pull request's {expected} commits are reachable "
                     f"here; set {events.needed_depth(run.plan)}"
                 )
-            history_findings = part.findings
-            part.findings = []
-            report.extend(part)
+            history.append(part)
     if inputs.mode in ("live", "all"):
-        _live(ctx, run, config, report)
-    report.findings = merge_findings(scan_findings, history_findings)
-    report.notes = list(dict.fromkeys(report.notes))  # scan and history say the same about the rules
-    return report
+        part_or_note = _live(run, config, console)
+        if isinstance(part_or_note, Report):
+            checks.append(part_or_note)
+        else:
+            notes.append(part_or_note)
+    return combine("action", str(ws), tree, history, checks, notes)
 
 
-def _live(ctx: Context, run: ActionRun, config: Config, report: Report) -> None:
+def _live(run: ActionRun, config: Config, console: Console) -> Report | str:
+    """The live checks' report, or why they did not run."""
     inputs, ws = run.inputs, run.github.workspace
     configured = bool(config.live.get("targets")) if isinstance(config.live, dict) else False
     if not inputs.url and not configured:
         why = "no url input and no live.targets in the config"
         if inputs.mode == "live":
             raise UsageError(f"mode live: {why}")
-        report.notes.append(f"live checks not run: {why} (set the url input, e.g. to the preview deployment)")
-        return
-    if _command("live") is None:
-        report.notes.append("live checks not run: this build has no live command")
-        return
-    args = _sub_args(["live", *(["--url", inputs.url] if inputs.url else [])])
-    part = _run_command("live", Context(args, config, ws, ctx.stdout, ctx.stderr))
-    if part is not None:
-        report.extend(part)
+        return f"live checks not run: {why} (set the url input, e.g. to the preview deployment)"
+    from launchready.commands.live import LiveRequest, live  # late: the HTTP stack only when needed
+
+    return live(LiveRequest(url=inputs.url or None, cwd=ws), config, console)
 
 
 def _publish(ctx: Context, run: ActionRun, report: Report, fail_on: Severity) -> None:
-    inputs, ws, args = run.inputs, run.github.workspace, ctx.args
-    options = Options(fail_on=fail_on, errors_ok=bool(getattr(args, "errors_ok", False)))
-    args.fail_on = fail_on
-    args.github = False
+    inputs, ws = run.inputs, run.github.workspace
+    options = Options(fail_on=fail_on, errors_ok=bool(ctx.args.errors_ok))
+    ctx.fail_on = fail_on  # the command line's text summary and exit code judge by the input too
+    files: dict[str, str] = {}
     paths: dict[str, str] = {}
     for key, value in (("json", inputs.json_path), ("junit", inputs.junit_path), ("sarif", inputs.sarif_path)):
         if value:
             full = Path(value) if os.path.isabs(value) else ws / value
-            setattr(args, key, str(full))  # written by the CLI's report writers after run()
+            files[key] = str(full)
             # Relative to the workspace: later steps run on the host, where the container's
             # /github/workspace is mounted under another path.
             try:
@@ -343,3 +295,4 @@ def _publish(ctx: Context, run: ActionRun, report: Report, fail_on: Severity) ->
             "junit_path": paths.get("junit", ""),
             "sarif_path": paths.get("sarif", ""),
         })  # fmt: skip
+    write_outputs(report, OutputSpec(options, json=files.get("json"), sarif=files.get("sarif"), junit=files.get("junit"), text=False))

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TextIO
 
 from launchready.config import Config
 from launchready.errors import UsageError
+from launchready.model import Severity
 
 NAMES: dict[str, str] = {
     "scan": "scan",
@@ -46,8 +48,26 @@ def refuse_report_flags(args: argparse.Namespace, mode: str) -> None:
         raise UsageError(f"{mode} writes no report: {', '.join(given)} cannot be used with it")
 
 
+@dataclass(frozen=True)
+class Console:
+    """Where a command may talk while it runs (warnings, progress, ``-v`` detail): its report
+    is its result. Defaults: the process's streams."""
+
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    quiet: bool = False
+    verbose: int = 0
+
+    @classmethod
+    def of(cls, ctx: Context) -> Console:
+        return cls(ctx.stdout, ctx.stderr, bool(getattr(ctx.args, "quiet", False)), int(getattr(ctx.args, "verbose", 0) or 0))
+
+
 @dataclass
 class Context:
+    """What the command-line adapter of a command receives (``run(ctx)``): the parsed
+    arguments, which it turns into the command's typed request."""
+
     args: argparse.Namespace
     config: Config
     cwd: Path
@@ -55,6 +75,7 @@ class Context:
     stderr: TextIO
     exit_status: int = 0  # for commands that return no report
     forced_exit: int | None = None  # overrides the verdict's exit code (a demo stage that crashed: 3)
+    fail_on: Severity | None = None  # the threshold the command settled on (the Action's fail-on input)
 
 
 class _Commands(Mapping[str, ModuleType]):

@@ -39,9 +39,10 @@ def _target(ctx: Context, root: Path) -> Path:
 
 
 def _scan(ctx: Context, paths: list[str]) -> Report:
-    from launchready.commands.scan import Plan, build_report
+    from launchready.commands import Console
+    from launchready.commands.scan import ScanRequest, build_report
 
-    return build_report(ctx, Plan(paths=paths))
+    return build_report(ScanRequest(paths=paths, cwd=ctx.cwd), ctx.config, Console.of(ctx))
 
 
 def _existing(target: Path, replacing: bool) -> suppress.Baseline | None:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from launchready.commands import Context
+from launchready.commands import Console, Context
+from launchready.config import Config
 from launchready.errors import UsageError
 from launchready.model import Finding, Report
 from launchready.secrets import suppress
@@ -67,8 +68,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-env", action="store_true", help="skip the env-file checks")
 
 
-@dataclass
-class Plan:
+@dataclass(frozen=True)
+class ScanRequest:
+    """What ``scan`` scans: PATHs (relative to ``cwd``; ``["-"]`` for stdin), or the index
+    (``staged``), or the files pre-commit passes (``hook``); build output; env files.
+    ``baseline``: a baseline file (default: the config's, else .launchready-baseline.json)."""
+
     paths: list[str] = field(default_factory=list)
     staged: bool = False
     hook: bool = False
@@ -77,33 +82,34 @@ class Plan:
     auto_bundles: bool = True
     env: bool = True
     env_only: bool = False
+    baseline: str | None = None
+    cwd: Path = field(default_factory=Path.cwd)
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace) -> Plan:
+    def from_args(cls, args: argparse.Namespace, cwd: Path) -> ScanRequest:
         return cls(
             paths=list(args.paths), staged=args.staged, hook=args.hook, bundles=list(args.bundle),
             find_bundles=args.find_bundles, auto_bundles=not args.no_bundles, env=not args.no_env,
-            env_only=args.env_only,
+            env_only=args.env_only, baseline=args.baseline, cwd=cwd,
         )  # fmt: skip
 
 
 class _Pipeline:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, request: ScanRequest, config: Config, console: Console) -> None:
         from launchready import registry
 
-        self.ctx = ctx
-        self.config = ctx.config
-        self.git_root = root = git_root(ctx.cwd)
-        self.engine = Engine(registry.all_rules(ctx.config, root))
-        if not ctx.args.quiet:
-            for w in registry.rule_warnings(ctx.config, root):
-                ctx.stderr.write(f"launchready: warning: {w}\n")
-        self.disabled = frozenset(ctx.config.disabled_rules)
+        self.config = config
+        self.git_root = root = git_root(request.cwd)
+        self.engine = Engine(registry.all_rules(config, root))
+        if not console.quiet:
+            for w in registry.rule_warnings(config, root):
+                console.stderr.write(f"launchready: warning: {w}\n")
+        self.disabled = frozenset(config.disabled_rules)
         self.result = ScanResult()
         self.extra: list[Finding] = []
         self.ran: set[str] = set()
         self.notes: list[str] = []
-        gitleaks_note = registry.rule_set(ctx.config, root).gitleaks_note
+        gitleaks_note = registry.rule_set(config, root).gitleaks_note
         if gitleaks_note:
             self.notes.append(gitleaks_note)
         self._env_checker: EnvChecker | None = None
@@ -196,10 +202,10 @@ def _collect(targets: list[str], cwd: Path, skip_under: list[Path]) -> list[Path
     return unique
 
 
-def build_report(ctx: Context, plan: Plan) -> Report:
+def build_report(plan: ScanRequest, config: Config, console: Console) -> Report:
     """Everything ``scan`` finds for ``plan``, before the baseline is applied."""
-    pipe = _Pipeline(ctx)
-    cwd = ctx.cwd
+    pipe = _Pipeline(plan, config, console)
+    cwd = plan.cwd
     root_shown = cwd
     if plan.staged or plan.hook:
         root = pipe.git_root
@@ -279,9 +285,9 @@ def build_report(ctx: Context, plan: Plan) -> Report:
     report.summary.files_skipped = len(pipe.result.skipped)
     if pipe.result.skipped:
         report.notes.append(skipped_note(pipe.result.skipped))
-    if ctx.args.verbose:
+    if console.verbose:
         for path, why in pipe.result.skipped:
-            ctx.stderr.write(f"launchready: skipped {path}: {why}\n")
+            console.stderr.write(f"launchready: skipped {path}: {why}\n")
     return report
 
 
@@ -303,10 +309,16 @@ def _dedupe(secrets: list[Finding], extra: list[Finding]) -> list[Finding]:
     return kept + extra
 
 
-def run(ctx: Context) -> Report:
-    plan = Plan.from_args(ctx.args)
-    report = build_report(ctx, plan)
-    root = Path(report.root) if plan.staged or plan.hook else git_root(ctx.cwd) or ctx.cwd
-    baseline = suppress.resolve(ctx.args.baseline, ctx.config, root, ctx.cwd)
+def scan(request: ScanRequest, config: Config | None = None, console: Console | None = None) -> Report:
+    """``launchready scan`` as a function: the report for ``request`` with the baseline
+    applied (nothing is printed but warnings, to ``console``)."""
+    config = config if config is not None else Config()
+    report = build_report(request, config, console or Console(quiet=True))
+    root = Path(report.root) if request.staged or request.hook else git_root(request.cwd) or request.cwd
+    baseline = suppress.resolve(request.baseline, config, root, request.cwd)
     suppress.apply_baseline(report, baseline)
     return report
+
+
+def run(ctx: Context) -> Report:
+    return scan(ScanRequest.from_args(ctx.args, ctx.cwd), ctx.config, Console.of(ctx))

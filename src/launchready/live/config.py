@@ -8,6 +8,7 @@ See docs/live-checks.md for the reference and docs/examples/launchready.live.yml
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -62,9 +63,11 @@ class Identity:
     env: str
     header: str = ""  # header name (kind header) or cookie name (kind cookie)
     scheme: str = "Bearer"
+    # where the variable is read, when the check runs (``load_live(env=...)``; default the process's)
+    lookup: Callable[[str], str | None] = field(default=os.environ.get, compare=False, repr=False)
 
     def value(self) -> str | None:
-        v = os.environ.get(self.env)
+        v = self.lookup(self.env)
         if v:
             redact.remember(v)
         return v or None
@@ -314,7 +317,7 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
             redact.remember(password)
             s.basic_auth = (user, password)
     for name, raw in v.mapping(live.get("identities"), "live.identities").items():
-        s.identities[str(name)] = _identity(v, str(name), raw, f"live.identities.{name}")
+        s.identities[str(name)] = dataclasses.replace(_identity(v, str(name), raw, f"live.identities.{name}"), lookup=env)
     b = _section(v, live, "budget", {"requests", "seconds", "per_check"})
     s.budget = Budget(
         requests=int(v.number(b.get("requests", 400), "live.budget.requests", 1, True)),
