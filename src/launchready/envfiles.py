@@ -42,7 +42,7 @@ ENV_RULES: tuple[Rule, ...] = (
     _rule("env.example-real-secret", "An example/template env file holds a real-looking secret", Severity.HIGH,
           "Replace the value with a placeholder (OPENAI_API_KEY=your-key-here) and rotate the real secret at its issuer: example files are committed and public."),
     _rule("env.public-prefix-secret", "A browser-shipped env variable (NEXT_PUBLIC_, VITE_, REACT_APP_ ...) holds or names a secret", Severity.CRITICAL,
-          "Drop the public prefix and read the secret only in server code (an API route, server action or backend proxy that calls the provider); rotate the key, since every visitor's browser already received it."),
+          "Drop the public prefix and read the secret only in server code (an API route, server action or backend proxy that calls the provider). If a build with this value was ever deployed, rotate the key: the bundler inlined it into the JavaScript every visitor downloads."),
     _rule("env.shared-secret-across-envs", "The same secret value is used in two environments' env files", Severity.MEDIUM,
           "Issue a separate credential per environment (development, staging, production) so a leaked dev key cannot reach production data."),
 )
@@ -258,12 +258,12 @@ class EnvChecker:
             if hit:
                 out.append(self._make(
                     "env.public-prefix-secret", f, v,
-                    f"{v.name} holds a secret ({hit}) and the {prefix} prefix ships it to every visitor's browser",
+                    f"{v.name} holds a secret ({hit}) and the {prefix} prefix makes the bundler put it in the JavaScript every visitor's browser downloads",
                     secret=v.value))  # fmt: skip
             elif _secret_name(v.name[len(prefix):]) and not public_value:
                 out.append(self._make(
                     "env.public-prefix-secret", f, v,
-                    f"{v.name} is named like a secret and the {prefix} prefix ships it to every visitor's browser",
+                    f"{v.name} is named like a secret and the {prefix} prefix makes the bundler put it in the JavaScript every visitor's browser downloads",
                     secret=v.value if looks_real(v.value) else None))  # fmt: skip
         if f.is_example:
             for v in variables:
@@ -340,12 +340,9 @@ def find_env_files(top: Path, base: Path, exclude: Sequence[str] = (), exclude_b
     return found
 
 
-def check_tree(
-    checker: EnvChecker, top: Path, base: Path, git_root: Path | None,
-    exclude: Sequence[str] = (), exclude_base: Path | None = None,
-) -> tuple[list[Finding], int]:  # fmt: skip
-    """All env rules for the tree under ``top``; returns findings and files read."""
-    files = find_env_files(top, base, exclude, exclude_base)
+def _states(files: Sequence[EnvFile], git_root: Path | None) -> dict[str, str | None]:
+    """Each file's git state for ``per_file``: "tracked", "not ignored" or None (ignored, or
+    not in a git work tree)."""
     state: dict[str, str | None] = {f.path: None for f in files}
     if git_root is not None and files:
         rels = {f.path: display(f.fs_path, git_root) for f in files if f.fs_path is not None}
@@ -353,8 +350,34 @@ def check_tree(
         is_ignored = ignored(git_root, rels.values())
         for shown, rel in rels.items():
             state[shown] = "tracked" if rel in is_tracked else None if rel in is_ignored else "not ignored"
+    return state
+
+
+def check_tree(
+    checker: EnvChecker, top: Path, base: Path, git_root: Path | None,
+    exclude: Sequence[str] = (), exclude_base: Path | None = None,
+) -> tuple[list[Finding], int]:  # fmt: skip
+    """All env rules for the tree under ``top``; returns findings and files read."""
+    files = find_env_files(top, base, exclude, exclude_base)
+    state = _states(files, git_root)
     findings: list[Finding] = []
     for f in files:
         findings.extend(checker.per_file(f, state[f.path]))
     findings.extend(checker.across(files))
     return findings, len(files)
+
+
+def check_named(checker: EnvChecker, paths: Sequence[Path], base: Path, git_root: Path | None) -> list[Finding]:
+    """The per-file env rules for env files named on the command line (``scan .env.example``
+    gets the checks ``scan .`` gives it)."""
+    files: list[EnvFile] = []
+    for p in paths:
+        if not is_env_name(p.name):
+            continue
+        try:
+            text = p.read_bytes().decode("utf-8-sig", errors="replace")
+        except OSError:
+            continue
+        files.append(EnvFile(display(p, base), p, text))
+    state = _states(files, git_root)
+    return [x for f in files for x in checker.per_file(f, state[f.path])]

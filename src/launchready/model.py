@@ -189,6 +189,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
     # Which kinds of work ran, so the scorecard can tell "not checked" from "pass".
     ran: set[str] = field(default_factory=set)
+    # What to do next, shown by the terminal report under a failing verdict (a blocked commit:
+    # how to get it through). Not part of the JSON report.
+    hints: list[str] = field(default_factory=list)
     # (path, reason) of every file that was not scanned, so a skip is never taken for a pass.
     skipped: list[tuple[str, str]] = field(default_factory=list)
     # The repository this report is about (owner/name in the Action, the mirror's name in an

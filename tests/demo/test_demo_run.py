@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -77,6 +78,28 @@ def test_flawed_demo_fails_fast_and_writes_every_report(flawed: tuple[Path, Any,
     _assert_no_raw_secret(texts)
     # servers and the temporary directory are gone
     assert list((tmp / "scratch").iterdir()) == []
+
+
+def test_demo_report_names_no_deleted_directory_and_its_request_counts_agree(flawed: tuple[Path, Any, float]) -> None:
+    tmp, proc, _ = flawed
+    report = json.loads((tmp / "launchready-report" / "report.json").read_text())
+    # the demo repository is deleted on exit: root must not name it (nor any path)
+    assert not Path(report["root"]).is_absolute() and "--keep-repo" in report["root"]
+    assert str(tmp / "scratch") not in (tmp / "launchready-report" / "report.json").read_text()
+    # the live note's total is the summary's requests_sent, with its parts adding up
+    [note] = [ln for ln in proc.stdout.splitlines() if ln.startswith("note: live:")]
+    m = re.search(r"live: (\d+) request\(s\) sent: (\d+) HTTP request\(s\)/TLS handshake\(s\) to 1 target\(s\)(?: \+ (\d+) DNS)?", note)
+    assert m is not None, note
+    total, http, dns = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    assert total == http + dns
+    # other stages (the journey) send requests too: a note gives the summary's total and its parts
+    parts = re.search(r"^note: requests: (\d+) sent in all \((.*)\)$", proc.stdout, re.M)
+    if parts is None:
+        assert total == report["summary"]["requests_sent"]
+    else:
+        counts = dict(p.rsplit(" ", 1) for p in parts.group(2).split(", "))
+        assert int(parts.group(1)) == report["summary"]["requests_sent"] == sum(int(v) for v in counts.values())
+        assert int(counts["live"]) == total
 
 
 def test_flawed_demo_finds_each_planted_repo_flaw(flawed: tuple[Path, Any, float]) -> None:

@@ -52,6 +52,16 @@ def test_pre_commit_snippet_is_valid(tmp_path: Path) -> None:
                    cwd=tmp_path, check=True, capture_output=True)  # fmt: skip
 
 
+def test_local_hooks_snippet_is_valid_and_is_what_init_writes(tmp_path: Path) -> None:
+    from launchready.init.templates import precommit_hooks
+
+    snippet = next(b for b in _blocks("yaml") if "- repo: local" in b)
+    (tmp_path / ".pre-commit-config.yaml").write_text(snippet)
+    subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+                   cwd=tmp_path, check=True, capture_output=True)  # fmt: skip
+    assert yaml.safe_load(snippet)["repos"] == yaml.safe_load(precommit_hooks([], 0, local=True))
+
+
 def test_workflow_snippet_is_valid(tmp_path: Path) -> None:
     snippet = next(b for b in _blocks("yaml") if "uses: launchready/launchready@" in b)
     path = tmp_path / "wf.yml"

@@ -18,7 +18,7 @@ def test_manifest_is_valid_and_hooks_are_configured_as_documented() -> None:
     assert secrets["types"] == ["file"]  # no text filter: binary credential files are passed too
     for hid in ("launchready-env", "launchready-bundle"):
         assert hooks[hid]["always_run"] is True and hooks[hid]["pass_filenames"] is False
-    assert hooks["launchready-env"]["entry"] == "launchready scan --env-only"
+    assert hooks["launchready-env"]["entry"] == "launchready scan --env-only --hook"
     assert hooks["launchready-bundle"]["entry"] == "launchready scan --find-bundles"
     assert set(hooks["launchready-bundle"]["stages"]) == {"pre-push", "manual"}
     documented = (ROOT / "docs" / "hooks.md").read_text()

@@ -136,7 +136,7 @@ ci:
 def test_merges_into_an_existing_pre_commit_config(app_repo: Path, run_cli: Any, newline: str) -> None:
     path = app_repo / ".pre-commit-config.yaml"
     path.write_bytes(EXISTING.replace("\n", newline).encode())
-    res = run_cli(["init"], app_repo)
+    res = run_cli(["init", "--hooks", "published"], app_repo)
     assert res.code == 0, res.err
     assert "update    .pre-commit-config.yaml" in res.out
     raw = path.read_bytes().decode()
@@ -154,12 +154,24 @@ def test_merges_into_an_existing_pre_commit_config(app_repo: Path, run_cli: Any,
     assert path.read_bytes().decode() == raw
 
 
+def test_local_hooks_merge_into_an_existing_config_and_are_recognised(app_repo: Path, run_cli: Any) -> None:
+    path = app_repo / ".pre-commit-config.yaml"
+    path.write_text(EXISTING)
+    res = run_cli(["init"], app_repo)  # from this checkout: local hooks
+    assert res.code == 0, res.err
+    data = yaml.safe_load(path.read_text())
+    assert [r["repo"] for r in data["repos"]] == ["https://github.com/pre-commit/pre-commit-hooks", "local"]
+    again = run_cli(["init", "--hooks", "published"], app_repo)
+    assert "already has the launchready hooks" in again.out  # not a second copy
+
+
 def test_flow_style_repos_are_left_untouched_with_a_clear_error(app_repo: Path, run_cli: Any) -> None:
     path = app_repo / ".pre-commit-config.yaml"
     path.write_text("repos: [{repo: local, hooks: []}]\n")
     res = run_cli(["init"], app_repo)
     assert res.code == 2
-    assert "flow style" in res.err and "- repo: https://github.com/launchready/launchready" in res.err
+    # the block to paste is the one for this install (a checkout: local hooks)
+    assert "flow style" in res.err and "- repo: local" in res.err and "entry: launchready scan --hook" in res.err
     assert path.read_text() == "repos: [{repo: local, hooks: []}]\n"
     assert not (app_repo / ".launchready.yml").exists()  # all or nothing
 

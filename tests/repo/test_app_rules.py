@@ -389,12 +389,15 @@ def test_app(name: str) -> None:
     assert sorted(actual(found), key=str) == sorted(want, key=str)
 
 
-def test_ratelimit_message_names_all_routes() -> None:
+def test_ratelimit_is_one_finding_per_application_listing_its_routes() -> None:
     files = [("server.js", "const express = require('express');\nconst app = express();\n"
-                           "app.post('/api/chat', h);\napp.post('/login', h);\n")]
-    found = checks_for_app(files, disabled=NOT_HERE)
-    assert [f.line for f in found] == [3, 4]
-    assert all("POST /api/chat" in f.message and "POST /login" in f.message for f in found)
+                           "app.post('/api/chat', h);\napp.post('/login', h);\n"
+                           "app.post('/upload', h);  // launchready:allow limited at the proxy\n")]
+    [found] = checks_for_app(files, disabled=NOT_HERE)
+    assert found.line == 3
+    assert "2 sensitive route(s)" in found.message
+    assert "POST /api/chat (server.js:3)" in found.message and "POST /login (server.js:4)" in found.message
+    assert "/upload" not in found.message  # its line says it is limited elsewhere
 
 
 def test_app_rules_ignore_test_files() -> None:

@@ -90,19 +90,24 @@ def run(ctx: Context) -> Report | None:
     return None if args.serve else demo.report
 
 
+DELETED_ROOT = "(the demo repository, deleted on exit; --keep-repo DIR keeps it)"
+
+
 def _finish(demo: DemoRun, ctx: Context, out_dir: Path, keep: Path | None) -> None:
     if demo.failed:  # a stage that crashed is an internal error, never a clean demo
         ctx.forced_exit = EXIT_INTERNAL
     _explain(demo, ctx, verbose=ctx.args.verbose)
-    written = _write_reports(demo.report, ctx, out_dir)
     report = demo.report
+    # paths are relative to the demo repository, which is deleted on exit: no report may
+    # name a directory that no longer exists (--keep-repo DIR keeps it, and names it)
+    report.root = str(keep) if keep is not None else DELETED_ROOT
+    written = _write_reports(demo.report, ctx, out_dir)
     if demo.fixed:
         for c in report.checks:
             if c.status.value in ("warn", "skip"):
                 why = next((v for k, v in LOOPBACK_LIMITS.items() if c.id.startswith(k)), c.message)
                 report.notes.append(f"{c.status.value} {c.id}: {why}")
     if keep is not None:
-        report.root = str(keep)
         report.notes.append(f"the demo repository is kept in {keep} (its servers are stopped)")
     else:
         report.notes.append("the demo repository and servers live in a temporary directory, deleted on exit")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from launchready.commands import Context
 from launchready.config import CONFIG_NAMES
 from launchready.init import precommit, templates
 from launchready.init.detect import Stack, detect
+from launchready.init.install import detect_install
 from launchready.init.journey import detect_shape, starter
 
 HELP = "detect your stack and write .launchready.yml, the pre-commit hooks and a GitHub workflow"
@@ -25,9 +27,11 @@ DESCRIPTION = (
     "Detect the stack (Next.js, Vite, Create React App, FastAPI, Flask, Django, Express) and "
     "write a commented .launchready.yml, the launchready hooks in .pre-commit-config.yaml "
     "(merged into an existing file, never clobbering it) and .github/workflows/launchready.yml "
-    "(pull-request check, nightly history audit, post-deploy live checks). Existing files are "
-    "kept; re-running changes nothing. Works in the repository root (or the current directory "
-    "outside git)."
+    "(pull-request check, nightly history audit, post-deploy live checks), and adds .env* to "
+    ".gitignore unless it already ignores env files. Existing files are kept; re-running "
+    "changes nothing. Hooks run the installed launchready (`repo: local`) when it was installed "
+    "from a checkout or a wheel, else the published release. Works in the repository root (or "
+    "the current directory outside git)."
 )
 
 WORKFLOW = ".github/workflows/launchready.yml"
@@ -35,6 +39,11 @@ WORKFLOW = ".github/workflows/launchready.yml"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="show the changes as a unified diff and write nothing")
+    p.add_argument("--hooks", choices=("auto", "local", "published"), default="auto",
+                   help="pre-commit hooks that run the launchready installed here (local: `repo: local`, "
+                        "language: system) or the published release (repo URL and tag); auto (default) "
+                        "picks by how launchready was installed: a checkout or a wheel gets local hooks")  # fmt: skip
+    p.add_argument("--no-gitignore", action="store_true", help="do not add .env* to .gitignore")
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,26 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def plan(root: Path, stacks: list[Stack]) -> list[Change]:
+def gitignore_change(root: Path) -> Change:
+    """``.env*`` (and ``!.env.example``) appended to ``.gitignore`` unless it already ignores
+    ``.env`` and ``.env.local``: the first scan would otherwise fail on every env file."""
+    from launchready.repo.hygiene import ignored
+
+    old = _read(root / ".gitignore")
+    lines = (old or "").splitlines()
+    if old is not None and ignored(lines, ".env") and ignored(lines, ".env.local"):
+        return Change(".gitignore", old, old, "already ignores .env files")
+    newline = "\r\n" if old and "\r\n" in old else "\n"
+    head = old or ""
+    if head and not head.endswith(("\n", "\r")):
+        head += newline
+    if head.strip():
+        head += newline
+    new = head + templates.GITIGNORE_BLOCK.replace("\n", newline)
+    return Change(".gitignore", old, new, "added .env* (env files hold secrets)")
+
+
+def plan(root: Path, stacks: list[Stack], local: bool = False, gitignore: bool = True) -> list[Change]:
     changes: list[Change] = []
     existing_config = next((n for n in CONFIG_NAMES if (root / n).is_file()), None)
     if existing_config is not None:
@@ -89,7 +117,7 @@ def plan(root: Path, stacks: list[Stack]) -> list[Change]:
     else:
         changes.append(Change(CONFIG_NAMES[0], None, templates.config(stacks, starter(detect_shape(root, stacks)))))
     old = _read(root / precommit.NAME)
-    new = precommit.merge(old, stacks)
+    new = precommit.merge(old, stacks, local)
     note = "already has the launchready hooks" if old is not None and old == new else ""
     changes.append(Change(precommit.NAME, old, new, note or ("added the launchready hooks" if old else "")))
     wf = _read(root / WORKFLOW)
@@ -97,6 +125,8 @@ def plan(root: Path, stacks: list[Stack]) -> list[Change]:
         changes.append(Change(WORKFLOW, wf, wf, "exists; kept as is"))
     else:
         changes.append(Change(WORKFLOW, None, templates.workflow(stacks, default_branch(root))))
+    if gitignore:
+        changes.append(gitignore_change(root))
     return changes
 
 
@@ -114,11 +144,18 @@ def run(ctx: Context) -> None:
     args = ctx.args
     root = _root(ctx.cwd)
     stacks = detect(root)
-    changes = plan(root, stacks)
+    install = detect_install()
+    local = install.local if args.hooks == "auto" else args.hooks == "local"
+    changes = plan(root, stacks, local, gitignore=not args.no_gitignore)
     out = ctx.stdout
     say = (lambda text: None) if args.quiet else out.write
     found = ", ".join(s.name + s.where for s in stacks) or "no known framework (the generic setup works for any repo)"
     say(f"launchready init: {root}\n  detected: {found}\n")
+    hooks = "local hooks running the installed `launchready`" if local else f"the published release {templates.rev()}"
+    say(f"  launchready {install.why}: pre-commit hooks use {hooks}\n")
+    if local and shutil.which("launchready") is None:
+        say("  note: `launchready` is not on PATH: activate the environment it is installed in before\n"
+            "        committing (or install it with pipx), or the hooks cannot start\n")  # fmt: skip
     for ch in changes:
         if args.dry_run and ch.action != "unchanged":
             out.write(diff(ch))
@@ -132,7 +169,9 @@ def run(ctx: Context) -> None:
     if args.dry_run:
         say("dry run: nothing written\n")
     elif any(ch.action != "unchanged" for ch in changes):
-        say("next: `pre-commit install` (hooks), commit the files, then `launchready scan`\n")
+        say("next: `pre-commit install` and `pre-commit install --hook-type pre-push` (the hooks; "
+            "the second runs the build-output check before each push), commit the files, then "
+            "`launchready scan`\n")
     else:
         say("nothing to change\n")
     ctx.exit_status = 0

@@ -141,9 +141,12 @@ def live(request: LiveRequest, config: Config | None = None, console: Console | 
     if email_checks:
         report.ran.add("email")
     report.summary.requests_sent = client.sent + email_requests
+    # the same total as summary.requests_sent, with its parts: a reader compares the two
+    dns = f" + {email_requests} DNS quer{'y' if email_requests == 1 else 'ies'} for the email checks" if email_requests else ""
     report.notes.append(
-        f"live: {client.sent} request(s)/handshake(s) sent to {len(s.targets)} target(s) "
-        f"(budget {s.budget.requests}, {client.remaining_seconds():.0f}s of {s.budget.seconds:g}s left)"
+        f"live: {client.sent + email_requests} request(s) sent: {client.sent} HTTP request(s)/TLS "
+        f"handshake(s) to {len(s.targets)} target(s){dns} (HTTP budget {s.budget.requests}, "
+        f"{client.remaining_seconds():.0f}s of {s.budget.seconds:g}s left)"
     )
     return report
 

@@ -34,11 +34,22 @@ def run(ctx: Context) -> Report | None:
     listed = catalogue.entries(ctx.config)
     repo_rules = [r for r in repo.rules() if r.id not in ctx.config.disabled_rules]
     if ctx.args.action == "list":
-        rows = [(e.id, e.severity.value if e.severity else "varies", e.description + ("" if e.source == "builtin" else f"  [{e.source}]"))
-                for e in listed]  # fmt: skip
-        width = max((len(i) for i, _, _ in rows), default=10)
-        for rid, sev, desc in sorted(rows):
-            out.write(f"{rid:<{width}}  {sev:<8}  {desc}\n")
+        from launchready.secrets.rules.families import FAMILIES, family_of
+
+        by_id = {r.id: r for r in rules}
+        kinds = {"repo": "repository checks", "live": "live checks", "email": "email checks", "history": "history",
+                 "audit": "merged reports", "inventory": "inventory", "journey": "journey"}  # fmt: skip
+        rows = []
+        for e in listed:
+            rule = by_id.get(e.id)
+            fam = family_of(rule) if rule is not None else kinds.get(e.kind, e.kind)
+            sev = e.severity.value if e.severity else "varies"
+            rows.append((fam, e.id, sev, e.description + ("" if e.source == "builtin" else f"  [{e.source}]")))
+        order = {f: n for n, f in enumerate(FAMILIES)}
+        width = max((len(i) for _, i, _, _ in rows), default=10)
+        fwidth = max((len(f) for f, _, _, _ in rows), default=10)
+        for fam, rid, sev, desc in sorted(rows, key=lambda row: (order.get(row[0], len(order)), row[0], row[1])):
+            out.write(f"{rid:<{width}}  {sev:<8}  {fam:<{fwidth}}  {desc}\n")
         return None
     if not ctx.args.rule_id:
         raise UsageError("rules explain needs a rule id (see `launchready rules list`)")

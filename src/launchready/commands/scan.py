@@ -158,6 +158,15 @@ class _Pipeline:
             self.extra.extend(self.env_checker.per_file(envfiles.EnvFile(b.path, b.fs_path, text), "staged" if b.data is not None else "tracked"))
             self.ran.add("env")
 
+    def env_named(self, files: list[Path], base: Path) -> None:
+        """Env files named as PATHs get the env rules their name calls for."""
+        from launchready import envfiles
+
+        named = [f for f in files if envfiles.is_env_name(f.name)]
+        if named:
+            self.extra.extend(envfiles.check_named(self.env_checker, named, base, git_root(named[0])))
+            self.ran.add("env")
+
     def env_tree(self, top: Path, base: Path, count_files: bool = False) -> None:
         from launchready import envfiles
 
@@ -207,7 +216,26 @@ def build_report(plan: ScanRequest, config: Config, console: Console) -> Report:
     pipe = _Pipeline(plan, config, console)
     cwd = plan.cwd
     root_shown = cwd
-    if plan.staged or plan.hook:
+    hints: list[str] = []
+    if plan.env_only and plan.hook:
+        # the env hook: every .env* file on disk, minus those the commit changes (the secrets
+        # hook judges their staged content), each saying it is not part of the commit
+        root = pipe.git_root
+        if root is None:
+            raise UsageError("--hook needs a git work tree")
+        if plan.paths:
+            raise UsageError("--env-only --hook takes no PATHs (it reads every env file on disk)")
+        pipe.env_tree(cwd, cwd, count_files=True)
+        from launchready.commit_context import mark_on_disk, unblock_hints
+
+        pipe.extra, on_disk, staged = mark_on_disk(pipe.extra, cwd, root)
+        if on_disk:
+            pipe.notes.append(
+                f"on disk only, not part of this commit: {', '.join(on_disk)}; this commit changes "
+                f"{len(staged)} file(s), whose env files launchready-secrets judges as staged"
+            )
+        hints = unblock_hints(env_hook=True)
+    elif plan.staged or plan.hook:
         root = pipe.git_root
         if root is None:
             raise UsageError(f"--{'staged' if plan.staged else 'hook'} needs a git work tree")
@@ -222,6 +250,10 @@ def build_report(plan: ScanRequest, config: Config, console: Console) -> Report:
         pipe.scan(blobs, ScanOptions(file_checks=True, disabled=pipe.disabled))
         if plan.env:
             pipe.env_blobs(blobs)
+        from launchready.commit_context import commit_fix, unblock_hints
+
+        pipe.result.findings[:] = [commit_fix(f) for f in pipe.result.findings]
+        hints = unblock_hints(env_hook=False)
     elif plan.paths == ["-"]:
         pipe.scan([Blob("-", sys.stdin.buffer.read())], ScanOptions(file_checks=False, disabled=pipe.disabled))
     else:
@@ -263,6 +295,9 @@ def build_report(plan: ScanRequest, config: Config, console: Console) -> Report:
             if plan.env:
                 for d in dirs:
                     pipe.env_tree(d, cwd)
+                named = [Path(t) if os.path.isabs(t) else cwd / t for t in targets]
+                named = [f for f in named if f.is_file() and not any(f.resolve().is_relative_to(d.resolve()) for d in dirs)]
+                pipe.env_named(named, cwd)
             if bundle_dirs:
                 pipe.bundles(bundle_dirs, cwd)
             if dirs:
@@ -281,6 +316,7 @@ def build_report(plan: ScanRequest, config: Config, console: Console) -> Report:
     report.summary.suppressed = pipe.result.suppressed + pipe.env_suppressed
     report.ran |= pipe.ran
     report.notes.extend(pipe.notes)
+    report.hints.extend(hints)
     report.skipped.extend(pipe.result.skipped)
     report.summary.files_skipped = len(pipe.result.skipped)
     if pipe.result.skipped:
@@ -303,9 +339,14 @@ def skipped_note(skipped: list[tuple[str, str]]) -> str:
 
 
 def _dedupe(secrets: list[Finding], extra: list[Finding]) -> list[Finding]:
-    """An env.* finding on a line replaces the secret.* finding on the same line."""
+    """One fact, one finding: an env.* finding on a line replaces the secret.* finding on the
+    same line, and an env file that git does not ignore (``env.file-not-ignored``, which names
+    the file and says to add it to .gitignore) replaces the preventive
+    ``repo.secrets-dotenv-not-ignored`` (.gitignore lacks .env) that says the same."""
     at = {(f.path, f.line) for f in extra if f.line is not None and f.category == "env"}
     kept = [f for f in secrets if not (f.category == "secret" and (f.path, f.line) in at)]
+    if any(f.rule_id == "env.file-not-ignored" for f in extra):
+        extra = [f for f in extra if f.rule_id != "repo.secrets-dotenv-not-ignored"]
     return kept + extra
 
 

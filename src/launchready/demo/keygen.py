@@ -14,9 +14,11 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re._parser as _sre_parser  # type: ignore[import-not-found]
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from launchready.secrets.validators import github_checksum_append
 
@@ -197,6 +199,46 @@ class KeyGen:
         body = "\n".join(self.chars(64, B64) for _ in range(lines))
         return _p("-----BEGIN ", kind, "PRIVATE", " KEY-----\n", body, "\n-----END ", kind, "PRIVATE", " KEY-----")
 
+    def from_regex(self, pattern: str) -> str:
+        """A value matching ``pattern`` (classes, repeats, alternation), mixed enough to pass the
+        obvious-fake filters; the table-built rules describe their samples this way."""
+        parsed = _sre_parser.parse(pattern)
+        for _ in range(200):
+            s = self._gen(parsed)
+            low = s.lower()
+            if not any(w in low for w in ("example", "sample", "dummy", "fake", "xxxx", "1234", "abcd", "test", "lorem")):
+                return s
+        raise ValueError(f"cannot draw a plausible value for {pattern!r}")
+
+    def _gen(self, items: Any) -> str:
+        out: list[str] = []
+        for op, av in items:
+            name = str(op)
+            if name == "LITERAL":
+                out.append(chr(av))
+            elif name == "IN":
+                pool: list[str] = []
+                for iop, iav in av:
+                    if str(iop) == "LITERAL":
+                        pool.append(chr(iav))
+                    elif str(iop) == "RANGE":
+                        pool.extend(chr(c) for c in range(iav[0], iav[1] + 1))
+                    elif str(iop) == "CATEGORY":
+                        pool.extend(string.digits if "DIGIT" in str(iav) else ALNUM)
+                out.append(self.rng.choice(pool))
+            elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+                lo, hi, sub = av
+                hi = lo + 8 if hi == _sre_parser.MAXREPEAT else hi
+                n = self.rng.randint(lo, hi) if lo > 1 or hi > 1 else (hi if sub and str(sub[0][0]) == "IN" else lo)
+                out.extend(self._gen(sub) for _ in range(n))
+            elif name == "SUBPATTERN":
+                out.append(self._gen(av[-1]))
+            elif name == "BRANCH":
+                out.append(self._gen(self.rng.choice(av[1])))
+            elif name == "CATEGORY":
+                out.append(self.rng.choice(string.digits if "DIGIT" in str(av) else ALNUM))
+        return "".join(out)
+
     # ---- per-rule realistic samples -----------------------------------------------------------
     def sample(self, rule_id: str) -> Sample:
         """A realistic snippet holding one secret that ``rule_id`` (and only it) must report."""
@@ -376,3 +418,103 @@ def _age(g: KeyGen) -> tuple[str, str, str]:
 
 
 _SAMPLES["secret.age-secret-key"] = _age
+
+
+def _table_sample(name: str, pattern: str) -> Callable[[KeyGen], tuple[str, str, str]]:
+    return lambda g: _env(name, g.from_regex(pattern))
+
+
+def _table_samples() -> None:
+    from launchready.secrets.rules.pack import SAMPLES
+
+    for rule_id, (name, pattern) in SAMPLES.items():
+        _SAMPLES.setdefault(rule_id, _table_sample(name, pattern))
+
+
+_table_samples()
+
+
+def _teams(g: KeyGen) -> tuple[str, str, str]:
+    from launchready.secrets.rules.chat import TEAMS_PATH
+
+    return _sub_url(g, "TEAMS_WEBHOOK_URL", _p("https://", g.word(), ".webhook.", "office.com/"), g.from_regex(TEAMS_PATH))
+
+
+_SAMPLES["secret.teams-webhook"] = _teams
+
+
+def _putty(g: KeyGen) -> tuple[str, str, str]:
+    private = "\n".join(g.chars(64, B64) for _ in range(14)) + "\n" + g.chars(20, B64)
+    public = "\n".join(g.chars(64, B64) for _ in range(6))
+    text = (
+        _p("PuTTY-User-Key-File-", "3: ssh-rsa\nEncryption: none\nComment: deploy@build\nPublic-Lines: 6\n")
+        + public + "\nPrivate-Lines: 15\n" + private + "\nPrivate-MAC: " + g.hex(64) + "\n"
+    )
+    return "deploy/deploy.ppk", text, private + "\n"
+
+
+def _b64_pem(g: KeyGen) -> tuple[str, str, str]:
+    value = base64.b64encode((g.pem_private_key("RSA ", 10) + "\n").encode()).decode()
+    text = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ndata:\n  tls.key: {value}\n"
+    return "k8s/tls-secret.yaml", text, value
+
+
+_SAMPLES["secret.putty-private-key"] = _putty
+
+
+def _secret_file(path: str, template: str, kind: str = "password") -> Callable[[KeyGen], tuple[str, str, str]]:
+    """A credential file of a known format holding one generated value (``{}`` in the template)."""
+
+    def make(g: KeyGen) -> tuple[str, str, str]:
+        if kind == "password":
+            value = g.chars(18, ALNUM + "!#%*+-_")
+        elif kind == "b64":
+            value = base64.b64encode(g.chars(16).encode()).decode()
+        elif kind == "hex128":
+            value = g.hex(128)
+        elif kind == "bcrypt":
+            value = _p("$2", "y$10$", g.chars(53, ALNUM + "./"))
+        elif kind == "sha512crypt":
+            value = _p("$", "6$", g.chars(16, ALNUM + "./"), "$", g.chars(86, ALNUM + "./"))
+        else:  # a token
+            value = g.chars(40)
+        return path, template.format(value), value
+
+    return make
+
+
+_SAMPLES.update({
+    "secret.filezilla-password": _secret_file(
+        "ftp/sitemanager.xml",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<FileZilla3>\n<Servers>\n<Server>\n<Host>ftp.internal</Host>\n'
+        '<User>deploy</User>\n<Pass encoding="base64">{}</Pass>\n</Server>\n</Servers>\n</FileZilla3>\n', "b64"),
+    "secret.deploy-config-password": _secret_file(
+        "sftp-config.json", '{{\n    "type": "sftp",\n    "host": "web.internal",\n    "user": "deploy",\n    "password": "{}",\n    "remote_path": "/var/www/"\n}}\n'),
+    "secret.jetbrains-datasource-password": _secret_file(
+        ".idea/webServers.xml",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<project version="4">\n  <component name="WebServers">\n'
+        '    <webServer id="1" name="prod" url="https://web.internal">\n      <fileTransfer host="web.internal" port="22" '
+        'accessType="SFTP" username="deploy" password="{}" />\n    </webServer>\n  </component>\n</project>\n'),
+    "secret.dbtool-password": _secret_file(
+        "robo3t.json", '{{\n  "connections": [\n    {{\n      "serverHost": "db.internal",\n      "credentials": [\n        {{\n'
+        '          "userName": "admin",\n          "userPassword": "{}"\n        }}\n      ]\n    }}\n  ]\n}}\n'),
+    "secret.mongoid-password": _secret_file(
+        "config/mongoid.yml", "production:\n  clients:\n    default:\n      database: app\n      hosts:\n        - db.internal:27017\n"
+        "      options:\n        user: app\n        password: {}\n"),
+    "secret.rails-secret-key-base": _secret_file(
+        "config/secrets.yml", "production:\n  secret_key_base: {}\n", "hex128"),
+    "secret.django-secret-key": lambda g: (
+        "mysite/settings.py", (v := g.chars(50, ALNUM + "!#%*+-_")) and f"DEBUG = False\nSECRET_KEY = '{v}'\nALLOWED_HOSTS = []\n", v),
+    "secret.wordpress-config-secret": _secret_file(
+        "wp-config.php", "<?php\ndefine( 'DB_NAME', 'wordpress' );\ndefine( 'DB_USER', 'wp' );\ndefine( 'DB_PASSWORD', '{}' );\n"),
+    "secret.esmtprc-password": _secret_file(".esmtprc", 'hostname = smtp.mailhost.internal:587\nusername = "app"\npassword = "{}"\nstarttls = required\n'),
+    "secret.shadow-hash": _secret_file("backup/etc/shadow", "root:*:19000:0:99999:7:::\ndeploy:{}:19500:0:99999:7:::\n", "sha512crypt"),
+    "secret.sql-dump-password-hash": _secret_file(
+        "db/dump.sql", "INSERT INTO `users` (`id`, `email`, `password`) VALUES (1, 'admin@app.internal', '{}');\n", "bcrypt"),
+    "secret.tugboat-key": _secret_file(".tugboat", "---\nauthentication:\n  access_token: {}\nssh:\n  ssh_user: root\n", "token"),
+    "secret.hub-oauth-token": _secret_file("config/hub", "github.com:\n- user: deploy\n  oauth_token: {}\n  protocol: https\n", "token"),
+    "secret.firefox-logins": _secret_file(
+        "profile/logins.json", '{{"nextId":2,"logins":[{{"id":1,"hostname":"https://app.internal","encryptedUsername":"MDIEEPgAAAAA",'
+        '"encryptedPassword":"{}"}}]}}\n', "b64"),
+})
+_SAMPLES["secret.base64-private-key"] = _b64_pem

@@ -73,13 +73,16 @@ def merge(stages: list[StageResult], root: str) -> Report:
     """One report: the scan's findings (the staged hook scan is a subset of them), history's
     joined to them (``combine``), the live, journey and email checks."""
     by_name = {s.name: s.report for s in stages if s.report is not None}
-    parts = {name: [r] if (r := by_name.get(name)) is not None else [] for name in by_name}
+    checks = [r for name in ("live", "journey", "email") if (r := by_name.get(name)) is not None]
     merged = combine(
         "demo", root,
-        tree=parts.get("scan", []) + parts.get("hook", []),
-        history=parts.get("history", []),
-        checks=parts.get("live", []) + parts.get("journey", []) + parts.get("email", []),
+        tree=[r for name in ("scan", "hook") if (r := by_name.get(name)) is not None],
+        history=[r for name in ("history",) if (r := by_name.get(name)) is not None],
+        checks=checks,
     )  # fmt: skip
+    sent = [f"{r.command} {r.summary.requests_sent}" for r in checks if r.summary.requests_sent]
+    if len(sent) > 1:  # the summary's total, with the stages that make it up (notes name each part)
+        merged.notes.append(f"requests: {merged.summary.requests_sent} sent in all ({', '.join(sent)})")
     hook = by_name.get("hook")
     if hook is not None and hook.findings:
         merged.notes.append(

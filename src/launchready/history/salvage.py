@@ -9,10 +9,12 @@ nothing on a healthy repository:
    fetches);
 2. the commits of the range, walked from its tips here (``git rev-list`` stops at the first
    missing commit); commits that are referenced but absent are listed;
-3. the readable commits through one ``git log --no-walk --stdin``, as the normal scan reads
-   them; where git dies, the commit it died on is redone on its own, limited to the files
-   whose objects are present (``diff-tree --raw`` names them without reading them), and the
-   stream resumes after it.
+3. one ``git diff-tree --stdin --raw`` names every commit's changed files and their objects
+   from trees alone: a commit that needs a missing object is read on its own, limited to the
+   files whose objects are present (the others are listed);
+4. the other commits through one ``git log --no-walk --stdin``, as the normal scan reads
+   them; where git still dies (a corrupt object, a missing tree), the commit it died on is
+   redone on its own and the stream resumes after it.
 
 No git process here (or in the normal scan, ``GIT_CONFIG``) may fetch a missing object from a
 partial clone's promisor remote: history reads local objects only.
@@ -201,10 +203,44 @@ def _raw_files(root: Path, *revs: str) -> tuple[list[tuple[str, list[bytes]]], s
     return files, ""
 
 
-def _careful(root: Path, sha: str, present: set[bytes], collector: Collector, out: Salvage) -> None:
+def _raw_all(root: Path, shas: list[str]) -> dict[str, list[tuple[str, list[bytes]]]]:
+    """``_raw_files`` for many commits with one ``git diff-tree --stdin`` (trees only, no
+    blob is read). Stops where git does (a missing tree or parent): commits not in the
+    result are left to the slower path."""
+    proc = subprocess.run(
+        ["git", "-C", str(root), *GIT_CONFIG, "diff-tree", "--stdin", "-r", "-z", "--raw", "--no-renames", "-c", "--root"],
+        input="".join(f"{s}\n" for s in shas).encode(), capture_output=True, check=False,
+    )  # fmt: skip
+    items = proc.stdout.split(b"\x00")
+    found: dict[str, list[tuple[str, list[bytes]]]] = {}
+    current: list[tuple[str, list[bytes]]] | None = None
+    last = ""
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if item.startswith(b":") and current is not None and i + 1 < len(items):
+            oids = [f for f in item.split(b" ") if _OID.match(f) and f.strip(b"0")]
+            current.append((items[i + 1].decode("utf-8", "surrogateescape"), oids))
+            i += 2
+            continue
+        if _OID.match(item):
+            last = item.decode("ascii")
+            current = found.setdefault(last, [])
+        i += 1
+    if proc.returncode != 0 and last:
+        found.pop(last, None)  # git may have died inside this one
+    return found
+
+
+def _careful(
+    root: Path, sha: str, present: set[bytes], collector: Collector, out: Salvage,
+    files: list[tuple[str, list[bytes]]] | None = None,
+) -> None:  # fmt: skip
     """One commit git could not diff whole: its message and the files whose objects are
-    present; the others are listed."""
-    files, error = _raw_files(root, sha)
+    present; the others are listed. ``files``: its changed files, if already known."""
+    error = ""
+    if files is None:
+        files, error = _raw_files(root, sha)
     if error:
         _without_parents(root, sha, present, collector, out, error)
         return
@@ -286,6 +322,13 @@ def scan_salvage(
     out = Salvage()
     present = present_objects(root)
     shas = commits_of(root, rng, present, out)
+    # which commits need a missing object, from their trees alone (one git process): in a
+    # partial clone that is most of them, and each is then read with just its present files
+    raw = _raw_all(root, shas)
+    damaged = {s for s in raw if any(o not in present for _, oids in raw[s] for o in oids)}
+    for sha in [s for s in shas if s in damaged]:
+        _careful(root, sha, present, collector, out, raw[sha])
+    shas = [s for s in shas if s not in damaged]
     pos = 0
     while pos < len(shas):
         batch = shas[pos : pos + BATCH]

@@ -26,7 +26,14 @@ def has_ours(data: Any) -> bool:
     if not isinstance(repos, list):
         return False
     for r in repos:
-        if isinstance(r, dict) and str(r.get("repo", "")).rstrip("/").removesuffix(".git").endswith("/launchready"):
+        if not isinstance(r, dict):
+            continue
+        if str(r.get("repo", "")).rstrip("/").removesuffix(".git").endswith("/launchready"):
+            return True
+        hooks = r.get("hooks")
+        if r.get("repo") == "local" and isinstance(hooks, list) and any(
+            isinstance(h, dict) and str(h.get("id", "")).startswith("launchready-") for h in hooks
+        ):
             return True
     return False
 
@@ -37,11 +44,12 @@ def _refuse(problem: str, block: str) -> UsageError:
     )
 
 
-def merge(existing: str | None, stacks: list[Stack]) -> str:
-    """The new file text (``existing`` itself when our hooks are already there)."""
+def merge(existing: str | None, stacks: list[Stack], local: bool = False) -> str:
+    """The new file text (``existing`` itself when our hooks are already there). ``local``:
+    hooks that run the installed launchready (``repo: local``), else the published release."""
     if existing is None or not existing.strip():
-        return templates.precommit_file(stacks)
-    block2 = templates.precommit_hooks(stacks, 2)
+        return templates.precommit_file(stacks, local)
+    block2 = templates.precommit_hooks(stacks, 2, local)
     try:
         data = yaml.safe_load(existing)
         root = yaml.compose(existing, Loader=yaml.SafeLoader)
@@ -82,7 +90,7 @@ def merge(existing: str | None, stacks: list[Stack]) -> str:
         # after the last line that holds content of the last item
         while at > 0 and at - 1 < len(lines) and lines[at - 1].strip() == "":
             at -= 1
-        block = templates.precommit_hooks(stacks, indent).rstrip("\n").split("\n")
+        block = templates.precommit_hooks(stacks, indent, local).rstrip("\n").split("\n")
         new_lines = lines[:at] + block + lines[at:]
     text = newline.join(new_lines) + newline
     # prove it: the old data plus exactly our repo
@@ -91,7 +99,7 @@ def merge(existing: str | None, stacks: list[Stack]) -> str:
     except yaml.YAMLError:
         raise _refuse("the merged file would not parse", block2) from None
     expected = dict(data)
-    ours = yaml.safe_load(templates.precommit_hooks(stacks, 0))
+    ours = yaml.safe_load(templates.precommit_hooks(stacks, 0, local))
     expected["repos"] = [*(data.get("repos") or []), *ours]
     if new_data != expected:
         raise _refuse("the merged file would not mean what it meant plus our hooks", block2)

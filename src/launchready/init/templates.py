@@ -94,26 +94,60 @@ def config(stacks: list[Stack], journey: list[str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def precommit_hooks(stacks: list[Stack], indent: int) -> str:
-    """Our ``- repo:`` block for ``.pre-commit-config.yaml``, its dash at column ``indent``."""
+# The hooks as .pre-commit-hooks.yaml defines them (a test keeps the two in step), for a
+# `repo: local` block that runs the installed `launchready` (language: system).
+LOCAL_HOOKS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("launchready-secrets", "launchready secrets", "launchready scan --hook", ()),
+    ("launchready-env", "launchready env files", "launchready scan --env-only --hook",
+     ("always_run: true", "pass_filenames: false")),
+    ("launchready-bundle", "launchready build output", "launchready scan --find-bundles",
+     ("always_run: true", "pass_filenames: false", "stages: [pre-push, manual]")),
+)  # fmt: skip
+
+
+def precommit_hooks(stacks: list[Stack], indent: int, local: bool = False) -> str:
+    """Our ``- repo:`` block for ``.pre-commit-config.yaml``, its dash at column ``indent``:
+    the published release (``repo:`` URL and ``rev:`` tag), or with ``local`` hooks that run
+    the ``launchready`` installed here (a checkout or a wheel: no published tag to pin)."""
     d = " " * indent
+    if local:
+        out = [
+            f"{d}# launchready installed from a checkout or a wheel: these hooks run the `launchready`",
+            f"{d}# on PATH when you commit (activate its environment first). For the published release",
+            f"{d}# use instead: repo: {REPO_URL} with rev: {rev()} (see docs/hooks.md).",
+            f"{d}- repo: local",
+            f"{d}  hooks:",
+        ]
+        for hook_id, name, entry, extra in LOCAL_HOOKS:
+            out += [f"{d}    - id: {hook_id}", f"{d}      name: {name}", f"{d}      entry: {entry}",
+                    f"{d}      language: system"]  # fmt: skip
+            out += [f"{d}      {x}" for x in extra]
+        return "\n".join(out) + "\n"
     out = [
+        f"{d}# the published release of launchready ({rev()})",
         f"{d}- repo: {REPO_URL}",
         f"{d}  rev: {rev()}",
         f"{d}  hooks:",
     ]
     out += [f"{d}    - id: {h}" for h in HOOK_IDS]
-    if any(s.build_dirs for s in stacks):
-        # build output is checked before pushing (`pre-commit install --hook-type pre-push`)
-        out.append(f"{d}    - id: launchready-bundle")
+    # build output is checked before pushing (`pre-commit install --hook-type pre-push`)
+    out.append(f"{d}    - id: launchready-bundle")
     return "\n".join(out) + "\n"
 
 
-def precommit_file(stacks: list[Stack]) -> str:
+def precommit_file(stacks: list[Stack], local: bool = False) -> str:
     return (
-        "# See https://pre-commit.com; install with `pre-commit install`.\n"
-        "repos:\n" + precommit_hooks(stacks, 2)
+        "# See https://pre-commit.com; install with `pre-commit install` and\n"
+        "# `pre-commit install --hook-type pre-push`.\n"
+        "repos:\n" + precommit_hooks(stacks, 2, local)
     )
+
+
+GITIGNORE_BLOCK = (
+    "# env files hold secrets (added by `launchready init`); commit .env.example instead\n"
+    ".env*\n"
+    "!.env.example\n"
+)
 
 
 def workflow(stacks: list[Stack], default_branch: str) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.checkers import AppContext, FileContext, Hit, app_check, rule
+from launchready.repo.checkers import ALLOW_MARKER, AppContext, FileContext, Hit, app_check, rule
 from launchready.repo.routes import app_routes
 
 MISSING = rule(
@@ -66,12 +66,22 @@ def has_limiter(app: AppContext) -> bool:
 
 @app_check([MISSING])
 def missing_rate_limiter(app: AppContext) -> Iterator[Hit]:
+    """One finding per application (the fix is one limiter, not one per route), at its first
+    sensitive route, listing every one of them with its place. A route whose line carries
+    ``launchready:allow`` is left out of the list (all of them: no finding)."""
     routes = [r for r in app_routes(app) if (r.mutating or "WEBSOCKET" in r.methods) and (SENSITIVE.search(r.url) or SENSITIVE.search(r.handler))]
     routes = [r for r in routes if "webhook" not in r.url.lower() and "webhook" not in r.handler.lower()]
     if not routes or has_limiter(app):
         return
-    names = ", ".join(sorted({r.label() for r in routes}))
-    for r in routes:
-        yield Hit(MISSING, r.line, r.column,
-                  f"{r.label()} has no rate limiter, and none was found anywhere in the application (sensitive routes: {names})",
-                  path=r.path)
+    routes.sort(key=lambda r: (r.path, r.line, r.column))
+    by_path = {f.path: f for f in app.files}
+    allowed = [r for r in routes if r.path in by_path and ALLOW_MARKER in by_path[r.path].line_text(r.line)]
+    if len(allowed) == len(routes):  # reported at an allowed line: the runner counts it suppressed
+        yield Hit(MISSING, routes[0].line, routes[0].column, path=routes[0].path)
+        return
+    routes = [r for r in routes if r not in allowed]
+    listed = ", ".join(f"{r.label()} ({r.path}:{r.line})" for r in routes)
+    first = routes[0]
+    yield Hit(MISSING, first.line, first.column,
+              f"{len(routes)} sensitive route(s) and no rate limiter anywhere in the application: {listed}",
+              path=first.path)

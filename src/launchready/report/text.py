@@ -107,4 +107,6 @@ def render(report: Report, options: Options) -> str:
         out.append(f"note: {note}")
     v = verdict(report, options)
     out.append(_c(v.line, "fail" if v.failed else "pass", options))
+    if v.failed and report.hints:
+        out += report.hints
     return "\n".join(out) + "\n"

@@ -43,6 +43,13 @@ FILE_RULES: tuple[Rule, ...] = (
           "Remove it, reset the principal's keys (ktadd/kpasswd) and distribute keytabs through a secret manager."),
     _rule("secret.pgpass-file", ".pgpass: PostgreSQL passwords in plain text", Severity.HIGH,
           "Remove it, change the database passwords it lists and keep .pgpass in the home directory only."),
+    _rule("secret.rails-master-key-file", "Rails master key (config/master.key, config/credentials/*.key): decrypts credentials.yml.enc", Severity.CRITICAL,
+          "Remove it, rotate every secret in the encrypted credentials (`bin/rails credentials:edit` with a new key) and pass RAILS_MASTER_KEY from your deploy secrets."),
+    _rule("secret.putty-key-file", "PuTTY private key file (.ppk)", Severity.CRITICAL, _ROTATE_SSH),
+    _rule("secret.dbeaver-credentials-file", "DBeaver credentials-config.json: saved database passwords (encrypted with a key every DBeaver install shares)", Severity.HIGH,
+          "Remove it, change the database passwords of the connections in that workspace, and keep .dbeaver/ out of the repository."),
+    _rule("secret.browser-key-db-file", "Browser password store key (Firefox key4.db / key3.db): decrypts logins.json", Severity.HIGH,
+          "Remove the profile files from the repository and change every password saved in that browser profile."),
 )
 
 _SSH_KEY_NAMES = frozenset({"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk", "identity"})
@@ -76,6 +83,14 @@ def match_name(path: str) -> Rule | None:
         rid = "secret.keytab-file"
     elif low == ".pgpass":
         rid = "secret.pgpass-file"
+    elif low.endswith(".ppk"):
+        rid = "secret.putty-key-file"
+    elif low == "master.key" or (low.endswith(".key") and "config/credentials/" in path):
+        rid = "secret.rails-master-key-file"
+    elif low == "credentials-config.json" and ".dbeaver" in path:
+        rid = "secret.dbeaver-credentials-file"
+    elif low in ("key4.db", "key3.db"):
+        rid = "secret.browser-key-db-file"
     if rid is None:
         return None
     return next(r for r in FILE_RULES if r.id == rid)

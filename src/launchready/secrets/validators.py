@@ -128,3 +128,19 @@ def generic_value(value: str) -> bool:
     """Generic assignments keep values that are neither code, base64-encoded text, nor a
     password *hash* (a fixture's bcrypt hash is not a credential anyone can rotate)."""
     return not_identifier(value) and not encodes_text(value) and not value.startswith(_CRYPT_HASH)
+
+
+def base64_pem_key(value: str) -> bool:
+    """A base64-wrapped PEM private key decodes to a PEM block whose body lines are not
+    repeated (made-up test keys paste the same lines again and again)."""
+    import base64
+    import binascii
+
+    try:
+        text = base64.b64decode(value + "=" * (-len(value) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    if "PRIVATE KEY" not in text:
+        return False
+    lines = [ln.strip() for ln in text.splitlines() if len(ln.strip()) >= 40 and ":" not in ln]
+    return len(lines) == len(set(lines))

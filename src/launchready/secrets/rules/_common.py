@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from launchready.model import Severity
+from launchready.secrets.rule import Rule
 
 C, H, M, L = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
 
@@ -24,3 +25,68 @@ def fix(where: str, what: str = "the key") -> str:
         f"Revoke {what} at {where} and create a new one; keep it out of the code "
         "(a secret manager or an untracked environment variable read at runtime)."
     )
+
+
+def token_rule(
+    id: str, description: str, token: str, keywords: tuple[str, ...], fix_text: str,
+    severity: Severity = H, entropy: float | None = 3.0, password_like: bool = False,
+) -> Rule:
+    """A token with a distinctive shape of its own (usually a prefix): found wherever it is
+    written, whatever the name it is assigned to."""
+    return Rule(
+        id=id, description=description, severity=severity, keywords=keywords, regex=B + f"({token})" + E,
+        secret_group=1, prefix=_literal_prefix(token), entropy=entropy, password_like=password_like, fix=fix_text,
+    )
+
+
+def named_value_rule(
+    id: str, description: str, names: str, value: str, keywords: tuple[str, ...], fix_text: str,
+    severity: Severity = H, entropy: float | None = 3.0,
+) -> Rule:
+    """A value with no distinctive shape: only reported when a name says whose it is
+    (``DATADOG_API_KEY = <32 hex>``); keyword-anchored so it stays quiet elsewhere."""
+    return Rule(
+        id=id, description=description, severity=severity, keywords=keywords, regex=kv(names, value),
+        secret_group=1, entropy=entropy, password_like=True, allow_uuid=True, fix=fix_text,
+    )
+
+
+def _literal_prefix(token: str) -> str:
+    out = []
+    i = 0
+    while i < len(token):
+        c = token[i]
+        if c == "\\" and i + 1 < len(token) and token[i + 1] in ".-$~":
+            out.append(token[i + 1])
+            i += 2
+            continue
+        if not (c.isalnum() or c in "_-"):
+            break
+        out.append(c)
+        i += 1
+    # a quantifier right after the last literal makes that character optional
+    if i < len(token) and token[i] in "?*{" and out:
+        out.pop()
+    return "".join(out)
+
+
+class Pack:
+    """Collects a family's rules and, for each, how ``KeyGen.sample`` writes a true sample:
+    the variable name and a regex the generated value matches."""
+
+    def __init__(self) -> None:
+        self.rules: list[Rule] = []
+        self.samples: dict[str, tuple[str, str]] = {}
+
+    def token(self, id: str, description: str, token: str, keywords: tuple[str, ...], where: str, env: str,
+              severity: Severity = H, entropy: float | None = 3.0, what: str = "the token") -> None:
+        self.rules.append(token_rule(id, description, token, keywords, fix(where, what), severity, entropy))
+        self.samples[id] = (env, token)
+
+    def named(self, id: str, description: str, names: str, value: str, keywords: tuple[str, ...], where: str,
+              env: str, severity: Severity = H, entropy: float | None = 3.0, what: str = "the key") -> None:
+        self.rules.append(named_value_rule(id, description, names, value, keywords, fix(where, what), severity, entropy))
+        self.samples[id] = (env, value)
+
+# "PRIVATE KEY" as it reads in base64 at each of the three byte alignments.
+B64_PEM_PRIVATE = r"(?:UFJJVkFURSBLRV|BSSVZBVEUgS0VZ|QUklWQVRFIEtFW)"

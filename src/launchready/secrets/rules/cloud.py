@@ -48,7 +48,7 @@ RULES: tuple[Rule, ...] = (
         description="GitHub fine-grained personal access token",
         severity=C,
         keywords=("github_pat_",),
-        regex=B + r"(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})" + E,
+        regex=B + r"(github_pat_[A-Za-z0-9_]{82})" + E,
         secret_group=1,
         prefix="github_pat_",
         entropy=4.0,
@@ -155,7 +155,7 @@ RULES: tuple[Rule, ...] = (
         description="Heroku API key",
         severity=H,
         keywords=("hrku-", "heroku"),
-        regex=B + r"(HRKU-AA[0-9A-Za-z_-]{58})" + E
+        regex=B + r"(HRKU-[0-9A-Za-z_-]{36,60})" + E
         + r"|" + kv(r"heroku[\w.-]{0,20}?(?:key|token)", r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
         secret_group=(1, 2),
         allow_uuid=True,

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import sys
 
+from launchready.secrets.credfiles import FILE_RULES
 from launchready.secrets.rule import Rule
-from launchready.secrets.rules import ai, cloud, infra, saas
+from launchready.secrets.rules.families import FAMILIES as FAMILY_NAMES
+from launchready.secrets.rules.families import family_of
+from launchready.secrets.rules.pack import RULES
 
-FAMILIES: tuple[tuple[str, tuple[Rule, ...]], ...] = (
-    ("AI and model providers", ai.RULES),
-    ("Cloud, code hosting and infrastructure", cloud.RULES),
-    ("SaaS: chat, payments, email, backends, registries", saas.RULES),
-    ("Keys, connection strings, credential files and generic assignments", infra.RULES),
-)
+
+def _families() -> tuple[tuple[str, tuple[Rule, ...]], ...]:
+    return tuple((name, tuple(r for r in (*RULES, *FILE_RULES) if family_of(r) == name)) for name in FAMILY_NAMES)
+
+
+FAMILIES = _families()
 
 HEADER = """# Detection rules
 
@@ -67,16 +70,19 @@ def _row(r: Rule) -> str:
         extras.append(f"files `{r.paths}`")
     if r.generic:
         extras.append("name-based")
-    kws = ", ".join(f"`{k}`" for k in r.keywords) or "(runs on its files)"
+    kws = ", ".join(f"`{k}`" for k in r.keywords) or ("(the file's name)" if "file" in r.tags else "(runs on its files)")
     fix = r.fix.replace("|", "\\|")
     return f"| `{r.id}` | {r.severity.value} | {r.description} | {kws} | {'; '.join(extras)} | {fix} |"
 
 
 def render() -> str:
-    count = sum(len(rules) for _, rules in FAMILIES)
+    count = len(RULES)
     out = [HEADER.format(count=count)]
+    out.append("Rules by family (content rules plus credential files found by name):\n")
+    out.extend(f"- {title}: {len(rules)}" for title, rules in FAMILIES)
+    out.append("")
     for title, rules in FAMILIES:
-        out.append(f"## {title}\n")
+        out.append(f"## {title[0].upper() + title[1:]}\n")
         out.append("| id | severity | finds | keywords | checks | fix (where to rotate) |")
         out.append("|---|---|---|---|---|---|")
         out.extend(_row(r) for r in rules)

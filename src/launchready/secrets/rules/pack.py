@@ -8,6 +8,26 @@ refuses rules without true and false samples) plus ``KeyGen.sample``.
 from __future__ import annotations
 
 from launchready.secrets.rule import Rule
-from launchready.secrets.rules import ai, cloud, infra, saas
+from launchready.secrets.rules import (
+    ai,
+    ai_more,
+    chat,
+    cloud,
+    cloud_more,
+    files,
+    infra,
+    keys,
+    payment,
+    saas,
+    services,
+    vcs,
+)
 
-RULES: tuple[Rule, ...] = (*ai.RULES, *cloud.RULES, *saas.RULES, *infra.RULES)
+RULES: tuple[Rule, ...] = (
+    *ai.RULES, *ai_more.RULES, *cloud.RULES, *cloud_more.RULES, *vcs.RULES, *saas.RULES, *chat.RULES, *payment.RULES,
+    *services.RULES, *keys.RULES, *files.RULES, *infra.RULES,
+)
+# How KeyGen.sample writes a true sample for the table-built rules: rule id -> (name, value regex).
+SAMPLES: dict[str, tuple[str, str]] = {
+    **ai_more.SAMPLES, **cloud_more.SAMPLES, **vcs.SAMPLES, **chat.SAMPLES, **payment.SAMPLES, **services.SAMPLES,
+}

