@@ -19,6 +19,7 @@ from launchready.commands import COMMANDS, REPORTLESS, Context
 from launchready.config import Config, load_config
 from launchready.errors import EXIT_INTERNAL, EXIT_USAGE, UsageError
 from launchready.model import Severity
+from launchready.printable import safe, safe_lines
 from launchready.report import Options, OutputSpec, write_outputs
 from launchready.verdict import exit_code
 
@@ -134,7 +135,7 @@ def _main(args_list: list[str]) -> int:
             code = ctx.forced_exit
         return 0 if args.exit_zero else code
     except UsageError as exc:
-        print(f"launchready: error: {redact.scrub(str(exc))}", file=sys.stderr)
+        print(f"launchready: error: {safe(redact.scrub(str(exc)))}", file=sys.stderr)
         return EXIT_USAGE
     except procs.Terminated:  # SIGTERM: everything started was stopped on the way here
         print("launchready: terminated", file=sys.stderr)
@@ -145,7 +146,7 @@ def _main(args_list: list[str]) -> int:
     except BrokenPipeError:
         return EXIT_INTERNAL
     except Exception:
-        tb = redact.scrub(traceback.format_exc())
+        tb = safe_lines(redact.scrub(traceback.format_exc()))
         print(
             "launchready: internal error (a bug; please report it with the trace below, "
             "secrets are redacted)\n" + tb,

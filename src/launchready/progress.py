@@ -15,6 +15,8 @@ import os
 import time
 from typing import TextIO
 
+from launchready.printable import safe
+
 
 def interactive(stream: TextIO) -> bool:
     """True on a terminal outside CI."""
@@ -42,8 +44,7 @@ class Progress:
         if not force and now - self._last < self.min_interval:
             return
         self._last = now
-        text = f"{stage}: {detail}" if detail else stage
-        text = text[:110]
+        text = safe(f"{stage}: {detail}" if detail else stage)[:110]
         pad = max(0, self._width - len(text))
         self.stream.write("\r" + text + " " * pad)
         self.stream.flush()

@@ -161,11 +161,54 @@ def _pattern(frozen: frozenset[str]) -> re.Pattern[str] | None:
 
 
 def scrub(text: str) -> str:
-    """Replace every raw secret seen in this process with a redaction marker."""
+    """Replace every raw secret seen in this process with a redaction marker, and the
+    credentials of any URL in ``text`` (see ``redact_url``)."""
+    text = redact_url(text)
     pattern = _pattern(frozenset(_seen))
     if pattern is None:
         return text
     return pattern.sub(lambda m: f"[redacted #{short_hash(m.group(0))}]", text)
+
+
+# ``scheme://user:password@`` (userinfo ends at the first '@' before any '/', '?' or '#');
+# matched from the literal "://" so the scan stays fast on megabytes of report.
+_USERINFO = re.compile(r"://([^/?#@\s\"'<>\\]+)@")
+# Query (or fragment) parameters whose names say they carry a credential: token, key, sig,
+# secret, password, auth, bypass (x-vercel-protection-bypass), session, credential, jwt, code.
+_SECRET_PARAM = re.compile(
+    r"(?i)([?&;#](?:[\w.\-\[\]]*?(?:token|key|sig|secret|passw|pwd|auth|bypass|session|credential|jwt)"
+    r"[\w.\-\[\]]*|code|pass)=)([^&#\s\"'<>\\]+)"
+)
+
+
+def redact_url(text: str) -> str:
+    """Credentials in URLs made unreadable: the userinfo (``http://admin:pw@host`` ->
+    ``http://[redacted]@host``) and the values of secret-like query parameters
+    (``?x-vercel-protection-bypass=...``, ``token=``, ``key=``, ``sig=`` ...). Works on a
+    URL or on any text that contains URLs (messages, JSON, HTML, XML)."""
+    if "=" not in text and "://" not in text:
+        return text
+    text = _USERINFO.sub(lambda m: m.group(0) if m.group(1) == "[redacted]" else "://[redacted]@", text)
+    return _SECRET_PARAM.sub(lambda m: f"{m.group(1)}[redacted]" if m.group(2) != "[redacted]" else m.group(0), text)
+
+
+def remember_url(url: str) -> None:
+    """Remember the credentials in a URL (userinfo, secret-like parameter values) so that
+    ``scrub`` also hides them where they appear decoded or out of their URL."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    try:
+        parts = urlsplit(url)
+        password, user = parts.password, parts.username
+    except ValueError:
+        return
+    for value in (password, user if password else None):
+        if value:
+            remember(unquote(value))
+    for query in (parts.query, parts.fragment):
+        for name, value in parse_qsl(query, keep_blank_values=False):
+            if _SECRET_PARAM.search(f"?{name}=x"):
+                remember(value)
 
 
 def redact_line(line: str, start: int, end: int, limit: int = 160) -> str:

@@ -13,7 +13,7 @@ from tests.conftest import commit_file, git
 
 ACTION_INPUTS = (
     "mode", "config", "url", "fail_on", "baseline", "base_ref", "json_path", "junit_path",
-    "sarif_path", "annotations", "summary", "strict_suppressions",
+    "sarif_path", "annotations", "summary", "strict_suppressions", "allow_env", "inventory",
 )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from launchready import gitrefs
 from launchready.errors import UsageError
 
 ZEROS = "0" * 40
@@ -51,7 +52,7 @@ def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def has_commit(root: Path, sha: str) -> bool:
-    return git(root, "cat-file", "-e", f"{sha}^{{commit}}").returncode == 0
+    return git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{sha}^{{commit}}").returncode == 0
 
 
 def is_shallow(root: Path) -> bool:
@@ -78,20 +79,26 @@ def _get(event: dict[str, Any], *keys: str) -> Any:
 
 def default_branch_ref(root: Path, event: dict[str, Any]) -> str | None:
     name = _get(event, "repository", "default_branch") or _get(event, "repository", "master_branch")
-    if not isinstance(name, str) or not name:
+    if not gitrefs.is_ref(name):
         return None
     for ref in (f"refs/remotes/origin/{name}", f"refs/heads/{name}"):
-        if git(root, "rev-parse", "--verify", "--quiet", ref).returncode == 0:
+        if git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", ref).returncode == 0:
             return ref
     return None
 
 
 def plan_for(root: Path, event_name: str, event: dict[str, Any], base_ref: str = "") -> Plan:
+    """The commits to scan. Every ref and commit id taken from the payload or the
+    ``base_ref`` input is validated before any git command sees it."""
+    if base_ref:
+        base_ref = gitrefs.ref(base_ref, "input base_ref")
     if event_name in ("pull_request", "pull_request_target"):
         base = _get(event, "pull_request", "base", "sha")
         head = _get(event, "pull_request", "head", "sha")
         if not base or not head:
             raise UsageError(f"{event_name} payload lacks pull_request.base.sha / head.sha")
+        base = gitrefs.sha(base, "event pull_request.base.sha")
+        head = gitrefs.sha(head, "event pull_request.head.sha")
         n = _get(event, "pull_request", "commits")
         plan = Plan(head=head, base=base_ref or base, reason=f"pull request: {short(base_ref or base)}..{short(head)}",
                     expected_commits=n if isinstance(n, int) and not base_ref else None)  # fmt: skip
@@ -100,21 +107,24 @@ def plan_for(root: Path, event_name: str, event: dict[str, Any], base_ref: str =
         base = _get(event, "merge_group", "base_sha")
         head = _get(event, "merge_group", "head_sha")
         if base and head:
+            base = gitrefs.sha(base, "event merge_group.base_sha")
+            head = gitrefs.sha(head, "event merge_group.head_sha")
             return Plan(head=head, base=base_ref or base, reason=f"merge group: {short(base)}..{short(head)}")
     if event_name == "push":
         return _push_plan(root, event, base_ref)
     if base_ref:
-        head = git(root, "rev-parse", "HEAD").stdout.strip() or "HEAD"
+        head = git(root, "rev-parse", "--verify", "--quiet", "HEAD").stdout.strip() or "HEAD"
         return Plan(head=head, base=base_ref, reason=f"{event_name}: {base_ref}..HEAD (base_ref input)")
     return Plan(head=None, whole=True, reason=f"{event_name or 'manual run'}: the whole history (every ref)")
 
 
 def _push_plan(root: Path, event: dict[str, Any], base_ref: str) -> Plan:
-    before = str(event.get("before") or ZEROS)
+    before = gitrefs.sha(event.get("before") or ZEROS, "event before")
     after = str(event.get("after") or "")
     ref = str(event.get("ref") or "")
     if not after or after == ZEROS:
         return Plan(head=None, nothing=f"push deleted {ref or 'a ref'}: no new commits")
+    after = gitrefs.sha(after, "event after")
     if base_ref:
         return Plan(head=after, base=base_ref, reason=f"push: {base_ref}..{short(after)} (base_ref input)")
     default = _get(event, "repository", "default_branch")
@@ -129,13 +139,19 @@ def _push_plan(root: Path, event: dict[str, Any], base_ref: str) -> Plan:
     if not has_commit(root, before) and event.get("forced"):
         dref = default_branch_ref(root, event)
         if dref:
-            mb = git(root, "merge-base", after, dref).stdout.strip()
+            mb = git(root, "merge-base", "--end-of-options", after, dref).stdout.strip()
             if mb and mb != after:
                 return Plan(head=after, base=mb, reason=f"forced push: {short(before)} is gone, scanning from the merge base with {default} ({short(mb)})",
                             notes=[f"forced push: the previous tip {short(before)} no longer exists, so the scan starts at the merge base {short(mb)} with {default}"])  # fmt: skip
         return Plan(head=after, reason=f"forced push: {short(before)} is gone, scanning the whole history of {short(after)}",
                     notes=[f"forced push: the previous tip {short(before)} no longer exists and there is no separate default branch to start from: scanning the whole history of {short(after)}"])  # fmt: skip
     return Plan(head=after, base=before, reason=f"push: {short(before)}..{short(after)}")
+
+
+def pr_base_sha(event: dict[str, Any]) -> str | None:
+    """The pull request's base commit from the payload, when it is a valid commit id."""
+    base = _get(event, "pull_request", "base", "sha")
+    return base.lower() if isinstance(base, str) and gitrefs.is_sha(base.lower()) else None
 
 
 def short(sha: str) -> str:
@@ -156,14 +172,14 @@ def _complete(root: Path, plan: Plan) -> bool:
     if not is_shallow(root):
         return True
     cut = shallow_commits(root)
-    out = git(root, "rev-list", *tips, *(f"^{s}" for s in stops), "--")
+    out = git(root, "rev-list", "--end-of-options", *tips, *(f"^{s}" for s in stops), "--")
     if out.returncode != 0:
         return False
     listed = out.stdout.split()
     if any(c in cut for c in listed):
         return False
     # the base's side too: without a merge base the range would swallow older history
-    return bool(git(root, "merge-base", *tips, *stops).stdout.strip())
+    return bool(git(root, "merge-base", "--end-of-options", *tips, *stops).stdout.strip())
 
 
 def needed_depth(plan: Plan) -> str:
@@ -183,7 +199,7 @@ def ensure_history(root: Path, plan: Plan) -> list[str]:
     if not is_shallow(root):
         missing = [x for x in (plan.head, plan.base, *plan.exclude) if x and not has_commit(root, x)]
         if missing:
-            fetched = _fetch(root, ["--no-tags", "origin", *missing])
+            fetched = _fetch(root, ["--no-tags"], ["origin", *missing])
             if fetched is None and _complete(root, plan):
                 return [f"fetched {', '.join(short(m) for m in missing)} from origin"]
         if _complete(root, plan):
@@ -197,11 +213,11 @@ def ensure_history(root: Path, plan: Plan) -> list[str]:
     errors = ""
     for _ in range(MAX_DEEPEN_ROUNDS):
         if plan.whole:
-            err = _fetch(root, ["--unshallow", "--no-tags", "origin"])
+            err = _fetch(root, ["--unshallow", "--no-tags"], ["origin"])
         else:
-            err = _fetch(root, [f"--deepen={depth}", "--no-tags", "origin", *wanted])
+            err = _fetch(root, [f"--deepen={depth}", "--no-tags"], ["origin", *wanted])
             if err is not None and wanted:  # the server may refuse bare SHAs: deepen the refs
-                err = _fetch(root, [f"--deepen={depth}", "--no-tags", "origin"])
+                err = _fetch(root, [f"--deepen={depth}", "--no-tags"], ["origin"])
         if err is not None:
             errors = err
             break
@@ -212,7 +228,7 @@ def ensure_history(root: Path, plan: Plan) -> list[str]:
             break
         depth *= 2
     if not errors and is_shallow(root):
-        err = _fetch(root, ["--unshallow", "--no-tags", "origin"])
+        err = _fetch(root, ["--unshallow", "--no-tags"], ["origin"])
         if err is None and _complete(root, plan):
             return [f"shallow clone: fetched the whole history from origin to cover {plan.reason}"]
         errors = err or ""
@@ -222,10 +238,14 @@ def ensure_history(root: Path, plan: Plan) -> list[str]:
     )
 
 
-def _fetch(root: Path, args: list[str]) -> str | None:
-    """Run ``git fetch``; None on success, else its error text."""
+def _fetch(root: Path, options: list[str], operands: list[str]) -> str | None:
+    """Run ``git fetch OPTIONS -- OPERANDS`` (the remote and commits never read as options);
+    None on success, else its error text."""
+    bad = next((x for x in operands if x.startswith("-")), None)
+    if bad is not None:
+        raise UsageError(f"refusing to pass {bad!r} to git fetch")
     out = subprocess.run(
-        ["git", "-C", str(root), "fetch", "--quiet", *args],
+        ["git", "-C", str(root), "fetch", "--quiet", *options, "--", *operands],
         capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
         env={**os.environ, "GIT_TERMINAL_PROMPT": "0"}, timeout=600,
     )  # fmt: skip

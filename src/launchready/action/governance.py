@@ -55,7 +55,7 @@ def _added_lines(root: Path, base: str, head: str) -> list[tuple[str, int, str]]
     """(path, line, text) of every line added between ``base`` and ``head``."""
     out = subprocess.run(
         ["git", "-C", str(root), "-c", "core.quotePath=false", "diff", "-U0", "--no-color", "--text",
-         "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", base, head, "--"],
+         "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "--end-of-options", base, head, "--"],
         capture_output=True, check=False,
     )  # fmt: skip
     found: list[tuple[str, int, str]] = []
@@ -76,7 +76,7 @@ def _added_lines(root: Path, base: str, head: str) -> list[tuple[str, int, str]]
 
 def added_suppressions(root: Path, base: str, head: str, config_path: str | None, baseline_path: str | None) -> list[str]:
     """Human-readable lines, one per suppression the change adds."""
-    mb = subprocess.run(["git", "-C", str(root), "merge-base", base, head], capture_output=True, text=True, check=False).stdout.strip() or base
+    mb = subprocess.run(["git", "-C", str(root), "merge-base", "--end-of-options", base, head], capture_output=True, text=True, check=False).stdout.strip() or base
     notes: list[str] = []
     lines = _added_lines(root, mb, head)
     for path, line, text in lines:

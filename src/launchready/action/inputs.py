@@ -31,6 +31,8 @@ class Inputs:
     annotations: bool = True
     summary: bool = True
     strict_suppressions: bool = False
+    allow_env: str = ""  # variables a config may name besides LR_*/LAUNCHREADY_* (comma or space separated)
+    inventory: bool = False  # add the launch handover (launchready inventory) to the job summary
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:
@@ -83,6 +85,8 @@ def read_inputs(env: Mapping[str, str]) -> Inputs:
         annotations=_bool(env, "annotations", True),
         summary=_bool(env, "summary", True),
         strict_suppressions=_bool(env, "strict_suppressions", False),
+        allow_env=_get(env, "allow_env") or "",
+        inventory=_bool(env, "inventory", False),
     )
 
 

@@ -42,6 +42,7 @@ class ActionRun:
     plan: events.Plan | None = None
     notes: list[str] = field(default_factory=list)
     governance: list[str] = field(default_factory=list)
+    env_refused: str = ""  # non-empty: the config's environment references are not honoured, and why
 
 
 def add_safe_directory(workspace: Path) -> None:
@@ -61,6 +62,10 @@ def _config_name(inputs: Inputs, workspace: Path) -> str | None:
 
 def _base_of(run: ActionRun) -> str | None:
     p = run.plan
+    if p is None and run.github.event_name in PR_EVENTS and run.root is not None:
+        # no history planned (mode live): the pull request's base, when this clone has it
+        base = events.pr_base_sha(run.github.event)
+        return base if base and events.has_commit(run.root, base) else None
     if p is None or p.whole:
         return None
     return p.base or (p.exclude[0] if p.exclude else None)
@@ -87,7 +92,40 @@ def load_run_config(run: ActionRun, tmp: Path) -> Config:
         return cfg
     if run.inputs.config and not (ws / run.inputs.config).is_file():
         raise UsageError(f"input config: file not found: {run.inputs.config}")
+    run.env_refused = config_changed_by_pr(run, name)
+    if run.env_refused:
+        run.notes.append(run.env_refused)
     return load_config(ws / name if name else None, ws)
+
+
+PR_EVENTS = ("pull_request", "pull_request_target")
+
+
+def config_changed_by_pr(run: ActionRun, name: str | None) -> str:
+    """Why the config's environment references are not honoured ("" when they are).
+
+    A pull request that changes the config could name any variable and any target
+    (``headers: {X: {env: SOME_TOKEN}}``, ``targets: [http://attacker]``). Unless strict mode
+    reads the config from the base commit, a config that differs from the base commit's
+    (or cannot be compared with it) has every environment reference refused."""
+    if run.github.event_name not in PR_EVENTS or name is None:
+        return ""
+    ws = run.github.workspace
+    try:
+        current = (ws / name).read_bytes()
+    except OSError:
+        return ""
+    base = events.pr_base_sha(run.github.event)
+    at_base = show(run.root, base, name) if run.root is not None and base else None
+    if at_base is not None and at_base == current:
+        return ""
+    if base is None or run.root is None or not events.has_commit(run.root, base):
+        why = "cannot be compared with the pull request's base commit (not in this clone)"
+    else:
+        why = "is changed by this pull request"
+    return (f"environment references refused: the config {name} {why}, so none of its environment "
+            "references (live.headers env, basic_auth, identities) are read; set strict_suppressions: "
+            "true to read the config from the base commit")
 
 
 def _strict_gitleaks(run: ActionRun, cfg: Config, config_name: str | None, base: str, tmp: Path) -> None:
@@ -257,7 +295,22 @@ def _live(run: ActionRun, config: Config, console: Console) -> Report | str:
         return f"live checks not run: {why} (set the url input, e.g. to the preview deployment)"
     from launchready.commands.live import LiveRequest, live  # late: the HTTP stack only when needed
 
-    return live(LiveRequest(url=inputs.url or None, cwd=ws), config, console)
+    request = LiveRequest(url=inputs.url or None, allow_env=[inputs.allow_env] if inputs.allow_env else [],
+                          env_refused=run.env_refused, cwd=ws)  # a config the PR changed: no environment reads
+    return live(request, config, console)
+
+
+def _handover(run: ActionRun, report: Report) -> str:
+    """The inventory's handover document for the job summary, with the secrets this run's
+    history scan found (no second scan)."""
+    from launchready.inventory.build import build
+    from launchready.inventory.render import markdown
+
+    ws = run.github.workspace
+    found = [f for f in report.findings if f.category == "secret" and f.commit]
+    note = "from this run's history scan" if run.plan is not None else "history not scanned in this mode"
+    inv = build(run.root or ws, found if run.plan is not None else None, note)
+    return redact.scrub(markdown(inv, report.repository or ws.name)).replace("# Launch handover", "## Launch handover", 1)
 
 
 def _publish(ctx: Context, run: ActionRun, report: Report, fail_on: Severity) -> None:
@@ -283,6 +336,8 @@ def _publish(ctx: Context, run: ActionRun, report: Report, fail_on: Severity) ->
         ctx.stdout.flush()
     if inputs.summary and run.github.step_summary:
         text = gh_report.step_summary(report, options, notes=run.governance)
+        if inputs.inventory:
+            text = text.rstrip("\n") + "\n\n" + _handover(run, report)
         with open(run.github.step_summary, "a", encoding="utf-8") as fh:
             fh.write(text if text.endswith("\n") else text + "\n")
     elif run.governance:
@@ -295,4 +350,6 @@ def _publish(ctx: Context, run: ActionRun, report: Report, fail_on: Severity) ->
             "junit_path": paths.get("junit", ""),
             "sarif_path": paths.get("sarif", ""),
         })  # fmt: skip
-    write_outputs(report, OutputSpec(options, json=files.get("json"), sarif=files.get("sarif"), junit=files.get("junit"), text=False))
+    # report files: no symlink below the workspace is followed
+    write_outputs(report, OutputSpec(options, json=files.get("json"), sarif=files.get("sarif"), junit=files.get("junit"),
+                                     text=False, base=ws))  # fmt: skip

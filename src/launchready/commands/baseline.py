@@ -10,6 +10,7 @@ from launchready import redact
 from launchready.commands import Context
 from launchready.errors import ConfigError, UsageError
 from launchready.model import Report
+from launchready.printable import safe
 from launchready.secrets import suppress
 from launchready.secrets.sources import display, git_root
 
@@ -87,7 +88,7 @@ def run(ctx: Context) -> Report | None:
             out.write(f"imported {res.imported} finding(s) into {shown}"
                       f"{f' ({res.by_line} matched by line)' if res.by_line else ''}\n")  # fmt: skip
             for path, line, kind in res.unmatched:
-                out.write(f"  not matched: {path}:{line} ({kind}): no finding of ours there; it stays unsuppressed\n")
+                out.write(f"  not matched: {safe(str(path))}:{line} ({safe(str(kind))}): no finding of ours there; it stays unsuppressed\n")
         return None
     report = _scan(ctx, args.targets)
     if args.action == "create":

@@ -15,6 +15,7 @@ from launchready.email.dns import parse_nameserver
 from launchready.email.settings import EmailSettings, parse_email_settings, validate_selector
 from launchready.errors import UsageError
 from launchready.model import Report
+from launchready.printable import safe
 
 HELP = "check a sending domain's SPF, DKIM, DMARC, MX and MTA-STS records"
 DESCRIPTION = (
@@ -130,7 +131,7 @@ def run(ctx: Context) -> Report | None:
         return email(request, ctx.config)
     refuse_report_flags(ctx.args, "email --dry-run")
     settings = settings_from(request, ctx.config)
-    ctx.stdout.write(f"launchready email {settings.domain}: would send (nothing sent)\n")
+    ctx.stdout.write(f"launchready email {safe(settings.domain)}: would send (nothing sent)\n")
     for line in planned(settings):
-        ctx.stdout.write(f"  {line}\n")
+        ctx.stdout.write(f"  {safe(line)}\n")
     return None

@@ -21,6 +21,7 @@ from launchready.init import precommit, templates
 from launchready.init.detect import Stack, detect
 from launchready.init.install import detect_install
 from launchready.init.journey import detect_shape, starter
+from launchready.printable import safe, safe_lines
 
 HELP = "detect your stack and write .launchready.yml, the pre-commit hooks and a GitHub workflow"
 DESCRIPTION = (
@@ -149,7 +150,7 @@ def run(ctx: Context) -> None:
     changes = plan(root, stacks, local, gitignore=not args.no_gitignore)
     out = ctx.stdout
     say = (lambda text: None) if args.quiet else out.write
-    found = ", ".join(s.name + s.where for s in stacks) or "no known framework (the generic setup works for any repo)"
+    found = safe(", ".join(s.name + s.where for s in stacks)) or "no known framework (the generic setup works for any repo)"
     say(f"launchready init: {root}\n  detected: {found}\n")
     hooks = "local hooks running the installed `launchready`" if local else f"the published release {templates.rev()}"
     say(f"  launchready {install.why}: pre-commit hooks use {hooks}\n")
@@ -158,14 +159,14 @@ def run(ctx: Context) -> None:
             "        committing (or install it with pipx), or the hooks cannot start\n")  # fmt: skip
     for ch in changes:
         if args.dry_run and ch.action != "unchanged":
-            out.write(diff(ch))
+            out.write(safe_lines(diff(ch)))
             continue
         if ch.action != "unchanged":
             target = root / ch.path
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "w", encoding="utf-8", newline="") as fh:
                 fh.write(ch.new)
-        say(f"  {ch.action:<9} {ch.path}{f' ({ch.note})' if ch.note else ''}\n")
+        say(f"  {ch.action:<9} {safe(ch.path)}{f' ({safe(ch.note)})' if ch.note else ''}\n")
     if args.dry_run:
         say("dry run: nothing written\n")
     elif any(ch.action != "unchanged" for ch in changes):

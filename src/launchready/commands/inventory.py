@@ -52,6 +52,8 @@ def _history(ctx: Context, root: Path) -> tuple[list[Finding] | None, str]:
 def run(ctx: Context) -> Report:
     from launchready.inventory.build import build
     from launchready.inventory.render import markdown, to_json
+    from launchready.outfiles import write_text
+    from launchready.printable import safe_lines
 
     root = (ctx.cwd / ctx.args.path).resolve()
     if not root.is_dir():
@@ -70,11 +72,11 @@ def run(ctx: Context) -> Report:
     if ctx.args.markdown:
         text = redact.scrub(markdown(inv, root.name))
         if ctx.args.markdown == "-":
-            ctx.stdout.write(text)
+            ctx.stdout.write(safe_lines(text))  # no line of it obeyed as a workflow command
         else:
             dest = ctx.cwd / ctx.args.markdown
             try:
-                dest.write_text(text, encoding="utf-8")
+                write_text(dest, text, f"--markdown {ctx.args.markdown}", ctx.cwd)  # never through a symlink
             except OSError as exc:
                 raise UsageError(f"--markdown {ctx.args.markdown}: {exc.strerror or exc}") from None
     return report

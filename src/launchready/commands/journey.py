@@ -30,6 +30,7 @@ from launchready.journey.values import Values
 from launchready.live.config import Identity, LiveSettings, load_live
 from launchready.live.http import Budget, Client, HttpOptions, make_session, resolve_map
 from launchready.model import CheckResult, Report
+from launchready.printable import safe
 
 HELP = "run the synthetic user journey (sign up, log in, chat) and alert when it breaks"
 DESCRIPTION = (
@@ -122,8 +123,17 @@ def journey(request: JourneyRequest, config: Config | None = None, console: Cons
     console = console or Console(quiet=True)
     p = _prepare(request, config)
     s, live, base = p.settings, p.live, p.base
-    options = HttpOptions(ca_bundle=request.ca_bundle, resolve=resolve_map(request.resolve), timeout=max(s.latency_ms, s.stream_latency_ms) / 1000.0,
-                          headers=live.headers if live else {}, basic_auth=live.basic_auth if live else None)  # fmt: skip
+    # credentials (live.headers, basic_auth, identities, the journey's cookies) go to the site
+    # the journey runs against and the configured live targets only (docs/security.md)
+    origins = [base, *(live.credential_origins() if live else [])]
+    resolve = resolve_map(request.resolve)
+    options = HttpOptions(ca_bundle=request.ca_bundle, resolve=resolve, timeout=max(s.latency_ms, s.stream_latency_ms) / 1000.0,
+                          headers=live.headers if live else {}, basic_auth=live.basic_auth if live else None,
+                          credential_origins=frozenset(origins),
+                          credential_headers=frozenset([*(live.headers if live else {}),
+                                                        *(h for i in (live.identities.values() if live else []) for h in i.header_names())]),
+                          explicit_hosts=frozenset([urlsplit(base).hostname or "", *(live.explicit_hosts() if live else []),
+                                                    *(h for h, _port in resolve)]))  # fmt: skip
     seconds = sum(limit_ms(s, st) for st in s.steps) / 1000.0 + 30.0 * len(s.steps)
     client = Client(options, Budget(requests=s.requests, seconds=seconds, per_check=s.requests), in_flight=1)
     identities: dict[str, Identity] = dict(live.identities) if live else {}
@@ -156,9 +166,9 @@ def run(ctx: Context) -> Report | None:
         return journey(request, ctx.config, Console.of(ctx))
     p = _prepare(request, ctx.config)
     refuse_report_flags(args, "journey --dry-run")
-    ctx.stdout.write(f"launchready journey --dry-run: {len(p.settings.steps)} step(s) against {p.base}, none sent\n")
+    ctx.stdout.write(f"launchready journey --dry-run: {len(p.settings.steps)} step(s) against {safe(redact.redact_url(p.base))}, none sent\n")
     for step in plan(p.settings, p.base):
-        ctx.stdout.write(f"  {step.step:<16} {step.method:<7} {step.url}  ({step.note})\n")
+        ctx.stdout.write(f"  {safe(step.step):<16} {safe(step.method):<7} {safe(redact.redact_url(step.url))}  ({safe(step.note)})\n")
     if p.webhook:
         ctx.stdout.write("webhook: a message on each change" + (f" (state in {p.state_path})" if p.state_path else " (needs --state to know a change)") + "\n")
     ctx.stdout.flush()

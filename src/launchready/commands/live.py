@@ -9,15 +9,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from launchready.commands import Console, Context, refuse_report_flags
 from launchready.config import Config
 from launchready.errors import UsageError
-from launchready.live.config import LiveSettings, load_live
+from launchready.live.config import EnvPolicy, LiveSettings, load_live, parse_allow_env
 from launchready.live.http import Budget, Client, HttpOptions, resolve_map
 from launchready.live.runner import plan, run_checks, selector
 from launchready.model import CheckResult, Report
+from launchready.printable import safe
 from launchready.progress import Progress
+from launchready.redact import redact_url
 
 HELP = "post-deploy checks against the live site: TLS, headers, CORS, exposure, input, rate limits, authz, latency"
 DESCRIPTION = (
@@ -38,6 +41,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--only", action="append", default=[], metavar="PREFIX", help="run only checks whose id starts with PREFIX (repeatable, e.g. --only tls --only cors.null-origin)")
     g.add_argument("--skip", action="append", default=[], metavar="PREFIX", help="skip checks whose id starts with PREFIX (repeatable)")
     g.add_argument("--dry-run", action="store_true", help="list every request the run would send, and send none")
+    g.add_argument("--allow-env", action="append", default=[], metavar="NAME",
+                   help="environment variable the config may name besides LR_* and LAUNCHREADY_* (repeatable; PREFIX_* allows a prefix; GITHUB_*/ACTIONS_*/RUNNER_* only by exact name)")
     g.add_argument("--max-requests", type=_positive_int, metavar="N", help="request budget for the whole run (default 400, or live.budget.requests)")
     g.add_argument("--max-seconds", type=_positive_float, metavar="S", help="time budget for the whole run (default 120, or live.budget.seconds)")
     g.add_argument("--concurrency", type=_positive_int, metavar="N", help="requests in flight at once across all checks (default 4, max 16)")
@@ -69,7 +74,9 @@ class LiveRequest:
     """What ``live`` checks: ``url`` (else live.targets from the config), how to reach it
     (``ca_bundle``, ``resolve`` like curl's, ``dns_server`` for live.email), which checks
     (``only``/``skip`` id prefixes), budgets. ``environ``: where identities' variables are
-    read (default: the process's environment)."""
+    read (default: the process's environment), ``allow_env`` which variables the config may
+    name besides LR_* and LAUNCHREADY_*, ``env_refused`` why none may be read at all (the
+    Action, when the pull request changed the config)."""
 
     url: str | None = None
     ca_bundle: str | None = None
@@ -82,17 +89,21 @@ class LiveRequest:
     concurrency: int | None = None
     timeout: float | None = None
     environ: Mapping[str, str] | None = None
+    allow_env: list[str] = field(default_factory=list)
+    env_refused: str = ""
     cwd: Path = field(default_factory=Path.cwd)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, cwd: Path) -> LiveRequest:
         return cls(args.url, args.ca_bundle, list(args.resolve), list(args.dns_server), list(args.only), list(args.skip),
-                   args.max_requests, args.max_seconds, args.concurrency, args.timeout, cwd=cwd)  # fmt: skip
+                   args.max_requests, args.max_seconds, args.concurrency, args.timeout, allow_env=list(args.allow_env),
+                   cwd=cwd)  # fmt: skip
 
 
 def settings_from(request: LiveRequest, config: Config) -> LiveSettings:
     env = request.environ if request.environ is not None else os.environ
-    s = load_live(config, url=request.url, env=env.get)
+    policy = EnvPolicy(allowed=parse_allow_env(request.allow_env), refuse_all=request.env_refused)
+    s = load_live(config, url=request.url, env=env.get, policy=policy)
     if not s.targets:
         raise UsageError("nothing to check: pass --url URL or set live.targets in .launchready.yml (see docs/live-checks.md)")
     if request.max_requests:
@@ -110,8 +121,16 @@ def http_options(request: LiveRequest, s: LiveSettings) -> HttpOptions:
     ca = request.ca_bundle
     if ca and not Path(ca).is_file():
         raise UsageError(f"--ca-bundle {ca}: no such file")
-    return HttpOptions(ca_bundle=ca, resolve=resolve_map(request.resolve), timeout=s.timeout, headers=s.headers,
-                       basic_auth=s.basic_auth)  # fmt: skip
+    resolve = resolve_map(request.resolve)
+    # A config the pull request changed (the Action) names no host explicitly: only --url
+    # and --resolve may point at a link-local or metadata address.
+    explicit = [urlsplit(request.url).hostname or ""] if request.url else []
+    if not request.env_refused:
+        explicit += s.explicit_hosts()
+    return HttpOptions(ca_bundle=ca, resolve=resolve, timeout=s.timeout, headers=s.headers, basic_auth=s.basic_auth,
+                       credential_origins=frozenset(s.credential_origins()),
+                       credential_headers=frozenset([*s.headers, *(h for i in s.identities.values() for h in i.header_names())]),
+                       explicit_hosts=frozenset([*explicit, *(h for h, _port in resolve)]))  # fmt: skip
 
 
 def live(request: LiveRequest, config: Config | None = None, console: Console | None = None) -> Report:
@@ -136,6 +155,7 @@ def live(request: LiveRequest, config: Config | None = None, console: Console | 
     report.checks.extend(outcome.checks)
     report.ran |= outcome.ran
     report.notes.extend(outcome.notes)
+    report.notes.extend(f"environment reference refused: {r}" for r in s.refused_env)
     email_checks, email_requests = _email(request, config, selected)
     report.checks.extend(email_checks)
     if email_checks:
@@ -171,9 +191,11 @@ def run(ctx: Context) -> Report | None:
             planned.append((area, p))
         ctx.stdout.write(f"launchready live --dry-run: {len(planned)} planned request(s)/handshake(s), none sent\n")
         for area, p in planned:
-            ctx.stdout.write(f"  {area:<10} {p.method:<7} {p.url}" + (f"  ({p.note})" if p.note else "") + "\n")
+            ctx.stdout.write(f"  {area:<10} {safe(p.method):<7} {safe(redact_url(p.url))}" + (f"  ({safe(p.note)})" if p.note else "") + "\n")
         for line in _email_plan(request, ctx.config, selected):
-            ctx.stdout.write(f"  {'email':<10} {line}\n")
+            ctx.stdout.write(f"  {'email':<10} {safe(line)}\n")
+        for r in s.refused_env:
+            ctx.stdout.write(f"environment reference refused: {safe(r)}\n")
         ctx.stdout.write(f"budget: {s.budget.requests} request(s), {s.budget.seconds:g}s, {s.budget.per_check} per check\n")
         ctx.stdout.flush()
     return None

@@ -7,6 +7,7 @@ import argparse
 from launchready.commands import Context
 from launchready.errors import UsageError
 from launchready.model import Report
+from launchready.printable import safe
 
 HELP = "list every rule and check (secret, env, build, repo, live, email, ...) or explain one"
 DESCRIPTION = (
@@ -30,7 +31,7 @@ def run(ctx: Context) -> Report | None:
     rules = rs.rules
     out = ctx.stdout
     for w in rs.warnings:
-        ctx.stderr.write(f"launchready: warning: {w}\n")
+        ctx.stderr.write(f"launchready: warning: {safe(w)}\n")
     listed = catalogue.entries(ctx.config)
     repo_rules = [r for r in repo.rules() if r.id not in ctx.config.disabled_rules]
     if ctx.args.action == "list":
@@ -44,7 +45,7 @@ def run(ctx: Context) -> Report | None:
             rule = by_id.get(e.id)
             fam = family_of(rule) if rule is not None else kinds.get(e.kind, e.kind)
             sev = e.severity.value if e.severity else "varies"
-            rows.append((fam, e.id, sev, e.description + ("" if e.source == "builtin" else f"  [{e.source}]")))
+            rows.append((fam, safe(e.id), sev, safe(e.description + ("" if e.source == "builtin" else f"  [{e.source}]"))))
         order = {f: n for n, f in enumerate(FAMILIES)}
         width = max((len(i) for _, i, _, _ in rows), default=10)
         fwidth = max((len(f) for f, _, _, _ in rows), default=10)
@@ -77,13 +78,13 @@ def run(ctx: Context) -> Report | None:
         close = [i for i in ids if tail in i or i.split(".")[-1].split("-")[0] in tail][:5]
         hint = f" (did you mean: {', '.join(close)})" if close else ""
         raise UsageError(f"unknown rule id {wanted!r}{hint}")
-    out.write(f"{rule.id}\n  {rule.description}\n  severity: {rule.severity.value}\n")
+    out.write(f"{safe(rule.id)}\n  {safe(rule.description)}\n  severity: {rule.severity.value}\n")
     if rule.source != "builtin":
-        out.write(f"  source:   {rule.source}\n")
+        out.write(f"  source:   {safe(rule.source)}\n")
     if rule.keywords:
-        out.write(f"  keywords: {', '.join(rule.keywords)}\n")
+        out.write(f"  keywords: {safe(', '.join(rule.keywords))}\n")
     if rule.regex:
-        out.write(f"  pattern:  {rule.regex}\n")
+        out.write(f"  pattern:  {safe(rule.regex)}\n")
     elif "env" in rule.tags:
         out.write("  matches:  .env* files on disk (names and values), even git-ignored ones\n")
     elif "build" in rule.tags:
@@ -91,12 +92,12 @@ def run(ctx: Context) -> Report | None:
     else:
         out.write("  matches:  the file by its name (reported with no line)\n")
     if rule.paths:
-        out.write(f"  files:    paths matching {rule.paths}\n")
+        out.write(f"  files:    paths matching {safe(str(rule.paths))}\n")
     if rule.entropy:
         out.write(f"  entropy:  at least {rule.entropy} bits per character\n")
     if rule.validator is not None:
         doc = (rule.validator.__doc__ or rule.validator.__name__).strip().splitlines()[0]
         out.write(f"  checks:   {doc}\n")
     out.write(f"  shown as: {'no characters (password-like)' if rule.password_like else 'public prefix, length and a short hash'}\n")
-    out.write(f"  fix:      {rule.fix}\n")
+    out.write(f"  fix:      {safe(rule.fix)}\n")
     return None

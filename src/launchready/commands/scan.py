@@ -26,6 +26,7 @@ from launchready.commands import Console, Context
 from launchready.config import Config
 from launchready.errors import UsageError
 from launchready.model import Finding, Report
+from launchready.printable import safe
 from launchready.secrets import suppress
 from launchready.secrets.engine import Engine
 from launchready.secrets.scanner import ScanOptions, ScanResult, decode, scan_blobs
@@ -103,7 +104,7 @@ class _Pipeline:
         self.engine = Engine(registry.all_rules(config, root))
         if not console.quiet:
             for w in registry.rule_warnings(config, root):
-                console.stderr.write(f"launchready: warning: {w}\n")
+                console.stderr.write(f"launchready: warning: {safe(w)}\n")
         self.disabled = frozenset(config.disabled_rules)
         self.result = ScanResult()
         self.extra: list[Finding] = []
@@ -323,7 +324,7 @@ def build_report(plan: ScanRequest, config: Config, console: Console) -> Report:
         report.notes.append(skipped_note(pipe.result.skipped))
     if console.verbose:
         for path, why in pipe.result.skipped:
-            console.stderr.write(f"launchready: skipped {path}: {why}\n")
+            console.stderr.write(f"launchready: skipped {safe(path)}: {safe(why)}\n")
     return report
 
 

@@ -56,6 +56,59 @@ class Target:
         return None
 
 
+ENV_PREFIXES = ("LR_", "LAUNCHREADY_")
+# Variables never read unless named exactly by --allow-env / the allow_env input: the
+# runner's own tokens and launchready's key (a config must not be able to send them away).
+_NEVER_BY_DEFAULT = ("GITHUB_", "ACTIONS_", "RUNNER_")
+_OWN_KEYS = frozenset({"LAUNCHREADY_FINGERPRINT_KEY", "LAUNCHREADY_RAISE", "LAUNCHREADY_JOBS"})
+
+
+@dataclass(frozen=True)
+class EnvPolicy:
+    """Which environment variables a config may name (live.headers ``{env: VAR}``,
+    ``basic_auth`` ``*_env``, identities ``token_env``/``value_env``).
+
+    By default only ``LR_*`` and ``LAUNCHREADY_*`` (but never launchready's own key);
+    ``allowed`` adds names (``VERCEL_AUTOMATION_BYPASS_SECRET``) or prefixes (``VERCEL_*``)
+    from ``--allow-env`` / the ``allow_env`` input. ``GITHUB_TOKEN``, ``ACTIONS_*`` and
+    ``RUNNER_*`` are read only when allowed by their exact name. ``refuse_all`` (the Action,
+    for a config the pull request changed) refuses every reference and says why."""
+
+    allowed: frozenset[str] = frozenset()
+    refuse_all: str = ""
+
+    def refusal(self, name: str) -> str | None:
+        """None when ``name`` may be read, else why not."""
+        if self.refuse_all:
+            return self.refuse_all
+        if name in self.allowed:
+            return None
+        if name.startswith(_NEVER_BY_DEFAULT) or name in _OWN_KEYS:
+            return f"{name} is read only when allowed by its exact name (--allow-env {name} or the allow_env input)"
+        if name.startswith(ENV_PREFIXES) or any(a.endswith("*") and name.startswith(a[:-1]) for a in self.allowed):
+            return None
+        return (f"{name} is not an allowed variable: a config may name LR_* and LAUNCHREADY_* variables, "
+                f"or those allowed with --allow-env {name} (the allow_env input in the Action)")  # fmt: skip
+
+
+def parse_allow_env(values: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """``--allow-env`` values (each may hold several names separated by commas or spaces)."""
+    out: set[str] = set()
+    for value in values:
+        for name in value.replace(",", " ").split():
+            bare = name[:-1] if name.endswith("*") else name
+            if not bare or not bare.replace("_", "").isalnum() or bare[0].isdigit():
+                from launchready.errors import UsageError
+
+                raise UsageError(f"--allow-env {name!r}: expected a variable name or a PREFIX_* pattern")
+            if name.endswith("*") and bare.startswith(_NEVER_BY_DEFAULT):
+                from launchready.errors import UsageError
+
+                raise UsageError(f"--allow-env {name!r}: {bare}* variables can only be allowed one by one, by exact name")
+            out.add(name)
+    return frozenset(out)
+
+
 @dataclass(frozen=True)
 class Identity:
     name: str
@@ -63,18 +116,27 @@ class Identity:
     env: str
     header: str = ""  # header name (kind header) or cookie name (kind cookie)
     scheme: str = "Bearer"
+    refused: str = ""  # non-empty: the variable may not be read (EnvPolicy), and why
     # where the variable is read, when the check runs (``load_live(env=...)``; default the process's)
     lookup: Callable[[str], str | None] = field(default=os.environ.get, compare=False, repr=False)
 
     def value(self) -> str | None:
+        if self.refused:
+            return None
         v = self.lookup(self.env)
         if v:
             redact.remember(v)
         return v or None
 
+    def header_names(self) -> list[str]:
+        """The header this identity's credential travels in."""
+        return {"bearer": ["Authorization"], "cookie": ["Cookie"]}.get(self.kind, [self.header])
+
     def headers(self) -> dict[str, str]:
         v = self.value()
         if v is None:
+            if self.refused:
+                raise MissingIdentity(f"identity {self.name!r}: environment variable not read: {self.refused}")
             raise MissingIdentity(f"identity {self.name!r}: environment variable {self.env} is not set")
         if self.kind == "bearer":
             return {"Authorization": f"{self.scheme} {v}".strip()}
@@ -142,6 +204,21 @@ class LiveSettings:
     email_dkim_selectors: list[str] = field(default_factory=list)
     # which sections the config named (for "needs configuration" skip reasons)
     configured: set[str] = field(default_factory=set)
+    # environment references the EnvPolicy refused, one line each (for the notes/summary)
+    refused_env: list[str] = field(default_factory=list)
+
+    def credential_origins(self) -> list[str]:
+        """The configured targets' URLs: the only origins that receive live.headers,
+        basic_auth and identity credentials (a derived plain-HTTP URL is not one of them)."""
+        return [u for t in self.targets for u in (t.url, t.api_url, t.http_url) if u]
+
+    def explicit_hosts(self) -> list[str]:
+        """Hosts named in the config (targets, monitoring): the only ones that may be
+        link-local or metadata addresses."""
+        urls = [*self.credential_origins(), self.monitoring_status_page or ""]
+        if self.monitoring_health and self.monitoring_health.startswith(("http://", "https://")):
+            urls.append(self.monitoring_health)
+        return [h for h in (urlsplit(u).hostname for u in urls if u) if h]
 
     def origins_for(self, target: Target) -> list[str]:
         if self.allowed_origins:
@@ -184,6 +261,7 @@ class _V:
 
     def url(self, value: Any, key: str) -> str:
         s = self.string(value, key)
+        redact.remember_url(s)
         parts = urlsplit(s)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise self.err(key, f"must be an http:// or https:// URL, got {s!r}")
@@ -267,11 +345,23 @@ def _section(v: _V, live: dict[str, Any], name: str, allowed: set[str]) -> dict[
     return v.mapping(live.get(name), f"live.{name}", allowed)
 
 
-def load_live(config: Config, url: str | None = None, env: Callable[[str], str | None] = os.environ.get) -> LiveSettings:
-    """Validate ``config.live`` (raising ConfigError) and apply ``--url`` (overrides the base URL)."""
+def load_live(config: Config, url: str | None = None, env: Callable[[str], str | None] = os.environ.get,
+              policy: EnvPolicy | None = None) -> LiveSettings:  # fmt: skip
+    """Validate ``config.live`` (raising ConfigError) and apply ``--url`` (overrides the base URL).
+    Environment references are read only as far as ``policy`` allows; each refusal is
+    listed in ``LiveSettings.refused_env``."""
     v = _V(config)
     live = v.mapping(config.live, "live", SECTION_KEYS)
     s = LiveSettings(configured={k for k in live if live.get(k) is not None})
+    policy = policy or EnvPolicy()
+
+    def read(name: str, key: str) -> str | None:  # every environment read goes through the policy
+        why = policy.refusal(name)
+        if why is not None:
+            s.refused_env.append(f"{key}: not read: {why}")
+            return None
+        return env(name)
+
     raw_targets = v.list_of(live.get("targets"), "live.targets")
     if "url" in live:
         raw_targets = [{"url": live["url"]}, *raw_targets]
@@ -288,6 +378,7 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
             http_url=v.url(d["http_url"], f"{key}.http_url") if "http_url" in d else None,
         ))  # fmt: skip
     if url is not None:
+        redact.remember_url(url)
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             from launchready.errors import UsageError
@@ -301,7 +392,7 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
         if isinstance(val, dict):
             d = v.mapping(val, key, {"env"})
             var = v.env_name(d.get("env"), f"{key}.env")
-            got = env(var)
+            got = read(var, f"{key}.env")
             if got:
                 redact.remember(got)
                 s.headers[str(name)] = got
@@ -311,13 +402,18 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
         d = v.mapping(live["basic_auth"], "live.basic_auth", {"username", "username_env", "password_env"})
         if "password_env" not in d:
             raise v.err("live.basic_auth", "needs 'password_env' (never a password in the file)")
-        user = v.string(d["username"], "live.basic_auth.username") if "username" in d else env(v.env_name(d.get("username_env"), "live.basic_auth.username_env")) or ""
-        password = env(v.env_name(d["password_env"], "live.basic_auth.password_env"))
+        user = v.string(d["username"], "live.basic_auth.username") if "username" in d else read(v.env_name(d.get("username_env"), "live.basic_auth.username_env"), "live.basic_auth.username_env") or ""
+        password = read(v.env_name(d["password_env"], "live.basic_auth.password_env"), "live.basic_auth.password_env")
         if password:
             redact.remember(password)
             s.basic_auth = (user, password)
     for name, raw in v.mapping(live.get("identities"), "live.identities").items():
-        s.identities[str(name)] = dataclasses.replace(_identity(v, str(name), raw, f"live.identities.{name}"), lookup=env)
+        ident = dataclasses.replace(_identity(v, str(name), raw, f"live.identities.{name}"), lookup=env)
+        why = policy.refusal(ident.env)
+        if why is not None:
+            s.refused_env.append(f"live.identities.{name}: not read: {why}")
+            ident = dataclasses.replace(ident, refused=why)
+        s.identities[str(name)] = ident
     b = _section(v, live, "budget", {"requests", "seconds", "per_check"})
     s.budget = Budget(
         requests=int(v.number(b.get("requests", 400), "live.budget.requests", 1, True)),

@@ -12,6 +12,7 @@ and time budgets and a per-check cap, caps response bodies, and returns ``Fetche
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import threading
 import time
@@ -71,22 +72,89 @@ class HttpOptions:
     resolve: Mapping[tuple[str, int], str] = field(default_factory=dict)
     timeout: float = 10.0
     user_agent: str = USER_AGENT
-    headers: Mapping[str, str] = field(default_factory=dict)  # extra headers on every request
-    basic_auth: tuple[str, str] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)  # live.headers: to credential_origins only
+    basic_auth: tuple[str, str] | None = None  # to credential_origins only
     trust_env: bool = True  # proxies (HTTP(S)_PROXY, NO_PROXY) from the environment
+    # Origins (``scheme://host:port``) that may receive live.headers, basic_auth and
+    # identity credentials: the configured targets. Every other origin gets none of them,
+    # a redirect included.
+    credential_origins: frozenset[str] = frozenset()
+    # Header names that carry credentials (identity headers); never sent off-target.
+    credential_headers: frozenset[str] = frozenset()
+    # Hosts (names or addresses) configured explicitly: the only ones that may be link-local
+    # or cloud metadata addresses.
+    explicit_hosts: frozenset[str] = frozenset()
 
     @property
     def verify(self) -> bool | str:
         return self.ca_bundle or True
 
 
-def _connection_classes(mapping: Mapping[tuple[str, int], str]) -> tuple[type, type]:
+# Link-local and cloud metadata addresses: never contacted unless configured explicitly
+# (a redirect or a DNS answer must not walk a check into the runner's metadata service).
+METADATA_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128", "100.100.100.200/32",
+))  # fmt: skip
+METADATA_NAMES = frozenset({"metadata.google.internal", "metadata.goog", "metadata"})
+
+
+def _norm_host(host: str) -> str:
+    return host.strip("[]").lower().rstrip(".")
+
+
+def forbidden_address(addr: str) -> bool:
+    """Is ``addr`` (an IP address or a name) link-local or a cloud metadata address?"""
+    host = _norm_host(addr)
+    if host in METADATA_NAMES:
+        return True
+    try:
+        ip = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in net for net in METADATA_NETWORKS)
+
+
+class ForbiddenAddress(Exception):
+    """A request would reach a link-local or metadata address that was not configured."""
+
+
+def _checked_address(host: str, port: int, explicit: frozenset[str]) -> str | None:
+    """The address to connect to for ``host`` (None: let urllib3 resolve it), refusing
+    link-local and metadata addresses unless ``host`` was configured explicitly."""
+    name = _norm_host(host)
+    if name in explicit:
+        return None
+    if forbidden_address(name):
+        raise ForbiddenAddress(f"not contacted: {name} is a link-local or cloud metadata address (configure it explicitly to check it)")
+    try:
+        ipaddress.ip_address(name.split("%", 1)[0])
+        return None  # an allowed literal address
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return None  # urllib3 reports the DNS failure itself
+    allowed = [str(info[4][0]) for info in infos if not forbidden_address(str(info[4][0]))]
+    if not allowed:
+        raise ForbiddenAddress(f"not contacted: {name} resolves to a link-local or cloud metadata address ({infos[0][4][0]})")
+    return allowed[0]  # connect to the address we checked (no second lookup to rebind)
+
+
+def _connection_classes(mapping: Mapping[tuple[str, int], str], explicit: frozenset[str] = frozenset()) -> tuple[type, type]:
     frozen = dict(mapping)
 
     def _new_conn(self: Any, base: Any) -> socket.socket:
         addr = frozen.get((str(self.host).lower().rstrip("."), int(self.port)))
         if addr is None:
-            return base._new_conn(self)  # type: ignore[no-any-return]
+            try:
+                addr = _checked_address(str(self._dns_host), int(self.port), explicit)
+            except ForbiddenAddress as exc:
+                raise urllib3.exceptions.NewConnectionError(self, str(exc)) from None
+            if addr is None:
+                return base._new_conn(self)  # type: ignore[no-any-return]
         saved = self._dns_host
         self._dns_host = addr
         try:
@@ -114,8 +182,8 @@ def _connection_classes(mapping: Mapping[tuple[str, int], str]) -> tuple[type, t
 class ResolvingAdapter(HTTPAdapter):
     """A transport adapter whose connections honour a ``--resolve`` map."""
 
-    def __init__(self, mapping: Mapping[tuple[str, int], str], **kwargs: Any) -> None:
-        self._pools = _connection_classes(mapping)
+    def __init__(self, mapping: Mapping[tuple[str, int], str], explicit: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        self._pools = _connection_classes(mapping, explicit)
         super().__init__(**kwargs)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
@@ -141,6 +209,10 @@ def make_session(options: HttpOptions | None = None) -> requests.Session:
 
     ``--ca-bundle`` replaces the trust store (and wins over REQUESTS_CA_BUNDLE in the
     environment); ``--resolve`` entries apply to http:// and https:// URLs (not via a proxy).
+    Connections to link-local and metadata addresses are refused unless their host is in
+    ``options.explicit_hosts`` (or mapped by ``--resolve``). The session carries no
+    credentials: ``Client`` adds ``headers`` and ``basic_auth`` per request, to the
+    configured origins only.
     """
     options = options or HttpOptions()
     s = _Session()
@@ -148,13 +220,10 @@ def make_session(options: HttpOptions | None = None) -> requests.Session:
     s.trust_env = options.trust_env
     s.verify = options.verify
     s.headers["User-Agent"] = options.user_agent
-    s.headers.update(dict(options.headers))
-    if options.basic_auth:
-        s.auth = options.basic_auth
-    if options.resolve:
-        adapter = ResolvingAdapter(options.resolve, pool_connections=8, pool_maxsize=8)
-        s.mount("http://", adapter)
-        s.mount("https://", adapter)
+    explicit = frozenset(_norm_host(h) for h in options.explicit_hosts)
+    adapter = ResolvingAdapter(options.resolve, explicit, pool_connections=8, pool_maxsize=8)
+    s.mount("http://", adapter)
+    s.mount("https://", adapter)
     return s
 
 
@@ -189,6 +258,18 @@ class Cancelled(Exception):
 
 class DryRun(Exception):
     """Raised instead of sending when the client only records (``--dry-run``)."""
+
+
+class CredentialsRefused(Exception):
+    """A check asked to send credentials to an origin that is not a configured target."""
+
+
+class OffTarget(Exception):
+    """A page fetch ended somewhere that is not the target: too many redirects, a loop, or
+    another host. Its content is never judged as the target's (the check is ``error``)."""
+
+
+MAX_REDIRECTS = 5
 
 
 @dataclass(frozen=True)
@@ -270,6 +351,10 @@ class Client:
         self.cancelled = False
         self._cache: dict[tuple[str, str], Fetched | BaseException] = {}
         self._cache_locks: dict[tuple[str, str], threading.Lock] = {}
+        self._credential_origins = frozenset(origin_key(o) for o in options.credential_origins)
+        self._credential_headers = frozenset(h.lower() for h in options.credential_headers) | {
+            "authorization", "proxy-authorization", "cookie"}  # fmt: skip
+        self._explicit = frozenset(_norm_host(h) for h in options.explicit_hosts)
 
     @property
     def session(self) -> requests.Session:
@@ -334,17 +419,48 @@ class Client:
     ) -> Fetched:
         """Send one request (counted against the budgets). Network errors propagate.
 
+        ``allow_redirects`` follows up to 5 redirects, each hop a counted request; the
+        credentials (live.headers, basic_auth, identity headers) go only to configured
+        target origins and are dropped on a hop to any other origin.
+
         ``until(tail)``: stop reading once it returns true for the last 4 KiB read (a streamed
         reply that says it is done, such as server-sent events' ``data: [DONE]``), without
         waiting for the end.
         """
+        if allow_redirects:
+            return self._follow(check, url, method=method, headers=headers, timeout=timeout, off_host_ok=True)
+        return self._one(check, method, url, headers=headers, data=data, json_body=json_body, timeout=timeout, until=until)
+
+    def may_send_credentials(self, url: str) -> bool:
+        return origin_key(url) in self._credential_origins
+
+    def _one(self, check: str, method: str, url: str, *, headers: Mapping[str, str] | None = None,
+             data: bytes | str | None = None, json_body: Any = None, timeout: float | None = None,
+             hop: bool = False, until: Callable[[bytes], bool] | None = None) -> Fetched:  # fmt: skip
         origin = origin_of(url)
+        host = urlsplit(url).hostname or ""
+        if _norm_host(host) not in self._explicit and forbidden_address(host):
+            raise ForbiddenAddress(f"not contacted: {host} is a link-local or cloud metadata address (configure it explicitly to check it)")
+        extra = dict(headers or {})
+        auth: tuple[str, str] | None = None
+        if self.may_send_credentials(url):
+            extra = {**dict(self.options.headers), **extra}
+            auth = self.options.basic_auth
+        else:
+            sensitive = [k for k in extra if k.lower() in self._credential_headers]
+            if sensitive and not hop:
+                raise CredentialsRefused(
+                    f"not sent: {origin} is not a configured target, so its credentials "
+                    f"({', '.join(sorted(sensitive))}) are not sent there (add it to live.targets)"
+                )
+            for k in sensitive:
+                del extra[k]
         self._refuse_if_down(origin)
         self._reserve(check, method, url)
         with self._slots:
             self._refuse_if_down(origin)  # it may have been given up while this request waited
             try:
-                got = self._send(method, url, headers, data, json_body, timeout, allow_redirects, until)
+                got = self._send(method, url, extra, data, json_body, timeout, auth, until)
             except requests.Timeout:
                 self.note_timeout(origin, url)
                 raise
@@ -396,7 +512,7 @@ class Client:
             self._timed_out[origin] = self._timed_out.get(origin, 0) + 1
 
     def _send(self, method: str, url: str, headers: Mapping[str, str] | None, data: bytes | str | None,
-              json_body: Any, timeout: float | None, allow_redirects: bool,
+              json_body: Any, timeout: float | None, auth: tuple[str, str] | None,
               until: Callable[[bytes], bool] | None = None) -> Fetched:  # fmt: skip
         limit = min(timeout or self.options.timeout, max(0.5, self.remaining_seconds()))
         start = time.perf_counter()
@@ -407,7 +523,8 @@ class Client:
             data=data,
             json=json_body,
             timeout=limit,
-            allow_redirects=allow_redirects,
+            allow_redirects=False,  # hops are followed by _follow, credentials checked per hop
+            auth=auth,
             stream=True,
         )
         try:
@@ -476,17 +593,37 @@ class Client:
         return cached
 
 
-    def _follow(self, check: str, url: str, hops: int = 5) -> Fetched:
-        r = self.request(check, "GET", url)
+    def _follow(self, check: str, url: str, method: str = "GET", headers: Mapping[str, str] | None = None,
+                timeout: float | None = None, off_host_ok: bool = False) -> Fetched:  # fmt: skip
+        """GET ``url`` and follow up to ``MAX_REDIRECTS`` redirects. The page returned is the
+        target's: a chain that is still redirecting after 5 hops, loops, leaves HTTP, or (unless
+        ``off_host_ok``) ends on another host raises ``OffTarget`` instead."""
+        r = self._one(check, method, url, headers=headers, timeout=timeout)
         seen = {url}
-        while r.status in (301, 302, 303, 307, 308) and r.header("Location") and hops > 0:
+        hops = 0
+        while r.status in (301, 302, 303, 307, 308) and r.header("Location"):
             nxt = urljoin(r.url, r.header("Location") or "")
-            if nxt in seen or urlsplit(nxt).scheme not in ("http", "https"):
-                break
+            if urlsplit(nxt).scheme not in ("http", "https"):
+                raise OffTarget(f"redirected away from HTTP to {nxt[:200]}: not judged as {url}")
+            if nxt in seen:
+                raise OffTarget(f"redirect loop at {nxt[:200]}: no page to judge for {url}")
+            if hops >= MAX_REDIRECTS:
+                raise OffTarget(f"still redirecting after {MAX_REDIRECTS} redirects (next: {nxt[:200]}): no page to judge for {url}")
             seen.add(nxt)
-            hops -= 1
-            r = self.request(check, "GET", nxt)
+            hops += 1
+            if method not in ("GET", "HEAD") and r.status in (301, 302, 303):
+                method = "GET"
+            r = self._one(check, method, nxt, headers=headers, timeout=timeout, hop=True)
+        if not off_host_ok and not self._same_site(url, r.url):
+            raise OffTarget(f"redirected to another host ({r.url[:200]}): that page is not judged as {url}")
         return r
+
+    def _same_site(self, start: str, final: str) -> bool:
+        """The same host (or its ``www.`` twin), or another configured target."""
+        a, b = _norm_host(urlsplit(start).hostname or ""), _norm_host(urlsplit(final).hostname or "")
+        if a == b or a.removeprefix("www.") == b.removeprefix("www."):
+            return True
+        return origin_key(final) in self._credential_origins
 
 
 def origin_of(url: str) -> str:
@@ -494,10 +631,23 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
+def origin_key(url: str) -> str:
+    """``scheme://host:port`` with the default port filled in and no userinfo."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
+    scheme = parts.scheme.lower()
+    port = port or (443 if scheme == "https" else 80)
+    host = _norm_host(parts.hostname or "")
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
+
+
 def describe_error(exc: BaseException) -> str:
     """A short, secret-free reason for a failed request or probe."""
-    if isinstance(exc, (BudgetExceeded, HostDown)):
-        return str(exc)
+    if isinstance(exc, (BudgetExceeded, HostDown, OffTarget, CredentialsRefused, ForbiddenAddress)):
+        return redact.scrub(str(exc))
     if isinstance(exc, socket.gaierror):
         return "DNS lookup failed: " + _innermost(exc)
     if isinstance(exc, requests.exceptions.SSLError) or "SSL" in type(exc).__name__:

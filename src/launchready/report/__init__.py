@@ -50,7 +50,7 @@ def writers(only: set[str] | None = None) -> dict[str, Writer]:
     return found
 
 
-def _emit(dest: str, content: str) -> None:
+def _emit(dest: str, content: str, what: str = "output", base: Path | None = None) -> None:
     content = redact.scrub(content)
     if dest == "-":
         sys.stdout.write(content)
@@ -58,10 +58,9 @@ def _emit(dest: str, content: str) -> None:
             sys.stdout.write("\n")
         sys.stdout.flush()
         return
-    path = Path(dest)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8")
+    from launchready.outfiles import write_text
+
+    write_text(dest, content, what, base)  # never through a symlink
 
 
 @dataclass(frozen=True)
@@ -76,6 +75,7 @@ class OutputSpec:
     html: str | None = None
     github: bool = False  # workflow-command annotations on stdout
     text: bool = True  # the terminal summary (unless another report went to stdout)
+    base: Path | None = None  # relative files are written here, through no symlink below it (default: cwd)
 
     def files(self) -> dict[str, str]:
         wanted = {"json": self.json, "sarif": self.sarif, "junit": self.junit, "html": self.html}
@@ -91,7 +91,7 @@ def write_outputs(report: Report, spec: OutputSpec, stdout: TextIO | None = None
     available = writers(wanted)
     to_stdout = False
     for fmt, dest in files.items():
-        _emit(dest, available[fmt](report, spec.options))
+        _emit(dest, available[fmt](report, spec.options), f"--{fmt} {dest}", spec.base or Path.cwd())
         to_stdout = to_stdout or dest == "-"
     if spec.github:
         _emit("-", available["github"](report, spec.options))

@@ -18,6 +18,7 @@ No ``from __future__ import annotations`` here: it would shadow the public
 """
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,15 +149,26 @@ def render(report: Report, options: Options) -> str:
 # --- job summary -------------------------------------------------------------------------
 
 
+# A link or an image needs "](" (inline) or "][" (reference) and a code span a backtick:
+# those, and the backslash itself, are backslash-escaped (CommonMark lets any ASCII
+# punctuation be escaped), so PR-controlled text renders as the characters it is. A lone
+# "[x]" stays as written: the summary defines no link references, and PR text never starts
+# a line, where a definition would have to be. Raw HTML is entity-escaped.
+_MD_SPECIAL = re.compile(r"[\\`]|\](?=[(\[])")
+
+
 def _cell(text: str, limit: int = 300) -> str:
-    """Text safe inside a markdown table cell: one line, no pipes, no raw HTML."""
+    """Repository text shown as text inside markdown (a table cell, a list item): one line,
+    no raw HTML, no pipes, and no link, image, emphasis or code-span syntax."""
     flat = one_line(text, limit)
+    flat = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), flat)
     return flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
 
 def _code(text: str, limit: int = 200) -> str:
-    """An inline code span; backticks inside would end it early."""
-    return "`" + _cell(text, limit).replace("`", "'") + "`"
+    """An inline code span: nothing inside is markdown, backticks would end it early and a
+    pipe would end the table cell (GitHub reads ``\\|`` as a pipe even in code)."""
+    return "`" + one_line(text, limit).replace("`", "'").replace("|", "\\|") + "`"
 
 
 def _scorecard_table(report: Report) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from launchready.model import Report
+from launchready.printable import safe
 from launchready.report import Options
 from launchready.scorecard import NOT_CHECKED, PASS, Row, scorecard
 
@@ -30,11 +31,11 @@ def render_scorecard(report: Report, options: Options) -> str:
     detail_w = max(20, _WIDTH - name_w - state_w - 6)
     out = ["Launch scorecard"]
     for r in rows:
-        lines = textwrap.wrap(detail(r), detail_w, break_on_hyphens=False) or [""]
+        lines = [safe(x) for x in textwrap.wrap(safe(detail(r)), detail_w, break_on_hyphens=False)] or [""]
         state = f"{r.state:<{state_w}}"
         if options.color:
             state = f"{_COLORS.get(r.state, '')}{state}{_RESET}"
-        out.append(f"  {r.row:<{name_w}}  {state}  {lines[0]}".rstrip())
+        out.append(f"  {safe(r.row):<{name_w}}  {state}  {lines[0]}".rstrip())
         indent = " " * (2 + name_w + 2 + state_w + 2)
         out.extend(f"{indent}{more}" for more in lines[1:])
     return "\n".join(out) + "\n"

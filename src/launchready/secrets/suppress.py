@@ -120,8 +120,10 @@ def salt_for(baseline_path: Path | None, root: Path | None) -> bytes:
 def save(baseline: Baseline, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(baseline.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    from launchready.outfiles import write_text  # never through a committed symlink
+
+    write_text(tmp, json.dumps(baseline.to_json(), indent=2, ensure_ascii=False) + "\n", "baseline", path.parent.absolute())
+    os.replace(tmp, path)  # replaces a symlink at ``path`` itself, never its target
 
 
 def default_path(config: Config, root: Path) -> Path:
