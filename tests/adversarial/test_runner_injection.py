@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from launchready.keygen import KeyGen
 from tests.action.helpers import head, new_origin
 from tests.conftest import commit_file, git
 
+from launchready.demo.keygen import KeyGen
 from launchready.printable import safe
 
 from .drive import Runner, action, pr_payload, workflow_commands  # noqa: F401

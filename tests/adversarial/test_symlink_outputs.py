@@ -8,9 +8,10 @@ import os
 from pathlib import Path
 
 import pytest
-from launchready.keygen import KeyGen
 from tests.action.helpers import head, new_origin
 from tests.conftest import commit_file, git
+
+from launchready.demo.keygen import KeyGen
 
 from .drive import Runner, action  # noqa: F401
 

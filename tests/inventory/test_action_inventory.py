@@ -8,9 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from launchready.keygen import KeyGen
 from tests.action.helpers import collect, github_env
 from tests.conftest import commit_file, git
+
+from launchready.demo.keygen import KeyGen
 
 APP = Path(__file__).resolve().parent / "apps" / "nextjs"
 
