@@ -32,6 +32,10 @@ GIT_CONFIG = (
     # never fetch a partial clone's missing objects from its promisor remote: history reads
     # local objects only (a fetch per object is slow, needs the network, and can hang)
     "-c", "protocol.allow=never",
+    # git keeps up to 96 MB of delta bases per process by default; 32 MB costs no time on the
+    # histories measured (requests, scrapy) and keeps each of the two logs ~60 MB smaller
+    # (bench/RESULTS.md, "history strategies")
+    "-c", "core.deltaBaseCacheLimit=32m",
 )  # fmt: skip
 
 
