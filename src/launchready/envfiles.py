@@ -75,10 +75,17 @@ _SECRET_NAME = _Lazy(
 )
 # Names that are public by design even with a secret-ish word in them.
 _PUBLIC_NAME = _Lazy(
-    r"(?i)(?:PUBLISHABLE|ANON_?KEY|PUBLIC_?KEY|SITE_?KEY|CLIENT_?ID|MEASUREMENT_?ID|APP_?ID|PROJECT_?ID|"
+    r"(?i)(?:PUBLISHABLE|ANON_?KEY|PUBLIC_?KEY|SITE_?KEY|CLIENT_?ID|MEASUREMENT_?ID|APP_?ID|PROJECT_?ID|_ID$|ORG(?:ANIZATION)?_?ID|"
     r"SENTRY_DSN|_DSN$|FIREBASE_API_KEY|FIREBASE_AUTH_DOMAIN|MAPS_API_KEY|MAPBOX_(?:ACCESS_)?TOKEN|POSTHOG_KEY|"
     r"SEGMENT_WRITE_KEY|ALGOLIA_SEARCH|SEARCH_?(?:ONLY_)?API_?KEY|TURNSTILE_SITE|RECAPTCHA_SITE|VAPID_PUBLIC)"
 )
+# Names of settings, not credentials, even under a provider's name (OPENAI_EMBEDDING_MODEL,
+# OPENROUTER_MODELS_LIST): the last word says what the value is.
+_SETTING_NAME = _Lazy(
+    r"(?i)_(?:MODELS?|MODEL_NAME|DEPLOYMENT|DEPLOYMENT_NAME|NAME|FILE|PATH|DIR|LIST|URL|URI|ENDPOINT|HOST|PORT|REGION|VERSION"
+    r"|ORG|ORGANIZATION|BASE|BASE_URL|TIMEOUT|LIMIT|ENABLED|DISABLED|TEMPERATURE|MAX_TOKENS|LOCATION|PROVIDER|MODE|LEVEL|TTL)$"
+)
+_CREDENTIAL_WORD = _Lazy(r"(?i)SECRET|PASSWORD|PASSWD|PWD|TOKEN|API_?KEY|ACCESS_?KEY|AUTH_?KEY|PRIVATE|CREDENTIAL|SERVICE_?ROLE|SIGNING")
 # Keys made to be used from browsers (restricted by referrer/app), public under a public name.
 _BROWSER_KEY_RULES = frozenset({"secret.google-api-key"})
 _PUBLIC_VALUE = _Lazy(r"^(?:pk_(?:live|test)_|pk\.|phc_|sb_publishable_)")
@@ -195,7 +202,19 @@ def looks_real(value: str) -> bool:
 
 
 def _secret_name(name: str) -> bool:
-    return bool(_SECRET_NAME.search(name)) and not _PUBLIC_NAME.search(name)
+    if not _SECRET_NAME.search(name) or _PUBLIC_NAME.search(name):
+        return False
+    # a provider's name on a setting (OPENAI_EMBEDDING_MODEL) is not a credential's name
+    return not (_SETTING_NAME.search(name) and not _CREDENTIAL_WORD.search(name))
+
+
+def _example_value(value: str) -> bool:
+    """A value written to be replaced: a placeholder, or words naming what goes there
+    (``dev_cleanup_token``, ``replace_with_strong_secret``, ``text-embedding-3-small``)."""
+    from launchready.secrets.validators import not_identifier
+
+    v = value.strip()
+    return is_placeholder(v) or not not_identifier(v) or re.fullmatch(r"[a-z]+(?:[-_.][a-z0-9]+)+", v) is not None
 
 
 def _public_prefix(name: str) -> str | None:
@@ -223,7 +242,10 @@ class EnvChecker:
             return m.rule.description
         return None
 
-    def _make(self, rule_id: str, f: EnvFile, var: EnvVar | None, message: str, secret: str | None = None) -> Finding | None:
+    def _make(
+        self, rule_id: str, f: EnvFile, var: EnvVar | None, message: str, secret: str | None = None,
+        severity: Severity | None = None,
+    ) -> Finding | None:  # fmt: skip
         if rule_id in self.disabled:
             return None
         if var is not None and var.allowed:
@@ -237,7 +259,7 @@ class EnvChecker:
             fp = redact.location_fingerprint(rule_id, f.path, var.name if var else "")
             shown = None
         return Finding(
-            rule_id=rule_id, severity=rule.severity, path=f.path, message=message, fix=rule.fix,
+            rule_id=rule_id, severity=severity or rule.severity, path=f.path, message=message, fix=rule.fix,
             fingerprint=fp, line=var.line if var else None, column=var.column if var else None,
             secret=shown,
         )  # fmt: skip
@@ -261,17 +283,23 @@ class EnvChecker:
                     f"{v.name} holds a secret ({hit}) and the {prefix} prefix makes the bundler put it in the JavaScript every visitor's browser downloads",
                     secret=v.value))  # fmt: skip
             elif _secret_name(v.name[len(prefix):]) and not public_value:
+                real_value = looks_real(v.value)
+                # A real-looking value is shipped to browsers: critical. A placeholder or a
+                # non-secret value (NEXT_PUBLIC_API_KEY_NAME=x-api-key) under a secret's name
+                # is a warning (empty too): the day someone fills it in, it ships.
                 out.append(self._make(
                     "env.public-prefix-secret", f, v,
-                    f"{v.name} is named like a secret and the {prefix} prefix makes the bundler put it in the JavaScript every visitor's browser downloads",
-                    secret=v.value if looks_real(v.value) else None))  # fmt: skip
+                    f"{v.name} is named like a secret and the {prefix} prefix makes the bundler put it in the JavaScript every visitor's browser downloads"
+                    + ("" if real_value else " (no real value yet: keep secrets out of public variables)"),
+                    secret=v.value if real_value else None,
+                    severity=None if real_value else Severity.MEDIUM))  # fmt: skip
         if f.is_example:
             for v in variables:
                 if _public_prefix(v.name) or not v.value:
                     continue
                 hit = self._engine_hit(v, f.path)
                 strong = _URL.match(v.value) is not None or shannon_entropy(v.value) >= 3.5
-                if hit or (_secret_name(v.name) and looks_real(v.value) and strong):
+                if hit or (_secret_name(v.name) and looks_real(v.value) and strong and not _example_value(v.value)):
                     what = hit or "high-entropy value"
                     out.append(self._make(
                         "env.example-real-secret", f, v,

@@ -347,3 +347,20 @@ def test_ctrl_c_during_a_two_process_scan_leaves_nothing_running(tmp_path: Path)
     assert proc.returncode in (130, -signal.SIGINT) and "interrupted" in err, err
     time.sleep(0.5)
     assert _session(proc.pid) == []
+
+
+def test_present_at_head_comes_from_the_file_at_head(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """The same value elsewhere at HEAD (here a test fixture, where the generic rule is
+    silent) does not make a removed secret present at HEAD: only the files it was added to
+    count."""
+    token = KeyGen(31).chars(32)
+    commit_file(repo, "config/app.env", f"INTERNAL_SERVICE_TOKEN={token}\n", "add config")
+    commit_file(repo, "config/app.env", "INTERNAL_SERVICE_TOKEN=${INTERNAL_SERVICE_TOKEN}\n", "read it from the environment")
+    commit_file(repo, "tests/fixtures/payload.json", f'{{"note": "{token}"}}\n', "fixture")
+    _res, data = history(run_cli, repo)
+    [f] = [f for f in data["findings"] if f["rule_id"] == "secret.generic-assignment"]
+    assert f["path"] == "config/app.env" and f["present_at_head"] is False
+    commit_file(repo, "config/other.env", f"INTERNAL_SERVICE_TOKEN={token}\n", "put it back elsewhere")
+    _res, data = history(run_cli, repo)
+    [f] = [f for f in data["findings"] if f["rule_id"] == "secret.generic-assignment"]
+    assert f["present_at_head"] is True

@@ -36,7 +36,7 @@ def test_public_prefix_secret_in_ignored_env_file_is_critical(repo: Path, run_cl
     assert res.code == 1
     assert _env(data) == [
         ("env.public-prefix-secret", ".env.local", 2, "critical"),
-        ("env.public-prefix-secret", ".env.local", 5, "critical"),
+        ("env.public-prefix-secret", ".env.local", 5, "medium"),  # empty: a warning, not critical
     ]
     # the secret.* finding on the same line is folded into the env finding
     assert not [f for f in data["findings"] if f["rule_id"].startswith("secret.")]
@@ -136,3 +136,41 @@ def test_default_env_file_is_not_an_environment(tmp_path: Path, run_cli: Any) ->
     (tmp_path / ".env.production").write_text(f"JWT_SECRET={shared}\n")
     _res, data = _scan(tmp_path, run_cli, "--env-only")
     assert _env(data) == []
+
+
+def test_quiet_on_what_real_ai_repos_commit(repo: Path, run_cli: Any) -> None:
+    """False findings real AI chatbot repositories produced (issue 12): placeholders with a
+    provider prefix, words naming what goes there, settings under a provider's name, empty
+    and id-like public variables. Each stays quiet or, for a secret-named public variable
+    without a real value, is at most a medium warning."""
+    (repo / ".env.example").write_text(
+        "ANTHROPIC_API_KEY=sk-ant-your_anthropic_api_key_here\n"
+        "OPENAI_API_KEY=sk-your_openai_api_key_here\n"
+        "LANGSMITH_API_KEY=lsv2_your_langsmith_api_key_here\n"
+        "LANGGRAPH_AUTH_SECRET=your_langgraph_auth_secret_here\n"
+        "STRIPE_WEBHOOK_SECRET=whsec_your_webhook_secret\n"
+        "ANON_USAGE_HMAC_SECRET=replace_with_strong_secret\n"
+        "INTERNAL_CLEANUP_TOKEN=dev_cleanup_token\n"
+        'OPENAI_EMBEDDING_MODEL="text-embedding-ada-002"\n'
+        'OPENAI_RETRIEVAL_EMBEDDING_DEPLOYMENT="docs-chatbot-embedding-ada-002"\n'
+        "OPENROUTER_ROOT_PROMPT_FILE=lib/prompts/root-system-prompt.txt\n"
+        "OPENROUTER_MODELS_LIST=x-ai/grok-3-mini,anthropic/claude-3-haiku,openai/gpt-4o-mini\n"
+        "DATABASE_URL=sqlite:///./app.db\n"
+    )
+    (repo / ".env.local.example").write_text(
+        "NEXT_PUBLIC_OPENAI_ORGANIZATION_ID=\n"
+        "NEXT_PUBLIC_LANGGRAPH_AUTH_KEY=your_langgraph_auth_secret_here\n"
+        "NEXT_PUBLIC_API_KEY_NAME=x-api-key\n"
+    )
+    _res, data = _scan(repo, run_cli)
+    assert _env(data) == [
+        ("env.public-prefix-secret", ".env.local.example", 2, "medium"),
+        ("env.public-prefix-secret", ".env.local.example", 3, "medium"),
+    ]
+    assert not [f for f in data["findings"] if f["rule_id"].startswith("secret.")]
+    # a real value in the same example file is still reported
+    key = KeyGen(23).chars(40)
+    with (repo / ".env.example").open("a") as fh:
+        fh.write(f"INTERNAL_SERVICE_TOKEN={key}\n")
+    _res, data = _scan(repo, run_cli)
+    assert ("env.example-real-secret", ".env.example", 13, "high") in _env(data)

@@ -379,6 +379,7 @@ _SAMPLES: dict[str, Callable[[KeyGen], tuple[str, str, str]]] = {
     "secret.redis-url": lambda g: _url("rediss", g, "cache.internal", "6380", "REDIS_URL"),
     "secret.amqp-url": lambda g: _url("amqps", g, "mq.internal", "5671", "BROKER_URL"),
     "secret.smtp-url": lambda g: _url("smtps", g, "smtp.mailhost.internal", "465", "EMAIL_URL"),
+    "secret.url-password": lambda g: _url("sftp", g, "files.example-host.net", "22", "DEPLOY_TARGET"),
     "secret.smtp-password": lambda g: _py("EMAIL_HOST_PASSWORD", g.password(18)),
     "secret.jwt-signing-secret": lambda g: _env("JWT_SECRET", g.chars(48, B64URL)),
     "secret.git-credentials": lambda g: _cred_file(g, ".git-credentials", "https://ci-bot:{}@git.internal\n", 30),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from launchready import redact
@@ -26,27 +26,49 @@ def fragment(secret: str) -> str:
     return best[:200]
 
 
-def present_at_head(root: Path, head: str | None, secrets: Sequence[str]) -> set[str]:
-    """The secrets whose text is still in ``head``'s tree (one ``git grep -F`` for all)."""
-    if head is None or not secrets:
+def paths_by_secret(records: Iterable[Record]) -> dict[str, set[str]]:
+    """secret -> every path history saw it added to (commit messages are not files)."""
+    where: dict[str, set[str]] = {}
+    for r in records:
+        where.setdefault(r.secret, set()).update(p for p in r.paths if p != MESSAGE_PATH)
+    return where
+
+
+def present_at_head(root: Path, head: str | None, where: Mapping[str, Collection[str]]) -> set[str]:
+    """The secrets still in ``head``'s tree in a file history saw them added to (``where``:
+    secret -> those paths; one ``git grep -F`` for all). The same value elsewhere at HEAD
+    (a test fixture, a copy in another service) does not make this finding present there."""
+    if head is None or not where:
         return set()
-    frags = {s: fragment(s) for s in secrets}
+    frags = {s: fragment(s) for s in where}
     patterns = sorted({f for f in frags.values() if len(f) >= MIN_FRAGMENT})
     if not patterns:
         return set()
     proc = subprocess.run(
-        ["git", "-C", str(root), *GIT_CONFIG, "grep", "--text", "--no-textconv", "-F", "-o", "-h", "--no-color",
+        ["git", "-C", str(root), *GIT_CONFIG, "grep", "--text", "--no-textconv", "-F", "-o", "-z", "--no-color",
          "--no-recurse-submodules", "-f", "-", head, "--"],
         input="\n".join(patterns).encode("utf-8", "surrogateescape") + b"\n",
         capture_output=True, check=False,
     )  # fmt: skip
-    seen = {ln.decode("utf-8", "replace") for ln in proc.stdout.split(b"\n") if ln}
-    found = {s for s, f in frags.items() if f in seen}
-    # git grep -o reports the leftmost-longest match; a fragment inside another is not listed
-    missing = [s for s in secrets if s not in found and len(frags[s]) >= MIN_FRAGMENT]
-    if missing and seen:
-        joined = "\n".join(seen)
-        found |= {s for s in missing if frags[s] in joined}
+    prefix = f"{head}:"
+    seen: dict[str, set[str]] = {}  # path at HEAD -> the matched texts in it
+    for ln in proc.stdout.split(b"\n"):
+        name, sep, text = ln.partition(b"\0")
+        if not sep:
+            continue
+        path = name.decode("utf-8", "surrogateescape").removeprefix(prefix)
+        seen.setdefault(path, set()).add(text.decode("utf-8", "replace"))
+    found: set[str] = set()
+    for secret, paths in where.items():
+        frag = frags[secret]
+        if len(frag) < MIN_FRAGMENT:
+            continue
+        for path in paths:
+            texts = seen.get(path)
+            # git grep -o reports the leftmost-longest match; a fragment inside another counts
+            if texts and (frag in texts or any(frag in t for t in texts)):
+                found.add(secret)
+                break
     return found
 
 

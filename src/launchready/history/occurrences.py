@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from launchready.history.gitlog import Blobs, Commit
@@ -18,7 +18,7 @@ from launchready.history.patch import FileAdds, decode_path, sections
 from launchready.secrets.encoding import sniff_encoding
 from launchready.secrets.engine import Engine, Match
 from launchready.secrets.rule import compile_re2
-from launchready.secrets.sources import excluded
+from launchready.secrets.sources import excluded, vendored
 
 MESSAGE_PATH = "(commit message)"
 CHUNK_LINES = 50_000  # a huge added file is scanned in slices of this many lines
@@ -120,6 +120,8 @@ _KEY_BODY = re.compile(rb"\n[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n(?:[ \t]*[A-Za-z0-9+
 # One added line of such a body, in a patch (``+`` columns first): a cheap test that a
 # commit or file can hold one at all. RE2: it runs over every patch, and its automaton does
 # not backtrack over the many long ``+`` lines (a third faster than ``re`` here).
+# An added YAML line holding a base64-looking value (a Kubernetes Secret's `data:` entry).
+_B64_VALUE_LINE = re.compile(rb"(?m)^\+[ \t]+[\w.-]+:[ \t]*[A-Za-z0-9+/]{12,}={0,2}[ \t]*\r?$")
 _KEY_LINE = compile_re2(rb"\n\+[+ \t]*[A-Za-z0-9+/=]{60,80}\r?(?:\n|$)")
 
 
@@ -178,6 +180,8 @@ class Collector:
             if raw is None:
                 continue
             path = decode_path(raw)
+            if vendored(path):
+                continue  # third-party code (a committed node_modules or virtualenv), as scan skips it
             scoped = self._scoped(path)
             hit = keyword and engine.mentions_keyword(sec.body)
             body_key = key_lines and _KEY_LINE.search(sec.body) is not None
@@ -189,6 +193,11 @@ class Collector:
             adds = sec.adds(raw)
             if adds is not None:
                 self._add_file(c, adds, full=scoped, hit=hit, body_key=body_key)
+                low = path.lower()
+                if (hit and low.endswith(".ipynb")) or (
+                    low.endswith((".yaml", ".yml")) and _B64_VALUE_LINE.search(sec.body) is not None
+                ):
+                    self._rescan_decoded(c, adds)
         if removed_from and self.result.touched is not None:
             for raw in removed_from:
                 self.result.touched.setdefault(decode_path(raw), []).append((c.time, self.order, c.sha))
@@ -236,6 +245,11 @@ class Collector:
         if not piece.text.isascii():  # Unicode lowering can change lengths: keep these apart
             self._scan_alone(piece)
             return
+        if piece.adds is not None and self._scoped(piece.adds.path):
+            # A path-scoped rule applies (.pgpass, .s3cfg ...): scan as `scan` does, with the
+            # path, so the file rule and the generic rules it beats resolve the same way.
+            self._scan_alone(piece)
+            return
         self._batch.append(piece)
         self._batch_bytes += len(piece.text)
         if self._batch_bytes >= BATCH_BYTES:
@@ -251,21 +265,15 @@ class Collector:
             starts.append(line)
             line += piece.text.count(b"\n") + 2
         text = BATCH_SEPARATOR.join(p.text for p in batch).decode("utf-8", "replace")
-        for m in self.engine.scan(text, "", dense=True):
-            if m.rule.paths:
-                continue  # path-scoped rules run per file below
+        engine = self.engine
+        for m in engine.scan(text, "", dense=True):
             k = bisect.bisect_right(starts, m.line) - 1
             if k + 1 < len(starts) and m.end_line >= starts[k + 1] - 1:
                 continue  # would cross into the next piece
-            self._place(batch[k], m, m.line - starts[k] + 1, m.end_line - starts[k] + 1)
-        if self._path_rules:
-            for piece in batch:
-                path = piece.adds.path if piece.adds else MESSAGE_PATH
-                if not self._scoped(path):
-                    continue
-                for m in self.engine.scan(piece.text.decode("utf-8", "replace"), path):
-                    if m.rule.paths:
-                        self._place(piece, m, m.line, m.end_line)
+            piece = batch[k]
+            if piece.adds is not None and engine.skips_here(m.rule, piece.adds.path):
+                continue  # a generic rule in a test fixture or translation catalog, as `scan` does
+            self._place(piece, m, m.line - starts[k] + 1, m.end_line - starts[k] + 1)
 
     def _scan_alone(self, piece: _Piece) -> None:
         path = piece.adds.path if piece.adds else MESSAGE_PATH
@@ -303,6 +311,33 @@ class Collector:
                 rec = self.result.records.get(key)
                 if rec is None or c.sha not in rec.commits:
                     self._record(c, self.order, m, adds.path, m.line, m.end_line)
+
+    def _rescan_decoded(self, c: Commit, adds: FileAdds) -> None:
+        """Notebooks and Kubernetes Secrets hide secrets behind JSON escapes and base64: read
+        the file at that commit and decode it as ``scan`` does (``formats``), keeping matches
+        on the added lines."""
+        if self._blobs is None:
+            return
+        from launchready.secrets import formats
+
+        data = self._blobs.get(c.sha, adds.raw_path)
+        if data is None or b"\0" in data[:8192]:
+            return
+        text = data.decode("utf-8", "replace")
+        if adds.path.lower().endswith(".ipynb"):
+            located = formats.notebook_matches(self.engine, text, adds.path) or []
+        elif formats.is_k8s_secret(text):
+            located = formats.k8s_secret_matches(self.engine, text, adds.path)
+        else:
+            return
+        added = set(adds.numbers)
+        for m, line, col in located:
+            if line not in added:
+                continue
+            rec = self.result.records.get((self.rule_index[id(m.rule)], m.secret))
+            if rec is None or c.sha not in rec.commits:
+                placed = replace(m, line=line, column=col, end_line=line + m.end_line - m.line)
+                self._record(c, self.order, placed, adds.path, line, placed.end_line)
 
     def _record(self, c: Commit, order: int, m: Match, path: str, line: int, end_line: int) -> None:
         if m.allowed or self.ignore.ignores(c.sha, path, line):

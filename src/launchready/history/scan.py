@@ -120,7 +120,7 @@ def _scan_back(worker: _Worker, claims: Claims) -> tuple[ChunkResult, list[str],
 
 
 def _at_head(pre: Prefetch, part: ChunkResult) -> set[str]:
-    return dedup.present_at_head(pre.root, pre.rng.head, [r.secret for r in part.records.values()])
+    return dedup.present_at_head(pre.root, pre.rng.head, dedup.paths_by_secret(part.records.values()))
 
 
 def _scan_both_ends(
@@ -223,7 +223,9 @@ def _conclude(
     result.suppressed = merged.suppressed
     records = list(merged.records.values())
     secrets = [r.secret for r in records]
-    at_head = known_at_head if known_at_head is not None else dedup.present_at_head(root, rng.head, secrets)
+    at_head = (
+        known_at_head if known_at_head is not None else dedup.present_at_head(root, rng.head, dedup.paths_by_secret(records))
+    )
     gone = {r.secret: r for r in records if r.secret not in at_head}
     for secret in secrets:
         redact.remember(secret)  # once, so scrub's pattern is built once, not per finding

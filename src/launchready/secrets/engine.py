@@ -37,6 +37,15 @@ PREFILTER = "re2"
 # compile cost more than they save there.
 RE2_MIN = 65536
 _PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "sb_publishable_", "phc_", "pub-", "public-")
+# Tests, fixtures, mocks and translation catalogs: generic (name-based) rules stay quiet there
+# (a fixture password or a translated "Password" label is not a credential); provider-shaped
+# tokens are still reported.
+_FIXTURE_PATH = re.compile(
+    r"(?:^|/)(?:tests?|__tests__|__mocks__|__fixtures__|specs?|fixtures?|testdata|test[-_]data|e2e|mocks?"
+    r"|locales?|i18n|l10n|lang|langs|translations?|messages)/"
+    r"|[._-](?:test|spec|stories|story|mock|fixture)s?\.[A-Za-z0-9]+$|(?:^|/)test_[^/]*\.py$|_test\.(?:go|py|rb|exs?)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,7 @@ class Engine:
         self._path_re = [compile_any(r.paths) if r.paths else None for r in self.rules]
         self._exclude_re = [compile_any(r.exclude_paths) if r.exclude_paths else None for r in self.rules]
         self._has_paths = any(p is not None for p in self._path_re + self._exclude_re)
+        self._generic = {i for i, r in enumerate(self.rules) if r.generic and r.source == "builtin"}
         by_kw: dict[str, list[int]] = {}
         for i, rule in enumerate(self.rules):
             if not rule.keywords:
@@ -101,7 +111,9 @@ class Engine:
         self._multi_re: Any = None
         self._automaton: Any = None
         self._kw_re: Any = None
-        self._kw_rules: dict[bytes, tuple[int, ...]] = {}
+        self._kw_hits: dict[bytes, tuple[tuple[int, tuple[int, ...]], ...]] = {}
+        self._kw_overlaps: dict[bytes, tuple[tuple[int, bytes], ...]] = {}
+        self._kw_next: dict[bytes, frozenset[bytes]] = {}
         if by_kw:
             automaton = ahocorasick.Automaton()
             for kw, idxs in by_kw.items():
@@ -115,14 +127,33 @@ class Engine:
 
     def _keyword_re(self) -> Any:
         """The RE2 keyword alternation, built on first use (None: no rule has keywords).
-        Leftmost-first, longest keyword first; a hit on a keyword also triggers the rules of
-        every keyword it contains ("secret_key" -> "key")."""
+        Leftmost-first, longest keyword first, so a match is the longest keyword starting at
+        its position. ``_kw_hits`` maps each keyword to every keyword occurrence inside it
+        (end offset, rule indices), and ``_kw_overlaps`` to the keywords that may begin inside
+        it and reach past its end ("smtp" + "password" in "SMTPASSWORD"): together the RE2
+        path reports exactly the (end, rules) hits Aho-Corasick reports."""
         if self._kw_re is not None or not self._by_kw:
             return self._kw_re
         ordered = sorted(self._by_kw, key=len, reverse=True)
+        by_prefix: dict[str, list[str]] = {}  # every proper prefix of a keyword -> those keywords
+        for other in ordered:
+            for j in range(1, len(other)):
+                by_prefix.setdefault(other[:j], []).append(other)
         for kw in ordered:
-            found = {i for sub in ordered if sub in kw for i in self._by_kw[sub]}
-            self._kw_rules[kw.encode()] = tuple(sorted(found))
+            hits = []
+            for j in range(len(kw)):  # keywords inside kw: look up each substring
+                for k in range(j + 1, len(kw) + 1):
+                    sub = kw[j:k]
+                    if sub in self._by_kw:
+                        hits.append((k - 1, j - k, tuple(self._by_kw[sub])))
+            hits.sort()
+            key = kw.encode()
+            self._kw_hits[key] = tuple((end, idxs) for end, _, idxs in hits)
+            # Offsets d where kw[d:] is a proper prefix of another keyword reaching past kw's end,
+            # and the bytes that must follow kw for one to occur (a cheap first test).
+            overlaps = tuple((d, other.encode()) for d in range(1, len(kw)) for other in by_prefix.get(kw[d:], ()))
+            self._kw_overlaps[key] = overlaps
+            self._kw_next[key] = frozenset(o[len(kw) - d : len(kw) - d + 1] for d, o in overlaps)
         self._kw_re = compile_re2("|".join(re.escape(k) for k in ordered), case_sensitive=False)
         if self._multiline_kw:
             self._multi_re = compile_re2("|".join(re.escape(k) for k in self._multiline_kw), case_sensitive=False)
@@ -181,6 +212,17 @@ class Engine:
             pos = nl + 1
         return rows
 
+    def skips_here(self, rule: Rule, path: str) -> bool:
+        """Is ``rule`` silent in ``path`` (``scan`` would not have run it there)? For callers
+        that scan many files' text as one (history batches) and place matches afterwards."""
+        if rule.generic and rule.source == "builtin" and _FIXTURE_PATH.search(path):
+            return True
+        i = self._order.get(id(rule))
+        if i is None or not self._has_paths:
+            return False
+        p, x = self._path_re[i], self._exclude_re[i]
+        return (p is not None and not p.search(path)) or (x is not None and x.search(path) is not None)
+
     def _regex(self, i: int) -> Any:
         rx = self._compiled[i]
         if rx is None:
@@ -201,28 +243,56 @@ class Engine:
         self._scanned += len(text)
         use_re2 = not dense and self._prefilter == "re2" and (len(text) >= self._re2_min or self._scanned >= 4 * self._re2_min)
         if use_re2:
-            kw_re = self._keyword_re()
             # RE2 over UTF-8 bytes: no lower-casing. For ASCII text byte offsets are char
             # offsets; otherwise convert them incrementally (google-re2's own str support
             # converts each match offset from the start of the text: quadratic).
-            rules_for = self._kw_rules
             if text.isascii():
-                for m in kw_re.finditer(text.encode("ascii")):
-                    idxs = rules_for.get(m.group().lower())
-                    if idxs:
-                        yield m.end() - 1, idxs
+                yield from self._re2_hits(text.encode("ascii"))
                 return
             data = text.encode("utf-8", "surrogatepass")
             b_prev = c_prev = 0
-            for m in kw_re.finditer(data):
-                idxs = rules_for.get(m.group().lower())
-                if idxs:
-                    b_end = m.end()
-                    c_prev += len(data[b_prev:b_end].decode("utf-8", "surrogatepass"))
-                    b_prev = b_end
-                    yield c_prev - 1, idxs
+            for b_end, idxs in self._re2_hits(data):
+                if b_end + 1 != b_prev:
+                    c_prev += len(data[b_prev : b_end + 1].decode("utf-8", "surrogatepass"))
+                    b_prev = b_end + 1
+                yield c_prev - 1, idxs
         elif self._automaton is not None:
             yield from self._automaton.iter(_lower(text))
+
+    def _re2_hits(self, data: bytes) -> Iterator[tuple[int, tuple[int, ...]]]:
+        """Every keyword occurrence in ``data`` as (offset of its last byte, rule indices), in
+        the order Aho-Corasick reports them (by end, longest first). Each RE2 match stands for
+        the keywords inside it; where another keyword begins inside a match and reaches past
+        its end ("smtp" + "password" in "SMTPASSWORD"), the search resumes there."""
+        kw_re = self._keyword_re()
+        hits_for, overlaps_for, next_for = self._kw_hits, self._kw_overlaps, self._kw_next
+        pos, done, n = 0, 0, len(data)  # done: hits ending before this offset were reported
+        while pos < n:
+            resume = -1
+            for m in kw_re.finditer(data, pos):
+                start, end = m.span()
+                kw = m.group().lower()
+                hits = hits_for.get(kw)
+                if hits is None:  # a case-insensitive match outside ASCII (Kelvin sign for k)
+                    kw = m.group().decode("utf-8", "surrogatepass").lower().encode("utf-8", "surrogatepass")
+                    found = hits_for.get(kw)
+                    if found is None:
+                        continue
+                    hits = tuple((end - start - 1, idxs) for _, idxs in found)  # a char boundary
+                for off, idxs in hits:
+                    if start + off >= done:
+                        yield start + off, idxs
+                done = end
+                if data[end : end + 1].lower() in next_for[kw]:
+                    for d, other in overlaps_for[kw]:
+                        if data[start + d : start + d + len(other)].lower() == other:
+                            resume = start + d
+                            break
+                    if resume >= 0:
+                        break
+            if resume < 0:
+                return
+            pos = resume
 
     def scan(self, text: str, path: str = "", dense: bool = False) -> list[Match]:
         """Every match in ``text`` (the file at ``path``). ``dense``: most lines hold a keyword
@@ -235,6 +305,8 @@ class Engine:
         if self._has_paths:
             skip = {i for i, p in enumerate(self._path_re) if p is not None and not p.search(path)}
             skip |= {i for i, p in enumerate(self._exclude_re) if p is not None and p.search(path)}
+        if path and self._generic and _FIXTURE_PATH.search(path):
+            skip = skip | self._generic
         # rule index -> list of [start, end) windows, merged as they grow
         windows: dict[int, list[list[int]]] = {}
         if self._automaton is not None:
@@ -386,13 +458,14 @@ def _drop_overlaps(matches: list[Match], order: dict[int, int]) -> list[Match]:
     if len(matches) < 2:
         return matches
     matches.sort(key=lambda m: (m.start, m.rule.generic, -(m.end - m.start), order.get(id(m.rule), 0)))
+    # Sweep: the kept spans never overlap and are sorted by start, and each new match starts
+    # at or after all of them, so only the last kept span can overlap it.
     kept: list[Match] = []
     for m in matches:
-        clash = next((k for k in kept if m.start < k.end and k.start < m.end), None)
-        if clash is None:
+        if not kept or kept[-1].end <= m.start:
             kept.append(m)
-        elif clash.rule.generic and not m.rule.generic:
-            kept[kept.index(clash)] = m
+        elif kept[-1].rule.generic and not m.rule.generic:
+            kept[-1] = m
     return kept
 
 

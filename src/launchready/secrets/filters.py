@@ -44,6 +44,10 @@ _DOC_EXAMPLES = frozenset(
         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         "AKIAI44QH8DHBEXAMPLE",
         "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+        # OAuth 2.0 / bearer-token RFC examples (RFC 6749, RFC 6750), copied into many libraries' docs
+        "mF_9.B5f-4.1JqM", "h480djs93hd8", "2YotnFZFEjr1zCsicMWpAA", "tGzv3JOkF0XG5Qx2TlKWIA", "SplxlOBeZQQYbYS6WxSbIA",
+        # Azurite / the Azure Storage Emulator's documented development account key
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
     }
 )
 _UUID_RX = (r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -53,8 +57,9 @@ _HEX_DIGEST_RX = (
 _INTEGRITY_RX = (r"^(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}$")
 _FAKE_WORD_RX = (
     r"(?i)example|dummy|placeholder|sample|fake|redacted|not[-_]?real|not[-_]?a[-_]?secret"
-    r"|your[-_]?(?:api[-_]?)?(?:key|token|secret|password)|replace[-_]?me|changeme|insert[-_]|"
-    r"lorem|ipsum|foobar|xxxxx|0123456789|123456789|abcdefgh|qwerty|password"
+    r"|your[-_]?(?:[a-z0-9]+[-_]){0,4}?(?:api[-_]?)?(?:key|token|secret|password|pass|pwd)|replace[-_]?(?:me|with|this)"
+    r"|change[-_]?(?:me|this|it)\b|changeme|changethis|insert[-_]|generate[-_]|passw[o0]rd|p@ssw[o0]rd|"
+    r"lorem|ipsum|foobar|xxxxx|0123456789|123456789|abcdefgh|qwerty|password|a1b2c3|abcd1234|1234abcd|topsecret"
 )
 _PREFIXES = (
     "data:", "sha256:", "sha512:", "sha1:", "md5:", "http://", "https://", "file:", "./", "../",
@@ -81,7 +86,9 @@ def shannon_entropy(value: str) -> float:
 def is_placeholder(value: str, allow_uuid: bool = False) -> bool:
     """True for values no one should be told to rotate."""
     v = value.strip().strip("'\"`")
-    if not v or v in _DOC_EXAMPLES or v.endswith("EXAMPLE") or v.endswith("EXAMPLEKEY"):
+    if not v or v.endswith("EXAMPLE") or v.endswith("EXAMPLEKEY") or any(ex in v for ex in _DOC_EXAMPLES):
+        return True
+    if v.startswith("eyJ") and _demo_jwt(v):
         return True
     if _rx(_PLACEHOLDER_RX).match(v):
         return True
@@ -95,6 +102,15 @@ def is_placeholder(value: str, allow_uuid: bool = False) -> bool:
     if len(set(v)) <= 2 or (len(v) >= 8 and len(set(v)) <= 3):
         return True
     return v.lower() in _SEQUENCE and len(v) >= 6
+
+
+def _demo_jwt(value: str) -> bool:
+    """Supabase's local-development keys (``iss: supabase-demo``), printed by ``supabase start``
+    for every developer alike: public, not a credential."""
+    from launchready.secrets.validators import jwt_claims
+
+    claims = jwt_claims(value)
+    return claims is not None and claims.get("iss") == "supabase-demo"
 
 
 def looks_fake_body(body: str) -> bool:

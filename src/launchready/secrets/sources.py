@@ -69,6 +69,13 @@ class Blob:
         return self.path.rsplit("/", 1)[-1]
 
 
+def vendored(rel_path: str) -> bool:
+    """In a dependency, VCS or cache directory (``node_modules/``, a committed virtualenv's
+    ``site-packages/``): third-party code, skipped by every source alike (files, the hook's
+    staged blobs, history) so the three give one answer."""
+    return any(part in SKIP_DIRS for part in rel_path.split("/")[:-1])
+
+
 def display(path: Path, base: Path) -> str:
     """``path`` relative to ``base``, '/'-separated (``..`` when outside)."""
     try:
@@ -106,7 +113,9 @@ def git_files(root: Path, under: Path) -> list[Path]:
     for raw in out.split(b"\0"):
         if raw and raw not in seen:
             seen.add(raw)
-            files.append(root / os.fsdecode(raw))
+            rel_path = os.fsdecode(raw)
+            if not vendored(rel_path):
+                files.append(root / rel_path)
     return files
 
 
@@ -164,7 +173,9 @@ def staged_entries(root: Path) -> dict[str, str]:
         new_mode, new_oid = parts[1], parts[3].decode("ascii", "replace")
         if new_mode == b"160000" or not new_oid.strip("0"):
             continue  # a submodule pointer, or nothing in the index to read
-        entries[os.fsdecode(raw_path)] = new_oid
+        path = os.fsdecode(raw_path)
+        if not vendored(path):  # third-party code: skipped by every source alike
+            entries[path] = new_oid
     return entries
 
 

@@ -90,12 +90,21 @@ _WEAK_PASSWORDS = frozenset(
 
 
 def not_default_password(value: str) -> bool:
-    """Drop well-known default and development passwords (``postgres:postgres@localhost``)."""
-    return value.lower() not in _WEAK_PASSWORDS and len(value) >= 4
+    """Drop well-known default and development passwords (``postgres:postgres@localhost``,
+    ``user1:pass1@``)."""
+    low = value.lower()
+    return low not in _WEAK_PASSWORDS and low.rstrip("0123456789") not in _WEAK_PASSWORDS and len(value) >= 4
+
+
+def url_password(value: str) -> bool:
+    """A password in a URL of any scheme: not a default, not a URL-encoded placeholder
+    (``%3Cpassword%3E``), not a template's variable (``:password@``, ``:pass_word@``)."""
+    low = value.lower()
+    return not_default_password(value) and "%3c" not in low and not _rx(r"^[a-z]+(?:_[a-z]+)*$").match(value)
 
 
 _DOTTED = (r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?")
-_IDENTIFIER = (r"^[A-Za-z_.$:/-]+$|^[a-z][a-z0-9._-]*(?:/(?:[a-z][a-z0-9._-]*|\d{1,4}))+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^[a-z]+(?:[A-Z][a-z]+)+\d{0,2}$|^(?:[A-Z][a-z]+){2,}$")
+_IDENTIFIER = (r"^[A-Za-z_.$:/-]+$|^[a-z][a-z0-9._-]*(?:/(?:[a-z][a-z0-9._-]*|\d{1,4}))+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^(?=.*[A-Z][a-z]{2})[a-z]{2,}\d*(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*)+$|^(?=.*[A-Z][a-z]{2})(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*){2,}$")
 
 
 def not_identifier(value: str) -> bool:
@@ -105,7 +114,7 @@ def not_identifier(value: str) -> bool:
 
 
 
-_B64_TEXT = (r"[A-Za-z0-9+/]{12,}={0,2}")
+_B64_TEXT = (r"[A-Za-z0-9+/]{8,}={0,2}")
 
 
 def encodes_text(value: str) -> bool:
@@ -118,16 +127,40 @@ def encodes_text(value: str) -> bool:
         raw = base64.b64decode(value, validate=True)
     except (ValueError, binascii.Error):
         return False
-    return len(raw) >= 6 and all(32 <= b < 127 or b in (9, 10, 13) for b in raw)
+    return len(raw) >= 5 and all(32 <= b < 127 or b in (9, 10, 13) for b in raw)
 
 
 _CRYPT_HASH = ("$2a$", "$2b$", "$2y$", "$argon2", "$scrypt$", "pbkdf2_sha256$", "$pbkdf2", "$6$", "$5$", "$1$")
 
 
 def generic_value(value: str) -> bool:
-    """Generic assignments keep values that are neither code, base64-encoded text, nor a
-    password *hash* (a fixture's bcrypt hash is not a credential anyone can rotate)."""
-    return not_identifier(value) and not encodes_text(value) and not value.startswith(_CRYPT_HASH)
+    """Generic assignments keep values that are neither code, base64-encoded text, a
+    password *hash* (a fixture's bcrypt hash is not a credential anyone can rotate), nor
+    text in a human language (a translated label: ``"Contraseña"``, ``"パスワード"``)."""
+    return (
+        value.isascii()
+        and not_identifier(value)
+        and not encodes_text(value)
+        and not value.startswith(_CRYPT_HASH)
+        and not _rx(_EXPRESSION).search(value)
+    )
+
+
+# Code, not a literal: `!!process.env.X`, `a || b`, `a ?? b`, a template's `${...}`.
+_EXPRESSION = r"^!|\|\||\?\?|\?\.|\$\{|\{\{|\[-?\d+\]|(?:process\.env|import\.meta\.env|os\.environ|getenv)\b"
+
+
+def authorization_value(value: str) -> bool:
+    """``Authorization: Basic <base64 of user:password>`` keeps the pair when its password
+    is real; any other scheme's token is judged as a generic value."""
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode()
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raw = ""
+    user, sep, password = raw.partition(":")
+    if sep and user and password and raw.isprintable():
+        return not_default_password(password) and not password.startswith("$")
+    return generic_value(value)
 
 
 def base64_pem_key(value: str) -> bool:

@@ -24,8 +24,13 @@ def _url_rule(rule_id: str, description: str, schemes: str, keywords: tuple[str,
         secret_group=2,
         password_like=True,
         validator=validators.not_default_password,
+        allow=(_LOCAL_HOST,),
         fix=f"Change the password at {where}, then pass the connection string through an environment variable or secret manager, not the code.",
     )
+
+
+# A database on this machine (a local development default), not a credential anyone can reach.
+_LOCAL_HOST = r"match:@\[?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|::1|host\.docker\.internal)\]?(?:[:/?#]|$)"
 
 
 def _file_rule(
@@ -48,31 +53,80 @@ def _file_rule(
 
 
 # Secret-sounding names for the generic rule. UPPER_CASE *_KEY/_TOKEN/_SECRET constants are
-# config by convention; lowercase code names must say what they hold (api_key, client_secret).
+# config by convention; lowercase and camelCase code names say what they hold (api_key,
+# clientSecret, moralis_token); a bare `token` or `secret` is a name too (XML attributes, YAML).
 _GENERIC_NAME = (
     r"(?:(?-i:[A-Z0-9_]*(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASS|_PWD|_CREDENTIALS?|_AUTH))"
-    r"|(?-i:[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Token|Secret|Key|Password))"
+    r"|(?-i:[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Token|Secret|Key|Password)(?![a-z]))"
+    r"|(?-i:[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:token|secret|password|passwd|pwd)(?![a-z]))"
     r"|(?i:[\w.-]*?(?:api[_.-]?key|apikey|secret(?:[_.-]?key)?|client[_.-]?secret|access[_.-]?key"
     r"|private[_.-]?key|auth[_.-]?key|(?:access|auth|api|bearer|bot|refresh|personal)[_.-]?token"
-    r"|passw(?:or)?d|passwd|pwd)))"
+    r"|passw(?:or)?d|passwd|pwd))"
+    r"|(?-i:token|Token|TOKEN|secret|Secret|SECRET)(?![\w.-]))"
 )
+# Names that hold no credential although they contain a secret word (checked on the match,
+# after the fact: a lookahead at every word start would cost more than the whole regex).
 _GENERIC_SKIP = (
-    r"(?!(?i:[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
-    r"|idempotency|site_?key|recaptcha|turnstile|hcaptcha|dsn|anon|posthog|search_only"
-    r"|[_.-](?:id|ids|url|uri|path|file|name|arn|type|length|size|version|header|prefix|region|expiry|ttl)\b"
-    r"|(?-i:Id|Ids|Url|Uri|Path|File|Name|Arn|Type|Length|Size|Version|Header|Prefix|Region|Expiry|Ttl)\b)))"
+    r"match:^(?:--)?(?i:(?:old|new|confirm|current|repeat)[_-]?pass|[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
+    r"|idempotency|request|site_?key|recaptcha|turnstile|hcaptcha|dsn|anon|posthog|search_only|score|storage_?key|i18n|locale"
+    r"|[_.-](?:id|ids|url|uri|path|file|name|arn|type|length|size|version|header|prefix|region|expiry|ttl|count|limit|usage|label)\b"
+    r"|(?-i:Id|Ids|Url|Uri|Path|File|Name|Arn|Type|Length|Size|Version|Header|Prefix|Region|Expiry|Ttl|Count|Limit|Usage|Label)\b))"
 )
-# An assignment of a long enough value somewhere in the line (precheck for name-based rules).
-_VALUE_AFTER = r"""(?i)[=:]\s*[\[("'`b]?\s*(?:bearer\s+|basic\s+|token\s+)?["'`]?[^\s"'`]{%d}"""
-_VALUE_QUOTED = r"""(["'`])([^\s"'`\\]{%d,200})\1"""
-_VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\]{%d,200})[ \t]*(?:#.*)?$"""
+# An assignment of a long enough value somewhere in the line (precheck for name-based rules):
+# `=`, `:`, `=>`, `:=`, a call's `, "`, an XML element's `>` or a command-line flag's space.
+_VALUE_AFTER = r"""(?i)(?:[=:>]|,[ \t]*(?=["'`])|--[\w-]+[ \t]+)\s*[\[("'`b]?\s*(?:bearer\s+|basic\s+|token\s+)?["'`]?[^\s"'`]{%d}"""
+# A literal: quoted (the quote must close on the line), or bare up to a terminator (`;` of a
+# connection string, `&` of a query string, `<` of an XML element, a closing bracket, a comment;
+# not a quote: a bare value that ends at a quote is the inside of a string, e.g. a JSON key).
+_VALUE_QUOTED = r"""(["'`])([^\s"'`\\]{%d,300})\%d"""
+_VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\&|]{%d,300})(?=[ \t]*(?:$|[;,&<)\]}|]|\s#|\s//|\s-))"""
 
 
-def _assignment(min_len: int) -> str:
+def _value(min_len: int, first_group: int) -> str:
+    """A quoted or bare literal; the quoted body is group ``first_group + 1``, the bare one
+    ``first_group + 2`` (``first_group`` is the quote)."""
+    return rf"(?:[bru](?=[\"']))?(?:{_VALUE_QUOTED % (min_len, first_group)}|{_VALUE_BARE % min_len})"
+
+
+def _forms(name: str, min_len: int, tail: str = r"[\w.-]{0,20}?") -> tuple[str, tuple[int, ...]]:
+    """Every way a file assigns a value to ``name``: ``name = v`` / ``name: v`` / ``=>`` /
+    ``:=`` / ``?=`` (code, JSON, YAML, PHP arrays, INI, .properties, Go, Makefiles, shell);
+    ``"name", "v"`` (PHP define, Java System.setProperty, setenv); ``<name>v</name>`` (XML);
+    ``key="name" value="v"`` (.NET appSettings); ``--name=v`` / ``--name v`` (flags).
+    The name is matched once and the forms branch after it (one pass per word start).
+    Returns the regex and the groups holding the secret, first match first."""
     return (
-        rf"(?<![\w.:-]){_GENERIC_SKIP}{_GENERIC_NAME}[\w.-]{{0,20}}?[\"']?\]?[ \t]*(?:=|:|=>|:=|\?=)[ \t]*"
-        rf"(?:{_VALUE_QUOTED % min_len}|b?{_VALUE_BARE % min_len})"
+        rf"(?<![\w.:])(--)?{name}{tail}(?:"
+        rf"[\"']?\]?[ \t]*(?:=|:|=>|:=|\?=)[ \t]*{_value(min_len, 2)}"
+        rf"|[\"'][ \t]*,[ \t]*{_VALUE_QUOTED % (min_len, 5)}"
+        rf"|>([^\s<>\"']{{{min_len},300}})</"
+        rf"|[\"'][ \t]+value=[\"']([^\s\"'<>]{{{min_len},300}})[\"']"
+        rf"|(?(1)[ \t]+{_value(min_len, 9)}|(?!)))",
+        (3, 4, 6, 7, 8, 10, 11),
     )
+
+
+_GENERIC_RX, _GENERIC_GROUPS = _forms(_GENERIC_NAME, 12)
+_PASSWORD_NAME = r"(?i:[\w.-]*?(?:passw(?:or)?d|passwd|pwd))"
+# Names of things about passwords, not passwords (checked on the match, like _GENERIC_SKIP).
+_PASSWORD_SKIP = (
+    r"match:^(?:--)?(?:(?i:old|new|confirm|current|repeat|min|max)[_-]?(?i:pass)"
+    r"|(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy|verifier|data|reset"
+    r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid)))"
+)
+_PASSWORD_RX, _PASSWORD_GROUPS = _forms(_PASSWORD_NAME, 8, tail=r"[\w.-]{0,10}?")
+# Command lines: `mysql -u root -p'secret'` / `-psecret`, `curl -u user:secret`.
+_CLI_PASSWORD = (
+    r"|(?<![\w-])(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,200}?[ \t]-p(?:(['\"])([^\s'\"\\]{8,200})\12|([^\s'\"\\-][^\s'\"\\]{7,200}))"
+    r"|(?<![\w-])curl\b[^\n]{0,200}?[ \t](?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:([^\s@'\"\\]{8,200})['\"]?(?=\s|$)"
+)
+_JWT_NAME = (
+    r"(?i:[\w.-]*?(?:jwt[\w.-]{0,20}?(?:secret|key)|(?:nextauth|auth|session|cookie|app|django|flask|signing|rails|express)[_.-]?secret"
+    r"|secret[_.-]?key(?:[_.-]?base)?|app[_.-]?key|signing[_.-]?key|token[_.-]?secret))"
+)
+_JWT_RX, _JWT_GROUPS = _forms(_JWT_NAME, 16, tail="")
+_SMTP_NAME = r"(?i:[\w.-]*?(?:smtp|email_host|mail|mailer|email)[\w.-]{0,20}?(?:password|passwd|pass|pwd))"
+_SMTP_RX, _SMTP_GROUPS = _forms(_SMTP_NAME, 6, tail=r"[\w.-]{0,10}?")
 
 
 RULES: tuple[Rule, ...] = (
@@ -118,16 +172,34 @@ RULES: tuple[Rule, ...] = (
         "your email provider (SendGrid/Mailgun/SES/Postmark SMTP credentials page)",
     ),
     Rule(
+        id="secret.url-password",
+        description="Password in a user:password@ URL (SQL Server, Oracle, ClickHouse, CockroachDB, FTP/SFTP, LDAP ...)",
+        severity=H,
+        keywords=(
+            "mssql", "sqlserver", "oracle", "cockroach", "clickhouse", "couchdb", "neo4j", "bolt:", "nats:", "kafka:",
+            "influxdb", "snowflake", "cassandra", "elasticsearch", "opensearch", "rethinkdb", "memcache", "ftp", "ldap",
+        ),
+        regex=(
+            r"(?<![\w+.-])(?i:(?:jdbc:)?(?:mssql|sqlserver|oracle|cockroach(?:db)?|clickhouse|couchdb|neo4j(?:\+s)?|bolt|nats|kafka"
+            r"|influxdb|snowflake|cassandra|elasticsearch|opensearch|rethinkdb|memcached?|s?ftps?|ldaps?)"
+            r"(?:\+[a-z0-9]+)?)://([^:@/\s'\"`<>{}$,]+):([^@\s'\"`<>/?#{}$,:]{6,200})@[^\s'\"`<>/]+"
+        ),
+        secret_group=2,
+        entropy=2.5,
+        generic=True,
+        password_like=True,
+        validator=validators.url_password,
+        allow=(_LOCAL_HOST,),
+        fix="Change the password at the service the URL points to (your database, file or directory server), then pass the URL (or just the password) through an environment variable or secret manager.",
+    ),
+    Rule(
         id="secret.smtp-password",
         description="SMTP / email host password setting",
         severity=C,
         keywords=("smtp", "email_host_password", "mail_pass", "mail.pass", "mail-pass", "mailer_password", "email_password", "email_pass"),
-        regex=(
-            r"(?<![\w.-])(?i:[\w.-]*?(?:smtp|email_host|mail|mailer|email)[\w.-]{0,20}?(?:password|passwd|pass|pwd))"
-            r"[\w.-]{0,10}?[\"']?\]?[ \t]*(?:=|:|=>|:=)[ \t]*(?:([\"'`])([^\s\"'`\\]{6,200})\1|([^\s\"'`;,(){}\[\]<>\\]{6,200})[ \t]*(?:#.*)?$)"
-        ),
+        regex=_SMTP_RX,
         precheck=_VALUE_AFTER % 6,
-        secret_group=(2, 3),
+        secret_group=_SMTP_GROUPS,
         flags=re.MULTILINE,
         generic=True,
         password_like=True,
@@ -139,16 +211,13 @@ RULES: tuple[Rule, ...] = (
         description="JWT / session signing secret",
         severity=C,
         keywords=("jwt", "secret_key", "secret", "app_key", "signing_key"),
-        regex=(
-            r"(?<![\w.-])(?i:[\w.-]*?(?:jwt[\w.-]{0,20}?(?:secret|key)|(?:nextauth|auth|session|cookie|app|django|flask|signing|rails|express)[_.-]?secret"
-            r"|secret[_.-]?key(?:[_.-]?base)?|app[_.-]?key|signing[_.-]?key|token[_.-]?secret))"
-            r"[\"']?\]?[ \t]*(?:=|:|=>|:=)[ \t]*(?:([\"'`])([^\s\"'`\\]{16,300})\1|([^\s\"'`;,(){}\[\]<>\\]{16,300})[ \t]*(?:#.*)?$)"
-        ),
+        regex=_JWT_RX,
         precheck=_VALUE_AFTER % 16,
-        secret_group=(2, 3),
+        secret_group=_JWT_GROUPS,
         flags=re.MULTILINE,
         entropy=3.0,
         generic=True,
+        allow_uuid=True,  # the name decides: a 64-hex value under JWT_SECRET is the secret
         password_like=True,
         validator=validators.generic_value,
         fix="Generate a new signing secret (e.g. `openssl rand -base64 48`), deploy it from a secret manager, and accept that existing sessions/tokens are invalidated.",
@@ -172,6 +241,7 @@ RULES: tuple[Rule, ...] = (
         flags=re.MULTILINE,
         secret_group=1,
         password_like=True,
+        validator=validators.not_identifier,  # `_auth: AuthContext` is a TypeScript parameter
         fix="Revoke the token at https://www.npmjs.com/settings/~/tokens (or your registry) and write `_authToken=${NPM_TOKEN}` instead.",
     ),
     _file_rule(
@@ -213,32 +283,30 @@ RULES: tuple[Rule, ...] = (
         keywords=("authorization", "bearer"),
         regex=(
             r"(?i:\bauthorization\b)[\"']?\s*[:=]\s*[\"'`]?(?i:bearer|token|basic)\s+"
-            r"([A-Za-z0-9._~+/=-]{16,600})(?![A-Za-z0-9._~+/=-]|\{)"
+            r"([A-Za-z0-9._~+/=-]{12,600})(?![A-Za-z0-9._~+/=-]|\{)"
         ),
-        precheck=_VALUE_AFTER % 16,
+        precheck=_VALUE_AFTER % 12,
         secret_group=1,
         allow_uuid=True,
         entropy=3.0,
         generic=True,
         password_like=True,
-        validator=validators.generic_value,
+        validator=validators.authorization_value,
         fix="Revoke the token at the service that issued it and send it from an environment variable or secret store (e.g. `-H \"Authorization: Bearer $API_TOKEN\"`).",
     ),
     Rule(
         id="secret.password-assignment",
         description="Hard-coded password",
         severity=H,
-        keywords=("password", "passwd", "pwd"),
-        regex=(
-            r"(?<![\w.-])(?!(?i:old|new|confirm|current|repeat|min|max)[_-]?pass)"
-            r"(?!(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy)))"
-            r"(?i:[\w.-]*?(?:passw(?:or)?d|passwd|pwd))[\w.-]{0,10}?[\"']?\]?[ \t]*(?:=|:|=>|:=)[ \t]*"
-            r"([\"'`])([^\s\"'`\\]{8,200})\1"
-        ),
-        precheck=_VALUE_AFTER % 8,
-        secret_group=2,
+        keywords=("password", "passwd", "pwd", "mysql", "mariadb", "curl"),
+        regex="(?:" + _PASSWORD_RX + _CLI_PASSWORD + ")",
+        allow=(_PASSWORD_SKIP,),
+        precheck=r"(?i)(?:[=:>]|,\s*[\"'`]|-p['\"]?\S|-u\s|--user\s|--pass)",
+        secret_group=(*_PASSWORD_GROUPS, 13, 14, 15),
+        flags=re.MULTILINE,
         entropy=2.8,
         generic=True,
+        allow_uuid=True,
         password_like=True,
         validator=validators.generic_value,
         fix="Change the password where it is used, then read it from an environment variable or secret manager at runtime.",
@@ -248,9 +316,10 @@ RULES: tuple[Rule, ...] = (
         description="High-entropy value assigned to a secret-sounding name",
         severity=H,
         keywords=("key", "secret", "token", "password", "passwd", "pwd", "_credential", "_auth"),
-        regex=_assignment(12),
+        regex=_GENERIC_RX,
+        allow=(_GENERIC_SKIP,),
         precheck=_VALUE_AFTER % 12,
-        secret_group=(2, 3),
+        secret_group=_GENERIC_GROUPS,
         flags=re.MULTILINE,
         entropy=3.5,
         generic=True,
