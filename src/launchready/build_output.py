@@ -158,9 +158,13 @@ class BundleScanner:
         except ValueError:
             result.skipped.append((shown, "source map is not valid JSON"))
             return
+        except RecursionError:
+            result.skipped.append((shown, "source map JSON is nested too deeply to read"))
+            return
         if not isinstance(data, dict):
             return
         sources = data.get("sources") or []
+        sources = sources if isinstance(sources, list) else []
         contents = data.get("sourcesContent") or []
         if not isinstance(contents, list):
             return

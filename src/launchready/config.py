@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from launchready.bounded import MAX_CONFIG_BYTES, BoundedReadError, load_yaml, read_text
 from launchready.errors import ConfigError
 from launchready.model import Severity
 
@@ -68,7 +69,7 @@ def find_config(start: Path) -> Path | None:
         cur = cur.parent
     for d in (cur, *cur.parents):
         for name in CONFIG_NAMES:
-            if (d / name).is_file():
+            if (d / name).exists():  # a FIFO or device there is refused by load_config, not skipped
                 return d / name
         if (d / ".git").exists():
             return None
@@ -100,16 +101,19 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
     p = Path(path)
     shown = str(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text(p, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         raise ConfigError(shown, None, None, "config file not found") from None
+    except BoundedReadError as exc:
+        raise ConfigError(shown, None, None, f"config refused: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(shown, None, None, f"cannot read config: {exc}") from None
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = load_yaml(text)
+    except BoundedReadError as exc:
+        raise ConfigError(shown, None, None, f"config refused: {exc}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
@@ -128,7 +132,7 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
         if key not in TOP_KEYS:
             raise cfg.error(str(key), f"unknown key (allowed: {', '.join(sorted(TOP_KEYS))})")
     version = data.get("version", 1)
-    if version != 1:
+    if type(version) is not int or version != 1:  # bool is an int in Python: `true` is refused too
         raise cfg.error("version", f"unsupported version {version!r} (this launchready reads 1)")
     if "fail_on" in data:
         try:
@@ -166,7 +170,18 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
         kws = rule.get("keywords", [])
         if not isinstance(kws, list) or not all(isinstance(k, str) for k in kws):
             raise cfg.error(f"{where}.keywords", "must be a list of strings")
-        if "entropy" in rule and not isinstance(rule["entropy"], (int, float)):
+        for key in ("description", "fix", "prefix"):
+            if key in rule and not isinstance(rule[key], str):
+                raise cfg.error(f"{where}.{key}", "must be a string")
+        if "password_like" in rule and not isinstance(rule["password_like"], bool):
+            raise cfg.error(f"{where}.password_like", "must be true or false")
+        if "allow" in rule and not (
+            isinstance(rule["allow"], list) and all(isinstance(a, str) for a in rule["allow"])
+        ):
+            raise cfg.error(f"{where}.allow", "must be a list of regular expressions")
+        if "paths" in rule and not isinstance(rule["paths"], str):
+            raise cfg.error(f"{where}.paths", "must be a regular expression (a string)")
+        if "entropy" in rule and (isinstance(rule["entropy"], bool) or not isinstance(rule["entropy"], (int, float))):
             raise cfg.error(f"{where}.entropy", "must be a number (bits per character)")
     cfg.custom_rules = custom
     exclude = data.get("exclude") or []

@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import os
@@ -24,6 +23,7 @@ import re
 import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 _SALT = b"launchready/fingerprint/v1"  # shared by every user: only for v1 baselines
 _seen: set[str] = set()
@@ -109,6 +109,20 @@ def secret_hash(secret: str) -> str:
     return known
 
 
+def prehash(secrets: Iterable[str], min_count: int = 32) -> None:
+    """Hash many secrets at once on every core (scrypt releases the GIL); few are not worth
+    the threads, ``secret_hash`` computes those on demand."""
+    todo = [s for s in set(secrets) if s not in _hashes]
+    if len(todo) < min_count:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    current_salt()  # resolved once here (it may ask git), not by several threads at once
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for _ in pool.map(secret_hash, todo, chunksize=64):
+            pass
+
+
 def known_hashes(secrets: Iterable[str]) -> dict[str, str]:
     """The hashes this process computed for ``secrets`` (worker processes send them along)."""
     return {s: _hashes[s] for s in secrets if s in _hashes}
@@ -148,26 +162,92 @@ def redact(secret: str, prefix: str = "", password_like: bool = False) -> str:
 
 
 def remember(secret: str) -> None:
-    if len(secret) >= _MIN_SCRUB_LEN:
+    if len(secret) >= _MIN_SCRUB_LEN and secret not in _seen:
         _seen.add(secret)
+        _matcher.add(secret)
 
 
-@functools.lru_cache(maxsize=1)
-def _pattern(frozen: frozenset[str]) -> re.Pattern[str] | None:
-    if not frozen:
-        return None
-    ordered = sorted(frozen, key=len, reverse=True)
-    return re.compile("|".join(re.escape(s) for s in ordered))
+class _Matcher:
+    """Finds every remembered secret in a text in time linear in the text (plus the matches).
+
+    Secrets are held in an Aho-Corasick automaton, rebuilt only when the secrets added since
+    the last build are as many as those in it (so all rebuilds together cost linear time in
+    the secrets), or when a large text needs scrubbing. Until then the newer ones are found
+    through a dict keyed by their first ``_MIN_SCRUB_LEN`` characters: one lookup per text
+    position, whatever the number of secrets. Replaces an alternation of every secret, which
+    was recompiled per new secret (quadratic in the findings of one file)."""
+
+    _LARGE = 4096  # texts at least this long rebuild the automaton first
+
+    def __init__(self) -> None:
+        self._automaton: Any = None
+        self._built = 0
+        self._pending: dict[str, list[str]] = {}
+        self._npending = 0
+
+    def add(self, secret: str) -> None:
+        self._pending.setdefault(secret[:_MIN_SCRUB_LEN], []).append(secret)
+        self._npending += 1
+        if self._npending > max(64, self._built):
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        for secret in _seen:
+            automaton.add_word(secret, len(secret))
+        automaton.make_automaton()
+        self._automaton, self._built = automaton, len(_seen)
+        self._pending, self._npending = {}, 0
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """[start, end) of every occurrence of a remembered secret, sorted by start."""
+        if self._npending and len(text) >= self._LARGE:
+            self._rebuild()
+        found: list[tuple[int, int]] = []
+        if self._automaton is not None:
+            found += [(end + 1 - n, end + 1) for end, n in self._automaton.iter(text)]
+        if self._pending:
+            pending, k = self._pending, _MIN_SCRUB_LEN
+            for i in range(len(text) - k + 1):
+                group = pending.get(text[i : i + k])
+                if group is not None:
+                    found += [(i, i + len(s)) for s in group if text.startswith(s, i)]
+        found.sort(key=lambda span: (span[0], -span[1]))
+        return found
+
+
+_matcher = _Matcher()
 
 
 def scrub(text: str) -> str:
-    """Replace every raw secret seen in this process with a redaction marker, and the
-    credentials of any URL in ``text`` (see ``redact_url``)."""
+    """Replace every raw secret seen in this process with a redaction marker (overlapping
+    occurrences together, so no part of any of them survives), and the credentials of any URL
+    in ``text`` (see ``redact_url``)."""
     text = redact_url(text)
-    pattern = _pattern(frozenset(_seen))
-    if pattern is None:
+    if not _seen or len(text) < _MIN_SCRUB_LEN:
         return text
-    return pattern.sub(lambda m: f"[redacted #{short_hash(m.group(0))}]", text)
+    spans = _matcher.spans(text)
+    if not spans:
+        return text
+    out: list[str] = []
+    pos = 0
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        markers = [text[start:end]]
+        i += 1
+        while i < len(spans) and spans[i][0] < end:
+            if spans[i][1] > end:
+                markers.append(text[spans[i][0] : spans[i][1]])
+                end = spans[i][1]
+            i += 1
+        out.append(text[pos:start])
+        out.append("".join(f"[redacted #{short_hash(m)}]" for m in markers))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 # ``scheme://user:password@`` (userinfo ends at the first '@' before any '/', '?' or '#');

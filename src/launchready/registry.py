@@ -7,14 +7,13 @@ the caller to print. Results are cached per (config, root) for the process.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from launchready.config import Config
 from launchready.errors import ConfigError
 from launchready.model import Severity
-from launchready.secrets.rule import Rule
+from launchready.secrets.rule import Rule, compile_re2, re2_error
 from launchready.secrets.rules import default_rules
 
 
@@ -31,29 +30,41 @@ DEFAULT_NAME = ".gitleaks.toml"
 _CACHE: dict[tuple[int, str], tuple[Config, RuleSet]] = {}
 
 
+def _re2_checked(config: Config, key: str, rule_id: str, pattern: object, what: str) -> str:
+    """``pattern`` if RE2 can run it; else a ConfigError naming the rule and RE2's reason.
+    Patterns from a config run on RE2 only (linear time: ``(a+)+$`` cannot stall a scan)."""
+    if not isinstance(pattern, str) or not pattern:
+        raise config.error(key, f"rule {rule_id!r}: {what} must be a non-empty string")
+    err = re2_error(pattern)
+    if err is not None:
+        raise config.error(
+            key, f"rule {rule_id!r}: {what} cannot be used: RE2 (the only engine run on a config's patterns) refuses it: {err}"
+        )
+    return pattern
+
+
 def custom_rules(config: Config) -> list[Rule]:
     out = []
     for i, spec in enumerate(config.custom_rules):
-        syntax = "re"
-        try:
-            re.compile(spec["regex"])
-        except re.error as exc:
-            from launchready.secrets.gitleaks_config import _re2_ok
-
-            if _re2_ok(spec["regex"]) is not None:
-                raise config.error(f"rules.custom.{i}.regex", f"invalid regular expression: {exc}") from None
-            syntax = "re2"  # valid RE2 (e.g. pasted from gitleaks) but not Python re
-        for key in ("paths",):
-            if spec.get(key):
-                try:
-                    re.compile(spec[key])
-                except re.error as exc:
-                    raise config.error(f"rules.custom.{i}.{key}", f"invalid regular expression: {exc}") from None
-        for j, allow in enumerate(spec.get("allow", []) or []):
-            try:
-                re.compile(allow)
-            except (re.error, TypeError) as exc:
-                raise config.error(f"rules.custom.{i}.allow.{j}", f"invalid regular expression: {exc}") from None
+        where = f"rules.custom.{i}"
+        rid = str(spec["id"])
+        _re2_checked(config, f"{where}.regex", rid, spec["regex"], "regex")
+        if spec.get("paths") is not None:
+            _re2_checked(config, f"{where}.paths", rid, spec["paths"], "paths")
+        allows = spec.get("allow", []) or []
+        if not isinstance(allows, list):
+            raise config.error(f"{where}.allow", f"rule {rid!r}: allow must be a list of regular expressions")
+        for j, allow in enumerate(allows):
+            _re2_checked(config, f"{where}.allow.{j}", rid, allow, "allow pattern")
+        group = spec.get("secret_group", 0)
+        compiled = compile_re2(spec["regex"])
+        if isinstance(group, bool) or not isinstance(group, (int, str)):
+            raise config.error(f"{where}.secret_group", f"rule {rid!r}: secret_group must be a group number or name")
+        if (isinstance(group, int) and not 0 <= group <= compiled.groups) or (
+            isinstance(group, str) and group not in compiled.groupindex
+        ):
+            raise config.error(f"{where}.secret_group", f"rule {rid!r}: the regex has no group {group!r}")
+        syntax = "re2"
         rule_id = spec["id"]
         if not rule_id.startswith(("secret.", "repo.", "env.")):
             rule_id = f"secret.{rule_id}"
@@ -97,11 +108,18 @@ def find_gitleaks_config(config: Config, root: Path | None) -> Path | None:
         p = Path(config.gitleaks_config)
         if not p.is_absolute():
             p = (base or root or Path.cwd()) / p
-        if not p.is_file():
+        if not p.exists():
             raise config.error("gitleaks_config", f"file not found: {p}")
+        if config.path:  # named by a config file (maybe a PR's): only a file in its repository
+            from launchready.secrets.gitleaks_config import repo_root
+
+            inside = repo_root(Path(config.path))
+            real = p.resolve()
+            if real != inside and inside not in real.parents:
+                raise config.error("gitleaks_config", f"{p} is outside the repository ({inside}); only files inside it are read")
         return p
     for d in _candidate_dirs(root, base):
-        if (d / DEFAULT_NAME).is_file():
+        if (d / DEFAULT_NAME).exists():  # a FIFO or device there is refused by load(), not skipped
             return d / DEFAULT_NAME
     return None
 

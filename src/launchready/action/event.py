@@ -122,7 +122,7 @@ def _push_plan(root: Path, event: dict[str, Any], base_ref: str) -> Plan:
     before = gitrefs.sha(event.get("before") or ZEROS, "event before")
     after = str(event.get("after") or "")
     ref = str(event.get("ref") or "")
-    if not after or after == ZEROS:
+    if not event.get("after") or event.get("after") == ZEROS:
         return Plan(head=None, nothing=f"push deleted {ref or 'a ref'}: no new commits")
     after = gitrefs.sha(after, "event after")
     if base_ref:

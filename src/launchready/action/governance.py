@@ -33,9 +33,11 @@ def show(root: Path, rev: str, path: str) -> bytes | None:
 def _yaml(data: bytes | None) -> dict[str, Any]:
     if not data:
         return {}
+    from launchready.bounded import BoundedReadError, load_yaml
+
     try:
-        loaded = yaml.safe_load(data.decode("utf-8", "replace"))
-    except yaml.YAMLError:
+        loaded = load_yaml(data.decode("utf-8", "replace"))[1]
+    except (yaml.YAMLError, BoundedReadError):
         return {}
     return loaded if isinstance(loaded, dict) else {}
 
@@ -45,7 +47,7 @@ def _json_entries(data: bytes | None) -> dict[str, Any]:
         return {}
     try:
         loaded = json.loads(data.decode("utf-8", "replace"))
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     entries = loaded.get("entries") if isinstance(loaded, dict) else None
     return entries if isinstance(entries, dict) else {}

@@ -103,11 +103,15 @@ def read_github(env: Mapping[str, str], cwd: Path) -> GitHubEnv:
     event: dict[str, Any] = {}
     path = env.get("GITHUB_EVENT_PATH")
     if path:
+        from launchready.bounded import MAX_EVENT_BYTES, BoundedReadError, read_text
+
         try:
-            loaded = json.loads(Path(path).read_text(encoding="utf-8"))
+            loaded = json.loads(read_text(path, MAX_EVENT_BYTES))
         except FileNotFoundError:
             raise UsageError(f"GITHUB_EVENT_PATH points to a missing file: {path}") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except RecursionError:
+            raise UsageError(f"cannot read the event payload {path}: JSON nested too deeply") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, BoundedReadError) as exc:
             raise UsageError(f"cannot read the event payload {path}: {exc}") from None
         if not isinstance(loaded, dict):
             raise UsageError(f"the event payload {path} is not a JSON object")

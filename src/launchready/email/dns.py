@@ -190,6 +190,10 @@ class DnsClient:
             hit = self._cache.get(key)
         if hit is not None:
             return hit
+        try:  # a name from a record (a..b.test, a 64-character label) is an answer, not a crash
+            dns.name.from_text(key[0])
+        except (dns.exception.DNSException, ValueError, UnicodeError) as exc:
+            return Answer(key[0], key[1], DnsStatus.ERROR, detail=f"not a valid DNS name: {exc}")
         answer = self._resolve(key[0], key[1])
         with self._lock:
             self._cache[key] = answer

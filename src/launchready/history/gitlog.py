@@ -24,6 +24,11 @@ SEP = b"\x00\x1eLRC\x00"
 NLSEP = b"\n" + SEP
 FORMAT = "%x00%x1eLRC%x00%H%x00%ct%x00%an <%ae>%x00%aI%x00%B%x00"
 READ_SIZE = 1 << 20
+# A commit whose log record (header, message and patch) is larger is not held in memory: its
+# patch is dropped as it streams past and the commit is scanned file by file from its blobs
+# instead, in bounded windows (``Collector.scan_oversized``). One 300 MB line took 3.5 GB.
+MAX_RECORD = 32 << 20
+HEAD_KEEP = 1 << 20  # bytes of an oversized record kept: its header fields and message
 PIPE_SIZE = 1 << 20  # Linux caps it at /proc/sys/fs/pipe-max-size (1 MiB by default)
 
 GIT_CONFIG = (
@@ -47,6 +52,7 @@ class Commit:
     date_raw: bytes
     message: bytes
     patch: bytes
+    oversized: int = 0  # bytes of a record over MAX_RECORD (its patch is not kept), else 0
 
     @property
     def author(self) -> str:
@@ -77,12 +83,19 @@ def log_command(
     return cmd
 
 
-def _parse(record: bytes) -> Commit | None:
+def _parse(record: bytes, oversized: int = 0) -> Commit | None:
     parts = record.split(b"\x00", 5)
-    if len(parts) < 6:
+    if oversized:  # only the head was kept: the patch is read again from blobs
+        parts = (parts + [b""] * 6)[:6]
+        parts[5] = b""
+    if len(parts) < 6 or not parts[0]:
         return None
     sha, ctime, author, date, message, patch = parts
-    return Commit(sha.decode("ascii", "replace"), int(ctime or b"0"), author, date, message, patch)
+    try:
+        when = int(ctime or b"0")
+    except ValueError:
+        when = 0
+    return Commit(sha.decode("ascii", "replace"), when, author, date, message, patch, oversized)
 
 
 def start_log(cmd: list[str], stdin: bytes | None = None, die_with_parent: bool = False) -> subprocess.Popen[bytes]:
@@ -104,10 +117,25 @@ def start_log(cmd: list[str], stdin: bytes | None = None, die_with_parent: bool 
     return proc
 
 
-def read_commits(out: io.BufferedReader) -> Iterator[Commit]:
+def _head(pieces: list[bytes]) -> bytes:
+    """The first HEAD_KEEP bytes of ``pieces`` joined, without joining all of them."""
+    out: list[bytes] = []
+    left = HEAD_KEEP
+    for piece in pieces:
+        if left <= 0:
+            break
+        out.append(piece[:left])
+        left -= len(out[-1])
+    return b"".join(out)
+
+
+def read_commits(out: io.BufferedReader, max_record: int | None = None) -> Iterator[Commit]:
     """Yield each commit of a ``log_command`` output as soon as it is complete. ``read1``
-    takes what is there instead of waiting for a full block, so git and the scan overlap."""
+    takes what is there instead of waiting for a full block, so git and the scan overlap.
+    A record past ``max_record`` bytes keeps only its first HEAD_KEEP bytes (``oversized``)."""
+    limit = MAX_RECORD if max_record is None else max_record
     pending: list[bytes] = []  # pieces of the current record: a huge commit is joined once
+    size = 0  # bytes of the current record so far
     first = True
     while True:
         block = out.read1(READ_SIZE)
@@ -123,20 +151,33 @@ def read_commits(out: io.BufferedReader) -> Iterator[Commit]:
         pos = 0
         idx = block.find(NLSEP)
         while idx >= 0:
-            if pending:
-                pending.append(block[pos : idx + 1])
+            piece = block[pos : idx + 1]
+            over = size + len(piece) if size + len(piece) > limit else 0
+            if over:
+                record = _head([*pending, piece])
+                pending.clear()
+            elif pending:
+                pending.append(piece)
                 record = b"".join(pending)
                 pending.clear()
             else:
-                record = block[pos : idx + 1]
-            commit = _parse(record) if record else None
+                record = piece
+            commit = _parse(record, over) if record else None
             if commit is not None:
                 yield commit
+            size = 0
             pos = idx + len(NLSEP)
             idx = block.find(NLSEP, pos)
-        pending.append(block[pos:])
+        rest = len(block) - pos
+        if size + rest > limit:  # drop what streams past; keep the head for the header fields
+            if size <= limit:
+                pending[:] = [_head([*pending, block[pos:]])]
+        else:
+            pending.append(block[pos:])
+        size += rest
+    over = size if size > limit else 0
     record = b"".join(pending)
-    commit = _parse(record) if record else None
+    commit = _parse(record, over) if record else None
     if commit is not None:
         yield commit
 

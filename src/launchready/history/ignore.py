@@ -46,7 +46,17 @@ def parse(text: str) -> GitleaksIgnore:
 
 def load(root: Path) -> GitleaksIgnore:
     p = root / ".gitleaksignore"
-    try:
-        return parse(p.read_text(encoding="utf-8", errors="replace"))
-    except (FileNotFoundError, IsADirectoryError):
+    from launchready.bounded import MAX_CONFIG_BYTES, BoundedReadError, read_regular
+    from launchready.errors import ConfigError
+
+    if not p.exists() and not p.is_symlink():
         return GitleaksIgnore()
+    try:
+        data = read_regular(p, MAX_CONFIG_BYTES, inside=root)
+    except FileNotFoundError:
+        return GitleaksIgnore()
+    except BoundedReadError as exc:
+        raise ConfigError(str(p), None, None, f".gitleaksignore refused: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(str(p), None, None, f"cannot read .gitleaksignore: {exc}") from None
+    return parse(data.decode("utf-8", errors="replace"))

@@ -7,10 +7,13 @@ processes (a pipe) and are turned into redacted findings by ``dedup.py`` in the 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
-from collections.abc import Callable, Iterable
+import subprocess
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from launchready.history.gitlog import Blobs, Commit
 from launchready.history.ignore import GitleaksIgnore
@@ -75,6 +78,8 @@ class ChunkResult:
     touched_count: int = 0
     # secret -> redact.secret_hash, sent by a worker with its part (the parent preloads them)
     hashes: dict[str, str] = field(default_factory=dict)
+    # commits too large to hold in memory, scanned file by file from their blobs (sha, bytes)
+    oversized: list[tuple[str, int]] = field(default_factory=list)
 
     def merge(self, other: ChunkResult) -> None:
         if self.touched is not None and other.touched is not None and self.touched_count + other.touched_count <= TOUCHED_LIMIT:
@@ -93,6 +98,7 @@ class ChunkResult:
         self.bytes += other.bytes
         self.suppressed += other.suppressed
         self.excluded_files += other.excluded_files
+        self.oversized += other.oversized
 
 
 TOUCHED_LIMIT = 2_000_000  # entries (~100 bytes each); beyond, removals use a path-limited log
@@ -152,7 +158,7 @@ class Collector:
         self.result = ChunkResult()
         self._batch: list[_Piece] = []
         self._batch_bytes = 0
-        self._path_rules = [re.compile(r.paths) for r in engine.rules if r.paths]
+        self._path_rules = [r.compile_extra(r.paths) for r in engine.rules if r.paths]
         self._path_scoped: dict[str, bool] = {}  # path -> does a path-scoped rule apply
 
     def excluded(self, path: str) -> bool:
@@ -163,11 +169,14 @@ class Collector:
         a line without one cannot hold a secret (``Engine.keyword_rows``): only the lines
         with a keyword are handed to the engine, which is what makes history scans fast."""
         self.result.commits += 1
-        self.result.bytes += len(c.patch) + len(c.message)
+        self.result.bytes += (c.oversized or len(c.patch)) + len(c.message)
         self.order += self.stride
         engine = self.engine
         if c.message and engine.mentions_keyword(c.message):
             self._queue(_Piece(c, self.order, None, 0, 0, c.message))
+        if c.oversized:
+            self.scan_oversized(c)
+            return
         keyword = engine.mentions_keyword(c.patch)
         key_lines = _KEY_LINE.search(c.patch) is not None
         removed_from: list[bytes] | None = [] if self.result.touched is not None else None
@@ -225,6 +234,57 @@ class Collector:
                 self._queue(_Piece(c, self.order, adds, lo, hi, b"\n".join([lines[i] for i in picked]), picked))
         if key_body:
             self._rescan_blob(c, adds)
+
+    def scan_oversized(self, c: Commit) -> None:
+        """A commit whose patch is too large to hold: scan each file it added or changed, read
+        from git as a stream and scanned in bounded windows (as ``scan`` reads a large file).
+        The whole file at that commit is scanned, not only the added lines: a secret it already
+        had is folded into its existing record (the oldest sighting stays first)."""
+        self.result.oversized.append((c.sha, c.oversized))
+        root = self._blobs.root if self._blobs is not None else None
+        if root is None:
+            return
+        from launchready.secrets.scanner import BLOCK, _decoded, is_binary, windowed_matches
+
+        listing = subprocess.run(
+            ["git", "-C", str(root), "diff-tree", "-r", "-z", "--no-commit-id", "--no-renames", "--root", "-m",
+             "--no-ext-diff", "--no-textconv", "--diff-filter=AMTC", "--end-of-options", c.sha],
+            capture_output=True, check=False,
+        )  # fmt: skip
+        fields = listing.stdout.split(b"\x00")
+        seen: set[bytes] = set()
+        for meta, raw in zip(fields[0::2], fields[1::2], strict=False):
+            parts = meta.split()
+            if len(parts) < 4 or raw in seen or parts[1] == b"160000":
+                continue
+            seen.add(raw)
+            path = decode_path(raw)
+            if self.exclude and self.excluded(path):
+                self.result.excluded_files += 1
+                continue
+            oid = parts[3].decode("ascii", "replace")
+            proc = subprocess.Popen(["git", "-C", str(root), "cat-file", "blob", oid],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
+            assert proc.stdout is not None
+            try:
+                head = proc.stdout.read(8192)
+                if is_binary(head):
+                    continue
+                out = proc.stdout
+
+                def pieces(first: bytes = head, out: Any = out) -> Iterator[bytes]:
+                    yield first
+                    while chunk := out.read(BLOCK):
+                        yield chunk
+
+                for m, line, col in windowed_matches(self.engine, _decoded(pieces()), path):
+                    end_col = m.end_column + (col - m.column if m.end_line == m.line else 0)
+                    m = dataclasses.replace(m, column=col, end_column=end_col)
+                    self._record(c, self.order, m, path, line, line + m.end_line - m.line)
+            finally:
+                proc.stdout.close()
+                proc.kill()
+                proc.wait()
 
     def _scoped(self, path: str) -> bool:
         """Does a path-scoped rule (``.pgpass``, ``.netrc``...) apply to ``path``?"""

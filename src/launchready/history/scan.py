@@ -235,6 +235,11 @@ def _conclude(
         removed = pending.result()
     result.findings = dedup.with_removals(findings, records, removed)
     result.notes.append(f"history: scanned {merged.commits} commits ({rng.label})")
+    for sha, size in merged.oversized:
+        result.notes.append(
+            f"history: commit {sha[:12]} has a {size / 1048576:.0f} MB patch, too large to hold in memory: "
+            "its added and changed files were scanned whole, as streams"
+        )
     if merged.excluded_files:
         result.notes.append(f"history: skipped {merged.excluded_files} file changes matching exclude patterns")
 

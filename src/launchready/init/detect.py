@@ -41,7 +41,7 @@ def _js(directory: Path, rel: str) -> list[Stack]:
     manifest = directory / "package.json"
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return []
     if not isinstance(data, dict):
         return []

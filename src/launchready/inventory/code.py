@@ -155,7 +155,7 @@ def package_uses(path: str, text: str) -> Iterator[Use]:
     if name == "package.json":
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return
         if not isinstance(data, dict):
             return

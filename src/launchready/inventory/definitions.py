@@ -89,7 +89,7 @@ def _env_mapping(block: Any) -> dict[str, str]:
 def _safe_yaml(text: str) -> Any:
     try:
         docs = list(yaml.safe_load_all(text))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # nested too deeply: a hostile file
         return None
     return docs
 
@@ -156,7 +156,7 @@ def compose_definitions(path: str, text: str) -> Iterator[Definition]:
 def _toml(text: str) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError):
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -171,7 +171,7 @@ def deploy_definitions(path: str, text: str) -> Iterator[Definition]:
 
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             data = {}
         if isinstance(data, dict):
             for block, how in ((data.get("env"), "vercel.json env"),

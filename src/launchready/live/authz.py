@@ -45,17 +45,19 @@ def distinctive_values(body: bytes) -> list[str]:
     """String and number values of a JSON body that would identify A's data elsewhere."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     out: list[str] = []
 
-    def walk(v: Any) -> None:
+    def walk(v: Any, depth: int = 0) -> None:
+        if depth > 64:  # a hostile body nests deeper than any real API response
+            return
         if isinstance(v, dict):
             for x in v.values():
-                walk(x)
+                walk(x, depth + 1)
         elif isinstance(v, list):
             for x in v[:50]:
-                walk(x)
+                walk(x, depth + 1)
         elif isinstance(v, str) and len(v) >= 8 and not _COMMON.match(v):
             out.append(v)
         elif isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 100000:

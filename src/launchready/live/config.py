@@ -33,6 +33,16 @@ METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 WRITE_METHODS = {"PUT", "PATCH", "DELETE", "POST"}
 
 
+
+def is_http_url(s: str) -> bool:
+    """An http(s) URL with a host and a valid port (``http://[::1`` and ``:99999`` are not)."""
+    try:
+        parts = urlsplit(s)
+        _ = parts.port  # raises ValueError for a port out of range or not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
 @dataclass(frozen=True)
 class Target:
     url: str  # the base URL (the site)
@@ -262,8 +272,7 @@ class _V:
     def url(self, value: Any, key: str) -> str:
         s = self.string(value, key)
         redact.remember_url(s)
-        parts = urlsplit(s)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if not is_http_url(s):
             raise self.err(key, f"must be an http:// or https:// URL, got {s!r}")
         return s
 
@@ -379,8 +388,7 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
         ))  # fmt: skip
     if url is not None:
         redact.remember_url(url)
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if not is_http_url(url):
             from launchready.errors import UsageError
 
             raise UsageError(f"--url {url!r}: expected an http:// or https:// URL")

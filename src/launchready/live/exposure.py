@@ -106,7 +106,7 @@ PROBES: dict[str, list[tuple[str, Matcher]]] = {
 def _is_source_map(body: bytes) -> bool:
     try:
         data = json.loads(body[:MAX_MAP].decode("utf-8", "replace"))
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(data, dict) and data.get("version") == 3 and ("mappings" in data or "sections" in data)
 

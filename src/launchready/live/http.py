@@ -12,6 +12,7 @@ and time budgets and a per-check cap, caps response bodies, and returns ``Fetche
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
@@ -143,6 +144,56 @@ def _checked_address(host: str, port: int, explicit: frozenset[str]) -> str | No
     return allowed[0]  # connect to the address we checked (no second lookup to rebind)
 
 
+
+
+class _Deadline:
+    """One request's wall-clock limit, headers and body together. A timer shuts the request's
+    socket down when it passes, so a server that trickles bytes (each within the socket
+    timeout) cannot hold a check, or the run, past its budget."""
+
+    _local = threading.local()
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.sock: Any = None
+        self.expired = False
+        self.answered = False  # the response's headers arrived (the body was still coming when cut)
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        _Deadline._local.current = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _Deadline._local.current = None
+        with self._lock:
+            self.sock = None
+
+    @classmethod
+    def track(cls, sock: Any) -> None:
+        """Called by our connections with their socket as a request starts on a pooled one,
+        or as a new one connects (http.client hands it to the response, so keep it here)."""
+        current: _Deadline | None = getattr(cls._local, "current", None)
+        if current is not None and sock is not None:
+            with current._lock:
+                current.sock = sock
+            if current.expired:
+                current._cut()
+
+    def _cut(self) -> None:
+        with self._lock:
+            self.expired = True
+            sock = self.sock
+        if sock is not None:
+            # the plain socket's shutdown (an SSLSocket's own would drop its TLS state first)
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
 def _connection_classes(mapping: Mapping[tuple[str, int], str], explicit: frozenset[str] = frozenset()) -> tuple[type, type]:
     frozen = dict(mapping)
 
@@ -166,9 +217,25 @@ def _connection_classes(mapping: Mapping[tuple[str, int], str], explicit: frozen
         def _new_conn(self) -> socket.socket:
             return _new_conn(self, HTTPConnection)
 
+        def connect(self) -> None:
+            super().connect()
+            _Deadline.track(self.sock)
+
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            _Deadline.track(self.sock)
+            super().request(*args, **kwargs)
+
     class _HTTPS(HTTPSConnection):
         def _new_conn(self) -> socket.socket:
             return _new_conn(self, HTTPSConnection)
+
+        def connect(self) -> None:
+            super().connect()
+            _Deadline.track(self.sock)
+
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            _Deadline.track(self.sock)
+            super().request(*args, **kwargs)
 
     class _HTTPPool(HTTPConnectionPool):
         ConnectionCls = _HTTP
@@ -515,6 +582,26 @@ class Client:
               json_body: Any, timeout: float | None, auth: tuple[str, str] | None,
               until: Callable[[bytes], bool] | None = None) -> Fetched:  # fmt: skip
         limit = min(timeout or self.options.timeout, max(0.5, self.remaining_seconds()))
+        deadline = _Deadline(limit)
+        def cut() -> str:
+            if deadline.answered:
+                return f"body still arriving after {limit:g}s: cut at the time limit (a slow or trickling server)"
+            return f"no complete response within {limit:g}s: cut at the time limit (a slow or trickling server)"
+
+        try:
+            with deadline:
+                got = self._send_within(method, url, headers, data, json_body, limit, auth, until)
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            if deadline.expired:
+                raise requests.Timeout(cut()) from exc
+            raise
+        if deadline.expired:  # a body delimited by the connection's end looks complete when cut
+            raise requests.Timeout(cut())
+        return got
+
+    def _send_within(self, method: str, url: str, headers: Mapping[str, str] | None, data: bytes | str | None,
+                     json_body: Any, limit: float, auth: tuple[str, str] | None,
+                     until: Callable[[bytes], bool] | None = None) -> Fetched:  # fmt: skip
         start = time.perf_counter()
         resp = self.session.request(
             method,
@@ -527,6 +614,9 @@ class Client:
             auth=auth,
             stream=True,
         )
+        current: _Deadline | None = getattr(_Deadline._local, "current", None)
+        if current is not None:
+            current.answered = True
         try:
             chunks: list[bytes] = []
             size = 0

@@ -75,7 +75,7 @@ def _health(run: Run, url: str) -> CheckResult:
         return result(cid, Status.FAIL, Severity.MEDIUM, url, "answers an HTML page, not a health check (an uptime monitor would always see 'up')", FIX[cid], ev)
     try:
         doc = json.loads(r.body) if r.body.strip() else None
-    except ValueError:
+    except (ValueError, RecursionError):
         doc = None
     if isinstance(doc, dict):
         state = str(doc.get("status", doc.get("state", ""))).lower()

@@ -146,7 +146,7 @@ class FileContext:
 
         try:
             return yaml.compose(self.text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):
             return None
 
 

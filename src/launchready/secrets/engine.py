@@ -23,7 +23,7 @@ import ahocorasick
 from launchready import redact
 from launchready.model import Finding
 from launchready.secrets.filters import is_placeholder, looks_fake_body, shannon_entropy
-from launchready.secrets.rule import Rule, compile_any, compile_re2
+from launchready.secrets.rule import Rule, compile_re2
 
 LONG_LINE = 4096  # longer lines (minified JS) are windowed around the keyword hit
 _BEFORE = 512
@@ -94,8 +94,8 @@ class Engine:
         self._pre: list[Any] = [None] * len(self.rules)
         self._allow: list[tuple[tuple[str, Any], ...] | None] = [None] * len(self.rules)
         self._always: list[int] = []
-        self._path_re = [compile_any(r.paths) if r.paths else None for r in self.rules]
-        self._exclude_re = [compile_any(r.exclude_paths) if r.exclude_paths else None for r in self.rules]
+        self._path_re = [r.compile_extra(r.paths) if r.paths else None for r in self.rules]
+        self._exclude_re = [r.compile_extra(r.exclude_paths) if r.exclude_paths else None for r in self.rules]
         self._has_paths = any(p is not None for p in self._path_re + self._exclude_re)
         self._generic = {i for i, r in enumerate(self.rules) if r.generic and r.source == "builtin"}
         by_kw: dict[str, list[int]] = {}
@@ -232,9 +232,9 @@ class Engine:
             for a in rule.allow:
                 target, sep, body = a.partition(":")
                 if sep and target in ("match", "line"):
-                    allow.append((target, compile_any(body)))
+                    allow.append((target, rule.compile_extra(body)))
                 else:
-                    allow.append(("secret", compile_any(a)))
+                    allow.append(("secret", rule.compile_extra(a)))
             self._allow[i] = tuple(allow)
         return rx
 

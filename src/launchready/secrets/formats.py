@@ -82,7 +82,8 @@ def _texts_of_output(out: dict[str, Any]) -> Texts:
 
 def _texts_of_cell(cell: dict[str, Any]) -> Texts:
     yield _as_lines(cell.get("source")), True
-    for out in cell.get("outputs") or []:
+    outputs = cell.get("outputs")
+    for out in outputs if isinstance(outputs, list) else []:  # a hostile notebook: "outputs": true
         if isinstance(out, dict):
             yield from _texts_of_output(out)
     yield _as_json(cell.get("metadata")), False
@@ -99,7 +100,7 @@ def notebook_matches(engine: Engine, raw: str, path: str) -> list[Located] | Non
     """Matches in a notebook in file coordinates, or None when it is not valid notebook JSON."""
     try:
         nb = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deeply: scanned as plain text instead
         return None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         return None
@@ -150,7 +151,7 @@ def k8s_secret_matches(engine: Engine, text: str, path: str) -> list[Located]:
 
     try:
         docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # nested too deeply: scanned as plain text anyway
         return []
     found: list[Located] = []
     lines = text.splitlines()

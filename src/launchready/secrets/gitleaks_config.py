@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from launchready.model import Severity
-from launchready.secrets.rule import Rule, compile_re2
+from launchready.secrets.rule import Rule, re2_error
 
 DEFAULT_NAME = ".gitleaks.toml"
 _FIX = "Rotate the credential at its issuer, remove it from the code and read it from a secret manager or environment variable at runtime."
@@ -39,22 +39,7 @@ class GitleaksConfigError(Exception):
     """The file is not valid TOML or not a gitleaks config; the message names the file."""
 
 
-def _re2_ok(pattern: str) -> str | None:
-    """None if RE2 accepts ``pattern``, else the error text."""
-    try:
-        compile_re2(pattern)
-    except Exception as exc:
-        msg = exc.args[0] if exc.args else exc
-        return msg.decode(errors="replace") if isinstance(msg, bytes) else str(msg)
-    return None
-
-
-def _python_re_ok(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
+_re2_ok = re2_error
 
 
 def _list(value: Any) -> list[str]:
@@ -87,13 +72,15 @@ def _read_allowlists(tables: list[dict[str, Any]], where: str, warnings: list[st
                 f"{where}: allowlist condition AND is applied as OR (a match is allowed when its path OR its text is listed)"
             )
         for rx in regexes:
-            if _re2_ok(rx) is not None and not _python_re_ok(rx):
-                warnings.append(f"{where}: allowlist regex {rx!r} cannot be compiled and is ignored")
+            err = _re2_ok(rx)
+            if err is not None:
+                warnings.append(f"{where}: allowlist regex {rx!r} cannot be used (RE2: {err}) and is ignored")
                 continue
             {"match": out.match, "line": out.line}.get(target, out.secret).append(rx)
         for p in paths:
-            if _re2_ok(p) is not None and not _python_re_ok(p):
-                warnings.append(f"{where}: allowlist path {p!r} cannot be compiled and is ignored")
+            err = _re2_ok(p)
+            if err is not None:
+                warnings.append(f"{where}: allowlist path {p!r} cannot be used (RE2: {err}) and is ignored")
                 continue
             out.paths.append(p)
         out.stopwords += [s.lower() for s in _list(table.get("stopwords"))]
@@ -128,14 +115,38 @@ def _toml() -> ModuleType:
     return tomli  # type: ignore[no-any-return]  # pragma: no cover
 
 
-def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0) -> GitleaksRules:
-    """Turn a gitleaks TOML file into launchready rules plus warnings."""
+def repo_root(start: Path) -> Path:
+    """The repository ``start`` (a file or directory) is in: the nearest ancestor with a
+    ``.git``, else ``start``'s own directory."""
+    cur = start.resolve()
+    if not cur.is_dir():
+        cur = cur.parent
+    for d in (cur, *cur.parents):
+        if (d / ".git").exists():
+            return d
+    return cur
+
+
+def load(
+    path: Path, builtin_ids: set[str] | None = None, _depth: int = 0, inside: Path | None = None
+) -> GitleaksRules:
+    """Turn a gitleaks TOML file into launchready rules plus warnings. Only a regular file of
+    at most MAX_CONFIG_BYTES is read; ``[extend] path`` only inside ``inside`` (default: the
+    repository ``path`` is in), so a PR cannot point it at /dev/zero, a FIFO or /etc."""
+    from launchready.bounded import MAX_CONFIG_BYTES, BoundedReadError, read_text
+
     tomllib = _toml()
     shown = str(path)
+    if inside is None:
+        inside = repo_root(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path, MAX_CONFIG_BYTES, inside=inside if _depth else None))
     except FileNotFoundError:
         raise GitleaksConfigError(f"{shown}: gitleaks config not found") from None
+    except BoundedReadError as exc:
+        raise GitleaksConfigError(f"{shown}: gitleaks config refused: {exc}") from None
+    except RecursionError:
+        raise GitleaksConfigError(f"{shown}: invalid TOML: nested too deeply") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise GitleaksConfigError(f"{shown}: cannot read gitleaks config: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
@@ -148,13 +159,15 @@ def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0) -> Gi
     if isinstance(extend, dict):
         out.use_default = bool(extend.get("useDefault", False))
         if extend.get("path"):
-            target = (path.parent / str(extend["path"])).resolve()
+            target = path.parent / str(extend["path"])
             if _depth >= 2:
                 warnings.append(f"{shown}: [extend] path {extend['path']!r} nests too deeply and is ignored")
             else:
                 try:
-                    base = load(target, builtin_ids, _depth + 1)
+                    base = load(target, builtin_ids, _depth + 1, inside)
                 except GitleaksConfigError as exc:
+                    if "refused:" in str(exc):  # /dev/zero, a FIFO, a huge file, outside the repo
+                        raise GitleaksConfigError(f"{shown}: [extend] path {extend['path']!r}: {exc}") from None
                     warnings.append(f"{shown}: [extend] path ignored: {exc}")
                 else:
                     out.rules += base.rules
@@ -191,15 +204,11 @@ def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0) -> Gi
                 warnings.append(f"{where}: has no regex and is ignored")
             continue
         regex = str(regex)
-        syntax = "re2"
+        syntax = "re2"  # never Python's re: a config's pattern must not be able to stall the scan
         err = _re2_ok(regex)
         if err is not None:
-            if _python_re_ok(regex):
-                syntax = "re"
-                warnings.append(f"{where}: not valid RE2 ({err}); running it with Python's re instead")
-            else:
-                warnings.append(f"{where}: regex cannot be used ({err}); rule skipped")
-                continue
+            warnings.append(f"{where}: regex cannot be used (RE2: {err}); rule skipped")
+            continue
         rule_id = "secret." + re.sub(r"[^a-z0-9-]+", "-", gid.lower()).strip("-")
         if rule_id in builtin_ids or rule_id in seen:
             rule_id += "-gitleaks"
@@ -217,6 +226,11 @@ def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0) -> Gi
             warnings.append(f"{where}: secretGroup {group!r} is not an integer; using the whole match")
             group = 0
         path_rx = spec.get("path")
+        if path_rx:
+            err = _re2_ok(str(path_rx))
+            if err is not None:
+                warnings.append(f"{where}: path {str(path_rx)!r} cannot be used (RE2: {err}); rule skipped")
+                continue
         for unknown in sorted(set(spec) - {"id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "allowlists", "allowlist", "tags", "skipReport"}):
             warnings.append(f"{where}: key {unknown!r} is not supported and is ignored")
         if spec.get("skipReport"):

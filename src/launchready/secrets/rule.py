@@ -65,6 +65,14 @@ class Rule:
             return compile_re2(self.regex)
         return re.compile(self.regex, self.flags)
 
+    def compile_extra(self, pattern: str) -> Any:
+        """A path, exclude or allow pattern of this rule. Patterns from a repository's own
+        configs (custom and gitleaks rules) run on RE2 only: linear time, whatever the
+        pattern (``(a+)+$`` cannot stall a scan). Built-in ones may use Python's ``re``."""
+        if self.source != "builtin":
+            return compile_re2(pattern)
+        return compile_any(pattern)
+
 
 def compile_re2(pattern: str | bytes, case_sensitive: bool = True) -> Any:
     """An RE2 pattern, compiled without RE2 logging its own errors to stderr (they raise).
@@ -75,6 +83,16 @@ def compile_re2(pattern: str | bytes, case_sensitive: bool = True) -> Any:
     options.log_errors = False
     options.case_sensitive = case_sensitive
     return re2.compile(pattern, options)
+
+
+def re2_error(pattern: str) -> str | None:
+    """None if RE2 can run ``pattern``, else RE2's reason (e.g. ``invalid perl operator: (?<=``)."""
+    try:
+        compile_re2(pattern)
+    except Exception as exc:
+        msg = exc.args[0] if exc.args else exc
+        return msg.decode(errors="replace") if isinstance(msg, bytes) else str(msg)
+    return None
 
 
 def compile_any(pattern: str) -> Any:

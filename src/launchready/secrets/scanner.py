@@ -14,6 +14,7 @@ import codecs
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from launchready import redact
 from launchready.model import Finding
 from launchready.secrets import credfiles, formats
 from launchready.secrets.encoding import sniff_encoding
@@ -134,6 +135,9 @@ def _finding(m: Match, path: str, line: int, column: int) -> Finding:
 
 
 def _add(result: ScanResult, located: Iterable[tuple[Match, int, int]], path: str, transform: Transform | None) -> int:
+    located = list(located)
+    # Many distinct secrets in one file: hash them on every core first (scrypt releases the GIL)
+    redact.prehash({m.secret for m, _, _ in located if not m.allowed})
     n = 0
     for m, line, col in located:
         n += 1

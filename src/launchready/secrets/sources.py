@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from launchready.errors import UsageError
 
@@ -274,7 +274,7 @@ def hook_blobs(root: Path, cwd: Path, files: list[str]) -> Iterator[Blob]:
 
 
 @lru_cache(maxsize=256)
-def _glob_re(pattern: str) -> re.Pattern[str]:
+def _glob_re(pattern: str) -> Any:
     """gitignore-like: ``*`` within a segment, ``**`` across, a pattern without '/' matches a
     name at any depth, a trailing '/' means a directory (everything below it)."""
     pat = pattern.strip()
@@ -304,7 +304,9 @@ def _glob_re(pattern: str) -> re.Pattern[str]:
     body = "".join(out)
     prefix = "" if anchored else "(?:.*/)?"
     suffix = "/.*" if directory else "(?:/.*)?"
-    return re.compile(f"^{prefix}{body}{suffix}$")
+    from launchready.secrets.rule import compile_re2  # a config's globs run on RE2: linear time
+
+    return compile_re2(f"^{prefix}{body}{suffix}$")
 
 
 def excluded(rel_path: str, patterns: Iterable[str]) -> bool:

@@ -74,16 +74,22 @@ def entry(f: Finding) -> dict[str, Any]:
 def load(path: Path) -> Baseline:
     """Read a baseline; a broken one is a ConfigError naming the file (exit 2)."""
     shown = str(path)
+    from launchready.bounded import MAX_BASELINE_BYTES, BoundedReadError, read_text
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, MAX_BASELINE_BYTES)
     except FileNotFoundError:
         raise ConfigError(shown, None, None, "baseline file not found") from None
+    except BoundedReadError as exc:
+        raise ConfigError(shown, None, None, f"baseline refused: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(shown, None, None, f"cannot read baseline: {exc}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(shown, exc.lineno, None, f"invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ConfigError(shown, None, None, "invalid baseline: JSON nested too deeply") from None
     if not isinstance(data, dict) or "entries" not in data:
         if isinstance(data, dict) and "plugins_used" in data:
             raise ConfigError(shown, None, None, "this is a detect-secrets baseline: convert it with `launchready baseline import FILE`")
@@ -144,7 +150,7 @@ def resolve(explicit: str | None, config: Config, root: Path, cwd: Path) -> Path
             raise UsageError(f"baseline file not found: {explicit}")
         return p
     p = default_path(config, root)
-    return p if p.is_file() else None
+    return p if p.exists() else None  # a FIFO or device is refused by load(), not skipped
 
 
 def filter_findings(findings: Iterable[Finding], baseline: Baseline) -> tuple[list[Finding], int]:

@@ -45,8 +45,9 @@ Credential files found by name (`*.p12`, `*.jks`, `terraform.tfstate`, kubeconfi
 
 ## Custom rules and gitleaks migration
 
-- `.launchready.yml` `rules.custom`: `id`, `regex` (Python `re`, or RE2 syntax when Python
-  cannot compile it), `keywords`, `secret_group`, `entropy`, `paths`, `allow`, `severity`,
+- `.launchready.yml` `rules.custom`: `id`, `regex` (RE2 syntax, run with google-re2 in linear
+  time; a pattern RE2 refuses, e.g. a lookbehind, is a configuration error naming the rule),
+  `keywords`, `secret_group`, `entropy`, `paths`, `allow`, `severity`,
   `description`, `fix`, `password_like`, `prefix`. `rules.disable` takes rule ids (with or
   without the `secret.` prefix).
 - A gitleaks `.gitleaks.toml` at the repository root (or `gitleaks_config: FILE` in
@@ -56,7 +57,8 @@ Credential files found by name (`*.p12`, `*.jks`, `terraform.tfstate`, kubeconfi
   `[extend] useDefault = true` (launchready's pack plus the gitleaks rules; without it only
   the gitleaks rules run, and a warning says so). Rules become `secret.<gitleaks id>`.
   Anything that cannot be used (a path-only rule, an invalid regex, an unsupported key) is
-  named in a warning, never dropped silently.
+  named in a warning, never dropped silently. Every pattern from either file (rules, paths,
+  allowlists) runs on RE2 only, never on Python's `re`, so none can stall a scan.
 """
 
 
