@@ -99,7 +99,7 @@ def test_gitleaksignore_fifo_and_symlink_out_are_refused(repo: Path) -> None:
 
 
 def test_baseline_that_is_a_device_or_fifo_is_refused(repo: Path) -> None:
-    from launchready.keygen import KeyGen
+    from launchready.demo.keygen import KeyGen
 
     (repo / "app.py").write_text(f"KEY = '{KeyGen(4).stripe_secret()}'\n")  # the baseline is consulted
     (repo / ".launchready.yml").write_text("baseline: /dev/zero\n")

@@ -29,8 +29,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from launchready.config import CUSTOM_RULE_KEYS, TOP_KEYS, load_config
+from launchready.demo.keygen import KeyGen
 from launchready.errors import ConfigError, UsageError
-from launchready.keygen import KeyGen
 from launchready.secrets.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "email"))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 from .conftest import action, launchready, pr_payload
 
