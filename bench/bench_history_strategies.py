@@ -50,15 +50,22 @@ def peak_memory(cmd: list[str], cwd: Path) -> tuple[int, int]:
         peak_pss = max(peak_pss, sum(_pss(p) for p in pids))
         time.sleep(0.01)
     return peak_rss, peak_pss
+
+
 from results import replace_section  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("repos", nargs="+", type=Path)
-    ap.add_argument("--variant", action="append", default=[], metavar="LABEL=DIR:JOBS",
-                    help="sources to run (DIR/src, e.g. from `git archive`) and the LAUNCHREADY_JOBS values to measure "
-                         "with them, e.g. before=/tmp/old:1,2,3,4 (default: the installed package, jobs 1,2)")  # fmt: skip
+    ap.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="LABEL=DIR:JOBS",
+        help="sources to run (DIR/src, e.g. from `git archive`) and the LAUNCHREADY_JOBS values to measure "
+        "with them, e.g. before=/tmp/old:1,2,3,4 (default: the installed package, jobs 1,2)",
+    )
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--write", metavar="SECTION", help="update this section of bench/RESULTS.md")
     a = ap.parse_args()
@@ -89,16 +96,42 @@ def main() -> None:
             ENV["PYTHONPATH"] = str(where / "src")
 
     for repo in [r.resolve() for r in a.repos]:
-        commits = int(subprocess.run(["git", "rev-list", "--count", "--all"], cwd=repo, capture_output=True, text=True, check=True).stdout)
-        gl_cmd = [gitleaks, "git", "--no-banner", "-l", "error", "--report-format", "json",
-                  "--report-path", str(tmp / "gl.json"), "--exit-code", "0", str(repo)]  # fmt: skip
+        commits = int(
+            subprocess.run(
+                ["git", "rev-list", "--count", "--all"], cwd=repo, capture_output=True, text=True, check=True
+            ).stdout
+        )
+        gl_cmd = [
+            gitleaks,
+            "git",
+            "--no-banner",
+            "-l",
+            "error",
+            "--report-format",
+            "json",
+            "--report-path",
+            str(tmp / "gl.json"),
+            "--exit-code",
+            "0",
+            str(repo),
+        ]
         git_cmd = ["git", "log", "-p", "-U0", "--cc", "--no-renames", "--all"]
         if subprocess.run(gl_cmd, cwd=repo, capture_output=True, check=False).returncode != 0:
             sys.exit(f"gitleaks failed on {repo}")  # a quick failure would look like a fast scan
         cmds = {"git": git_cmd, "gitleaks": gl_cmd}
         keys = [f"ours{label}:{j}" for label, _, jobs in variants for j in jobs]
         for key in keys:
-            cmds[key] = [sys.executable, "-m", "launchready", "history", "--all", "-q", "--exit-zero", "--json", str(tmp / "o.json")]
+            cmds[key] = [
+                sys.executable,
+                "-m",
+                "launchready",
+                "history",
+                "--all",
+                "-q",
+                "--exit-zero",
+                "--json",
+                str(tmp / "o.json"),
+            ]
         wall: dict[str, list[float]] = {k: [] for k in cmds}
         cpu: dict[str, list[float]] = {k: [] for k in cmds}
         for _ in range(a.runs):
@@ -127,7 +160,11 @@ def main() -> None:
     ENV.pop("LAUNCHREADY_JOBS", None)
     ENV.pop("PYTHONPATH", None)
     shown = " ".join(f"--variant {v}" for v in a.variant)
-    lines += ["", f"Command: `python bench/bench_history_strategies.py --runs {a.runs} {shown} {' '.join(str(r) for r in a.repos)}`", ""]
+    lines += [
+        "",
+        f"Command: `python bench/bench_history_strategies.py --runs {a.runs} {shown} {' '.join(str(r) for r in a.repos)}`",
+        "",
+    ]
     text = "\n".join(lines)
     print(text)
     if a.write:

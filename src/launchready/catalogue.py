@@ -115,8 +115,7 @@ def from_live_area(area: LiveArea) -> list[Entry]:
     about = about.split(":", 1)[1].strip() if about.startswith("``") and ":" in about else about
     fixes = area.FIX
     return [
-        Entry(i, "live", about, fixes if isinstance(fixes, str) else fixes.get(i, ""), area=area.AREA)
-        for i in area.IDS
+        Entry(i, "live", about, fixes if isinstance(fixes, str) else fixes.get(i, ""), area=area.AREA) for i in area.IDS
     ]
 
 
@@ -220,7 +219,7 @@ def render_markdown() -> str:
         "Generated from the catalogue (`src/launchready/catalogue.py`): `python -m launchready.catalogue > "
         "docs/checks.md`. The secret rules (`secret.*`) are in [rules.md](rules.md). `launchready rules list` "
         "shows all of them and `launchready rules explain ID` one; any id can go in `rules.disable`. "
-        "Live and email checks set their severity per result (\"varies\").\n",
+        'Live and email checks set their severity per result ("varies").\n',
     ]
     entries = builtin()
     for kind, title in KIND_TITLES:

@@ -26,10 +26,17 @@ from launchready.verdict import exit_code
 
 def _common(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("common options")
-    g.add_argument("--config", metavar="FILE", help="config file (default: .launchready.yml found by walking up to the repo root)")
+    g.add_argument(
+        "--config", metavar="FILE", help="config file (default: .launchready.yml found by walking up to the repo root)"
+    )
     g.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     g.add_argument("-v", "--verbose", action="count", default=0, help="more detail (repeat for debug)")
-    g.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in terminal output (default: auto, only on a tty)")
+    g.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour in terminal output (default: auto, only on a tty)",
+    )
     g.add_argument("--version", action="version", version=f"launchready {__version__}")
 
 
@@ -41,8 +48,15 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--junit", metavar="FILE", help="write JUnit XML to FILE ('-' for stdout)")
     g.add_argument("--html", metavar="FILE", help="write a self-contained HTML report to FILE")
     g.add_argument("--github", action="store_true", help="print GitHub workflow-command annotations on stdout")
-    g.add_argument("--fail-on", metavar="SEVERITY", type=_severity, help="lowest severity that fails the run: critical, high (default), medium, low, info")
-    g.add_argument("--exit-zero", action="store_true", help="report but exit 0 (usage and internal errors still exit 2 and 3)")
+    g.add_argument(
+        "--fail-on",
+        metavar="SEVERITY",
+        type=_severity,
+        help="lowest severity that fails the run: critical, high (default), medium, low, info",
+    )
+    g.add_argument(
+        "--exit-zero", action="store_true", help="report but exit 0 (usage and internal errors still exit 2 and 3)"
+    )
     g.add_argument("--errors-ok", action="store_true", help="checks that ended in 'error' do not fail the run")
     g.add_argument("--baseline", metavar="FILE", help="baseline file (default: .launchready-baseline.json if present)")
 
@@ -99,7 +113,9 @@ def _salt_from_baseline(ctx: Context) -> None:
     redact.set_salt_resolver(resolve)
 
 
-def output_spec(args: argparse.Namespace, config: Config, stdout: TextIO, fail_on: Severity | None = None) -> OutputSpec:
+def output_spec(
+    args: argparse.Namespace, config: Config, stdout: TextIO, fail_on: Severity | None = None
+) -> OutputSpec:
     """The report options of a command line (the argparse side of ``report.OutputSpec``);
     ``fail_on``: a threshold the command settled on itself (the Action's input)."""
     color = args.color == "always" or (args.color == "auto" and stdout.isatty())
@@ -148,8 +164,7 @@ def _main(args_list: list[str]) -> int:
     except Exception:
         tb = safe_lines(redact.scrub(traceback.format_exc()))
         print(
-            "launchready: internal error (a bug; please report it with the trace below, "
-            "secrets are redacted)\n" + tb,
+            "launchready: internal error (a bug; please report it with the trace below, secrets are redacted)\n" + tb,
             file=sys.stderr,
         )
         if os.environ.get("LAUNCHREADY_RAISE"):

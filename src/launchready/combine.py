@@ -28,8 +28,14 @@ def join_history(tree: Sequence[Finding], history: Sequence[Finding]) -> list[Fi
     for f in tree:
         h = by_fp.pop(f.fingerprint, None)
         if h is not None and f.category == "secret":
-            f = f.replace(commit=h.commit, author=h.author, date=h.date, introduced_in=h.introduced_in,
-                          occurrences=h.occurrences, present_at_head=True)  # fmt: skip
+            f = f.replace(
+                commit=h.commit,
+                author=h.author,
+                date=h.date,
+                introduced_in=h.introduced_in,
+                occurrences=h.occurrences,
+                present_at_head=True,
+            )
         elif h is not None:
             by_fp[h.fingerprint] = h
         merged.append(f)

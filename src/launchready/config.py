@@ -20,16 +20,35 @@ if TYPE_CHECKING:
 
 CONFIG_NAMES = (".launchready.yml", ".launchready.yaml")
 TOP_KEYS = {
-    "version", "fail_on", "rules", "exclude", "baseline", "gitleaks_config", "gitleaks_mode",
-    "live", "email", "scan", "journey",
-}  # fmt: skip
+    "version",
+    "fail_on",
+    "rules",
+    "exclude",
+    "baseline",
+    "gitleaks_config",
+    "gitleaks_mode",
+    "live",
+    "email",
+    "scan",
+    "journey",
+}
 RULE_KEYS = {"disable", "custom"}
 # What a gitleaks config without ``[extend] useDefault = true`` does to the built-in pack.
 GITLEAKS_MODES = ("extend", "replace")
 CUSTOM_RULE_KEYS = {
-    "id", "description", "severity", "regex", "keywords", "entropy", "fix",
-    "secret_group", "paths", "allow", "password_like", "prefix",
-}  # fmt: skip
+    "id",
+    "description",
+    "severity",
+    "regex",
+    "keywords",
+    "entropy",
+    "fix",
+    "secret_group",
+    "paths",
+    "allow",
+    "password_like",
+    "prefix",
+}
 
 
 @dataclass
@@ -175,9 +194,7 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
                 raise cfg.error(f"{where}.{key}", "must be a string")
         if "password_like" in rule and not isinstance(rule["password_like"], bool):
             raise cfg.error(f"{where}.password_like", "must be true or false")
-        if "allow" in rule and not (
-            isinstance(rule["allow"], list) and all(isinstance(a, str) for a in rule["allow"])
-        ):
+        if "allow" in rule and not (isinstance(rule["allow"], list) and all(isinstance(a, str) for a in rule["allow"])):
             raise cfg.error(f"{where}.allow", "must be a list of regular expressions")
         if "paths" in rule and not isinstance(rule["paths"], str):
             raise cfg.error(f"{where}.paths", "must be a regular expression (a string)")

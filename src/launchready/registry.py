@@ -38,7 +38,8 @@ def _re2_checked(config: Config, key: str, rule_id: str, pattern: object, what: 
     err = re2_error(pattern)
     if err is not None:
         raise config.error(
-            key, f"rule {rule_id!r}: {what} cannot be used: RE2 (the only engine run on a config's patterns) refuses it: {err}"
+            key,
+            f"rule {rule_id!r}: {what} cannot be used: RE2 (the only engine run on a config's patterns) refuses it: {err}",
         )
     return pattern
 
@@ -116,7 +117,9 @@ def find_gitleaks_config(config: Config, root: Path | None) -> Path | None:
             inside = repo_root(Path(config.path))
             real = p.resolve()
             if real != inside and inside not in real.parents:
-                raise config.error("gitleaks_config", f"{p} is outside the repository ({inside}); only files inside it are read")
+                raise config.error(
+                    "gitleaks_config", f"{p} is outside the repository ({inside}); only files inside it are read"
+                )
         return p
     for d in _candidate_dirs(root, base):
         if (d / DEFAULT_NAME).exists():  # a FIFO or device there is refused by load(), not skipped

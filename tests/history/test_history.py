@@ -337,8 +337,15 @@ def test_ctrl_c_during_a_two_process_scan_leaves_nothing_running(tmp_path: Path)
     repo.mkdir()
     fast_import_repo(repo, 3000, {})
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    proc = subprocess.Popen([sys.executable, "-m", "launchready", "history", "-q", "--jobs", "2"], cwd=repo,
-                            env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "launchready", "history", "-q", "--jobs", "2"],
+        cwd=repo,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and sum("python" in n for n in _session(proc.pid)) < 2:
         time.sleep(0.005)  # until the child is forked: the scan is under way
@@ -355,7 +362,9 @@ def test_present_at_head_comes_from_the_file_at_head(repo: Path, run_cli) -> Non
     count."""
     token = KeyGen(31).chars(32)
     commit_file(repo, "config/app.env", f"INTERNAL_SERVICE_TOKEN={token}\n", "add config")
-    commit_file(repo, "config/app.env", "INTERNAL_SERVICE_TOKEN=${INTERNAL_SERVICE_TOKEN}\n", "read it from the environment")
+    commit_file(
+        repo, "config/app.env", "INTERNAL_SERVICE_TOKEN=${INTERNAL_SERVICE_TOKEN}\n", "read it from the environment"
+    )
     commit_file(repo, "tests/fixtures/payload.json", f'{{"note": "{token}"}}\n', "fixture")
     _res, data = history(run_cli, repo)
     [f] = [f for f in data["findings"] if f["rule_id"] == "secret.generic-assignment"]

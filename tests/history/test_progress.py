@@ -24,9 +24,12 @@ def _many_commits(repo: Path, n: int) -> None:
         data = body.encode()
         stream.append(
             f"commit refs/heads/main\nmark :{i + 1}\ncommitter T <t@example.test> {1700000000 + i} +0000\n"
-            f"data 4\nc{i:03d}\n" + (f"from :{i}\n" if i else "")
-            + f"M 100644 inline app.py\ndata {len(data)}\n" + body + "\n"
-        )  # fmt: skip
+            f"data 4\nc{i:03d}\n"
+            + (f"from :{i}\n" if i else "")
+            + f"M 100644 inline app.py\ndata {len(data)}\n"
+            + body
+            + "\n"
+        )
     subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input="".join(stream).encode(), check=True)
     subprocess.run(["git", "-C", str(repo), "checkout", "-q", "main"], check=True)
 
@@ -39,8 +42,13 @@ def test_progress_reaches_every_commit(repo: Path, jobs: int, monkeypatch: pytes
     monkeypatch.setattr(prefetch, "PARALLEL_MIN_COMMITS", 10)
     monkeypatch.setattr(history, "PROGRESS_EVERY", 16)
     seen: list[tuple[int, int]] = []
-    result = scan_history(repo, revs.resolve(repo, all_refs=True), Engine(all_rules(Config())),
-                          jobs=jobs, progress=lambda c, b: seen.append((c, b)))  # fmt: skip
+    result = scan_history(
+        repo,
+        revs.resolve(repo, all_refs=True),
+        Engine(all_rules(Config())),
+        jobs=jobs,
+        progress=lambda c, b: seen.append((c, b)),
+    )
     assert result.commits == n
     assert seen, "no progress was reported"
     commits = [c for c, _ in seen]

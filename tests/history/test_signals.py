@@ -67,8 +67,13 @@ POINTS: dict[str, tuple[Callable[[list[tuple[int, str]]], bool], float]] = {
 def _start(repo: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "launchready", "history", "--jobs", "2", "--json", "out.json"],
-        cwd=repo, env=ENV, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=repo,
+        env=ENV,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for(proc: subprocess.Popen[str], ready: Callable[[list[tuple[int, str]]], bool]) -> None:

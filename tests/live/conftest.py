@@ -23,15 +23,32 @@ def ca(tmp_path: Path) -> CA:
     return CA(tmp_path)
 
 
-def client_for(sites: Iterable[Site], ca: CA | None = None, budget: Budget | None = None, timeout: float = 3.0,
-               credential_origins: Iterable[str] = ()) -> Client:  # fmt: skip
-    options = HttpOptions(ca_bundle=str(ca.path) if ca else None, resolve=resolve_map([s.resolve for s in sites]), timeout=timeout,
-                          credential_origins=frozenset(credential_origins))  # fmt: skip
+def client_for(
+    sites: Iterable[Site],
+    ca: CA | None = None,
+    budget: Budget | None = None,
+    timeout: float = 3.0,
+    credential_origins: Iterable[str] = (),
+) -> Client:
+    options = HttpOptions(
+        ca_bundle=str(ca.path) if ca else None,
+        resolve=resolve_map([s.resolve for s in sites]),
+        timeout=timeout,
+        credential_origins=frozenset(credential_origins),
+    )
     return Client(options, budget or Budget())
 
 
-def run_area(module: ModuleType, sites: list[Site], ca: CA | None = None, *, url: str | None = None,
-             budget: Budget | None = None, timeout: float = 3.0, **settings: Any) -> dict[str, list[CheckResult]]:  # fmt: skip
+def run_area(
+    module: ModuleType,
+    sites: list[Site],
+    ca: CA | None = None,
+    *,
+    url: str | None = None,
+    budget: Budget | None = None,
+    timeout: float = 3.0,
+    **settings: Any,
+) -> dict[str, list[CheckResult]]:
     """Run one area's ``check`` against the first site (or ``url``); results grouped by id."""
     target = settings.pop("target", None) or Target(url=url or sites[0].url)
     s = LiveSettings(targets=[target], timeout=timeout, **settings)

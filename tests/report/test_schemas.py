@@ -47,9 +47,7 @@ def test_mixed_report_validates(mixed_report: Report) -> None:
         (("summary", "files_scanned"), -1, "less than the minimum"),
     ],
 )
-def test_schema_is_precise(
-    mixed_report: Report, path: tuple[Any, ...], value: object, complaint: str
-) -> None:
+def test_schema_is_precise(mixed_report: Report, path: tuple[Any, ...], value: object, complaint: str) -> None:
     doc = to_dict(mixed_report)
     node: Any = doc
     for key in path[:-1]:

@@ -21,7 +21,9 @@ def _rows(data: dict[str, Any]) -> list[tuple[str, str, int | None, str]]:
 
 
 def _map(sources: list[str], contents: list[str]) -> str:
-    return json.dumps({"version": 3, "file": "app.js", "sources": sources, "sourcesContent": contents, "mappings": "AAAA"})
+    return json.dumps(
+        {"version": 3, "file": "app.js", "sources": sources, "sourcesContent": contents, "mappings": "AAAA"}
+    )
 
 
 def _project(repo: Path) -> tuple[str, str]:

@@ -48,9 +48,27 @@ def test_rules_list_shows_every_kind(run_cli, tmp_path: Path) -> None:  # type: 
     res = run_cli(["rules", "list"], tmp_path)
     assert res.code == 0
     ids = {line.split()[0] for line in res.out.splitlines()}
-    for prefix in ("secret.", "env.", "build.", "repo.", "tls.", "headers.", "cors.", "exposure.", "email.spf.", "email.dmarc."):
+    for prefix in (
+        "secret.",
+        "env.",
+        "build.",
+        "repo.",
+        "tls.",
+        "headers.",
+        "cors.",
+        "exposure.",
+        "email.spf.",
+        "email.dmarc.",
+    ):
         assert any(i.startswith(prefix) for i in ids), prefix
-    for one in ("history.objects", "audit.scanned", "env.missing-in-production", "env.defined-unused", "journey.<step>", "bundle.secret"):
+    for one in (
+        "history.objects",
+        "audit.scanned",
+        "env.missing-in-production",
+        "env.defined-unused",
+        "journey.<step>",
+        "bundle.secret",
+    ):
         assert one in ids
     assert len(ids) == len(catalogue.builtin())
 
@@ -101,9 +119,17 @@ def test_rules_disable_accepts_every_kind_of_id(run_cli, tmp_path: Path) -> None
     res = run_cli(["rules", "list"], tmp_path)
     assert res.code == 0, res.err
     ids = {line.split()[0] for line in res.out.splitlines()}
-    assert not ids & {"secret.aws-access-key-id", "secret.private-key", "tls.expiry", "email.spf.all", "secret.my-token"}
+    assert not ids & {
+        "secret.aws-access-key-id",
+        "secret.private-key",
+        "tls.expiry",
+        "email.spf.all",
+        "secret.my-token",
+    }
 
 
 def test_docs_checks_md_is_current() -> None:
     doc = Path(__file__).resolve().parents[2] / "docs" / "checks.md"
-    assert doc.read_text() == catalogue.render_markdown(), "regenerate: python -m launchready.catalogue > docs/checks.md"
+    assert doc.read_text() == catalogue.render_markdown(), (
+        "regenerate: python -m launchready.catalogue > docs/checks.md"
+    )

@@ -21,7 +21,9 @@ def leaky_repo(tmp_path: Path) -> tuple[Path, str]:
     git(repo, "init", "-q", "-b", "main")
     key = KeyGen(21).stripe_secret()
     commit_file(repo, "settings.py", f"STRIPE_KEY = '{key}'\n", "add settings")
-    commit_file(repo, "settings.py", "import os\nSTRIPE_KEY = os.environ['STRIPE_KEY']\n", "read it from the environment")
+    commit_file(
+        repo, "settings.py", "import os\nSTRIPE_KEY = os.environ['STRIPE_KEY']\n", "read it from the environment"
+    )
     return repo, key
 
 
@@ -38,7 +40,7 @@ def test_scan_and_history_as_functions(leaky_repo: tuple[Path, str], tmp_path: P
         scan,
         scan_history,
         write_outputs,
-    )  # fmt: skip
+    )
 
     repo, key = leaky_repo
     config = load_config(None, repo)

@@ -44,7 +44,10 @@ def test_commands_with_a_report_offer_every_report_option(command: str) -> None:
     ("argv", "flags"),
     [
         (["live", "--dry-run", "--url", "https://127.0.0.1:9/", "--json", "out.json"], "--json"),
-        (["live", "--dry-run", "--url", "https://127.0.0.1:9/", "--sarif", "s.sarif", "--exit-zero"], "--sarif, --exit-zero"),
+        (
+            ["live", "--dry-run", "--url", "https://127.0.0.1:9/", "--sarif", "s.sarif", "--exit-zero"],
+            "--sarif, --exit-zero",
+        ),
         (["email", "example.test", "--dry-run", "--github"], "--github"),
         (["email", "example.test", "--dry-run", "--fail-on", "low"], "--fail-on"),
     ],

@@ -48,7 +48,9 @@ class ActionRun:
 def add_safe_directory(workspace: Path) -> None:
     """The workspace belongs to another uid inside the container: tell git it is fine."""
     want = str(workspace)
-    have = subprocess.run(["git", "config", "--global", "--get-all", "safe.directory"], capture_output=True, text=True, check=False)
+    have = subprocess.run(
+        ["git", "config", "--global", "--get-all", "safe.directory"], capture_output=True, text=True, check=False
+    )
     if want in have.stdout.split("\n"):
         return
     subprocess.run(["git", "config", "--global", "--add", "safe.directory", want], capture_output=True, check=False)
@@ -123,9 +125,11 @@ def config_changed_by_pr(run: ActionRun, name: str | None) -> str:
         why = "cannot be compared with the pull request's base commit (not in this clone)"
     else:
         why = "is changed by this pull request"
-    return (f"environment references refused: the config {name} {why}, so none of its environment "
-            "references (live.headers env, basic_auth, identities) are read; set strict_suppressions: "
-            "true to read the config from the base commit")
+    return (
+        f"environment references refused: the config {name} {why}, so none of its environment "
+        "references (live.headers env, basic_auth, identities) are read; set strict_suppressions: "
+        "true to read the config from the base commit"
+    )
 
 
 def _strict_gitleaks(run: ActionRun, cfg: Config, config_name: str | None, base: str, tmp: Path) -> None:
@@ -135,13 +139,17 @@ def _strict_gitleaks(run: ActionRun, cfg: Config, config_name: str | None, base:
     assert run.root is not None
     ws = run.github.workspace
     if cfg.gitleaks_config and os.path.isabs(cfg.gitleaks_config):
-        run.notes.append(f"strict suppressions: gitleaks_config {cfg.gitleaks_config} is an absolute path and is read from disk")
+        run.notes.append(
+            f"strict suppressions: gitleaks_config {cfg.gitleaks_config} is an absolute path and is read from disk"
+        )
         return
     config_dir = (ws / config_name).parent if config_name else ws
     wanted = config_dir / (cfg.gitleaks_config or DEFAULT_GITLEAKS)
     rel = os.path.relpath(wanted, run.root)
     if Path(rel).parts[:1] == ("..",):
-        raise UsageError(f"gitleaks config {wanted} is outside the repository; strict suppressions cannot read it from the base commit")
+        raise UsageError(
+            f"gitleaks config {wanted} is outside the repository; strict suppressions cannot read it from the base commit"
+        )
     rel = Path(rel).as_posix()
     tree = tmp / "base-tree"
     copied = _copy_from_base(run.root, base, rel, tree)
@@ -230,7 +238,9 @@ def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
     wants_history = inputs.mode in ("history", "all")
     if wants_history:
         if root is None:
-            raise UsageError(f"mode {inputs.mode}: the workspace {ws} is not a git repository (use actions/checkout first)")
+            raise UsageError(
+                f"mode {inputs.mode}: the workspace {ws} is not a git repository (use actions/checkout first)"
+            )
         run.plan = events.plan_for(root, github.event_name, github.event, inputs.base_ref)
         run.notes.append(f"event {github.event_name}: {run.plan.nothing or run.plan.reason}")
         run.notes.extend(events.ensure_history(root, run.plan))
@@ -245,7 +255,9 @@ def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
     report.repository = repository_name(env)
     base = _base_of(run)
     if root is not None and base and run.plan is not None and run.plan.head:
-        run.governance = added_suppressions(root, base, run.plan.head, _config_name(inputs, ws), inputs.baseline or None)
+        run.governance = added_suppressions(
+            root, base, run.plan.head, _config_name(inputs, ws), inputs.baseline or None
+        )
     fail_on = inputs.fail_on or config.fail_on or Severity.HIGH
     _publish(ctx, run, report, fail_on)
     return report
@@ -266,7 +278,9 @@ def _scan_all(ctx: Context, run: ActionRun, config: Config, baseline: str | None
         if run.plan.nothing:
             notes.append(f"history: nothing to scan ({run.plan.nothing})")
         else:
-            request = HistoryRequest(str(run.root), baseline=baseline, ignore=_gitleaksignore(run), cwd=ws, **run.plan.history_scope())
+            request = HistoryRequest(
+                str(run.root), baseline=baseline, ignore=_gitleaksignore(run), cwd=ws, **run.plan.history_scope()
+            )
             part = history_command(request, config, console)
             expected = run.plan.expected_commits
             if expected is not None and part.summary.commits_scanned < expected:
@@ -295,8 +309,12 @@ def _live(run: ActionRun, config: Config, console: Console) -> Report | str:
         return f"live checks not run: {why} (set the url input, e.g. to the preview deployment)"
     from launchready.commands.live import LiveRequest, live  # late: the HTTP stack only when needed
 
-    request = LiveRequest(url=inputs.url or None, allow_env=[inputs.allow_env] if inputs.allow_env else [],
-                          env_refused=run.env_refused, cwd=ws)  # a config the PR changed: no environment reads
+    request = LiveRequest(
+        url=inputs.url or None,
+        allow_env=[inputs.allow_env] if inputs.allow_env else [],
+        env_refused=run.env_refused,
+        cwd=ws,
+    )  # a config the PR changed: no environment reads
     return live(request, config, console)
 
 
@@ -310,7 +328,9 @@ def _handover(run: ActionRun, report: Report) -> str:
     found = [f for f in report.findings if f.category == "secret" and f.commit]
     note = "from this run's history scan" if run.plan is not None else "history not scanned in this mode"
     inv = build(run.root or ws, found if run.plan is not None else None, note)
-    return redact.scrub(markdown(inv, report.repository or ws.name)).replace("# Launch handover", "## Launch handover", 1)
+    return redact.scrub(markdown(inv, report.repository or ws.name)).replace(
+        "# Launch handover", "## Launch handover", 1
+    )
 
 
 def _publish(ctx: Context, run: ActionRun, report: Report, fail_on: Severity) -> None:
@@ -343,13 +363,20 @@ def _publish(ctx: Context, run: ActionRun, report: Report, fail_on: Severity) ->
     elif run.governance:
         report.notes.extend(run.governance)
     if run.github.output:
-        gh_report.write_github_outputs(run.github.output, {
-            "findings": len(report.findings),
-            "failed_checks": failing_checks(report, fail_on, options.errors_ok),
-            "report_path": paths.get("json", ""),
-            "junit_path": paths.get("junit", ""),
-            "sarif_path": paths.get("sarif", ""),
-        })  # fmt: skip
+        gh_report.write_github_outputs(
+            run.github.output,
+            {
+                "findings": len(report.findings),
+                "failed_checks": failing_checks(report, fail_on, options.errors_ok),
+                "report_path": paths.get("json", ""),
+                "junit_path": paths.get("junit", ""),
+                "sarif_path": paths.get("sarif", ""),
+            },
+        )
     # report files: no symlink below the workspace is followed
-    write_outputs(report, OutputSpec(options, json=files.get("json"), sarif=files.get("sarif"), junit=files.get("junit"),
-                                     text=False, base=ws))  # fmt: skip
+    write_outputs(
+        report,
+        OutputSpec(
+            options, json=files.get("json"), sarif=files.get("sarif"), junit=files.get("junit"), text=False, base=ws
+        ),
+    )

@@ -60,7 +60,9 @@ class Console:
 
     @classmethod
     def of(cls, ctx: Context) -> Console:
-        return cls(ctx.stdout, ctx.stderr, bool(getattr(ctx.args, "quiet", False)), int(getattr(ctx.args, "verbose", 0) or 0))
+        return cls(
+            ctx.stdout, ctx.stderr, bool(getattr(ctx.args, "quiet", False)), int(getattr(ctx.args, "verbose", 0) or 0)
+        )
 
 
 @dataclass

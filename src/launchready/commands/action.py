@@ -28,5 +28,7 @@ def run(ctx: Context) -> Report:
     from launchready.action.run import execute  # late: keeps other commands' start-up lean
 
     if ctx.args.github:
-        raise UsageError("the Action prints its own annotations (the annotations input): --github cannot be used with it")
+        raise UsageError(
+            "the Action prints its own annotations (the annotations input): --github cannot be used with it"
+        )
     return execute(ctx)

@@ -44,12 +44,22 @@ LOOPBACK_LIMITS = {
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fixed", action="store_true", help="run the same deployment with every flaw fixed (exits 0)")
-    p.add_argument("--out", metavar="DIR", default="launchready-report",
-                   help="directory for report.json, junit.xml, results.sarif, report.html (default: ./launchready-report)")  # fmt: skip
-    p.add_argument("--serve", action="store_true",
-                   help="after the checks, keep the deployment running until Ctrl-C to explore it with curl or dig")  # fmt: skip
-    p.add_argument("--keep-repo", metavar="DIR",
-                   help="create the demo repository in DIR (must not exist) and keep it, to explore it afterwards")  # fmt: skip
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        default="launchready-report",
+        help="directory for report.json, junit.xml, results.sarif, report.html (default: ./launchready-report)",
+    )
+    p.add_argument(
+        "--serve",
+        action="store_true",
+        help="after the checks, keep the deployment running until Ctrl-C to explore it with curl or dig",
+    )
+    p.add_argument(
+        "--keep-repo",
+        metavar="DIR",
+        help="create the demo repository in DIR (must not exist) and keep it, to explore it afterwards",
+    )
 
 
 def run(ctx: Context) -> Report | None:
@@ -147,10 +157,13 @@ def _serve(demo: DemoRun, ctx: Context) -> None:
 def _explain(demo: DemoRun, ctx: Context, verbose: int) -> None:
     ep = demo.endpoints
     if ep is not None:
-        demo.report.notes.insert(0, (
-            f"deployment: {ep.base_url} (HTTPS via --resolve to 127.0.0.1 and --ca-bundle with a "
-            f"throwaway CA), {ep.http_url} (plain HTTP), DNS for demo-chat.test at {ep.dns}"
-        ))  # fmt: skip
+        demo.report.notes.insert(
+            0,
+            (
+                f"deployment: {ep.base_url} (HTTPS via --resolve to 127.0.0.1 and --ca-bundle with a "
+                f"throwaway CA), {ep.http_url} (plain HTTP), DNS for demo-chat.test at {ep.dns}"
+            ),
+        )
     for st in demo.stages:
         shown = "scan" if st.name == "hook" else st.name
         if st.skipped:

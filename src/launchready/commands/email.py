@@ -30,18 +30,53 @@ DESCRIPTION = (
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("domain", metavar="DOMAIN", help="the domain you send mail from, e.g. example.com")
-    p.add_argument("--dns-server", action="append", default=[], metavar="HOST:PORT",
-                   help="nameserver to query (repeatable; IPv6 as [::1]:53; default: config, then the system resolver)")
-    p.add_argument("--dkim-selector", action="append", default=[], metavar="S",
-                   help="a DKIM selector you sign with (repeatable; added to the common provider selectors)")
-    p.add_argument("--dns-timeout", type=float, metavar="SECONDS", help="seconds to wait for each DNS answer (default 3)")
-    p.add_argument("--dns-retries", type=int, metavar="N", help="extra rounds over the nameservers after a timeout (default 1)")
-    p.add_argument("--ca-bundle", metavar="FILE", help="CA bundle for the MTA-STS policy fetch instead of the system trust store")
-    p.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR",
-                   help="connect to ADDR for HOST:PORT, like curl (repeatable; used for the MTA-STS policy fetch)")
-    p.add_argument("--only", action="append", default=[], metavar="PREFIX", help="run only checks whose id starts with PREFIX (repeatable)")
-    p.add_argument("--skip", action="append", default=[], metavar="PREFIX", help="skip checks whose id starts with PREFIX (repeatable)")
-    p.add_argument("--dry-run", action="store_true", help="list the lookups and requests that would be made, send nothing")  # fmt: skip
+    p.add_argument(
+        "--dns-server",
+        action="append",
+        default=[],
+        metavar="HOST:PORT",
+        help="nameserver to query (repeatable; IPv6 as [::1]:53; default: config, then the system resolver)",
+    )
+    p.add_argument(
+        "--dkim-selector",
+        action="append",
+        default=[],
+        metavar="S",
+        help="a DKIM selector you sign with (repeatable; added to the common provider selectors)",
+    )
+    p.add_argument(
+        "--dns-timeout", type=float, metavar="SECONDS", help="seconds to wait for each DNS answer (default 3)"
+    )
+    p.add_argument(
+        "--dns-retries", type=int, metavar="N", help="extra rounds over the nameservers after a timeout (default 1)"
+    )
+    p.add_argument(
+        "--ca-bundle", metavar="FILE", help="CA bundle for the MTA-STS policy fetch instead of the system trust store"
+    )
+    p.add_argument(
+        "--resolve",
+        action="append",
+        default=[],
+        metavar="HOST:PORT:ADDR",
+        help="connect to ADDR for HOST:PORT, like curl (repeatable; used for the MTA-STS policy fetch)",
+    )
+    p.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="run only checks whose id starts with PREFIX (repeatable)",
+    )
+    p.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="skip checks whose id starts with PREFIX (repeatable)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="list the lookups and requests that would be made, send nothing"
+    )
 
 
 @dataclass(frozen=True)
@@ -62,8 +97,18 @@ class EmailRequest:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, cwd: Path) -> EmailRequest:
-        return cls(args.domain, list(args.dns_server), list(args.dkim_selector), args.dns_timeout, args.dns_retries,
-                   args.ca_bundle, list(args.resolve), list(args.only), list(args.skip), cwd)  # fmt: skip
+        return cls(
+            args.domain,
+            list(args.dns_server),
+            list(args.dkim_selector),
+            args.dns_timeout,
+            args.dns_retries,
+            args.ca_bundle,
+            list(args.resolve),
+            list(args.only),
+            list(args.skip),
+            cwd,
+        )
 
 
 def settings_from(args: EmailRequest, config: Config) -> EmailSettings:

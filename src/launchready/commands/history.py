@@ -54,6 +54,7 @@ def unreadable_check(unreadable: list[Unreadable], scanned: int, walked: int, gi
         evidence={"unreadable": [u.to_json() for u in unreadable], "git_error": git_said},
     )
 
+
 HELP = "scan git history (every commit's added lines and messages) for secrets"
 DESCRIPTION = (
     "Scan what each commit added, and each commit message, for secrets. The same secret seen "
@@ -70,7 +71,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--since-commit", metavar="REV", help="commits reachable from HEAD but not from REV (REV..HEAD)")
     g.add_argument("--range", metavar="BASE..HEAD", help="the commits of a range, as git understands BASE..HEAD")
     g.add_argument("--branch", metavar="NAME", help="the whole history of one branch")
-    p.add_argument("--jobs", type=int, metavar="N", help="processes that scan at once (default: the CPUs, at most 8; env LAUNCHREADY_JOBS)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="processes that scan at once (default: the CPUs, at most 8; env LAUNCHREADY_JOBS)",
+    )
     p.add_argument("--repo", metavar="DIR", default=".", help="repository to scan (default: the current directory)")
 
 
@@ -130,8 +136,10 @@ def repository_root(path: Path) -> Path | None:
         return root
     out = subprocess.run(
         ["git", "-C", str(path), "rev-parse", "--is-bare-repository", "--absolute-git-dir"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     lines = out.stdout.split("\n")
     if out.returncode != 0 or len(lines) < 2 or lines[0] != "true":
         return None
@@ -139,8 +147,13 @@ def repository_root(path: Path) -> Path | None:
 
 
 def history_report(
-    config: Config, console: Console, root: Path, rng: revs.Range, jobs: int | None = None,
-    ignore: GitleaksIgnore | None = None, prefetch: Prefetch | None = None,
+    config: Config,
+    console: Console,
+    root: Path,
+    rng: revs.Range,
+    jobs: int | None = None,
+    ignore: GitleaksIgnore | None = None,
+    prefetch: Prefetch | None = None,
 ) -> Report:
     """Scan ``rng`` with the rules ``config`` enables (no baseline applied here)."""
     # Imported here, not at the top: ``run`` starts git first (``Prefetch``), and these
@@ -165,9 +178,15 @@ def history_report(
     try:
         try:
             result = scan_history(
-                root, rng, engine, ignore, config.exclude,
-                jobs=jobs, progress=show if progress.enabled else None, prefetch=prefetch,
-            )  # fmt: skip
+                root,
+                rng,
+                engine,
+                ignore,
+                config.exclude,
+                jobs=jobs,
+                progress=show if progress.enabled else None,
+                prefetch=prefetch,
+            )
         except GitError as exc:
             # git could not read something (a partial or damaged clone): scan what it can
             # read and list the rest, instead of stopping at the first missing object

@@ -25,7 +25,9 @@ DESCRIPTION = (
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", nargs="?", default=".", metavar="DIR", help="the application's repository (default: .)")
-    p.add_argument("--markdown", metavar="FILE", help="write the handover document as markdown to FILE ('-' for stdout)")
+    p.add_argument(
+        "--markdown", metavar="FILE", help="write the handover document as markdown to FILE ('-' for stdout)"
+    )
     p.add_argument("--no-history", action="store_true", help="do not scan git history for leaked keys")
 
 

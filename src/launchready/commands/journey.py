@@ -45,13 +45,35 @@ DESCRIPTION = (
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("journey options")
-    g.add_argument("--url", metavar="URL", help="the deployed site the step paths are joined to (overrides journey.url and live.targets)")
+    g.add_argument(
+        "--url",
+        metavar="URL",
+        help="the deployed site the step paths are joined to (overrides journey.url and live.targets)",
+    )
     g.add_argument("--ca-bundle", metavar="FILE", help="trust these CA certificates instead of the system store")
-    g.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR", help="connect to ADDR for HOST:PORT, like curl (repeatable)")
+    g.add_argument(
+        "--resolve",
+        action="append",
+        default=[],
+        metavar="HOST:PORT:ADDR",
+        help="connect to ADDR for HOST:PORT, like curl (repeatable)",
+    )
     g.add_argument("--dry-run", action="store_true", help="list the steps and their requests, send none")
-    g.add_argument("--state", metavar="FILE", help="journey state between runs (JSON; created when missing); needed for change alerts")
-    g.add_argument("--notify-webhook", metavar="URL", help="post to this webhook when the journey starts failing or recovers (default: the variable journey.notify.webhook_env names)")
-    g.add_argument("--notify-format", choices=("auto", "slack", "discord", "json"), help="webhook message shape (default auto: from the URL)")
+    g.add_argument(
+        "--state",
+        metavar="FILE",
+        help="journey state between runs (JSON; created when missing); needed for change alerts",
+    )
+    g.add_argument(
+        "--notify-webhook",
+        metavar="URL",
+        help="post to this webhook when the journey starts failing or recovers (default: the variable journey.notify.webhook_env names)",
+    )
+    g.add_argument(
+        "--notify-format",
+        choices=("auto", "slack", "discord", "json"),
+        help="webhook message shape (default auto: from the URL)",
+    )
 
 
 @dataclass(frozen=True)
@@ -72,7 +94,15 @@ class JourneyRequest:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, cwd: Path) -> JourneyRequest:
-        return cls(args.url, args.ca_bundle, list(args.resolve or []), args.state, args.notify_webhook, args.notify_format, cwd=cwd)
+        return cls(
+            args.url,
+            args.ca_bundle,
+            list(args.resolve or []),
+            args.state,
+            args.notify_webhook,
+            args.notify_format,
+            cwd=cwd,
+        )
 
 
 @dataclass(frozen=True)
@@ -91,14 +121,18 @@ def _base(request: JourneyRequest, s: JourneySettings, live: LiveSettings | None
         return s.url
     if live is not None and live.targets:
         return live.targets[0].api
-    raise UsageError("no site to run the journey against: pass --url URL or set journey.url (or live.targets) in .launchready.yml")
+    raise UsageError(
+        "no site to run the journey against: pass --url URL or set journey.url (or live.targets) in .launchready.yml"
+    )
 
 
 def _prepare(request: JourneyRequest, config: Config) -> _Prepared:
     env = request.environ if request.environ is not None else os.environ
     s = load_journey(config)
     if not s.steps:
-        raise UsageError("no journey configured: add a journey: section to .launchready.yml (see docs/journey.md; `launchready init` writes a starter)")
+        raise UsageError(
+            "no journey configured: add a journey: section to .launchready.yml (see docs/journey.md; `launchready init` writes a starter)"
+        )
     if request.url:
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -127,13 +161,23 @@ def journey(request: JourneyRequest, config: Config | None = None, console: Cons
     # the journey runs against and the configured live targets only (docs/security.md)
     origins = [base, *(live.credential_origins() if live else [])]
     resolve = resolve_map(request.resolve)
-    options = HttpOptions(ca_bundle=request.ca_bundle, resolve=resolve, timeout=max(s.latency_ms, s.stream_latency_ms) / 1000.0,
-                          headers=live.headers if live else {}, basic_auth=live.basic_auth if live else None,
-                          credential_origins=frozenset(origins),
-                          credential_headers=frozenset([*(live.headers if live else {}),
-                                                        *(h for i in (live.identities.values() if live else []) for h in i.header_names())]),
-                          explicit_hosts=frozenset([urlsplit(base).hostname or "", *(live.explicit_hosts() if live else []),
-                                                    *(h for h, _port in resolve)]))  # fmt: skip
+    options = HttpOptions(
+        ca_bundle=request.ca_bundle,
+        resolve=resolve,
+        timeout=max(s.latency_ms, s.stream_latency_ms) / 1000.0,
+        headers=live.headers if live else {},
+        basic_auth=live.basic_auth if live else None,
+        credential_origins=frozenset(origins),
+        credential_headers=frozenset(
+            [
+                *(live.headers if live else {}),
+                *(h for i in (live.identities.values() if live else []) for h in i.header_names()),
+            ]
+        ),
+        explicit_hosts=frozenset(
+            [urlsplit(base).hostname or "", *(live.explicit_hosts() if live else []), *(h for h, _port in resolve)]
+        ),
+    )
     seconds = sum(limit_ms(s, st) for st in s.steps) / 1000.0 + 30.0 * len(s.steps)
     client = Client(options, Budget(requests=s.requests, seconds=seconds, per_check=s.requests), in_flight=1)
     identities: dict[str, Identity] = dict(live.identities) if live else {}
@@ -153,9 +197,21 @@ def journey(request: JourneyRequest, config: Config | None = None, console: Cons
     else:
         report.notes.append(f"journey: failed at step {broken.id.split('.', 1)[1] if broken else '?'!r} against {base}")
     if p.state_path is not None:
-        _state_and_notify(request, console, report, p.state_path, p.webhook, request.notify_format or s.webhook_format, base, status, broken)
+        _state_and_notify(
+            request,
+            console,
+            report,
+            p.state_path,
+            p.webhook,
+            request.notify_format or s.webhook_format,
+            base,
+            status,
+            broken,
+        )
     elif p.webhook:
-        report.notes.append("journey: a webhook is configured but no --state FILE: changes cannot be seen, nothing posted")
+        report.notes.append(
+            "journey: a webhook is configured but no --state FILE: changes cannot be seen, nothing posted"
+        )
     return report
 
 
@@ -166,17 +222,34 @@ def run(ctx: Context) -> Report | None:
         return journey(request, ctx.config, Console.of(ctx))
     p = _prepare(request, ctx.config)
     refuse_report_flags(args, "journey --dry-run")
-    ctx.stdout.write(f"launchready journey --dry-run: {len(p.settings.steps)} step(s) against {safe(redact.redact_url(p.base))}, none sent\n")
+    ctx.stdout.write(
+        f"launchready journey --dry-run: {len(p.settings.steps)} step(s) against {safe(redact.redact_url(p.base))}, none sent\n"
+    )
     for step in plan(p.settings, p.base):
-        ctx.stdout.write(f"  {safe(step.step):<16} {safe(step.method):<7} {safe(redact.redact_url(step.url))}  ({safe(step.note)})\n")
+        ctx.stdout.write(
+            f"  {safe(step.step):<16} {safe(step.method):<7} {safe(redact.redact_url(step.url))}  ({safe(step.note)})\n"
+        )
     if p.webhook:
-        ctx.stdout.write("webhook: a message on each change" + (f" (state in {p.state_path})" if p.state_path else " (needs --state to know a change)") + "\n")
+        ctx.stdout.write(
+            "webhook: a message on each change"
+            + (f" (state in {p.state_path})" if p.state_path else " (needs --state to know a change)")
+            + "\n"
+        )
     ctx.stdout.flush()
     return None
 
 
-def _state_and_notify(request: JourneyRequest, console: Console, report: Report, path: Path, webhook: str | None, fmt: str, base: str,
-                      status: str, broken: CheckResult | None) -> None:  # fmt: skip
+def _state_and_notify(
+    request: JourneyRequest,
+    console: Console,
+    report: Report,
+    path: Path,
+    webhook: str | None,
+    fmt: str,
+    base: str,
+    status: str,
+    broken: CheckResult | None,
+) -> None:
     prev, why = read_state(path)
     if why:
         report.notes.append(why)

@@ -36,16 +36,60 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("live options")
     g.add_argument("--url", metavar="URL", help="the deployed site (overrides live.targets[0].url)")
     g.add_argument("--ca-bundle", metavar="FILE", help="trust these CA certificates instead of the system store")
-    g.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR", help="connect to ADDR for HOST:PORT, like curl (repeatable; TLS still verifies HOST)")
-    g.add_argument("--dns-server", action="append", default=[], metavar="HOST:PORT", help="DNS server for the email checks run by live.email (repeatable; IPv6 as [::1]:53)")
-    g.add_argument("--only", action="append", default=[], metavar="PREFIX", help="run only checks whose id starts with PREFIX (repeatable, e.g. --only tls --only cors.null-origin)")
-    g.add_argument("--skip", action="append", default=[], metavar="PREFIX", help="skip checks whose id starts with PREFIX (repeatable)")
+    g.add_argument(
+        "--resolve",
+        action="append",
+        default=[],
+        metavar="HOST:PORT:ADDR",
+        help="connect to ADDR for HOST:PORT, like curl (repeatable; TLS still verifies HOST)",
+    )
+    g.add_argument(
+        "--dns-server",
+        action="append",
+        default=[],
+        metavar="HOST:PORT",
+        help="DNS server for the email checks run by live.email (repeatable; IPv6 as [::1]:53)",
+    )
+    g.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="run only checks whose id starts with PREFIX (repeatable, e.g. --only tls --only cors.null-origin)",
+    )
+    g.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="skip checks whose id starts with PREFIX (repeatable)",
+    )
     g.add_argument("--dry-run", action="store_true", help="list every request the run would send, and send none")
-    g.add_argument("--allow-env", action="append", default=[], metavar="NAME",
-                   help="environment variable the config may name besides LR_* and LAUNCHREADY_* (repeatable; PREFIX_* allows a prefix; GITHUB_*/ACTIONS_*/RUNNER_* only by exact name)")
-    g.add_argument("--max-requests", type=_positive_int, metavar="N", help="request budget for the whole run (default 400, or live.budget.requests)")
-    g.add_argument("--max-seconds", type=_positive_float, metavar="S", help="time budget for the whole run (default 120, or live.budget.seconds)")
-    g.add_argument("--concurrency", type=_positive_int, metavar="N", help="requests in flight at once across all checks (default 4, max 16)")
+    g.add_argument(
+        "--allow-env",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="environment variable the config may name besides LR_* and LAUNCHREADY_* (repeatable; PREFIX_* allows a prefix; GITHUB_*/ACTIONS_*/RUNNER_* only by exact name)",
+    )
+    g.add_argument(
+        "--max-requests",
+        type=_positive_int,
+        metavar="N",
+        help="request budget for the whole run (default 400, or live.budget.requests)",
+    )
+    g.add_argument(
+        "--max-seconds",
+        type=_positive_float,
+        metavar="S",
+        help="time budget for the whole run (default 120, or live.budget.seconds)",
+    )
+    g.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        metavar="N",
+        help="requests in flight at once across all checks (default 4, max 16)",
+    )
     g.add_argument("--timeout", type=_positive_float, metavar="S", help="seconds per request (default 10)")
 
 
@@ -95,9 +139,20 @@ class LiveRequest:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, cwd: Path) -> LiveRequest:
-        return cls(args.url, args.ca_bundle, list(args.resolve), list(args.dns_server), list(args.only), list(args.skip),
-                   args.max_requests, args.max_seconds, args.concurrency, args.timeout, allow_env=list(args.allow_env),
-                   cwd=cwd)  # fmt: skip
+        return cls(
+            args.url,
+            args.ca_bundle,
+            list(args.resolve),
+            list(args.dns_server),
+            list(args.only),
+            list(args.skip),
+            args.max_requests,
+            args.max_seconds,
+            args.concurrency,
+            args.timeout,
+            allow_env=list(args.allow_env),
+            cwd=cwd,
+        )
 
 
 def settings_from(request: LiveRequest, config: Config) -> LiveSettings:
@@ -105,7 +160,9 @@ def settings_from(request: LiveRequest, config: Config) -> LiveSettings:
     policy = EnvPolicy(allowed=parse_allow_env(request.allow_env), refuse_all=request.env_refused)
     s = load_live(config, url=request.url, env=env.get, policy=policy)
     if not s.targets:
-        raise UsageError("nothing to check: pass --url URL or set live.targets in .launchready.yml (see docs/live-checks.md)")
+        raise UsageError(
+            "nothing to check: pass --url URL or set live.targets in .launchready.yml (see docs/live-checks.md)"
+        )
     if request.max_requests:
         s.budget = dataclasses.replace(s.budget, requests=request.max_requests)
     if request.max_seconds:
@@ -127,10 +184,16 @@ def http_options(request: LiveRequest, s: LiveSettings) -> HttpOptions:
     explicit = [urlsplit(request.url).hostname or ""] if request.url else []
     if not request.env_refused:
         explicit += s.explicit_hosts()
-    return HttpOptions(ca_bundle=ca, resolve=resolve, timeout=s.timeout, headers=s.headers, basic_auth=s.basic_auth,
-                       credential_origins=frozenset(s.credential_origins()),
-                       credential_headers=frozenset([*s.headers, *(h for i in s.identities.values() for h in i.header_names())]),
-                       explicit_hosts=frozenset([*explicit, *(h for h, _port in resolve)]))  # fmt: skip
+    return HttpOptions(
+        ca_bundle=ca,
+        resolve=resolve,
+        timeout=s.timeout,
+        headers=s.headers,
+        basic_auth=s.basic_auth,
+        credential_origins=frozenset(s.credential_origins()),
+        credential_headers=frozenset([*s.headers, *(h for i in s.identities.values() for h in i.header_names())]),
+        explicit_hosts=frozenset([*explicit, *(h for h, _port in resolve)]),
+    )
 
 
 def live(request: LiveRequest, config: Config | None = None, console: Console | None = None) -> Report:
@@ -145,9 +208,12 @@ def live(request: LiveRequest, config: Config | None = None, console: Console | 
     progress = Progress(console.stderr, quiet=console.quiet)
     try:
         outcome = run_checks(
-            s, client, config, selected,
+            s,
+            client,
+            config,
+            selected,
             on_progress=lambda done, total: progress.update("live", f"checks {done}/{total} done", force=done == total),
-        )  # fmt: skip
+        )
     finally:
         progress.done()
         client.close()
@@ -162,7 +228,11 @@ def live(request: LiveRequest, config: Config | None = None, console: Console | 
         report.ran.add("email")
     report.summary.requests_sent = client.sent + email_requests
     # the same total as summary.requests_sent, with its parts: a reader compares the two
-    dns = f" + {email_requests} DNS quer{'y' if email_requests == 1 else 'ies'} for the email checks" if email_requests else ""
+    dns = (
+        f" + {email_requests} DNS quer{'y' if email_requests == 1 else 'ies'} for the email checks"
+        if email_requests
+        else ""
+    )
     report.notes.append(
         f"live: {client.sent + email_requests} request(s) sent: {client.sent} HTTP request(s)/TLS "
         f"handshake(s) to {len(s.targets)} target(s){dns} (HTTP budget {s.budget.requests}, "
@@ -191,12 +261,18 @@ def run(ctx: Context) -> Report | None:
             planned.append((area, p))
         ctx.stdout.write(f"launchready live --dry-run: {len(planned)} planned request(s)/handshake(s), none sent\n")
         for area, p in planned:
-            ctx.stdout.write(f"  {area:<10} {safe(p.method):<7} {safe(redact_url(p.url))}" + (f"  ({safe(p.note)})" if p.note else "") + "\n")
+            ctx.stdout.write(
+                f"  {area:<10} {safe(p.method):<7} {safe(redact_url(p.url))}"
+                + (f"  ({safe(p.note)})" if p.note else "")
+                + "\n"
+            )
         for line in _email_plan(request, ctx.config, selected):
             ctx.stdout.write(f"  {'email':<10} {safe(line)}\n")
         for r in s.refused_env:
             ctx.stdout.write(f"environment reference refused: {safe(r)}\n")
-        ctx.stdout.write(f"budget: {s.budget.requests} request(s), {s.budget.seconds:g}s, {s.budget.per_check} per check\n")
+        ctx.stdout.write(
+            f"budget: {s.budget.requests} request(s), {s.budget.seconds:g}s, {s.budget.per_check} per check\n"
+        )
         ctx.stdout.flush()
     return None
 
@@ -215,8 +291,12 @@ def _email_settings(request: LiveRequest, config: Config, selected: Any) -> Any:
     from launchready.email.dns import parse_nameserver
 
     settings = parse_email_settings(section, config)
-    changes: dict[str, Any] = {"ca_bundle": request.ca_bundle, "only": tuple(request.only), "skip": tuple(request.skip),
-                               "resolve": resolve_map(request.resolve)}  # fmt: skip
+    changes: dict[str, Any] = {
+        "ca_bundle": request.ca_bundle,
+        "only": tuple(request.only),
+        "skip": tuple(request.skip),
+        "resolve": resolve_map(request.resolve),
+    }
     try:
         if request.dns_server:
             changes["dns_servers"] = tuple(parse_nameserver(x) for x in request.dns_server)

@@ -38,14 +38,23 @@ def run(ctx: Context) -> Report | None:
         from launchready.secrets.rules.families import FAMILIES, family_of
 
         by_id = {r.id: r for r in rules}
-        kinds = {"repo": "repository checks", "live": "live checks", "email": "email checks", "history": "history",
-                 "audit": "merged reports", "inventory": "inventory", "journey": "journey"}  # fmt: skip
+        kinds = {
+            "repo": "repository checks",
+            "live": "live checks",
+            "email": "email checks",
+            "history": "history",
+            "audit": "merged reports",
+            "inventory": "inventory",
+            "journey": "journey",
+        }
         rows = []
         for e in listed:
             rule = by_id.get(e.id)
             fam = family_of(rule) if rule is not None else kinds.get(e.kind, e.kind)
             sev = e.severity.value if e.severity else "varies"
-            rows.append((fam, safe(e.id), sev, safe(e.description + ("" if e.source == "builtin" else f"  [{e.source}]"))))
+            rows.append(
+                (fam, safe(e.id), sev, safe(e.description + ("" if e.source == "builtin" else f"  [{e.source}]")))
+            )
         order = {f: n for n, f in enumerate(FAMILIES)}
         width = max((len(i) for _, i, _, _ in rows), default=10)
         fwidth = max((len(f) for f, _, _, _ in rows), default=10)
@@ -58,8 +67,11 @@ def run(ctx: Context) -> Report | None:
     rule = next((r for r in rules if r.id in (wanted, f"secret.{wanted}")), None)
     check = next((r for r in repo_rules if r.id in (wanted, f"repo.{wanted}")), None)
     if check is not None and rule is None:
-        scope = {"file": "per file (also in the pre-commit hook)", "app": "whole application (scan and the Action, not the hook)",
-                 "file+app": "per file and whole application"}.get(check.scope, check.scope)  # fmt: skip
+        scope = {
+            "file": "per file (also in the pre-commit hook)",
+            "app": "whole application (scan and the Action, not the hook)",
+            "file+app": "per file and whole application",
+        }.get(check.scope, check.scope)
         out.write(f"{check.id}\n  {check.description}\n  severity: {check.severity.value}\n")
         out.write(f"  scope:    {scope}\n  fix:      {check.fix}\n")
         out.write("  silence:  `launchready:allow` on the line, or rules.disable in .launchready.yml\n")
@@ -67,8 +79,14 @@ def run(ctx: Context) -> Report | None:
     entry = catalogue.find(wanted, listed) if rule is None and check is None else None
     if entry is not None:
         out.write(f"{entry.id}\n  {entry.description}\n")
-        out.write(f"  severity: {entry.severity.value if entry.severity else 'set per result (pass, warn, fail, error, skip)'}\n")
-        out.write(f"  kind:     {entry.kind}" + (f" ({entry.area} checks)" if entry.area and entry.area != entry.kind else "") + "\n")
+        out.write(
+            f"  severity: {entry.severity.value if entry.severity else 'set per result (pass, warn, fail, error, skip)'}\n"
+        )
+        out.write(
+            f"  kind:     {entry.kind}"
+            + (f" ({entry.area} checks)" if entry.area and entry.area != entry.kind else "")
+            + "\n"
+        )
         if entry.fix:
             out.write(f"  fix:      {entry.fix}\n")
         return None
@@ -98,6 +116,8 @@ def run(ctx: Context) -> Report | None:
     if rule.validator is not None:
         doc = (rule.validator.__doc__ or rule.validator.__name__).strip().splitlines()[0]
         out.write(f"  checks:   {doc}\n")
-    out.write(f"  shown as: {'no characters (password-like)' if rule.password_like else 'public prefix, length and a short hash'}\n")
+    out.write(
+        f"  shown as: {'no characters (password-like)' if rule.password_like else 'public prefix, length and a short hash'}\n"
+    )
     out.write(f"  fix:      {safe(rule.fix)}\n")
     return None

@@ -39,7 +39,7 @@ from launchready.secrets.sources import (
     hook_blobs,
     staged_blobs,
     walk_files,
-)  # fmt: skip
+)
 
 if TYPE_CHECKING:
     from launchready.envfiles import EnvChecker
@@ -57,15 +57,32 @@ DESCRIPTION = (
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default '.'); '-' reads stdin")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--staged", action="store_true", help="scan the staged content of the index (what the next commit contains)")
-    mode.add_argument("--hook", action="store_true",
-                      help="pre-commit mode: PATHs are the files pre-commit passes; each is read from the index when staged, else from the working tree; per-file rules only")  # fmt: skip
-    p.add_argument("--bundle", action="append", default=[], metavar="DIR",
-                   help="build output to scan regardless of .gitignore; secrets in it are critical, shipped source maps are warnings (repeatable)")  # fmt: skip
-    p.add_argument("--find-bundles", action="store_true",
-                   help="scan the build output found under the current directory (dist/, build/, .next/static, out/, .output/public)")  # fmt: skip
-    p.add_argument("--no-bundles", action="store_true", help="do not scan build output found inside scanned directories")
-    p.add_argument("--env-only", action="store_true", help="only the env-file checks (.env* files on disk, ignored or not)")
+    mode.add_argument(
+        "--staged", action="store_true", help="scan the staged content of the index (what the next commit contains)"
+    )
+    mode.add_argument(
+        "--hook",
+        action="store_true",
+        help="pre-commit mode: PATHs are the files pre-commit passes; each is read from the index when staged, else from the working tree; per-file rules only",
+    )
+    p.add_argument(
+        "--bundle",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="build output to scan regardless of .gitignore; secrets in it are critical, shipped source maps are warnings (repeatable)",
+    )
+    p.add_argument(
+        "--find-bundles",
+        action="store_true",
+        help="scan the build output found under the current directory (dist/, build/, .next/static, out/, .output/public)",
+    )
+    p.add_argument(
+        "--no-bundles", action="store_true", help="do not scan build output found inside scanned directories"
+    )
+    p.add_argument(
+        "--env-only", action="store_true", help="only the env-file checks (.env* files on disk, ignored or not)"
+    )
     p.add_argument("--no-env", action="store_true", help="skip the env-file checks")
 
 
@@ -89,10 +106,17 @@ class ScanRequest:
     @classmethod
     def from_args(cls, args: argparse.Namespace, cwd: Path) -> ScanRequest:
         return cls(
-            paths=list(args.paths), staged=args.staged, hook=args.hook, bundles=list(args.bundle),
-            find_bundles=args.find_bundles, auto_bundles=not args.no_bundles, env=not args.no_env,
-            env_only=args.env_only, baseline=args.baseline, cwd=cwd,
-        )  # fmt: skip
+            paths=list(args.paths),
+            staged=args.staged,
+            hook=args.hook,
+            bundles=list(args.bundle),
+            find_bundles=args.find_bundles,
+            auto_bundles=not args.no_bundles,
+            env=not args.no_env,
+            env_only=args.env_only,
+            baseline=args.baseline,
+            cwd=cwd,
+        )
 
 
 class _Pipeline:
@@ -156,7 +180,11 @@ class _Pipeline:
                 text = decode(b.read())
             except OSError:
                 continue
-            self.extra.extend(self.env_checker.per_file(envfiles.EnvFile(b.path, b.fs_path, text), "staged" if b.data is not None else "tracked"))
+            self.extra.extend(
+                self.env_checker.per_file(
+                    envfiles.EnvFile(b.path, b.fs_path, text), "staged" if b.data is not None else "tracked"
+                )
+            )
             self.ran.add("env")
 
     def env_named(self, files: list[Path], base: Path) -> None:
@@ -172,7 +200,9 @@ class _Pipeline:
         from launchready import envfiles
 
         root = git_root(top)
-        found, n = envfiles.check_tree(self.env_checker, top, base, root, self.config.exclude, self.exclude_base(root or base))
+        found, n = envfiles.check_tree(
+            self.env_checker, top, base, root, self.config.exclude, self.exclude_base(root or base)
+        )
         self.extra.extend(found)
         if count_files:  # --env-only: the env files are all that was read
             self.result.files += n
@@ -198,7 +228,11 @@ def _collect(targets: list[str], cwd: Path, skip_under: list[Path]) -> list[Path
             files.append(p)
             continue
         root = git_root(p)
-        found = [f for f in git_files(root, p.resolve()) if f.is_file() and not f.is_symlink()] if root else list(walk_files(p))
+        found = (
+            [f for f in git_files(root, p.resolve()) if f.is_file() and not f.is_symlink()]
+            if root
+            else list(walk_files(p))
+        )
         files.extend(found)
     skip = [d.resolve() for d in skip_under]
     seen: set[Path] = set()
@@ -272,7 +306,9 @@ def build_report(plan: ScanRequest, config: Config, console: Console) -> Report:
             found = detect(cwd)
             bundle_dirs.extend(found)
             if not found:
-                pipe.notes.append("no build output found (looked for dist/, build/, .next/static, out/, .output/public)")
+                pipe.notes.append(
+                    "no build output found (looked for dist/, build/, .next/static, out/, .output/public)"
+                )
         explicit_only = bool(plan.bundles or plan.find_bundles or plan.env_only)
         targets = plan.paths or ([] if explicit_only else ["."])
         dirs = [cwd / t if not os.path.isabs(t) else Path(t) for t in targets]
@@ -297,7 +333,9 @@ def build_report(plan: ScanRequest, config: Config, console: Console) -> Report:
                 for d in dirs:
                     pipe.env_tree(d, cwd)
                 named = [Path(t) if os.path.isabs(t) else cwd / t for t in targets]
-                named = [f for f in named if f.is_file() and not any(f.resolve().is_relative_to(d.resolve()) for d in dirs)]
+                named = [
+                    f for f in named if f.is_file() and not any(f.resolve().is_relative_to(d.resolve()) for d in dirs)
+                ]
                 pipe.env_named(named, cwd)
             if bundle_dirs:
                 pipe.bundles(bundle_dirs, cwd)
@@ -334,7 +372,11 @@ SKIPPED_LISTED = 10
 def skipped_note(skipped: list[tuple[str, str]]) -> str:
     """One line naming the files that were not scanned and why (the first few; all in JSON)."""
     shown = "; ".join(f"{path!r}: {why}" for path, why in skipped[:SKIPPED_LISTED])
-    more = f"; and {len(skipped) - SKIPPED_LISTED} more (see skipped_files in the JSON report)" if len(skipped) > SKIPPED_LISTED else ""
+    more = (
+        f"; and {len(skipped) - SKIPPED_LISTED} more (see skipped_files in the JSON report)"
+        if len(skipped) > SKIPPED_LISTED
+        else ""
+    )
     n = len(skipped)
     return f"{n} file{'s' if n != 1 else ''} not scanned (skipped, not counted as scanned): {shown}{more}"
 

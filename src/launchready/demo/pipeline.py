@@ -75,11 +75,12 @@ def merge(stages: list[StageResult], root: str) -> Report:
     by_name = {s.name: s.report for s in stages if s.report is not None}
     checks = [r for name in ("live", "journey", "email") if (r := by_name.get(name)) is not None]
     merged = combine(
-        "demo", root,
+        "demo",
+        root,
         tree=[r for name in ("scan", "hook") if (r := by_name.get(name)) is not None],
         history=[r for name in ("history",) if (r := by_name.get(name)) is not None],
         checks=checks,
-    )  # fmt: skip
+    )
     sent = [f"{r.command} {r.summary.requests_sent}" for r in checks if r.summary.requests_sent]
     if len(sent) > 1:  # the summary's total, with the stages that make it up (notes name each part)
         merged.notes.append(f"requests: {merged.summary.requests_sent} sent in all ({', '.join(sent)})")
@@ -127,7 +128,10 @@ def run_demo(
                 if st.name == "email" and _live_did_email(stages):
                     st.skipped = "the email checks ran inside `launchready live` (live.email.domain)"
                     continue
-                say("demo", f"[{i}/{len(stages)}] launchready {st.name if st.name != 'hook' else 'scan'} {' '.join(st.argv)}")
+                say(
+                    "demo",
+                    f"[{i}/{len(stages)}] launchready {st.name if st.name != 'hook' else 'scan'} {' '.join(st.argv)}",
+                )
                 _run_stage(st, repo, values)
             demo = DemoRun(fixed, merge(stages, str(repo)), stages, ep, workdir)
             if on_done is not None:
@@ -165,7 +169,9 @@ def _stages(ep: Endpoints) -> list[StageResult]:
         return history(HistoryRequest(all=True, cwd=repo), config, console)
 
     def site(repo: Path, config: Config, console: Console, env: Mapping[str, str]) -> Report:
-        return live(LiveRequest(ca_bundle=ca, resolve=resolves, dns_server=[dns], environ=env, cwd=repo), config, console)
+        return live(
+            LiveRequest(ca_bundle=ca, resolve=resolves, dns_server=[dns], environ=env, cwd=repo), config, console
+        )
 
     def steps(repo: Path, config: Config, console: Console, env: Mapping[str, str]) -> Report:
         return journey(JourneyRequest(ca_bundle=ca, resolve=resolves, environ=env, cwd=repo), config, console)

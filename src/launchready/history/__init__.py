@@ -12,4 +12,6 @@ before it pays for importing the scanner, so git walks and diffs while Python lo
 """
 
 # The checks a history scan reports besides its findings (``catalogue``).
-CHECKS = {"history.objects": "git could read every commit and file version of the range scanned (a damaged or partial clone is an error, never a pass)"}
+CHECKS = {
+    "history.objects": "git could read every commit and file version of the range scanned (a damaged or partial clone is an error, never a pass)"
+}

@@ -78,8 +78,13 @@ class Prefetch:
         self.back = start_log(log_command(root, rng.revs, extra=["--reverse"]), die_with_parent=True)
 
     def _git(self, *args: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(["git", "-C", str(self.root), "-c", "protocol.allow=never", *args], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, preexec_fn=procs.die_with_parent())  # fmt: skip
+        return subprocess.Popen(
+            ["git", "-C", str(self.root), "-c", "protocol.allow=never", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=procs.die_with_parent(),
+        )
 
     def _snapshot(self) -> subprocess.Popen[bytes] | None:
         """Where HEAD and every ref point, for ``--all``: the two ends of a two-worker scan

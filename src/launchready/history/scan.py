@@ -124,7 +124,9 @@ def _at_head(pre: Prefetch, part: ChunkResult) -> set[str]:
 
 
 def _scan_both_ends(
-    worker: _Worker, take: Callable[[ChunkResult], None], hash_secret: Callable[[str], object],
+    worker: _Worker,
+    take: Callable[[ChunkResult], None],
+    hash_secret: Callable[[str], object],
     progress: Progress | None,
 ) -> set[str] | None:
     """Two processes: this one reads the prefetched ``git log`` from the newest commit down,
@@ -224,7 +226,9 @@ def _conclude(
     records = list(merged.records.values())
     secrets = [r.secret for r in records]
     at_head = (
-        known_at_head if known_at_head is not None else dedup.present_at_head(root, rng.head, dedup.paths_by_secret(records))
+        known_at_head
+        if known_at_head is not None
+        else dedup.present_at_head(root, rng.head, dedup.paths_by_secret(records))
     )
     gone = {r.secret: r for r in records if r.secret not in at_head}
     for secret in secrets:

@@ -38,8 +38,22 @@ from launchready.live.http import Client, describe_error
 from launchready.model import CheckResult, Severity, Status
 
 # Every live area, explicitly; each module satisfies ``catalogue.LiveArea`` (mypy checks it).
-AREAS: tuple[LiveArea, ...] = (tls, redirect, hsts, headers, cookies, cdn, cors, exposure, bundle,
-                                 monitoring, input, authz, latency, ratelimit)  # fmt: skip
+AREAS: tuple[LiveArea, ...] = (
+    tls,
+    redirect,
+    hsts,
+    headers,
+    cookies,
+    cdn,
+    cors,
+    exposure,
+    bundle,
+    monitoring,
+    input,
+    authz,
+    latency,
+    ratelimit,
+)
 SEQUENTIAL_PHASES = {2, 3}
 
 
@@ -74,8 +88,17 @@ def _run_one(module: LiveArea, run: Run, target: Target) -> list[CheckResult]:
     except Exception as exc:  # checks catch only network and budget errors: this is a bug, never a pass
         reason = describe_error(exc)
         where = f"{module.AREA} on {target.url}"
-        found = [result(i, Status.ERROR, Severity.HIGH, target.url, f"internal error (a bug in launchready, please report it): {reason}",
-                        evidence={"error": reason, "internal": True}) for i in module.IDS]  # fmt: skip
+        found = [
+            result(
+                i,
+                Status.ERROR,
+                Severity.HIGH,
+                target.url,
+                f"internal error (a bug in launchready, please report it): {reason}",
+                evidence={"error": reason, "internal": True},
+            )
+            for i in module.IDS
+        ]
         run.notes.append(f"internal error in the {where} checks: {reason}")
     ms = int((time.perf_counter() - start) * 1000)
     return [c if c.duration_ms else c.replace(duration_ms=ms) for c in found]

@@ -28,26 +28,54 @@ def fix(where: str, what: str = "the key") -> str:
 
 
 def token_rule(
-    id: str, description: str, token: str, keywords: tuple[str, ...], fix_text: str,
-    severity: Severity = H, entropy: float | None = 3.0, password_like: bool = False,
+    id: str,
+    description: str,
+    token: str,
+    keywords: tuple[str, ...],
+    fix_text: str,
+    severity: Severity = H,
+    entropy: float | None = 3.0,
+    password_like: bool = False,
 ) -> Rule:
     """A token with a distinctive shape of its own (usually a prefix): found wherever it is
     written, whatever the name it is assigned to."""
     return Rule(
-        id=id, description=description, severity=severity, keywords=keywords, regex=B + f"({token})" + E,
-        secret_group=1, prefix=_literal_prefix(token), entropy=entropy, password_like=password_like, fix=fix_text,
+        id=id,
+        description=description,
+        severity=severity,
+        keywords=keywords,
+        regex=B + f"({token})" + E,
+        secret_group=1,
+        prefix=_literal_prefix(token),
+        entropy=entropy,
+        password_like=password_like,
+        fix=fix_text,
     )
 
 
 def named_value_rule(
-    id: str, description: str, names: str, value: str, keywords: tuple[str, ...], fix_text: str,
-    severity: Severity = H, entropy: float | None = 3.0,
+    id: str,
+    description: str,
+    names: str,
+    value: str,
+    keywords: tuple[str, ...],
+    fix_text: str,
+    severity: Severity = H,
+    entropy: float | None = 3.0,
 ) -> Rule:
     """A value with no distinctive shape: only reported when a name says whose it is
     (``DATADOG_API_KEY = <32 hex>``); keyword-anchored so it stays quiet elsewhere."""
     return Rule(
-        id=id, description=description, severity=severity, keywords=keywords, regex=kv(names, value),
-        secret_group=1, entropy=entropy, password_like=True, allow_uuid=True, fix=fix_text,
+        id=id,
+        description=description,
+        severity=severity,
+        keywords=keywords,
+        regex=kv(names, value),
+        secret_group=1,
+        entropy=entropy,
+        password_like=True,
+        allow_uuid=True,
+        fix=fix_text,
     )
 
 
@@ -78,15 +106,39 @@ class Pack:
         self.rules: list[Rule] = []
         self.samples: dict[str, tuple[str, str]] = {}
 
-    def token(self, id: str, description: str, token: str, keywords: tuple[str, ...], where: str, env: str,
-              severity: Severity = H, entropy: float | None = 3.0, what: str = "the token") -> None:
+    def token(
+        self,
+        id: str,
+        description: str,
+        token: str,
+        keywords: tuple[str, ...],
+        where: str,
+        env: str,
+        severity: Severity = H,
+        entropy: float | None = 3.0,
+        what: str = "the token",
+    ) -> None:
         self.rules.append(token_rule(id, description, token, keywords, fix(where, what), severity, entropy))
         self.samples[id] = (env, token)
 
-    def named(self, id: str, description: str, names: str, value: str, keywords: tuple[str, ...], where: str,
-              env: str, severity: Severity = H, entropy: float | None = 3.0, what: str = "the key") -> None:
-        self.rules.append(named_value_rule(id, description, names, value, keywords, fix(where, what), severity, entropy))
+    def named(
+        self,
+        id: str,
+        description: str,
+        names: str,
+        value: str,
+        keywords: tuple[str, ...],
+        where: str,
+        env: str,
+        severity: Severity = H,
+        entropy: float | None = 3.0,
+        what: str = "the key",
+    ) -> None:
+        self.rules.append(
+            named_value_rule(id, description, names, value, keywords, fix(where, what), severity, entropy)
+        )
         self.samples[id] = (env, value)
+
 
 # "PRIVATE KEY" as it reads in base64 at each of the three byte alignments.
 B64_PEM_PRIVATE = r"(?:UFJJVkFURSBLRV|BSSVZBVEUgS0VZ|QUklWQVRFIEtFW)"
