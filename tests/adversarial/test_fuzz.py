@@ -364,7 +364,7 @@ source_maps = st.one_of(
 
 @given(raw=source_maps)
 def test_source_maps(tmp_path_factory: pytest.TempPathFactory, raw: bytes) -> None:
-    from launchready.bundle import BundleScanner
+    from launchready.build_output import BundleScanner
 
     d = tmp_path_factory.mktemp("dist")
     (d / "app.js").write_text("//# sourceMappingURL=app.js.map\n")
