@@ -44,15 +44,17 @@ def _bin(name: str) -> str | None:
 def run_launchready(root: Path) -> set[Key]:
     out = root.parent / "lr.json"
     exe = _bin("launchready")
-    cmd = [exe, "scan", "--json", str(out), "--exit-zero", "-q", "."] if exe else [sys.executable, "-m", "launchready", "scan", "--json", str(out), "--exit-zero", "-q", "."]
+    cmd = (
+        [exe, "scan", "--json", str(out), "--exit-zero", "-q", "."]
+        if exe
+        else [sys.executable, "-m", "launchready", "scan", "--json", str(out), "--exit-zero", "-q", "."]
+    )
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"launchready failed ({proc.returncode}): {proc.stderr[-2000:]}")
     data = json.loads(out.read_text())
     return {
-        (f["path"], f["line"])
-        for f in data["findings"]
-        if f["rule_id"].startswith("secret.") and f["line"] is not None
+        (f["path"], f["line"]) for f in data["findings"] if f["rule_id"].startswith("secret.") and f["line"] is not None
     }
 
 
@@ -71,12 +73,29 @@ def run_gitleaks(root: Path) -> set[Key] | None:
         return None
     out = root.parent / "gl.json"
     subprocess.run(
-        [exe, "dir", ".", "--report-format", "json", "--report-path", str(out), "--no-banner", "--log-level", "error", "--exit-code", "0"],
-        cwd=root, capture_output=True, check=False,
-    )  # fmt: skip
+        [
+            exe,
+            "dir",
+            ".",
+            "--report-format",
+            "json",
+            "--report-path",
+            str(out),
+            "--no-banner",
+            "--log-level",
+            "error",
+            "--exit-code",
+            "0",
+        ],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
     if not out.exists():
         return None
-    return {(f["File"].replace("\\", "/").removeprefix("./"), f["StartLine"]) for f in json.loads(out.read_text() or "[]")}
+    return {
+        (f["File"].replace("\\", "/").removeprefix("./"), f["StartLine"]) for f in json.loads(out.read_text() or "[]")
+    }
 
 
 def run_detect_secrets(root: Path) -> set[Key] | None:
@@ -139,9 +158,13 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--write", action="store_true", help="replace the accuracy section of bench/RESULTS.md")
     ap.add_argument("--details", action="store_true", help="list launchready's misses and false alarms (path:line)")
-    ap.add_argument("--real", type=Path, default=Path(sysconfig.get_paths()["stdlib"]),
-                    help="real code with (almost) no secrets, scanned with the engine to count alarms "
-                    "(default: this Python's stdlib and site-packages)")  # fmt: skip
+    ap.add_argument(
+        "--real",
+        type=Path,
+        default=Path(sysconfig.get_paths()["stdlib"]),
+        help="real code with (almost) no secrets, scanned with the engine to count alarms "
+        "(default: this Python's stdlib and site-packages)",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "corpus"

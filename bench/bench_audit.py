@@ -29,11 +29,25 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 from results import replace_section  # noqa: E402
 
-from launchready.keygen import KeyGen  # noqa: E402
+from launchready.demo.keygen import KeyGen  # noqa: E402
 
 WORK = HERE / "work" / "audit"
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-WORDS = ["def", "return", "import", "class", "self", "value", "request", "response", "client", "config", "user", "token", "data"]
+WORDS = [
+    "def",
+    "return",
+    "import",
+    "class",
+    "self",
+    "value",
+    "request",
+    "response",
+    "client",
+    "config",
+    "user",
+    "token",
+    "data",
+]
 
 
 def gitleaks() -> str:
@@ -65,8 +79,7 @@ def make_repo(path: Path, seed: int, commits: int, secrets: list[str]) -> None:
             body = contents[f].encode()
             out.append(f"M 100644 inline {f}\ndata {len(body)}\n")
             out.append(body.decode() + "\n")
-    subprocess.run(["git", "--git-dir", str(path), "fast-import", "--quiet"], input="".join(out).encode(),
-                   check=True)  # fmt: skip
+    subprocess.run(["git", "--git-dir", str(path), "fast-import", "--quiet"], input="".join(out).encode(), check=True)
 
 
 def prepare(n: int, commits: int) -> Path:
@@ -84,21 +97,37 @@ def prepare(n: int, commits: int) -> Path:
 
 
 def ours(root: Path, jobs: int) -> list[str]:
-    return [sys.executable, "-m", "launchready", "audit", "--mirrors", str(root), "--jobs", str(jobs),
-            "--json", str(WORK / "ours.json"), "-q", "--exit-zero"]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "launchready",
+        "audit",
+        "--mirrors",
+        str(root),
+        "--jobs",
+        str(jobs),
+        "--json",
+        str(WORK / "ours.json"),
+        "-q",
+        "--exit-zero",
+    ]
 
 
 def loop(root: Path) -> list[str]:
     gl = gitleaks()
-    script = (f'for r in "{root}"/*.git; do "{gl}" git --no-banner --log-level error --exit-code 0 '
-              f'--report-format json --report-path "{WORK}/gl-$(basename "$r").json" "$r" || exit 1; done')  # fmt: skip
+    script = (
+        f'for r in "{root}"/*.git; do "{gl}" git --no-banner --log-level error --exit-code 0 '
+        f'--report-format json --report-path "{WORK}/gl-$(basename "$r").json" "$r" || exit 1; done'
+    )
     return ["bash", "-c", script]
 
 
 def xargs(root: Path, jobs: int) -> list[str]:
     gl = gitleaks()
-    script = (f'ls -d "{root}"/*.git | xargs -P {jobs} -I{{}} sh -c \'"{gl}" git --no-banner --log-level error '
-              f'--exit-code 0 --report-format json --report-path "{WORK}/glx-$(basename {{}}).json" {{}}\'')  # fmt: skip
+    script = (
+        f'ls -d "{root}"/*.git | xargs -P {jobs} -I{{}} sh -c \'"{gl}" git --no-banner --log-level error '
+        f'--exit-code 0 --report-format json --report-path "{WORK}/glx-$(basename {{}}).json" {{}}\''
+    )
     return ["bash", "-c", script]
 
 
@@ -162,8 +191,11 @@ def main() -> None:
     rows = []
     for n in (int(x) for x in a.sizes.split(",")):
         root = prepare(n, a.commits)
-        cmds = {"launchready audit": ours(root, a.jobs), "gitleaks loop": loop(root),
-                f"gitleaks xargs -P {a.jobs}": xargs(root, a.jobs)}  # fmt: skip
+        cmds = {
+            "launchready audit": ours(root, a.jobs),
+            "gitleaks loop": loop(root),
+            f"gitleaks xargs -P {a.jobs}": xargs(root, a.jobs),
+        }
         times: dict[str, list[float]] = {k: [] for k in cmds}
         for _ in range(a.runs):
             for k, cmd in cmds.items():
@@ -171,19 +203,30 @@ def main() -> None:
         mem = {k: peak(cmd) for k, cmd in cmds.items()}
         med = {k: statistics.median(v) for k, v in times.items()}
         base = med["launchready audit"]
-        line = f"| {n} x {a.commits} commits | " + " | ".join(
-            f"{med[k]:.2f} s, {mem[k] / 2**20:.0f} MB" + ("" if k == "launchready audit" else f" ({med[k] / base:.2f}x)")
-            for k in cmds
-        ) + " |"
+        line = (
+            f"| {n} x {a.commits} commits | "
+            + " | ".join(
+                f"{med[k]:.2f} s, {mem[k] / 2**20:.0f} MB"
+                + ("" if k == "launchready audit" else f" ({med[k] / base:.2f}x)")
+                for k in cmds
+            )
+            + " |"
+        )
         print(line, flush=True)
         rows.append(line)
-    head = (f"| repositories | launchready audit (--jobs {a.jobs}) | gitleaks git, shell loop | gitleaks git, xargs -P {a.jobs} |\n"
-            "|---|---|---|---|\n")  # fmt: skip
-    body = (f"`python bench/bench_audit.py --sizes {a.sizes} --commits {a.commits} --runs {a.runs} --write`: "
-            f"generated bare mirrors, wall time (median of {a.runs}) and peak RSS of the whole process tree; "
-            "(Nx) is the peer's time over ours. Ours scans every ref of each mirror in its own process, merges "
-            "and writes one JSON report; gitleaks writes one report per repository and merges nothing.\n\n"
-            + head + "\n".join(rows) + "\n")  # fmt: skip
+    head = (
+        f"| repositories | launchready audit (--jobs {a.jobs}) | gitleaks git, shell loop | gitleaks git, xargs -P {a.jobs} |\n"
+        "|---|---|---|---|\n"
+    )
+    body = (
+        f"`python bench/bench_audit.py --sizes {a.sizes} --commits {a.commits} --runs {a.runs} --write`: "
+        f"generated bare mirrors, wall time (median of {a.runs}) and peak RSS of the whole process tree; "
+        "(Nx) is the peer's time over ours. Ours scans every ref of each mirror in its own process, merges "
+        "and writes one JSON report; gitleaks writes one report per repository and merges nothing.\n\n"
+        + head
+        + "\n".join(rows)
+        + "\n"
+    )
     if a.write:
         replace_section("audit", body)
 

@@ -172,7 +172,11 @@ def compare(repo: Path, gl_json: Path) -> list[str]:
             matched_records.add(hit)
             r = records[hit]
             rule = engine.rules[r.first.rule_index].id
-            same = "same secret" if norm(r.secret) == gs else "same key, we report the key body, gitleaks the whole PEM block"
+            same = (
+                "same secret"
+                if norm(r.secret) == gs
+                else "same key, we report the key body, gitleaks the whole PEM block"
+            )
             lines.append(f"| {where} | found: `{rule}` ({same}) |")
         else:
             lines.append(f"| {where} | not reported: {_why_not(repo, g)} |")
@@ -183,23 +187,35 @@ def compare(repo: Path, gl_json: Path) -> list[str]:
         rule = engine.rules[s.rule_index].id
         why = "gitleaks misses it"
         if rule == "secret.private-key" and s.commit.startswith("9ebebdef"):
-            why = ("a regenerated test key: the diff replaced only the key body (BEGIN/END lines "
-                   "unchanged, so absent from `-U0` output); we rescan the whole blob, gitleaks cannot see it")
+            why = (
+                "a regenerated test key: the diff replaced only the key body (BEGIN/END lines "
+                "unchanged, so absent from `-U0` output); we rescan the whole blob, gitleaks cannot see it"
+            )
         lines.append(f"| `{s.path}:{s.line}` @ {s.commit[:10]} (ours: `{rule}`) | only ours: {why} |")
     return lines
 
 
 def _why_not(repo: Path, g: dict[str, object]) -> str:
     """Explain a gitleaks finding we do not report, from the line it is on."""
-    text = subprocess.run(["git", "show", f"{g['Commit']}:{g['File']}"], cwd=repo, capture_output=True,
-                          text=True, errors="replace", check=False).stdout.splitlines()  # fmt: skip
+    text = subprocess.run(
+        ["git", "show", f"{g['Commit']}:{g['File']}"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        check=False,
+    ).stdout.splitlines()
     line = text[int(str(g["StartLine"])) - 1] if 0 < int(str(g["StartLine"])) <= len(text) else ""
     if "oauth_signature" in line:
-        return ("an OAuth 1.0 request signature (an HMAC digest sent in the clear with each request; "
-                "here RFC 5849's docstring example), not a credential: our rules do not flag signatures")
+        return (
+            "an OAuth 1.0 request signature (an HMAC digest sent in the clear with each request; "
+            "here RFC 5849's docstring example), not a credential: our rules do not flag signatures"
+        )
     if "oauth_consumer_key" in line:
-        return ("an OAuth 1.0 consumer key, the public client identifier (the credential is the consumer "
-                "secret); here RFC 5849's docstring example")
+        return (
+            "an OAuth 1.0 consumer key, the public client identifier (the credential is the consumer "
+            "secret); here RFC 5849's docstring example"
+        )
     return "**unexplained**"
 
 
@@ -230,7 +246,9 @@ def synthetic(commits: int) -> Path:
             b"commit refs/heads/main\n"
             + f"committer T <t@example.test> {1_600_000_000 + i * 60} +0000\n".encode()
             + f"data {len(f'c{i}')}\nc{i}\n".encode()
-            + f"M 644 inline f{i % 50}.py\ndata {len(data)}\n".encode() + data + b"\n"
+            + f"M 644 inline f{i % 50}.py\ndata {len(data)}\n".encode()
+            + data
+            + b"\n"
         )
     subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input=b"".join(parts), check=True)
     return repo
@@ -238,14 +256,19 @@ def synthetic(commits: int) -> Path:
 
 def memory_series(launchready: list[str], tmp: Path) -> list[str]:
     """Peak RSS and time of ours on 5,000 / 20,000 / 80,000 alike commits."""
-    lines = ["| Commits | Patch MB | wall s | MB/s | ours peak RSS (both processes) | its git RSS |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| Commits | Patch MB | wall s | MB/s | ours peak RSS (both processes) | its git RSS |",
+        "|---|---|---|---|---|---|",
+    ]
     for n in (5_000, 20_000, 80_000):
         repo = synthetic(n)
         cmd = [*launchready, "history", "-q", "--json", str(tmp / "syn.json")]
         measure(cmd, repo)
         wall, _, rss, grss, _ = measure(cmd, repo, sample=True)
         mb = patch_bytes(repo, "HEAD") / 1e6
-        lines.append(f"| {n:,} | {mb:.1f} | {wall:.2f} | {mb / wall:.1f} | {rss / 2**20:.0f} MB | {grss / 2**20:.0f} MB |")
+        lines.append(
+            f"| {n:,} | {mb:.1f} | {wall:.2f} | {mb / wall:.1f} | {rss / 2**20:.0f} MB | {grss / 2**20:.0f} MB |"
+        )
         print(lines[-1], flush=True)
     return lines
 
@@ -263,9 +286,22 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-history-"))
     rows = []
     for rev, n in sizes(repo):
-        ours_cmd = [*launchready, "history", "-q", "--json", str(tmp / "ours.json")] + ([] if rev == "HEAD" else ["--branch", rev])
-        gl_cmd = [gitleaks, "git", "--no-banner", "-l", "error", "--report-format", "json",
-                  "--report-path", str(tmp / f"gl-{n}.json"), "--exit-code", "0"]  # fmt: skip
+        ours_cmd = [*launchready, "history", "-q", "--json", str(tmp / "ours.json")] + (
+            [] if rev == "HEAD" else ["--branch", rev]
+        )
+        gl_cmd = [
+            gitleaks,
+            "git",
+            "--no-banner",
+            "-l",
+            "error",
+            "--report-format",
+            "json",
+            "--report-path",
+            str(tmp / f"gl-{n}.json"),
+            "--exit-code",
+            "0",
+        ]
         if rev != "HEAD":
             gl_cmd += ["--log-opts", f"--full-history {rev}"]
         gl_cmd.append(str(repo))
@@ -290,8 +326,11 @@ def main() -> None:
         ours_findings = len(json.loads((tmp / "ours.json").read_text())["findings"])
         gl_findings = len(json.loads((tmp / f"gl-{n}.json").read_text()))
         rows.append((n, mb, med, peak, peak_git, gl_peak, ours_findings, gl_findings, med_cpu))
-        print(f"{n} commits {mb:.1f} MB: git {med['git']:.2f}s ours {med['ours']:.2f}s gitleaks {med['gitleaks']:.2f}s "
-              f"ratio {med['gitleaks'] / med['ours']:.2f}x ours peak {peak / 2**20:.0f} MB", flush=True)  # fmt: skip
+        print(
+            f"{n} commits {mb:.1f} MB: git {med['git']:.2f}s ours {med['ours']:.2f}s gitleaks {med['gitleaks']:.2f}s "
+            f"ratio {med['gitleaks'] / med['ours']:.2f}x ours peak {peak / 2**20:.0f} MB",
+            flush=True,
+        )
     diff = compare(repo, tmp / f"gl-{rows[-1][0]}.json")
     series = memory_series(launchready, tmp)
     body = [

@@ -51,7 +51,13 @@ def setup(bundle: Path, work: Path) -> tuple[Path, list[str]]:
     files = sorted((src / "src" / "requests").glob("*.py"))
     for f in files:
         shutil.copy(f, repo / "src" / "requests" / f.name)
-    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@b"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "b",
+        "GIT_AUTHOR_EMAIL": "b@b",
+        "GIT_COMMITTER_NAME": "b",
+        "GIT_COMMITTER_EMAIL": "b@b",
+    }
     subprocess.run(["git", "init", "-q", str(repo)], check=True, env=env)
     rels = [f"src/requests/{f.name}" for f in files]
     subprocess.run(["git", "-C", str(repo), "add", *rels], check=True, env=env)

@@ -54,10 +54,22 @@ def curl_run(base: str, tmp: Path) -> float:
     email, pw = f"bench+{uuid.uuid4().hex[:8]}@example.test", "Bench-" + uuid.uuid4().hex
     common = ["curl", "-sS", "--fail", "-b", str(jar), "-c", str(jar), "-H", "Content-Type: application/json"]
     start = time.perf_counter()
-    subprocess.run([*common, "-d", json.dumps({"email": email, "password": pw}), base + "api/signup"], check=True, capture_output=True)
-    subprocess.run([*common, "-d", json.dumps({"email": email, "password": pw}), base + "api/login"], check=True, capture_output=True)
-    chat = json.loads(subprocess.run([*common, "-d", "{}", base + "api/chats"], check=True, capture_output=True).stdout)["id"]
-    out = subprocess.run([*common, "-N", "-d", '{"message": "hi"}', base + f"api/chats/{chat}/messages"], check=True, capture_output=True).stdout
+    subprocess.run(
+        [*common, "-d", json.dumps({"email": email, "password": pw}), base + "api/signup"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [*common, "-d", json.dumps({"email": email, "password": pw}), base + "api/login"],
+        check=True,
+        capture_output=True,
+    )
+    chat = json.loads(
+        subprocess.run([*common, "-d", "{}", base + "api/chats"], check=True, capture_output=True).stdout
+    )["id"]
+    out = subprocess.run(
+        [*common, "-N", "-d", '{"message": "hi"}', base + f"api/chats/{chat}/messages"], check=True, capture_output=True
+    ).stdout
     assert b"[DONE]" in out
     return time.perf_counter() - start
 
@@ -68,8 +80,12 @@ def cli_run(base: str, tmp: Path, doc: dict) -> tuple[float, list[int], int]:  #
     write_config(tmp / ".launchready.yml", doc)
     out = tmp / "report.json"
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "launchready", "journey", "--json", str(out), "-q", "--exit-zero"],
-                          cwd=tmp, capture_output=True, text=True)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "launchready", "journey", "--json", str(out), "-q", "--exit-zero"],
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"launchready journey failed ({proc.returncode}): {proc.stderr[-2000:]}")
@@ -149,7 +165,10 @@ def main() -> None:
     lines += [
         "",
         "Per-step latency reported by launchready (median ms): "
-        + ", ".join(f"{n} {v:.0f}" for n, v in zip(("signup", "login", "create-chat", "send-message"), per_step, strict=True)) + ".",
+        + ", ".join(
+            f"{n} {v:.0f}" for n, v in zip(("signup", "login", "create-chat", "send-message"), per_step, strict=True)
+        )
+        + ".",
         f"A reply that never finishes (limit 2000 ms): the run ends in {broken_wall * 1000:.0f} ms wall, the step "
         f"took {broken_ms[3]} ms and is `fail`; nothing waits for a socket timeout.",
         "",

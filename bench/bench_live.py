@@ -35,11 +35,25 @@ ENDPOINTS = 10
 def one_run(flawed: bool, concurrency: int) -> tuple[float, int, int, int, dict[str, int]]:
     from live.apps import deployed
 
-    with tempfile.TemporaryDirectory(prefix="bench-live-") as tmp, deployed(Path(tmp), flawed=flawed, endpoints=ENDPOINTS) as app:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-live-") as tmp,
+        deployed(Path(tmp), flawed=flawed, endpoints=ENDPOINTS) as app,
+    ):
         env = {**os.environ, **app.env}
         out = Path(tmp) / "report.json"
-        cmd = [sys.executable, "-m", "launchready", "live", *app.net_args(), "--concurrency", str(concurrency),
-               "--json", str(out), "-q", "--exit-zero"]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "launchready",
+            "live",
+            *app.net_args(),
+            "--concurrency",
+            str(concurrency),
+            "--json",
+            str(out),
+            "-q",
+            "--exit-zero",
+        ]
         start = time.perf_counter()
         proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - start
@@ -47,7 +61,9 @@ def one_run(flawed: bool, concurrency: int) -> tuple[float, int, int, int, dict[
             raise SystemExit(f"launchready live failed ({proc.returncode}): {proc.stderr[-2000:]}")
         report = json.loads(out.read_text())
         served = len(app.https.log) + len(app.http.log)
-        budget = int(json.loads(json.dumps(__import__("yaml").safe_load(app.config.read_text())))["live"]["budget"]["requests"])
+        budget = int(
+            json.loads(json.dumps(__import__("yaml").safe_load(app.config.read_text())))["live"]["budget"]["requests"]
+        )
         statuses: dict[str, int] = {}
         for c in report["checks"]:
             statuses[c["status"]] = statuses.get(c["status"], 0) + 1
@@ -66,8 +82,10 @@ def main(argv: list[str]) -> int:
             walls = [r[0] for r in runs]
             _, sent, served, budget, statuses = runs[-1]
             rows.append((flawed, conc, statistics.median(walls), max(walls), sent, served, budget, statuses))
-            print(f"{'flawed' if flawed else 'good':6} concurrency={conc}: median {statistics.median(walls):.2f}s "
-                  f"max {max(walls):.2f}s, {sent} sent ({served} HTTP requests served), budget {budget}, {statuses}")  # fmt: skip
+            print(
+                f"{'flawed' if flawed else 'good':6} concurrency={conc}: median {statistics.median(walls):.2f}s "
+                f"max {max(walls):.2f}s, {sent} sent ({served} HTTP requests served), budget {budget}, {statuses}"
+            )
     base = {flawed: med for flawed, conc, med, *_ in rows if conc == 1}
     lines = [
         f"Whole `launchready live` run (subprocess, every check area) against the loopback fixture deployment with "
@@ -78,7 +96,9 @@ def main(argv: list[str]) -> int:
     ]
     for flawed, conc, med, worst, sent, served, budget, statuses in rows:
         st = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
-        lines.append(f"| {'flawed' if flawed else 'good'} | {conc} | {med:.2f} | {worst:.2f} | {med / base[flawed]:.2f} | {sent} / {budget} | {served} | {st} |")
+        lines.append(
+            f"| {'flawed' if flawed else 'good'} | {conc} | {med:.2f} | {worst:.2f} | {med / base[flawed]:.2f} | {sent} / {budget} | {served} | {st} |"
+        )
     lines.append("")
     lines.append(f"Command: `python bench/bench_live.py --repeat {args.repeat} --write`")
     body = "\n".join(lines) + "\n"

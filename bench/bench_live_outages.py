@@ -66,14 +66,40 @@ def main(argv: list[str]) -> int:
                     cmd = ["--url", url, "--resolve", f"{HOST}:{port}:127.0.0.1", *net, "--timeout", f"{timeout:g}"]
                     runs = [run(cmd, work, env) for _ in range(args.repeat)]
                 walls = [r[0] for r in runs]
-                rows.append(("accepts, never answers", f"`--url`, --timeout {timeout:g}", statistics.median(walls), max(walls), runs[-1][1], runs[-1][2], timeout))
+                rows.append(
+                    (
+                        "accepts, never answers",
+                        f"`--url`, --timeout {timeout:g}",
+                        statistics.median(walls),
+                        max(walls),
+                        runs[-1][1],
+                        runs[-1][2],
+                        timeout,
+                    )
+                )
             work = tmp / "down"
             work.mkdir()
             (work / ".launchready.yml").write_text(CONFIG.format(url=down.url, host=HOST, http_port=down.http_port))
-            cmd = [*net, "--resolve", f"{HOST}:{down.https_port}:127.0.0.1", "--resolve", f"{HOST}:{down.http_port}:127.0.0.1"]
+            cmd = [
+                *net,
+                "--resolve",
+                f"{HOST}:{down.https_port}:127.0.0.1",
+                "--resolve",
+                f"{HOST}:{down.http_port}:127.0.0.1",
+            ]
             runs = [run(cmd, work, env) for _ in range(args.repeat)]
             walls = [r[0] for r in runs]
-            rows.append(("nginx, app down (502)", "full config (input, rate limit, authz)", statistics.median(walls), max(walls), runs[-1][1], runs[-1][2], 10.0))
+            rows.append(
+                (
+                    "nginx, app down (502)",
+                    "full config (input, rate limit, authz)",
+                    statistics.median(walls),
+                    max(walls),
+                    runs[-1][1],
+                    runs[-1][2],
+                    10.0,
+                )
+            )
     lines = [
         f"`launchready live` (subprocess) against sites that cannot be judged, real nginx on loopback; median of {args.repeat} runs. "
         "Target: the hanging site judged (every check `error` or `skip`, none `pass`) within twice the request timeout "
@@ -87,7 +113,11 @@ def main(argv: list[str]) -> int:
     lines += ["", f"Command: `python bench/bench_live_outages.py --repeat {args.repeat} --write`"]
     body = "\n".join(lines) + "\n"
     print(body)
-    ok = all(worst < 2 * timeout and statuses.get("pass", 0) == 0 for site, _, _, worst, statuses, _, timeout in rows if site.startswith("accepts"))
+    ok = all(
+        worst < 2 * timeout and statuses.get("pass", 0) == 0
+        for site, _, _, worst, statuses, _, timeout in rows
+        if site.startswith("accepts")
+    )
     if args.write:
         from results import replace_section
 

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from launchready import redact
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 HERE = Path(__file__).resolve().parent
 

@@ -78,9 +78,7 @@ def ours_points(report: Path) -> list[str]:
     checks = {c.get("check_id") or c.get("id"): c for c in json.loads(report.read_text())["checks"]}
 
     def show(*ids: str) -> str:
-        return "; ".join(
-            f"{checks[i]['status']}: {checks[i]['message']}" for i in ids if i in checks
-        )
+        return "; ".join(f"{checks[i]['status']}: {checks[i]['message']}" for i in ids if i in checks)
 
     return [
         show("tls.certificate", "tls.chain"),
@@ -94,9 +92,7 @@ def peer_points(report: Path) -> list[str]:
     items = {e["id"]: e for e in json.loads(report.read_text())}
 
     def show(*ids: str) -> str:
-        return "; ".join(
-            f"{i} {items[i]['severity']}: {items[i]['finding']}" for i in ids if i in items
-        )
+        return "; ".join(f"{i} {items[i]['severity']}: {items[i]['finding']}" for i in ids if i in items)
 
     return [
         show("cert_trust", "cert_chain_of_trust"),
@@ -136,12 +132,40 @@ def main() -> None:
             srv, port = serve(ca, legacy)
             url = f"https://localhost:{port}"
             ours_json, peer_json = tmp / f"ours-{name}.json", tmp / f"testssl-{name}.json"
-            ours_cmd = ["launchready", "live", "--url", url, "--only", "tls", "--ca-bundle", str(ca_pem),
-                        "--resolve", f"localhost:{port}:127.0.0.1", "--json", str(ours_json),
-                        "--exit-zero", "-q"]  # fmt: skip
-            peer_cmd = [testssl, "--quiet", "--fast", "--ip", "127.0.0.1", "--nodns", "none",
-                        "--add-ca", str(ca_pem), "--warnings", "off", "--color", "0",
-                        "--jsonfile", str(peer_json), url]  # fmt: skip
+            ours_cmd = [
+                "launchready",
+                "live",
+                "--url",
+                url,
+                "--only",
+                "tls",
+                "--ca-bundle",
+                str(ca_pem),
+                "--resolve",
+                f"localhost:{port}:127.0.0.1",
+                "--json",
+                str(ours_json),
+                "--exit-zero",
+                "-q",
+            ]
+            peer_cmd = [
+                testssl,
+                "--quiet",
+                "--fast",
+                "--ip",
+                "127.0.0.1",
+                "--nodns",
+                "none",
+                "--add-ca",
+                str(ca_pem),
+                "--warnings",
+                "off",
+                "--color",
+                "0",
+                "--jsonfile",
+                str(peer_json),
+                url,
+            ]
             ours_t: list[float] = []
             peer_t: list[float] = []
             try:
@@ -155,22 +179,16 @@ def main() -> None:
                 srv.shutdown()
                 srv.server_close()
             om, pm = statistics.median(ours_t), statistics.median(peer_t)
-            print(
-                f"{name}: launchready {[round(t, 2) for t in ours_t]} s, testssl {[round(t, 1) for t in peer_t]} s"
-            )
+            print(f"{name}: launchready {[round(t, 2) for t in ours_t]} s, testssl {[round(t, 1) for t in peer_t]} s")
             for tool, med, ratio, points in (
                 ("`launchready live --only tls`", om, 1.0, ours_points(ours_json)),
                 (f"testssl.sh {ver} `--fast`", pm, pm / om, peer_points(peer_json)),
             ):
                 rows.append(
-                    f"| {name} | {tool} | {med:.2f} | {ratio:.0f}x | "
-                    + " | ".join(cell(p) for p in points)
-                    + " |"
+                    f"| {name} | {tool} | {med:.2f} | {ratio:.0f}x | " + " | ".join(cell(p) for p in points) + " |"
                 )
     except (RuntimeError, OSError, ValueError, KeyError) as exc:
-        body = (
-            f"Not measured: testssl.sh could not run here: {type(exc).__name__}: {exc}\n\n{command}"
-        )
+        body = f"Not measured: testssl.sh could not run here: {type(exc).__name__}: {exc}\n\n{command}"
         print(body)
         if args.write:
             replace_section("testssl", body)
@@ -189,8 +207,7 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
         "testssl.sh command: `testssl --quiet --fast --ip 127.0.0.1 --nodns none --add-ca CA.pem "
         "--warnings off --jsonfile OUT https://localhost:PORT`; ours: `launchready live --url "
-        "https://localhost:PORT --only tls --ca-bundle CA.pem --resolve localhost:PORT:127.0.0.1`.\n\n"
-        + command
+        "https://localhost:PORT --only tls --ca-bundle CA.pem --resolve localhost:PORT:127.0.0.1`.\n\n" + command
     )
     print(body)
     if args.write:

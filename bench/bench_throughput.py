@@ -34,7 +34,9 @@ DEFAULT_BUNDLE = Path("/work/shared/bench/requests.bundle")
 def corpus(bundle: Path, mb: int) -> list[tuple[str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["git", "clone", "-q", str(bundle), f"{tmp}/r"], check=True)
-        names = subprocess.run(["git", "-C", f"{tmp}/r", "ls-files"], capture_output=True, text=True, check=True).stdout.split()
+        names = subprocess.run(
+            ["git", "-C", f"{tmp}/r", "ls-files"], capture_output=True, text=True, check=True
+        ).stdout.split()
         files = []
         for name in names:
             p = Path(tmp, "r", name)

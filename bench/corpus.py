@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from launchready.keygen import ALNUM, B64, B64URL, KeyGen
+from launchready.demo.keygen import ALNUM, B64, B64URL, KeyGen
 from launchready.secrets.rules import default_rules
 
 FORMATS = ("env", "py", "ts", "compose", "ipynb", "k8s", "minjs", "json", "sh")
@@ -67,7 +67,11 @@ def negatives(g: KeyGen, rng: random.Random) -> list[Entry]:
         Entry(name, "${" + name + "}", "negative"),
         Entry(name, "<your-key>", "negative"),
         Entry(name, "your-api-key-here", "negative"),
-        Entry(name, rng.choice(["sk-...", "sk-" + "x" * 48, "*" * 20, "xxxxxxxxxxxxxxxx", "changeme", "REPLACE_ME"]), "negative"),
+        Entry(
+            name,
+            rng.choice(["sk-...", "sk-" + "x" * 48, "*" * 20, "xxxxxxxxxxxxxxxx", "changeme", "REPLACE_ME"]),
+            "negative",
+        ),
         Entry(name, "", "negative", raw_line=f'{name.lower()} = os.environ["{name}"]'),
         Entry(name, "", "negative", raw_line=f"const {name.lower()} = process.env.{name};"),
         Entry("AWS_ACCESS_KEY_ID", "AKIA" + "IOSFODNN7" + "EXAMPLE", "negative"),
@@ -81,18 +85,28 @@ def negatives(g: KeyGen, rng: random.Random) -> list[Entry]:
         Entry("NEXT_PUBLIC_SUPABASE_ANON_KEY", anon, "negative"),
         Entry("TEST_PASSWORD", rng.choice(["test-password", "password123", "testpass", "hunter2"]), "negative"),
         Entry("LOGO", "data:image/png;base64," + g.chars(120, B64), "negative"),
-        Entry("DATABASE_URL", rng.choice([
-            "postgres://postgres:postgres@localhost:5432/dev",
-            "postgres://app:${DB_PASSWORD}@db:5432/app",
-            "redis://localhost:6379/0",
-            "mysql://root:root@127.0.0.1:3306/test",
-        ]), "negative"),
+        Entry(
+            "DATABASE_URL",
+            rng.choice(
+                [
+                    "postgres://postgres:postgres@localhost:5432/dev",
+                    "postgres://app:${DB_PASSWORD}@db:5432/app",
+                    "redis://localhost:6379/0",
+                    "mysql://root:root@127.0.0.1:3306/test",
+                ]
+            ),
+            "negative",
+        ),
         Entry("CACHE_KEY_PREFIX", "v2:user-profile:", "negative"),
         Entry("PASSWORD_MIN_LENGTH", "12", "negative"),
         Entry("KMS_KEY_ARN", f"arn:aws:kms:us-east-1:{g.chars(12, '0123456789')}:key/{g.uuid()}", "negative"),
         Entry("SECRET_NAME", f"prod/{g.word()}/db-credentials", "negative"),
         Entry("SSH_KEY_PATH", "~/.ssh/id_ed25519", "negative"),
-        Entry("GOOGLE_CLIENT_ID", f"{g.chars(12, '0123456789')}-{g.chars(32, 'abcdefghijklmnopqrstuvwxyz0123456789')}.apps.googleusercontent.com", "negative"),
+        Entry(
+            "GOOGLE_CLIENT_ID",
+            f"{g.chars(12, '0123456789')}-{g.chars(32, 'abcdefghijklmnopqrstuvwxyz0123456789')}.apps.googleusercontent.com",
+            "negative",
+        ),
         Entry("TOKEN_EXPIRY_SECONDS", "3600", "negative"),
         Entry("STRIPE_PRICE_ID", "price_" + g.chars(24), "negative"),
         Entry("NEXT_PUBLIC_POSTHOG_KEY", "phc_" + g.chars(43), "negative"),
@@ -102,7 +116,12 @@ def negatives(g: KeyGen, rng: random.Random) -> list[Entry]:
         Entry(name, "", "negative", raw_line="client = OpenAI(api_key=api_key, timeout=30)"),
         Entry(name, "", "negative", raw_line='password_hash = "$2b$12$' + g.chars(53, ALNUM + "./") + '"'),
         Entry(name, "", "negative", raw_line='AUTH_HEADER_NAME = "X-Api-Key"'),
-        Entry(name, "", "negative", raw_line=f'<script src="/static/js/main.{g.hex(8)}.chunk.js" integrity="sha384-{g.chars(64, B64)}"></script>'),
+        Entry(
+            name,
+            "",
+            "negative",
+            raw_line=f'<script src="/static/js/main.{g.hex(8)}.chunk.js" integrity="sha384-{g.chars(64, B64)}"></script>',
+        ),
     ]
 
 
@@ -174,7 +193,7 @@ def _render(fmt: str, entries: list[Entry], rng: random.Random, g: KeyGen) -> tu
             if e.raw_line:
                 put(f"      # {e.raw_line}", e.kind)
             else:
-                put(f"      {e.name}: \"{e.value}\"" if rng.random() < 0.5 else f"      - {e.name}={e.value}", e.kind)
+                put(f'      {e.name}: "{e.value}"' if rng.random() < 0.5 else f"      - {e.name}={e.value}", e.kind)
         put("    ports:", None)
         put('      - "8080:8080"', None)
         return "docker-compose.yml", "\n".join(lines) + "\n", marks
@@ -195,8 +214,15 @@ def _render(fmt: str, entries: list[Entry], rng: random.Random, g: KeyGen) -> tu
         cells = []
         for e in entries:
             src = e.raw_line if e.raw_line else f'os.environ["{e.name}"] = "{e.value}"'
-            cells.append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                          "source": ["import os\n", src + "\n", "client = make_client()"]})  # fmt: skip
+            cells.append(
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "metadata": {},
+                    "outputs": [],
+                    "source": ["import os\n", src + "\n", "client = make_client()"],
+                }
+            )
         nb = {"cells": cells, "metadata": {"kernelspec": {"name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
         text = json.dumps(nb, indent=1) + "\n"
         text_lines = text.splitlines()
@@ -213,7 +239,9 @@ def _render(fmt: str, entries: list[Entry], rng: random.Random, g: KeyGen) -> tu
     if fmt == "minjs":
         # one bundle line per entry (so labels by line stay unambiguous), like a split chunk
         for e in entries:
-            pre = ";".join(f"var {g.chars(2, 'abcdefghij')}{i}=function(t){{return t*{i}}}" for i in range(rng.randint(20, 80)))
+            pre = ";".join(
+                f"var {g.chars(2, 'abcdefghij')}{i}=function(t){{return t*{i}}}" for i in range(rng.randint(20, 80))
+            )
             if e.raw_line:
                 put(pre + ";" + e.raw_line.replace("\n", " "), e.kind)
             else:
@@ -227,7 +255,11 @@ def _render(fmt: str, entries: list[Entry], rng: random.Random, g: KeyGen) -> tu
             if e.raw_line:
                 put(f'    "_comment_{len(lines)}": {json.dumps(e.raw_line)},', e.kind)
             else:
-                key = e.name.lower() if rng.random() < 0.5 else re.sub(r"_([a-z])", lambda m: m.group(1).upper(), e.name.lower())
+                key = (
+                    e.name.lower()
+                    if rng.random() < 0.5
+                    else re.sub(r"_([a-z])", lambda m: m.group(1).upper(), e.name.lower())
+                )
                 put(f"    {json.dumps(key)}: {json.dumps(e.value)},", e.kind)
         put('    "region": "eu-west-1"', None)
         put("  }", None)
@@ -273,8 +305,14 @@ def generate(out: Path, seed: int = 7, per_rule: int = 4) -> Corpus:
         corpus.add(path, text, [(line, "secret")])
     # lockfiles, certificates and public keys: whole files of hard negatives
     for i in range(8):
-        deps = {f"pkg-{g.chars(6, 'abcdefghijklmnop')}": {"version": f"1.{i}.0", "resolved": f"https://registry.npmjs.org/x/-/x-1.{i}.0.tgz",
-                                                           "integrity": "sha512-" + g.chars(86, B64) + "=="} for _ in range(6)}  # fmt: skip
+        deps = {
+            f"pkg-{g.chars(6, 'abcdefghijklmnop')}": {
+                "version": f"1.{i}.0",
+                "resolved": f"https://registry.npmjs.org/x/-/x-1.{i}.0.tgz",
+                "integrity": "sha512-" + g.chars(86, B64) + "==",
+            }
+            for _ in range(6)
+        }
         text = json.dumps({"name": "app", "lockfileVersion": 3, "packages": deps}, indent=2) + "\n"
         marks = [(n + 1, "negative") for n, ln in enumerate(text.splitlines()) if '"integrity"' in ln]
         corpus.add(f"web{i}/package-lock.json", text, marks)

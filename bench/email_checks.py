@@ -42,15 +42,20 @@ def main(argv: list[str]) -> int:
     from launchready.email import EmailSettings, run_email
     from launchready.email.dns import parse_nameserver
 
-    keys = {"rsa512": rsa_public_key_b64(512), "rsa1024": rsa_public_key_b64(1024),
-            "rsa2048": rsa_public_key_b64(2048), "ed25519": ed25519_public_key_b64()}  # fmt: skip
+    keys = {
+        "rsa512": rsa_public_key_b64(512),
+        "rsa1024": rsa_public_key_b64(1024),
+        "rsa2048": rsa_public_key_b64(2048),
+        "ed25519": ed25519_public_key_b64(),
+    }
     rows = []
     with dns_server(build_zone(keys)) as server:
         ns = (parse_nameserver(server.spec),)
 
         def ours(domain: str, only: tuple[str, ...]) -> int:
-            settings = EmailSettings(domain=domain, dns_servers=ns, timeout=2.0, retries=0, only=only,
-                                     skip=("email.mta-sts",))  # fmt: skip
+            settings = EmailSettings(
+                domain=domain, dns_servers=ns, timeout=2.0, retries=0, only=only, skip=("email.mta-sts",)
+            )
             return run_email(settings).dns_queries
 
         def theirs(domain: str) -> int:
@@ -67,9 +72,11 @@ def main(argv: list[str]) -> int:
             samples: dict[str, list[float]] = {"ours": [], "peer": [], "full": []}
             queries: dict[str, int] = {}
             for _ in range(args.repeat):
-                for name, fn in (("ours", lambda d=domain: ours(d, ("email.spf", "email.dmarc"))),
-                                 ("peer", lambda d=domain: theirs(d)),
-                                 ("full", lambda d=domain: ours(d, ()))):  # fmt: skip
+                for name, fn in (
+                    ("ours", lambda d=domain: ours(d, ("email.spf", "email.dmarc"))),
+                    ("peer", lambda d=domain: theirs(d)),
+                    ("full", lambda d=domain: ours(d, ())),
+                ):
                     t0 = time.perf_counter()
                     queries[name] = fn()
                     samples[name].append((time.perf_counter() - t0) * 1000)
@@ -85,8 +92,10 @@ def main(argv: list[str]) -> int:
         "|---|---|---|---|---|",
     ]
     for domain, med, q in rows:
-        lines.append(f"| {domain} | {med['ours']:.1f} [{q['ours']}] | {med['peer']:.1f} [{q['peer']}] | "
-                     f"{med['ours'] / med['peer']:.2f} | {med['full']:.1f} [{q['full']}] |")  # fmt: skip
+        lines.append(
+            f"| {domain} | {med['ours']:.1f} [{q['ours']}] | {med['peer']:.1f} [{q['peer']}] | "
+            f"{med['ours'] / med['peer']:.2f} | {med['full']:.1f} [{q['full']}] |"
+        )
     body = "\n".join(lines) + f"\n\nCommand: `python bench/email_checks.py --repeat {args.repeat} --write`\n"
     print(body)
     if args.write:

@@ -263,8 +263,7 @@ class Evaluator:
         if name == "utils.GenerateSampleSecrets":
             ident, secret = str(args[0]), str(args[1])
             return [
-                tpl.replace("{i}", ident).replace("{I}", ident.upper()).replace("{s}", secret)
-                for tpl in self.templates
+                tpl.replace("{i}", ident).replace("{I}", ident.upper()).replace("{s}", secret) for tpl in self.templates
             ]
         if name == "append":
             base = list(args[0]) if isinstance(args[0], list) else []

@@ -33,7 +33,9 @@ from results import replace_section  # noqa: E402
 
 
 def _git(git_dir: Path, *args: str, input: bytes | None = None) -> bytes:
-    return subprocess.run(["git", "--git-dir", str(git_dir), *args], input=input, capture_output=True, check=True).stdout
+    return subprocess.run(
+        ["git", "--git-dir", str(git_dir), *args], input=input, capture_output=True, check=True
+    ).stdout
 
 
 def repo_name(git_dir: Path) -> str:
@@ -49,7 +51,8 @@ def clone(src: Path, dest: Path) -> int:
     subprocess.run(["git", "clone", "-q", "--no-checkout", str(src), str(dest)], check=True, capture_output=True)
     gd = dest / ".git"
     missing = [
-        line[1:] for line in _git(gd, "rev-list", "--objects", "--all", "--missing=print").decode().split()
+        line[1:]
+        for line in _git(gd, "rev-list", "--objects", "--all", "--missing=print").decode().split()
         if line.startswith("?")
     ]
     if missing:
@@ -65,8 +68,11 @@ def run(cmd: list[str], cwd: Path) -> tuple[list[dict[str, object]], float]:
     t0 = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "launchready", *cmd, "--json", str(out), "--exit-zero", "-q"],
-        cwd=cwd, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"launchready {cmd[0]} failed ({proc.returncode}) in {cwd}: {proc.stderr[-2000:]}")
@@ -108,7 +114,9 @@ def main() -> int:
                 counts[mode] = c
                 counts[mode + "_wall"] = Counter({"s": round(wall * 100)})
             rows.append((name, commit[:12], commits, missing, counts))
-            print(f"{name} {commit[:12]}: scan {dict(counts['scan'])}, history {dict(counts['history'])}", file=sys.stderr)
+            print(
+                f"{name} {commit[:12]}: scan {dict(counts['scan'])}, history {dict(counts['history'])}", file=sys.stderr
+            )
 
     def cell(c: Counter[str]) -> str:
         n = sum(c.values())

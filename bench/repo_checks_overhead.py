@@ -87,7 +87,9 @@ def main(argv: list[str]) -> int:
             f"whole process, ours: median={proc_ours:.0f} ms",
         ]
         if proc_bandit is not None:
-            lines.append(f"whole process, bandit -q -r: median={proc_bandit:.0f} ms (ratio ours/bandit {proc_ours / proc_bandit:.2f})")
+            lines.append(
+                f"whole process, bandit -q -r: median={proc_bandit:.0f} ms (ratio ours/bandit {proc_ours / proc_bandit:.2f})"
+            )
         print("\n".join(lines))
         if args.write:
             sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -104,7 +106,9 @@ def main(argv: list[str]) -> int:
                 f"| ours, whole process (interpreter start included, 5 runs) | {proc_ours:.0f} | 1.00 |",
             ]
             if proc_bandit is not None:
-                table.append(f"| peer: `bandit -q -r`, whole process (5 runs) | {proc_bandit:.0f} | {proc_bandit / proc_ours:.2f} |")
+                table.append(
+                    f"| peer: `bandit -q -r`, whole process (5 runs) | {proc_bandit:.0f} | {proc_bandit / proc_ours:.2f} |"
+                )
             table.append("\nCommand: `python bench/repo_checks_overhead.py --write`\n")
             replace_section("repo-checks", "\n".join(table) + "\n")
     finally:

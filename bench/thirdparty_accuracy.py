@@ -47,19 +47,119 @@ FAMILIES = ("AI providers", "VCS and CI", "chat", "cloud", "payment", "private k
 
 # Which family a peer's rule belongs to, by words in its id / name (first match wins).
 _FAMILY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("private keys", ("private-key", "private key", "pkcs12", "age-secret", "pem", "putty", "ppk", "ssh", "certificate")),
-    ("AI providers", ("openai", "anthropic", "antrhropic", "cohere", "huggingface", "hugging", "perplexity", "privateai",
-                      "groq", "deepseek", "mistral", "replicate", "gemini", "bedrock", "langsmith", "xai", "openrouter")),
-    ("VCS and CI", ("azure devops", "azure-devops", "github", "gitlab", "bitbucket", "travisci", "droneci", "circleci", "jfrog", "artifactory", "sonar",
-                    "codecov", "harness", "octopus", "npm", "pypi", "rubygems", "clojars", "nuget", "atlassian", "jira",
-                    "azure devops", "buildkite", "snyk", "sourcegraph", "gitter", "infracost", "settlemint", "prefect")),
+    (
+        "private keys",
+        ("private-key", "private key", "pkcs12", "age-secret", "pem", "putty", "ppk", "ssh", "certificate"),
+    ),
+    (
+        "AI providers",
+        (
+            "openai",
+            "anthropic",
+            "antrhropic",
+            "cohere",
+            "huggingface",
+            "hugging",
+            "perplexity",
+            "privateai",
+            "groq",
+            "deepseek",
+            "mistral",
+            "replicate",
+            "gemini",
+            "bedrock",
+            "langsmith",
+            "xai",
+            "openrouter",
+        ),
+    ),
+    (
+        "VCS and CI",
+        (
+            "azure devops",
+            "azure-devops",
+            "github",
+            "gitlab",
+            "bitbucket",
+            "travisci",
+            "droneci",
+            "circleci",
+            "jfrog",
+            "artifactory",
+            "sonar",
+            "codecov",
+            "harness",
+            "octopus",
+            "npm",
+            "pypi",
+            "rubygems",
+            "clojars",
+            "nuget",
+            "atlassian",
+            "jira",
+            "azure devops",
+            "buildkite",
+            "snyk",
+            "sourcegraph",
+            "gitter",
+            "infracost",
+            "settlemint",
+            "prefect",
+        ),
+    ),
     ("chat", ("slack", "discord", "telegram", "teams", "mattermost", "sendbird", "twitch", "messagebird")),
-    ("cloud", ("aws", "azure", "gcp", "google", "alibaba", "digitalocean", "digital_ocean", "digital ocean", "heroku",
-               "yandex", "ibm", "oracle", "cloudflare", "openshift", "kubernetes", "scalingo", "firebase", "akamai",
-               "tencent", "huawei", "fastly")),
-    ("payment", ("stripe", "square", "paypal", "braintree", "adyen", "razorpay", "paddle", "plaid", "flutterwave",
-                 "gocardless", "coinbase", "kraken", "kucoin", "bittrex", "finicity", "duffel", "shippo", "easypost",
-                 "freemius", "finnhub", "lemon")),
+    (
+        "cloud",
+        (
+            "aws",
+            "azure",
+            "gcp",
+            "google",
+            "alibaba",
+            "digitalocean",
+            "digital_ocean",
+            "digital ocean",
+            "heroku",
+            "yandex",
+            "ibm",
+            "oracle",
+            "cloudflare",
+            "openshift",
+            "kubernetes",
+            "scalingo",
+            "firebase",
+            "akamai",
+            "tencent",
+            "huawei",
+            "fastly",
+        ),
+    ),
+    (
+        "payment",
+        (
+            "stripe",
+            "square",
+            "paypal",
+            "braintree",
+            "adyen",
+            "razorpay",
+            "paddle",
+            "plaid",
+            "flutterwave",
+            "gocardless",
+            "coinbase",
+            "kraken",
+            "kucoin",
+            "bittrex",
+            "finicity",
+            "duffel",
+            "shippo",
+            "easypost",
+            "freemius",
+            "finnhub",
+            "lemon",
+        ),
+    ),
 )
 
 
@@ -74,10 +174,50 @@ def family(name: str) -> str:
 def _looks_generic(low: str) -> bool:
     """A rule named by what a value is (password, token, key, secret) rather than by a provider."""
     words = set(re.split(r"[^a-z0-9]+", low)) - {""}
-    generic = {"generic", "curl", "jwt", "password", "passwd", "secret", "token", "key", "credential", "credentials",
-               "auth", "url", "cmd", "doc", "ip", "nonce", "salt", "api", "basic", "bearer", "pair", "id", "user",
-               "sensitive", "header", "value", "secure", "string", "encoded", "encrypted", "certificate", "name",
-               "access", "web", "authorization", "uri", "triple", "long", "term", "in", "get", "various"}
+    generic = {
+        "generic",
+        "curl",
+        "jwt",
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "key",
+        "credential",
+        "credentials",
+        "auth",
+        "url",
+        "cmd",
+        "doc",
+        "ip",
+        "nonce",
+        "salt",
+        "api",
+        "basic",
+        "bearer",
+        "pair",
+        "id",
+        "user",
+        "sensitive",
+        "header",
+        "value",
+        "secure",
+        "string",
+        "encoded",
+        "encrypted",
+        "certificate",
+        "name",
+        "access",
+        "web",
+        "authorization",
+        "uri",
+        "triple",
+        "long",
+        "term",
+        "in",
+        "get",
+        "various",
+    }
     return bool(words) and words <= generic
 
 
@@ -150,8 +290,13 @@ def run_launchready(root: Path) -> set[Hit]:
     out = root.parent / "lr.json"
     exe = _bin("launchready")
     cmd = [exe] if exe else [sys.executable, "-m", "launchready"]
-    proc = subprocess.run([*cmd, "scan", "--json", str(out), "--exit-zero", "-q", "."], cwd=root,
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [*cmd, "scan", "--json", str(out), "--exit-zero", "-q", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"launchready failed ({proc.returncode}): {proc.stderr[-2000:]}")
     data = json.loads(out.read_text())
@@ -177,12 +322,30 @@ def run_gitleaks(root: Path) -> set[Hit] | None:
         return None
     out = root.parent / "gl.json"
     subprocess.run(
-        [exe, "dir", ".", "--report-format", "json", "--report-path", str(out), "--no-banner", "--log-level", "error", "--exit-code", "0"],
-        cwd=root, capture_output=True, check=False,
-    )  # fmt: skip
+        [
+            exe,
+            "dir",
+            ".",
+            "--report-format",
+            "json",
+            "--report-path",
+            str(out),
+            "--no-banner",
+            "--log-level",
+            "error",
+            "--exit-code",
+            "0",
+        ],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
     if not out.exists():
         return None
-    return {(f["File"].replace("\\", "/").removeprefix("./"), f["StartLine"] or None) for f in json.loads(out.read_text() or "[]")}
+    return {
+        (f["File"].replace("\\", "/").removeprefix("./"), f["StartLine"] or None)
+        for f in json.loads(out.read_text() or "[]")
+    }
 
 
 def run_detect_secrets(root: Path) -> set[Hit] | None:
@@ -201,8 +364,13 @@ def run_credsweeper(root: Path) -> set[Hit] | None:
     if exe is None:
         return None
     out = root.parent / "cs.json"
-    subprocess.run([exe, "--path", ".", "--save-json", str(out), "--jobs", "2"], cwd=root,
-                   capture_output=True, text=True, check=False)  # fmt: skip
+    subprocess.run(
+        [exe, "--path", ".", "--save-json", str(out), "--jobs", "2"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if not out.exists():
         return None
     hits: set[Hit] = set()
@@ -243,10 +411,14 @@ def _ratio(cell: tuple[int, int] | None) -> str:
     return f"{cell[0] / cell[1]:.2f}"
 
 
-def table(results: dict[str, dict[str, dict[str, tuple[int, int]]] | None], source: str, cases: list[Case]) -> list[str]:
+def table(
+    results: dict[str, dict[str, dict[str, tuple[int, int]]] | None], source: str, cases: list[Case]
+) -> list[str]:
     n_tp = Counter(c.family for c in cases if c.positive and (source == "all" or c.source == source))
-    lines = ["| tool | " + " | ".join(f"{f} ({n_tp[f]})" for f in FAMILIES) + " | all true | false-positive rate |",
-             "|---|" + "---|" * (len(FAMILIES) + 2)]
+    lines = [
+        "| tool | " + " | ".join(f"{f} ({n_tp[f]})" for f in FAMILIES) + " | all true | false-positive rate |",
+        "|---|" + "---|" * (len(FAMILIES) + 2),
+    ]
     for tool, res in results.items():
         if res is None:
             lines.append(f"| {tool} | not installed |" + " |" * (len(FAMILIES) + 1))
@@ -254,7 +426,9 @@ def table(results: dict[str, dict[str, dict[str, tuple[int, int]]] | None], sour
         r = res.get(source, {})
         cells = [_ratio(r.get("tp:" + f)) for f in FAMILIES]
         fp = r.get("fp:ALL", (0, 0))
-        lines.append(f"| {tool} | " + " | ".join(cells) + f" | {_ratio(r.get('tp:ALL'))} | {_ratio(fp)} ({fp[0]}/{fp[1]}) |")
+        lines.append(
+            f"| {tool} | " + " | ".join(cells) + f" | {_ratio(r.get('tp:ALL'))} | {_ratio(fp)} ({fp[0]}/{fp[1]}) |"
+        )
     return lines
 
 
@@ -269,9 +443,13 @@ def misses(cases: list[Case], hits: set[Hit]) -> str:
         totals[c.family][name] += 1
         if not detected(c, hits, by_file):
             per[c.family][name] += 1
-    out = ["# Yardstick misses (launchready)", "",
-           "True cases launchready misses, per family, as `source:rule missed/total` (no secret values).",
-           "Regenerate: `python bench/thirdparty_accuracy.py --gitleaks DIR --credsweeper DIR --misses FILE`.", ""]
+    out = [
+        "# Yardstick misses (launchready)",
+        "",
+        "True cases launchready misses, per family, as `source:rule missed/total` (no secret values).",
+        "Regenerate: `python bench/thirdparty_accuracy.py --gitleaks DIR --credsweeper DIR --misses FILE`.",
+        "",
+    ]
     alarms: Counter[str] = Counter()
     for c in cases:
         if not c.positive and c.path in by_file:
@@ -335,9 +513,11 @@ def main() -> int:
         "",
     ]
     for src in [*sources, "all"] if len(sources) > 1 else sources:
-        title = {"gitleaks": "gitleaks rule generators (`tps`/`fps`)",
-                 "credsweeper": "CredSweeper `tests/samples` labelled by its `tests/data/output.json`",
-                 "all": "both sets together"}[src]
+        title = {
+            "gitleaks": "gitleaks rule generators (`tps`/`fps`)",
+            "credsweeper": "CredSweeper `tests/samples` labelled by its `tests/data/output.json`",
+            "all": "both sets together",
+        }[src]
         np_ = sum(n_pos.values()) if src == "all" else n_pos[src]
         nn = sum(n_neg.values()) if src == "all" else n_neg[src]
         text += [f"**{title}**: {np_} true, {nn} false cases.", "", *table(results, src, cases), ""]
@@ -351,7 +531,9 @@ def main() -> int:
         from results import replace_section
 
         cmd = "Command: `python bench/thirdparty_accuracy.py --gitleaks <checkout> --credsweeper <checkout> --write`\n"
-        replace_section("thirdparty-accuracy", "### Secret detection on third-party labelled data\n\n" + body + "\n" + cmd)
+        replace_section(
+            "thirdparty-accuracy", "### Secret detection on third-party labelled data\n\n" + body + "\n" + cmd
+        )
     return 0
 
 

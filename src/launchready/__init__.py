@@ -1,3 +1,103 @@
-"""launchready: is your AI product safe to launch?"""
+"""launchready: is your AI product safe to launch?
+
+The commands are functions too (docs/library.md)::
+
+    from launchready import ScanRequest, load_config, scan
+
+    report = scan(ScanRequest(paths=["."]), load_config(None))
+    for finding in report.findings:
+        print(finding.rule_id, finding.path, finding.line, finding.secret)  # redacted
+
+Each takes a request (a dataclass of the command's options), an optional ``Config`` and an
+optional ``Console`` (where warnings and progress go; silent by default), and returns a
+``Report``. Names are imported on first use: ``import launchready`` stays as light as the
+pre-commit hook needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# public name -> (module that defines it, its name there). ``history``, ``live``, ``email`` and
+# ``journey`` are also this package's subpackages, so their functions go by verbs here.
+_API = {
+    "scan": ("launchready.commands.scan", "scan"),
+    "ScanRequest": ("launchready.commands.scan", "ScanRequest"),
+    "scan_history": ("launchready.commands.history", "history"),
+    "HistoryRequest": ("launchready.commands.history", "HistoryRequest"),
+    "check_live": ("launchready.commands.live", "live"),
+    "LiveRequest": ("launchready.commands.live", "LiveRequest"),
+    "check_email": ("launchready.commands.email", "email"),
+    "EmailRequest": ("launchready.commands.email", "EmailRequest"),
+    "run_journey": ("launchready.commands.journey", "journey"),
+    "JourneyRequest": ("launchready.commands.journey", "JourneyRequest"),
+    "Console": ("launchready.commands", "Console"),
+    "Config": ("launchready.config", "Config"),
+    "load_config": ("launchready.config", "load_config"),
+    "Report": ("launchready.model", "Report"),
+    "Finding": ("launchready.model", "Finding"),
+    "CheckResult": ("launchready.model", "CheckResult"),
+    "Severity": ("launchready.model", "Severity"),
+    "Status": ("launchready.model", "Status"),
+    "OutputSpec": ("launchready.report", "OutputSpec"),
+    "Options": ("launchready.report", "Options"),
+    "write_outputs": ("launchready.report", "write_outputs"),
+    "exit_code": ("launchready.verdict", "exit_code"),
+    "combine_reports": ("launchready.combine", "combine"),
+}
+
+__all__ = [
+    "CheckResult",
+    "Config",
+    "Console",
+    "EmailRequest",
+    "Finding",
+    "HistoryRequest",
+    "JourneyRequest",
+    "LiveRequest",
+    "Options",
+    "OutputSpec",
+    "Report",
+    "ScanRequest",
+    "Severity",
+    "Status",
+    "__version__",
+    "check_email",
+    "check_live",
+    "combine_reports",
+    "exit_code",
+    "load_config",
+    "run_journey",
+    "scan",
+    "scan_history",
+    "write_outputs",
+]
+
+if TYPE_CHECKING:
+    from launchready.combine import combine as combine_reports
+    from launchready.commands import Console
+    from launchready.commands.email import EmailRequest
+    from launchready.commands.email import email as check_email
+    from launchready.commands.history import HistoryRequest
+    from launchready.commands.history import history as scan_history
+    from launchready.commands.journey import JourneyRequest
+    from launchready.commands.journey import journey as run_journey
+    from launchready.commands.live import LiveRequest
+    from launchready.commands.live import live as check_live
+    from launchready.commands.scan import ScanRequest, scan
+    from launchready.config import Config, load_config
+    from launchready.model import CheckResult, Finding, Report, Severity, Status
+    from launchready.report import Options, OutputSpec, write_outputs
+    from launchready.verdict import exit_code
+
+
+def __getattr__(name: str) -> Any:
+    where = _API.get(name)
+    if where is None:
+        raise AttributeError(f"module 'launchready' has no attribute {name!r}")
+    value = getattr(importlib.import_module(where[0]), where[1])
+    globals()[name] = value
+    return value

@@ -12,33 +12,53 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
-from launchready import __version__, redact
-from launchready.commands import COMMANDS, Context
-from launchready.config import load_config
+from launchready import __version__, procs, redact
+from launchready.commands import COMMANDS, REPORTLESS, Context
+from launchready.config import Config, load_config
 from launchready.errors import EXIT_INTERNAL, EXIT_USAGE, UsageError
 from launchready.model import Severity
 from launchready.printable import safe, safe_lines
-from launchready.report import write_outputs
+from launchready.report import Options, OutputSpec, write_outputs
 from launchready.verdict import exit_code
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("common options")
-    g.add_argument("--config", metavar="FILE", help="config file (default: .launchready.yml found by walking up to the repo root)")
+    g.add_argument(
+        "--config", metavar="FILE", help="config file (default: .launchready.yml found by walking up to the repo root)"
+    )
+    g.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    g.add_argument("-v", "--verbose", action="count", default=0, help="more detail (repeat for debug)")
+    g.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour in terminal output (default: auto, only on a tty)",
+    )
+    g.add_argument("--version", action="version", version=f"launchready {__version__}")
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    """Only for commands that produce a report (``commands.REPORTLESS`` lists the others)."""
+    g = parser.add_argument_group("report options")
     g.add_argument("--json", metavar="FILE", help="write the JSON report to FILE ('-' for stdout)")
     g.add_argument("--sarif", metavar="FILE", help="write SARIF 2.1.0 to FILE ('-' for stdout)")
     g.add_argument("--junit", metavar="FILE", help="write JUnit XML to FILE ('-' for stdout)")
     g.add_argument("--html", metavar="FILE", help="write a self-contained HTML report to FILE")
     g.add_argument("--github", action="store_true", help="print GitHub workflow-command annotations on stdout")
-    g.add_argument("--fail-on", metavar="SEVERITY", type=_severity, help="lowest severity that fails the run: critical, high (default), medium, low, info")
-    g.add_argument("--exit-zero", action="store_true", help="report but exit 0 (usage and internal errors still exit 2 and 3)")
+    g.add_argument(
+        "--fail-on",
+        metavar="SEVERITY",
+        type=_severity,
+        help="lowest severity that fails the run: critical, high (default), medium, low, info",
+    )
+    g.add_argument(
+        "--exit-zero", action="store_true", help="report but exit 0 (usage and internal errors still exit 2 and 3)"
+    )
     g.add_argument("--errors-ok", action="store_true", help="checks that ended in 'error' do not fail the run")
     g.add_argument("--baseline", metavar="FILE", help="baseline file (default: .launchready-baseline.json if present)")
-    g.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    g.add_argument("-v", "--verbose", action="count", default=0, help="more detail (repeat for debug)")
-    g.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in terminal output (default: auto, only on a tty)")
-    g.add_argument("--version", action="version", version=f"launchready {__version__}")
 
 
 def _severity(value: str) -> Severity:
@@ -69,6 +89,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         module = COMMANDS[name]
         p = sub.add_parser(name, help=module.HELP, description=module.DESCRIPTION)
         module.add_arguments(p)
+        if name not in REPORTLESS:
+            _report_options(p)
         _common(p)
     return parser
 
@@ -91,8 +113,23 @@ def _salt_from_baseline(ctx: Context) -> None:
     redact.set_salt_resolver(resolve)
 
 
+def output_spec(
+    args: argparse.Namespace, config: Config, stdout: TextIO, fail_on: Severity | None = None
+) -> OutputSpec:
+    """The report options of a command line (the argparse side of ``report.OutputSpec``);
+    ``fail_on``: a threshold the command settled on itself (the Action's input)."""
+    color = args.color == "always" or (args.color == "auto" and stdout.isatty())
+    fail_on = fail_on or args.fail_on or config.fail_on or Severity.HIGH
+    options = Options(fail_on=fail_on, color=color, verbose=args.verbose, errors_ok=args.errors_ok)
+    return OutputSpec(options, args.json, args.sarif, args.junit, args.html, args.github, text=not args.quiet)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    with procs.handle_termination():
+        return _main(list(sys.argv[1:] if argv is None else argv))
+
+
+def _main(args_list: list[str]) -> int:
     try:
         first = next((a for a in args_list if not a.startswith("-")), None)
         parser = build_parser(first)
@@ -107,15 +144,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = module.run(ctx)
         if report is None:  # commands like `rules`, `init` print their own result
             return ctx.exit_status
-        fail_on = args.fail_on or config.fail_on or Severity.HIGH
-        write_outputs(report, ctx, fail_on)
-        code = exit_code(report, fail_on, errors_ok=args.errors_ok)
-        if getattr(module, "FORCED_EXIT", None) is not None:
-            code = module.FORCED_EXIT(report, code)
+        spec = output_spec(args, config, ctx.stdout, ctx.fail_on)
+        write_outputs(report, spec, ctx.stdout)
+        code = exit_code(report, spec.options.fail_on, errors_ok=spec.options.errors_ok)
+        if ctx.forced_exit is not None:  # e.g. a demo stage that crashed: never a clean run
+            code = ctx.forced_exit
         return 0 if args.exit_zero else code
     except UsageError as exc:
         print(f"launchready: error: {safe(redact.scrub(str(exc)))}", file=sys.stderr)
         return EXIT_USAGE
+    except procs.Terminated:  # SIGTERM: everything started was stopped on the way here
+        print("launchready: terminated", file=sys.stderr)
+        return procs.EXIT_TERMINATED
     except KeyboardInterrupt:
         print("launchready: interrupted", file=sys.stderr)
         return 130
@@ -124,8 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         tb = safe_lines(redact.scrub(traceback.format_exc()))
         print(
-            "launchready: internal error (a bug; please report it with the trace below, "
-            "secrets are redacted)\n" + tb,
+            "launchready: internal error (a bug; please report it with the trace below, secrets are redacted)\n" + tb,
             file=sys.stderr,
         )
         if os.environ.get("LAUNCHREADY_RAISE"):

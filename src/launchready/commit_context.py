@@ -43,8 +43,9 @@ def staged_paths(root: Path) -> set[str]:
     """Paths (relative to ``root``, '/'-separated) the next commit changes."""
     proc = subprocess.run(
         ["git", "-C", str(root), "diff", "--cached", "--name-only", "--no-renames", "-z"],
-        capture_output=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        check=False,
+    )
     if proc.returncode != 0:  # no commit yet on an old git: everything in the index
         proc = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached"], capture_output=True, check=False)
     return {os.fsdecode(p) for p in proc.stdout.split(b"\0") if p}
@@ -86,7 +87,9 @@ def mark_on_disk(findings: Iterable[Finding], cwd: Path, root: Path) -> tuple[li
             if f.rule_id == "env.public-prefix-secret"
             else ""
         )
-        kept.append(f.replace(message=f"{f.message}. {f.path} is not part of this commit ({where}): on disk only.{why}"))
+        kept.append(
+            f.replace(message=f"{f.message}. {f.path} is not part of this commit ({where}): on disk only.{why}")
+        )
     return kept, [p for p in on_disk if p in {rel_of[f.path] for f in kept}], sorted(staged)
 
 

@@ -20,16 +20,35 @@ if TYPE_CHECKING:
 
 CONFIG_NAMES = (".launchready.yml", ".launchready.yaml")
 TOP_KEYS = {
-    "version", "fail_on", "rules", "exclude", "baseline", "gitleaks_config", "gitleaks_mode",
-    "live", "email", "scan", "journey",
-}  # fmt: skip
+    "version",
+    "fail_on",
+    "rules",
+    "exclude",
+    "baseline",
+    "gitleaks_config",
+    "gitleaks_mode",
+    "live",
+    "email",
+    "scan",
+    "journey",
+}
 RULE_KEYS = {"disable", "custom"}
 # What a gitleaks config without ``[extend] useDefault = true`` does to the built-in pack.
 GITLEAKS_MODES = ("extend", "replace")
 CUSTOM_RULE_KEYS = {
-    "id", "description", "severity", "regex", "keywords", "entropy", "fix",
-    "secret_group", "paths", "allow", "password_like", "prefix",
-}  # fmt: skip
+    "id",
+    "description",
+    "severity",
+    "regex",
+    "keywords",
+    "entropy",
+    "fix",
+    "secret_group",
+    "paths",
+    "allow",
+    "password_like",
+    "prefix",
+}
 
 
 @dataclass
@@ -175,9 +194,7 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
                 raise cfg.error(f"{where}.{key}", "must be a string")
         if "password_like" in rule and not isinstance(rule["password_like"], bool):
             raise cfg.error(f"{where}.password_like", "must be true or false")
-        if "allow" in rule and not (
-            isinstance(rule["allow"], list) and all(isinstance(a, str) for a in rule["allow"])
-        ):
+        if "allow" in rule and not (isinstance(rule["allow"], list) and all(isinstance(a, str) for a in rule["allow"])):
             raise cfg.error(f"{where}.allow", "must be a list of regular expressions")
         if "paths" in rule and not isinstance(rule["paths"], str):
             raise cfg.error(f"{where}.paths", "must be a regular expression (a string)")
@@ -204,4 +221,50 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
             raise cfg.error(key, "must be a mapping")
     cfg.live = data.get("live") or {}
     cfg.email = data.get("email") or {}
+    _check_disabled(cfg, disable)
     return cfg
+
+
+def _check_disabled(cfg: Config, disable: list[str]) -> None:
+    """Every id in ``rules.disable`` must exist: a typo would silently leave a rule on. Ids
+    are looked up cheapest first (this config's custom rules, the secret pack the scan loads
+    anyway); the whole catalogue (which imports the live checks) and a gitleaks config only
+    for what is left."""
+    prefixed = ("secret.", "env.", "repo.")
+    mine = {str(r["id"]) if str(r["id"]).startswith(prefixed) else f"secret.{r['id']}" for r in cfg.custom_rules}
+    unknown = [(i, rid) for i, rid in enumerate(disable) if rid not in mine and f"secret.{rid}" not in mine]
+    if not unknown:
+        return
+    from launchready.secrets.rules import default_rules
+
+    pack = {r.id for r in default_rules()}
+    unknown = [(i, rid) for i, rid in unknown if rid not in pack and f"secret.{rid}" not in pack]
+    if not unknown:
+        return
+    from launchready import catalogue
+
+    unknown = [(i, rid) for i, rid in unknown if not catalogue.known(rid)]
+    if unknown:
+        gitleaks = _gitleaks_ids(cfg)
+        unknown = [(i, rid) for i, rid in unknown if rid not in gitleaks and f"secret.{rid}" not in gitleaks]
+    if not unknown:
+        return
+    import difflib
+
+    i, rid = unknown[0]
+    close = difflib.get_close_matches(rid, [e.id for e in catalogue.builtin()], n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise cfg.error(f"rules.disable.{i}", f"unknown rule id {rid!r} (`launchready rules list` shows every id{hint})")
+
+
+def _gitleaks_ids(cfg: Config) -> set[str]:
+    """The rule ids a gitleaks config next to this one adds (none if it cannot be read: the
+    scan reports that itself)."""
+    from launchready.registry import find_gitleaks_config
+    from launchready.secrets.gitleaks_config import load
+
+    try:
+        path = find_gitleaks_config(cfg, None)
+        return {r.id for r in load(path, set()).rules} if path is not None else set()
+    except Exception:  # reported by the scan that loads it
+        return set()

@@ -37,16 +37,33 @@ def _rule(id: str, description: str, severity: Severity, fix: str) -> Rule:
 
 
 ENV_RULES: tuple[Rule, ...] = (
-    _rule("env.file-not-ignored", "An env file with real values is tracked by git or not ignored", Severity.HIGH,
-          "Add the file to .gitignore (e.g. `.env*` plus `!.env.example`), run `git rm --cached <file>` if it is tracked, rotate every secret it held if it was ever pushed, and commit a .env.example with placeholders instead."),
-    _rule("env.example-real-secret", "An example/template env file holds a real-looking secret", Severity.HIGH,
-          "Replace the value with a placeholder (OPENAI_API_KEY=your-key-here) and rotate the real secret at its issuer: example files are committed and public."),
-    _rule("env.public-prefix-secret", "A browser-shipped env variable (NEXT_PUBLIC_, VITE_, REACT_APP_ ...) holds or names a secret", Severity.CRITICAL,
-          "Drop the public prefix and read the secret only in server code (an API route, server action or backend proxy that calls the provider). If a build with this value was ever deployed, rotate the key: the bundler inlined it into the JavaScript every visitor downloads."),
-    _rule("env.shared-secret-across-envs", "The same secret value is used in two environments' env files", Severity.MEDIUM,
-          "Issue a separate credential per environment (development, staging, production) so a leaked dev key cannot reach production data."),
+    _rule(
+        "env.file-not-ignored",
+        "An env file with real values is tracked by git or not ignored",
+        Severity.HIGH,
+        "Add the file to .gitignore (e.g. `.env*` plus `!.env.example`), run `git rm --cached <file>` if it is tracked, rotate every secret it held if it was ever pushed, and commit a .env.example with placeholders instead.",
+    ),
+    _rule(
+        "env.example-real-secret",
+        "An example/template env file holds a real-looking secret",
+        Severity.HIGH,
+        "Replace the value with a placeholder (OPENAI_API_KEY=your-key-here) and rotate the real secret at its issuer: example files are committed and public.",
+    ),
+    _rule(
+        "env.public-prefix-secret",
+        "A browser-shipped env variable (NEXT_PUBLIC_, VITE_, REACT_APP_ ...) holds or names a secret",
+        Severity.CRITICAL,
+        "Drop the public prefix and read the secret only in server code (an API route, server action or backend proxy that calls the provider). If a build with this value was ever deployed, rotate the key: the bundler inlined it into the JavaScript every visitor downloads.",
+    ),
+    _rule(
+        "env.shared-secret-across-envs",
+        "The same secret value is used in two environments' env files",
+        Severity.MEDIUM,
+        "Issue a separate credential per environment (development, staging, production) so a leaked dev key cannot reach production data.",
+    ),
 )
 RULES_BY_ID = {r.id: r for r in ENV_RULES}
+
 
 class _Lazy:
     """A regex compiled on first use: the hook path imports this module only to list rules."""
@@ -85,7 +102,9 @@ _SETTING_NAME = _Lazy(
     r"(?i)_(?:MODELS?|MODEL_NAME|DEPLOYMENT|DEPLOYMENT_NAME|NAME|FILE|PATH|DIR|LIST|URL|URI|ENDPOINT|HOST|PORT|REGION|VERSION"
     r"|ORG|ORGANIZATION|BASE|BASE_URL|TIMEOUT|LIMIT|ENABLED|DISABLED|TEMPERATURE|MAX_TOKENS|LOCATION|PROVIDER|MODE|LEVEL|TTL)$"
 )
-_CREDENTIAL_WORD = _Lazy(r"(?i)SECRET|PASSWORD|PASSWD|PWD|TOKEN|API_?KEY|ACCESS_?KEY|AUTH_?KEY|PRIVATE|CREDENTIAL|SERVICE_?ROLE|SIGNING")
+_CREDENTIAL_WORD = _Lazy(
+    r"(?i)SECRET|PASSWORD|PASSWD|PWD|TOKEN|API_?KEY|ACCESS_?KEY|AUTH_?KEY|PRIVATE|CREDENTIAL|SERVICE_?ROLE|SIGNING"
+)
 # Keys made to be used from browsers (restricted by referrer/app), public under a public name.
 _BROWSER_KEY_RULES = frozenset({"secret.google-api-key"})
 _PUBLIC_VALUE = _Lazy(r"^(?:pk_(?:live|test)_|pk\.|phc_|sb_publishable_)")
@@ -237,15 +256,24 @@ class EnvChecker:
         for m in self.engine.scan(f"{var.name}={var.value}", path):
             if m.secret not in var.value:
                 continue
-            if public_name and (m.rule.generic or m.rule.id in _BROWSER_KEY_RULES or (m.rule.password_like and "assignment" in m.rule.id)):
+            if public_name and (
+                m.rule.generic
+                or m.rule.id in _BROWSER_KEY_RULES
+                or (m.rule.password_like and "assignment" in m.rule.id)
+            ):
                 continue
             return m.rule.description
         return None
 
     def _make(
-        self, rule_id: str, f: EnvFile, var: EnvVar | None, message: str, secret: str | None = None,
+        self,
+        rule_id: str,
+        f: EnvFile,
+        var: EnvVar | None,
+        message: str,
+        secret: str | None = None,
         severity: Severity | None = None,
-    ) -> Finding | None:  # fmt: skip
+    ) -> Finding | None:
         if rule_id in self.disabled:
             return None
         if var is not None and var.allowed:
@@ -259,10 +287,16 @@ class EnvChecker:
             fp = redact.location_fingerprint(rule_id, f.path, var.name if var else "")
             shown = None
         return Finding(
-            rule_id=rule_id, severity=severity or rule.severity, path=f.path, message=message, fix=rule.fix,
-            fingerprint=fp, line=var.line if var else None, column=var.column if var else None,
+            rule_id=rule_id,
+            severity=severity or rule.severity,
+            path=f.path,
+            message=message,
+            fix=rule.fix,
+            fingerprint=fp,
+            line=var.line if var else None,
+            column=var.column if var else None,
             secret=shown,
-        )  # fmt: skip
+        )
 
     def per_file(self, f: EnvFile, state: str | None) -> list[Finding]:
         """Rules judged from one file. ``state``: "staged", "tracked", "not ignored" or None
@@ -274,25 +308,35 @@ class EnvChecker:
             prefix = _public_prefix(v.name)
             if prefix is None:
                 continue
-            public_name = bool(_PUBLIC_NAME.search(v.name[len(prefix):]))
+            public_name = bool(_PUBLIC_NAME.search(v.name[len(prefix) :]))
             hit = self._engine_hit(v, f.path, public_name) if v.value else None
             public_value = bool(_PUBLIC_VALUE.match(v.value))
             if hit:
-                out.append(self._make(
-                    "env.public-prefix-secret", f, v,
-                    f"{v.name} holds a secret ({hit}) and the {prefix} prefix makes the bundler put it in the JavaScript every visitor's browser downloads",
-                    secret=v.value))  # fmt: skip
-            elif _secret_name(v.name[len(prefix):]) and not public_value:
+                out.append(
+                    self._make(
+                        "env.public-prefix-secret",
+                        f,
+                        v,
+                        f"{v.name} holds a secret ({hit}) and the {prefix} prefix makes the bundler put it in the JavaScript every visitor's browser downloads",
+                        secret=v.value,
+                    )
+                )
+            elif _secret_name(v.name[len(prefix) :]) and not public_value:
                 real_value = looks_real(v.value)
                 # A real-looking value is shipped to browsers: critical. A placeholder or a
                 # non-secret value (NEXT_PUBLIC_API_KEY_NAME=x-api-key) under a secret's name
                 # is a warning (empty too): the day someone fills it in, it ships.
-                out.append(self._make(
-                    "env.public-prefix-secret", f, v,
-                    f"{v.name} is named like a secret and the {prefix} prefix makes the bundler put it in the JavaScript every visitor's browser downloads"
-                    + ("" if real_value else " (no real value yet: keep secrets out of public variables)"),
-                    secret=v.value if real_value else None,
-                    severity=None if real_value else Severity.MEDIUM))  # fmt: skip
+                out.append(
+                    self._make(
+                        "env.public-prefix-secret",
+                        f,
+                        v,
+                        f"{v.name} is named like a secret and the {prefix} prefix makes the bundler put it in the JavaScript every visitor's browser downloads"
+                        + ("" if real_value else " (no real value yet: keep secrets out of public variables)"),
+                        secret=v.value if real_value else None,
+                        severity=None if real_value else Severity.MEDIUM,
+                    )
+                )
         if f.is_example:
             for v in variables:
                 if _public_prefix(v.name) or not v.value:
@@ -301,15 +345,25 @@ class EnvChecker:
                 strong = _URL.match(v.value) is not None or shannon_entropy(v.value) >= 3.5
                 if hit or (_secret_name(v.name) and looks_real(v.value) and strong and not _example_value(v.value)):
                     what = hit or "high-entropy value"
-                    out.append(self._make(
-                        "env.example-real-secret", f, v,
-                        f"{v.name} in an example file holds a secret ({what}); example files are committed and public",
-                        secret=v.value))  # fmt: skip
+                    out.append(
+                        self._make(
+                            "env.example-real-secret",
+                            f,
+                            v,
+                            f"{v.name} in an example file holds a secret ({what}); example files are committed and public",
+                            secret=v.value,
+                        )
+                    )
         elif state and real:
             names = ", ".join(v.name for v in real[:3]) + (" ..." if len(real) > 3 else "")
-            out.append(self._make(
-                "env.file-not-ignored", f, None,
-                f"{f.name} holds real values ({names}) and {_STATE_TEXT.get(state, state)}"))  # fmt: skip
+            out.append(
+                self._make(
+                    "env.file-not-ignored",
+                    f,
+                    None,
+                    f"{f.name} holds real values ({names}) and {_STATE_TEXT.get(state, state)}",
+                )
+            )
         return [x for x in out if x is not None]
 
     def across(self, files: Sequence[EnvFile]) -> list[Finding]:
@@ -337,15 +391,20 @@ class EnvChecker:
                     if of.environment == f.environment:
                         continue
                     made = self._make(
-                        "env.shared-secret-across-envs", f, v,
+                        "env.shared-secret-across-envs",
+                        f,
+                        v,
                         f"{v.name} has the same secret value as {ov.name} in {of.name} ({of.environment} and {f.environment})",
-                        secret=v.value)  # fmt: skip
+                        secret=v.value,
+                    )
                     if made is not None:
                         out.append(made)
         return out
 
 
-def find_env_files(top: Path, base: Path, exclude: Sequence[str] = (), exclude_base: Path | None = None) -> list[EnvFile]:
+def find_env_files(
+    top: Path, base: Path, exclude: Sequence[str] = (), exclude_base: Path | None = None
+) -> list[EnvFile]:
     """Every ``.env*`` file under ``top`` on disk, ignored or not (dependency dirs skipped)."""
     found: list[EnvFile] = []
     for dirpath, dirnames, filenames in os.walk(top):
@@ -382,9 +441,13 @@ def _states(files: Sequence[EnvFile], git_root: Path | None) -> dict[str, str | 
 
 
 def check_tree(
-    checker: EnvChecker, top: Path, base: Path, git_root: Path | None,
-    exclude: Sequence[str] = (), exclude_base: Path | None = None,
-) -> tuple[list[Finding], int]:  # fmt: skip
+    checker: EnvChecker,
+    top: Path,
+    base: Path,
+    git_root: Path | None,
+    exclude: Sequence[str] = (),
+    exclude_base: Path | None = None,
+) -> tuple[list[Finding], int]:
     """All env rules for the tree under ``top``; returns findings and files read."""
     files = find_env_files(top, base, exclude, exclude_base)
     state = _states(files, git_root)

@@ -62,8 +62,13 @@ class Location:
     present_at_head: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"repository": self.repository, "path": self.path, "line": self.line,
-                "commit": self.commit, "present_at_head": self.present_at_head}  # fmt: skip
+        return {
+            "repository": self.repository,
+            "path": self.path,
+            "line": self.line,
+            "commit": self.commit,
+            "present_at_head": self.present_at_head,
+        }
 
 
 @dataclass(frozen=True)

@@ -73,8 +73,9 @@ def repository_salt(root: Path | None) -> bytes:
     if root is None or _key():
         return _SALT
     try:
-        out = subprocess.run(["git", "-C", str(root), "rev-list", "--max-parents=0", "HEAD", "--"],
-                             capture_output=True, check=False)  # fmt: skip
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-list", "--max-parents=0", "HEAD", "--"], capture_output=True, check=False
+        )
     except OSError:
         return _SALT
     roots = sorted(out.stdout.split()) if out.returncode == 0 else []

@@ -38,7 +38,8 @@ def _re2_checked(config: Config, key: str, rule_id: str, pattern: object, what: 
     err = re2_error(pattern)
     if err is not None:
         raise config.error(
-            key, f"rule {rule_id!r}: {what} cannot be used: RE2 (the only engine run on a config's patterns) refuses it: {err}"
+            key,
+            f"rule {rule_id!r}: {what} cannot be used: RE2 (the only engine run on a config's patterns) refuses it: {err}",
         )
     return pattern
 
@@ -89,13 +90,12 @@ def custom_rules(config: Config) -> list[Rule]:
     return out
 
 
-def _file_rules() -> list[Rule]:
-    try:  # file-level rules (credential files by name, env.*, build.*): listed, never run by the engine
-        from launchready.bundle import BUILD_RULES
-        from launchready.envfiles import ENV_RULES
-        from launchready.secrets.credfiles import FILE_RULES
-    except ImportError:  # pragma: no cover
-        return []
+def file_rules() -> list[Rule]:
+    """File-level rules (credential files by name, env.*, build.*): listed, never run by the engine."""
+    from launchready.build_output import BUILD_RULES
+    from launchready.envfiles import ENV_RULES
+    from launchready.secrets.credfiles import FILE_RULES
+
     return [*FILE_RULES, *ENV_RULES, *BUILD_RULES]
 
 
@@ -117,7 +117,9 @@ def find_gitleaks_config(config: Config, root: Path | None) -> Path | None:
             inside = repo_root(Path(config.path))
             real = p.resolve()
             if real != inside and inside not in real.parents:
-                raise config.error("gitleaks_config", f"{p} is outside the repository ({inside}); only files inside it are read")
+                raise config.error(
+                    "gitleaks_config", f"{p} is outside the repository ({inside}); only files inside it are read"
+                )
         return p
     for d in _candidate_dirs(root, base):
         if (d / DEFAULT_NAME).exists():  # a FIFO or device there is refused by load(), not skipped
@@ -175,7 +177,7 @@ def rule_set(config: Config, root: Path | None = None) -> RuleSet:
                 f"gitleaks config {shown}: its {len(gl.rules)} rule(s) run in addition to launchready's built-in "
                 "pack (it has no [extend] useDefault = true; gitleaks_mode: replace in .launchready.yml runs it alone)"
             )
-    rules = (builtin if use_builtin else []) + _file_rules() + custom_rules(config) + extra
+    rules = (builtin if use_builtin else []) + file_rules() + custom_rules(config) + extra
     off = config.disabled_rules
     result.rules = [r for r in rules if r.id not in off and r.id.removeprefix("secret.") not in off]
     _CACHE[key] = (config, result)

@@ -40,8 +40,13 @@ class Row:
     reason: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"row": self.row, "state": self.state, "checks": self.checks,
-                "top_fix": self.top_fix, "reason": self.reason}  # fmt: skip
+        return {
+            "row": self.row,
+            "state": self.state,
+            "checks": self.checks,
+            "top_fix": self.top_fix,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -53,34 +58,59 @@ class RowSpec:
 
 
 ROWS: tuple[RowSpec, ...] = (
-    RowSpec("Secret handling", ("secret.", "env.", "build.", "bundle.", "repo.secrets", "history."),
-            ("secrets", "history", "bundle", "env"),
-            "no scan, history or bundle check ran"),
-    RowSpec("Auth boundaries", ("authz.", "repo.auth"), ("authz", "repo"),
-            "needs two identities in live.authz (see docs/live-checks.md)"),
-    RowSpec("Input validation and exposure", ("input.", "exposure.", "repo.debug", "repo.upload"),
-            ("input", "exposure", "repo"), "needs a live URL (--url) or repo checks"),
-    RowSpec("Rate limits", ("ratelimit.", "repo.ratelimit"), ("ratelimit", "repo"),
-            "needs endpoints in live.ratelimit (see docs/live-checks.md)"),
-    RowSpec("CORS", ("cors.", "repo.cors"), ("cors", "repo"),
-            "needs a live API URL or repo checks"),
-    RowSpec("TLS, redirects and headers",
-            ("tls.", "redirect.", "hsts.", "headers.", "cookies.", "cdn."),
-            ("tls", "redirect", "hsts", "headers", "cookies", "cdn"),
-            "needs a live URL (--url)"),
-    RowSpec("Email authentication", ("email.",), ("email",),
-            "needs live.email.domain in the config or `launchready email DOMAIN`"),
+    RowSpec(
+        "Secret handling",
+        ("secret.", "env.", "build.", "bundle.", "repo.secrets", "history."),
+        ("secrets", "history", "bundle", "env"),
+        "no scan, history or bundle check ran",
+    ),
+    RowSpec(
+        "Auth boundaries",
+        ("authz.", "repo.auth"),
+        ("authz", "repo"),
+        "needs two identities in live.authz (see docs/live-checks.md)",
+    ),
+    RowSpec(
+        "Input validation and exposure",
+        ("input.", "exposure.", "repo.debug", "repo.upload"),
+        ("input", "exposure", "repo"),
+        "needs a live URL (--url) or repo checks",
+    ),
+    RowSpec(
+        "Rate limits",
+        ("ratelimit.", "repo.ratelimit"),
+        ("ratelimit", "repo"),
+        "needs endpoints in live.ratelimit (see docs/live-checks.md)",
+    ),
+    RowSpec("CORS", ("cors.", "repo.cors"), ("cors", "repo"), "needs a live API URL or repo checks"),
+    RowSpec(
+        "TLS, redirects and headers",
+        ("tls.", "redirect.", "hsts.", "headers.", "cookies.", "cdn."),
+        ("tls", "redirect", "hsts", "headers", "cookies", "cdn"),
+        "needs a live URL (--url)",
+    ),
+    RowSpec(
+        "Email authentication",
+        ("email.",),
+        ("email",),
+        "needs live.email.domain in the config or `launchready email DOMAIN`",
+    ),
     RowSpec("Logging hygiene", ("repo.logging",), ("repo",), "no repo checks ran"),
-    RowSpec("Performance", ("latency.",), ("latency",),
-            "needs live.latency endpoints or a live URL (--url)"),
-    RowSpec("Monitoring readiness", ("monitoring.", "journey.", "repo.error-tracking"),
-            ("monitoring", "journey", "error-tracking"),
-            "not checked from outside unless a health endpoint or uptime config is "
-            "configured (live.monitoring)"),
-    RowSpec("Backup and recovery", ("backup.",), ("backup",),
-            "not checked: backups and restores cannot be observed from the repository or "
-            "the site; test a restore before launch"),
-)  # fmt: skip
+    RowSpec("Performance", ("latency.",), ("latency",), "needs live.latency endpoints or a live URL (--url)"),
+    RowSpec(
+        "Monitoring readiness",
+        ("monitoring.", "journey.", "repo.error-tracking"),
+        ("monitoring", "journey", "error-tracking"),
+        "not checked from outside unless a health endpoint or uptime config is configured (live.monitoring)",
+    ),
+    RowSpec(
+        "Backup and recovery",
+        ("backup.",),
+        ("backup",),
+        "not checked: backups and restores cannot be observed from the repository or "
+        "the site; test a restore before launch",
+    ),
+)
 
 ROW_NAMES = tuple(spec.name for spec in ROWS)
 
@@ -118,10 +148,8 @@ _CODE_ONLY = {
 
 def _repo_rule_ids(prefixes: tuple[str, ...]) -> set[str]:
     """The static repo rules that feed a row (they ran when ``repo`` is in ``Report.ran``)."""
-    try:
-        from launchready import repo
-    except ImportError:  # pragma: no cover - the repo checks always ship
-        return set()
+    from launchready import repo
+
     return {r.id for r in repo.rules() if r.id.startswith(prefixes)}
 
 
@@ -129,9 +157,7 @@ def row_for(spec: RowSpec, report: Report) -> Row:
     findings = [f for f in report.findings if f.rule_id.startswith(spec.prefixes)]
     checks = [c for c in report.checks if c.id.startswith(spec.prefixes)]
     judged = [c for c in checks if c.status is not Status.SKIP]
-    repo_ids = (
-        _repo_rule_ids(spec.prefixes) if "repo" in report.ran and "repo" in spec.kinds else set()
-    )
+    repo_ids = _repo_rule_ids(spec.prefixes) if "repo" in report.ran and "repo" in spec.kinds else set()
     kinds_ran = report.ran & set(spec.kinds)
     if kinds_ran == {"repo"} and not repo_ids:
         kinds_ran = set()  # repo checks ran, but none of them judges this row
@@ -142,13 +168,9 @@ def row_for(spec: RowSpec, report: Report) -> Row:
         reasons = sorted({c.message for c in skipped if c.message})
         why = "; ".join(reasons) if reasons else spec.why
         return Row(spec.name, NOT_CHECKED, sorted({c.id for c in skipped}), "", why)
-    problems: list[tuple[tuple[int, int, int], str]] = [
-        (_finding_weight(f), f.fix) for f in findings
-    ]
+    problems: list[tuple[tuple[int, int, int], str]] = [(_finding_weight(f), f.fix) for f in findings]
     problems += [
-        (_check_weight(c), _fix_for_check(c))
-        for c in judged
-        if c.status in (Status.FAIL, Status.ERROR, Status.WARN)
+        (_check_weight(c), _fix_for_check(c)) for c in judged if c.status in (Status.FAIL, Status.ERROR, Status.WARN)
     ]
     if not problems:
         code_only = not judged and kinds_ran <= _STATIC_KINDS
@@ -174,9 +196,11 @@ def row_for(spec: RowSpec, report: Report) -> Row:
 MONITORING_NEEDS = (
     ("journey", "a synthetic journey that passed (`launchready journey`, see docs/journey.md)"),
     ("health", "a health check that answered (live.monitoring.health)"),
-    ("error-tracking", "error tracking initialised in the server app (Sentry, OpenTelemetry ...; "
-                       "found by `launchready scan`)"),
-)  # fmt: skip
+    (
+        "error-tracking",
+        "error tracking initialised in the server app (Sentry, OpenTelemetry ...; found by `launchready scan`)",
+    ),
+)
 
 
 def _monitoring(row: Row, report: Report) -> Row:
@@ -202,10 +226,14 @@ REPOSITORY_ROW = "Repository "  # + the repository's name, in merged reports
 
 
 def _repository_row(report: Report, name: str) -> tuple[tuple[int, ...], Row]:
-    findings = [f for f in report.findings
-                if f.repository == name or any(loc.repository == name for loc in f.locations)]  # fmt: skip
-    checks = [c for c in report.checks
-              if (c.target == name and c.id == "audit.scanned") or c.evidence.get("repository") == name]  # fmt: skip
+    findings = [
+        f for f in report.findings if f.repository == name or any(loc.repository == name for loc in f.locations)
+    ]
+    checks = [
+        c
+        for c in report.checks
+        if (c.target == name and c.id == "audit.scanned") or c.evidence.get("repository") == name
+    ]
     bad = [c for c in checks if c.status in (Status.FAIL, Status.ERROR, Status.WARN)]
     problems = [(_finding_weight(f), f.fix) for f in findings] + [(_check_weight(c), _fix_for_check(c)) for c in bad]
     ids = sorted({f.rule_id for f in findings} | {c.id for c in checks})

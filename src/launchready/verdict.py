@@ -14,8 +14,7 @@ def failing_checks(report: Report, fail_on: Severity, errors_ok: bool = False) -
     return sum(
         1
         for c in report.checks
-        if (c.status is Status.FAIL and c.severity.rank >= fail_on.rank)
-        or (c.status is Status.ERROR and not errors_ok)
+        if (c.status is Status.FAIL and c.severity.rank >= fail_on.rank) or (c.status is Status.ERROR and not errors_ok)
     )
 
 

@@ -12,9 +12,21 @@ from typing import Any
 from tests.conftest import commit_file, git
 
 ACTION_INPUTS = (
-    "mode", "config", "url", "fail_on", "baseline", "base_ref", "json_path", "junit_path",
-    "sarif_path", "annotations", "summary", "strict_suppressions", "allow_env", "inventory",
-)  # fmt: skip
+    "mode",
+    "config",
+    "url",
+    "fail_on",
+    "baseline",
+    "base_ref",
+    "json_path",
+    "junit_path",
+    "sarif_path",
+    "annotations",
+    "summary",
+    "strict_suppressions",
+    "allow_env",
+    "inventory",
+)
 
 
 @dataclass
@@ -50,7 +62,9 @@ def parse_outputs(text: str) -> dict[str, str]:
     return out
 
 
-def github_env(tmp: Path, workspace: Path, event_name: str, payload: dict[str, Any], inputs: dict[str, str]) -> dict[str, str]:
+def github_env(
+    tmp: Path, workspace: Path, event_name: str, payload: dict[str, Any], inputs: dict[str, str]
+) -> dict[str, str]:
     """The variables GitHub gives a Docker action's container (paths under ``tmp``)."""
     files = tmp / "file_commands"
     files.mkdir(parents=True, exist_ok=True)
@@ -70,7 +84,9 @@ def github_env(tmp: Path, workspace: Path, event_name: str, payload: dict[str, A
     return env
 
 
-def collect(code: int, out: str, err: str, env: dict[str, str], workspace: Path, report_path: Path | None = None) -> ActionRun:
+def collect(
+    code: int, out: str, err: str, env: dict[str, str], workspace: Path, report_path: Path | None = None
+) -> ActionRun:
     outputs_file = Path(env["GITHUB_OUTPUT"])
     summary_file = Path(env["GITHUB_STEP_SUMMARY"])
     outputs = parse_outputs(outputs_file.read_text()) if outputs_file.exists() else {}

@@ -22,7 +22,7 @@ import pytest
 from tests.action.helpers import commits, head, parse_outputs
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 REPO = Path(__file__).resolve().parents[2]
 BASE_IMAGE = "localhost/launchready-test-base:bookworm"
@@ -76,8 +76,11 @@ def _base_image() -> str:
         shutil.rmtree(work, ignore_errors=True)
         out = subprocess.run(
             ["debootstrap", "--variant=minbase", f"--include={INCLUDE}", SUITE, str(work)],
-            capture_output=True, text=True, timeout=900, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
         assert out.returncode == 0, f"debootstrap failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}"
         (work / ".launchready-complete").write_text(INCLUDE)
         shutil.rmtree(rootfs, ignore_errors=True)
@@ -126,8 +129,10 @@ def test_container_entrypoint_on_a_pull_request(image: str, tmp_path: Path) -> N
     (gh / "file_commands").mkdir(parents=True)
     (gh / "workflow").mkdir()
     (gh / "home").mkdir()
-    payload = {"pull_request": {"commits": 3, "base": {"sha": base}, "head": {"sha": tip}},
-               "repository": {"default_branch": "main"}}  # fmt: skip
+    payload = {
+        "pull_request": {"commits": 3, "base": {"sha": base}, "head": {"sha": tip}},
+        "repository": {"default_branch": "main"},
+    }
     (gh / "workflow" / "event.json").write_text(json.dumps(payload))
     env = {
         "HOME": "/github/home",
@@ -150,9 +155,21 @@ def test_container_entrypoint_on_a_pull_request(image: str, tmp_path: Path) -> N
     assert entrypoint == ["launchready", "action"]
     ctr = buildah("from", image).stdout.strip()
     try:
-        run = ["run", "--isolation", "chroot", "--workingdir", "/github/workspace",
-               "-v", f"{ws}:/github/workspace", "-v", f"{gh / 'file_commands'}:/github/file_commands",
-               "-v", f"{gh / 'workflow'}:/github/workflow", "-v", f"{gh / 'home'}:/github/home"]  # fmt: skip
+        run = [
+            "run",
+            "--isolation",
+            "chroot",
+            "--workingdir",
+            "/github/workspace",
+            "-v",
+            f"{ws}:/github/workspace",
+            "-v",
+            f"{gh / 'file_commands'}:/github/file_commands",
+            "-v",
+            f"{gh / 'workflow'}:/github/workflow",
+            "-v",
+            f"{gh / 'home'}:/github/home",
+        ]
         for k, v in env.items():
             run += ["--env", f"{k}={v}"]
         out = buildah(*run, ctr, "--", *entrypoint, check=False)
@@ -162,13 +179,20 @@ def test_container_entrypoint_on_a_pull_request(image: str, tmp_path: Path) -> N
     annotations = [ln for ln in out.stdout.splitlines() if ln.startswith("::error ")]
     assert len(annotations) == 1 and annotations[0].startswith("::error file=src/f2.py,line=2,")
     outputs = parse_outputs((gh / "file_commands" / "set_output").read_text())
-    assert outputs == {"findings": "1", "failed_checks": "0", "report_path": "launchready-report/report.json",
-                       "junit_path": "launchready-report/junit.xml", "sarif_path": "launchready-report/results.sarif"}  # fmt: skip
+    assert outputs == {
+        "findings": "1",
+        "failed_checks": "0",
+        "report_path": "launchready-report/report.json",
+        "junit_path": "launchready-report/junit.xml",
+        "sarif_path": "launchready-report/results.sarif",
+    }
     report = json.loads((ws / "launchready-report" / "report.json").read_text())
     assert report["summary"]["commits_scanned"] == 3
     [f] = report["findings"]
     assert f["rule_id"] == "secret.stripe-secret-key" and f["present_at_head"] is True
-    assert (ws / "launchready-report" / "junit.xml").is_file() and (ws / "launchready-report" / "results.sarif").is_file()
+    assert (ws / "launchready-report" / "junit.xml").is_file() and (
+        ws / "launchready-report" / "results.sarif"
+    ).is_file()
     summary = (gh / "file_commands" / "step_summary").read_text()
     assert "### Launch scorecard" in summary and "| Secret handling | ❌ fail |" in summary
     assert f"pull request: {base[:12]}..{tip[:12]}" in summary

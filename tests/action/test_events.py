@@ -15,7 +15,7 @@ import pytest
 from tests.action.helpers import ActionRun, clone, collect, commits, github_env, head, new_origin
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 pytestmark = pytest.mark.timeout(120)
 Runner = Callable[..., ActionRun]
@@ -42,7 +42,12 @@ def pr_payload(base: str, head_sha: str, n: int) -> dict[str, Any]:
     return {
         "action": "synchronize",
         "number": 7,
-        "pull_request": {"number": 7, "commits": n, "base": {"sha": base, "ref": "main"}, "head": {"sha": head_sha, "ref": "feature"}},
+        "pull_request": {
+            "number": 7,
+            "commits": n,
+            "base": {"sha": base, "ref": "main"},
+            "head": {"sha": head_sha, "ref": "feature"},
+        },
         "repository": {"default_branch": "main", "full_name": "acme/app"},
     }
 
@@ -105,8 +110,13 @@ def test_push_scans_before_to_after(action: Runner, tmp_path: Path) -> None:
     commits(origin, 2, "new", {2: f"TOKEN = '{key}'"})
     after = head(origin)
     ws = clone(origin, tmp_path / "ws")
-    payload = {"ref": "refs/heads/main", "before": before, "after": after, "forced": False,
-               "repository": {"default_branch": "main"}}  # fmt: skip
+    payload = {
+        "ref": "refs/heads/main",
+        "before": before,
+        "after": after,
+        "forced": False,
+        "repository": {"default_branch": "main"},
+    }
     r = action(ws, "push", payload, mode="history")
     assert r.code == 1
     assert r.report is not None and r.report["summary"]["commits_scanned"] == 2
@@ -126,8 +136,13 @@ def test_push_of_a_new_branch_scans_only_what_the_default_branch_lacks(action: R
     git(origin, "checkout", "-q", "main")
     ws = clone(origin, tmp_path / "ws")
     git(ws, "checkout", "-q", after)
-    payload = {"ref": "refs/heads/topic", "before": "0" * 40, "after": after, "created": True,
-               "repository": {"default_branch": "main"}}  # fmt: skip
+    payload = {
+        "ref": "refs/heads/topic",
+        "before": "0" * 40,
+        "after": after,
+        "created": True,
+        "repository": {"default_branch": "main"},
+    }
     r = action(ws, "push", payload, mode="history")
     assert r.report is not None
     assert r.report["summary"]["commits_scanned"] == 3
@@ -147,8 +162,13 @@ def test_forced_push_whose_before_is_gone_starts_at_the_merge_base(action: Runne
     ws = clone(origin, tmp_path / "ws")
     git(ws, "checkout", "-q", after)
     gone = "d" * 40  # the rewritten tip is not in any clone any more
-    payload = {"ref": "refs/heads/topic", "before": gone, "after": after, "forced": True,
-               "repository": {"default_branch": "main"}}  # fmt: skip
+    payload = {
+        "ref": "refs/heads/topic",
+        "before": gone,
+        "after": after,
+        "forced": True,
+        "repository": {"default_branch": "main"},
+    }
     r = action(ws, "push", payload, mode="history")
     assert r.code == 1
     assert r.report is not None and r.report["summary"]["commits_scanned"] == 4
@@ -178,7 +198,9 @@ def test_dispatch_scans_the_whole_history_of_every_ref(action: Runner, tmp_path:
     assert tree["commit"] == head(ws) and tree["present_at_head"] is True and tree["line"] == 1
 
 
-def test_shallow_clone_is_deepened_as_far_as_the_pr_needs(action: Runner, pr_repo: dict[str, Any], tmp_path: Path) -> None:
+def test_shallow_clone_is_deepened_as_far_as_the_pr_needs(
+    action: Runner, pr_repo: dict[str, Any], tmp_path: Path
+) -> None:
     ws = clone(pr_repo["origin"], tmp_path / "ws", "--depth", "3", "--branch", "feature")
     assert git(ws, "rev-parse", "--is-shallow-repository").strip() == "true"
     r = action(ws, "pull_request", pr_payload(pr_repo["base"], pr_repo["head"], 42), mode="history")
@@ -188,7 +210,9 @@ def test_shallow_clone_is_deepened_as_far_as_the_pr_needs(action: Runner, pr_rep
     assert "shallow clone: fetched" in r.summary
 
 
-def test_shallow_clone_with_enough_depth_fetches_nothing(action: Runner, pr_repo: dict[str, Any], tmp_path: Path) -> None:
+def test_shallow_clone_with_enough_depth_fetches_nothing(
+    action: Runner, pr_repo: dict[str, Any], tmp_path: Path
+) -> None:
     ws = clone(pr_repo["origin"], tmp_path / "ws", "--depth", "60", "--no-single-branch")
     git(ws, "checkout", "-q", pr_repo["head"])
     r = action(ws, "pull_request", pr_payload(pr_repo["base"], pr_repo["head"], 42), mode="history")
@@ -197,7 +221,9 @@ def test_shallow_clone_with_enough_depth_fetches_nothing(action: Runner, pr_repo
     assert "shallow clone: fetched" not in r.summary
 
 
-def test_shallow_clone_that_cannot_be_deepened_fails_naming_fetch_depth(action: Runner, pr_repo: dict[str, Any], tmp_path: Path) -> None:
+def test_shallow_clone_that_cannot_be_deepened_fails_naming_fetch_depth(
+    action: Runner, pr_repo: dict[str, Any], tmp_path: Path
+) -> None:
     ws = clone(pr_repo["origin"], tmp_path / "ws", "--depth", "5", "--branch", "feature")
     git(ws, "remote", "set-url", "origin", f"file://{tmp_path}/gone")
     r = action(ws, "pull_request", pr_payload(pr_repo["base"], pr_repo["head"], 42), mode="history")
@@ -297,8 +323,13 @@ def test_mode_all_runs_live_checks_when_a_url_is_given(action: Runner, site: str
     ws = clone(origin, tmp_path / "ws")
     r = action(ws, "workflow_dispatch", {}, url=site)
     assert r.report is not None and r.report["checks"], r.err
-    failed = [c for c in r.report["checks"] if c["status"] in ("fail", "error") and c["severity"] in ("critical", "high")]
-    assert r.outputs["failed_checks"] == str(len([c for c in r.report["checks"] if c["status"] == "error"]) + len([c for c in failed if c["status"] == "fail"]))
+    failed = [
+        c for c in r.report["checks"] if c["status"] in ("fail", "error") and c["severity"] in ("critical", "high")
+    ]
+    assert r.outputs["failed_checks"] == str(
+        len([c for c in r.report["checks"] if c["status"] == "error"])
+        + len([c for c in failed if c["status"] == "fail"])
+    )
     assert int(r.outputs["failed_checks"]) >= 1 and r.code == 1  # plain HTTP, no security headers
     assert "| TLS, redirects and headers | ❌ fail |" in r.summary
     assert "live checks not run" not in r.summary

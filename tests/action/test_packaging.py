@@ -28,15 +28,30 @@ def _tool(name: str) -> list[str]:
 
 
 def test_action_yml_matches_githubs_action_schema() -> None:
-    out = subprocess.run([*_tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", str(REPO / "action.yml")],
-                         capture_output=True, text=True, check=False)  # fmt: skip
+    out = subprocess.run(
+        [*_tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", str(REPO / "action.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_example_workflows_match_githubs_workflow_schema() -> None:
-    assert {p.name for p in WORKFLOWS} >= {"pr-check.yml", "push.yml", "nightly-history.yml", "post-deploy.yml", "sarif-upload.yml", "journey.yml"}
-    out = subprocess.run([*_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)],
-                         capture_output=True, text=True, check=False)  # fmt: skip
+    assert {p.name for p in WORKFLOWS} >= {
+        "pr-check.yml",
+        "push.yml",
+        "nightly-history.yml",
+        "post-deploy.yml",
+        "sarif-upload.yml",
+        "journey.yml",
+    }
+    out = subprocess.run(
+        [*_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
@@ -84,10 +99,14 @@ def test_workflows_pin_actions_and_set_what_each_needs() -> None:
     run = next(s["run"] for s in steps if s.get("name") == "Run the journey")
     assert "launchready journey" in run and "--state .launchready-state/journey.json" in run
     assert "${{" not in run  # event fields reach the script through env, never inline
-    restore, save = (next(s for s in steps if s.get("uses", "").startswith(f"actions/cache/{k}@")) for k in ("restore", "save"))
+    restore, save = (
+        next(s for s in steps if s.get("uses", "").startswith(f"actions/cache/{k}@")) for k in ("restore", "save")
+    )
     assert restore["with"]["path"] == save["with"]["path"] == ".launchready-state"
 
 
 def test_our_own_scan_passes_on_the_action_files(run_cli) -> None:  # type: ignore[no-untyped-def]
-    res = run_cli(["scan", "-q", "--fail-on", "low", "action.yml", "Dockerfile", "docs/workflows", "docs/action.md"], REPO)
+    res = run_cli(
+        ["scan", "-q", "--fail-on", "low", "action.yml", "Dockerfile", "docs/workflows", "docs/action.md"], REPO
+    )
     assert res.code == 0, res.out + res.err

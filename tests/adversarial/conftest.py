@@ -23,15 +23,26 @@ def launchready(args: list[str], cwd: Path, timeout: float = 60, env: dict[str, 
     full = {**os.environ, **(env or {})}
     start = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "launchready", *args], cwd=cwd, capture_output=True, text=True,
-        timeout=timeout, env=full,
-    )  # fmt: skip
+        [sys.executable, "-m", "launchready", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full,
+    )
     return Run(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start)
 
 
-def action(tmp: Path, workspace: Path, event_name: str, payload: dict[str, object], timeout: float = 120,
-           raw_event: str | None = None, fifo_event: bool = False,
-           **inputs: str) -> Run:  # fmt: skip
+def action(
+    tmp: Path,
+    workspace: Path,
+    event_name: str,
+    payload: dict[str, object],
+    timeout: float = 120,
+    raw_event: str | None = None,
+    fifo_event: bool = False,
+    **inputs: str,
+) -> Run:
     """``launchready action`` in a subprocess, with the variables GitHub sets. ``raw_event``
     replaces the payload file's text; ``fifo_event`` makes it a FIFO nobody writes to."""
     from tests.action.helpers import github_env
@@ -46,9 +57,13 @@ def action(tmp: Path, workspace: Path, event_name: str, payload: dict[str, objec
         os.mkfifo(event)
     start = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "launchready", "action"], cwd=workspace, capture_output=True, text=True,
-        timeout=timeout, env=env,
-    )  # fmt: skip
+        [sys.executable, "-m", "launchready", "action"],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
     return Run(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start)
 
 
@@ -56,7 +71,11 @@ def pr_payload(base: str, head_sha: str, n: int = 1) -> dict[str, object]:
     return {
         "action": "synchronize",
         "number": 7,
-        "pull_request": {"number": 7, "commits": n, "base": {"sha": base, "ref": "main"},
-                         "head": {"sha": head_sha, "ref": "feature"}},
+        "pull_request": {
+            "number": 7,
+            "commits": n,
+            "base": {"sha": base, "ref": "main"},
+            "head": {"sha": head_sha, "ref": "feature"},
+        },
         "repository": {"default_branch": "main", "full_name": "acme/app"},
-    }  # fmt: skip
+    }

@@ -70,7 +70,12 @@ def pr_payload(base: str, head_sha: str, n: int = 1) -> dict[str, Any]:
     return {
         "action": "synchronize",
         "number": 7,
-        "pull_request": {"number": 7, "commits": n, "base": {"sha": base, "ref": "main"}, "head": {"sha": head_sha, "ref": "feature"}},
+        "pull_request": {
+            "number": 7,
+            "commits": n,
+            "base": {"sha": base, "ref": "main"},
+            "head": {"sha": head_sha, "ref": "feature"},
+        },
         "repository": {"default_branch": "main", "full_name": "acme/app"},
     }
 

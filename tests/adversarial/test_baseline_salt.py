@@ -24,7 +24,7 @@ import pytest
 from tests.conftest import commit_file, git
 
 from launchready import redact
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -46,8 +46,9 @@ def _repo(path: Path, first: str) -> Path:
 def _cli(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """A separate process per run, as each CI job is."""
     full = {k: v for k, v in os.environ.items() if k != "LAUNCHREADY_FINGERPRINT_KEY"} | (env or {})
-    return subprocess.run([sys.executable, "-m", "launchready", *args], cwd=cwd, env=full,
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "launchready", *args], cwd=cwd, env=full, capture_output=True, text=True, check=False
+    )
 
 
 def test_committed_baselines_are_salted_per_repository(tmp_path: Path) -> None:
@@ -105,10 +106,16 @@ def test_version_1_baselines_still_suppress(repo: Path, run_cli: Any) -> None:  
     secret = KeyGen(1122).stripe_secret()
     (repo / "pay.py").write_text(f"KEY = '{secret}'\n")
     fp = f"secret.stripe-secret-key:{_legacy_hash(secret)}"
-    (repo / ".launchready-baseline.json").write_text(json.dumps({
-        "version": 1, "tool": "launchready", "keyed": False,
-        "entries": {fp: {"rule_id": "secret.stripe-secret-key", "path": "pay.py", "line": 1, "secret": "x"}},
-    }))  # fmt: skip
+    (repo / ".launchready-baseline.json").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "tool": "launchready",
+                "keyed": False,
+                "entries": {fp: {"rule_id": "secret.stripe-secret-key", "path": "pay.py", "line": 1, "secret": "x"}},
+            }
+        )
+    )
     res = run_cli(["scan", "--json", "-"], repo)
     assert res.code == 0 and json.loads(res.out)["summary"]["suppressed"] == 1
     res = run_cli(["baseline", "update"], repo)

@@ -17,7 +17,7 @@ import pytest
 from tests.action.helpers import ActionRun, clone, collect, github_env, head, new_origin
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 pytestmark = pytest.mark.timeout(120)
 Runner = Callable[..., ActionRun]
@@ -44,10 +44,14 @@ def pr_payload(base: str, head_sha: str, n: int) -> dict[str, Any]:
     return {
         "action": "synchronize",
         "number": 11,
-        "pull_request": {"number": 11, "commits": n, "base": {"sha": base, "ref": "main"},
-                         "head": {"sha": head_sha, "ref": "feature"}},
+        "pull_request": {
+            "number": 11,
+            "commits": n,
+            "base": {"sha": base, "ref": "main"},
+            "head": {"sha": head_sha, "ref": "feature"},
+        },
         "repository": {"default_branch": "main", "full_name": "acme/app"},
-    }  # fmt: skip
+    }
 
 
 def _pr(tmp_path: Path, base_files: dict[str, str], pr_commits: list[tuple[str, str]]) -> tuple[Path, dict[str, Any]]:
@@ -75,17 +79,26 @@ def _rules(run: ActionRun) -> list[str]:
 
 
 @pytest.mark.parametrize("strict", ["false", "true"])
-def test_pr_added_gitleaks_toml_with_only_a_title_keeps_the_builtin_rules(action: Runner, tmp_path: Path, strict: str) -> None:
+def test_pr_added_gitleaks_toml_with_only_a_title_keeps_the_builtin_rules(
+    action: Runner, tmp_path: Path, strict: str
+) -> None:
     kg = KeyGen(1101)
-    ws, payload = _pr(tmp_path, {}, [
-        ("pay.py", f"STRIPE = '{kg.stripe_secret()}'\n"),
-        ("gh.py", f"TOKEN = '{kg.github_classic()}'\n"),
-        (".gitleaks.toml", 'title = "x"\n'),
-    ])  # fmt: skip
+    ws, payload = _pr(
+        tmp_path,
+        {},
+        [
+            ("pay.py", f"STRIPE = '{kg.stripe_secret()}'\n"),
+            ("gh.py", f"TOKEN = '{kg.github_classic()}'\n"),
+            (".gitleaks.toml", 'title = "x"\n'),
+        ],
+    )
     r = action(ws, "pull_request", payload, strict_suppressions=strict)
     assert r.code == 1, r.out + r.err
     assert _rules(r) == ["secret.github-pat-classic", "secret.stripe-secret-key"]
-    assert "Suppression added by this change: adds detection config .gitleaks.toml: has no [extend] useDefault" in r.summary
+    assert (
+        "Suppression added by this change: adds detection config .gitleaks.toml: has no [extend] useDefault"
+        in r.summary
+    )
     if strict == "true":
         assert "no gitleaks config .gitleaks.toml at the base commit" in r.summary
         assert "a gitleaks config in the pull request is not read" in r.summary
@@ -99,7 +112,9 @@ def test_gitleaks_config_replaces_the_pack_only_when_launchready_yml_says_so(run
     repo.mkdir()
     git(repo, "init", "-q")
     (repo / "pay.py").write_text(f"STRIPE = '{kg.stripe_secret()}'\nINTERNAL = 'acme-int-8f3a9c1e7b2d4f60'\n")
-    (repo / ".gitleaks.toml").write_text('title = "only ours"\n[[rules]]\nid = "acme-internal"\nregex = \'\'\'acme-int-[0-9a-f]{16}\'\'\'\n')
+    (repo / ".gitleaks.toml").write_text(
+        "title = \"only ours\"\n[[rules]]\nid = \"acme-internal\"\nregex = '''acme-int-[0-9a-f]{16}'''\n"
+    )
     res = run_cli(["scan", "--json", "-"], repo)
     data = json.loads(res.out)
     assert sorted(f["rule_id"] for f in data["findings"]) == ["secret.acme-internal", "secret.stripe-secret-key"]
@@ -114,7 +129,9 @@ def test_gitleaks_config_replaces_the_pack_only_when_launchready_yml_says_so(run
     assert res.code == 2 and "gitleaks_mode" in res.err
 
 
-def test_strict_mode_reads_the_gitleaks_config_and_what_it_extends_from_the_base(action: Runner, tmp_path: Path) -> None:
+def test_strict_mode_reads_the_gitleaks_config_and_what_it_extends_from_the_base(
+    action: Runner, tmp_path: Path
+) -> None:
     """The base's gitleaks file extends another file with a custom rule; the PR rewrites both
     to allow everything. Strict mode still runs the base's rule, and the summary lists the
     changes."""
@@ -123,12 +140,16 @@ def test_strict_mode_reads_the_gitleaks_config_and_what_it_extends_from_the_base
         ".gitleaks.toml": '[extend]\nuseDefault = true\npath = "gitleaks/extra.toml"\n',
         "gitleaks/extra.toml": "[[rules]]\nid = \"acme-internal\"\nregex = '''acme-int-[0-9a-f]{16}'''\n",
     }
-    allow_all = '[extend]\nuseDefault = true\n[allowlist]\nregexes = [\'\'\'.*\'\'\']\n'
-    ws, payload = _pr(tmp_path, base_files, [
-        ("pay.py", f"STRIPE = '{kg.stripe_secret()}'\nINTERNAL = 'acme-int-8f3a9c1e7b2d4f60'\n"),
-        ("gitleaks/extra.toml", 'title = "emptied"\n'),
-        (".gitleaks.toml", allow_all),
-    ])  # fmt: skip
+    allow_all = "[extend]\nuseDefault = true\n[allowlist]\nregexes = ['''.*''']\n"
+    ws, payload = _pr(
+        tmp_path,
+        base_files,
+        [
+            ("pay.py", f"STRIPE = '{kg.stripe_secret()}'\nINTERNAL = 'acme-int-8f3a9c1e7b2d4f60'\n"),
+            ("gitleaks/extra.toml", 'title = "emptied"\n'),
+            (".gitleaks.toml", allow_all),
+        ],
+    )
     lax = action(ws, "pull_request", payload)
     assert _rules(lax) == ["secret.stripe-secret-key"]  # the PR's own config dropped its rule
     assert "changes detection config .gitleaks.toml" in lax.summary
@@ -140,11 +161,15 @@ def test_strict_mode_reads_the_gitleaks_config_and_what_it_extends_from_the_base
 
 
 def test_changes_to_every_detection_file_are_listed(action: Runner, tmp_path: Path) -> None:
-    ws, payload = _pr(tmp_path, {".launchready.yml": "version: 1\n"}, [
-        (".launchready.yml", "version: 1\ngitleaks_mode: replace\n"),
-        (".secrets.baseline", '{"results": {}}\n'),
-        (".gitleaksignore", "# nothing yet\n"),
-    ])  # fmt: skip
+    ws, payload = _pr(
+        tmp_path,
+        {".launchready.yml": "version: 1\n"},
+        [
+            (".launchready.yml", "version: 1\ngitleaks_mode: replace\n"),
+            (".secrets.baseline", '{"results": {}}\n'),
+            (".gitleaksignore", "# nothing yet\n"),
+        ],
+    )
     r = action(ws, "pull_request", payload, mode="history")
     for verb, name in (("changes", ".launchready.yml"), ("adds", ".secrets.baseline"), ("adds", ".gitleaksignore")):
         assert f"Suppression added by this change: {verb} detection config {name}" in r.summary, name
@@ -156,11 +181,15 @@ def test_changes_to_every_detection_file_are_listed(action: Runner, tmp_path: Pa
 
 def test_gitattributes_minus_diff_does_not_blind_history_or_the_governance_list(action: Runner, tmp_path: Path) -> None:
     kg = KeyGen(1104)
-    ws, payload = _pr(tmp_path, {}, [
-        (".gitattributes", "* -diff\n*.py diff=hide\n"),
-        ("pay.py", f"STRIPE = '{kg.stripe_secret()}'\n"),
-        ("ok.py", f"T = '{kg.github_classic()}'  # launchready:allow\n"),
-    ])  # fmt: skip
+    ws, payload = _pr(
+        tmp_path,
+        {},
+        [
+            (".gitattributes", "* -diff\n*.py diff=hide\n"),
+            ("pay.py", f"STRIPE = '{kg.stripe_secret()}'\n"),
+            ("ok.py", f"T = '{kg.github_classic()}'  # launchready:allow\n"),
+        ],
+    )
     # a textconv and an external diff driver as a runner's git config could set them
     git(ws, "config", "diff.hide.textconv", "sh -c 'echo hidden' --")
     git(ws, "config", "diff.hide.command", "true")
@@ -245,7 +274,9 @@ def test_staged_content_is_what_is_read_not_the_work_tree(run_cli, repo: Path) -
 # ---- encodings, binary files, notebooks ----------------------------------------------------
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-8-sig"])
+@pytest.mark.parametrize(
+    "encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-8-sig"]
+)
 def test_wide_encodings_are_decoded_and_scanned(run_cli, tmp_path: Path, encoding: str) -> None:  # type: ignore[no-untyped-def]
     kg = KeyGen(1109)
     text = "# settings\n" + "x = 1\n" * 5 + f"KEY = '{kg.stripe_secret()}'\n"
@@ -263,7 +294,9 @@ def test_binary_files_are_listed_as_skipped_never_counted_as_scanned(run_cli, tm
     res = run_cli(["scan", "--json", "-"], tmp_path)
     data = json.loads(res.out)
     assert data["summary"]["files_scanned"] == 1 and data["summary"]["files_skipped"] == 1
-    assert data["skipped_files"] == [{"path": "blob.bin", "reason": "binary (NUL bytes in the first 8 KB, not UTF-16/32)"}]
+    assert data["skipped_files"] == [
+        {"path": "blob.bin", "reason": "binary (NUL bytes in the first 8 KB, not UTF-16/32)"}
+    ]
     text = run_cli(["scan"], tmp_path)
     assert "1 file not scanned" in text.out and "blob.bin" in text.out
     html = tmp_path / "r.html"
@@ -276,18 +309,32 @@ def test_notebook_metadata_and_every_output_type_are_read(run_cli, tmp_path: Pat
     keys = [kg.stripe_secret() for _ in range(8)]
     nb = {
         "metadata": {"kernelspec": {"name": "python3"}, "deploy": {"token": keys[0]}},
-        "nbformat": 4, "nbformat_minor": 5,
+        "nbformat": 4,
+        "nbformat_minor": 5,
         "cells": [
-            {"cell_type": "code", "source": ["x = 1\n"], "metadata": {"secret": keys[1]}, "execution_count": 1,
-             "outputs": [
-                 {"output_type": "error", "ename": "AuthError", "evalue": f"bad key {keys[2]}",
-                  "traceback": [f"Traceback: key={keys[3]}"]},
-                 {"output_type": "execute_result", "execution_count": 1, "metadata": {"k": keys[4]},
-                  "data": {"application/json": {"key": keys[5]}, "text/latex": f"$ {keys[6]} $"}},
-                 {"output_type": "stream", "name": "stderr", "text": f"warning {keys[7]}\n"},
-             ]},
+            {
+                "cell_type": "code",
+                "source": ["x = 1\n"],
+                "metadata": {"secret": keys[1]},
+                "execution_count": 1,
+                "outputs": [
+                    {
+                        "output_type": "error",
+                        "ename": "AuthError",
+                        "evalue": f"bad key {keys[2]}",
+                        "traceback": [f"Traceback: key={keys[3]}"],
+                    },
+                    {
+                        "output_type": "execute_result",
+                        "execution_count": 1,
+                        "metadata": {"k": keys[4]},
+                        "data": {"application/json": {"key": keys[5]}, "text/latex": f"$ {keys[6]} $"},
+                    },
+                    {"output_type": "stream", "name": "stderr", "text": f"warning {keys[7]}\n"},
+                ],
+            },
         ],
-    }  # fmt: skip
+    }
     (tmp_path / "nb.ipynb").write_text(json.dumps(nb, indent=1))
     res = run_cli(["scan", "--json", "-"], tmp_path)
     data = json.loads(res.out)

@@ -15,10 +15,13 @@ from launchready.bounded import MAX_CONFIG_BYTES
 from .conftest import action, launchready
 
 # 9 levels of 9 aliases: 9**9 (387 million) strings once expanded, in about 500 bytes.
-BOMB = "\n".join(
-    [f"a0: &a0 [{', '.join(['lol'] * 9)}]"]
-    + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
-) + "\n"
+BOMB = (
+    "\n".join(
+        [f"a0: &a0 [{', '.join(['lol'] * 9)}]"]
+        + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    )
+    + "\n"
+)
 
 
 @pytest.fixture
@@ -88,7 +91,9 @@ def test_gitleaks_config_that_is_a_fifo_is_refused(repo: Path) -> None:
 
 def test_gitleaksignore_fifo_and_symlink_out_are_refused(repo: Path) -> None:
     subprocess.run(["git", "-C", str(repo), "add", "app.py"], check=True)
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=a", "-c", "user.email=a@b.c", "commit", "-qm", "x"], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=a", "-c", "user.email=a@b.c", "commit", "-qm", "x"], check=True
+    )
     os.mkfifo(repo / ".gitleaksignore")
     run = launchready(["history"], repo, timeout=30)
     assert run.code == 2 and "not a regular file" in run.err, run
@@ -99,7 +104,7 @@ def test_gitleaksignore_fifo_and_symlink_out_are_refused(repo: Path) -> None:
 
 
 def test_baseline_that_is_a_device_or_fifo_is_refused(repo: Path) -> None:
-    from launchready.keygen import KeyGen
+    from launchready.demo.keygen import KeyGen
 
     (repo / "app.py").write_text(f"KEY = '{KeyGen(4).stripe_secret()}'\n")  # the baseline is consulted
     (repo / ".launchready.yml").write_text("baseline: /dev/zero\n")
@@ -111,9 +116,13 @@ def test_baseline_that_is_a_device_or_fifo_is_refused(repo: Path) -> None:
     assert run.code == 2 and "not a regular file" in run.err, run
 
 
-def test_event_payload_that_is_a_fifo_or_deeply_nested_is_a_usage_error(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_event_payload_that_is_a_fifo_or_deeply_nested_is_a_usage_error(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     subprocess.run(["git", "-C", str(repo), "add", "app.py"], check=True)
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=a", "-c", "user.email=a@b.c", "commit", "-qm", "x"], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=a", "-c", "user.email=a@b.c", "commit", "-qm", "x"], check=True
+    )
     gh = tmp_path_factory.mktemp("gh")
     run = action(gh, repo, "workflow_dispatch", {"inputs": {}}, mode="scan")  # sanity: a normal payload works
     assert run.code in (0, 1), run

@@ -80,10 +80,14 @@ def test_malformed_target_url_is_a_usage_error(repo: Path, url: str) -> None:
 
 
 @pytest.mark.parametrize("sha", [123, "--upload-pack=touch /tmp/x", None, ["a"]])
-def test_event_with_a_non_sha_is_a_usage_error(repo: Path, tmp_path_factory: pytest.TempPathFactory, sha: object) -> None:
+def test_event_with_a_non_sha_is_a_usage_error(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory, sha: object
+) -> None:
     (repo / "a.py").write_text("x = 1\n")
     subprocess.run(["git", "-C", str(repo), "add", "."], check=True)
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=a", "-c", "user.email=a@b.c", "commit", "-qm", "x"], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=a", "-c", "user.email=a@b.c", "commit", "-qm", "x"], check=True
+    )
     head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     payload = pr_payload(head, head)
     payload["pull_request"]["base"]["sha"] = sha  # type: ignore[index]
@@ -107,7 +111,9 @@ class FanOut(dict):  # type: ignore[type-arg]
 
 
 def _email(spec: str, domain: str, cwd: Path) -> tuple[int, dict, str]:  # type: ignore[type-arg]
-    run = launchready(["email", domain, "--dns-server", spec, "--only", "email.spf", "--json", "r.json"], cwd, timeout=60)
+    run = launchready(
+        ["email", domain, "--dns-server", spec, "--only", "email.spf", "--json", "r.json"], cwd, timeout=60
+    )
     assert "Traceback" not in run.err, run.err
     report = json.loads((cwd / "r.json").read_text())
     return run.code, {c["id"]: c for c in report["checks"]}, run.err

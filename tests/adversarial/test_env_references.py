@@ -30,18 +30,43 @@ def env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _config(url: str, headers: dict[str, str]) -> str:
-    return yaml.safe_dump({"version": 1, "live": {"targets": [url], "headers": {k: {"env": v} for k, v in headers.items()}}})
+    return yaml.safe_dump(
+        {"version": 1, "live": {"targets": [url], "headers": {k: {"env": v} for k, v in headers.items()}}}
+    )
 
 
 def test_cli_reads_only_allowed_variables(run_cli, tmp_path: Path, env: None) -> None:
     with Site({"/": html("<p>x</p>")}) as site:
-        (tmp_path / ".launchready.yml").write_text(_config(site.url, {
-            "x-runtime": "ACTIONS_RUNTIME_TOKEN", "x-token": "GITHUB_TOKEN", "x-vercel": "VERCEL_AUTOMATION_BYPASS_SECRET",
-            "x-ours": "LR_BYPASS", "x-key": "LAUNCHREADY_FINGERPRINT_KEY"}))  # fmt: skip
+        (tmp_path / ".launchready.yml").write_text(
+            _config(
+                site.url,
+                {
+                    "x-runtime": "ACTIONS_RUNTIME_TOKEN",
+                    "x-token": "GITHUB_TOKEN",
+                    "x-vercel": "VERCEL_AUTOMATION_BYPASS_SECRET",
+                    "x-ours": "LR_BYPASS",
+                    "x-key": "LAUNCHREADY_FINGERPRINT_KEY",
+                },
+            )
+        )
         res = run_cli(["live", "--resolve", site.resolve, "--only", "headers.csp", "--json", "-"], tmp_path)
         first = dict(site.log[0].headers)
-        res2 = run_cli(["live", "--resolve", site.resolve, "--only", "headers.csp", "--json", "-",
-                        "--allow-env", "GITHUB_TOKEN", "--allow-env", "VERCEL_*"], tmp_path)  # fmt: skip
+        res2 = run_cli(
+            [
+                "live",
+                "--resolve",
+                site.resolve,
+                "--only",
+                "headers.csp",
+                "--json",
+                "-",
+                "--allow-env",
+                "GITHUB_TOKEN",
+                "--allow-env",
+                "VERCEL_*",
+            ],
+            tmp_path,
+        )
         second = dict(site.log[-1].headers)
     assert first.get("x-ours") == OURS
     assert not {"x-runtime", "x-token", "x-vercel", "x-key"} & set(first)

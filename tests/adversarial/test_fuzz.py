@@ -29,17 +29,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from launchready.config import CUSTOM_RULE_KEYS, TOP_KEYS, load_config
+from launchready.demo.keygen import KeyGen
 from launchready.errors import ConfigError, UsageError
-from launchready.keygen import KeyGen
 from launchready.secrets.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "email"))
 from email_dns_server import dns_server
 
 settings.register_profile(
-    "ci", max_examples=40, deadline=timedelta(seconds=30),  # generous: a shared CI machine; a hang is minutes
+    "ci",
+    max_examples=40,
+    deadline=timedelta(seconds=30),  # generous: a shared CI machine; a hang is minutes
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
-)  # fmt: skip
+)
 settings.register_profile("long", parent=settings.get_profile("ci"), max_examples=2000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
@@ -48,10 +50,18 @@ SECRET = KeyGen(77).stripe_secret()  # generated at test time; must never be pri
 # --- building blocks ---------------------------------------------------------------------------
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=True),
-    st.text(max_size=40), st.sampled_from(["(a+)+$", "(?<=x)y", "[", "a{1001}", "(?P<s>x+)", "\\", "%{d}", SECRET]),
-)  # fmt: skip
-json_values = st.recursive(scalars, lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=12), kids, max_size=4), max_leaves=30)
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True),
+    st.text(max_size=40),
+    st.sampled_from(["(a+)+$", "(?<=x)y", "[", "a{1001}", "(?P<s>x+)", "\\", "%{d}", SECRET]),
+)
+json_values = st.recursive(
+    scalars,
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=12), kids, max_size=4),
+    max_leaves=30,
+)
 
 
 def keyed(keys: set[str] | frozenset[str]) -> st.SearchStrategy[dict[str, Any]]:
@@ -60,14 +70,23 @@ def keyed(keys: set[str] | frozenset[str]) -> st.SearchStrategy[dict[str, Any]]:
 
 
 custom_rule = st.fixed_dictionaries(
-    {"id": st.text(min_size=1, max_size=10), "regex": st.sampled_from(["tok_[a-z]{8}", "(a+)+$", "(?<=k)x", "[", "(?P<s>x+)"]) | st.text(max_size=20)},
+    {
+        "id": st.text(min_size=1, max_size=10),
+        "regex": st.sampled_from(["tok_[a-z]{8}", "(a+)+$", "(?<=k)x", "[", "(?P<s>x+)"]) | st.text(max_size=20),
+    },
     optional={k: json_values for k in sorted(CUSTOM_RULE_KEYS - {"id", "regex"})},
-)  # fmt: skip
+)
 launchready_yml = st.one_of(
     st.text(max_size=300),
     keyed(TOP_KEYS).map(lambda d: yaml.safe_dump(d, allow_unicode=True)),
     st.lists(custom_rule, max_size=3).map(lambda rules: yaml.safe_dump({"version": 1, "rules": {"custom": rules}})),
-    st.sampled_from(["a: &a [*a]\n", "x: " + "[" * 300 + "]" * 300 + "\n", "a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"]),
+    st.sampled_from(
+        [
+            "a: &a [*a]\n",
+            "x: " + "[" * 300 + "]" * 300 + "\n",
+            "a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n",
+        ]
+    ),
 )
 
 
@@ -98,22 +117,36 @@ def _toml(doc: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-toml_scalars = st.one_of(st.booleans(), st.integers(-100, 100), st.text(max_size=20),
-                         st.sampled_from(["(a+)+$", "(?<=x)y", "[", "/dev/zero", "../../etc/passwd", "tok_[a-z]{8}"]))  # fmt: skip
+toml_scalars = st.one_of(
+    st.booleans(),
+    st.integers(-100, 100),
+    st.text(max_size=20),
+    st.sampled_from(["(a+)+$", "(?<=x)y", "[", "/dev/zero", "../../etc/passwd", "tok_[a-z]{8}"]),
+)
 toml_lists = st.lists(toml_scalars, max_size=3)
 gitleaks_rule = st.dictionaries(
     st.sampled_from(["id", "regex", "secretGroup", "entropy", "keywords", "path", "description", "tags", "skipReport"]),
-    toml_scalars | toml_lists, max_size=6,
-)  # fmt: skip
+    toml_scalars | toml_lists,
+    max_size=6,
+)
 gitleaks_toml = st.one_of(
     st.text(max_size=300),
-    st.fixed_dictionaries({}, optional={
-        "title": toml_scalars,
-        "extend": st.dictionaries(st.sampled_from(["useDefault", "path", "disabledRules"]), toml_scalars | toml_lists, max_size=3),
-        "allowlist": st.dictionaries(st.sampled_from(["regexes", "paths", "stopwords", "regexTarget", "condition"]), toml_scalars | toml_lists, max_size=4),
-        "rules": st.lists(gitleaks_rule, max_size=3),
-    }).map(_toml),
-)  # fmt: skip
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "title": toml_scalars,
+            "extend": st.dictionaries(
+                st.sampled_from(["useDefault", "path", "disabledRules"]), toml_scalars | toml_lists, max_size=3
+            ),
+            "allowlist": st.dictionaries(
+                st.sampled_from(["regexes", "paths", "stopwords", "regexTarget", "condition"]),
+                toml_scalars | toml_lists,
+                max_size=4,
+            ),
+            "rules": st.lists(gitleaks_rule, max_size=3),
+        },
+    ).map(_toml),
+)
 
 
 @contextlib.contextmanager
@@ -135,7 +168,9 @@ def repo() -> Iterator[Path]:
         subprocess.run(["git", "init", "-q", str(root)], check=True)
         (root / "app.py").write_text(f"STRIPE = '{SECRET}'\naaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\n")
         subprocess.run(["git", "-C", str(root), "add", "."], check=True)
-        subprocess.run(["git", "-C", str(root), "-c", "user.name=a", "-c", "user.email=a@b.c", "commit", "-qm", "x"], check=True)
+        subprocess.run(
+            ["git", "-C", str(root), "-c", "user.name=a", "-c", "user.email=a@b.c", "commit", "-qm", "x"], check=True
+        )
         yield root
 
 
@@ -172,9 +207,21 @@ def test_gitleaks_toml(tmp_path_factory: pytest.TempPathFactory, text: str) -> N
     engine.scan(f"token = 'tok_abcdefgh' key={SECRET}\n" + "a" * 5000 + "!\n", "a/b.py")
 
 
-@given(text=st.text(max_size=400) | st.lists(st.sampled_from([
-    "0" * 40 + ":a.py:stripe:1", "a.py:secret.x:3", "deadbeef:p:r:x", "::::", "a" * 40 + ":b\nc:r:9999999999999999999999",
-]), max_size=5).map("\n".join))  # fmt: skip
+@given(
+    text=st.text(max_size=400)
+    | st.lists(
+        st.sampled_from(
+            [
+                "0" * 40 + ":a.py:stripe:1",
+                "a.py:secret.x:3",
+                "deadbeef:p:r:x",
+                "::::",
+                "a" * 40 + ":b\nc:r:9999999999999999999999",
+            ]
+        ),
+        max_size=5,
+    ).map("\n".join)
+)
 def test_gitleaksignore(text: str) -> None:
     from launchready.history.ignore import parse
 
@@ -184,16 +231,29 @@ def test_gitleaksignore(text: str) -> None:
 
 event_payloads = st.one_of(
     json_values,
-    st.fixed_dictionaries({"pull_request": st.fixed_dictionaries({
-        "base": st.dictionaries(st.sampled_from(["sha", "ref"]), json_values, max_size=2),
-        "head": st.dictionaries(st.sampled_from(["sha", "ref"]), json_values, max_size=2),
-        "commits": json_values})}),
-    st.dictionaries(st.sampled_from(["before", "after", "ref", "forced", "repository", "merge_group"]), json_values, max_size=5),
-)  # fmt: skip
+    st.fixed_dictionaries(
+        {
+            "pull_request": st.fixed_dictionaries(
+                {
+                    "base": st.dictionaries(st.sampled_from(["sha", "ref"]), json_values, max_size=2),
+                    "head": st.dictionaries(st.sampled_from(["sha", "ref"]), json_values, max_size=2),
+                    "commits": json_values,
+                }
+            )
+        }
+    ),
+    st.dictionaries(
+        st.sampled_from(["before", "after", "ref", "forced", "repository", "merge_group"]), json_values, max_size=5
+    ),
+)
 
 
-@given(name=st.sampled_from(["pull_request", "pull_request_target", "push", "merge_group", "workflow_dispatch", "schedule"]),
-       event=event_payloads)  # fmt: skip
+@given(
+    name=st.sampled_from(
+        ["pull_request", "pull_request_target", "push", "merge_group", "workflow_dispatch", "schedule"]
+    ),
+    event=event_payloads,
+)
 def test_event_payloads(repo: Path, name: str, event: Any) -> None:
     from launchready.action.event import plan_for
 
@@ -203,11 +263,33 @@ def test_event_payloads(repo: Path, name: str, event: Any) -> None:
         plan_for(repo, name, event)
 
 
-spf_terms = st.sampled_from([
-    "include:a..b.test", f"include:{'x' * 64}.test", "a", "mx", "ptr", "exists:%{i}.x.test", "redirect=r.test",
-    "ip4:1.2.3.4/33", "ip6:::1", "a:/99", "mx//200", "-all", "+all", "~all", "?all", "exp=%{z}", "include:fuzz.test",
-    "include:loop.test", "a:nx.test", "mx:nx.test", "=", "%%", "v=spf1",
-]) | st.text(max_size=15)  # fmt: skip
+spf_terms = st.sampled_from(
+    [
+        "include:a..b.test",
+        f"include:{'x' * 64}.test",
+        "a",
+        "mx",
+        "ptr",
+        "exists:%{i}.x.test",
+        "redirect=r.test",
+        "ip4:1.2.3.4/33",
+        "ip6:::1",
+        "a:/99",
+        "mx//200",
+        "-all",
+        "+all",
+        "~all",
+        "?all",
+        "exp=%{z}",
+        "include:fuzz.test",
+        "include:loop.test",
+        "a:nx.test",
+        "mx:nx.test",
+        "=",
+        "%%",
+        "v=spf1",
+    ]
+) | st.text(max_size=15)
 
 
 @pytest.fixture(scope="module")
@@ -233,13 +315,25 @@ def test_spf_records_parse_and_walk_within_limits(spf_server: Any, terms: list[s
 
 notebook_json = st.one_of(
     st.text(max_size=300),
-    st.fixed_dictionaries({"cells": st.lists(st.fixed_dictionaries({}, optional={
-        "cell_type": st.sampled_from(["code", "markdown", "raw"]) | json_values,
-        "source": json_values | st.lists(st.text(max_size=30), max_size=3),
-        "outputs": json_values, "metadata": json_values}), max_size=3)},
-        optional={"metadata": json_values}).map(json.dumps),
+    st.fixed_dictionaries(
+        {
+            "cells": st.lists(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "cell_type": st.sampled_from(["code", "markdown", "raw"]) | json_values,
+                        "source": json_values | st.lists(st.text(max_size=30), max_size=3),
+                        "outputs": json_values,
+                        "metadata": json_values,
+                    },
+                ),
+                max_size=3,
+            )
+        },
+        optional={"metadata": json_values},
+    ).map(json.dumps),
     st.just("[" * 5000 + "]" * 5000),
-)  # fmt: skip
+)
 
 
 @given(text=notebook_json, secret_at=st.booleans())
@@ -261,15 +355,16 @@ def _default_engine() -> Engine:
 
 source_maps = st.one_of(
     st.binary(max_size=300),
-    st.fixed_dictionaries({"version": json_values, "sources": json_values, "sourcesContent": json_values,
-                           "mappings": json_values}).map(lambda d: json.dumps(d).encode()),
+    st.fixed_dictionaries(
+        {"version": json_values, "sources": json_values, "sourcesContent": json_values, "mappings": json_values}
+    ).map(lambda d: json.dumps(d).encode()),
     st.just(b'{"version": 3, "sources": ' + b"[" * 5000 + b"]" * 5000 + b"}"),
-)  # fmt: skip
+)
 
 
 @given(raw=source_maps)
 def test_source_maps(tmp_path_factory: pytest.TempPathFactory, raw: bytes) -> None:
-    from launchready.bundle import BundleScanner
+    from launchready.build_output import BundleScanner
 
     d = tmp_path_factory.mktemp("dist")
     (d / "app.js").write_text("//# sourceMappingURL=app.js.map\n")
@@ -278,11 +373,25 @@ def test_source_maps(tmp_path_factory: pytest.TempPathFactory, raw: bytes) -> No
     assert all(SECRET not in (f.secret or "") for f in result.findings)
 
 
-env_text = st.lists(st.one_of(
-    st.text(max_size=40),
-    st.tuples(st.from_regex(r"[A-Z_]{1,12}", fullmatch=True), st.text(max_size=30)).map(lambda kv: f"{kv[0]}={kv[1]}"),
-    st.sampled_from([f"STRIPE_KEY={SECRET}", "export A='unterminated", 'B="multi\nline', "NEXT_PUBLIC_SECRET_KEY=" + SECRET, "=", "#x"]),
-), max_size=8).map("\n".join)  # fmt: skip
+env_text = st.lists(
+    st.one_of(
+        st.text(max_size=40),
+        st.tuples(st.from_regex(r"[A-Z_]{1,12}", fullmatch=True), st.text(max_size=30)).map(
+            lambda kv: f"{kv[0]}={kv[1]}"
+        ),
+        st.sampled_from(
+            [
+                f"STRIPE_KEY={SECRET}",
+                "export A='unterminated",
+                'B="multi\nline',
+                "NEXT_PUBLIC_SECRET_KEY=" + SECRET,
+                "=",
+                "#x",
+            ]
+        ),
+    ),
+    max_size=8,
+).map("\n".join)
 
 
 @given(text=env_text, name=st.sampled_from([".env", ".env.example", ".env.production", "prod.env"]))

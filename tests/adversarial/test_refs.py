@@ -32,21 +32,34 @@ def _upload_pack(marker: Path) -> str:
 
 
 def test_base_ref_input_option_never_reaches_git_fetch(action: Runner, cloned: dict[str, Any]) -> None:  # noqa: F811
-    r = action(cloned["ws"], "pull_request", pr_payload(cloned["base"], cloned["head"], 6),
-               mode="history", base_ref=_upload_pack(cloned["marker"]))  # fmt: skip
+    r = action(
+        cloned["ws"],
+        "pull_request",
+        pr_payload(cloned["base"], cloned["head"], 6),
+        mode="history",
+        base_ref=_upload_pack(cloned["marker"]),
+    )
     assert r.code == 2, r.err
     assert "input base_ref" in r.err and "not a valid ref" in r.err
     assert not cloned["marker"].exists()
 
 
-@pytest.mark.parametrize("event_name, payload", [
-    ("pull_request", {"pull_request": {"base": {"sha": "BAD"}, "head": {"sha": "HEAD_SHA"}, "commits": 1}}),
-    ("pull_request", {"pull_request": {"base": {"sha": "BASE_SHA"}, "head": {"sha": "BAD"}, "commits": 1}}),
-    ("push", {"before": "BAD", "after": "HEAD_SHA", "ref": "refs/heads/main"}),
-    ("push", {"before": "BASE_SHA", "after": "BAD", "ref": "refs/heads/main"}),
-    ("merge_group", {"merge_group": {"base_sha": "BAD", "head_sha": "HEAD_SHA"}}),
-])  # fmt: skip
-def test_event_shas_that_are_options_stop_the_run(action: Runner, cloned: dict[str, Any], event_name: str, payload: dict[str, Any]) -> None:  # noqa: F811
+@pytest.mark.parametrize(
+    "event_name, payload",
+    [
+        ("pull_request", {"pull_request": {"base": {"sha": "BAD"}, "head": {"sha": "HEAD_SHA"}, "commits": 1}}),
+        ("pull_request", {"pull_request": {"base": {"sha": "BASE_SHA"}, "head": {"sha": "BAD"}, "commits": 1}}),
+        ("push", {"before": "BAD", "after": "HEAD_SHA", "ref": "refs/heads/main"}),
+        ("push", {"before": "BASE_SHA", "after": "BAD", "ref": "refs/heads/main"}),
+        ("merge_group", {"merge_group": {"base_sha": "BAD", "head_sha": "HEAD_SHA"}}),
+    ],
+)
+def test_event_shas_that_are_options_stop_the_run(
+    action: Runner,  # noqa: F811 - the fixture, by name
+    cloned: dict[str, Any],
+    event_name: str,
+    payload: dict[str, Any],
+) -> None:
     bad = _upload_pack(cloned["marker"])
 
     def fill(value: Any) -> Any:
@@ -67,8 +80,12 @@ def test_event_sha_of_the_wrong_shape_is_a_usage_error(action: Runner, cloned: d
 
 
 def test_default_branch_name_from_the_payload_is_validated(action: Runner, cloned: dict[str, Any]) -> None:  # noqa: F811
-    payload = {"before": "0" * 40, "after": cloned["head"], "ref": "refs/heads/x",
-               "repository": {"default_branch": f"--output={cloned['marker']}"}}  # fmt: skip
+    payload = {
+        "before": "0" * 40,
+        "after": cloned["head"],
+        "ref": "refs/heads/x",
+        "repository": {"default_branch": f"--output={cloned['marker']}"},
+    }
     r = action(cloned["ws"], "push", payload, mode="history")
     assert r.code in (0, 1), r.err
     assert not cloned["marker"].exists()
@@ -88,7 +105,32 @@ def test_ref_names_git_accepts(name: str) -> None:
     assert git(Path.cwd(), "check-ref-format", "--allow-onelevel", name) == ""
 
 
-@pytest.mark.parametrize("name", ["-x", "--upload-pack=x", "a..b", "a b", "a~1", "a^", "a:b", "a?", "a*", "a[",
-                                  "a\\b", "/a", "a/", "a//b", ".a", "a/.b", "a.lock", "a.", "@", "a@{1}", "a\nb", ""])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    [
+        "-x",
+        "--upload-pack=x",
+        "a..b",
+        "a b",
+        "a~1",
+        "a^",
+        "a:b",
+        "a?",
+        "a*",
+        "a[",
+        "a\\b",
+        "/a",
+        "a/",
+        "a//b",
+        ".a",
+        "a/.b",
+        "a.lock",
+        "a.",
+        "@",
+        "a@{1}",
+        "a\nb",
+        "",
+    ],
+)
 def test_ref_names_refused(name: str) -> None:
     assert not gitrefs.is_ref(name)

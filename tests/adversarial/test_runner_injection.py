@@ -11,7 +11,7 @@ import pytest
 from tests.action.helpers import head, new_origin
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.printable import safe
 
 from .drive import Runner, action, pr_payload, workflow_commands  # noqa: F401
@@ -37,8 +37,15 @@ def test_commit_author_and_message_with_cr_in_history_output(run_cli, repo: Path
     path = repo / "k.py"
     path.write_text(f"KEY = '{kg.stripe_secret()}'\n")
     git(repo, "add", "k.py")
-    git(repo, "commit", "-q", "--author", "Eve\r::error::forged author <e@x.invalid>",
-        "-m", "m\r::add-mask::x\n::error::forged message")  # fmt: skip
+    git(
+        repo,
+        "commit",
+        "-q",
+        "--author",
+        "Eve\r::error::forged author <e@x.invalid>",
+        "-m",
+        "m\r::add-mask::x\n::error::forged message",
+    )
     res = run_cli(["history", "--all", "-v", "--json", "r.json"], repo)
     assert res.code == 1, res.err
     [f] = json.loads((repo / "r.json").read_text())["findings"]
@@ -47,11 +54,24 @@ def test_commit_author_and_message_with_cr_in_history_output(run_cli, repo: Path
 
 
 def test_custom_rule_id_description_and_fix_in_every_listing(run_cli, tmp_path: Path) -> None:
-    (tmp_path / ".launchready.yml").write_text(json.dumps({
-        "version": 1,
-        "rules": {"custom": [{"id": "x\n::error::forged rule id", "regex": "ACME_[0-9]{12}", "keywords": ["acme_"],
-                              "description": "d\n::add-mask::all", "fix": "\r::stop-commands::t"}]},
-    }))  # fmt: skip
+    (tmp_path / ".launchready.yml").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "rules": {
+                    "custom": [
+                        {
+                            "id": "x\n::error::forged rule id",
+                            "regex": "ACME_[0-9]{12}",
+                            "keywords": ["acme_"],
+                            "description": "d\n::add-mask::all",
+                            "fix": "\r::stop-commands::t",
+                        }
+                    ]
+                },
+            }
+        )
+    )
     (tmp_path / "app.py").write_text("T = 'ACME_123456789012'\n")
     for args in (["scan", "."], ["rules", "list"], ["rules", "explain", "x\n::error::forged rule id"]):
         res = run_cli(args, tmp_path)
@@ -71,7 +91,9 @@ def test_action_prints_only_its_own_annotations(action: Runner, tmp_path: Path) 
     origin = new_origin(tmp_path / "origin")
     base = head(origin)
     git(origin, "checkout", "-q", "-b", "feature")
-    (origin / ".launchready.yml").write_text(json.dumps({"version": 1, "exclude": ["\n::add-mask::x\n::error::forged"]}))
+    (origin / ".launchready.yml").write_text(
+        json.dumps({"version": 1, "exclude": ["\n::add-mask::x\n::error::forged"]})
+    )
     git(origin, "add", ".launchready.yml")
     git(origin, "commit", "-q", "--author", "Eve\r::error::forged author <e@x.invalid>", "-m", "config")
     tip = commit_file(origin, "pay.py", f"KEY = '{kg.stripe_secret()}'\n", "m\n::add-mask::x")
@@ -84,10 +106,20 @@ def test_action_prints_only_its_own_annotations(action: Runner, tmp_path: Path) 
     assert "forged" not in "".join(commands)
 
 
-@pytest.mark.parametrize("text", [
-    "\n::error::x", "  ::add-mask::x", "\u2028::error::x", "a\r::error::x", "x ##[set-output name=a;]b",
-    "\x1b[31mred", "\x9b31m", "\u202etxt.exe", "::stop-commands::t",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n::error::x",
+        "  ::add-mask::x",
+        "\u2028::error::x",
+        "a\r::error::x",
+        "x ##[set-output name=a;]b",
+        "\x1b[31mred",
+        "\x9b31m",
+        "\u202etxt.exe",
+        "::stop-commands::t",
+    ],
+)
 def test_safe_leaves_nothing_a_runner_or_terminal_obeys(text: str) -> None:
     out = safe(text)
     assert workflow_commands(out) == [] and "\x1b" not in out and "\x9b" not in out and "\u202e" not in out

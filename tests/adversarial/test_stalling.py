@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 from .conftest import action, launchready, pr_payload
 
@@ -72,10 +72,10 @@ def trickling_server(headers_too: bool) -> Iterator[int]:
 def test_trickling_server_is_cut_at_the_time_budget(tmp_path: Path, headers_too: bool) -> None:
     with trickling_server(headers_too) as port:
         run = launchready(
-            ["live", "--url", f"http://127.0.0.1:{port}/", "--max-seconds", "4", "--timeout", "60",
-             "--json", "r.json"],
-            tmp_path, timeout=90,
-        )  # fmt: skip
+            ["live", "--url", f"http://127.0.0.1:{port}/", "--max-seconds", "4", "--timeout", "60", "--json", "r.json"],
+            tmp_path,
+            timeout=90,
+        )
     assert run.seconds < 4 + 8, run.seconds  # the budget, plus start-up and reporting
     assert run.code == 1, run.err  # checks that could not judge are errors, never a pass
     report = json.loads((tmp_path / "r.json").read_text())
@@ -98,10 +98,11 @@ def test_catastrophic_custom_regex_cannot_hang_the_action(tmp_path: Path, strict
 
     origin = new_origin(tmp_path / "origin")
     commit_file(
-        origin, ".launchready.yml",
+        origin,
+        ".launchready.yml",
         "version: 1\nrules:\n  custom:\n    - id: evil\n      regex: '(a+)+$'\n      allow: ['(b+)+$']\n",
         "config",
-    )  # fmt: skip
+    )
     base = head(origin)
     git(origin, "checkout", "-q", "-b", "feature")
     commit_file(origin, "data.txt", "a" * 50_000 + "!\n", "data")
@@ -195,8 +196,13 @@ def test_history_streams_a_commit_too_large_to_hold(tmp_path: Path) -> None:
         "import resource, sys; from launchready.cli import main; c = main(sys.argv[1:]); "
         "print('rss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr); sys.exit(c)"
     )
-    proc = subprocess.run([sys.executable, "-c", code, "history", "--json", "r.json"], cwd=repo,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "history", "--json", "r.json"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 1, proc.stderr[-2000:]
     report = json.loads((repo / "r.json").read_text())
     [f] = [f for f in report["findings"] if f["rule_id"] == "secret.groq-api-key"]

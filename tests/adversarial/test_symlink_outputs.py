@@ -11,7 +11,7 @@ import pytest
 from tests.action.helpers import head, new_origin
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 from .drive import Runner, action  # noqa: F401
 
@@ -70,6 +70,8 @@ def test_dangling_symlink_directory_is_refused(run_cli, tmp_path: Path) -> None:
 
 
 def test_ordinary_nested_output_directories_are_created(run_cli, tmp_path: Path) -> None:
-    res = run_cli(["scan", ".", "--json", "a/b/c/r.json", "--sarif", str(tmp_path / "abs" / "new" / "r.sarif")], tmp_path)
+    res = run_cli(
+        ["scan", ".", "--json", "a/b/c/r.json", "--sarif", str(tmp_path / "abs" / "new" / "r.sarif")], tmp_path
+    )
     assert res.code == 0, res.err
     assert (tmp_path / "a/b/c/r.json").is_file() and (tmp_path / "abs/new/r.sarif").is_file()

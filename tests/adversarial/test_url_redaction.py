@@ -13,14 +13,22 @@ from launchready import redact
 
 pytestmark = pytest.mark.timeout(60)
 
-SECRETS = {"user": "admin", "password": "pw", "bypass": "byp4ss" + "Q" * 26, "token": "t0k" + "W" * 20,
-           "key": "k3y" + "E" * 20, "sig": "s1g" + "R" * 30}  # fmt: skip
+SECRETS = {
+    "user": "admin",
+    "password": "pw",
+    "bypass": "byp4ss" + "Q" * 26,
+    "token": "t0k" + "W" * 20,
+    "key": "k3y" + "E" * 20,
+    "sig": "s1g" + "R" * 30,
+}
 
 
 def _url(base: str) -> str:
     scheme, rest = base.split("://", 1)
-    return (f"{scheme}://{SECRETS['user']}:{SECRETS['password']}@{rest}?x-vercel-protection-bypass={SECRETS['bypass']}"
-            f"&token={SECRETS['token']}&api_key={SECRETS['key']}&X-Amz-Signature={SECRETS['sig']}&page=2")  # fmt: skip
+    return (
+        f"{scheme}://{SECRETS['user']}:{SECRETS['password']}@{rest}?x-vercel-protection-bypass={SECRETS['bypass']}"
+        f"&token={SECRETS['token']}&api_key={SECRETS['key']}&X-Amz-Signature={SECRETS['sig']}&page=2"
+    )
 
 
 def _leaks(text: str) -> list[str]:
@@ -58,12 +66,15 @@ def test_credentials_in_a_url_are_redacted_in_errors(run_cli, tmp_path: Path) ->
     assert bad.code == 2 and "--url" in bad.err and _leaks(bad.err) == []
 
 
-@pytest.mark.parametrize("text, want", [
-    ("http://u:p@h/x", "http://[redacted]@h/x"),
-    ("https://h/?sig=abc&x=1", "https://h/?sig=[redacted]&x=1"),
-    ("<a href='https://h/?a=1&amp;access_token=zz'>", "<a href='https://h/?a=1&amp;access_token=[redacted]'>"),
-    ('{"url": "https://h/?code=c0de"}', '{"url": "https://h/?code=[redacted]"}'),
-    ("http://[::1]:8080/?page=2", "http://[::1]:8080/?page=2"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("http://u:p@h/x", "http://[redacted]@h/x"),
+        ("https://h/?sig=abc&x=1", "https://h/?sig=[redacted]&x=1"),
+        ("<a href='https://h/?a=1&amp;access_token=zz'>", "<a href='https://h/?a=1&amp;access_token=[redacted]'>"),
+        ('{"url": "https://h/?code=c0de"}', '{"url": "https://h/?code=[redacted]"}'),
+        ("http://[::1]:8080/?page=2", "http://[::1]:8080/?page=2"),
+    ],
+)
 def test_redact_url(text: str, want: str) -> None:
     assert redact.redact_url(text) == want

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 
 def _mirror(src: Path, dest: Path) -> Path:
@@ -94,8 +94,9 @@ def test_no_mirrors_is_a_usage_error(run_cli, tmp_path: Path) -> None:
     assert res.code == 2
 
 
-def test_a_shared_key_makes_fingerprints_match_across_runs(mirrors, run_cli, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_shared_key_makes_fingerprints_match_across_runs(
+    mirrors, run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out, _ = mirrors
     shutil.rmtree(out / "empty.git")
     monkeypatch.setenv("LAUNCHREADY_FINGERPRINT_KEY", "team-key")

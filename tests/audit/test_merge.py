@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 
 def _repo(base: Path, name: str) -> Path:
@@ -49,9 +49,23 @@ def reports(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> tuple[P
 def test_same_secret_in_three_repositories_is_one_finding(reports, run_cli, tmp_path: Path) -> None:
     out, shared, other = reports
     merged = tmp_path / "merged.json"
-    res = run_cli(["merge", str(out), "--expect", "billing", "--json", str(merged),
-                   "--sarif", str(tmp_path / "m.sarif"), "--junit", str(tmp_path / "m.xml"),
-                   "--html", str(tmp_path / "m.html")], tmp_path)  # fmt: skip
+    res = run_cli(
+        [
+            "merge",
+            str(out),
+            "--expect",
+            "billing",
+            "--json",
+            str(merged),
+            "--sarif",
+            str(tmp_path / "m.sarif"),
+            "--junit",
+            str(tmp_path / "m.xml"),
+            "--html",
+            str(tmp_path / "m.html"),
+        ],
+        tmp_path,
+    )
     assert res.code == 1, res.err
     data = json.loads(merged.read_text())
     assert data["command"] == "merge"
@@ -97,11 +111,23 @@ def test_merge_validates_against_the_report_schema(reports, run_cli, tmp_path: P
 def test_merging_a_merged_report_keeps_every_location(reports, run_cli, tmp_path: Path) -> None:
     out, _, _ = reports
     first = tmp_path / "first.json"
-    run_cli(["merge", f"api={out / 'api' / 'report.json'}", f"web={out / 'web' / 'report.json'}",
-             "--json", str(first), "-q", "--exit-zero"], tmp_path)  # fmt: skip
+    run_cli(
+        [
+            "merge",
+            f"api={out / 'api' / 'report.json'}",
+            f"web={out / 'web' / 'report.json'}",
+            "--json",
+            str(first),
+            "-q",
+            "--exit-zero",
+        ],
+        tmp_path,
+    )
     again = tmp_path / "again.json"
-    run_cli(["merge", str(first), f"worker={out / 'worker' / 'report.json'}", "--json", str(again), "-q",
-             "--exit-zero"], tmp_path)  # fmt: skip
+    run_cli(
+        ["merge", str(first), f"worker={out / 'worker' / 'report.json'}", "--json", str(again), "-q", "--exit-zero"],
+        tmp_path,
+    )
     data = json.loads(again.read_text())
     stripe = [f for f in data["findings"] if f["rule_id"].startswith("secret.stripe")]
     assert len(stripe) == 1

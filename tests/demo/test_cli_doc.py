@@ -16,12 +16,16 @@ HEADER = """\
 # Command line reference
 
 Generated from `launchready --help` (`python tests/demo/test_cli_doc.py` regenerates it; a
-test fails when a flag is missing here). Every subcommand also takes the common options
-(`--config`, `--json`, `--sarif`, `--junit`, `--html`, `--github`, `--fail-on`,
-`--exit-zero`, `--errors-ok`, `--baseline`, `-q`, `-v`, `--color`, `--version`).
+test fails when a flag is missing here). Every subcommand takes the common options
+(`--config`, `-q`, `-v`, `--color`, `--version`); those that produce a report (all but
+`rules`, `init`, `baseline` and `install-hook`) also take the report options (`--json`,
+`--sarif`, `--junit`, `--html`, `--github`, `--fail-on`, `--exit-zero`, `--errors-ok`,
+`--baseline`). `live --dry-run`, `email --dry-run` and `journey --dry-run` write no report and
+refuse them.
 
 Exit codes: 0 clean, 1 findings or failed checks at or above `--fail-on` (or a check that
-ended in `error`), 2 usage or configuration error, 3 internal error (130 when interrupted).
+ended in `error`), 2 usage or configuration error, 3 internal error (130 when interrupted by
+Ctrl-C, 143 when stopped by SIGTERM; either way everything launchready started is stopped).
 launchready sends no telemetry; only `live`, `email` (and `demo`, on loopback) use the network.
 """
 

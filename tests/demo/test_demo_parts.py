@@ -54,8 +54,10 @@ def test_nxdomain_nodata_and_refused_are_told_apart(server: DNSServer) -> None:
 
 
 def test_large_answers_truncate_over_udp_and_arrive_over_tcp() -> None:
-    zone = {"@": [("SOA", "ns1.demo-chat.test. h.demo-chat.test. 1 3600 600 86400 300")],
-            "big": [("TXT", txt("x" * 700))]}  # fmt: skip
+    zone = {
+        "@": [("SOA", "ns1.demo-chat.test. h.demo-chat.test. 1 3600 600 86400 300")],
+        "big": [("TXT", txt("x" * 700))],
+    }
     with DNSServer(zone) as s:
         q = dns.message.make_query("big.demo-chat.test", "TXT", use_edns=False)
         udp = dns.query.udp(q, "127.0.0.1", port=s.port, timeout=3)
@@ -63,8 +65,12 @@ def test_large_answers_truncate_over_udp_and_arrive_over_tcp() -> None:
         tcp = dns.query.tcp(q, "127.0.0.1", port=s.port, timeout=3)
         assert tcp.answer and not tcp.flags & dns.flags.TC
         # with EDNS and a big enough buffer it fits in one UDP answer
-        edns = dns.query.udp(dns.message.make_query("big.demo-chat.test", "TXT", use_edns=0, payload=1232),
-                             "127.0.0.1", port=s.port, timeout=3)  # fmt: skip
+        edns = dns.query.udp(
+            dns.message.make_query("big.demo-chat.test", "TXT", use_edns=0, payload=1232),
+            "127.0.0.1",
+            port=s.port,
+            timeout=3,
+        )
         assert edns.answer
 
 
@@ -83,18 +89,37 @@ def test_txt_splits_long_strings() -> None:
 
 def test_keep_repo_leaves_a_repository_to_explore(tmp_path: Path) -> None:
     env = dict(os.environ, CI="1", LAUNCHREADY_DEMO_SEED="7")
-    proc = subprocess.run([sys.executable, "-m", "launchready", "demo", "-q", "--keep-repo", "kept"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "launchready", "demo", "-q", "--keep-repo", "kept"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1, proc.stderr
     kept = tmp_path / "kept"
     assert (kept / ".launchready.yml").is_file() and (kept / ".git").is_dir()
-    staged = subprocess.run(["git", "-C", str(kept), "diff", "--cached", "--name-only"],
-                            capture_output=True, text=True, check=True).stdout.split()  # fmt: skip
+    staged = subprocess.run(
+        ["git", "-C", str(kept), "diff", "--cached", "--name-only"], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert staged == ["scripts/seed_admin.py"]
     # a user can run launchready in it: the hook's view still blocks the staged token
-    hook = subprocess.run([sys.executable, "-m", "launchready", "scan", "--staged"], cwd=kept,
-                          env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    hook = subprocess.run(
+        [sys.executable, "-m", "launchready", "scan", "--staged"],
+        cwd=kept,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert hook.returncode == 1 and "secret.github" in hook.stdout
-    again = subprocess.run([sys.executable, "-m", "launchready", "demo", "--keep-repo", "kept"],
-                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    again = subprocess.run(
+        [sys.executable, "-m", "launchready", "demo", "--keep-repo", "kept"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert again.returncode == 2 and "already exists" in again.stderr

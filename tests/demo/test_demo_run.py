@@ -34,8 +34,12 @@ def _demo(tmp: Path, *args: str, timeout: float = 60) -> tuple[subprocess.Comple
     start = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "launchready", "demo", *args],
-        cwd=tmp, env=_env(tmp), capture_output=True, text=True, timeout=timeout,
-    )  # fmt: skip
+        cwd=tmp,
+        env=_env(tmp),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return proc, time.monotonic() - start
 
 
@@ -88,7 +92,10 @@ def test_demo_report_names_no_deleted_directory_and_its_request_counts_agree(fla
     assert str(tmp / "scratch") not in (tmp / "launchready-report" / "report.json").read_text()
     # the live note's total is the summary's requests_sent, with its parts adding up
     [note] = [ln for ln in proc.stdout.splitlines() if ln.startswith("note: live:")]
-    m = re.search(r"live: (\d+) request\(s\) sent: (\d+) HTTP request\(s\)/TLS handshake\(s\) to 1 target\(s\)(?: \+ (\d+) DNS)?", note)
+    m = re.search(
+        r"live: (\d+) request\(s\) sent: (\d+) HTTP request\(s\)/TLS handshake\(s\) to 1 target\(s\)(?: \+ (\d+) DNS)?",
+        note,
+    )
     assert m is not None, note
     total, http, dns = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
     assert total == http + dns
@@ -133,11 +140,27 @@ def test_flawed_demo_finds_each_planted_repo_flaw(flawed: tuple[Path, Any, float
         assert rows[row] == "fail", row
 
 
-LIVE_ROWS = ("Auth boundaries", "Rate limits", "CORS", "TLS, redirects and headers",
-             "Input validation and exposure", "Performance", "Monitoring readiness")  # fmt: skip
-LIVE_IDS = ("authz.cross-user", "ratelimit.burst", "cors.arbitrary-origin", "hsts.present",
-            "exposure.env-file", "bundle.secret", "input.malformed-json", "latency.p95",
-            "redirect.https", "monitoring.health")  # fmt: skip
+LIVE_ROWS = (
+    "Auth boundaries",
+    "Rate limits",
+    "CORS",
+    "TLS, redirects and headers",
+    "Input validation and exposure",
+    "Performance",
+    "Monitoring readiness",
+)
+LIVE_IDS = (
+    "authz.cross-user",
+    "ratelimit.burst",
+    "cors.arbitrary-origin",
+    "hsts.present",
+    "exposure.env-file",
+    "bundle.secret",
+    "input.malformed-json",
+    "latency.p95",
+    "redirect.https",
+    "monitoring.health",
+)
 
 
 def test_flawed_demo_live_checks_fail_where_planted(flawed: tuple[Path, Any, float]) -> None:
@@ -205,9 +228,13 @@ def _start(tmp: Path, *args: str, background: bool = False) -> tuple[subprocess.
     ignored on entry), which is how CI runners often launch processes."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "launchready", "demo", *args],
-        cwd=tmp, env=_env(tmp), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp,
+        env=_env(tmp),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         preexec_fn=_ignore_sigint if background else None,
-    )  # fmt: skip
+    )
     assert proc.stderr is not None
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:

@@ -48,8 +48,12 @@ def test_pre_commit_snippet_is_valid(tmp_path: Path) -> None:
     ids = [h["id"] for h in yaml.safe_load(snippet)["repos"][0]["hooks"]]
     hooks = {h["id"] for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     assert set(ids) <= hooks
-    subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
-                   cwd=tmp_path, check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_local_hooks_snippet_is_valid_and_is_what_init_writes(tmp_path: Path) -> None:
@@ -57,8 +61,12 @@ def test_local_hooks_snippet_is_valid_and_is_what_init_writes(tmp_path: Path) ->
 
     snippet = next(b for b in _blocks("yaml") if "- repo: local" in b)
     (tmp_path / ".pre-commit-config.yaml").write_text(snippet)
-    subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
-                   cwd=tmp_path, check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
     assert yaml.safe_load(snippet)["repos"] == yaml.safe_load(precommit_hooks([], 0, local=True))
 
 
@@ -66,8 +74,11 @@ def test_workflow_snippet_is_valid(tmp_path: Path) -> None:
     snippet = next(b for b in _blocks("yaml") if "uses: launchready/launchready@" in b)
     path = tmp_path / "wf.yml"
     path.write_text(snippet)
-    subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(path)],
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(path)],
+        check=True,
+        capture_output=True,
+    )
     inputs = yaml.safe_load((ROOT / "action.yml").read_text())["inputs"]
     used = yaml.safe_load(snippet)["jobs"]["launchready"]["steps"][1]["with"]
     assert set(used) <= set(inputs)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.secrets.credfiles import match_name
 from launchready.secrets.engine import Engine
 from launchready.secrets.rules import default_rules
@@ -30,10 +30,16 @@ def test_each_credential_file_is_found_in_its_own_file(rule_id: str) -> None:
 
 QUIET = [
     # templates and environment-reading versions of the same files
-    ("wp-config-sample.php", "define( 'DB_PASSWORD', 'password_here' );\ndefine( 'AUTH_KEY', 'put your unique phrase here' );\n"),
+    (
+        "wp-config-sample.php",
+        "define( 'DB_PASSWORD', 'password_here' );\ndefine( 'AUTH_KEY', 'put your unique phrase here' );\n",
+    ),
     ("wp-config.php", "define( 'DB_PASSWORD', getenv('WORDPRESS_DB_PASSWORD') );\n"),
-    ("config/mongoid.yml", "production:\n  clients:\n    default:\n      options:\n        password: <%= ENV['MONGO_PASSWORD'] %>\n"),
-    ("config/secrets.yml", "production:\n  secret_key_base: <%= ENV[\"SECRET_KEY_BASE\"] %>\n"),
+    (
+        "config/mongoid.yml",
+        "production:\n  clients:\n    default:\n      options:\n        password: <%= ENV['MONGO_PASSWORD'] %>\n",
+    ),
+    ("config/secrets.yml", 'production:\n  secret_key_base: <%= ENV["SECRET_KEY_BASE"] %>\n'),
     ("mysite/settings.py", "SECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n"),
     ("sftp-config.json", '{\n    "host": "example.com",\n    "password": "password"\n}\n'),
     ("ftp/sitemanager.xml", "<Server><Host>ftp.internal</Host><User>deploy</User></Server>\n"),
@@ -71,7 +77,10 @@ def test_credential_files_by_name(path: str, rule_id: str) -> None:
     assert rule is not None and rule.id == rule_id
 
 
-@pytest.mark.parametrize("path", ["src/ssl/server.key", "config/credentials.yml.enc", "dbeaver/credentials-config.json.example", "docs/key4.md"])
+@pytest.mark.parametrize(
+    "path",
+    ["src/ssl/server.key", "config/credentials.yml.enc", "dbeaver/credentials-config.json.example", "docs/key4.md"],
+)
 def test_lookalike_names_are_not_credential_files(path: str) -> None:
     assert match_name(path) is None
 

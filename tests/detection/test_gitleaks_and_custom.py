@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from launchready.config import Config, load_config
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.registry import rule_set
 from launchready.secrets.engine import Engine
 
@@ -69,9 +69,7 @@ def test_gitleaks_rules_run_with_re2_and_warnings_name_each_unusable_rule(tmp_pa
 
     eng = Engine(rs.rules)
     token = "acme_" + KeyGen(1).chars(32, "abcdefghijklmnopqrstuvwxyz0123456789")
-    assert [(m.rule.id, m.secret) for m in eng.scan(f"ACME={token}\n", "app.env")] == [
-        ("secret.acme-api-token", token)
-    ]
+    assert [(m.rule.id, m.secret) for m in eng.scan(f"ACME={token}\n", "app.env")] == [("secret.acme-api-token", token)]
     assert eng.scan(f"ACME={token}\n", "tests/fixtures/app.env") == []  # global allowlist path
     stop = "acme_" + "deadbeef" + KeyGen(2).chars(24, "abcdefghijklmnopqrstuvwxyz0123456789")
     assert eng.scan(f"ACME={stop}\n", "app.env") == []  # stopword
@@ -133,7 +131,9 @@ def test_custom_rule_bad_regex_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_disable_builtin_rule(tmp_path: Path) -> None:
-    p = _write(tmp_path, ".launchready.yml", "version: 1\nrules:\n  disable: [secret.generic-assignment, stripe-test-key]\n")
+    p = _write(
+        tmp_path, ".launchready.yml", "version: 1\nrules:\n  disable: [secret.generic-assignment, stripe-test-key]\n"
+    )
     ids = {r.id for r in rule_set(load_config(p), tmp_path).rules}
     assert "secret.generic-assignment" not in ids and "secret.stripe-test-key" not in ids
     assert "secret.openai-project-key" in ids

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.secrets.engine import Engine, Match, _drop_overlaps
 from launchready.secrets.rules import default_rules
 from launchready.secrets.rules.pack import RULES
@@ -42,14 +42,24 @@ def texts(tmp: Path) -> list[tuple[str, str]]:
     out = [(s.path, s.text) for seed in (1, 2, 3) for s in (KeyGen(seed).sample(r.id) for r in RULES)]
     corpus = _corpus_module().generate(tmp / "corpus", seed=7)
     out += sorted(corpus.files.items())
-    out += [(p, t.format(v=TOKEN)) for t, p in TOKEN_SYNTAXES] + [(p, t.format(v=PASSWORD)) for t, p in PASSWORD_SYNTAXES]
+    out += [(p, t.format(v=TOKEN)) for t, p in TOKEN_SYNTAXES] + [
+        (p, t.format(v=PASSWORD)) for t, p in PASSWORD_SYNTAXES
+    ]
     g = KeyGen(1202)
     overlaps = [
-        f"SMTPASSWORD={g.password(16)}", f"MAILPASSWORD={g.password(16)}", f"SECRETOKEN={g.chars(32)}",
-        f"apikeysecret_key={g.chars(32)}", f"JWTSECRET_KEYS={g.chars(40)}", f"x=redisk-ant-admin01-{g.chars(40)}",
-        f"KEY_PASSWORD_TOKEN_SECRET={g.chars(24)}", "smtpasswordsmtpassword " * 40,
-    ]  # fmt: skip
-    out += [(".env", "\n".join(overlaps) + "\n"), ("notes/ünïcode.md", "# café İstanbul\n" + "\n".join(overlaps) + "\n")]
+        f"SMTPASSWORD={g.password(16)}",
+        f"MAILPASSWORD={g.password(16)}",
+        f"SECRETOKEN={g.chars(32)}",
+        f"apikeysecret_key={g.chars(32)}",
+        f"JWTSECRET_KEYS={g.chars(40)}",
+        f"x=redisk-ant-admin01-{g.chars(40)}",
+        f"KEY_PASSWORD_TOKEN_SECRET={g.chars(24)}",
+        "smtpasswordsmtpassword " * 40,
+    ]
+    out += [
+        (".env", "\n".join(overlaps) + "\n"),
+        ("notes/ünïcode.md", "# café İstanbul\n" + "\n".join(overlaps) + "\n"),
+    ]
     return out
 
 
@@ -136,7 +146,9 @@ def _commands_agree(run_cli, repo: Path, files: dict[str, str]) -> None:  # type
     hist = report("history")
     where = lambda fs: sorted((f["rule_id"], f["path"], f["line"], f["fingerprint"]) for f in fs)  # noqa: E731
     assert staged, "the corpus holds secrets"
-    assert not [f for f in staged + scanned + hist if "node_modules/" in str(f["path"])], "vendored code is skipped alike"
+    assert not [f for f in staged + scanned + hist if "node_modules/" in str(f["path"])], (
+        "vendored code is skipped alike"
+    )
     assert where(staged) == where(scanned)
     # history reports each secret once (at its first place); every one is found
     assert {(f["rule_id"], f["fingerprint"]) for f in hist} == {(f["rule_id"], f["fingerprint"]) for f in scanned}

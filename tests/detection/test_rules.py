@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from launchready.keygen import ALNUM, B64URL, KeyGen, Sample
+from launchready.demo.keygen import ALNUM, B64URL, KeyGen, Sample
 from launchready.secrets.engine import Engine
 from launchready.secrets.rules import default_rules
 from launchready.secrets.rules.pack import RULES
@@ -36,12 +36,21 @@ def test_pack_size_and_shape() -> None:
 
 # Credentials without a provider key page: the fix says what to do instead.
 NO_KEY_PAGE = {
-    "secret.private-key", "secret.jwt-signing-secret", "secret.password-assignment",
-    "secret.generic-assignment", "secret.pgpass-password", "secret.htpasswd-hash",
-    "secret.netrc-password", "secret.age-secret-key", "secret.vault-token",
-    "secret.discord-webhook", "secret.telegram-bot-token", "secret.shopify-token",
-    "secret.smtp-password", "secret.bearer-token",
-}  # fmt: skip
+    "secret.private-key",
+    "secret.jwt-signing-secret",
+    "secret.password-assignment",
+    "secret.generic-assignment",
+    "secret.pgpass-password",
+    "secret.htpasswd-hash",
+    "secret.netrc-password",
+    "secret.age-secret-key",
+    "secret.vault-token",
+    "secret.discord-webhook",
+    "secret.telegram-bot-token",
+    "secret.shopify-token",
+    "secret.smtp-password",
+    "secret.bearer-token",
+}
 
 
 @pytest.mark.parametrize("rule_id", RULE_IDS)
@@ -102,8 +111,8 @@ HARD_NEGATIVES = [
     'token_url = "https://oauth2.googleapis.com/token"',
     "password = get_password()",
     "password: str = Field(..., min_length=8)",
-    'secret = settings.SECRET_KEY',
-    'api_key = config.openai.api_key',
+    "secret = settings.SECRET_KEY",
+    "api_key = config.openai.api_key",
     "background: url(data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==);",
     "SENTRY_DSN=https://1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d@o123456.ingest.sentry.io/7654321",
     "password=changeme",

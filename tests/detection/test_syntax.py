@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from launchready.keygen import B64URL, KeyGen
+from launchready.demo.keygen import B64URL, KeyGen
 from launchready.secrets.engine import Engine
 from launchready.secrets.rules import default_rules
 
@@ -35,11 +35,11 @@ def secrets(text: str, path: str = "app.py") -> list[str]:
 TOKEN_SYNTAXES = [
     ("api_key = '{v}'\n", "app.py"),
     ("clientSecret: '{v}',\n", "config.ts"),
-    ("const moralis_token = \"{v}\";\n", "index.js"),
+    ('const moralis_token = "{v}";\n', "index.js"),
     ('{{"apiKey": "{v}"}}\n', "config.json"),
     ('{{\n  "auth": {{\n    "client_secret": "{v}"\n  }}\n}}\n', "settings.json"),
     ("service:\n  api_key: {v}\n", "config.yml"),
-    ("service:\n  accessToken: \"{v}\"\n", "config.yaml"),
+    ('service:\n  accessToken: "{v}"\n', "config.yaml"),
     ("$config = array('api_key' => '{v}');\n", "config.php"),
     ("define('AUTH_TOKEN', '{v}');\n", "wp-config.php"),
     ("<apiKey>{v}</apiKey>\n", "settings.xml"),
@@ -50,7 +50,7 @@ TOKEN_SYNTAXES = [
     ('apiKey := "{v}"\n', "main.go"),
     ('System.setProperty("api.key", "{v}");\n', "Main.java"),
     ("export SERVICE_TOKEN={v}\n", "deploy.sh"),
-    ("export SERVICE_TOKEN=\"{v}\"\n", ".bashrc"),
+    ('export SERVICE_TOKEN="{v}"\n', ".bashrc"),
     ("API_TOKEN ?= {v}\n", "Makefile"),
     ("API_TOKEN := {v}\n", "Makefile"),
     ("./cli deploy --api-key={v} --region eu\n", "README.md"),
@@ -77,11 +77,14 @@ PASSWORD_SYNTAXES = [
     ("spring.datasource.password={v}\n", "application.properties"),
     ("[db]\npassword = {v}\n", "db.ini"),
     ("Server=db.internal;Database=app;User Id=svc;Password={v};\n", "appsettings.txt"),
-    ('"ConnectionStrings": {{"Db": "Server=tcp:db.internal,1433;User ID=svc;Password={v};Encrypt=True"}}\n', "appsettings.json"),
+    (
+        '"ConnectionStrings": {{"Db": "Server=tcp:db.internal,1433;User ID=svc;Password={v};Encrypt=True"}}\n',
+        "appsettings.json",
+    ),
     ("jdbc:mysql://db.internal:3306/app?user=svc&password={v}\n", "app.conf"),
     ("mysql -u root -p'{v}' app < dump.sql\n", "restore.sh"),
     ("psql --password={v} -h db.internal\n", "restore.sh"),
-    ("dbPassword: \"{v}\"\n", "config.ts"),
+    ('dbPassword: "{v}"\n', "config.ts"),
     ('password := "{v}"\n', "main.go"),
     ('System.setProperty("db.password", "{v}");\n', "Main.java"),
 ]
@@ -93,7 +96,22 @@ def test_password_in_every_syntax(template: str, path: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "scheme", ["postgresql", "mysql", "mongodb+srv", "redis", "amqp", "mssql", "sqlserver", "oracle", "cockroachdb", "clickhouse", "ftp", "sftp", "ldap"]
+    "scheme",
+    [
+        "postgresql",
+        "mysql",
+        "mongodb+srv",
+        "redis",
+        "amqp",
+        "mssql",
+        "sqlserver",
+        "oracle",
+        "cockroachdb",
+        "clickhouse",
+        "ftp",
+        "sftp",
+        "ldap",
+    ],
 )
 def test_user_password_urls_of_every_scheme(scheme: str) -> None:
     assert secrets(f"URL = '{scheme}://svc:{PASSWORD}@db.internal.test:1234/app'\n") == [PASSWORD]
@@ -105,7 +123,9 @@ def test_basic_auth_in_curl() -> None:
     assert secrets(f"curl -u svc:{PASSWORD} https://api.example.test\n", "notes.md") == [PASSWORD]
 
 
-@pytest.mark.parametrize("name", ["JWT_SECRET", "SECRET_KEY", "jwt_secret", "NEXTAUTH_SECRET", "SESSION_SECRET", "secret_key_base"])
+@pytest.mark.parametrize(
+    "name", ["JWT_SECRET", "SECRET_KEY", "jwt_secret", "NEXTAUTH_SECRET", "SESSION_SECRET", "secret_key_base"]
+)
 def test_hex_value_is_a_secret_under_a_secret_name(name: str) -> None:
     assert secrets(f"{name}={HEX64}\n", ".env") == [HEX64]
     assert secrets(f"{name}: '{HEX64}'\n", "config.yml") == [HEX64]
@@ -120,7 +140,7 @@ def test_hex_value_is_a_secret_under_a_secret_name(name: str) -> None:
         "commit_sha = '{v}'",
         "digest={v}",
         "  hash: {v}",
-        "etag = \"{v}\"",
+        'etag = "{v}"',
     ],
 )
 def test_hex_digest_under_a_digest_name_is_quiet(line: str) -> None:
@@ -185,7 +205,7 @@ TRANSLATED_LABELS = [
     '"passwordUpdatedSuccessfully": "ユーザーのパスワードを更新しました",',
     '"completionTokens": "Fullføringstokens",',
     '"avgTokensPerMessage": "メッセージあたりの平均トークン数",',
-    "Password: \"Mot de passe\"",
+    'Password: "Mot de passe"',
     '"passwordLabel": "Passwort",',
 ]
 
@@ -197,7 +217,14 @@ def test_translated_labels_are_quiet(line: str, path: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["src/app/api/auth/actions.test.ts", "tests/auth/signup.spec.ts", "test/test_login.py", "src/__tests__/user.ts", "app/user_test.go"]
+    "path",
+    [
+        "src/app/api/auth/actions.test.ts",
+        "tests/auth/signup.spec.ts",
+        "test/test_login.py",
+        "src/__tests__/user.ts",
+        "app/user_test.go",
+    ],
 )
 def test_fixture_passwords_in_tests_are_quiet(path: str) -> None:
     text = 'const password = "SignupTest123";\npassword: "P@ssword1",\nconst secretKey = "super-secret-key-abc123";\n'
@@ -222,7 +249,9 @@ def test_documented_demo_keys_are_quiet() -> None:
     assert found(f"service_role_key TEXT := '{demo}';\n", "supabase/migrations/setup.sql") == []
     assert found(f"SUPABASE_SERVICE_ROLE_KEY={demo}\n", ".env") == []
     real = G.supabase_service_role()
-    assert [rid for rid, _ in found(f"SUPABASE_SERVICE_ROLE_KEY={real}\n", ".env")] == ["secret.supabase-service-role-key"]
+    assert [rid for rid, _ in found(f"SUPABASE_SERVICE_ROLE_KEY={real}\n", ".env")] == [
+        "secret.supabase-service-role-key"
+    ]
     for line in (
         "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
         "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",

@@ -79,7 +79,9 @@ def build_zone(keys: dict[str, str]) -> Zone:
     z["loop-a.test"] = [("TXT", "v=spf1 include:loop-b.test -all")]
     z["loop-b.test"] = [("TXT", "v=spf1 include:loop-a.test -all")]
     # three void lookups (NXDOMAIN names)
-    z.update(_base("void.test", "v=spf1 a:nx1.void.test a:nx2.void.test mx:nx3.void.test include:_spf.provider.test -all"))
+    z.update(
+        _base("void.test", "v=spf1 a:nx1.void.test a:nx2.void.test mx:nx3.void.test include:_spf.provider.test -all")
+    )
     # an include whose target has TXT records but no SPF record (permerror; not a void lookup)
     z.update(_base("nospfinc.test", "v=spf1 include:txtonly.test -all"))
     z["txtonly.test"] = [("TXT", "some-verification=1")]
@@ -166,9 +168,17 @@ def silent() -> Iterator[str]:
 # --- HTTPS for MTA-STS policies ------------------------------------------------------------
 
 POLICIES: dict[str, tuple[int, str, str]] = {
-    "mta-sts.good.test": (200, "text/plain", "version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmax_age: 604800\r\n"),
+    "mta-sts.good.test": (
+        200,
+        "text/plain",
+        "version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmax_age: 604800\r\n",
+    ),
     "mta-sts.ststest.test": (200, "text/plain", "version: STSv1\nmode: testing\nmx: *.other.test\nmax_age: 86400\n"),
-    "mta-sts.stsmode.test": (200, "text/plain; charset=utf-8", "version: STSv1\nmode: testing\nmx: *.stsmode.test\nmax_age: 3600\n"),
+    "mta-sts.stsmode.test": (
+        200,
+        "text/plain; charset=utf-8",
+        "version: STSv1\nmode: testing\nmx: *.stsmode.test\nmax_age: 3600\n",
+    ),
 }
 
 
@@ -228,8 +238,15 @@ def run(dns: RunningServer, policy_server: tuple[int, str]) -> Runner:
 
     def _run(domain: str, **changes: Any) -> EmailRun:
         resolve = {(f"mta-sts.{domain}", port): "127.0.0.1"}
-        settings = EmailSettings(domain=domain, dns_servers=(parse_nameserver(dns.spec),), timeout=2.0, retries=0,
-                                 ca_bundle=bundle, resolve=resolve, mta_sts_port=port)  # fmt: skip
+        settings = EmailSettings(
+            domain=domain,
+            dns_servers=(parse_nameserver(dns.spec),),
+            timeout=2.0,
+            retries=0,
+            ca_bundle=bundle,
+            resolve=resolve,
+            mta_sts_port=port,
+        )
         return run_email(dataclasses.replace(settings, **changes))
 
     return _run

@@ -12,12 +12,38 @@ from email_dns_server import by_id
 
 from launchready.model import Status
 
-SPF_DOMAINS = ["good.test", "many.test", "ten.test", "loop.test", "void.test", "redirect.test",
-               "plusall.test", "twospf.test", "ptr.test", "softall.test", "ses.test"]  # fmt: skip
-DMARC_DOMAINS = ["good.test", "nodmarc.test", "pnone.test", "dupdmarc.test", "baddmarc.test",
-                 "sub.orgdmarc.test", "norua.test", "pct.test", "authrua.test"]  # fmt: skip
-SPF_FAILING = {"email.spf.record", "email.spf.syntax", "email.spf.lookups", "email.spf.void-lookups",
-               "email.spf.include-loop", "email.spf.includes"}  # fmt: skip
+SPF_DOMAINS = [
+    "good.test",
+    "many.test",
+    "ten.test",
+    "loop.test",
+    "void.test",
+    "redirect.test",
+    "plusall.test",
+    "twospf.test",
+    "ptr.test",
+    "softall.test",
+    "ses.test",
+]
+DMARC_DOMAINS = [
+    "good.test",
+    "nodmarc.test",
+    "pnone.test",
+    "dupdmarc.test",
+    "baddmarc.test",
+    "sub.orgdmarc.test",
+    "norua.test",
+    "pct.test",
+    "authrua.test",
+]
+SPF_FAILING = {
+    "email.spf.record",
+    "email.spf.syntax",
+    "email.spf.lookups",
+    "email.spf.void-lookups",
+    "email.spf.include-loop",
+    "email.spf.includes",
+}
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +81,9 @@ def test_dmarc_matches_checkdmarc(run, resolver, domain):
         policy = by_id(ours, "email.dmarc.policy")
         assert policy.evidence["p"] == theirs["tags"]["p"]["value"]
         # p=none is the one policy both call not enforced
-        assert (policy.evidence["applies_to_domain"] == "none") == (policy.status is Status.WARN and "monitoring" in policy.message)
+        assert (policy.evidence["applies_to_domain"] == "none") == (
+            policy.status is Status.WARN and "monitoring" in policy.message
+        )
 
 
 def test_deliberate_difference_include_without_spf_is_not_void(run, resolver):

@@ -35,7 +35,11 @@ def test_clean_domain_exits_0_with_json(run_cli, dns, tmp_path: Path):
     spf_all = next(c for c in report["checks"] if c["id"] == "email.spf.all")
     assert spf_all["evidence"]["qualifier"] == "~" and "softfail" in spf_all["message"]
     assert report["summary"]["requests_sent"] > 0
-    row = next(x for x in report.get("scorecard", []) if x["row"] == "Email authentication") if report.get("scorecard") else None
+    row = (
+        next(x for x in report.get("scorecard", []) if x["row"] == "Email authentication")
+        if report.get("scorecard")
+        else None
+    )
     if row is not None:
         assert row["state"] == "pass"
 
@@ -69,7 +73,21 @@ def test_unreachable_dns_is_an_error_exit_1(run_cli, silent, tmp_path: Path):
 
 
 def test_dkim_selector_flag_and_config(run_cli, dns, tmp_path: Path):
-    r = run_cli(["email", "dkim512.test", "--dns-server", dns.spec, "--dkim-selector", "s512", "--only", "email.dkim", "--json", "-"], tmp_path)
+    r = run_cli(
+        [
+            "email",
+            "dkim512.test",
+            "--dns-server",
+            dns.spec,
+            "--dkim-selector",
+            "s512",
+            "--only",
+            "email.dkim",
+            "--json",
+            "-",
+        ],
+        tmp_path,
+    )
     assert r.code == 1
     key = next(c for c in _json(r.out)["checks"] if c["id"] == "email.dkim.key")
     assert key["target"] == "s512._domainkey.dkim512.test" and key["status"] == Status.FAIL.value
@@ -100,7 +118,9 @@ def test_config_errors_name_file_line_and_key(run_cli, tmp_path: Path):
     r = run_cli(["email", "good.test"], tmp_path)
     assert r.code == 2
     assert ".launchready.yml:4: live.email.timeout:" in r.err
-    (tmp_path / ".launchready.yml").write_text("version: 1\nlive:\n  email:\n    dns_servers:\n      - 127.0.0.1\n      - resolver.example\n")
+    (tmp_path / ".launchready.yml").write_text(
+        "version: 1\nlive:\n  email:\n    dns_servers:\n      - 127.0.0.1\n      - resolver.example\n"
+    )
     r = run_cli(["email", "good.test"], tmp_path)
     assert r.code == 2 and ".launchready.yml:6: live.email.dns_servers.1:" in r.err
 
@@ -128,7 +148,9 @@ def test_top_level_email_section_and_ipv6_server(run_cli, zone, tmp_path: Path):
 
         pytest.skip("no IPv6 loopback in this environment")
     with dns_server(zone, host="::1") as server:
-        (tmp_path / ".launchready.yml").write_text(f"version: 1\nemail:\n  dns_servers: ['{server.spec}']\n  retries: 0\n")
+        (tmp_path / ".launchready.yml").write_text(
+            f"version: 1\nemail:\n  dns_servers: ['{server.spec}']\n  retries: 0\n"
+        )
         r = run_cli(["email", "good.test", "--only", "email.spf", "--json", "-"], tmp_path)
         assert r.code == 0, r.err
         record = next(c for c in _json(r.out)["checks"] if c["id"] == "email.spf.record")

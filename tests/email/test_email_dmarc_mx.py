@@ -75,7 +75,10 @@ def test_subdomain_falls_back_to_the_organizational_domain(run):
     checks = run("sub.orgdmarc.test", **DMARC).checks
     rec = by_id(checks, "email.dmarc.record")
     assert rec.status is Status.PASS and rec.evidence["location"] == "_dmarc.orgdmarc.test"
-    assert [lk["query"] for lk in rec.evidence["lookups"]] == ["_dmarc.sub.orgdmarc.test TXT", "_dmarc.orgdmarc.test TXT"]
+    assert [lk["query"] for lk in rec.evidence["lookups"]] == [
+        "_dmarc.sub.orgdmarc.test TXT",
+        "_dmarc.orgdmarc.test TXT",
+    ]
     assert by_id(checks, "email.dmarc.policy").evidence["applies_to_domain"] == "quarantine"  # sp=
 
 

@@ -26,8 +26,15 @@ def test_every_fail_or_warn_fix_has_a_record(run, zone):
             if c.status in (Status.FAIL, Status.WARN):
                 assert any(m in c.fix for m in RECORD_MARKERS), (domain, c.id, c.fix)
     # the zones exercise every check id we emit
-    assert {"email.spf.all", "email.spf.size", "email.dkim.testing", "email.dmarc.report-auth",
-            "email.mx.hosts", "email.mta-sts.policy", "email.mta-sts.tls-rpt"} <= seen_ids  # fmt: skip
+    assert {
+        "email.spf.all",
+        "email.spf.size",
+        "email.dkim.testing",
+        "email.dmarc.report-auth",
+        "email.mx.hosts",
+        "email.mta-sts.policy",
+        "email.mta-sts.tls-rpt",
+    } <= seen_ids
 
 
 @pytest.mark.parametrize("domain", ["x.servfail.test", "x.refused.test"])

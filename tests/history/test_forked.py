@@ -8,8 +8,10 @@ import signal
 import pytest
 
 from launchready import redact
-from launchready.history.forked import Child, ChildError, Claims
+from launchready.history.forked import Claims
+from launchready.history.forked import fork as Child
 from launchready.history.gitlog import GitError
+from launchready.procs import ChildError
 
 
 def _walk(claims: Claims, side: int, order: list[str]) -> list[str]:

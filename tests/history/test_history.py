@@ -14,10 +14,10 @@ import pytest
 from tests.conftest import commit_file, git
 
 from launchready.config import Config
+from launchready.demo.keygen import KeyGen
 from launchready.history import revs
 from launchready.history.prefetch import Prefetch
 from launchready.history.scan import scan_history
-from launchready.keygen import KeyGen
 from launchready.registry import all_rules
 from launchready.secrets.engine import Engine
 
@@ -202,7 +202,7 @@ def test_parallel_slices_agree_with_one_process(tmp_path: Path, run_cli) -> None
     fast_import_repo(repo, 900, secrets)
     _, one = history(run_cli, repo, "--jobs", "1")
     _, two = history(run_cli, repo, "--jobs", "2")  # from both ends at once
-    _, three = history(run_cli, repo, "--jobs", "3")  # in shares of the commit list
+    _, three = history(run_cli, repo, "--jobs", "3")  # capped at two processes
     assert one["findings"] == two["findings"] == three["findings"]
     assert one["summary"]["commits_scanned"] == two["summary"]["commits_scanned"] == 900
     assert three["summary"]["commits_scanned"] == 900
@@ -337,8 +337,15 @@ def test_ctrl_c_during_a_two_process_scan_leaves_nothing_running(tmp_path: Path)
     repo.mkdir()
     fast_import_repo(repo, 3000, {})
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    proc = subprocess.Popen([sys.executable, "-m", "launchready", "history", "-q", "--jobs", "2"], cwd=repo,
-                            env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "launchready", "history", "-q", "--jobs", "2"],
+        cwd=repo,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and sum("python" in n for n in _session(proc.pid)) < 2:
         time.sleep(0.005)  # until the child is forked: the scan is under way
@@ -355,7 +362,9 @@ def test_present_at_head_comes_from_the_file_at_head(repo: Path, run_cli) -> Non
     count."""
     token = KeyGen(31).chars(32)
     commit_file(repo, "config/app.env", f"INTERNAL_SERVICE_TOKEN={token}\n", "add config")
-    commit_file(repo, "config/app.env", "INTERNAL_SERVICE_TOKEN=${INTERNAL_SERVICE_TOKEN}\n", "read it from the environment")
+    commit_file(
+        repo, "config/app.env", "INTERNAL_SERVICE_TOKEN=${INTERNAL_SERVICE_TOKEN}\n", "read it from the environment"
+    )
     commit_file(repo, "tests/fixtures/payload.json", f'{{"note": "{token}"}}\n', "fixture")
     _res, data = history(run_cli, repo)
     [f] = [f for f in data["findings"] if f["rule_id"] == "secret.generic-assignment"]

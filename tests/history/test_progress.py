@@ -24,23 +24,31 @@ def _many_commits(repo: Path, n: int) -> None:
         data = body.encode()
         stream.append(
             f"commit refs/heads/main\nmark :{i + 1}\ncommitter T <t@example.test> {1700000000 + i} +0000\n"
-            f"data 4\nc{i:03d}\n" + (f"from :{i}\n" if i else "")
-            + f"M 100644 inline app.py\ndata {len(data)}\n" + body + "\n"
-        )  # fmt: skip
+            f"data 4\nc{i:03d}\n"
+            + (f"from :{i}\n" if i else "")
+            + f"M 100644 inline app.py\ndata {len(data)}\n"
+            + body
+            + "\n"
+        )
     subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input="".join(stream).encode(), check=True)
     subprocess.run(["git", "-C", str(repo), "checkout", "-q", "main"], check=True)
 
 
 @pytest.mark.parametrize("jobs", [1, 2, 3])
 def test_progress_reaches_every_commit(repo: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Serially, from both ends at once (2 workers) and in shares (3 or more)."""
+    """Serially and from both ends at once (2 workers; more are capped at 2)."""
     n = 300
     _many_commits(repo, n)
     monkeypatch.setattr(prefetch, "PARALLEL_MIN_COMMITS", 10)
     monkeypatch.setattr(history, "PROGRESS_EVERY", 16)
     seen: list[tuple[int, int]] = []
-    result = scan_history(repo, revs.resolve(repo, all_refs=True), Engine(all_rules(Config())),
-                          jobs=jobs, progress=lambda c, b: seen.append((c, b)))  # fmt: skip
+    result = scan_history(
+        repo,
+        revs.resolve(repo, all_refs=True),
+        Engine(all_rules(Config())),
+        jobs=jobs,
+        progress=lambda c, b: seen.append((c, b)),
+    )
     assert result.commits == n
     assert seen, "no progress was reported"
     commits = [c for c, _ in seen]
@@ -60,6 +68,15 @@ def test_no_progress_line_off_a_terminal(repo: Path, run_cli) -> None:  # type: 
 
 
 def test_one_process_where_fork_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert prefetch.workers_wanted(4) == 4
+    assert prefetch.workers_wanted(4) == 2  # one process per end of the log
+    assert prefetch.workers_wanted(1) == 1
     monkeypatch.delattr(prefetch.os, "fork")
     assert prefetch.workers_wanted(4) == 1 and prefetch.workers_wanted() == 1
+
+
+def test_one_process_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never fork where fork is unsafe (macOS system frameworks): one process there."""
+    from launchready import procs
+
+    monkeypatch.setattr(procs.sys, "platform", "darwin")
+    assert not procs.can_fork() and prefetch.workers_wanted(2) == 1 and procs.die_with_parent() is None

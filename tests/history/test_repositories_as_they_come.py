@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -21,8 +21,12 @@ def cli(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict |
     out = cwd / "report.json"
     proc = subprocess.run(
         [sys.executable, "-m", "launchready", "history", "-q", "--json", str(out), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     data = json.loads(out.read_text()) if out.exists() else None
     return proc, data
 
@@ -104,8 +108,12 @@ def test_a_missing_blob_is_listed_and_the_rest_is_scanned(repo: Path, tmp_path: 
     # the terminal says so too, and the scorecard row cannot pass
     proc = subprocess.run(
         [sys.executable, "-m", "launchready", "history", "--repo", "damaged", "--jobs", jobs],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 1
     assert "PARTIAL" in proc.stdout and "history.objects" in proc.stdout
     row = next(line for line in proc.stdout.splitlines() if line.strip().startswith("Secret handling"))
@@ -157,9 +165,7 @@ def test_a_partial_clone_is_scanned_locally_without_fetching(repo: Path, tmp_pat
     commit_file(repo, "app/one.py", "KEY = os.environ['KEY']\n", "load it from the environment")
     git(repo, "config", "uploadpack.allowFilter", "true")
     clone = tmp_path / "partial"
-    subprocess.run(
-        ["git", "clone", "-q", "--no-local", "--filter=blob:none", f"file://{repo}", str(clone)], check=True
-    )
+    subprocess.run(["git", "clone", "-q", "--no-local", "--filter=blob:none", f"file://{repo}", str(clone)], check=True)
     missing_before = git(clone, "rev-list", "--all", "--objects", "--missing=print").count("\n?")
     assert missing_before >= 1  # the old version of app/one.py was not downloaded
     started = time.monotonic()

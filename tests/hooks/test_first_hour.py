@@ -14,7 +14,7 @@ import pytest
 import yaml
 from tests.conftest import git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent  # this venv: `launchready` and pre-commit live here
@@ -29,18 +29,38 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def lr(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "launchready", *args], cwd=cwd, env=_env(**env),
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "launchready", *args],
+        cwd=cwd,
+        env=_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def commit(repo: Path, message: str = "change", **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(repo), "commit", "-m", message], env=_env(**env),
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        ["git", "-C", str(repo), "commit", "-m", message],
+        env=_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def pre_commit(repo: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=repo, env=_env(PRE_COMMIT_HOME=str(home)),
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=repo,
+        env=_env(PRE_COMMIT_HOME=str(home)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -156,8 +176,13 @@ def test_local_hooks_match_the_published_hook_definitions() -> None:
 @pytest.mark.slow
 def test_install_kind_from_a_wheel_and_from_an_index(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
-                          capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     [whl] = wheels.glob("launchready-*.whl")
     probe = "from launchready.init.install import detect_install; print(detect_install().kind)"
@@ -167,7 +192,9 @@ def test_install_kind_from_a_wheel_and_from_an_index(tmp_path: Path) -> None:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         py = venv / "bin" / "python"
         subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", *spec], check=True, capture_output=True)
-        kinds[how] = subprocess.run([str(py), "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path).stdout.strip()
+        kinds[how] = subprocess.run(
+            [str(py), "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
+        ).stdout.strip()
     assert kinds == {"wheel": "wheel", "index": "release"}
     from launchready.init.install import detect_install
 

@@ -11,13 +11,15 @@ from typing import Any
 from tests.conftest import git
 
 from launchready.commands import install_hook
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _commit(repo: Path, msg: str = "c") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", msg], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        ["git", "-C", str(repo), "commit", "-q", "-m", msg], capture_output=True, text=True, check=False
+    )
 
 
 def test_repository_hook_file_matches_the_installed_script() -> None:
@@ -85,6 +87,8 @@ def test_plain_hook_fails_closed_without_launchready(repo: Path) -> None:
     git(repo, "add", "a.txt")
     git_dir = str(Path(shutil.which("git") or "/usr/bin/git").parent)
     env = dict(os.environ, PATH=f"{git_dir}:/bin", LAUNCHREADY_PY="/nonexistent/python")
-    proc = subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", "c"], capture_output=True, text=True, env=env, check=False)
+    proc = subprocess.run(
+        ["git", "-C", str(repo), "commit", "-q", "-m", "c"], capture_output=True, text=True, env=env, check=False
+    )
     assert proc.returncode != 0
     assert "launchready: not installed" in proc.stderr

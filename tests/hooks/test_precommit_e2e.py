@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from tests.conftest import git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +31,9 @@ pytestmark = [
 
 def _pre_commit(cwd: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
-    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
 
 
 @pytest.fixture(scope="session")
@@ -52,9 +54,17 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
             shutil.copy2(src, dst)
         elif dst.exists():
             dst.unlink()
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.test", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.test")
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.test",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.test",
+    )
     subprocess.run(["git", "-C", str(snap), "add", "-A"], check=True, env=env)
-    subprocess.run(["git", "-C", str(snap), "commit", "-q", "--allow-empty", "--no-verify", "-m", "snapshot"], check=True, env=env)
+    subprocess.run(
+        ["git", "-C", str(snap), "commit", "-q", "--allow-empty", "--no-verify", "-m", "snapshot"], check=True, env=env
+    )
     return snap, git(snap, "rev-parse", "HEAD").strip()
 
 
@@ -95,7 +105,9 @@ def hooked_repo(repo: Path, snapshot: tuple[Path, str], pre_commit_home: Path, m
 
 
 def _commit(repo: Path) -> tuple[int, str]:
-    proc = subprocess.run(["git", "-C", str(repo), "commit", "-m", "change"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        ["git", "-C", str(repo), "commit", "-m", "change"], capture_output=True, text=True, check=False
+    )
     return proc.returncode, proc.stdout + proc.stderr
 
 

@@ -48,22 +48,36 @@ def test_detects_each_stack(tmp_path: Path, name: str, files: dict[str, str], wh
 
 
 def test_detects_nothing_in_an_unrelated_repo(tmp_path: Path) -> None:
-    _write(tmp_path, {"package.json": _pkg({"lodash": "4"}), "requirements.txt": "flask-cors-helper==1\n# django\n",
-                      "node_modules/next/package.json": _pkg({"next": "1"})})  # fmt: skip
+    _write(
+        tmp_path,
+        {
+            "package.json": _pkg({"lodash": "4"}),
+            "requirements.txt": "flask-cors-helper==1\n# django\n",
+            "node_modules/next/package.json": _pkg({"next": "1"}),
+        },
+    )
     assert detect(tmp_path) == []
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".git" not in p.relative_to(root).parts}  # fmt: skip
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
 
 
 @pytest.fixture
 def app_repo(repo: Path) -> Path:
-    _write(repo, {".gitignore": "node_modules/\n.next/\n.env\n.env.*\n!.env.example\n",
-                  "web/package.json": _pkg({"next": "14.2.0"}),
-                  "api/requirements.txt": "fastapi==0.115.0\n",
-                  "api/main.py": "import sentry_sdk\nfrom fastapi import FastAPI\n\nsentry_sdk.init()\napp = FastAPI()\n"})  # fmt: skip
+    _write(
+        repo,
+        {
+            ".gitignore": "node_modules/\n.next/\n.env\n.env.*\n!.env.example\n",
+            "web/package.json": _pkg({"next": "14.2.0"}),
+            "api/requirements.txt": "fastapi==0.115.0\n",
+            "api/main.py": "import sentry_sdk\nfrom fastapi import FastAPI\n\nsentry_sdk.init()\napp = FastAPI()\n",
+        },
+    )
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "app")
     return repo
@@ -79,10 +93,24 @@ def test_init_writes_files_that_pass_our_own_checks(app_repo: Path, run_cli: Any
     cfg = load_config(None, app_repo)  # valid config, found by walking up
     assert cfg.path and cfg.fail_on is not None
     # the workflow is valid for GitHub, the pre-commit config for pre-commit
-    subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-                    str(app_repo / WORKFLOW)], check=True, capture_output=True)  # fmt: skip
-    subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
-                   cwd=app_repo, check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(app_repo / WORKFLOW),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+        cwd=app_repo,
+        check=True,
+        capture_output=True,
+    )
     wf = yaml.safe_load((app_repo / WORKFLOW).read_text())
     assert set(wf["jobs"]) == {"pr-check", "history-audit", "post-deploy"}
     assert "schedule" in wf[True] and "pull_request" in wf[True]  # pyyaml reads `on:` as True
@@ -147,7 +175,9 @@ def test_merges_into_an_existing_pre_commit_config(app_repo: Path, run_cli: Any,
         assert line in text.splitlines()  # nothing of theirs lost, comments included
     data = yaml.safe_load(text)
     assert [r["repo"] for r in data["repos"]] == [
-        "https://github.com/pre-commit/pre-commit-hooks", "https://github.com/launchready/launchready"]
+        "https://github.com/pre-commit/pre-commit-hooks",
+        "https://github.com/launchready/launchready",
+    ]
     assert data["ci"] == {"autofix_prs": False} and data["default_stages"] == ["pre-commit"]
     again = run_cli(["init"], app_repo)
     assert "already has the launchready hooks" in again.out

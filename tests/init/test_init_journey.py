@@ -45,11 +45,11 @@ async def send(chat_id: str) -> dict: ...
 NEXT_AI_SDK = {
     "package.json": json.dumps({"dependencies": {"next": "14.2.0", "ai": "4.0.0"}}),
     "app/api/chat/route.ts": "import { streamText } from 'ai';\nexport async function POST(req: Request) {\n"
-                             "  return streamText({ model, messages }).toDataStreamResponse();\n}\n",
+    "  return streamText({ model, messages }).toDataStreamResponse();\n}\n",
     "app/api/auth/signup/route.ts": "export async function POST(req: Request) { return Response.json({}); }\n",
     "app/api/auth/login/route.ts": "import { cookies } from 'next/headers';\nexport async function POST(req: Request) {\n"
-                                   "  cookies().set('session', s);\n  return Response.json({});\n}\n",
-}  # fmt: skip
+    "  cookies().set('session', s);\n  return Response.json({});\n}\n",
+}
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

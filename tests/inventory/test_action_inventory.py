@@ -11,7 +11,7 @@ import pytest
 from tests.action.helpers import collect, github_env
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 APP = Path(__file__).resolve().parent / "apps" / "nextjs"
 

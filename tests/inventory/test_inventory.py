@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 HERE = Path(__file__).resolve().parent
 APPS = HERE / "apps"
@@ -27,34 +27,44 @@ def _env_files(app: str, kg: KeyGen) -> dict[str, str]:
     """Per app: the env files a developer has on disk (values generated, never committed)."""
     if app == "nextjs":
         return {
-            ".env.local": (f"OPENAI_API_KEY={kg.openai_project()}\nPINECONE_API_KEY={kg.pinecone()}\n"
-                           f"STRIPE_SECRET_KEY={kg.stripe_secret()}\nSTRIPE_WEBHOOK_SECRET={kg.stripe_webhook()}\n"
-                           f"RESEND_API_KEY=re_{kg.chars(32)}\nNEXT_PUBLIC_POSTHOG_KEY=phc_{kg.chars(40)}\n"
-                           f"SENTRY_DSN=https://{kg.hex(32)}@o1.ingest.sentry.io/42\n"
-                           f"ANALYTICS_LEGACY_TOKEN={kg.chars(24)}\n"),
-            ".env.example": ("OPENAI_API_KEY=your-openai-key\nPINECONE_API_KEY=\nSTRIPE_SECRET_KEY=sk_test_xxx\n"
-                             "STRIPE_WEBHOOK_SECRET=\nRESEND_API_KEY=\nNEXT_PUBLIC_POSTHOG_KEY=\nSENTRY_DSN=\n"),
-        }  # fmt: skip
+            ".env.local": (
+                f"OPENAI_API_KEY={kg.openai_project()}\nPINECONE_API_KEY={kg.pinecone()}\n"
+                f"STRIPE_SECRET_KEY={kg.stripe_secret()}\nSTRIPE_WEBHOOK_SECRET={kg.stripe_webhook()}\n"
+                f"RESEND_API_KEY=re_{kg.chars(32)}\nNEXT_PUBLIC_POSTHOG_KEY=phc_{kg.chars(40)}\n"
+                f"SENTRY_DSN=https://{kg.hex(32)}@o1.ingest.sentry.io/42\n"
+                f"ANALYTICS_LEGACY_TOKEN={kg.chars(24)}\n"
+            ),
+            ".env.example": (
+                "OPENAI_API_KEY=your-openai-key\nPINECONE_API_KEY=\nSTRIPE_SECRET_KEY=sk_test_xxx\n"
+                "STRIPE_WEBHOOK_SECRET=\nRESEND_API_KEY=\nNEXT_PUBLIC_POSTHOG_KEY=\nSENTRY_DSN=\n"
+            ),
+        }
     if app == "fastapi":
         return {
-            ".env": (f"ANTHROPIC_API_KEY={kg.anthropic()}\nQDRANT_URL=http://localhost:6333\nQDRANT_API_KEY=\n"
-                     "DATABASE_URL=postgresql://localhost:5432/chat\nS3_BUCKET=chat-uploads-dev\n"
-                     f"AWS_ACCESS_KEY_ID={kg.aws_key_id()}\nAWS_SECRET_ACCESS_KEY={kg.aws_secret()}\n"
-                     f"SENDGRID_API_KEY={kg.sendgrid()}\nOPENAI_API_KEY={kg.openai_project()}\n"),
-        }  # fmt: skip
+            ".env": (
+                f"ANTHROPIC_API_KEY={kg.anthropic()}\nQDRANT_URL=http://localhost:6333\nQDRANT_API_KEY=\n"
+                "DATABASE_URL=postgresql://localhost:5432/chat\nS3_BUCKET=chat-uploads-dev\n"
+                f"AWS_ACCESS_KEY_ID={kg.aws_key_id()}\nAWS_SECRET_ACCESS_KEY={kg.aws_secret()}\n"
+                f"SENDGRID_API_KEY={kg.sendgrid()}\nOPENAI_API_KEY={kg.openai_project()}\n"
+            ),
+        }
     if app == "express":
         return {
-            ".env": ("MONGODB_URI=mongodb://localhost:27017/chat\n"
-                     f"GEMINI_API_KEY={kg.google_api()}\nTWILIO_ACCOUNT_SID=AC{kg.hex(32)}\n"
-                     f"TWILIO_AUTH_TOKEN={kg.hex(32)}\nTWILIO_FROM=+15005550006\nREDIS_URL=redis://localhost:6379\n"),
-        }  # fmt: skip
+            ".env": (
+                "MONGODB_URI=mongodb://localhost:27017/chat\n"
+                f"GEMINI_API_KEY={kg.google_api()}\nTWILIO_ACCOUNT_SID=AC{kg.hex(32)}\n"
+                f"TWILIO_AUTH_TOKEN={kg.hex(32)}\nTWILIO_FROM=+15005550006\nREDIS_URL=redis://localhost:6379\n"
+            ),
+        }
     return {
-        ".env": (f"DJANGO_SECRET_KEY={kg.chars(50)}\nDJANGO_DEBUG=true\n"
-                 "DATABASE_URL=postgres://localhost:5432/chat\n"
-                 f"OPENAI_API_KEY={kg.openai_project()}\nPINECONE_API_KEY={kg.pinecone()}\n"
-                 f"STRIPE_SECRET_KEY={kg.stripe_secret()}\nSTRIPE_WEBHOOK_SECRET={kg.stripe_webhook()}\n"
-                 f"EMAIL_HOST_PASSWORD={kg.password()}\nCELERY_BROKER_URL=redis://localhost:6379/0\n"),
-    }  # fmt: skip
+        ".env": (
+            f"DJANGO_SECRET_KEY={kg.chars(50)}\nDJANGO_DEBUG=true\n"
+            "DATABASE_URL=postgres://localhost:5432/chat\n"
+            f"OPENAI_API_KEY={kg.openai_project()}\nPINECONE_API_KEY={kg.pinecone()}\n"
+            f"STRIPE_SECRET_KEY={kg.stripe_secret()}\nSTRIPE_WEBHOOK_SECRET={kg.stripe_webhook()}\n"
+            f"EMAIL_HOST_PASSWORD={kg.password()}\nCELERY_BROKER_URL=redis://localhost:6379/0\n"
+        ),
+    }
 
 
 def _make(app: str, tmp: Path) -> tuple[Path, list[str]]:
@@ -62,8 +72,12 @@ def _make(app: str, tmp: Path) -> tuple[Path, list[str]]:
     kg = KeyGen(sum(map(ord, app)))
     repo = tmp / app
     shutil.copytree(APPS / app, repo)
-    leaked = {"nextjs": kg.openai_project(), "fastapi": kg.aws_key_id(), "express": kg.google_api(),
-              "django": kg.stripe_secret()}[app]  # fmt: skip
+    leaked = {
+        "nextjs": kg.openai_project(),
+        "fastapi": kg.aws_key_id(),
+        "express": kg.google_api(),
+        "django": kg.stripe_secret(),
+    }[app]
     git(repo, "init", "-q")
     (repo / ".gitignore").write_text(".env\n.env.local\n")
     oops = repo / "config.txt"
@@ -82,8 +96,12 @@ def _make(app: str, tmp: Path) -> tuple[Path, list[str]]:
     files = _env_files(app, kg)
     for name, text in files.items():
         (repo / name).write_text(text)
-    values = [leaked] + [line.split("=", 1)[1] for text in files.values() for line in text.splitlines()
-                         if "=" in line and len(line.split("=", 1)[1]) >= 12]  # fmt: skip
+    values = [leaked] + [
+        line.split("=", 1)[1]
+        for text in files.values()
+        for line in text.splitlines()
+        if "=" in line and len(line.split("=", 1)[1]) >= 12
+    ]
     return repo, values
 
 
@@ -153,8 +171,12 @@ def test_a_monorepo_frontend_is_not_judged_by_the_backend_deploy(tmp_path: Path,
     (app / "frontend" / "page.tsx").write_text("const url = process.env.NEXT_PUBLIC_SUPABASE_URL!;\n")
     (app / ".github" / "workflows" / "deploy.yml").write_text(
         "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    environment: production\n"
-        "    steps:\n      - run: ./deploy.sh\n        env:\n          OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n")
+        "    steps:\n      - run: ./deploy.sh\n        env:\n          OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n"
+    )
     run_cli(["inventory", "--json", "inv.json", "-q"], app)
-    missing = {f["message"].split()[0] for f in json.loads((app / "inv.json").read_text())["findings"]
-               if f["rule_id"] == "env.missing-in-production"}
+    missing = {
+        f["message"].split()[0]
+        for f in json.loads((app / "inv.json").read_text())["findings"]
+        if f["rule_id"] == "env.missing-in-production"
+    }
     assert missing == {"SENTRY_DSN"}  # the backend's; the frontend deploys elsewhere

@@ -31,7 +31,9 @@ class _Server(ThreadingHTTPServer):
 class ChatApp:
     """``with ChatApp(broken=None) as app: app.url``; ``app.log`` lists (method, path) seen."""
 
-    def __init__(self, broken: str | None = None, slow_s: float = 1.0, auth: str = "cookie", hold_open_s: float = 0.0) -> None:
+    def __init__(
+        self, broken: str | None = None, slow_s: float = 1.0, auth: str = "cookie", hold_open_s: float = 0.0
+    ) -> None:
         assert broken is None or broken in BROKEN, broken
         self.broken = broken
         self.slow_s = slow_s
@@ -140,7 +142,11 @@ class _Handler(BaseHTTPRequestHandler):
                 st.tokens.append(token)
             if st.auth == "token":
                 return self._json(200, {"token": token, "user": email})
-            headers = {} if st.broken == "login-no-cookie" else {"Set-Cookie": f"session={token}; Path=/; HttpOnly; SameSite=Lax"}
+            headers = (
+                {}
+                if st.broken == "login-no-cookie"
+                else {"Set-Cookie": f"session={token}; Path=/; HttpOnly; SameSite=Lax"}
+            )
             return self._json(200, {"user": email}, headers)
         if self.path == "/api/chats":
             user = self._user()
@@ -247,16 +253,35 @@ def journey_config(url: str, stream_limit_ms: int = 3000, extra: dict[str, Any] 
             "latency_ms": 2000,
             "stream_latency_ms": stream_limit_ms,
             "steps": [
-                {"name": "signup", "path": "/api/signup", "json": {"email": "{email}", "password": "{password}"},
-                 "expect": {"status": 201, "json": [{"path": "user.email", "equals": "{email}"}]}},
-                {"name": "login", "path": "/api/login", "json": {"email": "{email}", "password": "{password}"},
-                 "expect": {"status": 200}, "capture": {"session": {"cookie": "session"}}},
-                {"name": "create-chat", "path": "/api/chats", "json": {"title": "journey {timestamp}"},
-                 "headers": {"Cookie": "session={var: session}"},
-                 "expect": {"status": 201, "json": ["id"]}, "capture": {"chat": {"json": "id", "secret": False}}},
-                {"name": "send-message", "path": "/api/chats/{var: chat}/messages", "json": {"message": "Say hello"},
-                 "headers": {"Cookie": "session={var: session}"}, "stream": "sse",
-                 "expect": {"reply_contains": "loopback"}},
+                {
+                    "name": "signup",
+                    "path": "/api/signup",
+                    "json": {"email": "{email}", "password": "{password}"},
+                    "expect": {"status": 201, "json": [{"path": "user.email", "equals": "{email}"}]},
+                },
+                {
+                    "name": "login",
+                    "path": "/api/login",
+                    "json": {"email": "{email}", "password": "{password}"},
+                    "expect": {"status": 200},
+                    "capture": {"session": {"cookie": "session"}},
+                },
+                {
+                    "name": "create-chat",
+                    "path": "/api/chats",
+                    "json": {"title": "journey {timestamp}"},
+                    "headers": {"Cookie": "session={var: session}"},
+                    "expect": {"status": 201, "json": ["id"]},
+                    "capture": {"chat": {"json": "id", "secret": False}},
+                },
+                {
+                    "name": "send-message",
+                    "path": "/api/chats/{var: chat}/messages",
+                    "json": {"message": "Say hello"},
+                    "headers": {"Cookie": "session={var: session}"},
+                    "stream": "sse",
+                    "expect": {"reply_contains": "loopback"},
+                },
             ],
         },
     }

@@ -17,8 +17,23 @@ STEPS = ["signup", "login", "create-chat", "send-message"]
 def _run(run_cli: Any, tmp_path: Path, doc: dict[str, Any], *extra: str) -> tuple[Any, dict[str, Any], str]:
     write_config(tmp_path / ".launchready.yml", doc)
     out = {k: tmp_path / f"r.{k}" for k in ("json", "junit", "sarif", "html")}
-    res = run_cli(["journey", "--json", str(out["json"]), "--junit", str(out["junit"]), "--sarif", str(out["sarif"]),
-                   "--html", str(out["html"]), "--github", "-v", *extra], tmp_path)  # fmt: skip
+    res = run_cli(
+        [
+            "journey",
+            "--json",
+            str(out["json"]),
+            "--junit",
+            str(out["junit"]),
+            "--sarif",
+            str(out["sarif"]),
+            "--html",
+            str(out["html"]),
+            "--github",
+            "-v",
+            *extra,
+        ],
+        tmp_path,
+    )
     report = json.loads(out["json"].read_text())
     everything = res.out + res.err + "".join(p.read_text() for p in out.values())
     return res, report, everything
@@ -53,13 +68,18 @@ def test_good_app_passes_every_step_with_its_latency(tmp_path: Path, run_cli: An
     assert "journey.send-message" in monitoring["checks"]
 
 
-@pytest.mark.parametrize(("broken", "step", "words"), [
-    ("signup-500", "signup", "answered 500, expected 201"),
-    ("login-no-cookie", "login", "could not capture session: no session cookie"),
-    ("reply-never-finishes", "send-message", "streamed reply did not finish within the 1500 ms limit"),
-    ("reply-too-slow", "send-message", "no reply within the 1500 ms limit"),
-])  # fmt: skip
-def test_broken_app_fails_at_exactly_the_broken_step(tmp_path: Path, run_cli: Any, broken: str, step: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("broken", "step", "words"),
+    [
+        ("signup-500", "signup", "answered 500, expected 201"),
+        ("login-no-cookie", "login", "could not capture session: no session cookie"),
+        ("reply-never-finishes", "send-message", "streamed reply did not finish within the 1500 ms limit"),
+        ("reply-too-slow", "send-message", "no reply within the 1500 ms limit"),
+    ],
+)
+def test_broken_app_fails_at_exactly_the_broken_step(
+    tmp_path: Path, run_cli: Any, broken: str, step: str, words: str
+) -> None:
     with ChatApp(broken=broken, slow_s=5) as app:
         res, report, everything = _run(run_cli, tmp_path, journey_config(app.url, stream_limit_ms=1500))
     assert res.code == 1
@@ -78,14 +98,31 @@ def test_broken_app_fails_at_exactly_the_broken_step(tmp_path: Path, run_cli: An
 
 
 def test_token_login_and_chunked_stream(tmp_path: Path, run_cli: Any) -> None:
-    doc = {"version": 1, "journey": {"email_domain": "example.test", "steps": [
-        {"name": "signup", "path": "/api/signup", "form": {"ignored": "x"}, "expect": {"status": [201, 422]}},
-        {"name": "signup-json", "path": "api/signup", "json": {"email": "{email}", "password": "{password}"}},
-        {"name": "login", "path": "/api/login", "json": {"email": "{email}", "password": "{password}"},
-         "expect": {"json": [{"path": "$.user", "equals": "{email}"}]}, "capture": {"token": "token"}},
-        {"name": "complete", "path": "/api/complete", "headers": {"Authorization": "Bearer {var: token}"},
-         "json": {"prompt": "hi"}, "stream": "chunked", "expect": {"reply_contains": ["Hello", "model."]}},
-    ]}}  # fmt: skip
+    doc = {
+        "version": 1,
+        "journey": {
+            "email_domain": "example.test",
+            "steps": [
+                {"name": "signup", "path": "/api/signup", "form": {"ignored": "x"}, "expect": {"status": [201, 422]}},
+                {"name": "signup-json", "path": "api/signup", "json": {"email": "{email}", "password": "{password}"}},
+                {
+                    "name": "login",
+                    "path": "/api/login",
+                    "json": {"email": "{email}", "password": "{password}"},
+                    "expect": {"json": [{"path": "$.user", "equals": "{email}"}]},
+                    "capture": {"token": "token"},
+                },
+                {
+                    "name": "complete",
+                    "path": "/api/complete",
+                    "headers": {"Authorization": "Bearer {var: token}"},
+                    "json": {"prompt": "hi"},
+                    "stream": "chunked",
+                    "expect": {"reply_contains": ["Hello", "model."]},
+                },
+            ],
+        },
+    }
     with ChatApp(auth="token") as app:
         res, report, everything = _run(run_cli, tmp_path, doc, "--url", app.url)
     assert res.code == 0, res.out + res.err
@@ -95,13 +132,29 @@ def test_token_login_and_chunked_stream(tmp_path: Path, run_cli: Any) -> None:
         assert secret not in everything
 
 
-def test_environment_values_are_used_and_redacted(tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_values_are_used_and_redacted(
+    tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     password = "Env-Pw-" + "x7" * 8
-    doc = {"version": 1, "journey": {"steps": [
-        {"name": "signup", "path": "/api/signup", "json": {"email": "fixed@example.test", "password": {"env": "LR_JOURNEY_PW"}}},
-        {"name": "login", "path": "/api/login", "json": {"email": "fixed@example.test", "password": "{env: LR_JOURNEY_PW}"},
-         "capture": {"session": {"cookie": "session"}}, "expect": {"body_contains": "{env: LR_JOURNEY_PW}"}},
-    ]}}  # fmt: skip
+    doc = {
+        "version": 1,
+        "journey": {
+            "steps": [
+                {
+                    "name": "signup",
+                    "path": "/api/signup",
+                    "json": {"email": "fixed@example.test", "password": {"env": "LR_JOURNEY_PW"}},
+                },
+                {
+                    "name": "login",
+                    "path": "/api/login",
+                    "json": {"email": "fixed@example.test", "password": "{env: LR_JOURNEY_PW}"},
+                    "capture": {"session": {"cookie": "session"}},
+                    "expect": {"body_contains": "{env: LR_JOURNEY_PW}"},
+                },
+            ]
+        },
+    }
     monkeypatch.setenv("LR_JOURNEY_PW", password)
     with ChatApp() as app:
         res, report, everything = _run(run_cli, tmp_path, doc, "--url", app.url)
@@ -109,7 +162,9 @@ def test_environment_values_are_used_and_redacted(tmp_path: Path, run_cli: Any, 
     checks = _by_id(report)
     assert checks["signup"]["status"] == "pass"
     # the login reply does not echo the password: the expectation fails, and says so without it
-    assert checks["login"]["status"] == "fail" and "does not contain '{env: LR_JOURNEY_PW}'" in checks["login"]["message"]
+    assert (
+        checks["login"]["status"] == "fail" and "does not contain '{env: LR_JOURNEY_PW}'" in checks["login"]["message"]
+    )
     assert password not in everything
     monkeypatch.delenv("LR_JOURNEY_PW")
     with ChatApp() as app:
@@ -137,17 +192,34 @@ def test_dry_run_sends_nothing(tmp_path: Path, run_cli: Any) -> None:
     assert "4 step(s)" in res.out and "/api/chats/{var: chat}/messages" in res.out and "streamed (sse)" in res.out
 
 
-@pytest.mark.parametrize(("journey", "key", "words"), [
-    ({"steps": []}, "journey.steps", "at least one step"),
-    ({"steps": [{"name": "a", "path": "/x", "headers": {"Cookie": "s={var: session}"}}]}, "journey.steps.0", "before any earlier step captures it"),
-    ({"steps": [{"name": "a", "path": "/x", "json": {"e": "{email}"}}]}, "journey", "needs journey.email_domain"),
-    ({"steps": [{"name": "a", "path": "/x", "expect": {"stauts": 200}}]}, "journey.steps.0.expect.stauts", "unknown key"),
-    ({"steps": [{"name": "Bad Name", "path": "/x"}]}, "journey.steps.0.name", "lower-case"),
-    ({"steps": [{"name": "a", "path": "/x", "identity": "a"}]}, "journey.steps.0.identity", "no identity 'a'"),
-    ({"steps": [{"name": "a", "path": "/x", "capture": {"t": {"json": "a", "cookie": "b"}}}]}, "journey.steps.0.capture.t", "exactly one"),
-    ({"steps": [{"name": "a", "path": "/x", "stream": "websocket"}]}, "journey.steps.0.stream", "one of"),
-])  # fmt: skip
-def test_config_errors_name_the_key(tmp_path: Path, run_cli: Any, journey: dict[str, Any], key: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("journey", "key", "words"),
+    [
+        ({"steps": []}, "journey.steps", "at least one step"),
+        (
+            {"steps": [{"name": "a", "path": "/x", "headers": {"Cookie": "s={var: session}"}}]},
+            "journey.steps.0",
+            "before any earlier step captures it",
+        ),
+        ({"steps": [{"name": "a", "path": "/x", "json": {"e": "{email}"}}]}, "journey", "needs journey.email_domain"),
+        (
+            {"steps": [{"name": "a", "path": "/x", "expect": {"stauts": 200}}]},
+            "journey.steps.0.expect.stauts",
+            "unknown key",
+        ),
+        ({"steps": [{"name": "Bad Name", "path": "/x"}]}, "journey.steps.0.name", "lower-case"),
+        ({"steps": [{"name": "a", "path": "/x", "identity": "a"}]}, "journey.steps.0.identity", "no identity 'a'"),
+        (
+            {"steps": [{"name": "a", "path": "/x", "capture": {"t": {"json": "a", "cookie": "b"}}}]},
+            "journey.steps.0.capture.t",
+            "exactly one",
+        ),
+        ({"steps": [{"name": "a", "path": "/x", "stream": "websocket"}]}, "journey.steps.0.stream", "one of"),
+    ],
+)
+def test_config_errors_name_the_key(
+    tmp_path: Path, run_cli: Any, journey: dict[str, Any], key: str, words: str
+) -> None:
     write_config(tmp_path / ".launchready.yml", {"version": 1, "journey": journey})
     res = run_cli(["journey", "--url", "http://127.0.0.1:9/"], tmp_path)
     assert res.code == 2
@@ -160,7 +232,9 @@ def test_no_journey_is_a_usage_error(tmp_path: Path, run_cli: Any) -> None:
     assert res.code == 2 and "no journey configured" in res.err
 
 
-def test_webhook_gets_one_message_per_change_and_no_secret(tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_webhook_gets_one_message_per_change_and_no_secret(
+    tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     state = tmp_path / "state" / "journey.json"
     seen: list[str] = []
     with Receiver() as rec:
@@ -168,7 +242,9 @@ def test_webhook_gets_one_message_per_change_and_no_secret(tmp_path: Path, run_c
         extra = {"notify": {"webhook_env": "LR_JOURNEY_WEBHOOK"}}
         for broken in (None, None, "login-no-cookie", "signup-500", None, None):
             with ChatApp(broken=broken) as app:
-                _res, _report, everything = _run(run_cli, tmp_path, journey_config(app.url, extra=extra), "--state", str(state))
+                _res, _report, everything = _run(
+                    run_cli, tmp_path, journey_config(app.url, extra=extra), "--state", str(state)
+                )
             seen += _secrets(app)
             assert rec.url not in everything
             assert json.loads(state.read_text())["status"] == ("pass" if broken is None else "fail")
@@ -184,19 +260,32 @@ def test_first_failure_posts_and_formats_follow_the_flag(tmp_path: Path, run_cli
     with Receiver() as rec, ChatApp(broken="signup-500") as app:
         for fmt in ("slack", "discord"):
             state = tmp_path / f"{fmt}.json"
-            res, _, _ = _run(run_cli, tmp_path, journey_config(app.url), "--state", str(state),
-                             "--notify-webhook", rec.url, "--notify-format", fmt)  # fmt: skip
+            res, _, _ = _run(
+                run_cli,
+                tmp_path,
+                journey_config(app.url),
+                "--state",
+                str(state),
+                "--notify-webhook",
+                rec.url,
+                "--notify-format",
+                fmt,
+            )
             assert res.code == 1
     slack, discord = rec.bodies
     assert set(slack) == {"text"} and "FAILING" in slack["text"] and "signup" in slack["text"]
     assert discord["content"] == slack["text"] and discord["allowed_mentions"] == {"parse": []}
 
 
-def test_undelivered_message_keeps_the_old_state_and_a_bad_state_file_starts_fresh(tmp_path: Path, run_cli: Any) -> None:
+def test_undelivered_message_keeps_the_old_state_and_a_bad_state_file_starts_fresh(
+    tmp_path: Path, run_cli: Any
+) -> None:
     state = tmp_path / "journey.json"
     state.write_text("{not json")
     with Receiver(status=500) as rec, ChatApp(broken="signup-500") as app:
-        res, _report, _ = _run(run_cli, tmp_path, journey_config(app.url), "--state", str(state), "--notify-webhook", rec.url)
+        res, _report, _ = _run(
+            run_cli, tmp_path, journey_config(app.url), "--state", str(state), "--notify-webhook", rec.url
+        )
     assert res.code == 1 and len(rec.bodies) == 1
     assert "not a launchready journey state file" in res.err and "not delivered" in res.err
     assert state.read_text() == "{not json"  # the next run tries again
@@ -209,9 +298,22 @@ def test_undelivered_message_keeps_the_old_state_and_a_bad_state_file_starts_fre
 def test_a_step_can_send_as_a_live_identity(tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     token = "sess_" + "k9" * 16
     monkeypatch.setenv("LR_JOURNEY_USER_TOKEN", token)
-    doc = {"version": 1, "live": {"identities": {"a": {"token_env": "LR_JOURNEY_USER_TOKEN"}}},
-           "journey": {"steps": [{"name": "create-chat", "path": "/api/chats", "identity": "a", "json": {},
-                                  "expect": {"status": 201}, "capture": {"chat": "id"}}]}}  # fmt: skip
+    doc = {
+        "version": 1,
+        "live": {"identities": {"a": {"token_env": "LR_JOURNEY_USER_TOKEN"}}},
+        "journey": {
+            "steps": [
+                {
+                    "name": "create-chat",
+                    "path": "/api/chats",
+                    "identity": "a",
+                    "json": {},
+                    "expect": {"status": 201},
+                    "capture": {"chat": "id"},
+                }
+            ]
+        },
+    }
     with ChatApp() as app:
         app.sessions[token] = "existing@example.test"
         res, report, everything = _run(run_cli, tmp_path, doc, "--url", app.url)

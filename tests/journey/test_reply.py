@@ -28,11 +28,18 @@ def test_json_paths() -> None:
 
 
 def test_reply_text_in_the_shapes_chat_apis_stream() -> None:
-    openai = _sse({"choices": [{"delta": {"role": "assistant"}}]}, {"choices": [{"delta": {"content": "Hel"}}]},
-                  {"choices": [{"delta": {"content": "lo"}}]}, b"[DONE]")  # fmt: skip
+    openai = _sse(
+        {"choices": [{"delta": {"role": "assistant"}}]},
+        {"choices": [{"delta": {"content": "Hel"}}]},
+        {"choices": [{"delta": {"content": "lo"}}]},
+        b"[DONE]",
+    )
     assert reply_text(openai, "sse") == "Hello" and sse_done(openai)
-    anthropic = (b"event: content_block_delta\n" + _sse({"type": "content_block_delta", "delta": {"type": "text_delta", "text": "Hi"}})
-                 + b"event: message_stop\ndata: {\"type\": \"message_stop\"}\n\n")  # fmt: skip
+    anthropic = (
+        b"event: content_block_delta\n"
+        + _sse({"type": "content_block_delta", "delta": {"type": "text_delta", "text": "Hi"}})
+        + b'event: message_stop\ndata: {"type": "message_stop"}\n\n'
+    )
     assert reply_text(anthropic, "sse") == "Hi" and sse_done(anthropic)
     assert reply_text(b'0:"Hel"\n0:"lo"\ne:{"finishReason":"stop"}\nd:{"finishReason":"stop"}\n', "auto") == "Hello"
     assert reply_text(b'{"token": "a"}\n{"token": "b"}\n', "chunked") == "ab"  # newline-delimited JSON

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 from .site import CA, HOST, Request, Resp, Site, html, js, jsonr
 
@@ -56,7 +56,12 @@ class _Limiter:
 def _routes(flawed: bool, origin: str, tokens: tuple[str, str], secret: str, endpoints: int) -> dict[str, object]:
     a, _b = tokens
     chat_limit, login_limit = _Limiter(10), _Limiter(5)
-    alice_chat = {"id": "c_71f3", "owner": "alice@example.test", "title": "Alice's launch plan", "body": "pricing draft v2"}
+    alice_chat = {
+        "id": "c_71f3",
+        "owner": "alice@example.test",
+        "title": "Alice's launch plan",
+        "body": "pricing draft v2",
+    }
 
     def cors_headers(req: Request) -> list[tuple[str, str]]:
         o = req.headers.get("origin")
@@ -69,7 +74,15 @@ def _routes(flawed: bool, origin: str, tokens: tuple[str, str], secret: str, end
     def chat(req: Request) -> Resp:
         h = cors_headers(req)
         if req.method == "OPTIONS":
-            return Resp(204, b"", [*h, ("Access-Control-Allow-Methods", "*" if flawed else "POST"), ("Access-Control-Allow-Headers", "*" if flawed else "content-type, authorization")])
+            return Resp(
+                204,
+                b"",
+                [
+                    *h,
+                    ("Access-Control-Allow-Methods", "*" if flawed else "POST"),
+                    ("Access-Control-Allow-Headers", "*" if flawed else "content-type, authorization"),
+                ],
+            )
         if req.method != "POST":
             return jsonr({"error": "method not allowed"}, 405, h)
         if not flawed and chat_limit.over(req):
@@ -78,7 +91,11 @@ def _routes(flawed: bool, origin: str, tokens: tuple[str, str], secret: str, end
             try:
                 return jsonr({"reply": json.loads(req.body)["message"].upper()}, 200, h)
             except Exception:
-                return Resp(500, 'Traceback (most recent call last):\n  File "/srv/app/chat.py", line 41, in chat\nKeyError', [("Content-Type", "text/plain"), *h])
+                return Resp(
+                    500,
+                    'Traceback (most recent call last):\n  File "/srv/app/chat.py", line 41, in chat\nKeyError',
+                    [("Content-Type", "text/plain"), *h],
+                )
         if req.headers.get("content-type", "").split(";")[0] != "application/json":
             return jsonr({"error": "use application/json"}, 415, h)
         if len(req.body) > 8192:
@@ -103,9 +120,21 @@ def _routes(flawed: bool, origin: str, tokens: tuple[str, str], secret: str, end
         return jsonr({"error": "not found"}, 404 if auth else 401)
 
     page = '<!doctype html><html><head><script src="/assets/app.js"></script></head><body><div id="root"></div></body></html>'
-    bundle = f'const cfg = {{apiKey: "{secret}"}};\n//# sourceMappingURL=app.js.map\n' if flawed else "console.log('ready');\n"
+    bundle = (
+        f'const cfg = {{apiKey: "{secret}"}};\n//# sourceMappingURL=app.js.map\n'
+        if flawed
+        else "console.log('ready');\n"
+    )
     routes: dict[str, object] = {
-        "/": html(page, [("Set-Cookie", "session=s" + "0" * 24 + ("; Path=/" if flawed else "; Path=/; Secure; HttpOnly; SameSite=Lax"))]),
+        "/": html(
+            page,
+            [
+                (
+                    "Set-Cookie",
+                    "session=s" + "0" * 24 + ("; Path=/" if flawed else "; Path=/; Secure; HttpOnly; SameSite=Lax"),
+                )
+            ],
+        ),
         "/assets/app.js": js(bundle),
         "/api/chat": chat,
         "/api/login": login,
@@ -115,14 +144,20 @@ def _routes(flawed: bool, origin: str, tokens: tuple[str, str], secret: str, end
     for i in range(endpoints):
         routes[f"/api/items/{i}"] = jsonr({"item": i})
     if flawed:
-        routes["/assets/app.js.map"] = Resp(200, '{"version":3,"sources":["src/app.ts"],"mappings":"AAAA"}', [("Content-Type", "application/json")])
+        routes["/assets/app.js.map"] = Resp(
+            200, '{"version":3,"sources":["src/app.ts"],"mappings":"AAAA"}', [("Content-Type", "application/json")]
+        )
         routes["/.env"] = Resp(200, "NODE_ENV=production\nOPENAI_API_KEY=" + "x" * 12 + "\n")
     return routes
 
 
-GOOD = [("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),
-        ("Content-Security-Policy", "default-src 'self'; script-src 'self'; frame-ancestors 'none'"),
-        ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"), ("Server", "web")]  # fmt: skip
+GOOD = [
+    ("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),
+    ("Content-Security-Policy", "default-src 'self'; script-src 'self'; frame-ancestors 'none'"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Server", "web"),
+]
 BAD = [("Server", "nginx/1.18.0"), ("X-Powered-By", "Express")]
 
 
@@ -136,14 +171,26 @@ def live_section(app_url: str, http_url: str, origin: str, endpoints: int = 0) -
         "timeout": 3,
         "redirect": {"paths": ["/api/login"]},
         "cors": {"endpoints": [{"path": "/api/chat", "method": "POST"}, *extra[:3]]},
-        "input": {"endpoints": [{"path": "/api/chat", "method": "POST", "body": {"message": "hi"}}], "max_body_bytes": 8192},
-        "ratelimit": {"endpoints": [
-            {"path": "/api/chat", "method": "POST", "identity": "b", "limit": 10, "body": {"message": "hi"}},
-            {"path": "/api/login", "method": "POST", "kind": "login", "limit": 5, "body": {"email": "a@example.test", "password": "wrong"}}]},
+        "input": {
+            "endpoints": [{"path": "/api/chat", "method": "POST", "body": {"message": "hi"}}],
+            "max_body_bytes": 8192,
+        },
+        "ratelimit": {
+            "endpoints": [
+                {"path": "/api/chat", "method": "POST", "identity": "b", "limit": 10, "body": {"message": "hi"}},
+                {
+                    "path": "/api/login",
+                    "method": "POST",
+                    "kind": "login",
+                    "limit": 5,
+                    "body": {"email": "a@example.test", "password": "wrong"},
+                },
+            ]
+        },
         "authz": {"resources": [{"path": "/api/chats/c_71f3", "markers": ["Alice's launch plan"]}]},
         "latency": {"endpoints": ["/health", *extra], "samples": 5, "threshold_ms": 300},
         "monitoring": {"health": "/health"},
-    }  # fmt: skip
+    }
 
 
 @contextmanager
@@ -164,6 +211,10 @@ def deployed(tmp: Path, flawed: bool, endpoints: int = 0, host: str = HOST) -> I
         else:
             http.default = lambda req: Resp(301, "", [("Location", f"https://{host}:{https.port}{req.path}")])
         config = tmp / ".launchready.yml"
-        config.write_text(yaml.safe_dump({"version": 1, "live": live_section(https.url, http.url, origin, endpoints)}, sort_keys=False))
+        config.write_text(
+            yaml.safe_dump(
+                {"version": 1, "live": live_section(https.url, http.url, origin, endpoints)}, sort_keys=False
+            )
+        )
         env = {"LR_E2E_USER_A": tokens[0], "LR_E2E_USER_B": tokens[1]}
         yield App(https, http, ca, config, env, secret)

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from launchready.config import Config
 from launchready.live.base import Run
 from launchready.live.config import LiveSettings, Target
 from launchready.live.http import Budget, Client, HttpOptions, resolve_map
@@ -24,20 +23,37 @@ def ca(tmp_path: Path) -> CA:
     return CA(tmp_path)
 
 
-def client_for(sites: Iterable[Site], ca: CA | None = None, budget: Budget | None = None, timeout: float = 3.0,
-               credential_origins: Iterable[str] = ()) -> Client:  # fmt: skip
-    options = HttpOptions(ca_bundle=str(ca.path) if ca else None, resolve=resolve_map([s.resolve for s in sites]), timeout=timeout,
-                          credential_origins=frozenset(credential_origins))  # fmt: skip
+def client_for(
+    sites: Iterable[Site],
+    ca: CA | None = None,
+    budget: Budget | None = None,
+    timeout: float = 3.0,
+    credential_origins: Iterable[str] = (),
+) -> Client:
+    options = HttpOptions(
+        ca_bundle=str(ca.path) if ca else None,
+        resolve=resolve_map([s.resolve for s in sites]),
+        timeout=timeout,
+        credential_origins=frozenset(credential_origins),
+    )
     return Client(options, budget or Budget())
 
 
-def run_area(module: ModuleType, sites: list[Site], ca: CA | None = None, *, url: str | None = None,
-             budget: Budget | None = None, timeout: float = 3.0, **settings: Any) -> dict[str, list[CheckResult]]:  # fmt: skip
+def run_area(
+    module: ModuleType,
+    sites: list[Site],
+    ca: CA | None = None,
+    *,
+    url: str | None = None,
+    budget: Budget | None = None,
+    timeout: float = 3.0,
+    **settings: Any,
+) -> dict[str, list[CheckResult]]:
     """Run one area's ``check`` against the first site (or ``url``); results grouped by id."""
     target = settings.pop("target", None) or Target(url=url or sites[0].url)
     s = LiveSettings(targets=[target], timeout=timeout, **settings)
     run = Run(s, client_for(sites, ca, budget, timeout, s.credential_origins()), selector([], []))
-    found = module.check(run, target, Config()) if module.AREA == "bundle" else module.check(run, target)
+    found = module.check(run, target)
     out: dict[str, list[CheckResult]] = {}
     for c in found:
         out.setdefault(c.id, []).append(c)

@@ -194,8 +194,9 @@ class CA:
         self.path = directory / "ca.pem"
         self.ca.cert_pem.write_to_path(str(self.path))
 
-    def server_context(self, *names: str, not_after: dt.datetime | None = None,
-                       legacy: bool = False, rsa_bits: int | None = None) -> ssl.SSLContext:  # fmt: skip
+    def server_context(
+        self, *names: str, not_after: dt.datetime | None = None, legacy: bool = False, rsa_bits: int | None = None
+    ) -> ssl.SSLContext:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         if legacy or rsa_bits:
             ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
@@ -246,14 +247,24 @@ def rsa_cert(ca: CA, name: str, bits: int) -> tuple[bytes, bytes]:
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .sign(ca_key, hashes.SHA256())  # type: ignore[arg-type]
     )
-    return (cert.public_bytes(serialization.Encoding.PEM),
-            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))  # fmt: skip
+    return (
+        cert.public_bytes(serialization.Encoding.PEM),
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+    )
 
 
 class Site:
-    def __init__(self, routes: dict[str, Route] | None = None, *, tls: ssl.SSLContext | None = None,
-                 spa: bool = False, headers: list[tuple[str, str]] | None = None, max_read: int = 4 * 1024 * 1024,
-                 host: str = HOST, bind: str = "127.0.0.1") -> None:  # fmt: skip
+    def __init__(
+        self,
+        routes: dict[str, Route] | None = None,
+        *,
+        tls: ssl.SSLContext | None = None,
+        spa: bool = False,
+        headers: list[tuple[str, str]] | None = None,
+        max_read: int = 4 * 1024 * 1024,
+        host: str = HOST,
+        bind: str = "127.0.0.1",
+    ) -> None:
         self.routes: dict[str, Route] = dict(routes or {})
         self.host = host
         self.default: Route = html(SHELL.decode()) if spa else Resp(404, "not found")
@@ -298,7 +309,11 @@ class Site:
 
     def count(self, path: str | None = None, method: str | None = None) -> int:
         with self.lock:
-            return sum(1 for r in self.log if (path is None or r.path.split("?")[0] == path) and (method is None or r.method == method))
+            return sum(
+                1
+                for r in self.log
+                if (path is None or r.path.split("?")[0] == path) and (method is None or r.method == method)
+            )
 
 
 @contextmanager

@@ -28,17 +28,25 @@ def _outputs(text: str) -> dict[str, str]:
     return out
 
 
-def _action(run_cli: Any, monkeypatch: pytest.MonkeyPatch, tmp: Path, ws: Path, url: str, extra_env: dict[str, str]) -> tuple[Any, dict[str, str], str]:
+def _action(
+    run_cli: Any, monkeypatch: pytest.MonkeyPatch, tmp: Path, ws: Path, url: str, extra_env: dict[str, str]
+) -> tuple[Any, dict[str, str], str]:
     files = tmp / "gh"
     files.mkdir()
     (files / "event.json").write_text(json.dumps({"deployment_status": {"state": "success", "environment_url": url}}))
     for k in [k for k in os.environ if k.startswith(("INPUT_", "GITHUB_"))]:
         monkeypatch.delenv(k)
     env = {
-        "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "deployment_status", "GITHUB_EVENT_PATH": str(files / "event.json"),
-        "GITHUB_WORKSPACE": str(ws), "GITHUB_OUTPUT": str(files / "output"), "GITHUB_STEP_SUMMARY": str(files / "summary"),
-        "INPUT_MODE": "live", "INPUT_URL": url, **extra_env,
-    }  # fmt: skip
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": "deployment_status",
+        "GITHUB_EVENT_PATH": str(files / "event.json"),
+        "GITHUB_WORKSPACE": str(ws),
+        "GITHUB_OUTPUT": str(files / "output"),
+        "GITHUB_STEP_SUMMARY": str(files / "summary"),
+        "INPUT_MODE": "live",
+        "INPUT_URL": url,
+        **extra_env,
+    }
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     res = run_cli(["action"], ws)
@@ -68,7 +76,14 @@ def test_action_live_post_deploy(tmp_path: Path, run_cli: Any, monkeypatch: pyte
         errors = [a for a in res.out.splitlines() if a.startswith("::error")]
         assert any("bundle.secret" in a for a in errors) and any("authz.cross-user" in a for a in errors)
         assert any("cors.arbitrary-origin" in a for a in errors)
-        for row in ("Secret handling", "Auth boundaries", "CORS", "Rate limits", "TLS, redirects and headers", "Performance"):
+        for row in (
+            "Secret handling",
+            "Auth boundaries",
+            "CORS",
+            "Rate limits",
+            "TLS, redirects and headers",
+            "Performance",
+        ):
             assert "fail" in rows[row].lower(), (row, rows.get(row))
     else:
         bad = [c["id"] for c in report["checks"] if c["status"] in ("fail", "error")]

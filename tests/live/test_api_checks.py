@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.live import authz, input, latency, ratelimit
 from launchready.live.config import Endpoint, Identity, Target
 from launchready.live.http import Budget
@@ -28,7 +28,11 @@ def strict_chat(req: Request) -> Resp:
         data = json.loads(req.body)
     except ValueError:
         return jsonr({"error": "bad json"}, 400)
-    if not isinstance(data, dict) or not isinstance(data.get("message"), str) or not isinstance(data.get("max_tokens"), int):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("message"), str)
+        or not isinstance(data.get("max_tokens"), int)
+    ):
         return jsonr({"error": "invalid"}, 422)
     return jsonr({"reply": "hi"})
 
@@ -38,7 +42,11 @@ def sloppy_chat(req: Request) -> Resp:
         data = json.loads(req.body)
         return jsonr({"reply": data["message"].upper()})
     except Exception:
-        return Resp(500, 'Traceback (most recent call last):\n  File "/srv/app.py", line 9, in chat\nAttributeError', [("Content-Type", "text/plain")])
+        return Resp(
+            500,
+            'Traceback (most recent call last):\n  File "/srv/app.py", line 9, in chat\nAttributeError',
+            [("Content-Type", "text/plain")],
+        )
 
 
 def test_input_strict_endpoint_passes() -> None:
@@ -143,7 +151,9 @@ def test_ratelimit_never_exceeds_the_per_check_cap() -> None:
 
 
 def test_login_lockout() -> None:
-    login = Endpoint(path="/api/login", method="POST", body={"email": "a@example.test", "password": "wrong"}, limit=5, kind="login")
+    login = Endpoint(
+        path="/api/login", method="POST", body={"email": "a@example.test", "password": "wrong"}, limit=5, kind="login"
+    )
     with Site({"POST /api/login": Limiter(5, 423)}) as site:
         r = run_area(ratelimit, [site], ratelimit_endpoints=[login])
     assert one(r, "ratelimit.login-lockout").status is Status.PASS
@@ -163,7 +173,12 @@ def tokens(monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
 
 
 IDS = {"a": Identity("a", "bearer", "LR_TEST_A"), "b": Identity("b", "bearer", "LR_TEST_B")}
-CHAT_A = {"id": "chat_8f2k", "owner": "alice@example.test", "title": "Alice's launch plan", "messages": ["secret roadmap for Q3"]}
+CHAT_A = {
+    "id": "chat_8f2k",
+    "owner": "alice@example.test",
+    "title": "Alice's launch plan",
+    "messages": ["secret roadmap for Q3"],
+}
 
 
 def chats(tokens: tuple[str, str], mode: str):
@@ -229,7 +244,13 @@ def test_authz_write_as_other_user(tokens) -> None:
         return Resp(204) if req.headers.get("authorization") else jsonr({"error": "login"}, 401)
 
     with Site({"DELETE /api/chats/chat_8f2k": delete}) as site:
-        r = run_area(authz, [site], identities=IDS, authz_resources=[Endpoint(path="/api/chats/chat_8f2k", method="DELETE")], authz_writes=True)
+        r = run_area(
+            authz,
+            [site],
+            identities=IDS,
+            authz_resources=[Endpoint(path="/api/chats/chat_8f2k", method="DELETE")],
+            authz_writes=True,
+        )
         methods = [(q.method, q.headers.get("authorization", "")) for q in site.log]
     assert one(r, "authz.cross-user").status is Status.FAIL
     assert one(r, "authz.anonymous").status is Status.PASS
@@ -237,13 +258,26 @@ def test_authz_write_as_other_user(tokens) -> None:
 
 
 def test_latency_pass_fail_and_model_threshold() -> None:
-    with Site({"/": Resp(200, "fast"), "/slow": Resp(200, "slow", delay=0.12), "POST /api/chat": Resp(200, "ai", delay=0.12)}) as site:
+    with Site(
+        {"/": Resp(200, "fast"), "/slow": Resp(200, "slow", delay=0.12), "POST /api/chat": Resp(200, "ai", delay=0.12)}
+    ) as site:
         ok = run_area(latency, [site], latency_samples=4)
         eps = [Endpoint(path="/slow"), Endpoint(path="/api/chat", method="POST", body={"m": 1}, model=True)]
-        r = run_area(latency, [site], latency_endpoints=eps, latency_samples=4, latency_threshold_ms=80, latency_model_threshold_ms=2000)
+        r = run_area(
+            latency,
+            [site],
+            latency_endpoints=eps,
+            latency_samples=4,
+            latency_threshold_ms=80,
+            latency_model_threshold_ms=2000,
+        )
         assert site.count("/slow") == 4
     c = one(ok, "latency.p95")
-    assert c.status is Status.PASS and c.evidence["samples"] == 4 and c.evidence["p50_ms"] <= c.evidence["p95_ms"] <= c.evidence["p99_ms"]
+    assert (
+        c.status is Status.PASS
+        and c.evidence["samples"] == 4
+        and c.evidence["p50_ms"] <= c.evidence["p95_ms"] <= c.evidence["p99_ms"]
+    )
     by = {x.target: x for x in r["latency.p95"]}
     assert by[site.url + "slow"].status is Status.FAIL
     assert by[site.url + "api/chat"].status is Status.PASS
@@ -269,14 +303,23 @@ def test_authz_shared_common_values_are_not_owner_data(tokens) -> None:
 
     def handler(req: Request) -> Resp:
         if req.headers.get("authorization") == f"Bearer {a}":
-            return jsonr({"id": "chat_8f2k", "status": "completed", "created": "2026-01-01T10:00:00Z", "title": "Alice's launch plan"})
+            return jsonr(
+                {
+                    "id": "chat_8f2k",
+                    "status": "completed",
+                    "created": "2026-01-01T10:00:00Z",
+                    "title": "Alice's launch plan",
+                }
+            )
         return jsonr({"id": "chat_x", "status": "completed", "created": "2026-01-01T10:00:00Z", "title": "Bob's notes"})
 
     with Site({"/api/chats/chat_8f2k": handler}) as site:
         r = run_area(authz, [site], identities=IDS, authz_resources=[RES])
     assert one(r, "authz.cross-user").status is Status.WARN  # a 2xx, but not A's data
     with Site({"/api/chats/chat_8f2k": handler}) as site:
-        r = run_area(authz, [site], identities=IDS, authz_resources=[Endpoint(path="/api/chats/chat_8f2k", markers=("Bob's",))])
+        r = run_area(
+            authz, [site], identities=IDS, authz_resources=[Endpoint(path="/api/chats/chat_8f2k", markers=("Bob's",))]
+        )
     assert one(r, "authz.cross-user").status is Status.FAIL  # a configured marker decides
 
 
@@ -285,7 +328,10 @@ def test_cookie_and_header_identities(monkeypatch: pytest.MonkeyPatch) -> None:
     cookie, key = kg.chars(32), kg.chars(40)
     monkeypatch.setenv("LR_T_COOKIE", cookie)
     monkeypatch.setenv("LR_T_KEY", key)
-    ids = {"a": Identity("a", "header", "LR_T_KEY", header="X-Api-Key"), "b": Identity("b", "cookie", "LR_T_COOKIE", header="sid")}
+    ids = {
+        "a": Identity("a", "header", "LR_T_KEY", header="X-Api-Key"),
+        "b": Identity("b", "cookie", "LR_T_COOKIE", header="sid"),
+    }
 
     def handler(req: Request) -> Resp:
         if req.headers.get("x-api-key") == key:
@@ -303,7 +349,9 @@ def test_cookie_and_header_identities(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_latency_samples_the_page_a_redirect_lands_on_and_needs_2xx() -> None:
-    with Site({"/": Resp(301, "", [("Location", "/home")]), "/home": html("<p>home</p>"), "/denied": Resp(403, "no")}) as site:
+    with Site(
+        {"/": Resp(301, "", [("Location", "/home")]), "/home": html("<p>home</p>"), "/denied": Resp(403, "no")}
+    ) as site:
         landed = run_area(latency, [site], latency_samples=3)
         denied = run_area(latency, [site], url=site.url + "denied", latency_samples=3)
     c = one(landed, "latency.p95")

@@ -39,7 +39,22 @@ def test_good_deployment_passes(tmp_path: Path, run_cli, env) -> None:
     # handshakes (TLS probes) are counted too, so requests_sent >= HTTP requests seen
     assert sent <= report["summary"]["requests_sent"] <= sent + 12
     ids = {c["id"] for c in report["checks"]}
-    for prefix in ("tls.", "redirect.", "hsts.", "headers.", "cookies.", "cdn.", "cors.", "exposure.", "bundle.", "input.", "ratelimit.", "authz.", "latency.", "monitoring."):
+    for prefix in (
+        "tls.",
+        "redirect.",
+        "hsts.",
+        "headers.",
+        "cookies.",
+        "cdn.",
+        "cors.",
+        "exposure.",
+        "bundle.",
+        "input.",
+        "ratelimit.",
+        "authz.",
+        "latency.",
+        "monitoring.",
+    ):
         assert any(i.startswith(prefix) for i in ids), prefix
     rows = {r["row"]: r["state"] for r in report["scorecard"]}
     assert rows["Auth boundaries"] == "pass" and rows["Rate limits"] == "pass" and rows["CORS"] == "pass"
@@ -55,10 +70,26 @@ def test_flawed_deployment_fails(tmp_path: Path, run_cli, env) -> None:
     report = json.loads(res.out)
     checks = _checks(report)
     failing = {i for i, cs in checks.items() if any(c["status"] == "fail" for c in cs)}
-    for cid in ("redirect.https", "redirect.sensitive-paths", "hsts.present", "cookies.secure", "cookies.httponly", "headers.csp", "headers.version-disclosure",
-                "cors.arbitrary-origin", "cors.null-origin", "cors.origin-bypass", "exposure.env-file", "exposure.source-maps",
-                "bundle.secret", "input.malformed-json", "ratelimit.burst", "ratelimit.login-lockout", "authz.cross-user",
-                "latency.p95"):
+    for cid in (
+        "redirect.https",
+        "redirect.sensitive-paths",
+        "hsts.present",
+        "cookies.secure",
+        "cookies.httponly",
+        "headers.csp",
+        "headers.version-disclosure",
+        "cors.arbitrary-origin",
+        "cors.null-origin",
+        "cors.origin-bypass",
+        "exposure.env-file",
+        "exposure.source-maps",
+        "bundle.secret",
+        "input.malformed-json",
+        "ratelimit.burst",
+        "ratelimit.login-lockout",
+        "authz.cross-user",
+        "latency.p95",
+    ):
         assert cid in failing, (cid, checks.get(cid))
     assert next(c for c in checks["bundle.secret"])["severity"] == "critical"
     assert next(c for c in checks["authz.cross-user"])["severity"] == "critical"
@@ -82,18 +113,39 @@ def test_dry_run_sends_nothing(tmp_path: Path, run_cli, env) -> None:
     assert res.code == 0
     assert "none sent" in res.out and "/api/chats/c_71f3" in res.out and "ratelimit" in res.out
     lines = res.out.splitlines()
-    assert max(i for i, ln in enumerate(lines) if "authz" in ln.split()[:1]) < min(i for i, ln in enumerate(lines) if ln.split()[:1] == ["ratelimit"])
+    assert max(i for i, ln in enumerate(lines) if "authz" in ln.split()[:1]) < min(
+        i for i, ln in enumerate(lines) if ln.split()[:1] == ["ratelimit"]
+    )
 
 
 def test_only_and_skip(tmp_path: Path, run_cli, env) -> None:
     with deployed(tmp_path, flawed=True) as app:
         env(app.env)
-        res = run_cli(["live", *app.net_args(), "--only", "headers", "--only", "cors.null-origin", "--skip", "headers.csp", "--json", "-"], tmp_path)
+        res = run_cli(
+            [
+                "live",
+                *app.net_args(),
+                "--only",
+                "headers",
+                "--only",
+                "cors.null-origin",
+                "--skip",
+                "headers.csp",
+                "--json",
+                "-",
+            ],
+            tmp_path,
+        )
         paths = {r.path for r in app.https.log}
     ids = {c["id"] for c in json.loads(res.out)["checks"]}
     # plain prefixes: --skip headers.csp also skips headers.csp-unsafe
-    assert ids == {"headers.content-type-options", "headers.frame-options",
-                   "headers.referrer-policy", "headers.version-disclosure", "cors.null-origin"}  # fmt: skip
+    assert ids == {
+        "headers.content-type-options",
+        "headers.frame-options",
+        "headers.referrer-policy",
+        "headers.version-disclosure",
+        "cors.null-origin",
+    }
     assert "/api/chats/c_71f3" not in paths and "/.env" not in paths and app.http.log == []
 
 
@@ -112,7 +164,22 @@ def test_site_down_is_error_never_pass(tmp_path: Path, run_cli) -> None:
     assert any("in a row" in c["message"] for c in report["checks"])
     rows = {r["row"]: r["state"] for r in report["scorecard"]}
     assert rows["TLS, redirects and headers"] == "fail"
-    res = run_cli(["live", "--url", dead.url, "--resolve", dead.resolve, "--timeout", "1", "--errors-ok", "--only", "headers", "-q"], tmp_path)
+    res = run_cli(
+        [
+            "live",
+            "--url",
+            dead.url,
+            "--resolve",
+            dead.resolve,
+            "--timeout",
+            "1",
+            "--errors-ok",
+            "--only",
+            "headers",
+            "-q",
+        ],
+        tmp_path,
+    )
     assert res.code == 0
 
 
@@ -129,13 +196,18 @@ def test_request_budget_is_respected(tmp_path: Path, run_cli, env) -> None:
 def test_usage_errors(tmp_path: Path, run_cli) -> None:
     assert run_cli(["live"], tmp_path).code == 2
     assert run_cli(["live", "--url", "https://x.example.com", "--resolve", "bad"], tmp_path).code == 2
-    assert run_cli(["live", "--url", "https://x.example.com", "--ca-bundle", str(tmp_path / "missing.pem")], tmp_path).code == 2
+    assert (
+        run_cli(["live", "--url", "https://x.example.com", "--ca-bundle", str(tmp_path / "missing.pem")], tmp_path).code
+        == 2
+    )
     (tmp_path / ".launchready.yml").write_text("version: 1\nlive:\n  targets:\n    - url: nope\n")
     res = run_cli(["live"], tmp_path)
     assert res.code == 2 and ".launchready.yml:4:" in res.err and "live.targets.0.url" in res.err
 
 
-def test_extra_headers_and_basic_auth_are_sent_but_never_shown(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_extra_headers_and_basic_auth_are_sent_but_never_shown(
+    tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import base64
 
     from .site import Site, html
@@ -179,7 +251,18 @@ def test_ctrl_c_stops_promptly(tmp_path: Path) -> None:
 
     with Site({}) as slow:
         slow.default = Resp(404, "nope", delay=0.25)
-        cmd = [sys.executable, "-m", "launchready", "live", "--url", slow.url, "--resolve", slow.resolve, "--timeout", "5"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "launchready",
+            "live",
+            "--url",
+            slow.url,
+            "--resolve",
+            slow.resolve,
+            "--timeout",
+            "5",
+        ]
         proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 20
         while not slow.log and time.monotonic() < deadline:  # wait until the checks are sending
@@ -200,7 +283,24 @@ def test_one_result_per_check_and_target(tmp_path: Path, run_cli) -> None:
 
     csp = [("Content-Security-Policy", "default-src 'self'")]
     with Site({"/": html("a", csp)}) as one_site, Site({"/": html("b")}, host="two.launchready.test") as two:
-        (tmp_path / ".launchready.yml").write_text(f"version: 1\nlive:\n  targets: ['{one_site.url}', {{url: '{two.url}'}}]\n")
-        res = run_cli(["live", "--resolve", one_site.resolve, "--resolve", two.resolve, "--only", "headers.csp", "--skip", "headers.csp-", "--json", "-"], tmp_path)
+        (tmp_path / ".launchready.yml").write_text(
+            f"version: 1\nlive:\n  targets: ['{one_site.url}', {{url: '{two.url}'}}]\n"
+        )
+        res = run_cli(
+            [
+                "live",
+                "--resolve",
+                one_site.resolve,
+                "--resolve",
+                two.resolve,
+                "--only",
+                "headers.csp",
+                "--skip",
+                "headers.csp-",
+                "--json",
+                "-",
+            ],
+            tmp_path,
+        )
     checks = json.loads(res.out)["checks"]
     assert sorted((c["target"], c["status"]) for c in checks) == sorted([(one_site.url, "pass"), (two.url, "fail")])

@@ -54,7 +54,11 @@ def test_full_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LR_USER_A_TOKEN", "token-aaaa-1111")
     s = _load(tmp_path, FULL)
     t = s.targets[0]
-    assert (t.url, t.api, t.plain_http) == ("https://app.example.com", "https://api.example.com/v1", "http://app.example.com:8080")
+    assert (t.url, t.api, t.plain_http) == (
+        "https://app.example.com",
+        "https://api.example.com/v1",
+        "http://app.example.com:8080",
+    )
     assert s.headers == {"x-vercel-protection-bypass": "bypass-value-123", "X-Env": "preview"}
     assert s.basic_auth == ("preview", "hunter2-long")
     assert s.identities["a"].headers() == {"Authorization": "Bearer token-aaaa-1111"}
@@ -74,29 +78,67 @@ def test_url_flag_overrides_and_derives_http(tmp_path: Path) -> None:
     assert s.targets[0].plain_http == "http://site.example.com/"
     assert s.origins_for(s.targets[0]) == ["https://site.example.com"]
     s = _load(tmp_path, FULL, url="https://preview-123.example.com")
-    assert s.targets[0].url == "https://preview-123.example.com" and s.targets[0].api_url == "https://api.example.com/v1"
+    assert (
+        s.targets[0].url == "https://preview-123.example.com" and s.targets[0].api_url == "https://api.example.com/v1"
+    )
     with pytest.raises(UsageError):
         _load(tmp_path, "version: 1\n", url="ftp://nope")
 
 
-@pytest.mark.parametrize(("text", "line", "key", "words"), [
-    ("live:\n  targets:\n    - url: notaurl\n", 3, "live.targets.0.url", "http:// or https://"),
-    ("live:\n  targets:\n    - {api_url: https://x.example.com}\n", 3, "live.targets.0", "needs 'url'"),
-    ("live:\n  bogus: 1\n", 2, "live.bogus", "unknown key"),
-    ("live:\n  identities:\n    a: {token: abc}\n", 3, "live.identities.a", "never read from the file"),
-    ("live:\n  identities:\n    a: {cookie: sid}\n", 3, "live.identities.a", "value_env"),
-    ("live:\n  budget:\n    requests: -1\n", 3, "live.budget.requests", ">= 1"),
-    ("live:\n  concurrency: 99\n", 2, "live.concurrency", "at most 16"),
-    ("live:\n  ratelimit:\n    endpoints:\n      - {path: /api/chat}\n", 4, "live.ratelimit.endpoints.0", "needs 'limit'"),
-    ("live:\n  identities:\n    a: {token_env: A}\n  authz:\n    resources: [/api/x]\n", 4, "live.authz", "identities 'a'"),
-    ("live:\n  identities:\n    a: {token_env: A}\n    b: {token_env: B}\n  authz:\n    resources:\n      - {path: /x, method: DELETE}\n",
-     7, "live.authz.resources.0.method", "writes: true"),
-    ("live:\n  input:\n    endpoints:\n      - {path: /x, method: FETCH}\n", 4, "live.input.endpoints.0.method", "unknown method"),
-    ("live:\n  identities:\n    a: {token_env: A}\n    b: {token_env: B}\n  authz:\n    resources:\n      - {path: /x, owner: c}\n",
-     7, "live.authz.resources.0.owner", "no identity"),
-    ("live:\n  latency:\n    endpoints:\n      - {path: /x, identity: c}\n", 4, "live.latency.endpoints.0.identity", "no identity"),
-    ("live:\n  headers:\n    X-Bypass: {env: 'not a var'}\n", 3, "live.headers.X-Bypass.env", "environment variable"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "line", "key", "words"),
+    [
+        ("live:\n  targets:\n    - url: notaurl\n", 3, "live.targets.0.url", "http:// or https://"),
+        ("live:\n  targets:\n    - {api_url: https://x.example.com}\n", 3, "live.targets.0", "needs 'url'"),
+        ("live:\n  bogus: 1\n", 2, "live.bogus", "unknown key"),
+        ("live:\n  identities:\n    a: {token: abc}\n", 3, "live.identities.a", "never read from the file"),
+        ("live:\n  identities:\n    a: {cookie: sid}\n", 3, "live.identities.a", "value_env"),
+        ("live:\n  budget:\n    requests: -1\n", 3, "live.budget.requests", ">= 1"),
+        ("live:\n  concurrency: 99\n", 2, "live.concurrency", "at most 16"),
+        (
+            "live:\n  ratelimit:\n    endpoints:\n      - {path: /api/chat}\n",
+            4,
+            "live.ratelimit.endpoints.0",
+            "needs 'limit'",
+        ),
+        (
+            "live:\n  identities:\n    a: {token_env: A}\n  authz:\n    resources: [/api/x]\n",
+            4,
+            "live.authz",
+            "identities 'a'",
+        ),
+        (
+            "live:\n  identities:\n    a: {token_env: A}\n    b: {token_env: B}\n  authz:\n    resources:\n      - {path: /x, method: DELETE}\n",
+            7,
+            "live.authz.resources.0.method",
+            "writes: true",
+        ),
+        (
+            "live:\n  input:\n    endpoints:\n      - {path: /x, method: FETCH}\n",
+            4,
+            "live.input.endpoints.0.method",
+            "unknown method",
+        ),
+        (
+            "live:\n  identities:\n    a: {token_env: A}\n    b: {token_env: B}\n  authz:\n    resources:\n      - {path: /x, owner: c}\n",
+            7,
+            "live.authz.resources.0.owner",
+            "no identity",
+        ),
+        (
+            "live:\n  latency:\n    endpoints:\n      - {path: /x, identity: c}\n",
+            4,
+            "live.latency.endpoints.0.identity",
+            "no identity",
+        ),
+        (
+            "live:\n  headers:\n    X-Bypass: {env: 'not a var'}\n",
+            3,
+            "live.headers.X-Bypass.env",
+            "environment variable",
+        ),
+    ],
+)
 def test_errors_name_file_line_and_key(tmp_path: Path, text: str, line: int, key: str, words: str) -> None:
     with pytest.raises(ConfigError) as info:
         _load(tmp_path, "version: 1\n" + text)

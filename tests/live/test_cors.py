@@ -42,7 +42,13 @@ def run(site: Site, **kw):
 def test_exact_allow_list_passes() -> None:
     with Site({"/api/chat": api(lambda o: o if o == APP else None)}) as site:
         r = run(site)
-    for cid in ("cors.arbitrary-origin", "cors.null-origin", "cors.origin-bypass", "cors.wildcard-credentials", "cors.preflight-permissive"):
+    for cid in (
+        "cors.arbitrary-origin",
+        "cors.null-origin",
+        "cors.origin-bypass",
+        "cors.wildcard-credentials",
+        "cors.preflight-permissive",
+    ):
         assert one(r, cid).status is Status.PASS, one(r, cid)
     assert one(r, "cors.http-origin").status is Status.SKIP  # plain-HTTP API: not applicable
 
@@ -95,8 +101,10 @@ def test_preflight_echoing_requested_method_and_header(ca) -> None:
     def echo(req: Request) -> Resp:
         h = [("Access-Control-Allow-Origin", APP if req.headers.get("origin") == APP else "")]
         if req.method == "OPTIONS":
-            h += [("Access-Control-Allow-Methods", req.headers.get("access-control-request-method", "")),
-                  ("Access-Control-Allow-Headers", req.headers.get("access-control-request-headers", ""))]
+            h += [
+                ("Access-Control-Allow-Methods", req.headers.get("access-control-request-method", "")),
+                ("Access-Control-Allow-Headers", req.headers.get("access-control-request-headers", "")),
+            ]
         return Resp(204 if req.method == "OPTIONS" else 200, b"", h)
 
     with Site({"/api/chat": echo}) as site:
@@ -105,7 +113,9 @@ def test_preflight_echoing_requested_method_and_header(ca) -> None:
 
 
 def test_http_origin_trusted_by_https_api(ca) -> None:
-    with Site({"/api/chat": api(lambda o: o if o.endswith("://app.example.com") else None)}, tls=ca.server_context(HOST)) as site:
+    with Site(
+        {"/api/chat": api(lambda o: o if o.endswith("://app.example.com") else None)}, tls=ca.server_context(HOST)
+    ) as site:
         target = Target(url=site.url, api_url=site.url + "api/chat")
         r = run_area(cors, [site], ca, target=target, allowed_origins=[APP])
     c = one(r, "cors.http-origin")
@@ -115,8 +125,14 @@ def test_http_origin_trusted_by_https_api(ca) -> None:
 def test_configured_endpoints_and_errors() -> None:
     with Site({"/api/a": api(lambda o: o), "/api/b": api(lambda o: None)}) as site:
         target = Target(url=site.url)
-        r = run_area(cors, [site], None, target=target, allowed_origins=[APP],
-                     cors_endpoints=[Endpoint(path="/api/a"), Endpoint(path="/api/b")])
+        r = run_area(
+            cors,
+            [site],
+            None,
+            target=target,
+            allowed_origins=[APP],
+            cors_endpoints=[Endpoint(path="/api/a"), Endpoint(path="/api/b")],
+        )
     by_target = {c.target: c.status for c in r["cors.arbitrary-origin"]}
     assert by_target == {site.url + "api/a": Status.FAIL, site.url + "api/b": Status.PASS}
     # a dead API is error, never pass

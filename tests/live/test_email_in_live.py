@@ -53,9 +53,27 @@ def dns() -> Iterator[tuple[str, _Zone]]:
 def test_live_runs_email_checks(tmp_path: Path, run_cli) -> None:
     with dns() as (server, zone), Site({"/": html("ok")}) as site:
         (tmp_path / ".launchready.yml").write_text(
-            f"version: 1\nlive:\n  targets: [{{url: '{site.url}'}}]\n  email: {{domain: launch.test, timeout: 1, retries: 0}}\n")
-        res = run_cli(["live", "--resolve", site.resolve, "--dns-server", server, "--only", "email", "--only", "headers.csp", "--json", "-"], tmp_path)
-        dry = run_cli(["live", "--resolve", site.resolve, "--dns-server", server, "--only", "email", "--dry-run"], tmp_path)
+            f"version: 1\nlive:\n  targets: [{{url: '{site.url}'}}]\n  email: {{domain: launch.test, timeout: 1, retries: 0}}\n"
+        )
+        res = run_cli(
+            [
+                "live",
+                "--resolve",
+                site.resolve,
+                "--dns-server",
+                server,
+                "--only",
+                "email",
+                "--only",
+                "headers.csp",
+                "--json",
+                "-",
+            ],
+            tmp_path,
+        )
+        dry = run_cli(
+            ["live", "--resolve", site.resolve, "--dns-server", server, "--only", "email", "--dry-run"], tmp_path
+        )
     report = json.loads(res.out)
     ids = {c["id"] for c in report["checks"]}
     assert "headers.csp" in ids

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.live import bundle, exposure
 from launchready.model import Severity, Status
 
@@ -35,7 +35,9 @@ def test_exposed_files_fail() -> None:
     routes = {
         "/": html(PAGE),
         "/assets/app.js": js("console.log(1);\n//# sourceMappingURL=app.js.map\n"),
-        "/assets/app.js.map": Resp(200, '{"version":3,"sources":["src/app.ts"],"mappings":"AAAA"}', [("Content-Type", "application/json")]),
+        "/assets/app.js.map": Resp(
+            200, '{"version":3,"sources":["src/app.ts"],"mappings":"AAAA"}', [("Content-Type", "application/json")]
+        ),
         "/.env.production": Resp(200, env_file),
         "/.git/config": Resp(200, "[core]\n\trepositoryformatversion = 0\n\tbare = false\n"),
         "/.git/HEAD": Resp(200, "ref: refs/heads/main\n"),

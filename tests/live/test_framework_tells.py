@@ -17,18 +17,102 @@ HPROF = b"JAVA PROFILE 1.0.2\x00\x00\x00\x00\x08" + b"\x00" * 64
 
 # (framework, path that shows it, response)
 TELLS = [
-    ("Django 5 debug 404 (U+2019)", "/nf", Resp(404, "<p>You\u2019re seeing this error because you have <code>DEBUG = True</code> in your Django settings file.</p>", [("Content-Type", "text/html")])),
-    ("Express dev error handler", "/nf", Resp(400, "<pre>SyntaxError: Unexpected end of JSON input<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at parse (/srv/app/node_modules/body-parser/lib/types/json.js:92:19)</pre>", [("Content-Type", "text/html")])),
-    ("Werkzeug console", "/console", Resp(200, "<title>Console // Werkzeug Debugger</title><div class=console>", [("Content-Type", "text/html")])),
-    ("Spring Boot whitelabel", "/nf", Resp(404, "<html><body><h1>Whitelabel Error Page</h1><p>This application has no explicit mapping for /error</p>", [("Content-Type", "text/html")])),
-    ("Spring Boot /actuator/env", "/actuator/env", Resp(200, '{"activeProfiles":[],"propertySources":[{"name":"server.ports"}]}', [("Content-Type", "application/json")])),
-    ("Spring Boot /actuator/heapdump", "/actuator/heapdump", Resp(200, HPROF, [("Content-Type", "application/octet-stream")])),
-    ("ASP.NET yellow screen", "/nf", Resp(500, "<title>Runtime Error</title><h1>Server Error in '/' Application.</h1>", [("Content-Type", "text/html")])),
-    ("PHP phpinfo()", "/info.php", Resp(200, "<!DOCTYPE html><html><head><title>PHP 8.2.7 - phpinfo()</title></head><body><h1 class=\"p\">PHP Version 8.2.7</h1>", [("Content-Type", "text/html")])),
-    ("Rails", "/nf", Resp(404, "<title>Action Controller: Exception caught</title><h1>Routing Error</h1>", [("Content-Type", "text/html")])),
-    ("Laravel", "/nf", Resp(500, "<title>Whoops, looks like something went wrong.</title>", [("Content-Type", "text/html")])),
-    ("Next.js dev overlay", "/nf", Resp(500, '<html><body><nextjs-portal></nextjs-portal><script id="__NEXT_DATA__" type="application/json">{"err":{"name":"Error"}}</script>', [("Content-Type", "text/html")])),
-    ("FastAPI/Starlette debug", "/nf", Resp(500, "Traceback (most recent call last):\n  File \"/app/main.py\", line 9, in echo\nKeyError: 'name'\n", [("Content-Type", "text/plain")])),
+    (
+        "Django 5 debug 404 (U+2019)",
+        "/nf",
+        Resp(
+            404,
+            "<p>You\u2019re seeing this error because you have <code>DEBUG = True</code> in your Django settings file.</p>",
+            [("Content-Type", "text/html")],
+        ),
+    ),
+    (
+        "Express dev error handler",
+        "/nf",
+        Resp(
+            400,
+            "<pre>SyntaxError: Unexpected end of JSON input<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at parse (/srv/app/node_modules/body-parser/lib/types/json.js:92:19)</pre>",
+            [("Content-Type", "text/html")],
+        ),
+    ),
+    (
+        "Werkzeug console",
+        "/console",
+        Resp(200, "<title>Console // Werkzeug Debugger</title><div class=console>", [("Content-Type", "text/html")]),
+    ),
+    (
+        "Spring Boot whitelabel",
+        "/nf",
+        Resp(
+            404,
+            "<html><body><h1>Whitelabel Error Page</h1><p>This application has no explicit mapping for /error</p>",
+            [("Content-Type", "text/html")],
+        ),
+    ),
+    (
+        "Spring Boot /actuator/env",
+        "/actuator/env",
+        Resp(
+            200,
+            '{"activeProfiles":[],"propertySources":[{"name":"server.ports"}]}',
+            [("Content-Type", "application/json")],
+        ),
+    ),
+    (
+        "Spring Boot /actuator/heapdump",
+        "/actuator/heapdump",
+        Resp(200, HPROF, [("Content-Type", "application/octet-stream")]),
+    ),
+    (
+        "ASP.NET yellow screen",
+        "/nf",
+        Resp(
+            500,
+            "<title>Runtime Error</title><h1>Server Error in '/' Application.</h1>",
+            [("Content-Type", "text/html")],
+        ),
+    ),
+    (
+        "PHP phpinfo()",
+        "/info.php",
+        Resp(
+            200,
+            '<!DOCTYPE html><html><head><title>PHP 8.2.7 - phpinfo()</title></head><body><h1 class="p">PHP Version 8.2.7</h1>',
+            [("Content-Type", "text/html")],
+        ),
+    ),
+    (
+        "Rails",
+        "/nf",
+        Resp(
+            404,
+            "<title>Action Controller: Exception caught</title><h1>Routing Error</h1>",
+            [("Content-Type", "text/html")],
+        ),
+    ),
+    (
+        "Laravel",
+        "/nf",
+        Resp(500, "<title>Whoops, looks like something went wrong.</title>", [("Content-Type", "text/html")]),
+    ),
+    (
+        "Next.js dev overlay",
+        "/nf",
+        Resp(
+            500,
+            '<html><body><nextjs-portal></nextjs-portal><script id="__NEXT_DATA__" type="application/json">{"err":{"name":"Error"}}</script>',
+            [("Content-Type", "text/html")],
+        ),
+    ),
+    (
+        "FastAPI/Starlette debug",
+        "/nf",
+        Resp(
+            500,
+            "Traceback (most recent call last):\n  File \"/app/main.py\", line 9, in echo\nKeyError: 'name'\n",
+            [("Content-Type", "text/plain")],
+        ),
+    ),
 ]
 
 
@@ -45,7 +129,11 @@ def test_framework_debug_pages_fail(name: str, path: str, resp: Resp) -> None:
 def test_plain_error_pages_pass() -> None:
     routes = {"/": html("<p>home</p>"), "/console": html("<h1>Game console store</h1>")}
     with Site(routes) as site:
-        site.default = Resp(404, "<h1>Not Found</h1><p>The requested URL was not found on this server.</p>", [("Content-Type", "text/html")])
+        site.default = Resp(
+            404,
+            "<h1>Not Found</h1><p>The requested URL was not found on this server.</p>",
+            [("Content-Type", "text/html")],
+        )
         r = run_area(exposure, [site])
     assert one(r, "exposure.debug-page").status is Status.PASS
 
@@ -59,7 +147,9 @@ def test_html_is_normalised_before_matching() -> None:
 
 def test_gateway_errors_are_not_a_clean_bill() -> None:
     with Site({"/": html("<p>home</p>")}) as site:
-        site.default = Resp(502, "<html><center><h1>502 Bad Gateway</h1></center></html>", [("Content-Type", "text/html")])
+        site.default = Resp(
+            502, "<html><center><h1>502 Bad Gateway</h1></center></html>", [("Content-Type", "text/html")]
+        )
         r = run_area(exposure, [site])
     for cid in ("exposure.backup-files", "exposure.debug-page", "exposure.env-file", "exposure.git"):
         assert one(r, cid).status is Status.ERROR, one(r, cid)

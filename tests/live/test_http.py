@@ -93,8 +93,15 @@ def test_dry_run_sends_nothing() -> None:
         assert c.planned == [("a", "GET", site.url)] and c.sent == 0 and site.count() == 0
 
 
-@pytest.mark.parametrize("route", [HANG, RESET, Raw(b"HTTX/1.1 200 OK\r\nServer: x\r\n\r\nbody"),
-                                   Raw(b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n")])
+@pytest.mark.parametrize(
+    "route",
+    [
+        HANG,
+        RESET,
+        Raw(b"HTTX/1.1 200 OK\r\nServer: x\r\n\r\nbody"),
+        Raw(b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n"),
+    ],
+)
 def test_network_failures_raise(route: object) -> None:
     with Site({"/": route}) as site:  # type: ignore[dict-item]
         c = client_for([site], timeout=0.5)
@@ -112,7 +119,9 @@ def test_body_is_capped() -> None:
 
 
 def test_safe_headers_redact_credentials() -> None:
-    shown = safe_headers({"Authorization": "Bearer abcdefgh123", "Set-Cookie": "sid=abcdef123456; HttpOnly", "Server": "nginx"})
+    shown = safe_headers(
+        {"Authorization": "Bearer abcdefgh123", "Set-Cookie": "sid=abcdef123456; HttpOnly", "Server": "nginx"}
+    )
     assert shown["Authorization"] == "[redacted]"
     assert shown["Set-Cookie"] == "sid=[redacted]; HttpOnly"
     assert "abcdef123456" not in str(shown) and shown["Server"] == "nginx"
@@ -127,8 +136,13 @@ def test_shared_get_fetches_once() -> None:
 
 
 def test_shared_page_follows_redirects_and_counts_hops() -> None:
-    with Site({"/": Resp(301, "", [("Location", "/home")]), "/home": Resp(302, "", [("Location", "/app/")]),
-               "/app/": html("<p>the app</p>")}) as site:  # fmt: skip
+    with Site(
+        {
+            "/": Resp(301, "", [("Location", "/home")]),
+            "/home": Resp(302, "", [("Location", "/app/")]),
+            "/app/": html("<p>the app</p>"),
+        }
+    ) as site:
         c = client_for([site])
         page = c.get_shared("a", site.url)
         assert page.status == 200 and page.url.endswith("/app/") and c.sent == 3

@@ -31,7 +31,13 @@ def test_spa_shell_is_not_a_health_check() -> None:
 
 
 def test_unhealthy_and_down() -> None:
-    with Site({"/health": jsonr({"status": "degraded-but-up"}), "/ready": jsonr({"status": "down"}, 200), "/live": Resp(503, "")}) as site:
+    with Site(
+        {
+            "/health": jsonr({"status": "degraded-but-up"}),
+            "/ready": jsonr({"status": "down"}, 200),
+            "/live": Resp(503, ""),
+        }
+    ) as site:
         ok = run_area(monitoring, [site], monitoring_health="/health")
         down = run_area(monitoring, [site], monitoring_health="/ready")
         failing = run_area(monitoring, [site], monitoring_health="/live", monitoring_status_page=site.url + "missing")

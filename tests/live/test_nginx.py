@@ -44,7 +44,9 @@ def _free_port() -> int:
 def nginx(tmp: Path, ca: CA, hardened: bool) -> Iterator[tuple[int, int]]:
     root = tmp / "www"
     root.mkdir()
-    (root / "index.html").write_text("<!doctype html><html><body><div id=app></div><script src=/app.js></script></body></html>")
+    (root / "index.html").write_text(
+        "<!doctype html><html><body><div id=app></div><script src=/app.js></script></body></html>"
+    )
     (root / "app.js").write_text("console.log('app');\n")
     (root / ".env").write_text("DATABASE_URL=postgres://app@db/app\nSESSION_SECRET=" + "z" * 12 + "\n")
     leaf = ca.ca.issue_cert(HOST)
@@ -85,8 +87,11 @@ http {{
     }}
 }}
 """)
-    proc = subprocess.Popen([str(NGINX), "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    proc = subprocess.Popen(
+        [str(NGINX), "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -96,7 +101,9 @@ http {{
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     err = proc.stderr.read().decode() if proc.stderr else ""
-                    pytest.fail(f"nginx did not start: {err} {(tmp / 'logs' / 'error.log').read_text() if (tmp / 'logs' / 'error.log').exists() else ''}")
+                    pytest.fail(
+                        f"nginx did not start: {err} {(tmp / 'logs' / 'error.log').read_text() if (tmp / 'logs' / 'error.log').exists() else ''}"
+                    )
                 time.sleep(0.05)
         yield https_port, http_port
     finally:
@@ -111,9 +118,24 @@ http {{
 def _run(run_cli, tmp: Path, ca: CA, https_port: int, http_port: int) -> dict[str, str]:
     (tmp / ".launchready.yml").write_text(
         f"version: 1\nlive:\n  targets:\n    - url: https://{HOST}:{https_port}/\n      http_url: http://{HOST}:{http_port}/\n"
-        "  redirect: {paths: [/login]}\n  latency: {samples: 3}\n")
-    res = run_cli(["live", "--ca-bundle", str(ca.path), "--resolve", f"{HOST}:{https_port}:127.0.0.1",
-                   "--resolve", f"{HOST}:{http_port}:127.0.0.1", "--skip", "cors", "--json", "-"], tmp)  # fmt: skip
+        "  redirect: {paths: [/login]}\n  latency: {samples: 3}\n"
+    )
+    res = run_cli(
+        [
+            "live",
+            "--ca-bundle",
+            str(ca.path),
+            "--resolve",
+            f"{HOST}:{https_port}:127.0.0.1",
+            "--resolve",
+            f"{HOST}:{http_port}:127.0.0.1",
+            "--skip",
+            "cors",
+            "--json",
+            "-",
+        ],
+        tmp,
+    )
     report = json.loads(res.out)
     return {c["id"]: c["status"] for c in report["checks"]}
 
@@ -133,6 +155,16 @@ def test_hardened_nginx_config_passes(tmp_path: Path, run_cli) -> None:
     ca = CA(tmp_path)
     with nginx(tmp_path, ca, hardened=True) as (https_port, http_port):
         st = _run(run_cli, tmp_path, ca, https_port, http_port)
-    for cid in ("exposure.env-file", "exposure.git", "headers.version-disclosure", "hsts.present", "hsts.max-age",
-                "redirect.https", "redirect.sensitive-paths", "headers.csp", "headers.frame-options", "tls.chain"):
+    for cid in (
+        "exposure.env-file",
+        "exposure.git",
+        "headers.version-disclosure",
+        "hsts.present",
+        "hsts.max-age",
+        "redirect.https",
+        "redirect.sensitive-paths",
+        "headers.csp",
+        "headers.frame-options",
+        "tls.chain",
+    ):
         assert st[cid] == "pass", (cid, st)

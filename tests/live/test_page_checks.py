@@ -34,9 +34,21 @@ def test_good_site(ca) -> None:
         results = {}
         for m in (hsts, headers, cookies, cdn):
             results.update(run_area(m, [site], ca))
-    for cid in ("hsts.present", "hsts.max-age", "hsts.include-subdomains", "headers.csp", "headers.csp-unsafe",
-                "headers.content-type-options", "headers.frame-options", "headers.referrer-policy",
-                "headers.version-disclosure", "cookies.secure", "cookies.httponly", "cookies.samesite", "cdn.detected"):
+    for cid in (
+        "hsts.present",
+        "hsts.max-age",
+        "hsts.include-subdomains",
+        "headers.csp",
+        "headers.csp-unsafe",
+        "headers.content-type-options",
+        "headers.frame-options",
+        "headers.referrer-policy",
+        "headers.version-disclosure",
+        "cookies.secure",
+        "cookies.httponly",
+        "cookies.samesite",
+        "cdn.detected",
+    ):
         assert one(results, cid).status is Status.PASS, one(results, cid)
     assert "Cloudflare" in one(results, "cdn.detected").message
     assert "abc123def456" not in str(results)  # cookie values never in evidence
@@ -92,6 +104,7 @@ def test_hsts_skipped_on_plain_http() -> None:
 
 def test_redirects_good(ca) -> None:
     with Site({"/": html("ok")}, tls=ca.server_context(HOST)) as https_site:
+
         def to_https(req):
             return Resp(301, "", [("Location", f"https://{HOST}:{https_site.port}{req.path}")])
 
@@ -104,7 +117,13 @@ def test_redirects_good(ca) -> None:
 
 def test_redirects_bad(ca) -> None:
     with Site({"/": html("ok")}, tls=ca.server_context(HOST)) as https_site:
-        with Site({"/": html("plain page"), "/login": html("<form>"), "/api/": Resp(302, "", [("Location", "http://elsewhere.test/")])}) as http_site:
+        with Site(
+            {
+                "/": html("plain page"),
+                "/login": html("<form>"),
+                "/api/": Resp(302, "", [("Location", "http://elsewhere.test/")]),
+            }
+        ) as http_site:
             target = Target(url=https_site.url, http_url=http_site.url)
             r = run_area(redirect, [https_site, http_site], ca, target=target)
         with Site({"/": Resp(301, "", [("Location", "https://other.launchready.test/")])}) as other:

@@ -29,7 +29,7 @@ def test_exception_in_a_check_is_error_never_pass() -> None:
     broken.AREA, broken.IDS, broken.PHASE, broken.check = "broken", ("broken.one", "broken.two"), 0, boom  # type: ignore[attr-defined]
     target = Target(url="https://example.test/")
     run = Run(LiveSettings(targets=[target]), Client(HttpOptions(), Budget()), selector([], []))
-    found = _run_one(broken, run, target, Config())
+    found = _run_one(broken, run, target)  # type: ignore[arg-type]
     assert [c.id for c in found] == ["broken.one", "broken.two"]
     assert all(c.status is Status.ERROR and "unexpected shape" in c.message for c in found)
 

@@ -68,7 +68,9 @@ def test_names_host_wildcards() -> None:
 
     der = x509.load_pem_x509_certificate(leaf.cert_chain_pems[0].bytes()).public_bytes(serialization.Encoding.DER)
     assert names_host(der, "app.example.test") and names_host(der, "127.0.0.1")
-    assert not names_host(der, "example.test") and not names_host(der, "a.b.example.test") and not names_host(der, "::1")
+    assert (
+        not names_host(der, "example.test") and not names_host(der, "a.b.example.test") and not names_host(der, "::1")
+    )
 
 
 def test_expiry_soon_warns_and_very_soon_fails(ca) -> None:
@@ -181,9 +183,25 @@ def test_client_that_cannot_offer_legacy_tls_reports_skip_never_pass(ca, tmp_pat
         "system_default = system_default_sect\n[system_default_sect]\nProtocol = ALL, -TLSv1, -TLSv1.1\n"
     )
     with Site({"/": html("ok")}, tls=ca.server_context(HOST, legacy=True)) as site:
-        cmd = [sys.executable, "-m", "launchready", "live", "--url", site.url, "--resolve", site.resolve,
-               "--ca-bundle", str(ca.path), "--only", "tls.legacy", "--json", "-"]  # fmt: skip
-        res = subprocess.run(cmd, env={**os.environ, "OPENSSL_CONF": str(conf)}, capture_output=True, text=True, cwd=tmp_path)
+        cmd = [
+            sys.executable,
+            "-m",
+            "launchready",
+            "live",
+            "--url",
+            site.url,
+            "--resolve",
+            site.resolve,
+            "--ca-bundle",
+            str(ca.path),
+            "--only",
+            "tls.legacy",
+            "--json",
+            "-",
+        ]
+        res = subprocess.run(
+            cmd, env={**os.environ, "OPENSSL_CONF": str(conf)}, capture_output=True, text=True, cwd=tmp_path
+        )
     checks = json.loads(res.stdout)["checks"]
     assert [c["status"] for c in checks] == ["skip"], checks
     assert "cannot" in checks[0]["message"] or "refuses" in checks[0]["message"]

@@ -61,8 +61,20 @@ def live(run_cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.Monkey
         (tmp_path / ".launchready.yml").write_text(CONFIG.format(url=url or d.url, host=HOST, http_port=d.http_port))
         monkeypatch.setenv("LR_REAL_TOKEN_A", stack.secrets.token_a)
         monkeypatch.setenv("LR_REAL_TOKEN_B", stack.secrets.token_b)
-        args = ["live", "--ca-bundle", str(stack.ca_path), "--resolve", f"{HOST}:{d.https_port}:127.0.0.1",
-                "--resolve", f"{HOST}:{d.http_port}:127.0.0.1", "--timeout", "5", "--json", "-", *extra]  # fmt: skip
+        args = [
+            "live",
+            "--ca-bundle",
+            str(stack.ca_path),
+            "--resolve",
+            f"{HOST}:{d.https_port}:127.0.0.1",
+            "--resolve",
+            f"{HOST}:{d.http_port}:127.0.0.1",
+            "--timeout",
+            "5",
+            "--json",
+            "-",
+            *extra,
+        ]
         start = time.monotonic()
         res = run_cli(args, tmp_path)
         seconds = time.monotonic() - start

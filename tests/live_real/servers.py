@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 HOST = "app.localhost"  # Werkzeug's debugger only answers hosts like *.localhost (its trusted hosts)
 APPS = Path(__file__).parent / "apps"
@@ -50,7 +50,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_port(port: int, proc: subprocess.Popen[bytes] | None, what: str, log: Path | None = None, limit: float = 20.0) -> None:
+def wait_port(
+    port: int, proc: subprocess.Popen[bytes] | None, what: str, log: Path | None = None, limit: float = 20.0
+) -> None:
     deadline = time.monotonic() + limit
     while True:
         try:
@@ -113,9 +115,31 @@ def app_command(d: Deployment, node_modules: Path | None) -> tuple[list[str], di
     port = str(d.app_port)
     env: dict[str, str] = {}
     if d.kind == "fastapi":
-        return [py, "-m", "uvicorn", "fastapi_app:app", "--host", "127.0.0.1", "--port", port, "--log-level", "warning"], env
+        return [
+            py,
+            "-m",
+            "uvicorn",
+            "fastapi_app:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            port,
+            "--log-level",
+            "warning",
+        ], env
     if d.kind == "django":
-        return [py, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "1", "--threads", "4", "django_app:application"], env
+        return [
+            py,
+            "-m",
+            "gunicorn",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+            "--threads",
+            "4",
+            "django_app:application",
+        ], env
     if d.kind == "flask":
         if d.good:
             return [py, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "1", "--threads", "4", "flask_app:app"], env
@@ -139,7 +163,9 @@ def write_root(root: Path, d: Deployment, s: Secrets) -> None:
         return
     js = f'const client = new OpenAI({{apiKey: "{s.bundle_key}", dangerouslyAllowBrowser: true}});\n//# sourceMappingURL=app.js.map\n'
     (root / "static" / "app.js").write_text(js)
-    (root / "static" / "app.js.map").write_text(json.dumps({"version": 3, "sources": ["src/app.ts"], "names": [], "mappings": "AAAA"}))
+    (root / "static" / "app.js.map").write_text(
+        json.dumps({"version": 3, "sources": ["src/app.ts"], "names": [], "mappings": "AAAA"})
+    )
     (root / ".env").write_text(f"DATABASE_URL=postgres://app@db/app\nSESSION_SECRET={secrets.token_hex(8)}\n")
     (root / ".git").mkdir()
     (root / ".git" / "config").write_text("[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n")
@@ -164,8 +190,7 @@ def server_blocks(d: Deployment, tmp: Path) -> str:
             proxy_set_header X-Forwarded-Proto https;
             proxy_read_timeout 10s;"""
     app = "" if d.kind == "empty" else f"location / {{ try_files $uri @app; }}\n        location @app {{ {upstream} }}"
-    plain = (f"return 301 https://$host:{d.https_port}$request_uri;" if d.good
-             else f"location / {{ {upstream} }}")  # fmt: skip
+    plain = f"return 301 https://$host:{d.https_port}$request_uri;" if d.good else f"location / {{ {upstream} }}"
     return f"""
     server {{
         listen 127.0.0.1:{d.http_port};
@@ -212,10 +237,19 @@ class Stack:
 
     def app_env(self, d: Deployment) -> dict[str, str]:
         s = self.secrets
-        return {"PATH": os.environ.get("PATH", ""), "HOME": str(self.tmp), "MODE": "good" if d.good else "flawed",
-                "PORT": str(d.app_port), "TOKEN_A": s.token_a, "TOKEN_B": s.token_b, "NOTE_A": s.note_a,
-                "SITE_ORIGIN": d.origin, "DJANGO_KEY": secrets.token_hex(25), "FLASK_KEY": secrets.token_hex(16),
-                "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
+        return {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(self.tmp),
+            "MODE": "good" if d.good else "flawed",
+            "PORT": str(d.app_port),
+            "TOKEN_A": s.token_a,
+            "TOKEN_B": s.token_b,
+            "NOTE_A": s.note_a,
+            "SITE_ORIGIN": d.origin,
+            "DJANGO_KEY": secrets.token_hex(25),
+            "FLASK_KEY": secrets.token_hex(16),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
 
     def _start(self) -> None:
         tmp = self.tmp
@@ -256,8 +290,14 @@ http {{
 }}
 """)
         assert NGINX is not None
-        proc = self._exit.enter_context(process([NGINX, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
-                                                {"PATH": os.environ.get("PATH", "")}, tmp, tmp / "logs" / "nginx.out"))  # fmt: skip
+        proc = self._exit.enter_context(
+            process(
+                [NGINX, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
+                {"PATH": os.environ.get("PATH", "")},
+                tmp,
+                tmp / "logs" / "nginx.out",
+            )
+        )
         for d in self.deployments.values():
             wait_port(d.https_port, proc, "nginx", tmp / "logs" / "error.log")
 
@@ -306,7 +346,13 @@ def node_modules_for_express(tmp: Path) -> Path:
     assert npm is not None
     shutil.copy(APPS / "package.json", tmp / "package.json")
     try:
-        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent"], cwd=tmp, check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--silent"],
+            cwd=tmp,
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
     except (subprocess.SubprocessError, OSError) as exc:
         unavailable(f"npm install express@5 failed: {exc}")
     return tmp / "node_modules"

@@ -36,13 +36,22 @@ def test_good_django(stack: Stack, live) -> None:
 
 def test_flawed_django(stack: Stack, live) -> None:
     run = live(stack, stack.deployments["flawed"])
-    assert_statuses(run, {**FLAWED_SITE,
-        # DEBUG = True: the not-found page is Django's debug page (You’re, with U+2019)
-        "exposure.debug-page": "fail",
-        # unvalidated json.loads: a 500 debug page for bad JSON, types and the oversized body
-        "input.malformed-json": "fail", "input.field-types": "fail", "input.body-size": "fail", "input.content-type": "fail",
-        # sessionid without HttpOnly/Secure, csrftoken without Secure
-        "cookies.secure": "fail", "cookies.httponly": "fail"})  # fmt: skip
+    assert_statuses(
+        run,
+        {
+            **FLAWED_SITE,
+            # DEBUG = True: the not-found page is Django's debug page (You’re, with U+2019)
+            "exposure.debug-page": "fail",
+            # unvalidated json.loads: a 500 debug page for bad JSON, types and the oversized body
+            "input.malformed-json": "fail",
+            "input.field-types": "fail",
+            "input.body-size": "fail",
+            "input.content-type": "fail",
+            # sessionid without HttpOnly/Secure, csrftoken without Secure
+            "cookies.secure": "fail",
+            "cookies.httponly": "fail",
+        },
+    )
     assert "DEBUG = True" in run.check("exposure.debug-page")["message"]
     assert "sessionid" in run.check("cookies.httponly")["message"]
     assert run.code == 1

@@ -28,14 +28,27 @@ def test_good_express(stack: Stack, live) -> None:
 
 def test_flawed_express(stack: Stack, live) -> None:
     run = live(stack, stack.deployments["flawed"])
-    assert_statuses(run, {**FLAWED_SITE,
-        # the development error handler: a 400 whose HTML body is the stack trace (<br> &nbsp;&nbsp;at ...)
-        "input.malformed-json": "fail", "input.content-type": "fail", "input.field-types": "fail", "input.body-size": "fail",
-        # Origin reflected with credentials, any method and header allowed
-        "cors.arbitrary-origin": "fail", "cors.null-origin": "fail", "cors.origin-bypass": "fail", "cors.http-origin": "fail",
-        "cors.preflight-permissive": "warn",
-        # connect.sid without any attribute
-        "cookies.secure": "fail", "cookies.httponly": "fail", "cookies.samesite": "fail"})  # fmt: skip
+    assert_statuses(
+        run,
+        {
+            **FLAWED_SITE,
+            # the development error handler: a 400 whose HTML body is the stack trace (<br> &nbsp;&nbsp;at ...)
+            "input.malformed-json": "fail",
+            "input.content-type": "fail",
+            "input.field-types": "fail",
+            "input.body-size": "fail",
+            # Origin reflected with credentials, any method and header allowed
+            "cors.arbitrary-origin": "fail",
+            "cors.null-origin": "fail",
+            "cors.origin-bypass": "fail",
+            "cors.http-origin": "fail",
+            "cors.preflight-permissive": "warn",
+            # connect.sid without any attribute
+            "cookies.secure": "fail",
+            "cookies.httponly": "fail",
+            "cookies.samesite": "fail",
+        },
+    )
     malformed = run.check("input.malformed-json")
     assert malformed["evidence"]["status"] == 400 and "stack_trace" in malformed["evidence"]
     assert "X-Powered-By" in run.check("headers.version-disclosure")["message"]

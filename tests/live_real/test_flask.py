@@ -30,13 +30,21 @@ def test_flask_on_gunicorn(stack: Stack, live) -> None:
 
 def test_flask_on_werkzeug_with_debugger(stack: Stack, live) -> None:
     run = live(stack, stack.deployments["flawed"])
-    assert_statuses(run, {**FLAWED_SITE,
-        # the Werkzeug debugger: its console at /console
-        "exposure.debug-page": "fail",
-        # Werkzeug refuses bad JSON itself (400); the rest reaches unvalidated code: 500 with a traceback
-        "input.content-type": "fail", "input.field-types": "fail", "input.body-size": "fail",
-        # Flask's session cookie: HttpOnly by default, but neither Secure nor SameSite here
-        "cookies.secure": "fail", "cookies.samesite": "fail"})  # fmt: skip
+    assert_statuses(
+        run,
+        {
+            **FLAWED_SITE,
+            # the Werkzeug debugger: its console at /console
+            "exposure.debug-page": "fail",
+            # Werkzeug refuses bad JSON itself (400); the rest reaches unvalidated code: 500 with a traceback
+            "input.content-type": "fail",
+            "input.field-types": "fail",
+            "input.body-size": "fail",
+            # Flask's session cookie: HttpOnly by default, but neither Secure nor SameSite here
+            "cookies.secure": "fail",
+            "cookies.samesite": "fail",
+        },
+    )
     pages = run.check("exposure.debug-page")["evidence"]["pages"]
     assert any(p["url"].endswith("/console") for p in pages)
     assert run.code == 1

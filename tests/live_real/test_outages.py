@@ -20,23 +20,48 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield s
 
 
-PAGE_CHECKS = ("hsts.present", "hsts.max-age", "hsts.include-subdomains", "headers.csp", "headers.csp-unsafe",
-               "headers.content-type-options", "headers.frame-options", "headers.referrer-policy",
-               "headers.version-disclosure", "cookies.secure", "cookies.httponly", "cookies.samesite",
-               "bundle.secret", "exposure.source-maps")  # fmt: skip
-EXAMPLE_CHECKS = ("input.malformed-json", "input.content-type", "input.field-types", "input.body-size",
-                  "ratelimit.burst", "authz.cross-user", "authz.anonymous")  # fmt: skip
+PAGE_CHECKS = (
+    "hsts.present",
+    "hsts.max-age",
+    "hsts.include-subdomains",
+    "headers.csp",
+    "headers.csp-unsafe",
+    "headers.content-type-options",
+    "headers.frame-options",
+    "headers.referrer-policy",
+    "headers.version-disclosure",
+    "cookies.secure",
+    "cookies.httponly",
+    "cookies.samesite",
+    "bundle.secret",
+    "exposure.source-maps",
+)
+EXAMPLE_CHECKS = (
+    "input.malformed-json",
+    "input.content-type",
+    "input.field-types",
+    "input.body-size",
+    "ratelimit.burst",
+    "authz.cross-user",
+    "authz.anonymous",
+)
 
 
 def test_app_down_behind_nginx(stack: Stack, live) -> None:
     run = live(stack, stack.deployments["down"])
-    assert_statuses(run, {**GOOD_SITE,  # nginx itself (TLS, redirect, dotfile rule) still judged
-        **{cid: "error" for cid in PAGE_CHECKS + EXAMPLE_CHECKS},
-        # a 502 is not the app's CORS policy, not its debug page, not its absence of backups
-        **{cid: "error" for cid in EVERY_ID if cid.startswith("cors.")},
-        "exposure.backup-files": "error", "exposure.debug-page": "error",
-        "latency.p95": "error",
-        "monitoring.health": "fail"})  # an uptime monitor would see exactly this  # fmt: skip
+    assert_statuses(
+        run,
+        {
+            **GOOD_SITE,  # nginx itself (TLS, redirect, dotfile rule) still judged
+            **{cid: "error" for cid in PAGE_CHECKS + EXAMPLE_CHECKS},
+            # a 502 is not the app's CORS policy, not its debug page, not its absence of backups
+            **{cid: "error" for cid in EVERY_ID if cid.startswith("cors.")},
+            "exposure.backup-files": "error",
+            "exposure.debug-page": "error",
+            "latency.p95": "error",
+            "monitoring.health": "fail",
+        },
+    )  # an uptime monitor would see exactly this
     assert "502" in run.check("input.malformed-json")["message"]
     assert "502" in run.check("ratelimit.burst")["message"]
     assert "502" in run.check("headers.csp")["message"]
@@ -45,9 +70,15 @@ def test_app_down_behind_nginx(stack: Stack, live) -> None:
 
 def test_empty_web_root(stack: Stack, live) -> None:
     run = live(stack, stack.deployments["empty"])
-    assert_statuses(run, {**GOOD_SITE,
-        **{cid: "error" for cid in PAGE_CHECKS + EXAMPLE_CHECKS},
-        "latency.p95": "error", "monitoring.health": "fail"})  # fmt: skip
+    assert_statuses(
+        run,
+        {
+            **GOOD_SITE,
+            **{cid: "error" for cid in PAGE_CHECKS + EXAMPLE_CHECKS},
+            "latency.p95": "error",
+            "monitoring.health": "fail",
+        },
+    )
     bundle = run.check("bundle.secret")
     assert "403" in bundle["message"] and "no secrets" not in bundle["message"]
     assert run.code == 1

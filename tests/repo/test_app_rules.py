@@ -390,9 +390,14 @@ def test_app(name: str) -> None:
 
 
 def test_ratelimit_is_one_finding_per_application_listing_its_routes() -> None:
-    files = [("server.js", "const express = require('express');\nconst app = express();\n"
-                           "app.post('/api/chat', h);\napp.post('/login', h);\n"
-                           "app.post('/upload', h);  // launchready:allow limited at the proxy\n")]
+    files = [
+        (
+            "server.js",
+            "const express = require('express');\nconst app = express();\n"
+            "app.post('/api/chat', h);\napp.post('/login', h);\n"
+            "app.post('/upload', h);  // launchready:allow limited at the proxy\n",
+        )
+    ]
     [found] = checks_for_app(files, disabled=NOT_HERE)
     assert found.line == 3
     assert "2 sensitive route(s)" in found.message
@@ -406,7 +411,10 @@ def test_app_rules_ignore_test_files() -> None:
 
 
 def test_app_rules_tolerate_unparsable_files() -> None:
-    files = [("app/main.py", "@app.post('/chat'\ndef broken(:\n"), ("server.js", "app.post('/login', (req, res) => {{{")]
+    files = [
+        ("app/main.py", "@app.post('/chat'\ndef broken(:\n"),
+        ("server.js", "app.post('/login', (req, res) => {{{"),
+    ]
     found = checks_for_app(files)
     assert {f.rule_id for f in found} <= {"repo.ratelimit-missing"}
 

@@ -85,9 +85,14 @@ def test_corpus_holds_no_secret_shaped_literals() -> None:
 
 
 def test_suppressed_count_for_app_rules(tmp_path: Path) -> None:
-    files = [("app/main.py", 'from fastapi import FastAPI\napp = FastAPI()\n'
-                             '@app.post("/api/chat")  # launchready:allow limited at the gateway\n'
-                             'async def chat() -> None: ...\n')]
+    files = [
+        (
+            "app/main.py",
+            "from fastapi import FastAPI\napp = FastAPI()\n"
+            '@app.post("/api/chat")  # launchready:allow limited at the gateway\n'
+            "async def chat() -> None: ...\n",
+        )
+    ]
     stats = RepoStats()
     assert checks_for_app(files, stats=stats, disabled={"repo.error-tracking-missing"}) == []
     assert stats.suppressed == 1

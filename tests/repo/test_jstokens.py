@@ -17,8 +17,15 @@ def test_comments_are_dropped_and_positions_are_one_based() -> None:
 
 def test_regex_literal_versus_division() -> None:
     assert ("regex", "/a\\/b[/]c/gi") in kinds("const r = /a\\/b[/]c/gi;")
-    assert kinds("x = a / b / c") == [("id", "x"), ("punct", "="), ("id", "a"), ("punct", "/"), ("id", "b"),
-                                      ("punct", "/"), ("id", "c")]  # fmt: skip
+    assert kinds("x = a / b / c") == [
+        ("id", "x"),
+        ("punct", "="),
+        ("id", "a"),
+        ("punct", "/"),
+        ("id", "b"),
+        ("punct", "/"),
+        ("id", "c"),
+    ]
     assert ("regex", "/x/") in kinds("return /x/.test(s)")
 
 
@@ -31,8 +38,13 @@ def test_template_literals_nest_and_expressions_are_code() -> None:
 def test_unterminated_things_end_at_the_line() -> None:
     toks = tokenize("let s = 'oops\nlet t = 1;\n")
     assert (toks[3].kind, toks[3].value) == ("str", "oops")
-    assert [(t.kind, t.value, t.line) for t in toks][4:] == [("id", "let", 2), ("id", "t", 2), ("punct", "=", 2),
-                                                              ("num", "1", 2), ("punct", ";", 2)]  # fmt: skip
+    assert [(t.kind, t.value, t.line) for t in toks][4:] == [
+        ("id", "let", 2),
+        ("id", "t", 2),
+        ("punct", "=", 2),
+        ("num", "1", 2),
+        ("punct", ";", 2),
+    ]
     assert tokenize("`never closed ${ a")[-1].value == "a"
 
 

@@ -36,7 +36,9 @@ def test_inline_allow_counts_as_suppressed(repo: Path, run_cli) -> None:  # type
     settings.write_text(SETTINGS)
     n = len(_repo_ids(_scan(run_cli, repo)))
     assert n
-    settings.write_text("\n".join(line + "  # launchready:allow" if line.strip() else line for line in SETTINGS.splitlines()) + "\n")
+    settings.write_text(
+        "\n".join(line + "  # launchready:allow" if line.strip() else line for line in SETTINGS.splitlines()) + "\n"
+    )
     data = _scan(run_cli, repo)
     assert not _repo_ids(data)
     assert data["summary"]["suppressed"] >= 1

@@ -21,8 +21,14 @@ from .markers import expected
 from .test_corpus import CORPUS, _files
 
 APP_ONLY = {r.id for r in rules() if r.scope == "app"}
-REPO_ROWS = ("Secret handling", "Auth boundaries", "Input validation and exposure", "Rate limits",
-             "CORS", "Logging hygiene")  # fmt: skip
+REPO_ROWS = (
+    "Secret handling",
+    "Auth boundaries",
+    "Input validation and exposure",
+    "Rate limits",
+    "CORS",
+    "Logging hygiene",
+)
 
 
 def _git_app(tmp_path: Path, app: str) -> Path:

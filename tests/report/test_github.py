@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from launchready import redact
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.model import CheckResult, Finding, Report, Severity, Status
 from launchready.report import Options
 from launchready.report.github import (
@@ -33,8 +33,7 @@ def parse_command(line: str) -> tuple[str, dict[str, str], str]:
 
 
 def _unescape(s: str) -> str:
-    return (s.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":")
-            .replace("%2C", ",").replace("%25", "%"))  # fmt: skip
+    return s.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
 
 
 def test_escaping() -> None:
@@ -52,11 +51,7 @@ def test_annotations_for_mixed_report(mixed_report: Report) -> None:
     # worst first: three critical findings, then the high check fail/error, then medium
     assert kinds[:3] == ["error", "error", "error"]
     gh = next(p for p in parsed if p[1].get("file") == "config/ci,1.yml")
-    assert (
-        gh[1]["line"] == "1"
-        and gh[1]["col"] == "7"
-        and gh[1]["title"].startswith("secret.github-pat-classic")
-    )
+    assert gh[1]["line"] == "1" and gh[1]["col"] == "7" and gh[1]["title"].startswith("secret.github-pat-classic")
     assert "still in history" in gh[2] and "Fix: Rotate" in gh[2]
     assert "config/ci%2C1.yml" in next(line for line in lines if "ci%2C1" in line)
     smap = next(p for p in parsed if p[1].get("file") == "dist/app.js.map")
@@ -73,10 +68,17 @@ def test_annotations_for_mixed_report(mixed_report: Report) -> None:
 
 def _many_findings(n: int, severity: Severity) -> list[Finding]:
     return [
-        Finding(rule_id="repo.demo", severity=severity, path=f"f{i:03}.py", message=f"problem {i}",
-                fix="fix it", fingerprint=f"repo.demo:{i}", line=i + 1)
+        Finding(
+            rule_id="repo.demo",
+            severity=severity,
+            path=f"f{i:03}.py",
+            message=f"problem {i}",
+            fix="fix it",
+            fingerprint=f"repo.demo:{i}",
+            line=i + 1,
+        )
         for i in range(n)
-    ]  # fmt: skip
+    ]
 
 
 def test_caps_rank_by_severity_and_count_dropped() -> None:
@@ -85,9 +87,7 @@ def test_caps_rank_by_severity_and_count_dropped() -> None:
     r.findings += _many_findings(8, Severity.HIGH) + _many_findings(7, Severity.CRITICAL)
     lines, dropped = annotations(r, Options())
     kinds = [parse_command(line)[0] for line in lines]
-    assert (
-        kinds.count("error") == 10 and kinds.count("warning") == 10 and kinds.count("notice") == 10
-    )
+    assert kinds.count("error") == 10 and kinds.count("warning") == 10 and kinds.count("notice") == 10
     assert dropped == 15 + 12 + 15 - 30
     # the errors kept are the 7 criticals and 3 of the highs: severity ranks first
     titles = [parse_command(line)[1]["title"] for line in lines if line.startswith("::error")]
@@ -117,9 +117,17 @@ def test_step_summary(mixed_report: Report) -> None:
 
 def test_summary_escapes_markdown_and_html() -> None:
     r = Report(command="scan", root=".")
-    r.findings.append(Finding(rule_id="repo.x", severity=Severity.HIGH, path="a|b.py",
-                              message="<script>alert(1)</script> | pipe", fix="x\ny",
-                              fingerprint="f", line=1))  # fmt: skip
+    r.findings.append(
+        Finding(
+            rule_id="repo.x",
+            severity=Severity.HIGH,
+            path="a|b.py",
+            message="<script>alert(1)</script> | pipe",
+            fix="x\ny",
+            fingerprint="f",
+            line=1,
+        )
+    )
     text = step_summary(r, Options())
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "\\| pipe" in text and "a\\|b.py" in text
@@ -144,8 +152,9 @@ def test_summary_stays_under_limit_and_notes_dropped() -> None:
 def test_outputs_file(tmp_path: Path) -> None:
     out = tmp_path / "github_output"
     out.write_text("existing=1\n")
-    write_github_outputs(out, {"findings": 3, "failed_checks": 0, "report_path": "r/report.json",
-                               "multi": "line one\nline two"})  # fmt: skip
+    write_github_outputs(
+        out, {"findings": 3, "failed_checks": 0, "report_path": "r/report.json", "multi": "line one\nline two"}
+    )
     text = out.read_text()
     assert text.startswith("existing=1\nfindings=3\nfailed_checks=0\nreport_path=r/report.json\n")
     m = re.search(r"multi<<(ghadelimiter_[0-9a-f]{16})\nline one\nline two\n\1\n$", text)
@@ -163,8 +172,11 @@ def test_everything_is_scrubbed() -> None:
     secret = KeyGen(3).stripe_secret()
     redact.remember(secret)
     r = Report(command="live", root=".")
-    r.checks.append(CheckResult("exposure.env", Status.FAIL, Severity.CRITICAL, "https://x/.env",
-                                f"served {secret}", f"remove {secret}"))  # fmt: skip
+    r.checks.append(
+        CheckResult(
+            "exposure.env", Status.FAIL, Severity.CRITICAL, "https://x/.env", f"served {secret}", f"remove {secret}"
+        )
+    )
     lines, _ = annotations(r, Options())
     assert secret not in "".join(lines)
     assert secret not in step_summary(r, Options(), [f"note {secret}"])
@@ -175,9 +187,17 @@ def test_commit_message_and_stdin_findings_carry_no_file() -> None:
     r = Report(command="history", root=".")
     for path in ("(commit message)", "-"):
         r.findings.append(
-            Finding(rule_id="secret.generic-assignment", severity=Severity.HIGH, path=path,
-                    message="High-entropy value", fix="Rotate it", fingerprint=f"fp{path}",
-                    line=1, column=1, commit="a" * 40)
+            Finding(
+                rule_id="secret.generic-assignment",
+                severity=Severity.HIGH,
+                path=path,
+                message="High-entropy value",
+                fix="Rotate it",
+                fingerprint=f"fp{path}",
+                line=1,
+                column=1,
+                commit="a" * 40,
+            )
         )
     lines, _ = annotations(r, Options())
     assert len(lines) == 2

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.model import Finding, Report, Severity
 from launchready.report import Options
 from launchready.report.html import render
@@ -48,9 +48,7 @@ def test_self_contained_and_responsive(mixed_report: Report) -> None:
     doc = render(mixed_report, Options())
     parsed = _parse(doc)
     tags = {t for t, _ in parsed.tags}
-    assert (
-        "script" not in tags and "link" not in tags and "img" not in tags and "iframe" not in tags
-    )
+    assert "script" not in tags and "link" not in tags and "img" not in tags and "iframe" not in tags
     for _tag, attrs in parsed.tags:
         assert "src" not in attrs and "href" not in attrs, attrs
         assert not any(k.startswith("on") for k in attrs), attrs
@@ -95,9 +93,7 @@ def test_structure(mixed_report: Report) -> None:
     assert "needs two identities in live.authz" in text
     assert "Fix: Rotate the secret.openai-project-key credential." in text
     assert "Gone from HEAD but still in history" in text
-    assert re.search(
-        r'<tr class="row state-fail"><td data-label="Area"><strong>Secret handling', doc
-    )
+    assert re.search(r'<tr class="row state-fail"><td data-label="Area"><strong>Secret handling', doc)
     assert '<span class="badge s-not-checked">not checked</span>' in doc
     assert "certificate expires in 3 days" in text
 
@@ -117,10 +113,19 @@ def _need_chromium() -> str:
 
 def _chromium(binary: str, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
     cmd = [
-        binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", f"--user-data-dir={tmp / 'chromium-profile'}", *args,
-    ]  # fmt: skip
+        binary,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp / 'chromium-profile'}",
+        *args,
+    ]
     env = {**os.environ, "HOME": str(tmp)}
     return subprocess.run(cmd, capture_output=True, text=True, timeout=90, env=env, check=False)
 
@@ -188,9 +193,7 @@ def test_phone_rendering_in_chromium(repo: Path, run_cli, tmp_path: Path) -> Non
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report-phone.png"
     shot.unlink(missing_ok=True)
-    done = _chromium(
-        binary, tmp_path, f"--screenshot={shot}", "--window-size=390,844", report.as_uri()
-    )
+    done = _chromium(binary, tmp_path, f"--screenshot={shot}", "--window-size=390,844", report.as_uri())
     assert shot.exists(), done.stderr[-2000:]
     dom = _chromium(binary, tmp_path, "--dump-dom", report.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
@@ -209,9 +212,7 @@ def test_phone_rendering_in_chromium(repo: Path, run_cli, tmp_path: Path) -> Non
     # verdict banner, the scorecard's red "fail" badge and the failing row's red edge.
     width, height, rows = _png_pixels(shot.read_bytes())
     assert (width, height) == (390, 844)
-    assert _has_colour(rows, (0xFF, 0xEB, 0xE9), 400), (
-        "no fail-coloured verdict/badge on the first screen"
-    )
+    assert _has_colour(rows, (0xFF, 0xEB, 0xE9), 400), "no fail-coloured verdict/badge on the first screen"
     assert _has_colour(rows, (0xB3, 0x26, 0x1E), 844), "no red row edge or fail text"
     # the page is not blank: plenty of distinct colours (text antialiasing)
     assert len({row[i : i + 3] for row in rows[::8] for i in range(0, len(row), 24)}) > 20

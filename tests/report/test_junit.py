@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.model import Report, Severity
 from launchready.report import Options
 from launchready.report.junit import render
@@ -55,12 +55,17 @@ def dorny_parse(xml: str) -> list[Case]:
             out = tc.find("system-out")
             cases.append(
                 Case(
-                    suite_name, group, tc.attrib["name"].strip(), result, time,
+                    suite_name,
+                    group,
+                    tc.attrib["name"].strip(),
+                    result,
+                    time,
                     failure.attrib.get("message") if failure is not None else None,
                     failure.text if failure is not None else None,
-                    dict(tc.attrib), out.text if out is not None else None,
+                    dict(tc.attrib),
+                    out.text if out is not None else None,
                 )
-            )  # fmt: skip
+            )
     return cases
 
 
@@ -70,8 +75,11 @@ def test_mixed_report(mixed_report: Report) -> None:
     root = ET.fromstring(xml)
     # action reports split into the commands they ran
     assert [s.attrib["name"] for s in root.findall("testsuite")] == [
-        "launchready history", "launchready scan", "launchready live", "launchready email"
-    ]  # fmt: skip
+        "launchready history",
+        "launchready scan",
+        "launchready live",
+        "launchready email",
+    ]
 
     openai = cases["secret.openai-project-key src/app.py"]
     assert openai.group == "secret" and openai.result == "failed"
@@ -94,10 +102,7 @@ def test_mixed_report(mixed_report: Report) -> None:
     assert tls.message == "certificate expires in 3 days"
     dmarc = cases["email.dmarc.present example.test"]
     assert dmarc.group == "email.dmarc" and dmarc.result == "failed"
-    assert (
-        ET.fromstring(xml).find(".//testcase[@name='email.dmarc.present example.test']/error")
-        is not None
-    )
+    assert ET.fromstring(xml).find(".//testcase[@name='email.dmarc.present example.test']/error") is not None
     csp = cases["headers.csp https://127.0.0.1:8443/"]
     assert csp.result == "success" and csp.stdout and csp.stdout.startswith("warning (medium)")
     assert cases["latency.p95 https://127.0.0.1:8443/"].result == "skipped"
@@ -109,20 +114,14 @@ def test_counts_match(mixed_report: Report) -> None:
     for suite in root.findall("testsuite"):
         cases = suite.findall("testcase")
         assert int(suite.attrib["tests"]) == len(cases)
-        assert int(suite.attrib["failures"]) == sum(
-            1 for c in cases if c.find("failure") is not None
-        )
+        assert int(suite.attrib["failures"]) == sum(1 for c in cases if c.find("failure") is not None)
         assert int(suite.attrib["errors"]) == sum(1 for c in cases if c.find("error") is not None)
-        assert int(suite.attrib["skipped"]) == sum(
-            1 for c in cases if c.find("skipped") is not None
-        )
+        assert int(suite.attrib["skipped"]) == sum(1 for c in cases if c.find("skipped") is not None)
     # with --fail-on medium the source map fails too
     assert root.find(".//testcase[@name='build.source-map dist/app.js.map']/failure") is not None
     # the file-level finding has a file but no line
     smap = root.find(".//testcase[@name='build.source-map dist/app.js.map']")
-    assert (
-        smap is not None and smap.attrib["file"] == "dist/app.js.map" and "line" not in smap.attrib
-    )
+    assert smap is not None and smap.attrib["file"] == "dist/app.js.map" and "line" not in smap.attrib
 
 
 def test_clean_scan_has_a_passing_case(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -131,8 +130,11 @@ def test_clean_scan_has_a_passing_case(repo: Path, run_cli) -> None:  # type: ig
     assert res.code == 0, res.err
     [case] = dorny_parse(res.out)
     assert (case.suite, case.group, case.name, case.result) == (
-        "launchready scan", "secret", "no secrets found", "success"
-    )  # fmt: skip
+        "launchready scan",
+        "secret",
+        "no secrets found",
+        "success",
+    )
 
 
 def test_real_scan_junit(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

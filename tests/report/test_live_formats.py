@@ -43,10 +43,21 @@ def site(tmp_path: Path) -> Iterator[str]:
 def test_live_report_in_every_format(site: str, repo: Path, run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "out"
     res = run_cli(
-        ["live", "--url", site, "--json", str(out / "r.json"), "--junit", str(out / "r.xml"),
-         "--sarif", str(out / "r.sarif"), "--html", str(out / "r.html")],
+        [
+            "live",
+            "--url",
+            site,
+            "--json",
+            str(out / "r.json"),
+            "--junit",
+            str(out / "r.xml"),
+            "--sarif",
+            str(out / "r.sarif"),
+            "--html",
+            str(out / "r.html"),
+        ],
         repo,
-    )  # fmt: skip
+    )
     assert res.code in (0, 1), res.err
     report = json.loads((out / "r.json").read_text())
     schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
@@ -70,9 +81,7 @@ def test_live_report_in_every_format(site: str, repo: Path, run_cli, tmp_path: P
             assert case.result == "failed" and case.message and "\n" not in case.message
         else:
             assert case.result == "success"
-    suites = [
-        s.attrib["name"] for s in ET.fromstring((out / "r.xml").read_text()).findall("testsuite")
-    ]
+    suites = [s.attrib["name"] for s in ET.fromstring((out / "r.xml").read_text()).findall("testsuite")]
     assert suites == ["launchready live"]
 
     # SARIF: live checks are not results.

@@ -15,16 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 TOKEN_NGRAM = 12  # no 12 characters of a token may survive (prefixes such as sk-proj- are shorter)
 PASSWORD_NGRAM = 6  # password-like values show no characters at all
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
-    ).stdout
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
 
 
 def commit_file(repo: Path, rel: str, content: str, message: str) -> None:
@@ -134,8 +132,10 @@ def test_no_format_leaks_a_secret(repo: Path, run_cli, tmp_path: Path) -> None: 
     texts: dict[str, str] = {}
     for cmd in ("scan", "history"):
         files = [out / f"{cmd}.json", out / f"{cmd}.sarif", out / f"{cmd}.xml", out / f"{cmd}.html"]
-        res = run_cli([cmd, "--json", str(files[0]), "--sarif", str(files[1]), "--junit", str(files[2]),
-                       "--html", str(files[3])], repo)  # fmt: skip
+        res = run_cli(
+            [cmd, "--json", str(files[0]), "--sarif", str(files[1]), "--junit", str(files[2]), "--html", str(files[3])],
+            repo,
+        )
         assert res.code == 1, res.err
         texts.update(_outputs(files))
         texts[f"{cmd} text"] = res.out + res.err

@@ -6,7 +6,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.model import Report
 from launchready.report import Options
 from launchready.report.sarif import FINGERPRINT_KEY, render, to_sarif
@@ -41,8 +41,10 @@ def test_mixed_report_is_valid_sarif(mixed_report: Report) -> None:
     # live checks are not SARIF results: four findings, four results
     assert len(run["results"]) == 4
     assert {r["ruleId"] for r in run["results"]} == {
-        "secret.openai-project-key", "secret.github-pat-classic", "build.source-map"
-    }  # fmt: skip
+        "secret.openai-project-key",
+        "secret.github-pat-classic",
+        "build.source-map",
+    }
 
 
 def test_rules_carry_metadata(mixed_report: Report) -> None:
@@ -107,8 +109,5 @@ def test_real_scan_sarif_valid(repo: Path, run_cli) -> None:  # type: ignore[no-
     assert res.code == 1, res.err
     doc = json.loads(res.out)
     _validate(doc)
-    uris = {
-        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        for r in doc["runs"][0]["results"]
-    }
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]}
     assert "app.py" in uris and "sub%20dir/cfg.py" in uris

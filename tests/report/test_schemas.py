@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from launchready.config import CUSTOM_RULE_KEYS, RULE_KEYS, TOP_KEYS, load_config
+from launchready.demo.keygen import KeyGen
 from launchready.errors import ConfigError
-from launchready.keygen import KeyGen
 from launchready.model import Report
 from launchready.report.json_report import to_dict
 
@@ -47,9 +47,7 @@ def test_mixed_report_validates(mixed_report: Report) -> None:
         (("summary", "files_scanned"), -1, "less than the minimum"),
     ],
 )
-def test_schema_is_precise(
-    mixed_report: Report, path: tuple[Any, ...], value: object, complaint: str
-) -> None:
+def test_schema_is_precise(mixed_report: Report, path: tuple[Any, ...], value: object, complaint: str) -> None:
     doc = to_dict(mixed_report)
     node: Any = doc
     for key in path[:-1]:
@@ -169,3 +167,26 @@ def test_configuration_doc_example_is_valid(tmp_path: Path) -> None:
     path = tmp_path / ".launchready.yml"
     path.write_text(block.group(1))
     assert load_config(path).fail_on is not None
+
+
+def test_schema_and_section_readers_agree_key_by_key() -> None:
+    """Each section's reader owns its keys (config.py, live/config.py, email/settings.py,
+    journey/config.py): the schema lists exactly those, section by section."""
+    from launchready.email.settings import KEYS as EMAIL_KEYS
+    from launchready.journey import config as journey
+    from launchready.live import config as live
+
+    props = CONFIG_SCHEMA["properties"]
+    live_props = props["live"]["properties"]
+    target = next(t for t in live_props["targets"]["items"]["oneOf"] if t.get("type") == "object")
+    pairs = {
+        "live": (set(live_props), live.SECTION_KEYS),
+        "live.targets[]": (set(target["properties"]), live.TARGET_KEYS),
+        "live.email": (set(live_props["email"]["properties"]), EMAIL_KEYS),
+        "email": (set(props["email"]["properties"]), EMAIL_KEYS),
+        "journey": (set(props["journey"]["properties"]), journey.SECTION_KEYS),
+    }
+    for section, (schema_keys, reader_keys) in pairs.items():
+        assert schema_keys == reader_keys, f"{section}: schema {sorted(schema_keys ^ reader_keys)} differ"
+    for section in ("email", "journey"):
+        assert props[section].get("additionalProperties") is False, f"{section}: the reader rejects unknown keys"

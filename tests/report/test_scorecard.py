@@ -4,19 +4,25 @@ from launchready.model import CheckResult, Finding, Report, Severity, Status
 from launchready.scorecard import FAIL, NOT_CHECKED, PASS, ROW_NAMES, WARN, scorecard
 
 CONTRACT_ROWS = (
-    "Secret handling", "Auth boundaries", "Input validation and exposure", "Rate limits", "CORS",
-    "TLS, redirects and headers", "Email authentication", "Logging hygiene", "Performance",
-    "Monitoring readiness", "Backup and recovery",
-)  # fmt: skip
+    "Secret handling",
+    "Auth boundaries",
+    "Input validation and exposure",
+    "Rate limits",
+    "CORS",
+    "TLS, redirects and headers",
+    "Email authentication",
+    "Logging hygiene",
+    "Performance",
+    "Monitoring readiness",
+    "Backup and recovery",
+)
 
 
 def _rows(report: Report) -> dict[str, tuple[str, str, str, list[str]]]:
     return {r.row: (r.state, r.top_fix, r.reason, r.checks) for r in scorecard(report)}
 
 
-def _check(
-    id: str, status: Status, sev: Severity = Severity.HIGH, fix: str = "", msg: str = "m"
-) -> CheckResult:
+def _check(id: str, status: Status, sev: Severity = Severity.HIGH, fix: str = "", msg: str = "m") -> CheckResult:
     return CheckResult(id, status, sev, "https://127.0.0.1:1/", msg, fix)
 
 
@@ -62,9 +68,12 @@ def test_states_and_top_fix() -> None:
         _check("cors.reflect", Status.FAIL, Severity.LOW, fix="pin origins"),
         _check("email.spf.all", Status.ERROR, Severity.HIGH, msg="DNS timeout"),
         _check("latency.p95", Status.PASS),
-    ]  # fmt: skip
-    r.findings.append(Finding(rule_id="secret.x", severity=Severity.LOW, path="a", message="m",
-                              fix="rotate x", fingerprint="f", line=1))  # fmt: skip
+    ]
+    r.findings.append(
+        Finding(
+            rule_id="secret.x", severity=Severity.LOW, path="a", message="m", fix="rotate x", fingerprint="f", line=1
+        )
+    )
     rows = _rows(r)
     assert rows["TLS, redirects and headers"][:2] == (FAIL, "send CSP")  # worst severity wins
     assert rows["TLS, redirects and headers"][2] == "2 failed check(s), 1 warning(s)"
@@ -79,8 +88,17 @@ def test_states_and_top_fix() -> None:
 def test_finding_beats_check_on_tie() -> None:
     r = Report(command="action", root=".")
     r.checks.append(_check("bundle.key", Status.FAIL, Severity.CRITICAL, fix="check fix"))
-    r.findings.append(Finding(rule_id="secret.y", severity=Severity.CRITICAL, path="a", message="m",
-                              fix="finding fix", fingerprint="f", line=1))  # fmt: skip
+    r.findings.append(
+        Finding(
+            rule_id="secret.y",
+            severity=Severity.CRITICAL,
+            path="a",
+            message="m",
+            fix="finding fix",
+            fingerprint="f",
+            line=1,
+        )
+    )
     assert _rows(r)["Secret handling"][:2] == (FAIL, "finding fix")
 
 

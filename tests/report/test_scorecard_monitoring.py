@@ -12,13 +12,24 @@ def _row(r: Report):  # type: ignore[no-untyped-def]
 
 
 def _check(id: str, status: Status) -> CheckResult:
-    return CheckResult(id, status, Severity.HIGH, "https://127.0.0.1:1/", f"{id} {status.value}", "fix it" if status is not Status.PASS else "")
+    return CheckResult(
+        id,
+        status,
+        Severity.HIGH,
+        "https://127.0.0.1:1/",
+        f"{id} {status.value}",
+        "fix it" if status is not Status.PASS else "",
+    )
 
 
 def _full() -> Report:
     r = Report(command="demo", root=".")
     r.ran |= {"journey", "monitoring", "repo", "error-tracking"}
-    r.checks += [_check("journey.signup", Status.PASS), _check("journey.chat", Status.PASS), _check("monitoring.health", Status.PASS)]
+    r.checks += [
+        _check("journey.signup", Status.PASS),
+        _check("journey.chat", Status.PASS),
+        _check("monitoring.health", Status.PASS),
+    ]
     return r
 
 
@@ -29,7 +40,11 @@ def test_all_three_pass() -> None:
 
 
 def test_each_missing_piece_is_named() -> None:
-    for drop, words in (("journey", "a synthetic journey"), ("monitoring.health", "a health check"), ("error-tracking", "error tracking")):
+    for drop, words in (
+        ("journey", "a synthetic journey"),
+        ("monitoring.health", "a health check"),
+        ("error-tracking", "error tracking"),
+    ):
         r = _full()
         r.checks = [c for c in r.checks if not c.id.startswith(drop)]
         r.ran.discard(drop)
@@ -53,7 +68,11 @@ def test_failing_journey_or_missing_tracker_finding() -> None:
     assert _row(r).state == FAIL and _row(r).top_fix == "fix it"
     r = _full()
     r.ran.discard("error-tracking")
-    r.findings.append(Finding("repo.error-tracking-missing", Severity.LOW, "app/main.py", "no tracker", "Initialise Sentry", "fp", line=3))
+    r.findings.append(
+        Finding(
+            "repo.error-tracking-missing", Severity.LOW, "app/main.py", "no tracker", "Initialise Sentry", "fp", line=3
+        )
+    )
     row = _row(r)
     assert row.state == WARN and row.top_fix == "Initialise Sentry" and "1 finding(s)" in row.reason
 

@@ -2,28 +2,48 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.model import CheckResult, Finding, Report, Severity, Status
 from launchready.report import Options
 from launchready.report.scorecard_text import render_scorecard
 from launchready.report.text import render
 
 
-def _finding(
-    rule: str, sev: Severity, path: str, line: int | None, col: int | None, msg: str
-) -> Finding:
-    return Finding(rule_id=rule, severity=sev, path=path, message=msg, fix=f"fix for {rule}",
-                   fingerprint=f"{rule}:x", line=line, column=col)  # fmt: skip
+def _finding(rule: str, sev: Severity, path: str, line: int | None, col: int | None, msg: str) -> Finding:
+    return Finding(
+        rule_id=rule,
+        severity=sev,
+        path=path,
+        message=msg,
+        fix=f"fix for {rule}",
+        fingerprint=f"{rule}:x",
+        line=line,
+        column=col,
+    )
 
 
 def _small_scan() -> Report:
     r = Report(command="scan", root="/r")
     r.findings += [
-        _finding("secret.openai-project-key", Severity.CRITICAL, "src/app.py", 9, 5, "OpenAI key (sk-proj-…[164 chars #aaaaaa])"),
+        _finding(
+            "secret.openai-project-key",
+            Severity.CRITICAL,
+            "src/app.py",
+            9,
+            5,
+            "OpenAI key (sk-proj-…[164 chars #aaaaaa])",
+        ),
         _finding("env.public-prefix", Severity.CRITICAL, "src/app.py", 2, 1, "NEXT_PUBLIC_ secret"),
-        _finding("secret.openai-project-key", Severity.CRITICAL, "src/app.py", 3, 11, "OpenAI key (sk-proj-…[164 chars #bbbbbb])"),
+        _finding(
+            "secret.openai-project-key",
+            Severity.CRITICAL,
+            "src/app.py",
+            3,
+            11,
+            "OpenAI key (sk-proj-…[164 chars #bbbbbb])",
+        ),
         _finding("env.tracked", Severity.HIGH, ".env", None, None, "tracked .env with real values"),
-    ]  # fmt: skip
+    ]
     r.summary.files_scanned = 7
     r.summary.suppressed = 1
     r.ran.add("secrets")
@@ -54,10 +74,7 @@ def test_clean_scan_text_exact() -> None:
     r = Report(command="scan", root="/r")
     r.summary.files_scanned = 3
     r.ran.add("secrets")
-    assert (
-        render(r, Options())
-        == "OK: 0 finding(s), 0 check(s); nothing at or above 'high' (3 file(s))\n"
-    )
+    assert render(r, Options()) == "OK: 0 finding(s), 0 check(s); nothing at or above 'high' (3 file(s))\n"
 
 
 EXPECTED_LIVE = """\
@@ -97,12 +114,26 @@ FAIL: 0 finding(s), 5 check(s); 2 at or above 'high' (5 request(s) sent)
 def _small_live() -> Report:
     r = Report(command="live", root="/r")
     r.checks += [
-        CheckResult("headers.csp", Status.WARN, Severity.MEDIUM, "https://127.0.0.1:8443/", "no Content-Security-Policy", "Send a CSP header."),
-        CheckResult("tls.expiry", Status.FAIL, Severity.HIGH, "https://127.0.0.1:8443", "certificate expires in 3 days", "Renew the certificate."),
+        CheckResult(
+            "headers.csp",
+            Status.WARN,
+            Severity.MEDIUM,
+            "https://127.0.0.1:8443/",
+            "no Content-Security-Policy",
+            "Send a CSP header.",
+        ),
+        CheckResult(
+            "tls.expiry",
+            Status.FAIL,
+            Severity.HIGH,
+            "https://127.0.0.1:8443",
+            "certificate expires in 3 days",
+            "Renew the certificate.",
+        ),
         CheckResult("cors.reflect", Status.ERROR, Severity.HIGH, "https://127.0.0.1:8443/", "connection refused"),
         CheckResult("latency.p95", Status.PASS, Severity.MEDIUM, "https://127.0.0.1:8443/", "p95 120 ms"),
         CheckResult("cdn.present", Status.SKIP, Severity.LOW, "https://127.0.0.1:8443/", "loopback has no CDN"),
-    ]  # fmt: skip
+    ]
     r.summary.requests_sent = 5
     r.notes.append("5 request(s) to 127.0.0.1")
     return r
@@ -114,9 +145,7 @@ def test_live_text_exact() -> None:
 
 def test_errors_ok_changes_verdict_only_for_errors() -> None:
     text = render(_small_live(), Options(errors_ok=True))
-    assert text.endswith(
-        "FAIL: 0 finding(s), 5 check(s); 1 at or above 'high' (5 request(s) sent)\n"
-    )
+    assert text.endswith("FAIL: 0 finding(s), 5 check(s); 1 at or above 'high' (5 request(s) sent)\n")
 
 
 def test_verbose_lists_all_checks_and_snippets() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from tests.conftest import git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.model import Finding, Report, Severity
 from launchready.secrets import suppress
 
@@ -92,7 +92,9 @@ def test_import_detect_secrets_baseline(repo: Path, run_cli: Any) -> None:
     pytest.importorskip("detect_secrets")
     keys = _write_keys(repo, 44)
     git(repo, "add", "a.py", "b.py")
-    proc = subprocess.run([sys.executable, "-m", "detect_secrets", "scan"], cwd=repo, capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "detect_secrets", "scan"], cwd=repo, capture_output=True, text=True, check=True
+    )
     (repo / ".secrets.baseline").write_text(proc.stdout)
     assert run_cli(["scan", "--no-env"], repo).code == 1
     res = run_cli(["baseline", "import", ".secrets.baseline"], repo)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 
 def _scan(cwd: Path, run_cli: Any, *args: str) -> tuple[Any, dict[str, Any]]:
@@ -21,7 +21,9 @@ def _rows(data: dict[str, Any]) -> list[tuple[str, str, int | None, str]]:
 
 
 def _map(sources: list[str], contents: list[str]) -> str:
-    return json.dumps({"version": 3, "file": "app.js", "sources": sources, "sourcesContent": contents, "mappings": "AAAA"})
+    return json.dumps(
+        {"version": 3, "file": "app.js", "sources": sources, "sourcesContent": contents, "mappings": "AAAA"}
+    )
 
 
 def _project(repo: Path) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from launchready.config import Config
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 from launchready.registry import all_rules
 from launchready.secrets import scanner
 from launchready.secrets.engine import Engine
@@ -99,7 +99,9 @@ def test_notebook_source_and_output_lines(tmp_path: Path, run_cli: Any) -> None:
         "cells": [
             {"cell_type": "markdown", "metadata": {}, "source": ["# Demo\n", "notes\n"]},
             {
-                "cell_type": "code", "execution_count": 1, "metadata": {},
+                "cell_type": "code",
+                "execution_count": 1,
+                "metadata": {},
                 "source": ["import os\n", f'client = OpenAI(api_key="{k_src}")\n', "print(1)"],
                 "outputs": [{"name": "stdout", "output_type": "stream", "text": ["ok\n", f"token {k_out}\n"]}],
             },
@@ -114,10 +116,12 @@ def test_notebook_source_and_output_lines(tmp_path: Path, run_cli: Any) -> None:
     src_line, _ = _expected(raw, k_src)
     out_line, _ = _expected(raw, k_out)
     got = [(r, p, ln) for r, p, ln, _c in _locs(data)]
-    assert got == sorted([
-        ("secret.openai-project-key", "demo.ipynb", src_line),
-        ("secret.github-pat-classic", "demo.ipynb", out_line),
-    ])  # fmt: skip
+    assert got == sorted(
+        [
+            ("secret.openai-project-key", "demo.ipynb", src_line),
+            ("secret.github-pat-classic", "demo.ipynb", out_line),
+        ]
+    )
     cols = {f["rule_id"]: f["column"] for f in data["findings"]}
     assert cols["secret.openai-project-key"] == _expected(raw, k_src)[1]
 
@@ -165,8 +169,20 @@ def test_inline_allow_markers_counted(tmp_path: Path, run_cli: Any, marker: str)
 
 def test_notebook_with_string_sources(tmp_path: Path, run_cli: Any) -> None:
     key = KeyGen(18).openai_project()
-    nb = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-                     "source": f'import os\\nkey = "{key}"\\n'}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": f'import os\\nkey = "{key}"\\n',
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     raw = json.dumps(nb, indent=1).replace("\\\\n", "\\n")
     (tmp_path / "s.ipynb").write_text(raw)
     data = _scan(tmp_path, run_cli)
@@ -176,10 +192,18 @@ def test_notebook_with_string_sources(tmp_path: Path, run_cli: Any) -> None:
 
 def test_notebook_json_output_is_scanned(tmp_path: Path, run_cli: Any) -> None:
     key = KeyGen(19).github_classic()
-    out = {"output_type": "execute_result", "execution_count": 1, "metadata": {},
-           "data": {"application/json": {"config": {"token": key}}}}  # fmt: skip
-    nb = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": 1, "source": ["cfg\n"], "outputs": [out]}],
-          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+    out = {
+        "output_type": "execute_result",
+        "execution_count": 1,
+        "metadata": {},
+        "data": {"application/json": {"config": {"token": key}}},
+    }
+    nb = {
+        "cells": [{"cell_type": "code", "metadata": {}, "execution_count": 1, "source": ["cfg\n"], "outputs": [out]}],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     raw = json.dumps(nb, indent=1)
     (tmp_path / "j.ipynb").write_text(raw)
     data = _scan(tmp_path, run_cli)

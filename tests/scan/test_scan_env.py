@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.conftest import git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 
 def _scan(cwd: Path, run_cli: Any, *extra: str) -> tuple[Any, dict[str, Any]]:
@@ -18,7 +18,9 @@ def _scan(cwd: Path, run_cli: Any, *extra: str) -> tuple[Any, dict[str, Any]]:
 
 
 def _env(data: dict[str, Any]) -> list[tuple[str, str, int | None, str]]:
-    return sorted((f["rule_id"], f["path"], f["line"], f["severity"]) for f in data["findings"] if f["rule_id"].startswith("env."))
+    return sorted(
+        (f["rule_id"], f["path"], f["line"], f["severity"]) for f in data["findings"] if f["rule_id"].startswith("env.")
+    )
 
 
 def test_public_prefix_secret_in_ignored_env_file_is_critical(repo: Path, run_cli: Any) -> None:
@@ -122,10 +124,24 @@ def test_public_by_design_values_under_public_names(tmp_path: Path, run_cli: Any
 def test_env_file_names_and_environments() -> None:
     from launchready.envfiles import EnvFile, is_env_name
 
-    envs = {n: EnvFile(n, None, "").environment for n in (".env", ".env.local", ".env.prod", ".env.production.local", "staging.env")}
-    assert envs == {".env": "default", ".env.local": "default", ".env.prod": "production",
-                    ".env.production.local": "production", "staging.env": "staging"}  # fmt: skip
-    assert [is_env_name(n) for n in (".env.vault", ".envrc", ".env.keys", "docker.env", "env.ts")] == [False, False, True, True, False]
+    envs = {
+        n: EnvFile(n, None, "").environment
+        for n in (".env", ".env.local", ".env.prod", ".env.production.local", "staging.env")
+    }
+    assert envs == {
+        ".env": "default",
+        ".env.local": "default",
+        ".env.prod": "production",
+        ".env.production.local": "production",
+        "staging.env": "staging",
+    }
+    assert [is_env_name(n) for n in (".env.vault", ".envrc", ".env.keys", "docker.env", "env.ts")] == [
+        False,
+        False,
+        True,
+        True,
+        False,
+    ]
     assert EnvFile(".env.example", None, "").is_example and EnvFile(".env.sample.local", None, "").is_example
     assert not EnvFile(".env.production", None, "").is_example
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.conftest import commit_file, git
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 
 def _json(res: Any) -> dict[str, Any]:

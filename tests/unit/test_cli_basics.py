@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from launchready.keygen import KeyGen
+from launchready.demo.keygen import KeyGen
 
 
 def test_scan_finds_and_redacts(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -36,14 +36,15 @@ class Plan:
     nothing: str = ""  # non-empty: nothing to scan, and why
     expected_commits: int | None = None  # from the payload (pull_request.commits)
 
-    def history_args(self) -> list[str]:
+    def history_scope(self) -> dict[str, Any]:
+        """Which commits history scans, as ``HistoryRequest`` fields (``all``, ``range`` or ``branch``)."""
         if self.whole:
-            return ["--all"]
+            return {"all": True}
         if self.head and self.base:
-            return ["--range", f"{self.base}..{self.head}"]
+            return {"range": f"{self.base}..{self.head}"}
         if self.head and self.exclude:
-            return ["--range", f"{self.exclude[0]}..{self.head}"]
-        return ["--branch", self.head or "HEAD"]
+            return {"range": f"{self.exclude[0]}..{self.head}"}
+        return {"branch": self.head or "HEAD"}
 
 
 def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -99,8 +100,12 @@ def plan_for(root: Path, event_name: str, event: dict[str, Any], base_ref: str =
         base = gitrefs.sha(base, "event pull_request.base.sha")
         head = gitrefs.sha(head, "event pull_request.head.sha")
         n = _get(event, "pull_request", "commits")
-        plan = Plan(head=head, base=base_ref or base, reason=f"pull request: {short(base_ref or base)}..{short(head)}",
-                    expected_commits=n if isinstance(n, int) and not base_ref else None)  # fmt: skip
+        plan = Plan(
+            head=head,
+            base=base_ref or base,
+            reason=f"pull request: {short(base_ref or base)}..{short(head)}",
+            expected_commits=n if isinstance(n, int) and not base_ref else None,
+        )
         return plan
     if event_name == "merge_group":
         base = _get(event, "merge_group", "base_sha")
@@ -131,19 +136,39 @@ def _push_plan(root: Path, event: dict[str, Any], base_ref: str) -> Plan:
         dref = default_branch_ref(root, event)
         pushed_default = bool(default) and ref == f"refs/heads/{default}"
         if dref and not pushed_default:
-            return Plan(head=after, exclude=[dref],
-                        reason=f"push of a new ref {ref}: commits on {short(after)} not on {default}")  # fmt: skip
-        return Plan(head=after, whole=False, reason=f"push of a new ref {ref}: its whole history",
-                    notes=[] if pushed_default else [f"default branch {default!r} not found locally: scanning the new ref's whole history"])  # fmt: skip
+            return Plan(
+                head=after,
+                exclude=[dref],
+                reason=f"push of a new ref {ref}: commits on {short(after)} not on {default}",
+            )
+        return Plan(
+            head=after,
+            whole=False,
+            reason=f"push of a new ref {ref}: its whole history",
+            notes=[]
+            if pushed_default
+            else [f"default branch {default!r} not found locally: scanning the new ref's whole history"],
+        )
     if not has_commit(root, before) and event.get("forced"):
         dref = default_branch_ref(root, event)
         if dref:
             mb = git(root, "merge-base", "--end-of-options", after, dref).stdout.strip()
             if mb and mb != after:
-                return Plan(head=after, base=mb, reason=f"forced push: {short(before)} is gone, scanning from the merge base with {default} ({short(mb)})",
-                            notes=[f"forced push: the previous tip {short(before)} no longer exists, so the scan starts at the merge base {short(mb)} with {default}"])  # fmt: skip
-        return Plan(head=after, reason=f"forced push: {short(before)} is gone, scanning the whole history of {short(after)}",
-                    notes=[f"forced push: the previous tip {short(before)} no longer exists and there is no separate default branch to start from: scanning the whole history of {short(after)}"])  # fmt: skip
+                return Plan(
+                    head=after,
+                    base=mb,
+                    reason=f"forced push: {short(before)} is gone, scanning from the merge base with {default} ({short(mb)})",
+                    notes=[
+                        f"forced push: the previous tip {short(before)} no longer exists, so the scan starts at the merge base {short(mb)} with {default}"
+                    ],
+                )
+        return Plan(
+            head=after,
+            reason=f"forced push: {short(before)} is gone, scanning the whole history of {short(after)}",
+            notes=[
+                f"forced push: the previous tip {short(before)} no longer exists and there is no separate default branch to start from: scanning the whole history of {short(after)}"
+            ],
+        )
     return Plan(head=after, base=before, reason=f"push: {short(before)}..{short(after)}")
 
 
@@ -245,9 +270,13 @@ def _fetch(root: Path, options: list[str], operands: list[str]) -> str | None:
         raise UsageError(f"refusing to pass {bad!r} to git fetch")
     out = subprocess.run(
         ["git", "-C", str(root), "fetch", "--quiet", *options, "--", *operands],
-        capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
-        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"}, timeout=600,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+        timeout=600,
+    )
     if out.returncode == 0:
         return None
     return (out.stderr.strip().splitlines() or ["git fetch failed"])[-1]

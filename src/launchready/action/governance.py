@@ -26,7 +26,9 @@ MAX_LISTED = 50
 def show(root: Path, rev: str, path: str) -> bytes | None:
     """The content of ``path`` at ``rev``, or None when it did not exist there."""
     # cat-file, not show: the stored bytes, whatever textconv filters .gitattributes names
-    out = subprocess.run(["git", "-C", str(root), "cat-file", "blob", f"{rev}:{path}"], capture_output=True, check=False)
+    out = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "blob", f"{rev}:{path}"], capture_output=True, check=False
+    )
     return out.stdout if out.returncode == 0 else None
 
 
@@ -56,10 +58,28 @@ def _json_entries(data: bytes | None) -> dict[str, Any]:
 def _added_lines(root: Path, base: str, head: str) -> list[tuple[str, int, str]]:
     """(path, line, text) of every line added between ``base`` and ``head``."""
     out = subprocess.run(
-        ["git", "-C", str(root), "-c", "core.quotePath=false", "diff", "-U0", "--no-color", "--text",
-         "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "--end-of-options", base, head, "--"],
-        capture_output=True, check=False,
-    )  # fmt: skip
+        [
+            "git",
+            "-C",
+            str(root),
+            "-c",
+            "core.quotePath=false",
+            "diff",
+            "-U0",
+            "--no-color",
+            "--text",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            "--end-of-options",
+            base,
+            head,
+            "--",
+        ],
+        capture_output=True,
+        check=False,
+    )
     found: list[tuple[str, int, str]] = []
     path = ""
     lineno = 0
@@ -76,9 +96,19 @@ def _added_lines(root: Path, base: str, head: str) -> list[tuple[str, int, str]]
     return found
 
 
-def added_suppressions(root: Path, base: str, head: str, config_path: str | None, baseline_path: str | None) -> list[str]:
+def added_suppressions(
+    root: Path, base: str, head: str, config_path: str | None, baseline_path: str | None
+) -> list[str]:
     """Human-readable lines, one per suppression the change adds."""
-    mb = subprocess.run(["git", "-C", str(root), "merge-base", "--end-of-options", base, head], capture_output=True, text=True, check=False).stdout.strip() or base
+    mb = (
+        subprocess.run(
+            ["git", "-C", str(root), "merge-base", "--end-of-options", base, head],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        or base
+    )
     notes: list[str] = []
     lines = _added_lines(root, mb, head)
     for path, line, text in lines:
@@ -87,7 +117,9 @@ def added_suppressions(root: Path, base: str, head: str, config_path: str | None
         elif any(m in text for m in ALLOW_MARKERS):
             marker = next(m for m in ALLOW_MARKERS if m in text)
             notes.append(f"adds an allow comment ({marker}) at {path}:{line}")
-    cfg_name = config_path or next((n for n in CONFIG_NAMES if show(root, head, n) is not None or show(root, mb, n) is not None), None)
+    cfg_name = config_path or next(
+        (n for n in CONFIG_NAMES if show(root, head, n) is not None or show(root, mb, n) is not None), None
+    )
     if cfg_name:
         old, new = _yaml(show(root, mb, cfg_name)), _yaml(show(root, head, cfg_name))
         old_rules: dict[str, Any] = old["rules"] if isinstance(old.get("rules"), dict) else {}
@@ -97,9 +129,13 @@ def added_suppressions(root: Path, base: str, head: str, config_path: str | None
         for pat in [p for p in _strs(new.get("exclude")) if p not in set(_strs(old.get("exclude")))]:
             notes.append(f"excludes paths matching {pat!r} in {cfg_name}")
         if new.get("fail_on") != old.get("fail_on") and new.get("fail_on") is not None:
-            notes.append(f"sets fail_on: {new.get('fail_on')} in {cfg_name} (was {old.get('fail_on') or 'the default, high'})")
+            notes.append(
+                f"sets fail_on: {new.get('fail_on')} in {cfg_name} (was {old.get('fail_on') or 'the default, high'})"
+            )
         if new.get("gitleaks_mode") == "replace" and old.get("gitleaks_mode") != "replace":
-            notes.append(f"sets gitleaks_mode: replace in {cfg_name} (a gitleaks config without useDefault then turns the built-in rules off)")
+            notes.append(
+                f"sets gitleaks_mode: replace in {cfg_name} (a gitleaks config without useDefault then turns the built-in rules off)"
+            )
         if new.get("gitleaks_config") != old.get("gitleaks_config") and new.get("gitleaks_config"):
             notes.append(f"points gitleaks_config: at {new.get('gitleaks_config')} in {cfg_name}")
         if new.get("baseline") != old.get("baseline") and new.get("baseline"):
@@ -109,7 +145,9 @@ def added_suppressions(root: Path, base: str, head: str, config_path: str | None
     old_e, new_e = _json_entries(show(root, mb, bl)), _json_entries(show(root, head, bl))
     for fp in sorted(set(new_e) - set(old_e)):
         e = new_e[fp] if isinstance(new_e[fp], dict) else {}
-        notes.append(f"adds a baseline entry in {bl} for {e.get('rule_id', fp.split(':')[0])} at {e.get('path', '?')}:{e.get('line', '?')}")
+        notes.append(
+            f"adds a baseline entry in {bl} for {e.get('rule_id', fp.split(':')[0])} at {e.get('path', '?')}:{e.get('line', '?')}"
+        )
     notes += _detection_files_changed(root, mb, head, cfg_name, bl)
     if len(notes) > MAX_LISTED:
         more = len(notes) - MAX_LISTED
@@ -159,7 +197,9 @@ def _gitleaks_details(old: bytes | None, new: bytes | None) -> list[str]:
     o_ext: dict[str, Any] = o["extend"] if isinstance(o.get("extend"), dict) else {}
     n_ext: dict[str, Any] = n["extend"] if isinstance(n.get("extend"), dict) else {}
     if new is not None and not n_ext.get("useDefault") and (old is None or o_ext.get("useDefault")):
-        out.append("has no [extend] useDefault = true (its rules are added to the built-in pack unless gitleaks_mode: replace)")
+        out.append(
+            "has no [extend] useDefault = true (its rules are added to the built-in pack unless gitleaks_mode: replace)"
+        )
     for rid in sorted(set(_strs(n_ext.get("disabledRules"))) - set(_strs(o_ext.get("disabledRules")))):
         out.append(f"disables rule {rid}")
     if n_ext.get("path") != o_ext.get("path") and n_ext.get("path"):
@@ -187,8 +227,14 @@ def _detection_files_changed(root: Path, mb: str, head: str, cfg_name: str | Non
     baseline, .gitleaksignore, a detect-secrets baseline) that differs between the merge
     base and the head, named so a reviewer sees it; strict mode reads them from the base."""
     names: list[str] = []
-    for n in [*CONFIG_NAMES, *([cfg_name] if cfg_name else []), baseline, *OTHER_DETECTION_FILES,
-              *_gitleaks_names(root, mb, cfg_name), *_gitleaks_names(root, head, cfg_name)]:  # fmt: skip
+    for n in [
+        *CONFIG_NAMES,
+        *([cfg_name] if cfg_name else []),
+        baseline,
+        *OTHER_DETECTION_FILES,
+        *_gitleaks_names(root, mb, cfg_name),
+        *_gitleaks_names(root, head, cfg_name),
+    ]:
         if n not in names:
             names.append(n)
     gitleaks = set(_gitleaks_names(root, mb, cfg_name)) | set(_gitleaks_names(root, head, cfg_name))

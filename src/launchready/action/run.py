@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import subprocess
@@ -10,21 +9,23 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 from launchready import redact
 from launchready.action import event as events
 from launchready.action.governance import added_suppressions, show
 from launchready.action.inputs import GitHubEnv, Inputs, read_github, read_inputs
-from launchready.commands import Context
+from launchready.combine import combine
+from launchready.commands import Console, Context
+from launchready.commands.history import HistoryRequest
+from launchready.commands.history import history as history_command
+from launchready.commands.scan import ScanRequest, scan
 from launchready.config import CONFIG_NAMES, Config, load_config
 from launchready.errors import UsageError
-from launchready.history import revs
 from launchready.history.ignore import GitleaksIgnore
 from launchready.history.ignore import parse as parse_gitleaksignore
-from launchready.model import Finding, Report, Severity
+from launchready.model import Report, Severity
 from launchready.registry import DEFAULT_NAME as DEFAULT_GITLEAKS
-from launchready.report import Options
+from launchready.report import Options, OutputSpec, write_outputs
 from launchready.report import github as gh_report
 from launchready.secrets import suppress
 from launchready.secrets.sources import git_root
@@ -32,7 +33,7 @@ from launchready.verdict import failing_checks
 
 
 @dataclass
-class Run:
+class ActionRun:
     """Everything decided before scanning, for the summary."""
 
     inputs: Inputs
@@ -47,31 +48,12 @@ class Run:
 def add_safe_directory(workspace: Path) -> None:
     """The workspace belongs to another uid inside the container: tell git it is fine."""
     want = str(workspace)
-    have = subprocess.run(["git", "config", "--global", "--get-all", "safe.directory"], capture_output=True, text=True, check=False)
+    have = subprocess.run(
+        ["git", "config", "--global", "--get-all", "safe.directory"], capture_output=True, text=True, check=False
+    )
     if want in have.stdout.split("\n"):
         return
     subprocess.run(["git", "config", "--global", "--add", "safe.directory", want], capture_output=True, check=False)
-
-
-def _command(name: str) -> ModuleType | None:
-    from launchready.commands import COMMANDS  # late: the registry imports this module's command
-
-    return COMMANDS.get(name)
-
-
-def _run_command(name: str, ctx: Context) -> Report | None:
-    module = _command(name)
-    if module is None:
-        raise UsageError(f"this build has no {name} command")
-    result: Report | None = module.run(ctx)
-    return result
-
-
-def _sub_args(argv: list[str]) -> argparse.Namespace:
-    """A complete namespace for another subcommand, parsed by the real CLI parser."""
-    from launchready.cli import build_parser  # late: cli imports the command registry
-
-    return build_parser().parse_args(argv)
 
 
 def _config_name(inputs: Inputs, workspace: Path) -> str | None:
@@ -80,7 +62,7 @@ def _config_name(inputs: Inputs, workspace: Path) -> str | None:
     return next((n for n in CONFIG_NAMES if (workspace / n).is_file()), None)
 
 
-def _base_of(run: Run) -> str | None:
+def _base_of(run: ActionRun) -> str | None:
     p = run.plan
     if p is None and run.github.event_name in PR_EVENTS and run.root is not None:
         # no history planned (mode live): the pull request's base, when this clone has it
@@ -91,7 +73,7 @@ def _base_of(run: Run) -> str | None:
     return p.base or (p.exclude[0] if p.exclude else None)
 
 
-def load_run_config(run: Run, tmp: Path) -> Config:
+def load_run_config(run: ActionRun, tmp: Path) -> Config:
     ws = run.github.workspace
     name = _config_name(run.inputs, ws)
     base = _base_of(run)
@@ -121,7 +103,7 @@ def load_run_config(run: Run, tmp: Path) -> Config:
 PR_EVENTS = ("pull_request", "pull_request_target")
 
 
-def config_changed_by_pr(run: Run, name: str | None) -> str:
+def config_changed_by_pr(run: ActionRun, name: str | None) -> str:
     """Why the config's environment references are not honoured ("" when they are).
 
     A pull request that changes the config could name any variable and any target
@@ -143,25 +125,31 @@ def config_changed_by_pr(run: Run, name: str | None) -> str:
         why = "cannot be compared with the pull request's base commit (not in this clone)"
     else:
         why = "is changed by this pull request"
-    return (f"environment references refused: the config {name} {why}, so none of its environment "
-            "references (live.headers env, basic_auth, identities) are read; set strict_suppressions: "
-            "true to read the config from the base commit")
+    return (
+        f"environment references refused: the config {name} {why}, so none of its environment "
+        "references (live.headers env, basic_auth, identities) are read; set strict_suppressions: "
+        "true to read the config from the base commit"
+    )
 
 
-def _strict_gitleaks(run: Run, cfg: Config, config_name: str | None, base: str, tmp: Path) -> None:
+def _strict_gitleaks(run: ActionRun, cfg: Config, config_name: str | None, base: str, tmp: Path) -> None:
     """Strict mode: the gitleaks config (and the files its ``[extend] path`` names) as they
     are at the base commit, copied under ``tmp``; none there means none is read at all, so a
     ``.gitleaks.toml`` added by the pull request cannot change what is detected."""
     assert run.root is not None
     ws = run.github.workspace
     if cfg.gitleaks_config and os.path.isabs(cfg.gitleaks_config):
-        run.notes.append(f"strict suppressions: gitleaks_config {cfg.gitleaks_config} is an absolute path and is read from disk")
+        run.notes.append(
+            f"strict suppressions: gitleaks_config {cfg.gitleaks_config} is an absolute path and is read from disk"
+        )
         return
     config_dir = (ws / config_name).parent if config_name else ws
     wanted = config_dir / (cfg.gitleaks_config or DEFAULT_GITLEAKS)
     rel = os.path.relpath(wanted, run.root)
     if Path(rel).parts[:1] == ("..",):
-        raise UsageError(f"gitleaks config {wanted} is outside the repository; strict suppressions cannot read it from the base commit")
+        raise UsageError(
+            f"gitleaks config {wanted} is outside the repository; strict suppressions cannot read it from the base commit"
+        )
     rel = Path(rel).as_posix()
     tree = tmp / "base-tree"
     copied = _copy_from_base(run.root, base, rel, tree)
@@ -201,7 +189,7 @@ def _copy_from_base(root: Path, base: str, rel: str, tree: Path, depth: int = 0)
     return dest
 
 
-def _baseline_path(run: Run, config: Config, tmp: Path) -> str | None:
+def _baseline_path(run: ActionRun, config: Config, tmp: Path) -> str | None:
     ws = run.github.workspace
     base = _base_of(run)
     if run.inputs.strict_suppressions and base and run.root is not None:
@@ -222,28 +210,12 @@ def _baseline_path(run: Run, config: Config, tmp: Path) -> str | None:
     return str(found) if found.is_file() else None
 
 
-def _gitleaksignore(run: Run) -> GitleaksIgnore | None:
+def _gitleaksignore(run: ActionRun) -> GitleaksIgnore | None:
     base = _base_of(run)
     if run.inputs.strict_suppressions and base and run.root is not None:
         data = show(run.root, base, ".gitleaksignore")
         return parse_gitleaksignore(data.decode("utf-8", "replace") if data else "")
     return None  # the work tree's file
-
-
-def merge_findings(scan: list[Finding], history: list[Finding]) -> list[Finding]:
-    """The same secret in the tree and in history is one finding: the tree's location, with
-    the history's commit, author, date and occurrence count."""
-    by_fp = {f.fingerprint: f for f in history}
-    merged = []
-    for f in scan:
-        h = by_fp.pop(f.fingerprint, None)
-        if h is not None and f.category == "secret":
-            f = f.replace(commit=h.commit, author=h.author, date=h.date, introduced_in=h.introduced_in,
-                          occurrences=h.occurrences, present_at_head=True)  # fmt: skip
-        elif h is not None:
-            by_fp[h.fingerprint] = h
-        merged.append(f)
-    return merged + list(by_fp.values())
 
 
 def repository_name(env: Mapping[str, str]) -> str | None:
@@ -262,11 +234,13 @@ def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
     github = GitHubEnv(github.event_name, github.event, ws, github.output, github.step_summary)
     add_safe_directory(ws)
     root = git_root(ws)
-    run = Run(inputs, github, root)
+    run = ActionRun(inputs, github, root)
     wants_history = inputs.mode in ("history", "all")
     if wants_history:
         if root is None:
-            raise UsageError(f"mode {inputs.mode}: the workspace {ws} is not a git repository (use actions/checkout first)")
+            raise UsageError(
+                f"mode {inputs.mode}: the workspace {ws} is not a git repository (use actions/checkout first)"
+            )
         run.plan = events.plan_for(root, github.event_name, github.event, inputs.base_ref)
         run.notes.append(f"event {github.event_name}: {run.plan.nothing or run.plan.reason}")
         run.notes.extend(events.ensure_history(root, run.plan))
@@ -281,74 +255,70 @@ def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
     report.repository = repository_name(env)
     base = _base_of(run)
     if root is not None and base and run.plan is not None and run.plan.head:
-        run.governance = added_suppressions(root, base, run.plan.head, _config_name(inputs, ws), inputs.baseline or None)
+        run.governance = added_suppressions(
+            root, base, run.plan.head, _config_name(inputs, ws), inputs.baseline or None
+        )
     fail_on = inputs.fail_on or config.fail_on or Severity.HIGH
     _publish(ctx, run, report, fail_on)
     return report
 
 
-def _scan_all(ctx: Context, run: Run, config: Config, baseline: str | None) -> Report:
+def _scan_all(ctx: Context, run: ActionRun, config: Config, baseline: str | None) -> Report:
+    """scan, history and live as plain calls of the commands' functions, merged in one place
+    (``combine``)."""
     inputs, ws = run.inputs, run.github.workspace
-    report = Report(command="action", root=str(ws))
-    report.notes.extend(run.notes)
-    scan_findings: list[Finding] = []
-    history_findings: list[Finding] = []
-    common = ["--baseline", baseline] if baseline else []
+    console = Console(ctx.stdout, ctx.stderr)
+    notes = list(run.notes)
+    tree: list[Report] = []
+    history: list[Report] = []
+    checks: list[Report] = []
     if inputs.mode in ("scan", "all"):
-        args = _sub_args(["scan", *common])
-        part = _run_command("scan", Context(args, config, ws, ctx.stdout, ctx.stderr))
-        if part is None:
-            raise UsageError("scan produced no report")
-        scan_findings = part.findings
-        part.findings = []
-        report.extend(part)
+        tree.append(scan(ScanRequest(baseline=baseline, cwd=ws), config, console))
     if inputs.mode in ("history", "all") and run.plan is not None and run.root is not None:
         if run.plan.nothing:
-            report.notes.append(f"history: nothing to scan ({run.plan.nothing})")
+            notes.append(f"history: nothing to scan ({run.plan.nothing})")
         else:
-            from launchready.commands.history import history_report
-
-            h = _sub_args(["history", *run.plan.history_args()])
-            rng = revs.resolve(run.root, all_refs=h.all, since=h.since_commit, rng=h.range, branch=h.branch)
-            part = history_report(Context(h, config, ws, ctx.stdout, ctx.stderr), run.root, rng, ignore=_gitleaksignore(run))
-            suppress.apply_baseline(part, baseline)
+            request = HistoryRequest(
+                str(run.root), baseline=baseline, ignore=_gitleaksignore(run), cwd=ws, **run.plan.history_scope()
+            )
+            part = history_command(request, config, console)
             expected = run.plan.expected_commits
             if expected is not None and part.summary.commits_scanned < expected:
                 raise UsageError(
                     f"only {part.summary.commits_scanned} of the pull request's {expected} commits are reachable "
                     f"here; set {events.needed_depth(run.plan)}"
                 )
-            history_findings = part.findings
-            part.findings = []
-            report.extend(part)
+            history.append(part)
     if inputs.mode in ("live", "all"):
-        _live(ctx, run, config, report)
-    report.findings = merge_findings(scan_findings, history_findings)
-    report.notes = list(dict.fromkeys(report.notes))  # scan and history say the same about the rules
-    return report
+        part_or_note = _live(run, config, console)
+        if isinstance(part_or_note, Report):
+            checks.append(part_or_note)
+        else:
+            notes.append(part_or_note)
+    return combine("action", str(ws), tree, history, checks, notes)
 
 
-def _live(ctx: Context, run: Run, config: Config, report: Report) -> None:
+def _live(run: ActionRun, config: Config, console: Console) -> Report | str:
+    """The live checks' report, or why they did not run."""
     inputs, ws = run.inputs, run.github.workspace
     configured = bool(config.live.get("targets")) if isinstance(config.live, dict) else False
     if not inputs.url and not configured:
         why = "no url input and no live.targets in the config"
         if inputs.mode == "live":
             raise UsageError(f"mode live: {why}")
-        report.notes.append(f"live checks not run: {why} (set the url input, e.g. to the preview deployment)")
-        return
-    if _command("live") is None:
-        report.notes.append("live checks not run: this build has no live command")
-        return
-    args = _sub_args(["live", *(["--url", inputs.url] if inputs.url else []),
-                      *(["--allow-env", inputs.allow_env] if inputs.allow_env else [])])  # fmt: skip
-    args.env_refused = run.env_refused  # a config the PR changed: no environment reads
-    part = _run_command("live", Context(args, config, ws, ctx.stdout, ctx.stderr))
-    if part is not None:
-        report.extend(part)
+        return f"live checks not run: {why} (set the url input, e.g. to the preview deployment)"
+    from launchready.commands.live import LiveRequest, live  # late: the HTTP stack only when needed
+
+    request = LiveRequest(
+        url=inputs.url or None,
+        allow_env=[inputs.allow_env] if inputs.allow_env else [],
+        env_refused=run.env_refused,
+        cwd=ws,
+    )  # a config the PR changed: no environment reads
+    return live(request, config, console)
 
 
-def _handover(run: Run, report: Report) -> str:
+def _handover(run: ActionRun, report: Report) -> str:
     """The inventory's handover document for the job summary, with the secrets this run's
     history scan found (no second scan)."""
     from launchready.inventory.build import build
@@ -358,20 +328,21 @@ def _handover(run: Run, report: Report) -> str:
     found = [f for f in report.findings if f.category == "secret" and f.commit]
     note = "from this run's history scan" if run.plan is not None else "history not scanned in this mode"
     inv = build(run.root or ws, found if run.plan is not None else None, note)
-    return redact.scrub(markdown(inv, report.repository or ws.name)).replace("# Launch handover", "## Launch handover", 1)
+    return redact.scrub(markdown(inv, report.repository or ws.name)).replace(
+        "# Launch handover", "## Launch handover", 1
+    )
 
 
-def _publish(ctx: Context, run: Run, report: Report, fail_on: Severity) -> None:
-    inputs, ws, args = run.inputs, run.github.workspace, ctx.args
-    options = Options(fail_on=fail_on, errors_ok=bool(getattr(args, "errors_ok", False)))
-    args.fail_on = fail_on
-    args.github = False
+def _publish(ctx: Context, run: ActionRun, report: Report, fail_on: Severity) -> None:
+    inputs, ws = run.inputs, run.github.workspace
+    options = Options(fail_on=fail_on, errors_ok=bool(ctx.args.errors_ok))
+    ctx.fail_on = fail_on  # the command line's text summary and exit code judge by the input too
+    files: dict[str, str] = {}
     paths: dict[str, str] = {}
-    args.output_base = str(ws)  # report files: no symlink below the workspace is followed
     for key, value in (("json", inputs.json_path), ("junit", inputs.junit_path), ("sarif", inputs.sarif_path)):
         if value:
             full = Path(value) if os.path.isabs(value) else ws / value
-            setattr(args, key, str(full))  # written by the CLI's report writers after run()
+            files[key] = str(full)
             # Relative to the workspace: later steps run on the host, where the container's
             # /github/workspace is mounted under another path.
             try:
@@ -392,10 +363,20 @@ def _publish(ctx: Context, run: Run, report: Report, fail_on: Severity) -> None:
     elif run.governance:
         report.notes.extend(run.governance)
     if run.github.output:
-        gh_report.write_github_outputs(run.github.output, {
-            "findings": len(report.findings),
-            "failed_checks": failing_checks(report, fail_on, options.errors_ok),
-            "report_path": paths.get("json", ""),
-            "junit_path": paths.get("junit", ""),
-            "sarif_path": paths.get("sarif", ""),
-        })  # fmt: skip
+        gh_report.write_github_outputs(
+            run.github.output,
+            {
+                "findings": len(report.findings),
+                "failed_checks": failing_checks(report, fail_on, options.errors_ok),
+                "report_path": paths.get("json", ""),
+                "junit_path": paths.get("junit", ""),
+                "sarif_path": paths.get("sarif", ""),
+            },
+        )
+    # report files: no symlink below the workspace is followed
+    write_outputs(
+        report,
+        OutputSpec(
+            options, json=files.get("json"), sarif=files.get("sarif"), junit=files.get("junit"), text=False, base=ws
+        ),
+    )

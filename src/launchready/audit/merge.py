@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from launchready.model import CheckResult, Finding, Location, Report, Severity, Status
 
 SCANNED = "audit.scanned"
+CHECKS = {SCANNED: "each repository expected in a merged report (merge, audit) has a readable report of this schema"}
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,14 @@ def _locations(name: str, f: Finding) -> tuple[Location, ...]:
 def _scanned_check(src: Source) -> CheckResult:
     rep = src.report
     if rep is None:
-        return CheckResult(SCANNED, Status.ERROR, Severity.HIGH, src.name,
-                           f"could not be scanned: {src.error}",
-                           fix="Look at that repository's job log, fix the cause and run the audit again.")  # fmt: skip
+        return CheckResult(
+            SCANNED,
+            Status.ERROR,
+            Severity.HIGH,
+            src.name,
+            f"could not be scanned: {src.error}",
+            fix="Look at that repository's job log, fix the cause and run the audit again.",
+        )
     errors = [c for c in rep.checks if c.status is Status.ERROR]
     s = rep.summary
     what = f"{s.commits_scanned} commit(s)" if rep.command == "history" else f"{s.files_scanned} file(s)"
@@ -46,11 +52,15 @@ def _scanned_check(src: Source) -> CheckResult:
         what = f"{len(rep.checks)} check(s)"
     if errors:
         first = errors[0]
-        return CheckResult(SCANNED, Status.ERROR, Severity.HIGH, src.name,
-                           f"scanned only in part ({len(errors)} error(s)); first: {first.id}: {first.message}",
-                           fix="See the errors listed for this repository.")  # fmt: skip
-    return CheckResult(SCANNED, Status.PASS, Severity.INFO, src.name,
-                       f"scanned {what}; {len(rep.findings)} finding(s)")  # fmt: skip
+        return CheckResult(
+            SCANNED,
+            Status.ERROR,
+            Severity.HIGH,
+            src.name,
+            f"scanned only in part ({len(errors)} error(s)); first: {first.id}: {first.message}",
+            fix="See the errors listed for this repository.",
+        )
+    return CheckResult(SCANNED, Status.PASS, Severity.INFO, src.name, f"scanned {what}; {len(rep.findings)} finding(s)")
 
 
 def merge_reports(sources: Sequence[Source], command: str = "merge") -> Report:
@@ -69,9 +79,9 @@ def merge_reports(sources: Sequence[Source], command: str = "merge") -> Report:
             key = (f.rule_id, f.fingerprint)
             at = by_secret.get(key) if f.secret is not None else None
             if at is None:
-                merged.findings.append(f.replace(
-                    path=f.path if f.repository else f"{src.name}/{f.path}",
-                    repository=name, locations=locs))  # fmt: skip
+                merged.findings.append(
+                    f.replace(path=f.path if f.repository else f"{src.name}/{f.path}", repository=name, locations=locs)
+                )
                 if f.secret is not None:
                     by_secret[key] = len(merged.findings) - 1
                 continue
@@ -98,7 +108,7 @@ def merge_reports(sources: Sequence[Source], command: str = "merge") -> Report:
         merged.notes.extend(f"{src.name}: {n}" for n in rep.notes)
     failed = [src.name for src in sources if src.report is None]
     if failed:
-        merged.notes.insert(0, f"{len(failed)} of {len(sources)} repositories could not be scanned: "
-                               + ", ".join(failed))  # fmt: skip
+        merged.notes.insert(
+            0, f"{len(failed)} of {len(sources)} repositories could not be scanned: " + ", ".join(failed)
+        )
     return merged
-

@@ -38,8 +38,11 @@ def _is_bare(path: Path) -> bool:
         return False
     out = subprocess.run(
         ["git", "--git-dir", str(path), "rev-parse", "--is-bare-repository"],
-        capture_output=True, text=True, env={**os.environ, **_GIT_ENV}, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env={**os.environ, **_GIT_ENV},
+        check=False,
+    )
     return out.returncode == 0 and out.stdout.strip() == "true"
 
 
@@ -69,8 +72,11 @@ def find_mirrors(root: Path) -> list[Mirror]:
 def _has_refs(path: Path) -> bool:
     out = subprocess.run(
         ["git", "--git-dir", str(path), "for-each-ref", "--count=1", "--format=%(refname)"],
-        capture_output=True, text=True, env={**os.environ, **_GIT_ENV}, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env={**os.environ, **_GIT_ENV},
+        check=False,
+    )
     return bool(out.stdout.strip())
 
 
@@ -88,8 +94,23 @@ def scan_mirror(mirror: Mirror, out_dir: Path, env: dict[str, str], history_jobs
     fd, name = tempfile.mkstemp(prefix="report-", suffix=".json", dir=out_dir)
     os.close(fd)
     out = Path(name)
-    cmd = [sys.executable, "-m", "launchready", "history", "--all", "--repo", str(mirror.path),
-           "--jobs", str(history_jobs), "--json", str(out), "--exit-zero", "-q", "--color", "never"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "launchready",
+        "history",
+        "--all",
+        "--repo",
+        str(mirror.path),
+        "--jobs",
+        str(history_jobs),
+        "--json",
+        str(out),
+        "--exit-zero",
+        "-q",
+        "--color",
+        "never",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False, cwd=out_dir)
     if proc.returncode not in (0, 1):
         why = _last_line(proc.stderr) or f"launchready history exited {proc.returncode}"
@@ -102,7 +123,9 @@ def scan_mirror(mirror: Mirror, out_dir: Path, env: dict[str, str], history_jobs
     return Source(mirror.name, report)
 
 
-def audit(mirrors: list[Mirror], jobs: int, progress: Callable[[int, int], None] | None = None) -> tuple[list[Source], str]:
+def audit(
+    mirrors: list[Mirror], jobs: int, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[Source], str]:
     """Scan ``mirrors`` with ``jobs`` processes at once. Returns the sources in the mirrors'
     order and a note on the fingerprint key."""
     env = {**os.environ, **_GIT_ENV}
@@ -110,8 +133,10 @@ def audit(mirrors: list[Mirror], jobs: int, progress: Callable[[int, int], None]
         note = f"fingerprints keyed with {KEY_ENV}: comparable with other runs that use the same key"
     else:
         env[KEY_ENV] = secrets.token_hex(32)
-        note = (f"fingerprints keyed with a one-off key: the same secret matches across this audit's "
-                f"repositories only; set {KEY_ENV} to compare runs")  # fmt: skip
+        note = (
+            f"fingerprints keyed with a one-off key: the same secret matches across this audit's "
+            f"repositories only; set {KEY_ENV} to compare runs"
+        )
     cpus = os.cpu_count() or 1
     history_jobs = max(1, cpus // max(1, jobs))
     done = 0

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TextIO
 
 from launchready.config import Config
+from launchready.errors import UsageError
+from launchready.model import Severity
 
 NAMES: dict[str, str] = {
     "scan": "scan",
@@ -31,15 +34,50 @@ NAMES: dict[str, str] = {
     "inventory": "inventory",
 }
 
+# Commands that print their own result and produce no report: they are not offered the
+# report options (--json, --sarif, --junit, --html, --github, --fail-on, --exit-zero,
+# --errors-ok, --baseline), which would do nothing there.
+REPORTLESS = frozenset({"rules", "init", "baseline", "install-hook"})
+REPORT_FLAGS = ("json", "sarif", "junit", "html", "github", "fail_on", "exit_zero", "errors_ok", "baseline")
+
+
+def refuse_report_flags(args: argparse.Namespace, mode: str) -> None:
+    """A mode that writes no report (``live --dry-run``) refuses the report options given."""
+    given = [f"--{name.replace('_', '-')}" for name in REPORT_FLAGS if getattr(args, name, None)]
+    if given:
+        raise UsageError(f"{mode} writes no report: {', '.join(given)} cannot be used with it")
+
+
+@dataclass(frozen=True)
+class Console:
+    """Where a command may talk while it runs (warnings, progress, ``-v`` detail): its report
+    is its result. Defaults: the process's streams."""
+
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    quiet: bool = False
+    verbose: int = 0
+
+    @classmethod
+    def of(cls, ctx: Context) -> Console:
+        return cls(
+            ctx.stdout, ctx.stderr, bool(getattr(ctx.args, "quiet", False)), int(getattr(ctx.args, "verbose", 0) or 0)
+        )
+
 
 @dataclass
 class Context:
+    """What the command-line adapter of a command receives (``run(ctx)``): the parsed
+    arguments, which it turns into the command's typed request."""
+
     args: argparse.Namespace
     config: Config
     cwd: Path
     stdout: TextIO
     stderr: TextIO
     exit_status: int = 0  # for commands that return no report
+    forced_exit: int | None = None  # overrides the verdict's exit code (a demo stage that crashed: 3)
+    fail_on: Severity | None = None  # the threshold the command settled on (the Action's fail-on input)
 
 
 class _Commands(Mapping[str, ModuleType]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from launchready.commands import Context
+from launchready.errors import UsageError
 from launchready.model import Report
 
 HELP = "GitHub Actions entrypoint: reads GITHUB_* and INPUT_* and writes annotations, summary and outputs"
@@ -26,4 +27,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(ctx: Context) -> Report:
     from launchready.action.run import execute  # late: keeps other commands' start-up lean
 
+    if ctx.args.github:
+        raise UsageError(
+            "the Action prints its own annotations (the annotations input): --github cannot be used with it"
+        )
     return execute(ctx)

@@ -23,7 +23,9 @@ DESCRIPTION = (
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--mirrors", required=True, metavar="DIR", help="directory holding bare repositories (searched recursively)")
+    p.add_argument(
+        "--mirrors", required=True, metavar="DIR", help="directory holding bare repositories (searched recursively)"
+    )
     p.add_argument("--jobs", type=int, metavar="N", help="repositories scanned at once (default: the CPUs, at most 8)")
     p.add_argument("--step-summary", metavar="FILE", help="append the scorecard and top findings as markdown to FILE")
 
@@ -37,7 +39,9 @@ def run(ctx: Context) -> Report:
         raise UsageError(f"--jobs: expected at least 1, got {jobs}")
     mirrors = find_mirrors(root)
     if not mirrors:
-        raise UsageError(f"--mirrors {ctx.args.mirrors}: no bare repositories found (make them with `git clone --mirror URL`)")
+        raise UsageError(
+            f"--mirrors {ctx.args.mirrors}: no bare repositories found (make them with `git clone --mirror URL`)"
+        )
     tty = ctx.stderr.isatty() and not ctx.args.quiet
 
     def progress(done: int, total: int) -> None:

@@ -26,9 +26,18 @@ DESCRIPTION = (
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", choices=("create", "update", "import"))
-    p.add_argument("targets", nargs="*", metavar="PATH",
-                   help="create/update: files or directories to scan (default '.'); import: the detect-secrets baseline file")  # fmt: skip
+    p.add_argument(
+        "targets",
+        nargs="*",
+        metavar="PATH",
+        help="create/update: files or directories to scan (default '.'); import: the detect-secrets baseline file",
+    )
     p.add_argument("--prune", action="store_true", help="update: drop entries that the scan no longer finds")
+    p.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="the baseline to write (default: config 'baseline:', else .launchready-baseline.json at the repository root)",
+    )
 
 
 def _target(ctx: Context, root: Path) -> Path:
@@ -39,9 +48,10 @@ def _target(ctx: Context, root: Path) -> Path:
 
 
 def _scan(ctx: Context, paths: list[str]) -> Report:
-    from launchready.commands.scan import Plan, build_report
+    from launchready.commands import Console
+    from launchready.commands.scan import ScanRequest, build_report
 
-    return build_report(ctx, Plan(paths=paths))
+    return build_report(ScanRequest(paths=paths, cwd=ctx.cwd), ctx.config, Console.of(ctx))
 
 
 def _existing(target: Path, replacing: bool) -> suppress.Baseline | None:
@@ -80,13 +90,19 @@ def run(ctx: Context) -> Report | None:
         src = src if src.is_absolute() else ctx.cwd / src
         baseline = existing or suppress.Baseline(salt=salt)
         # detect-secrets records paths relative to where it ran (normally the repo root)
-        res = suppress.import_detect_secrets(src, src.resolve().parent, Engine(registry.all_rules(ctx.config)), baseline)
+        res = suppress.import_detect_secrets(
+            src, src.resolve().parent, Engine(registry.all_rules(ctx.config)), baseline
+        )
         suppress.save(baseline, target)
         if not args.quiet:
-            out.write(f"imported {res.imported} finding(s) into {shown}"
-                      f"{f' ({res.by_line} matched by line)' if res.by_line else ''}\n")  # fmt: skip
+            out.write(
+                f"imported {res.imported} finding(s) into {shown}"
+                f"{f' ({res.by_line} matched by line)' if res.by_line else ''}\n"
+            )
             for path, line, kind in res.unmatched:
-                out.write(f"  not matched: {safe(str(path))}:{line} ({safe(str(kind))}): no finding of ours there; it stays unsuppressed\n")
+                out.write(
+                    f"  not matched: {safe(str(path))}:{line} ({safe(str(kind))}): no finding of ours there; it stays unsuppressed\n"
+                )
         return None
     report = _scan(ctx, args.targets)
     if args.action == "create":
@@ -112,6 +128,8 @@ def run(ctx: Context) -> Report | None:
     if not args.quiet:
         out.write(f"updated {shown}: {added} added, {pruned} pruned, {len(baseline.entries)} in total\n")
         if baseline.salt is None:
-            out.write(f"note: {shown} is a version 1 baseline (one salt shared by every user); "
-                      "`launchready baseline create` rewrites it with a salt of its own\n")  # fmt: skip
+            out.write(
+                f"note: {shown} is a version 1 baseline (one salt shared by every user); "
+                "`launchready baseline create` rewrites it with a salt of its own\n"
+            )
     return None

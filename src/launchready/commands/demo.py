@@ -9,12 +9,10 @@ Everything is torn down afterwards, also on Ctrl-C. ``--fixed`` runs the fixed d
 from __future__ import annotations
 
 import argparse
-import signal
 import time
 from pathlib import Path
-from types import FrameType
 
-from launchready import redact
+from launchready import procs, redact
 from launchready.commands import Context
 from launchready.demo.pipeline import DemoRun, run_demo
 from launchready.demo.server import Endpoints
@@ -36,8 +34,6 @@ DESCRIPTION = (
 
 REPORT_FILES = {"json": "report.json", "junit": "junit.xml", "sarif": "results.sarif", "html": "report.html"}
 
-_failed_stages: list[str] = []
-
 # What a loopback deployment without root cannot provide, by check id prefix.
 LOOPBACK_LIMITS = {
     "email.mta-sts": "an MTA-STS policy must be served over HTTPS on port 443, which the demo "
@@ -48,16 +44,22 @@ LOOPBACK_LIMITS = {
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fixed", action="store_true", help="run the same deployment with every flaw fixed (exits 0)")
-    p.add_argument("--out", metavar="DIR", default="launchready-report",
-                   help="directory for report.json, junit.xml, results.sarif, report.html (default: ./launchready-report)")  # fmt: skip
-    p.add_argument("--serve", action="store_true",
-                   help="after the checks, keep the deployment running until Ctrl-C to explore it with curl or dig")  # fmt: skip
-    p.add_argument("--keep-repo", metavar="DIR",
-                   help="create the demo repository in DIR (must not exist) and keep it, to explore it afterwards")  # fmt: skip
-
-
-def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        default="launchready-report",
+        help="directory for report.json, junit.xml, results.sarif, report.html (default: ./launchready-report)",
+    )
+    p.add_argument(
+        "--serve",
+        action="store_true",
+        help="after the checks, keep the deployment running until Ctrl-C to explore it with curl or dig",
+    )
+    p.add_argument(
+        "--keep-repo",
+        metavar="DIR",
+        help="create the demo repository in DIR (must not exist) and keep it, to explore it afterwards",
+    )
 
 
 def run(ctx: Context) -> Report | None:
@@ -88,16 +90,12 @@ def run(ctx: Context) -> Report | None:
         if args.serve:
             _serve(demo, ctx)
 
-    # Ctrl-C and SIGTERM both stop the demo cleanly. SIGINT is installed explicitly: a
-    # process started in the background by a non-interactive shell inherits SIGINT ignored,
-    # and Python then never turns it into KeyboardInterrupt.
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    # Ctrl-C and SIGTERM both stop the demo cleanly, even when started in the background by
+    # a non-interactive shell (SIGINT ignored on entry).
     try:
-        demo = run_demo(args.fixed, progress=progress.update, keep=keep, on_start=started, on_done=done)
+        with procs.handle_termination(sigint=True):
+            demo = run_demo(args.fixed, progress=progress.update, keep=keep, on_start=started, on_done=done)
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        signal.signal(signal.SIGINT, previous_int)
         progress.done()
     return None if args.serve else demo.report
 
@@ -106,7 +104,8 @@ DELETED_ROOT = "(the demo repository, deleted on exit; --keep-repo DIR keeps it)
 
 
 def _finish(demo: DemoRun, ctx: Context, out_dir: Path, keep: Path | None) -> None:
-    _failed_stages[:] = [s.name for s in demo.failed]
+    if demo.failed:  # a stage that crashed is an internal error, never a clean demo
+        ctx.forced_exit = EXIT_INTERNAL
     _explain(demo, ctx, verbose=ctx.args.verbose)
     report = demo.report
     # paths are relative to the demo repository, which is deleted on exit: no report may
@@ -128,10 +127,13 @@ def _finish(demo: DemoRun, ctx: Context, out_dir: Path, keep: Path | None) -> No
 
 def _serve(demo: DemoRun, ctx: Context) -> None:
     """--serve: print the report now, then keep the deployment up until Ctrl-C."""
+    from launchready.cli import output_spec
+
     args = ctx.args
-    fail_on = args.fail_on or ctx.config.fail_on or Severity.HIGH
-    write_outputs(demo.report, ctx, fail_on)
-    code = FORCED_EXIT(demo.report, exit_code(demo.report, fail_on, errors_ok=args.errors_ok))
+    spec = output_spec(args, ctx.config, ctx.stdout)
+    write_outputs(demo.report, spec, ctx.stdout)
+    code = exit_code(demo.report, spec.options.fail_on, errors_ok=spec.options.errors_ok)
+    code = EXIT_INTERNAL if demo.failed else code  # a stage that crashed is never a clean demo
     ctx.exit_status = 0 if args.exit_zero and code == 1 else code
     ep = demo.endpoints
     try:  # Ctrl-C from here on is the normal way to stop serving
@@ -155,10 +157,13 @@ def _serve(demo: DemoRun, ctx: Context) -> None:
 def _explain(demo: DemoRun, ctx: Context, verbose: int) -> None:
     ep = demo.endpoints
     if ep is not None:
-        demo.report.notes.insert(0, (
-            f"deployment: {ep.base_url} (HTTPS via --resolve to 127.0.0.1 and --ca-bundle with a "
-            f"throwaway CA), {ep.http_url} (plain HTTP), DNS for demo-chat.test at {ep.dns}"
-        ))  # fmt: skip
+        demo.report.notes.insert(
+            0,
+            (
+                f"deployment: {ep.base_url} (HTTPS via --resolve to 127.0.0.1 and --ca-bundle with a "
+                f"throwaway CA), {ep.http_url} (plain HTTP), DNS for demo-chat.test at {ep.dns}"
+            ),
+        )
     for st in demo.stages:
         shown = "scan" if st.name == "hook" else st.name
         if st.skipped:
@@ -180,8 +185,3 @@ def _write_reports(report: Report, ctx: Context, out_dir: Path) -> list[Path]:
         path.write_text(redact.scrub(available[fmt](report, options)), encoding="utf-8")
         written.append(path)
     return written
-
-
-def FORCED_EXIT(report: Report, code: int) -> int:
-    """A stage that crashed is an internal error, never a clean demo."""
-    return EXIT_INTERNAL if _failed_stages else code

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import subprocess
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from launchready.commands import Context
+from launchready.commands import Console, Context
+from launchready.config import Config
 from launchready.errors import UsageError
 from launchready.history import revs
 from launchready.history.gitlog import GitError
@@ -52,6 +54,7 @@ def unreadable_check(unreadable: list[Unreadable], scanned: int, walked: int, gi
         evidence={"unreadable": [u.to_json() for u in unreadable], "git_error": git_said},
     )
 
+
 HELP = "scan git history (every commit's added lines and messages) for secrets"
 DESCRIPTION = (
     "Scan what each commit added, and each commit message, for secrets. The same secret seen "
@@ -68,27 +71,61 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--since-commit", metavar="REV", help="commits reachable from HEAD but not from REV (REV..HEAD)")
     g.add_argument("--range", metavar="BASE..HEAD", help="the commits of a range, as git understands BASE..HEAD")
     g.add_argument("--branch", metavar="NAME", help="the whole history of one branch")
-    p.add_argument("--jobs", type=int, metavar="N", help="processes that scan at once (default: the CPUs, at most 8; env LAUNCHREADY_JOBS)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="processes that scan at once (default: the CPUs, at most 8; env LAUNCHREADY_JOBS)",
+    )
     p.add_argument("--repo", metavar="DIR", default=".", help="repository to scan (default: the current directory)")
 
 
-def run(ctx: Context) -> Report:
-    args = ctx.args
-    root = repository_root(ctx.cwd / args.repo)
+@dataclass(frozen=True)
+class HistoryRequest:
+    """Which history ``history`` scans: every ref (the default), ``since_commit`` (REV..HEAD),
+    a ``range`` (BASE..HEAD) or one ``branch`` of the repository at ``repo`` (relative to
+    ``cwd``; a work tree or a bare mirror). ``jobs``: processes (at most 2; default the CPUs).
+    ``ignore``: .gitleaksignore entries to honour instead of the repository's own file."""
+
+    repo: str = "."
+    all: bool = False
+    since_commit: str | None = None
+    range: str | None = None
+    branch: str | None = None
+    jobs: int | None = None
+    baseline: str | None = None
+    ignore: GitleaksIgnore | None = None
+    cwd: Path = field(default_factory=Path.cwd)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace, cwd: Path) -> HistoryRequest:
+        return cls(args.repo, args.all, args.since_commit, args.range, args.branch, args.jobs, args.baseline, cwd=cwd)
+
+
+def history(request: HistoryRequest, config: Config | None = None, console: Console | None = None) -> Report:
+    """``launchready history`` as a function: one finding per secret the range added, with
+    the baseline applied (a progress line on ``console`` when it is a terminal)."""
+    config = config if config is not None else Config()
+    console = console or Console(quiet=True)
+    root = repository_root(request.cwd / request.repo)
     if root is None:
-        raise UsageError(f"not a git repository: {args.repo}")
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError(f"--jobs: expected at least 1 process, got {args.jobs}")
-    rng = revs.resolve(root, all_refs=args.all, since=args.since_commit, rng=args.range, branch=args.branch)
-    prefetch = Prefetch(root, rng, workers_wanted(args.jobs))  # git works while the scanner loads
+        raise UsageError(f"not a git repository: {request.repo}")
+    if request.jobs is not None and request.jobs < 1:
+        raise UsageError(f"--jobs: expected at least 1 process, got {request.jobs}")
+    rng = revs.resolve(root, all_refs=request.all, since=request.since_commit, rng=request.range, branch=request.branch)
+    prefetch = Prefetch(root, rng, workers_wanted(request.jobs))  # git works while the scanner loads
     try:
-        report = history_report(ctx, root, rng, jobs=args.jobs, prefetch=prefetch)
+        report = history_report(config, console, root, rng, jobs=request.jobs, ignore=request.ignore, prefetch=prefetch)
     finally:
         prefetch.close()
     from launchready.secrets import suppress
 
-    suppress.apply_baseline(report, suppress.resolve(args.baseline, ctx.config, root, ctx.cwd))
+    suppress.apply_baseline(report, suppress.resolve(request.baseline, config, root, request.cwd))
     return report
+
+
+def run(ctx: Context) -> Report:
+    return history(HistoryRequest.from_args(ctx.args, ctx.cwd), ctx.config, Console.of(ctx))
 
 
 def repository_root(path: Path) -> Path | None:
@@ -99,8 +136,10 @@ def repository_root(path: Path) -> Path | None:
         return root
     out = subprocess.run(
         ["git", "-C", str(path), "rev-parse", "--is-bare-repository", "--absolute-git-dir"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     lines = out.stdout.split("\n")
     if out.returncode != 0 or len(lines) < 2 or lines[0] != "true":
         return None
@@ -108,10 +147,15 @@ def repository_root(path: Path) -> Path | None:
 
 
 def history_report(
-    ctx: Context, root: Path, rng: revs.Range, jobs: int | None = None, ignore: GitleaksIgnore | None = None,
+    config: Config,
+    console: Console,
+    root: Path,
+    rng: revs.Range,
+    jobs: int | None = None,
+    ignore: GitleaksIgnore | None = None,
     prefetch: Prefetch | None = None,
 ) -> Report:
-    """Scan ``rng`` with the rules ``ctx.config`` enables (no baseline applied here)."""
+    """Scan ``rng`` with the rules ``config`` enables (no baseline applied here)."""
     # Imported here, not at the top: ``run`` starts git first (``Prefetch``), and these
     # imports (the scanner, the rule packs) then overlap with git's walk and diffs.
     from launchready.history.ignore import load as load_gitleaksignore
@@ -120,9 +164,9 @@ def history_report(
     from launchready.registry import rule_set
     from launchready.secrets.engine import Engine
 
-    rules = rule_set(ctx.config, root)
+    rules = rule_set(config, root)
     engine = Engine(rules.rules)
-    progress = Progress(ctx.stderr, quiet=getattr(ctx.args, "quiet", False))
+    progress = Progress(console.stderr, quiet=console.quiet)
     started = time.monotonic()
 
     def show(commits: int, scanned: int) -> None:
@@ -134,9 +178,15 @@ def history_report(
     try:
         try:
             result = scan_history(
-                root, rng, engine, ignore, ctx.config.exclude,
-                jobs=jobs, progress=show if progress.enabled else None, prefetch=prefetch,
-            )  # fmt: skip
+                root,
+                rng,
+                engine,
+                ignore,
+                config.exclude,
+                jobs=jobs,
+                progress=show if progress.enabled else None,
+                prefetch=prefetch,
+            )
         except GitError as exc:
             # git could not read something (a partial or damaged clone): scan what it can
             # read and list the rest, instead of stopping at the first missing object
@@ -144,7 +194,7 @@ def history_report(
             if prefetch is not None:
                 prefetch.close()
             result, unreadable, walked = salvage_history(
-                root, rng, engine, ignore, ctx.config.exclude, progress=show if progress.enabled else None
+                root, rng, engine, ignore, config.exclude, progress=show if progress.enabled else None
             )
             if not unreadable:  # the failure was not about missing objects: say what it was
                 raise UsageError(first_error) from None

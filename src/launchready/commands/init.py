@@ -40,10 +40,14 @@ WORKFLOW = ".github/workflows/launchready.yml"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="show the changes as a unified diff and write nothing")
-    p.add_argument("--hooks", choices=("auto", "local", "published"), default="auto",
-                   help="pre-commit hooks that run the launchready installed here (local: `repo: local`, "
-                        "language: system) or the published release (repo URL and tag); auto (default) "
-                        "picks by how launchready was installed: a checkout or a wheel gets local hooks")  # fmt: skip
+    p.add_argument(
+        "--hooks",
+        choices=("auto", "local", "published"),
+        default="auto",
+        help="pre-commit hooks that run the launchready installed here (local: `repo: local`, "
+        "language: system) or the published release (repo URL and tag); auto (default) "
+        "picks by how launchready was installed: a checkout or a wheel gets local hooks",
+    )
     p.add_argument("--no-gitignore", action="store_true", help="do not add .env* to .gitignore")
 
 
@@ -63,8 +67,9 @@ class Change:
 
 def _root(cwd: Path) -> Path:
     try:
-        out = subprocess.run(["git", "-C", str(cwd), "rev-parse", "--show-toplevel"],
-                             capture_output=True, text=True, check=False)  # fmt: skip
+        out = subprocess.run(
+            ["git", "-C", str(cwd), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
+        )
     except FileNotFoundError:
         return cwd
     return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else cwd
@@ -134,10 +139,11 @@ def plan(root: Path, stacks: list[Stack], local: bool = False, gitignore: bool =
 def diff(change: Change) -> str:
     old = [] if change.old is None else change.old.splitlines(keepends=True)
     lines = difflib.unified_diff(
-        old, change.new.splitlines(keepends=True),
+        old,
+        change.new.splitlines(keepends=True),
         fromfile="/dev/null" if change.old is None else f"a/{change.path}",
         tofile=f"b/{change.path}",
-    )  # fmt: skip
+    )
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
@@ -150,13 +156,17 @@ def run(ctx: Context) -> None:
     changes = plan(root, stacks, local, gitignore=not args.no_gitignore)
     out = ctx.stdout
     say = (lambda text: None) if args.quiet else out.write
-    found = safe(", ".join(s.name + s.where for s in stacks)) or "no known framework (the generic setup works for any repo)"
+    found = (
+        safe(", ".join(s.name + s.where for s in stacks)) or "no known framework (the generic setup works for any repo)"
+    )
     say(f"launchready init: {root}\n  detected: {found}\n")
     hooks = "local hooks running the installed `launchready`" if local else f"the published release {templates.rev()}"
     say(f"  launchready {install.why}: pre-commit hooks use {hooks}\n")
     if local and shutil.which("launchready") is None:
-        say("  note: `launchready` is not on PATH: activate the environment it is installed in before\n"
-            "        committing (or install it with pipx), or the hooks cannot start\n")  # fmt: skip
+        say(
+            "  note: `launchready` is not on PATH: activate the environment it is installed in before\n"
+            "        committing (or install it with pipx), or the hooks cannot start\n"
+        )
     for ch in changes:
         if args.dry_run and ch.action != "unchanged":
             out.write(safe_lines(diff(ch)))
@@ -170,9 +180,11 @@ def run(ctx: Context) -> None:
     if args.dry_run:
         say("dry run: nothing written\n")
     elif any(ch.action != "unchanged" for ch in changes):
-        say("next: `pre-commit install` and `pre-commit install --hook-type pre-push` (the hooks; "
+        say(
+            "next: `pre-commit install` and `pre-commit install --hook-type pre-push` (the hooks; "
             "the second runs the build-output check before each push), commit the files, then "
-            "`launchready scan`\n")
+            "`launchready scan`\n"
+        )
     else:
         say("nothing to change\n")
     ctx.exit_status = 0

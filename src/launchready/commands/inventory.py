@@ -25,7 +25,9 @@ DESCRIPTION = (
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", nargs="?", default=".", metavar="DIR", help="the application's repository (default: .)")
-    p.add_argument("--markdown", metavar="FILE", help="write the handover document as markdown to FILE ('-' for stdout)")
+    p.add_argument(
+        "--markdown", metavar="FILE", help="write the handover document as markdown to FILE ('-' for stdout)"
+    )
     p.add_argument("--no-history", action="store_true", help="do not scan git history for leaked keys")
 
 
@@ -35,15 +37,14 @@ def _history(ctx: Context, root: Path) -> tuple[list[Finding] | None, str]:
     repo = git_root(root)
     if repo is None:
         return None, "not a git repository: history not scanned"
-    from launchready.cli import build_parser
+    from launchready.commands import Console
     from launchready.commands.history import history_report
     from launchready.history import revs
     from launchready.history.gitlog import GitError
 
-    args = build_parser("history").parse_args(["history", "--all", "-q"])
     try:
         rng = revs.resolve(repo, all_refs=True, since=None, rng=None, branch=None)
-        part = history_report(Context(args, ctx.config, repo, ctx.stdout, ctx.stderr), repo, rng)
+        part = history_report(ctx.config, Console(ctx.stdout, ctx.stderr, quiet=True), repo, rng)
     except (UsageError, GitError) as exc:
         return None, f"history not scanned: {redact.scrub(str(exc))}"
     secrets = [f for f in part.findings if f.category == "secret"]

@@ -30,12 +30,21 @@ _GENERIC = {"report.json", "launchready.json", "launchready-report.json", "resul
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("reports", nargs="+", metavar="REPORT", help="a JSON report, NAME=REPORT, or a directory of reports")
-    p.add_argument("--expect", action="append", default=[], metavar="NAME",
-                   help="a repository that should have a report (repeatable); missing ones fail the run")
-    p.add_argument("--expect-file", metavar="FILE",
-                   help="file of expected repository names: one per line, or a JSON list")
-    p.add_argument("--step-summary", metavar="FILE",
-                   help="append the scorecard and top findings as markdown to FILE (e.g. \"$GITHUB_STEP_SUMMARY\")")
+    p.add_argument(
+        "--expect",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a repository that should have a report (repeatable); missing ones fail the run",
+    )
+    p.add_argument(
+        "--expect-file", metavar="FILE", help="file of expected repository names: one per line, or a JSON list"
+    )
+    p.add_argument(
+        "--step-summary",
+        metavar="FILE",
+        help='append the scorecard and top findings as markdown to FILE (e.g. "$GITHUB_STEP_SUMMARY")',
+    )
 
 
 def _expected(args: argparse.Namespace) -> list[str]:

@@ -9,10 +9,12 @@ from launchready.errors import UsageError
 from launchready.model import Report
 from launchready.printable import safe
 
-HELP = "list the detection rules or explain one"
+HELP = "list every rule and check (secret, env, build, repo, live, email, ...) or explain one"
 DESCRIPTION = (
-    "List every enabled rule (id, severity, description; custom and gitleaks rules marked) or "
-    "explain one rule: what it finds, how it decides, and where to rotate the key."
+    "List every enabled rule and check (id, severity, description; custom and gitleaks rules "
+    "marked): secret.*, env.*, build.* and repo.* rules, live and email checks, and the checks "
+    "of history, merge/audit, inventory and journey. Or explain one: what it finds, how it "
+    "decides, and how to fix it. (Live and email checks set their severity per result.)"
 )
 
 
@@ -22,7 +24,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(ctx: Context) -> Report | None:
-    from launchready import repo
+    from launchready import catalogue, repo
     from launchready.registry import rule_set
 
     rs = rule_set(ctx.config, None)
@@ -30,13 +32,29 @@ def run(ctx: Context) -> Report | None:
     out = ctx.stdout
     for w in rs.warnings:
         ctx.stderr.write(f"launchready: warning: {safe(w)}\n")
+    listed = catalogue.entries(ctx.config)
     repo_rules = [r for r in repo.rules() if r.id not in ctx.config.disabled_rules]
     if ctx.args.action == "list":
         from launchready.secrets.rules.families import FAMILIES, family_of
 
-        rows = [(family_of(r), safe(r.id), r.severity.value, safe(r.description + ("" if r.source == "builtin" else f"  [{r.source}]")))
-                for r in rules]  # fmt: skip
-        rows += [("repository checks", r.id, r.severity.value, r.description) for r in repo_rules]
+        by_id = {r.id: r for r in rules}
+        kinds = {
+            "repo": "repository checks",
+            "live": "live checks",
+            "email": "email checks",
+            "history": "history",
+            "audit": "merged reports",
+            "inventory": "inventory",
+            "journey": "journey",
+        }
+        rows = []
+        for e in listed:
+            rule = by_id.get(e.id)
+            fam = family_of(rule) if rule is not None else kinds.get(e.kind, e.kind)
+            sev = e.severity.value if e.severity else "varies"
+            rows.append(
+                (fam, safe(e.id), sev, safe(e.description + ("" if e.source == "builtin" else f"  [{e.source}]")))
+            )
         order = {f: n for n, f in enumerate(FAMILIES)}
         width = max((len(i) for _, i, _, _ in rows), default=10)
         fwidth = max((len(f) for f, _, _, _ in rows), default=10)
@@ -49,15 +67,32 @@ def run(ctx: Context) -> Report | None:
     rule = next((r for r in rules if r.id in (wanted, f"secret.{wanted}")), None)
     check = next((r for r in repo_rules if r.id in (wanted, f"repo.{wanted}")), None)
     if check is not None and rule is None:
-        scope = {"file": "per file (also in the pre-commit hook)", "app": "whole application (scan and the Action, not the hook)",
-                 "file+app": "per file and whole application"}.get(check.scope, check.scope)  # fmt: skip
+        scope = {
+            "file": "per file (also in the pre-commit hook)",
+            "app": "whole application (scan and the Action, not the hook)",
+            "file+app": "per file and whole application",
+        }.get(check.scope, check.scope)
         out.write(f"{check.id}\n  {check.description}\n  severity: {check.severity.value}\n")
         out.write(f"  scope:    {scope}\n  fix:      {check.fix}\n")
         out.write("  silence:  `launchready:allow` on the line, or rules.disable in .launchready.yml\n")
         return None
+    entry = catalogue.find(wanted, listed) if rule is None and check is None else None
+    if entry is not None:
+        out.write(f"{entry.id}\n  {entry.description}\n")
+        out.write(
+            f"  severity: {entry.severity.value if entry.severity else 'set per result (pass, warn, fail, error, skip)'}\n"
+        )
+        out.write(
+            f"  kind:     {entry.kind}"
+            + (f" ({entry.area} checks)" if entry.area and entry.area != entry.kind else "")
+            + "\n"
+        )
+        if entry.fix:
+            out.write(f"  fix:      {entry.fix}\n")
+        return None
     if rule is None:
         tail = wanted.split(".")[-1]
-        ids = [r.id for r in rules] + [r.id for r in repo_rules]
+        ids = [e.id for e in listed]
         close = [i for i in ids if tail in i or i.split(".")[-1].split("-")[0] in tail][:5]
         hint = f" (did you mean: {', '.join(close)})" if close else ""
         raise UsageError(f"unknown rule id {wanted!r}{hint}")
@@ -81,6 +116,8 @@ def run(ctx: Context) -> Report | None:
     if rule.validator is not None:
         doc = (rule.validator.__doc__ or rule.validator.__name__).strip().splitlines()[0]
         out.write(f"  checks:   {doc}\n")
-    out.write(f"  shown as: {'no characters (password-like)' if rule.password_like else 'public prefix, length and a short hash'}\n")
+    out.write(
+        f"  shown as: {'no characters (password-like)' if rule.password_like else 'public prefix, length and a short hash'}\n"
+    )
     out.write(f"  fix:      {safe(rule.fix)}\n")
     return None

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from launchready.commands import Context
+from launchready.commands import Console, Context
+from launchready.config import Config
 from launchready.errors import UsageError
 from launchready.model import Finding, Report
 from launchready.printable import safe
@@ -38,7 +39,7 @@ from launchready.secrets.sources import (
     hook_blobs,
     staged_blobs,
     walk_files,
-)  # fmt: skip
+)
 
 if TYPE_CHECKING:
     from launchready.envfiles import EnvChecker
@@ -56,20 +57,41 @@ DESCRIPTION = (
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default '.'); '-' reads stdin")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--staged", action="store_true", help="scan the staged content of the index (what the next commit contains)")
-    mode.add_argument("--hook", action="store_true",
-                      help="pre-commit mode: PATHs are the files pre-commit passes; each is read from the index when staged, else from the working tree; per-file rules only")  # fmt: skip
-    p.add_argument("--bundle", action="append", default=[], metavar="DIR",
-                   help="build output to scan regardless of .gitignore; secrets in it are critical, shipped source maps are warnings (repeatable)")  # fmt: skip
-    p.add_argument("--find-bundles", action="store_true",
-                   help="scan the build output found under the current directory (dist/, build/, .next/static, out/, .output/public)")  # fmt: skip
-    p.add_argument("--no-bundles", action="store_true", help="do not scan build output found inside scanned directories")
-    p.add_argument("--env-only", action="store_true", help="only the env-file checks (.env* files on disk, ignored or not)")
+    mode.add_argument(
+        "--staged", action="store_true", help="scan the staged content of the index (what the next commit contains)"
+    )
+    mode.add_argument(
+        "--hook",
+        action="store_true",
+        help="pre-commit mode: PATHs are the files pre-commit passes; each is read from the index when staged, else from the working tree; per-file rules only",
+    )
+    p.add_argument(
+        "--bundle",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="build output to scan regardless of .gitignore; secrets in it are critical, shipped source maps are warnings (repeatable)",
+    )
+    p.add_argument(
+        "--find-bundles",
+        action="store_true",
+        help="scan the build output found under the current directory (dist/, build/, .next/static, out/, .output/public)",
+    )
+    p.add_argument(
+        "--no-bundles", action="store_true", help="do not scan build output found inside scanned directories"
+    )
+    p.add_argument(
+        "--env-only", action="store_true", help="only the env-file checks (.env* files on disk, ignored or not)"
+    )
     p.add_argument("--no-env", action="store_true", help="skip the env-file checks")
 
 
-@dataclass
-class Plan:
+@dataclass(frozen=True)
+class ScanRequest:
+    """What ``scan`` scans: PATHs (relative to ``cwd``; ``["-"]`` for stdin), or the index
+    (``staged``), or the files pre-commit passes (``hook``); build output; env files.
+    ``baseline``: a baseline file (default: the config's, else .launchready-baseline.json)."""
+
     paths: list[str] = field(default_factory=list)
     staged: bool = False
     hook: bool = False
@@ -78,33 +100,41 @@ class Plan:
     auto_bundles: bool = True
     env: bool = True
     env_only: bool = False
+    baseline: str | None = None
+    cwd: Path = field(default_factory=Path.cwd)
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace) -> Plan:
+    def from_args(cls, args: argparse.Namespace, cwd: Path) -> ScanRequest:
         return cls(
-            paths=list(args.paths), staged=args.staged, hook=args.hook, bundles=list(args.bundle),
-            find_bundles=args.find_bundles, auto_bundles=not args.no_bundles, env=not args.no_env,
+            paths=list(args.paths),
+            staged=args.staged,
+            hook=args.hook,
+            bundles=list(args.bundle),
+            find_bundles=args.find_bundles,
+            auto_bundles=not args.no_bundles,
+            env=not args.no_env,
             env_only=args.env_only,
-        )  # fmt: skip
+            baseline=args.baseline,
+            cwd=cwd,
+        )
 
 
 class _Pipeline:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, request: ScanRequest, config: Config, console: Console) -> None:
         from launchready import registry
 
-        self.ctx = ctx
-        self.config = ctx.config
-        self.git_root = root = git_root(ctx.cwd)
-        self.engine = Engine(registry.all_rules(ctx.config, root))
-        if not ctx.args.quiet:
-            for w in registry.rule_warnings(ctx.config, root):
-                ctx.stderr.write(f"launchready: warning: {safe(w)}\n")
-        self.disabled = frozenset(ctx.config.disabled_rules)
+        self.config = config
+        self.git_root = root = git_root(request.cwd)
+        self.engine = Engine(registry.all_rules(config, root))
+        if not console.quiet:
+            for w in registry.rule_warnings(config, root):
+                console.stderr.write(f"launchready: warning: {safe(w)}\n")
+        self.disabled = frozenset(config.disabled_rules)
         self.result = ScanResult()
         self.extra: list[Finding] = []
         self.ran: set[str] = set()
         self.notes: list[str] = []
-        gitleaks_note = registry.rule_set(ctx.config, root).gitleaks_note
+        gitleaks_note = registry.rule_set(config, root).gitleaks_note
         if gitleaks_note:
             self.notes.append(gitleaks_note)
         self._env_checker: EnvChecker | None = None
@@ -150,7 +180,11 @@ class _Pipeline:
                 text = decode(b.read())
             except OSError:
                 continue
-            self.extra.extend(self.env_checker.per_file(envfiles.EnvFile(b.path, b.fs_path, text), "staged" if b.data is not None else "tracked"))
+            self.extra.extend(
+                self.env_checker.per_file(
+                    envfiles.EnvFile(b.path, b.fs_path, text), "staged" if b.data is not None else "tracked"
+                )
+            )
             self.ran.add("env")
 
     def env_named(self, files: list[Path], base: Path) -> None:
@@ -166,14 +200,16 @@ class _Pipeline:
         from launchready import envfiles
 
         root = git_root(top)
-        found, n = envfiles.check_tree(self.env_checker, top, base, root, self.config.exclude, self.exclude_base(root or base))
+        found, n = envfiles.check_tree(
+            self.env_checker, top, base, root, self.config.exclude, self.exclude_base(root or base)
+        )
         self.extra.extend(found)
         if count_files:  # --env-only: the env files are all that was read
             self.result.files += n
         self.ran.add("env")
 
     def bundles(self, dirs: list[Path], base: Path) -> None:
-        from launchready.bundle import BundleScanner
+        from launchready.build_output import BundleScanner
 
         scanner = BundleScanner(self.engine, base, self.config.exclude, self.exclude_base(base), self.disabled)
         self.result.merge(scanner.scan(dirs))
@@ -192,7 +228,11 @@ def _collect(targets: list[str], cwd: Path, skip_under: list[Path]) -> list[Path
             files.append(p)
             continue
         root = git_root(p)
-        found = [f for f in git_files(root, p.resolve()) if f.is_file() and not f.is_symlink()] if root else list(walk_files(p))
+        found = (
+            [f for f in git_files(root, p.resolve()) if f.is_file() and not f.is_symlink()]
+            if root
+            else list(walk_files(p))
+        )
         files.extend(found)
     skip = [d.resolve() for d in skip_under]
     seen: set[Path] = set()
@@ -206,10 +246,10 @@ def _collect(targets: list[str], cwd: Path, skip_under: list[Path]) -> list[Path
     return unique
 
 
-def build_report(ctx: Context, plan: Plan) -> Report:
+def build_report(plan: ScanRequest, config: Config, console: Console) -> Report:
     """Everything ``scan`` finds for ``plan``, before the baseline is applied."""
-    pipe = _Pipeline(ctx)
-    cwd = ctx.cwd
+    pipe = _Pipeline(plan, config, console)
+    cwd = plan.cwd
     root_shown = cwd
     hints: list[str] = []
     if plan.env_only and plan.hook:
@@ -260,13 +300,15 @@ def build_report(ctx: Context, plan: Plan) -> Report:
             if not d.is_dir():
                 raise UsageError(f"--bundle {b}: no such directory")
             bundle_dirs.append(d)
-        from launchready.bundle import detect
+        from launchready.build_output import detect
 
         if plan.find_bundles:
             found = detect(cwd)
             bundle_dirs.extend(found)
             if not found:
-                pipe.notes.append("no build output found (looked for dist/, build/, .next/static, out/, .output/public)")
+                pipe.notes.append(
+                    "no build output found (looked for dist/, build/, .next/static, out/, .output/public)"
+                )
         explicit_only = bool(plan.bundles or plan.find_bundles or plan.env_only)
         targets = plan.paths or ([] if explicit_only else ["."])
         dirs = [cwd / t if not os.path.isabs(t) else Path(t) for t in targets]
@@ -291,7 +333,9 @@ def build_report(ctx: Context, plan: Plan) -> Report:
                 for d in dirs:
                     pipe.env_tree(d, cwd)
                 named = [Path(t) if os.path.isabs(t) else cwd / t for t in targets]
-                named = [f for f in named if f.is_file() and not any(f.resolve().is_relative_to(d.resolve()) for d in dirs)]
+                named = [
+                    f for f in named if f.is_file() and not any(f.resolve().is_relative_to(d.resolve()) for d in dirs)
+                ]
                 pipe.env_named(named, cwd)
             if bundle_dirs:
                 pipe.bundles(bundle_dirs, cwd)
@@ -316,9 +360,9 @@ def build_report(ctx: Context, plan: Plan) -> Report:
     report.summary.files_skipped = len(pipe.result.skipped)
     if pipe.result.skipped:
         report.notes.append(skipped_note(pipe.result.skipped))
-    if ctx.args.verbose:
+    if console.verbose:
         for path, why in pipe.result.skipped:
-            ctx.stderr.write(f"launchready: skipped {safe(path)}: {safe(why)}\n")
+            console.stderr.write(f"launchready: skipped {safe(path)}: {safe(why)}\n")
     return report
 
 
@@ -328,7 +372,11 @@ SKIPPED_LISTED = 10
 def skipped_note(skipped: list[tuple[str, str]]) -> str:
     """One line naming the files that were not scanned and why (the first few; all in JSON)."""
     shown = "; ".join(f"{path!r}: {why}" for path, why in skipped[:SKIPPED_LISTED])
-    more = f"; and {len(skipped) - SKIPPED_LISTED} more (see skipped_files in the JSON report)" if len(skipped) > SKIPPED_LISTED else ""
+    more = (
+        f"; and {len(skipped) - SKIPPED_LISTED} more (see skipped_files in the JSON report)"
+        if len(skipped) > SKIPPED_LISTED
+        else ""
+    )
     n = len(skipped)
     return f"{n} file{'s' if n != 1 else ''} not scanned (skipped, not counted as scanned): {shown}{more}"
 
@@ -345,10 +393,16 @@ def _dedupe(secrets: list[Finding], extra: list[Finding]) -> list[Finding]:
     return kept + extra
 
 
-def run(ctx: Context) -> Report:
-    plan = Plan.from_args(ctx.args)
-    report = build_report(ctx, plan)
-    root = Path(report.root) if plan.staged or plan.hook else git_root(ctx.cwd) or ctx.cwd
-    baseline = suppress.resolve(ctx.args.baseline, ctx.config, root, ctx.cwd)
+def scan(request: ScanRequest, config: Config | None = None, console: Console | None = None) -> Report:
+    """``launchready scan`` as a function: the report for ``request`` with the baseline
+    applied (nothing is printed but warnings, to ``console``)."""
+    config = config if config is not None else Config()
+    report = build_report(request, config, console or Console(quiet=True))
+    root = Path(report.root) if request.staged or request.hook else git_root(request.cwd) or request.cwd
+    baseline = suppress.resolve(request.baseline, config, root, request.cwd)
     suppress.apply_baseline(report, baseline)
     return report
+
+
+def run(ctx: Context) -> Report:
+    return scan(ScanRequest.from_args(ctx.args, ctx.cwd), ctx.config, Console.of(ctx))

@@ -36,7 +36,7 @@ UPLOAD_LIMIT = 1024 * 1024  # bytes accepted by /api/upload (fixed)
 READ_CAP = 8 * 1024 * 1024  # never buffer more than this, flawed or not
 SLOW_S = 0.65  # /api/history latency when flawed
 STATUS_PAGE = (
-    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Demo Chat status</title>"
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Demo Chat status</title>'
     "</head><body><h1>Demo Chat status</h1><p>All systems operational.</p></body></html>\n"
 )
 
@@ -111,8 +111,7 @@ class DemoHandler(BaseHTTPRequestHandler):
             self.send_header("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
             self.send_header(
                 "Content-Security-Policy",
-                "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
-                "frame-ancestors 'none'",
+                "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
             )
             self.send_header("X-Content-Type-Options", "nosniff")
             self.send_header("X-Frame-Options", "DENY")
@@ -127,8 +126,9 @@ class DemoHandler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
         self.end_headers()
 
-    def _send(self, status: int, body: bytes | str, ctype: str = "application/json",
-              extra: dict[str, str] | None = None) -> None:  # fmt: skip
+    def _send(
+        self, status: int, body: bytes | str, ctype: str = "application/json", extra: dict[str, str] | None = None
+    ) -> None:
         data = body.encode() if isinstance(body, str) else body
         self._headers(status, ctype, len(data), extra or {})
         if self.command != "HEAD":
@@ -144,8 +144,7 @@ class DemoHandler(BaseHTTPRequestHandler):
         if self.state.fixed:
             if origin not in self.state.allowed_origins:
                 return {"Vary": "Origin"}
-            return {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true",
-                    "Vary": "Origin"}  # fmt: skip
+            return {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", "Vary": "Origin"}
         return {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true"}
 
     def _body(self, limit: int) -> bytes | None:
@@ -182,8 +181,7 @@ class DemoHandler(BaseHTTPRequestHandler):
             host = (self.headers.get("Host") or APP_HOST).split(":")[0]
             self._body(0)
             self.close_connection = True
-            self._send(301, "", "text/plain",
-                       {"Location": f"https://{host}:{self.state.https_port}{self.path}"})  # fmt: skip
+            self._send(301, "", "text/plain", {"Location": f"https://{host}:{self.state.https_port}{self.path}"})
             return
         try:
             self._route(self.command, path)
@@ -220,8 +218,7 @@ class DemoHandler(BaseHTTPRequestHandler):
                 cookie = f"session_id={uuid.uuid4().hex}; Path=/"
                 if st.fixed:
                     cookie += "; Secure; HttpOnly; SameSite=Lax"
-                return self._send(200, st.frontend.index_html, "text/html; charset=utf-8",
-                                  {"Set-Cookie": cookie})  # fmt: skip
+                return self._send(200, st.frontend.index_html, "text/html; charset=utf-8", {"Set-Cookie": cookie})
             if path == f"/static/{BUNDLE_NAME}":
                 return self._send(200, st.frontend.bundle_js, "application/javascript")
             if path == f"/static/{BUNDLE_NAME}.map" and st.frontend.source_map is not None:
@@ -252,8 +249,19 @@ class DemoHandler(BaseHTTPRequestHandler):
             if path == "/api/upload":
                 return self._upload()
         self._body(JSON_LIMIT)
-        known = {"/", "/index.html", "/health", "/status", "/api/login", "/api/chat", "/api/echo",
-                 "/api/upload", "/api/history", "/api/signup", "/api/chat/stream"}  # fmt: skip
+        known = {
+            "/",
+            "/index.html",
+            "/health",
+            "/status",
+            "/api/login",
+            "/api/chat",
+            "/api/echo",
+            "/api/upload",
+            "/api/history",
+            "/api/signup",
+            "/api/chat/stream",
+        }
         if path in known or path.startswith("/api/chats/"):
             return self._json(405, {"error": "method not allowed"}, {"Allow": "GET, POST, OPTIONS"})
         return self._json(404, {"error": "not found"})
@@ -349,7 +357,9 @@ class DemoHandler(BaseHTTPRequestHandler):
         email, password = str(data.get("email", "")), str(data.get("password", ""))
         if not st.fixed:
             try:
-                raise ConnectionRefusedError(f"welcome email to {email}: SMTP relay localhost:25 refused the connection")
+                raise ConnectionRefusedError(
+                    f"welcome email to {email}: SMTP relay localhost:25 refused the connection"
+                )
             except ConnectionRefusedError:
                 return self._json_crash()
         if "@" not in email or len(password) < 12:
@@ -386,16 +396,21 @@ class DemoHandler(BaseHTTPRequestHandler):
                 return self._json(401, {"error": "sign in first"})
             if st.limited(f"chat:{self._caller_key()}", CHAT_LIMIT):
                 self._body(JSON_LIMIT)
-                return self._json(429, {"error": "slow down"},
-                                  {"Retry-After": str(WINDOW_S), "RateLimit-Limit": str(CHAT_LIMIT)})  # fmt: skip
+                return self._json(
+                    429, {"error": "slow down"}, {"Retry-After": str(WINDOW_S), "RateLimit-Limit": str(CHAT_LIMIT)}
+                )
         data = self._parse_json(JSON_LIMIT, {"message": str})
         if data is None:
             return
         owner = self._user() or "anonymous"
         chat_id = "c" + uuid.uuid4().hex[:12]
         with st.lock:
-            st.chats[chat_id] = {"id": chat_id, "owner": owner, "title": "New chat",
-                                 "messages": [{"role": "user", "content": str(data.get("message"))}]}  # fmt: skip
+            st.chats[chat_id] = {
+                "id": chat_id,
+                "owner": owner,
+                "title": "New chat",
+                "messages": [{"role": "user", "content": str(data.get("message"))}],
+            }
         self._json(201, {"id": chat_id, "reply": "Thanks! (the demo model is a placeholder)"})
 
     def _read_chat(self, chat_id: str) -> None:
@@ -436,5 +451,4 @@ class DemoHandler(BaseHTTPRequestHandler):
 
 
 def handler_class(state: DemoState, tls: bool) -> type[DemoHandler]:
-    return type("DemoHandlerTLS" if tls else "DemoHandlerPlain", (DemoHandler,),
-                {"state": state, "tls": tls})  # fmt: skip
+    return type("DemoHandlerTLS" if tls else "DemoHandlerPlain", (DemoHandler,), {"state": state, "tls": tls})

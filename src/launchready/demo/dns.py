@@ -70,8 +70,7 @@ class DNSServer:
             for rtype, text in items:
                 by_type.setdefault(rtype, []).append(text)
             self.records[name] = [
-                dns.rrset.from_text_list(name, TTL, "IN", rtype, texts)
-                for rtype, texts in by_type.items()
+                dns.rrset.from_text_list(name, TTL, "IN", rtype, texts) for rtype, texts in by_type.items()
             ]
         self.host = host
         # Bind UDP first on a free port, then TCP on the same port (retry if it is taken).

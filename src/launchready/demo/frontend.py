@@ -36,7 +36,7 @@ def _api_source(values: DemoValues, fixed: bool) -> str:
         )
     return (
         "// TODO move to the backend before launch\n"
-        f"const OPENAI_API_KEY = \"{values.openai_key}\";\n"
+        f'const OPENAI_API_KEY = "{values.openai_key}";\n'
         "export async function send(message: string): Promise<string> {\n"
         "  const res = await fetch('https://api.openai.com/v1/chat/completions', {\n"
         "    method: 'POST',\n"
@@ -53,7 +53,7 @@ def build(values: DemoValues, fixed: bool) -> Frontend:
         js = (
             'async function s(e){const t=await fetch("/api/chat",{method:"POST",credentials:"same-origin",'
             'headers:{"Content-Type":"application/json"},body:JSON.stringify({message:e})});'
-            'return(await t.json()).reply}window.demoChat={send:s};\n'
+            "return(await t.json()).reply}window.demoChat={send:s};\n"
         )
         source_map = None
     else:
@@ -75,10 +75,10 @@ def build(values: DemoValues, fixed: bool) -> Frontend:
             }
         )
     html = (
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<title>Demo Chat</title>\n</head>\n<body>\n<main id=\"chat\">Demo Chat: an AI assistant</main>\n"
-        f"<script src=\"/static/{BUNDLE_NAME}\"></script>\n</body>\n</html>\n"
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<title>Demo Chat</title>\n</head>\n<body>\n<main id="chat">Demo Chat: an AI assistant</main>\n'
+        f'<script src="/static/{BUNDLE_NAME}"></script>\n</body>\n</html>\n'
     )
     return Frontend(html, js, source_map)
 

@@ -1,37 +1,52 @@
-"""Run the demo: deployment up, repository built, then scan, history, live, journey and email through
-the real command modules (the same parser, config loader and ``run(ctx)`` a user's command
-line goes through), merged into one report with ``command: "demo"``.
+"""Run the demo: deployment up, repository built, then scan, history, live, journey and email
+through the commands' own functions (``scan(ScanRequest, config)`` and the rest: what a
+user's command line runs after parsing), merged in one place (``launchready.combine``) into
+one report with ``command: "demo"``.
 
-Nothing is simulated: every stage runs the real command.
+Nothing is simulated: every stage runs the real command, in the demo repository (passed as
+the request's ``cwd``, never by changing this process's directory) with the demo users'
+tokens (passed as the request's ``environ``, never by editing this process's environment).
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import shutil
 import tempfile
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from launchready import redact
-from launchready.config import load_config
+from launchready.combine import combine
+from launchready.commands import Console
+from launchready.commands.email import EmailRequest, email
+from launchready.commands.history import HistoryRequest, history
+from launchready.commands.journey import JourneyRequest, journey
+from launchready.commands.live import LiveRequest, live
+from launchready.commands.scan import ScanRequest, scan
+from launchready.config import Config, load_config
 from launchready.demo import DOMAIN
 from launchready.demo.repo import create_repo, live_config
 from launchready.demo.server import Deployment, Endpoints
 from launchready.demo.values import DemoValues, make_values
-from launchready.model import Finding, Report
+from launchready.model import Report
 
 IDENTITY_ENV = {"LR_DEMO_USER_A_TOKEN": "alice_token", "LR_DEMO_USER_B_TOKEN": "bob_token"}
+
+
+# A stage: the command's function, given the demo repository, its config, where to talk and
+# the environment the demo users' tokens are read from.
+Call = Callable[[Path, Config, Console, Mapping[str, str]], Report]
 
 
 @dataclass
 class StageResult:
     name: str
-    argv: list[str]
+    argv: list[str]  # the same run as a command line, for the progress line
+    call: Call
     report: Report | None = None
     skipped: str = ""  # why the stage did not run
     failed: str = ""  # an internal error (a bug), scrubbed
@@ -54,94 +69,26 @@ class DemoRun:
 Progress = Callable[[str, str], None]
 
 
-@contextlib.contextmanager
-def _env(values: dict[str, str | None]) -> Iterator[None]:
-    """Set (or, for None, unset) environment variables for the duration of a stage."""
-    old = {k: os.environ.get(k) for k in values}
-    for k, v in values.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-@contextlib.contextmanager
-def _cwd(path: Path) -> Iterator[None]:
-    old = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(old)
-
-
-def run_command(name: str, argv: list[str], cwd: Path) -> tuple[Report | None, str]:
-    """Parse ``launchready NAME ARGV`` and run it in ``cwd`` exactly as the CLI would, minus
-    printing: the report comes back to be merged. Returns (report, what it wrote to stderr)."""
-    from launchready.cli import build_parser
-    from launchready.commands import COMMANDS, Context
-
-    args = build_parser().parse_args([name, *argv])
-    out, err = io.StringIO(), io.StringIO()
-    with _cwd(cwd):
-        config = load_config(args.config, cwd)
-        ctx = Context(args=args, config=config, cwd=cwd, stdout=out, stderr=err)
-        report = COMMANDS[name].run(ctx)
-    return report, redact.scrub(err.getvalue())
-
-
-def _key(f: Finding) -> tuple[str, str]:
-    return (f.rule_id, f.fingerprint)
-
-
 def merge(stages: list[StageResult], root: str) -> Report:
-    """One report: scan findings, then history-only findings (secrets gone from HEAD), the
-    live and email checks. The hook stage's findings are the staged subset of the scan's."""
-    merged = Report(command="demo", root=root)
-    by_name = {s.name: s for s in stages if s.report is not None}
-    seen: set[tuple[str, str]] = set()
-    for name in ("scan", "hook", "history"):
-        st = by_name.get(name)
-        if st is None or st.report is None:
-            continue
-        rep = st.report
-        fresh = [f for f in rep.findings if _key(f) not in seen]
-        seen.update(_key(f) for f in rep.findings)
-        merged.findings.extend(fresh)
-        merged.summary.files_scanned = max(merged.summary.files_scanned, rep.summary.files_scanned)
-        merged.summary.commits_scanned += rep.summary.commits_scanned
-        merged.summary.bytes_scanned += rep.summary.bytes_scanned
-        merged.summary.suppressed += rep.summary.suppressed
-        merged.notes.extend(rep.notes)
-        merged.ran |= rep.ran
-    sent: list[str] = []
-    for name in ("live", "journey", "email"):
-        st = by_name.get(name)
-        if st is None or st.report is None:
-            continue
-        rep = st.report
-        have = {(c.id, c.target) for c in merged.checks}
-        merged.checks.extend(c for c in rep.checks if (c.id, c.target) not in have)
-        merged.summary.requests_sent += rep.summary.requests_sent
-        if rep.summary.requests_sent:
-            sent.append(f"{name} {rep.summary.requests_sent}")
-        merged.notes.extend(rep.notes)
-        merged.ran |= rep.ran
+    """One report: the scan's findings (the staged hook scan is a subset of them), history's
+    joined to them (``combine``), the live, journey and email checks."""
+    by_name = {s.name: s.report for s in stages if s.report is not None}
+    checks = [r for name in ("live", "journey", "email") if (r := by_name.get(name)) is not None]
+    merged = combine(
+        "demo",
+        root,
+        tree=[r for name in ("scan", "hook") if (r := by_name.get(name)) is not None],
+        history=[r for name in ("history",) if (r := by_name.get(name)) is not None],
+        checks=checks,
+    )
+    sent = [f"{r.command} {r.summary.requests_sent}" for r in checks if r.summary.requests_sent]
     if len(sent) > 1:  # the summary's total, with the stages that make it up (notes name each part)
         merged.notes.append(f"requests: {merged.summary.requests_sent} sent in all ({', '.join(sent)})")
     hook = by_name.get("hook")
-    if hook is not None and hook.report is not None and hook.report.findings:
+    if hook is not None and hook.findings:
         merged.notes.append(
             f"the pre-commit hook (launchready scan --staged) would block this commit: "
-            f"{len(hook.report.findings)} finding(s) in the staged files"
+            f"{len(hook.findings)} finding(s) in the staged files"
         )
     return merged
 
@@ -181,7 +128,10 @@ def run_demo(
                 if st.name == "email" and _live_did_email(stages):
                     st.skipped = "the email checks ran inside `launchready live` (live.email.domain)"
                     continue
-                say("demo", f"[{i}/{len(stages)}] launchready {st.name if st.name != 'hook' else 'scan'} {' '.join(st.argv)}")
+                say(
+                    "demo",
+                    f"[{i}/{len(stages)}] launchready {st.name if st.name != 'hook' else 'scan'} {' '.join(st.argv)}",
+                )
                 _run_stage(st, repo, values)
             demo = DemoRun(fixed, merge(stages, str(repo)), stages, ep, workdir)
             if on_done is not None:
@@ -203,29 +153,59 @@ def _seed() -> int:
 
 
 def _stages(ep: Endpoints) -> list[StageResult]:
-    https = ["--ca-bundle", str(ep.ca_bundle)]
-    for r in ep.resolves:
+    ca, resolves, dns = str(ep.ca_bundle), list(ep.resolves), ep.dns
+    https = ["--ca-bundle", ca]
+    for r in resolves:
         https += ["--resolve", r]
-    net = [*https, "--dns-server", ep.dns]
+    net = [*https, "--dns-server", dns]
+
+    def hook(repo: Path, config: Config, console: Console, env: Mapping[str, str]) -> Report:
+        return scan(ScanRequest(staged=True, cwd=repo), config, console)
+
+    def whole(repo: Path, config: Config, console: Console, env: Mapping[str, str]) -> Report:
+        return scan(ScanRequest(paths=["."], bundles=["dist"], cwd=repo), config, console)
+
+    def commits(repo: Path, config: Config, console: Console, env: Mapping[str, str]) -> Report:
+        return history(HistoryRequest(all=True, cwd=repo), config, console)
+
+    def site(repo: Path, config: Config, console: Console, env: Mapping[str, str]) -> Report:
+        return live(
+            LiveRequest(ca_bundle=ca, resolve=resolves, dns_server=[dns], environ=env, cwd=repo), config, console
+        )
+
+    def steps(repo: Path, config: Config, console: Console, env: Mapping[str, str]) -> Report:
+        return journey(JourneyRequest(ca_bundle=ca, resolve=resolves, environ=env, cwd=repo), config, console)
+
+    def mail(repo: Path, config: Config, console: Console, env: Mapping[str, str]) -> Report:
+        return email(EmailRequest(DOMAIN, dns_server=[dns], cwd=repo), config)
+
     return [
-        StageResult("hook", ["--staged"]),
-        StageResult("scan", [".", "--bundle", "dist"]),
-        StageResult("history", ["--all"]),
-        StageResult("live", net),
-        StageResult("journey", https),
-        StageResult("email", [DOMAIN, "--dns-server", ep.dns]),
+        StageResult("hook", ["--staged"], hook),
+        StageResult("scan", [".", "--bundle", "dist"], whole),
+        StageResult("history", ["--all"], commits),
+        StageResult("live", net, site),
+        StageResult("journey", https, steps),
+        StageResult("email", [DOMAIN, "--dns-server", dns], mail),
     ]
 
 
 def _run_stage(st: StageResult, repo: Path, values: DemoValues) -> None:
-    command = "scan" if st.name == "hook" else st.name
-    env: dict[str, str | None] = {k: getattr(values, attr) for k, attr in IDENTITY_ENV.items()}
+    env = dict(os.environ)  # read, never edited: the demo users' tokens go in the request
+    for var, attr in IDENTITY_ENV.items():
+        value = getattr(values, attr)
+        if value is None:
+            env.pop(var, None)
+        else:
+            env[var] = value
+    err = io.StringIO()
     try:
-        with _env(env):
-            st.report, st.stderr = run_command(command, st.argv, repo)
+        config = load_config(None, repo)
+        st.report = st.call(repo, config, Console(io.StringIO(), err), env)
+        st.stderr = redact.scrub(err.getvalue())
     except KeyboardInterrupt:
         raise
     except Exception as exc:
+        st.stderr = redact.scrub(err.getvalue())
         where = ""
         frames = traceback.extract_tb(exc.__traceback__)
         if frames:

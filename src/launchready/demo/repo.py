@@ -25,20 +25,35 @@ from launchready.demo.values import DemoValues
 
 GIT_ID = ("launchready demo", f"founder@{DOMAIN}")
 GIT_FLAGS = [
-    "-c", f"user.name={GIT_ID[0]}", "-c", f"user.email={GIT_ID[1]}", "-c", "commit.gpgsign=false",
-    "-c", "core.hooksPath=/dev/null", "-c", "init.defaultBranch=main", "-c", "core.autocrlf=false",
-]  # fmt: skip
+    "-c",
+    f"user.name={GIT_ID[0]}",
+    "-c",
+    f"user.email={GIT_ID[1]}",
+    "-c",
+    "commit.gpgsign=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "init.defaultBranch=main",
+    "-c",
+    "core.autocrlf=false",
+]
 
 
 def git(repo: Path, *args: str, date: str | None = None) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0")
-    env.update(GIT_AUTHOR_NAME=GIT_ID[0], GIT_AUTHOR_EMAIL=GIT_ID[1],
-               GIT_COMMITTER_NAME=GIT_ID[0], GIT_COMMITTER_EMAIL=GIT_ID[1])  # fmt: skip
+    env.update(
+        GIT_AUTHOR_NAME=GIT_ID[0],
+        GIT_AUTHOR_EMAIL=GIT_ID[1],
+        GIT_COMMITTER_NAME=GIT_ID[0],
+        GIT_COMMITTER_EMAIL=GIT_ID[1],
+    )
     if date:
         env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    proc = subprocess.run(["git", *GIT_FLAGS, "-C", str(repo), *args], env=env,
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    proc = subprocess.run(
+        ["git", *GIT_FLAGS, "-C", str(repo), *args], env=env, capture_output=True, text=True, check=False
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"git {args[0]} failed in the demo repository: {proc.stderr.strip()}")
     return proc.stdout
@@ -206,8 +221,12 @@ PACKAGE_JSON = (
     '{\n  "name": "demo-chat-web",\n  "private": true,\n  "scripts": {"build": "vite build"},\n'
     '  "devDependencies": {"vite": "^5.4.0"}\n}\n'
 )
-VITE_CONFIG_FLAWED = "import { defineConfig } from 'vite';\n\nexport default defineConfig({\n  build: { sourcemap: true },\n});\n"
-VITE_CONFIG_FIXED = "import { defineConfig } from 'vite';\n\nexport default defineConfig({\n  build: { sourcemap: false },\n});\n"
+VITE_CONFIG_FLAWED = (
+    "import { defineConfig } from 'vite';\n\nexport default defineConfig({\n  build: { sourcemap: true },\n});\n"
+)
+VITE_CONFIG_FIXED = (
+    "import { defineConfig } from 'vite';\n\nexport default defineConfig({\n  build: { sourcemap: false },\n});\n"
+)
 
 README = "# Demo Chat\n\nA small AI chatbot: FastAPI backend (`app/`), Vite frontend (`web/`).\n"
 
@@ -223,19 +242,33 @@ def live_config(base_url: str, http_url: str, alice_chat: str, fixed: bool) -> d
         "timeout": 5,
         "redirect": {"paths": ["/api/login", "/api/chat"]},
         "cors": {"endpoints": [{"path": "/api/chat", "method": "POST"}]},
-        "input": {"endpoints": [{"path": "/api/echo", "method": "POST", "body": {"message": "hello"}}],
-                  "max_body_bytes": 65536},
-        "ratelimit": {"endpoints": [
-            {"path": "/api/chat", "method": "POST", "kind": "chat", "identity": "b", "limit": 10,
-             "body": {"message": "hi"}},
-        ]},
-        "authz": {"resources": [{"path": f"/api/chats/{alice_chat}", "owner": "a",
-                                 "markers": ["Alice's launch plan"]}]},
-        "latency": {"endpoints": [{"path": "/api/history", "identity": "a"}, {"path": "/health"}],
-                    "samples": 4, "threshold_ms": 500},
+        "input": {
+            "endpoints": [{"path": "/api/echo", "method": "POST", "body": {"message": "hello"}}],
+            "max_body_bytes": 65536,
+        },
+        "ratelimit": {
+            "endpoints": [
+                {
+                    "path": "/api/chat",
+                    "method": "POST",
+                    "kind": "chat",
+                    "identity": "b",
+                    "limit": 10,
+                    "body": {"message": "hi"},
+                },
+            ]
+        },
+        "authz": {
+            "resources": [{"path": f"/api/chats/{alice_chat}", "owner": "a", "markers": ["Alice's launch plan"]}]
+        },
+        "latency": {
+            "endpoints": [{"path": "/api/history", "identity": "a"}, {"path": "/health"}],
+            "samples": 4,
+            "threshold_ms": 500,
+        },
         "email": {"domain": DOMAIN, "dkim_selectors": ["demo"]},
         "monitoring": {"health": "/health", "status_page": base_url + "/status"},
-    }  # fmt: skip
+    }
 
 
 def journey_config() -> dict[str, Any]:
@@ -248,12 +281,23 @@ def journey_config() -> dict[str, Any]:
         "stream_latency_ms": 5000,
         "steps": [
             {"name": "signup", "path": "/api/signup", "json": creds, "expect": {"status": 201}},
-            {"name": "login", "path": "/api/login", "json": {"username": "{email}", "password": "{password}"},
-             "expect": {"status": 200}, "capture": {"session": {"cookie": "session"}}},
-            {"name": "chat", "path": "/api/chat/stream", "headers": {"Cookie": "session={var: session}"},
-             "json": {"message": "Say hello"}, "stream": "sse", "expect": {"reply_contains": "hello"}},
+            {
+                "name": "login",
+                "path": "/api/login",
+                "json": {"username": "{email}", "password": "{password}"},
+                "expect": {"status": 200},
+                "capture": {"session": {"cookie": "session"}},
+            },
+            {
+                "name": "chat",
+                "path": "/api/chat/stream",
+                "headers": {"Cookie": "session={var: session}"},
+                "json": {"message": "Say hello"},
+                "stream": "sse",
+                "expect": {"reply_contains": "hello"},
+            },
         ],
-    }  # fmt: skip
+    }
 
 
 def write_config(repo: Path, live: dict[str, Any]) -> Path:
@@ -262,8 +306,9 @@ def write_config(repo: Path, live: dict[str, Any]) -> Path:
         "# launchready configuration for Demo Chat (written by `launchready demo`).\n"
         "# The live checks run against the deployed site; identities come from environment\n"
         "# variables, never from this file. The journey is a new user's first minute.\n"
-        + yaml.safe_dump({"version": 1, "live": live, "journey": journey_config()}, sort_keys=False,
-                         default_flow_style=False)
+        + yaml.safe_dump(
+            {"version": 1, "live": live, "journey": journey_config()}, sort_keys=False, default_flow_style=False
+        )
     )
     path.write_text(text, encoding="utf-8")
     return path

@@ -67,9 +67,7 @@ def env_file(values: DemoValues) -> str:
 
 def dkim_public_der() -> bytes:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    return key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 @dataclass
@@ -100,8 +98,7 @@ class Deployment:
         self.workdir = workdir
         self.values = values
         self.fixed = fixed
-        self.state = DemoState(fixed=fixed, values=values, frontend=build(values, fixed),
-                               env_file=env_file(values))  # fmt: skip
+        self.state = DemoState(fixed=fixed, values=values, frontend=build(values, fixed), env_file=env_file(values))
         self._stack = ExitStack()
         self.endpoints: Endpoints | None = None
         self.certs: Certs | None = None
@@ -134,8 +131,9 @@ class Deployment:
         except BaseException:
             self._stack.close()
             raise
-        self.endpoints = Endpoints(https.server_address[1], plain.server_address[1],
-                                   dns_server.address, self.certs.ca_pem)  # fmt: skip
+        self.endpoints = Endpoints(
+            https.server_address[1], plain.server_address[1], dns_server.address, self.certs.ca_pem
+        )
         return self.endpoints
 
     def stop(self) -> None:

@@ -10,7 +10,7 @@ import os
 import secrets
 from dataclasses import dataclass
 
-from launchready.keygen import B64URL, LOWER_ALNUM, KeyGen
+from launchready.demo.keygen import B64URL, LOWER_ALNUM, KeyGen
 
 SEED_ENV = "LAUNCHREADY_DEMO_SEED"
 
@@ -30,10 +30,16 @@ class DemoValues:
     def raw(self) -> list[str]:
         """Every value that must never appear in a report."""
         return [
-            self.openai_key, self.openai_server_key, self.stripe_key, self.github_token,
-            self.db_password, self.session_secret, self.alice_token, self.bob_token,
+            self.openai_key,
+            self.openai_server_key,
+            self.stripe_key,
+            self.github_token,
+            self.db_password,
+            self.session_secret,
+            self.alice_token,
+            self.bob_token,
             self.alice_password,
-        ]  # fmt: skip
+        ]
 
 
 def seed_from_env() -> int:

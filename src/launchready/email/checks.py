@@ -46,8 +46,7 @@ def make_client(settings: EmailSettings) -> DnsClient:
 def default_session_factory(settings: EmailSettings) -> SessionFactory:
     from launchready.live.http import HttpOptions, make_session
 
-    options = HttpOptions(ca_bundle=settings.ca_bundle, resolve=dict(settings.resolve),
-                          timeout=settings.http_timeout)  # fmt: skip
+    options = HttpOptions(ca_bundle=settings.ca_bundle, resolve=dict(settings.resolve), timeout=settings.http_timeout)
     return lambda: make_session(options)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from launchready.email.dns import Answer, DnsClient
-from launchready.email.result import Collector, txt_line
+from launchready.email.result import AreaResults, txt_line
 from launchready.model import CheckResult, Severity, Status
 
 # Selector -> who uses it. Order matters only for the report.
@@ -54,6 +54,14 @@ UNGUESSABLE = (
     "those cannot be guessed"
 )
 _TAG = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$", re.S)
+
+
+# The checks this module reports (``catalogue.CheckArea``): id -> what it checks.
+CHECKS = {
+    "email.dkim.selectors": "a DKIM key is published under a selector in use (given or common ones)",
+    "email.dkim.key": "each DKIM key parses and is at least 1024 bits (2048 recommended)",
+    "email.dkim.testing": "no DKIM key left in testing mode (t=y)",
+}
 
 
 @dataclass
@@ -151,7 +159,7 @@ def _probe(client: DnsClient, domain: str, selectors: list[str]) -> dict[str, An
 
 
 def check_dkim(client: DnsClient, domain: str, configured: tuple[str, ...]) -> list[CheckResult]:
-    c = Collector(domain)
+    c = AreaResults(domain)
     tried = list(dict.fromkeys([*configured, *COMMON_SELECTORS]))
     answers = _probe(client, domain, tried)
     found: list[str] = []
@@ -170,10 +178,15 @@ def check_dkim(client: DnsClient, domain: str, configured: tuple[str, ...]) -> l
         if not records:
             if is_configured:
                 why = ans.describe() if ans.void else "TXT records exist but none is a DKIM key"
-                c.add("email.dkim.key", Status.FAIL, Severity.HIGH,
-                      f"configured selector {sel!r} has no DKIM key at {name} ({why}); mail signed with it fails DKIM",
-                      f"Publish the public key your provider gives you for selector {sel!r}: {_template(name)}",
-                      ans.evidence(), name)  # fmt: skip
+                c.add(
+                    "email.dkim.key",
+                    Status.FAIL,
+                    Severity.HIGH,
+                    f"configured selector {sel!r} has no DKIM key at {name} ({why}); mail signed with it fails DKIM",
+                    f"Publish the public key your provider gives you for selector {sel!r}: {_template(name)}",
+                    ans.evidence(),
+                    name,
+                )
             continue
         found.append(sel)
         if _judge(c, name, sel, records, ans, is_configured):
@@ -182,87 +195,142 @@ def check_dkim(client: DnsClient, domain: str, configured: tuple[str, ...]) -> l
     if failed:
         ev["lookup_failed"] = failed
     if usable:
-        c.add("email.dkim.selectors", Status.PASS, Severity.MEDIUM,
-              f"DKIM key(s) published for selector(s): {', '.join(usable)}", "", ev)  # fmt: skip
+        c.add(
+            "email.dkim.selectors",
+            Status.PASS,
+            Severity.MEDIUM,
+            f"DKIM key(s) published for selector(s): {', '.join(usable)}",
+            "",
+            ev,
+        )
     elif failed and len(failed) == len(tried):
         first = answers[failed[0]]
-        c.add("email.dkim.selectors", Status.ERROR, Severity.MEDIUM,
-              f"could not look up any DKIM selector: {first.describe()}",
-              "Make sure the domain's nameservers answer; choose resolvers with --dns-server, or raise --dns-timeout.",
-              {**ev, **first.evidence()})  # fmt: skip
+        c.add(
+            "email.dkim.selectors",
+            Status.ERROR,
+            Severity.MEDIUM,
+            f"could not look up any DKIM selector: {first.describe()}",
+            "Make sure the domain's nameservers answer; choose resolvers with --dns-server, or raise --dns-timeout.",
+            {**ev, **first.evidence()},
+        )
     elif failed:
         first = answers[failed[0]]
-        c.add("email.dkim.selectors", Status.ERROR, Severity.MEDIUM,
-              f"no DKIM key found, but {len(failed)} of {len(tried)} selector lookups failed ({first.describe()}), so a key may exist",
-              "Make sure the domain's nameservers answer every _domainkey name; choose resolvers with --dns-server, or raise --dns-timeout.",
-              {**ev, **first.evidence()})  # fmt: skip
+        c.add(
+            "email.dkim.selectors",
+            Status.ERROR,
+            Severity.MEDIUM,
+            f"no DKIM key found, but {len(failed)} of {len(tried)} selector lookups failed ({first.describe()}), so a key may exist",
+            "Make sure the domain's nameservers answer every _domainkey name; choose resolvers with --dns-server, or raise --dns-timeout.",
+            {**ev, **first.evidence()},
+        )
     elif configured:
-        c.add("email.dkim.selectors", Status.FAIL, Severity.HIGH,
-              f"none of the configured selectors ({', '.join(configured)}) has a usable DKIM key",
-              f"Publish the key for each selector you sign with: {_template(f'{configured[0]}._domainkey.{domain}')}",
-              ev)  # fmt: skip
+        c.add(
+            "email.dkim.selectors",
+            Status.FAIL,
+            Severity.HIGH,
+            f"none of the configured selectors ({', '.join(configured)}) has a usable DKIM key",
+            f"Publish the key for each selector you sign with: {_template(f'{configured[0]}._domainkey.{domain}')}",
+            ev,
+        )
     else:
-        c.add("email.dkim.selectors", Status.WARN, Severity.MEDIUM,
-              f"no DKIM key found at {len(tried)} common selectors: {', '.join(tried)}; {UNGUESSABLE}",
-              "Find the selector in the DKIM-Signature header (s=) of a mail you sent, then set it with "
-              "--dkim-selector S or live.email.dkim_selectors; if you do not sign yet, enable DKIM at your "
-              f"provider and publish its key: {_template(f'<selector>._domainkey.{domain}')}",
-              ev)  # fmt: skip
+        c.add(
+            "email.dkim.selectors",
+            Status.WARN,
+            Severity.MEDIUM,
+            f"no DKIM key found at {len(tried)} common selectors: {', '.join(tried)}; {UNGUESSABLE}",
+            "Find the selector in the DKIM-Signature header (s=) of a mail you sent, then set it with "
+            "--dkim-selector S or live.email.dkim_selectors; if you do not sign yet, enable DKIM at your "
+            f"provider and publish its key: {_template(f'<selector>._domainkey.{domain}')}",
+            ev,
+        )
     return c.finish()
 
 
-def _judge(parent: Collector, name: str, sel: str, records: list[str], ans: Answer, configured: bool) -> bool:
+def _judge(parent: AreaResults, name: str, sel: str, records: list[str], ans: Answer, configured: bool) -> bool:
     """Add the key result for one selector; True if the key can verify signatures."""
-    c = Collector(name)
+    c = AreaResults(name)
     try:
         return _judge_into(c, name, sel, records, ans, configured)
     finally:
         parent.results.extend(c.results)
 
 
-def _judge_into(c: Collector, name: str, sel: str, records: list[str], ans: Answer, configured: bool) -> bool:
+def _judge_into(c: AreaResults, name: str, sel: str, records: list[str], ans: Answer, configured: bool) -> bool:
     ev: dict[str, Any] = {**ans.evidence(), "selector": sel}
     if sel in COMMON_SELECTORS:
         ev["provider_hint"] = COMMON_SELECTORS[sel]
     if len(records) > 1:
-        c.add("email.dkim.key", Status.FAIL, Severity.HIGH,
-              f"{len(records)} DKIM key records at {name}; verifiers may pick either",
-              f"Keep exactly one key record: {_template(name)}", {**ev, "records": len(records)})  # fmt: skip
+        c.add(
+            "email.dkim.key",
+            Status.FAIL,
+            Severity.HIGH,
+            f"{len(records)} DKIM key records at {name}; verifiers may pick either",
+            f"Keep exactly one key record: {_template(name)}",
+            {**ev, "records": len(records)},
+        )
         return False
     key = parse_key(records[0])
     ev.update({"key_type": key.key_type, "bits": key.bits, "testing": key.testing, "revoked": key.revoked})
     usable = False
     if key.errors:
-        c.add("email.dkim.key", Status.FAIL, Severity.HIGH,
-              f"the DKIM record for selector {sel!r} is invalid: {'; '.join(key.errors)}",
-              f"Republish the key exactly as your provider shows it: {_template(name)}",
-              {**ev, "errors": key.errors})  # fmt: skip
+        c.add(
+            "email.dkim.key",
+            Status.FAIL,
+            Severity.HIGH,
+            f"the DKIM record for selector {sel!r} is invalid: {'; '.join(key.errors)}",
+            f"Republish the key exactly as your provider shows it: {_template(name)}",
+            {**ev, "errors": key.errors},
+        )
     elif key.revoked:
-        c.add("email.dkim.key", Status.FAIL if configured else Status.WARN, Severity.HIGH if configured else Severity.LOW,
-              f"selector {sel!r} is revoked (empty p=); mail signed with it fails DKIM",
-              f"If you still sign with {sel!r}, publish its key again: {_template(name)}; otherwise remove the record",
-              ev)  # fmt: skip
+        c.add(
+            "email.dkim.key",
+            Status.FAIL if configured else Status.WARN,
+            Severity.HIGH if configured else Severity.LOW,
+            f"selector {sel!r} is revoked (empty p=); mail signed with it fails DKIM",
+            f"If you still sign with {sel!r}, publish its key again: {_template(name)}; otherwise remove the record",
+            ev,
+        )
     elif key.key_type == "ed25519":
         usable = True
-        c.add("email.dkim.key", Status.PASS, Severity.HIGH,
-              f"selector {sel!r}: ed25519 key (not every receiver verifies ed25519 yet: sign with an RSA key too)",
-              "", ev)  # fmt: skip
+        c.add(
+            "email.dkim.key",
+            Status.PASS,
+            Severity.HIGH,
+            f"selector {sel!r}: ed25519 key (not every receiver verifies ed25519 yet: sign with an RSA key too)",
+            "",
+            ev,
+        )
     elif key.bits is not None and key.bits < MIN_BITS:
-        c.add("email.dkim.key", Status.FAIL, Severity.HIGH,
-              f"selector {sel!r}: {key.bits}-bit RSA key; keys under {MIN_BITS} bits can be factored and receivers ignore them",
-              f"Generate a 2048-bit key at your provider and publish it: {_template(name)}", ev)  # fmt: skip
+        c.add(
+            "email.dkim.key",
+            Status.FAIL,
+            Severity.HIGH,
+            f"selector {sel!r}: {key.bits}-bit RSA key; keys under {MIN_BITS} bits can be factored and receivers ignore them",
+            f"Generate a 2048-bit key at your provider and publish it: {_template(name)}",
+            ev,
+        )
     elif key.bits is not None and key.bits < GOOD_BITS:
         usable = True
-        c.add("email.dkim.key", Status.WARN, Severity.MEDIUM,
-              f"selector {sel!r}: {key.bits}-bit RSA key; {GOOD_BITS} bits is the current recommendation (RFC 8301)",
-              f"Rotate to a 2048-bit key: {_template(name)}", ev)  # fmt: skip
+        c.add(
+            "email.dkim.key",
+            Status.WARN,
+            Severity.MEDIUM,
+            f"selector {sel!r}: {key.bits}-bit RSA key; {GOOD_BITS} bits is the current recommendation (RFC 8301)",
+            f"Rotate to a 2048-bit key: {_template(name)}",
+            ev,
+        )
     else:
         usable = True
         c.add("email.dkim.key", Status.PASS, Severity.HIGH, f"selector {sel!r}: {key.bits}-bit RSA key", "", ev)
     if key.testing:
-        c.add("email.dkim.testing", Status.WARN, Severity.LOW,
-              f"selector {sel!r} is in testing mode (t=y): receivers may treat DKIM failures as if the mail were unsigned",
-              f"When signing works, remove t=y: {txt_line(name, _without_testing(records[0]))}", ev)  # fmt: skip
+        c.add(
+            "email.dkim.testing",
+            Status.WARN,
+            Severity.LOW,
+            f"selector {sel!r} is in testing mode (t=y): receivers may treat DKIM failures as if the mail were unsigned",
+            f"When signing works, remove t=y: {txt_line(name, _without_testing(records[0]))}",
+            ev,
+        )
     return usable
 
 

@@ -10,13 +10,23 @@ import re
 from typing import Any
 
 from launchready.email.dns import Answer, DnsClient
-from launchready.email.result import Collector, txt_line
+from launchready.email.result import AreaResults, txt_line
 from launchready.model import CheckResult, Severity, Status
 
 KNOWN_TAGS = {"v", "p", "sp", "np", "rua", "ruf", "adkim", "aspf", "fo", "rf", "ri", "pct", "psd", "t"}
 POLICIES = ("none", "quarantine", "reject")
 _TAG = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$", re.S)
 _MAILTO = re.compile(r"^mailto:([^@\s!]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,})(?:![0-9]+[kmgtKMGT]?)?$", re.I)
+
+
+# The checks this module reports (``catalogue.CheckArea``): id -> what it checks.
+CHECKS = {
+    "email.dmarc.record": "exactly one DMARC record at _dmarc.<domain>",
+    "email.dmarc.syntax": "the DMARC record parses (known tags, valid values)",
+    "email.dmarc.policy": "the policy quarantines or rejects (p=none only monitors)",
+    "email.dmarc.rua": "aggregate reports are sent somewhere (rua=mailto:)",
+    "email.dmarc.report-auth": "a report address on another domain authorises it (RFC 7489 section 7.1)",
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -101,7 +111,7 @@ def _recommended(domain: str, tags: dict[str, str] | None = None, **changes: str
 
 
 def check_dmarc(client: DnsClient, domain: str) -> list[CheckResult]:
-    c = Collector(domain)
+    c = AreaResults(domain)
     org = organizational_domain(domain)
     name = f"_dmarc.{domain}"
     ans = client.txt(name)
@@ -121,38 +131,61 @@ def check_dmarc(client: DnsClient, domain: str) -> list[CheckResult]:
         records = [t for t in org_ans.texts() if is_dmarc(t)]
         if records:
             location = f"_dmarc.{org}"
-    ev: dict[str, Any] = {"location": location, "records": records, "lookups": lookups,
-                          "organizational_domain": org}  # fmt: skip
+    ev: dict[str, Any] = {"location": location, "records": records, "lookups": lookups, "organizational_domain": org}
     if not records:
         where = name if org == domain else f"{name} or _dmarc.{org}"
         why = ans.describe() if ans.void else "TXT records exist but none starts with v=DMARC1"
-        c.add("email.dmarc.record", Status.FAIL, Severity.HIGH,
-              f"no DMARC record at {where} ({why}); spoofed mail from {domain} is not rejected and you get no reports",
-              f"Publish a DMARC policy (start with p=none for a week or two if you are unsure every sender is aligned): {fresh}",
-              ev)  # fmt: skip
+        c.add(
+            "email.dmarc.record",
+            Status.FAIL,
+            Severity.HIGH,
+            f"no DMARC record at {where} ({why}); spoofed mail from {domain} is not rejected and you get no reports",
+            f"Publish a DMARC policy (start with p=none for a week or two if you are unsure every sender is aligned): {fresh}",
+            ev,
+        )
         return c.finish()
     if len(records) > 1:
-        c.add("email.dmarc.record", Status.FAIL, Severity.HIGH,
-              f"{len(records)} DMARC records at {location}; receivers ignore DMARC entirely when there is more than one (RFC 7489 6.6.3)",
-              f"Delete all but one: {txt_line(location, records[0])}", ev)  # fmt: skip
+        c.add(
+            "email.dmarc.record",
+            Status.FAIL,
+            Severity.HIGH,
+            f"{len(records)} DMARC records at {location}; receivers ignore DMARC entirely when there is more than one (RFC 7489 6.6.3)",
+            f"Delete all but one: {txt_line(location, records[0])}",
+            ev,
+        )
         return c.finish()
     record = records[0]
     inherited = location != name
-    c.add("email.dmarc.record", Status.PASS, Severity.HIGH,
-          f"DMARC record at {location}" + (f" (inherited from the organizational domain {org})" if inherited else "") + f": {record}",
-          "", ev)  # fmt: skip
+    c.add(
+        "email.dmarc.record",
+        Status.PASS,
+        Severity.HIGH,
+        f"DMARC record at {location}"
+        + (f" (inherited from the organizational domain {org})" if inherited else "")
+        + f": {record}",
+        "",
+        ev,
+    )
     tags, errors, notes = parse_dmarc(record)
     policy_domain = org if inherited else domain
     if errors:
-        c.add("email.dmarc.syntax", Status.FAIL, Severity.HIGH,
-              f"DMARC syntax error(s): {'; '.join(errors)}",
-              f"Fix the record: {txt_line(location, _repair(tags, policy_domain))}",
-              {"record": record, "errors": errors, "notes": notes})  # fmt: skip
+        c.add(
+            "email.dmarc.syntax",
+            Status.FAIL,
+            Severity.HIGH,
+            f"DMARC syntax error(s): {'; '.join(errors)}",
+            f"Fix the record: {txt_line(location, _repair(tags, policy_domain))}",
+            {"record": record, "errors": errors, "notes": notes},
+        )
         return c.finish()
-    c.add("email.dmarc.syntax", Status.PASS if not notes else Status.WARN, Severity.LOW,
-          "valid DMARC syntax" + (f" ({'; '.join(notes)})" if notes else ""),
-          f"Clean up the record: {txt_line(location, _repair(tags, policy_domain))}" if notes else "",
-          {"record": record, "notes": notes})  # fmt: skip
+    c.add(
+        "email.dmarc.syntax",
+        Status.PASS if not notes else Status.WARN,
+        Severity.LOW,
+        "valid DMARC syntax" + (f" ({'; '.join(notes)})" if notes else ""),
+        f"Clean up the record: {txt_line(location, _repair(tags, policy_domain))}" if notes else "",
+        {"record": record, "notes": notes},
+    )
     _policy(c, domain, location, tags, inherited)
     _reports(c, client, location, policy_domain, tags)
     return c.finish()
@@ -178,13 +211,19 @@ def _repair(tags: dict[str, str], domain: str) -> str:
     return _recommended(domain, good)
 
 
-def _policy(c: Collector, domain: str, location: str, tags: dict[str, str], inherited: bool) -> None:
+def _policy(c: AreaResults, domain: str, location: str, tags: dict[str, str], inherited: bool) -> None:
     p = tags["p"].lower()
     sp = tags.get("sp", "").lower()
     applied = sp if inherited and sp else p
     pct = int(tags.get("pct", "100"))
-    ev: dict[str, Any] = {"p": p, "sp": sp or None, "pct": pct, "adkim": tags.get("adkim", "r"),
-                          "aspf": tags.get("aspf", "r"), "applies_to_domain": applied}  # fmt: skip
+    ev: dict[str, Any] = {
+        "p": p,
+        "sp": sp or None,
+        "pct": pct,
+        "adkim": tags.get("adkim", "r"),
+        "aspf": tags.get("aspf", "r"),
+        "applies_to_domain": applied,
+    }
     details = [f"p={p}"]
     if sp:
         details.append(f"sp={sp}")
@@ -194,32 +233,58 @@ def _policy(c: Collector, domain: str, location: str, tags: dict[str, str], inhe
     details.append(f"aspf={ev['aspf']} ({'strict' if ev['aspf'] == 's' else 'relaxed'})")
     summary = ", ".join(details)
     if applied == "none":
-        c.add("email.dmarc.policy", Status.WARN, Severity.MEDIUM,
-              f"DMARC is monitoring only ({summary}): spoofed mail from {domain} is still delivered",
-              f"Once reports show your senders pass, enforce: {txt_line(location, _recommended(domain, tags, p='quarantine'))}",
-              ev)  # fmt: skip
+        c.add(
+            "email.dmarc.policy",
+            Status.WARN,
+            Severity.MEDIUM,
+            f"DMARC is monitoring only ({summary}): spoofed mail from {domain} is still delivered",
+            f"Once reports show your senders pass, enforce: {txt_line(location, _recommended(domain, tags, p='quarantine'))}",
+            ev,
+        )
     elif pct < 100:
-        c.add("email.dmarc.policy", Status.WARN, Severity.MEDIUM,
-              f"DMARC policy {applied} applies to only {pct}% of failing mail ({summary})",
-              f"Raise pct to 100 (or drop it): {txt_line(location, _recommended(domain, tags, pct=''))}", ev)  # fmt: skip
+        c.add(
+            "email.dmarc.policy",
+            Status.WARN,
+            Severity.MEDIUM,
+            f"DMARC policy {applied} applies to only {pct}% of failing mail ({summary})",
+            f"Raise pct to 100 (or drop it): {txt_line(location, _recommended(domain, tags, pct=''))}",
+            ev,
+        )
     elif p != "none" and sp == "none":
-        c.add("email.dmarc.policy", Status.WARN, Severity.MEDIUM,
-              f"the policy is enforced for {domain} but sp=none leaves subdomains unprotected ({summary})",
-              f"Enforce subdomains too: {txt_line(location, _recommended(domain, tags, sp=p))}", ev)  # fmt: skip
+        c.add(
+            "email.dmarc.policy",
+            Status.WARN,
+            Severity.MEDIUM,
+            f"the policy is enforced for {domain} but sp=none leaves subdomains unprotected ({summary})",
+            f"Enforce subdomains too: {txt_line(location, _recommended(domain, tags, sp=p))}",
+            ev,
+        )
     else:
-        c.add("email.dmarc.policy", Status.PASS, Severity.MEDIUM,
-              f"DMARC policy is enforced: {applied} ({summary})", "", ev)  # fmt: skip
+        c.add(
+            "email.dmarc.policy",
+            Status.PASS,
+            Severity.MEDIUM,
+            f"DMARC policy is enforced: {applied} ({summary})",
+            "",
+            ev,
+        )
 
 
-def _reports(c: Collector, client: DnsClient, location: str, policy_domain: str, tags: dict[str, str]) -> None:
+def _reports(c: AreaResults, client: DnsClient, location: str, policy_domain: str, tags: dict[str, str]) -> None:
     rua = _uris(tags.get("rua", ""))
     if not rua:
-        c.add("email.dmarc.rua", Status.WARN, Severity.LOW,
-              "no rua= address: you get no aggregate reports, so you cannot see who sends mail as you (or whether your own mail passes)",
-              f"Add a reporting address: {txt_line(location, _recommended(policy_domain, tags, rua=f'mailto:dmarc-reports@{policy_domain}'))}",
-              {"rua": []})  # fmt: skip
+        c.add(
+            "email.dmarc.rua",
+            Status.WARN,
+            Severity.LOW,
+            "no rua= address: you get no aggregate reports, so you cannot see who sends mail as you (or whether your own mail passes)",
+            f"Add a reporting address: {txt_line(location, _recommended(policy_domain, tags, rua=f'mailto:dmarc-reports@{policy_domain}'))}",
+            {"rua": []},
+        )
     else:
-        c.add("email.dmarc.rua", Status.PASS, Severity.LOW, f"aggregate reports go to {', '.join(rua)}", "", {"rua": rua})
+        c.add(
+            "email.dmarc.rua", Status.PASS, Severity.LOW, f"aggregate reports go to {', '.join(rua)}", "", {"rua": rua}
+        )
     org = organizational_domain(policy_domain)
     external: dict[str, list[str]] = {}
     for k in ("rua", "ruf"):
@@ -243,12 +308,22 @@ def _reports(c: Collector, client: DnsClient, location: str, policy_domain: str,
     ev = {"external_destinations": external, "authorization_lookups": seen}
     if missing:
         lines = "; ".join(txt_line(n, "v=DMARC1") for n in missing)
-        c.add("email.dmarc.report-auth", Status.FAIL, Severity.MEDIUM,
-              f"external report destination(s) have not authorized reports for {policy_domain}: {', '.join(missing)} missing; reporters drop those reports (RFC 7489 7.1)",
-              f"Ask the destination's owner to publish (reporting services do this when you add the domain): {lines}",
-              ev)  # fmt: skip
+        c.add(
+            "email.dmarc.report-auth",
+            Status.FAIL,
+            Severity.MEDIUM,
+            f"external report destination(s) have not authorized reports for {policy_domain}: {', '.join(missing)} missing; reporters drop those reports (RFC 7489 7.1)",
+            f"Ask the destination's owner to publish (reporting services do this when you add the domain): {lines}",
+            ev,
+        )
     elif failed:
         c.dns_error("email.dmarc.report-auth", failed[0], "the report authorization record", Severity.MEDIUM)
     else:
-        c.add("email.dmarc.report-auth", Status.PASS, Severity.MEDIUM,
-              f"external report destination(s) authorized: {', '.join(external)}", "", ev)  # fmt: skip
+        c.add(
+            "email.dmarc.report-auth",
+            Status.PASS,
+            Severity.MEDIUM,
+            f"external report destination(s) authorized: {', '.join(external)}",
+            "",
+            ev,
+        )

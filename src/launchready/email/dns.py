@@ -226,8 +226,13 @@ class DnsClient:
                 break
             current = next(iter(cname)).target
             chain.append(current.to_text(omit_final_dot=True))
-        common: dict[str, Any] = {"server": server, "tcp": tcp, "truncated": truncated,
-                                  "response_size": size, "cnames": tuple(chain)}  # fmt: skip
+        common: dict[str, Any] = {
+            "server": server,
+            "tcp": tcp,
+            "truncated": truncated,
+            "response_size": size,
+            "cnames": tuple(chain),
+        }
         if records:
             return Answer(origin, rdtype, DnsStatus.OK, tuple(records), **common)
         if current != qname and rcode == dns.rcode.NOERROR and len(chain) <= MAX_CNAME_HOPS:
@@ -254,8 +259,13 @@ class DnsClient:
         with self._lock:
             dead = self.give_up_after > 0 and self._timeout_streak >= self.give_up_after
         if dead:
-            return Answer(name, rdtype, DnsStatus.TIMEOUT, server=servers,
-                          detail=f"not asked: the nameservers timed out on {self.give_up_after} lookups in a row")  # fmt: skip
+            return Answer(
+                name,
+                rdtype,
+                DnsStatus.TIMEOUT,
+                server=servers,
+                detail=f"not asked: the nameservers timed out on {self.give_up_after} lookups in a row",
+            )
         last: Answer | None = None
         timeouts: list[str] = []
         for _round in range(max(0, self.retries) + 1):
@@ -275,8 +285,9 @@ class DnsClient:
                         size = len(resp.to_wire())
                 except dns.exception.Timeout:
                     timeouts.append(str(ns))
-                    last = Answer(name, rdtype, DnsStatus.TIMEOUT, server=str(ns),
-                                  detail=f"no answer within {self.timeout:g}s")  # fmt: skip
+                    last = Answer(
+                        name, rdtype, DnsStatus.TIMEOUT, server=str(ns), detail=f"no answer within {self.timeout:g}s"
+                    )
                     continue
                 except ConnectionRefusedError:
                     last = Answer(name, rdtype, DnsStatus.REFUSED, server=str(ns), detail="connection refused")
@@ -289,8 +300,11 @@ class DnsClient:
                 rcode = resp.rcode()
                 if rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
                     return resp, str(ns), tcp, truncated, size
-                status = DnsStatus.SERVFAIL if rcode == dns.rcode.SERVFAIL else (
-                    DnsStatus.REFUSED if rcode == dns.rcode.REFUSED else DnsStatus.ERROR)  # fmt: skip
+                status = (
+                    DnsStatus.SERVFAIL
+                    if rcode == dns.rcode.SERVFAIL
+                    else (DnsStatus.REFUSED if rcode == dns.rcode.REFUSED else DnsStatus.ERROR)
+                )
                 last = Answer(name, rdtype, status, server=str(ns), detail=f"rcode {dns.rcode.to_text(rcode)}")
             if last is not None and last.status is not DnsStatus.TIMEOUT:
                 break  # only timeouts are worth another round
@@ -301,8 +315,13 @@ class DnsClient:
                     self._timeout_streak += 1
             servers = ", ".join(dict.fromkeys(timeouts))
             tries = max(0, self.retries) + 1
-            return Answer(name, rdtype, DnsStatus.TIMEOUT, server=servers,
-                          detail=f"no answer within {self.timeout:g}s, {tries} attempt(s) per server")  # fmt: skip
+            return Answer(
+                name,
+                rdtype,
+                DnsStatus.TIMEOUT,
+                server=servers,
+                detail=f"no answer within {self.timeout:g}s, {tries} attempt(s) per server",
+            )
         return last
 
 

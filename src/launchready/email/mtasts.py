@@ -16,12 +16,20 @@ import requests
 
 from launchready.email.dns import DnsClient
 from launchready.email.mx import is_null_mx, mx_hosts
-from launchready.email.result import Collector, txt_line
+from launchready.email.result import AreaResults, txt_line
 from launchready.model import CheckResult, Severity, Status
 
 MAX_POLICY = 64 * 1024
 MAX_AGE_LIMIT = 31557600
 _ID = re.compile(r"^[A-Za-z0-9]{1,32}$")
+
+
+# The checks this module reports (``catalogue.CheckArea``): id -> what it checks.
+CHECKS = {
+    "email.mta-sts.record": "an MTA-STS record (_mta-sts.<domain>) with a policy id",
+    "email.mta-sts.policy": "the MTA-STS policy is served over HTTPS, parses, and covers every MX",
+    "email.mta-sts.tls-rpt": "TLS reporting (_smtp._tls.<domain>) is set up",
+}
 
 
 def policy_url(domain: str, port: int = 443) -> str:
@@ -74,23 +82,38 @@ def mx_matches(host: str, pattern: str) -> bool:
     return host == pattern
 
 
-def check_mta_sts(client: DnsClient, domain: str, session_factory: Callable[[], requests.Session],
-                  timeout: float = 10.0, port: int = 443) -> tuple[list[CheckResult], int]:  # fmt: skip
+def check_mta_sts(
+    client: DnsClient,
+    domain: str,
+    session_factory: Callable[[], requests.Session],
+    timeout: float = 10.0,
+    port: int = 443,
+) -> tuple[list[CheckResult], int]:
     """Results and the number of HTTP requests sent."""
-    c = Collector(domain)
+    c = AreaResults(domain)
     sent = 0
     mx = client.query(domain, "MX")
     hosts = [h for _, h in mx_hosts(mx)] if mx.ok else []
     if mx.ok and is_null_mx(mx_hosts(mx)):
-        c.add("email.mta-sts.record", Status.SKIP, Severity.INFO,
-              f"{domain} has a null MX (receives no mail), so MTA-STS does not apply")  # fmt: skip
+        c.add(
+            "email.mta-sts.record",
+            Status.SKIP,
+            Severity.INFO,
+            f"{domain} has a null MX (receives no mail), so MTA-STS does not apply",
+        )
         _tls_rpt(c, client, domain)
         return c.finish(), sent
     url = policy_url(domain, port)
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    sample_policy = "version: STSv1\\nmode: testing\\n" + "".join(f"mx: {h}\\n" for h in (hosts or ["<your MX host>"])) + "max_age: 604800"
-    how = (f"publish {txt_line(f'_mta-sts.{domain}', f'v=STSv1; id={stamp}')} and serve "
-           f"{url} over HTTPS with a valid certificate, containing: {sample_policy}")  # fmt: skip
+    sample_policy = (
+        "version: STSv1\\nmode: testing\\n"
+        + "".join(f"mx: {h}\\n" for h in (hosts or ["<your MX host>"]))
+        + "max_age: 604800"
+    )
+    how = (
+        f"publish {txt_line(f'_mta-sts.{domain}', f'v=STSv1; id={stamp}')} and serve "
+        f"{url} over HTTPS with a valid certificate, containing: {sample_policy}"
+    )
     name = f"_mta-sts.{domain}"
     ans = client.txt(name)
     if ans.failed:
@@ -100,9 +123,14 @@ def check_mta_sts(client: DnsClient, domain: str, session_factory: Callable[[], 
     records = [t for t in ans.texts() if t.lower().startswith("v=stsv1")]
     if not records:
         why = ans.describe() if ans.void else "TXT records exist but none starts with v=STSv1"
-        c.add("email.mta-sts.record", Status.WARN, Severity.LOW,
-              f"no MTA-STS record at {name} ({why}): sending servers may deliver to you without TLS if an attacker strips STARTTLS",
-              f"To require TLS for mail to {domain}, {how}", ans.evidence())  # fmt: skip
+        c.add(
+            "email.mta-sts.record",
+            Status.WARN,
+            Severity.LOW,
+            f"no MTA-STS record at {name} ({why}): sending servers may deliver to you without TLS if an attacker strips STARTTLS",
+            f"To require TLS for mail to {domain}, {how}",
+            ans.evidence(),
+        )
         _tls_rpt(c, client, domain)
         return c.finish(), sent
     tags = _tags(records[0])
@@ -113,9 +141,14 @@ def check_mta_sts(client: DnsClient, domain: str, session_factory: Callable[[], 
         problems.append("id= must be 1-32 letters and digits")
     ev: dict[str, Any] = {**ans.evidence(), "records": records}
     if problems:
-        c.add("email.mta-sts.record", Status.FAIL, Severity.LOW,
-              f"invalid MTA-STS record at {name}: {'; '.join(problems)}",
-              f"Publish exactly one record: {txt_line(name, f'v=STSv1; id={stamp}')}", ev)  # fmt: skip
+        c.add(
+            "email.mta-sts.record",
+            Status.FAIL,
+            Severity.LOW,
+            f"invalid MTA-STS record at {name}: {'; '.join(problems)}",
+            f"Publish exactly one record: {txt_line(name, f'v=STSv1; id={stamp}')}",
+            ev,
+        )
     else:
         c.add("email.mta-sts.record", Status.PASS, Severity.LOW, f"MTA-STS record: {records[0]}", "", ev)
     sent += 1
@@ -124,8 +157,15 @@ def check_mta_sts(client: DnsClient, domain: str, session_factory: Callable[[], 
     return c.finish(), sent
 
 
-def _policy(c: Collector, domain: str, url: str, hosts: list[str], how: str,
-            session_factory: Callable[[], requests.Session], timeout: float) -> None:  # fmt: skip
+def _policy(
+    c: AreaResults,
+    domain: str,
+    url: str,
+    hosts: list[str],
+    how: str,
+    session_factory: Callable[[], requests.Session],
+    timeout: float,
+) -> None:
     ev: dict[str, Any] = {"url": url}
     try:
         with session_factory() as session:
@@ -133,30 +173,56 @@ def _policy(c: Collector, domain: str, url: str, hosts: list[str], how: str,
             body = resp.raw.read(MAX_POLICY + 1, decode_content=True)
             resp.close()
     except requests.exceptions.SSLError as exc:
-        c.add("email.mta-sts.policy", Status.ERROR, Severity.MEDIUM,
-              f"TLS handshake with mta-sts.{domain} failed ({_short(exc)}); senders cannot fetch the policy",
-              f"Serve the policy with a certificate valid for mta-sts.{domain}; {how}", ev)  # fmt: skip
+        c.add(
+            "email.mta-sts.policy",
+            Status.ERROR,
+            Severity.MEDIUM,
+            f"TLS handshake with mta-sts.{domain} failed ({_short(exc)}); senders cannot fetch the policy",
+            f"Serve the policy with a certificate valid for mta-sts.{domain}; {how}",
+            ev,
+        )
         return
     except requests.RequestException as exc:
-        c.add("email.mta-sts.policy", Status.ERROR, Severity.MEDIUM,
-              f"could not fetch {url}: {_short(exc)}",
-              f"Make mta-sts.{domain} resolve and serve the policy over HTTPS; {how}", ev)  # fmt: skip
+        c.add(
+            "email.mta-sts.policy",
+            Status.ERROR,
+            Severity.MEDIUM,
+            f"could not fetch {url}: {_short(exc)}",
+            f"Make mta-sts.{domain} resolve and serve the policy over HTTPS; {how}",
+            ev,
+        )
         return
     ev["status"] = resp.status_code
     ev["content_type"] = resp.headers.get("Content-Type", "")
     if 300 <= resp.status_code < 400:
-        c.add("email.mta-sts.policy", Status.FAIL, Severity.MEDIUM,
-              f"{url} redirects (HTTP {resp.status_code}); senders must not follow redirects (RFC 8461 3.3)",
-              f"Serve the policy directly at that URL; {how}", ev)  # fmt: skip
+        c.add(
+            "email.mta-sts.policy",
+            Status.FAIL,
+            Severity.MEDIUM,
+            f"{url} redirects (HTTP {resp.status_code}); senders must not follow redirects (RFC 8461 3.3)",
+            f"Serve the policy directly at that URL; {how}",
+            ev,
+        )
         return
     if resp.status_code != 200:
-        c.add("email.mta-sts.policy", Status.FAIL, Severity.MEDIUM,
-              f"{url} answered HTTP {resp.status_code}; the MTA-STS record points at a policy that does not exist",
-              f"Serve the policy; {how}", ev)  # fmt: skip
+        c.add(
+            "email.mta-sts.policy",
+            Status.FAIL,
+            Severity.MEDIUM,
+            f"{url} answered HTTP {resp.status_code}; the MTA-STS record points at a policy that does not exist",
+            f"Serve the policy; {how}",
+            ev,
+        )
         return
     if len(body) > MAX_POLICY:
-        c.add("email.mta-sts.policy", Status.FAIL, Severity.MEDIUM, f"the policy is larger than {MAX_POLICY} bytes",
-              f"Serve a short policy; {how}", ev)  # fmt: skip
+        c.add(
+            "email.mta-sts.policy",
+            Status.FAIL,
+            Severity.MEDIUM,
+            f"the policy is larger than {MAX_POLICY} bytes",
+            f"Serve a short policy; {how}",
+            ev,
+        )
         return
     policy, errors = parse_policy(body.decode("utf-8", "replace"))
     ev["policy"] = policy
@@ -167,9 +233,14 @@ def _policy(c: Collector, domain: str, url: str, hosts: list[str], how: str,
     if unmatched and policy.get("mode") in ("enforce", "testing"):
         errors.append(f"MX host(s) not covered by the policy's mx: lines: {', '.join(unmatched)}")
     if errors:
-        c.add("email.mta-sts.policy", Status.FAIL, Severity.MEDIUM,
-              f"the MTA-STS policy is invalid: {'; '.join(errors)}",
-              f"Fix the policy (senders in enforce mode would refuse to deliver); {how}", ev)  # fmt: skip
+        c.add(
+            "email.mta-sts.policy",
+            Status.FAIL,
+            Severity.MEDIUM,
+            f"the MTA-STS policy is invalid: {'; '.join(errors)}",
+            f"Fix the policy (senders in enforce mode would refuse to deliver); {how}",
+            ev,
+        )
         return
     age = int(policy["max_age"])
     if age < 86400:
@@ -184,10 +255,15 @@ def _policy(c: Collector, domain: str, url: str, hosts: list[str], how: str,
     mx_lines = "".join(f"mx: {p}\\n" for p in policy["mx"]) or "mx: <your MX host>\\n"
     enforce = f"version: STSv1\\nmode: enforce\\n{mx_lines}max_age: 1209600"
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    c.add("email.mta-sts.policy", status, Severity.LOW, msg,
-          f"When TLS-RPT reports look clean, serve {url} containing: {enforce}; then publish a new id: "
-          f"{txt_line(f'_mta-sts.{domain}', f'v=STSv1; id={stamp}')}",
-          ev)  # fmt: skip
+    c.add(
+        "email.mta-sts.policy",
+        status,
+        Severity.LOW,
+        msg,
+        f"When TLS-RPT reports look clean, serve {url} containing: {enforce}; then publish a new id: "
+        f"{txt_line(f'_mta-sts.{domain}', f'v=STSv1; id={stamp}')}",
+        ev,
+    )
 
 
 def _short(exc: BaseException) -> str:
@@ -195,7 +271,7 @@ def _short(exc: BaseException) -> str:
     return text if len(text) < 240 else text[:240] + "..."
 
 
-def _tls_rpt(c: Collector, client: DnsClient, domain: str) -> None:
+def _tls_rpt(c: AreaResults, client: DnsClient, domain: str) -> None:
     name = f"_smtp._tls.{domain}"
     fix = txt_line(name, f"v=TLSRPTv1; rua=mailto:tls-reports@{domain}")
     ans = client.txt(name)
@@ -206,17 +282,27 @@ def _tls_rpt(c: Collector, client: DnsClient, domain: str) -> None:
     ev: dict[str, Any] = {**ans.evidence(), "records": records}
     if not records:
         why = ans.describe() if ans.void else "TXT records exist but none starts with v=TLSRPTv1"
-        c.add("email.mta-sts.tls-rpt", Status.WARN, Severity.INFO,
-              f"no TLS-RPT record at {name} ({why}): you will not hear about TLS failures delivering to you",
-              f"Publish: {fix}", ev)  # fmt: skip
+        c.add(
+            "email.mta-sts.tls-rpt",
+            Status.WARN,
+            Severity.INFO,
+            f"no TLS-RPT record at {name} ({why}): you will not hear about TLS failures delivering to you",
+            f"Publish: {fix}",
+            ev,
+        )
         return
     rua = _tags(records[0]).get("rua", "")
     uris = [u.strip() for u in rua.split(",") if u.strip()]
     bad = [u for u in uris if not u.lower().startswith(("mailto:", "https://"))]
     if len(records) > 1 or not uris or bad:
-        c.add("email.mta-sts.tls-rpt", Status.WARN, Severity.LOW,
-              f"invalid TLS-RPT record at {name}: " + ("more than one record" if len(records) > 1 else
-                                                       "rua= must list mailto: or https: URIs"),
-              f"Publish exactly one record: {fix}", ev)  # fmt: skip
+        c.add(
+            "email.mta-sts.tls-rpt",
+            Status.WARN,
+            Severity.LOW,
+            f"invalid TLS-RPT record at {name}: "
+            + ("more than one record" if len(records) > 1 else "rua= must list mailto: or https: URIs"),
+            f"Publish exactly one record: {fix}",
+            ev,
+        )
         return
     c.add("email.mta-sts.tls-rpt", Status.PASS, Severity.INFO, f"TLS reports go to {', '.join(uris)}", "", ev)

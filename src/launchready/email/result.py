@@ -11,15 +11,23 @@ from launchready.model import CheckResult, Severity, Status
 
 
 @dataclass
-class Collector:
+class AreaResults:
     """Collects the results of one area (spf, dkim, ...) and stamps their duration."""
 
     target: str
     results: list[CheckResult] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
 
-    def add(self, check_id: str, status: Status, severity: Severity, message: str, fix: str = "",
-            evidence: dict[str, Any] | None = None, target: str | None = None) -> CheckResult:  # fmt: skip
+    def add(
+        self,
+        check_id: str,
+        status: Status,
+        severity: Severity,
+        message: str,
+        fix: str = "",
+        evidence: dict[str, Any] | None = None,
+        target: str | None = None,
+    ) -> CheckResult:
         r = CheckResult(
             id=check_id,
             status=status,
@@ -32,8 +40,9 @@ class Collector:
         self.results.append(r)
         return r
 
-    def dns_error(self, check_id: str, answer: Answer, what: str, severity: Severity = Severity.HIGH,
-                  target: str | None = None) -> CheckResult:  # fmt: skip
+    def dns_error(
+        self, check_id: str, answer: Answer, what: str, severity: Severity = Severity.HIGH, target: str | None = None
+    ) -> CheckResult:
         return self.add(
             check_id,
             Status.ERROR,

@@ -84,8 +84,9 @@ def validate_selector(text: str) -> str:
     return s
 
 
-def parse_email_settings(section: Mapping[str, Any], config: Config, key: str = "live.email",
-                         domain: str | None = None) -> EmailSettings:  # fmt: skip
+def parse_email_settings(
+    section: Mapping[str, Any], config: Config, key: str = "live.email", domain: str | None = None
+) -> EmailSettings:
     """Validate the ``live.email`` mapping; errors name file:line:key via ``config.error``.
 
     ``domain`` (from the command line) overrides and makes ``domain`` optional in the file.
@@ -130,5 +131,6 @@ def parse_email_settings(section: Mapping[str, Any], config: Config, key: str = 
     retries = section.get("retries", DEFAULT_RETRIES)
     if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 10:
         raise config.error(f"{key}.retries", "must be a whole number between 0 and 10")
-    return EmailSettings(domain=dom, dkim_selectors=tuple(sels), dns_servers=tuple(ns),
-                         timeout=float(timeout), retries=retries)  # fmt: skip
+    return EmailSettings(
+        domain=dom, dkim_selectors=tuple(sels), dns_servers=tuple(ns), timeout=float(timeout), retries=retries
+    )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from launchready.email.dns import Answer, DnsClient
-from launchready.email.result import Collector, txt_line
+from launchready.email.result import AreaResults, txt_line
 from launchready.model import CheckResult, Severity, Status
 
 LOOKUP_LIMIT = 10
@@ -37,6 +37,20 @@ _DUAL_CIDR = re.compile(r"^(?:/([0-9]{1,3}))?(?://([0-9]{1,3}))?$")
 _LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
 _TOPLABEL = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 QUALIFIER_NAMES = {"+": "pass", "-": "fail", "~": "softfail", "?": "neutral"}
+
+
+# The checks this module reports (``catalogue.CheckArea``): id -> what it checks.
+CHECKS = {
+    "email.spf.record": "exactly one SPF record (v=spf1) on the sending domain",
+    "email.spf.syntax": "the SPF record parses (RFC 7208 terms, qualifiers, macros)",
+    "email.spf.all": "the record ends in a strict all (-all or ~all), not +all, ?all or none",
+    "email.spf.lookups": "at most 10 DNS-querying terms, nested includes included",
+    "email.spf.void-lookups": "at most 2 terms whose lookup finds nothing",
+    "email.spf.includes": "every include resolves to an SPF record",
+    "email.spf.include-loop": "no include chain that loops back on itself",
+    "email.spf.ptr": "no ptr mechanism (slow, unreliable, deprecated)",
+    "email.spf.size": "the record fits one DNS answer (512-byte UDP limit)",
+}
 
 
 @dataclass(frozen=True)
@@ -310,8 +324,7 @@ def _walk(client: DnsClient, domain: str, parsed: ParsedSpf, path: list[str], w:
     return _descend(client, target, f"redirect={target}", path, w, void)
 
 
-def _descend(client: DnsClient, target: str, label: str, path: list[str], w: Walk,
-             void: Any) -> str | None:  # fmt: skip
+def _descend(client: DnsClient, target: str, label: str, path: list[str], w: Walk, void: Any) -> str | None:
     if target in path:
         w.loops.append(" -> ".join([*path, target]))
         return None
@@ -351,13 +364,16 @@ def _txt_wire_size(domain: str, texts: list[str]) -> int:
 
 def _with_all(record: str, qualifier: str) -> str:
     parsed = parse_spf(record)
-    kept = [t.raw for t in parsed.terms if not (t.kind == "mechanism" and t.name == "all")
-            and not (t.kind == "modifier" and t.name == "redirect")]  # fmt: skip
+    kept = [
+        t.raw
+        for t in parsed.terms
+        if not (t.kind == "mechanism" and t.name == "all") and not (t.kind == "modifier" and t.name == "redirect")
+    ]
     return " ".join(["v=spf1", *kept, f"{qualifier}all"])
 
 
 def check_spf(client: DnsClient, domain: str) -> list[CheckResult]:
-    c = Collector(domain)
+    c = AreaResults(domain)
     ans = client.txt(domain)
     if ans.failed:
         c.dns_error("email.spf.record", ans, "the SPF record")
@@ -367,16 +383,25 @@ def check_spf(client: DnsClient, domain: str) -> list[CheckResult]:
     ev: dict[str, Any] = {**ans.evidence(), "records": records}
     if not records:
         why = ans.describe() if ans.void else f"{len(ans.texts())} TXT record(s), none starts with v=spf1"
-        c.add("email.spf.record", Status.FAIL, Severity.HIGH,
-              f"no SPF record at {domain} ({why}); receivers cannot tell which servers may send as you",
-              f"Publish one SPF TXT record listing every service that sends mail as {domain}: {template}",
-              ev)  # fmt: skip
+        c.add(
+            "email.spf.record",
+            Status.FAIL,
+            Severity.HIGH,
+            f"no SPF record at {domain} ({why}); receivers cannot tell which servers may send as you",
+            f"Publish one SPF TXT record listing every service that sends mail as {domain}: {template}",
+            ev,
+        )
         return c.finish()
     if len(records) > 1:
         merged = _merge(records)
-        c.add("email.spf.record", Status.FAIL, Severity.HIGH,
-              f"{len(records)} SPF records at {domain}; receivers treat that as a permanent error (RFC 7208 3.2) and SPF fails for all mail",
-              f"Merge them into one record and delete the others: {txt_line(domain, merged)}", ev)  # fmt: skip
+        c.add(
+            "email.spf.record",
+            Status.FAIL,
+            Severity.HIGH,
+            f"{len(records)} SPF records at {domain}; receivers treat that as a permanent error (RFC 7208 3.2) and SPF fails for all mail",
+            f"Merge them into one record and delete the others: {txt_line(domain, merged)}",
+            ev,
+        )
         return c.finish()
     record = records[0]
     c.add("email.spf.record", Status.PASS, Severity.HIGH, f"one SPF record: {record}", "", ev)
@@ -385,16 +410,24 @@ def check_spf(client: DnsClient, domain: str) -> list[CheckResult]:
 
     if parsed.errors:
         fixed = " ".join(["v=spf1", *[t.raw for t in parsed.terms if not _term_bad(t)]])
-        c.add("email.spf.syntax", Status.FAIL, Severity.HIGH,
-              f"SPF syntax error(s): {'; '.join(parsed.errors)}; receivers return permerror and SPF fails",
-              f"Fix or remove the broken terms and publish: {txt_line(domain, fixed)}",
-              {"record": record, "errors": parsed.errors, "notes": parsed.notes})  # fmt: skip
+        c.add(
+            "email.spf.syntax",
+            Status.FAIL,
+            Severity.HIGH,
+            f"SPF syntax error(s): {'; '.join(parsed.errors)}; receivers return permerror and SPF fails",
+            f"Fix or remove the broken terms and publish: {txt_line(domain, fixed)}",
+            {"record": record, "errors": parsed.errors, "notes": parsed.notes},
+        )
     else:
         note = f" ({'; '.join(parsed.notes)})" if parsed.notes else ""
-        c.add("email.spf.syntax", Status.PASS if not parsed.notes else Status.WARN,
-              Severity.LOW, f"every term is valid{note}",
-              f"Remove the terms that are ignored: {strict}" if parsed.notes else "",
-              {"record": record, "notes": parsed.notes})  # fmt: skip
+        c.add(
+            "email.spf.syntax",
+            Status.PASS if not parsed.notes else Status.WARN,
+            Severity.LOW,
+            f"every term is valid{note}",
+            f"Remove the terms that are ignored: {strict}" if parsed.notes else "",
+            {"record": record, "notes": parsed.notes},
+        )
 
     w = Walk(truncated=ans.truncated)
     effective = _walk(client, domain, parsed, [domain], w)
@@ -405,73 +438,121 @@ def check_spf(client: DnsClient, domain: str) -> list[CheckResult]:
         ev_walk["macro_terms"] = w.macros
     if w.failures:
         first = w.failures[0]
-        c.add("email.spf.lookups", Status.ERROR, Severity.HIGH,
-              f"could not resolve every term of the SPF record: {first.name} {first.rdtype}: {first.describe()}",
-              f"Make sure every domain in the record resolves, then re-run; the record is {strict}",
-              {**ev_walk, "failures": [f.evidence() for f in w.failures]})  # fmt: skip
+        c.add(
+            "email.spf.lookups",
+            Status.ERROR,
+            Severity.HIGH,
+            f"could not resolve every term of the SPF record: {first.name} {first.rdtype}: {first.describe()}",
+            f"Make sure every domain in the record resolves, then re-run; the record is {strict}",
+            {**ev_walk, "failures": [f.evidence() for f in w.failures]},
+        )
     elif w.lookups > LOOKUP_LIMIT or (w.stopped and "void" not in w.stopped):
         costs = ", ".join(f"{n['domain']}={n['lookups']}" for n in w.tree if n["lookups"])
         takes = f"at least {w.lookups}" if w.stopped else str(w.lookups)
         stop = f" (evaluation stopped after {w.stopped}, as receivers stop)" if w.stopped else ""
         ev_walk["stopped"] = w.stopped
-        c.add("email.spf.lookups", Status.FAIL, Severity.HIGH,
-              f"evaluating the SPF record takes {takes} DNS lookups (limit {LOOKUP_LIMIT}, RFC 7208 4.6.4){stop}; receivers return permerror and SPF fails",
-              "Drop includes for services you no longer use and replace a/mx with ip4:/ip6: ranges "
-              f"(lookups per record: {costs}), then publish a record with at most {LOOKUP_LIMIT}, e.g. "
-              + txt_line(domain, "v=spf1 ip4:<your server range> include:<main provider> -all"),
-              ev_walk)  # fmt: skip
+        c.add(
+            "email.spf.lookups",
+            Status.FAIL,
+            Severity.HIGH,
+            f"evaluating the SPF record takes {takes} DNS lookups (limit {LOOKUP_LIMIT}, RFC 7208 4.6.4){stop}; receivers return permerror and SPF fails",
+            "Drop includes for services you no longer use and replace a/mx with ip4:/ip6: ranges "
+            f"(lookups per record: {costs}), then publish a record with at most {LOOKUP_LIMIT}, e.g. "
+            + txt_line(domain, "v=spf1 ip4:<your server range> include:<main provider> -all"),
+            ev_walk,
+        )
     else:
-        c.add("email.spf.lookups", Status.PASS, Severity.HIGH,
-              f"{w.lookups} of {LOOKUP_LIMIT} DNS lookups", "", ev_walk)  # fmt: skip
+        c.add(
+            "email.spf.lookups", Status.PASS, Severity.HIGH, f"{w.lookups} of {LOOKUP_LIMIT} DNS lookups", "", ev_walk
+        )
 
     if len(w.void) > VOID_LIMIT:
-        c.add("email.spf.void-lookups", Status.FAIL, Severity.HIGH,
-              f"{len(w.void)} void DNS lookups (limit {VOID_LIMIT}, RFC 7208 4.6.4): {'; '.join(w.void)}; receivers may return permerror",
-              f"Remove the terms that point at names without records and publish: {txt_line(domain, _without_void(record, w))}",
-              {"void_lookups": w.void, "limit": VOID_LIMIT})  # fmt: skip
+        c.add(
+            "email.spf.void-lookups",
+            Status.FAIL,
+            Severity.HIGH,
+            f"{len(w.void)} void DNS lookups (limit {VOID_LIMIT}, RFC 7208 4.6.4): {'; '.join(w.void)}; receivers may return permerror",
+            f"Remove the terms that point at names without records and publish: {txt_line(domain, _without_void(record, w))}",
+            {"void_lookups": w.void, "limit": VOID_LIMIT},
+        )
     else:
-        c.add("email.spf.void-lookups", Status.PASS, Severity.MEDIUM,
-              f"{len(w.void)} of {VOID_LIMIT} void DNS lookups", "",
-              {"void_lookups": w.void, "limit": VOID_LIMIT})  # fmt: skip
+        c.add(
+            "email.spf.void-lookups",
+            Status.PASS,
+            Severity.MEDIUM,
+            f"{len(w.void)} of {VOID_LIMIT} void DNS lookups",
+            "",
+            {"void_lookups": w.void, "limit": VOID_LIMIT},
+        )
 
     if w.loops:
-        c.add("email.spf.include-loop", Status.FAIL, Severity.HIGH,
-              f"include/redirect loop: {'; '.join(w.loops)}; receivers return permerror",
-              f"Remove the include that points back up the chain; publish: {strict}",
-              {"loops": w.loops})  # fmt: skip
+        c.add(
+            "email.spf.include-loop",
+            Status.FAIL,
+            Severity.HIGH,
+            f"include/redirect loop: {'; '.join(w.loops)}; receivers return permerror",
+            f"Remove the include that points back up the chain; publish: {strict}",
+            {"loops": w.loops},
+        )
     else:
         c.add("email.spf.include-loop", Status.PASS, Severity.HIGH, "no include or redirect loop")
 
     if w.permerrors:
-        c.add("email.spf.includes", Status.FAIL, Severity.HIGH,
-              f"included or redirected records are broken: {'; '.join(w.permerrors)}",
-              f"Fix or remove those includes (the provider's SPF domain may have changed); publish: {strict}",
-              {"problems": w.permerrors})  # fmt: skip
+        c.add(
+            "email.spf.includes",
+            Status.FAIL,
+            Severity.HIGH,
+            f"included or redirected records are broken: {'; '.join(w.permerrors)}",
+            f"Fix or remove those includes (the provider's SPF domain may have changed); publish: {strict}",
+            {"problems": w.permerrors},
+        )
     elif any(n["depth"] > 0 for n in w.tree):
-        c.add("email.spf.includes", Status.PASS, Severity.HIGH,
-              f"{sum(1 for n in w.tree if n['depth'] > 0)} included record(s) resolve and parse")  # fmt: skip
+        c.add(
+            "email.spf.includes",
+            Status.PASS,
+            Severity.HIGH,
+            f"{sum(1 for n in w.tree if n['depth'] > 0)} included record(s) resolve and parse",
+        )
 
     if w.ptr:
-        c.add("email.spf.ptr", Status.WARN, Severity.LOW,
-              f"the ptr mechanism is deprecated (RFC 7208 5.5) and slow; some receivers skip it: {'; '.join(w.ptr)}",
-              "Replace ptr with ip4:/ip6: ranges or an include; publish: "
-              + txt_line(domain, " ".join(t.raw for t in parsed.terms if t.name != "ptr")),
-              {"ptr": w.ptr})  # fmt: skip
+        c.add(
+            "email.spf.ptr",
+            Status.WARN,
+            Severity.LOW,
+            f"the ptr mechanism is deprecated (RFC 7208 5.5) and slow; some receivers skip it: {'; '.join(w.ptr)}",
+            "Replace ptr with ip4:/ip6: ranges or an include; publish: "
+            + txt_line(domain, " ".join(t.raw for t in parsed.terms if t.name != "ptr")),
+            {"ptr": w.ptr},
+        )
     else:
         c.add("email.spf.ptr", Status.PASS, Severity.LOW, "no deprecated ptr mechanism")
 
     texts = ans.texts()
     size = _txt_wire_size(domain, texts)
-    ev_size = {"record_length": len(record), "txt_records": len(texts), "estimated_response_bytes": size,
-               "truncated_over_udp": ans.truncated}  # fmt: skip
+    ev_size = {
+        "record_length": len(record),
+        "txt_records": len(texts),
+        "estimated_response_bytes": size,
+        "truncated_over_udp": ans.truncated,
+    }
     if size > UDP_LIMIT or ans.truncated:
-        c.add("email.spf.size", Status.WARN, Severity.LOW,
-              f"the TXT answer for {domain} is about {size} bytes (SPF record {len(record)} chars, {len(texts)} TXT record(s)); over {UDP_LIMIT} bytes a plain UDP answer is truncated and receivers must retry over TCP, which some networks block",
-              f"Shorten the record (fewer, broader ranges; drop unused includes) and remove stale TXT verification records at {domain}; keep the SPF record like {strict}",
-              ev_size)  # fmt: skip
+        c.add(
+            "email.spf.size",
+            Status.WARN,
+            Severity.LOW,
+            f"the TXT answer for {domain} is about {size} bytes (SPF record {len(record)} chars, {len(texts)} TXT record(s)); over {UDP_LIMIT} bytes a plain UDP answer is truncated and receivers must retry over TCP, which some networks block",
+            f"Shorten the record (fewer, broader ranges; drop unused includes) and remove stale TXT verification records at {domain}; keep the SPF record like {strict}",
+            ev_size,
+        )
     else:
-        c.add("email.spf.size", Status.PASS, Severity.LOW,
-              f"the TXT answer is about {size} bytes (fits in {UDP_LIMIT})", "", ev_size)  # fmt: skip
+        c.add(
+            "email.spf.size",
+            Status.PASS,
+            Severity.LOW,
+            f"the TXT answer is about {size} bytes (fits in {UDP_LIMIT})",
+            "",
+            ev_size,
+        )
     return c.finish()
 
 
@@ -481,7 +562,9 @@ def _term_bad(t: Term) -> bool:
 
 def _without_void(record: str, w: Walk) -> str:
     bad = {v.split(" (", 1)[0] for v in w.void}
-    return " ".join(tok for tok in record.split(" ") if tok and tok not in bad and f"include:{tok.split(':', 1)[-1]}" not in bad)
+    return " ".join(
+        tok for tok in record.split(" ") if tok and tok not in bad and f"include:{tok.split(':', 1)[-1]}" not in bad
+    )
 
 
 def _merge(records: list[str]) -> str:
@@ -497,25 +580,46 @@ def _merge(records: list[str]) -> str:
     return " ".join(["v=spf1", *terms, f"{strictest}all"])
 
 
-def _all_result(c: Collector, domain: str, parsed: ParsedSpf, effective: str | None,
-                record: str, strict: str) -> None:  # fmt: skip
+def _all_result(
+    c: AreaResults, domain: str, parsed: ParsedSpf, effective: str | None, record: str, strict: str
+) -> None:
     via = "" if parsed.all_term is not None else " (through redirect=)"
     ev = {"qualifier": effective, "result": QUALIFIER_NAMES.get(effective or ""), "record": record}
     if effective is None:
-        c.add("email.spf.all", Status.FAIL, Severity.HIGH,
-              "the SPF record has no 'all' mechanism, so mail from any other server gets a neutral result and is not rejected",
-              f"End the record with -all (or ~all while you test): {strict}", ev)  # fmt: skip
+        c.add(
+            "email.spf.all",
+            Status.FAIL,
+            Severity.HIGH,
+            "the SPF record has no 'all' mechanism, so mail from any other server gets a neutral result and is not rejected",
+            f"End the record with -all (or ~all while you test): {strict}",
+            ev,
+        )
     elif effective == "+":
-        c.add("email.spf.all", Status.FAIL, Severity.CRITICAL,
-              f"'+all'{via} lets every server on the internet send mail as {domain}",
-              f"Replace +all with -all: {strict}", ev)  # fmt: skip
+        c.add(
+            "email.spf.all",
+            Status.FAIL,
+            Severity.CRITICAL,
+            f"'+all'{via} lets every server on the internet send mail as {domain}",
+            f"Replace +all with -all: {strict}",
+            ev,
+        )
     elif effective == "?":
-        c.add("email.spf.all", Status.FAIL, Severity.HIGH,
-              f"'?all'{via} is neutral: mail from unlisted servers is not treated as failing SPF",
-              f"Replace ?all with -all (or ~all): {strict}", ev)  # fmt: skip
+        c.add(
+            "email.spf.all",
+            Status.FAIL,
+            Severity.HIGH,
+            f"'?all'{via} is neutral: mail from unlisted servers is not treated as failing SPF",
+            f"Replace ?all with -all (or ~all): {strict}",
+            ev,
+        )
     elif effective == "~":
-        c.add("email.spf.all", Status.PASS, Severity.HIGH,
-              f"'~all'{via} (softfail): unlisted servers fail softly; with DMARC at quarantine/reject that is enough, -all is stricter",
-              f"When every sender is listed, consider -all: {strict}", ev)  # fmt: skip
+        c.add(
+            "email.spf.all",
+            Status.PASS,
+            Severity.HIGH,
+            f"'~all'{via} (softfail): unlisted servers fail softly; with DMARC at quarantine/reject that is enough, -all is stricter",
+            f"When every sender is listed, consider -all: {strict}",
+            ev,
+        )
     else:
         c.add("email.spf.all", Status.PASS, Severity.HIGH, f"'-all'{via}: mail from unlisted servers fails SPF", "", ev)

@@ -45,11 +45,28 @@ def present_at_head(root: Path, head: str | None, where: Mapping[str, Collection
     if not patterns:
         return set()
     proc = subprocess.run(
-        ["git", "-C", str(root), *GIT_CONFIG, "grep", "--text", "--no-textconv", "-F", "-o", "-z", "--no-color",
-         "--no-recurse-submodules", "-f", "-", head, "--"],
+        [
+            "git",
+            "-C",
+            str(root),
+            *GIT_CONFIG,
+            "grep",
+            "--text",
+            "--no-textconv",
+            "-F",
+            "-o",
+            "-z",
+            "--no-color",
+            "--no-recurse-submodules",
+            "-f",
+            "-",
+            head,
+            "--",
+        ],
         input="\n".join(patterns).encode("utf-8", "surrogateescape") + b"\n",
-        capture_output=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        check=False,
+    )
     prefix = f"{head}:"
     seen: dict[str, set[str]] = {}  # path at HEAD -> the matched texts in it
     for ln in proc.stdout.split(b"\n"):
@@ -76,7 +93,10 @@ MAX_CANDIDATES = 5000
 
 
 def removals(
-    root: Path, revs: Sequence[str], gone: dict[str, Record], touched: dict[str, list[tuple[int, int, str]]] | None = None
+    root: Path,
+    revs: Sequence[str],
+    gone: dict[str, Record],
+    touched: dict[str, list[tuple[int, int, str]]] | None = None,
 ) -> dict[str, str]:
     """For secrets gone from HEAD: the oldest commit after the introduction whose ``-`` lines
     carried the secret. A secret can only be removed from a file it was added to: with
@@ -123,7 +143,11 @@ REMOVED_UNKNOWN = "removed in an unknown commit"
 
 
 def to_findings(
-    rules: Sequence[Rule], records: Sequence[Record], at_head: set[str], removed: dict[str, str] | None, head_known: bool
+    rules: Sequence[Rule],
+    records: Sequence[Record],
+    at_head: set[str],
+    removed: dict[str, str] | None,
+    head_known: bool,
 ) -> list[Finding]:
     """Findings in ``records`` order. With ``removed`` None the removal commit is filled in
     later by ``with_removals`` (it is looked up while these are built)."""
@@ -152,8 +176,14 @@ def to_findings(
         message = f"{rule.description} ({shown}) introduced in {short} in {where}, {seen}; {state}"
         findings.append(
             to_finding(
-                match, s.path, commit=s.commit, author=s.author, date=s.date,
-                introduced_in=s.commit, occurrences=rec.occurrences, present_at_head=present,
+                match,
+                s.path,
+                commit=s.commit,
+                author=s.author,
+                date=s.date,
+                introduced_in=s.commit,
+                occurrences=rec.occurrences,
+                present_at_head=present,
                 message=message,
             )
         )

@@ -1,27 +1,25 @@
 """The two pieces a two-process history scan needs, on bare ``os.fork``: claims shared by
-both processes, and a child whose result comes back through a pipe.
+both processes, and a child whose result comes back through a pipe (``launchready.procs``,
+which owns every process launchready starts).
 
-(``multiprocessing`` and a process pool would do it too, but importing them and starting the
-pool's threads and queues costs ~0.05 s on a two-CPU runner: a tenth of a whole scan of a
-6,000-commit history. Shares of a long history on more CPUs still use the pool.)
+(``multiprocessing`` would do it too, but importing it and starting its threads and queues
+costs ~0.05 s on a two-CPU runner: a tenth of a whole scan of a 6,000-commit history. A pool
+of workers scanning shares of the commit list was measured against this and removed: see
+bench/RESULTS.md, "history strategies".)
 """
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import mmap
-import os
-import pickle
-import signal
 import struct
 import tempfile
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from launchready import redact
 from launchready.history.gitlog import GitError
+from launchready.procs import Child
 
 
 class Claims:
@@ -64,74 +62,7 @@ class Claims:
         self._lock.close()
 
 
-class ChildError(RuntimeError):
-    pass
-
-
-class Child:
-    """``fn()`` in a forked child; ``result()`` waits for its (pickled) return value. The
-    child ignores Ctrl-C (the parent handles it and stops the child) and leaves with
-    ``os._exit``: no atexit handlers, no flushing of buffers it inherited."""
-
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        read, write = os.pipe()
-        # Ctrl-C between the fork and the child's SIG_IGN would raise KeyboardInterrupt in
-        # the child, which would then unwind through a copy of the parent's stack: hold
-        # SIGINT back across the fork (the parent gets a pending one right after).
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            self.pid = os.fork()
-        except BaseException:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-            raise
-        if self.pid == 0:  # pragma: no cover - runs in the child (its coverage is not collected)
-            code = 0
-            try:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-                os.close(read)
-                payload = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException as exc:  # reported to the parent, which raises it
-                # scrubbed here: this process remembers the secrets it saw, the parent does not
-                text = redact.scrub("".join(traceback.format_exception(exc)))
-                known = exc if isinstance(exc, GitError) else None
-                payload = pickle.dumps((False, (known, text)))
-                code = 1
-            try:
-                with os.fdopen(write, "wb") as out:
-                    out.write(payload)
-            finally:
-                os._exit(code)
-        os.close(write)
-        self._read = read
-        self._done = False
-        try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a Ctrl-C held back is raised here
-        except BaseException:
-            self.stop()
-            raise
-
-    def result(self) -> Any:
-        with os.fdopen(self._read, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(self.pid, 0)
-        self._done = True
-        if not data:
-            raise ChildError("the history worker process died")
-        ok, value = pickle.loads(data)
-        if not ok:
-            known, text = value
-            if known is not None:
-                raise known
-            raise ChildError(f"the history worker failed:\n{text}")
-        return value
-
-    def stop(self) -> None:
-        """Kill and reap the child unless its result was read (an error in the parent)."""
-        if self._done:
-            return
-        self._done = True
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
-        os.close(self._read)
+def fork(fn: Callable[[], Any]) -> Child:
+    """``fn()`` in a forked child (``procs.Child``): a git failure comes back as the
+    ``GitError`` it was; any other failure as a trace scrubbed of the secrets the child saw."""
+    return Child(fn, redact.scrub, (GitError,))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from launchready import procs
 from launchready.secrets.sources import read_batch_blob
 
 SEP = b"\x00\x1eLRC\x00"
@@ -31,12 +32,26 @@ HEAD_KEEP = 1 << 20  # bytes of an oversized record kept: its header fields and 
 PIPE_SIZE = 1 << 20  # Linux caps it at /proc/sys/fs/pipe-max-size (1 MiB by default)
 
 GIT_CONFIG = (
-    "-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "diff.relative=false",
-    "-c", "core.precomposeUnicode=true", "-c", "diff.noprefix=false",
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "diff.relative=false",
+    "-c",
+    "core.precomposeUnicode=true",
+    "-c",
+    "diff.noprefix=false",
     # never fetch a partial clone's missing objects from its promisor remote: history reads
     # local objects only (a fetch per object is slow, needs the network, and can hang)
-    "-c", "protocol.allow=never",
-)  # fmt: skip
+    "-c",
+    "protocol.allow=never",
+    # git keeps up to 96 MB of delta bases per process by default; 32 MB costs no time on the
+    # histories measured (requests, scrapy) and keeps each of the two logs ~60 MB smaller
+    # (bench/RESULTS.md, "history strategies")
+    "-c",
+    "core.deltaBaseCacheLimit=32m",
+)
 
 
 @dataclass
@@ -67,10 +82,24 @@ def log_command(
     default simplification (enough to find where a line disappeared from a set of paths,
     and much faster) and deleted files in full."""
     cmd = [
-        "git", "-C", str(root), *GIT_CONFIG, "log", "-p", "-U0", "--no-renames",
-        "--no-color", "--text", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
-        "--no-indent-heuristic", "--full-index", f"--format={FORMAT}",
-    ]  # fmt: skip
+        "git",
+        "-C",
+        str(root),
+        *GIT_CONFIG,
+        "log",
+        "-p",
+        "-U0",
+        "--no-renames",
+        "--no-color",
+        "--text",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        "--no-indent-heuristic",
+        "--full-index",
+        f"--format={FORMAT}",
+    ]
     if merges:
         cmd += ["--cc", "--full-history", "--irreversible-delete"]
     cmd += [*extra, *revs, "--"]
@@ -93,13 +122,19 @@ def _parse(record: bytes, oversized: int = 0) -> Commit | None:
     return Commit(sha.decode("ascii", "replace"), when, author, date, message, patch, oversized)
 
 
-def start_log(cmd: list[str], stdin: bytes | None = None) -> subprocess.Popen[bytes]:
+def start_log(cmd: list[str], stdin: bytes | None = None, die_with_parent: bool = False) -> subprocess.Popen[bytes]:
     """Start ``cmd`` (a ``git log``) with a large pipe: git runs ahead while we scan.
-    ``stdin`` (for ``--stdin``) is written whole first: git reads all of it before it writes."""
+    ``stdin`` (for ``--stdin``) is written whole first: git reads all of it before it writes.
+    ``die_with_parent``: a log that may run for minutes stops when this process dies
+    (``procs.die_with_parent``; costs a fork of the interpreter instead of a vfork)."""
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pipesize=PIPE_SIZE,
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        pipesize=PIPE_SIZE,
         stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
-    )  # fmt: skip
+        preexec_fn=procs.die_with_parent() if die_with_parent else None,
+    )
     if stdin is not None:
         assert proc.stdin is not None
         try:
@@ -201,13 +236,18 @@ class Blobs:
         """The blob at ``rev:path`` (``path`` surrogate-escaped, as git spells it), or None."""
         spec = f"{rev}:{path}".encode("utf-8", "surrogateescape")
         if b"\n" in spec:  # the batch protocol is line based
-            out = subprocess.run(["git", "-C", str(self.root), *GIT_CONFIG, "cat-file", "blob", spec], capture_output=True, check=False)
+            out = subprocess.run(
+                ["git", "-C", str(self.root), *GIT_CONFIG, "cat-file", "blob", spec], capture_output=True, check=False
+            )
             return out.stdout if out.returncode == 0 else None
         if self._proc is None:
             self._proc = subprocess.Popen(
                 ["git", "-C", str(self.root), *GIT_CONFIG, "cat-file", "--batch"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                preexec_fn=procs.die_with_parent(),
+            )
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._proc.stdin.write(spec + b"\n")
         self._proc.stdin.flush()

@@ -82,7 +82,11 @@ class ChunkResult:
     oversized: list[tuple[str, int]] = field(default_factory=list)
 
     def merge(self, other: ChunkResult) -> None:
-        if self.touched is not None and other.touched is not None and self.touched_count + other.touched_count <= TOUCHED_LIMIT:
+        if (
+            self.touched is not None
+            and other.touched is not None
+            and self.touched_count + other.touched_count <= TOUCHED_LIMIT
+        ):
             for path, seen in other.touched.items():
                 self.touched.setdefault(path, []).extend(seen)
             self.touched_count += other.touched_count
@@ -120,7 +124,9 @@ class _Piece:
 # Four consecutive base64 lines of PEM width: a key body, maybe without its BEGIN line.
 # (anchored on a newline literal, which the regex engine finds fast; a PEM body has more
 # than four lines, so the first one never needs to match)
-_KEY_BODY = re.compile(rb"\n[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n(?:[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n){2}[ \t]*[A-Za-z0-9+/=]{60,80}\r?(?:\n|$)")
+_KEY_BODY = re.compile(
+    rb"\n[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n(?:[ \t]*[A-Za-z0-9+/=]{60,80}\r?\n){2}[ \t]*[A-Za-z0-9+/=]{60,80}\r?(?:\n|$)"
+)
 
 
 # One added line of such a body, in a patch (``+`` columns first): a cheap test that a
@@ -247,10 +253,26 @@ class Collector:
         from launchready.secrets.scanner import BLOCK, _decoded, is_binary, windowed_matches
 
         listing = subprocess.run(
-            ["git", "-C", str(root), "diff-tree", "-r", "-z", "--no-commit-id", "--no-renames", "--root", "-m",
-             "--no-ext-diff", "--no-textconv", "--diff-filter=AMTC", "--end-of-options", c.sha],
-            capture_output=True, check=False,
-        )  # fmt: skip
+            [
+                "git",
+                "-C",
+                str(root),
+                "diff-tree",
+                "-r",
+                "-z",
+                "--no-commit-id",
+                "--no-renames",
+                "--root",
+                "-m",
+                "--no-ext-diff",
+                "--no-textconv",
+                "--diff-filter=AMTC",
+                "--end-of-options",
+                c.sha,
+            ],
+            capture_output=True,
+            check=False,
+        )
         fields = listing.stdout.split(b"\x00")
         seen: set[bytes] = set()
         for meta, raw in zip(fields[0::2], fields[1::2], strict=False):
@@ -263,8 +285,9 @@ class Collector:
                 self.result.excluded_files += 1
                 continue
             oid = parts[3].decode("ascii", "replace")
-            proc = subprocess.Popen(["git", "-C", str(root), "cat-file", "blob", oid],
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
+            proc = subprocess.Popen(
+                ["git", "-C", str(root), "cat-file", "blob", oid], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            )
             assert proc.stdout is not None
             try:
                 head = proc.stdout.read(8192)
@@ -347,13 +370,25 @@ class Collector:
             return
         numbers = adds.numbers
         if piece.rows is not None:
-            self._record(piece.commit, piece.order, m, adds.path, numbers[piece.rows[line - 1]],
-                         numbers[piece.rows[end_line - 1]])  # fmt: skip
+            self._record(
+                piece.commit,
+                piece.order,
+                m,
+                adds.path,
+                numbers[piece.rows[line - 1]],
+                numbers[piece.rows[end_line - 1]],
+            )
             return
         if piece.hi < len(adds.lines) and line > CHUNK_LINES:
             return  # the next slice sees it (and whole)
-        self._record(piece.commit, piece.order, m, adds.path, numbers[piece.lo + line - 1],
-                     numbers[min(piece.lo + end_line, piece.hi) - 1])  # fmt: skip
+        self._record(
+            piece.commit,
+            piece.order,
+            m,
+            adds.path,
+            numbers[piece.lo + line - 1],
+            numbers[min(piece.lo + end_line, piece.hi) - 1],
+        )
 
     def _rescan_blob(self, c: Commit, adds: FileAdds) -> None:
         """A diff that replaced only the body of a PEM key (``-U0`` shows no BEGIN/END lines):
@@ -405,7 +440,9 @@ class Collector:
             return
         idx = self.rule_index[id(m.rule)]
         key = (idx, m.secret)
-        s = Sighting(idx, c.sha, c.time, order, c.author, c.date, path, line, m.column, end_line, m.end_column, m.line_text)
+        s = Sighting(
+            idx, c.sha, c.time, order, c.author, c.date, path, line, m.column, end_line, m.end_column, m.line_text
+        )
         rec = self.result.records.get(key)
         if rec is None:
             rec = self.result.records[key] = Record(m.secret, s)

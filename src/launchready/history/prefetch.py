@@ -6,8 +6,10 @@ rules (~0.05 s), so git walks the range and produces the first patches meanwhile
 - ``front``: ``git log -p`` of the range, newest commit first (read by the serial scan, or by
   the parent while a worker reads ``back``);
 - ``back`` (two workers): the same log oldest first (``--reverse``), for the worker that scans
-  from the other end until the two meet;
-- ``shas()`` (three or more workers): the commit list (``git rev-list``), to cut into shares.
+  from the other end until the two meet.
+
+Every git process started here dies with this process (``procs.die_with_parent``), even
+when it is killed without a chance to stop them.
 
 A quick ``git rev-list --count --max-count`` first tells a small range (a pull request) from
 a long history: a small one is scanned in this process and starts no second ``git log``.
@@ -22,60 +24,67 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
+from launchready import procs
 from launchready.history.gitlog import Commit, GitError, log_command, read_commits, start_log
 from launchready.history.revs import Range
 
 PARALLEL_MIN_COMMITS = 400  # below this, forking workers costs more than it saves
 
 
+MAX_WORKERS = 2  # one process per end of the log (bench/RESULTS.md, "history strategies")
+
+
 def workers_wanted(jobs: int | None = None) -> int:
-    """``jobs``, else ``LAUNCHREADY_JOBS``, else the CPUs this process may use (at most 8).
-    Always 1 where processes cannot be forked (Windows): the scan then runs in one process."""
-    if not hasattr(os, "fork"):
+    """``jobs``, else ``LAUNCHREADY_JOBS``, else the CPUs this process may use; at most
+    ``MAX_WORKERS``. Always 1 where workers are not forked (``procs.can_fork``: Windows,
+    macOS): the scan then runs in one process."""
+    if not procs.can_fork():
         return 1
-    if jobs:
-        return jobs
+    wanted = jobs
     env = os.environ.get("LAUNCHREADY_JOBS")
-    if env and env.isdigit() and int(env) > 0:
-        return int(env)
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 8))
+    if not wanted and env and env.isdigit() and int(env) > 0:
+        wanted = int(env)
+    if not wanted:
+        try:
+            wanted = len(os.sched_getaffinity(0))
+        except AttributeError:  # pragma: no cover - not Linux
+            wanted = os.cpu_count() or 1
+    return max(1, min(wanted, MAX_WORKERS))
 
 
 class Prefetch:
     def __init__(self, root: Path, rng: Range, jobs: int) -> None:
         self.root = root
         self.rng = rng
-        self.jobs = jobs
+        self.jobs = min(jobs, MAX_WORKERS)
+        jobs = self.jobs
         self.front: subprocess.Popen[bytes] | None = None
         self.back: subprocess.Popen[bytes] | None = None
-        self._list: subprocess.Popen[bytes] | None = None
         self._count: subprocess.Popen[bytes] | None = None
         self._refs: subprocess.Popen[bytes] | None = None
         self._refs_before = b""
-        self._shas: list[str] | None = None
         self._small: bool | None = True
         if rng.empty_reason:
             return
         # Nothing here waits for git: every process runs while Python goes on loading.
         if jobs == 2:
             self._refs = self._snapshot()  # before either walk starts
-        self.front = start_log(log_command(root, rng.revs))
+        self.front = start_log(log_command(root, rng.revs), die_with_parent=True)
         if jobs == 1:
             return
         self._small = None
         self._count = self._git("rev-list", "--count", f"--max-count={PARALLEL_MIN_COMMITS}", *rng.revs, "--")
-        if jobs == 2:  # killed unused if the range turns out small
-            self.back = start_log(log_command(root, rng.revs, extra=["--reverse"]))
-        else:
-            self._list = self._git("rev-list", *rng.revs, "--")
+        # killed unused if the range turns out small
+        self.back = start_log(log_command(root, rng.revs, extra=["--reverse"]), die_with_parent=True)
 
     def _git(self, *args: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(["git", "-C", str(self.root), "-c", "protocol.allow=never", *args], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)  # fmt: skip
+        return subprocess.Popen(
+            ["git", "-C", str(self.root), "-c", "protocol.allow=never", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=procs.die_with_parent(),
+        )
 
     def _snapshot(self) -> subprocess.Popen[bytes] | None:
         """Where HEAD and every ref point, for ``--all``: the two ends of a two-worker scan
@@ -100,17 +109,6 @@ class Prefetch:
     def refs_moved(self) -> bool:
         return self._read(self._snapshot()) != self._refs_before
 
-    def shas(self) -> list[str]:
-        """The commits of the range in ``git log`` order (waits for ``git rev-list``)."""
-        if self._shas is None:
-            proc = self._list or self._git("rev-list", *self.rng.revs, "--")
-            out, err = proc.communicate()
-            self._list = None
-            if proc.returncode != 0:
-                raise GitError(f"git rev-list failed: {err.decode('utf-8', 'replace').strip()}")
-            self._shas = out.decode("ascii", "replace").split()
-        return self._shas
-
     @staticmethod
     def commits(proc: subprocess.Popen[bytes] | None) -> Iterator[Commit]:
         """The commits of a prefetched ``git log`` (to be read by one process only)."""
@@ -132,6 +130,6 @@ class Prefetch:
 
     def close(self) -> None:
         """Stop and reap whatever is still running (an error, or a scan that did not need it)."""
-        for proc in (self.front, self.back, self._list, self._count, self._refs):
+        for proc in (self.front, self.back, self._count, self._refs):
             self.finish(proc, read_all=False)
-        self._list = self._count = self._refs = None
+        self._count = self._refs = None

@@ -19,7 +19,9 @@ class Range:
 
 def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # no fetching of a partial clone's missing objects (see gitlog.GIT_CONFIG)
-    return subprocess.run(["git", "-C", str(root), "-c", "protocol.allow=never", *args], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        ["git", "-C", str(root), "-c", "protocol.allow=never", *args], capture_output=True, text=True, check=False
+    )
 
 
 def resolve_commit(root: Path, rev: str, what: str) -> str:
@@ -54,7 +56,9 @@ def current_branch(root: Path) -> str:
     return out.stdout.strip() or "HEAD"
 
 
-def resolve(root: Path, *, all_refs: bool = False, since: str | None = None, rng: str | None = None, branch: str | None = None) -> Range:
+def resolve(
+    root: Path, *, all_refs: bool = False, since: str | None = None, rng: str | None = None, branch: str | None = None
+) -> Range:
     chosen = [x for x in (since, rng, branch) if x]
     if len(chosen) > 1 or (chosen and all_refs):
         raise UsageError("choose one of --all, --since-commit, --range and --branch")

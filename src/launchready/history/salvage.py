@@ -111,8 +111,10 @@ class _CommitReader:
     def __init__(self, root: Path) -> None:
         self.proc = subprocess.Popen(
             ["git", "-C", str(root), *GIT_CONFIG, "cat-file", "--batch"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
 
     def read(self, sha: str) -> tuple[int, list[str]] | None:
         """(committer time, parents) of commit ``sha``, or None if it cannot be read."""
@@ -161,7 +163,9 @@ def _walk(
         if info is None:
             missing.add(sha)
             if out is not None:
-                out.unreadable.append(Unreadable(sha, reason="commit not in the object store (its history beyond it is not scanned)"))
+                out.unreadable.append(
+                    Unreadable(sha, reason="commit not in the object store (its history beyond it is not scanned)")
+                )
             continue
         seen[sha] = info[0]
         stack.extend(info[1])
@@ -208,9 +212,24 @@ def _raw_all(root: Path, shas: list[str]) -> dict[str, list[tuple[str, list[byte
     blob is read). Stops where git does (a missing tree or parent): commits not in the
     result are left to the slower path."""
     proc = subprocess.run(
-        ["git", "-C", str(root), *GIT_CONFIG, "diff-tree", "--stdin", "-r", "-z", "--raw", "--no-renames", "-c", "--root"],
-        input="".join(f"{s}\n" for s in shas).encode(), capture_output=True, check=False,
-    )  # fmt: skip
+        [
+            "git",
+            "-C",
+            str(root),
+            *GIT_CONFIG,
+            "diff-tree",
+            "--stdin",
+            "-r",
+            "-z",
+            "--raw",
+            "--no-renames",
+            "-c",
+            "--root",
+        ],
+        input="".join(f"{s}\n" for s in shas).encode(),
+        capture_output=True,
+        check=False,
+    )
     items = proc.stdout.split(b"\x00")
     found: dict[str, list[tuple[str, list[bytes]]]] = {}
     current: list[tuple[str, list[bytes]]] | None = None
@@ -233,9 +252,13 @@ def _raw_all(root: Path, shas: list[str]) -> dict[str, list[tuple[str, list[byte
 
 
 def _careful(
-    root: Path, sha: str, present: set[bytes], collector: Collector, out: Salvage,
+    root: Path,
+    sha: str,
+    present: set[bytes],
+    collector: Collector,
+    out: Salvage,
     files: list[tuple[str, list[bytes]]] | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """One commit git could not diff whole: its message and the files whose objects are
     present; the others are listed. ``files``: its changed files, if already known."""
     error = ""
@@ -251,7 +274,9 @@ def _careful(
             out.unreadable.append(Unreadable(sha, path, lost[-1].decode("ascii"), "object not in the object store"))
         else:
             ok.append(path)
-    cmd = log_command(root, ["--no-walk", sha], ok) if ok else log_command(root, ["--no-walk", sha], extra=["--no-patch"])
+    cmd = (
+        log_command(root, ["--no-walk", sha], ok) if ok else log_command(root, ["--no-walk", sha], extra=["--no-patch"])
+    )
     # an empty pathspec would mean every file: with none readable, only the message is scanned
     try:
         for commit in stream_commits(cmd):
@@ -277,14 +302,30 @@ def _without_parents(root: Path, sha: str, present: set[bytes], collector: Colle
             out.unreadable.append(Unreadable(sha, path, lost[-1].decode("ascii"), "object not in the object store"))
         else:
             ok.append(path)
-    out.unreadable.append(Unreadable(sha, reason=f"a parent is unreadable, so its whole tree was scanned as added here ({error})"))
+    out.unreadable.append(
+        Unreadable(sha, reason=f"a parent is unreadable, so its whole tree was scanned as added here ({error})")
+    )
     patch = b""
     if ok:
         diff = _git(
-            root, "diff-tree", "-p", "-U0", "--no-renames", "--no-color", "--text", "--no-ext-diff", "--no-textconv",
-            "--src-prefix=a/", "--dst-prefix=b/", "--full-index", "--no-indent-heuristic", empty, sha, "--",
+            root,
+            "diff-tree",
+            "-p",
+            "-U0",
+            "--no-renames",
+            "--no-color",
+            "--text",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            "--full-index",
+            "--no-indent-heuristic",
+            empty,
+            sha,
+            "--",
             *(f":(literal){p}" for p in ok),
-        )  # fmt: skip
+        )
         if diff.returncode != 0:
             out.unreadable.append(Unreadable(sha, reason=diff.stderr.decode("utf-8", "replace").strip()))
             return
@@ -334,7 +375,9 @@ def scan_salvage(
         batch = shas[pos : pos + BATCH]
         got: list[Commit] = []
         try:
-            for commit in stream_commits(log_command(root, ["--no-walk=unsorted", "--stdin"]), stdin="".join(f"{s}\n" for s in batch).encode()):
+            for commit in stream_commits(
+                log_command(root, ["--no-walk=unsorted", "--stdin"]), stdin="".join(f"{s}\n" for s in batch).encode()
+            ):
                 got.append(commit)
                 if len(got) > 1:  # a record is whole once the next one has begun
                     collector.add_commit(got[-2])

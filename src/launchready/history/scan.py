@@ -1,5 +1,4 @@
-"""Scan a range of history in one process, from both ends at once (two processes) or in
-shares (more), and fold what was found into one finding per secret (``scan_history``; the
+"""Scan a range of history in one process or from both ends at once (two processes), and fold what was found into one finding per secret (``scan_history``; the
 pipeline is described in ``launchready/history/__init__.py``)."""
 
 from __future__ import annotations
@@ -9,15 +8,14 @@ import os
 import signal
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from launchready import redact
 from launchready.history import dedup
-from launchready.history.forked import Child, Claims
-from launchready.history.gitlog import GitError, log_command, stream_commits
+from launchready.history.forked import Claims, fork
+from launchready.history.gitlog import GitError
 from launchready.history.ignore import GitleaksIgnore
 from launchready.history.occurrences import ChunkResult, Collector, Record
 from launchready.history.prefetch import Prefetch, workers_wanted
@@ -40,40 +38,41 @@ class HistoryResult:
     notes: list[str] = field(default_factory=list)
 
 
-# Set in the parent before forking; workers inherit it (compiled rules, the prefetched
-# ``git log`` pipes) instead of unpickling it.
-_WORKER: tuple[Engine, GitleaksIgnore, tuple[str, ...], Path, Prefetch] | None = None
-# Shares mode: (commits, bytes) per share in shared memory, written by workers, read by the
-# parent for progress; and the commit list the shares are cut from.
-_COUNTERS: Any = None
-_SHAS: list[str] = []
+@dataclass(frozen=True)
+class _Worker:
+    """What every end of a scan reads: passed to each function, inherited by a forked child
+    with the rest of the parent's memory (compiled rules, the prefetched ``git log`` pipes)."""
+
+    engine: Engine
+    ignore: GitleaksIgnore
+    exclude: tuple[str, ...]
+    root: Path
+    pre: Prefetch
+
+    def collector(
+        self, order_base: int = 0, order_stride: int = 1, on_new_secret: Callable[[str], object] | None = None
+    ) -> Collector:
+        return Collector(self.engine, self.ignore, self.exclude, order_base, self.root, order_stride, on_new_secret)
+
+    @contextlib.contextmanager
+    def hashing_collector(self, order_base: int, order_stride: int = 1) -> Iterator[Collector]:
+        """A collector for a worker process that hashes each new secret in a thread as it is
+        found (scrypt releases the GIL: it overlaps waiting for git), and sends the hashes
+        with its result so the parent does not compute them again at the end."""
+        hasher = ThreadPoolExecutor(max_workers=1)
+        collector = self.collector(order_base, order_stride, lambda secret: hasher.submit(redact.secret_hash, secret))
+        try:
+            yield collector
+        finally:
+            hasher.shutdown(wait=True)
+        collector.result.hashes = redact.known_hashes(r.secret for r in collector.result.records.values())
 
 
-def _collector(
-    order_base: int = 0, order_stride: int = 1, on_new_secret: Callable[[str], object] | None = None
-) -> Collector:
-    assert _WORKER is not None
-    engine, ignore, exclude, root, _pre = _WORKER
-    return Collector(engine, ignore, exclude, order_base, root, order_stride, on_new_secret)
-
-
-@contextlib.contextmanager
-def _worker_collector(order_base: int, order_stride: int = 1) -> Iterator[Collector]:
-    """A collector for a worker process that hashes each new secret in a thread as it is
-    found (scrypt releases the GIL: it overlaps waiting for git), and sends the hashes
-    with its result so the parent does not compute them again at the end."""
-    hasher = ThreadPoolExecutor(max_workers=1)
-    collector = _collector(order_base, order_stride, lambda secret: hasher.submit(redact.secret_hash, secret))
-    try:
-        yield collector
-    finally:
-        hasher.shutdown(wait=True)
-    collector.result.hashes = redact.known_hashes(r.secret for r in collector.result.records.values())
-
-
-def _scan_serial(pre: Prefetch, progress: Progress | None, hash_secret: Callable[[str], object]) -> ChunkResult:
+def _scan_serial(
+    worker: _Worker, pre: Prefetch, progress: Progress | None, hash_secret: Callable[[str], object]
+) -> ChunkResult:
     """The whole range in this process, from the prefetched ``git log`` stream."""
-    collector = _collector(on_new_secret=hash_secret)
+    collector = worker.collector(on_new_secret=hash_secret)
     for commit in pre.commits(pre.front):
         collector.add_commit(commit)
         if progress is not None and collector.result.commits % PROGRESS_EVERY == 0:
@@ -91,11 +90,10 @@ def _stop_git(proc: subprocess.Popen[bytes] | None) -> None:
 
 
 def _scan_end(
-    side: int, collector: Collector, claims: Claims, progress: Progress | None = None
+    worker: _Worker, side: int, collector: Collector, claims: Claims, progress: Progress | None = None
 ) -> tuple[list[str], bool]:
     """Scan one end's prefetched ``git log`` until it meets the other end."""
-    assert _WORKER is not None
-    pre = _WORKER[4]
+    pre = worker.pre
     proc = pre.back if side else pre.front
     seen: list[str] = []
     for commit in pre.commits(proc):
@@ -111,88 +109,24 @@ def _scan_end(
     return seen, False
 
 
-def _scan_back(claims: Claims) -> tuple[ChunkResult, list[str], bool, set[str]]:
+def _scan_back(worker: _Worker, claims: Claims) -> tuple[ChunkResult, list[str], bool, set[str]]:
     """In the child: the oldest end, up to where it meets the newest (scanned by the parent).
     Log positions count down from far above any the newest end reaches. Also which of its
     secrets HEAD still has (its ``git grep`` runs while the parent runs one for its own)."""
-    with _worker_collector(order_base=1 << 40, order_stride=-1) as collector:
-        seen, stopped = _scan_end(1, collector, claims)
+    with worker.hashing_collector(order_base=1 << 40, order_stride=-1) as collector:
+        seen, stopped = _scan_end(worker, 1, collector, claims)
         collector.finish()
-    return collector.result, seen, stopped, _at_head(collector.result)
+    return collector.result, seen, stopped, _at_head(worker.pre, collector.result)
 
 
-def _at_head(part: ChunkResult) -> set[str]:
-    assert _WORKER is not None
-    pre = _WORKER[4]
+def _at_head(pre: Prefetch, part: ChunkResult) -> set[str]:
     return dedup.present_at_head(pre.root, pre.rng.head, dedup.paths_by_secret(part.records.values()))
 
 
-def _scan_share(start: int, end: int, slot: int) -> ChunkResult:
-    """Commits ``start:end`` of the log, read by one ``git log --no-walk --stdin``: no walk
-    repeated per share, and consecutive commits keep git's delta cache warm."""
-    assert _WORKER is not None
-    root = _WORKER[3]
-    mine = "".join(f"{sha}\n" for sha in _SHAS[start:end]).encode()
-    with _worker_collector(order_base=start) as collector:
-        for commit in stream_commits(log_command(root, ["--no-walk=unsorted", "--stdin"]), stdin=mine):
-            collector.add_commit(commit)
-            if _COUNTERS is not None and collector.result.commits % PROGRESS_EVERY == 0:
-                _COUNTERS[2 * slot], _COUNTERS[2 * slot + 1] = collector.result.commits, collector.result.bytes
-        collector.finish()
-    return collector.result
-
-
-Task = tuple[Callable[..., Any], tuple[Any, ...]]
-
-
-def _share_tasks(shas: list[str], jobs: int) -> list[Task]:
-    """Two shares per worker: history is uneven (big early imports, small fixes) and the
-    first results (secrets to hash) arrive while the rest is scanned; more shares cost more
-    than they balance (measured on requests: 4 best, 8 +8%)."""
-    import multiprocessing
-
-    global _COUNTERS, _SHAS
-    _SHAS = shas
-    size = -(-len(shas) // (jobs * 2))
-    starts = range(0, len(shas), size)
-    _COUNTERS = multiprocessing.get_context("fork").RawArray("q", 2 * len(starts))
-    return [(_scan_share, (i, i + size, n)) for n, i in enumerate(starts)]
-
-
-def _share_progress(done: list[ChunkResult]) -> tuple[int, int]:
-    n = len(_COUNTERS) // 2
-    if len(done) == n:  # exact totals once every share is in
-        return sum(p.commits for p in done), sum(p.bytes for p in done)
-    counted = [(_COUNTERS[2 * k], _COUNTERS[2 * k + 1]) for k in range(n)]
-    return sum(c for c, _ in counted), sum(b for _, b in counted)
-
-
-def _run_pool(
-    jobs: int, tasks: list[Task], take: Callable[[ChunkResult], None], progress: Progress | None,
-    counted: Callable[[list[ChunkResult]], tuple[int, int]],
-) -> None:
-    """Run ``tasks`` in ``jobs`` forked workers (all forked at the first submit, before any
-    thread of ours exists), handing each result to ``take`` as it arrives."""
-    import multiprocessing  # only here: importing it costs a short scan more than it saves
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
-    done: list[ChunkResult] = []
-    try:
-        running: set[Future[ChunkResult]] = {pool.submit(fn, *args) for fn, args in tasks}
-        while running:
-            finished, running = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                done.append(fut.result())
-                take(done[-1])
-            if progress is not None:
-                progress(*counted(done))
-    finally:
-        pool.shutdown(wait=False)  # workers wind down while we finish the findings
-
-
 def _scan_both_ends(
-    pre: Prefetch, take: Callable[[ChunkResult], None], hash_secret: Callable[[str], object],
+    worker: _Worker,
+    take: Callable[[ChunkResult], None],
+    hash_secret: Callable[[str], object],
     progress: Progress | None,
 ) -> set[str] | None:
     """Two processes: this one reads the prefetched ``git log`` from the newest commit down,
@@ -201,18 +135,19 @@ def _scan_both_ends(
     balances itself, and each commit is diffed once. If a ref moved meanwhile (the two walks
     could differ) one process redoes the scan from a fresh walk. Returns the secrets HEAD
     still has (each end looked up its own), or None when it was not looked up."""
+    pre = worker.pre
     claims = Claims()
     try:
-        child = Child(lambda: _scan_back(claims))  # forked now, before any thread of ours exists
+        child = fork(lambda: _scan_back(worker, claims))  # forked now, before any thread of ours exists
     except BaseException:
         claims.close()
         raise
     try:
-        collector = _collector(on_new_secret=hash_secret)
-        seen, stopped = _scan_end(0, collector, claims, progress)
+        collector = worker.collector(on_new_secret=hash_secret)
+        seen, stopped = _scan_end(worker, 0, collector, claims, progress)
         pre.finish(pre.front, read_all=not stopped)
         front = collector.finish()
-        front_at_head = _at_head(front)
+        front_at_head = _at_head(pre, front)
         back: tuple[ChunkResult, list[str], bool, set[str]] = child.result()
         back_part, back_seen, back_stopped, back_at_head = back
         pre.finish(pre.back, read_all=not back_stopped)
@@ -226,7 +161,11 @@ def _scan_both_ends(
             progress(len(seen) + len(back_seen), front.bytes + back_part.bytes)
         return front_at_head | back_at_head
     # rare: redo it in one process from a fresh walk
-    take(_scan_serial(Prefetch(pre.root, pre.rng, 1), progress, hash_secret))
+    again = Prefetch(pre.root, pre.rng, 1)
+    try:
+        take(_scan_serial(worker, again, progress, hash_secret))
+    finally:
+        again.close()
     return None
 
 
@@ -242,7 +181,6 @@ def scan_history(
 ) -> HistoryResult:
     """``progress(commits, bytes)`` is called now and then from this thread (for a tty line).
     ``prefetch``: the range's git processes, if the caller started them early."""
-    global _WORKER, _COUNTERS
     result = HistoryResult()
     if rng.empty_reason:
         result.notes.append(f"history: nothing to scan, {rng.empty_reason}")
@@ -265,19 +203,13 @@ def scan_history(
 
     known_at_head: set[str] | None = None
     try:
-        _WORKER = (engine, ignore or GitleaksIgnore(), tuple(exclude), root, pre)
+        worker = _Worker(engine, ignore or GitleaksIgnore(), tuple(exclude), root, pre)
         if pre.small:  # one worker wanted, or a small range: one process is quickest
-            take(_scan_serial(pre, progress, prehash))  # rules compile as their keywords occur
-        elif pre.jobs == 2:
-            engine.compile_all()  # before forking: once, not in each process
-            known_at_head = _scan_both_ends(pre, take, prehash, progress)
+            take(_scan_serial(worker, pre, progress, prehash))  # rules compile as their keywords occur
         else:
-            engine.compile_all()
-            pre.finish(pre.front, read_all=False)  # not read in this mode
-            _run_pool(pre.jobs, _share_tasks(pre.shas(), pre.jobs), take, progress, _share_progress)
+            engine.compile_all()  # before forking: once, not in each process
+            known_at_head = _scan_both_ends(worker, take, prehash, progress)
     finally:
-        _WORKER = None
-        _COUNTERS = None
         pre.close()
         hasher.shutdown(wait=True)
     _conclude(root, rng, engine, merged, known_at_head, result)
@@ -294,7 +226,9 @@ def _conclude(
     records = list(merged.records.values())
     secrets = [r.secret for r in records]
     at_head = (
-        known_at_head if known_at_head is not None else dedup.present_at_head(root, rng.head, dedup.paths_by_secret(records))
+        known_at_head
+        if known_at_head is not None
+        else dedup.present_at_head(root, rng.head, dedup.paths_by_secret(records))
     )
     gone = {r.secret: r for r in records if r.secret not in at_head}
     for secret in secrets:

@@ -32,7 +32,7 @@ JS_STACKS = (  # (dependency, name, kind, build dirs, public env prefix); first 
     ("next", "Next.js", "frontend", (".next/static", "out"), "NEXT_PUBLIC_"),
     ("react-scripts", "Create React App", "frontend", ("build",), "REACT_APP_"),
     ("vite", "Vite", "frontend", ("dist",), "VITE_"),
-)  # fmt: skip
+)
 PY_STACKS = (("fastapi", "FastAPI"), ("flask", "Flask"), ("django", "Django"))
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 

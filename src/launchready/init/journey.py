@@ -23,7 +23,9 @@ _CHAT = re.compile(r"chat|completion|message|generate|ask|prompt", re.IGNORECASE
 _PARAM = re.compile(r"\{[^}]*\}|<[^>]*>|/:[^/]+|\[[^\]]*\]")
 _SSE = re.compile(r"text/event-stream|EventSourceResponse|StreamingResponse|sse_starlette|ReadableStream")
 _AI_SDK = re.compile(r"\bstreamText\b|toDataStreamResponse|toUIMessageStreamResponse|toTextStreamResponse")
-_SETS_COOKIE = re.compile(r"set_cookie|\.cookie\(|cookies\(\)\.set|Set-Cookie|cookies\.set|login\(request", re.IGNORECASE)
+_SETS_COOKIE = re.compile(
+    r"set_cookie|\.cookie\(|cookies\(\)\.set|Set-Cookie|cookies\.set|login\(request", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def _sources(root: Path) -> list[tuple[str, str]]:
 
 def detect_shape(root: Path, stacks: list[Stack]) -> ChatShape:
     """Read the app's routes and streaming style; fall back to common paths."""
-    from launchready.repo.registry import AppContext, FileContext, is_test_path
+    from launchready.repo.checkers import AppContext, FileContext, is_test_path
     from launchready.repo.routes import app_routes
 
     files = [(p, t) for p, t in _sources(root) if not is_test_path(p)]
@@ -80,25 +82,47 @@ def detect_shape(root: Path, stacks: list[Stack]) -> ChatShape:
     ai_sdk = bool(_AI_SDK.search(text))
     login_src = next((r.source for r in posts if login and r.url.startswith(login)), "")
     session = "cookie" if _SETS_COOKIE.search(login_src or text) or not login_src else "token"
-    if login_src and re.search(r"access_token|\"token\"|'token'|token:", login_src) and not _SETS_COOKIE.search(login_src):
+    if (
+        login_src
+        and re.search(r"access_token|\"token\"|'token'|token:", login_src)
+        and not _SETS_COOKIE.search(login_src)
+    ):
         session = "token"
     found = tuple(n for n, v in (("signup", signup), ("login", login), ("chat", chat)) if v)
     default = ChatShape()
     if not chat and any(s.name == "Next.js" for s in stacks):
         chat = "/api/chat"
-    return ChatShape(signup or default.signup, login or default.login, chat or default.chat,
-                     "auto" if ai_sdk else "sse", session, ai_sdk, found)  # fmt: skip
+    return ChatShape(
+        signup or default.signup,
+        login or default.login,
+        chat or default.chat,
+        "auto" if ai_sdk else "sse",
+        session,
+        ai_sdk,
+        found,
+    )
 
 
 def starter(shape: ChatShape) -> list[str]:
     """The commented ``journey:`` block for .launchready.yml."""
-    how = "read from your routes: " + ", ".join(shape.found) if shape.found else "common paths: check them against your app"
-    auth_header = ('Authorization: "Bearer {var: token}"' if shape.session == "token"
-                   else 'Cookie: "session={var: session}"')  # fmt: skip
-    capture = ("capture: {token: access_token}  # a JSON path in the login reply" if shape.session == "token"
-               else "capture: {session: {cookie: session}}  # the session cookie login sets")  # fmt: skip
-    body = ('{messages: [{role: user, content: "Reply with the word pong."}]}' if shape.ai_sdk
-            else '{message: "Reply with the word pong."}')  # fmt: skip
+    how = (
+        "read from your routes: " + ", ".join(shape.found)
+        if shape.found
+        else "common paths: check them against your app"
+    )
+    auth_header = (
+        'Authorization: "Bearer {var: token}"' if shape.session == "token" else 'Cookie: "session={var: session}"'
+    )
+    capture = (
+        "capture: {token: access_token}  # a JSON path in the login reply"
+        if shape.session == "token"
+        else "capture: {session: {cookie: session}}  # the session cookie login sets"
+    )
+    body = (
+        '{messages: [{role: user, content: "Reply with the word pong."}]}'
+        if shape.ai_sdk
+        else '{message: "Reply with the word pong."}'
+    )
     stream_note = "the AI SDK's stream" if shape.ai_sdk else "server-sent events"
     return [
         "# A synthetic new user, every 15 minutes (`launchready journey`; docs/journey.md):",

@@ -31,17 +31,17 @@ def has_ours(data: Any) -> bool:
         if str(r.get("repo", "")).rstrip("/").removesuffix(".git").endswith("/launchready"):
             return True
         hooks = r.get("hooks")
-        if r.get("repo") == "local" and isinstance(hooks, list) and any(
-            isinstance(h, dict) and str(h.get("id", "")).startswith("launchready-") for h in hooks
+        if (
+            r.get("repo") == "local"
+            and isinstance(hooks, list)
+            and any(isinstance(h, dict) and str(h.get("id", "")).startswith("launchready-") for h in hooks)
         ):
             return True
     return False
 
 
 def _refuse(problem: str, block: str) -> UsageError:
-    return UsageError(
-        f"{NAME}: {problem}; left untouched. Add this under 'repos:' yourself:\n{block.rstrip()}"
-    )
+    return UsageError(f"{NAME}: {problem}; left untouched. Add this under 'repos:' yourself:\n{block.rstrip()}")
 
 
 def merge(existing: str | None, stacks: list[Stack], local: bool = False) -> str:

@@ -31,8 +31,11 @@ def config(stacks: list[Stack], journey: list[str] | None = None) -> str:
     backend = next((s for s in stacks if s.kind == "backend"), None)
     frontend = next((s for s in stacks if s.kind == "frontend"), None)
     api_hint = {
-        "FastAPI": "/api/chat", "Flask": "/api/chat", "Django": "/api/chat/", "Express": "/api/chat",
-    }.get(backend.name if backend else "", "/api/chat")  # fmt: skip
+        "FastAPI": "/api/chat",
+        "Flask": "/api/chat",
+        "Django": "/api/chat/",
+        "Express": "/api/chat",
+    }.get(backend.name if backend else "", "/api/chat")
     lines = [
         "# launchready configuration (written by `launchready init`; edit freely).",
         f"# Reference: {REPO_URL}/blob/main/docs/init.md and docs/live-checks.md",
@@ -98,11 +101,19 @@ def config(stacks: list[Stack], journey: list[str] | None = None) -> str:
 # `repo: local` block that runs the installed `launchready` (language: system).
 LOCAL_HOOKS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("launchready-secrets", "launchready secrets", "launchready scan --hook", ()),
-    ("launchready-env", "launchready env files", "launchready scan --env-only --hook",
-     ("always_run: true", "pass_filenames: false")),
-    ("launchready-bundle", "launchready build output", "launchready scan --find-bundles",
-     ("always_run: true", "pass_filenames: false", "stages: [pre-push, manual]")),
-)  # fmt: skip
+    (
+        "launchready-env",
+        "launchready env files",
+        "launchready scan --env-only --hook",
+        ("always_run: true", "pass_filenames: false"),
+    ),
+    (
+        "launchready-bundle",
+        "launchready build output",
+        "launchready scan --find-bundles",
+        ("always_run: true", "pass_filenames: false", "stages: [pre-push, manual]"),
+    ),
+)
 
 
 def precommit_hooks(stacks: list[Stack], indent: int, local: bool = False) -> str:
@@ -119,8 +130,12 @@ def precommit_hooks(stacks: list[Stack], indent: int, local: bool = False) -> st
             f"{d}  hooks:",
         ]
         for hook_id, name, entry, extra in LOCAL_HOOKS:
-            out += [f"{d}    - id: {hook_id}", f"{d}      name: {name}", f"{d}      entry: {entry}",
-                    f"{d}      language: system"]  # fmt: skip
+            out += [
+                f"{d}    - id: {hook_id}",
+                f"{d}      name: {name}",
+                f"{d}      entry: {entry}",
+                f"{d}      language: system",
+            ]
             out += [f"{d}      {x}" for x in extra]
         return "\n".join(out) + "\n"
     out = [
@@ -144,9 +159,7 @@ def precommit_file(stacks: list[Stack], local: bool = False) -> str:
 
 
 GITIGNORE_BLOCK = (
-    "# env files hold secrets (added by `launchready init`); commit .env.example instead\n"
-    ".env*\n"
-    "!.env.example\n"
+    "# env files hold secrets (added by `launchready init`); commit .env.example instead\n.env*\n!.env.example\n"
 )
 
 

@@ -26,7 +26,7 @@ from launchready.inventory.definitions import (
 )
 from launchready.model import Finding, Severity
 from launchready.redact import location_fingerprint
-from launchready.repo.registry import is_test_path
+from launchready.repo.checkers import is_test_path
 from launchready.secrets.sources import SKIP_DIRS, git_files, walk_files
 
 MAX_FILE = 1024 * 1024
@@ -34,6 +34,16 @@ _STATE_RANK = {"set": 3, "reference": 2, "placeholder": 1, "empty": 0}
 MISSING = "env.missing-in-production"
 PARTIAL = ("fly.toml", "vercel.json", "netlify.toml")
 UNUSED = "env.defined-unused"
+# What this module reports (``catalogue``): id -> what it checks, its fix and severity.
+CHECKS = {
+    MISSING: "a variable the code reads with no fallback is not defined for production: the deploy will break",
+    UNUSED: "a variable the env files define that no code or config reads",
+}
+FIXES = {
+    MISSING: "Define the variable for production (your host's environment settings or the deploy config) before you deploy, or give the code a safe fallback.",
+    UNUSED: "Delete the variable from the env files (and your host) if nothing uses it: an unused secret is one more to rotate.",
+}
+SEVERITIES = {MISSING: Severity.LOW, UNUSED: Severity.INFO}
 
 
 @dataclass
@@ -108,8 +118,31 @@ def _text(path: Path) -> str | None:
 
 _APP_MARKERS = ("package.json", "pyproject.toml", "requirements.txt", "manage.py", "Gemfile", "go.mod")
 _WORD = re.compile(r"\b[A-Z][A-Z0-9_]{2,}\b")
-_CODE_EXT = (".py", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".astro", ".rb", ".go",
-             ".php", ".java", ".kt", ".rs", ".cs", ".prisma", ".sh", ".toml", ".json", ".yml", ".yaml")  # fmt: skip
+_CODE_EXT = (
+    ".py",
+    ".js",
+    ".jsx",
+    ".ts",
+    ".tsx",
+    ".mjs",
+    ".cjs",
+    ".vue",
+    ".svelte",
+    ".astro",
+    ".rb",
+    ".go",
+    ".php",
+    ".java",
+    ".kt",
+    ".rs",
+    ".cs",
+    ".prisma",
+    ".sh",
+    ".toml",
+    ".json",
+    ".yml",
+    ".yaml",
+)
 
 
 @dataclass
@@ -158,7 +191,7 @@ def collect(root: Path) -> Collected:
 
 
 def _webhooks(files: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    from launchready.repo.registry import AppContext, FileContext, is_test_path
+    from launchready.repo.checkers import AppContext, FileContext, is_test_path
     from launchready.repo.routes import app_routes
     from launchready.repo.webhooks import provider
 
@@ -246,14 +279,19 @@ def _applies(source: str, app: str, texts: dict[str, str]) -> bool:
         return True
     if source.startswith(app + "/"):
         return True
-    return source.startswith(".github/workflows/") and (f"{app}/" in texts.get(source, "")
-                                                          or f": {app}\n" in texts.get(source, ""))  # fmt: skip
+    return source.startswith(".github/workflows/") and (
+        f"{app}/" in texts.get(source, "") or f": {app}\n" in texts.get(source, "")
+    )
 
 
 def _findings(inv: Inventory) -> list[Finding]:
     out: list[Finding] = []
-    prod_defs = [d for v in inv.variables for d in v.definitions
-                 if d.environment == PRODUCTION and d.path in inv.production_sources]  # fmt: skip
+    prod_defs = [
+        d
+        for v in inv.variables
+        for d in v.definitions
+        if d.environment == PRODUCTION and d.path in inv.production_sources
+    ]
     for v in inv.variables:
         if is_platform_variable(v.name):
             continue
@@ -264,29 +302,46 @@ def _findings(inv: Inventory) -> list[Finding]:
         if needed and not baked:
             first = needed[0]
             app = _app_root(first.path, inv.app_roots)
-            sources = sorted({d.path for d in prod_defs if _applies(d.path, app, inv.source_texts)}
-                             | {p for p in inv.production_sources if _applies(p, app, inv.source_texts)})  # fmt: skip
+            sources = sorted(
+                {d.path for d in prod_defs if _applies(d.path, app, inv.source_texts)}
+                | {p for p in inv.production_sources if _applies(p, app, inv.source_texts)}
+            )
             mine = [d for d in v.definitions if d.environment == PRODUCTION and d.path in sources]
             state = max((d.state for d in mine), key=lambda x: _STATE_RANK[x], default=None)
             if sources and (state is None or state == "empty"):
                 why = "raises when unset" if first.strict else f"set for {', '.join(elsewhere)}"
-                out.append(Finding(
-                    rule_id=MISSING, severity=Severity.LOW, path=first.path, line=first.line,
-                    message=(f"{v.name} is read with no fallback ({first.how}; {why}) but production ("
-                             + ", ".join(sources) + ") "
-                             + ("sets it empty" if state == "empty" else "does not define it")
-                             + ": the deploy will break"),
-                    fix=(f"Define {v.name} for production (your host's environment settings, or the deploy config "
-                         "named above) before you deploy, or give the code a safe fallback."),
-                    fingerprint=location_fingerprint(MISSING, v.name),
-                ))  # fmt: skip
+                out.append(
+                    Finding(
+                        rule_id=MISSING,
+                        severity=Severity.LOW,
+                        path=first.path,
+                        line=first.line,
+                        message=(
+                            f"{v.name} is read with no fallback ({first.how}; {why}) but production ("
+                            + ", ".join(sources)
+                            + ") "
+                            + ("sets it empty" if state == "empty" else "does not define it")
+                            + ": the deploy will break"
+                        ),
+                        fix=(
+                            f"Define {v.name} for production (your host's environment settings, or the deploy config "
+                            "named above) before you deploy, or give the code a safe fallback."
+                        ),
+                        fingerprint=location_fingerprint(MISSING, v.name),
+                    )
+                )
         env_defs = [d for d in v.definitions if d.path.rsplit("/", 1)[-1].lower().startswith(".env")]
         if env_defs and not v.read and not v.mentioned:
             d = env_defs[0]
-            out.append(Finding(
-                rule_id=UNUSED, severity=Severity.INFO, path=d.path, line=d.line,
-                message=f"{v.name} is defined ({', '.join(sorted({x.path for x in env_defs}))}) but no code reads it",
-                fix=f"Delete {v.name} from the env files (and your host) if nothing uses it: an unused secret is one more to rotate.",
-                fingerprint=location_fingerprint(UNUSED, v.name),
-            ))  # fmt: skip
+            out.append(
+                Finding(
+                    rule_id=UNUSED,
+                    severity=Severity.INFO,
+                    path=d.path,
+                    line=d.line,
+                    message=f"{v.name} is defined ({', '.join(sorted({x.path for x in env_defs}))}) but no code reads it",
+                    fix=f"Delete {v.name} from the env files (and your host) if nothing uses it: an unused secret is one more to rotate.",
+                    fingerprint=location_fingerprint(UNUSED, v.name),
+                )
+            )
     return out

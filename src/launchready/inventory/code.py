@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from launchready.inventory.catalog import Service, service_for_import, service_for_npm
-from launchready.repo.registry import is_test_path
+from launchready.repo.checkers import is_test_path
 
 NAME = r"[A-Z][A-Z0-9_]*"
 _JS_READS = (
@@ -44,7 +44,9 @@ class Read:
     how: str  # "os.getenv", "process.env", ...
     has_default: bool
     client: bool  # read in browser code (NEXT_PUBLIC_/VITE_/import.meta.env)
-    strict: bool = False  # fails at once when unset: os.environ["X"], env("X"), a required settings field, process.env.X!
+    strict: bool = (
+        False  # fails at once when unset: os.environ["X"], env("X"), a required settings field, process.env.X!
+    )
 
 
 @dataclass(frozen=True)
@@ -73,11 +75,26 @@ def _const_str(node: ast.AST | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-_PY_GETTERS = {"os.getenv": "os.getenv", "getenv": "os.getenv", "os.environ.get": "os.environ.get",
-               "environ.get": "os.environ.get", "env": "env()", "config": "config()",
-               "env.str": "env()", "env.bool": "env()", "env.int": "env()", "env.float": "env()",
-               "env.list": "env()", "env.dict": "env()", "env.json": "env()", "env.url": "env()",
-               "env.db": "env()", "env.db_url": "env()", "env.cache": "env()", "env.email": "env()"}  # fmt: skip
+_PY_GETTERS = {
+    "os.getenv": "os.getenv",
+    "getenv": "os.getenv",
+    "os.environ.get": "os.environ.get",
+    "environ.get": "os.environ.get",
+    "env": "env()",
+    "config": "config()",
+    "env.str": "env()",
+    "env.bool": "env()",
+    "env.int": "env()",
+    "env.float": "env()",
+    "env.list": "env()",
+    "env.dict": "env()",
+    "env.json": "env()",
+    "env.url": "env()",
+    "env.db": "env()",
+    "env.db_url": "env()",
+    "env.cache": "env()",
+    "env.email": "env()",
+}
 
 
 def python_reads(path: str, tree: ast.Module) -> Iterator[Read]:
@@ -92,14 +109,23 @@ def python_reads(path: str, tree: ast.Module) -> Iterator[Read]:
             if how and name and re.fullmatch(NAME, name):
                 default = len(node.args) > 1 or any(k.arg == "default" for k in node.keywords)
                 yield Read(name, path, node.lineno, how, default, False, strict=how in ("env()", "config()"))
-        elif isinstance(node, ast.ClassDef) and any(_dotted(b).endswith(("BaseSettings", "Settings")) for b in node.bases):
+        elif isinstance(node, ast.ClassDef) and any(
+            _dotted(b).endswith(("BaseSettings", "Settings")) for b in node.bases
+        ):
             for stmt in node.body:
                 if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                     field = stmt.target.id
                     if field.startswith("_") or field == "model_config":
                         continue
-                    yield Read(field.upper(), path, stmt.lineno, f"{node.name} field", stmt.value is not None, False,
-                               strict=stmt.value is None)
+                    yield Read(
+                        field.upper(),
+                        path,
+                        stmt.lineno,
+                        f"{node.name} field",
+                        stmt.value is not None,
+                        False,
+                        strict=stmt.value is None,
+                    )
 
 
 def python_uses(path: str, tree: ast.Module) -> Iterator[Use]:
@@ -127,17 +153,19 @@ def js_reads(path: str, text: str) -> Iterator[Read]:
         for m in rx.finditer(text):
             name = m.group(1)
             default = bool(_JS_DEFAULT.match(text, m.end()))
-            asserted = text[m.end():m.end() + 2].startswith("!") and not text[m.end():m.end() + 2].startswith("!=")
-            yield Read(name, path, _line_of(text, m.start()), how, default, name.startswith(PUBLIC_PREFIXES),
-                       strict=asserted)
+            asserted = text[m.end() : m.end() + 2].startswith("!") and not text[m.end() : m.end() + 2].startswith("!=")
+            yield Read(
+                name, path, _line_of(text, m.start()), how, default, name.startswith(PUBLIC_PREFIXES), strict=asserted
+            )
     for m in _JS_DESTRUCTURE.finditer(text):
         for part in m.group(1).split(","):
             item = part.strip()
             found = re.match(rf"({NAME})\b", item)
             if found:
                 name = found.group(1)
-                yield Read(name, path, _line_of(text, m.start()), "process.env", "=" in item,
-                           name.startswith(PUBLIC_PREFIXES))
+                yield Read(
+                    name, path, _line_of(text, m.start()), "process.env", "=" in item, name.startswith(PUBLIC_PREFIXES)
+                )
 
 
 def js_uses(path: str, text: str) -> Iterator[Use]:
@@ -193,6 +221,8 @@ def read_file(path: str, text: str) -> tuple[list[Read], list[Use]]:
     if path.endswith(_JS_EXT):
         return list(js_reads(path, text)), list(js_uses(path, text))
     if path.endswith(".prisma"):
-        return [Read(m.group(1), path, _line_of(text, m.start()), "prisma env()", False, False)
-                for m in _PRISMA_ENV.finditer(text)], []  # fmt: skip
+        return [
+            Read(m.group(1), path, _line_of(text, m.start()), "prisma env()", False, False)
+            for m in _PRISMA_ENV.finditer(text)
+        ], []
     return [], []

@@ -32,8 +32,11 @@ NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _GH_REF = re.compile(r"\$\{\{\s*(secrets|vars)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _DOCKER_ENV = re.compile(r"^\s*(ENV|ARG)\s+(.*)$", re.IGNORECASE)
 PRODUCTION = "production"
-_PLACEHOLDER = re.compile(r"^(?:your[-_ ].*|.*[-_]here|x{3,}|.*_x{3,}|changeme|change[-_]?me|changethis|replace[-_]?me"
-                          r"|todo|tbd|<[^>]*>|\.\.\.|…|\*{3,})$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(
+    r"^(?:your[-_ ].*|.*[-_]here|x{3,}|.*_x{3,}|changeme|change[-_]?me|changethis|replace[-_]?me"
+    r"|todo|tbd|<[^>]*>|\.\.\.|…|\*{3,})$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,11 @@ def workflow_definitions(path: str, text: str) -> Iterator[Definition]:
         env_name = job.get("environment")
         if isinstance(env_name, dict):
             env_name = env_name.get("name")
-        label = str(env_name).lower() if env_name else ("production" if re.search(r"deploy|release", str(job_id), re.I) else "ci")
+        label = (
+            str(env_name).lower()
+            if env_name
+            else ("production" if re.search(r"deploy|release", str(job_id), re.I) else "ci")
+        )
         label = {"prod": PRODUCTION}.get(label, label)
         mapping = dict(top)
         mapping.update(_env_mapping(job.get("env")))
@@ -130,8 +137,10 @@ def dockerfile_definitions(path: str, text: str) -> Iterator[Definition]:
             continue
         kind, rest = m.group(1).upper(), m.group(2).strip()
         if kind == "ARG" or "=" in rest.split(" ", 1)[0]:  # ARG A B=1 / ENV A=1 B="2 3"
-            pairs = [(t.group(1), t.group(2) or "") for t in
-                     re.finditer(r"([A-Za-z_][A-Za-z0-9_]*)(?:=(\"[^\"]*\"|'[^']*'|\S*))?", rest)]  # fmt: skip
+            pairs = [
+                (t.group(1), t.group(2) or "")
+                for t in re.finditer(r"([A-Za-z_][A-Za-z0-9_]*)(?:=(\"[^\"]*\"|'[^']*'|\S*))?", rest)
+            ]
         else:  # the legacy ENV NAME value
             name, _, value = rest.partition(" ")
             pairs = [(name, value)]
@@ -174,9 +183,13 @@ def deploy_definitions(path: str, text: str) -> Iterator[Definition]:
         except (ValueError, RecursionError):
             data = {}
         if isinstance(data, dict):
-            for block, how in ((data.get("env"), "vercel.json env"),
-                               ((data.get("build") or {}).get("env") if isinstance(data.get("build"), dict) else None,
-                                "vercel.json build.env")):  # fmt: skip
+            for block, how in (
+                (data.get("env"), "vercel.json env"),
+                (
+                    (data.get("build") or {}).get("env") if isinstance(data.get("build"), dict) else None,
+                    "vercel.json build.env",
+                ),
+            ):
                 found += [(k, how, v) for k, v in _env_mapping(block).items()]
     elif name == "fly.toml":
         found += [(k, "fly.toml [env]", v) for k, v in _env_mapping(_toml(text).get("env")).items()]
@@ -194,8 +207,11 @@ def deploy_definitions(path: str, text: str) -> Iterator[Definition]:
         for svc in groups if isinstance(groups, list) else []:
             for var in (svc.get("envVars") or []) if isinstance(svc, dict) else []:
                 if isinstance(var, dict) and isinstance(var.get("key"), str):
-                    value = "${dashboard}" if var.get("sync") is False or "fromDatabase" in var or "generateValue" in var \
-                        else str(var.get("value", ""))  # fmt: skip
+                    value = (
+                        "${dashboard}"
+                        if var.get("sync") is False or "fromDatabase" in var or "generateValue" in var
+                        else str(var.get("value", ""))
+                    )
                     found.append((var["key"], "render.yaml envVars", value))
     elif name in ("app.yaml", "app.yml"):
         docs = _safe_yaml(text)
@@ -203,7 +219,13 @@ def deploy_definitions(path: str, text: str) -> Iterator[Definition]:
         found += [(k, "app.yaml env_variables", v) for k, v in _env_mapping(data.get("env_variables")).items()]
     elif path.endswith((".yaml", ".yml")) and "kind:" in text and "containers" in text:
         for doc in _safe_yaml(text) or []:
-            if isinstance(doc, dict) and doc.get("kind") in ("Deployment", "StatefulSet", "CronJob", "Job", "DaemonSet"):
+            if isinstance(doc, dict) and doc.get("kind") in (
+                "Deployment",
+                "StatefulSet",
+                "CronJob",
+                "Job",
+                "DaemonSet",
+            ):
                 for env in _k8s_env(doc):
                     if isinstance(env, dict) and isinstance(env.get("name"), str):
                         value = "${secret}" if "valueFrom" in env else str(env.get("value", ""))
@@ -225,7 +247,9 @@ def _k8s_env(doc: dict[str, Any]) -> Iterator[Any]:
             stack.extend(node)
 
 
-DEPLOY_FILES = frozenset({"vercel.json", "fly.toml", "netlify.toml", "render.yaml", "render.yml", "app.yaml", "app.yml"})
+DEPLOY_FILES = frozenset(
+    {"vercel.json", "fly.toml", "netlify.toml", "render.yaml", "render.yml", "app.yaml", "app.yml"}
+)
 
 
 def definitions_in(path: str, text: str) -> list[Definition]:
@@ -238,7 +262,8 @@ def definitions_in(path: str, text: str) -> list[Definition]:
         return list(dockerfile_definitions(path, text))
     if low.startswith(("docker-compose", "compose")) and low.endswith((".yml", ".yaml")):
         return list(compose_definitions(path, text))
-    if low in DEPLOY_FILES or (low.endswith((".yaml", ".yml")) and ("k8s/" in path or "kubernetes/" in path
-                                                                      or "deploy" in path)):  # fmt: skip
+    if low in DEPLOY_FILES or (
+        low.endswith((".yaml", ".yml")) and ("k8s/" in path or "kubernetes/" in path or "deploy" in path)
+    ):
         return list(deploy_definitions(path, text))
     return []

@@ -18,8 +18,20 @@ from launchready.journey.values import Template, parse_template
 from launchready.live.config import _V, METHODS
 
 SECTION_KEYS = {"url", "steps", "email_domain", "latency_ms", "stream_latency_ms", "notify", "budget"}
-STEP_KEYS = {"name", "method", "path", "url", "json", "form", "body", "headers", "identity",
-             "stream", "expect", "capture"}  # fmt: skip
+STEP_KEYS = {
+    "name",
+    "method",
+    "path",
+    "url",
+    "json",
+    "form",
+    "body",
+    "headers",
+    "identity",
+    "stream",
+    "expect",
+    "capture",
+}
 EXPECT_KEYS = {"status", "json", "body_contains", "reply_contains", "cookie", "header", "latency_ms"}
 CAPTURE_KEYS = {"json", "header", "cookie", "secret"}
 NOTIFY_KEYS = {"webhook_env", "format", "state_file"}
@@ -103,8 +115,16 @@ def placeholders(step: Step, kind: str) -> set[str]:
             for val in x:
                 walk(val)
 
-    walk([step.target, step.body, [h for _, h in step.headers], [j.equals for j in step.expect.json],
-          step.expect.body_contains, step.expect.reply_contains])  # fmt: skip
+    walk(
+        [
+            step.target,
+            step.body,
+            [h for _, h in step.headers],
+            [j.equals for j in step.expect.json],
+            step.expect.body_contains,
+            step.expect.reply_contains,
+        ]
+    )
     return out
 
 
@@ -160,16 +180,30 @@ def _expect(v: _V, raw: Any, key: str) -> Expect:
         if "exists" in jd and v.boolean(jd["exists"], f"{jk}.exists") is False:
             raise v.err(f"{jk}.exists", "only 'exists: true' is supported (leave it out to mean the same)")
         eq = jd.get("equals")
-        jsons.append(JsonExpect(_json_path(v, jd["path"], f"{jk}.path"),
-                                None if "equals" not in jd else _template(v, eq if isinstance(eq, (str, dict)) else _literal(eq), f"{jk}.equals")))  # fmt: skip
+        jsons.append(
+            JsonExpect(
+                _json_path(v, jd["path"], f"{jk}.path"),
+                None
+                if "equals" not in jd
+                else _template(v, eq if isinstance(eq, (str, dict)) else _literal(eq), f"{jk}.equals"),
+            )
+        )
     latency = v.number(d["latency_ms"], f"{key}.latency_ms", 1) if "latency_ms" in d else None
     return Expect(
         status=status,
         json=tuple(jsons),
         body_contains=_strings(v, d["body_contains"], f"{key}.body_contains") if "body_contains" in d else (),
         reply_contains=_strings(v, d["reply_contains"], f"{key}.reply_contains") if "reply_contains" in d else (),
-        cookies=tuple(v.string(c, f"{key}.cookie") for c in (d["cookie"] if isinstance(d.get("cookie"), list) else [d["cookie"]])) if "cookie" in d else (),
-        headers=tuple(v.string(c, f"{key}.header") for c in (d["header"] if isinstance(d.get("header"), list) else [d["header"]])) if "header" in d else (),
+        cookies=tuple(
+            v.string(c, f"{key}.cookie") for c in (d["cookie"] if isinstance(d.get("cookie"), list) else [d["cookie"]])
+        )
+        if "cookie" in d
+        else (),
+        headers=tuple(
+            v.string(c, f"{key}.header") for c in (d["header"] if isinstance(d.get("header"), list) else [d["header"]])
+        )
+        if "header" in d
+        else (),
         latency_ms=latency,
     )
 
@@ -224,13 +258,18 @@ def _step(v: _V, raw: Any, key: str, names: set[str], identities: set[str]) -> S
     if bodies:
         body_kind = {"json": "json", "form": "form", "body": "raw"}[bodies[0]]
         if body_kind == "form":
-            body = {str(k): _template(v, val if isinstance(val, (str, dict)) else str(val), f"{key}.form.{k}")
-                    for k, val in v.mapping(d["form"], f"{key}.form").items()}  # fmt: skip
+            body = {
+                str(k): _template(v, val if isinstance(val, (str, dict)) else str(val), f"{key}.form.{k}")
+                for k, val in v.mapping(d["form"], f"{key}.form").items()
+            }
         elif body_kind == "raw":
             body = _template(v, d["body"], f"{key}.body")
         else:
             body = _structure(v, d["json"], f"{key}.json")
-    headers = tuple((str(k), _template(v, val, f"{key}.headers.{k}")) for k, val in v.mapping(d.get("headers"), f"{key}.headers").items())
+    headers = tuple(
+        (str(k), _template(v, val, f"{key}.headers.{k}"))
+        for k, val in v.mapping(d.get("headers"), f"{key}.headers").items()
+    )
     identity = None
     if "identity" in d:
         identity = v.string(d["identity"], f"{key}.identity")
@@ -241,8 +280,18 @@ def _step(v: _V, raw: Any, key: str, names: set[str], identities: set[str]) -> S
         stream = v.string(d["stream"], f"{key}.stream").lower() if d["stream"] is not True else "auto"
         if stream not in STREAMS:
             raise v.err(f"{key}.stream", f"one of {', '.join(sorted(STREAMS))} (or true for auto)")
-    return Step(name, method, target, body_kind, body, headers, identity, stream,
-                _expect(v, d.get("expect"), f"{key}.expect"), _captures(v, d.get("capture"), f"{key}.capture"))  # fmt: skip
+    return Step(
+        name,
+        method,
+        target,
+        body_kind,
+        body,
+        headers,
+        identity,
+        stream,
+        _expect(v, d.get("expect"), f"{key}.expect"),
+        _captures(v, d.get("capture"), f"{key}.capture"),
+    )
 
 
 def load_journey(config: Config) -> JourneySettings:
@@ -277,7 +326,10 @@ def load_journey(config: Config) -> JourneySettings:
     idents = live.get("identities") if isinstance(live.get("identities"), dict) else {}
     identities = {str(k) for k in (idents or {})}
     names: set[str] = set()
-    s.steps = [_step(v, st, f"journey.steps.{i}", names, identities) for i, st in enumerate(v.list_of(d.get("steps"), "journey.steps"))]
+    s.steps = [
+        _step(v, st, f"journey.steps.{i}", names, identities)
+        for i, st in enumerate(v.list_of(d.get("steps"), "journey.steps"))
+    ]
     if raw is not None and not s.steps:
         raise v.err("journey.steps", "a journey needs at least one step")
     # every {var: x} must be captured by an earlier step; {email} needs a domain

@@ -63,8 +63,13 @@ def read_state(path: Path) -> tuple[State | None, str]:
         d = json.loads(raw)
         if not isinstance(d, dict) or d.get("version") != STATE_VERSION or d.get("status") not in ("pass", "fail"):
             raise ValueError("not a journey state file")
-        return State(str(d["status"]), str(d.get("since", "")), str(d.get("updated", "")),
-                     str(d.get("step", "")), str(d.get("reason", ""))), ""  # fmt: skip
+        return State(
+            str(d["status"]),
+            str(d.get("since", "")),
+            str(d.get("updated", "")),
+            str(d.get("step", "")),
+            str(d.get("reason", "")),
+        ), ""
     except ValueError:
         return None, f"journey state {path}: not a launchready journey state file; starting fresh"
 
@@ -80,8 +85,14 @@ def next_state(prev: State | None, status: str, broken: CheckResult | None) -> S
 def write_state(path: Path, state: State) -> None:
     """Write atomically (a temp file renamed over the old one): a killed run loses nothing."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"version": STATE_VERSION, "status": state.status, "since": state.since,
-            "updated": state.updated, "step": state.step, "reason": state.reason}  # fmt: skip
+    data = {
+        "version": STATE_VERSION,
+        "status": state.status,
+        "since": state.since,
+        "updated": state.updated,
+        "step": state.step,
+        "reason": state.reason,
+    }
     fd, tmp = tempfile.mkstemp(prefix=".journey-state-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -118,7 +129,9 @@ def detect_format(url: str) -> str:
     path = urlsplit(url).path
     if host == "hooks.slack.com" or host.endswith(".slack.com"):
         return "slack"
-    if host in ("discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com") and path.startswith("/api/webhooks/"):
+    if host in ("discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com") and path.startswith(
+        "/api/webhooks/"
+    ):
         return "discord"
     return "json"
 
@@ -128,15 +141,27 @@ def payload(fmt: str, event: str, text: str, target: str, now: State) -> dict[st
         return {"text": text}
     if fmt == "discord":
         return {"content": text[:2000], "allowed_mentions": {"parse": []}}
-    return {"event": f"journey.{event}", "status": now.status, "target": target, "step": now.step or None,
-            "reason": now.reason or None, "since": now.since, "text": text}  # fmt: skip
+    return {
+        "event": f"journey.{event}",
+        "status": now.status,
+        "target": target,
+        "step": now.step or None,
+        "reason": now.reason or None,
+        "since": now.since,
+        "text": text,
+    }
 
 
 def post(session: requests.Session, url: str, body: dict[str, Any], timeout: float = 10.0) -> str:
     """POST the message; returns '' on success or a short, redacted reason."""
     try:
-        r = session.post(url, data=json.dumps(body), headers={"Content-Type": "application/json"},
-                         timeout=timeout, allow_redirects=False)  # fmt: skip
+        r = session.post(
+            url,
+            data=json.dumps(body),
+            headers={"Content-Type": "application/json"},
+            timeout=timeout,
+            allow_redirects=False,
+        )
         r.close()
     except requests.RequestException as exc:
         from launchready.live.http import describe_error

@@ -12,7 +12,9 @@ from launchready import redact
 _TOKEN = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 _DONE = re.compile(rb"(?m)^(data:\s*\[DONE\]|event:\s*(done|end|message_stop|complete|completed|finish|finished))\s*$")
 _TEXT_KEYS = ("content", "text", "delta", "token", "reply", "answer", "output", "response", "message", "completion")
-_SENSITIVE = re.compile(r"(token|secret|password|passwd|session|cookie|api[_-]?key|authorization|credential)", re.IGNORECASE)
+_SENSITIVE = re.compile(
+    r"(token|secret|password|passwd|session|cookie|api[_-]?key|authorization|credential)", re.IGNORECASE
+)
 _AI_SDK_LINE = re.compile(r'^[0-9a-z]:(".*")\s*$')
 
 
@@ -121,8 +123,10 @@ def _mask(doc: Any, depth: int = 0) -> Any:
     if depth > 20:
         return "…"
     if isinstance(doc, dict):
-        return {k: "[redacted]" if _SENSITIVE.search(str(k)) and isinstance(v, (str, int)) else _mask(v, depth + 1)
-                for k, v in doc.items()}  # fmt: skip
+        return {
+            k: "[redacted]" if _SENSITIVE.search(str(k)) and isinstance(v, (str, int)) else _mask(v, depth + 1)
+            for k, v in doc.items()
+        }
     if isinstance(doc, list):
         return [_mask(v, depth + 1) for v in doc[:20]]
     return doc

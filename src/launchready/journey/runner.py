@@ -32,10 +32,16 @@ from launchready.live.http import (
 )
 from launchready.model import CheckResult, Severity, Status
 
-FIX = ("The step a new user goes through is broken: fix the endpoint (or update the journey if "
-       "the flow changed on purpose) before users hit it.")  # fmt: skip
-NEVER_FIX = ("The reply started but never finished: make the stream end (a final event such as "
-             "data: [DONE], or close the response) and put a timeout on the model call.")
+# One check per step of the journey, named ``journey.<step name>`` (``catalogue``).
+CHECKS = {"journey.<step>": "a step of the configured user journey answers as expected (status, body, latency, stream)"}
+FIX = (
+    "The step a new user goes through is broken: fix the endpoint (or update the journey if "
+    "the flow changed on purpose) before users hit it."
+)
+NEVER_FIX = (
+    "The reply started but never finished: make the stream end (a final event such as "
+    "data: [DONE], or close the response) and put a timeout on the model call."
+)
 SLOW_FIX = "The step is slower than its latency limit: find what it waits on (the model, the database) or raise expect.latency_ms if the limit is wrong."
 
 
@@ -167,7 +173,9 @@ def _judge(step: Step, r: Fetched, limit: float, values: Values) -> tuple[str, d
         else:
             got = _cookie(r, c.where)
         if not got:
-            where = {"json": f"{c.where} in the reply", "header": f"{c.where} header", "cookie": f"{c.where} cookie"}[c.source]
+            where = {"json": f"{c.where} in the reply", "header": f"{c.where} header", "cookie": f"{c.where} cookie"}[
+                c.source
+            ]
             raise StepFailed(f"could not capture {c.var}: no {where}")
         values.capture(c.var, got, c.secret)
         captured.append(c.var)
@@ -177,8 +185,9 @@ def _judge(step: Step, r: Fetched, limit: float, values: Values) -> tuple[str, d
     return message, ev
 
 
-def run_step(s: JourneySettings, step: Step, base: str, client: Client, values: Values,
-             identities: Mapping[str, Identity]) -> CheckResult:  # fmt: skip
+def run_step(
+    s: JourneySettings, step: Step, base: str, client: Client, values: Values, identities: Mapping[str, Identity]
+) -> CheckResult:
     shown = join(base, step.target.shown())
     limit = limit_ms(s, step)
     ev: dict[str, Any] = {"method": step.method, "limit_ms": round(limit)}
@@ -186,58 +195,111 @@ def run_step(s: JourneySettings, step: Step, base: str, client: Client, values: 
         url = join(base, values.render(step.target))
         headers, data, json_body = _request_parts(step, values, identities)
     except (MissingValue, MissingIdentity) as exc:
-        return CheckResult(step.check_id, Status.ERROR, Severity.HIGH, shown, f"could not run: {exc}",
-                           "Set the variable in the job's environment (from a secret) or fix the journey.", ev)  # fmt: skip
+        return CheckResult(
+            step.check_id,
+            Status.ERROR,
+            Severity.HIGH,
+            shown,
+            f"could not run: {exc}",
+            "Set the variable in the job's environment (from a secret) or fix the journey.",
+            ev,
+        )
     if urlsplit(url).scheme not in ("http", "https"):
-        return CheckResult(step.check_id, Status.ERROR, Severity.HIGH, shown, "could not run: the step's URL is not http(s)", FIX, ev)
+        return CheckResult(
+            step.check_id, Status.ERROR, Severity.HIGH, shown, "could not run: the step's URL is not http(s)", FIX, ev
+        )
     until = sse_done if step.stream in ("sse", "auto") else None
     timeout = max(limit / 1000.0, 0.1)
     start = time.perf_counter()
     try:
-        r = client.request(step.check_id, step.method, url, headers=headers, data=data, json_body=json_body,
-                           timeout=timeout, until=until)  # fmt: skip
+        r = client.request(
+            step.check_id,
+            step.method,
+            url,
+            headers=headers,
+            data=data,
+            json_body=json_body,
+            timeout=timeout,
+            until=until,
+        )
     except (requests.ReadTimeout, requests.Timeout) as exc:
         took = (time.perf_counter() - start) * 1000
         ev["ms"] = round(took)
         if isinstance(exc, requests.ConnectTimeout):
-            return CheckResult(step.check_id, Status.ERROR, Severity.HIGH, shown,
-                               f"could not connect: {describe_error(exc)}", FIX, ev, round(took))  # fmt: skip
+            return CheckResult(
+                step.check_id,
+                Status.ERROR,
+                Severity.HIGH,
+                shown,
+                f"could not connect: {describe_error(exc)}",
+                FIX,
+                ev,
+                round(took),
+            )
         text = str(exc)
         started = "body still arriving" in text or text.startswith("read timed out after")
         if started:
             what, fix = ("the streamed reply did not finish" if step.stream else "the reply did not finish"), NEVER_FIX
         else:
             what, fix = "no reply", SLOW_FIX
-        return CheckResult(step.check_id, Status.FAIL, Severity.HIGH, shown, f"{what} within the {limit:g} ms limit", fix,
-                           {**ev, "started": started}, round(took))  # fmt: skip
+        return CheckResult(
+            step.check_id,
+            Status.FAIL,
+            Severity.HIGH,
+            shown,
+            f"{what} within the {limit:g} ms limit",
+            fix,
+            {**ev, "started": started},
+            round(took),
+        )
     except (BudgetExceeded, HostDown, Cancelled) as exc:
         return CheckResult(step.check_id, Status.ERROR, Severity.HIGH, shown, f"not sent: {exc}", FIX, ev)
     except (requests.RequestException, OSError) as exc:
         took = (time.perf_counter() - start) * 1000
-        return CheckResult(step.check_id, Status.ERROR, Severity.HIGH, shown,
-                           f"could not check: {describe_error(exc)}", FIX, {**ev, "error": describe_error(exc)}, round(took))  # fmt: skip
+        return CheckResult(
+            step.check_id,
+            Status.ERROR,
+            Severity.HIGH,
+            shown,
+            f"could not check: {describe_error(exc)}",
+            FIX,
+            {**ev, "error": describe_error(exc)},
+            round(took),
+        )
     ev.update({"status": r.status, "ms": round(r.elapsed_ms)})
     try:
         message, extra = _judge(step, r, limit, values)
     except StepFailed as exc:
         ev["body"] = excerpt(r.body)
-        return CheckResult(step.check_id, Status.FAIL, Severity.HIGH, shown, redact.scrub(str(exc)), exc.fix, ev, round(r.elapsed_ms))
+        return CheckResult(
+            step.check_id, Status.FAIL, Severity.HIGH, shown, redact.scrub(str(exc)), exc.fix, ev, round(r.elapsed_ms)
+        )
     except MissingValue as exc:
-        return CheckResult(step.check_id, Status.ERROR, Severity.HIGH, shown, f"could not judge: {exc}", FIX, ev, round(r.elapsed_ms))
+        return CheckResult(
+            step.check_id, Status.ERROR, Severity.HIGH, shown, f"could not judge: {exc}", FIX, ev, round(r.elapsed_ms)
+        )
     ev.update(extra)
     return CheckResult(step.check_id, Status.PASS, Severity.HIGH, shown, message, "", ev, round(r.elapsed_ms))
 
 
-def run_journey(s: JourneySettings, base: str, client: Client, values: Values,
-                identities: Mapping[str, Identity]) -> list[CheckResult]:  # fmt: skip
+def run_journey(
+    s: JourneySettings, base: str, client: Client, values: Values, identities: Mapping[str, Identity]
+) -> list[CheckResult]:
     """Every step in order; after the first step that does not pass, the rest are ``skip``."""
     out: list[CheckResult] = []
     broken: CheckResult | None = None
     for step in s.steps:
         shown = join(base, step.target.shown())
         if broken is not None:
-            out.append(CheckResult(step.check_id, Status.SKIP, Severity.INFO, shown,
-                                   f"not run: step {broken.id.split('.', 1)[1]!r} did not pass ({broken.status.value})"))  # fmt: skip
+            out.append(
+                CheckResult(
+                    step.check_id,
+                    Status.SKIP,
+                    Severity.INFO,
+                    shown,
+                    f"not run: step {broken.id.split('.', 1)[1]!r} did not pass ({broken.status.value})",
+                )
+            )
             continue
         res = run_step(s, step, base, client, values, identities)
         out.append(res)

@@ -65,7 +65,7 @@ def parse_template(raw: Any) -> Template:
     """A string, or a one-key mapping ``{env: VAR}`` / ``{var: name}``, as a Template."""
     if isinstance(raw, dict):
         if len(raw) == 1:
-            (k, val), = raw.items()
+            ((k, val),) = raw.items()
             if k in ("env", "var") and isinstance(val, str) and re.fullmatch(r"[A-Za-z_][\w-]*", val.strip()):
                 return Template((Placeholder(k, val.strip()),))
         raise ValueError("a value mapping must be {env: VARIABLE} or {var: name}")

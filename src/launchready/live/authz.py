@@ -27,8 +27,11 @@ FIX = {
 }
 DENIED = {401, 403, 404}
 # values too common to identify the owner's data: timestamps, dates, status words, booleans
-_COMMON = re.compile(r"^(?:\d{4}-\d{2}-\d{2}[T ]?[\d:.+Z-]*|true|false|null|none|active|inactive|pending|completed|"
-                     r"published|private|public|application/json|[a-z]+)$", re.I)
+_COMMON = re.compile(
+    r"^(?:\d{4}-\d{2}-\d{2}[T ]?[\d:.+Z-]*|true|false|null|none|active|inactive|pending|completed|"
+    r"published|private|public|application/json|[a-z]+)$",
+    re.I,
+)
 
 
 def plan(run: Run, target: Target) -> list[Planned]:
@@ -69,7 +72,16 @@ def distinctive_values(body: bytes) -> list[str]:
 
 def check(run: Run, target: Target) -> list[CheckResult]:
     if not run.settings.authz_resources:
-        return [result(i, Status.SKIP, Severity.CRITICAL, target.api, "needs identities a and b and live.authz.resources owned by a") for i in IDS]
+        return [
+            result(
+                i,
+                Status.SKIP,
+                Severity.CRITICAL,
+                target.api,
+                "needs identities a and b and live.authz.resources owned by a",
+            )
+            for i in IDS
+        ]
     out: list[CheckResult] = []
     for e in run.settings.authz_resources:
         out.extend(_resource(run, e, e.url_for(target.api)))
@@ -99,8 +111,17 @@ def _resource(run: Run, e: Endpoint, url: str) -> list[CheckResult]:
         except NETWORK_ERRORS as exc:
             return [errored(i, Severity.CRITICAL, url, exc) for i in IDS]
         if not 200 <= owner.status < 300:
-            return [result(i, Status.ERROR, Severity.CRITICAL, url, f"could not check: the owner ({e.owner}) got {owner.status} for their own resource",
-                           evidence={"owner_status": owner.status}) for i in IDS]  # fmt: skip
+            return [
+                result(
+                    i,
+                    Status.ERROR,
+                    Severity.CRITICAL,
+                    url,
+                    f"could not check: the owner ({e.owner}) got {owner.status} for their own resource",
+                    evidence={"owner_status": owner.status},
+                )
+                for i in IDS
+            ]
         owner_body = owner.body
         owner_values += distinctive_values(owner.body)
     out: list[CheckResult] = []
@@ -121,18 +142,38 @@ def _resource(run: Run, e: Endpoint, url: str) -> list[CheckResult]:
     return out
 
 
-def _judge(cid: str, url: str, r: Fetched, who: str | None, owner_body: bytes, owner_values: list[str],
-           markers: list[str], write: bool) -> CheckResult:  # fmt: skip
+def _judge(
+    cid: str,
+    url: str,
+    r: Fetched,
+    who: str | None,
+    owner_body: bytes,
+    owner_values: list[str],
+    markers: list[str],
+    write: bool,
+) -> CheckResult:
     caller = f"identity {who}" if who else "an anonymous caller"
-    ev: dict[str, object] = {"caller": who or "anonymous", "status": r.status, "bytes": len(r.body),
-                             "headers": safe_headers(r.headers, ["content-type", "location", "www-authenticate"])}  # fmt: skip
+    ev: dict[str, object] = {
+        "caller": who or "anonymous",
+        "status": r.status,
+        "bytes": len(r.body),
+        "headers": safe_headers(r.headers, ["content-type", "location", "www-authenticate"]),
+    }
     if r.status in DENIED:
         return result(cid, Status.PASS, Severity.CRITICAL, url, f"{caller} was refused ({r.status})", evidence=ev)
     if 300 <= r.status < 400:
         return result(cid, Status.PASS, Severity.CRITICAL, url, f"{caller} was redirected ({r.status})", evidence=ev)
     if 200 <= r.status < 300:
         if write:
-            return result(cid, Status.FAIL, Severity.CRITICAL, url, f"{caller} could {r.method} the owner's resource ({r.status})", FIX[cid], ev)
+            return result(
+                cid,
+                Status.FAIL,
+                Severity.CRITICAL,
+                url,
+                f"{caller} could {r.method} the owner's resource ({r.status})",
+                FIX[cid],
+                ev,
+            )
         same = bool(owner_body) and r.body == owner_body
         text = r.text
         marked = [m for m in markers if m in text]
@@ -141,10 +182,41 @@ def _judge(cid: str, url: str, r: Fetched, who: str | None, owner_body: bytes, o
             ev["same_body"] = same
             ev["markers_seen"] = len(marked)
             ev["owner_values_seen"] = len(leaked)
-            return result(cid, Status.FAIL, Severity.CRITICAL, url, f"{caller} read the owner's data ({r.status}; OWASP API1 broken object level authorization)", FIX[cid], ev)
-        return result(cid, Status.WARN, Severity.MEDIUM, url, f"{caller} got {r.status} (no owner data recognised in the body; check it by hand)", FIX[cid], ev)
+            return result(
+                cid,
+                Status.FAIL,
+                Severity.CRITICAL,
+                url,
+                f"{caller} read the owner's data ({r.status}; OWASP API1 broken object level authorization)",
+                FIX[cid],
+                ev,
+            )
+        return result(
+            cid,
+            Status.WARN,
+            Severity.MEDIUM,
+            url,
+            f"{caller} got {r.status} (no owner data recognised in the body; check it by hand)",
+            FIX[cid],
+            ev,
+        )
     if r.status >= 500 and write:  # no owner request went first: a 502 says the app is down, not that access is refused
-        return result(cid, Status.ERROR, Severity.CRITICAL, url, f"could not check: {caller} got {r.status} (server error; the endpoint may be down)", evidence=ev)
+        return result(
+            cid,
+            Status.ERROR,
+            Severity.CRITICAL,
+            url,
+            f"could not check: {caller} got {r.status} (server error; the endpoint may be down)",
+            evidence=ev,
+        )
     if r.status >= 500:
-        return result(cid, Status.WARN, Severity.MEDIUM, url, f"{caller} got a server error ({r.status}) instead of 401/403/404", FIX[cid], ev)
+        return result(
+            cid,
+            Status.WARN,
+            Severity.MEDIUM,
+            url,
+            f"{caller} got a server error ({r.status}) instead of 401/403/404",
+            FIX[cid],
+            ev,
+        )
     return result(cid, Status.PASS, Severity.CRITICAL, url, f"{caller} was refused ({r.status})", evidence=ev)

@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3.exceptions
 
+from launchready.config import Config
 from launchready.live.config import LiveSettings
 from launchready.live.http import BudgetExceeded, Client, Fetched, HostDown, describe_error
 from launchready.model import CheckResult, Severity, Status
@@ -31,14 +32,20 @@ class Run:
     client: Client
     selected: Callable[[str], bool] = lambda _id: True
     notes: list[str] = field(default_factory=list)
+    config: Config = field(default_factory=Config)  # the rules ``bundle.secret`` scans with
 
 
 # What a check may catch and turn into ``error``: the network (timeouts, refusals, TLS, broken
 # connections), an origin given up as unreachable, and the run's budgets. Anything else is a
 # bug and reaches the runner, which reports it as an internal error (never ``pass``).
 NETWORK_ERRORS: tuple[type[BaseException], ...] = (
-    requests.RequestException, OSError, http.client.HTTPException, urllib3.exceptions.HTTPError,
-    BudgetExceeded, HostDown)  # fmt: skip
+    requests.RequestException,
+    OSError,
+    http.client.HTTPException,
+    urllib3.exceptions.HTTPError,
+    BudgetExceeded,
+    HostDown,
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,15 @@ def result(
 
 
 def errored(check_id: str, severity: Severity, target: str, exc: BaseException, fix: str = "") -> CheckResult:
-    return result(check_id, Status.ERROR, severity, target, f"could not check: {describe_error(exc)}", fix,
-                  {"error": describe_error(exc)})  # fmt: skip
+    return result(
+        check_id,
+        Status.ERROR,
+        severity,
+        target,
+        f"could not check: {describe_error(exc)}",
+        fix,
+        {"error": describe_error(exc)},
+    )
 
 
 def skipped(check_id: str, target: str, reason: str, severity: Severity = Severity.INFO) -> CheckResult:
@@ -88,16 +102,22 @@ def page_problem(page: Fetched, need_html: bool = False) -> tuple[Status, str] |
     return None
 
 
-def cannot_judge(check_id: str, severity: Severity, target: str, problem: tuple[Status, str], page: Fetched) -> CheckResult:
+def cannot_judge(
+    check_id: str, severity: Severity, target: str, problem: tuple[Status, str], page: Fetched
+) -> CheckResult:
     status, reason = problem
-    return result(check_id, status, severity, target, reason, evidence={"status": page.status, "content_type": page.content_type})
-
+    return result(
+        check_id, status, severity, target, reason, evidence={"status": page.status, "content_type": page.content_type}
+    )
 
 
 def same_origin(a: str, b: str) -> bool:
     pa, pb = urlsplit(a), urlsplit(b)
     return (pa.scheme, pa.hostname, pa.port or _default_port(pa.scheme)) == (
-        pb.scheme, pb.hostname, pb.port or _default_port(pb.scheme))  # fmt: skip
+        pb.scheme,
+        pb.hostname,
+        pb.port or _default_port(pb.scheme),
+    )
 
 
 def _default_port(scheme: str) -> int:
@@ -120,12 +140,16 @@ STACK_TRACE_PATTERNS = [
     re.compile(r"\n\s*at [a-z][\w$]*(?:\.[\w$<>]+)+\([\w$]+\.java:\d+\)"),
     re.compile(r"Whitelabel Error Page"),
     # Rails, Laravel/Symfony
-    re.compile(r"ActionController::RoutingError|ActiveRecord::\w+Error|Action Controller: Exception caught|Whoops, looks like something went wrong"),
+    re.compile(
+        r"ActionController::RoutingError|ActiveRecord::\w+Error|Action Controller: Exception caught|Whoops, looks like something went wrong"
+    ),
     re.compile(r"Illuminate\\\\?[A-Z]\w+|Symfony\\\\?Component\\\\?ErrorHandler"),
     # ASP.NET yellow screen
     re.compile(r"\[Microsoft\]\[ODBC|Server Error in '[^']*' Application|System\.\w+Exception:"),
     # PHP
-    re.compile(r"<title>phpinfo\(\)</title>|PHP Version \d+\.\d+[^<]{0,40}</h1>|<b>(?:Fatal error|Warning|Parse error)</b>:\s"),
+    re.compile(
+        r"<title>phpinfo\(\)</title>|PHP Version \d+\.\d+[^<]{0,40}</h1>|<b>(?:Fatal error|Warning|Parse error)</b>:\s"
+    ),
     re.compile(r"goroutine \d+ \[running\]:"),
     # Next.js development overlay / dev-mode error data
     re.compile(r"(?:Unhandled Runtime Error|<nextjs-portal|data-nextjs-dialog|__NEXT_DATA__[^<]{0,200}\"err\":\{)"),
@@ -171,7 +195,11 @@ class _Scripts(HTMLParser):
                 self._buf = []
         elif tag == "link":
             a = dict(attrs)
-            if (a.get("rel") or "").lower() in ("modulepreload", "preload") and (a.get("as") in (None, "script")) and a.get("href"):
+            if (
+                (a.get("rel") or "").lower() in ("modulepreload", "preload")
+                and (a.get("as") in (None, "script"))
+                and a.get("href")
+            ):
                 href = a["href"] or ""
                 if href.endswith((".js", ".mjs")) or a.get("as") == "script":
                     self.srcs.append(href)

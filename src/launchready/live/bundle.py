@@ -27,8 +27,10 @@ from launchready.model import CheckResult, Severity, Status
 AREA = "bundle"
 PHASE = 0
 IDS = ("bundle.secret",)
-FIX = ("Remove the secret from client code, rotate it now, and call the provider from your server "
-       "(only publishable keys belong in a browser bundle).")  # fmt: skip
+FIX = (
+    "Remove the secret from client code, rotate it now, and call the provider from your server "
+    "(only publishable keys belong in a browser bundle)."
+)
 
 _ENGINE: dict[int, tuple[Config, object]] = {}
 
@@ -47,10 +49,14 @@ def _engine(config: Config) -> object:
 
 
 def plan(run: Run, target: Target) -> list[Planned]:
-    return [Planned("GET", target.url, f"shared page fetch; then up to {run.settings.bundle_max_scripts} same-origin scripts")]
+    return [
+        Planned(
+            "GET", target.url, f"shared page fetch; then up to {run.settings.bundle_max_scripts} same-origin scripts"
+        )
+    ]
 
 
-def check(run: Run, target: Target, config: Config | None = None) -> list[CheckResult]:
+def check(run: Run, target: Target) -> list[CheckResult]:
     from launchready.secrets.engine import Engine, to_finding
 
     url = target.url
@@ -61,7 +67,7 @@ def check(run: Run, target: Target, config: Config | None = None) -> list[CheckR
     problem = page_problem(page, need_html=True)
     if problem:
         return [cannot_judge("bundle.secret", Severity.CRITICAL, url, problem, page)]
-    engine = _engine(config or Config())
+    engine = _engine(run.config)
     assert isinstance(engine, Engine)
     scripts, inline = scripts_in(page)
     texts: list[tuple[str, str]] = [(f"{url} (inline script {i + 1})", t) for i, t in enumerate(inline)]
@@ -86,8 +92,17 @@ def check(run: Run, target: Target, config: Config | None = None) -> list[CheckR
             if m.allowed:
                 continue
             f = to_finding(m, where)
-            hits.append({"rule_id": f.rule_id, "script": where, "line": f.line, "column": f.column,
-                         "secret": f.secret, "fingerprint": f.fingerprint, "rule_severity": f.severity.value})  # fmt: skip
+            hits.append(
+                {
+                    "rule_id": f.rule_id,
+                    "script": where,
+                    "line": f.line,
+                    "column": f.column,
+                    "secret": f.secret,
+                    "fingerprint": f.fingerprint,
+                    "rule_severity": f.severity.value,
+                }
+            )
             if f.severity.rank > worst.rank:
                 worst = f.severity
     ev: dict[str, object] = {"scripts_scanned": fetched, "inline_scripts": len(inline)}
@@ -99,12 +114,47 @@ def check(run: Run, target: Target, config: Config | None = None) -> list[CheckR
         ev["secrets"] = hits
         rules = sorted({str(h["rule_id"]) for h in hits})
         if worst.rank >= Severity.MEDIUM.rank:
-            return [result("bundle.secret", Status.FAIL, Severity.CRITICAL, url,
-                           f"{len(hits)} secret(s) shipped in client JavaScript ({', '.join(rules)})", FIX, ev)]  # fmt: skip
-        return [result("bundle.secret", Status.WARN, worst, url,
-                       f"{len(hits)} low-severity key(s) in client JavaScript ({', '.join(rules)}): check they are meant to be public", FIX, ev)]  # fmt: skip
+            return [
+                result(
+                    "bundle.secret",
+                    Status.FAIL,
+                    Severity.CRITICAL,
+                    url,
+                    f"{len(hits)} secret(s) shipped in client JavaScript ({', '.join(rules)})",
+                    FIX,
+                    ev,
+                )
+            ]
+        return [
+            result(
+                "bundle.secret",
+                Status.WARN,
+                worst,
+                url,
+                f"{len(hits)} low-severity key(s) in client JavaScript ({', '.join(rules)}): check they are meant to be public",
+                FIX,
+                ev,
+            )
+        ]
     if errors:  # a script we could not read may hold the secret: never pass on it
-        return [result("bundle.secret", Status.ERROR, Severity.CRITICAL, url,
-                       f"could not check: {len(errors)} of {len(scripts[: run.settings.bundle_max_scripts])} script(s) could not be fetched "
-                       f"({errors[0]}); none of the {fetched} fetched held a secret", evidence=ev)]  # fmt: skip
-    return [result("bundle.secret", Status.PASS, Severity.CRITICAL, url, f"no secrets in {fetched} script(s) and {len(inline)} inline script(s)", evidence=ev)]
+        return [
+            result(
+                "bundle.secret",
+                Status.ERROR,
+                Severity.CRITICAL,
+                url,
+                f"could not check: {len(errors)} of {len(scripts[: run.settings.bundle_max_scripts])} script(s) could not be fetched "
+                f"({errors[0]}); none of the {fetched} fetched held a secret",
+                evidence=ev,
+            )
+        ]
+    return [
+        result(
+            "bundle.secret",
+            Status.PASS,
+            Severity.CRITICAL,
+            url,
+            f"no secrets in {fetched} script(s) and {len(inline)} inline script(s)",
+            evidence=ev,
+        )
+    ]

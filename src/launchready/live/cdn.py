@@ -57,5 +57,19 @@ def check(run: Run, target: Target) -> list[CheckResult]:
     if found:
         return [result("cdn.detected", Status.PASS, Severity.INFO, url, f"fronted by {', '.join(found)}", evidence=ev)]
     if run.settings.cdn_required:
-        return [result("cdn.detected", Status.FAIL, Severity.MEDIUM, url, "no CDN/WAF detected and live.cdn.required is true", FIX, ev)]
-    return [result("cdn.detected", Status.PASS, Severity.INFO, url, "no CDN/WAF detected by headers (informational)", FIX, ev)]
+        return [
+            result(
+                "cdn.detected",
+                Status.FAIL,
+                Severity.MEDIUM,
+                url,
+                "no CDN/WAF detected and live.cdn.required is true",
+                FIX,
+                ev,
+            )
+        ]
+    return [
+        result(
+            "cdn.detected", Status.PASS, Severity.INFO, url, "no CDN/WAF detected by headers (informational)", FIX, ev
+        )
+    ]

@@ -21,17 +21,48 @@ from launchready.errors import ConfigError
 from launchready.live.http import Budget
 
 SECTION_KEYS = {
-    "targets", "url", "allowed_origins", "headers", "basic_auth", "identities", "budget",
-    "concurrency", "timeout", "tls", "hsts", "cdn", "redirect", "cors", "exposure", "bundle",
-    "input", "ratelimit", "authz", "latency", "email", "monitoring",
-}  # fmt: skip
+    "targets",
+    "url",
+    "allowed_origins",
+    "headers",
+    "basic_auth",
+    "identities",
+    "budget",
+    "concurrency",
+    "timeout",
+    "tls",
+    "hsts",
+    "cdn",
+    "redirect",
+    "cors",
+    "exposure",
+    "bundle",
+    "input",
+    "ratelimit",
+    "authz",
+    "latency",
+    "email",
+    "monitoring",
+}
 TARGET_KEYS = {"url", "api_url", "http_url", "name"}
-ENDPOINT_KEYS = {"path", "url", "method", "body", "headers", "identity", "model", "limit",
-                 "margin", "kind", "content_type", "owner", "markers"}  # fmt: skip
+ENDPOINT_KEYS = {
+    "path",
+    "url",
+    "method",
+    "body",
+    "headers",
+    "identity",
+    "model",
+    "limit",
+    "margin",
+    "kind",
+    "content_type",
+    "owner",
+    "markers",
+}
 IDENTITY_KEYS = {"token_env", "cookie", "header", "value_env", "scheme"}
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 WRITE_METHODS = {"PUT", "PATCH", "DELETE", "POST"}
-
 
 
 def is_http_url(s: str) -> bool:
@@ -42,6 +73,7 @@ def is_http_url(s: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
 
 @dataclass(frozen=True)
 class Target:
@@ -97,8 +129,10 @@ class EnvPolicy:
             return f"{name} is read only when allowed by its exact name (--allow-env {name} or the allow_env input)"
         if name.startswith(ENV_PREFIXES) or any(a.endswith("*") and name.startswith(a[:-1]) for a in self.allowed):
             return None
-        return (f"{name} is not an allowed variable: a config may name LR_* and LAUNCHREADY_* variables, "
-                f"or those allowed with --allow-env {name} (the allow_env input in the Action)")  # fmt: skip
+        return (
+            f"{name} is not an allowed variable: a config may name LR_* and LAUNCHREADY_* variables, "
+            f"or those allowed with --allow-env {name} (the allow_env input in the Action)"
+        )
 
 
 def parse_allow_env(values: list[str] | tuple[str, ...]) -> frozenset[str]:
@@ -114,7 +148,9 @@ def parse_allow_env(values: list[str] | tuple[str, ...]) -> frozenset[str]:
             if name.endswith("*") and bare.startswith(_NEVER_BY_DEFAULT):
                 from launchready.errors import UsageError
 
-                raise UsageError(f"--allow-env {name!r}: {bare}* variables can only be allowed one by one, by exact name")
+                raise UsageError(
+                    f"--allow-env {name!r}: {bare}* variables can only be allowed one by one, by exact name"
+                )
             out.add(name)
     return frozenset(out)
 
@@ -127,11 +163,13 @@ class Identity:
     header: str = ""  # header name (kind header) or cookie name (kind cookie)
     scheme: str = "Bearer"
     refused: str = ""  # non-empty: the variable may not be read (EnvPolicy), and why
+    # where the variable is read, when the check runs (``load_live(env=...)``; default the process's)
+    lookup: Callable[[str], str | None] = field(default=os.environ.get, compare=False, repr=False)
 
     def value(self) -> str | None:
         if self.refused:
             return None
-        v = os.environ.get(self.env)
+        v = self.lookup(self.env)
         if v:
             redact.remember(v)
         return v or None
@@ -308,8 +346,12 @@ def _endpoint(v: _V, raw: Any, key: str) -> Endpoint:
     method = v.string(d.get("method", "GET"), f"{key}.method").upper()
     if method not in METHODS:
         raise v.err(f"{key}.method", f"unknown method {method!r} (allowed: {', '.join(sorted(METHODS))})")
-    headers = {str(k): v.string(val, f"{key}.headers.{k}") for k, val in v.mapping(d.get("headers"), f"{key}.headers").items()}
-    markers = tuple(v.string(m, f"{key}.markers.{i}") for i, m in enumerate(v.list_of(d.get("markers"), f"{key}.markers")))
+    headers = {
+        str(k): v.string(val, f"{key}.headers.{k}") for k, val in v.mapping(d.get("headers"), f"{key}.headers").items()
+    }
+    markers = tuple(
+        v.string(m, f"{key}.markers.{i}") for i, m in enumerate(v.list_of(d.get("markers"), f"{key}.markers"))
+    )
     return Endpoint(
         path=path,
         method=method,
@@ -327,7 +369,10 @@ def _endpoint(v: _V, raw: Any, key: str) -> Endpoint:
 
 
 def _endpoints(v: _V, section: dict[str, Any], key: str) -> list[Endpoint]:
-    return [_endpoint(v, e, f"{key}.endpoints.{i}") for i, e in enumerate(v.list_of(section.get("endpoints"), f"{key}.endpoints"))]
+    return [
+        _endpoint(v, e, f"{key}.endpoints.{i}")
+        for i, e in enumerate(v.list_of(section.get("endpoints"), f"{key}.endpoints"))
+    ]
 
 
 def _identity(v: _V, name: str, raw: Any, key: str) -> Identity:
@@ -335,16 +380,27 @@ def _identity(v: _V, name: str, raw: Any, key: str) -> Identity:
         raise v.err(key, "secrets are never read from the file: name an environment variable (token_env or value_env)")
     d = v.mapping(raw, key, IDENTITY_KEYS)
     if "token_env" in d:
-        return Identity(name, "bearer", v.env_name(d["token_env"], f"{key}.token_env"),
-                        scheme=str(d.get("scheme", "Bearer")))  # fmt: skip
+        return Identity(
+            name, "bearer", v.env_name(d["token_env"], f"{key}.token_env"), scheme=str(d.get("scheme", "Bearer"))
+        )
     if "cookie" in d:
         if "value_env" not in d:
             raise v.err(key, "a cookie identity needs 'value_env' (the variable holding the cookie value)")
-        return Identity(name, "cookie", v.env_name(d["value_env"], f"{key}.value_env"), header=v.string(d["cookie"], f"{key}.cookie"))
+        return Identity(
+            name,
+            "cookie",
+            v.env_name(d["value_env"], f"{key}.value_env"),
+            header=v.string(d["cookie"], f"{key}.cookie"),
+        )
     if "header" in d:
         if "value_env" not in d:
             raise v.err(key, "a header identity needs 'value_env' (the variable holding the header value)")
-        return Identity(name, "header", v.env_name(d["value_env"], f"{key}.value_env"), header=v.string(d["header"], f"{key}.header"))
+        return Identity(
+            name,
+            "header",
+            v.env_name(d["value_env"], f"{key}.value_env"),
+            header=v.string(d["header"], f"{key}.header"),
+        )
     raise v.err(key, "needs 'token_env', or 'cookie' + 'value_env', or 'header' + 'value_env'")
 
 
@@ -352,8 +408,12 @@ def _section(v: _V, live: dict[str, Any], name: str, allowed: set[str]) -> dict[
     return v.mapping(live.get(name), f"live.{name}", allowed)
 
 
-def load_live(config: Config, url: str | None = None, env: Callable[[str], str | None] = os.environ.get,
-              policy: EnvPolicy | None = None) -> LiveSettings:  # fmt: skip
+def load_live(
+    config: Config,
+    url: str | None = None,
+    env: Callable[[str], str | None] = os.environ.get,
+    policy: EnvPolicy | None = None,
+) -> LiveSettings:
     """Validate ``config.live`` (raising ConfigError) and apply ``--url`` (overrides the base URL).
     Environment references are read only as far as ``policy`` allows; each refusal is
     listed in ``LiveSettings.refused_env``."""
@@ -379,11 +439,13 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
         d = v.mapping(t, key, TARGET_KEYS)
         if "url" not in d:
             raise v.err(key, "each target needs 'url' (the deployed site)")
-        s.targets.append(Target(
-            url=v.url(d["url"], f"{key}.url" if "url" not in live or i else key),
-            api_url=v.url(d["api_url"], f"{key}.api_url") if "api_url" in d else None,
-            http_url=v.url(d["http_url"], f"{key}.http_url") if "http_url" in d else None,
-        ))  # fmt: skip
+        s.targets.append(
+            Target(
+                url=v.url(d["url"], f"{key}.url" if "url" not in live or i else key),
+                api_url=v.url(d["api_url"], f"{key}.api_url") if "api_url" in d else None,
+                http_url=v.url(d["http_url"], f"{key}.http_url") if "http_url" in d else None,
+            )
+        )
     if url is not None:
         redact.remember_url(url)
         if not is_http_url(url):
@@ -391,8 +453,13 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
 
             raise UsageError(f"--url {url!r}: expected an http:// or https:// URL")
         first = s.targets[0] if s.targets else None
-        s.targets[:1] = [Target(url=url, api_url=first.api_url if first else None, http_url=first.http_url if first else None)]
-    s.allowed_origins = [v.url(o, f"live.allowed_origins.{i}").rstrip("/").lower() for i, o in enumerate(v.list_of(live.get("allowed_origins"), "live.allowed_origins"))]
+        s.targets[:1] = [
+            Target(url=url, api_url=first.api_url if first else None, http_url=first.http_url if first else None)
+        ]
+    s.allowed_origins = [
+        v.url(o, f"live.allowed_origins.{i}").rstrip("/").lower()
+        for i, o in enumerate(v.list_of(live.get("allowed_origins"), "live.allowed_origins"))
+    ]
     for name, val in v.mapping(live.get("headers"), "live.headers").items():
         key = f"live.headers.{name}"
         if isinstance(val, dict):
@@ -408,13 +475,18 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
         d = v.mapping(live["basic_auth"], "live.basic_auth", {"username", "username_env", "password_env"})
         if "password_env" not in d:
             raise v.err("live.basic_auth", "needs 'password_env' (never a password in the file)")
-        user = v.string(d["username"], "live.basic_auth.username") if "username" in d else read(v.env_name(d.get("username_env"), "live.basic_auth.username_env"), "live.basic_auth.username_env") or ""
+        user = (
+            v.string(d["username"], "live.basic_auth.username")
+            if "username" in d
+            else read(v.env_name(d.get("username_env"), "live.basic_auth.username_env"), "live.basic_auth.username_env")
+            or ""
+        )
         password = read(v.env_name(d["password_env"], "live.basic_auth.password_env"), "live.basic_auth.password_env")
         if password:
             redact.remember(password)
             s.basic_auth = (user, password)
     for name, raw in v.mapping(live.get("identities"), "live.identities").items():
-        ident = _identity(v, str(name), raw, f"live.identities.{name}")
+        ident = dataclasses.replace(_identity(v, str(name), raw, f"live.identities.{name}"), lookup=env)
         why = policy.refusal(ident.env)
         if why is not None:
             s.refused_env.append(f"live.identities.{name}: not read: {why}")
@@ -441,11 +513,17 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
     s.cdn_required = v.boolean(cdn.get("required", False), "live.cdn.required")
     red = _section(v, live, "redirect", {"paths"})
     if "paths" in red:
-        s.redirect_paths = [v.string(p, f"live.redirect.paths.{i}") for i, p in enumerate(v.list_of(red["paths"], "live.redirect.paths"))]
+        s.redirect_paths = [
+            v.string(p, f"live.redirect.paths.{i}")
+            for i, p in enumerate(v.list_of(red["paths"], "live.redirect.paths"))
+        ]
     cors = _section(v, live, "cors", {"endpoints"})
     s.cors_endpoints = _endpoints(v, cors, "live.cors")
     exp = _section(v, live, "exposure", {"paths"})
-    s.exposure_paths = [v.string(p, f"live.exposure.paths.{i}") for i, p in enumerate(v.list_of(exp.get("paths"), "live.exposure.paths"))]
+    s.exposure_paths = [
+        v.string(p, f"live.exposure.paths.{i}")
+        for i, p in enumerate(v.list_of(exp.get("paths"), "live.exposure.paths"))
+    ]
     bundle = _section(v, live, "bundle", {"max_scripts"})
     s.bundle_max_scripts = int(v.number(bundle.get("max_scripts", 25), "live.bundle.max_scripts", 0, True))
     inp = _section(v, live, "input", {"endpoints", "max_body_bytes"})
@@ -455,9 +533,15 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
     s.ratelimit_endpoints = _endpoints(v, rl, "live.ratelimit")
     for i, e in enumerate(s.ratelimit_endpoints):
         if e.limit is None:
-            raise v.err(f"live.ratelimit.endpoints.{i}", "needs 'limit' (how many requests the endpoint should allow before answering 429)")
+            raise v.err(
+                f"live.ratelimit.endpoints.{i}",
+                "needs 'limit' (how many requests the endpoint should allow before answering 429)",
+            )
     az = _section(v, live, "authz", {"resources", "writes"})
-    s.authz_resources = [_endpoint(v, e, f"live.authz.resources.{i}") for i, e in enumerate(v.list_of(az.get("resources"), "live.authz.resources"))]
+    s.authz_resources = [
+        _endpoint(v, e, f"live.authz.resources.{i}")
+        for i, e in enumerate(v.list_of(az.get("resources"), "live.authz.resources"))
+    ]
     s.authz_writes = v.boolean(az.get("writes", False), "live.authz.writes")
     lat = _section(v, live, "latency", {"endpoints", "samples", "threshold_ms", "model_threshold_ms"})
     s.latency_endpoints = _endpoints(v, lat, "live.latency")
@@ -479,11 +563,21 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
             parse_email_settings(em, config)
     if "domain" in em:
         s.email_domain = v.string(em["domain"], "live.email.domain")
-    s.email_dns_servers = [v.string(x, f"live.email.dns_servers.{i}") for i, x in enumerate(v.list_of(em.get("dns_servers"), "live.email.dns_servers"))]
-    s.email_dkim_selectors = [v.string(x, f"live.email.dkim_selectors.{i}") for i, x in enumerate(v.list_of(em.get("dkim_selectors"), "live.email.dkim_selectors"))]
+    s.email_dns_servers = [
+        v.string(x, f"live.email.dns_servers.{i}")
+        for i, x in enumerate(v.list_of(em.get("dns_servers"), "live.email.dns_servers"))
+    ]
+    s.email_dkim_selectors = [
+        v.string(x, f"live.email.dkim_selectors.{i}")
+        for i, x in enumerate(v.list_of(em.get("dkim_selectors"), "live.email.dkim_selectors"))
+    ]
     # identities referenced by endpoints must exist
-    for key, eps in (("live.input.endpoints", s.input_endpoints), ("live.ratelimit.endpoints", s.ratelimit_endpoints),
-                     ("live.latency.endpoints", s.latency_endpoints), ("live.cors.endpoints", s.cors_endpoints)):  # fmt: skip
+    for key, eps in (
+        ("live.input.endpoints", s.input_endpoints),
+        ("live.ratelimit.endpoints", s.ratelimit_endpoints),
+        ("live.latency.endpoints", s.latency_endpoints),
+        ("live.cors.endpoints", s.cors_endpoints),
+    ):
         for i, e in enumerate(eps):
             if e.identity and e.identity not in s.identities:
                 raise v.err(f"{key}.{i}.identity", f"no identity {e.identity!r} in live.identities")
@@ -493,5 +587,7 @@ def load_live(config: Config, url: str | None = None, env: Callable[[str], str |
         if e.owner not in s.identities:
             raise v.err(f"live.authz.resources.{i}.owner", f"no identity {e.owner!r} in live.identities")
         if e.method in WRITE_METHODS and not s.authz_writes:
-            raise v.err(f"live.authz.resources.{i}.method", f"{e.method} is a write: set live.authz.writes: true to allow it")
+            raise v.err(
+                f"live.authz.resources.{i}.method", f"{e.method} is a write: set live.authz.writes: true to allow it"
+            )
     return s

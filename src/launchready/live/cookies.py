@@ -32,7 +32,9 @@ FIX = {
 # CSRF tokens meant to be read by page scripts (Django's csrftoken, Angular's XSRF-TOKEN,
 # csurf's _csrf, Rails/Laravel XSRF cookies): left out of the HttpOnly check, never of the others
 CSRF_NAME = re.compile(r"^(?:__host-|__secure-)?_?(?:csrf|xsrf)(?:[-_.]?token)?$|^csrftoken$|^x-?xsrf-token$", re.I)
-SESSION_NAME = re.compile(r"sess|sid$|^sid|auth|token|jwt|login|remember|connect\.sid|csrf|xsrf|user|account|^__host-|^__secure-", re.I)
+SESSION_NAME = re.compile(
+    r"sess|sid$|^sid|auth|token|jwt|login|remember|connect\.sid|csrf|xsrf|user|account|^__host-|^__secure-", re.I
+)
 
 
 def plan(run: Run, target: Target) -> list[Planned]:
@@ -70,26 +72,83 @@ def check(run: Run, target: Target) -> list[CheckResult]:
     no_secure = [n for n, a in session if "secure" not in a]
     csrf = [n for n, _ in session if CSRF_NAME.match(n)]
     no_http = [n for n, a in session if "httponly" not in a and n not in csrf]
-    no_site = [n for n, a in session if a.get("samesite", "").lower() not in ("lax", "strict") and not (a.get("samesite", "").lower() == "none" and "secure" in a)]
+    no_site = [
+        n
+        for n, a in session
+        if a.get("samesite", "").lower() not in ("lax", "strict")
+        and not (a.get("samesite", "").lower() == "none" and "secure" in a)
+    ]
     ev: dict[str, object] = {"cookies": [{"name": n, "attributes": sorted(a)} for n, a in session]}
     out: list[CheckResult] = []
     if no_secure:
         sev = Severity.HIGH if https else Severity.MEDIUM
-        out.append(result("cookies.secure", Status.FAIL, sev, url, f"session cookie(s) without Secure: {', '.join(no_secure)}", FIX["cookies.secure"], ev))
+        out.append(
+            result(
+                "cookies.secure",
+                Status.FAIL,
+                sev,
+                url,
+                f"session cookie(s) without Secure: {', '.join(no_secure)}",
+                FIX["cookies.secure"],
+                ev,
+            )
+        )
     else:
-        out.append(result("cookies.secure", Status.PASS, Severity.HIGH, url, f"Secure on {', '.join(names)}", evidence=ev))
+        out.append(
+            result("cookies.secure", Status.PASS, Severity.HIGH, url, f"Secure on {', '.join(names)}", evidence=ev)
+        )
     left_out = f" (CSRF cookie(s) {', '.join(csrf)} left out: scripts are meant to read them)" if csrf else ""
     judged = [n for n in names if n not in csrf]
     if csrf:
         ev["csrf_cookies_not_judged_for_httponly"] = csrf
     if no_http:
-        out.append(result("cookies.httponly", Status.FAIL, Severity.MEDIUM, url, f"session cookie(s) without HttpOnly: {', '.join(no_http)}{left_out}", FIX["cookies.httponly"], ev))
+        out.append(
+            result(
+                "cookies.httponly",
+                Status.FAIL,
+                Severity.MEDIUM,
+                url,
+                f"session cookie(s) without HttpOnly: {', '.join(no_http)}{left_out}",
+                FIX["cookies.httponly"],
+                ev,
+            )
+        )
     elif not judged:
-        out.append(result("cookies.httponly", Status.SKIP, Severity.MEDIUM, url, f"only CSRF cookie(s) set by the page{left_out}", evidence=ev))
+        out.append(
+            result(
+                "cookies.httponly",
+                Status.SKIP,
+                Severity.MEDIUM,
+                url,
+                f"only CSRF cookie(s) set by the page{left_out}",
+                evidence=ev,
+            )
+        )
     else:
-        out.append(result("cookies.httponly", Status.PASS, Severity.MEDIUM, url, f"HttpOnly on {', '.join(judged)}{left_out}", evidence=ev))
+        out.append(
+            result(
+                "cookies.httponly",
+                Status.PASS,
+                Severity.MEDIUM,
+                url,
+                f"HttpOnly on {', '.join(judged)}{left_out}",
+                evidence=ev,
+            )
+        )
     if no_site:
-        out.append(result("cookies.samesite", Status.FAIL, Severity.LOW, url, f"session cookie(s) without SameSite=Lax/Strict: {', '.join(no_site)}", FIX["cookies.samesite"], ev))
+        out.append(
+            result(
+                "cookies.samesite",
+                Status.FAIL,
+                Severity.LOW,
+                url,
+                f"session cookie(s) without SameSite=Lax/Strict: {', '.join(no_site)}",
+                FIX["cookies.samesite"],
+                ev,
+            )
+        )
     else:
-        out.append(result("cookies.samesite", Status.PASS, Severity.LOW, url, f"SameSite on {', '.join(names)}", evidence=ev))
+        out.append(
+            result("cookies.samesite", Status.PASS, Severity.LOW, url, f"SameSite on {', '.join(names)}", evidence=ev)
+        )
     return out

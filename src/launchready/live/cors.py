@@ -16,8 +16,14 @@ from launchready.model import CheckResult, Severity, Status
 
 AREA = "cors"
 PHASE = 0
-IDS = ("cors.arbitrary-origin", "cors.null-origin", "cors.origin-bypass", "cors.http-origin",
-       "cors.wildcard-credentials", "cors.preflight-permissive")  # fmt: skip
+IDS = (
+    "cors.arbitrary-origin",
+    "cors.null-origin",
+    "cors.origin-bypass",
+    "cors.http-origin",
+    "cors.wildcard-credentials",
+    "cors.preflight-permissive",
+)
 FIX = {
     "cors.arbitrary-origin": "Compare the Origin header against an exact allow-list; never echo it back unchecked.",
     "cors.null-origin": "Never allow the 'null' origin (sandboxed iframes and file: pages send it).",
@@ -38,8 +44,12 @@ def endpoints(run: Run, target: Target) -> list[tuple[Endpoint, str]]:
 
 def hostile_origins(allowed: list[str], api_url: str) -> dict[str, list[str]]:
     """check id -> hostile origins to try."""
-    out: dict[str, list[str]] = {"cors.arbitrary-origin": [EVIL], "cors.null-origin": ["null"],
-                                 "cors.origin-bypass": [], "cors.http-origin": []}  # fmt: skip
+    out: dict[str, list[str]] = {
+        "cors.arbitrary-origin": [EVIL],
+        "cors.null-origin": ["null"],
+        "cors.origin-bypass": [],
+        "cors.http-origin": [],
+    }
     for origin in allowed:
         p = urlsplit(origin)
         host = p.hostname or ""
@@ -78,11 +88,18 @@ def _simple_method(e: Endpoint) -> str:
 
 
 def _acao(r: Fetched) -> tuple[str, bool]:
-    return (r.header("Access-Control-Allow-Origin") or "").strip(), (r.header("Access-Control-Allow-Credentials") or "").strip().lower() == "true"
+    return (r.header("Access-Control-Allow-Origin") or "").strip(), (
+        r.header("Access-Control-Allow-Credentials") or ""
+    ).strip().lower() == "true"
 
 
-_CORS_HEADERS = ["access-control-allow-origin", "access-control-allow-credentials", "access-control-allow-methods",
-                 "access-control-allow-headers", "vary"]  # fmt: skip
+_CORS_HEADERS = [
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "vary",
+]
 
 
 def check(run: Run, target: Target) -> list[CheckResult]:
@@ -102,15 +119,26 @@ def _endpoint(run: Run, target: Target, e: Endpoint, url: str) -> list[CheckResu
         if not run.selected(cid):
             continue
         if not origins:
-            out.append(result(cid, Status.SKIP, Severity.MEDIUM, url, "not applicable (no https allowed origin on an HTTPS API)"))
+            out.append(
+                result(
+                    cid, Status.SKIP, Severity.MEDIUM, url, "not applicable (no https allowed origin on an HTTPS API)"
+                )
+            )
             continue
         reflected: list[dict[str, object]] = []
         try:
             for o in origins:
                 simple = run.client.request(f"{cid} {url}", _simple_method(e), url, headers={"Origin": o})
-                pre = run.client.request(f"{cid} {url}", "OPTIONS", url, headers={
-                    "Origin": o, "Access-Control-Request-Method": e.method if e.method not in ("GET", "HEAD") else "POST",
-                    "Access-Control-Request-Headers": "content-type, authorization"})
+                pre = run.client.request(
+                    f"{cid} {url}",
+                    "OPTIONS",
+                    url,
+                    headers={
+                        "Origin": o,
+                        "Access-Control-Request-Method": e.method if e.method not in ("GET", "HEAD") else "POST",
+                        "Access-Control-Request-Headers": "content-type, authorization",
+                    },
+                )
                 down = next((r.status for r in (simple, pre) if r.status in (502, 503, 504)), None)
                 if down is not None:  # a gateway error carries the proxy's headers, not the API's
                     raise EndpointDown(f"the endpoint answered {down} (the app behind it did not answer)")
@@ -118,16 +146,34 @@ def _endpoint(run: Run, target: Target, e: Endpoint, url: str) -> list[CheckResu
                 for kind, r in (("simple", simple), ("preflight", pre)):
                     acao, creds = _acao(r)
                     if acao == "*" and creds:
-                        wildcard_creds.append({"origin": o, "request": kind, "headers": safe_headers(r.headers, _CORS_HEADERS)})
+                        wildcard_creds.append(
+                            {"origin": o, "request": kind, "headers": safe_headers(r.headers, _CORS_HEADERS)}
+                        )
                     if acao and acao != "*" and acao.lower() == o.lower():
-                        reflected.append({"origin": o, "request": kind, "status": r.status, "credentials": creds,
-                                          "headers": safe_headers(r.headers, _CORS_HEADERS)})  # fmt: skip
+                        reflected.append(
+                            {
+                                "origin": o,
+                                "request": kind,
+                                "status": r.status,
+                                "credentials": creds,
+                                "headers": safe_headers(r.headers, _CORS_HEADERS),
+                            }
+                        )
         except _CAUGHT as exc:
             last_error = exc
             out.append(errored(cid, Severity.HIGH, url, exc, FIX[cid]))
             continue
         if not reflected:
-            out.append(result(cid, Status.PASS, Severity.MEDIUM, url, f"not trusted: {', '.join(origins)}", evidence={"origins": origins}))
+            out.append(
+                result(
+                    cid,
+                    Status.PASS,
+                    Severity.MEDIUM,
+                    url,
+                    f"not trusted: {', '.join(origins)}",
+                    evidence={"origins": origins},
+                )
+            )
             continue
         creds = any(r["credentials"] for r in reflected)
         bad = sorted({str(r["origin"]) for r in reflected})
@@ -136,26 +182,63 @@ def _endpoint(run: Run, target: Target, e: Endpoint, url: str) -> list[CheckResu
         else:
             sev = Severity.CRITICAL if creds else Severity.MEDIUM
         what = "with credentials" if creds else "without credentials"
-        out.append(result(cid, Status.FAIL, sev, url, f"trusts hostile origin(s) {what}: {', '.join(bad)}", FIX[cid],
-                          {"reflected": reflected, "allowed_origins": allowed}))  # fmt: skip
+        out.append(
+            result(
+                cid,
+                Status.FAIL,
+                sev,
+                url,
+                f"trusts hostile origin(s) {what}: {', '.join(bad)}",
+                FIX[cid],
+                {"reflected": reflected, "allowed_origins": allowed},
+            )
+        )
     if run.selected("cors.wildcard-credentials"):
         if not answered and last_error is not None:
             out.append(errored("cors.wildcard-credentials", Severity.HIGH, url, last_error))
         elif wildcard_creds:
-            out.append(result("cors.wildcard-credentials", Status.FAIL, Severity.HIGH, url,
-                              "Access-Control-Allow-Origin: * together with Allow-Credentials: true", FIX["cors.wildcard-credentials"], {"responses": wildcard_creds[:4]}))  # fmt: skip
+            out.append(
+                result(
+                    "cors.wildcard-credentials",
+                    Status.FAIL,
+                    Severity.HIGH,
+                    url,
+                    "Access-Control-Allow-Origin: * together with Allow-Credentials: true",
+                    FIX["cors.wildcard-credentials"],
+                    {"responses": wildcard_creds[:4]},
+                )
+            )
         else:
-            out.append(result("cors.wildcard-credentials", Status.PASS, Severity.HIGH, url, "no wildcard origin with credentials"))
+            out.append(
+                result(
+                    "cors.wildcard-credentials", Status.PASS, Severity.HIGH, url, "no wildcard origin with credentials"
+                )
+            )
     if run.selected("cors.preflight-permissive"):
         try:
-            r = run.client.request("cors.preflight-permissive", "OPTIONS", url, headers={
-                "Origin": allowed[0], "Access-Control-Request-Method": PROBE_METHOD,
-                "Access-Control-Request-Headers": PROBE_HEADER})
+            r = run.client.request(
+                "cors.preflight-permissive",
+                "OPTIONS",
+                url,
+                headers={
+                    "Origin": allowed[0],
+                    "Access-Control-Request-Method": PROBE_METHOD,
+                    "Access-Control-Request-Headers": PROBE_HEADER,
+                },
+            )
         except NETWORK_ERRORS as exc:
             out.append(errored("cors.preflight-permissive", Severity.LOW, url, exc))
             return out
         if r.status in (502, 503, 504):
-            out.append(result("cors.preflight-permissive", Status.ERROR, Severity.LOW, url, f"could not check: the preflight answered {r.status}"))
+            out.append(
+                result(
+                    "cors.preflight-permissive",
+                    Status.ERROR,
+                    Severity.LOW,
+                    url,
+                    f"could not check: the preflight answered {r.status}",
+                )
+            )
             return out
         methods = (r.header("Access-Control-Allow-Methods") or "").upper()
         hdrs = (r.header("Access-Control-Allow-Headers") or "").lower()
@@ -166,8 +249,26 @@ def _endpoint(run: Run, target: Target, e: Endpoint, url: str) -> list[CheckResu
             problems.append("any request header")
         ev = {"status": r.status, "headers": safe_headers(r.headers, _CORS_HEADERS)}
         if problems:
-            out.append(result("cors.preflight-permissive", Status.WARN, Severity.LOW, url,
-                              f"preflight allows {' and '.join(problems)}", FIX["cors.preflight-permissive"], ev))  # fmt: skip
+            out.append(
+                result(
+                    "cors.preflight-permissive",
+                    Status.WARN,
+                    Severity.LOW,
+                    url,
+                    f"preflight allows {' and '.join(problems)}",
+                    FIX["cors.preflight-permissive"],
+                    ev,
+                )
+            )
         else:
-            out.append(result("cors.preflight-permissive", Status.PASS, Severity.LOW, url, "preflight lists specific methods and headers", evidence=ev))
+            out.append(
+                result(
+                    "cors.preflight-permissive",
+                    Status.PASS,
+                    Severity.LOW,
+                    url,
+                    "preflight lists specific methods and headers",
+                    evidence=ev,
+                )
+            )
     return out

@@ -46,7 +46,10 @@ def _is_env(body: bytes) -> bool:
     text = body[:65536].decode("utf-8", "replace")
     if text.lstrip()[:1] in ("<", "{", "["):
         return False
-    return len(_ENV_LINE.findall(text)) >= 1 and sum(1 for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#") and "=" not in ln) <= 2
+    return (
+        len(_ENV_LINE.findall(text)) >= 1
+        and sum(1 for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#") and "=" not in ln) <= 2
+    )
 
 
 def _is_git_config(body: bytes) -> bool:
@@ -61,7 +64,9 @@ def _is_git_head(body: bytes) -> bool:
 
 def _is_sql(body: bytes) -> bool:
     t = body[:65536].decode("utf-8", "replace")
-    return bool(re.search(r"^(?:-- (?:MySQL|MariaDB) dump|-- PostgreSQL database dump|CREATE TABLE|INSERT INTO)", t, re.M)) and not t.lstrip().startswith("<")
+    return bool(
+        re.search(r"^(?:-- (?:MySQL|MariaDB) dump|-- PostgreSQL database dump|CREATE TABLE|INSERT INTO)", t, re.M)
+    ) and not t.lstrip().startswith("<")
 
 
 def _is_archive(body: bytes) -> bool:
@@ -70,7 +75,9 @@ def _is_archive(body: bytes) -> bool:
 
 def _is_source(body: bytes) -> bool:
     t = body[:8192].decode("utf-8", "replace")
-    return t.lstrip().startswith("<?php") or bool(re.search(r"^(?:import |from \w+ import |const \w+ = require\()", t, re.M))
+    return t.lstrip().startswith("<?php") or bool(
+        re.search(r"^(?:import |from \w+ import |const \w+ = require\()", t, re.M)
+    )
 
 
 def _is_swap(body: bytes) -> bool:
@@ -79,7 +86,11 @@ def _is_swap(body: bytes) -> bool:
 
 def _is_htpasswd(body: bytes) -> bool:
     t = body[:4096].decode("utf-8", "replace").strip()
-    return bool(t) and all(re.fullmatch(r"[\w.@-]+:(?:\$apr1\$|\$2[aby]\$|\{SHA\}|\$[156]\$)\S+", ln.strip()) for ln in t.splitlines() if ln.strip())
+    return bool(t) and all(
+        re.fullmatch(r"[\w.@-]+:(?:\$apr1\$|\$2[aby]\$|\{SHA\}|\$[156]\$)\S+", ln.strip())
+        for ln in t.splitlines()
+        if ln.strip()
+    )
 
 
 def looks_html(body: bytes) -> bool:
@@ -91,16 +102,38 @@ def looks_html(body: bytes) -> bool:
 Matcher = Callable[[bytes], bool]
 GATEWAY_ERRORS = {502, 503, 504}
 PROBES: dict[str, list[tuple[str, Matcher]]] = {
-    "exposure.env-file": [(p, _is_env) for p in (
-        "/.env", "/.env.local", "/.env.production", "/.env.production.local", "/.env.development",
-        "/.env.backup", "/.env.bak", "/.env.old", "/.env.save", "/api/.env")],
+    "exposure.env-file": [
+        (p, _is_env)
+        for p in (
+            "/.env",
+            "/.env.local",
+            "/.env.production",
+            "/.env.production.local",
+            "/.env.development",
+            "/.env.backup",
+            "/.env.bak",
+            "/.env.old",
+            "/.env.save",
+            "/api/.env",
+        )
+    ],
     "exposure.git": [("/.git/config", _is_git_config), ("/.git/HEAD", _is_git_head)],
     "exposure.backup-files": [
-        ("/backup.sql", _is_sql), ("/dump.sql", _is_sql), ("/db.sql", _is_sql), ("/database.sql", _is_sql),
-        ("/backup.zip", _is_archive), ("/site.tar.gz", _is_archive), ("/.htpasswd", _is_htpasswd),
-        ("/.DS_Store", _is_swap), ("/index.php.bak", _is_source), ("/.index.php.swp", _is_swap),
-        ("/config.js.bak", _is_source), ("/wp-config.php.bak", _is_source), ("/server.js.bak", _is_source)],
-}  # fmt: skip
+        ("/backup.sql", _is_sql),
+        ("/dump.sql", _is_sql),
+        ("/db.sql", _is_sql),
+        ("/database.sql", _is_sql),
+        ("/backup.zip", _is_archive),
+        ("/site.tar.gz", _is_archive),
+        ("/.htpasswd", _is_htpasswd),
+        ("/.DS_Store", _is_swap),
+        ("/index.php.bak", _is_source),
+        ("/.index.php.swp", _is_swap),
+        ("/config.js.bak", _is_source),
+        ("/wp-config.php.bak", _is_source),
+        ("/server.js.bak", _is_source),
+    ],
+}
 
 
 def _is_source_map(body: bytes) -> bool:
@@ -161,7 +194,9 @@ DEBUG_PROBES: list[tuple[str, DebugMatcher]] = [
 
 def plan(run: Run, target: Target) -> list[Planned]:
     out = [Planned("GET", urljoin(target.url, p), cid) for cid, probes in PROBES.items() for p, _ in probes]
-    out += [Planned("GET", urljoin(target.url, p), "exposure.env-file (configured)") for p in run.settings.exposure_paths]
+    out += [
+        Planned("GET", urljoin(target.url, p), "exposure.env-file (configured)") for p in run.settings.exposure_paths
+    ]
     out.append(Planned("GET", target.url, "shared page fetch; then <script>.map for each same-origin script"))
     out.append(Planned("GET", urljoin(target.url, "/launchready-not-found-<random>"), "exposure.debug-page"))
     out += [Planned("GET", urljoin(target.url, p), "exposure.debug-page") for p, _ in DEBUG_PROBES]
@@ -174,12 +209,18 @@ def check(run: Run, target: Target) -> list[CheckResult]:
     if run.settings.exposure_paths:
         probes["exposure.env-file"] = probes["exposure.env-file"] + [(p, _is_env) for p in run.settings.exposure_paths]
     jobs: list[tuple[str, str, Callable[[Fetched], str | None]]] = [
-        (cid, path, _file_matcher(matcher)) for cid, items in probes.items() if run.selected(cid) for path, matcher in items]
+        (cid, path, _file_matcher(matcher))
+        for cid, items in probes.items()
+        if run.selected(cid)
+        for path, matcher in items
+    ]
     if run.selected("exposure.debug-page"):
         jobs.append(("exposure.debug-page", f"/launchready-not-found-{os.urandom(6).hex()}", _any_trace))
         jobs += [("exposure.debug-page", path, m) for path, m in DEBUG_PROBES]
 
-    def probe(job: tuple[str, str, Callable[[Fetched], str | None]]) -> tuple[str, str, dict[str, object] | None, str | None]:
+    def probe(
+        job: tuple[str, str, Callable[[Fetched], str | None]],
+    ) -> tuple[str, str, dict[str, object] | None, str | None]:
         cid, path, matcher = job
         url = urljoin(target.url, path)
         try:
@@ -195,7 +236,9 @@ def check(run: Run, target: Target) -> list[CheckResult]:
         return cid, path, (hit if what else {}), None
 
     # probes run side by side; the client keeps the number of open requests polite
-    with ThreadPoolExecutor(max_workers=max(1, min(4, run.settings.concurrency)), thread_name_prefix="launchready-exposure") as pool:
+    with ThreadPoolExecutor(
+        max_workers=max(1, min(4, run.settings.concurrency)), thread_name_prefix="launchready-exposure"
+    ) as pool:
         answers = list(pool.map(probe, jobs))
     for cid in probes:
         if not run.selected(cid):
@@ -228,10 +271,17 @@ def _judge(cid: str, url: str, hits: list[dict[str, object]], looked: int, error
             ev["errors"] = errors
         return result(cid, Status.FAIL, sev, url, f"publicly readable: {paths}", FIX[cid], ev)
     if errors:  # a path we could not probe may serve it: never pass on it
-        return result(cid, Status.ERROR, sev, url,
-                      f"could not check: {len(errors)} of {looked + len(errors)} probe(s) failed (" + "; ".join(errors[:3]) + ")",
-                      evidence={"errors": errors, "probed": looked})  # fmt: skip
-    return result(cid, Status.PASS, sev, url, f"none of {looked} probed path(s) served that content", evidence={"probed": looked})
+        return result(
+            cid,
+            Status.ERROR,
+            sev,
+            url,
+            f"could not check: {len(errors)} of {looked + len(errors)} probe(s) failed (" + "; ".join(errors[:3]) + ")",
+            evidence={"errors": errors, "probed": looked},
+        )
+    return result(
+        cid, Status.PASS, sev, url, f"none of {looked} probed path(s) served that content", evidence={"probed": looked}
+    )
 
 
 def _source_maps(run: Run, target: Target) -> CheckResult:
@@ -246,7 +296,14 @@ def _source_maps(run: Run, target: Target) -> CheckResult:
     scripts, _ = scripts_in(page)
     scripts = scripts[: run.settings.bundle_max_scripts]
     if not scripts:
-        return result(cid, Status.PASS, Severity.MEDIUM, target.url, "the page loads no same-origin scripts", evidence={"scripts": 0})
+        return result(
+            cid,
+            Status.PASS,
+            Severity.MEDIUM,
+            target.url,
+            "the page loads no same-origin scripts",
+            evidence={"scripts": 0},
+        )
     exposed: list[str] = []
     errors: list[str] = []
     for script in scripts:
@@ -278,14 +335,37 @@ def _source_maps(run: Run, target: Target) -> CheckResult:
         ev["errors"] = errors
     if exposed:
         ev["maps"] = exposed
-        return result(cid, Status.FAIL, Severity.MEDIUM, target.url, f"{len(exposed)} source map(s) public: {', '.join(exposed[:5])}", FIX[cid], ev)
+        return result(
+            cid,
+            Status.FAIL,
+            Severity.MEDIUM,
+            target.url,
+            f"{len(exposed)} source map(s) public: {', '.join(exposed[:5])}",
+            FIX[cid],
+            ev,
+        )
     if errors:
-        return result(cid, Status.ERROR, Severity.MEDIUM, target.url,
-                      f"could not check: {len(errors)} request(s) for scripts or maps failed ({errors[0]})", evidence=ev)  # fmt: skip
-    return result(cid, Status.PASS, Severity.MEDIUM, target.url, f"no source maps served for {len(scripts)} script(s)", evidence=ev)
+        return result(
+            cid,
+            Status.ERROR,
+            Severity.MEDIUM,
+            target.url,
+            f"could not check: {len(errors)} request(s) for scripts or maps failed ({errors[0]})",
+            evidence=ev,
+        )
+    return result(
+        cid,
+        Status.PASS,
+        Severity.MEDIUM,
+        target.url,
+        f"no source maps served for {len(scripts)} script(s)",
+        evidence=ev,
+    )
 
 
-def _debug(run: Run, target: Target, answers: list[tuple[str, str, dict[str, object] | None, str | None]]) -> CheckResult:
+def _debug(
+    run: Run, target: Target, answers: list[tuple[str, str, dict[str, object] | None, str | None]]
+) -> CheckResult:
     cid = "exposure.debug-page"
     seen: list[dict[str, object]] = [a[2] for a in answers if a[2]]
     errors = [a[3] for a in answers if a[3]]
@@ -304,9 +384,29 @@ def _debug(run: Run, target: Target, answers: list[tuple[str, str, dict[str, obj
         ev["errors"] = errors
     if seen:
         ev["pages"] = seen
-        return result(cid, Status.FAIL, Severity.HIGH, target.url, "debug page or stack trace served: " + str(seen[0]["marker"]), FIX[cid], ev)
+        return result(
+            cid,
+            Status.FAIL,
+            Severity.HIGH,
+            target.url,
+            "debug page or stack trace served: " + str(seen[0]["marker"]),
+            FIX[cid],
+            ev,
+        )
     if errors:
-        return result(cid, Status.ERROR, Severity.HIGH, target.url,
-                      f"could not check: {len(errors)} of {looked + len(errors)} request(s) failed ({errors[0]})", evidence=ev)  # fmt: skip
-    return result(cid, Status.PASS, Severity.HIGH, target.url,
-                  f"no debug page or stack trace on the page, a not-found path or {len(DEBUG_PROBES)} debug-tool paths", evidence=ev)
+        return result(
+            cid,
+            Status.ERROR,
+            Severity.HIGH,
+            target.url,
+            f"could not check: {len(errors)} of {looked + len(errors)} request(s) failed ({errors[0]})",
+            evidence=ev,
+        )
+    return result(
+        cid,
+        Status.PASS,
+        Severity.HIGH,
+        target.url,
+        f"no debug page or stack trace on the page, a not-found path or {len(DEBUG_PROBES)} debug-tool paths",
+        evidence=ev,
+    )

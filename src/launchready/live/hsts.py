@@ -45,22 +45,64 @@ def check(run: Run, target: Target) -> list[CheckResult]:
         return [cannot_judge(i, Severity.MEDIUM, url, problem, page) for i in IDS]
     value = page.header("Strict-Transport-Security")
     if not value:
-        return [result("hsts.present", Status.FAIL, Severity.MEDIUM, url, "no Strict-Transport-Security header", FIX["hsts.present"], {"status": page.status}),
-                skipped("hsts.max-age", url, "no HSTS header"), skipped("hsts.include-subdomains", url, "no HSTS header")]
+        return [
+            result(
+                "hsts.present",
+                Status.FAIL,
+                Severity.MEDIUM,
+                url,
+                "no Strict-Transport-Security header",
+                FIX["hsts.present"],
+                {"status": page.status},
+            ),
+            skipped("hsts.max-age", url, "no HSTS header"),
+            skipped("hsts.include-subdomains", url, "no HSTS header"),
+        ]
     ev = {"strict-transport-security": value[:200]}
     out = [result("hsts.present", Status.PASS, Severity.MEDIUM, url, "Strict-Transport-Security is sent", evidence=ev)]
     m = re.search(r"max-age\s*=\s*\"?(\d+)", value, re.I)
     age = int(m.group(1)) if m else None
     need = run.settings.hsts_min_age
     if age is None:
-        out.append(result("hsts.max-age", Status.FAIL, Severity.MEDIUM, url, "HSTS header has no valid max-age", FIX["hsts.max-age"], ev))
+        out.append(
+            result(
+                "hsts.max-age",
+                Status.FAIL,
+                Severity.MEDIUM,
+                url,
+                "HSTS header has no valid max-age",
+                FIX["hsts.max-age"],
+                ev,
+            )
+        )
     elif age < need:
-        out.append(result("hsts.max-age", Status.FAIL, Severity.MEDIUM, url, f"max-age={age} is under {need}", FIX["hsts.max-age"], ev))
+        out.append(
+            result(
+                "hsts.max-age",
+                Status.FAIL,
+                Severity.MEDIUM,
+                url,
+                f"max-age={age} is under {need}",
+                FIX["hsts.max-age"],
+                ev,
+            )
+        )
     else:
         out.append(result("hsts.max-age", Status.PASS, Severity.MEDIUM, url, f"max-age={age}", evidence=ev))
     if re.search(r"includesubdomains", value, re.I):
-        out.append(result("hsts.include-subdomains", Status.PASS, Severity.INFO, url, "includeSubDomains is set", evidence=ev))
+        out.append(
+            result("hsts.include-subdomains", Status.PASS, Severity.INFO, url, "includeSubDomains is set", evidence=ev)
+        )
     else:
-        out.append(result("hsts.include-subdomains", Status.PASS, Severity.INFO, url,
-                          "includeSubDomains is not set (informational: subdomains are not covered)", FIX["hsts.include-subdomains"], ev))
+        out.append(
+            result(
+                "hsts.include-subdomains",
+                Status.PASS,
+                Severity.INFO,
+                url,
+                "includeSubDomains is not set (informational: subdomains are not covered)",
+                FIX["hsts.include-subdomains"],
+                ev,
+            )
+        )
     return out

@@ -93,9 +93,15 @@ class HttpOptions:
 
 # Link-local and cloud metadata addresses: never contacted unless configured explicitly
 # (a redirect or a DNS answer must not walk a check into the runner's metadata service).
-METADATA_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
-    "169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128", "100.100.100.200/32",
-))  # fmt: skip
+METADATA_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "169.254.0.0/16",
+        "fe80::/10",
+        "fd00:ec2::254/128",
+        "100.100.100.200/32",
+    )
+)
 METADATA_NAMES = frozenset({"metadata.google.internal", "metadata.goog", "metadata"})
 
 
@@ -128,7 +134,9 @@ def _checked_address(host: str, port: int, explicit: frozenset[str]) -> str | No
     if name in explicit:
         return None
     if forbidden_address(name):
-        raise ForbiddenAddress(f"not contacted: {name} is a link-local or cloud metadata address (configure it explicitly to check it)")
+        raise ForbiddenAddress(
+            f"not contacted: {name} is a link-local or cloud metadata address (configure it explicitly to check it)"
+        )
     try:
         ipaddress.ip_address(name.split("%", 1)[0])
         return None  # an allowed literal address
@@ -140,10 +148,10 @@ def _checked_address(host: str, port: int, explicit: frozenset[str]) -> str | No
         return None  # urllib3 reports the DNS failure itself
     allowed = [str(info[4][0]) for info in infos if not forbidden_address(str(info[4][0]))]
     if not allowed:
-        raise ForbiddenAddress(f"not contacted: {name} resolves to a link-local or cloud metadata address ({infos[0][4][0]})")
+        raise ForbiddenAddress(
+            f"not contacted: {name} resolves to a link-local or cloud metadata address ({infos[0][4][0]})"
+        )
     return allowed[0]  # connect to the address we checked (no second lookup to rebind)
-
-
 
 
 class _Deadline:
@@ -194,7 +202,9 @@ class _Deadline:
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
-def _connection_classes(mapping: Mapping[tuple[str, int], str], explicit: frozenset[str] = frozenset()) -> tuple[type, type]:
+def _connection_classes(
+    mapping: Mapping[tuple[str, int], str], explicit: frozenset[str] = frozenset()
+) -> tuple[type, type]:
     frozen = dict(mapping)
 
     def _new_conn(self: Any, base: Any) -> socket.socket:
@@ -249,7 +259,9 @@ def _connection_classes(mapping: Mapping[tuple[str, int], str], explicit: frozen
 class ResolvingAdapter(HTTPAdapter):
     """A transport adapter whose connections honour a ``--resolve`` map."""
 
-    def __init__(self, mapping: Mapping[tuple[str, int], str], explicit: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+    def __init__(
+        self, mapping: Mapping[tuple[str, int], str], explicit: frozenset[str] = frozenset(), **kwargs: Any
+    ) -> None:
         self._pools = _connection_classes(mapping, explicit)
         super().__init__(**kwargs)
 
@@ -420,7 +432,10 @@ class Client:
         self._cache_locks: dict[tuple[str, str], threading.Lock] = {}
         self._credential_origins = frozenset(origin_key(o) for o in options.credential_origins)
         self._credential_headers = frozenset(h.lower() for h in options.credential_headers) | {
-            "authorization", "proxy-authorization", "cookie"}  # fmt: skip
+            "authorization",
+            "proxy-authorization",
+            "cookie",
+        }
         self._explicit = frozenset(_norm_host(h) for h in options.explicit_hosts)
 
     @property
@@ -496,18 +511,32 @@ class Client:
         """
         if allow_redirects:
             return self._follow(check, url, method=method, headers=headers, timeout=timeout, off_host_ok=True)
-        return self._one(check, method, url, headers=headers, data=data, json_body=json_body, timeout=timeout, until=until)
+        return self._one(
+            check, method, url, headers=headers, data=data, json_body=json_body, timeout=timeout, until=until
+        )
 
     def may_send_credentials(self, url: str) -> bool:
         return origin_key(url) in self._credential_origins
 
-    def _one(self, check: str, method: str, url: str, *, headers: Mapping[str, str] | None = None,
-             data: bytes | str | None = None, json_body: Any = None, timeout: float | None = None,
-             hop: bool = False, until: Callable[[bytes], bool] | None = None) -> Fetched:  # fmt: skip
+    def _one(
+        self,
+        check: str,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        data: bytes | str | None = None,
+        json_body: Any = None,
+        timeout: float | None = None,
+        hop: bool = False,
+        until: Callable[[bytes], bool] | None = None,
+    ) -> Fetched:
         origin = origin_of(url)
         host = urlsplit(url).hostname or ""
         if _norm_host(host) not in self._explicit and forbidden_address(host):
-            raise ForbiddenAddress(f"not contacted: {host} is a link-local or cloud metadata address (configure it explicitly to check it)")
+            raise ForbiddenAddress(
+                f"not contacted: {host} is a link-local or cloud metadata address (configure it explicitly to check it)"
+            )
         extra = dict(headers or {})
         auth: tuple[str, str] | None = None
         if self.may_send_credentials(url):
@@ -578,11 +607,20 @@ class Client:
             self._timeouts.setdefault(origin, set()).add(what)
             self._timed_out[origin] = self._timed_out.get(origin, 0) + 1
 
-    def _send(self, method: str, url: str, headers: Mapping[str, str] | None, data: bytes | str | None,
-              json_body: Any, timeout: float | None, auth: tuple[str, str] | None,
-              until: Callable[[bytes], bool] | None = None) -> Fetched:  # fmt: skip
+    def _send(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        data: bytes | str | None,
+        json_body: Any,
+        timeout: float | None,
+        auth: tuple[str, str] | None,
+        until: Callable[[bytes], bool] | None = None,
+    ) -> Fetched:
         limit = min(timeout or self.options.timeout, max(0.5, self.remaining_seconds()))
         deadline = _Deadline(limit)
+
         def cut() -> str:
             if deadline.answered:
                 return f"body still arriving after {limit:g}s: cut at the time limit (a slow or trickling server)"
@@ -599,9 +637,17 @@ class Client:
             raise requests.Timeout(cut())
         return got
 
-    def _send_within(self, method: str, url: str, headers: Mapping[str, str] | None, data: bytes | str | None,
-                     json_body: Any, limit: float, auth: tuple[str, str] | None,
-                     until: Callable[[bytes], bool] | None = None) -> Fetched:  # fmt: skip
+    def _send_within(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        data: bytes | str | None,
+        json_body: Any,
+        limit: float,
+        auth: tuple[str, str] | None,
+        until: Callable[[bytes], bool] | None = None,
+    ) -> Fetched:
         start = time.perf_counter()
         resp = self.session.request(
             method,
@@ -682,9 +728,15 @@ class Client:
             raise cached
         return cached
 
-
-    def _follow(self, check: str, url: str, method: str = "GET", headers: Mapping[str, str] | None = None,
-                timeout: float | None = None, off_host_ok: bool = False) -> Fetched:  # fmt: skip
+    def _follow(
+        self,
+        check: str,
+        url: str,
+        method: str = "GET",
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        off_host_ok: bool = False,
+    ) -> Fetched:
         """GET ``url`` and follow up to ``MAX_REDIRECTS`` redirects. The page returned is the
         target's: a chain that is still redirecting after 5 hops, loops, leaves HTTP, or (unless
         ``off_host_ok``) ends on another host raises ``OffTarget`` instead."""
@@ -698,7 +750,9 @@ class Client:
             if nxt in seen:
                 raise OffTarget(f"redirect loop at {nxt[:200]}: no page to judge for {url}")
             if hops >= MAX_REDIRECTS:
-                raise OffTarget(f"still redirecting after {MAX_REDIRECTS} redirects (next: {nxt[:200]}): no page to judge for {url}")
+                raise OffTarget(
+                    f"still redirecting after {MAX_REDIRECTS} redirects (next: {nxt[:200]}): no page to judge for {url}"
+                )
             seen.add(nxt)
             hops += 1
             if method not in ("GET", "HEAD") and r.status in (301, 302, 303):
@@ -742,7 +796,16 @@ def describe_error(exc: BaseException) -> str:
         return "DNS lookup failed: " + _innermost(exc)
     if isinstance(exc, requests.exceptions.SSLError) or "SSL" in type(exc).__name__:
         return "TLS handshake failed: " + _innermost(exc)
-    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.ReadTimeout, requests.Timeout, socket.timeout, TimeoutError)):
+    if isinstance(
+        exc,
+        (
+            requests.exceptions.ConnectTimeout,
+            requests.exceptions.ReadTimeout,
+            requests.Timeout,
+            socket.timeout,
+            TimeoutError,
+        ),
+    ):
         return "timed out: " + _innermost(exc)
     if isinstance(exc, requests.exceptions.ConnectionError):
         text = _innermost(exc)

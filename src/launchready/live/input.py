@@ -78,7 +78,10 @@ def plan(run: Run, target: Target) -> list[Planned]:
 
 def check(run: Run, target: Target) -> list[CheckResult]:
     if not run.settings.input_endpoints:
-        return [result(i, Status.SKIP, Severity.HIGH, target.api, "needs JSON endpoints in live.input.endpoints") for i in IDS]
+        return [
+            result(i, Status.SKIP, Severity.HIGH, target.api, "needs JSON endpoints in live.input.endpoints")
+            for i in IDS
+        ]
     out: list[CheckResult] = []
     for e in run.settings.input_endpoints:
         out.extend(_endpoint(run, e, e.url_for(target.api)))
@@ -95,8 +98,13 @@ def _headers(run: Run, e: Endpoint, ctype: str) -> dict[str, str]:
 def _endpoint(run: Run, e: Endpoint, url: str) -> list[CheckResult]:
     method = e.method if e.method != "GET" else "POST"
     try:
-        base = run.client.request("input.malformed-json", method, url, headers=_headers(run, e, "application/json"),
-                                  data=json.dumps(e.body if e.body is not None else {}).encode())  # fmt: skip
+        base = run.client.request(
+            "input.malformed-json",
+            method,
+            url,
+            headers=_headers(run, e, "application/json"),
+            data=json.dumps(e.body if e.body is not None else {}).encode(),
+        )
     except MissingIdentity as exc:
         return [result(i, Status.ERROR, Severity.HIGH, url, f"could not check: {exc}") for i in IDS]
     except NETWORK_ERRORS as exc:
@@ -104,8 +112,11 @@ def _endpoint(run: Run, e: Endpoint, url: str) -> list[CheckResult]:
     baseline: dict[str, object] = {"status": base.status, "ms": round(base.elapsed_ms)}
     failed = _baseline_failed(e, base)
     if failed:  # the endpoint does not work at all (app down, 502): its answers to bad input say nothing
-        return [result(i, Status.ERROR, Severity.HIGH, url, f"could not check: {failed}", evidence={"baseline": baseline})
-                for i in IDS if run.selected(i)]  # fmt: skip
+        return [
+            result(i, Status.ERROR, Severity.HIGH, url, f"could not check: {failed}", evidence={"baseline": baseline})
+            for i in IDS
+            if run.selected(i)
+        ]
     out: list[CheckResult] = []
     for cid, ctype, body in cases(run, e):
         if not run.selected(cid):
@@ -113,11 +124,30 @@ def _endpoint(run: Run, e: Endpoint, url: str) -> list[CheckResult]:
         try:
             r = run.client.request(f"{cid} {url}", method, url, headers=_headers(run, e, ctype), data=body)
         except requests.Timeout as exc:
-            out.append(result(cid, Status.FAIL, Severity.HIGH, url, f"the endpoint hung ({exc.__class__.__name__}) on this input", FIX[cid], {"baseline": baseline}))
+            out.append(
+                result(
+                    cid,
+                    Status.FAIL,
+                    Severity.HIGH,
+                    url,
+                    f"the endpoint hung ({exc.__class__.__name__}) on this input",
+                    FIX[cid],
+                    {"baseline": baseline},
+                )
+            )
             continue
         except requests.ConnectionError as exc:
             if cid == "input.body-size":  # closing the connection on an oversized body is a refusal
-                out.append(result(cid, Status.PASS, Severity.HIGH, url, "connection closed on the oversized body (refused)", evidence={"baseline": baseline}))
+                out.append(
+                    result(
+                        cid,
+                        Status.PASS,
+                        Severity.HIGH,
+                        url,
+                        "connection closed on the oversized body (refused)",
+                        evidence={"baseline": baseline},
+                    )
+                )
             else:
                 out.append(errored(cid, Severity.HIGH, url, exc))
             continue
@@ -138,13 +168,20 @@ def _baseline_failed(e: Endpoint, base: Fetched) -> str | None:
 
 def _judge(cid: str, url: str, r: Fetched, sent: int, baseline: dict[str, object]) -> CheckResult:
     trace = stack_trace(r.text)
-    ev: dict[str, object] = {"status": r.status, "sent_bytes": sent, "ms": round(r.elapsed_ms), "baseline": baseline,
-                             "headers": safe_headers(r.headers, ["content-type", "content-length"])}  # fmt: skip
+    ev: dict[str, object] = {
+        "status": r.status,
+        "sent_bytes": sent,
+        "ms": round(r.elapsed_ms),
+        "baseline": baseline,
+        "headers": safe_headers(r.headers, ["content-type", "content-length"]),
+    }
     if trace:
         ev["stack_trace"] = trace
         return result(cid, Status.FAIL, Severity.HIGH, url, f"answered {r.status} with a stack trace", FIX[cid], ev)
     if r.status >= 500:
-        return result(cid, Status.FAIL, Severity.HIGH, url, f"answered {r.status} (server error) instead of a 4xx", FIX[cid], ev)
+        return result(
+            cid, Status.FAIL, Severity.HIGH, url, f"answered {r.status} (server error) instead of a 4xx", FIX[cid], ev
+        )
     if r.status in GOOD or 400 <= r.status < 500:
         return result(cid, Status.PASS, Severity.HIGH, url, f"rejected with {r.status}", evidence=ev)
     return result(cid, Status.FAIL, Severity.MEDIUM, url, f"accepted the bad request with {r.status}", FIX[cid], ev)

@@ -26,7 +26,9 @@ def endpoints(run: Run, target: Target) -> list[tuple[Endpoint, str]]:
 
 def plan(run: Run, target: Target) -> list[Planned]:
     n = run.settings.latency_samples
-    return [Planned(e.method, url, f"latency sample {i}/{n}") for e, url in endpoints(run, target) for i in range(1, n + 1)]
+    return [
+        Planned(e.method, url, f"latency sample {i}/{n}") for e, url in endpoints(run, target) for i in range(1, n + 1)
+    ]
 
 
 def check(run: Run, target: Target) -> list[CheckResult]:
@@ -68,13 +70,27 @@ def _endpoint(run: Run, e: Endpoint, url: str) -> CheckResult:
         statuses[str(r.status)] = statuses.get(str(r.status), 0) + 1
     ordered = sorted(samples)
     p50, p95, p99 = (percentile(ordered, p) for p in (50, 95, 99))
-    ev = {"samples": len(samples), "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "p99_ms": round(p99, 1),
-          "max_ms": round(ordered[-1], 1), "threshold_ms": threshold, "model": e.model, "statuses": statuses}  # fmt: skip
+    ev = {
+        "samples": len(samples),
+        "p50_ms": round(p50, 1),
+        "p95_ms": round(p95, 1),
+        "p99_ms": round(p99, 1),
+        "max_ms": round(ordered[-1], 1),
+        "threshold_ms": threshold,
+        "model": e.model,
+        "statuses": statuses,
+    }
     bad = {k: n for k, n in statuses.items() if not k.startswith("2")}
     if bad:  # timings of an error page (a 403, a 502 from a proxy with the app down) say nothing
         seen = ", ".join(f"{k} x{n}" for k, n in sorted(bad.items()))
-        return result("latency.p95", Status.ERROR, Severity.MEDIUM, url,
-                      f"could not check: {sum(bad.values())} of {len(samples)} samples did not answer 2xx ({seen})", evidence=ev)  # fmt: skip
+        return result(
+            "latency.p95",
+            Status.ERROR,
+            Severity.MEDIUM,
+            url,
+            f"could not check: {sum(bad.values())} of {len(samples)} samples did not answer 2xx ({seen})",
+            evidence=ev,
+        )
     msg = f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms over {len(samples)} samples"
     if p95 > threshold:
         return result("latency.p95", Status.FAIL, Severity.MEDIUM, url, f"{msg} (p95 over {threshold:.0f} ms)", FIX, ev)

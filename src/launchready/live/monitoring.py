@@ -19,7 +19,7 @@ AREA = "monitoring"
 PHASE = 0
 IDS = ("monitoring.health", "monitoring.status-page")
 FIX = {
-    "monitoring.health": "Serve a cheap health endpoint (e.g. /health answering 200 {\"status\": \"ok\"} after checking the database) and point an uptime monitor at it.",
+    "monitoring.health": 'Serve a cheap health endpoint (e.g. /health answering 200 {"status": "ok"} after checking the database) and point an uptime monitor at it.',
     "monitoring.status-page": "Publish a status page (or fix the configured URL) so users can see incidents.",
 }
 _DOWN = {"down", "error", "fail", "failing", "unhealthy", "critical"}
@@ -44,12 +44,18 @@ def check(run: Run, target: Target) -> list[CheckResult]:
     out: list[CheckResult] = []
     url = _health_url(run, target)
     if url is None:
-        out.append(skipped("monitoring.health", target.url, "not checked from outside: set live.monitoring.health (e.g. /health)"))
+        out.append(
+            skipped(
+                "monitoring.health", target.url, "not checked from outside: set live.monitoring.health (e.g. /health)"
+            )
+        )
     else:
         out.append(_health(run, url))
     page = run.settings.monitoring_status_page
     if not page:
-        out.append(skipped("monitoring.status-page", target.url, "no status page configured (live.monitoring.status_page)"))
+        out.append(
+            skipped("monitoring.status-page", target.url, "no status page configured (live.monitoring.status_page)")
+        )
     else:
         try:
             r = run.client.request("monitoring.status-page", "GET", page, allow_redirects=True)
@@ -57,8 +63,17 @@ def check(run: Run, target: Target) -> list[CheckResult]:
             out.append(errored("monitoring.status-page", Severity.LOW, page, exc))
         else:
             ok = 200 <= r.status < 300
-            out.append(result("monitoring.status-page", Status.PASS if ok else Status.FAIL, Severity.LOW, page,
-                              f"status page answers {r.status}", "" if ok else FIX["monitoring.status-page"], {"status": r.status}))  # fmt: skip
+            out.append(
+                result(
+                    "monitoring.status-page",
+                    Status.PASS if ok else Status.FAIL,
+                    Severity.LOW,
+                    page,
+                    f"status page answers {r.status}",
+                    "" if ok else FIX["monitoring.status-page"],
+                    {"status": r.status},
+                )
+            )
     return out
 
 
@@ -72,7 +87,15 @@ def _health(run: Run, url: str) -> CheckResult:
     if not 200 <= r.status < 300:
         return result(cid, Status.FAIL, Severity.MEDIUM, url, f"health endpoint answers {r.status}", FIX[cid], ev)
     if looks_html(r.body):
-        return result(cid, Status.FAIL, Severity.MEDIUM, url, "answers an HTML page, not a health check (an uptime monitor would always see 'up')", FIX[cid], ev)
+        return result(
+            cid,
+            Status.FAIL,
+            Severity.MEDIUM,
+            url,
+            "answers an HTML page, not a health check (an uptime monitor would always see 'up')",
+            FIX[cid],
+            ev,
+        )
     try:
         doc = json.loads(r.body) if r.body.strip() else None
     except (ValueError, RecursionError):
@@ -82,4 +105,11 @@ def _health(run: Run, url: str) -> CheckResult:
         ev["reported"] = state[:40]
         if state in _DOWN:
             return result(cid, Status.FAIL, Severity.MEDIUM, url, f"health endpoint reports {state!r}", FIX[cid], ev)
-    return result(cid, Status.PASS, Severity.MEDIUM, url, f"health endpoint answers {r.status} in {r.elapsed_ms:.0f} ms", evidence=ev)
+    return result(
+        cid,
+        Status.PASS,
+        Severity.MEDIUM,
+        url,
+        f"health endpoint answers {r.status} in {r.elapsed_ms:.0f} ms",
+        evidence=ev,
+    )

@@ -38,7 +38,10 @@ def plan(run: Run, target: Target) -> list[Planned]:
     out: list[Planned] = []
     for e in run.settings.ratelimit_endpoints:
         n = burst_size(run, e)
-        out += [Planned(e.method, e.url_for(target.api), f"{_id(e)}: burst {i}/{n}, stops at the first 429") for i in range(1, n + 1)]
+        out += [
+            Planned(e.method, e.url_for(target.api), f"{_id(e)}: burst {i}/{n}, stops at the first 429")
+            for i in range(1, n + 1)
+        ]
     return out
 
 
@@ -50,8 +53,11 @@ def _limited(r: Fetched) -> bool:
     return r.status in (429, 423) or (r.status == 503 and r.header("Retry-After") is not None)
 
 
-_LOCKOUT = re.compile(r"too many (?:requests|attempts|login|failed)|rate.?limit(?:ed)?\b|locked out|account (?:is )?locked|"
-                      r"try again (?:later|in \d+)|slow down", re.I)
+_LOCKOUT = re.compile(
+    r"too many (?:requests|attempts|login|failed)|rate.?limit(?:ed)?\b|locked out|account (?:is )?locked|"
+    r"try again (?:later|in \d+)|slow down",
+    re.I,
+)
 
 
 def _lockout_message(r: Fetched) -> str | None:
@@ -83,12 +89,21 @@ def _changed(first: Fetched, r: Fetched) -> bool:
 
 
 def _rate_headers(r: Fetched) -> dict[str, str]:
-    return {k: v[:100] for k, v in r.headers.items() if k.lower() == "retry-after" or k.lower().startswith(("ratelimit", "x-ratelimit", "x-rate-limit"))}
+    return {
+        k: v[:100]
+        for k, v in r.headers.items()
+        if k.lower() == "retry-after" or k.lower().startswith(("ratelimit", "x-ratelimit", "x-rate-limit"))
+    }
 
 
 def check(run: Run, target: Target) -> list[CheckResult]:
     if not run.settings.ratelimit_endpoints:
-        return [result(i, Status.SKIP, Severity.HIGH, target.api, "needs endpoints with a 'limit' in live.ratelimit.endpoints") for i in IDS]
+        return [
+            result(
+                i, Status.SKIP, Severity.HIGH, target.api, "needs endpoints with a 'limit' in live.ratelimit.endpoints"
+            )
+            for i in IDS
+        ]
     out = []
     for e in run.settings.ratelimit_endpoints:
         if run.selected(_id(e)):
@@ -107,7 +122,15 @@ def _burst(run: Run, e: Endpoint, url: str) -> CheckResult:
             headers.update(run.settings.identities[e.identity].headers())
     except MissingIdentity as exc:
         return result(cid, Status.ERROR, Severity.HIGH, url, f"could not check: {exc}")
-    body = None if e.method in ("GET", "HEAD") else (json.dumps(e.body).encode() if e.body is not None and "json" in e.content_type else (str(e.body).encode() if e.body is not None else None))
+    body = (
+        None
+        if e.method in ("GET", "HEAD")
+        else (
+            json.dumps(e.body).encode()
+            if e.body is not None and "json" in e.content_type
+            else (str(e.body).encode() if e.body is not None else None)
+        )
+    )
     statuses: dict[str, int] = {}
     times: list[float] = []
     hit: Fetched | None = None
@@ -123,10 +146,19 @@ def _burst(run: Run, e: Endpoint, url: str) -> CheckResult:
             if sent == 0:
                 return errored(cid, Severity.HIGH, url, exc, FIX[cid])
             if confirming is not None and isinstance(exc, BudgetExceeded):  # seen once, no budget to see it again
-                hit, how = confirming, f"{confirming.status} after {first.status if first else '?'}; not confirmed: {describe_error(exc)}"
+                hit, how = (
+                    confirming,
+                    f"{confirming.status} after {first.status if first else '?'}; not confirmed: {describe_error(exc)}",
+                )
                 break
-            return result(cid, Status.ERROR, Severity.HIGH, url, f"could not check: request {sent + 1} failed ({describe_error(exc)}) after {sent} answered",
-                          evidence={"sent": sent, "statuses": statuses})  # fmt: skip
+            return result(
+                cid,
+                Status.ERROR,
+                Severity.HIGH,
+                url,
+                f"could not check: request {sent + 1} failed ({describe_error(exc)}) after {sent} answered",
+                evidence={"sent": sent, "statuses": statuses},
+            )
         sent += 1
         last = r
         statuses[str(r.status)] = statuses.get(str(r.status), 0) + 1
@@ -135,8 +167,14 @@ def _burst(run: Run, e: Endpoint, url: str) -> CheckResult:
             first = r
             failed = _example_failed(cid, r)
             if failed:  # the app is down (502), the endpoint missing (404) or the example refused
-                return result(cid, Status.ERROR, Severity.HIGH, url, f"could not check: {failed}",
-                              evidence={"sent": sent, "statuses": statuses})  # fmt: skip
+                return result(
+                    cid,
+                    Status.ERROR,
+                    Severity.HIGH,
+                    url,
+                    f"could not check: {failed}",
+                    evidence={"sent": sent, "statuses": statuses},
+                )
         if _limited(r):
             hit, how = r, str(r.status)
             break
@@ -156,9 +194,18 @@ def _burst(run: Run, e: Endpoint, url: str) -> CheckResult:
         if message:
             ev["lockout_message"] = message
         what = "locked out / slowed" if cid == "ratelimit.login-lockout" else "rate-limited"
-        return result(cid, Status.PASS, Severity.HIGH, url, f"{what} at request {sent} ({how}) within {allowed}", evidence=ev)
+        return result(
+            cid, Status.PASS, Severity.HIGH, url, f"{what} at request {sent} ({how}) within {allowed}", evidence=ev
+        )
     if statuses and all(k.startswith("5") for k in statuses):
-        return result(cid, Status.ERROR, Severity.HIGH, url, f"could not check: every answer was a server error ({', '.join(statuses)})", evidence=ev)
+        return result(
+            cid,
+            Status.ERROR,
+            Severity.HIGH,
+            url,
+            f"could not check: every answer was a server error ({', '.join(statuses)})",
+            evidence=ev,
+        )
     if last is not None:
         ev["rate_headers"] = _rate_headers(last)
     if cid == "ratelimit.login-lockout" and len(times) >= 6:
@@ -166,10 +213,28 @@ def _burst(run: Run, e: Endpoint, url: str) -> CheckResult:
         final_ms = sorted(times[-3:])[1]
         ev["first_ms"], ev["last_ms"] = round(first_ms), round(final_ms)
         if final_ms > max(4 * first_ms, first_ms + 1000):
-            return result(cid, Status.PASS, Severity.HIGH, url, f"answers slowed from {first_ms:.0f} ms to {final_ms:.0f} ms (backoff)", evidence=ev)
+            return result(
+                cid,
+                Status.PASS,
+                Severity.HIGH,
+                url,
+                f"answers slowed from {first_ms:.0f} ms to {final_ms:.0f} ms (backoff)",
+                evidence=ev,
+            )
     if cap < allowed:
-        return result(cid, Status.WARN, Severity.MEDIUM, url, f"no 429 within the per-check cap of {cap} (limit {limit} + margin is {allowed}); raise live.budget.per_check to judge", FIX[cid], ev)
+        return result(
+            cid,
+            Status.WARN,
+            Severity.MEDIUM,
+            url,
+            f"no 429 within the per-check cap of {cap} (limit {limit} + margin is {allowed}); raise live.budget.per_check to judge",
+            FIX[cid],
+            ev,
+        )
     sev = Severity.HIGH
-    msg = (f"no lockout or backoff after {sent} failed logins" if cid == "ratelimit.login-lockout"
-           else f"no 429 after {sent} requests (configured limit {limit})")  # fmt: skip
+    msg = (
+        f"no lockout or backoff after {sent} failed logins"
+        if cid == "ratelimit.login-lockout"
+        else f"no 429 after {sent} requests (configured limit {limit})"
+    )
     return result(cid, Status.FAIL, sev, url, msg, FIX[cid], ev)

@@ -29,7 +29,8 @@ def plan(run: Run, target: Target) -> list[Planned]:
     if base is None:
         return []
     return [Planned("GET", base, "no redirects followed")] + [
-        Planned("GET", urljoin(base, p), "sensitive path over plain HTTP") for p in run.settings.redirect_paths]
+        Planned("GET", urljoin(base, p), "sensitive path over plain HTTP") for p in run.settings.redirect_paths
+    ]
 
 
 def _https_host(target: Target) -> str:
@@ -56,16 +57,45 @@ def check(run: Run, target: Target) -> list[CheckResult]:
         if urlsplit(base).scheme == "https":
             out.append(skipped("redirect.https", base, "the configured http_url is HTTPS"))
         elif r.status in (301, 302, 303, 307, 308) and fp.scheme == "https" and same_host:
-            out.append(result("redirect.https", Status.PASS, Severity.HIGH, base, f"{r.status} to {first[:120]}", evidence=ev))
+            out.append(
+                result("redirect.https", Status.PASS, Severity.HIGH, base, f"{r.status} to {first[:120]}", evidence=ev)
+            )
         elif r.status in (301, 302, 303, 307, 308) and fp.scheme == "https":
-            out.append(result("redirect.https", Status.FAIL, Severity.MEDIUM, base,
-                              f"first redirect goes to another host ({fp.hostname}); redirect to HTTPS on {host} first (HSTS needs it)", FIX["redirect.https"], ev))
+            out.append(
+                result(
+                    "redirect.https",
+                    Status.FAIL,
+                    Severity.MEDIUM,
+                    base,
+                    f"first redirect goes to another host ({fp.hostname}); redirect to HTTPS on {host} first (HSTS needs it)",
+                    FIX["redirect.https"],
+                    ev,
+                )
+            )
         elif r.status in (301, 302, 303, 307, 308):
-            out.append(result("redirect.https", Status.FAIL, Severity.HIGH, base,
-                              f"redirect stays on plain HTTP ({first[:120]})", FIX["redirect.https"], ev))
+            out.append(
+                result(
+                    "redirect.https",
+                    Status.FAIL,
+                    Severity.HIGH,
+                    base,
+                    f"redirect stays on plain HTTP ({first[:120]})",
+                    FIX["redirect.https"],
+                    ev,
+                )
+            )
         else:
-            out.append(result("redirect.https", Status.FAIL, Severity.HIGH, base,
-                              f"plain HTTP answers {r.status} without redirecting to HTTPS", FIX["redirect.https"], ev))
+            out.append(
+                result(
+                    "redirect.https",
+                    Status.FAIL,
+                    Severity.HIGH,
+                    base,
+                    f"plain HTTP answers {r.status} without redirecting to HTTPS",
+                    FIX["redirect.https"],
+                    ev,
+                )
+            )
     served: list[dict[str, object]] = []
     safe: list[dict[str, object]] = []
     failures: list[str] = []
@@ -89,13 +119,37 @@ def check(run: Run, target: Target) -> list[CheckResult]:
     if urlsplit(base).scheme == "https":
         out.append(skipped("redirect.sensitive-paths", base, "the configured http_url is HTTPS"))
     elif failures and len(failures) == len(run.settings.redirect_paths) and not served:
-        out.append(result("redirect.sensitive-paths", Status.ERROR, Severity.HIGH, base,
-                          "could not check: no login/API path answered over plain HTTP (" + "; ".join(failures[:3]) + ")",
-                          evidence={"errors": failures}))  # fmt: skip
+        out.append(
+            result(
+                "redirect.sensitive-paths",
+                Status.ERROR,
+                Severity.HIGH,
+                base,
+                "could not check: no login/API path answered over plain HTTP (" + "; ".join(failures[:3]) + ")",
+                evidence={"errors": failures},
+            )
+        )
     elif served:
-        out.append(result("redirect.sensitive-paths", Status.FAIL, Severity.HIGH, base,
-                          f"{len(served)} login/API path(s) answered over plain HTTP", FIX["redirect.sensitive-paths"], {"served": served, "safe": safe}))
+        out.append(
+            result(
+                "redirect.sensitive-paths",
+                Status.FAIL,
+                Severity.HIGH,
+                base,
+                f"{len(served)} login/API path(s) answered over plain HTTP",
+                FIX["redirect.sensitive-paths"],
+                {"served": served, "safe": safe},
+            )
+        )
     else:
-        out.append(result("redirect.sensitive-paths", Status.PASS, Severity.HIGH, base,
-                          f"{len(safe)} login/API path(s) not served over plain HTTP", evidence={"safe": safe}))
+        out.append(
+            result(
+                "redirect.sensitive-paths",
+                Status.PASS,
+                Severity.HIGH,
+                base,
+                f"{len(safe)} login/API path(s) not served over plain HTTP",
+                evidence={"safe": safe},
+            )
+        )
     return out

@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from types import ModuleType
 
+from launchready.catalogue import LiveArea
 from launchready.config import Config
 from launchready.live import (
     authz,
@@ -37,8 +37,23 @@ from launchready.live.config import LiveSettings, Target
 from launchready.live.http import Client, describe_error
 from launchready.model import CheckResult, Severity, Status
 
-AREAS: tuple[ModuleType, ...] = (tls, redirect, hsts, headers, cookies, cdn, cors, exposure, bundle,
-                                 monitoring, input, authz, latency, ratelimit)  # fmt: skip
+# Every live area, explicitly; each module satisfies ``catalogue.LiveArea`` (mypy checks it).
+AREAS: tuple[LiveArea, ...] = (
+    tls,
+    redirect,
+    hsts,
+    headers,
+    cookies,
+    cdn,
+    cors,
+    exposure,
+    bundle,
+    monitoring,
+    input,
+    authz,
+    latency,
+    ratelimit,
+)
 SEQUENTIAL_PHASES = {2, 3}
 
 
@@ -54,7 +69,7 @@ def selector(only: Sequence[str], skip: Sequence[str]) -> Callable[[str], bool]:
     return selected
 
 
-def area_selected(module: ModuleType, selected: Callable[[str], bool]) -> bool:
+def area_selected(module: LiveArea, selected: Callable[[str], bool]) -> bool:
     return any(selected(i) for i in module.IDS)
 
 
@@ -66,18 +81,24 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
-def _run_one(module: ModuleType, run: Run, target: Target, config: Config) -> list[CheckResult]:
+def _run_one(module: LiveArea, run: Run, target: Target) -> list[CheckResult]:
     start = time.perf_counter()
     try:
-        if module is bundle:
-            found: list[CheckResult] = bundle.check(run, target, config)
-        else:
-            found = module.check(run, target)
+        found = module.check(run, target)
     except Exception as exc:  # checks catch only network and budget errors: this is a bug, never a pass
         reason = describe_error(exc)
         where = f"{module.AREA} on {target.url}"
-        found = [result(i, Status.ERROR, Severity.HIGH, target.url, f"internal error (a bug in launchready, please report it): {reason}",
-                        evidence={"error": reason, "internal": True}) for i in module.IDS]  # fmt: skip
+        found = [
+            result(
+                i,
+                Status.ERROR,
+                Severity.HIGH,
+                target.url,
+                f"internal error (a bug in launchready, please report it): {reason}",
+                evidence={"error": reason, "internal": True},
+            )
+            for i in module.IDS
+        ]
         run.notes.append(f"internal error in the {where} checks: {reason}")
     ms = int((time.perf_counter() - start) * 1000)
     return [c if c.duration_ms else c.replace(duration_ms=ms) for c in found]
@@ -105,7 +126,7 @@ def run_checks(
     """Run every selected area against every target, phase by phase. ``on_progress(done,
     total)`` is called after each area x target finishes (for a progress line)."""
     out = Outcome()
-    run = Run(settings, client, selected)
+    run = Run(settings, client, selected, config=config)
     phases = sorted({m.PHASE for m in AREAS})
     per_phase = {
         phase: [(m, t) for m in AREAS if phase == m.PHASE and area_selected(m, selected) for t in settings.targets]
@@ -115,8 +136,8 @@ def run_checks(
     finished = [0]
     lock = threading.Lock()
 
-    def one(job: tuple[ModuleType, Target]) -> list[CheckResult]:
-        found = _run_one(job[0], run, job[1], config)
+    def one(job: tuple[LiveArea, Target]) -> list[CheckResult]:
+        found = _run_one(job[0], run, job[1])
         if on_progress is not None:
             with lock:
                 finished[0] += 1

@@ -30,7 +30,12 @@ FIX = {
     "tls.legacy-protocols": "Disable TLS 1.0 and 1.1 on the server or CDN (minimum TLS 1.2).",
     "tls.key-size": "Reissue the certificate with an RSA key of at least 2048 bits or an ECDSA P-256 key.",
 }
-_CLIENT_CANNOT = ("NO_PROTOCOLS_AVAILABLE", "NO_CIPHERS_AVAILABLE", "NO_SUITABLE_SIGNATURE_ALGORITHM", "UNSUPPORTED_PROTOCOL_CLIENT")
+_CLIENT_CANNOT = (
+    "NO_PROTOCOLS_AVAILABLE",
+    "NO_CIPHERS_AVAILABLE",
+    "NO_SUITABLE_SIGNATURE_ALGORITHM",
+    "UNSUPPORTED_PROTOCOL_CLIENT",
+)
 
 
 def _host_port(url: str) -> tuple[str, int]:
@@ -51,8 +56,12 @@ def tls_hosts(target: Target) -> list[str]:
 
 
 def plan(run: Run, target: Target) -> list[Planned]:
-    kinds = ("handshake without verification (reads the certificate)", "verified handshake (host name, chain)",
-             "handshake offering only TLS 1.0", "handshake offering only TLS 1.1")  # fmt: skip
+    kinds = (
+        "handshake without verification (reads the certificate)",
+        "verified handshake (host name, chain)",
+        "handshake offering only TLS 1.0",
+        "handshake offering only TLS 1.1",
+    )
     return [Planned("TLS", o, k) for o in tls_hosts(target) for k in kinds]
 
 
@@ -79,8 +88,17 @@ def _handshake(host: str, port: int, run: Run, ctx: ssl.SSLContext) -> tuple[byt
 def check(run: Run, target: Target) -> list[CheckResult]:
     origins = tls_hosts(target)
     if not origins:
-        return [result("tls.https", Status.FAIL, Severity.HIGH, target.url,
-                       "the site is served over plain HTTP, not HTTPS", FIX["tls.https"], {"url": target.url})]  # fmt: skip
+        return [
+            result(
+                "tls.https",
+                Status.FAIL,
+                Severity.HIGH,
+                target.url,
+                "the site is served over plain HTTP, not HTTPS",
+                FIX["tls.https"],
+                {"url": target.url},
+            )
+        ]
     out: list[CheckResult] = []
     for origin in origins:
         out.extend(_check_origin(run, origin))
@@ -103,8 +121,16 @@ def _check_origin(run: Run, origin: str) -> list[CheckResult]:
         der, version, cipher = _handshake(host, port, run, loose)
     except NETWORK_ERRORS as exc:
         return [errored(i, Severity.HIGH, origin, exc, FIX.get(i, "")) for i in IDS]
-    out.append(result("tls.https", Status.PASS, Severity.HIGH, origin, f"HTTPS answers ({version})",
-                      evidence={"protocol": version, "cipher": cipher}))  # fmt: skip
+    out.append(
+        result(
+            "tls.https",
+            Status.PASS,
+            Severity.HIGH,
+            origin,
+            f"HTTPS answers ({version})",
+            evidence={"protocol": version, "cipher": cipher},
+        )
+    )
     # 2. verified handshake: host name and chain
     try:
         _handshake(host, port, run, _verified_context(run))
@@ -115,23 +141,88 @@ def _check_origin(run: Run, origin: str) -> list[CheckResult]:
         code = exc.verify_code
         ev = {"verify_code": code, "verify_message": msg}
         if code == 62 or "hostname mismatch" in msg.lower() or "ip address mismatch" in msg.lower():
-            out.append(result("tls.certificate", Status.FAIL, Severity.HIGH, origin, f"certificate is not valid for {host}: {msg}", FIX["tls.certificate"], ev))
-            out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged separately: the host name check failed first"))
+            out.append(
+                result(
+                    "tls.certificate",
+                    Status.FAIL,
+                    Severity.HIGH,
+                    origin,
+                    f"certificate is not valid for {host}: {msg}",
+                    FIX["tls.certificate"],
+                    ev,
+                )
+            )
+            out.append(
+                result(
+                    "tls.chain",
+                    Status.SKIP,
+                    Severity.HIGH,
+                    origin,
+                    "not judged separately: the host name check failed first",
+                )
+            )
         else:
             # the name can still be judged from the certificate itself
             named = names_host(der, host)
             if named is True:
-                out.append(result("tls.certificate", Status.PASS, Severity.HIGH, origin, f"certificate names {host} (verification failed for another reason: {msg})", evidence=ev))
+                out.append(
+                    result(
+                        "tls.certificate",
+                        Status.PASS,
+                        Severity.HIGH,
+                        origin,
+                        f"certificate names {host} (verification failed for another reason: {msg})",
+                        evidence=ev,
+                    )
+                )
             elif named is False:
-                out.append(result("tls.certificate", Status.FAIL, Severity.HIGH, origin, f"certificate does not name {host}", FIX["tls.certificate"], ev))
+                out.append(
+                    result(
+                        "tls.certificate",
+                        Status.FAIL,
+                        Severity.HIGH,
+                        origin,
+                        f"certificate does not name {host}",
+                        FIX["tls.certificate"],
+                        ev,
+                    )
+                )
             else:
                 out.append(result("tls.certificate", Status.SKIP, Severity.HIGH, origin, f"not judged: {msg}"))
             if code == 66 or "key too weak" in msg.lower() or "key too small" in msg.lower():
-                out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged: the key is too weak to verify (see tls.key-size)", evidence=ev))
+                out.append(
+                    result(
+                        "tls.chain",
+                        Status.SKIP,
+                        Severity.HIGH,
+                        origin,
+                        "not judged: the key is too weak to verify (see tls.key-size)",
+                        evidence=ev,
+                    )
+                )
             elif code == 10 or "expired" in msg.lower():
-                out.append(result("tls.chain", Status.SKIP, Severity.HIGH, origin, "not judged: the certificate has expired (see tls.expiry)", evidence=ev))
+                out.append(
+                    result(
+                        "tls.chain",
+                        Status.SKIP,
+                        Severity.HIGH,
+                        origin,
+                        "not judged: the certificate has expired (see tls.expiry)",
+                        evidence=ev,
+                    )
+                )
             else:
-                out.append(result("tls.chain", Status.FAIL, Severity.HIGH, origin, f"certificate chain is not trusted: {msg}", FIX["tls.chain"], ev))
+                out.append(
+                    result(
+                        "tls.chain",
+                        Status.FAIL,
+                        Severity.HIGH,
+                        origin,
+                        f"certificate chain is not trusted: {msg}",
+                        FIX["tls.chain"],
+                        ev,
+                    )
+                )
     except NETWORK_ERRORS as exc:
         out.append(errored("tls.certificate", Severity.HIGH, origin, exc))
         out.append(errored("tls.chain", Severity.HIGH, origin, exc))
@@ -169,7 +260,10 @@ def names_host(der: bytes | None, host: str) -> bool | None:
 
 def _leaf(run: Run, origin: str, der: bytes | None) -> list[CheckResult]:
     if not der:
-        return [result(i, Status.ERROR, Severity.HIGH, origin, "the server sent no certificate") for i in ("tls.expiry", "tls.key-size")]
+        return [
+            result(i, Status.ERROR, Severity.HIGH, origin, "the server sent no certificate")
+            for i in ("tls.expiry", "tls.key-size")
+        ]
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
@@ -177,27 +271,94 @@ def _leaf(run: Run, origin: str, der: bytes | None) -> list[CheckResult]:
     s = run.settings
     not_after = cert.not_valid_after_utc
     days = (not_after - dt.datetime.now(dt.timezone.utc)).total_seconds() / 86400
-    ev = {"not_after": not_after.isoformat(), "days_left": round(days, 1), "subject": cert.subject.rfc4514_string()[:200]}
+    ev = {
+        "not_after": not_after.isoformat(),
+        "days_left": round(days, 1),
+        "subject": cert.subject.rfc4514_string()[:200],
+    }
     if days < 0:
-        r = result("tls.expiry", Status.FAIL, Severity.CRITICAL, origin, f"certificate expired {-days:.0f} day(s) ago", FIX["tls.expiry"], ev)
+        r = result(
+            "tls.expiry",
+            Status.FAIL,
+            Severity.CRITICAL,
+            origin,
+            f"certificate expired {-days:.0f} day(s) ago",
+            FIX["tls.expiry"],
+            ev,
+        )
     elif days < s.tls_fail_days:
-        r = result("tls.expiry", Status.FAIL, Severity.HIGH, origin, f"certificate expires in {days:.0f} day(s) (under {s.tls_fail_days})", FIX["tls.expiry"], ev)
+        r = result(
+            "tls.expiry",
+            Status.FAIL,
+            Severity.HIGH,
+            origin,
+            f"certificate expires in {days:.0f} day(s) (under {s.tls_fail_days})",
+            FIX["tls.expiry"],
+            ev,
+        )
     elif days < s.tls_warn_days:
-        r = result("tls.expiry", Status.WARN, Severity.MEDIUM, origin, f"certificate expires in {days:.0f} day(s) (under {s.tls_warn_days})", FIX["tls.expiry"], ev)
+        r = result(
+            "tls.expiry",
+            Status.WARN,
+            Severity.MEDIUM,
+            origin,
+            f"certificate expires in {days:.0f} day(s) (under {s.tls_warn_days})",
+            FIX["tls.expiry"],
+            ev,
+        )
     else:
-        r = result("tls.expiry", Status.PASS, Severity.HIGH, origin, f"certificate valid for {days:.0f} more day(s)", evidence=ev)
+        r = result(
+            "tls.expiry",
+            Status.PASS,
+            Severity.HIGH,
+            origin,
+            f"certificate valid for {days:.0f} more day(s)",
+            evidence=ev,
+        )
     out = [r]
     key = cert.public_key()
     if isinstance(key, rsa.RSAPublicKey):
         bits = key.key_size
         if bits < 2048:
-            out.append(result("tls.key-size", Status.FAIL, Severity.HIGH, origin, f"RSA key is {bits} bits (under 2048)", FIX["tls.key-size"], {"key": f"RSA-{bits}"}))
+            out.append(
+                result(
+                    "tls.key-size",
+                    Status.FAIL,
+                    Severity.HIGH,
+                    origin,
+                    f"RSA key is {bits} bits (under 2048)",
+                    FIX["tls.key-size"],
+                    {"key": f"RSA-{bits}"},
+                )
+            )
         else:
-            out.append(result("tls.key-size", Status.PASS, Severity.HIGH, origin, f"RSA key is {bits} bits", evidence={"key": f"RSA-{bits}"}))
+            out.append(
+                result(
+                    "tls.key-size",
+                    Status.PASS,
+                    Severity.HIGH,
+                    origin,
+                    f"RSA key is {bits} bits",
+                    evidence={"key": f"RSA-{bits}"},
+                )
+            )
     elif isinstance(key, ec.EllipticCurvePublicKey):
-        out.append(result("tls.key-size", Status.PASS, Severity.HIGH, origin, f"ECDSA key ({key.curve.name})", evidence={"key": key.curve.name}))
+        out.append(
+            result(
+                "tls.key-size",
+                Status.PASS,
+                Severity.HIGH,
+                origin,
+                f"ECDSA key ({key.curve.name})",
+                evidence={"key": key.curve.name},
+            )
+        )
     else:
-        out.append(result("tls.key-size", Status.PASS, Severity.HIGH, origin, f"{type(key).__name__.replace('PublicKey', '')} key"))
+        out.append(
+            result(
+                "tls.key-size", Status.PASS, Severity.HIGH, origin, f"{type(key).__name__.replace('PublicKey', '')} key"
+            )
+        )
     return out
 
 
@@ -235,14 +396,41 @@ def _legacy(run: Run, origin: str, host: str, port: int) -> list[CheckResult]:
                 errors[name] = describe_error(exc)
     ev = {"accepted": accepted, "refused": refused, "not_probed": cannot, "errors": errors}
     if accepted:
-        return [result("tls.legacy-protocols", Status.FAIL, Severity.MEDIUM, origin,
-                       f"server accepts {' and '.join(accepted)}", FIX["tls.legacy-protocols"], ev)]  # fmt: skip
+        return [
+            result(
+                "tls.legacy-protocols",
+                Status.FAIL,
+                Severity.MEDIUM,
+                origin,
+                f"server accepts {' and '.join(accepted)}",
+                FIX["tls.legacy-protocols"],
+                ev,
+            )
+        ]
     if errors:
-        return [result("tls.legacy-protocols", Status.ERROR, Severity.MEDIUM, origin,
-                       "could not probe: " + "; ".join(f"{k}: {v}" for k, v in errors.items()), evidence=ev)]  # fmt: skip
+        return [
+            result(
+                "tls.legacy-protocols",
+                Status.ERROR,
+                Severity.MEDIUM,
+                origin,
+                "could not probe: " + "; ".join(f"{k}: {v}" for k, v in errors.items()),
+                evidence=ev,
+            )
+        ]
     if cannot and not refused:
         return [skipped("tls.legacy-protocols", origin, "not probed: " + "; ".join(cannot.values()), Severity.MEDIUM)]
     if cannot:
-        return [result("tls.legacy-protocols", Status.SKIP, Severity.MEDIUM, origin,
-                       f"{', '.join(refused)} refused; not probed: " + "; ".join(cannot.values()), evidence=ev)]  # fmt: skip
-    return [result("tls.legacy-protocols", Status.PASS, Severity.MEDIUM, origin, "TLS 1.0 and 1.1 are refused", evidence=ev)]
+        return [
+            result(
+                "tls.legacy-protocols",
+                Status.SKIP,
+                Severity.MEDIUM,
+                origin,
+                f"{', '.join(refused)} refused; not probed: " + "; ".join(cannot.values()),
+                evidence=ev,
+            )
+        ]
+    return [
+        result("tls.legacy-protocols", Status.PASS, Severity.MEDIUM, origin, "TLS 1.0 and 1.1 are refused", evidence=ev)
+    ]

@@ -30,7 +30,7 @@ from launchready.repo import (  # noqa: F401  (each module registers its rules o
     uploads,
     webhooks,
 )
-from launchready.repo.registry import (
+from launchready.repo.checkers import (
     ALLOW_MARKER,
     APP_CHECKERS,
     FILE_CHECKERS,
@@ -148,8 +148,9 @@ def checks_for_app(
     stats: RepoStats | None = None,
 ) -> list[Finding]:
     """Whole-application repo rules over ``(path, text)`` pairs (scan and the Action only)."""
-    app = AppContext([c for p, t in files if not is_test_path(p) and len(t) <= MAX_TEXT
-                      and not _generated(c := FileContext(p, t))])  # fmt: skip
+    app = AppContext(
+        [c for p, t in files if not is_test_path(p) and len(t) <= MAX_TEXT and not _generated(c := FileContext(p, t))]
+    )
     contexts = {f.path: f for f in app.files}
     hits: list[Hit] = []
     for checker in APP_CHECKERS:

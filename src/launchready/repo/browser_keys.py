@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from launchready.model import Severity
-from launchready.repo.registry import FileContext, Hit, any_of, file_check, rule
+from launchready.repo.checkers import FileContext, Hit, any_of, file_check, rule
 
 ALLOW_BROWSER = rule(
     "repo.secrets-ai-browser-client",
@@ -19,8 +19,7 @@ CLIENT_COMPONENT = rule(
     "repo.secrets-ai-client-component",
     Severity.HIGH,
     "OpenAI/Anthropic client constructed in a 'use client' component: it runs in the browser",
-    "Move the SDK call into a server component, route handler or server action and call that "
-    "from the client.",
+    "Move the SDK call into a server component, route handler or server action and call that from the client.",
 )
 PUBLIC_KEY = rule(
     "repo.secrets-ai-public-env-key",
@@ -31,12 +30,39 @@ PUBLIC_KEY = rule(
 )
 
 # Constructors and factories of AI SDK clients (openai, @anthropic-ai/sdk, Vercel AI SDK, Google).
-_SDK_CTORS = frozenset({"OpenAI", "AzureOpenAI", "Anthropic", "AnthropicBedrock", "createOpenAI",
-                        "createAnthropic", "GoogleGenerativeAI", "GoogleGenAI", "Groq", "Mistral",
-                        "MistralClient", "CohereClient", "Together", "OpenAIApi", "Configuration"})  # fmt: skip
-_SDK_MODULES = ("openai", "@anthropic-ai/sdk", "@ai-sdk/", "@google/generative-ai", "@google/genai",
-                "groq-sdk", "@mistralai/", "cohere-ai", "together-ai")  # fmt: skip
-_PUBLIC_ENV = re.compile(r"^(?:process\.env|import\.meta\.env)\.(NEXT_PUBLIC_|VITE_|REACT_APP_|PUBLIC_|EXPO_PUBLIC_)(\w+)")
+_SDK_CTORS = frozenset(
+    {
+        "OpenAI",
+        "AzureOpenAI",
+        "Anthropic",
+        "AnthropicBedrock",
+        "createOpenAI",
+        "createAnthropic",
+        "GoogleGenerativeAI",
+        "GoogleGenAI",
+        "Groq",
+        "Mistral",
+        "MistralClient",
+        "CohereClient",
+        "Together",
+        "OpenAIApi",
+        "Configuration",
+    }
+)
+_SDK_MODULES = (
+    "openai",
+    "@anthropic-ai/sdk",
+    "@ai-sdk/",
+    "@google/generative-ai",
+    "@google/genai",
+    "groq-sdk",
+    "@mistralai/",
+    "cohere-ai",
+    "together-ai",
+)
+_PUBLIC_ENV = re.compile(
+    r"^(?:process\.env|import\.meta\.env)\.(NEXT_PUBLIC_|VITE_|REACT_APP_|PUBLIC_|EXPO_PUBLIC_)(\w+)"
+)
 _KEYISH = re.compile(r"(KEY|TOKEN|SECRET)", re.IGNORECASE)
 
 
@@ -61,7 +87,12 @@ def client_component(ctx: FileContext) -> Iterator[Hit]:
         t = js.toks[i]
         if js.is_property(i):
             continue
-        yield Hit(CLIENT_COMPONENT, t.line, t.col, f"{t.value} client constructed in a 'use client' component: it runs in the browser")
+        yield Hit(
+            CLIENT_COMPONENT,
+            t.line,
+            t.col,
+            f"{t.value} client constructed in a 'use client' component: it runs in the browser",
+        )
 
 
 @file_check({"js"}, any_of("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "PUBLIC_"), [PUBLIC_KEY])
@@ -83,5 +114,9 @@ def public_env_key(ctx: FileContext) -> Iterator[Hit]:
             name, _ = js.chain(j)
             m = _PUBLIC_ENV.match(name)
             if m and _KEYISH.search(m.group(2)):
-                yield Hit(PUBLIC_KEY, tj.line, tj.col,
-                          f"AI API key read from {m.group(1)}{m.group(2)}: browser-exposed variables are inlined into the bundle")
+                yield Hit(
+                    PUBLIC_KEY,
+                    tj.line,
+                    tj.col,
+                    f"AI API key read from {m.group(1)}{m.group(2)}: browser-exposed variables are inlined into the bundle",
+                )

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.debug import is_dev_only, is_django_settings
-from launchready.repo.registry import (
+from launchready.repo.checkers import (
     AppContext,
     FileContext,
     Hit,
@@ -20,6 +19,7 @@ from launchready.repo.registry import (
     matches,
     rule,
 )
+from launchready.repo.debug import is_dev_only, is_django_settings
 
 COOKIE_INSECURE = rule(
     "repo.auth-cookie-insecure",
@@ -30,8 +30,13 @@ COOKIE_INSECURE = rule(
     "sameSite: 'lax' }, set_cookie(..., secure=True, httponly=True)).",
     scope="file+app",
 )
-_FLAGS_FALSE = ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
-                "REMEMBER_COOKIE_SECURE", "REMEMBER_COOKIE_HTTPONLY")  # fmt: skip
+_FLAGS_FALSE = (
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "REMEMBER_COOKIE_SECURE",
+    "REMEMBER_COOKIE_HTTPONLY",
+)
 _SAMESITE = ("SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE")
 _AUTH_COOKIE = re.compile(r"(session|sess|sid|token|auth|jwt|refresh|remember|login)", re.IGNORECASE)
 
@@ -44,7 +49,14 @@ def _setting_hits(name: str, value: ast.AST, node: ast.AST) -> Iterator[Hit]:
         yield Hit(COOKIE_INSECURE, line, col, f"{name} = 'None': the cookie is sent on cross-site requests")
 
 
-@file_check({"py"}, all_of(any_of("COOKIE_", "set_cookie("), matches(r"COOKIE_(?:SECURE|HTTPONLY|SAMESITE)|set_cookie\(\s*(?:key\s*=\s*)?[rbuf]?[\"']")), [COOKIE_INSECURE])
+@file_check(
+    {"py"},
+    all_of(
+        any_of("COOKIE_", "set_cookie("),
+        matches(r"COOKIE_(?:SECURE|HTTPONLY|SAMESITE)|set_cookie\(\s*(?:key\s*=\s*)?[rbuf]?[\"']"),
+    ),
+    [COOKIE_INSECURE],
+)
 def cookies_python(ctx: FileContext) -> Iterator[Hit]:
     if is_dev_only(ctx.path):
         return
@@ -52,7 +64,13 @@ def cookies_python(ctx: FileContext) -> Iterator[Hit]:
         if isinstance(n, (ast.Assign, ast.AnnAssign)):
             targets = n.targets if isinstance(n, ast.Assign) else [n.target]
             for t in targets:
-                name = t.id if isinstance(t, ast.Name) else pyast.str_value(t.slice) if isinstance(t, ast.Subscript) else None
+                name = (
+                    t.id
+                    if isinstance(t, ast.Name)
+                    else pyast.str_value(t.slice)
+                    if isinstance(t, ast.Subscript)
+                    else None
+                )
                 if name and n.value is not None:
                     yield from _setting_hits(name, n.value, n)
         elif isinstance(n, ast.Call):
@@ -68,8 +86,12 @@ def cookies_python(ctx: FileContext) -> Iterator[Hit]:
                     continue
                 missing = [f for f in ("secure", "httponly") if not pyast.is_true(pyast.kwarg(n, f))]
                 if missing:
-                    yield Hit(COOKIE_INSECURE, n.lineno, n.col_offset + 1,
-                              f"cookie {cname!r} set without {' and '.join(m + '=True' for m in missing)}")
+                    yield Hit(
+                        COOKIE_INSECURE,
+                        n.lineno,
+                        n.col_offset + 1,
+                        f"cookie {cname!r} set without {' and '.join(m + '=True' for m in missing)}",
+                    )
 
 
 @app_check([COOKIE_INSECURE])
@@ -86,9 +108,13 @@ def django_session_secure_absent(app: AppContext) -> Iterator[Hit]:
             continue
         for elt in stmt.value.elts:
             if pyast.str_value(elt) == "django.contrib.sessions":
-                yield Hit(COOKIE_INSECURE, elt.lineno, elt.col_offset + 1,
-                          "Django sessions are enabled but SESSION_COOKIE_SECURE is never set (default False)",
-                          path=f.path)
+                yield Hit(
+                    COOKIE_INSECURE,
+                    elt.lineno,
+                    elt.col_offset + 1,
+                    "Django sessions are enabled but SESSION_COOKIE_SECURE is never set (default False)",
+                    path=f.path,
+                )
 
 
 # -- Express: express-session, cookie-session, res.cookie -------------------------------------------
@@ -111,7 +137,12 @@ def cookies_express(ctx: FileContext) -> Iterator[Hit]:
                 cbrace = js.object_at(cookie.start, cookie.end) if cookie is not None else None
                 if cbrace is None:
                     if cookie is None:
-                        yield Hit(COOKIE_INSECURE, t.line, t.col, f"{module} without a cookie option: the session cookie is not Secure")
+                        yield Hit(
+                            COOKIE_INSECURE,
+                            t.line,
+                            t.col,
+                            f"{module} without a cookie option: the session cookie is not Secure",
+                        )
                     continue
                 props = js.props(cbrace)
             yield from _js_cookie_opts(ctx, props, t.line, t.col, module)
@@ -124,11 +155,14 @@ def cookies_express(ctx: FileContext) -> Iterator[Hit]:
         t = js.toks[i]
         opts = js.object_at(*args[2]) if len(args) >= 3 else None
         props = js.props(opts) if opts is not None else {}
-        yield from _js_cookie_opts(ctx, props, t.line, t.col, f"cookie {js.toks[args[0][0]].value!r}", require_httponly=True)
+        yield from _js_cookie_opts(
+            ctx, props, t.line, t.col, f"cookie {js.toks[args[0][0]].value!r}", require_httponly=True
+        )
 
 
-def _js_cookie_opts(ctx: FileContext, props: dict[str, object], line: int, col: int, what: str,
-                    require_httponly: bool = False) -> Iterator[Hit]:  # fmt: skip
+def _js_cookie_opts(
+    ctx: FileContext, props: dict[str, object], line: int, col: int, what: str, require_httponly: bool = False
+) -> Iterator[Hit]:
     from launchready.repo.jstokens import Prop
 
     js = ctx.js
@@ -143,7 +177,9 @@ def _js_cookie_opts(ctx: FileContext, props: dict[str, object], line: int, col: 
         problems.append("httpOnly is not set")
     if problems:
         at = secure if isinstance(secure, Prop) else None
-        yield Hit(COOKIE_INSECURE, at.key.line if at else line, at.key.col if at else col, f"{what}: {', '.join(problems)}")
+        yield Hit(
+            COOKIE_INSECURE, at.key.line if at else line, at.key.col if at else col, f"{what}: {', '.join(problems)}"
+        )
 
 
 @app_check([COOKIE_INSECURE])
@@ -162,5 +198,10 @@ def flask_session_secure_absent(app: AppContext) -> Iterator[Hit]:
     if any("from_prefixed_env" in f.text or "from_envvar" in f.text for f in app.of_kind("py")):
         return  # configured from the environment: cannot judge from the code
     for f, node in users:
-        yield Hit(COOKIE_INSECURE, node.lineno, node.col_offset + 1,
-                  "Flask session is used but SESSION_COOKIE_SECURE is never set (default False)", path=f.path)
+        yield Hit(
+            COOKIE_INSECURE,
+            node.lineno,
+            node.col_offset + 1,
+            "Flask session is used but SESSION_COOKIE_SECURE is never set (default False)",
+            path=f.path,
+        )

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.registry import FileContext, Hit, any_of, file_check, rule
+from launchready.repo.checkers import FileContext, Hit, any_of, file_check, rule
 
 WILDCARD_CREDENTIALS = rule(
     "repo.cors-wildcard-credentials",
@@ -59,8 +59,12 @@ def cors_python(ctx: FileContext) -> Iterator[Hit]:
             if pyast.is_true(pyast.resolve(ctx, creds)) and _any_origin_py(
                 ctx, pyast.kwarg(call, "allow_origins"), pyast.kwarg(call, "allow_origin_regex")
             ):
-                yield Hit(WILDCARD_CREDENTIALS, call.lineno, call.col_offset + 1,
-                          "CORSMiddleware allows any origin with allow_credentials=True")
+                yield Hit(
+                    WILDCARD_CREDENTIALS,
+                    call.lineno,
+                    call.col_offset + 1,
+                    "CORSMiddleware allows any origin with allow_credentials=True",
+                )
         elif fname in ("CORS", "cross_origin"):
             if not pyast.is_true(pyast.resolve(ctx, pyast.kwarg(call, "supports_credentials"))):
                 continue
@@ -74,11 +78,17 @@ def cors_python(ctx: FileContext) -> Iterator[Hit]:
                         res_origins is not None and _any_origin_py(ctx, res_origins, None)
                     ):
                         wide = True
-            if (origins is None and not isinstance(resources, ast.Dict)) or wide or (
-                origins is not None and _any_origin_py(ctx, origins, None)
+            if (
+                (origins is None and not isinstance(resources, ast.Dict))
+                or wide
+                or (origins is not None and _any_origin_py(ctx, origins, None))
             ):
-                yield Hit(WILDCARD_CREDENTIALS, call.lineno, call.col_offset + 1,
-                          f"Flask-CORS {fname}() allows any origin with supports_credentials=True")
+                yield Hit(
+                    WILDCARD_CREDENTIALS,
+                    call.lineno,
+                    call.col_offset + 1,
+                    f"Flask-CORS {fname}() allows any origin with supports_credentials=True",
+                )
     # Django (django-cors-headers) settings
     assigns = pyast.module_assigns(ctx.tree)
     creds_stmt = assigns.get("CORS_ALLOW_CREDENTIALS")
@@ -87,14 +97,22 @@ def cors_python(ctx: FileContext) -> Iterator[Hit]:
     for name in ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"):
         stmt = assigns.get(name)
         if stmt is not None and pyast.is_true(stmt.value):
-            yield Hit(WILDCARD_CREDENTIALS, stmt.lineno, stmt.col_offset + 1,
-                      f"{name} = True together with CORS_ALLOW_CREDENTIALS = True")
+            yield Hit(
+                WILDCARD_CREDENTIALS,
+                stmt.lineno,
+                stmt.col_offset + 1,
+                f"{name} = True together with CORS_ALLOW_CREDENTIALS = True",
+            )
     for name in ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST"):
         stmt = assigns.get(name)
         items = pyast.str_items(stmt.value) if stmt is not None else None
         if stmt is not None and items and any(_permissive_regex(x) for x in items):
-            yield Hit(WILDCARD_CREDENTIALS, stmt.lineno, stmt.col_offset + 1,
-                      f"{name} matches any origin, together with CORS_ALLOW_CREDENTIALS = True")
+            yield Hit(
+                WILDCARD_CREDENTIALS,
+                stmt.lineno,
+                stmt.col_offset + 1,
+                f"{name} matches any origin, together with CORS_ALLOW_CREDENTIALS = True",
+            )
 
 
 def _reads_origin_py(node: ast.AST) -> bool:
@@ -179,8 +197,12 @@ def cors_express(ctx: FileContext) -> Iterator[Hit]:
             wide = wide or _permissive_regex(body)
         if wide:
             t = js.toks[i]
-            yield Hit(WILDCARD_CREDENTIALS, origin.key.line, origin.key.col,
-                      f"{t.value}() allows any origin (origin: {tok.value if tok.kind != 'str' else repr(tok.value)}) with credentials: true")
+            yield Hit(
+                WILDCARD_CREDENTIALS,
+                origin.key.line,
+                origin.key.col,
+                f"{t.value}() allows any origin (origin: {tok.value if tok.kind != 'str' else repr(tok.value)}) with credentials: true",
+            )
 
 
 def _origin_read_js(ctx: FileContext, s: int, e: int) -> bool:
@@ -205,7 +227,12 @@ def origin_echo_js(ctx: FileContext) -> Iterator[Hit]:
     # variables assigned straight from the Origin header and never compared
     tainted: set[str] = set()
     for i, t in enumerate(js.toks):
-        if t.kind == "id" and js.p(i + 1, "=") and js.tok(i - 1) is not None and js.toks[i - 1].value in ("const", "let", "var"):
+        if (
+            t.kind == "id"
+            and js.p(i + 1, "=")
+            and js.tok(i - 1) is not None
+            and js.toks[i - 1].value in ("const", "let", "var")
+        ):
             end = i + 2
             while end < len(js.toks) and not js.p(end, ";") and js.toks[end].line == t.line:
                 end += 1
@@ -214,9 +241,19 @@ def origin_echo_js(ctx: FileContext) -> Iterator[Hit]:
     checked = set()
     for i, t in enumerate(js.toks):
         if t.kind == "id" and t.value in tainted:
-            if js.p(i + 1, "===") or js.p(i - 1, "===") or js.p(i + 1, "==") or js.p(i + 1, "!==") or js.p(i - 1, "!=="):
+            if (
+                js.p(i + 1, "===")
+                or js.p(i - 1, "===")
+                or js.p(i + 1, "==")
+                or js.p(i + 1, "!==")
+                or js.p(i - 1, "!==")
+            ):
                 checked.add(t.value)
-            if js.p(i - 1, "(") and js.tok(i - 2) is not None and js.toks[i - 2].value in ("includes", "has", "indexOf", "test", "some"):
+            if (
+                js.p(i - 1, "(")
+                and js.tok(i - 2) is not None
+                and js.toks[i - 2].value in ("includes", "has", "indexOf", "test", "some")
+            ):
                 checked.add(t.value)
     for i, t in enumerate(js.toks):  # any use inside an if (...) condition counts as a check
         if t.is_id("if") and js.p(i + 1, "("):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.registry import FileContext, Hit, all_of, any_of, file_check, rule
+from launchready.repo.checkers import FileContext, Hit, all_of, any_of, file_check, rule
 
 DJANGO_DEBUG = rule(
     "repo.debug-django",
@@ -45,7 +45,9 @@ VITE_SOURCEMAPS = rule(
     "directory, uploading them to the error tracker).",
 )
 
-_DEV_NAME = re.compile(r"(^|[_\-./])(dev|devel|development|local|test|tests|testing|ci|example|sample)([_\-./]|$)", re.IGNORECASE)
+_DEV_NAME = re.compile(
+    r"(^|[_\-./])(dev|devel|development|local|test|tests|testing|ci|example|sample)([_\-./]|$)", re.IGNORECASE
+)
 
 
 def is_dev_only(path: str) -> bool:
@@ -61,7 +63,14 @@ def is_django_settings(ctx: FileContext) -> bool:
     return "INSTALLED_APPS" in ctx.text or "ROOT_URLCONF" in ctx.text
 
 
-@file_check({"py"}, all_of(any_of("DEBUG", "ALLOWED_HOSTS"), any_of("INSTALLED_APPS", "ALLOWED_HOSTS", "MIDDLEWARE", "ROOT_URLCONF", "SECRET_KEY")), [DJANGO_DEBUG, ALLOWED_HOSTS])
+@file_check(
+    {"py"},
+    all_of(
+        any_of("DEBUG", "ALLOWED_HOSTS"),
+        any_of("INSTALLED_APPS", "ALLOWED_HOSTS", "MIDDLEWARE", "ROOT_URLCONF", "SECRET_KEY"),
+    ),
+    [DJANGO_DEBUG, ALLOWED_HOSTS],
+)
 def django_settings(ctx: FileContext) -> Iterator[Hit]:
     if not is_django_settings(ctx) or is_dev_only(ctx.path):
         return
@@ -76,7 +85,11 @@ def django_settings(ctx: FileContext) -> Iterator[Hit]:
             yield Hit(ALLOWED_HOSTS, hosts.lineno, hosts.col_offset + 1)
 
 
-@file_check({"py"}, all_of(any_of("flask", "fastapi", "starlette", "uvicorn", "quart"), any_of("debug", "DEBUG")), [SERVER_DEBUG])
+@file_check(
+    {"py"},
+    all_of(any_of("flask", "fastapi", "starlette", "uvicorn", "quart"), any_of("debug", "DEBUG")),
+    [SERVER_DEBUG],
+)
 def server_debug(ctx: FileContext) -> Iterator[Hit]:
     if is_dev_only(ctx.path):
         return
@@ -86,16 +99,29 @@ def server_debug(ctx: FileContext) -> Iterator[Hit]:
     for n in ctx.nodes:
         if isinstance(n, ast.Call):
             fname = pyast.last_name(n.func)
-            if fname in ("run", "FastAPI", "Flask", "Starlette", "Quart", "update") and pyast.is_true(pyast.kwarg(n, "debug")):
-                yield Hit(SERVER_DEBUG, n.lineno, n.col_offset + 1, f"{pyast.dotted(n.func) or fname}(debug=True) in application code")
+            if fname in ("run", "FastAPI", "Flask", "Starlette", "Quart", "update") and pyast.is_true(
+                pyast.kwarg(n, "debug")
+            ):
+                yield Hit(
+                    SERVER_DEBUG,
+                    n.lineno,
+                    n.col_offset + 1,
+                    f"{pyast.dotted(n.func) or fname}(debug=True) in application code",
+                )
             elif fname == "update" and pyast.is_true(pyast.kwarg(n, "DEBUG")) and "config" in pyast.dotted(n.func):
                 yield Hit(SERVER_DEBUG, n.lineno, n.col_offset + 1, "app.config DEBUG = True in application code")
         elif isinstance(n, ast.Assign) and pyast.is_true(n.value):
             for t in n.targets:
                 if isinstance(t, ast.Attribute) and t.attr == "debug" and pyast.dotted(t.value).endswith("app"):
                     yield Hit(SERVER_DEBUG, n.lineno, n.col_offset + 1, "app.debug = True in application code")
-                if isinstance(t, ast.Subscript) and pyast.str_value(t.slice) == "DEBUG" and pyast.dotted(t.value).endswith("config"):
-                    yield Hit(SERVER_DEBUG, n.lineno, n.col_offset + 1, "app.config['DEBUG'] = True in application code")
+                if (
+                    isinstance(t, ast.Subscript)
+                    and pyast.str_value(t.slice) == "DEBUG"
+                    and pyast.dotted(t.value).endswith("config")
+                ):
+                    yield Hit(
+                        SERVER_DEBUG, n.lineno, n.col_offset + 1, "app.config['DEBUG'] = True in application code"
+                    )
 
 
 def _is_config(ctx: FileContext, stem: str) -> bool:
@@ -108,7 +134,12 @@ def next_sourcemaps(ctx: FileContext) -> Iterator[Hit]:
         return
     js = ctx.js
     for i, t in enumerate(js.toks):
-        if t.value == "productionBrowserSourceMaps" and t.kind in ("id", "str") and js.p(i + 1, ":") and js.span_true(i + 2, i + 3):
+        if (
+            t.value == "productionBrowserSourceMaps"
+            and t.kind in ("id", "str")
+            and js.p(i + 1, ":")
+            and js.span_true(i + 2, i + 3)
+        ):
             yield Hit(NEXT_SOURCEMAPS, t.line, t.col)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.registry import AppContext, FileContext, Hit, app_check, rule
+from launchready.repo.checkers import AppContext, FileContext, Hit, app_check, rule
 
 MISSING = rule(
     "repo.error-tracking-missing",
@@ -35,8 +35,17 @@ MISSING = rule(
 # Python is read through its AST, so application source held in a string (a template, a test
 # fixture) counts neither as an app nor as a tracker.
 _PY_GATE = re.compile(r"sentry_sdk|bugsnag|rollbar|ddtrace|honeybadger|opentelemetry|azure_monitor|patch_all")
-_PY_TRACKER_CALLS = frozenset({"sentry_sdk.init", "bugsnag.configure", "rollbar.init", "honeybadger.configure",
-                               "ddtrace.patch_all", "ddtrace.patch", "configure_azure_monitor"})  # fmt: skip
+_PY_TRACKER_CALLS = frozenset(
+    {
+        "sentry_sdk.init",
+        "bugsnag.configure",
+        "rollbar.init",
+        "honeybadger.configure",
+        "ddtrace.patch_all",
+        "ddtrace.patch",
+        "configure_azure_monitor",
+    }
+)
 _PY_TRACKER_IMPORTS = ("ddtrace.auto", "opentelemetry.exporter", "azure.monitor.opentelemetry")
 _PY_TRACKER_SETTINGS = re.compile(r"^(honeybadger\.contrib\.\w+|rollbar\.contrib\.[\w.]+|bugsnag\.django\.[\w.]+)$")
 _PY_APP_CLASSES = frozenset({"FastAPI", "Flask", "Starlette", "Quart", "Sanic"})
@@ -75,7 +84,9 @@ def _py_tracker(f: FileContext) -> bool:
         return False
     for n in f.nodes:
         if isinstance(n, ast.Call):
-            if pyast.dotted(n.func) in _PY_TRACKER_CALLS or (pyast.last_name(n.func) == "patch_all" and "ddtrace" in f.text):
+            if pyast.dotted(n.func) in _PY_TRACKER_CALLS or (
+                pyast.last_name(n.func) == "patch_all" and "ddtrace" in f.text
+            ):
                 return True
         elif isinstance(n, (ast.Import, ast.ImportFrom)):
             mods = [a.name for a in n.names] if isinstance(n, ast.Import) else [n.module or ""]
@@ -99,7 +110,10 @@ def _py_entry(f: FileContext) -> tuple[int, str] | None:
             if not isinstance(stmt, ast.Assign):
                 continue
             names = {t.id for t in stmt.targets if isinstance(t, ast.Name)}
-            wsgi = isinstance(stmt.value, ast.Call) and pyast.last_name(stmt.value.func) in ("get_wsgi_application", "get_asgi_application")
+            wsgi = isinstance(stmt.value, ast.Call) and pyast.last_name(stmt.value.func) in (
+                "get_wsgi_application",
+                "get_asgi_application",
+            )
             if "INSTALLED_APPS" in names or ("application" in names and wsgi):
                 return stmt.lineno, "the Django project"
     return None
@@ -114,7 +128,9 @@ def tracker_files(app: AppContext) -> list[str]:
         elif f.kind == "js":
             found = not _client_only(f) and _live_lines(f.text, _JS_TRACKER)
         else:
-            found = (f.kind in ("dockerfile", "yaml") or f.name in ("Procfile", "package.json")) and bool(_CMD_TRACKER.search(f.text))
+            found = (f.kind in ("dockerfile", "yaml") or f.name in ("Procfile", "package.json")) and bool(
+                _CMD_TRACKER.search(f.text)
+            )
         if found:
             out.append(f.path)
     return out
@@ -146,6 +162,11 @@ def missing_error_tracker(app: AppContext) -> Iterator[Hit]:
     if entry is None or tracker_files(app):
         return
     path, line, what = entry
-    yield Hit(MISSING, line, 1 if line else None,
-              f"No error tracker is initialised in the server app ({what}, {path}): errors in production go unseen",
-              path=path, context="error-tracking")  # fmt: skip
+    yield Hit(
+        MISSING,
+        line,
+        1 if line else None,
+        f"No error tracker is initialised in the server app ({what}, {path}): errors in production go unseen",
+        path=path,
+        context="error-tracking",
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.registry import (
+from launchready.repo.checkers import (
     AppContext,
     FileContext,
     Hit,
@@ -69,11 +69,36 @@ UNPINNED = rule(
 
 # -- Dockerfiles -------------------------------------------------------------------------------------
 
-_SECRET_PART = frozenset({"KEY", "APIKEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PASS", "PWD",
-                          "CREDENTIALS", "CREDENTIAL", "PRIVATE"})  # fmt: skip
-_NOT_SECRET_PART = frozenset({"PUBLIC", "PUBLISHABLE", "FILE", "PATH", "ID", "URL", "NAME", "USER", "HOST",
-                              "PORT", "MIN", "MAX", "LENGTH", "TTL", "EXPIRY", "EXPIRES", "TIMEOUT",
-                              "ALGORITHM", "HEADER", "TYPE", "ENABLED", "REQUIRED", "DIR"})  # fmt: skip
+_SECRET_PART = frozenset(
+    {"KEY", "APIKEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PASS", "PWD", "CREDENTIALS", "CREDENTIAL", "PRIVATE"}
+)
+_NOT_SECRET_PART = frozenset(
+    {
+        "PUBLIC",
+        "PUBLISHABLE",
+        "FILE",
+        "PATH",
+        "ID",
+        "URL",
+        "NAME",
+        "USER",
+        "HOST",
+        "PORT",
+        "MIN",
+        "MAX",
+        "LENGTH",
+        "TTL",
+        "EXPIRY",
+        "EXPIRES",
+        "TIMEOUT",
+        "ALGORITHM",
+        "HEADER",
+        "TYPE",
+        "ENABLED",
+        "REQUIRED",
+        "DIR",
+    }
+)
 _DOCKER_INSTR = re.compile(r"^\s*(ENV|ARG)\s+(.*)$", re.IGNORECASE)
 _DOCKER_COPY = re.compile(r"^\s*(COPY|ADD)\s+(.*)$", re.IGNORECASE)
 
@@ -118,15 +143,21 @@ def dockerfile(ctx: FileContext) -> Iterator[Hit]:
                     names.append((tok[0], bool(tok[2].strip("\"'"))))
             for name, has_value in names:
                 if secretish_var(name) and (kind == "ARG" or has_value):
-                    yield Hit(DOCKER_SECRET, line, 1, f"{kind} {name}: a secret in a Dockerfile {kind} is stored in the image")
+                    yield Hit(
+                        DOCKER_SECRET, line, 1, f"{kind} {name}: a secret in a Dockerfile {kind} is stored in the image"
+                    )
             continue
         m = _DOCKER_COPY.match(instr)
         if m:
             srcs = [s for s in m.group(2).split() if not s.startswith("--")][:-1]
             for s in srcs:
                 base = s.rstrip("/").rsplit("/", 1)[-1]
-                if base == ".env" or (base.startswith(".env.") and not base.endswith((".example", ".sample", ".template"))):
-                    yield Hit(DOCKER_COPY_ENV, line, 1, f"{m.group(1).upper()} {s}: the env file is baked into the image")
+                if base == ".env" or (
+                    base.startswith(".env.") and not base.endswith((".example", ".sample", ".template"))
+                ):
+                    yield Hit(
+                        DOCKER_COPY_ENV, line, 1, f"{m.group(1).upper()} {s}: the env file is baked into the image"
+                    )
 
 
 # -- GitHub workflows --------------------------------------------------------------------------------
@@ -179,8 +210,12 @@ def _unpinned(uses: Any) -> Iterator[Hit]:
     if "@" in ref and not ref.startswith(_TRUSTED_OWNERS):
         version = ref.rsplit("@", 1)[1]
         if not _SHA.match(version) and not _VERSION.match(version):
-            yield Hit(UNPINNED, uses.start_mark.line + 1, uses.start_mark.column + 1,
-                      f"{ref}: third-party action pinned to the branch '{version}'")
+            yield Hit(
+                UNPINNED,
+                uses.start_mark.line + 1,
+                uses.start_mark.column + 1,
+                f"{ref}: third-party action pinned to the branch '{version}'",
+            )
 
 
 _PIPED = re.compile(r"^[^;&]*(?:\||>)")
@@ -198,8 +233,11 @@ def _printed_secret(cmd: str) -> str | None:
     return None
 
 
-@file_check({"workflow"}, any_of("uses:", "run:", "permissions", "pull_request_target"),
-            [PRT_CHECKOUT, SECRET_ECHO, WRITE_ALL, UNPINNED])  # fmt: skip
+@file_check(
+    {"workflow"},
+    any_of("uses:", "run:", "permissions", "pull_request_target"),
+    [PRT_CHECKOUT, SECRET_ECHO, WRITE_ALL, UNPINNED],
+)
 def workflow(ctx: FileContext) -> Iterator[Hit]:
     import yaml
 
@@ -272,7 +310,10 @@ def _reads_env_files(app: AppContext) -> FileContext | None:
         elif f.kind == "js" and "dotenv" in f.text:
             if any(t.value in ("dotenv", "dotenv/config", "dotenv-flow") for t in f.js.strings()):
                 return f
-        elif (f.kind == "package" and '"dotenv' in f.text) or (f.name in ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml") and "env_file" in f.text):
+        elif (f.kind == "package" and '"dotenv' in f.text) or (
+            f.name in ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
+            and "env_file" in f.text
+        ):
             return f
     return None
 
@@ -289,7 +330,6 @@ def dotenv_not_ignored(app: AppContext) -> Iterator[Hit]:
         return
     where = min(ignores, key=lambda g: g.path.count("/")).path if ignores else ".gitignore"
     yield Hit(DOTENV, None, None, f".env is not in .gitignore and {why}", path=where, context=why)
-
 
 
 def _env_loaded_by(app: AppContext) -> str | None:
@@ -324,10 +364,18 @@ def docker_copy_context(app: AppContext) -> Iterator[Hit]:
         return
     if any(f.name.endswith(".dockerignore") and ignored(f.lines) for f in app.files):
         return
-    exists = any(f.name == ".env" or (f.name.startswith(".env.") and not f.name.endswith((".example", ".sample", ".template"))) for f in app.files)
+    exists = any(
+        f.name == ".env" or (f.name.startswith(".env.") and not f.name.endswith((".example", ".sample", ".template")))
+        for f in app.files
+    )
     why = "an env file exists" if exists else _env_loaded_by(app)
     if why is None:
         return
     for f, line in copies:
-        yield Hit(DOCKER_COPY_ENV, line, 1,
-                  f"COPY . copies the whole build context and no .dockerignore excludes .env ({why})", path=f.path)
+        yield Hit(
+            DOCKER_COPY_ENV,
+            line,
+            1,
+            f"COPY . copies the whole build context and no .dockerignore excludes .env ({why})",
+            path=f.path,
+        )

@@ -17,8 +17,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 _IDENT = re.compile(r"[A-Za-z_$\u00a0-\uffff][\w$\u00a0-\uffff]*")
-_EXPR_KEYWORDS = frozenset({"return", "typeof", "instanceof", "in", "of", "new", "delete", "void",
-                            "throw", "case", "do", "else", "yield", "await", "export", "default"})  # fmt: skip
+_EXPR_KEYWORDS = frozenset(
+    {
+        "return",
+        "typeof",
+        "instanceof",
+        "in",
+        "of",
+        "new",
+        "delete",
+        "void",
+        "throw",
+        "case",
+        "do",
+        "else",
+        "yield",
+        "await",
+        "export",
+        "default",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +104,10 @@ def tokenize(text: str) -> list[Tok]:
             continue
         if c == "/" and not text.startswith(("//", "/*"), i):
             prev = toks[-1] if toks else None
-            if prev is None or (prev.kind == "punct" and prev.value not in (")", "]", "}")) or (
-                prev.kind == "id" and prev.value in _EXPR_KEYWORDS
+            if (
+                prev is None
+                or (prev.kind == "punct" and prev.value not in (")", "]", "}"))
+                or (prev.kind == "id" and prev.value in _EXPR_KEYWORDS)
             ):
                 m = _REGEX_BODY.match(text, i)
                 end = m.end() if m else i + 1

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.registry import FileContext, Hit, file_check, rule
+from launchready.repo.checkers import FileContext, Hit, file_check, rule
 
 ENV_DUMP = rule(
     "repo.logging-env-dump",
@@ -39,12 +39,14 @@ PII_TRACKER = rule(
     "repo.logging-tracker-pii",
     Severity.MEDIUM,
     "Error tracker set to send default PII (IP addresses, cookies, headers, user data)",
-    "Set send_default_pii=False / sendDefaultPii: false and add only the fields you need with a "
-    "before_send scrubber.",
+    "Set send_default_pii=False / sendDefaultPii: false and add only the fields you need with a before_send scrubber.",
 )
 
 _ENV_SECRET = re.compile(r"(KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|CREDENTIAL|AUTH)", re.IGNORECASE)
-_PROMPT_NAME = re.compile(r"^(prompt|prompts|system_prompt|full_prompt|user_prompt|final_prompt|rendered_prompt|llm_prompt|prompt_text)$", re.IGNORECASE)
+_PROMPT_NAME = re.compile(
+    r"^(prompt|prompts|system_prompt|full_prompt|user_prompt|final_prompt|rendered_prompt|llm_prompt|prompt_text)$",
+    re.IGNORECASE,
+)
 _REQUEST_BASE = re.compile(r"(^|\.)(request|req|self\.request|ctx\.request|context\.request|event)$", re.IGNORECASE)
 
 
@@ -80,8 +82,19 @@ def _classify_py(node: ast.AST) -> tuple[str, str] | None:
 
 
 _SENSITIVE_WORDS = re.compile(r"environ|headers|META|key|token|secret|passw|prompt|auth|credential|pwd", re.IGNORECASE)
-_PY_CALLS = ("print(", ".debug(", ".info(", ".warning(", ".warn(", ".error(", ".exception(", ".critical(",
-             ".log(", ".fatal(", ".msg(")  # fmt: skip
+_PY_CALLS = (
+    "print(",
+    ".debug(",
+    ".info(",
+    ".warning(",
+    ".warn(",
+    ".error(",
+    ".exception(",
+    ".critical(",
+    ".log(",
+    ".fatal(",
+    ".msg(",
+)
 _RECEIVER = re.compile(r"(\w+)$")
 
 
@@ -93,7 +106,7 @@ def _py_gate(text: str) -> bool:
         i = text.find(needle)
         while i >= 0:
             end = i + len(needle)
-            if needle[0] == "." :
+            if needle[0] == ".":
                 m = _RECEIVER.search(text, max(0, i - 40), i)
                 ok = m is not None and "log" in m.group(1).lower()
             else:
@@ -136,7 +149,9 @@ def _message(rule_id: str, what: str) -> str:
 
 # -- JavaScript ----------------------------------------------------------------------------------
 
-_JS_LOG_OBJECTS = re.compile(r"^(console|logger|log|winston|pino|this\.logger|this\.log|fastify\.log|req\.log|app\.log)$")
+_JS_LOG_OBJECTS = re.compile(
+    r"^(console|logger|log|winston|pino|this\.logger|this\.log|fastify\.log|req\.log|app\.log)$"
+)
 _JS_LOG_METHODS = frozenset({"log", "info", "debug", "warn", "error", "trace", "dir", "table", "fatal"})
 
 

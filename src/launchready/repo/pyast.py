@@ -6,10 +6,9 @@ import ast
 import re
 from collections.abc import Iterator
 
-from launchready.repo.registry import AppContext, FileContext
+from launchready.repo.checkers import AppContext, FileContext
 
-LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
-                         "log", "fatal", "msg"})  # fmt: skip
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal", "msg"})
 
 
 def dotted(node: ast.AST | None) -> str:
@@ -156,8 +155,23 @@ def is_log_call(call: ast.Call) -> bool:
     return False
 
 
-_WRAPPERS = frozenset({"dict", "str", "repr", "list", "dumps", "pformat", "format", "vars",
-                       "items", "values", "copy", "jsonable_encoder", "to_dict"})  # fmt: skip
+_WRAPPERS = frozenset(
+    {
+        "dict",
+        "str",
+        "repr",
+        "list",
+        "dumps",
+        "pformat",
+        "format",
+        "vars",
+        "items",
+        "values",
+        "copy",
+        "jsonable_encoder",
+        "to_dict",
+    }
+)
 
 
 def exposed(node: ast.AST) -> Iterator[ast.AST]:
@@ -208,10 +222,29 @@ def log_args(call: ast.Call) -> Iterator[ast.AST]:
 # A name is secret-like when its snake_case form ends with one of these (``openai_api_key``,
 # ``client_secret``, ``access_token``). A bare ``token`` is not: in AI apps it is usually a
 # streamed model token, in parsers a lexer token.
-_SECRET_SUFFIXES = ("api_key", "apikey", "secret_key", "client_secret", "webhook_secret", "secret",
-                    "password", "passwd", "access_token", "refresh_token", "auth_token", "id_token",
-                    "api_token", "bearer_token", "session_token", "bot_token", "oauth_token",
-                    "private_key", "signing_key", "authorization", "auth_header")  # fmt: skip
+_SECRET_SUFFIXES = (
+    "api_key",
+    "apikey",
+    "secret_key",
+    "client_secret",
+    "webhook_secret",
+    "secret",
+    "password",
+    "passwd",
+    "access_token",
+    "refresh_token",
+    "auth_token",
+    "id_token",
+    "api_token",
+    "bearer_token",
+    "session_token",
+    "bot_token",
+    "oauth_token",
+    "private_key",
+    "signing_key",
+    "authorization",
+    "auth_header",
+)
 _SECRET_EXACT = frozenset({"credentials", "pwd", "jwt", "bearer"})
 _NOT_SECRET_PREFIX = ("is_", "has_", "use_", "ignored_", "no_", "show_", "ask_", "prompt_")
 

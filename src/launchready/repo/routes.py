@@ -8,14 +8,33 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from launchready.repo import pyast
-from launchready.repo.registry import AppContext, FileContext
+from launchready.repo.checkers import AppContext, FileContext
 
 _PY_VERBS = frozenset({"get", "post", "put", "patch", "delete", "route", "api_route", "websocket"})
-_PY_ROUTE_DECORATOR = re.compile(r"^[ \t]*@[\w.]+\.(?:get|post|put|patch|delete|route|api_route|websocket)\(", re.MULTILINE)
+_PY_ROUTE_DECORATOR = re.compile(
+    r"^[ \t]*@[\w.]+\.(?:get|post|put|patch|delete|route|api_route|websocket)\(", re.MULTILINE
+)
 _JS_VERBS = frozenset({"get", "post", "put", "patch", "delete", "all"})
 _JS_SERVER_MODULES = ("express", "fastify", "hono", "koa-router", "@koa/router", "restify")
-_JS_CLIENTS = frozenset({"axios", "http", "https", "fetch", "client", "request", "superagent", "ky",
-                         "got", "api", "$", "cy", "supertest", "agent", "instance"})  # fmt: skip
+_JS_CLIENTS = frozenset(
+    {
+        "axios",
+        "http",
+        "https",
+        "fetch",
+        "client",
+        "request",
+        "superagent",
+        "ky",
+        "got",
+        "api",
+        "$",
+        "cy",
+        "supertest",
+        "agent",
+        "instance",
+    }
+)
 _NEXT_APP = re.compile(r"(?:^|/)app/(.*?)/?route\.(?:ts|js|mjs|tsx|jsx)$")
 _NEXT_PAGES = re.compile(r"(?:^|/)pages/(api/.*)\.(?:ts|js|mjs|tsx|jsx)$")
 _NEXT_VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -50,7 +69,11 @@ def python_routes(f: FileContext) -> Iterator[Route]:
             verb = dec.func.attr
             if verb not in _PY_VERBS:
                 continue
-            url = pyast.str_value(dec.args[0]) if dec.args else pyast.str_value(pyast.kwarg(dec, "path") or pyast.kwarg(dec, "rule"))
+            url = (
+                pyast.str_value(dec.args[0])
+                if dec.args
+                else pyast.str_value(pyast.kwarg(dec, "path") or pyast.kwarg(dec, "rule"))
+            )
             if url is None:
                 continue
             if verb in ("route", "api_route"):
@@ -69,7 +92,15 @@ def python_routes(f: FileContext) -> Iterator[Route]:
                 if url is None:
                     continue
                 view = pyast.dotted(call.args[1])
-                yield Route(f.path, call.lineno, call.col_offset + 1, "/" + url.lstrip("^/"), ("ANY",), view.rsplit(".", 1)[-1].replace("()", ""), view)
+                yield Route(
+                    f.path,
+                    call.lineno,
+                    call.col_offset + 1,
+                    "/" + url.lstrip("^/"),
+                    ("ANY",),
+                    view.rsplit(".", 1)[-1].replace("()", ""),
+                    view,
+                )
 
 
 def js_routes(f: FileContext) -> Iterator[Route]:
@@ -82,9 +113,13 @@ def js_routes(f: FileContext) -> Iterator[Route]:
             if not t.is_id("export"):
                 continue
             k = i + 1
-            if js.toks[k:k + 1] and js.toks[k].is_id("async"):
+            if js.toks[k : k + 1] and js.toks[k].is_id("async"):
                 k += 1
-            if k + 1 < len(js.toks) and js.toks[k].value in ("function", "const", "let") and js.toks[k + 1].value in _NEXT_VERBS:
+            if (
+                k + 1 < len(js.toks)
+                and js.toks[k].value in ("function", "const", "let")
+                and js.toks[k + 1].value in _NEXT_VERBS
+            ):
                 yield Route(f.path, t.line, t.col, url, (js.toks[k + 1].value,), js.toks[k + 1].value, f.text)
         return
     m = _NEXT_PAGES.search(p)
@@ -122,7 +157,9 @@ def js_routes(f: FileContext) -> Iterator[Route]:
         if len(args) >= 2:
             h = js.toks[args[-1][0]]
             handler = h.value if h.kind == "id" and args[-1][1] - args[-1][0] == 1 else ""
-        yield Route(f.path, recv.line, recv.col, first.value, ("ANY",) if verb == "ALL" else (verb,), handler, "\n".join(lines))
+        yield Route(
+            f.path, recv.line, recv.col, first.value, ("ANY",) if verb == "ALL" else (verb,), handler, "\n".join(lines)
+        )
 
 
 def app_routes(app: AppContext) -> list[Route]:

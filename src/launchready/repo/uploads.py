@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.registry import (
+from launchready.repo.checkers import (
     AppContext,
     FileContext,
     Hit,
@@ -29,7 +29,9 @@ NO_LIMIT = rule(
 )
 
 _LIMITY = re.compile(r"(max|limit)", re.IGNORECASE)
-_PROXY_LIMIT = re.compile(r"^\s*(client_max_body_size|request_body|max_request_body_size|maxRequestBodyBytes)\b", re.MULTILINE)
+_PROXY_LIMIT = re.compile(
+    r"^\s*(client_max_body_size|request_body|max_request_body_size|maxRequestBodyBytes)\b", re.MULTILINE
+)
 
 
 def size_checked(node: ast.AST) -> bool:
@@ -62,16 +64,24 @@ def fastapi_uploads(ctx: FileContext) -> Iterator[Hit]:
         uploads = [a for a in params if _is_upload_annotation(a.annotation)]
         if uploads and not size_checked(fn):
             a = uploads[0]
-            yield Hit(NO_LIMIT, a.lineno, a.col_offset + 1,
-                      f"{fn.name}() accepts UploadFile '{a.arg}' without checking its size")
+            yield Hit(
+                NO_LIMIT,
+                a.lineno,
+                a.col_offset + 1,
+                f"{fn.name}() accepts UploadFile '{a.arg}' without checking its size",
+            )
 
 
 @file_check({"py"}, any_of("DATA_UPLOAD_MAX_MEMORY_SIZE"), [NO_LIMIT])
 def django_body_limit_disabled(ctx: FileContext) -> Iterator[Hit]:
     stmt = pyast.module_assigns(ctx.tree).get("DATA_UPLOAD_MAX_MEMORY_SIZE")
     if stmt is not None and isinstance(stmt.value, ast.Constant) and stmt.value.value is None:
-        yield Hit(NO_LIMIT, stmt.lineno, stmt.col_offset + 1,
-                  "DATA_UPLOAD_MAX_MEMORY_SIZE = None turns off Django's request body limit")
+        yield Hit(
+            NO_LIMIT,
+            stmt.lineno,
+            stmt.col_offset + 1,
+            "DATA_UPLOAD_MAX_MEMORY_SIZE = None turns off Django's request body limit",
+        )
 
 
 @file_check({"js"}, any_of("multer"), [NO_LIMIT])
@@ -103,8 +113,16 @@ def flask_django_uploads(app: AppContext) -> Iterator[Hit]:
             continue
         flask_file = bool(pyast.imported_modules(f) & {"flask", "quart", "werkzeug"})
         for fn in pyast.functions(f):
-            use = next((n for n in ast.walk(fn) if isinstance(n, ast.Attribute) and n.attr in ("files", "FILES")
-                        and pyast.dotted(n.value).endswith("request")), None)  # fmt: skip
+            use = next(
+                (
+                    n
+                    for n in ast.walk(fn)
+                    if isinstance(n, ast.Attribute)
+                    and n.attr in ("files", "FILES")
+                    and pyast.dotted(n.value).endswith("request")
+                ),
+                None,
+            )
             if use is None or size_checked(fn) or (use.attr == "files" and not flask_file):
                 continue  # (request.files outside a Flask module: e.g. an HTTP client's request object)
             if use.attr == "files":

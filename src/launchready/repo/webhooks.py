@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from launchready.model import Severity
 from launchready.repo import pyast
-from launchready.repo.registry import AppContext, Hit, app_check, rule
+from launchready.repo.checkers import AppContext, Hit, app_check, rule
 from launchready.repo.routes import Route, app_routes
 
 UNVERIFIED = rule(
@@ -57,18 +57,28 @@ def provider(route: Route, file_text: str = "") -> str | None:
 def _verified(app: AppContext) -> set[str]:
     found: set[str] = set()
     for f in app.files:
-        if f.kind == "py" and any(w in f.text for w in ("construct_event", "compare_digest", "is_valid", "verify_signature")):
+        if f.kind == "py" and any(
+            w in f.text for w in ("construct_event", "compare_digest", "is_valid", "verify_signature")
+        ):
             called = {pyast.last_name(n.func) for n in f.nodes if isinstance(n, ast.Call)}
-            uses_verifier = "SignatureVerifier" in {pyast.last_name(n) for n in f.nodes if isinstance(n, (ast.Name, ast.Attribute))}
+            uses_verifier = "SignatureVerifier" in {
+                pyast.last_name(n) for n in f.nodes if isinstance(n, (ast.Name, ast.Attribute))
+            }
             for p, names in _PY_VERIFY.items():
                 relevant = names - ({"is_valid", "is_valid_request"} if not uses_verifier else set())
                 if called & relevant:
                     found.add(p)
-        elif f.kind == "js" and any(w in f.text for w in ("constructEvent", "timingSafeEqual", "verify", "@slack/bolt")):
+        elif f.kind == "js" and any(
+            w in f.text for w in ("constructEvent", "timingSafeEqual", "verify", "@slack/bolt")
+        ):
             js = f.js
             called = {js.toks[i].value for i, _ in js.calls(frozenset().union(*_JS_VERIFY.values()))}
             for p, names in _JS_VERIFY.items():
-                if p == "github" and called & {"verify", "verifyAndReceive"} and not any(t.value.startswith("@octokit/webhooks") for t in js.strings()):
+                if (
+                    p == "github"
+                    and called & {"verify", "verifyAndReceive"}
+                    and not any(t.value.startswith("@octokit/webhooks") for t in js.strings())
+                ):
                     names = names - {"verify", "verifyAndReceive"}
                 if called & names:
                     found.add(p)
@@ -86,6 +96,10 @@ def unverified_webhooks(app: AppContext) -> Iterator[Hit]:
     verified = _verified(app)
     for r, p in hooks:
         if p not in verified:
-            yield Hit(UNVERIFIED, r.line, r.column,
-                      f"{p.capitalize()} webhook {r.label()} never verifies the signature (none found anywhere in the application)",
-                      path=r.path)
+            yield Hit(
+                UNVERIFIED,
+                r.line,
+                r.column,
+                f"{p.capitalize()} webhook {r.label()} never verifies the signature (none found anywhere in the application)",
+                path=r.path,
+            )

@@ -1,7 +1,8 @@
 """Report writers behind one interface: ``render(report, options) -> str``.
 
-``WRITERS`` maps a format name to its writer. ``write_outputs`` is the one place that
-decides which writers run for a command line and where their output goes.
+``writers`` maps a format name to its writer. ``write_outputs`` is the one place that
+decides which writers run and where their output goes, from an ``OutputSpec`` (the command
+line, the Action's inputs and the demo each build one).
 """
 
 from __future__ import annotations
@@ -10,13 +11,10 @@ import importlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol, TextIO
 
 from launchready import redact
 from launchready.model import Report, Severity
-
-if TYPE_CHECKING:
-    from launchready.commands import Context
 
 
 @dataclass(frozen=True)
@@ -65,35 +63,39 @@ def _emit(dest: str, content: str, what: str = "output", base: Path | None = Non
     write_text(dest, content, what, base)  # never through a symlink
 
 
-def write_outputs(report: Report, ctx: Context, fail_on: Severity) -> None:
-    args = ctx.args
-    color = args.color == "always" or (args.color == "auto" and ctx.stdout.isatty())
-    options = Options(
-        fail_on=fail_on,
-        color=color,
-        verbose=args.verbose,
-        errors_ok=bool(getattr(args, "errors_ok", False)),
-    )
-    wanted = {fmt for fmt in ("json", "sarif", "junit", "html") if getattr(args, fmt, None)}
-    if getattr(args, "github", False):
-        wanted.add("github")
-    if not args.quiet:
-        wanted.add("text")
+@dataclass(frozen=True)
+class OutputSpec:
+    """Which reports to write and where: files (``'-'`` for stdout) per format, GitHub
+    annotations, the terminal text, and how to judge (``options``)."""
+
+    options: Options = Options()
+    json: str | None = None
+    sarif: str | None = None
+    junit: str | None = None
+    html: str | None = None
+    github: bool = False  # workflow-command annotations on stdout
+    text: bool = True  # the terminal summary (unless another report went to stdout)
+    base: Path | None = None  # relative files are written here, through no symlink below it (default: cwd)
+
+    def files(self) -> dict[str, str]:
+        wanted = {"json": self.json, "sarif": self.sarif, "junit": self.junit, "html": self.html}
+        return {fmt: dest for fmt, dest in wanted.items() if dest}
+
+
+def write_outputs(report: Report, spec: OutputSpec, stdout: TextIO | None = None) -> None:
+    """Write every report ``spec`` asks for; the text summary goes to ``stdout`` unless a
+    machine-readable report already went there."""
+    out = stdout if stdout is not None else sys.stdout
+    files = spec.files()
+    wanted = set(files) | ({"github"} if spec.github else set()) | ({"text"} if spec.text else set())
     available = writers(wanted)
     to_stdout = False
-    for fmt in ("json", "sarif", "junit", "html"):
-        dest = getattr(args, fmt, None)
-        if dest:
-            if fmt not in available:
-                from launchready.errors import UsageError
-
-                raise UsageError(f"--{fmt} is not available in this build")
-            base = getattr(args, "output_base", None) or ctx.cwd
-            _emit(dest, available[fmt](report, options), f"--{fmt} {dest}", Path(base))
-            to_stdout = to_stdout or dest == "-"
-    if getattr(args, "github", False) and "github" in available:
-        _emit("-", available["github"](report, options))
+    for fmt, dest in files.items():
+        _emit(dest, available[fmt](report, spec.options), f"--{fmt} {dest}", spec.base or Path.cwd())
+        to_stdout = to_stdout or dest == "-"
+    if spec.github:
+        _emit("-", available["github"](report, spec.options))
         to_stdout = True
-    if not args.quiet and not to_stdout:
-        ctx.stdout.write(redact.scrub(available["text"](report, options)))
-        ctx.stdout.flush()
+    if spec.text and not to_stdout:
+        out.write(redact.scrub(available["text"](report, spec.options)))
+        out.flush()

@@ -97,25 +97,12 @@ class RuleMeta:
 
 @functools.lru_cache(maxsize=1)
 def _known_rules() -> dict[str, tuple[str, str, Severity]]:
-    """Descriptions of the built-in rules: the secret pack, credential files, env files,
-    build output and repo checks. Custom and gitleaks rules fall back to the finding."""
-    import importlib
+    """Descriptions of the built-in rules with a fixed severity (``catalogue``): the secret
+    pack, credential files, env files, build output, repo checks, inventory and history.
+    Custom and gitleaks rules fall back to the finding."""
+    from launchready import catalogue
 
-    known: dict[str, tuple[str, str, Severity]] = {}
-    for module, attr in (
-        ("launchready.secrets.rules", "default_rules"),
-        ("launchready.secrets.credfiles", "FILE_RULES"),
-        ("launchready.envfiles", "ENV_RULES"),
-        ("launchready.bundle", "BUILD_RULES"),
-        ("launchready.repo", "rules"),
-    ):
-        try:
-            found = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError):
-            continue
-        for r in found() if callable(found) else found:
-            known.setdefault(r.id, (r.description, r.fix, r.severity))
-    return known
+    return {e.id: (e.description, e.fix, e.severity) for e in catalogue.builtin() if e.severity is not None}
 
 
 def rule_meta(rule_id: str, sample: Finding) -> RuleMeta:

@@ -112,8 +112,9 @@ def _check_annotation(c: CheckResult) -> _Annotation | None:
     message = _sentence(f"{c.target}: {could_not}{c.message}")
     if c.fix:
         message += f" Fix: {_sentence(c.fix)}"
-    return _Annotation(command, (c.severity.rank, weight), (("title", title),),
-                       one_line(message, _ANNOTATION_MESSAGE_LIMIT))  # fmt: skip
+    return _Annotation(
+        command, (c.severity.rank, weight), (("title", title),), one_line(message, _ANNOTATION_MESSAGE_LIMIT)
+    )
 
 
 def _candidates(report: Report) -> list[_Annotation]:
@@ -172,8 +173,12 @@ def _code(text: str, limit: int = 200) -> str:
 
 
 def _scorecard_table(report: Report) -> list[str]:
-    out = ["### Launch scorecard", "", "| Area | State | Checks | Most important fix (or why not checked) |",
-           "|---|---|---|---|"]  # fmt: skip
+    out = [
+        "### Launch scorecard",
+        "",
+        "| Area | State | Checks | Most important fix (or why not checked) |",
+        "|---|---|---|---|",
+    ]
     for row in scorecard(report):
         checks = ", ".join(_code(c) for c in row.checks[:6]) or "—"
         if len(row.checks) > 6:
@@ -186,21 +191,23 @@ def _scorecard_table(report: Report) -> list[str]:
 
 def _findings_table(findings: list[Finding], limit: int) -> list[str]:
     shown = findings[:limit]
-    out = [f"### Top findings ({len(shown)} of {len(findings)})", "",
-           "| Severity | Rule | Where | Finding | Fix |", "|---|---|---|---|---|"]  # fmt: skip
+    out = [
+        f"### Top findings ({len(shown)} of {len(findings)})",
+        "",
+        "| Severity | Rule | Where | Finding | Fix |",
+        "|---|---|---|---|---|",
+    ]
     for f in shown:
         where = location(f) + (f" @ {f.commit[:12]}" if f.commit else "")
         out.append(
-            f"| {f.severity.value} | {_code(f.rule_id)} | {_code(where)} | "
-            f"{_cell(f.message)} | {_cell(f.fix)} |"
+            f"| {f.severity.value} | {_code(f.rule_id)} | {_code(where)} | {_cell(f.message)} | {_cell(f.fix)} |"
         )
     out.append("")
     return out
 
 
 def _checks_table(checks: list[CheckResult]) -> list[str]:
-    out = ["### Checks that need attention", "", "| Status | Check | Target | Result | Fix |",
-           "|---|---|---|---|---|"]  # fmt: skip
+    out = ["### Checks that need attention", "", "| Status | Check | Target | Result | Fix |", "|---|---|---|---|---|"]
     for c in checks:
         out.append(
             f"| {c.status.value} ({c.severity.value}) | {_code(c.id)} | {_cell(c.target)} | "
@@ -220,9 +227,7 @@ def _fit(text: str, budget: int) -> str:
     return cut + note
 
 
-def step_summary(
-    report: Report, options: Options, notes: list[str] | None = None, limit: int = _SUMMARY_BUDGET
-) -> str:
+def step_summary(report: Report, options: Options, notes: list[str] | None = None, limit: int = _SUMMARY_BUDGET) -> str:
     """Markdown for ``$GITHUB_STEP_SUMMARY``: at most ``limit`` bytes (default < 1 MiB).
 
     ``notes`` are the suppressions the change added (allow comments, baseline entries,
@@ -231,8 +236,7 @@ def step_summary(
     """
     v = verdict(report, options)
     icon = "❌" if v.failed else "✅"
-    head = [f"## {icon} launchready {report.command}: {'FAIL' if v.failed else 'OK'}", "",
-            _cell(v.line, 1000), ""]  # fmt: skip
+    head = [f"## {icon} launchready {report.command}: {'FAIL' if v.failed else 'OK'}", "", _cell(v.line, 1000), ""]
     body = _scorecard_table(report)
     findings = report.sorted_findings()
     attention = sorted(
@@ -245,12 +249,18 @@ def step_summary(
     _lines, dropped = annotations(report, options)
     tail: list[str] = []
     if dropped:
-        tail += [f"> {dropped} more annotations not shown (GitHub's limit is 10 errors, "
-                 "10 warnings and 10 notices per step); the full list is in the report files.", ""]  # fmt: skip
+        tail += [
+            f"> {dropped} more annotations not shown (GitHub's limit is 10 errors, "
+            "10 warnings and 10 notices per step); the full list is in the report files.",
+            "",
+        ]
     if notes:
-        tail += ["### Suppressions added by this change", "",
-                 "Allow comments, baseline entries and config changes that silence findings; "
-                 "review them like code.", ""]  # fmt: skip
+        tail += [
+            "### Suppressions added by this change",
+            "",
+            "Allow comments, baseline entries and config changes that silence findings; review them like code.",
+            "",
+        ]
         tail += [f"- {_cell(n, 2000)}" for n in notes] + [""]
     if report.notes:
         tail += ["### Notes", ""] + [f"- {_cell(n, 2000)}" for n in report.notes] + [""]

@@ -86,9 +86,11 @@ def _state_class(state: str) -> str:
 
 
 def _scorecard(report: Report) -> list[str]:
-    out = ['<section id="scorecard"><h2>Launch scorecard</h2>',
-           '<table class="cards"><thead><tr><th>Area</th><th>State</th><th>Most important fix (or why not checked)</th>'
-           "<th>Checks</th></tr></thead><tbody>"]  # fmt: skip
+    out = [
+        '<section id="scorecard"><h2>Launch scorecard</h2>',
+        '<table class="cards"><thead><tr><th>Area</th><th>State</th><th>Most important fix (or why not checked)</th>'
+        "<th>Checks</th></tr></thead><tbody>",
+    ]
     for row in scorecard(report):
         label = "Fix"
         if row.state == NOT_CHECKED:
@@ -158,9 +160,11 @@ _ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Statu
 
 
 def _checks(checks: list[CheckResult]) -> list[str]:
-    out = [f'<section id="checks"><h2>Checks ({len(checks)})</h2>',
-           '<table class="cards"><thead><tr><th>Status</th><th>Check</th><th>Target</th>'
-           "<th>Result</th><th>Fix</th></tr></thead><tbody>"]  # fmt: skip
+    out = [
+        f'<section id="checks"><h2>Checks ({len(checks)})</h2>',
+        '<table class="cards"><thead><tr><th>Status</th><th>Check</th><th>Target</th>'
+        "<th>Result</th><th>Fix</th></tr></thead><tbody>",
+    ]
     for c in sorted(checks, key=lambda c: (_ORDER[c.status], -c.severity.rank, c.id, c.target)):
         out.append(
             f'<tr><td data-label="Status">{_badge(c.status.value, "s-" + c.status.value)} '
@@ -176,9 +180,11 @@ def _checks(checks: list[CheckResult]) -> list[str]:
 
 def _inventory(data: dict[str, Any]) -> list[str]:
     """``launchready inventory``: services, then variables by environment (names and states)."""
-    out = ['<section id="inventory"><h2>Integrations</h2>',
-           '<table class="cards"><thead><tr><th>Service</th><th>Kind</th><th>Variables</th>'
-           "<th>Ever leaked</th><th>Watch</th></tr></thead><tbody>"]  # fmt: skip
+    out = [
+        '<section id="inventory"><h2>Integrations</h2>',
+        '<table class="cards"><thead><tr><th>Service</th><th>Kind</th><th>Variables</th>'
+        "<th>Ever leaked</th><th>Watch</th></tr></thead><tbody>",
+    ]
     for s in data.get("services", []):
         leaked = len(s.get("leaked_in_history", []))
         out.append(
@@ -189,14 +195,20 @@ def _inventory(data: dict[str, Any]) -> list[str]:
             f'<td data-label="Watch">{_e(s["watch"])}</td></tr>'
         )
     envs = [e for e in data.get("environments", []) if e != "example"]
-    out += ["</tbody></table>", "<h2>Variables by environment</h2>",
-            '<table class="cards"><thead><tr><th>Variable</th><th>Read in code</th>'
-            + "".join(f"<th>{_e(e)}</th>" for e in envs) + "</tr></thead><tbody>"]  # fmt: skip
+    out += [
+        "</tbody></table>",
+        "<h2>Variables by environment</h2>",
+        '<table class="cards"><thead><tr><th>Variable</th><th>Read in code</th>'
+        + "".join(f"<th>{_e(e)}</th>" for e in envs)
+        + "</tr></thead><tbody>",
+    ]
     for v in data.get("variables", []):
         read = "yes" if v["read_at"] else ("by the SDK" if v["read_by_sdk"] else "never")
         cells = "".join(f'<td data-label="{_e(e)}">{_e(v["environments"].get(e, "—"))}</td>' for e in envs)
-        out.append(f'<tr><td data-label="Variable"><code>{_e(v["name"])}</code></td>'
-                   f'<td data-label="Read in code">{read}</td>{cells}</tr>')  # fmt: skip
+        out.append(
+            f'<tr><td data-label="Variable"><code>{_e(v["name"])}</code></td>'
+            f'<td data-label="Read in code">{read}</td>{cells}</tr>'
+        )
     out.append("</tbody></table></section>")
     return out
 

@@ -45,9 +45,7 @@ def _finding_case(rule_id: str, path: str, group: list[Finding], options: Option
     text = redact.scrub("\n".join(details))
     where = location(first)
     count = f" (+{len(group) - 1} more in this file)" if len(group) > 1 else ""
-    message = redact.scrub(
-        one_line(f"{worst.severity.value}: {first.message} at {where}{count}", 500)
-    )
+    message = redact.scrub(one_line(f"{worst.severity.value}: {first.message} at {where}{count}", 500))
     if any(finding_fails(f, options) for f in group):
         case.add_failure_info(message=message, output=text, failure_type=worst.severity.value)
     else:
@@ -70,11 +68,7 @@ def _check_case(c: CheckResult, options: Options) -> TestCase:
     elif c.status is Status.SKIP:
         case.add_skipped_info(message=message or "skipped")
     elif c.status in (Status.WARN, Status.FAIL):
-        note = (
-            "warning"
-            if c.status is Status.WARN
-            else f"fail below --fail-on {options.fail_on.value}"
-        )
+        note = "warning" if c.status is Status.WARN else f"fail below --fail-on {options.fail_on.value}"
         case.stdout = redact.scrub(f"{note} ({c.severity.value}): {body}")
     return case
 
@@ -118,9 +112,7 @@ def suites(report: Report, options: Options) -> list[TestSuite]:
         by_suite.setdefault(_check_suite(c, report.command), []).append(_check_case(c, options))
     if not by_suite:
         by_suite[report.command] = []
-    return [
-        TestSuite(name=f"launchready {name}", test_cases=cases) for name, cases in by_suite.items()
-    ]
+    return [TestSuite(name=f"launchready {name}", test_cases=cases) for name, cases in by_suite.items()]
 
 
 def render(report: Report, options: Options) -> str:

@@ -151,8 +151,9 @@ def parse_report(data: Any, name: str) -> Report:
     )
     skipped = data.get("skipped_files")
     if isinstance(skipped, list):
-        report.skipped = [(str(s["path"]), str(s["reason"])) for s in skipped
-                          if isinstance(s, dict) and "path" in s and "reason" in s]  # fmt: skip
+        report.skipped = [
+            (str(s["path"]), str(s["reason"])) for s in skipped if isinstance(s, dict) and "path" in s and "reason" in s
+        ]
     ran = summary.get("ran")
     if isinstance(ran, list) and all(isinstance(k, str) for k in ran):
         report.ran = set(ran)

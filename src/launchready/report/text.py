@@ -16,10 +16,19 @@ from launchready.report.common import match_shown, one_line, verdict
 from launchready.report.scorecard_text import render_scorecard
 
 _COLORS = {
-    "critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
-    "info": "\033[2m", "pass": "\033[32m", "warn": "\033[33m", "fail": "\033[31m",
-    "error": "\033[1;35m", "skip": "\033[2m", "bold": "\033[1m", "dim": "\033[2m",
-}  # fmt: skip
+    "critical": "\033[1;31m",
+    "high": "\033[31m",
+    "medium": "\033[33m",
+    "low": "\033[36m",
+    "info": "\033[2m",
+    "pass": "\033[32m",
+    "warn": "\033[33m",
+    "fail": "\033[31m",
+    "error": "\033[1;35m",
+    "skip": "\033[2m",
+    "bold": "\033[1m",
+    "dim": "\033[2m",
+}
 _RESET = "\033[0m"
 _STATUS_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIP: 4}
 
@@ -45,9 +54,7 @@ def _findings(findings: list[Finding], options: Options) -> list[str]:
     pad = " " * (2 + loc_w + 2 + 8 + 1)
     for path, in_file in groupby(sorted(findings, key=lambda f: f.path), key=lambda f: f.path):
         out.append(_c(safe(path), "bold", options))
-        ordered = sorted(
-            in_file, key=lambda f: (-f.severity.rank, f.rule_id, f.line or 0, f.column or 0)
-        )
+        ordered = sorted(in_file, key=lambda f: (-f.severity.rank, f.rule_id, f.line or 0, f.column or 0))
         for _rule, same_rule in groupby(ordered, key=lambda f: f.rule_id):
             group = list(same_rule)
             for f in group:
@@ -60,8 +67,7 @@ def _findings(findings: list[Finding], options: Options) -> list[str]:
                     out.append(f"{pad}gone from HEAD but still in history: rotate it")
                 if len(f.locations) > 1:
                     where = ", ".join(
-                        f"{loc.repository}/{loc.path}" + (f":{loc.line}" if loc.line else "")
-                        for loc in f.locations
+                        f"{loc.repository}/{loc.path}" + (f":{loc.line}" if loc.line else "") for loc in f.locations
                     )
                     out.append(f"{pad}the same secret in {len(f.locations)} places: {_line(where)}")
                 shown = match_shown(f) if options.verbose else None
@@ -77,9 +83,7 @@ def _checks(checks: list[CheckResult], options: Options) -> list[str]:
     shown = [c for c in checks if options.verbose or c.status not in (Status.PASS, Status.SKIP)]
     id_w = max((len(safe(c.id)) for c in shown), default=0)
     target_w = max((len(safe(c.target)) for c in shown), default=0)
-    for c in sorted(
-        shown, key=lambda c: (_STATUS_ORDER[c.status], -c.severity.rank, c.id, c.target)
-    ):
+    for c in sorted(shown, key=lambda c: (_STATUS_ORDER[c.status], -c.severity.rank, c.id, c.target)):
         st = _c(f"{c.status.value:<5}", c.status.value, options)
         out.append(f"  {st} {safe(c.id):<{id_w}}  {safe(c.target):<{target_w}}  {_line(c.message)}".rstrip())
         if c.status in (Status.FAIL, Status.WARN, Status.ERROR) and c.fix:

@@ -24,32 +24,80 @@ def _rule(id: str, description: str, severity: Severity, fix: str) -> Rule:
 
 
 FILE_RULES: tuple[Rule, ...] = (
-    _rule("secret.pkcs12-file", "PKCS#12 bundle (.p12/.pfx): a certificate with its private key", Severity.HIGH,
-          "Remove it from the repository, revoke and reissue the certificate, and load the bundle from a secret manager at deploy time."),
-    _rule("secret.java-keystore-file", "Java/Android keystore (.jks/.keystore/.bks): private keys and signing keys", Severity.HIGH,
-          "Remove it from the repository, rotate the keys it holds (an Android upload key: reset it in Play Console) and keep keystores in CI secrets."),
-    _rule("secret.terraform-state-file", "Terraform state: holds every resource attribute in plain text, passwords and keys included", Severity.HIGH,
-          "Remove it, rotate the secrets it contains, and use a remote backend (S3 + DynamoDB, Terraform Cloud, GCS) with encryption instead of committing state."),
-    _rule("secret.terraform-vars-file", "Terraform variables file (*.tfvars): usually holds credentials and environment values", Severity.MEDIUM,
-          "Keep *.tfvars out of git (add it to .gitignore), commit an example file instead, and pass secrets as TF_VAR_* from a secret manager."),
-    _rule("secret.kubeconfig-file", "Kubernetes kubeconfig: cluster endpoint with client certificates or tokens", Severity.HIGH,
-          "Remove it, rotate the client certificate/token (or the service account) it grants, and fetch kubeconfigs on demand (cloud CLI) instead."),
+    _rule(
+        "secret.pkcs12-file",
+        "PKCS#12 bundle (.p12/.pfx): a certificate with its private key",
+        Severity.HIGH,
+        "Remove it from the repository, revoke and reissue the certificate, and load the bundle from a secret manager at deploy time.",
+    ),
+    _rule(
+        "secret.java-keystore-file",
+        "Java/Android keystore (.jks/.keystore/.bks): private keys and signing keys",
+        Severity.HIGH,
+        "Remove it from the repository, rotate the keys it holds (an Android upload key: reset it in Play Console) and keep keystores in CI secrets.",
+    ),
+    _rule(
+        "secret.terraform-state-file",
+        "Terraform state: holds every resource attribute in plain text, passwords and keys included",
+        Severity.HIGH,
+        "Remove it, rotate the secrets it contains, and use a remote backend (S3 + DynamoDB, Terraform Cloud, GCS) with encryption instead of committing state.",
+    ),
+    _rule(
+        "secret.terraform-vars-file",
+        "Terraform variables file (*.tfvars): usually holds credentials and environment values",
+        Severity.MEDIUM,
+        "Keep *.tfvars out of git (add it to .gitignore), commit an example file instead, and pass secrets as TF_VAR_* from a secret manager.",
+    ),
+    _rule(
+        "secret.kubeconfig-file",
+        "Kubernetes kubeconfig: cluster endpoint with client certificates or tokens",
+        Severity.HIGH,
+        "Remove it, rotate the client certificate/token (or the service account) it grants, and fetch kubeconfigs on demand (cloud CLI) instead.",
+    ),
     _rule("secret.ssh-key-file", "SSH private key file (id_rsa, id_ed25519 ...)", Severity.CRITICAL, _ROTATE_SSH),
-    _rule("secret.git-credentials-file", ".git-credentials: git host passwords or tokens in plain text", Severity.CRITICAL,
-          "Remove it, revoke every token it lists at the git host, and use a credential helper (osxkeychain, libsecret, manager) instead."),
-    _rule("secret.htpasswd-file", ".htpasswd: HTTP basic-auth password hashes", Severity.HIGH,
-          "Remove it from the repository, reset the passwords it protects and generate the file at deploy time from a secret store."),
-    _rule("secret.keytab-file", "Kerberos keytab: long-term keys of a principal", Severity.HIGH,
-          "Remove it, reset the principal's keys (ktadd/kpasswd) and distribute keytabs through a secret manager."),
-    _rule("secret.pgpass-file", ".pgpass: PostgreSQL passwords in plain text", Severity.HIGH,
-          "Remove it, change the database passwords it lists and keep .pgpass in the home directory only."),
-    _rule("secret.rails-master-key-file", "Rails master key (config/master.key, config/credentials/*.key): decrypts credentials.yml.enc", Severity.CRITICAL,
-          "Remove it, rotate every secret in the encrypted credentials (`bin/rails credentials:edit` with a new key) and pass RAILS_MASTER_KEY from your deploy secrets."),
+    _rule(
+        "secret.git-credentials-file",
+        ".git-credentials: git host passwords or tokens in plain text",
+        Severity.CRITICAL,
+        "Remove it, revoke every token it lists at the git host, and use a credential helper (osxkeychain, libsecret, manager) instead.",
+    ),
+    _rule(
+        "secret.htpasswd-file",
+        ".htpasswd: HTTP basic-auth password hashes",
+        Severity.HIGH,
+        "Remove it from the repository, reset the passwords it protects and generate the file at deploy time from a secret store.",
+    ),
+    _rule(
+        "secret.keytab-file",
+        "Kerberos keytab: long-term keys of a principal",
+        Severity.HIGH,
+        "Remove it, reset the principal's keys (ktadd/kpasswd) and distribute keytabs through a secret manager.",
+    ),
+    _rule(
+        "secret.pgpass-file",
+        ".pgpass: PostgreSQL passwords in plain text",
+        Severity.HIGH,
+        "Remove it, change the database passwords it lists and keep .pgpass in the home directory only.",
+    ),
+    _rule(
+        "secret.rails-master-key-file",
+        "Rails master key (config/master.key, config/credentials/*.key): decrypts credentials.yml.enc",
+        Severity.CRITICAL,
+        "Remove it, rotate every secret in the encrypted credentials (`bin/rails credentials:edit` with a new key) and pass RAILS_MASTER_KEY from your deploy secrets.",
+    ),
     _rule("secret.putty-key-file", "PuTTY private key file (.ppk)", Severity.CRITICAL, _ROTATE_SSH),
-    _rule("secret.dbeaver-credentials-file", "DBeaver credentials-config.json: saved database passwords (encrypted with a key every DBeaver install shares)", Severity.HIGH,
-          "Remove it, change the database passwords of the connections in that workspace, and keep .dbeaver/ out of the repository."),
-    _rule("secret.browser-key-db-file", "Browser password store key (Firefox key4.db / key3.db): decrypts logins.json", Severity.HIGH,
-          "Remove the profile files from the repository and change every password saved in that browser profile."),
+    _rule(
+        "secret.dbeaver-credentials-file",
+        "DBeaver credentials-config.json: saved database passwords (encrypted with a key every DBeaver install shares)",
+        Severity.HIGH,
+        "Remove it, change the database passwords of the connections in that workspace, and keep .dbeaver/ out of the repository.",
+    ),
+    _rule(
+        "secret.browser-key-db-file",
+        "Browser password store key (Firefox key4.db / key3.db): decrypts logins.json",
+        Severity.HIGH,
+        "Remove the profile files from the repository and change every password saved in that browser profile.",
+    ),
 )
 
 _SSH_KEY_NAMES = frozenset({"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk", "identity"})
@@ -71,7 +119,11 @@ def match_name(path: str) -> Rule | None:
         rid = "secret.terraform-state-file"
     elif low.endswith((".tfvars", ".tfvars.json")):
         rid = "secret.terraform-vars-file"
-    elif low in ("kubeconfig", "kubeconfig.yaml", "kubeconfig.yml") or low.endswith(".kubeconfig") or path.endswith(".kube/config"):
+    elif (
+        low in ("kubeconfig", "kubeconfig.yaml", "kubeconfig.yml")
+        or low.endswith(".kubeconfig")
+        or path.endswith(".kube/config")
+    ):
         rid = "secret.kubeconfig-file"
     elif low in _SSH_KEY_NAMES:
         rid = "secret.ssh-key-file"

@@ -107,7 +107,9 @@ class Engine:
         # Rules that may match away from a keyword's own line: without keywords (and not
         # limited to some paths), or windows spanning lines. ``keyword_rows`` needs them.
         self._unkeyed = any(not r.keywords and not r.paths for r in self.rules)
-        self._multiline_kw = sorted({kw.lower() for r in self.rules if not isinstance(r.window, str) for kw in r.keywords})
+        self._multiline_kw = sorted(
+            {kw.lower() for r in self.rules if not isinstance(r.window, str) for kw in r.keywords}
+        )
         self._multi_re: Any = None
         self._automaton: Any = None
         self._kw_re: Any = None
@@ -241,7 +243,11 @@ class Engine:
     def _hits(self, text: str, dense: bool = False) -> Iterator[tuple[int, tuple[int, ...]]]:
         """(offset of the keyword's last character, rule indices) for every keyword hit."""
         self._scanned += len(text)
-        use_re2 = not dense and self._prefilter == "re2" and (len(text) >= self._re2_min or self._scanned >= 4 * self._re2_min)
+        use_re2 = (
+            not dense
+            and self._prefilter == "re2"
+            and (len(text) >= self._re2_min or self._scanned >= 4 * self._re2_min)
+        )
         if use_re2:
             # RE2 over UTF-8 bytes: no lower-casing. For ASCII text byte offsets are char
             # offsets; otherwise convert them incrementally (google-re2's own str support
@@ -403,7 +409,6 @@ class Engine:
             allowed = any(marker in tail for marker in ALLOW_MARKERS)
         return Match(rule, secret, start, end, line, col, end_line, end_col, line_text, allowed)
 
-
     def _allowed_by_rule(self, i: int, m: Any, secret: str, text: str, start: int) -> bool:
         for target, rx in self._allow[i] or ():
             if target == "secret":
@@ -477,9 +482,7 @@ def to_finding(match: Match, path: str, line_offset: int = 0, **extra: Any) -> F
     idx = match.line_text.find(match.secret[:64])
     if idx >= 0:
         line_start_in_window = idx
-    snippet = redact.redact_line(
-        match.line_text, line_start_in_window, line_start_in_window + len(match.secret)
-    )
+    snippet = redact.redact_line(match.line_text, line_start_in_window, line_start_in_window + len(match.secret))
     return Finding(
         rule_id=rule.id,
         severity=extra.pop("severity", rule.severity),

@@ -12,8 +12,7 @@ import re
 from collections import Counter
 
 # Whole-value placeholders and references. Matched against the extracted secret.
-_PLACEHOLDER_RX = (
-    r"""(?ix)
+_PLACEHOLDER_RX = r"""(?ix)
     ^(?:
         \$\{[^}]*\}.*           # ${VAR}, ${VAR:-default}
       | \$\(.*\)                # $(command)
@@ -37,7 +36,6 @@ _PLACEHOLDER_RX = (
       | none|null|nil|undefined|todo|tbd|fixme|true|false
     )$
     """
-)
 _DOC_EXAMPLES = frozenset(
     {
         "AKIAIOSFODNN7EXAMPLE",
@@ -45,16 +43,20 @@ _DOC_EXAMPLES = frozenset(
         "AKIAI44QH8DHBEXAMPLE",
         "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
         # OAuth 2.0 / bearer-token RFC examples (RFC 6749, RFC 6750), copied into many libraries' docs
-        "mF_9.B5f-4.1JqM", "h480djs93hd8", "2YotnFZFEjr1zCsicMWpAA", "tGzv3JOkF0XG5Qx2TlKWIA", "SplxlOBeZQQYbYS6WxSbIA",
+        "mF_9.B5f-4.1JqM",
+        "h480djs93hd8",
+        "2YotnFZFEjr1zCsicMWpAA",
+        "tGzv3JOkF0XG5Qx2TlKWIA",
+        "SplxlOBeZQQYbYS6WxSbIA",
         # Azurite / the Azure Storage Emulator's documented development account key
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
     }
 )
-_UUID_RX = (r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID_RX = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 _HEX_DIGEST_RX = (
     r"^(?:sha(?:1|256|384|512)[-:=])?(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9A-F]{40}|[0-9A-F]{64})$"
 )
-_INTEGRITY_RX = (r"^(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}$")
+_INTEGRITY_RX = r"^(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}$"
 _FAKE_WORD_RX = (
     r"(?i)example|dummy|placeholder|sample|fake|redacted|not[-_]?real|not[-_]?a[-_]?secret"
     r"|your[-_]?(?:[a-z0-9]+[-_]){0,4}?(?:api[-_]?)?(?:key|token|secret|password|pass|pwd)|replace[-_]?(?:me|with|this)"
@@ -62,10 +64,35 @@ _FAKE_WORD_RX = (
     r"lorem|ipsum|foobar|xxxxx|0123456789|123456789|abcdefgh|qwerty|password|a1b2c3|abcd1234|1234abcd|topsecret"
 )
 _PREFIXES = (
-    "data:", "sha256:", "sha512:", "sha1:", "md5:", "http://", "https://", "file:", "./", "../",
-    "/usr/", "/etc/", "/home/", "/var/", "/tmp/", "/opt/", "/bin/", "/Users/", "/app/", "/srv/",
-    "/run/", "/mnt/", "/data/", "/dev/", "/proc/", "/root/", "arn:aws:", "arn:aws-",
-)  # fmt: skip
+    "data:",
+    "sha256:",
+    "sha512:",
+    "sha1:",
+    "md5:",
+    "http://",
+    "https://",
+    "file:",
+    "./",
+    "../",
+    "/usr/",
+    "/etc/",
+    "/home/",
+    "/var/",
+    "/tmp/",
+    "/opt/",
+    "/bin/",
+    "/Users/",
+    "/app/",
+    "/srv/",
+    "/run/",
+    "/mnt/",
+    "/data/",
+    "/dev/",
+    "/proc/",
+    "/root/",
+    "arn:aws:",
+    "arn:aws-",
+)
 _SEQUENCE = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 

@@ -84,7 +84,10 @@ def _read_allowlists(tables: list[dict[str, Any]], where: str, warnings: list[st
                 continue
             out.paths.append(p)
         out.stopwords += [s.lower() for s in _list(table.get("stopwords"))]
-        for unknown in sorted(set(table) - {"regexTarget", "regexes", "paths", "stopwords", "condition", "description", "commits", "targetRules"}):
+        for unknown in sorted(
+            set(table)
+            - {"regexTarget", "regexes", "paths", "stopwords", "condition", "description", "commits", "targetRules"}
+        ):
             warnings.append(f"{where}: allowlist key {unknown!r} is not supported and is ignored")
         if table.get("commits"):
             warnings.append(f"{where}: allowlist 'commits' is not supported (use a launchready baseline)")
@@ -127,9 +130,7 @@ def repo_root(start: Path) -> Path:
     return cur
 
 
-def load(
-    path: Path, builtin_ids: set[str] | None = None, _depth: int = 0, inside: Path | None = None
-) -> GitleaksRules:
+def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0, inside: Path | None = None) -> GitleaksRules:
     """Turn a gitleaks TOML file into launchready rules plus warnings. Only a regular file of
     at most MAX_CONFIG_BYTES is read; ``[extend] path`` only inside ``inside`` (default: the
     repository ``path`` is in), so a PR cannot point it at /dev/zero, a FIFO or /etc."""
@@ -213,9 +214,7 @@ def load(
         if rule_id in builtin_ids or rule_id in seen:
             rule_id += "-gitleaks"
         seen.add(rule_id)
-        allow = _read_allowlists(
-            _tables(spec.get("allowlists")) + _tables(spec.get("allowlist")), where, warnings
-        )
+        allow = _read_allowlists(_tables(spec.get("allowlists")) + _tables(spec.get("allowlist")), where, warnings)
         keywords = tuple(k.lower() for k in _list(spec.get("keywords")))
         entropy = spec.get("entropy")
         if entropy is not None and not isinstance(entropy, (int, float)):
@@ -231,7 +230,22 @@ def load(
             if err is not None:
                 warnings.append(f"{where}: path {str(path_rx)!r} cannot be used (RE2: {err}); rule skipped")
                 continue
-        for unknown in sorted(set(spec) - {"id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "allowlists", "allowlist", "tags", "skipReport"}):
+        for unknown in sorted(
+            set(spec)
+            - {
+                "id",
+                "description",
+                "regex",
+                "secretGroup",
+                "entropy",
+                "keywords",
+                "path",
+                "allowlists",
+                "allowlist",
+                "tags",
+                "skipReport",
+            }
+        ):
             warnings.append(f"{where}: key {unknown!r} is not supported and is ignored")
         if spec.get("skipReport"):
             warnings.append(f"{where}: skipReport (composite rules) is not supported; the rule reports normally")
@@ -258,6 +272,8 @@ def load(
                 tags=tuple(_list(spec.get("tags"))),
             )
         )
-    for unknown in sorted(set(data) - {"title", "description", "extend", "allowlist", "allowlists", "rules", "minVersion"}):
+    for unknown in sorted(
+        set(data) - {"title", "description", "extend", "allowlist", "allowlists", "rules", "minVersion"}
+    ):
         warnings.append(f"{shown}: top-level key {unknown!r} is not supported and is ignored")
     return out

@@ -189,7 +189,9 @@ def scan_blob(engine: Engine, blob: Blob, result: ScanResult, options: ScanOptio
     except OSError as exc:
         result.skipped.append((blob.path, f"unreadable: {exc.strerror or exc}"))
         if by_name is not None:
-            result.findings.append(credfiles.file_finding(by_name, blob.path, credfiles.content_digest([blob.path.encode()]), binary=False))
+            result.findings.append(
+                credfiles.file_finding(by_name, blob.path, credfiles.content_digest([blob.path.encode()]), binary=False)
+            )
         return
     encoding = sniff_encoding(head)
     if encoding is None:

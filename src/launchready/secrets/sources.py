@@ -20,10 +20,31 @@ from typing import IO, Any
 from launchready.errors import UsageError
 
 SKIP_DIRS = frozenset(
-    {".git", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache", ".ruff_cache",
-     ".pytest_cache", ".tox", ".nox", ".hg", ".svn", "bower_components", ".terraform", ".idea",
-     ".pnpm-store", ".yarn", ".gradle", ".cache", ".eggs", "site-packages", ".direnv"}
-)  # fmt: skip
+    {
+        ".git",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".tox",
+        ".nox",
+        ".hg",
+        ".svn",
+        "bower_components",
+        ".terraform",
+        ".idea",
+        ".pnpm-store",
+        ".yarn",
+        ".gradle",
+        ".cache",
+        ".eggs",
+        "site-packages",
+        ".direnv",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -88,8 +109,10 @@ def git_root(start: Path) -> Path | None:
     try:
         out = subprocess.run(
             ["git", "-C", str(start if start.is_dir() else start.parent), "rev-parse", "--show-toplevel"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     except FileNotFoundError:
         return None
     if out.returncode != 0 or not out.stdout.strip():
@@ -136,8 +159,9 @@ def ignored(root: Path, rel_paths: Iterable[str]) -> set[str]:
     proc = subprocess.run(
         ["git", "-C", str(root), "check-ignore", "-z", "--stdin"],
         input=b"\0".join(os.fsencode(r) for r in rels) + b"\0",
-        capture_output=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        check=False,
+    )
     if proc.returncode not in (0, 1):
         raise UsageError(f"git check-ignore failed: {proc.stderr.decode(errors='replace').strip()}")
     return {os.fsdecode(p) for p in proc.stdout.split(b"\0") if p}
@@ -216,8 +240,10 @@ def index_blobs(root: Path, entries: dict[str, str]) -> Iterator[Blob]:
     # Stream the answers (one blob in memory at a time) while a thread feeds the requests.
     proc = subprocess.Popen(
         ["git", "-C", str(root), "cat-file", "--batch"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stdin is not None and proc.stdout is not None
 
     def feed() -> None:

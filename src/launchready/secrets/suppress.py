@@ -92,12 +92,24 @@ def load(path: Path) -> Baseline:
         raise ConfigError(shown, None, None, "invalid baseline: JSON nested too deeply") from None
     if not isinstance(data, dict) or "entries" not in data:
         if isinstance(data, dict) and "plugins_used" in data:
-            raise ConfigError(shown, None, None, "this is a detect-secrets baseline: convert it with `launchready baseline import FILE`")
+            raise ConfigError(
+                shown,
+                None,
+                None,
+                "this is a detect-secrets baseline: convert it with `launchready baseline import FILE`",
+            )
         raise ConfigError(shown, None, None, "not a launchready baseline (no 'entries')")
     if data.get("version") not in READ_VERSIONS:
-        raise ConfigError(shown, None, "version", f"unsupported baseline version {data.get('version')!r} (this launchready reads 1 and 2)")
+        raise ConfigError(
+            shown,
+            None,
+            "version",
+            f"unsupported baseline version {data.get('version')!r} (this launchready reads 1 and 2)",
+        )
     salt = data.get("salt")
-    if data["version"] == 2 and not (isinstance(salt, str) and len(salt) >= 32 and all(c in "0123456789abcdef" for c in salt)):
+    if data["version"] == 2 and not (
+        isinstance(salt, str) and len(salt) >= 32 and all(c in "0123456789abcdef" for c in salt)
+    ):
         raise ConfigError(shown, None, "salt", "a version 2 baseline needs 'salt': at least 32 lowercase hex digits")
     entries = data["entries"]
     if not isinstance(entries, dict) or not all(isinstance(v, dict) for v in entries.values()):
@@ -128,7 +140,9 @@ def save(baseline: Baseline, path: Path) -> None:
     tmp = path.with_name(path.name + ".tmp")
     from launchready.outfiles import write_text  # never through a committed symlink
 
-    write_text(tmp, json.dumps(baseline.to_json(), indent=2, ensure_ascii=False) + "\n", "baseline", path.parent.absolute())
+    write_text(
+        tmp, json.dumps(baseline.to_json(), indent=2, ensure_ascii=False) + "\n", "baseline", path.parent.absolute()
+    )
     os.replace(tmp, path)  # replaces a symlink at ``path`` itself, never its target
 
 
@@ -203,7 +217,9 @@ def import_detect_secrets(ds_baseline: Path, root: Path, engine: Any, into: Base
         from detect_secrets.core import baseline as ds  # lazy: never on the hot path
         from detect_secrets.core.potential_secret import PotentialSecret
     except ImportError:
-        raise UsageError("baseline import needs the detect-secrets package: pip install 'launchready[detect-secrets]'") from None
+        raise UsageError(
+            "baseline import needs the detect-secrets package: pip install 'launchready[detect-secrets]'"
+        ) from None
     from launchready.secrets.engine import to_finding
 
     try:

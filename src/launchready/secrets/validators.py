@@ -85,7 +85,40 @@ def docker_auth(value: str) -> bool:
 
 
 _WEAK_PASSWORDS = frozenset(
-    ["postgres", "root", "admin", "password", "pass", "passwd", "secret", "changeme", "guest", "test", "tester", "example", "user", "username", "mysql", "redis", "rabbitmq", "mongo", "mongodb", "123456", "12345678", "qwerty", "letmein", "dbpass", "dbpassword", "pwd", "default", "local", "localhost", "dev", "development", "docker"]
+    [
+        "postgres",
+        "root",
+        "admin",
+        "password",
+        "pass",
+        "passwd",
+        "secret",
+        "changeme",
+        "guest",
+        "test",
+        "tester",
+        "example",
+        "user",
+        "username",
+        "mysql",
+        "redis",
+        "rabbitmq",
+        "mongo",
+        "mongodb",
+        "123456",
+        "12345678",
+        "qwerty",
+        "letmein",
+        "dbpass",
+        "dbpassword",
+        "pwd",
+        "default",
+        "local",
+        "localhost",
+        "dev",
+        "development",
+        "docker",
+    ]
 )
 
 
@@ -103,8 +136,8 @@ def url_password(value: str) -> bool:
     return not_default_password(value) and "%3c" not in low and not _rx(r"^[a-z]+(?:_[a-z]+)*$").match(value)
 
 
-_DOTTED = (r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?")
-_IDENTIFIER = (r"^[A-Za-z_.$:/-]+$|^[a-z][a-z0-9._-]*(?:/(?:[a-z][a-z0-9._-]*|\d{1,4}))+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^(?=.*[A-Z][a-z]{2})[a-z]{2,}\d*(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*)+$|^(?=.*[A-Z][a-z]{2})(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*){2,}$")
+_DOTTED = r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?"
+_IDENTIFIER = r"^[A-Za-z_.$:/-]+$|^[a-z][a-z0-9._-]*(?:/(?:[a-z][a-z0-9._-]*|\d{1,4}))+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^(?=.*[A-Z][a-z]{2})[a-z]{2,}\d*(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*)+$|^(?=.*[A-Z][a-z]{2})(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*){2,}$"
 
 
 def not_identifier(value: str) -> bool:
@@ -113,8 +146,7 @@ def not_identifier(value: str) -> bool:
     return not (_rx(_IDENTIFIER).match(value) or _rx(_DOTTED).fullmatch(value))
 
 
-
-_B64_TEXT = (r"[A-Za-z0-9+/]{8,}={0,2}")
+_B64_TEXT = r"[A-Za-z0-9+/]{8,}={0,2}"
 
 
 def encodes_text(value: str) -> bool:

@@ -17,8 +17,11 @@ settings.configure(
     ROOT_URLCONF=__name__,
     ALLOWED_HOSTS=["*"],
     INSTALLED_APPS=["django.contrib.sessions"],
-    MIDDLEWARE=["django.contrib.sessions.middleware.SessionMiddleware", "django.middleware.common.CommonMiddleware",
-                "django.middleware.csrf.CsrfViewMiddleware"],
+    MIDDLEWARE=[
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+    ],
     SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
     SESSION_COOKIE_SECURE=GOOD,
     SESSION_COOKIE_HTTPONLY=GOOD,
@@ -93,6 +96,12 @@ def note(request: HttpRequest, nid: str) -> JsonResponse:
     return JsonResponse(n)
 
 
-urlpatterns = [path("", index), path("health", health), path("api/me", me), path("api/echo", echo),
-               path("api/chat", chat), path("api/notes/<str:nid>", note)]
+urlpatterns = [
+    path("", index),
+    path("health", health),
+    path("api/me", me),
+    path("api/echo", echo),
+    path("api/chat", chat),
+    path("api/notes/<str:nid>", note),
+]
 application = get_wsgi_application()

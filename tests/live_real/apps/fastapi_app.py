@@ -19,9 +19,17 @@ calls: list[float] = []
 
 app = FastAPI(debug=not GOOD)
 if GOOD:
-    app.add_middleware(CORSMiddleware, allow_origins=[SITE], allow_credentials=True, allow_methods=["GET", "POST"], allow_headers=["content-type", "authorization"])
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=[SITE],
+        allow_credentials=True,
+        allow_methods=["GET", "POST"],
+        allow_headers=["content-type", "authorization"],
+    )
 else:
-    app.add_middleware(CORSMiddleware, allow_origin_regex=".*", allow_credentials=True, allow_methods=["*"], allow_headers=["*"])
+    app.add_middleware(
+        CORSMiddleware, allow_origin_regex=".*", allow_credentials=True, allow_methods=["*"], allow_headers=["*"]
+    )
 
 
 def user(request: Request) -> str | None:
@@ -50,10 +58,12 @@ class Echo(BaseModel):
 
 
 if GOOD:
+
     @app.post("/api/echo")
     def echo(body: Echo) -> dict[str, object]:
         return {"name": body.name, "count": body.count}
 else:
+
     @app.post("/api/echo")
     async def echo_flawed(request: Request) -> dict[str, object]:
         data = await request.json()  # no validation: bad JSON or types crash with a traceback

@@ -15,8 +15,12 @@ PAGE = '<!doctype html><html><head><title>Notes</title></head><body><div id=app>
 calls: list[float] = []
 
 app = Flask(__name__, static_folder=None)
-app.config.update(MAX_CONTENT_LENGTH=1024 * 1024 if GOOD else None, SECRET_KEY=os.environ["FLASK_KEY"],
-                  SESSION_COOKIE_SECURE=GOOD, SESSION_COOKIE_SAMESITE="Lax" if GOOD else None)
+app.config.update(
+    MAX_CONTENT_LENGTH=1024 * 1024 if GOOD else None,
+    SECRET_KEY=os.environ["FLASK_KEY"],
+    SESSION_COOKIE_SECURE=GOOD,
+    SESSION_COOKIE_SAMESITE="Lax" if GOOD else None,
+)
 
 
 def user() -> str | None:

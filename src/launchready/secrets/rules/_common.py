@@ -32,26 +32,54 @@ def fix(where: str, what: str = "the key") -> str:
 
 
 def token_rule(
-    id: str, description: str, token: str, keywords: tuple[str, ...], fix_text: str,
-    severity: Severity = H, entropy: float | None = 3.0, password_like: bool = False,
+    id: str,
+    description: str,
+    token: str,
+    keywords: tuple[str, ...],
+    fix_text: str,
+    severity: Severity = H,
+    entropy: float | None = 3.0,
+    password_like: bool = False,
 ) -> Rule:
     """A token with a distinctive shape of its own (usually a prefix): found wherever it is
     written, whatever the name it is assigned to."""
     return Rule(
-        id=id, description=description, severity=severity, keywords=keywords, regex=B + f"({token})" + E,
-        secret_group=1, prefix=_literal_prefix(token), entropy=entropy, password_like=password_like, fix=fix_text,
+        id=id,
+        description=description,
+        severity=severity,
+        keywords=keywords,
+        regex=B + f"({token})" + E,
+        secret_group=1,
+        prefix=_literal_prefix(token),
+        entropy=entropy,
+        password_like=password_like,
+        fix=fix_text,
     )
 
 
 def named_value_rule(
-    id: str, description: str, names: str, value: str, keywords: tuple[str, ...], fix_text: str,
-    severity: Severity = H, entropy: float | None = 3.0,
+    id: str,
+    description: str,
+    names: str,
+    value: str,
+    keywords: tuple[str, ...],
+    fix_text: str,
+    severity: Severity = H,
+    entropy: float | None = 3.0,
 ) -> Rule:
     """A value with no distinctive shape: only reported when a name says whose it is
     (``DATADOG_API_KEY = <32 hex>``); keyword-anchored so it stays quiet elsewhere."""
     return Rule(
-        id=id, description=description, severity=severity, keywords=keywords, regex=kv(names, value),
-        secret_group=1, entropy=entropy, password_like=True, allow_uuid=True, fix=fix_text,
+        id=id,
+        description=description,
+        severity=severity,
+        keywords=keywords,
+        regex=kv(names, value),
+        secret_group=1,
+        entropy=entropy,
+        password_like=True,
+        allow_uuid=True,
+        fix=fix_text,
     )
 
 
@@ -82,15 +110,39 @@ class Pack:
         self.rules: list[Rule] = []
         self.samples: dict[str, tuple[str, str]] = {}
 
-    def token(self, id: str, description: str, token: str, keywords: tuple[str, ...], where: str, env: str,
-              severity: Severity = H, entropy: float | None = 3.0, what: str = "the token") -> None:
+    def token(
+        self,
+        id: str,
+        description: str,
+        token: str,
+        keywords: tuple[str, ...],
+        where: str,
+        env: str,
+        severity: Severity = H,
+        entropy: float | None = 3.0,
+        what: str = "the token",
+    ) -> None:
         self.rules.append(token_rule(id, description, token, keywords, fix(where, what), severity, entropy))
         self.samples[id] = (env, token)
 
-    def named(self, id: str, description: str, names: str, value: str, keywords: tuple[str, ...], where: str,
-              env: str, severity: Severity = H, entropy: float | None = 3.0, what: str = "the key") -> None:
-        self.rules.append(named_value_rule(id, description, names, value, keywords, fix(where, what), severity, entropy))
+    def named(
+        self,
+        id: str,
+        description: str,
+        names: str,
+        value: str,
+        keywords: tuple[str, ...],
+        where: str,
+        env: str,
+        severity: Severity = H,
+        entropy: float | None = 3.0,
+        what: str = "the key",
+    ) -> None:
+        self.rules.append(
+            named_value_rule(id, description, names, value, keywords, fix(where, what), severity, entropy)
+        )
         self.samples[id] = (env, value)
+
 
 # Eight letters of the alphabet in a row (abcdefgh, klmnopqr ...): a hand-typed stand-in, never
 # the random body of a real key (as an ``allow`` pattern of a rule).

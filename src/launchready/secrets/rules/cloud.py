@@ -18,7 +18,10 @@ RULES: tuple[Rule, ...] = (
         secret_group=1,
         prefix="AKIA",
         entropy=3.0,
-        fix=fix("https://console.aws.amazon.com/iam/home#/security_credentials (or the IAM user's Security credentials tab)", "the access key")
+        fix=fix(
+            "https://console.aws.amazon.com/iam/home#/security_credentials (or the IAM user's Security credentials tab)",
+            "the access key",
+        )
         + " Prefer IAM roles or OIDC over long-lived keys.",
     ),
     Rule(
@@ -74,7 +77,10 @@ RULES: tuple[Rule, ...] = (
         secret_group=1,
         prefix="gh",
         validator=validators.github_checksum,
-        fix=fix("https://github.com/settings/apps (revoke the installation token, rotate the app's private key if it leaked too)", "the token"),
+        fix=fix(
+            "https://github.com/settings/apps (revoke the installation token, rotate the app's private key if it leaked too)",
+            "the token",
+        ),
     ),
     Rule(
         id="secret.github-refresh-token",
@@ -155,8 +161,11 @@ RULES: tuple[Rule, ...] = (
         description="Heroku API key",
         severity=H,
         keywords=("hrku-", "heroku"),
-        regex=B + r"(HRKU-[0-9A-Za-z_-]{36,60})" + E
-        + r"|" + kv(r"heroku[\w.-]{0,20}?(?:key|token)", r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+        regex=B
+        + r"(HRKU-[0-9A-Za-z_-]{36,60})"
+        + E
+        + r"|"
+        + kv(r"heroku[\w.-]{0,20}?(?:key|token)", r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
         secret_group=(1, 2),
         allow_uuid=True,
         fix=fix("https://dashboard.heroku.com/account/applications (Authorizations)", "the API key"),
@@ -202,7 +211,9 @@ RULES: tuple[Rule, ...] = (
         secret_group=1,
         prefix="gl",
         entropy=3.5,
-        fix=fix("your Grafana instance: Administration > Service accounts, or grafana.com > Access Policies", "the token"),
+        fix=fix(
+            "your Grafana instance: Administration > Service accounts, or grafana.com > Access Policies", "the token"
+        ),
     ),
     Rule(
         id="secret.planetscale-token",
@@ -212,7 +223,10 @@ RULES: tuple[Rule, ...] = (
         regex=B + r"(pscale_(?:tkn|pw|oauth)_[A-Za-z0-9=._-]{32,64})" + E,
         secret_group=1,
         prefix="pscale_",
-        fix=fix("https://app.planetscale.com (organization settings > Service tokens, or the branch's Passwords)", "the token or password"),
+        fix=fix(
+            "https://app.planetscale.com (organization settings > Service tokens, or the branch's Passwords)",
+            "the token or password",
+        ),
     ),
     Rule(
         id="secret.age-secret-key",

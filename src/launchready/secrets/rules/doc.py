@@ -1,6 +1,6 @@
 """Render ``docs/rules.md`` from the rule pack (a test keeps the file current).
 
-    python -m launchready.secrets.rules.doc > docs/rules.md
+python -m launchready.secrets.rules.doc > docs/rules.md
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ def _row(r: Rule) -> str:
         extras.append(f"files `{r.paths}`")
     if r.generic:
         extras.append("name-based")
-    kws = ", ".join(f"`{k}`" for k in r.keywords) or ("(the file's name)" if "file" in r.tags else "(runs on its files)")
+    kws = ", ".join(f"`{k}`" for k in r.keywords) or (
+        "(the file's name)" if "file" in r.tags else "(runs on its files)"
+    )
     fix = r.fix.replace("|", "\\|")
     return f"| `{r.id}` | {r.severity.value} | {r.description} | {kws} | {'; '.join(extras)} | {fix} |"
 

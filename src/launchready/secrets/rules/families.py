@@ -21,23 +21,55 @@ from launchready.secrets.rules import (
 )
 
 AI, VCS, CHAT, CLOUD, PAYMENT, KEYS, GENERIC, SAAS = (
-    "AI providers", "VCS, CI and registries", "chat", "cloud", "payment", "private keys",
-    "generic assignments and credential files", "other SaaS",
+    "AI providers",
+    "VCS, CI and registries",
+    "chat",
+    "cloud",
+    "payment",
+    "private keys",
+    "generic assignments and credential files",
+    "other SaaS",
 )
 FAMILIES: tuple[str, ...] = (AI, VCS, CHAT, CLOUD, PAYMENT, KEYS, GENERIC, SAAS)
 
 _BY_MODULE: tuple[tuple[tuple[Rule, ...], str], ...] = (
-    (ai.RULES, AI), (ai_more.RULES, AI), (cloud.RULES, CLOUD), (cloud_more.RULES, CLOUD), (vcs.RULES, VCS),
-    (chat.RULES, CHAT), (payment.RULES, PAYMENT), (services.RULES, SAAS), (keys.RULES, KEYS), (files.RULES, GENERIC), (saas.RULES, SAAS), (infra.RULES, GENERIC),
+    (ai.RULES, AI),
+    (ai_more.RULES, AI),
+    (cloud.RULES, CLOUD),
+    (cloud_more.RULES, CLOUD),
+    (vcs.RULES, VCS),
+    (chat.RULES, CHAT),
+    (payment.RULES, PAYMENT),
+    (services.RULES, SAAS),
+    (keys.RULES, KEYS),
+    (files.RULES, GENERIC),
+    (saas.RULES, SAAS),
+    (infra.RULES, GENERIC),
 )
 # Rules whose module holds several families, by id prefix (first match wins).
 _BY_PREFIX: tuple[tuple[str, str], ...] = (
-    ("secret.gcp-", CLOUD), ("secret.github-", VCS), ("secret.gitlab-", VCS), ("secret.npm", VCS), ("secret.pypi", VCS),
-    ("secret.slack-", CHAT), ("secret.discord-", CHAT), ("secret.telegram-", CHAT), ("secret.stripe-", PAYMENT),
-    ("secret.shopify-", PAYMENT), ("secret.vault-", SAAS), ("secret.databricks-", SAAS), ("secret.doppler-", SAAS),
-    ("secret.grafana-", SAAS), ("secret.planetscale-", SAAS), ("secret.age-", KEYS), ("secret.private-key", KEYS),
-    ("secret.putty-", KEYS), ("secret.ssh-key-file", KEYS), ("secret.pkcs12-file", KEYS),
-    ("secret.java-keystore-file", KEYS), ("secret.keytab-file", KEYS),
+    ("secret.gcp-", CLOUD),
+    ("secret.github-", VCS),
+    ("secret.gitlab-", VCS),
+    ("secret.npm", VCS),
+    ("secret.pypi", VCS),
+    ("secret.slack-", CHAT),
+    ("secret.discord-", CHAT),
+    ("secret.telegram-", CHAT),
+    ("secret.stripe-", PAYMENT),
+    ("secret.shopify-", PAYMENT),
+    ("secret.vault-", SAAS),
+    ("secret.databricks-", SAAS),
+    ("secret.doppler-", SAAS),
+    ("secret.grafana-", SAAS),
+    ("secret.planetscale-", SAAS),
+    ("secret.age-", KEYS),
+    ("secret.private-key", KEYS),
+    ("secret.putty-", KEYS),
+    ("secret.ssh-key-file", KEYS),
+    ("secret.pkcs12-file", KEYS),
+    ("secret.java-keystore-file", KEYS),
+    ("secret.keytab-file", KEYS),
 )
 
 

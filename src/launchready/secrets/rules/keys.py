@@ -10,8 +10,10 @@ from launchready.secrets import validators
 from launchready.secrets.rule import Rule
 from launchready.secrets.rules._common import B64_PEM_PRIVATE, C
 
-_ROTATE = ("Treat the key as compromised: generate a new key pair, replace it wherever it is trusted (your servers' authorized_keys, "
-           "servers, CI), and keep private keys in a secret manager.")
+_ROTATE = (
+    "Treat the key as compromised: generate a new key pair, replace it wherever it is trusted (your servers' authorized_keys, "
+    "servers, CI), and keep private keys in a secret manager."
+)
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -19,9 +21,11 @@ RULES: tuple[Rule, ...] = (
         description="PuTTY private key (.ppk), unencrypted or passphrase-protected",
         severity=C,
         keywords=("putty-user-key-file-",),
-        regex=(r"PuTTY-User-Key-File-[23]: [\w-]+\r?\nEncryption: [\w-]+\r?\nComment: [^\n]*\r?\nPublic-Lines: \d+\r?\n"
-               r"(?:[A-Za-z0-9+/=]+\r?\n)+(?:Key-Derivation: [^\n]*\r?\n(?:Argon2-[\w-]+: [^\n]*\r?\n)*)?"
-               r"Private-Lines: \d+\r?\n((?:[A-Za-z0-9+/=]{16,}\r?\n?)+)"),
+        regex=(
+            r"PuTTY-User-Key-File-[23]: [\w-]+\r?\nEncryption: [\w-]+\r?\nComment: [^\n]*\r?\nPublic-Lines: \d+\r?\n"
+            r"(?:[A-Za-z0-9+/=]+\r?\n)+(?:Key-Derivation: [^\n]*\r?\n(?:Argon2-[\w-]+: [^\n]*\r?\n)*)?"
+            r"Private-Lines: \d+\r?\n((?:[A-Za-z0-9+/=]{16,}\r?\n?)+)"
+        ),
         secret_group=1,
         window=16384,
         flags=re.MULTILINE,
@@ -33,7 +37,9 @@ RULES: tuple[Rule, ...] = (
         description="PEM private key encoded in base64 (Kubernetes Secret data, env value, CI variable)",
         severity=C,
         keywords=("ls0tls1crudjtia", "ls0tls1crudjti"),
-        regex=r"(?<![A-Za-z0-9+/])(LS0tLS1CRUdJTi[A-Za-z0-9+/]{0,40}?" + B64_PEM_PRIVATE + r"[A-Za-z0-9+/]{200,}={0,2})",
+        regex=r"(?<![A-Za-z0-9+/])(LS0tLS1CRUdJTi[A-Za-z0-9+/]{0,40}?"
+        + B64_PEM_PRIVATE
+        + r"[A-Za-z0-9+/]{200,}={0,2})",
         secret_group=1,
         window="line",
         validator=validators.base64_pem_key,
@@ -49,8 +55,10 @@ RULES: tuple[Rule, ...] = (
         description="PEM private key written line by line inside code strings or a log (quotes, +, \\n or timestamps around each line)",
         severity=C,
         keywords=("-----begin",),
-        regex=(r"-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH) )?PRIVATE KEY-----[^\n]{0,40}\n?[^\n]{0,48}?(?<![A-Za-z0-9+/])"
-               r"(MI[A-Za-z0-9+/]{46,78}|b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/]{30,60})(?![A-Za-z0-9+/])"),
+        regex=(
+            r"-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH) )?PRIVATE KEY-----[^\n]{0,40}\n?[^\n]{0,48}?(?<![A-Za-z0-9+/])"
+            r"(MI[A-Za-z0-9+/]{46,78}|b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/]{30,60})(?![A-Za-z0-9+/])"
+        ),
         secret_group=1,
         window=512,
         entropy=4.0,

@@ -24,10 +24,25 @@ from launchready.secrets.rules import (
 )
 
 RULES: tuple[Rule, ...] = (
-    *ai.RULES, *ai_more.RULES, *cloud.RULES, *cloud_more.RULES, *vcs.RULES, *saas.RULES, *chat.RULES, *payment.RULES,
-    *services.RULES, *keys.RULES, *files.RULES, *infra.RULES,
+    *ai.RULES,
+    *ai_more.RULES,
+    *cloud.RULES,
+    *cloud_more.RULES,
+    *vcs.RULES,
+    *saas.RULES,
+    *chat.RULES,
+    *payment.RULES,
+    *services.RULES,
+    *keys.RULES,
+    *files.RULES,
+    *infra.RULES,
 )
 # How KeyGen.sample writes a true sample for the table-built rules: rule id -> (name, value regex).
 SAMPLES: dict[str, tuple[str, str]] = {
-    **ai_more.SAMPLES, **cloud_more.SAMPLES, **vcs.SAMPLES, **chat.SAMPLES, **payment.SAMPLES, **services.SAMPLES,
+    **ai_more.SAMPLES,
+    **cloud_more.SAMPLES,
+    **vcs.SAMPLES,
+    **chat.SAMPLES,
+    **payment.SAMPLES,
+    **services.SAMPLES,
 }

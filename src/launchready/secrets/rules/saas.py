@@ -136,7 +136,10 @@ RULES: tuple[Rule, ...] = (
         allow_uuid=True,
         entropy=3.0,
         password_like=True,
-        fix=fix("https://console.twilio.com (Account > API keys & tokens > Auth tokens: promote a secondary token)", "the auth token"),
+        fix=fix(
+            "https://console.twilio.com (Account > API keys & tokens > Auth tokens: promote a secondary token)",
+            "the auth token",
+        ),
     ),
     Rule(
         id="secret.sendgrid-api-key",

@@ -163,8 +163,17 @@ class KeyGen:
         return _p("xo", "xb-", self.chars(11, string.digits), "-", self.chars(12, string.digits), "-", self.chars(24))
 
     def slack_user(self) -> str:
-        return _p("xo", "xp-", self.chars(11, string.digits), "-", self.chars(11, string.digits), "-",
-                  self.chars(12, string.digits), "-", self.hex(32))  # fmt: skip
+        return _p(
+            "xo",
+            "xp-",
+            self.chars(11, string.digits),
+            "-",
+            self.chars(11, string.digits),
+            "-",
+            self.chars(12, string.digits),
+            "-",
+            self.hex(32),
+        )
 
     def stripe_secret(self) -> str:
         return _p("sk", "_live_", self.chars(99))
@@ -206,7 +215,9 @@ class KeyGen:
         for _ in range(200):
             s = self._gen(parsed)
             low = s.lower()
-            if not any(w in low for w in ("example", "sample", "dummy", "fake", "xxxx", "1234", "abcd", "test", "lorem")):
+            if not any(
+                w in low for w in ("example", "sample", "dummy", "fake", "xxxx", "1234", "abcd", "test", "lorem")
+            ):
                 return s
         raise ValueError(f"cannot draw a plausible value for {pattern!r}")
 
@@ -338,11 +349,15 @@ _SAMPLES: dict[str, Callable[[KeyGen], tuple[str, str, str]]] = {
         "SLACK_APP_TOKEN", _p("xa", "pp-1-", g.chars(11, UPPER_B32), "-", g.chars(13, string.digits), "-", g.hex(64))
     ),
     "secret.slack-webhook": lambda g: _sub_url(
-        g, "SLACK_WEBHOOK_URL", _p("https://hooks.", "slack.com/"),
+        g,
+        "SLACK_WEBHOOK_URL",
+        _p("https://hooks.", "slack.com/"),
         _p("services/T", g.chars(10, UPPER_B32), "/B", g.chars(10, UPPER_B32), "/", g.chars(24)),
     ),
     "secret.discord-webhook": lambda g: _sub_url(
-        g, "DISCORD_WEBHOOK", _p("https://discord", ".com/api/", "webhooks/"),
+        g,
+        "DISCORD_WEBHOOK",
+        _p("https://discord", ".com/api/", "webhooks/"),
         _p(g.chars(18, string.digits), "/", g.chars(68, B64URL)),
     ),
     "secret.discord-bot-token": lambda g: _env(
@@ -383,11 +398,22 @@ _SAMPLES: dict[str, Callable[[KeyGen], tuple[str, str, str]]] = {
     "secret.smtp-password": lambda g: _py("EMAIL_HOST_PASSWORD", g.password(18)),
     "secret.jwt-signing-secret": lambda g: _env("JWT_SECRET", g.chars(48, B64URL)),
     "secret.git-credentials": lambda g: _cred_file(g, ".git-credentials", "https://ci-bot:{}@git.internal\n", 30),
-    "secret.netrc-password": lambda g: _cred_file(g, ".netrc", "machine api.internal\n  login deploy\n  password {}\n", 22),
-    "secret.npmrc-auth-token": lambda g: _cred_file(g, ".npmrc", "registry=https://npm.internal/\n//npm.internal/:_authToken={}\n", 36),
-    "secret.pypirc-password": lambda g: _cred_file(g, ".pypirc", "[distutils]\nindex-servers = internal\n\n[internal]\nrepository = https://pypi.internal/\nusername = deploy\npassword = {}\n", 24),
+    "secret.netrc-password": lambda g: _cred_file(
+        g, ".netrc", "machine api.internal\n  login deploy\n  password {}\n", 22
+    ),
+    "secret.npmrc-auth-token": lambda g: _cred_file(
+        g, ".npmrc", "registry=https://npm.internal/\n//npm.internal/:_authToken={}\n", 36
+    ),
+    "secret.pypirc-password": lambda g: _cred_file(
+        g,
+        ".pypirc",
+        "[distutils]\nindex-servers = internal\n\n[internal]\nrepository = https://pypi.internal/\nusername = deploy\npassword = {}\n",
+        24,
+    ),
     "secret.pgpass-password": lambda g: _cred_file(g, ".pgpass", "db.internal:5432:app:app_user:{}\n", 22),
-    "secret.s3cfg-secret-key": lambda g: _cred_file(g, ".s3cfg", "[default]\naccess_key = AKIDEXAMPLEID\nsecret_key = {}\n", 40, B64),
+    "secret.s3cfg-secret-key": lambda g: _cred_file(
+        g, ".s3cfg", "[default]\naccess_key = AKIDEXAMPLEID\nsecret_key = {}\n", 40, B64
+    ),
     "secret.htpasswd-hash": lambda g: _cred_file(g, ".htpasswd", "admin:{}\n", 0),
     "secret.docker-config-auth": _docker,
     "secret.password-assignment": lambda g: _py("admin_password", g.password(14)),
@@ -398,7 +424,11 @@ _SAMPLES: dict[str, Callable[[KeyGen], tuple[str, str, str]]] = {
 
 def _bearer(g: KeyGen) -> tuple[str, str, str]:
     token = g.chars(40, B64URL)
-    return "scripts/smoke.sh", f'#!/bin/sh\ncurl -sS -H "Authorization: Bearer {token}" https://api.internal/v1/ping\n', token
+    return (
+        "scripts/smoke.sh",
+        f'#!/bin/sh\ncurl -sS -H "Authorization: Bearer {token}" https://api.internal/v1/ping\n',
+        token,
+    )
 
 
 def _sub_url(g: KeyGen, env: str, base: str, secret: str) -> tuple[str, str, str]:
@@ -406,10 +436,8 @@ def _sub_url(g: KeyGen, env: str, base: str, secret: str) -> tuple[str, str, str
 
 
 def _cred_file(g: KeyGen, path: str, template: str, n: int, alphabet: str = ALNUM) -> tuple[str, str, str]:
-    if n == 0:  # htpasswd: an apr1 MD5 hash
-        value = _p("$ap", "r1$", g.chars(8), "$", g.chars(22, ALNUM + "./"))
-    else:
-        value = g.chars(n, alphabet)
+    # n == 0: an .htpasswd entry, an apr1 MD5 hash
+    value = _p("$ap", "r1$", g.chars(8), "$", g.chars(22, ALNUM + "./")) if n == 0 else g.chars(n, alphabet)
     return path, template.format(value), value
 
 
@@ -438,7 +466,9 @@ _table_samples()
 def _teams(g: KeyGen) -> tuple[str, str, str]:
     from launchready.secrets.rules.chat import TEAMS_PATH
 
-    return _sub_url(g, "TEAMS_WEBHOOK_URL", _p("https://", g.word(), ".webhook.", "office.com/"), g.from_regex(TEAMS_PATH))
+    return _sub_url(
+        g, "TEAMS_WEBHOOK_URL", _p("https://", g.word(), ".webhook.", "office.com/"), g.from_regex(TEAMS_PATH)
+    )
 
 
 _SAMPLES["secret.teams-webhook"] = _teams
@@ -469,7 +499,12 @@ def _putty(g: KeyGen) -> tuple[str, str, str]:
     public = "\n".join(g.chars(64, B64) for _ in range(6))
     text = (
         _p("PuTTY-User-Key-File-", "3: ssh-rsa\nEncryption: none\nComment: deploy@build\nPublic-Lines: 6\n")
-        + public + "\nPrivate-Lines: 15\n" + private + "\nPrivate-MAC: " + g.hex(64) + "\n"
+        + public
+        + "\nPrivate-Lines: 15\n"
+        + private
+        + "\nPrivate-MAC: "
+        + g.hex(64)
+        + "\n"
     )
     return "deploy/deploy.ppk", text, private + "\n"
 
@@ -504,38 +539,70 @@ def _secret_file(path: str, template: str, kind: str = "password") -> Callable[[
     return make
 
 
-_SAMPLES.update({
-    "secret.filezilla-password": _secret_file(
-        "ftp/sitemanager.xml",
-        '<?xml version="1.0" encoding="UTF-8"?>\n<FileZilla3>\n<Servers>\n<Server>\n<Host>ftp.internal</Host>\n'
-        '<User>deploy</User>\n<Pass encoding="base64">{}</Pass>\n</Server>\n</Servers>\n</FileZilla3>\n', "b64"),
-    "secret.deploy-config-password": _secret_file(
-        "sftp-config.json", '{{\n    "type": "sftp",\n    "host": "web.internal",\n    "user": "deploy",\n    "password": "{}",\n    "remote_path": "/var/www/"\n}}\n'),
-    "secret.jetbrains-datasource-password": _secret_file(
-        ".idea/webServers.xml",
-        '<?xml version="1.0" encoding="UTF-8"?>\n<project version="4">\n  <component name="WebServers">\n'
-        '    <webServer id="1" name="prod" url="https://web.internal">\n      <fileTransfer host="web.internal" port="22" '
-        'accessType="SFTP" username="deploy" password="{}" />\n    </webServer>\n  </component>\n</project>\n'),
-    "secret.dbtool-password": _secret_file(
-        "robo3t.json", '{{\n  "connections": [\n    {{\n      "serverHost": "db.internal",\n      "credentials": [\n        {{\n'
-        '          "userName": "admin",\n          "userPassword": "{}"\n        }}\n      ]\n    }}\n  ]\n}}\n'),
-    "secret.mongoid-password": _secret_file(
-        "config/mongoid.yml", "production:\n  clients:\n    default:\n      database: app\n      hosts:\n        - db.internal:27017\n"
-        "      options:\n        user: app\n        password: {}\n"),
-    "secret.rails-secret-key-base": _secret_file(
-        "config/secrets.yml", "production:\n  secret_key_base: {}\n", "hex128"),
-    "secret.django-secret-key": lambda g: (
-        "mysite/settings.py", (v := g.chars(50, ALNUM + "!#%*+-_")) and f"DEBUG = False\nSECRET_KEY = '{v}'\nALLOWED_HOSTS = []\n", v),
-    "secret.wordpress-config-secret": _secret_file(
-        "wp-config.php", "<?php\ndefine( 'DB_NAME', 'wordpress' );\ndefine( 'DB_USER', 'wp' );\ndefine( 'DB_PASSWORD', '{}' );\n"),
-    "secret.esmtprc-password": _secret_file(".esmtprc", 'hostname = smtp.mailhost.internal:587\nusername = "app"\npassword = "{}"\nstarttls = required\n'),
-    "secret.shadow-hash": _secret_file("backup/etc/shadow", "root:*:19000:0:99999:7:::\ndeploy:{}:19500:0:99999:7:::\n", "sha512crypt"),
-    "secret.sql-dump-password-hash": _secret_file(
-        "db/dump.sql", "INSERT INTO `users` (`id`, `email`, `password`) VALUES (1, 'admin@app.internal', '{}');\n", "bcrypt"),
-    "secret.tugboat-key": _secret_file(".tugboat", "---\nauthentication:\n  access_token: {}\nssh:\n  ssh_user: root\n", "token"),
-    "secret.hub-oauth-token": _secret_file("config/hub", "github.com:\n- user: deploy\n  oauth_token: {}\n  protocol: https\n", "token"),
-    "secret.firefox-logins": _secret_file(
-        "profile/logins.json", '{{"nextId":2,"logins":[{{"id":1,"hostname":"https://app.internal","encryptedUsername":"MDIEEPgAAAAA",'
-        '"encryptedPassword":"{}"}}]}}\n', "b64"),
-})
+_SAMPLES.update(
+    {
+        "secret.filezilla-password": _secret_file(
+            "ftp/sitemanager.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>\n<FileZilla3>\n<Servers>\n<Server>\n<Host>ftp.internal</Host>\n'
+            '<User>deploy</User>\n<Pass encoding="base64">{}</Pass>\n</Server>\n</Servers>\n</FileZilla3>\n',
+            "b64",
+        ),
+        "secret.deploy-config-password": _secret_file(
+            "sftp-config.json",
+            '{{\n    "type": "sftp",\n    "host": "web.internal",\n    "user": "deploy",\n    "password": "{}",\n    "remote_path": "/var/www/"\n}}\n',
+        ),
+        "secret.jetbrains-datasource-password": _secret_file(
+            ".idea/webServers.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>\n<project version="4">\n  <component name="WebServers">\n'
+            '    <webServer id="1" name="prod" url="https://web.internal">\n      <fileTransfer host="web.internal" port="22" '
+            'accessType="SFTP" username="deploy" password="{}" />\n    </webServer>\n  </component>\n</project>\n',
+        ),
+        "secret.dbtool-password": _secret_file(
+            "robo3t.json",
+            '{{\n  "connections": [\n    {{\n      "serverHost": "db.internal",\n      "credentials": [\n        {{\n'
+            '          "userName": "admin",\n          "userPassword": "{}"\n        }}\n      ]\n    }}\n  ]\n}}\n',
+        ),
+        "secret.mongoid-password": _secret_file(
+            "config/mongoid.yml",
+            "production:\n  clients:\n    default:\n      database: app\n      hosts:\n        - db.internal:27017\n"
+            "      options:\n        user: app\n        password: {}\n",
+        ),
+        "secret.rails-secret-key-base": _secret_file(
+            "config/secrets.yml", "production:\n  secret_key_base: {}\n", "hex128"
+        ),
+        "secret.django-secret-key": lambda g: (
+            "mysite/settings.py",
+            (v := g.chars(50, ALNUM + "!#%*+-_")) and f"DEBUG = False\nSECRET_KEY = '{v}'\nALLOWED_HOSTS = []\n",
+            v,
+        ),
+        "secret.wordpress-config-secret": _secret_file(
+            "wp-config.php",
+            "<?php\ndefine( 'DB_NAME', 'wordpress' );\ndefine( 'DB_USER', 'wp' );\ndefine( 'DB_PASSWORD', '{}' );\n",
+        ),
+        "secret.esmtprc-password": _secret_file(
+            ".esmtprc",
+            'hostname = smtp.mailhost.internal:587\nusername = "app"\npassword = "{}"\nstarttls = required\n',
+        ),
+        "secret.shadow-hash": _secret_file(
+            "backup/etc/shadow", "root:*:19000:0:99999:7:::\ndeploy:{}:19500:0:99999:7:::\n", "sha512crypt"
+        ),
+        "secret.sql-dump-password-hash": _secret_file(
+            "db/dump.sql",
+            "INSERT INTO `users` (`id`, `email`, `password`) VALUES (1, 'admin@app.internal', '{}');\n",
+            "bcrypt",
+        ),
+        "secret.tugboat-key": _secret_file(
+            ".tugboat", "---\nauthentication:\n  access_token: {}\nssh:\n  ssh_user: root\n", "token"
+        ),
+        "secret.hub-oauth-token": _secret_file(
+            "config/hub", "github.com:\n- user: deploy\n  oauth_token: {}\n  protocol: https\n", "token"
+        ),
+        "secret.firefox-logins": _secret_file(
+            "profile/logins.json",
+            '{{"nextId":2,"logins":[{{"id":1,"hostname":"https://app.internal","encryptedUsername":"MDIEEPgAAAAA",'
+            '"encryptedPassword":"{}"}}]}}\n',
+            "b64",
+        ),
+    }
+)
 _SAMPLES["secret.base64-private-key"] = _b64_pem

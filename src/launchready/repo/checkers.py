@@ -63,8 +63,9 @@ def rule(id: str, severity: Severity, description: str, fix: str, scope: str = "
 # -- file kinds --------------------------------------------------------------------------
 
 JS_EXTS = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts")
-_TEST_DIRS = frozenset({"tests", "test", "__tests__", "__mocks__", "fixtures", "fixture",
-                        "testdata", "spec", "e2e", "cypress"})  # fmt: skip
+_TEST_DIRS = frozenset(
+    {"tests", "test", "__tests__", "__mocks__", "fixtures", "fixture", "testdata", "spec", "e2e", "cypress"}
+)
 _JS_TEST = re.compile(r"\.(test|spec|stories)\.[cm]?[jt]sx?$")
 
 

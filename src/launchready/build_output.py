@@ -29,8 +29,22 @@ from launchready.secrets.scanner import ScanOptions, ScanResult, scan_blob
 from launchready.secrets.sources import SKIP_DIRS, Blob, display, excluded, walk_files
 
 BUNDLE_DIRS = ("dist", "build", ".next/static", "out", ".output/public")
-WEB_EXTS = (".js", ".mjs", ".cjs", ".jsx", ".html", ".htm", ".json", ".css", ".txt", ".xml",
-            ".webmanifest", ".map", ".svg", ".wasm.map")  # fmt: skip
+WEB_EXTS = (
+    ".js",
+    ".mjs",
+    ".cjs",
+    ".jsx",
+    ".html",
+    ".htm",
+    ".json",
+    ".css",
+    ".txt",
+    ".xml",
+    ".webmanifest",
+    ".map",
+    ".svg",
+    ".wasm.map",
+)
 _SHIPS = "ships to every visitor's browser"
 _MAP_URL = re.compile(r"[#@]\s*sourceMappingURL\s*=\s*(\S+?)(?:\s*\*/)?\s*$", re.MULTILINE)
 MAX_MAP_BYTES = 64 * 1024 * 1024
@@ -40,14 +54,30 @@ def _rule(id: str, description: str, severity: Severity, fix: str) -> Rule:
     return named_rule(id, description, severity, fix, "build")
 
 
-_MAP_FIX = ("Stop publishing source maps: Next.js `productionBrowserSourceMaps: false` (the default), Vite "
-            "`build.sourcemap: false` or 'hidden', webpack `devtool: false` or 'hidden-source-map'; upload maps "
-            "to your error tracker (Sentry) privately instead of serving them.")  # fmt: skip
+_MAP_FIX = (
+    "Stop publishing source maps: Next.js `productionBrowserSourceMaps: false` (the default), Vite "
+    "`build.sourcemap: false` or 'hidden', webpack `devtool: false` or 'hidden-source-map'; upload maps "
+    "to your error tracker (Sentry) privately instead of serving them."
+)
 BUILD_RULES: tuple[Rule, ...] = (
-    _rule("build.source-map-shipped", "A source map ships with the build output and hands the original source to anyone", Severity.MEDIUM, _MAP_FIX),
-    _rule("build.source-map-inline", "A shipped file embeds its source map (sourceMappingURL=data:...)", Severity.MEDIUM, _MAP_FIX),
-    _rule("build.source-map-reference", "A shipped file points to a source map that is not in this build output", Severity.LOW,
-          "Make sure the map is not served publicly (check the URL), or build without sourceMappingURL comments ('hidden' source maps)."),
+    _rule(
+        "build.source-map-shipped",
+        "A source map ships with the build output and hands the original source to anyone",
+        Severity.MEDIUM,
+        _MAP_FIX,
+    ),
+    _rule(
+        "build.source-map-inline",
+        "A shipped file embeds its source map (sourceMappingURL=data:...)",
+        Severity.MEDIUM,
+        _MAP_FIX,
+    ),
+    _rule(
+        "build.source-map-reference",
+        "A shipped file points to a source map that is not in this build output",
+        Severity.LOW,
+        "Make sure the map is not served publicly (check the URL), or build without sourceMappingURL comments ('hidden' source maps).",
+    ),
 )
 RULES_BY_ID = {r.id: r for r in BUILD_RULES}
 
@@ -65,7 +95,11 @@ def detect(root: Path, depth: int = 2) -> list[Path]:
                 children = sorted(c for c in d.iterdir() if c.is_dir() and not c.is_symlink())
             except OSError:
                 continue
-            nxt += [c for c in children if c.name not in SKIP_DIRS and not c.name.startswith(".") and c.name not in BUNDLE_DIRS]
+            nxt += [
+                c
+                for c in children
+                if c.name not in SKIP_DIRS and not c.name.startswith(".") and c.name not in BUNDLE_DIRS
+            ]
         projects += nxt
         frontier = nxt
     for project in projects:
@@ -84,14 +118,23 @@ def _escalate(f: Finding) -> Finding:
         return f
     if f.rule_id == "secret.google-api-key" and f.snippet and _BROWSER_KEY_CONTEXT.search(f.snippet):
         # A Firebase/Maps web config: a browser key by design. Not critical, but say how to fence it.
-        return f.replace(severity=Severity.LOW, message=f"{f.message}; a Firebase/Maps browser key that {_SHIPS}: "
-                         "restrict it by HTTP referrer and API in the Google Cloud console")  # fmt: skip
+        return f.replace(
+            severity=Severity.LOW,
+            message=f"{f.message}; a Firebase/Maps browser key that {_SHIPS}: "
+            "restrict it by HTTP referrer and API in the Google Cloud console",
+        )
     return f.replace(severity=Severity.CRITICAL, message=f"{f.message}; this file {_SHIPS}")
 
 
 class BundleScanner:
-    def __init__(self, engine: Engine, base: Path, exclude: Sequence[str] = (), exclude_base: Path | None = None,
-                 disabled: Iterable[str] = ()) -> None:  # fmt: skip
+    def __init__(
+        self,
+        engine: Engine,
+        base: Path,
+        exclude: Sequence[str] = (),
+        exclude_base: Path | None = None,
+        disabled: Iterable[str] = (),
+    ) -> None:
         self.engine = engine
         self.base = base
         self.exclude = list(exclude)
@@ -102,8 +145,15 @@ class BundleScanner:
         if rule_id in self.disabled:
             return None
         rule = RULES_BY_ID[rule_id]
-        return Finding(rule_id=rule_id, severity=rule.severity, path=path, message=message, fix=rule.fix,
-                       fingerprint=redact.location_fingerprint(rule_id, key), line=line)  # fmt: skip
+        return Finding(
+            rule_id=rule_id,
+            severity=rule.severity,
+            path=path,
+            message=message,
+            fix=rule.fix,
+            fingerprint=redact.location_fingerprint(rule_id, key),
+            line=line,
+        )
 
     def files(self, bundle_dir: Path) -> list[Path]:
         out = []
@@ -125,7 +175,9 @@ class BundleScanner:
                 if p.name.endswith(".map"):
                     self._scan_map(p, shown, result)
                     continue
-                scan_blob(self.engine, Blob(shown, None, p), result, ScanOptions(file_checks=False, transform=_escalate))
+                scan_blob(
+                    self.engine, Blob(shown, None, p), result, ScanOptions(file_checks=False, transform=_escalate)
+                )
                 if p.suffix in (".js", ".mjs", ".cjs", ".css"):
                     self._map_refs(p, shown, names, result)
         return result
@@ -147,8 +199,16 @@ class BundleScanner:
         except OSError as exc:
             result.skipped.append((shown, f"unreadable: {exc.strerror or exc}"))
             return
-        self._add(result, self._build("build.source-map-shipped", shown, None,
-                                      f"{shown} is a source map in the build output: it {_SHIPS} with your original source", shown))  # fmt: skip
+        self._add(
+            result,
+            self._build(
+                "build.source-map-shipped",
+                shown,
+                None,
+                f"{shown} is a source map in the build output: it {_SHIPS} with your original source",
+                shown,
+            ),
+        )
         if raw:
             self._sources_content(raw, shown, result)
 
@@ -177,9 +237,16 @@ class BundleScanner:
                     result.suppressed += 1
                     continue
                 f = to_finding(m, shown)
-                result.findings.append(f.replace(
-                    severity=Severity.CRITICAL, line=None, column=None, end_line=None, end_column=None,
-                    message=f"{f.message} in sourcesContent of {name} line {m.line}; the map {_SHIPS}"))  # fmt: skip
+                result.findings.append(
+                    f.replace(
+                        severity=Severity.CRITICAL,
+                        line=None,
+                        column=None,
+                        end_line=None,
+                        end_column=None,
+                        message=f"{f.message} in sourcesContent of {name} line {m.line}; the map {_SHIPS}",
+                    )
+                )
 
     def _map_refs(self, p: Path, shown: str, names: set[Path], result: ScanResult) -> None:
         try:
@@ -195,8 +262,16 @@ class BundleScanner:
             if head_offset == 0:
                 line = tail.count("\n", 0, m.start()) + 1
             if url.startswith("data:"):
-                self._add(result, self._build("build.source-map-inline", shown, line,
-                                              f"{shown} embeds its source map (and so its original source); it {_SHIPS}", shown))  # fmt: skip
+                self._add(
+                    result,
+                    self._build(
+                        "build.source-map-inline",
+                        shown,
+                        line,
+                        f"{shown} embeds its source map (and so its original source); it {_SHIPS}",
+                        shown,
+                    ),
+                )
                 payload = url.split(",", 1)[1] if "," in url else ""
                 try:
                     raw = base64.b64decode(payload, validate=False) if ";base64" in url[:80] else payload.encode()
@@ -210,5 +285,13 @@ class BundleScanner:
                 target = (p.parent / url.split("?", 1)[0]).resolve()
             if target is not None and target in names:
                 continue  # the map itself is reported as build.source-map-shipped
-            self._add(result, self._build("build.source-map-reference", shown, line,
-                                          f"{shown} points to a source map ({url[:80]}) that is not in this build output", shown + url))  # fmt: skip
+            self._add(
+                result,
+                self._build(
+                    "build.source-map-reference",
+                    shown,
+                    line,
+                    f"{shown} points to a source map ({url[:80]}) that is not in this build output",
+                    shown + url,
+                ),
+            )

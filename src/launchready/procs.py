@@ -1,0 +1,184 @@
+"""The one owner of the processes launchready starts and of the signals that stop it.
+
+- ``handle_termination()``: SIGTERM is handled like Ctrl-C (``cli.main``): it raises
+  ``Terminated`` (a ``KeyboardInterrupt``), so every ``finally`` on the way out stops and
+  reaps what it started, and the run exits 143 saying ``terminated``.
+- ``die_with_parent``: a child that outlives its parent would run on for nothing (a
+  ``git log`` of a long history runs for minutes): on Linux the kernel sends it a signal when
+  the parent dies, even by SIGKILL (``PR_SET_PDEATHSIG``). Used for the long-lived git
+  processes of a history scan and for forked workers; not on the pre-commit hook's hot path
+  (a ``preexec_fn`` makes each spawn a fork of the whole interpreter).
+- ``can_fork()``: fork only where it is safe. On macOS system frameworks may hold locks a
+  forked child never releases (Python defaults to spawn there since 3.8): history scans in
+  one process there, as it does where there is no fork at all (Windows).
+- ``Child``: a function run in a forked child, its result read back through a pipe.
+
+Nothing here keeps state in module globals: each ``Child`` owns its process, its pipe and
+its result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import pickle
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any
+
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143, what a shell reports for a SIGTERM'd process
+PR_SET_PDEATHSIG = 1
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: stop like Ctrl-C (everything started is stopped on the way out)."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def handle_termination(sigint: bool = False) -> Iterator[None]:
+    """While inside: SIGTERM raises ``Terminated`` in the main thread; with ``sigint``, SIGINT
+    raises ``KeyboardInterrupt`` even where it was ignored on entry (a process started in the
+    background by a non-interactive shell: the demo's servers must still stop on Ctrl-C).
+    Restored on the way out (``cli.main`` is also called in-process, by tests and by the
+    library API). A no-op off the main thread, where Python cannot install handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous_term = signal.signal(signal.SIGTERM, _raise_terminated)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if sigint else None
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        if previous_int is not None:
+            signal.signal(signal.SIGINT, previous_int)
+
+
+def can_fork() -> bool:
+    """Whether workers may be forked: Linux only (see the module docstring)."""
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    import ctypes  # here, not at the top: the hook's start-up never needs it
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        return libc.prctl  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+        return None
+
+
+def set_parent_death_signal(sig: int, parent: int) -> None:
+    """In a child: have the kernel send ``sig`` when ``parent`` dies. If it already died
+    (between the fork and this call), exit now."""
+    prctl = _prctl() if sys.platform.startswith("linux") else None
+    if prctl is not None:
+        prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(EXIT_TERMINATED)
+
+
+def die_with_parent(sig: int = signal.SIGTERM) -> Callable[[], None] | None:
+    """A ``preexec_fn`` for ``subprocess.Popen``: the child gets ``sig`` when this process
+    dies (Linux; None elsewhere, where there is nothing to ask the kernel). Call it on the
+    main thread: the kernel ties the signal to the thread that forked the child."""
+    if not sys.platform.startswith("linux") or _prctl() is None:
+        return None
+    parent = os.getpid()
+    return functools.partial(set_parent_death_signal, sig, parent)
+
+
+class ChildError(RuntimeError):
+    pass
+
+
+class Child:
+    """``fn()`` in a forked child; ``result()`` waits for its (pickled) return value.
+
+    The child ignores Ctrl-C and takes SIGTERM's default (the parent handles both and stops
+    the child), dies with the parent (``PR_SET_PDEATHSIG``), and leaves with ``os._exit``:
+    no atexit handlers, no flushing of buffers it inherited. ``scrub`` cleans a traceback
+    the child sends back (it may have seen secrets the parent has not); ``known`` are
+    exception types sent back as they are (others become ``ChildError`` with the trace).
+    Fork it before any thread of the parent exists (``can_fork()`` says whether to fork at all).
+    """
+
+    def __init__(
+        self, fn: Callable[[], Any], scrub: Callable[[str], str], known: tuple[type[BaseException], ...] = ()
+    ) -> None:
+        read, write = os.pipe()
+        parent = os.getpid()
+        # A signal between the fork and the child's own handlers would raise in the child,
+        # which would then unwind through a copy of the parent's stack: hold SIGINT and
+        # SIGTERM back across the fork (the parent gets a pending one right after).
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            self.pid = os.fork()
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            os.close(read)
+            os.close(write)
+            raise
+        if self.pid == 0:  # pragma: no cover - runs in the child (its coverage is not collected)
+            code = 0
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                set_parent_death_signal(signal.SIGKILL, parent)
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+                os.close(read)
+                payload = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:  # reported to the parent, which raises it
+                text = scrub("".join(traceback.format_exception(exc)))
+                payload = pickle.dumps((False, (exc if isinstance(exc, known) else None, text)))
+                code = 1
+            try:
+                with os.fdopen(write, "wb") as out:
+                    out.write(payload)
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._read = read
+        self._done = False
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal held back is raised here
+        except BaseException:
+            self.stop()
+            raise
+
+    def result(self) -> Any:
+        with os.fdopen(self._read, "rb", closefd=False) as pipe:
+            data = pipe.read()
+        os.waitpid(self.pid, 0)
+        os.close(self._read)
+        self._done = True
+        if not data:
+            raise ChildError("the worker process died")
+        ok, value = pickle.loads(data)
+        if not ok:
+            known, text = value
+            if known is not None:
+                raise known
+            raise ChildError(f"the worker failed:\n{text}")
+        return value
+
+    def stop(self) -> None:
+        """Kill and reap the child unless its result was read (an error in the parent)."""
+        if self._done:
+            return
+        self._done = True
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        os.close(self._read)
