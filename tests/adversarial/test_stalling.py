@@ -209,5 +209,5 @@ def test_history_streams_a_commit_too_large_to_hold(tmp_path: Path) -> None:
     assert (f["path"], f["line"], f["column"]) == ("big.txt", 1, size + len(" GROQ_API_KEY=") + 1)
     assert any("too large to hold in memory" in n for n in report.get("notes", [])), report.get("notes")
     rss = int(proc.stderr.rsplit("rss ", 1)[1].split()[0])
-    assert rss < 320, rss  # the whole patch held (and copied) took ~12x its size (~480 MB here)
+    assert rss < 420, rss  # holding the whole patch (and its copies) took ~12x its size: ~480 MB here; 310-345 measured
     assert key not in proc.stderr and key not in (repo / "r.json").read_text()
