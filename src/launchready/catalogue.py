@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from launchready.model import CheckResult
 
 
-class SecretRule(Protocol):
-    """A detection rule the secret engine runs (or a file rule it lists)."""
+class _Rule(Protocol):
+    """What every rule of the catalogue says about itself."""
 
     @property
     def id(self) -> str: ...
@@ -43,21 +43,18 @@ class SecretRule(Protocol):
     def description(self) -> str: ...
     @property
     def fix(self) -> str: ...
+
+
+class SecretRule(_Rule, Protocol):
+    """A detection rule the secret engine runs (or a file rule it lists)."""
+
     @property
     def source(self) -> str: ...
 
 
-class RepoRule(Protocol):
+class RepoRule(_Rule, Protocol):
     """A static check of the repository's code and configuration."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def severity(self) -> Severity: ...
-    @property
-    def description(self) -> str: ...
-    @property
-    def fix(self) -> str: ...
     @property
     def scope(self) -> str: ...
 
