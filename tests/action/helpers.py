@@ -4,11 +4,14 @@ payload file, GITHUB_* variables, INPUT_* variables, GITHUB_OUTPUT and GITHUB_ST
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from tests.conftest import commit_file, git
 
 ACTION_INPUTS = (
@@ -120,3 +123,23 @@ def commits(repo: Path, n: int, prefix: str, secret_at: dict[int, str] | None = 
         extra = (secret_at or {}).get(i, "")
         shas.append(commit_file(repo, f"{prefix}/f{i}.py", f"x = {i}\n{extra}\n", f"{prefix} commit {i}"))
     return shas
+
+
+Runner = Callable[..., ActionRun]
+
+
+def in_process_runner(run_cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Runner:
+    """``launchready action`` in this process with the variables GitHub sets (a fresh
+    file-commands directory per run); ``run(workspace, event_name, payload, **inputs)``."""
+    counter = iter(range(1000))
+
+    def _run(workspace: Path, event_name: str, payload: dict[str, Any], **inputs: str) -> ActionRun:
+        env = github_env(tmp_path / f"github-{next(counter)}", workspace, event_name, payload, inputs)
+        for k in [k for k in os.environ if k.startswith("INPUT_")]:
+            monkeypatch.delenv(k)
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        res = run_cli(["action"], workspace)
+        return collect(res.code, res.out, res.err, env, workspace)
+
+    return _run

@@ -7,16 +7,12 @@ Used by the h11b adversarial tests: ``action`` is imported as a fixture by each 
 from __future__ import annotations
 
 import ipaddress
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.action.helpers import ActionRun, collect, github_env
-
-Runner = Callable[..., ActionRun]
+from tests.action.helpers import Runner, in_process_runner
 
 _attempts: list[str] = []
 _installed = False
@@ -51,19 +47,7 @@ def loopback_only() -> list[str]:
 
 @pytest.fixture
 def action(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Runner:  # type: ignore[no-untyped-def]
-    counter = iter(range(1000))
-
-    def _run(workspace: Path, event_name: str, payload: dict[str, Any], **inputs: str) -> ActionRun:
-        gh = tmp_path / f"github-{next(counter)}"
-        env = github_env(gh, workspace, event_name, payload, inputs)
-        for k in [k for k in os.environ if k.startswith("INPUT_")]:
-            monkeypatch.delenv(k)
-        for k, v in env.items():
-            monkeypatch.setenv(k, v)
-        res = run_cli(["action"], workspace)
-        return collect(res.code, res.out, res.err, env, workspace)
-
-    return _run
+    return in_process_runner(run_cli, monkeypatch, tmp_path)
 
 
 def pr_payload(base: str, head_sha: str, n: int = 1) -> dict[str, Any]:

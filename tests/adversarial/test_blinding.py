@@ -7,37 +7,22 @@ variables, on real git repositories.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.action.helpers import ActionRun, clone, collect, github_env, head, new_origin
+from tests.action.helpers import ActionRun, Runner, clone, head, in_process_runner, new_origin
 from tests.conftest import commit_file, git
 
 from launchready.demo.keygen import KeyGen
 
 pytestmark = pytest.mark.timeout(120)
-Runner = Callable[..., ActionRun]
 
 
 @pytest.fixture
 def action(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Runner:  # type: ignore[no-untyped-def]
-    counter = iter(range(1000))
-
-    def _run(workspace: Path, event_name: str, payload: dict[str, Any], **inputs: str) -> ActionRun:
-        gh = tmp_path / f"github-{next(counter)}"
-        env = github_env(gh, workspace, event_name, payload, inputs)
-        for k in [k for k in os.environ if k.startswith("INPUT_")]:
-            monkeypatch.delenv(k)
-        for k, v in env.items():
-            monkeypatch.setenv(k, v)
-        res = run_cli(["action"], workspace)
-        return collect(res.code, res.out, res.err, env, workspace)
-
-    return _run
+    return in_process_runner(run_cli, monkeypatch, tmp_path)
 
 
 def pr_payload(base: str, head_sha: str, n: int) -> dict[str, Any]:

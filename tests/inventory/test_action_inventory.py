@@ -3,12 +3,11 @@ secrets its own history scan found, and never a value."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from tests.action.helpers import collect, github_env
+from tests.action.helpers import in_process_runner
 from tests.conftest import commit_file, git
 
 from launchready.demo.keygen import KeyGen
@@ -26,13 +25,9 @@ def test_inventory_in_the_job_summary(tmp_path: Path, run_cli, monkeypatch: pyte
     commit_file(ws, "notes.txt", f"temporary {key}\n", "oops")
     (ws / "notes.txt").unlink()
     git(ws, "commit", "-qam", "remove")
-    env = github_env(tmp_path / "gh", ws, "workflow_dispatch", {}, {"mode": "history", "inventory": "true"})
-    for k in [k for k in os.environ if k.startswith("INPUT_")]:
-        monkeypatch.delenv(k)
-    for k, v in env.items():
-        monkeypatch.setenv(k, v)
-    res = run_cli(["action"], ws)
-    run = collect(res.code, res.out, res.err, env, ws)
+    run = in_process_runner(run_cli, monkeypatch, tmp_path)(
+        ws, "workflow_dispatch", {}, mode="history", inventory="true"
+    )
     assert run.code == 1  # the leaked key in history
     summary = run.summary
     assert "## Launch handover" in summary and "| OpenAI | AI provider |" in summary
