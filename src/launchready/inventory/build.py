@@ -286,12 +286,6 @@ def _applies(source: str, app: str, texts: dict[str, str]) -> bool:
 
 def _findings(inv: Inventory) -> list[Finding]:
     out: list[Finding] = []
-    prod_defs = [
-        d
-        for v in inv.variables
-        for d in v.definitions
-        if d.environment == PRODUCTION and d.path in inv.production_sources
-    ]
     for v in inv.variables:
         if is_platform_variable(v.name):
             continue
@@ -302,10 +296,7 @@ def _findings(inv: Inventory) -> list[Finding]:
         if needed and not baked:
             first = needed[0]
             app = _app_root(first.path, inv.app_roots)
-            sources = sorted(
-                {d.path for d in prod_defs if _applies(d.path, app, inv.source_texts)}
-                | {p for p in inv.production_sources if _applies(p, app, inv.source_texts)}
-            )
+            sources = [p for p in inv.production_sources if _applies(p, app, inv.source_texts)]
             mine = [d for d in v.definitions if d.environment == PRODUCTION and d.path in sources]
             state = max((d.state for d in mine), key=lambda x: _STATE_RANK[x], default=None)
             if sources and (state is None or state == "empty"):
