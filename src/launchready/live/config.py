@@ -1,6 +1,7 @@
 """The ``live:`` section of ``.launchready.yml``: validated into ``LiveSettings``.
 
-Errors point at file:line:key through ``Config.error``. Secrets (identity tokens, bypass
+Read with the typed readers of ``section_reader`` (errors name file:line:key and never echo
+a value). Secrets (identity tokens, bypass
 headers, basic-auth passwords) are never read from the file: the file names environment
 variables and their values are read at run time (``Identity.headers``).
 See docs/live-checks.md for the reference and docs/examples/launchready.live.yml.
@@ -17,8 +18,8 @@ from urllib.parse import urljoin, urlsplit
 
 from launchready import redact
 from launchready.config import Config
-from launchready.errors import ConfigError
 from launchready.live.http import Budget
+from launchready.section_reader import Reader, describe, shown_key, suggest, url_problem
 
 SECTION_KEYS = {
     "targets",
@@ -67,12 +68,7 @@ WRITE_METHODS = {"PUT", "PATCH", "DELETE", "POST"}
 
 def is_http_url(s: str) -> bool:
     """An http(s) URL with a host and a valid port (``http://[::1`` and ``:99999`` are not)."""
-    try:
-        parts = urlsplit(s)
-        _ = parts.port  # raises ValueError for a port out of range or not a number
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    return url_problem(s) is None
 
 
 @dataclass(frozen=True)
@@ -273,65 +269,13 @@ class LiveSettings:
         return [f"{parts.scheme}://{parts.netloc}".lower()]
 
 
-class _V:
-    """Small typed readers that raise ConfigError at the right key."""
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-
-    def err(self, key: str, problem: str) -> ConfigError:
-        return self.config.error(key, problem)
-
-    def mapping(self, value: Any, key: str, allowed: set[str] | None = None) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise self.err(key, "must be a mapping")
-        if allowed is not None:
-            for k in value:
-                if k not in allowed:
-                    raise self.err(f"{key}.{k}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
-        return value
-
-    def list_of(self, value: Any, key: str) -> list[Any]:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.err(key, "must be a list")
-        return value
-
-    def string(self, value: Any, key: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self.err(key, "must be a non-empty string")
-        return value.strip()
-
-    def url(self, value: Any, key: str) -> str:
-        s = self.string(value, key)
-        redact.remember_url(s)
-        if not is_http_url(s):
-            raise self.err(key, f"must be an http:// or https:// URL, got {s!r}")
-        return s
-
-    def number(self, value: Any, key: str, minimum: float = 0, integer: bool = False) -> float:
-        ok = isinstance(value, int) if integer else isinstance(value, (int, float))
-        if isinstance(value, bool) or not ok or value < minimum:
-            kind = "an integer" if integer else "a number"
-            raise self.err(key, f"must be {kind} >= {minimum:g}")
-        return float(value)
-
-    def boolean(self, value: Any, key: str) -> bool:
-        if not isinstance(value, bool):
-            raise self.err(key, "must be true or false")
-        return value
-
-    def env_name(self, value: Any, key: str) -> str:
-        s = self.string(value, key)
-        if not s.replace("_", "").isalnum() or s[0].isdigit():
-            raise self.err(key, f"must name an environment variable (like LR_USER_A_TOKEN), got {s!r}")
-        return s
+def _defined(identities: Mapping[str, object]) -> str:
+    """The identity names a reference may use (keys of the file, shown like key paths)."""
+    names = sorted(identities)
+    return f"defined: {', '.join(shown_key(n) for n in names)}" if names else "none is defined"
 
 
-def _endpoint(v: _V, raw: Any, key: str) -> Endpoint:
+def _endpoint(v: Reader, raw: Any, key: str) -> Endpoint:
     if isinstance(raw, str):
         return Endpoint(path=v.string(raw, key))
     d = v.mapping(raw, key, ENDPOINT_KEYS)
@@ -345,7 +289,10 @@ def _endpoint(v: _V, raw: Any, key: str) -> Endpoint:
         raise v.err(key, "needs 'path' (relative to the target) or 'url'")
     method = v.string(d.get("method", "GET"), f"{key}.method").upper()
     if method not in METHODS:
-        raise v.err(f"{key}.method", f"unknown method {method!r} (allowed: {', '.join(sorted(METHODS))})")
+        raise v.err(
+            f"{key}.method",
+            f"unknown method (allowed: {', '.join(sorted(METHODS))}; got {describe(method)}{suggest(method, METHODS)})",
+        )
     headers = {
         str(k): v.string(val, f"{key}.headers.{k}") for k, val in v.mapping(d.get("headers"), f"{key}.headers").items()
     }
@@ -368,14 +315,14 @@ def _endpoint(v: _V, raw: Any, key: str) -> Endpoint:
     )
 
 
-def _endpoints(v: _V, section: dict[str, Any], key: str) -> list[Endpoint]:
+def _endpoints(v: Reader, section: dict[str, Any], key: str) -> list[Endpoint]:
     return [
         _endpoint(v, e, f"{key}.endpoints.{i}")
         for i, e in enumerate(v.list_of(section.get("endpoints"), f"{key}.endpoints"))
     ]
 
 
-def _identity(v: _V, name: str, raw: Any, key: str) -> Identity:
+def _identity(v: Reader, name: str, raw: Any, key: str) -> Identity:
     if isinstance(raw, dict) and ({"value", "token", "password", "cookie_value"} & set(raw)):
         raise v.err(key, "secrets are never read from the file: name an environment variable (token_env or value_env)")
     d = v.mapping(raw, key, IDENTITY_KEYS)
@@ -404,7 +351,7 @@ def _identity(v: _V, name: str, raw: Any, key: str) -> Identity:
     raise v.err(key, "needs 'token_env', or 'cookie' + 'value_env', or 'header' + 'value_env'")
 
 
-def _section(v: _V, live: dict[str, Any], name: str, allowed: set[str]) -> dict[str, Any]:
+def _section(v: Reader, live: dict[str, Any], name: str, allowed: set[str]) -> dict[str, Any]:
     return v.mapping(live.get(name), f"live.{name}", allowed)
 
 
@@ -417,7 +364,7 @@ def load_live(
     """Validate ``config.live`` (raising ConfigError) and apply ``--url`` (overrides the base URL).
     Environment references are read only as far as ``policy`` allows; each refusal is
     listed in ``LiveSettings.refused_env``."""
-    v = _V(config)
+    v = Reader(config.source)
     live = v.mapping(config.live, "live", SECTION_KEYS)
     s = LiveSettings(configured={k for k in live if live.get(k) is not None})
     policy = policy or EnvPolicy()
@@ -580,12 +527,14 @@ def load_live(
     ):
         for i, e in enumerate(eps):
             if e.identity and e.identity not in s.identities:
-                raise v.err(f"{key}.{i}.identity", f"no identity {e.identity!r} in live.identities")
+                raise v.err(f"{key}.{i}.identity", f"names no identity in live.identities ({_defined(s.identities)})")
     if s.authz_resources and not {"a", "b"} <= set(s.identities):
         raise v.err("live.authz", "needs identities 'a' (the owner) and 'b' (another user) in live.identities")
     for i, e in enumerate(s.authz_resources):
         if e.owner not in s.identities:
-            raise v.err(f"live.authz.resources.{i}.owner", f"no identity {e.owner!r} in live.identities")
+            raise v.err(
+                f"live.authz.resources.{i}.owner", f"names no identity in live.identities ({_defined(s.identities)})"
+            )
         if e.method in WRITE_METHODS and not s.authz_writes:
             raise v.err(
                 f"live.authz.resources.{i}.method", f"{e.method} is a write: set live.authz.writes: true to allow it"
