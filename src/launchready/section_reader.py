@@ -43,7 +43,7 @@ MAX_SHOWN_KEY = 64
 def describe(value: Any) -> str:
     """What kind of value this is, never its content: safe in any error message."""
     if value is None:
-        return "nothing (null)"
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -73,13 +73,30 @@ def id_hint(value: Any) -> str:
     return describe(value)
 
 
-# A key segment of 16+ token characters with both letters and digits: shaped like a
-# credential (``sk_live_4eC39...``), not like a key anyone names (``dkim_selectors``).
-_TOKEN_SHAPED = re.compile(r"(?=[^.]*[A-Za-z])(?=[^.]*[0-9])[A-Za-z0-9_+/=-]{16,}")
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9_+/=-]{16,}")
+
+
+def token_shaped(text: str) -> bool:
+    """Does ``text`` hold a run of 16+ token characters with at least 3 letters and 3 digits
+    (``sk_live_4eC39...``, a hex digest)? Names people give keys and variables do not
+    (``dkim_selectors``, ``X-Vercel-Protection-Bypass``, ``OPENAI_API_KEY_V2``)."""
+    for m in _TOKEN_RUN.finditer(text):
+        run = m.group(0)
+        if sum(c.isdigit() for c in run) >= 3 and sum(c.isalpha() for c in run) >= 3:
+            return True
+    return False
+
+
+def shown_name(name: str) -> str:
+    """An environment variable's name (or any name a config gives) for a message: as
+    written, unless it is shaped like a credential (a token pasted where a name belongs)."""
+    if len(name) > MAX_SHOWN_KEY or token_shaped(name):
+        return f"<a name of {len(name)} characters, shaped like a credential: not shown>"
+    return name
 
 
 def _segment(part: str) -> str:
-    if len(part) > MAX_SHOWN_KEY or _TOKEN_SHAPED.fullmatch(part):
+    if len(part) > MAX_SHOWN_KEY or token_shaped(part):
         return f"<a key of {len(part)} characters>"
     return part
 

@@ -114,9 +114,9 @@ def test_every_section_reports_file_line_and_key_path(run_cli, tmp_path: Path, t
     (tmp_path / ".launchready.yml").write_text(text)
     res = run_cli(args, tmp_path)
     assert res.code == 2, (res.out, res.err)
-    assert f"launchready: error: .launchready.yml{expected}\n" in res.err or f".launchready.yml{expected}\n" in res.err, (
-        res.err
-    )
+    assert (
+        f"launchready: error: .launchready.yml{expected}\n" in res.err or f".launchready.yml{expected}\n" in res.err
+    ), res.err
     assert "Traceback" not in res.err
 
 
@@ -156,16 +156,21 @@ def test_installed_command_exits_2_with_file_line(tmp_path: Path) -> None:
 
 def test_the_line_map_follows_flow_style_and_comments(tmp_path: Path) -> None:
     path = tmp_path / ".launchready.yml"
-    path.write_text("# team config\nversion: 1\n\nrules: {disable: [secret.private-key],\n  custom: [{id: a, regex: 7}]}\n")
+    path.write_text(
+        "# team config\nversion: 1\n\nrules: {disable: [secret.private-key],\n  custom: [{id: a, regex: 7}]}\n"
+    )
     with pytest.raises(Exception) as info:
         load_config(path)
-    assert str(info.value) == f"{path}:5: rules.custom.0.regex: 'regex' is required and must be a string (got a whole number)"
+    assert (
+        str(info.value)
+        == f"{path}:5: rules.custom.0.regex: 'regex' is required and must be a string (got a whole number)"
+    )
 
 
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (None, "nothing (null)"),
+        (None, "null"),
         (True, "true"),
         (3, "a whole number"),
         (2.5, "a number"),

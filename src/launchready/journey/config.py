@@ -40,7 +40,9 @@ NOTIFY_KEYS = {"webhook_env", "format", "state_file"}
 STREAMS = {"sse", "chunked", "auto"}
 FORMATS = {"slack", "discord", "json", "auto"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_PATH = re.compile(r"^\$?(\.?[A-Za-z_][\w-]*|\[\d+\]|\.\d+)*$")
+# Each name and index is matched whole (the lookaheads), so a long near-miss is refused in
+# linear time: the former ``(\.?[A-Za-z_][\w-]*|...)*`` backtracked exponentially.
+_PATH = re.compile(r"\$?(?:\.?[A-Za-z_][\w-]*(?![\w-])|\[\d+\]|\.\d+(?!\d))*")
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ def _strings(v: Reader, raw: Any, key: str) -> tuple[Template, ...]:
 
 def _json_path(v: Reader, raw: Any, key: str) -> str:
     s = v.string(raw, key)
-    if not _PATH.match(s):
+    if not _PATH.fullmatch(s):
         raise v.err(key, f"not a JSON path like token, data.user.id or items[0].id (got {describe(s)})")
     return s
 

@@ -129,7 +129,9 @@ class Values:
             return self.vars[p.name]
         got = self.env(p.name)
         if not got:
-            raise MissingValue(f"environment variable {p.name} is not set")
+            from launchready.section_reader import shown_name
+
+            raise MissingValue(f"environment variable {shown_name(p.name)} is not set")
         redact.remember(got)
         return got
 

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from launchready import redact
 from launchready.config import Config
 from launchready.live.http import Budget
-from launchready.section_reader import Reader, describe, shown_key, suggest, url_problem
+from launchready.section_reader import Reader, describe, shown_key, shown_name, suggest, url_problem
 
 SECTION_KEYS = {
     "targets",
@@ -116,18 +116,19 @@ class EnvPolicy:
     refuse_all: str = ""
 
     def refusal(self, name: str) -> str | None:
-        """None when ``name`` may be read, else why not."""
+        """None when ``name`` may be read, else why not (the name as ``shown_name`` shows it)."""
         if self.refuse_all:
             return self.refuse_all
         if name in self.allowed:
             return None
+        shown = shown_name(name)
         if name.startswith(_NEVER_BY_DEFAULT) or name in _OWN_KEYS:
-            return f"{name} is read only when allowed by its exact name (--allow-env {name} or the allow_env input)"
+            return f"{shown} is read only when allowed by its exact name (--allow-env {shown} or the allow_env input)"
         if name.startswith(ENV_PREFIXES) or any(a.endswith("*") and name.startswith(a[:-1]) for a in self.allowed):
             return None
         return (
-            f"{name} is not an allowed variable: a config may name LR_* and LAUNCHREADY_* variables, "
-            f"or those allowed with --allow-env {name} (the allow_env input in the Action)"
+            f"{shown} is not an allowed variable: a config may name LR_* and LAUNCHREADY_* variables, "
+            f"or those allowed with --allow-env {shown} (the allow_env input in the Action)"
         )
 
 
@@ -178,8 +179,12 @@ class Identity:
         v = self.value()
         if v is None:
             if self.refused:
-                raise MissingIdentity(f"identity {self.name!r}: environment variable not read: {self.refused}")
-            raise MissingIdentity(f"identity {self.name!r}: environment variable {self.env} is not set")
+                raise MissingIdentity(
+                    f"identity {shown_key(self.name)!r}: environment variable not read: {self.refused}"
+                )
+            raise MissingIdentity(
+                f"identity {shown_key(self.name)!r}: environment variable {shown_name(self.env)} is not set"
+            )
         if self.kind == "bearer":
             return {"Authorization": f"{self.scheme} {v}".strip()}
         if self.kind == "cookie":
