@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Any
 from launchready.bounded import MAX_CONFIG_BYTES, BoundedReadError, load_yaml, read_text
 from launchready.errors import ConfigError
 from launchready.model import Severity
-from launchready.section_reader import Reader, Source, describe, id_hint
 
 if TYPE_CHECKING:
     import yaml  # imported lazily below: most hook runs have no config file to parse
+
+    # the section readers too: imported when there is a file to read (or an error to raise)
+    from launchready.section_reader import Reader, Source
 
 CONFIG_NAMES = (".launchready.yml", ".launchready.yaml")
 TOP_KEYS = {
@@ -80,6 +82,8 @@ class Config:
     @property
     def source(self) -> Source:
         """This file and its line map, for the section readers (``section_reader.Reader``)."""
+        from launchready.section_reader import Source
+
         return Source(self.path, self.lines)
 
     def error(self, key: str, problem: str) -> ConfigError:
@@ -152,6 +156,8 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
         _line_map(node, "", cfg.lines)
     if data is None:
         return cfg
+    from launchready.section_reader import Reader, describe
+
     r = Reader(cfg.source)
     if not isinstance(data, dict):
         raise cfg.error("", f"the top level must be a mapping of keys (got {describe(data)})")
@@ -181,6 +187,8 @@ def _yaml_problem(problem: str | None) -> str:
 
 def _read_top(r: Reader, data: dict[str, Any], cfg: Config) -> None:
     """The top level: allowed keys, ``version`` and ``fail_on``."""
+    from launchready.section_reader import describe
+
     r.known_keys(data, "", TOP_KEYS)
     version = data.get("version", 1)
     if type(version) is not int or version != 1:  # bool is an int in Python: `true` is refused too
@@ -204,6 +212,8 @@ def _read_rules(r: Reader, raw: Any, cfg: Config) -> list[str]:
 def _read_custom_rule(r: Reader, raw: Any, where: str) -> dict[str, Any]:
     """One custom rule definition's shape (its patterns are checked by RE2 in
     ``registry.custom_rules``, with the same reader)."""
+    from launchready.section_reader import describe
+
     rule = r.mapping(raw, where, CUSTOM_RULE_KEYS, what="each custom rule must be a mapping")
     for req in ("id", "regex"):
         if not isinstance(rule.get(req), str) or not rule.get(req):
@@ -264,6 +274,8 @@ def _check_disabled(cfg: Config, disable: list[str]) -> None:
     if not unknown:
         return
     import difflib
+
+    from launchready.section_reader import id_hint
 
     i, rid = unknown[0]
     close = difflib.get_close_matches(rid, [e.id for e in catalogue.builtin()], n=3)

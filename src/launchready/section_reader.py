@@ -26,10 +26,8 @@ Stdlib only, no YAML: the pre-commit hook imports config loading on every commit
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -61,26 +59,27 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-_NAME_LIKE = re.compile(r"[a-z0-9]{1,20}(?:[._-][a-z0-9]{1,20}){0,8}")
+# Patterns are compiled on first use (``re`` caches them): only an error path needs them.
+_NAME_LIKE = r"[a-z0-9]{1,20}(?:[._-][a-z0-9]{1,20}){0,8}"
 
 
 def id_hint(value: Any) -> str:
     """A rule or check id as written when it has the shape of one (lower-case words of at
     most 20 characters joined by ``.``, ``-`` or ``_``: ``secret.stripe-secret-kye``), else
     ``describe(value)``: a token or a long hex string never has that shape."""
-    if isinstance(value, str) and len(value) <= 64 and _NAME_LIKE.fullmatch(value):
+    if isinstance(value, str) and len(value) <= 64 and re.fullmatch(_NAME_LIKE, value):
         return repr(value)
     return describe(value)
 
 
-_TOKEN_RUN = re.compile(r"[A-Za-z0-9_+/=-]{16,}")
+_TOKEN_RUN = r"[A-Za-z0-9_+/=-]{16,}"
 
 
 def token_shaped(text: str) -> bool:
     """Does ``text`` hold a run of 16+ token characters with at least 3 letters and 3 digits
     (``sk_live_4eC39...``, a hex digest)? Names people give keys and variables do not
     (``dkim_selectors``, ``X-Vercel-Protection-Bypass``, ``OPENAI_API_KEY_V2``)."""
-    for m in _TOKEN_RUN.finditer(text):
+    for m in re.finditer(_TOKEN_RUN, text):
         run = m.group(0)
         if sum(c.isdigit() for c in run) >= 3 and sum(c.isalpha() for c in run) >= 3:
             return True
@@ -113,6 +112,8 @@ def suggest(value: Any, options: Iterable[str]) -> str:
     Only an option is ever named (what the file says is not repeated)."""
     if not isinstance(value, str) or len(value) > 64:
         return ""
+    import difflib  # only on the way to an error: the hook never pays for it
+
     close = difflib.get_close_matches(value.strip().lower(), [o.lower() for o in options], n=1, cutoff=0.6)
     if not close:
         return ""
@@ -137,13 +138,15 @@ def url_problem(s: str) -> str | None:
     return None
 
 
-@dataclass
 class Source:
-    """Where a config came from: its path and the line of every key path."""
+    """Where a config came from: its path and the line of every key path
+    (``"live.targets.0.url" -> 12``). A plain class: built on every error, imported by the hook."""
 
-    path: str | None = None
-    # "live.targets.0.url" -> line number
-    lines: dict[str, int] = field(default_factory=dict)
+    __slots__ = ("lines", "path")
+
+    def __init__(self, path: str | None = None, lines: dict[str, int] | None = None) -> None:
+        self.path = path
+        self.lines = lines if lines is not None else {}
 
     def line_of(self, key: str) -> int | None:
         """The line of ``key``, else of its nearest parent that has one."""
