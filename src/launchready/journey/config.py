@@ -37,6 +37,8 @@ STEP_KEYS = {
 EXPECT_KEYS = {"status", "json", "body_contains", "reply_contains", "cookie", "header", "latency_ms"}
 CAPTURE_KEYS = {"json", "header", "cookie", "secret"}
 NOTIFY_KEYS = {"webhook_env", "format", "state_file"}
+JSON_EXPECT_KEYS = {"path", "equals", "exists"}
+BUDGET_KEYS = {"requests"}
 STREAMS = {"sse", "chunked", "auto"}
 FORMATS = {"slack", "discord", "json", "auto"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -178,7 +180,7 @@ def _expect(v: Reader, raw: Any, key: str) -> Expect:
         if isinstance(j, str):
             jsons.append(JsonExpect(_json_path(v, j, jk)))
             continue
-        jd = v.mapping(j, jk, {"path", "equals", "exists"})
+        jd = v.mapping(j, jk, JSON_EXPECT_KEYS)
         if "path" not in jd:
             raise v.err(jk, "needs 'path' (and 'equals' to compare a value)")
         if "exists" in jd and v.boolean(jd["exists"], f"{jk}.exists") is False:
@@ -332,7 +334,7 @@ def load_journey(config: Config) -> JourneySettings:
             raise v.err("journey.notify.format", f"one of {', '.join(sorted(FORMATS))}")
     if "state_file" in notify:
         s.state_file = v.string(notify["state_file"], "journey.notify.state_file")
-    budget = v.mapping(d.get("budget"), "journey.budget", {"requests"})
+    budget = v.mapping(d.get("budget"), "journey.budget", BUDGET_KEYS)
     s.requests = int(v.number(budget.get("requests", 50), "journey.budget.requests", 1, True))
     live = config.live if isinstance(config.live, dict) else {}
     idents = live.get("identities") if isinstance(live.get("identities"), dict) else {}

@@ -62,6 +62,24 @@ ENDPOINT_KEYS = {
     "markers",
 }
 IDENTITY_KEYS = {"token_env", "cookie", "header", "value_env", "scheme"}
+BASIC_AUTH_KEYS = {"username", "username_env", "password_env"}
+# The keys of each live.<area> mapping (the schema lists the same: tests/report/test_schemas.py).
+AREA_KEYS: dict[str, set[str]] = {
+    "budget": {"requests", "seconds", "per_check"},
+    "tls": {"expiry_warn_days", "expiry_fail_days"},
+    "hsts": {"min_max_age"},
+    "cdn": {"required"},
+    "redirect": {"paths"},
+    "cors": {"endpoints"},
+    "exposure": {"paths"},
+    "bundle": {"max_scripts"},
+    "input": {"endpoints", "max_body_bytes"},
+    "ratelimit": {"endpoints"},
+    "authz": {"resources", "writes"},
+    "latency": {"endpoints", "samples", "threshold_ms", "model_threshold_ms"},
+    "monitoring": {"health", "status_page"},
+    "email": {"domain", "dns_servers", "dkim_selectors", "timeout", "retries"},
+}
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 WRITE_METHODS = {"PUT", "PATCH", "DELETE", "POST"}
 
@@ -356,8 +374,9 @@ def _identity(v: Reader, name: str, raw: Any, key: str) -> Identity:
     raise v.err(key, "needs 'token_env', or 'cookie' + 'value_env', or 'header' + 'value_env'")
 
 
-def _section(v: Reader, live: dict[str, Any], name: str, allowed: set[str]) -> dict[str, Any]:
-    return v.mapping(live.get(name), f"live.{name}", allowed)
+def _section(v: Reader, live: dict[str, Any], name: str) -> dict[str, Any]:
+    """``live.<name>``: a mapping of the keys ``AREA_KEYS`` lists (absent: empty)."""
+    return v.mapping(live.get(name), f"live.{name}", AREA_KEYS[name])
 
 
 def load_live(
@@ -424,7 +443,7 @@ def load_live(
         else:
             s.headers[str(name)] = v.string(val, key)
     if live.get("basic_auth") is not None:
-        d = v.mapping(live["basic_auth"], "live.basic_auth", {"username", "username_env", "password_env"})
+        d = v.mapping(live["basic_auth"], "live.basic_auth", BASIC_AUTH_KEYS)
         if "password_env" not in d:
             raise v.err("live.basic_auth", "needs 'password_env' (never a password in the file)")
         user = (
@@ -444,7 +463,7 @@ def load_live(
             s.refused_env.append(f"live.identities.{name}: not read: {why}")
             ident = dataclasses.replace(ident, refused=why)
         s.identities[str(name)] = ident
-    b = _section(v, live, "budget", {"requests", "seconds", "per_check"})
+    b = _section(v, live, "budget")
     s.budget = Budget(
         requests=int(v.number(b.get("requests", 400), "live.budget.requests", 1, True)),
         seconds=v.number(b.get("seconds", 120), "live.budget.seconds", 1),
@@ -456,32 +475,32 @@ def load_live(
             raise v.err("live.concurrency", "at most 16 (be polite to the site)")
     if "timeout" in live:
         s.timeout = v.number(live["timeout"], "live.timeout", 0.1)
-    tls = _section(v, live, "tls", {"expiry_warn_days", "expiry_fail_days"})
+    tls = _section(v, live, "tls")
     s.tls_warn_days = int(v.number(tls.get("expiry_warn_days", 30), "live.tls.expiry_warn_days", 0, True))
     s.tls_fail_days = int(v.number(tls.get("expiry_fail_days", 7), "live.tls.expiry_fail_days", 0, True))
-    hsts = _section(v, live, "hsts", {"min_max_age"})
+    hsts = _section(v, live, "hsts")
     s.hsts_min_age = int(v.number(hsts.get("min_max_age", 15552000), "live.hsts.min_max_age", 0, True))
-    cdn = _section(v, live, "cdn", {"required"})
+    cdn = _section(v, live, "cdn")
     s.cdn_required = v.boolean(cdn.get("required", False), "live.cdn.required")
-    red = _section(v, live, "redirect", {"paths"})
+    red = _section(v, live, "redirect")
     if "paths" in red:
         s.redirect_paths = [
             v.string(p, f"live.redirect.paths.{i}")
             for i, p in enumerate(v.list_of(red["paths"], "live.redirect.paths"))
         ]
-    cors = _section(v, live, "cors", {"endpoints"})
+    cors = _section(v, live, "cors")
     s.cors_endpoints = _endpoints(v, cors, "live.cors")
-    exp = _section(v, live, "exposure", {"paths"})
+    exp = _section(v, live, "exposure")
     s.exposure_paths = [
         v.string(p, f"live.exposure.paths.{i}")
         for i, p in enumerate(v.list_of(exp.get("paths"), "live.exposure.paths"))
     ]
-    bundle = _section(v, live, "bundle", {"max_scripts"})
+    bundle = _section(v, live, "bundle")
     s.bundle_max_scripts = int(v.number(bundle.get("max_scripts", 25), "live.bundle.max_scripts", 0, True))
-    inp = _section(v, live, "input", {"endpoints", "max_body_bytes"})
+    inp = _section(v, live, "input")
     s.input_endpoints = _endpoints(v, inp, "live.input")
     s.input_max_body = int(v.number(inp.get("max_body_bytes", 1_048_576), "live.input.max_body_bytes", 1, True))
-    rl = _section(v, live, "ratelimit", {"endpoints"})
+    rl = _section(v, live, "ratelimit")
     s.ratelimit_endpoints = _endpoints(v, rl, "live.ratelimit")
     for i, e in enumerate(s.ratelimit_endpoints):
         if e.limit is None:
@@ -489,23 +508,23 @@ def load_live(
                 f"live.ratelimit.endpoints.{i}",
                 "needs 'limit' (how many requests the endpoint should allow before answering 429)",
             )
-    az = _section(v, live, "authz", {"resources", "writes"})
+    az = _section(v, live, "authz")
     s.authz_resources = [
         _endpoint(v, e, f"live.authz.resources.{i}")
         for i, e in enumerate(v.list_of(az.get("resources"), "live.authz.resources"))
     ]
     s.authz_writes = v.boolean(az.get("writes", False), "live.authz.writes")
-    lat = _section(v, live, "latency", {"endpoints", "samples", "threshold_ms", "model_threshold_ms"})
+    lat = _section(v, live, "latency")
     s.latency_endpoints = _endpoints(v, lat, "live.latency")
     s.latency_samples = int(v.number(lat.get("samples", 10), "live.latency.samples", 1, True))
     s.latency_threshold_ms = v.number(lat.get("threshold_ms", 500), "live.latency.threshold_ms", 1)
     s.latency_model_threshold_ms = v.number(lat.get("model_threshold_ms", 10000), "live.latency.model_threshold_ms", 1)
-    mon = _section(v, live, "monitoring", {"health", "status_page"})
+    mon = _section(v, live, "monitoring")
     if "health" in mon:
         s.monitoring_health = v.string(mon["health"], "live.monitoring.health")
     if "status_page" in mon:
         s.monitoring_status_page = v.url(mon["status_page"], "live.monitoring.status_page")
-    em = _section(v, live, "email", {"domain", "dns_servers", "dkim_selectors", "timeout", "retries"})
+    em = _section(v, live, "email")
     if em:
         try:  # the email area validates its own keys (file:line:key errors)
             from launchready.email import parse_email_settings
