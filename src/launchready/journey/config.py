@@ -17,7 +17,7 @@ from typing import Any
 from launchready.config import Config
 from launchready.journey.values import Template, parse_template
 from launchready.live.config import METHODS
-from launchready.section_reader import Reader, describe, shown_key, suggest
+from launchready.section_reader import Reader, describe, id_hint, shown_key, suggest
 
 SECTION_KEYS = {"url", "steps", "email_domain", "latency_ms", "stream_latency_ms", "notify", "budget"}
 STEP_KEYS = {
@@ -288,7 +288,7 @@ def _step(v: Reader, raw: Any, key: str, names: dict[str, int], identities: set[
             defined = (
                 f"defined: {', '.join(shown_key(n) for n in sorted(identities))}" if identities else "none is defined"
             )
-            raise v.err(f"{key}.identity", f"names no identity in live.identities ({defined})")
+            raise v.err(f"{key}.identity", f"no identity {id_hint(identity)} in live.identities ({defined})")
     stream = ""
     if "stream" in d:
         stream = v.string(d["stream"], f"{key}.stream").lower() if d["stream"] is not True else "auto"

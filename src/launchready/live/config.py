@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from launchready import redact
 from launchready.config import Config
 from launchready.live.http import Budget
-from launchready.section_reader import Reader, describe, shown_key, shown_name, suggest, url_problem
+from launchready.section_reader import Reader, describe, id_hint, shown_key, shown_name, suggest, url_problem
 
 SECTION_KEYS = {
     "targets",
@@ -551,13 +551,17 @@ def load_live(
     ):
         for i, e in enumerate(eps):
             if e.identity and e.identity not in s.identities:
-                raise v.err(f"{key}.{i}.identity", f"names no identity in live.identities ({_defined(s.identities)})")
+                raise v.err(
+                    f"{key}.{i}.identity",
+                    f"no identity {id_hint(e.identity)} in live.identities ({_defined(s.identities)})",
+                )
     if s.authz_resources and not {"a", "b"} <= set(s.identities):
         raise v.err("live.authz", "needs identities 'a' (the owner) and 'b' (another user) in live.identities")
     for i, e in enumerate(s.authz_resources):
         if e.owner not in s.identities:
             raise v.err(
-                f"live.authz.resources.{i}.owner", f"names no identity in live.identities ({_defined(s.identities)})"
+                f"live.authz.resources.{i}.owner",
+                f"no identity {id_hint(e.owner)} in live.identities ({_defined(s.identities)})",
             )
         if e.method in WRITE_METHODS and not s.authz_writes:
             raise v.err(
