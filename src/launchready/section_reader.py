@@ -5,7 +5,7 @@ Every section of ``.launchready.yml`` (top level, ``rules``, custom rules, suppr
 ``live``, ``live.email``/``email``, ``journey``) is read by its own function through a
 ``Reader``::
 
-    r = Reader(config)                                   # config.source: file + line map
+    r = Reader(config.source)                            # the file and its line map
     live = r.mapping(config.live, "live", SECTION_KEYS)  # type + allowed keys
     timeout = r.number(live.get("timeout", 10), "live.timeout", 0.1)
 
@@ -18,10 +18,12 @@ environment variable's name belongs) or carry workflow commands. So an error sho
 path, the line and what was expected; of the value it says only what kind of thing it is
 (``describe``: "a string of 23 characters", "a list", "a number"). An allowed set is named
 in full, and a near miss is suggested from that set, never from the value. Keys are shown
-(they are the path to the problem), long ones only by their length; the error handler makes
-every printed line safe (``printable.safe``).
+(they are the path to the problem), except long or credential-shaped ones, shown by their
+length (``shown_key``); ids and names likewise (``id_hint``, ``shown_name``). The error
+handler also makes every printed line safe (``printable.safe``).
 
-Stdlib only, no YAML: the pre-commit hook imports config loading on every commit.
+No YAML and nothing third-party here; ``config.py`` imports this module only when there is
+a file to read, so a hook run without a config never loads it.
 """
 
 from __future__ import annotations
