@@ -214,3 +214,19 @@ def test_utf16_commit_too_large_to_hold_and_a_merge_git_calls_binary(run_cli, re
     assert got == [("conf.py", 1, c1, 1, True), ("wide.txt", 1, side, 1, True), ("wide.txt", 3, merge, 1, True)]
     assert [n.split()[2] for n in data["notes"] if "too large to hold in memory" in n] == [side[:12]]
     assert "skipped_files" not in data or data["skipped_files"] == []
+
+
+def test_utf16_secrets_present_at_head_and_their_removal_are_looked_up_decoded(run_cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    """git grep and ``-`` lines see a UTF-16 file's bytes: the lookups decode it as scan does."""
+    kg = KeyGen(1126)
+    kept, removed = kg.stripe_secret(), kg.stripe_secret()
+    (repo / "kept.txt").write_bytes(f"KEY = '{kept}'\n".encode("utf-16"))
+    (repo / "gone.txt").write_bytes(("# settings\n" * 3 + f"KEY = '{removed}'\nx = 1\n").encode("utf-16-le"))
+    c1 = _commit_all(repo, "wide configs")
+    (repo / "gone.txt").write_bytes(("# settings\n" * 3 + "KEY = None\nx = 1\n").encode("utf-16-le"))
+    c2 = _commit_all(repo, "remove the key")
+    data = _history(run_cli, repo)
+    got = {f["path"]: f for f in data["findings"]}
+    assert (got["kept.txt"]["introduced_in"], got["kept.txt"]["present_at_head"]) == (c1, True)
+    assert (got["gone.txt"]["line"], got["gone.txt"]["present_at_head"]) == (4, False)
+    assert f"removed in {c2[:12]}" in got["gone.txt"]["message"]

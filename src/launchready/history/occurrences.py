@@ -194,8 +194,11 @@ class Collector:
         if c.oversized:
             self.scan_oversized(c)
             return
-        keyword = engine.mentions_keyword(c.patch)
-        key_lines = _KEY_LINE.search(c.patch) is not None
+        # a UTF-16/32 file's patch is decoded per file (``sections``): its keywords and key
+        # lines are only visible there, so a patch with NUL bytes is looked at file by file
+        wide = b"\0" in c.patch
+        keyword = wide or engine.mentions_keyword(c.patch)
+        key_lines = wide or _KEY_LINE.search(c.patch) is not None
         removed_from: list[bytes] | None = [] if self.result.touched is not None else None
         for sec in sections(c.patch):
             if removed_from is not None and sec.removes_lines():
