@@ -25,6 +25,7 @@ from launchready.secrets.rule import compile_re2
 from launchready.secrets.sources import excluded, vendored
 
 MESSAGE_PATH = "(commit message)"
+_OID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 CHUNK_LINES = 50_000  # a huge added file is scanned in slices of this many lines
 SLICE_OVERLAP = 64  # lines repeated between slices so a multi-line key is seen whole
 
@@ -246,7 +247,7 @@ class Collector:
         the secrets no parent had there (what the combined diff would have shown as added)."""
         root = self._blobs.root if self._blobs is not None else None
         olds, new = sec.objects()
-        if root is None or not new.strip("0"):
+        if root is None or not _OID.fullmatch(new) or not new.strip("0"):
             return
         if self.exclude and self.excluded(decode_path(raw)):
             self.result.excluded_files += 1
