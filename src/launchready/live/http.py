@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -165,12 +166,27 @@ class _Deadline:
         self.seconds = seconds
         self.sock: Any = None
         self.expired = False
+        self.ends = time.monotonic() + seconds
         self.answered = False  # the response's headers arrived (the body was still coming when cut)
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._cut)
         self._timer.daemon = True
 
+    def passed(self) -> bool:
+        return time.monotonic() >= self.ends
+
+    @classmethod
+    def bound_handshake(cls, sock: socket.socket) -> None:
+        """Called with a new connection's TCP socket before any TLS handshake: its timeout
+        becomes what is left of the request's deadline. CPython bounds a handshake by the
+        socket timeout as one deadline, so a server that trickles the handshake (before the
+        socket can be tracked and cut) is stopped in time too."""
+        current: _Deadline | None = getattr(cls._local, "current", None)
+        if current is not None:
+            sock.settimeout(max(0.001, current.ends - time.monotonic()))
+
     def __enter__(self) -> _Deadline:
+        self.ends = time.monotonic() + self.seconds
         _Deadline._local.current = self
         self._timer.start()
         return self
@@ -214,14 +230,17 @@ def _connection_classes(
                 addr = _checked_address(str(self._dns_host), int(self.port), explicit)
             except ForbiddenAddress as exc:
                 raise urllib3.exceptions.NewConnectionError(self, str(exc)) from None
-            if addr is None:
-                return base._new_conn(self)  # type: ignore[no-any-return]
-        saved = self._dns_host
-        self._dns_host = addr
-        try:
-            return base._new_conn(self)  # type: ignore[no-any-return]
-        finally:
-            self._dns_host = saved
+        if addr is None:
+            sock: socket.socket = base._new_conn(self)
+        else:
+            saved = self._dns_host
+            self._dns_host = addr
+            try:
+                sock = base._new_conn(self)
+            finally:
+                self._dns_host = saved
+        _Deadline.bound_handshake(sock)
+        return sock
 
     class _HTTP(HTTPConnection):
         def _new_conn(self) -> socket.socket:
@@ -307,9 +326,53 @@ def make_session(options: HttpOptions | None = None) -> requests.Session:
 
 
 def open_socket(host: str, port: int, options: HttpOptions, timeout: float | None = None) -> socket.socket:
-    """A TCP connection to host:port, honouring ``--resolve`` (for raw TLS probes)."""
-    addr = options.resolve.get((host.lower().rstrip("."), port), host)
+    """A TCP connection to host:port, honouring ``--resolve`` (for raw TLS probes). Link-local
+    and metadata addresses are refused unless ``host`` was configured explicitly."""
+    addr = options.resolve.get((host.lower().rstrip("."), port))
+    if addr is None:
+        explicit = frozenset(_norm_host(h) for h in options.explicit_hosts)
+        addr = _checked_address(host, port, explicit) or host
     return socket.create_connection((addr, port), timeout=timeout or options.timeout)
+
+
+class ProbeCut(TimeoutError):
+    """A raw probe (TCP connect and TLS handshake) ran past its wall-clock deadline."""
+
+    def __init__(self, stage: str, seconds: float) -> None:
+        super().__init__(
+            f"{stage} not finished within {seconds:.3g}s: cut at the time limit "
+            "(a server that accepts and then stalls or trickles the handshake)"
+        )
+        self.stage = stage
+
+
+def tls_probe(
+    host: str, port: int, options: HttpOptions, ctx: ssl.SSLContext, seconds: float
+) -> ssl.SSLSocket:
+    """A TLS connection to host:port (``--resolve`` honoured, SNI ``host``) opened within one
+    wall-clock deadline of ``seconds`` for the TCP connect and the whole handshake together.
+
+    CPython bounds a handshake by the socket's timeout as one deadline (not per read), so
+    the socket's timeout is set to what is left of ours: a server that trickles the
+    handshake a byte at a time is cut at the deadline. Raises ``ProbeCut`` (a
+    ``TimeoutError``) naming the stage that ran out; other errors propagate."""
+    ends = time.monotonic() + seconds
+    try:
+        sock = open_socket(host, port, options, max(0.001, seconds))
+    except TimeoutError as exc:
+        raise ProbeCut("TCP connect", seconds) from exc
+    try:
+        left = ends - time.monotonic()
+        if left <= 0:
+            raise ProbeCut("TLS handshake", seconds)
+        sock.settimeout(left)
+        try:
+            return ctx.wrap_socket(sock, server_hostname=host)
+        except TimeoutError as exc:
+            raise ProbeCut("TLS handshake", seconds) from exc
+    except BaseException:
+        sock.close()
+        raise
 
 
 # --- the checks' client -------------------------------------------------------------------
@@ -417,6 +480,7 @@ class Client:
         self._failures: dict[str, tuple[int, str]] = {}  # origin -> (consecutive failures, last reason)
         self._timeouts: dict[str, set[str]] = {}  # origin -> URLs that timed out since its last answer
         self._timed_out: dict[str, int] = {}  # origin -> timeouts in total (for the message)
+        self._timeout_limit: dict[str, float] = {}  # origin -> the limit its last timeout had
         self._answered: set[str] = set()  # origins that answered at least once
         self.budget = budget
         self.dry_run = dry_run
@@ -457,6 +521,11 @@ class Client:
 
     def remaining_seconds(self) -> float:
         return self.budget.seconds - (time.monotonic() - self.started)
+
+    def time_limit(self, timeout: float | None = None) -> float:
+        """The wall-clock limit of one request or probe started now: the smaller of
+        ``timeout`` (default ``--timeout``) and what is left of the run's time budget."""
+        return min(timeout or self.options.timeout, max(0.5, self.remaining_seconds()))
 
     def cancel(self) -> None:
         """Stop: every later request raises ``Cancelled`` instead of being sent."""
@@ -557,8 +626,8 @@ class Client:
             self._refuse_if_down(origin)  # it may have been given up while this request waited
             try:
                 got = self._send(method, url, extra, data, json_body, timeout, auth, until)
-            except requests.Timeout:
-                self.note_timeout(origin, url)
+            except requests.Timeout as exc:
+                self.note_timeout(origin, url, getattr(exc, "limit", None))
                 raise
             except requests.ConnectionError as exc:
                 if not getattr(exc, "while_reading", False):
@@ -592,7 +661,8 @@ class Client:
                 return f"not sent: {origin} failed to connect {down[0]} times in a row ({down[1]})"
             timed_out = len(self._timeouts.get(origin, ()))
             if timed_out >= TIMEOUTS_DOWN or (timed_out and origin not in self._answered):
-                return f"target unreachable: {self._timed_out.get(origin, 0)} requests timed out after {self.options.timeout:g} s"
+                after = self._timeout_limit.get(origin, self.options.timeout)
+                return f"target unreachable: {self._timed_out.get(origin, 0)} requests timed out after {after:.3g} s"
         return None
 
     def note_answer(self, origin: str) -> None:
@@ -601,11 +671,13 @@ class Client:
             self._timeouts.pop(origin, None)
             self._answered.add(origin)
 
-    def note_timeout(self, origin: str, what: str) -> None:
-        """Count a timed-out request or probe (TLS handshakes report theirs here too)."""
+    def note_timeout(self, origin: str, what: str, seconds: float | None = None) -> None:
+        """Count a timed-out request or probe (TLS handshakes report theirs here too) that
+        was given ``seconds`` (default ``--timeout``)."""
         with self._lock:
             self._timeouts.setdefault(origin, set()).add(what)
             self._timed_out[origin] = self._timed_out.get(origin, 0) + 1
+            self._timeout_limit[origin] = seconds or self.options.timeout
 
     def _send(
         self,
@@ -618,7 +690,7 @@ class Client:
         auth: tuple[str, str] | None,
         until: Callable[[bytes], bool] | None = None,
     ) -> Fetched:
-        limit = min(timeout or self.options.timeout, max(0.5, self.remaining_seconds()))
+        limit = self.time_limit(timeout)
         deadline = _Deadline(limit)
 
         def cut() -> str:
@@ -627,14 +699,18 @@ class Client:
             return f"no complete response within {limit:g}s: cut at the time limit (a slow or trickling server)"
 
         try:
-            with deadline:
-                got = self._send_within(method, url, headers, data, json_body, limit, auth, until)
-        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-            if deadline.expired:
-                raise requests.Timeout(cut()) from exc
+            try:
+                with deadline:
+                    got = self._send_within(method, url, headers, data, json_body, limit, auth, until)
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                if deadline.expired or deadline.passed():
+                    raise requests.Timeout(cut()) from exc
+                raise
+            if deadline.expired:  # a body delimited by the connection's end looks complete when cut
+                raise requests.Timeout(cut())
+        except requests.Timeout as exc:
+            exc.limit = limit  # type: ignore[attr-defined]
             raise
-        if deadline.expired:  # a body delimited by the connection's end looks complete when cut
-            raise requests.Timeout(cut())
         return got
 
     def _send_within(
