@@ -40,7 +40,9 @@ def _silent(conn: socket.socket, stop: threading.Event) -> None:
 
 
 @contextmanager
-def stalling_tls_server(stall: Callable[[socket.socket, threading.Event], None], ctx: ssl.SSLContext | None = None) -> Iterator[tuple[int, list[str]]]:
+def stalling_tls_server(
+    stall: Callable[[socket.socket, threading.Event], None], ctx: ssl.SSLContext | None = None
+) -> Iterator[tuple[int, list[str]]]:
     """A loopback server that stalls every TLS handshake, or with ``ctx`` only the ones
     offering TLS 1.0 or 1.1 (the others complete normally). Yields the port and the
     client_version of every ClientHello seen."""
@@ -65,9 +67,8 @@ def stalling_tls_server(stall: Callable[[socket.socket, threading.Event], None],
                 version = head[9:11].hex()
                 seen.append(version)
                 if ctx is not None and version not in ("0301", "0302"):
-                    with ctx.wrap_socket(conn, server_side=True) as tls:
-                        with suppress(OSError):
-                            tls.recv(1)
+                    with ctx.wrap_socket(conn, server_side=True) as tls, suppress(OSError):
+                        tls.recv(1)
                     return
                 conn.recv(65536)  # the ClientHello
                 stall(conn, stop)
@@ -107,8 +108,17 @@ def test_a_stalled_tls_handshake_is_cut_at_the_run_budget(tmp_path: Path, stall:
     requests and get the same bound for their handshake."""
     with stalling_tls_server(stall) as (port, seen):
         run = launchready(
-            ["live", "--url", f"https://127.0.0.1:{port}/", "--max-seconds", str(BUDGET), "--timeout", "60"]
-            + ["--json", "r.json"],
+            [
+                "live",
+                "--url",
+                f"https://127.0.0.1:{port}/",
+                "--max-seconds",
+                str(BUDGET),
+                "--timeout",
+                "60",
+                "--json",
+                "r.json",
+            ],
             tmp_path,
             timeout=90,
         )
@@ -134,8 +144,21 @@ def test_a_stalled_legacy_protocol_probe_is_cut_at_the_run_budget(tmp_path: Path
     ca.ca.issue_cert("127.0.0.1").configure_cert(server)
     with stalling_tls_server(_silent, server) as (port, seen):
         run = launchready(
-            ["live", "--url", f"https://127.0.0.1:{port}/", "--only", "tls", "--ca-bundle", str(ca.path)]
-            + ["--max-seconds", str(BUDGET), "--timeout", "60", "--json", "r.json"],
+            [
+                "live",
+                "--url",
+                f"https://127.0.0.1:{port}/",
+                "--only",
+                "tls",
+                "--ca-bundle",
+                str(ca.path),
+                "--max-seconds",
+                str(BUDGET),
+                "--timeout",
+                "60",
+                "--json",
+                "r.json",
+            ],
             tmp_path,
             timeout=90,
         )

@@ -13,6 +13,7 @@ and time budgets and a per-check cap, caps response bodies, and returns ``Fetche
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 import ipaddress
 import socket
 import ssl
@@ -24,9 +25,12 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import requests.auth
+import requests.cookies
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from requests.utils import get_auth_from_url
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
@@ -290,16 +294,71 @@ class ResolvingAdapter(HTTPAdapter):
         self.poolmanager.pool_classes_by_scheme = {"http": http_pool, "https": https_pool}
 
 
+class _NoNetrc(requests.auth.AuthBase):
+    """The session's own auth: it adds nothing but credentials written in the request's URL
+    (as requests does without auth). Its presence is what stops requests from reading
+    ``~/.netrc`` (or ``$NETRC``) for every request whose caller passed no auth: with
+    ``trust_env`` (kept for proxies) requests would attach that file's login for the host,
+    a redirect target's included, to hosts the user never configured here."""
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        user, password = get_auth_from_url(str(r.url or ""))
+        if user or password:
+            signed: requests.PreparedRequest = requests.auth.HTTPBasicAuth(user, password)(r)
+            return signed
+        return r
+
+
+class _ScopedCookies(http.cookiejar.DefaultCookiePolicy):
+    """Cookies the session collected are sent back to a configured (credential) origin, or to
+    the very host that set them as host-only cookies, never to another host: a target's
+    ``Domain=example.com`` session cookie does not follow a redirect to a sibling host."""
+
+    def __init__(self, origins: frozenset[str]) -> None:
+        super().__init__()
+        self.origins = origins
+
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        if not super().return_ok(cookie, request):
+            return False
+        if origin_key(request.get_full_url()) in self.origins:
+            return True
+        host = http.cookiejar.eff_request_host(request)[1]  # type: ignore[attr-defined]  # as the jar recorded it
+        return not cookie.domain_specified and cookie.domain.lower() == host.lower()
+
+
 class _Session(requests.Session):
-    """A session whose ``--ca-bundle`` wins over REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE from the environment."""
+    """A session whose ``--ca-bundle`` wins over REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE from the
+    environment, that never takes credentials from ``~/.netrc`` (proxies still come from the
+    environment), and that sends collected cookies only where ``_ScopedCookies`` allows."""
 
     ca_bundle: str | None = None
+    cookie_origins: frozenset[str] = frozenset()
 
     def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> Any:
         settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
         if self.ca_bundle and verify in (None, True):
             settings["verify"] = self.ca_bundle
         return settings
+
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        p = super().prepare_request(request)
+        if not any(str(k).lower() == "cookie" for k in (request.headers or {})):
+            # the Cookie header came from the jar (requests merges it into a fresh jar with
+            # the default policy): recompute it under ours
+            p.headers.pop("Cookie", None)
+            scoped = requests.cookies.RequestsCookieJar(policy=_ScopedCookies(self.cookie_origins))
+            for c in p._cookies:  # type: ignore[attr-defined]
+                scoped.set_cookie(c)
+            p.prepare_cookies(scoped)
+        return p
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        """For a redirect requests follows itself (``Client`` never lets it): Authorization
+        is dropped on any change of origin, and nothing is read from ``~/.netrc``."""
+        before = str(response.request.url or "")
+        if "Authorization" in prepared_request.headers and origin_key(before) != origin_key(str(prepared_request.url)):
+            del prepared_request.headers["Authorization"]
 
 
 def make_session(options: HttpOptions | None = None) -> requests.Session:
@@ -315,7 +374,9 @@ def make_session(options: HttpOptions | None = None) -> requests.Session:
     options = options or HttpOptions()
     s = _Session()
     s.ca_bundle = options.ca_bundle
-    s.trust_env = options.trust_env
+    s.trust_env = options.trust_env  # proxies; never ~/.netrc (_NoNetrc)
+    s.auth = _NoNetrc()
+    s.cookie_origins = frozenset(origin_key(o) for o in options.credential_origins)
     s.verify = options.verify
     s.headers["User-Agent"] = options.user_agent
     explicit = frozenset(_norm_host(h) for h in options.explicit_hosts)
@@ -346,9 +407,7 @@ class ProbeCut(TimeoutError):
         self.stage = stage
 
 
-def tls_probe(
-    host: str, port: int, options: HttpOptions, ctx: ssl.SSLContext, seconds: float
-) -> ssl.SSLSocket:
+def tls_probe(host: str, port: int, options: HttpOptions, ctx: ssl.SSLContext, seconds: float) -> ssl.SSLSocket:
     """A TLS connection to host:port (``--resolve`` honoured, SNI ``host``) opened within one
     wall-clock deadline of ``seconds`` for the TCP connect and the whole handshake together.
 

@@ -74,7 +74,11 @@ def _handshake(host: str, port: int, run: Run, ctx: ssl.SSLContext) -> tuple[byt
     try:
         tls = tls_probe(host, port, run.client.options, ctx, limit)
     except ProbeCut as exc:  # accepted (or not), then no handshake in time: the origin hangs
-        what = "TCP connect" if exc.stage == "TCP connect" else f"TLS handshake {ctx.minimum_version}-{ctx.maximum_version}"
+        what = (
+            "TCP connect"
+            if exc.stage == "TCP connect"
+            else f"TLS handshake {ctx.minimum_version}-{ctx.maximum_version}"
+        )
         run.client.note_timeout(origin, what, limit)
         raise
     with tls:
