@@ -13,14 +13,10 @@ import base64
 import json
 import os
 import secrets
-import socket
 import ssl
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +25,7 @@ import yaml
 from tests.live.site import CA, Request, Resp, Site, html, jsonr
 
 from .conftest import Run
+from .servers import connect_proxy, dns_for, sts_zone
 
 pytestmark = pytest.mark.timeout(120)
 OTHER = "elsewhere.launchready.test"
@@ -238,110 +235,41 @@ def test_journey_and_its_webhook_take_nothing_from_netrc(tmp_path: Path) -> None
     assert "cookie" not in elsewhere[0].headers  # not sent to another host
 
 
-@contextmanager
-def connect_proxy(upstream: int) -> Iterator[tuple[str, list[str]]]:
-    """An HTTPS proxy on loopback: answers ``CONNECT host:443`` and tunnels to 127.0.0.1:upstream
-    whatever the host (so a URL on port 443 reaches a test server). Yields its URL and the
-    CONNECT lines it receives."""
-    srv = socket.socket()
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(16)
-    seen: list[str] = []
-    stop = threading.Event()
-
-    def pipe(a: socket.socket, b: socket.socket) -> None:
-        with suppress(OSError):
-            while data := a.recv(65536):
-                b.sendall(data)
-        with suppress(OSError):
-            b.shutdown(socket.SHUT_WR)
-
-    def serve(conn: socket.socket) -> None:
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = conn.recv(4096)
-            if not chunk:
-                conn.close()
-                return
-            head += chunk
-        seen.append(head.split(b"\r\n", 1)[0].decode())
-        up = socket.create_connection(("127.0.0.1", upstream))
-        conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-        threading.Thread(target=pipe, args=(conn, up), daemon=True).start()
-        threading.Thread(target=pipe, args=(up, conn), daemon=True).start()
-
-    def accept() -> None:
-        srv.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = srv.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    try:
-        yield f"http://127.0.0.1:{srv.getsockname()[1]}", seen
-    finally:
-        stop.set()
-        srv.close()
-        t.join(5)
-
-
 def test_mta_sts_policy_fetch_takes_nothing_from_netrc_and_keeps_https_proxy(tmp_path: Path) -> None:
     """``launchready email``: the policy at https://mta-sts.DOMAIN/ (port 443) is fetched through
     HTTPS_PROXY (a CONNECT tunnel to a loopback TLS server); the netrc login for that host is
     not sent inside the tunnel."""
-    from launchready.demo.dns import DNSServer, txt
-
     domain = "netrc-sts.test"
     home = _home(tmp_path)
     ca = CA(tmp_path)
     server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ca.ca.issue_cert(f"mta-sts.{domain}").configure_cert(server)
     policy = f"version: STSv1\nmode: enforce\nmx: mail.{domain}\nmax_age: 604800\n"
-    zone = {
-        "@": [
-            ("SOA", f"ns1.{domain}. hostmaster.{domain}. 1 3600 600 86400 300"),
-            ("NS", f"ns1.{domain}."),
-            ("MX", f"10 mail.{domain}."),
-        ],
-        "mail": [("A", "127.0.0.1")],
-        "_mta-sts": [("TXT", txt("v=STSv1; id=20260101"))],
-    }
-    dns_server = DNSServer(zone, origin=domain).start()
-    try:
-        with Site(
-            {"/.well-known/mta-sts.txt": Resp(200, policy, [("Content-Type", "text/plain")])},
-            tls=server,
-            host=f"mta-sts.{domain}",
-        ) as site:
-            _netrc(home / ".netrc", [f"mta-sts.{domain}"])
-            with connect_proxy(site.port) as (proxy, seen):
-                run = _cli(
-                    [
-                        "email",
-                        domain,
-                        "--dns-server",
-                        dns_server.address,
-                        "--only",
-                        "email.mta-sts",
-                        "--ca-bundle",
-                        str(ca.path),
-                        "--json",
-                        "r.json",
-                    ],
-                    tmp_path,
-                    home,
-                    {"HTTPS_PROXY": proxy},
-                )
-            fetched = list(site.log)
-    finally:
-        dns_server.stop()
+    routes = {"/.well-known/mta-sts.txt": Resp(200, policy, [("Content-Type", "text/plain")])}
+    with (
+        dns_for(sts_zone(domain), domain) as dns_server,
+        Site(routes, tls=server, host=f"mta-sts.{domain}") as site,
+        connect_proxy(site.port) as (proxy, seen),
+    ):
+        _netrc(home / ".netrc", [f"mta-sts.{domain}"])
+        run = _cli(
+            [
+                "email",
+                domain,
+                "--dns-server",
+                dns_server.address,
+                "--only",
+                "email.mta-sts",
+                "--ca-bundle",
+                str(ca.path),
+                "--json",
+                "r.json",
+            ],
+            tmp_path,
+            home,
+            {"HTTPS_PROXY": proxy},
+        )
+        fetched = list(site.log)
     assert run.code in (0, 1), run.err
     assert any(line.startswith(f"CONNECT mta-sts.{domain}:443") for line in seen), seen
     assert fetched and [_auth(r) for r in fetched] == [None] * len(fetched)

@@ -18,6 +18,7 @@ import pytest
 from tests.live.site import CA
 
 from .conftest import launchready
+from .servers import connect_proxy, dns_for, sts_zone
 
 pytestmark = pytest.mark.timeout(120)
 BUDGET = 3  # --max-seconds
@@ -172,3 +173,118 @@ def test_a_stalled_legacy_protocol_probe_is_cut_at_the_run_budget(tmp_path: Path
         assert "time limit" in legacy["message"] or "budget" in legacy["message"], legacy
     else:  # it cannot offer them at all: not probed (never pass)
         assert legacy["status"] == "skip" and "not probed" in legacy["message"], legacy
+
+
+@contextmanager
+def trickling_policy_server(ctx: ssl.SSLContext) -> Iterator[int]:
+    """An HTTPS server that answers the policy request with a complete head announcing a
+    large body, then sends the body one byte every 0.2 s."""
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    stop = threading.Event()
+
+    def serve(conn: socket.socket) -> None:
+        try:
+            with ctx.wrap_socket(conn, server_side=True) as tls:
+                tls.settimeout(10)
+                tls.recv(65536)
+                tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 60000\r\n\r\n")
+                for b in b"version: STSv1\nmode: enforce\n" * 2000:
+                    if stop.wait(0.2):
+                        return
+                    tls.sendall(bytes([b]))
+        except OSError:
+            return
+
+    def accept() -> None:
+        srv.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = srv.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    try:
+        yield srv.getsockname()[1]
+    finally:
+        stop.set()
+        srv.close()
+        t.join(5)
+
+
+def test_a_trickled_mta_sts_policy_is_cut_at_the_time_limit(tmp_path: Path) -> None:
+    """``launchready email``: the policy server sends its body a byte at a time. Before, the
+    read of up to 64 KiB waited on it for hours (each byte within the socket timeout); now
+    the fetch has one 10 s wall-clock limit and the check is ``error``, never ``pass``."""
+    domain = "trickle-sts.test"
+    ca = CA(tmp_path)
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.ca.issue_cert(f"mta-sts.{domain}").configure_cert(server)
+    with (
+        dns_for(sts_zone(domain), domain) as dns_server,
+        trickling_policy_server(server) as port,
+        connect_proxy(port) as (proxy, seen),
+    ):
+        run = launchready(
+            [
+                "email",
+                domain,
+                "--dns-server",
+                dns_server.address,
+                "--only",
+                "email.mta-sts",
+                "--ca-bundle",
+                str(ca.path),
+                "--json",
+                "r.json",
+            ],
+            tmp_path,
+            timeout=90,
+            env={"HTTPS_PROXY": proxy, "https_proxy": proxy, "NO_PROXY": "", "no_proxy": ""},
+        )
+    assert seen, "the policy fetch went through the tunnel: the attack was exercised"
+    assert run.seconds < 10 + SLACK, run.seconds
+    c = _report(tmp_path)["email.mta-sts.policy"]
+    assert c["status"] == "error" and "time limit" in c["message"], c
+
+
+def test_a_trickling_proxy_is_cut_at_the_run_budget(tmp_path: Path) -> None:
+    """Through HTTP_PROXY the connections were urllib3's own, which the request deadline could
+    not cut: a proxy (or the site behind it) trickling the body held every request until the
+    socket timeout. Proxied connections are ours now; the budget holds."""
+    from .test_stalling import trickling_server
+
+    with trickling_server(headers_too=False) as port:
+        run = launchready(
+            [
+                "live",
+                "--url",
+                "http://far-away.launchready.test/",
+                "--max-seconds",
+                str(BUDGET),
+                "--timeout",
+                "60",
+                "--only",
+                "headers",
+                "--json",
+                "r.json",
+            ],
+            tmp_path,
+            timeout=90,
+            env={
+                "HTTP_PROXY": f"http://127.0.0.1:{port}",
+                "http_proxy": f"http://127.0.0.1:{port}",
+                "NO_PROXY": "",
+                "no_proxy": "",
+            },
+        )
+    assert run.seconds < BUDGET + SLACK, run.seconds
+    checks = _report(tmp_path)
+    assert checks["headers.csp"]["status"] == "error" and "time limit" in checks["headers.csp"]["message"]
