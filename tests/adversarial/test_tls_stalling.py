@@ -288,3 +288,36 @@ def test_a_trickling_proxy_is_cut_at_the_run_budget(tmp_path: Path) -> None:
     assert run.seconds < BUDGET + SLACK, run.seconds
     checks = _report(tmp_path)
     assert checks["headers.csp"]["status"] == "error" and "time limit" in checks["headers.csp"]["message"]
+
+
+def test_a_trickling_journey_webhook_is_cut_at_its_time_limit(tmp_path: Path) -> None:
+    """The journey's change message: a webhook that answers its head and then trickles the
+    body held the run for as long as it kept sending; the post now has one 10 s limit and
+    is reported as not delivered (the state is kept for the next run)."""
+    import yaml
+    from tests.live.site import Resp, Site
+
+    from .test_stalling import trickling_server
+
+    with Site({"/": Resp(500, "down")}) as site, trickling_server(headers_too=False) as hook:
+        doc = {"version": 1, "journey": {"url": site.url, "steps": [{"name": "home", "path": "/"}]}}
+        (tmp_path / ".launchready.yml").write_text(yaml.safe_dump(doc))
+        run = launchready(
+            [
+                "journey",
+                "--resolve",
+                site.resolve,
+                "--state",
+                "state.json",
+                "--notify-webhook",
+                f"http://127.0.0.1:{hook}/hook",
+                "--json",
+                "r.json",
+            ],
+            tmp_path,
+            timeout=90,
+        )
+    assert run.seconds < 10 + SLACK, run.seconds
+    assert run.code == 1, run.err
+    notes = json.loads((tmp_path / "r.json").read_text())["notes"]
+    assert any("not delivered" in n and "time limit" in n for n in notes), notes
