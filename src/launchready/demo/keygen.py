@@ -606,3 +606,17 @@ _SAMPLES.update(
     }
 )
 _SAMPLES["secret.base64-private-key"] = _b64_pem
+_SAMPLES["secret.nuget-config-password"] = _secret_file(
+    "NuGet.Config",
+    '<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <packageSourceCredentials>\n    <Feed>\n'
+    '      <add key="Username" value="ci-bot" />\n      <add key="ClearTextPassword" value="{}" />\n'
+    "    </Feed>\n  </packageSourceCredentials>\n</configuration>\n",
+)
+
+
+def _vault_legacy(g: KeyGen) -> tuple[str, str, str]:
+    token = _p("s", ".", g.chars(24, ALNUM))
+    return "deploy/vault.yml", f"vault:\n  address: https://vault.internal:8200\n  token: {token}\n", token
+
+
+_SAMPLES["secret.vault-legacy-token"] = _vault_legacy

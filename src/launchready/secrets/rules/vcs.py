@@ -51,6 +51,15 @@ P.token(
     "your Bitbucket repository (Repository settings > Access tokens)",
     "BITBUCKET_TOKEN",
 )
+P.token(
+    "secret.bitbucket-http-access-token",
+    "Bitbucket Data Center / Server HTTP access token",
+    r"BBDC-[A-Za-z0-9+/_-]{44}",
+    ("bbdc-",),
+    "your Bitbucket Data Center (Manage account / Repository settings > HTTP access tokens: revoke)",
+    "BITBUCKET_TOKEN",
+    severity=C,
+)
 P.named(
     "secret.atlassian-legacy-token",
     "Atlassian API token (legacy 24-character form)",
@@ -288,6 +297,16 @@ P.named(
     ("gitter",),
     "https://developer.gitter.im/apps",
     "GITTER_TOKEN",
+)
+P.named(
+    "secret.sourcegraph-legacy-token",
+    "Sourcegraph access token (legacy 40-hex form, without the sgp_ prefix)",
+    r"(?<![a-z])sourcegraph(?:[\w.-]{0,20}?(?:token|key|secret))?",
+    r"[0-9a-fA-F]{40}",
+    ("sourcegraph",),
+    "your Sourcegraph instance (Settings > Access tokens: delete the token)",
+    "SOURCEGRAPH_TOKEN",
+    what="the token",
 )
 
 RULES: tuple[Rule, ...] = tuple(P.rules)
