@@ -620,3 +620,20 @@ def _vault_legacy(g: KeyGen) -> tuple[str, str, str]:
 
 
 _SAMPLES["secret.vault-legacy-token"] = _vault_legacy
+
+
+def _nested_b64_pem(g: KeyGen) -> tuple[str, str, str]:
+    doc = "tls:\n  enabled: true\n  key: |\n" + "".join(
+        "    " + ln + "\n" for ln in g.pem_private_key("EC ", 4).splitlines()
+    )
+    value = base64.b64encode(("replicas: 2\nimage: api:1.4\n" + doc).encode()).decode()
+    return "deploy/values.b64", f"{value}\n", value
+
+
+def _der_key(g: KeyGen) -> tuple[str, str, str]:
+    value = _p("MIIEvQIBADAN", "BgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ") + g.chars(600, B64)
+    return "src/main/resources/signing.properties", f"signing.alg=RS256\nsigning.key={value}\n", value
+
+
+_SAMPLES["secret.base64-nested-private-key"] = _nested_b64_pem
+_SAMPLES["secret.der-private-key"] = _der_key

@@ -521,7 +521,8 @@ P.named(
     "API key of a developer service assigned by its name (Asana, Beamer, Confluent, Etsy, Fastly, "
     "Flickr, Freshbooks, Intercom, LaunchDarkly, LinkedIn, Lob, Looker, MaxMind, NYTimes, RapidAPI, Squarespace, "
     "Trello, Zendesk, Authress, Sendbird)",
-    r"(?:asana|beamer|confluent|etsy|fastly|flickr|freshbooks|intercom|launchdarkly|linkedin|lob|looker|maxmind|nytimes"
+    # each name starts a word: `BLOB_READ_WRITE_TOKEN` is Vercel's, not Lob's
+    r"(?<![A-Za-z])(?:asana|beamer|confluent|etsy|fastly|flickr|freshbooks|intercom|launchdarkly|linkedin|lob|looker|maxmind|nytimes"
     r"|rapidapi|squarespace|trello|zendesk|authress)[\w.-]{0,20}?(?:key|token|secret|pat)",
     r"(?:api-|sdk-)?[A-Za-z0-9_=+/-]{16,100}",
     (
