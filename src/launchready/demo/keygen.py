@@ -637,3 +637,46 @@ def _der_key(g: KeyGen) -> tuple[str, str, str]:
 
 _SAMPLES["secret.base64-nested-private-key"] = _nested_b64_pem
 _SAMPLES["secret.der-private-key"] = _der_key
+
+
+def _curl_option(g: KeyGen) -> tuple[str, str, str]:
+    pw = g.password(20)
+    text = f'#include <curl/curl.h>\n\nvoid login(CURL *h) {{\n  curl_easy_setopt(h, CURLOPT_PASSWORD, "{pw}");\n}}\n'
+    return "src/client.c", text, pw
+
+
+def _pwsh_securestring(g: KeyGen) -> tuple[str, str, str]:
+    pw = g.password(18)
+    text = f'$user = "svc-deploy"\n$pass = ConvertTo-SecureString "{pw}" -AsPlainText -Force\n'
+    return "deploy/connect.ps1", text, pw
+
+
+def _ntlm_message(g: KeyGen) -> tuple[str, str, str]:
+    msg = _p("TlRMTVNTUAAD", "AAAA") + g.chars(180, B64) + "="
+    return "logs/proxy.log", f"12:00:01 > Authorization: NTLM {msg}\n12:00:01 < HTTP/1.1 200 OK\n", msg
+
+
+def _terraform_password(g: KeyGen) -> tuple[str, str, str]:
+    pw = g.password(16)
+    text = (
+        'resource "azurerm_mssql_server" "main" {\n  name                         = "sql-main"\n'
+        f'  administrator_login          = "sqladmin"\n  administrator_login_password = "{pw}"\n}}\n'
+    )
+    return "infra/main.tf", text, pw
+
+
+def _jwk(g: KeyGen) -> tuple[str, str, str]:
+    d = g.chars(43, ALNUM + "_-")
+    text = f'{{"keys": [{{"kty": "EC", "crv": "P-256", "x": "{g.chars(43, ALNUM)}", "y": "{g.chars(43, ALNUM)}", "d": "{d}"}}]}}\n'
+    return "config/jwks.json", text, d
+
+
+_SAMPLES.update(
+    {
+        "secret.curl-option-credential": _curl_option,
+        "secret.powershell-plaintext-securestring": _pwsh_securestring,
+        "secret.ntlm-authenticate-message": _ntlm_message,
+        "secret.terraform-password": _terraform_password,
+        "secret.jwk-private-key": _jwk,
+    }
+)

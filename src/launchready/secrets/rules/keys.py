@@ -63,6 +63,21 @@ RULES: tuple[Rule, ...] = (
         password_like=True,
         fix=_ROTATE,
     ),
+    # A JSON Web Key with its private member: "d" for EC, RSA and OKP keys, "k" for a symmetric
+    # ("oct") key. Public JWKs (n and e, x and y only) have neither.
+    Rule(
+        id="secret.jwk-private-key",
+        description="Private or symmetric JSON Web Key (a JWK with its \"d\" or \"k\" member)",
+        severity=C,
+        keywords=('"kty"',),
+        regex=r'"kty"\s*:\s*"\[?(?:EC|RSA|OKP|oct)\]?"[^{}]{0,600}?"[dk]"\s*:\s*"([A-Za-z0-9_-]{20,})"'
+        r'|"[dk]"\s*:\s*"([A-Za-z0-9_-]{20,})"[^{}]{0,600}?"kty"\s*:\s*"\[?(?:EC|RSA|OKP|oct)\]?"',
+        secret_group=(1, 2),
+        window=2048,
+        entropy=3.5,
+        password_like=True,
+        fix=_ROTATE,
+    ),
     # A private key as bare base64 DER, no PEM header: Java properties and .NET/XML configs keep
     # keys this way. Told apart from public keys and certificates by the DER that opens it: a
     # SEQUENCE holding version 0 and then the RSA modulus (PKCS#1), version 0 and the rsaEncryption

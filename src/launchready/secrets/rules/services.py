@@ -175,7 +175,7 @@ P.token(
 P.named(
     "secret.algolia-admin-key",
     "Algolia admin / write API key assigned by name",
-    r"algolia[\w.-]{0,20}?(?:admin|write|secret|api)[\w.-]{0,10}?key",
+    r"algolia[\w.-]{0,20}?(?:(?:admin|write|secret|api)[\w.-]{0,10}?key|token)",
     r"[0-9a-f]{32}",
     ("algolia",),
     "https://dashboard.algolia.com/account/api-keys",
