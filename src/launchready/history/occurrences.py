@@ -281,6 +281,8 @@ class Collector:
                 continue
             seen.add(raw)
             path = decode_path(raw)
+            if vendored(path):
+                continue  # third-party code, as in a commit small enough to hold
             if self.exclude and self.excluded(path):
                 self.result.excluded_files += 1
                 continue
