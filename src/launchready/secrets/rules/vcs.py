@@ -51,6 +51,17 @@ P.token(
     "your Bitbucket repository (Repository settings > Access tokens)",
     "BITBUCKET_TOKEN",
 )
+# GitHub's stateless installation tokens (staged rollout from April 2026): `ghs_<app id>_<JWT>`,
+# about 520 characters, signed by GitHub; no CRC32 at the end like the 40-character form.
+P.token(
+    "secret.github-app-installation-jwt",
+    "GitHub App installation token (stateless ghs_<app id>_<JWT> form)",
+    r"ghs_[0-9]{1,12}_eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}",
+    ("ghs_",),
+    "https://github.com/settings/apps (your app > revoke the installation token; it also expires within an hour)",
+    "GITHUB_TOKEN",
+    severity=C,
+)
 P.token(
     "secret.bitbucket-http-access-token",
     "Bitbucket Data Center / Server HTTP access token",
