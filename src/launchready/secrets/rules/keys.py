@@ -67,7 +67,7 @@ RULES: tuple[Rule, ...] = (
     # ("oct") key. Public JWKs (n and e, x and y only) have neither.
     Rule(
         id="secret.jwk-private-key",
-        description="Private or symmetric JSON Web Key (a JWK with its \"d\" or \"k\" member)",
+        description='Private or symmetric JSON Web Key (a JWK with its "d" or "k" member)',
         severity=C,
         keywords=('"kty"',),
         regex=r'"kty"\s*:\s*"\[?(?:EC|RSA|OKP|oct)\]?"[^{}]{0,600}?"[dk]"\s*:\s*"([A-Za-z0-9_-]{20,})"'
