@@ -111,7 +111,8 @@ P.token(
 P.named(
     "secret.jfrog-named-token",
     "JFrog / Artifactory token or password assigned by name",
-    r"(?:jfrog|artifactory|bintray|xray)[\w.-]{0,20}?(?:token|key|secret|pass(?:word)?)",
+    # the product name alone will do for a value this long (`("artifactory", "<64 characters>")`)
+    r"(?:jfrog|artifactory|bintray|xray)(?:[\w.-]{0,20}?(?:token|key|secret|pass(?:word)?))?",
     r"[A-Za-z0-9]{64,73}",
     ("jfrog", "artifactory", "bintray", "xray"),
     "your JFrog platform (User Management > Access Tokens)",
