@@ -3,6 +3,8 @@ analytics, hosting, productivity and developer APIs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from launchready.secrets.rule import Rule
 from launchready.secrets.rules._common import UUID, C, Pack, fix
 
@@ -620,12 +622,15 @@ P.token(
     "secret.facebook-app-token",
     "Facebook app access token (app id | app secret or signature)",
     r"(?<![|\d])[0-9]{15,16}\|[A-Za-z0-9_-]{27,32}",
-    ("|",),
+    ("facebook", "access_token", "fb_", "graph."),
     "https://developers.facebook.com/apps (your app > App settings > Basic > Reset the app secret)",
     "FACEBOOK_APP_TOKEN",
     severity=C,
     entropy=3.5,
 )
+# anchored on the provider's name (or the `access_token` parameter): digits and a bar alone are
+# everywhere in code; the name may sit on the line above (`# Facebook app token`)
+P.rules[-1] = replace(P.rules[-1], window=256)
 P.token(
     "secret.docker-swarm-join-token",
     "Docker Swarm join token",
@@ -710,7 +715,8 @@ P.rules.append(
         id="secret.vault-legacy-token",
         description="HashiCorp Vault service token (legacy `s.` form) assigned to a token name",
         severity=C,
-        keywords=("token",),
+        # the value's own head after an assignment: `token` alone is in every other line of code
+        keywords=(": s.", "=s.", "= s.", '"s.', "'s."),
         regex=r"(?i:(?:vault[\w.-]{0,20}?)?token)"
         + r"""[\w.-]{0,40}?["']?\s*(?:=|:|=>|:=)\s*["'`]?(s\.[A-Za-z0-9]{24})(?![A-Za-z0-9_-])""",
         secret_group=1,
