@@ -122,3 +122,19 @@ def test_keywords_are_specific_enough_to_prefilter() -> None:
     from launchready.secrets.rules.pack import RULES
 
     assert [(r.id, k) for r in RULES for k in r.keywords if len(k) < 2] == []
+
+
+def test_terraform_password_attribute_but_not_secret_names() -> None:
+    g = KeyGen(38)
+    pw = g.password(14)
+    tf = (
+        'resource "azurerm_mssql_server" "db" {\n'
+        f'  administrator_login_password = "{pw}"\n'
+        "}\n"
+        'data "google_secret_manager_secret_version" "app" {\n'
+        '  secret = "chat-backend-secrets"\n'
+        '  password_secret_id = "db-admin-password"\n'
+        "}\n"
+    )
+    assert secrets(tf, "infra/main.tf") == [("secret.terraform-password", pw)]
+    assert "secret.terraform-password" not in ids(tf, "docs/terraform.md")

@@ -56,8 +56,10 @@ RULES: tuple[Rule, ...] = (
         id="secret.terraform-password",
         description="Password attribute with a literal value in a Terraform / HCL file",
         severity=C,
-        keywords=("password", "passwd", "secret"),
-        regex=r"^\s*[A-Za-z_]*(?:password|passwd|secret)[A-Za-z_]*\s*=\s*\"([^\"$\s\\]{6,200})\"\s*$",
+        keywords=("password", "passwd"),
+        # only attributes that end in password (`administrator_login_password`): `secret = "name"`
+        # and `password_secret_id = "..."` name a Secret Manager entry, they do not hold one
+        regex=r"^\s*[A-Za-z_]*pass(?:word|wd)\s*=\s*\"([^\"$/\s\\]{6,200})\"\s*$",
         paths=r"\.(?:tf|hcl|tfvars)$",
         flags=re.MULTILINE,
         secret_group=1,
