@@ -26,8 +26,11 @@ FORMAT = "%x00%x1eLRC%x00%H%x00%ct%x00%an <%ae>%x00%aI%x00%B%x00"
 READ_SIZE = 1 << 20
 # A commit whose log record (header, message and patch) is larger is not held in memory: its
 # patch is dropped as it streams past and the commit is scanned file by file from its blobs
-# instead, in bounded windows (``Collector.scan_oversized``). One 300 MB line took 3.5 GB.
-MAX_RECORD = 32 << 20
+# instead, in bounded windows (``Collector.scan_oversized``), as ``scan`` reads a large file.
+# A record held costs about 12 times its size while it is split and scanned (a 20 MB line
+# took 260 MB): 8 MiB bounds that near 100 MB, above the largest commit of the real histories
+# measured (requests 3.5 MB, scrapy 2.2 MB, fastapi 5.4 MB: bench/RESULTS.md, "history memory").
+MAX_RECORD = 8 << 20
 HEAD_KEEP = 1 << 20  # bytes of an oversized record kept: its header fields and message
 PIPE_SIZE = 1 << 20  # Linux caps it at /proc/sys/fs/pipe-max-size (1 MiB by default)
 
@@ -46,11 +49,16 @@ GIT_CONFIG = (
     # local objects only (a fetch per object is slow, needs the network, and can hang)
     "-c",
     "protocol.allow=never",
-    # git keeps up to 96 MB of delta bases per process by default; 32 MB costs no time on the
-    # histories measured (requests, scrapy) and keeps each of the two logs ~60 MB smaller
-    # (bench/RESULTS.md, "history strategies")
+    # git keeps up to 96 MB of delta bases per process by default and maps pack files in 1 GiB
+    # windows (the pages it touched count in its RSS until it exits): 16 MB of delta bases and
+    # at most 16 MB of pack mapped, in 1 MB windows, cost no CPU measured on scrapy and keep each
+    # of the two logs ~45 MB instead of ~85 MB (bench/RESULTS.md, "history memory")
     "-c",
-    "core.deltaBaseCacheLimit=32m",
+    "core.deltaBaseCacheLimit=16m",
+    "-c",
+    "core.packedGitWindowSize=1m",
+    "-c",
+    "core.packedGitLimit=16m",
 )
 
 
@@ -190,8 +198,10 @@ def read_commits(out: io.BufferedReader, max_record: int | None = None) -> Itera
             else:
                 record = piece
             commit = _parse(record, over) if record else None
+            record = piece = b""  # not held while the commit is scanned (its patch is a copy)
             if commit is not None:
                 yield commit
+                commit = None
             size = 0
             pos = idx + len(NLSEP)
             idx = block.find(NLSEP, pos)

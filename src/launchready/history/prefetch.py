@@ -104,6 +104,8 @@ class Prefetch:
             self._count = None
             self._refs_before = self._read(self._refs)
             self._refs = None
+            if self._small:  # stop the oldest-first log now: it would diff on unread (a huge
+                self.finish(self.back, read_all=False)  # file: its blob held until the scan ends)
         return self._small
 
     def refs_moved(self) -> bool:
