@@ -180,7 +180,7 @@ def test_redaction_holds_after_20000_secrets() -> None:
 
 @pytest.mark.parametrize("megabytes", [20, 40])
 def test_history_streams_a_commit_too_large_to_hold(tmp_path: Path, megabytes: int) -> None:
-    """One long line (20 MB: under the old 32 MB record bound; 40 MB) with a key at its end:
+    """One long line (20 MB: under the old 32 MB record bound, over today's 8 MiB; 40 MB) with a key at its end:
     found at the right column, with a note, without holding the patch: the commit is read
     from its blobs in windows, as ``scan`` reads a large file, so the parent process stays
     small whatever the line's length."""
