@@ -108,6 +108,7 @@ def log_command(
         "--src-prefix=a/",
         "--dst-prefix=b/",
         "--no-indent-heuristic",
+        "--diff-algorithm=myers",  # pinned: a user's diff.algorithm changes which lines count as added
         "--full-index",
         f"--format={FORMAT}",
     ]

@@ -17,10 +17,10 @@ from typing import Any
 
 from launchready.history.gitlog import GIT_CONFIG, Blobs, Commit
 from launchready.history.ignore import GitleaksIgnore
-from launchready.history.patch import FileAdds, Section, decode_path, sections
+from launchready.history.patch import FileAdds, Section, bodies_matching, decode_path, sections
 from launchready.history.treegrep import fragment, grep_texts, holds
 from launchready.secrets.encoding import sniff_encoding
-from launchready.secrets.engine import Engine, Match
+from launchready.secrets.engine import Engine, Match, re2_finder
 from launchready.secrets.rule import compile_re2
 from launchready.secrets.sources import excluded, vendored
 
@@ -148,6 +148,7 @@ _KEY_BODY = re.compile(
 # An added YAML line holding a base64-looking value (a Kubernetes Secret's `data:` entry).
 _B64_VALUE_LINE = re.compile(rb"(?m)^\+[ \t]+[\w.-]+:[ \t]*[A-Za-z0-9+/]{12,}={0,2}[ \t]*\r?$")
 _KEY_LINE = compile_re2(rb"\n\+[+ \t]*[A-Za-z0-9+/=]{60,80}\r?(?:\n|$)")
+_find_key_line = re2_finder(_KEY_LINE)
 
 
 def _looks_like_key_body(text: bytes) -> bool:
@@ -198,12 +199,16 @@ class Collector:
             self.scan_oversized(c)
             return
         # a UTF-16/32 file's patch is decoded per file (``sections``): its keywords and key
-        # lines are only visible there, so a patch with NUL bytes is looked at file by file
-        wide = b"\0" in c.patch
-        keyword = wide or engine.mentions_keyword(c.patch)
-        key_lines = wide or _KEY_LINE.search(c.patch) is not None
+        # lines are only visible there, so a patch with NUL bytes is looked at file by file;
+        # any other patch is searched once, for the files whose hunks hold a keyword (or a
+        # line that may be part of a key), skipping the rest of a file once it matched
+        patch = c.patch
+        secs = list(sections(patch))
+        wide = b"\0" in patch
+        keyed: set[int] | None = None if wide else bodies_matching(patch, secs, engine.find_keyword)
+        key_bodies: set[int] | None = None if wide else bodies_matching(patch, secs, _find_key_line)
         removed_from: list[bytes] | None = [] if self.result.touched is not None else None
-        for sec in sections(c.patch):
+        for sec in secs:
             if removed_from is not None and sec.removes_lines():
                 old = sec.source()
                 if old is not None:
@@ -223,8 +228,12 @@ class Collector:
                 else:
                     self._skip_binary(c, path, sec.binary)
                 continue
-            hit = keyword and engine.mentions_keyword(sec.body)
-            body_key = key_lines and _KEY_LINE.search(sec.body) is not None
+            if keyed is None or key_bodies is None:
+                hit = engine.mentions_keyword(sec.body)
+                body_key = _KEY_LINE.search(sec.body) is not None
+            else:
+                hit = sec.at in keyed
+                body_key = sec.at in key_bodies
             if not (scoped or hit or body_key):
                 continue
             if self.exclude and self.excluded(path):

@@ -10,9 +10,10 @@ without its content so the scan can list it as not scanned.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from launchready.secrets.encoding import sniff_encoding
@@ -115,6 +116,8 @@ class Section:
     parents: int  # 0 for a plain diff, else the parents of a combined diff (a merge)
     deleted: bool = False
     binary: int = 0  # bytes of added content that is binary (not UTF-8/16/32): not scanned
+    at: int = -1  # where ``body`` starts in the patch, -1 when it is not the patch's bytes
+    end: int = -1  # where it ends there
 
     def target(self) -> bytes | None:
         """The new path (as git spells it), or None when nothing was added (a deletion)."""
@@ -156,12 +159,17 @@ class Section:
 
 def sections(patch: bytes) -> Iterator[Section]:
     """Split a commit's patch into its files."""
-    for n, section in enumerate(patch.split(b"\ndiff --")):
+    offset = -len(SPLIT)  # where the current section starts in ``patch``
+    for n, section in enumerate(patch.split(SPLIT)):
+        offset += len(SPLIT)
+        start = offset
+        offset += len(section)
         if n == 0:
             at = section.find(b"diff --")
             if at < 0:
                 continue
             section = section[at + 7 :]
+            start += at + 7
         first_hunk = section.find(b"\n@@")
         if first_hunk < 0:  # binary, mode-only change, empty file, or a deletion under -D
             if section.startswith(b"git ") and b"\ndeleted file mode " in section:
@@ -186,10 +194,46 @@ def sections(patch: bytes) -> Iterator[Section]:
                 yield Section(header, b"", 0, binary=len(body))
                 continue
             body = wide
+        at = start + first_hunk + 1
+        if len(body) != offset - at:  # re-encoded from UTF-16/32
+            at = -1
         if section.startswith(b"git "):
-            yield Section(header, body, 0)
+            yield Section(header, body, 0, at=at, end=offset)
         elif section.startswith((b"cc ", b"combined ")):
-            yield Section(header, body, body.find(b" ") - 1)  # "@@@ -a,b -c,d +e,f @@@": parents + 1 '@'
+            # "@@@ -a,b -c,d +e,f @@@": parents + 1 '@'
+            yield Section(header, body, body.find(b" ") - 1, at=at, end=offset)
+
+
+SPLIT = b"\ndiff --"
+
+
+def bodies_matching(patch: bytes, secs: Sequence[Section], find: Callable[[bytes, int], int]) -> set[int]:
+    """The ``at`` of each section of ``secs`` (``sections(patch)``, in order) whose body
+    ``find`` (``find(data, pos)``: where a match starts in ``data[pos:]``, or -1) matches in:
+    one pass over the patch that skips the rest of a section once it matched, instead of a
+    search of the whole patch and then of each body. Exact for patterns that cannot match
+    across a line break into a body or out of one (keywords; a line ending in ``\n`` or the
+    text's end); a section whose body is not the patch's bytes (``at`` -1) is never in it."""
+    spans = [(s.at, s.end) for s in secs if s.at >= 0]
+    found: set[int] = set()
+    if not spans:
+        return found
+    starts = [a for a, _ in spans]
+    pos = starts[0]
+    while True:
+        hit = find(patch, pos)
+        if hit < 0:
+            break
+        k = bisect.bisect_right(starts, hit) - 1  # the last body starting at or before the hit
+        if k >= 0 and hit < spans[k][1]:
+            found.add(starts[k])
+            k += 1  # the rest of this body cannot add anything
+        else:
+            k += 1  # in a header or between files: go on at the next body
+        if k >= len(spans):
+            break
+        pos = starts[k]
+    return found
 
 
 def _wide_body(body: bytes) -> bytes | None:

@@ -321,6 +321,7 @@ def _without_parents(root: Path, sha: str, present: set[bytes], collector: Colle
             "--dst-prefix=b/",
             "--full-index",
             "--no-indent-heuristic",
+            "--diff-algorithm=myers",
             empty,
             sha,
             "--",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +60,29 @@ class Match:
     end_column: int
     line_text: str  # the (possibly windowed) source line of the start; raw, never print it
     allowed: bool = False  # an inline allow marker on the line
+
+
+def re2_finder(regex: Any) -> Callable[[bytes, int], int]:
+    """``find(data, pos)``: where ``regex`` (compiled by ``compile_re2``) first matches in
+    ``data[pos:]``, -1 if nowhere; bytes only. Calls RE2's matcher directly, without the
+    wrapper's match object; falls back to the wrapper if the binding ever changes shape."""
+    match = getattr(getattr(regex, "_regexp", None), "Match", None)
+    anchor = getattr(getattr(sys.modules.get("re2"), "_Anchor", None), "UNANCHORED", None)
+    if match is not None and anchor is not None:
+
+        def find(data: bytes, pos: int = 0) -> int:
+            if pos > len(data):
+                return -1
+            start: int = match(anchor, data, pos, len(data))[0][0]
+            return start
+
+        return find
+
+    def find_slow(data: bytes, pos: int = 0) -> int:
+        found = regex.search(data, pos)
+        return -1 if found is None else int(found.start())
+
+    return find_slow
 
 
 class _Lines:
@@ -113,6 +136,8 @@ class Engine:
         self._multi_re: Any = None
         self._automaton: Any = None
         self._kw_re: Any = None
+        self._kw_find: Callable[[bytes, int], int] | None = None
+        self._multi_find: Callable[[bytes, int], int] | None = None
         self._kw_hits: dict[bytes, tuple[tuple[int, tuple[int, ...]], ...]] = {}
         self._kw_overlaps: dict[bytes, tuple[tuple[int, bytes], ...]] = {}
         self._kw_next: dict[bytes, frozenset[bytes]] = {}
@@ -171,10 +196,21 @@ class Engine:
 
     def mentions_keyword(self, data: bytes) -> bool:
         """Could ``scan`` find anything in ``data`` (UTF-8 bytes) outside path-scoped rules?"""
+        return self.find_keyword(data) >= 0
+
+    def find_keyword(self, data: bytes, pos: int = 0) -> int:
+        """Where the first keyword in ``data[pos:]`` (UTF-8 bytes) starts, -1 if none (``pos``
+        when a rule without keywords could match anywhere). Through RE2's own matcher: the
+        Python wrapper builds a match object per call, a few microseconds that a history scan
+        pays tens of thousands of times (every commit message, patch and file)."""
         if self._unkeyed:
-            return True
-        kw_re = self._keyword_re()
-        return kw_re is not None and kw_re.search(data) is not None
+            return pos if pos <= len(data) else -1
+        if self._kw_find is None:
+            kw_re = self._keyword_re()
+            if kw_re is None:
+                return -1
+            self._kw_find = re2_finder(kw_re)
+        return self._kw_find(data, pos)
 
     def keyword_rows(self, data: bytes) -> list[int] | None:
         """The 0-based numbers of the lines of ``data`` (UTF-8 bytes) that hold a keyword, in
@@ -187,22 +223,21 @@ class Engine:
         if not self._by_kw:
             return []
         kw_re = self._keyword_re()
-        if self._multi_re is not None and self._multi_re.search(data) is not None:
-            return None
-        # One search per line that holds a keyword (not per hit), through RE2's own matcher:
-        # the Python wrapper builds a match object per call, which dominates on keyword-dense
-        # text. Falls back to the wrapper if the binding ever changes shape.
-        match = getattr(getattr(kw_re, "_regexp", None), "Match", None)
-        anchor = getattr(getattr(sys.modules.get("re2"), "_Anchor", None), "UNANCHORED", None)
+        if self._multi_re is not None:
+            if self._multi_find is None:
+                self._multi_find = re2_finder(self._multi_re)
+            if self._multi_find(data, 0) >= 0:
+                return None
+        # One search per line that holds a keyword (not per hit), through RE2's own matcher
+        # (``find_keyword``): the Python wrapper's match object dominates on keyword-dense text.
+        find = self._kw_find
+        if find is None:
+            find = self._kw_find = re2_finder(kw_re)
         rows: list[int] = []
         row = pos = 0
         end = len(data)
         while pos < end:
-            if match is not None and anchor is not None:
-                start = match(anchor, data, pos, end)[0][0]
-            else:
-                found = kw_re.search(data, pos)
-                start = found.start() if found is not None else -1
+            start = find(data, pos)
             if start < 0:
                 break
             row += data.count(b"\n", pos, start)

@@ -1,0 +1,79 @@
+"""``patch.bodies_matching`` (one search over a commit's patch) finds exactly the files whose
+hunks a search of each file's hunks finds: keywords in file names, headers, deleted files and
+merges do not count, a keyword in a later file of the same patch does."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from launchready.config import Config
+from launchready.history.gitlog import log_command, stream_commits
+from launchready.history.occurrences import _KEY_LINE, _find_key_line
+from launchready.history.patch import bodies_matching, sections
+from launchready.registry import rule_set
+from launchready.secrets.engine import Engine
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def _commit(root: Path, files: dict[str, str | None], message: str) -> None:
+    for name, text in files.items():
+        path = root / name
+        if text is None:
+            path.unlink()
+            _git(root, "rm", "-q", "--", name)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        _git(root, "add", "--", name)
+    _git(root, "commit", "-q", "-m", message)
+
+
+def _repo(root: Path) -> None:
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "config", "user.email", "t@example.invalid")
+    _git(root, "config", "user.name", "t")
+    long_line = "A" * 70
+    _commit(
+        root,
+        {
+            "password/token_secret.txt": "nothing here\n",  # keywords only in the file's name
+            "a.txt": "plain\n",
+            "b.txt": "x = 1\npassword = 'hunter2hunter2'\n",
+            "c/api_key.py": "y = 2\n",
+            "key.pem": f"{long_line}\n",
+        },
+        "first",
+    )
+    _commit(root, {"a.txt": "plain\nmore\n", "b.txt": "x = 1\n", "d.txt": "token = 'abc'\n"}, "second")
+    _commit(root, {"password/token_secret.txt": None, "e.txt": "secret_key here\n"}, "delete")
+    _git(root, "checkout", "-q", "-b", "side")
+    _commit(root, {"a.txt": "side\nmore\n"}, "side")
+    _git(root, "checkout", "-q", "main")
+    _commit(root, {"a.txt": "main\nmore\n"}, "main")
+    subprocess.run(["git", "-C", str(root), "merge", "-q", "side", "-m", "merge"], capture_output=True, check=False)
+    (root / "a.txt").write_text("api_key = 'resolved'\nmore\n")
+    _git(root, "add", "a.txt")
+    _git(root, "commit", "-q", "-m", "merge")
+
+
+def test_one_search_per_patch_finds_what_a_search_per_file_finds(tmp_path: Path) -> None:
+    _repo(tmp_path)
+    engine = Engine(rule_set(Config(), tmp_path).rules)
+    seen_hits = seen_misses = seen_keys = 0
+    for commit in stream_commits(log_command(tmp_path, ["--all"])):
+        secs = list(sections(commit.patch))
+        assert all(s.at >= 0 and commit.patch[s.at : s.end] == s.body for s in secs if s.body)
+        keyed = bodies_matching(commit.patch, secs, engine.find_keyword)
+        keys = bodies_matching(commit.patch, secs, _find_key_line)
+        for sec in secs:
+            hit = engine.mentions_keyword(sec.body)
+            assert (sec.at in keyed) == hit, (commit.message, sec.header)
+            assert (sec.at in keys) == (_KEY_LINE.search(sec.body) is not None), (commit.message, sec.header)
+            seen_hits += hit
+            seen_misses += not hit
+            seen_keys += sec.at in keys
+    assert seen_hits >= 4 and seen_misses >= 3 and seen_keys == 1
