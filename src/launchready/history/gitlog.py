@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import io
 import os
+import select
 import subprocess
 import threading
 from collections.abc import Iterator, Sequence
@@ -240,34 +241,62 @@ def stream_commits(cmd: list[str], stdin: bytes | None = None) -> Iterator[Commi
 
 AHEAD_BYTES = 2 << 20  # of a log's output read ahead of the scan (``ReadAhead``)
 AHEAD_READ = 256 << 10  # bytes the reader thread takes from the pipe at a time
+# Read ahead while the scan is still starting (imports, rules compiled, the child forked):
+# git runs on during that half second instead of stopping when the 1 MiB pipe is full.
+EARLY_AHEAD_BYTES = 8 << 20
+PAUSE_POLL_MS = 20  # how long a paused reader may take to notice (it never blocks in a read)
 
 
 class ReadAhead:
     """A ``git log`` pipe drained by a thread into a bounded buffer (``AHEAD_BYTES``), read
     back with ``read1``/``read`` as ``read_commits`` reads a pipe. The pipe holds at most 1 MiB
     (``PIPE_SIZE``): without this, git stops each time it is full while the scan is busy with a
-    large commit or waits for a CPU, and the scan stops each time it is empty. Start it after
-    any fork (the thread is this process's); ``stop()`` before the pipe is closed."""
+    large commit or waits for a CPU, and the scan stops each time it is empty. The thread is
+    this process's: ``pause()`` it before a fork (what it read stays buffered) and go on with
+    ``resumed()`` in the process that reads the log; ``stop()`` before the pipe is closed."""
 
-    def __init__(self, pipe: io.BufferedReader, limit: int = AHEAD_BYTES) -> None:
+    def __init__(self, pipe: io.BufferedReader, limit: int = AHEAD_BYTES, _from: ReadAhead | None = None) -> None:
         self._fd = pipe.fileno()
+        self._pipe = pipe
         self._limit = limit
-        self._chunks: collections.deque[bytes] = collections.deque()
-        self._size = 0
-        self._eof = False
+        self._chunks: collections.deque[bytes] = _from._chunks if _from is not None else collections.deque()
+        self._size: int = _from._size if _from is not None else 0
+        self._eof: bool = _from._eof if _from is not None else False
         self._stopped = False
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._drain, name="git-log-reader", daemon=True)
         self._thread.start()
 
+    def resumed(self, limit: int = AHEAD_BYTES) -> ReadAhead:
+        """A reader that goes on from this paused one, with what it buffered."""
+        return ReadAhead(self._pipe, limit, _from=self)
+
+    def resumed_or_same(self) -> ReadAhead:
+        """This reader, bounded to ``AHEAD_BYTES`` from now, if it is still running; else
+        one that goes on from it (``resumed``)."""
+        with self._cond:
+            if not self._stopped:
+                self._limit = AHEAD_BYTES
+                return self
+        return self.resumed()
+
+    def drop(self) -> None:
+        """Forget what was buffered (a paused reader of a log another process reads)."""
+        self._chunks = collections.deque()
+        self._size = 0
+
     def _drain(self) -> None:
         cond = self._cond
+        poller = select.poll()
+        poller.register(self._fd, select.POLLIN | select.POLLHUP | select.POLLERR)
         while True:
             with cond:
                 while self._size >= self._limit and not self._stopped:
                     cond.wait()
-                if self._stopped:
+                if self._stopped or self._eof:
                     return
+            if not poller.poll(PAUSE_POLL_MS):  # never blocked in a read: pause() returns soon
+                continue
             try:
                 data = os.read(self._fd, AHEAD_READ)  # releases the GIL while git writes
             except OSError:
@@ -309,12 +338,14 @@ class ReadAhead:
         return b"".join(parts)
 
     def stop(self) -> None:
-        """Stop reading and wait for the thread. The caller has stopped git, or read to the
-        end, so a read under way returns."""
+        """Stop reading and wait for the thread (at most ``PAUSE_POLL_MS`` and one read).
+        What was read stays buffered (``resumed``)."""
         with self._cond:
             self._stopped = True
             self._cond.notify_all()
         self._thread.join()
+
+    pause = stop
 
 
 class Blobs:

@@ -25,7 +25,15 @@ from pathlib import Path
 from typing import cast
 
 from launchready import procs
-from launchready.history.gitlog import Commit, GitError, ReadAhead, log_command, read_commits, start_log
+from launchready.history.gitlog import (
+    EARLY_AHEAD_BYTES,
+    Commit,
+    GitError,
+    ReadAhead,
+    log_command,
+    read_commits,
+    start_log,
+)
 from launchready.history.revs import Range
 
 PARALLEL_MIN_COMMITS = 400  # below this, forking workers costs more than it saves
@@ -71,12 +79,31 @@ class Prefetch:
         if jobs == 2:
             self._refs = self._snapshot()  # before either walk starts
         self.front = start_log(log_command(root, rng.revs), die_with_parent=True)
+        self._read_early(self.front)
         if jobs == 1:
             return
         self._small = None
         self._count = self._git("rev-list", "--count", f"--max-count={PARALLEL_MIN_COMMITS}", *rng.revs, "--")
         # killed unused if the range turns out small
         self.back = start_log(log_command(root, rng.revs, extra=["--reverse"]), die_with_parent=True)
+        self._read_early(self.back)
+
+    def _read_early(self, proc: subprocess.Popen[bytes] | None) -> None:
+        """Read ``proc``'s log ahead (``EARLY_AHEAD_BYTES``) while the scanner loads, so git
+        does not stop when the pipe is full; ``pause()`` before forking."""
+        if proc is not None and proc.stdout is not None:
+            self._ahead[proc.pid] = ReadAhead(cast(io.BufferedReader, proc.stdout), EARLY_AHEAD_BYTES)
+
+    def pause(self) -> None:
+        """Stop the reading threads (what they read stays buffered): before a fork."""
+        for ahead in self._ahead.values():
+            ahead.pause()
+
+    def forget(self, proc: subprocess.Popen[bytes] | None) -> None:
+        """Drop what was read ahead of a log another process reads (after a fork)."""
+        ahead = self._ahead.get(proc.pid) if proc is not None else None
+        if ahead is not None:
+            ahead.drop()
 
     def _git(self, *args: str, die_with_parent: bool = True) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
@@ -122,7 +149,8 @@ class Prefetch:
         if proc is None:
             return iter(())
         pipe = cast(io.BufferedReader, proc.stdout)
-        ahead = self._ahead[proc.pid] = ReadAhead(pipe)
+        early = self._ahead.get(proc.pid)
+        ahead = self._ahead[proc.pid] = ReadAhead(pipe) if early is None else early.resumed_or_same()
         return read_commits(cast(io.BufferedReader, ahead))
 
     def finish(self, proc: subprocess.Popen[bytes] | None, read_all: bool) -> None:

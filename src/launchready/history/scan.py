@@ -116,6 +116,7 @@ def _scan_back(worker: _Worker, claims: Claims) -> tuple[ChunkResult, list[str],
     """In the child: the oldest end, up to where it meets the newest (scanned by the parent).
     Log positions count down from far above any the newest end reaches. Also which of its
     secrets HEAD still has (its ``git grep`` runs while the parent runs one for its own)."""
+    worker.pre.forget(worker.pre.front)
     with worker.hashing_collector(order_base=1 << 40, order_stride=-1) as collector:
         seen, stopped = _scan_end(worker, 1, collector, claims)
         collector.finish()
@@ -140,11 +141,13 @@ def _scan_both_ends(
     still has (each end looked up its own), or None when it was not looked up."""
     pre = worker.pre
     claims = Claims()
+    pre.pause()  # the threads reading both logs ahead: what they read is inherited
     try:
         child = fork(lambda: _scan_back(worker, claims))  # forked now, before any thread of ours exists
     except BaseException:
         claims.close()
         raise
+    pre.forget(pre.back)
     try:
         collector = worker.collector(on_new_secret=hash_secret)
         seen, stopped = _scan_end(worker, 0, collector, claims, progress)
