@@ -205,7 +205,8 @@ class Collector:
         patch = c.patch
         secs = list(sections(patch))
         wide = b"\0" in patch
-        keyed: set[int] | None = None if wide else bodies_matching(patch, secs, engine.find_keyword)
+        whole = wide or not engine.line_keywords  # a keyword with a line break: file by file
+        keyed: set[int] | None = None if whole else bodies_matching(patch, secs, engine.find_keyword)
         key_bodies: set[int] | None = None if wide else bodies_matching(patch, secs, _find_key_line)
         removed_from: list[bytes] | None = [] if self.result.touched is not None else None
         for sec in secs:
@@ -228,12 +229,8 @@ class Collector:
                 else:
                     self._skip_binary(c, path, sec.binary)
                 continue
-            if keyed is None or key_bodies is None:
-                hit = engine.mentions_keyword(sec.body)
-                body_key = _KEY_LINE.search(sec.body) is not None
-            else:
-                hit = sec.at in keyed
-                body_key = sec.at in key_bodies
+            hit = engine.mentions_keyword(sec.body) if keyed is None else sec.at in keyed
+            body_key = _KEY_LINE.search(sec.body) is not None if key_bodies is None else sec.at in key_bodies
             if not (scoped or hit or body_key):
                 continue
             if self.exclude and self.excluded(path):

@@ -130,6 +130,8 @@ class Engine:
         # Rules that may match away from a keyword's own line: without keywords (and not
         # limited to some paths), or windows spanning lines. ``keyword_rows`` needs them.
         self._unkeyed = any(not r.keywords and not r.paths for r in self.rules)
+        # every keyword fits on one line (a custom rule's could hold a line break)
+        self.line_keywords = not any("\n" in kw for kw in by_kw)
         self._multiline_kw = sorted(
             {kw.lower() for r in self.rules if not isinstance(r.window, str) for kw in r.keywords}
         )
