@@ -40,23 +40,22 @@ NAMES: dict[str, str] = {
 # report options (--json, --sarif, --junit, --html, --github, --fail-on, --exit-zero,
 # --errors-ok, --baseline), which would do nothing there.
 REPORTLESS = frozenset({"rules", "init", "baseline", "install-hook"})
-REPORT_FLAGS = ("json", "sarif", "junit", "html", "github", "fail_on", "exit_zero", "errors_ok", "baseline")
 
 
 def refuse_report_flags(args: argparse.Namespace, mode: str) -> None:
     """A mode that writes no report (``live --dry-run``) refuses the report options given."""
-    values = (
-        args.json,
-        args.sarif,
-        args.junit,
-        args.html,
-        args.github,
-        args.fail_on,
-        args.exit_zero,
-        args.errors_ok,
-        args.baseline,
-    )
-    given = [f"--{name.replace('_', '-')}" for name, value in zip(REPORT_FLAGS, values, strict=True) if value]
+    options = {
+        "--json": args.json,
+        "--sarif": args.sarif,
+        "--junit": args.junit,
+        "--html": args.html,
+        "--github": args.github,
+        "--fail-on": args.fail_on,
+        "--exit-zero": args.exit_zero,
+        "--errors-ok": args.errors_ok,
+        "--baseline": args.baseline,
+    }
+    given = [flag for flag, value in options.items() if value]
     if given:
         raise UsageError(f"{mode} writes no report: {', '.join(given)} cannot be used with it")
 
