@@ -89,7 +89,9 @@ def main() -> None:
                     imp.setdefault(key, []).append(m)
                     mods[key] = names
     print(f"base {args.base}, head {args.head}, {args.runs} runs each, load average {os.getloadavg()[0]:.1f}")
-    print("| command | CPU ms base | CPU ms head | head/base | launchready.* import ms base | head | modules base | head |")
+    print(
+        "| command | CPU ms base | CPU ms head | head/base | launchready.* import ms base | head | modules base | head |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for cmd in (" ".join(c) for c in COMMANDS):
         b, h = ("base", cmd), ("head", cmd)
