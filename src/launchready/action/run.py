@@ -193,6 +193,20 @@ def _copy_from_base(root: Path, base: str, rel: str, tree: Path, depth: int = 0)
     return dest
 
 
+def _strict(run: ActionRun) -> bool:
+    """Suppressions are read from the base commit (the input, and a base to read them from)."""
+    return bool(run.inputs.strict_suppressions and _base_of(run) and run.root is not None)
+
+
+def _no_baseline(run: ActionRun, tmp: Path) -> str:
+    """Strict mode with no baseline at the base commit: an empty one is applied, so that a
+    baseline the pull request adds (the default path in the work tree) is not."""
+    empty = tmp / "no-baseline.json"
+    suppress.save(suppress.Baseline(), empty)
+    run.notes.append("strict suppressions: no baseline at the base commit; a baseline in the pull request is not read")
+    return str(empty)
+
+
 def _baseline_path(run: ActionRun, config: Config, tmp: Path) -> str | None:
     ws = run.github.workspace
     base = _base_of(run)
@@ -264,6 +278,8 @@ def execute(request: ActionRequest, console: Console) -> ActionResult:
         baseline = _baseline_path(run, config, tmp)
         # fingerprints are salted like the baseline that will be applied (strict: the base's)
         redact.use_salt(suppress.salt_for(Path(baseline) if baseline else None, root))
+        if baseline is None and _strict(run):
+            baseline = _no_baseline(run, tmp)
         report = _scan_all(console, run, config, baseline)
     report.repository = repository_name(env)
     base = _base_of(run)
