@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from launchready import __version__, procs, redact
-from launchready.commands import COMMANDS, REPORTLESS, Context, Outcome
+from launchready.commands import COMMANDS, REPORTLESS, Context, Outcome, salt_like
 from launchready.config import Config, load_config
 from launchready.errors import EXIT_INTERNAL, EXIT_USAGE, UsageError
 from launchready.model import Severity
@@ -98,24 +98,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _salt_from_baseline(ctx: Context) -> None:
-    """Fingerprints are salted per repository: the baseline's salt, else the repository's.
-    Worked out when the first fingerprint is needed (a clean hook run never pays for it)."""
-    from launchready.secrets import suppress
-    from launchready.secrets.sources import git_root
-
-    def resolve() -> bytes:
-        root = git_root(ctx.cwd)
-        explicit = ctx.args.baseline
-        if explicit:
-            path = Path(explicit) if Path(explicit).is_absolute() else ctx.cwd / explicit
-        else:
-            path = suppress.default_path(ctx.config, root or ctx.cwd)
-        return suppress.salt_for(path, root)
-
-    redact.set_salt_resolver(resolve)
-
-
 def output_spec(
     args: argparse.Namespace, config: Config, stdout: TextIO, fail_on: Severity | None = None
 ) -> OutputSpec:
@@ -143,7 +125,7 @@ def _main(args_list: list[str]) -> int:
         module = COMMANDS[args.command]
         config = load_config(args.config, Path.cwd())
         ctx = Context(args=args, config=config, cwd=Path.cwd(), stdout=sys.stdout, stderr=sys.stderr)
-        _salt_from_baseline(ctx)
+        salt_like(args.baseline, config, ctx.cwd)  # scan and history pick their own again
         result = module.run(ctx)
         outcome = result if isinstance(result, Outcome) else Outcome(result)
         if outcome.report is None:  # commands like `rules`, `init` print their own result

@@ -108,6 +108,31 @@ class Outcome:
     forced_exit: int | None = None
 
 
+def salt_like(baseline: str | None, config: Config, cwd: Path, root: Path | None = None) -> None:
+    """Fingerprints are salted per repository: like the baseline a command applies
+    (``baseline``, relative to ``cwd``; else the config's or the default file), else like the
+    repository (``root``, default: the one holding ``cwd``). Worked out when the first
+    fingerprint is needed (a clean hook run never pays for it). A salt the caller pinned
+    (``redact.use_salt``: the Action) is kept."""
+    from launchready import redact
+
+    if redact.salt_pinned():
+        return
+
+    def resolve() -> bytes:
+        from launchready.secrets import suppress
+        from launchready.secrets.sources import git_root
+
+        repo = root if root is not None else git_root(cwd)
+        if baseline:
+            path = Path(baseline) if Path(baseline).is_absolute() else cwd / baseline
+        else:
+            path = suppress.default_path(config, repo or cwd)
+        return suppress.salt_for(path, repo)
+
+    redact.set_salt_resolver(resolve)
+
+
 class _Commands(Mapping[str, ModuleType]):
     """Command modules, imported on first use: the pre-commit hook runs `scan` only, so it
     must not pay for importing `live`/`email` (HTTP and DNS stacks). Iterating imports all."""

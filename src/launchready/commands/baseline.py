@@ -117,7 +117,8 @@ def baseline(request: BaselineRequest, config: Config | None = None, console: Co
         salt: str | None = suppress.new_salt()
     else:
         salt = existing.salt
-    redact.use_salt(redact.baseline_salt(salt))
+    fixed = redact.baseline_salt(salt)
+    redact.set_salt_resolver(lambda: fixed)  # not pinned: a later call picks its own
     if request.action == "import":
         if len(request.targets) != 1:
             raise UsageError("baseline import takes one file: the detect-secrets baseline (e.g. .secrets.baseline)")
