@@ -125,7 +125,7 @@ def _main(args_list: list[str]) -> int:
         module = COMMANDS[args.command]
         config = load_config(args.config, Path.cwd())
         ctx = Context(args=args, config=config, cwd=Path.cwd(), stdout=sys.stdout, stderr=sys.stderr)
-        salt_like(args.baseline, config, ctx.cwd)  # scan and history pick their own again
+        salt_like(args.baseline, config, ctx.cwd, keep_pinned=False)  # scan and history pick theirs again
         result = module.run(ctx)
         outcome = result if isinstance(result, Outcome) else Outcome(result)
         if outcome.report is None:  # commands like `rules`, `init` print their own result

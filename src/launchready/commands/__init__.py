@@ -108,15 +108,17 @@ class Outcome:
     forced_exit: int | None = None
 
 
-def salt_like(baseline: str | None, config: Config, cwd: Path, root: Path | None = None) -> None:
+def salt_like(
+    baseline: str | None, config: Config, cwd: Path, root: Path | None = None, keep_pinned: bool = True
+) -> None:
     """Fingerprints are salted per repository: like the baseline a command applies
     (``baseline``, relative to ``cwd``; else the config's or the default file), else like the
     repository (``root``, default: the one holding ``cwd``). Worked out when the first
     fingerprint is needed (a clean hook run never pays for it). A salt the caller pinned
-    (``redact.use_salt``: the Action) is kept."""
+    (``redact.use_salt``: the Action) is kept, unless ``keep_pinned`` is false (a new run)."""
     from launchready import redact
 
-    if redact.salt_pinned():
+    if keep_pinned and redact.salt_pinned():
         return
 
     def resolve() -> bytes:
