@@ -62,13 +62,13 @@ def _file_rule(
 # config by convention; lowercase and camelCase code names say what they hold (api_key,
 # clientSecret, moralis_token); a bare `token` or `secret` is a name too (XML attributes, YAML).
 _GENERIC_NAME = (
-    r"(?:(?-i:[A-Z0-9_]*(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASS|_PWD|_CREDENTIALS?|_AUTH))"
-    r"|(?-i:[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Token|Secret|Key|Password)(?![a-z]))"
-    r"|(?-i:[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:token|secret|password|passwd|pwd)(?![a-z]))"
+    r"(?:(?-i:[A-Za-z0-9_]*(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASS|_PWD|_CREDENTIALS?|_CREDS|_AUTH))"
+    r"|(?-i:[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Token|Secret|Key|Password|Credentials?|Creds)(?![a-z]))"
+    r"|(?-i:[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:token|secret|password|passwd|pwd|auth|credentials?|creds)(?![a-z]))"
     r"|(?i:[\w.-]*?(?:api[_.-]?key|apikey|secret(?:[_.-]?key)?|client[_.-]?secret|access[_.-]?key"
     r"|private[_.-]?key|auth[_.-]?key|(?:access|auth|api|bearer|bot|refresh|personal)[_.-]?token"
     r"|passw(?:or)?d|passwd|pwd))"
-    r"|(?-i:token|Token|TOKEN|secret|Secret|SECRET)(?![\w.-]))"
+    r"|(?-i:token|Token|TOKEN|secret|Secret|SECRET|credentials?|Credentials?|creds|Creds)(?![\w.-]))"
 )
 # Names that hold no credential although they contain a secret word (checked on the match,
 # after the fact: a lookahead at every word start would cost more than the whole regex).
@@ -85,7 +85,11 @@ _VALUE_AFTER = r"""(?i)(?:[=:>]|,[ \t]*(?=["'`])|--[\w-]+[ \t]+)\s*[\[("'`b]?\s*
 # connection string, `&` of a query string, `<` of an XML element, a closing bracket, a comment;
 # not a quote: a bare value that ends at a quote is the inside of a string, e.g. a JSON key).
 _VALUE_QUOTED = r"""(["'`])([^\s"'`\\]{%d,300})\%d"""
-_VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\&|]{%d,300})(?=[ \t]*(?:$|[;,&<)\]}|]|\s#|\s//|\s-))"""
+_VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\&|]{%d,300})(?=[ \t]*(?:$|[;,&<)\]}|]|\\[nrt]|\s#|\s//|\s-))"""
+
+
+# A declared type between a name and its value: Go `var name string = `, TypeScript `name: string = `.
+_TYPED = r"(?:[ \t]*:?[ \t]+(?:string|String|str|&str)(?![\w.-]))?"
 
 
 def _value(min_len: int, first_group: int) -> str:
@@ -103,9 +107,9 @@ def _forms(name: str, min_len: int, tail: str = r"[\w.-]{0,20}?") -> tuple[str, 
     Returns the regex and the groups holding the secret, first match first."""
     return (
         rf"(?<![\w.:])(--)?{name}{tail}(?:"
-        rf"[\"']?\]?[ \t]*(?:=|:|=>|:=|\?=)[ \t]*{_value(min_len, 2)}"
+        rf"[\"']?\]?{_TYPED}[ \t]*(?:=|:|=>|:{{1,3}}=|\?=|\.=)[ \t]*{_value(min_len, 2)}"
         rf"|[\"'][ \t]*,[ \t]*{_VALUE_QUOTED % (min_len, 5)}"
-        rf"|>([^\s<>\"']{{{min_len},300}})</"
+        rf"|>\s*([^\s<>\"']{{{min_len},300}})\s*</"
         rf"|[\"'][ \t]+value=[\"']([^\s\"'<>]{{{min_len},300}})[\"']"
         rf"|(?(1)[ \t]+{_value(min_len, 9)}|(?!)))",
         (3, 4, 6, 7, 8, 10, 11),
@@ -385,6 +389,7 @@ RULES: tuple[Rule, ...] = (
         flags=re.MULTILINE,
         entropy=3.5,
         generic=True,
+        allow_uuid=True,  # the name decides: a UUID or 64-hex value under client_secret is the secret
         password_like=True,
         validator=validators.generic_value,
         fix="Move the value to a secret manager or an untracked environment variable, rotate it at its issuer, and read it at runtime.",
