@@ -68,6 +68,22 @@ def jwt_claims(token: str) -> dict[str, object] | None:
     return claims
 
 
+def signed_jwt(token: str) -> bool:
+    """A JSON Web Token that grants something: its header and claims decode to JSON objects,
+    it is signed (``alg: none`` tokens carry no signature and prove nothing), and it is not
+    one of the public kinds (Supabase's ``anon`` / ``authenticated`` keys ship to browsers)."""
+    parts = token.rstrip("=").split(".")
+    if len(parts) != 3 or len(parts[2]) < 16:
+        return False
+    header, claims = _b64json(parts[0]), _b64json(parts[1])
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        return False
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg.lower() == "none":
+        return False
+    return claims.get("role") not in ("anon", "authenticated")
+
+
 def supabase_service_role(token: str) -> bool:
     """A Supabase JWT is a secret only for ``role: service_role`` (the anon key is public)."""
     claims = jwt_claims(token)

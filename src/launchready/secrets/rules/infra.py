@@ -128,7 +128,18 @@ _PASSWORD_RX, _PASSWORD_GROUPS = _forms(_PASSWORD_NAME, 8, tail=r"[\w.-]{0,10}?"
 # Command lines: `mysql -u root -p'secret'` / `-psecret`, `curl -u user:secret`.
 _CLI_PASSWORD = (
     r"|(?<![\w-])(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,200}?[ \t]-p(?:(['\"])([^\s'\"\\]{8,200})\12|([^\s'\"\\-][^\s'\"\\]{7,200}))"
-    r"|(?<![\w-])curl\b[^\n]{0,200}?[ \t](?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:([^\s@'\"\\]{8,200})['\"]?(?=\s|$)"
+)
+# curl's credentials, anywhere in the command (continued lines are one logical line):
+# `-u user:password` (quoted whole or in parts), `-u TOKEN:` (an API key as the user name, no
+# password: Stripe-style), and `-H "Authorization: <scheme> <token>"` or any header named for
+# a key, token or secret (`apikey:`, `X-Api-Key:`, `Private-Token:`).
+_CURL_CREDENTIAL = (
+    r"""(?:^|(?<=\s))(?:-u|--user)(?:[ \t]+|=)(?:"""
+    r"""(["']?)[^\s:"'$<{]{0,100}:(["']?)([^\s"'\\]{6,200})\2\1(?=\s|$)"""
+    r"""|(["']?)([^\s:"'$<{]{10,200}):\4(?=\s|$))"""
+    r"""|(?:^|(?<=\s))(?:-H|--header)(?:[ \t]+|=)(["'])[ \t]*"""
+    r"""([\w-]*(?i:authorization|api-?key|apikey|token|secret|auth|passw(?:or)?d)[\w-]*)[ \t]*:[ \t]*"""
+    r"""(?:[A-Za-z][\w-]{1,24}[ \t]+)?([^\s"'\\{}<>$]{8,600})[ \t]*\6"""
 )
 _JWT_NAME = (
     r"(?i:[\w.-]*?(?:jwt[\w.-]{0,20}?(?:secret|key)|(?:nextauth|auth|session|cookie|app|django|flask|signing|rails|express)[_.-]?secret"
@@ -361,14 +372,43 @@ RULES: tuple[Rule, ...] = (
         fix='Revoke the token at the service that issued it and send it from an environment variable or secret store (e.g. `-H "Authorization: Bearer $API_TOKEN"`).',
     ),
     Rule(
+        id="secret.curl-credential",
+        description="Credential on a curl command line (-u user:password, an Authorization or API-key header)",
+        severity=H,
+        keywords=("curl",),
+        regex=_CURL_CREDENTIAL,
+        precheck=r"(?:-u|--user|-H|--header)[ \t=]",
+        secret_group=(3, 5, 8),
+        allow=(r"match:(?i)[\w-]*(?:csrf|xsrf)[\w-]*[ \t]*:",),
+        flags=re.MULTILINE,
+        entropy=2.5,
+        generic=True,
+        allow_uuid=True,
+        password_like=True,
+        validator=validators.authorization_value,
+        fix='Revoke the password or token at the service the command calls, and pass it from the environment (`curl -u "$USER:$PASSWORD"`, `-H "Authorization: Bearer $API_TOKEN"`).',
+    ),
+    Rule(
+        id="secret.jwt",
+        description="Signed JSON Web Token (a bearer credential until it expires)",
+        severity=H,
+        keywords=("eyj",),
+        regex=r"(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,}\.e[wy][A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}={0,2})(?![A-Za-z0-9_-])",
+        secret_group=1,
+        generic=True,
+        password_like=True,
+        validator=validators.signed_jwt,
+        fix="Revoke the token (or the session or service account it stands for) at its issuer; tokens are minted at runtime and never committed.",
+    ),
+    Rule(
         id="secret.password-assignment",
         description="Hard-coded password",
         severity=H,
-        keywords=("password", "passwd", "pwd", "mysql", "mariadb", "curl"),
+        keywords=("password", "passwd", "pwd", "mysql", "mariadb"),
         regex="(?:" + _PASSWORD_RX + _CLI_PASSWORD + ")",
         allow=(_PASSWORD_SKIP,),
-        precheck=r"(?i)(?:[=:>]|,\s*[\"'`]|-p['\"]?\S|-u\s|--user\s|--pass)",
-        secret_group=(*_PASSWORD_GROUPS, 13, 14, 15),
+        precheck=r"(?i)(?:[=:>]|,\s*[\"'`]|-p['\"]?\S|--pass)",
+        secret_group=(*_PASSWORD_GROUPS, 13, 14),
         flags=re.MULTILINE,
         entropy=2.8,
         generic=True,
@@ -381,7 +421,7 @@ RULES: tuple[Rule, ...] = (
         id="secret.generic-assignment",
         description="High-entropy value assigned to a secret-sounding name",
         severity=H,
-        keywords=("key", "secret", "token", "password", "passwd", "pwd", "_credential", "_auth"),
+        keywords=("key", "secret", "token", "password", "passwd", "pwd", "credential", "creds", "_auth"),
         regex=_GENERIC_RX,
         allow=(_GENERIC_SKIP,),
         precheck=_VALUE_AFTER % 12,
