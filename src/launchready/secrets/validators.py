@@ -211,6 +211,20 @@ def authorization_value(value: str) -> bool:
     return generic_value(value)
 
 
+def command_line_credential(value: str) -> bool:
+    """A password or token given to a command (``curl -u user:VALUE``, ``-H "...: VALUE"``):
+    no code can stand there, so a word-like value (``yqDVtkqPECriaLRi``) is kept; Basic
+    credentials must decode to a pair with a real password; expressions and hashes are not."""
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode()
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raw = ""
+    user, sep, password = raw.partition(":")
+    if sep and user and raw.isprintable():
+        return bool(password) and not_default_password(password) and not password.startswith("$")
+    return value.isascii() and not value.startswith(_CRYPT_HASH) and not _rx(_EXPRESSION).search(value)
+
+
 def base64_pem_key(value: str) -> bool:
     """A base64-wrapped PEM private key decodes to a PEM block whose body lines are not
     repeated (made-up test keys paste the same lines again and again)."""

@@ -385,7 +385,7 @@ RULES: tuple[Rule, ...] = (
         generic=True,
         allow_uuid=True,
         password_like=True,
-        validator=validators.authorization_value,
+        validator=validators.command_line_credential,
         fix='Revoke the password or token at the service the command calls, and pass it from the environment (`curl -u "$USER:$PASSWORD"`, `-H "Authorization: Bearer $API_TOKEN"`).',
     ),
     Rule(
