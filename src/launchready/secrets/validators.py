@@ -191,7 +191,25 @@ def generic_value(value: str) -> bool:
         and not encodes_text(value)
         and not value.startswith(_CRYPT_HASH)
         and not _rx(_EXPRESSION).search(value)
+        and not _rx(r"^0[xX][0-9a-fA-F]+[uUlL]*$").match(value)  # a number written in hex
     )
+
+
+def password_value(value: str) -> bool:
+    """A literal under a password name: a generic value with some randomness. Eight characters
+    and more need an entropy of 2.8 bits; a short one (six or seven: ``cackle!``) must mix
+    letters with digits or symbols and not be a well-known default."""
+    from launchready.secrets.filters import shannon_entropy
+
+    if not generic_value(value):
+        return False
+    if len(value) >= 8:
+        return shannon_entropy(value) >= 2.8
+    classes = sum(
+        (any(c.islower() for c in value), any(c.isupper() for c in value), any(c.isdigit() for c in value))
+    ) + any(not c.isalnum() for c in value)
+    has_other = any(not c.isalpha() for c in value)
+    return classes >= 2 and has_other and shannon_entropy(value) >= 2.3 and not_default_password(value)
 
 
 # Code, not a literal: `!!process.env.X`, `a || b`, `a ?? b`, a template's `${...}`.
