@@ -156,7 +156,7 @@ _DOCKER_CONFIG_KEY = frozenset({".dockercfg", ".dockerconfigjson"})
 
 def is_k8s_secret(text: str) -> bool:
     """A Kubernetes ``kind: Secret`` manifest (any case or quoting of the kind) with data."""
-    return ("data:" in text or "Data:" in text) and _KIND_SECRET.search(text) is not None
+    return "data:" in text and _KIND_SECRET.search(text) is not None
 
 
 def _k8s_docs(text: str) -> list[Any]:
@@ -201,8 +201,7 @@ def _k8s_value_is_secret(key: str, value: str) -> bool:
 
 
 def k8s_secret_matches(engine: Engine, text: str, path: str) -> list[Located]:
-    """Matches inside ``data:`` (base64) and ``stringData:`` values of ``kind: Secret``
-    documents: each value is decoded and scanned as ``KEY=value``; a value no rule names is
+    """Matches inside ``data:`` (base64) values of ``kind: Secret`` documents: each value is decoded and scanned as ``KEY=value``; a value no rule names is
     still reported (``secret.kubernetes-secret``) when it is a credential by its key or shape."""
     from launchready.secrets.credfiles import FILE_RULES
 
@@ -218,36 +217,32 @@ def k8s_secret_matches(engine: Engine, text: str, path: str) -> list[Located]:
         kind = fields.get("kind")
         if not (isinstance(kind, yaml.ScalarNode) and str(kind.value).lower() == "secret"):
             continue
-        for section, encoded in (("data", True), ("stringData", False)):
-            data = fields.get(section)
-            if not isinstance(data, yaml.MappingNode):
+        # (``stringData`` values are plain text: the scan of the manifest itself reads them)
+        data = fields.get("data")
+        if not isinstance(data, yaml.MappingNode):
+            continue
+        for knode, vnode in data.value:
+            if not (isinstance(knode, yaml.ScalarNode) and isinstance(vnode, yaml.ScalarNode)):
                 continue
-            for knode, vnode in data.value:
-                if not (isinstance(knode, yaml.ScalarNode) and isinstance(vnode, yaml.ScalarNode)):
-                    continue
-                raw = str(vnode.value)
-                if encoded:
-                    try:
-                        decoded = base64.b64decode("".join(raw.split()), validate=True)
-                    except (binascii.Error, ValueError):
-                        continue
-                    if b"\0" in decoded:
-                        continue
-                    value = decoded.decode("utf-8", errors="replace")
-                else:
-                    value = raw
-                key = str(knode.value)
-                probe = value if "\n" in value.strip() else f"{key}={value}"
-                line, col = knode.start_mark.line + 1, knode.start_mark.column + 1
-                # the inline allow marker of the manifest line still counts
-                marker_line = lines[line - 1] if line - 1 < len(lines) else ""
-                marked = any(a in marker_line for a in ALLOW_MARKERS)
-                matches = engine.scan(probe, path)
-                for m in matches:
-                    found.append((replace(m, allowed=m.allowed or marked), line, col))
-                if not matches and raw.strip() and _k8s_value_is_secret(key, value):
-                    secret = "".join(raw.split()) if encoded else raw
-                    vline, vcol = vnode.start_mark.line + 1, vnode.start_mark.column + 1
-                    m = Match(rule, secret, 0, len(secret), 1, 1, 1, len(secret) + 1, marker_line, marked)
-                    found.append((m, vline, vcol))
+            raw = "".join(str(vnode.value).split())
+            try:
+                decoded = base64.b64decode(raw, validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            if b"\0" in decoded:
+                continue
+            value = decoded.decode("utf-8", errors="replace")
+            key = str(knode.value)
+            probe = value if "\n" in value.strip() else f"{key}={value}"
+            line, col = knode.start_mark.line + 1, knode.start_mark.column + 1
+            # the inline allow marker of the manifest line still counts
+            marker_line = lines[line - 1] if line - 1 < len(lines) else ""
+            marked = any(a in marker_line for a in ALLOW_MARKERS)
+            matches = engine.scan(probe, path)
+            for m in matches:
+                found.append((replace(m, allowed=m.allowed or marked), line, col))
+            if not matches and raw and _k8s_value_is_secret(key, value):
+                vline, vcol = vnode.start_mark.line + 1, vnode.start_mark.column + 1
+                m = Match(rule, raw, 0, len(raw), 1, 1, 1, len(raw) + 1, marker_line, marked)
+                found.append((m, vline, vcol))
     return found

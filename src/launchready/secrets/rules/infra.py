@@ -86,7 +86,7 @@ _VALUE_AFTER = r"""(?i)(?:[=:>]|,[ \t]*(?=["'`])|(?:-{1,2}|define[ \t]+|global[ 
 # connection string, `&` of a query string, `<` of an XML element, a closing bracket, a comment;
 # not a quote: a bare value that ends at a quote is the inside of a string, e.g. a JSON key).
 _VALUE_QUOTED = r"""(["'`])([^\s"'`\\]{%d,1000})\%d"""
-_VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\&|]{%d,1000})(?=[ \t]*(?:$|[;,&<)\]}|]|\\[nrt]|\s#|\s//|\s-))"""
+_VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\&|]{%d,1000})(?=[ \t]*(?:$|[;,&<)\]}]|\|(?!\|)|\\[nrt]|\s#|\s//|\s-))"""
 
 
 # A declared type between a name and its value: Go `var name string = `, TypeScript `name: string = `.
