@@ -243,7 +243,7 @@ def test_jwt_in_tests_is_quiet() -> None:
     ],
 )
 def test_credentials_in_url_query_strings(template: str) -> None:
-    v = G.chars(24, ALNUM)
+    v = "9" + G.chars(23, ALNUM)  # (a value of letters alone reads as an identifier: code, not a key)
     got = secrets(template.format(v=v), "app.js")
     assert len(got) == 1 and got[0].startswith(v)
 
@@ -351,3 +351,16 @@ def test_hook_scan_and_history_agree_on_new_syntaxes(repo: Path, run_cli) -> Non
         "web/app.js": f'fetch("https://api.internal/v1?apikey={g.chars(30)}")\n',
     }
     _commands_agree(run_cli, repo, files)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '      "hashed_secret": "' + G.hex(40) + '",\n',  # a detect-secrets baseline
+        'token_hash = "' + HEX64 + '"\n',
+        'const secretDigest = "' + HEX64 + '";\n',
+        '"integrity_key": "' + HEX64 + '"\n',
+    ],
+)
+def test_digests_under_secret_words_are_quiet(line: str) -> None:
+    assert secrets(line, "config.json") == []
