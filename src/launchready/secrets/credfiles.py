@@ -94,7 +94,7 @@ FILE_RULES: tuple[Rule, ...] = (
     ),
     named_rule(
         "secret.kubernetes-secret",
-        "Kubernetes Secret manifest with a real value under data/stringData (base64 is an encoding, not encryption)",
+        "Kubernetes Secret manifest with a real value under data: (base64 is an encoding, not encryption)",
         Severity.HIGH,
         "Rotate the values it holds, delete the manifest from the repository, and commit an encrypted form instead (Sealed Secrets, SOPS) or sync it from a secret manager (External Secrets).",
         "format",
