@@ -211,7 +211,7 @@ def test_signed_jwt_is_found_anywhere() -> None:
     token = G.jwt({"sub": "system:serviceaccount:kube-system:admin", "iss": "kubernetes/serviceaccount"})
     assert found(f"python cli.py {token}\n", "docs/usage.md") == [("secret.jwt", token, 1)]
     assert found(f'"id_token": "{token}",\n', "dump.json") == [("secret.jwt", token, 1)]
-    assert secrets(f"\"value\": \"Bearer {token}\",\n", "request.har") == [token]
+    assert secrets(f'"value": "Bearer {token}",\n', "request.har") == [token]
 
 
 @pytest.mark.parametrize(

@@ -445,7 +445,11 @@ def _curl_user(g: KeyGen) -> tuple[str, str, str]:
 
 def _query(g: KeyGen) -> tuple[str, str, str]:
     key = g.chars(32, ALNUM)
-    return "src/weather.js", f'const res = await fetch("https://api.weather.internal/v1/now?city=Paris&apikey={key}");\n', key
+    return (
+        "src/weather.js",
+        f'const res = await fetch("https://api.weather.internal/v1/now?city=Paris&apikey={key}");\n',
+        key,
+    )
 
 
 def _session_jwt(g: KeyGen) -> tuple[str, str, str]:

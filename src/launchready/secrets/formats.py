@@ -162,7 +162,10 @@ def is_k8s_secret(text: str) -> bool:
 def _k8s_docs(text: str) -> list[Any]:
     import yaml  # lazy: only manifests that look like Secrets pay for it
 
-    for candidate in (text, text.replace("\t", "  ")):  # tab-indented manifests (kubectl accepts no tabs, editors write them)
+    for candidate in (
+        text,
+        text.replace("\t", "  "),
+    ):  # tab-indented manifests (kubectl accepts no tabs, editors write them)
         try:
             return list(yaml.compose_all(candidate, Loader=yaml.SafeLoader))
         except (yaml.YAMLError, RecursionError):  # nested too deeply: scanned as plain text anyway

@@ -73,7 +73,9 @@ _GENERIC_NAME = (
 # Names that hold no credential although they contain a secret word (checked on the match,
 # after the fact: a lookahead at every word start would cost more than the whole regex).
 _GENERIC_SKIP = (
-    r"match:^" + "(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?" + r"(?i:(?:old|new|confirm|current|repeat)[_-]?pass|[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
+    r"match:^"
+    + "(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?"
+    + r"(?i:(?:old|new|confirm|current|repeat)[_-]?pass|[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
     r"|idempotency|request|site_?key|recaptcha|turnstile|hcaptcha|dsn|anon|posthog|search_only|score|storage_?key|i18n|locale"
     r"|hashed|digest|checksum|fingerprint|integrity|[_.-]hash\b|(?-i:Hash|Digest)\b"
     r"|[_.-](?:id|ids|url|uri|path|file|name|arn|type|length|size|version|header|prefix|region|expiry|ttl|count|limit|usage|label)\b"
