@@ -281,6 +281,8 @@ class Collector:
                 continue
             seen.add(raw)
             path = decode_path(raw)
+            if vendored(path):
+                continue  # third-party code, as in every other path (a committed virtualenv is what makes a commit this big)
             if self.exclude and self.excluded(path):
                 self.result.excluded_files += 1
                 continue
