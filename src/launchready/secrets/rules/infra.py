@@ -105,10 +105,16 @@ def _value(min_len: int, first_group: int) -> str:
 # What may stand before a name: a command-line flag's dashes, a macro definition
 # (`#define API_KEY "…"`, RPM `%define token …`), Apache's `SetEnv`.
 _LEAD = r"(-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?"
-# A literal fallback after an expression: `os.environ.get("X") or "v"`, `process.env.X || "v"`, `?? "v"`.
-_FALLBACK = r"""["']?\]?[ \t]*(?::?=|:)[ \t]*[^\n]{1,120}?(?:\bor\b|\|\||\?\?)[ \t]*"""
-# A literal default of an environment lookup: `os.getenv("X", "v")`, `ENV.fetch("X", "v")`.
-_ENV_DEFAULT = r"""["']?\]?[ \t]*(?::?=|:)[ \t]*[\w.]*?(?:getenv|environ\.get|env\.get|ENV\.fetch|Getenv)\([^,()\n]{1,100},[ \t]*"""
+# An environment lookup, and a literal standing in when it is unset: a fallback after it
+# (`os.environ.get("X") or "v"`, `process.env.X || "v"`, `?? "v"`) or its default argument
+# (`os.getenv("X", "v")`, `ENV.fetch("X", "v")`). Anchored on the lookup's name, so a line
+# without one costs nothing.
+_ENV_LOOKUP = r"[\w.]*?(?:environ\.get|getenv|Getenv|env\.get|ENV\.fetch|process\.env|import\.meta\.env|os\.environ)"
+_FALLBACK = (
+    r"""["']?\]?[ \t]*(?::?=|:)[ \t]*""" + _ENV_LOOKUP + r"""[\w.]*(?:\([^()\n]{0,100}\)|\[[^\[\]\n]{0,100}\])?"""
+    r"""[ \t]*(?:\bor\b|\|\||\?\?)[ \t]*"""
+)
+_ENV_DEFAULT = r"""["']?\]?[ \t]*(?::?=|:)[ \t]*""" + _ENV_LOOKUP + r"""\([^,()\n]{1,100},[ \t]*"""
 # An XML element, attributes allowed before its value: `<password name="db">v</password>`.
 _XML_ATTRS = r"""(?:[ \t]+[\w:.-]+=(?:"[^"<>\n]*"|'[^'<>\n]*'))*[ \t]*"""
 
@@ -419,6 +425,9 @@ RULES: tuple[Rule, ...] = (
             r"(?:[?&;]|%26|%3[fF])([\w.-]*?(?i:api[_-]?key|apikey|access[_-]?key|secret|token|credential|password|passwd|key))"
             r"(?:=|%3[dD])(?:&quot;|%22)?([A-Za-z0-9._~+/%-]{16,400}?)(?:&quot;|%22)?(?=[&#\"'\s<>)\]]|%2[56]|$)"
         ),
+        # `key=` and `token=` are everywhere in code (`sorted(key=...)`): only a query string's
+        # parameter compiles and runs the full regex
+        precheck=r"[?&;%][\w.%-]*?(?i:key|token|secret|credential|passw)[\w.-]*(?:=|%3[dD])",
         secret_group=2,
         allow=(
             r"match:^(?:[?&;]|%26|%3[fF])(?i:[\w.-]*?(?:page|next|continuation|cursor|csrf|xsrf|sync|cache|public|publishable"
