@@ -364,3 +364,10 @@ def test_hook_scan_and_history_agree_on_new_syntaxes(repo: Path, run_cli) -> Non
 )
 def test_digests_under_secret_words_are_quiet(line: str) -> None:
     assert secrets(line, "config.json") == []
+
+
+def test_made_up_values_in_real_test_files_are_quiet() -> None:
+    """A real chatbot's test sets a stand-in token (a provider-named rule reported it)."""
+    line = '    process.env.BLOB_READ_WRITE_TOKEN = "vercel_blob_token_abc123";\n'
+    assert secrets(line, "src/app/api/storage/actions.test.ts") == []
+    assert secrets(line.replace("abc123", G.chars(24, ALNUM)), "src/app/api/storage/actions.ts") != []
