@@ -113,7 +113,7 @@ PASSWORDS = [
 @pytest.mark.parametrize("template", PASSWORDS)
 @pytest.mark.parametrize("length", [7, 16])
 def test_passwords_short_and_long(template: str, length: int) -> None:
-    pw = G.chars(length - 1, ALNUM) + "!"
+    pw = "".join(KeyGen(length).rng.sample("abcdefghjkmnpqrtuvwxyzABCDEFGHJKLMNPQRTUVWXYZ2468", length - 1)) + "!"
     assert secrets(template.format(v=pw), "app.gradle") == [pw]
 
 
@@ -124,6 +124,8 @@ def test_passwords_short_and_long(template: str, length: int) -> None:
         'password = "abc"\n',
         "#define PASSWORD 0x0dead1beef7cafe2\n",  # a number written in hex
         'password = "admin1"\n',  # a well-known default
+        'db.createUser({ "user": "nurse-station", "pwd": "xyz789", "roles": [] });\n',  # a tutorial's runs
+        '{ "user": "exam-room", "pwd": "mno456" }\n',
         'password_id = "2938479"\n',
         'if (password !== "") {\n',
         "password = get_password() or DEFAULT\n",
@@ -225,6 +227,13 @@ def test_signed_jwt_is_found_anywhere() -> None:
 )
 def test_jwt_look_alikes_are_quiet(token: str) -> None:
     assert [r for r, _, _ in found(f"token {token}\n", "docs/usage.md") if r == "secret.jwt"] == []
+
+
+def test_oauth_state_parameter_is_not_a_credential() -> None:
+    """A real chatbot's debugging notes paste a sign-in URL whose OAuth ``state`` is a JWT."""
+    state = G.jwt({"exp": 1753003824, "provider": "google", "flow_state_id": G.uuid()})
+    url = f"https://accounts.example.test/o/oauth2/v2/auth?response_type=code&scope=email&state={state}\n"
+    assert found(url, "issues/autosync.md") == []
 
 
 def test_jwt_in_tests_is_quiet() -> None:

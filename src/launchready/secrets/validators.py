@@ -209,7 +209,15 @@ def password_value(value: str) -> bool:
         (any(c.islower() for c in value), any(c.isupper() for c in value), any(c.isdigit() for c in value))
     ) + any(not c.isalnum() for c in value)
     has_other = any(not c.isalpha() for c in value)
-    return classes >= 2 and has_other and shannon_entropy(value) >= 2.3 and not_default_password(value)
+    # runs typed along the keyboard's rows or the alphabet (`xyz789`, `mno456`): a tutorial's example
+    steps = sum(ord(b) - ord(a) == 1 for a, b in zip(value, value[1:], strict=False))
+    return (
+        classes >= 2
+        and has_other
+        and steps * 2 < len(value) - 1
+        and shannon_entropy(value) >= 2.3
+        and not_default_password(value)
+    )
 
 
 # Code, not a literal: `!!process.env.X`, `a || b`, `a ?? b`, a template's `${...}`.

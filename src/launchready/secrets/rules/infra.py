@@ -445,7 +445,8 @@ RULES: tuple[Rule, ...] = (
         description="Signed JSON Web Token (a bearer credential until it expires)",
         severity=H,
         keywords=("eyj",),
-        regex=r"(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,}\.e[wy][A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}={0,2})(?![A-Za-z0-9_-])",
+        # (an OAuth `state=` parameter is a signed anti-forgery value, not a credential)
+        regex=r"(?<![A-Za-z0-9_-])(?<!state=)(?<!state%3[dD])(eyJ[A-Za-z0-9_-]{8,}\.e[wy][A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}={0,2})(?![A-Za-z0-9_-])",
         secret_group=1,
         generic=True,
         password_like=True,
