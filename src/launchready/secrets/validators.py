@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import itertools
 import json
 import re
 import zlib
@@ -210,7 +211,7 @@ def password_value(value: str) -> bool:
     ) + any(not c.isalnum() for c in value)
     has_other = any(not c.isalpha() for c in value)
     # runs typed along the keyboard's rows or the alphabet (`xyz789`, `mno456`): a tutorial's example
-    steps = sum(ord(b) - ord(a) == 1 for a, b in zip(value, value[1:], strict=False))
+    steps = sum(ord(b) - ord(a) == 1 for a, b in itertools.pairwise(value))
     return (
         classes >= 2
         and has_other

@@ -155,7 +155,7 @@ _PASSWORD_RX, _PASSWORD_GROUPS = _forms(_PASSWORD_NAME, 6, tail=r"[\w.-]{0,10}?"
 _CLI_PASSWORD = (
     r"|(?<![\w-])(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,200}?[ \t]-p(?:(['\"])([^\s'\"\\]{8,200})\16|([^\s'\"\\-][^\s'\"\\]{7,200}))"
     # openssl's `-passin pass:VALUE` / `-passout pass:VALUE`
-    r"|(?<![\w-])-pass(?:in|out)?[ \t]+[\"']?pass:([^\s'\"]{6,200})"
+    r"|(?<![\w-])-pass(?:in|out)?[ \t]+[\"']?pass:([^\s'\"`]{6,200})"
 )
 # curl's credentials, anywhere in the command (continued lines are one logical line):
 # `-u user:password` (quoted whole or in parts), `-u TOKEN:` (an API key as the user name, no
@@ -163,11 +163,11 @@ _CLI_PASSWORD = (
 # a key, token or secret (`apikey:`, `X-Api-Key:`, `Private-Token:`).
 _CURL_CREDENTIAL = (
     r"""(?:^|(?<=\s))(?:-u|--user)(?:[ \t]+|=)(?:"""
-    r"""(["']?)[^\s:"'$<{]{0,100}:(["']?)([^\s"'\\]{6,200})\2\1(?=\s|$)"""
-    r"""|(["']?)([^\s:"'$<{]{10,200}):\4(?=\s|$))"""
+    r"""(["']?)[^\s:"'`$<{]{0,100}:(["']?)([^\s"'`\\]{6,200})\2\1(?=\s|$)"""
+    r"""|(["']?)([^\s:"'`$<{]{10,200}):\4(?=\s|$))"""
     r"""|(?:^|(?<=\s))(?:-H|--header)(?:[ \t]+|=)(["'])[ \t]*"""
     r"""([\w-]*(?i:authorization|api-?key|apikey|token|secret|auth|passw(?:or)?d)[\w-]*)[ \t]*:[ \t]*"""
-    r"""(?:[A-Za-z][\w-]{1,24}[ \t]+)?([^\s"'\\{}<>$]{8,600})[ \t]*\6"""
+    r"""(?:[A-Za-z][\w-]{1,24}[ \t]+)?([^\s"'`\\{}<>$]{8,600})[ \t]*\6"""
 )
 _JWT_NAME = (
     r"(?i:[\w.-]*?(?:jwt[\w.-]{0,20}?(?:secret|key)|(?:nextauth|auth|session|cookie|app|django|flask|signing|rails|express)[_.-]?secret"
