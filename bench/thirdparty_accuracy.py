@@ -21,6 +21,12 @@ Data (read at run time from checkouts given by path; nothing of it is committed 
 
 ``--misses FILE`` writes, per family, the rule (gitleaks rule id / CredSweeper rule name)
 of every true case launchready misses, with counts; never a secret value.
+
+Two views. The raw view counts every labelled true case. The credential-only view leaves out,
+for every tool alike, the true cases that hold no credential anyone could use: public
+identifiers, values whose checksum is wrong, fixed placeholders, values in a shape the provider
+never issues, empty files. Each is listed with its reason in ``bench/thirdparty_exclusions.json``
+and the run prints how many cases each entry left out and how many of them each tool reported.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,6 +236,7 @@ class Case:
     positive: bool
     path: str  # relative to the case root
     lines: tuple[int, ...] | None  # the labelled lines; None: the whole file is the case
+    excluded: str | None = None  # id of the exclusion that leaves it out of the credential-only view
 
 
 # ---- building the cases -------------------------------------------------------------------------
@@ -275,6 +283,84 @@ def credsweeper_cases(checkout: Path, root: Path) -> list[Case]:
         else:
             cases.append(Case("credsweeper", rel, family(rel), False, out_rel, None))
     return cases
+
+
+# ---- the credential-only view ------------------------------------------------------------------
+EXCLUSIONS = HERE / "thirdparty_exclusions.json"
+_B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _crc32_b62(data: str) -> str:
+    n, out = zlib.crc32(data.encode()) & 0xFFFFFFFF, ""
+    while n:
+        n, r = divmod(n, 62)
+        out = _B62[r] + out
+    return out.rjust(6, "0")
+
+
+def _github_crc32_invalid(text: str) -> bool:
+    """Every gh?_/npm_ token in the text has a wrong checksum (and there is at least one)."""
+    tokens = re.findall(r"(?<![A-Za-z0-9_])(?:gh[pousr]|npm)_([A-Za-z0-9]{30})([A-Za-z0-9]{6})(?![A-Za-z0-9_])", text)
+    return bool(tokens) and all(_crc32_b62(body) != check for body, check in tokens)
+
+
+def _case_text(root: Path, case: Case) -> str:
+    text = (root / case.path).read_text(errors="replace")
+    if case.lines is None:
+        return text
+    lines = text.splitlines()
+    return "\n".join(lines[n - 1] for n in case.lines if 0 < n <= len(lines))
+
+
+def load_exclusions() -> list[dict[str, object]]:
+    data = json.loads(EXCLUSIONS.read_text())
+    return list(data["exclusions"])
+
+
+def mark_exclusions(cases: list[Case], root: Path, exclusions: list[dict[str, object]]) -> list[Case]:
+    """The same cases, each true case that an exclusion entry matches carrying that entry's id."""
+    out: list[Case] = []
+    for c in cases:
+        hit = None
+        if c.positive:
+            for ex in exclusions:
+                if ex["source"] != c.source or c.rule not in ex["rules"]:  # type: ignore[operator]
+                    continue
+                text = _case_text(root, c)
+                check = ex.get("check")
+                if check == "empty_file":
+                    ok = (root / c.path).stat().st_size == 0
+                elif check == "github_crc32_invalid":
+                    ok = _github_crc32_invalid(text)
+                elif "match" in ex:
+                    ok = re.search(str(ex["match"]), text) is not None
+                else:
+                    ok = True
+                if ok:
+                    hit = str(ex["id"])
+                    break
+        out.append(Case(c.source, c.rule, c.family, c.positive, c.path, c.lines, hit))
+    return out
+
+
+def exclusion_table(
+    cases: list[Case], exclusions: list[dict[str, object]], hits_by_tool: dict[str, set[Hit] | None]
+) -> list[str]:
+    """Per exclusion entry: how many true cases it leaves out, and how many of those each tool reported."""
+    tools = [t for t, h in hits_by_tool.items() if h is not None]
+    lines = [
+        "| exclusion | category | cases | " + " | ".join(f"{t} reported" for t in tools) + " | why |",
+        "|---|---|---|" + "---|" * len(tools) + "---|",
+    ]
+    for ex in exclusions:
+        mine = [c for c in cases if c.excluded == ex["id"]]
+        found = []
+        for t in tools:
+            hits = hits_by_tool[t] or set()
+            by_file = {p for p, _ in hits}
+            found.append(str(sum(detected(c, hits, by_file) for c in mine)))
+        lines.append(f"| {ex['id']} | {ex['category']} | {len(mine)} | " + " | ".join(found) + f" | {ex['reason']} |")
+    return lines
 
 
 # ---- running the tools --------------------------------------------------------------------------
@@ -395,13 +481,15 @@ def score(cases: list[Case], hits: set[Hit]) -> dict[str, dict[str, tuple[int, i
     out: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for c in cases:
         key = ("tp:" if c.positive else "fp:") + c.family
+        found = detected(c, hits, by_file)
         for src in (c.source, "all"):
-            cell = out[src][key]
-            cell[1] += 1
-            cell[0] += detected(c, hits, by_file)
-            tot = out[src]["tp:ALL" if c.positive else "fp:ALL"]
-            tot[1] += 1
-            tot[0] += detected(c, hits, by_file)
+            keys = [key, "tp:ALL" if c.positive else "fp:ALL"]
+            if c.positive and c.excluded is None:  # the credential-only view
+                keys += ["cred:" + c.family, "cred:ALL"]
+            for k in keys:
+                cell = out[src][k]
+                cell[1] += 1
+                cell[0] += found
     return {s: {k: (v[0], v[1]) for k, v in fams.items()} for s, fams in out.items()}
 
 
@@ -412,9 +500,17 @@ def _ratio(cell: tuple[int, int] | None) -> str:
 
 
 def table(
-    results: dict[str, dict[str, dict[str, tuple[int, int]]] | None], source: str, cases: list[Case]
+    results: dict[str, dict[str, dict[str, tuple[int, int]]] | None],
+    source: str,
+    cases: list[Case],
+    view: str = "tp",
 ) -> list[str]:
-    n_tp = Counter(c.family for c in cases if c.positive and (source == "all" or c.source == source))
+    """One row per tool; ``view`` "tp" counts every true case, "cred" the credential-only ones."""
+    n_tp = Counter(
+        c.family
+        for c in cases
+        if c.positive and (source == "all" or c.source == source) and (view == "tp" or c.excluded is None)
+    )
     lines = [
         "| tool | " + " | ".join(f"{f} ({n_tp[f]})" for f in FAMILIES) + " | all true | false-positive rate |",
         "|---|" + "---|" * (len(FAMILIES) + 2),
@@ -424,10 +520,10 @@ def table(
             lines.append(f"| {tool} | not installed |" + " |" * (len(FAMILIES) + 1))
             continue
         r = res.get(source, {})
-        cells = [_ratio(r.get("tp:" + f)) for f in FAMILIES]
+        cells = [_ratio(r.get(f"{view}:" + f)) for f in FAMILIES]
         fp = r.get("fp:ALL", (0, 0))
         lines.append(
-            f"| {tool} | " + " | ".join(cells) + f" | {_ratio(r.get('tp:ALL'))} | {_ratio(fp)} ({fp[0]}/{fp[1]}) |"
+            f"| {tool} | " + " | ".join(cells) + f" | {_ratio(r.get(f'{view}:ALL'))} | {_ratio(fp)} ({fp[0]}/{fp[1]}) |"
         )
     return lines
 
@@ -442,11 +538,12 @@ def misses(cases: list[Case], hits: set[Hit]) -> str:
         name = f"{c.source}:{c.rule}"
         totals[c.family][name] += 1
         if not detected(c, hits, by_file):
-            per[c.family][name] += 1
+            per[c.family][name + (f" [excluded: {c.excluded}]" if c.excluded else "")] += 1
     out = [
         "# Yardstick misses (launchready)",
         "",
-        "True cases launchready misses, per family, as `source:rule missed/total` (no secret values).",
+        "True cases launchready misses, per family, as `source:rule missed/total` (no secret values);",
+        "`[excluded: id]` marks misses the credential-only view leaves out (bench/thirdparty_exclusions.json).",
         "Regenerate: `python bench/thirdparty_accuracy.py --gitleaks DIR --credsweeper DIR --misses FILE`.",
         "",
     ]
@@ -461,7 +558,7 @@ def misses(cases: list[Case], hits: set[Hit]) -> str:
         out.append(f"## {fam}: {sum(items.values()) if items else 0} missed of {sum(totals[fam].values())}")
         out.append("")
         for name, n in sorted((items or {}).items()):
-            out.append(f"- {name} {n}/{totals[fam][name]}")
+            out.append(f"- {name} {n}/{totals[fam][name.split(' [', 1)[0]]}")
         out.append("")
     return "\n".join(out)
 
@@ -492,6 +589,9 @@ def main() -> int:
             cases += gitleaks_cases(args.gitleaks, root, args.seed)
         if args.credsweeper:
             cases += credsweeper_cases(args.credsweeper, root)
+        exclusions = load_exclusions()
+        cases = mark_exclusions(cases, root, exclusions)
+        all_hits: dict[str, set[Hit] | None] = {}
         results: dict[str, dict[str, dict[str, tuple[int, int]]] | None] = {}
         timings: dict[str, float] = {}
         our_hits: set[Hit] = set()
@@ -501,6 +601,7 @@ def main() -> int:
             hits = run(root)
             timings[label] = time.perf_counter() - t0
             results[label] = None if hits is None else score(cases, hits)
+            all_hits[label] = hits
             if key == "launchready" and hits is not None:
                 our_hits = hits
     sources = sorted({c.source for c in cases})
@@ -521,6 +622,20 @@ def main() -> int:
         np_ = sum(n_pos.values()) if src == "all" else n_pos[src]
         nn = sum(n_neg.values()) if src == "all" else n_neg[src]
         text += [f"**{title}**: {np_} true, {nn} false cases.", "", *table(results, src, cases), ""]
+    n_cred = sum(1 for c in cases if c.positive and c.excluded is None)
+    text += [
+        f"**Credential-only view, both sets**: the {n_cred} true cases that can be live credentials "
+        f"({sum(n_pos.values()) - n_cred} left out for every tool alike: public identifiers, invalid "
+        "checksums, fixed placeholders, impossible shapes, empty files; each listed below with its "
+        "reason, from `bench/thirdparty_exclusions.json`). False cases as in the raw view.",
+        "",
+        *table(results, "all", cases, view="cred"),
+        "",
+        "What the credential-only view leaves out, and how many of those cases each tool reported anyway:",
+        "",
+        *exclusion_table(cases, exclusions, all_hits),
+        "",
+    ]
     text.append("Run time over all cases (s): " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()) + ".")
     text.append("")
     body = "\n".join(text) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -12,6 +13,12 @@ from pathlib import Path
 import pytest
 
 from launchready.cli import main
+
+# A suite started in the background of a non-interactive shell (`pytest &`, nohup) inherits
+# SIGINT ignored, and so would every launchready the tests start: Ctrl-C tests would then test
+# the shell, not us. Restore a terminal's disposition so children get Python's own handler.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)

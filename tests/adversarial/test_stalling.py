@@ -189,9 +189,10 @@ def test_history_streams_a_commit_too_large_to_hold(tmp_path: Path) -> None:
     with open(repo / "big.txt", "w") as fh:
         fh.write("x" * size + f" GROQ_API_KEY={key} \n")
     (repo / "small.py").write_text("a = 1\n")
-    vendored = repo / "env" / "lib" / "python3.12" / "site-packages" / "sdk" / "client.py"
-    vendored.parent.mkdir(parents=True)
-    vendored.write_text(f"GROQ_API_KEY = '{KeyGen(13).groq()}'\n")  # third-party code: skipped as scan skips it
+    # a committed virtualenv in the same commit: third-party code, skipped as in a small commit
+    venv_file = repo / "env" / "lib" / "python3.12" / "site-packages" / "pkg" / "conf.py"
+    venv_file.parent.mkdir(parents=True)
+    venv_file.write_text(f'OPENAI_API_KEY = "{KeyGen(13).openai_project()}"\n')
     git = ["git", "-C", str(repo), "-c", "user.name=a", "-c", "user.email=a@b.c"]
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "big"], check=True)
@@ -209,6 +210,7 @@ def test_history_streams_a_commit_too_large_to_hold(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr[-2000:]
     report = json.loads((repo / "r.json").read_text())
     [f] = [f for f in report["findings"] if f["rule_id"] == "secret.groq-api-key"]
+    assert not [f for f in report["findings"] if "site-packages" in f["path"]]
     assert (f["path"], f["line"], f["column"]) == ("big.txt", 1, size + len(" GROQ_API_KEY=") + 1)
     assert any("too large to hold in memory" in n for n in report.get("notes", [])), report.get("notes")
     rss = int(proc.stderr.rsplit("rss ", 1)[1].split()[0])

@@ -56,14 +56,18 @@ def _json_entries(data: bytes | None) -> dict[str, Any]:
 
 
 def _added_lines(root: Path, base: str, head: str) -> list[tuple[str, int, str]]:
-    """(path, line, text) of every line added between ``base`` and ``head``."""
+    """(path, line, text) of every line added between ``base`` and ``head``, read as the
+    history scan reads a patch (``history.patch``): UTF-16/32 files decoded, binary ones and
+    submodules skipped, quoted names unquoted."""
+    from launchready.history.gitlog import GIT_CONFIG
+    from launchready.history.patch import sections
+
     out = subprocess.run(
         [
             "git",
             "-C",
             str(root),
-            "-c",
-            "core.quotePath=false",
+            *GIT_CONFIG,
             "diff",
             "-U0",
             "--no-color",
@@ -81,18 +85,14 @@ def _added_lines(root: Path, base: str, head: str) -> list[tuple[str, int, str]]
         check=False,
     )
     found: list[tuple[str, int, str]] = []
-    path = ""
-    lineno = 0
-    for raw in out.stdout.split(b"\n"):
-        if raw.startswith(b"+++ "):
-            name = raw[4:].rstrip(b"\t").decode("utf-8", "replace")
-            path = name[2:] if name.startswith("b/") else name
-        elif raw.startswith(b"@@ "):
-            plus = raw.split(b" ")[2]
-            lineno = int(plus[1:].split(b",")[0])
-        elif raw.startswith(b"+"):
-            found.append((path, lineno, raw[1:].decode("utf-8", "replace")))
-            lineno += 1
+    for sec in sections(out.stdout):
+        raw = None if sec.binary else sec.target()
+        adds = sec.adds(raw) if raw is not None else None
+        if adds is not None:
+            found += [
+                (adds.path, n, text.decode("utf-8", "replace"))
+                for text, n in zip(adds.lines, adds.numbers, strict=True)
+            ]
     return found
 
 

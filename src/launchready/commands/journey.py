@@ -27,7 +27,7 @@ from launchready.journey.notify import (
 )
 from launchready.journey.runner import limit_ms, plan, run_journey
 from launchready.journey.values import Values
-from launchready.live.config import Identity, LiveSettings, load_live
+from launchready.live.config import EnvPolicy, Identity, LiveSettings, load_live, parse_allow_env
 from launchready.live.http import Budget, Client, HttpOptions, make_session, resolve_map
 from launchready.model import CheckResult, Report
 from launchready.printable import safe
@@ -60,6 +60,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--dry-run", action="store_true", help="list the steps and their requests, send none")
     g.add_argument(
+        "--allow-env",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="environment variable the config may name ({env: VAR}, webhook_env, identities) besides LR_* and LAUNCHREADY_* (repeatable; PREFIX_* allows a prefix; GITHUB_*/ACTIONS_*/RUNNER_* only by exact name)",
+    )
+    g.add_argument(
         "--state",
         metavar="FILE",
         help="journey state between runs (JSON; created when missing); needed for change alerts",
@@ -91,6 +98,7 @@ class JourneyRequest:
     notify_format: str | None = None
     environ: Mapping[str, str] | None = None
     cwd: Path = field(default_factory=Path.cwd)
+    allow_env: list[str] = field(default_factory=list)  # --allow-env (EnvPolicy, as for live)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, cwd: Path) -> JourneyRequest:
@@ -102,6 +110,7 @@ class JourneyRequest:
             args.notify_webhook,
             args.notify_format,
             cwd=cwd,
+            allow_env=list(getattr(args, "allow_env", None) or []),
         )
 
 
@@ -112,6 +121,8 @@ class _Prepared:
     base: str
     webhook: str | None
     state_path: Path | None
+    policy: EnvPolicy = field(default_factory=EnvPolicy)
+    refused: tuple[str, ...] = ()  # environment references the policy refused (for the notes)
 
 
 def _base(request: JourneyRequest, s: JourneySettings, live: LiveSettings | None) -> str:
@@ -137,18 +148,28 @@ def _prepare(request: JourneyRequest, config: Config) -> _Prepared:
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError(f"--url {request.url!r}: expected an http:// or https:// URL")
-    live = load_live(config, env=env.get) if config.live else None
+    # the same rule as live: a config names LR_*/LAUNCHREADY_* variables, others need --allow-env
+    policy = EnvPolicy(allowed=parse_allow_env(request.allow_env))
+    live = load_live(config, env=env.get, policy=policy) if config.live else None
+    refused = list(live.refused_env) if live else []
     base = _base(request, s, live)
     ca = request.ca_bundle
     if ca and not Path(ca).is_file():
         raise UsageError(f"--ca-bundle {ca}: no such file")
-    webhook = request.notify_webhook or (env.get(s.webhook_env) if s.webhook_env else None) or None
+    hook_from_env: str | None = None
+    if s.webhook_env and not request.notify_webhook:
+        why = policy.refusal(s.webhook_env)
+        if why:
+            refused.append(f"journey.notify.webhook_env: not read: {why}")
+        else:
+            hook_from_env = env.get(s.webhook_env)
+    webhook = request.notify_webhook or hook_from_env or None
     if webhook:
         redact.remember(webhook)  # a webhook URL is a credential (Slack's and Discord's are)
         if urlsplit(webhook).scheme not in ("http", "https"):
             raise UsageError("the journey webhook must be an http:// or https:// URL")
     state_path = Path(request.state) if request.state else (Path(s.state_file) if s.state_file else None)
-    return _Prepared(s, live, base, webhook, state_path)
+    return _Prepared(s, live, base, webhook, state_path, policy, tuple(refused))
 
 
 def journey(request: JourneyRequest, config: Config | None = None, console: Console | None = None) -> Report:
@@ -181,7 +202,7 @@ def journey(request: JourneyRequest, config: Config | None = None, console: Cons
     seconds = sum(limit_ms(s, st) for st in s.steps) / 1000.0 + 30.0 * len(s.steps)
     client = Client(options, Budget(requests=s.requests, seconds=seconds, per_check=s.requests), in_flight=1)
     identities: dict[str, Identity] = dict(live.identities) if live else {}
-    values = Values(email_domain=s.email_domain)
+    values = Values(email_domain=s.email_domain, refusal=p.policy.refusal)
     try:
         checks = run_journey(s, base, client, values, identities)
     finally:
@@ -190,6 +211,7 @@ def journey(request: JourneyRequest, config: Config | None = None, console: Cons
     report.checks.extend(checks)
     report.ran.add("journey")
     report.summary.requests_sent = client.sent
+    report.notes.extend(f"environment reference refused: {r}" for r in p.refused)
     status, broken = outcome(checks)
     total = sum(c.duration_ms for c in checks)
     if status == "pass":

@@ -632,3 +632,77 @@ _SAMPLES.update(
     }
 )
 _SAMPLES["secret.base64-private-key"] = _b64_pem
+_SAMPLES["secret.nuget-config-password"] = _secret_file(
+    "NuGet.Config",
+    '<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <packageSourceCredentials>\n    <Feed>\n'
+    '      <add key="Username" value="ci-bot" />\n      <add key="ClearTextPassword" value="{}" />\n'
+    "    </Feed>\n  </packageSourceCredentials>\n</configuration>\n",
+)
+
+
+def _vault_legacy(g: KeyGen) -> tuple[str, str, str]:
+    token = _p("s", ".", g.chars(24, ALNUM))
+    return "deploy/vault.yml", f"vault:\n  address: https://vault.internal:8200\n  token: {token}\n", token
+
+
+_SAMPLES["secret.vault-legacy-token"] = _vault_legacy
+
+
+def _nested_b64_pem(g: KeyGen) -> tuple[str, str, str]:
+    doc = "tls:\n  enabled: true\n  key: |\n" + "".join(
+        "    " + ln + "\n" for ln in g.pem_private_key("EC ", 4).splitlines()
+    )
+    value = base64.b64encode(("replicas: 2\nimage: api:1.4\n" + doc).encode()).decode()
+    return "deploy/values.b64", f"{value}\n", value
+
+
+def _der_key(g: KeyGen) -> tuple[str, str, str]:
+    value = _p("MIIEvQIBADAN", "BgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ") + g.chars(600, B64)
+    return "src/main/resources/signing.properties", f"signing.alg=RS256\nsigning.key={value}\n", value
+
+
+_SAMPLES["secret.base64-nested-private-key"] = _nested_b64_pem
+_SAMPLES["secret.der-private-key"] = _der_key
+
+
+def _curl_option(g: KeyGen) -> tuple[str, str, str]:
+    pw = g.password(20)
+    text = f'#include <curl/curl.h>\n\nvoid login(CURL *h) {{\n  curl_easy_setopt(h, CURLOPT_PASSWORD, "{pw}");\n}}\n'
+    return "src/client.c", text, pw
+
+
+def _pwsh_securestring(g: KeyGen) -> tuple[str, str, str]:
+    pw = g.password(18)
+    text = f'$user = "svc-deploy"\n$pass = ConvertTo-SecureString "{pw}" -AsPlainText -Force\n'
+    return "deploy/connect.ps1", text, pw
+
+
+def _ntlm_message(g: KeyGen) -> tuple[str, str, str]:
+    msg = _p("TlRMTVNTUAAD", "AAAA") + g.chars(180, B64) + "="
+    return "logs/proxy.log", f"12:00:01 > Authorization: NTLM {msg}\n12:00:01 < HTTP/1.1 200 OK\n", msg
+
+
+def _terraform_password(g: KeyGen) -> tuple[str, str, str]:
+    pw = g.password(16)
+    text = (
+        'resource "azurerm_mssql_server" "main" {\n  name                         = "sql-main"\n'
+        f'  administrator_login          = "sqladmin"\n  administrator_login_password = "{pw}"\n}}\n'
+    )
+    return "infra/main.tf", text, pw
+
+
+def _jwk(g: KeyGen) -> tuple[str, str, str]:
+    d = g.chars(43, ALNUM + "_-")
+    text = f'{{"keys": [{{"kty": "EC", "crv": "P-256", "x": "{g.chars(43, ALNUM)}", "y": "{g.chars(43, ALNUM)}", "d": "{d}"}}]}}\n'
+    return "config/jwks.json", text, d
+
+
+_SAMPLES.update(
+    {
+        "secret.curl-option-credential": _curl_option,
+        "secret.powershell-plaintext-securestring": _pwsh_securestring,
+        "secret.ntlm-authenticate-message": _ntlm_message,
+        "secret.terraform-password": _terraform_password,
+        "secret.jwk-private-key": _jwk,
+    }
+)

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
+import urllib3.exceptions
 
 from launchready.email.dns import DnsClient
 from launchready.email.mx import is_null_mx, mx_hosts
 from launchready.email.result import AreaResults, txt_line
+from launchready.live.http import within
 from launchready.model import CheckResult, Severity, Status
 
 MAX_POLICY = 64 * 1024
@@ -167,30 +169,42 @@ def _policy(
     timeout: float,
 ) -> None:
     ev: dict[str, Any] = {"url": url}
+    # one wall-clock limit for connecting, the handshake, the headers and the body: a server
+    # trickling the policy a byte at a time (each within the socket timeout) is cut at it
+    deadline = within(timeout)
+    cut = (
+        f"could not fetch {url}: no complete policy within {timeout:g}s: cut at the time limit "
+        "(a slow or trickling server)"
+    )
     try:
-        with session_factory() as session:
+        with session_factory() as session, deadline:
             resp = session.get(url, timeout=timeout, allow_redirects=False, stream=True)
             body = resp.raw.read(MAX_POLICY + 1, decode_content=True)
             resp.close()
-    except requests.exceptions.SSLError as exc:
-        c.add(
-            "email.mta-sts.policy",
-            Status.ERROR,
-            Severity.MEDIUM,
-            f"TLS handshake with mta-sts.{domain} failed ({_short(exc)}); senders cannot fetch the policy",
-            f"Serve the policy with a certificate valid for mta-sts.{domain}; {how}",
-            ev,
-        )
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        if deadline.expired or deadline.passed():
+            c.add("email.mta-sts.policy", Status.ERROR, Severity.MEDIUM, cut, f"Serve the policy promptly; {how}", ev)
+        elif isinstance(exc, requests.exceptions.SSLError):
+            c.add(
+                "email.mta-sts.policy",
+                Status.ERROR,
+                Severity.MEDIUM,
+                f"TLS handshake with mta-sts.{domain} failed ({_short(exc)}); senders cannot fetch the policy",
+                f"Serve the policy with a certificate valid for mta-sts.{domain}; {how}",
+                ev,
+            )
+        else:
+            c.add(
+                "email.mta-sts.policy",
+                Status.ERROR,
+                Severity.MEDIUM,
+                f"could not fetch {url}: {_short(exc)}",
+                f"Make mta-sts.{domain} resolve and serve the policy over HTTPS; {how}",
+                ev,
+            )
         return
-    except requests.RequestException as exc:
-        c.add(
-            "email.mta-sts.policy",
-            Status.ERROR,
-            Severity.MEDIUM,
-            f"could not fetch {url}: {_short(exc)}",
-            f"Make mta-sts.{domain} resolve and serve the policy over HTTPS; {how}",
-            ev,
-        )
+    if deadline.expired:  # a body delimited by the connection's end looks complete when cut
+        c.add("email.mta-sts.policy", Status.ERROR, Severity.MEDIUM, cut, f"Serve the policy promptly; {how}", ev)
         return
     ev["status"] = resp.status_code
     ev["content_type"] = resp.headers.get("Content-Type", "")

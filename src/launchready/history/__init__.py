@@ -5,7 +5,7 @@ Pipeline: ``revs`` (which commits) -> ``prefetch`` (the ``git log -p -U0 --cc`` 
 started at once) -> ``gitlog`` (commit records) -> ``patch`` (files, added lines) -> the
 engine, on lines holding a keyword (``occurrences``; ``scan`` runs it in one process, from
 or from both ends at once with a ``forked`` child) -> ``dedup`` (oldest sighting,
-HEAD presence, removal commit).
+HEAD presence, removal commit; ``treegrep`` finds which trees hold a secret).
 
 This package module imports nothing: ``launchready history`` starts git (``prefetch``)
 before it pays for importing the scanner, so git walks and diffs while Python loads.

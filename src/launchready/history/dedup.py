@@ -4,26 +4,17 @@ has it and, when it is gone, which commit removed it."""
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from launchready import redact
-from launchready.history.gitlog import GIT_CONFIG, log_command, stream_commits
+from launchready.history.gitlog import Commit, log_command, stream_commits
 from launchready.history.occurrences import MESSAGE_PATH, Record
+from launchready.history.treegrep import MIN_FRAGMENT, fragment, grep_texts, holds
 from launchready.model import Finding
+from launchready.secrets.encoding import sniff_encoding
 from launchready.secrets.engine import Match, to_finding
 from launchready.secrets.rule import Rule
-
-_SPLIT = re.compile(r"\\n|\\r|[\r\n]")
-MIN_FRAGMENT = 8
-
-
-def fragment(secret: str) -> str:
-    """The longest single-line piece of a secret: what ``git grep -F`` and ``-`` lines can show."""
-    parts = [p.strip() for p in _SPLIT.split(secret)]
-    best = max(parts, key=len, default="")
-    return best[:200]
 
 
 def paths_by_secret(records: Iterable[Record]) -> dict[str, set[str]]:
@@ -41,51 +32,13 @@ def present_at_head(root: Path, head: str | None, where: Mapping[str, Collection
     if head is None or not where:
         return set()
     frags = {s: fragment(s) for s in where}
-    patterns = sorted({f for f in frags.values() if len(f) >= MIN_FRAGMENT})
-    if not patterns:
-        return set()
-    proc = subprocess.run(
-        [
-            "git",
-            "-C",
-            str(root),
-            *GIT_CONFIG,
-            "grep",
-            "--text",
-            "--no-textconv",
-            "-F",
-            "-o",
-            "-z",
-            "--no-color",
-            "--no-recurse-submodules",
-            "-f",
-            "-",
-            head,
-            "--",
-        ],
-        input="\n".join(patterns).encode("utf-8", "surrogateescape") + b"\n",
-        capture_output=True,
-        check=False,
-    )
-    prefix = f"{head}:"
-    seen: dict[str, set[str]] = {}  # path at HEAD -> the matched texts in it
-    for ln in proc.stdout.split(b"\n"):
-        name, sep, text = ln.partition(b"\0")
-        if not sep:
-            continue
-        path = name.decode("utf-8", "surrogateescape").removeprefix(prefix)
-        seen.setdefault(path, set()).add(text.decode("utf-8", "replace"))
+    every = sorted({p for paths in where.values() for p in paths})
+    seen = grep_texts(root, head, frags.values(), wide=every)  # path at HEAD -> the matched texts in it
     found: set[str] = set()
     for secret, paths in where.items():
         frag = frags[secret]
-        if len(frag) < MIN_FRAGMENT:
-            continue
-        for path in paths:
-            texts = seen.get(path)
-            # git grep -o reports the leftmost-longest match; a fragment inside another counts
-            if texts and (frag in texts or any(frag in t for t in texts)):
-                found.add(secret)
-                break
+        if len(frag) >= MIN_FRAGMENT and any(holds(seen.get(path), frag) for path in paths):
+            found.add(secret)
     return found
 
 
@@ -126,10 +79,21 @@ def removals(
             cmd = log_command(root, ["--no-walk=unsorted", *sorted(cands)], paths, merges=False)
     for commit in stream_commits(cmd):
         order += 1
+        if commit.oversized:  # its patch was too large to keep: compare the trees instead
+            for secret in _removed_by_oversized(root, commit, frags, gone, paths):
+                rec = gone[secret]
+                if commit.time >= rec.first.time and commit.sha != rec.first.commit:
+                    cand = (commit.time, -rank.get(commit.sha, order), commit.sha)
+                    if secret not in best or cand < best[secret]:
+                        best[secret] = cand
+            continue
         minus = [ln for ln in commit.patch.split(b"\n") if ln.startswith(b"-") and not ln.startswith(b"--- ")]
         if not minus:
             continue
-        text = b"\n".join(minus).decode("utf-8", "replace")
+        raw = b"\n".join(minus)
+        text = raw.decode("utf-8", "replace")
+        if b"\0" in raw:
+            text += "\n" + _wide_minus(commit.patch)
         for secret, frag in frags.items():
             rec = gone[secret]
             if frag and frag in text and commit.time >= rec.first.time and commit.sha != rec.first.commit:
@@ -137,6 +101,39 @@ def removals(
                 if secret not in best or cand < best[secret]:
                     best[secret] = cand
     return {s: v[2] for s, v in best.items()}
+
+
+_HUNK_START = re.compile(rb"\n@@[^\n]*")
+
+
+def _wide_minus(patch: bytes) -> str:
+    """The ``-`` lines of a patch's UTF-16/32 hunks, decoded. git splits lines at every 0x0A
+    byte, so a hunk's ``-`` lines joined again are the file's bytes (a hunk that starts past
+    line 1 of a UTF-16-LE file starts a byte late and sniffs as UTF-16-BE)."""
+    out = []
+    for hunk in _HUNK_START.split(patch)[1:]:
+        raw = b"\n".join(ln[1:] for ln in hunk.split(b"\n") if ln.startswith(b"-") and not ln.startswith(b"--- "))
+        if b"\0" in raw[:8192]:
+            encoding = sniff_encoding(raw[:8192])
+            if encoding is not None:
+                out.append(raw.decode(encoding, "replace"))
+    return "\n".join(out)
+
+
+def _removed_by_oversized(
+    root: Path, commit: Commit, frags: dict[str, str], gone: dict[str, Record], paths: list[str]
+) -> set[str]:
+    """The secrets a commit whose patch was too large to hold removed: in a file at its
+    parent and no longer in that file at the commit (what its ``-`` lines would show)."""
+    before = grep_texts(root, f"{commit.sha}^", frags.values(), paths, wide=paths)
+    if not before:
+        return set()
+    after = grep_texts(root, commit.sha, frags.values(), paths, wide=paths)
+    return {
+        secret
+        for secret, frag in frags.items()
+        if any(holds(before.get(p), frag) and not holds(after.get(p), frag) for p in gone[secret].paths)
+    }
 
 
 REMOVED_UNKNOWN = "removed in an unknown commit"

@@ -15,15 +15,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from launchready.history.gitlog import Blobs, Commit
+from launchready.history.gitlog import GIT_CONFIG, Blobs, Commit
 from launchready.history.ignore import GitleaksIgnore
-from launchready.history.patch import FileAdds, decode_path, sections
+from launchready.history.patch import FileAdds, Section, decode_path, sections
+from launchready.history.treegrep import fragment, grep_texts, holds
 from launchready.secrets.encoding import sniff_encoding
 from launchready.secrets.engine import Engine, Match
 from launchready.secrets.rule import compile_re2
 from launchready.secrets.sources import excluded, vendored
 
 MESSAGE_PATH = "(commit message)"
+_OID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 CHUNK_LINES = 50_000  # a huge added file is scanned in slices of this many lines
 SLICE_OVERLAP = 64  # lines repeated between slices so a multi-line key is seen whole
 
@@ -80,6 +82,13 @@ class ChunkResult:
     hashes: dict[str, str] = field(default_factory=dict)
     # commits too large to hold in memory, scanned file by file from their blobs (sha, bytes)
     oversized: list[tuple[str, int]] = field(default_factory=list)
+    # path -> (file versions skipped, (time, -order, sha) of the oldest commit that had one):
+    # content that is not text (binary, NUL bytes and not UTF-16/32), listed, never scanned
+    skipped: dict[str, tuple[int, tuple[int, int, str]]] = field(default_factory=dict)
+
+    def skip(self, path: str, when: tuple[int, int, str]) -> None:
+        had = self.skipped.get(path)
+        self.skipped[path] = (1, when) if had is None else (had[0] + 1, min(had[1], when))
 
     def merge(self, other: ChunkResult) -> None:
         if (
@@ -103,6 +112,9 @@ class ChunkResult:
         self.suppressed += other.suppressed
         self.excluded_files += other.excluded_files
         self.oversized += other.oversized
+        for path, (count, when) in other.skipped.items():
+            had = self.skipped.get(path)
+            self.skipped[path] = (count, when) if had is None else (had[0] + count, min(had[1], when))
 
 
 TOUCHED_LIMIT = 2_000_000  # entries (~100 bytes each); beyond, removals use a path-limited log
@@ -183,8 +195,11 @@ class Collector:
         if c.oversized:
             self.scan_oversized(c)
             return
-        keyword = engine.mentions_keyword(c.patch)
-        key_lines = _KEY_LINE.search(c.patch) is not None
+        # a UTF-16/32 file's patch is decoded per file (``sections``): its keywords and key
+        # lines are only visible there, so a patch with NUL bytes is looked at file by file
+        wide = b"\0" in c.patch
+        keyword = wide or engine.mentions_keyword(c.patch)
+        key_lines = wide or _KEY_LINE.search(c.patch) is not None
         removed_from: list[bytes] | None = [] if self.result.touched is not None else None
         for sec in sections(c.patch):
             if removed_from is not None and sec.removes_lines():
@@ -197,6 +212,12 @@ class Collector:
             path = decode_path(raw)
             if vendored(path):
                 continue  # third-party code (a committed node_modules or virtualenv), as scan skips it
+            if sec.binary:
+                if sec.parents:  # a merge's file git would not diff as text: read from blobs
+                    self._merged_blob(c, raw, sec)
+                else:
+                    self._skip_binary(c, path, sec.binary)
+                continue
             scoped = self._scoped(path)
             hit = keyword and engine.mentions_keyword(sec.body)
             body_key = key_lines and _KEY_LINE.search(sec.body) is not None
@@ -219,6 +240,28 @@ class Collector:
             self.result.touched_count += len(removed_from)
             if self.result.touched_count > TOUCHED_LIMIT:
                 self.result.touched = None
+
+    def _merged_blob(self, c: Commit, raw: bytes, sec: Section) -> None:
+        """A merge's file that git's combined diff calls binary (it does for any NUL byte, even
+        with ``--text``): scanned whole from its blob, decoded as ``scan`` decodes it, keeping
+        the secrets no parent had there (what the combined diff would have shown as added)."""
+        root = self._blobs.root if self._blobs is not None else None
+        olds, new = sec.objects()
+        if root is None or not _OID.fullmatch(new) or not new.strip("0"):
+            return
+        if self.exclude and self.excluded(decode_path(raw)):
+            self.result.excluded_files += 1
+            return
+        self._scan_whole(c, root, raw, new, [n + 1 for n, o in enumerate(olds) if o.strip("0")])
+
+    def _skip_binary(self, c: Commit, path: str, size: int) -> None:
+        """A file version whose content is binary: listed as skipped (as ``scan`` lists it),
+        its bytes not counted as scanned."""
+        if self.exclude and self.excluded(path):
+            self.result.excluded_files += 1
+            return
+        self.result.bytes -= size
+        self.result.skip(path, (c.time, -self.order, c.sha))
 
     def _add_file(self, c: Commit, adds: FileAdds, full: bool, hit: bool, body_key: bool) -> None:
         """Queue one file's added lines in slices of ``CHUNK_LINES``: whole (``full``: a
@@ -244,29 +287,30 @@ class Collector:
     def scan_oversized(self, c: Commit) -> None:
         """A commit whose patch is too large to hold: scan each file it added or changed, read
         from git as a stream and scanned in bounded windows (as ``scan`` reads a large file).
-        The whole file at that commit is scanned, not only the added lines: a secret it already
-        had is folded into its existing record (the oldest sighting stays first)."""
+        A secret the file already had at a parent (``git grep`` there) is not one this commit
+        added, so it is neither counted again nor attributed to it; files it changed or deleted
+        are where a later lookup (``dedup.removals``) looks for the commit that removed one."""
         self.result.oversized.append((c.sha, c.oversized))
         root = self._blobs.root if self._blobs is not None else None
         if root is None:
             return
-        from launchready.secrets.scanner import BLOCK, _decoded, is_binary, windowed_matches
-
+        # -c: a merge lists only the files that differ from every parent, each with the
+        # object of every parent (a combined diff's view: what the merge itself added)
         listing = subprocess.run(
             [
                 "git",
                 "-C",
                 str(root),
+                *GIT_CONFIG,
                 "diff-tree",
                 "-r",
                 "-z",
+                "-c",
                 "--no-commit-id",
                 "--no-renames",
                 "--root",
-                "-m",
                 "--no-ext-diff",
                 "--no-textconv",
-                "--diff-filter=AMTC",
                 "--end-of-options",
                 c.sha,
             ],
@@ -274,42 +318,75 @@ class Collector:
             check=False,
         )
         fields = listing.stdout.split(b"\x00")
-        seen: set[bytes] = set()
+        touched: list[str] = []
         for meta, raw in zip(fields[0::2], fields[1::2], strict=False):
-            parts = meta.split()
-            if len(parts) < 4 or raw in seen or parts[1] == b"160000":
+            parents = len(meta) - len(meta.lstrip(b":"))
+            parts = meta.lstrip(b":").split()
+            if parents < 1 or len(parts) != 2 * parents + 3:
                 continue
-            seen.add(raw)
+            mode, oid = parts[parents], parts[2 * parents + 1]
+            olds = [n + 1 for n, o in enumerate(parts[parents + 1 : 2 * parents + 1]) if o.strip(b"0")]
             path = decode_path(raw)
-            if vendored(path):
-                continue  # third-party code, as in every other path (a committed virtualenv is what makes a commit this big)
+            if parents == 1 and olds:
+                touched.append(path)  # changed or deleted: it may have lost a secret here
+            if not oid.strip(b"0") or mode == b"160000" or vendored(path):
+                continue  # deleted, a submodule, or third-party code (as the patch path skips it)
             if self.exclude and self.excluded(path):
                 self.result.excluded_files += 1
                 continue
-            oid = parts[3].decode("ascii", "replace")
-            proc = subprocess.Popen(
-                ["git", "-C", str(root), "cat-file", "blob", oid], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-            )
-            assert proc.stdout is not None
-            try:
-                head = proc.stdout.read(8192)
-                if is_binary(head):
-                    continue
-                out = proc.stdout
+            self._scan_whole(c, root, raw, oid.decode("ascii"), olds)
+        if touched and self.result.touched is not None:
+            for path in touched:
+                self.result.touched.setdefault(path, []).append((c.time, self.order, c.sha))
+            self.result.touched_count += len(touched)
+            if self.result.touched_count > TOUCHED_LIMIT:
+                self.result.touched = None
 
-                def pieces(first: bytes = head, out: Any = out) -> Iterator[bytes]:
-                    yield first
-                    while chunk := out.read(BLOCK):
-                        yield chunk
+    def _scan_whole(self, c: Commit, root: Path, raw: bytes, oid: str, parents: list[int]) -> None:
+        """Scan blob ``oid`` (the file ``raw`` at ``c``) whole, as a stream, and record the
+        secrets that none of ``parents`` (1-based: ``c^N``) had in that file: those ``c`` added."""
+        path = decode_path(raw)
+        found = self._scan_stream(c, root, oid, path)
+        if found and parents:
+            frags = {m.secret: fragment(m.secret) for m, _, _ in found}
+            git_path = raw.decode("utf-8", "surrogateescape")
+            for n in parents:
+                texts = grep_texts(root, f"{c.sha}^{n}", frags.values(), [git_path], wide=[git_path]).get(git_path)
+                found = [f for f in found if not holds(texts, frags[f[0].secret])]
+        for m, line, col in found:
+            end_col = m.end_column + (col - m.column if m.end_line == m.line else 0)
+            m = dataclasses.replace(m, column=col, end_column=end_col)
+            self._record(c, self.order, m, path, line, line + m.end_line - m.line)
 
-                for m, line, col in windowed_matches(self.engine, _decoded(pieces()), path):
-                    end_col = m.end_column + (col - m.column if m.end_line == m.line else 0)
-                    m = dataclasses.replace(m, column=col, end_column=end_col)
-                    self._record(c, self.order, m, path, line, line + m.end_line - m.line)
-            finally:
-                proc.stdout.close()
-                proc.kill()
-                proc.wait()
+    def _scan_stream(self, c: Commit, root: Path, oid: str, path: str) -> list[tuple[Match, int, int]]:
+        """The matches in blob ``oid``, read from git as a stream and decoded as ``scan``
+        decodes a file (UTF-8, UTF-16/32); a binary blob is listed as skipped."""
+        from launchready.secrets.scanner import BLOCK, _decoded, windowed_matches
+
+        proc = subprocess.Popen(
+            ["git", "-C", str(root), *GIT_CONFIG, "cat-file", "blob", oid],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert proc.stdout is not None
+        try:
+            head = proc.stdout.read(8192)
+            encoding = sniff_encoding(head)
+            if encoding is None:
+                self.result.skip(path, (c.time, -self.order, c.sha))
+                return []
+            out = proc.stdout
+
+            def pieces(first: bytes = head, out: Any = out) -> Iterator[bytes]:
+                yield first
+                while chunk := out.read(BLOCK):
+                    yield chunk
+
+            return list(windowed_matches(self.engine, _decoded(pieces(), encoding), path))
+        finally:
+            proc.stdout.close()
+            proc.kill()
+            proc.wait()
 
     def _scoped(self, path: str) -> bool:
         """Does a path-scoped rule (``.pgpass``, ``.netrc``...) apply to ``path``?"""

@@ -4,7 +4,8 @@ Handles plain diffs (``diff --git``) and combined diffs of merges (``diff --cc``
 combined diff only lines new relative to every parent (all ``+`` columns) were added by the
 merge itself (a conflict resolution or an "evil merge"); lines that came from one side are
 attributed to the side branch's own commits, which the log scans anyway.
-Binary diffs, submodule pointer changes and deletions add no text and are skipped.
+Submodule pointer changes and deletions add no text and are skipped; a binary file is yielded
+without its content so the scan can list it as not scanned.
 """
 
 from __future__ import annotations
@@ -105,17 +106,31 @@ _ADDED = re.compile(rb"\n\+([^\n]*)")
 @dataclass
 class Section:
     """One file of a commit's patch that has hunks, or a deleted file (whose content the scan
-    asks git not to print: ``-D``). Binary, mode-only and submodule changes are never
+    asks git not to print: ``-D``), or a file whose added content is binary (``binary``, no
+    body: the collector lists it as skipped). Mode-only and submodule changes are never
     yielded. Paths and added lines are worked out on demand: most sections need neither."""
 
     header: bytes
     body: bytes  # from the first hunk header on
     parents: int  # 0 for a plain diff, else the parents of a combined diff (a merge)
     deleted: bool = False
+    binary: int = 0  # bytes of added content that is binary (not UTF-8/16/32): not scanned
 
     def target(self) -> bytes | None:
         """The new path (as git spells it), or None when nothing was added (a deletion)."""
+        if self.parents and self.binary:  # "diff --cc NAME" and no ---/+++ lines
+            end = self.header.find(b"\n")
+            name = unquote_path(self.header[self.header.find(b" ") + 1 : end if end >= 0 else len(self.header)])
+            return name if self.objects()[1].strip("0") else None  # an all-zero id: deleted
         return _header_name(self.header, b"\n+++ ", b"b/")
+
+    def objects(self) -> tuple[list[str], str]:
+        """(the parents' object ids, the new object id) from the ``index`` line (``--full-index``)."""
+        at = self.header.find(b"\nindex ")
+        end = self.header.find(b"\n", at + 1)
+        line = self.header[at + 7 : end if end >= 0 else len(self.header)].split(b" ")[0] if at >= 0 else b""
+        old, _, new = line.decode("ascii", "replace").partition("..")
+        return old.split(","), new
 
     def source(self) -> bytes | None:
         if self.deleted:
@@ -123,8 +138,9 @@ class Section:
         return _header_name(self.header, b"\n--- ", b"a/")
 
     def removes_lines(self) -> bool:
-        """A deletion, or a plain diff with ``-`` lines: where a secret can have been removed."""
-        return self.deleted or (self.parents == 0 and b"\n-" in self.body)
+        """A deletion, a plain diff with ``-`` lines, or a file rewritten as binary: where a
+        secret can have been removed."""
+        return self.deleted or bool(self.binary) or (self.parents == 0 and b"\n-" in self.body)
 
     def adds(self, raw: bytes) -> FileAdds | None:
         """The lines this section added (for a merge: new relative to every parent)."""
@@ -150,6 +166,13 @@ def sections(patch: bytes) -> Iterator[Section]:
         if first_hunk < 0:  # binary, mode-only change, empty file, or a deletion under -D
             if section.startswith(b"git ") and b"\ndeleted file mode " in section:
                 yield Section(section, b"", 0, deleted=True)
+            elif section.startswith(b"cc ") and b"\nBinary files " in section and not _is_submodule(section):
+                # a merge's combined diff says "Binary files differ" for any content with a NUL
+                # byte, --text or not: the collector reads such a file from its blobs instead
+                index = section.find(b"\nindex ")
+                parents = section[index : section.find(b"..", index)].count(b",") + 1 if index >= 0 else 0
+                if parents > 1:
+                    yield Section(section, b"", parents, binary=1)
             continue
         header = section[:first_hunk]
         if _is_submodule(header):
@@ -159,7 +182,8 @@ def sections(patch: bytes) -> Iterator[Section]:
             # git printed it as text (--text, whatever .gitattributes says): UTF-16/32 is
             # decoded here so the keyword filter and the rules see characters; binary is skipped
             wide = _wide_body(body)
-            if wide is None:
+            if wide is None:  # listed as skipped by the collector, never taken for scanned
+                yield Section(header, b"", 0, binary=len(body))
                 continue
             body = wide
         if section.startswith(b"git "):

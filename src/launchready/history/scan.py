@@ -36,6 +36,9 @@ class HistoryResult:
     bytes: int = 0
     suppressed: int = 0
     notes: list[str] = field(default_factory=list)
+    # (path, reason) of file versions whose content was not scanned (binary): listed, as
+    # ``scan`` lists what it skips, never taken for scanned
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -242,10 +245,24 @@ def _conclude(
     for sha, size in merged.oversized:
         result.notes.append(
             f"history: commit {sha[:12]} has a {size / 1048576:.0f} MB patch, too large to hold in memory: "
-            "its added and changed files were scanned whole, as streams"
+            "its added and changed files were read whole, as streams (what a file already held at "
+            "the parent commit is not counted as added there)"
         )
+    result.skipped = skipped_files(merged.skipped)
     if merged.excluded_files:
         result.notes.append(f"history: skipped {merged.excluded_files} file changes matching exclude patterns")
+
+
+BINARY = "binary (NUL bytes in the first 8 KB, not UTF-16/32)"
+
+
+def skipped_files(skipped: dict[str, tuple[int, tuple[int, int, str]]]) -> list[tuple[str, str]]:
+    """One (path, reason) per path with binary versions, naming the oldest commit that had one."""
+    out = []
+    for path, (count, (_, _, sha)) in sorted(skipped.items()):
+        where = f"in commit {sha[:12]}" if count == 1 else f"in {count} commits, the first {sha[:12]}"
+        out.append((path, f"{BINARY}, {where}"))
+    return out
 
 
 def _removals(

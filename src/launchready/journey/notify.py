@@ -153,20 +153,27 @@ def payload(fmt: str, event: str, text: str, target: str, now: State) -> dict[st
 
 
 def post(session: requests.Session, url: str, body: dict[str, Any], timeout: float = 10.0) -> str:
-    """POST the message; returns '' on success or a short, redacted reason."""
-    try:
-        r = session.post(
-            url,
-            data=json.dumps(body),
-            headers={"Content-Type": "application/json"},
-            timeout=timeout,
-            allow_redirects=False,
-        )
-        r.close()
-    except requests.RequestException as exc:
-        from launchready.live.http import describe_error
+    """POST the message (one wall-clock limit of ``timeout`` for the whole exchange, no
+    redirects followed); returns '' on success or a short, redacted reason."""
+    from launchready.live.http import describe_error, within
 
+    deadline = within(timeout)
+    try:
+        with deadline:
+            r = session.post(
+                url,
+                data=json.dumps(body),
+                headers={"Content-Type": "application/json"},
+                timeout=timeout,
+                allow_redirects=False,
+            )
+            r.close()
+    except (requests.RequestException, OSError) as exc:
+        if deadline.expired or deadline.passed():
+            return f"no complete answer within {timeout:g}s: cut at the time limit"
         return redact.scrub(describe_error(exc))
+    if deadline.expired:
+        return f"no complete answer within {timeout:g}s: cut at the time limit"
     if not 200 <= r.status_code < 300:
         return f"the webhook answered {r.status_code}"
     return ""

@@ -26,7 +26,9 @@ from launchready.live.http import (
     BudgetExceeded,
     Cancelled,
     Client,
+    CredentialsRefused,
     Fetched,
+    ForbiddenAddress,
     HostDown,
     describe_error,
 )
@@ -254,6 +256,12 @@ def run_step(
         )
     except (BudgetExceeded, HostDown, Cancelled) as exc:
         return CheckResult(step.check_id, Status.ERROR, Severity.HIGH, shown, f"not sent: {exc}", FIX, ev)
+    except (CredentialsRefused, ForbiddenAddress) as exc:
+        # an identity's credentials for an origin that is neither the journey's site nor a
+        # live target, or a link-local/metadata address: refused before sending
+        return CheckResult(
+            step.check_id, Status.ERROR, Severity.HIGH, shown, describe_error(exc), FIX, {**ev, "refused": True}
+        )
     except (requests.RequestException, OSError) as exc:
         took = (time.perf_counter() - start) * 1000
         return CheckResult(

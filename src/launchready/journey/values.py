@@ -100,6 +100,8 @@ class Values:
 
     email_domain: str | None = None
     env: Callable[[str], str | None] = os.environ.get
+    # why an ``{env: VAR}`` may not be read (live.config.EnvPolicy.refusal), None when it may
+    refusal: Callable[[str], str | None] = lambda _name: None
     vars: dict[str, str] = field(default_factory=dict)
     generated: dict[str, str] = field(default_factory=dict)
 
@@ -127,6 +129,9 @@ class Values:
             if p.name not in self.vars:
                 raise MissingValue(f"{{var: {p.name}}} was not captured")
             return self.vars[p.name]
+        why = self.refusal(p.name)
+        if why:
+            raise MissingValue(f"{{env: {p.name}}} not read: {why}")
         got = self.env(p.name)
         if not got:
             raise MissingValue(f"environment variable {p.name} is not set")

@@ -22,7 +22,16 @@ import urllib3.exceptions
 
 from launchready.config import Config
 from launchready.live.config import LiveSettings
-from launchready.live.http import BudgetExceeded, Client, Fetched, HostDown, describe_error
+from launchready.live.http import (
+    BudgetExceeded,
+    Client,
+    CredentialsRefused,
+    Fetched,
+    ForbiddenAddress,
+    HostDown,
+    OffTarget,
+    describe_error,
+)
 from launchready.model import CheckResult, Severity, Status
 
 
@@ -36,8 +45,10 @@ class Run:
 
 
 # What a check may catch and turn into ``error``: the network (timeouts, refusals, TLS, broken
-# connections), an origin given up as unreachable, and the run's budgets. Anything else is a
-# bug and reaches the runner, which reports it as an internal error (never ``pass``).
+# connections), an origin given up as unreachable, the run's budgets, and the client's
+# refusals (a page that is not the target's, credentials for another origin, a metadata
+# address). Anything else is a bug and reaches the runner, which reports it as an internal
+# error (never ``pass``).
 NETWORK_ERRORS: tuple[type[BaseException], ...] = (
     requests.RequestException,
     OSError,
@@ -45,6 +56,9 @@ NETWORK_ERRORS: tuple[type[BaseException], ...] = (
     urllib3.exceptions.HTTPError,
     BudgetExceeded,
     HostDown,
+    OffTarget,
+    CredentialsRefused,
+    ForbiddenAddress,
 )
 
 

@@ -13,8 +13,10 @@ and time budgets and a per-check cap, caps response bodies, and returns ``Fetche
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 import ipaddress
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -23,9 +25,12 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import requests.auth
+import requests.cookies
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from requests.utils import get_auth_from_url
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
@@ -165,12 +170,27 @@ class _Deadline:
         self.seconds = seconds
         self.sock: Any = None
         self.expired = False
+        self.ends = time.monotonic() + seconds
         self.answered = False  # the response's headers arrived (the body was still coming when cut)
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._cut)
         self._timer.daemon = True
 
+    def passed(self) -> bool:
+        return time.monotonic() >= self.ends
+
+    @classmethod
+    def bound_handshake(cls, sock: socket.socket) -> None:
+        """Called with a new connection's TCP socket before any TLS handshake: its timeout
+        becomes what is left of the request's deadline. CPython bounds a handshake by the
+        socket timeout as one deadline, so a server that trickles the handshake (before the
+        socket can be tracked and cut) is stopped in time too."""
+        current: _Deadline | None = getattr(cls._local, "current", None)
+        if current is not None:
+            sock.settimeout(max(0.001, current.ends - time.monotonic()))
+
     def __enter__(self) -> _Deadline:
+        self.ends = time.monotonic() + self.seconds
         _Deadline._local.current = self
         self._timer.start()
         return self
@@ -202,26 +222,40 @@ class _Deadline:
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+def within(seconds: float) -> _Deadline:
+    """A wall-clock limit for requests made in this thread with a ``make_session`` session
+    (for callers outside ``Client``, e.g. the MTA-STS fetch): ``with within(10) as d:``; the
+    connection is shut down when it passes, ``d.expired`` says it was."""
+    return _Deadline(seconds)
+
+
 def _connection_classes(
     mapping: Mapping[tuple[str, int], str], explicit: frozenset[str] = frozenset()
 ) -> tuple[type, type]:
     frozen = dict(mapping)
 
     def _new_conn(self: Any, base: Any) -> socket.socket:
+        if getattr(self, "proxy", None) is not None:  # to the proxy the environment configured
+            proxied: socket.socket = base._new_conn(self)
+            _Deadline.bound_handshake(proxied)
+            return proxied
         addr = frozen.get((str(self.host).lower().rstrip("."), int(self.port)))
         if addr is None:
             try:
                 addr = _checked_address(str(self._dns_host), int(self.port), explicit)
             except ForbiddenAddress as exc:
                 raise urllib3.exceptions.NewConnectionError(self, str(exc)) from None
-            if addr is None:
-                return base._new_conn(self)  # type: ignore[no-any-return]
-        saved = self._dns_host
-        self._dns_host = addr
-        try:
-            return base._new_conn(self)  # type: ignore[no-any-return]
-        finally:
-            self._dns_host = saved
+        if addr is None:
+            sock: socket.socket = base._new_conn(self)
+        else:
+            saved = self._dns_host
+            self._dns_host = addr
+            try:
+                sock = base._new_conn(self)
+            finally:
+                self._dns_host = saved
+        _Deadline.bound_handshake(sock)
+        return sock
 
     class _HTTP(HTTPConnection):
         def _new_conn(self) -> socket.socket:
@@ -270,17 +304,82 @@ class ResolvingAdapter(HTTPAdapter):
         http_pool, https_pool = self._pools
         self.poolmanager.pool_classes_by_scheme = {"http": http_pool, "https": https_pool}
 
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        """Connections through a proxy from the environment are ours too, so the request
+        deadline can cut them (``--resolve`` and the address checks do not apply: the proxy
+        resolves the host)."""
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if hasattr(manager, "pool_classes_by_scheme") and not proxy.lower().startswith("socks"):
+            http_pool, https_pool = self._pools
+            manager.pool_classes_by_scheme = {"http": http_pool, "https": https_pool}
+        return manager
+
+
+class _NoNetrc(requests.auth.AuthBase):
+    """The session's own auth: it adds nothing but credentials written in the request's URL
+    (as requests does without auth). Its presence is what stops requests from reading
+    ``~/.netrc`` (or ``$NETRC``) for every request whose caller passed no auth: with
+    ``trust_env`` (kept for proxies) requests would attach that file's login for the host,
+    a redirect target's included, to hosts the user never configured here."""
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        user, password = get_auth_from_url(str(r.url or ""))
+        if user or password:
+            signed: requests.PreparedRequest = requests.auth.HTTPBasicAuth(user, password)(r)
+            return signed
+        return r
+
+
+class _ScopedCookies(http.cookiejar.DefaultCookiePolicy):
+    """Cookies the session collected are sent back to a configured (credential) origin, or to
+    the very host that set them as host-only cookies, never to another host: a target's
+    ``Domain=example.com`` session cookie does not follow a redirect to a sibling host."""
+
+    def __init__(self, origins: frozenset[str]) -> None:
+        super().__init__()
+        self.origins = origins
+
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        if not super().return_ok(cookie, request):
+            return False
+        if origin_key(request.get_full_url()) in self.origins:
+            return True
+        host = http.cookiejar.eff_request_host(request)[1]  # type: ignore[attr-defined]  # as the jar recorded it
+        return not cookie.domain_specified and cookie.domain.lower() == host.lower()
+
 
 class _Session(requests.Session):
-    """A session whose ``--ca-bundle`` wins over REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE from the environment."""
+    """A session whose ``--ca-bundle`` wins over REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE from the
+    environment, that never takes credentials from ``~/.netrc`` (proxies still come from the
+    environment), and that sends collected cookies only where ``_ScopedCookies`` allows."""
 
     ca_bundle: str | None = None
+    cookie_origins: frozenset[str] = frozenset()
 
     def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> Any:
         settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
         if self.ca_bundle and verify in (None, True):
             settings["verify"] = self.ca_bundle
         return settings
+
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        p = super().prepare_request(request)
+        if not any(str(k).lower() == "cookie" for k in (request.headers or {})):
+            # the Cookie header came from the jar (requests merges it into a fresh jar with
+            # the default policy): recompute it under ours
+            p.headers.pop("Cookie", None)
+            scoped = requests.cookies.RequestsCookieJar(policy=_ScopedCookies(self.cookie_origins))
+            for c in p._cookies:  # type: ignore[attr-defined]
+                scoped.set_cookie(c)
+            p.prepare_cookies(scoped)
+        return p
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        """For a redirect requests follows itself (``Client`` never lets it): Authorization
+        is dropped on any change of origin, and nothing is read from ``~/.netrc``."""
+        before = str(response.request.url or "")
+        if "Authorization" in prepared_request.headers and origin_key(before) != origin_key(str(prepared_request.url)):
+            del prepared_request.headers["Authorization"]
 
 
 def make_session(options: HttpOptions | None = None) -> requests.Session:
@@ -296,7 +395,9 @@ def make_session(options: HttpOptions | None = None) -> requests.Session:
     options = options or HttpOptions()
     s = _Session()
     s.ca_bundle = options.ca_bundle
-    s.trust_env = options.trust_env
+    s.trust_env = options.trust_env  # proxies; never ~/.netrc (_NoNetrc)
+    s.auth = _NoNetrc()
+    s.cookie_origins = frozenset(origin_key(o) for o in options.credential_origins)
     s.verify = options.verify
     s.headers["User-Agent"] = options.user_agent
     explicit = frozenset(_norm_host(h) for h in options.explicit_hosts)
@@ -307,9 +408,51 @@ def make_session(options: HttpOptions | None = None) -> requests.Session:
 
 
 def open_socket(host: str, port: int, options: HttpOptions, timeout: float | None = None) -> socket.socket:
-    """A TCP connection to host:port, honouring ``--resolve`` (for raw TLS probes)."""
-    addr = options.resolve.get((host.lower().rstrip("."), port), host)
+    """A TCP connection to host:port, honouring ``--resolve`` (for raw TLS probes). Link-local
+    and metadata addresses are refused unless ``host`` was configured explicitly."""
+    addr = options.resolve.get((host.lower().rstrip("."), port))
+    if addr is None:
+        explicit = frozenset(_norm_host(h) for h in options.explicit_hosts)
+        addr = _checked_address(host, port, explicit) or host
     return socket.create_connection((addr, port), timeout=timeout or options.timeout)
+
+
+class ProbeCut(TimeoutError):
+    """A raw probe (TCP connect and TLS handshake) ran past its wall-clock deadline."""
+
+    def __init__(self, stage: str, seconds: float) -> None:
+        super().__init__(
+            f"{stage} not finished within {seconds:.3g}s: cut at the time limit "
+            "(a server that accepts and then stalls or trickles the handshake)"
+        )
+        self.stage = stage
+
+
+def tls_probe(host: str, port: int, options: HttpOptions, ctx: ssl.SSLContext, seconds: float) -> ssl.SSLSocket:
+    """A TLS connection to host:port (``--resolve`` honoured, SNI ``host``) opened within one
+    wall-clock deadline of ``seconds`` for the TCP connect and the whole handshake together.
+
+    CPython bounds a handshake by the socket's timeout as one deadline (not per read), so
+    the socket's timeout is set to what is left of ours: a server that trickles the
+    handshake a byte at a time is cut at the deadline. Raises ``ProbeCut`` (a
+    ``TimeoutError``) naming the stage that ran out; other errors propagate."""
+    ends = time.monotonic() + seconds
+    try:
+        sock = open_socket(host, port, options, max(0.001, seconds))
+    except TimeoutError as exc:
+        raise ProbeCut("TCP connect", seconds) from exc
+    try:
+        left = ends - time.monotonic()
+        if left <= 0:
+            raise ProbeCut("TLS handshake", seconds)
+        sock.settimeout(left)
+        try:
+            return ctx.wrap_socket(sock, server_hostname=host)
+        except TimeoutError as exc:
+            raise ProbeCut("TLS handshake", seconds) from exc
+    except BaseException:
+        sock.close()
+        raise
 
 
 # --- the checks' client -------------------------------------------------------------------
@@ -417,6 +560,7 @@ class Client:
         self._failures: dict[str, tuple[int, str]] = {}  # origin -> (consecutive failures, last reason)
         self._timeouts: dict[str, set[str]] = {}  # origin -> URLs that timed out since its last answer
         self._timed_out: dict[str, int] = {}  # origin -> timeouts in total (for the message)
+        self._timeout_limit: dict[str, float] = {}  # origin -> the limit its last timeout had
         self._answered: set[str] = set()  # origins that answered at least once
         self.budget = budget
         self.dry_run = dry_run
@@ -457,6 +601,11 @@ class Client:
 
     def remaining_seconds(self) -> float:
         return self.budget.seconds - (time.monotonic() - self.started)
+
+    def time_limit(self, timeout: float | None = None) -> float:
+        """The wall-clock limit of one request or probe started now: the smaller of
+        ``timeout`` (default ``--timeout``) and what is left of the run's time budget."""
+        return min(timeout or self.options.timeout, max(0.5, self.remaining_seconds()))
 
     def cancel(self) -> None:
         """Stop: every later request raises ``Cancelled`` instead of being sent."""
@@ -557,8 +706,8 @@ class Client:
             self._refuse_if_down(origin)  # it may have been given up while this request waited
             try:
                 got = self._send(method, url, extra, data, json_body, timeout, auth, until)
-            except requests.Timeout:
-                self.note_timeout(origin, url)
+            except requests.Timeout as exc:
+                self.note_timeout(origin, url, getattr(exc, "limit", None))
                 raise
             except requests.ConnectionError as exc:
                 if not getattr(exc, "while_reading", False):
@@ -592,7 +741,8 @@ class Client:
                 return f"not sent: {origin} failed to connect {down[0]} times in a row ({down[1]})"
             timed_out = len(self._timeouts.get(origin, ()))
             if timed_out >= TIMEOUTS_DOWN or (timed_out and origin not in self._answered):
-                return f"target unreachable: {self._timed_out.get(origin, 0)} requests timed out after {self.options.timeout:g} s"
+                after = self._timeout_limit.get(origin, self.options.timeout)
+                return f"target unreachable: {self._timed_out.get(origin, 0)} requests timed out after {after:.3g} s"
         return None
 
     def note_answer(self, origin: str) -> None:
@@ -601,11 +751,13 @@ class Client:
             self._timeouts.pop(origin, None)
             self._answered.add(origin)
 
-    def note_timeout(self, origin: str, what: str) -> None:
-        """Count a timed-out request or probe (TLS handshakes report theirs here too)."""
+    def note_timeout(self, origin: str, what: str, seconds: float | None = None) -> None:
+        """Count a timed-out request or probe (TLS handshakes report theirs here too) that
+        was given ``seconds`` (default ``--timeout``)."""
         with self._lock:
             self._timeouts.setdefault(origin, set()).add(what)
             self._timed_out[origin] = self._timed_out.get(origin, 0) + 1
+            self._timeout_limit[origin] = seconds or self.options.timeout
 
     def _send(
         self,
@@ -618,7 +770,7 @@ class Client:
         auth: tuple[str, str] | None,
         until: Callable[[bytes], bool] | None = None,
     ) -> Fetched:
-        limit = min(timeout or self.options.timeout, max(0.5, self.remaining_seconds()))
+        limit = self.time_limit(timeout)
         deadline = _Deadline(limit)
 
         def cut() -> str:
@@ -627,14 +779,18 @@ class Client:
             return f"no complete response within {limit:g}s: cut at the time limit (a slow or trickling server)"
 
         try:
-            with deadline:
-                got = self._send_within(method, url, headers, data, json_body, limit, auth, until)
-        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-            if deadline.expired:
-                raise requests.Timeout(cut()) from exc
+            try:
+                with deadline:
+                    got = self._send_within(method, url, headers, data, json_body, limit, auth, until)
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                if deadline.expired or deadline.passed():
+                    raise requests.Timeout(cut()) from exc
+                raise
+            if deadline.expired:  # a body delimited by the connection's end looks complete when cut
+                raise requests.Timeout(cut())
+        except requests.Timeout as exc:
+            exc.limit = limit  # type: ignore[attr-defined]
             raise
-        if deadline.expired:  # a body delimited by the connection's end looks complete when cut
-            raise requests.Timeout(cut())
         return got
 
     def _send_within(

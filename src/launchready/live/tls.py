@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from launchready.live.base import NETWORK_ERRORS, Planned, Run, errored, result, skipped
 from launchready.live.config import Target
-from launchready.live.http import BudgetExceeded, HostDown, describe_error, open_socket
+from launchready.live.http import BudgetExceeded, HostDown, ProbeCut, describe_error, tls_probe
 from launchready.model import CheckResult, Severity, Status
 
 AREA = "tls"
@@ -66,23 +66,25 @@ def plan(run: Run, target: Target) -> list[Planned]:
 
 
 def _handshake(host: str, port: int, run: Run, ctx: ssl.SSLContext) -> tuple[bytes | None, str | None, str | None]:
+    """One TLS handshake: the TCP connect and the whole handshake within one wall-clock
+    deadline, the smaller of ``--timeout`` and what is left of the run's time budget."""
     origin = f"https://{host}:{port}" if port != 443 else f"https://{host}"
     run.client.count_probe("tls", "TLS handshake", origin)
+    limit = run.client.time_limit(run.settings.timeout)
     try:
-        sock = open_socket(host, port, run.client.options, run.settings.timeout)
-    except TimeoutError:
-        run.client.note_timeout(origin, "TCP connect")
+        tls = tls_probe(host, port, run.client.options, ctx, limit)
+    except ProbeCut as exc:  # accepted (or not), then no handshake in time: the origin hangs
+        what = (
+            "TCP connect"
+            if exc.stage == "TCP connect"
+            else f"TLS handshake {ctx.minimum_version}-{ctx.maximum_version}"
+        )
+        run.client.note_timeout(origin, what, limit)
         raise
-    try:
-        with ctx.wrap_socket(sock, server_hostname=host) as tls:
-            cipher = tls.cipher()
-            run.client.note_answer(origin)
-            return tls.getpeercert(binary_form=True), tls.version(), cipher[0] if cipher else None
-    except TimeoutError:  # accepted, then no handshake: the origin hangs
-        run.client.note_timeout(origin, f"TLS handshake {ctx.minimum_version}-{ctx.maximum_version}")
-        raise
-    finally:
-        sock.close()
+    with tls:
+        cipher = tls.cipher()
+        run.client.note_answer(origin)
+        return tls.getpeercert(binary_form=True), tls.version(), cipher[0] if cipher else None
 
 
 def check(run: Run, target: Target) -> list[CheckResult]:

@@ -193,6 +193,7 @@ def generic_value(value: str) -> bool:
         and not value.startswith(_CRYPT_HASH)
         and not _rx(_EXPRESSION).search(value)
         and not _rx(r"^0[xX][0-9a-fA-F]+[uUlL]*$").match(value)  # a number written in hex
+        and not _rx(_CIPHERTEXT).match(value)
     )
 
 
@@ -220,6 +221,10 @@ def password_value(value: str) -> bool:
         and not_default_password(value)
     )
 
+
+# A value encrypted for the app to decrypt at runtime with a key kept elsewhere: Jasypt's
+# `ENC(...)` and Spring Cloud Config's `{cipher}...`. The ciphertext is not the credential.
+_CIPHERTEXT = r"^(?:ENC\([A-Za-z0-9+/=_-]{8,}\)$|\{cipher\}[A-Za-z0-9+/=]{16,}$)"
 
 # Code, not a literal: `!!process.env.X`, `a || b`, `a ?? b`, a template's `${...}`.
 _EXPRESSION = r"^!|\|\||\?\?|\?\.|\$\{|\{\{|\[-?\d+\]|(?:process\.env|import\.meta\.env|os\.environ|getenv)\b"

@@ -51,7 +51,9 @@ RULES: tuple[Rule, ...] = (
         description="Anthropic API key",
         severity=C,
         keywords=("sk-ant-api03-",),
-        regex=B + r"(sk-ant-api03-[A-Za-z0-9_-]{93}AA)" + E,
+        # issued keys are 93 characters and `AA` after the prefix; keys of a few characters more or less
+        # (older or truncated in transit) are still keys: the prefix says whose they are
+        regex=B + r"(sk-ant-api03-[A-Za-z0-9_-]{80,110})" + E,
         secret_group=1,
         allow=(ALPHABET_RUN,),
         prefix="sk-ant-api03-",
@@ -62,7 +64,7 @@ RULES: tuple[Rule, ...] = (
         description="Anthropic Admin API key",
         severity=C,
         keywords=("sk-ant-admin01-",),
-        regex=B + r"(sk-ant-admin01-[A-Za-z0-9_-]{93}AA)" + E,
+        regex=B + r"(sk-ant-admin01-[A-Za-z0-9_-]{80,110})" + E,
         secret_group=1,
         allow=(ALPHABET_RUN,),
         prefix="sk-ant-admin01-",

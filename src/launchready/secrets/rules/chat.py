@@ -4,7 +4,7 @@ MessageBird, Sendbird. Telegram, Slack bot/user/app tokens and webhooks are in `
 from __future__ import annotations
 
 from launchready.secrets.rule import Rule
-from launchready.secrets.rules._common import UUID, E, H, Pack, fix
+from launchready.secrets.rules._common import E, H, Pack, fix
 
 P = Pack()
 P.token(
@@ -63,7 +63,12 @@ P.named(
     "SENDBIRD_API_TOKEN",
 )
 
-TEAMS_PATH = rf"webhookb2/{UUID}@{UUID}/IncomingWebhook/[0-9a-f]{{32}}/{UUID}(?:/[A-Za-z0-9_-]{{20,60}})?"
+# The path's ids are GUIDs in every URL Teams hands out; any 8-4-4-4-12 alphanumeric id in that
+# distinctive path is read as one (a webhook URL with a mangled id is still a webhook URL).
+_GUIDISH = r"[0-9A-Za-z]{8}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{12}"
+TEAMS_PATH = (
+    rf"webhookb2/{_GUIDISH}@{_GUIDISH}/IncomingWebhook/[0-9A-Za-z]{{32}}/{_GUIDISH}(?:/[A-Za-z0-9_-]{{20,60}})?"
+)
 P.rules.append(
     Rule(
         id="secret.teams-webhook",

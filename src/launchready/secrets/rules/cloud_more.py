@@ -32,7 +32,7 @@ P.token(
 P.token(
     "secret.azure-ad-client-secret",
     "Azure AD / Entra ID application client secret",
-    r"(?<![~.])[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{34}(?![~.])",
+    r"(?<![~.])[A-Za-z0-9_.~-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}(?![~.])",
     ("q~",),
     "https://portal.azure.com (App registrations > your app > Certificates & secrets)",
     "AZURE_CLIENT_SECRET",
@@ -64,7 +64,7 @@ P.token(
 P.token(
     "secret.google-oauth-token",
     "Google OAuth access or refresh token",
-    r"ya29\.[A-Za-z0-9_-]{50,}|1//0[A-Za-z0-9_-]{40,}",
+    r"ya29\.[A-Za-z0-9_-]{40,}|1//0[A-Za-z0-9_-]{40,}",
     ("ya29.", "1//0"),
     "https://myaccount.google.com/permissions (remove the app's access)",
     "GOOGLE_REFRESH_TOKEN",
@@ -158,6 +158,15 @@ P.named(
     "FASTLY_API_TOKEN",
     severity=C,
     entropy=3.5,
+)
+P.token(
+    "secret.akamai-edgegrid-token",
+    "Akamai EdgeGrid client or access token",
+    r"akab-[a-z0-9]{16}-[a-z0-9]{16}",
+    ("akab-",),
+    "https://control.akamai.com (Identity & Access > API clients: rotate the credential)",
+    "AKAMAI_CLIENT_TOKEN",
+    severity=C,
 )
 
 RULES: tuple[Rule, ...] = tuple(P.rules)

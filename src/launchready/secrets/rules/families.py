@@ -8,6 +8,7 @@ from launchready.secrets.rule import Rule
 from launchready.secrets.rules import (
     ai,
     ai_more,
+    calls,
     chat,
     cloud,
     cloud_more,
@@ -45,6 +46,7 @@ _BY_MODULE: tuple[tuple[tuple[Rule, ...], str], ...] = (
     (files.RULES, GENERIC),
     (saas.RULES, SAAS),
     (infra.RULES, GENERIC),
+    (calls.RULES, GENERIC),
 )
 # Rules whose module holds several families, by id prefix (first match wins).
 _BY_PREFIX: tuple[tuple[str, str], ...] = (
@@ -52,6 +54,7 @@ _BY_PREFIX: tuple[tuple[str, str], ...] = (
     ("secret.github-", VCS),
     ("secret.gitlab-", VCS),
     ("secret.npm", VCS),
+    ("secret.nuget-", VCS),
     ("secret.pypi", VCS),
     ("secret.slack-", CHAT),
     ("secret.discord-", CHAT),

@@ -9,6 +9,7 @@ are in ``secrets/credfiles.py``."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from launchready.model import Severity
 from launchready.secrets import validators
@@ -167,5 +168,19 @@ RULES: tuple[Rule, ...] = (
         ("encryptedpassword",),
         "Change every password listed in the export (with key4.db they decrypt offline), and remove the profile files from your repository.",
         severity=H,
+    ),
+    replace(
+        _file(
+            "secret.nuget-config-password",
+            "Package feed password in a NuGet.config (packageSourceCredentials)",
+            r"(?i)(?:^|/)nuget\.config$",
+            # `%NAME%` values are environment variables NuGet expands at restore time, not secrets
+            r"<add\s+key=[\"'](?i:(?:ClearText)?Password)[\"']\s+value=[\"'](?!%[\w.-]+%[\"'])([^\"'\s]{4,300})[\"']",
+            ('key="cleartextpassword"', 'key="password"', "key='cleartextpassword'", "key='password'"),
+            "Revoke the password or token at your package feed, remove it from NuGet.config and pass it at restore "
+            "time instead (`%FEED_PASSWORD%` in the file, or `dotnet nuget update source --store-password-in-clear-text` on the build machine only).",
+        ),
+        # the two example passwords of NuGet's own documentation
+        allow=(r"^33f!!lloppa$", r"^hal\+9ooo_da!sY$"),
     ),
 )

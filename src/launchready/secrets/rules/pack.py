@@ -11,6 +11,7 @@ from launchready.secrets.rule import Rule
 from launchready.secrets.rules import (
     ai,
     ai_more,
+    calls,
     chat,
     cloud,
     cloud_more,
@@ -36,6 +37,7 @@ RULES: tuple[Rule, ...] = (
     *keys.RULES,
     *files.RULES,
     *infra.RULES,
+    *calls.RULES,
 )
 # How KeyGen.sample writes a true sample for the table-built rules: rule id -> (name, value regex).
 SAMPLES: dict[str, tuple[str, str]] = {

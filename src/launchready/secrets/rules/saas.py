@@ -24,7 +24,12 @@ RULES: tuple[Rule, ...] = (
         severity=C,
         keywords=("xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxo-", "xoxe-", "xoxe."),
         # never ending in a dash: `xoxp-<ids>-####` is a token masked for display
-        regex=B + r"(xox(?:[pasro]|e\.xox[bp])-(?:[0-9]{1,14}-)?[0-9A-Za-z-]{9,199}[0-9A-Za-z])" + E,
+        # `xoxe-<team>-<user>-<id>-<32 hex>`: the file-access token Slack appends to private file
+        # URLs (`files.slack.com/...?t=xoxe-...`)
+        regex=B
+        + r"(xox(?:[pasro]|e\.xox[bp])-(?:[0-9]{1,14}-)?[0-9A-Za-z-]{9,199}[0-9A-Za-z]"
+        + r"|xoxe-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[0-9a-f]{32})"
+        + E,
         secret_group=1,
         # `xoxe.xoxp-1-RANDOMSTRINGHERE`: a stand-in written where the token goes
         allow=(r"(?i)(?:string|token)here$", r"(?:-1234){3}"),
@@ -38,7 +43,9 @@ RULES: tuple[Rule, ...] = (
         description="Slack app-level token",
         severity=H,
         keywords=("xapp-",),
-        regex=B + r"(xapp-\d-[A-Z0-9]{8,14}-\d{8,16}-[a-f0-9]{32,80})" + E,
+        # the secret part is lowercase hex in every token seen; any lowercase alphanumeric run of
+        # that length after the distinctive `xapp-<n>-<app id>-<digits>-` head is one too
+        regex=B + r"(xapp-\d-[A-Z0-9]{8,14}-\d{8,16}-[a-z0-9]{32,80})" + E,
         secret_group=1,
         prefix="xapp-",
         fix=fix("https://api.slack.com/apps (your app > Basic Information > App-Level Tokens)", "the token"),
@@ -48,7 +55,8 @@ RULES: tuple[Rule, ...] = (
         description="Slack incoming webhook URL",
         severity=H,
         keywords=("hooks.slack.com",),
-        regex=r"https?://hooks\.slack\.com/((?:services|workflows|triggers)/[A-Za-z0-9_/+-]{30,120})",
+        # with or without the scheme (`hooks.slack.com/services/...` pasted bare into docs and configs)
+        regex=r"(?<![\w.-])(?:https?://)?hooks\.slack\.com/((?:services|workflows|triggers)/[A-Za-z0-9_/+-]{30,120})",
         secret_group=1,
         password_like=True,
         fix=fix("https://api.slack.com/apps (your app > Incoming Webhooks)", "the webhook URL (remove it)"),

@@ -3,6 +3,8 @@ analytics, hosting, productivity and developer APIs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from launchready.secrets.rule import Rule
 from launchready.secrets.rules._common import UUID, C, Pack, fix
 
@@ -175,7 +177,7 @@ P.token(
 P.named(
     "secret.algolia-admin-key",
     "Algolia admin / write API key assigned by name",
-    r"algolia[\w.-]{0,20}?(?:admin|write|secret|api)[\w.-]{0,10}?key",
+    r"algolia[\w.-]{0,20}?(?:(?:admin|write|secret|api)[\w.-]{0,10}?key|token)",
     r"[0-9a-f]{32}",
     ("algolia",),
     "https://dashboard.algolia.com/account/api-keys",
@@ -349,7 +351,7 @@ P.named(
     "Linear OAuth client secret assigned by name",
     r"linear[\w.-]{0,20}?(?:secret|key|token)",
     r"[a-f0-9]{32}",
-    ("linear_", "linear-", "linearclient", "linearsecret", "linearapi"),
+    ("linear_", "linear-", "linearclient", "linearsecret", "linearapi", "lineartoken", "linearkey"),
     "https://linear.app/settings/api/applications",
     "LINEAR_CLIENT_SECRET",
     what="the secret",
@@ -521,7 +523,8 @@ P.named(
     "API key of a developer service assigned by its name (Asana, Beamer, Confluent, Etsy, Fastly, "
     "Flickr, Freshbooks, Intercom, LaunchDarkly, LinkedIn, Lob, Looker, MaxMind, NYTimes, RapidAPI, Squarespace, "
     "Trello, Zendesk, Authress, Sendbird)",
-    r"(?:asana|beamer|confluent|etsy|fastly|flickr|freshbooks|intercom|launchdarkly|linkedin|lob|looker|maxmind|nytimes"
+    # each name starts a word: `BLOB_READ_WRITE_TOKEN` is Vercel's, not Lob's
+    r"(?<![A-Za-z])(?:asana|beamer|confluent|etsy|fastly|flickr|freshbooks|intercom|launchdarkly|linkedin|lob|looker|maxmind|nytimes"
     r"|rapidapi|squarespace|trello|zendesk|authress)[\w.-]{0,20}?(?:key|token|secret|pat)",
     r"(?:api-|sdk-)?[A-Za-z0-9_=+/-]{16,100}",
     (
@@ -539,6 +542,10 @@ P.named(
         "lob_key",
         "lob_secret",
         "lob_token",
+        "lobtoken",
+        "lobkey",
+        "lobapi",
+        "lobsecret",
         "looker",
         "maxmind",
         "nytimes",
@@ -590,6 +597,133 @@ P.rules.append(
             "your Sidekiq Pro/Enterprise account (https://sidekiq.org: ask Contributed Systems to reissue them)",
             "the credentials",
         ),
+    )
+)
+P.token(
+    "secret.intra42-client-secret",
+    "42 Intra OAuth application secret",
+    r"s-s4t2(?:ud|af)-[0-9a-f]{64}",
+    ("s-s4t2",),
+    "https://profile.intra.42.fr/oauth/applications (your app > Replace secret)",
+    "FT_CLIENT_SECRET",
+    severity=C,
+    what="the secret",
+)
+P.token(
+    "secret.adobe-client-secret",
+    "Adobe Developer Console client secret",
+    r"p8e-[A-Za-z0-9_-]{32}",
+    ("p8e-",),
+    "https://developer.adobe.com/console (your project > OAuth credential > Retrieve client secret: reset)",
+    "ADOBE_CLIENT_SECRET",
+    what="the secret",
+)
+P.token(
+    "secret.facebook-app-token",
+    "Facebook app access token (app id | app secret or signature)",
+    r"(?<![|\d])[0-9]{15,16}\|[A-Za-z0-9_-]{27,32}",
+    ("facebook", "access_token", "fb_", "graph."),
+    "https://developers.facebook.com/apps (your app > App settings > Basic > Reset the app secret)",
+    "FACEBOOK_APP_TOKEN",
+    severity=C,
+    entropy=3.5,
+)
+# anchored on the provider's name (or the `access_token` parameter): digits and a bar alone are
+# everywhere in code; the name may sit on the line above (`# Facebook app token`)
+P.rules[-1] = replace(P.rules[-1], window=256)
+P.token(
+    "secret.docker-swarm-join-token",
+    "Docker Swarm join token",
+    r"SWMTKN-1-[a-z0-9]{50}-[a-z0-9]{25}",
+    ("swmtkn-1-",),
+    "your swarm manager (`docker swarm join-token --rotate worker|manager`)",
+    "SWARM_JOIN_TOKEN",
+    severity=C,
+)
+P.token(
+    "secret.docker-swarm-unlock-key",
+    "Docker Swarm unlock key",
+    r"SWMKEY-1-[A-Za-z0-9+/]{43}",
+    ("swmkey-1-",),
+    "your swarm manager (`docker swarm unlock-key --rotate`)",
+    "SWARM_UNLOCK_KEY",
+    severity=C,
+)
+P.token(
+    "secret.defined-networking-api-key",
+    "Defined Networking (managed Nebula) API key",
+    r"dnkey-[A-Z0-9]{26}-[A-Z0-9]{52}",
+    ("dnkey-",),
+    "https://admin.defined.net (Settings > API keys: delete the key)",
+    "DN_API_KEY",
+    severity=C,
+)
+P.token(
+    "secret.wundergraph-cosmo-key",
+    "WunderGraph Cosmo API key",
+    r"cosmo_[0-9a-f]{32}",
+    ("cosmo_",),
+    "https://cosmo.wundergraph.com (your organization > API keys: delete the key)",
+    "COSMO_API_KEY",
+)
+P.token(
+    "secret.twitter-bearer-token",
+    "X (Twitter) app-only bearer token",
+    # 21-22 zero bytes in base64, then the token; issued tokens carry URL-encoded `+`, `/` or `=`
+    r"(?<![+/])A{20,22}(?=[A-Za-z0-9%]*%[23][BDFbdf])[A-Za-z0-9%]{80,160}(?![+/=])",
+    ("aaaaaaaaaaaaaaaaaaaa",),
+    "https://developer.x.com/en/portal/projects-and-apps (Keys and tokens > Bearer token > Regenerate)",
+    "TWITTER_BEARER_TOKEN",
+    severity=C,
+)
+# the generated true sample spells the URL-encoded characters out (the sampler reads no lookahead)
+P.samples["secret.twitter-bearer-token"] = (
+    "X_APP_ONLY_AUTH",
+    r"A{22}[A-Za-z0-9]{30}%2B[A-Za-z0-9]{40}%3D[A-Za-z0-9]{20}",
+)
+P.token(
+    "secret.salesforce-access-token",
+    "Salesforce access token or session id (org id ! token)",
+    r"00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{80,200}",
+    ("00d",),
+    "your Salesforce org (Setup > Session Management: remove the session; Connected Apps OAuth Usage: revoke)",
+    "SF_ACCESS_TOKEN",
+    severity=C,
+)
+P.token(
+    "secret.dropbox-long-lived-token",
+    "Dropbox long-lived access token",
+    r"(?<![+/])[A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_=-]{43}(?![+/=])",
+    ("aaaaaaaaaa",),
+    "https://www.dropbox.com/developers/apps (your app > generated access token: revoke)",
+    "DROPBOX_ACCESS_TOKEN",
+    severity=C,
+)
+P.named(
+    "secret.dropbox-app-secret",
+    "Dropbox app key or secret assigned by name",
+    r"dropbox[\w.-]{0,20}?(?:secret|token|key)",
+    r"[a-z0-9]{15}",
+    ("dropbox",),
+    "https://www.dropbox.com/developers/apps (your app > Settings: reset the app secret)",
+    "DROPBOX_APP_SECRET",
+    entropy=2.8,
+    what="the secret",
+)
+P.rules.append(
+    Rule(
+        id="secret.vault-legacy-token",
+        description="HashiCorp Vault service token (legacy `s.` form) assigned to a token name",
+        severity=C,
+        # the value's own head after an assignment: `token` alone is in every other line of code
+        keywords=(": s.", "=s.", "= s.", '"s.', "'s."),
+        regex=r"(?i:(?:vault[\w.-]{0,20}?)?token)"
+        + r"""[\w.-]{0,40}?["']?\s*(?:=|:|=>|:=)\s*["'`]?(s\.[A-Za-z0-9]{24})(?![A-Za-z0-9_-])""",
+        secret_group=1,
+        entropy=3.5,
+        precheck=r"s\.[A-Za-z0-9]{24}",
+        password_like=True,
+        fix=fix("your Vault server (`vault token revoke <token>`)", "the token"),
     )
 )
 

@@ -51,6 +51,26 @@ P.token(
     "your Bitbucket repository (Repository settings > Access tokens)",
     "BITBUCKET_TOKEN",
 )
+# GitHub's stateless installation tokens (staged rollout from April 2026): `ghs_<app id>_<JWT>`,
+# about 520 characters, signed by GitHub; no CRC32 at the end like the 40-character form.
+P.token(
+    "secret.github-app-installation-jwt",
+    "GitHub App installation token (stateless ghs_<app id>_<JWT> form)",
+    r"ghs_[0-9]{1,12}_eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}",
+    ("ghs_",),
+    "https://github.com/settings/apps (your app > revoke the installation token; it also expires within an hour)",
+    "GITHUB_TOKEN",
+    severity=C,
+)
+P.token(
+    "secret.bitbucket-http-access-token",
+    "Bitbucket Data Center / Server HTTP access token",
+    r"BBDC-[A-Za-z0-9+/_-]{44}",
+    ("bbdc-",),
+    "your Bitbucket Data Center (Manage account / Repository settings > HTTP access tokens: revoke)",
+    "BITBUCKET_TOKEN",
+    severity=C,
+)
 P.named(
     "secret.atlassian-legacy-token",
     "Atlassian API token (legacy 24-character form)",
@@ -91,7 +111,8 @@ P.token(
 P.named(
     "secret.jfrog-named-token",
     "JFrog / Artifactory token or password assigned by name",
-    r"(?:jfrog|artifactory|bintray|xray)[\w.-]{0,20}?(?:token|key|secret|pass(?:word)?)",
+    # the product name alone will do for a value this long (`("artifactory", "<64 characters>")`)
+    r"(?:jfrog|artifactory|bintray|xray)(?:[\w.-]{0,20}?(?:token|key|secret|pass(?:word)?))?",
     r"[A-Za-z0-9]{64,73}",
     ("jfrog", "artifactory", "bintray", "xray"),
     "your JFrog platform (User Management > Access Tokens)",
@@ -288,6 +309,16 @@ P.named(
     ("gitter",),
     "https://developer.gitter.im/apps",
     "GITTER_TOKEN",
+)
+P.named(
+    "secret.sourcegraph-legacy-token",
+    "Sourcegraph access token (legacy 40-hex form, without the sgp_ prefix)",
+    r"(?<![a-z])sourcegraph(?:[\w.-]{0,20}?(?:token|key|secret))?",
+    r"[0-9a-fA-F]{40}",
+    ("sourcegraph",),
+    "your Sourcegraph instance (Settings > Access tokens: delete the token)",
+    "SOURCEGRAPH_TOKEN",
+    what="the token",
 )
 
 RULES: tuple[Rule, ...] = tuple(P.rules)

@@ -1,0 +1,140 @@
+"""Which secrets a commit's tree holds, and where: one ``git grep -F`` for many secrets.
+
+History asks this in three places: does HEAD still have a secret (``dedup.present_at_head``),
+did a commit too large to diff in memory add a secret or only keep one its parent already had
+(``occurrences.Collector.scan_oversized``), and did such a commit remove one
+(``dedup.removals``). git reads each file as a stream and prints only the matches (``-o``),
+so a file with a 300 MB line costs git's memory, never ours.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import subprocess
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
+from launchready import procs
+from launchready.history.gitlog import GIT_CONFIG
+from launchready.secrets.encoding import sniff_encoding
+
+_SPLIT = re.compile(r"\\n|\\r|[\r\n]")
+MIN_FRAGMENT = 8
+
+
+def fragment(secret: str) -> str:
+    """The longest single-line piece of a secret: what ``git grep -F`` and ``-`` lines can show."""
+    parts = [p.strip() for p in _SPLIT.split(secret)]
+    best = max(parts, key=len, default="")
+    return best[:200]
+
+
+def grep_texts(
+    root: Path, rev: str, patterns: Iterable[str], paths: Iterable[str] = (), wide: Iterable[str] = ()
+) -> dict[str, set[str]]:
+    """path -> the texts matching any of ``patterns`` (fixed strings of at least
+    MIN_FRAGMENT characters) in ``rev``'s tree, limited to ``paths`` when given. Content is
+    read whatever ``.gitattributes`` says. A rev git cannot resolve (the parent of a root
+    commit) holds nothing. git compares bytes, so it never finds a pattern in a UTF-16/32
+    file: those of the ``wide`` paths in which git found nothing are decoded and searched
+    here (``wide_texts``)."""
+    wanted = sorted({p for p in patterns if len(p) >= MIN_FRAGMENT})
+    if not wanted:
+        return {}
+    proc = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(root),
+            *GIT_CONFIG,
+            "grep",
+            "--text",
+            "--no-textconv",
+            "-F",
+            "-o",
+            "-z",
+            "--no-color",
+            "--no-recurse-submodules",
+            "-f",
+            "-",
+            rev,  # a commit id (with ^N) or a resolved HEAD: never an option
+            "--",
+            *(f":(literal){p}" for p in paths),
+        ],
+        input="\n".join(wanted).encode("utf-8", "surrogateescape") + b"\n",
+        capture_output=True,
+        check=False,
+    )
+    prefix = f"{rev}:"
+    seen: dict[str, set[str]] = {}
+    for ln in proc.stdout.split(b"\n"):
+        name, sep, text = ln.partition(b"\0")
+        if not sep:
+            continue
+        path = name.decode("utf-8", "surrogateescape").removeprefix(prefix)
+        seen.setdefault(path, set()).add(text.decode("utf-8", "replace"))
+    others = [p for p in dict.fromkeys(wide) if p not in seen]
+    if others:
+        seen.update(wide_texts(root, rev, wanted, others))
+    return seen
+
+
+def wide_texts(root: Path, rev: str, patterns: Collection[str], paths: Iterable[str]) -> dict[str, set[str]]:
+    """path -> the ``patterns`` found in those of ``paths`` that are UTF-16/32 text at
+    ``rev`` (decoded as ``scan`` decodes them, as a stream: one block in memory at a time).
+    Other files are read past after their first 8 KB, unsearched."""
+    found: dict[str, set[str]] = {}
+    longest = max((len(p) for p in patterns), default=0)
+    if not longest:
+        return found
+    proc = subprocess.Popen(
+        ["git", "-C", str(root), *GIT_CONFIG, "cat-file", "--batch"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=procs.die_with_parent(),
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        for path in paths:
+            spec = f"{rev}:{path}".encode("utf-8", "surrogateescape")
+            if b"\n" in spec:  # the batch protocol is line based
+                continue
+            proc.stdin.write(spec + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline().split()
+            if len(header) < 3 or header[-1] == b"missing":
+                continue
+            left = int(header[2]) + 1  # the content, then a newline
+            head = proc.stdout.read(min(left, 8192))
+            left -= len(head)
+            encoding = sniff_encoding(head) if header[1] == b"blob" else None
+            searching = encoding is not None and not encoding.startswith("utf-8")
+            decoder = codecs.getincrementaldecoder(encoding or "utf-8")(errors="replace")
+            tail = ""
+            block = head
+            while True:
+                if searching:
+                    text = tail + decoder.decode(block if left else block[:-1], final=not left)
+                    hits = {p for p in patterns if p in text}
+                    if hits:
+                        found.setdefault(path, set()).update(hits)
+                    tail = text[-(longest - 1) :] if longest > 1 else ""
+                if not left:
+                    break
+                block = proc.stdout.read(min(left, 1 << 20))
+                if not block:
+                    break
+                left -= len(block)
+    finally:
+        proc.stdin.close()
+        proc.stdout.close()
+        proc.wait()
+    return found
+
+
+def holds(texts: Collection[str] | None, frag: str) -> bool:
+    """Does a file whose matched texts are ``texts`` hold ``frag``? (``git grep -o`` reports
+    the leftmost-longest match: a fragment inside another counts.)"""
+    return bool(texts) and len(frag) >= MIN_FRAGMENT and any(frag in t for t in texts or ())
