@@ -379,4 +379,5 @@ def test_made_up_values_in_real_test_files_are_quiet() -> None:
     """A real chatbot's test sets a stand-in token (a provider-named rule reported it)."""
     line = '    process.env.BLOB_READ_WRITE_TOKEN = "vercel_blob_token_abc123";\n'
     assert secrets(line, "src/app/api/storage/actions.test.ts") == []
-    assert secrets(line.replace("abc123", G.chars(24, ALNUM)), "src/app/api/storage/actions.ts") != []
+    real = f'BLOB_READ_WRITE_TOKEN = "vercel_blob_token_{"7" + G.chars(23, ALNUM)}";\n'
+    assert secrets(real, "src/app/api/storage/config.ts") != []
