@@ -1,12 +1,17 @@
 """``.launchready.yml``: find, load, validate (with file:line:key errors), merge with flags.
 
-Sections owned by other modules (``live``, ``email``) are kept as raw mappings here, with
-their YAML line map, and validated by those modules through ``Config.error``.
+Each section is read by its own function with the typed readers of ``section_reader``
+(one style everywhere: types, defaults, allowed keys, file:line:key errors that never echo
+a value): here the top level, ``rules`` (with custom rule definitions) and the suppression
+keys; ``live`` in ``live/config.py``, ``email``/``live.email`` in ``email/settings.py``,
+``journey`` in ``journey/config.py``. Those sections are kept as raw mappings here, with the
+YAML line map (``Config.source``), and read when a command needs them.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +22,9 @@ from launchready.model import Severity
 
 if TYPE_CHECKING:
     import yaml  # imported lazily below: most hook runs have no config file to parse
+
+    # the section readers too: imported when there is a file to read (or an error to raise)
+    from launchready.section_reader import Reader, Source
 
 CONFIG_NAMES = (".launchready.yml", ".launchready.yaml")
 TOP_KEYS = {
@@ -71,14 +79,16 @@ class Config:
     # "live.targets.0.url" -> line number, for errors raised by section owners
     lines: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def source(self) -> Source:
+        """This file and its line map, for the section readers (``section_reader.Reader``)."""
+        from launchready.section_reader import Source
+
+        return Source(self.path, self.lines)
+
     def error(self, key: str, problem: str) -> ConfigError:
         """A ConfigError pointing at ``key`` (dotted path) in this file."""
-        line = self.lines.get(key)
-        probe = key
-        while line is None and "." in probe:
-            probe = probe.rsplit(".", 1)[0]
-            line = self.lines.get(probe)
-        return ConfigError(self.path or "<config>", line, key, problem)
+        return self.source.error(key, problem)
 
 
 def find_config(start: Path) -> Path | None:
@@ -125,8 +135,10 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
         raise ConfigError(shown, None, None, "config file not found") from None
     except BoundedReadError as exc:
         raise ConfigError(shown, None, None, f"config refused: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(shown, None, None, f"cannot read config: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(shown, None, None, f"cannot read config: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(shown, None, None, f"cannot read config: {exc.strerror or exc}") from None
     import yaml
 
     try:
@@ -136,93 +148,105 @@ def load_config(path: str | os.PathLike[str] | None, start: Path | None = None) 
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
-        raise ConfigError(shown, line, None, f"invalid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(shown, None, None, f"invalid YAML: {exc}") from None
+        raise ConfigError(shown, line, None, f"invalid YAML: {_yaml_problem(exc.problem)}") from None
+    except yaml.YAMLError:
+        raise ConfigError(shown, None, None, "invalid YAML") from None
     cfg = Config(path=shown)
     if node is not None:
         _line_map(node, "", cfg.lines)
     if data is None:
         return cfg
+    from launchready.section_reader import Reader, describe
+
+    r = Reader(cfg.source)
     if not isinstance(data, dict):
-        raise cfg.error("", "the top level must be a mapping of keys")
+        raise cfg.error("", f"the top level must be a mapping of keys (got {describe(data)})")
     cfg.raw = data
-    for key in data:
-        if key not in TOP_KEYS:
-            raise cfg.error(str(key), f"unknown key (allowed: {', '.join(sorted(TOP_KEYS))})")
-    version = data.get("version", 1)
-    if type(version) is not int or version != 1:  # bool is an int in Python: `true` is refused too
-        raise cfg.error("version", f"unsupported version {version!r} (this launchready reads 1)")
-    if "fail_on" in data:
-        try:
-            cfg.fail_on = Severity.parse(str(data["fail_on"]))
-        except ValueError as exc:
-            raise cfg.error("fail_on", str(exc)) from None
-    rules = data.get("rules") or {}
-    if not isinstance(rules, dict):
-        raise cfg.error("rules", "must be a mapping with 'disable' and/or 'custom'")
-    for key in rules:
-        if key not in RULE_KEYS:
-            raise cfg.error(f"rules.{key}", f"unknown key (allowed: {', '.join(sorted(RULE_KEYS))})")
-    disable = rules.get("disable") or []
-    if not isinstance(disable, list) or not all(isinstance(x, str) for x in disable):
-        raise cfg.error("rules.disable", "must be a list of rule ids")
-    cfg.disabled_rules = set(disable)
-    custom = rules.get("custom") or []
-    if not isinstance(custom, list):
-        raise cfg.error("rules.custom", "must be a list of rules")
-    for i, rule in enumerate(custom):
-        where = f"rules.custom.{i}"
-        if not isinstance(rule, dict):
-            raise cfg.error(where, "each custom rule must be a mapping")
-        for key in rule:
-            if key not in CUSTOM_RULE_KEYS:
-                raise cfg.error(f"{where}.{key}", f"unknown key (allowed: {', '.join(sorted(CUSTOM_RULE_KEYS))})")
-        for req in ("id", "regex"):
-            if not isinstance(rule.get(req), str) or not rule.get(req):
-                raise cfg.error(f"{where}.{req}" if req in rule else where, f"'{req}' is required and must be a string")
-        if "severity" in rule:
-            try:
-                Severity.parse(str(rule["severity"]))
-            except ValueError as exc:
-                raise cfg.error(f"{where}.severity", str(exc)) from None
-        kws = rule.get("keywords", [])
-        if not isinstance(kws, list) or not all(isinstance(k, str) for k in kws):
-            raise cfg.error(f"{where}.keywords", "must be a list of strings")
-        for key in ("description", "fix", "prefix"):
-            if key in rule and not isinstance(rule[key], str):
-                raise cfg.error(f"{where}.{key}", "must be a string")
-        if "password_like" in rule and not isinstance(rule["password_like"], bool):
-            raise cfg.error(f"{where}.password_like", "must be true or false")
-        if "allow" in rule and not (isinstance(rule["allow"], list) and all(isinstance(a, str) for a in rule["allow"])):
-            raise cfg.error(f"{where}.allow", "must be a list of regular expressions")
-        if "paths" in rule and not isinstance(rule["paths"], str):
-            raise cfg.error(f"{where}.paths", "must be a regular expression (a string)")
-        if "entropy" in rule and (isinstance(rule["entropy"], bool) or not isinstance(rule["entropy"], (int, float))):
-            raise cfg.error(f"{where}.entropy", "must be a number (bits per character)")
-    cfg.custom_rules = custom
-    exclude = data.get("exclude") or []
-    if not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude):
-        raise cfg.error("exclude", "must be a list of path globs")
-    cfg.exclude = exclude
-    for key in ("baseline", "gitleaks_config"):
-        if key in data and not isinstance(data[key], str):
-            raise cfg.error(key, "must be a file path")
-    cfg.baseline = data.get("baseline")
-    cfg.gitleaks_config = data.get("gitleaks_config")
-    if "gitleaks_mode" in data:
-        mode = data["gitleaks_mode"]
-        if mode not in GITLEAKS_MODES:
-            raise cfg.error("gitleaks_mode", f"must be one of {', '.join(GITLEAKS_MODES)} (got {mode!r})")
-        cfg.gitleaks_mode = mode
-    for key in ("live", "email"):
-        section = data.get(key) or {}
-        if not isinstance(section, dict):
-            raise cfg.error(key, "must be a mapping")
+    _read_top(r, data, cfg)
+    disable = _read_rules(r, data.get("rules"), cfg)
+    _read_suppressions(r, data, cfg)
+    for key in ("live", "email", "scan"):  # live and email are read by their owners; scan is reserved
+        r.mapping(data.get(key) or None, key)
     cfg.live = data.get("live") or {}
     cfg.email = data.get("email") or {}
     _check_disabled(cfg, disable)
     return cfg
+
+
+def _yaml_problem(problem: str | None) -> str:
+    """PyYAML's problem, keeping what it quotes only when that is a token name (``'<block
+    end>'``) or one or two characters (``':'``, ``'\\t'``): longer quotes are text from the
+    file (an alias, a tag), which is not repeated; the line is named instead."""
+
+    def keep(m: re.Match[str]) -> str:
+        inner = m.group(0)[1:-1]
+        return m.group(0) if len(inner) <= 2 or (inner.startswith("<") and inner.endswith(">")) else "(not shown)"
+
+    return re.sub(r"'[^']*'|\"[^\"]*\"", keep, problem or "a syntax error")
+
+
+def _read_top(r: Reader, data: dict[str, Any], cfg: Config) -> None:
+    """The top level: allowed keys, ``version`` and ``fail_on``."""
+    from launchready.section_reader import describe
+
+    r.known_keys(data, "", TOP_KEYS)
+    version = data.get("version", 1)
+    if type(version) is not int or version != 1:  # bool is an int in Python: `true` is refused too
+        got = f"version {version}" if type(version) is int else describe(version)
+        raise cfg.error("version", f"unsupported version (got {got}; this launchready reads 1)")
+    if "fail_on" in data:
+        cfg.fail_on = r.severity(data["fail_on"], "fail_on")
+
+
+def _read_rules(r: Reader, raw: Any, cfg: Config) -> list[str]:
+    """``rules``: ``disable`` (ids checked against every rule we know, once the whole file is
+    read) and ``custom``. Returns ``disable`` as written."""
+    rules = r.mapping(raw or {}, "rules", RULE_KEYS, what="must be a mapping with 'disable' and/or 'custom'")
+    disable = r.strings(rules.get("disable") or [], "rules.disable", "must be a list of rule ids")
+    cfg.disabled_rules = set(disable)
+    custom = r.list_of(rules.get("custom") or [], "rules.custom", what="must be a list of rules")
+    cfg.custom_rules = [_read_custom_rule(r, rule, f"rules.custom.{i}") for i, rule in enumerate(custom)]
+    return disable
+
+
+def _read_custom_rule(r: Reader, raw: Any, where: str) -> dict[str, Any]:
+    """One custom rule definition's shape (its patterns are checked by RE2 in
+    ``registry.custom_rules``, with the same reader)."""
+    from launchready.section_reader import describe
+
+    rule = r.mapping(raw, where, CUSTOM_RULE_KEYS, what="each custom rule must be a mapping")
+    for req in ("id", "regex"):
+        if not isinstance(rule.get(req), str) or not rule.get(req):
+            got = f" (got {describe(rule[req])})" if req in rule else ""
+            raise r.err(f"{where}.{req}" if req in rule else where, f"'{req}' is required and must be a string{got}")
+    if "severity" in rule:
+        r.severity(rule["severity"], f"{where}.severity")
+    r.strings(rule.get("keywords", []), f"{where}.keywords", "must be a list of strings")
+    for key in ("description", "fix", "prefix"):
+        if key in rule:
+            r.text(rule[key], f"{where}.{key}")
+    if "password_like" in rule:
+        r.boolean(rule["password_like"], f"{where}.password_like")
+    if "allow" in rule:
+        r.strings(rule["allow"], f"{where}.allow", "must be a list of regular expressions")
+    if "paths" in rule:
+        r.text(rule["paths"], f"{where}.paths", "must be a regular expression (a string)")
+    if "entropy" in rule and (isinstance(rule["entropy"], bool) or not isinstance(rule["entropy"], (int, float))):
+        raise r.err(f"{where}.entropy", f"must be a number (bits per character; got {describe(rule['entropy'])})")
+    return rule
+
+
+def _read_suppressions(r: Reader, data: dict[str, Any], cfg: Config) -> None:
+    """What the scan leaves out or reads rules from: ``exclude``, ``baseline``,
+    ``gitleaks_config``, ``gitleaks_mode``."""
+    cfg.exclude = r.strings(data.get("exclude") or [], "exclude", "must be a list of path globs")
+    for key in ("baseline", "gitleaks_config"):
+        if key in data:
+            r.text(data[key], key, "must be a file path")
+    cfg.baseline = data.get("baseline")
+    cfg.gitleaks_config = data.get("gitleaks_config")
+    if "gitleaks_mode" in data:
+        cfg.gitleaks_mode = r.choice(data["gitleaks_mode"], "gitleaks_mode", GITLEAKS_MODES)
 
 
 def _check_disabled(cfg: Config, disable: list[str]) -> None:
@@ -251,10 +275,14 @@ def _check_disabled(cfg: Config, disable: list[str]) -> None:
         return
     import difflib
 
+    from launchready.section_reader import id_hint
+
     i, rid = unknown[0]
     close = difflib.get_close_matches(rid, [e.id for e in catalogue.builtin()], n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
-    raise cfg.error(f"rules.disable.{i}", f"unknown rule id {rid!r} (`launchready rules list` shows every id{hint})")
+    raise cfg.error(
+        f"rules.disable.{i}", f"unknown rule id {id_hint(rid)} (`launchready rules list` shows every id{hint})"
+    )
 
 
 def _gitleaks_ids(cfg: Config) -> set[str]:

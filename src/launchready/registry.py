@@ -13,8 +13,9 @@ from pathlib import Path
 from launchready.config import Config
 from launchready.errors import ConfigError
 from launchready.model import Severity
-from launchready.secrets.rule import Rule, compile_re2, re2_error
+from launchready.secrets.rule import Rule, compile_re2, re2_error, re2_reason
 from launchready.secrets.rules import default_rules
+from launchready.section_reader import Reader, describe, shown_key
 
 
 @dataclass
@@ -30,41 +31,54 @@ DEFAULT_NAME = ".gitleaks.toml"
 _CACHE: dict[tuple[int, str], tuple[Config, RuleSet]] = {}
 
 
-def _re2_checked(config: Config, key: str, rule_id: str, pattern: object, what: str) -> str:
+def _re2_checked(r: Reader, key: str, rule_id: str, pattern: object, what: str) -> str:
     """``pattern`` if RE2 can run it; else a ConfigError naming the rule and RE2's reason.
     Patterns from a config run on RE2 only (linear time: ``(a+)+$`` cannot stall a scan)."""
     if not isinstance(pattern, str) or not pattern:
-        raise config.error(key, f"rule {rule_id!r}: {what} must be a non-empty string")
+        raise r.err(key, f"rule {rule_id!r}: {what} must be a non-empty string (got {describe(pattern)})")
     err = re2_error(pattern)
     if err is not None:
-        raise config.error(
+        raise r.err(
             key,
-            f"rule {rule_id!r}: {what} cannot be used: RE2 (the only engine run on a config's patterns) refuses it: {err}",
+            f"rule {rule_id!r}: {what} cannot be used: RE2 (the only engine run on a config's patterns) refuses it: "
+            f"{re2_reason(err)}",
         )
     return pattern
 
 
 def custom_rules(config: Config) -> list[Rule]:
+    """The custom rule definitions (their shape read by ``config._read_custom_rule``) as
+    rules: each pattern checked by RE2, ``secret_group`` against the regex's groups."""
+    r = Reader(config.source)
     out = []
     for i, spec in enumerate(config.custom_rules):
         where = f"rules.custom.{i}"
-        rid = str(spec["id"])
-        _re2_checked(config, f"{where}.regex", rid, spec["regex"], "regex")
+        rid = shown_key(str(spec["id"]))
+        _re2_checked(r, f"{where}.regex", rid, spec["regex"], "regex")
         if spec.get("paths") is not None:
-            _re2_checked(config, f"{where}.paths", rid, spec["paths"], "paths")
-        allows = spec.get("allow", []) or []
-        if not isinstance(allows, list):
-            raise config.error(f"{where}.allow", f"rule {rid!r}: allow must be a list of regular expressions")
+            _re2_checked(r, f"{where}.paths", rid, spec["paths"], "paths")
+        allows = r.list_of(
+            spec.get("allow", []) or [], f"{where}.allow", f"rule {rid!r}: allow must be a list of regular expressions"
+        )
         for j, allow in enumerate(allows):
-            _re2_checked(config, f"{where}.allow.{j}", rid, allow, "allow pattern")
+            _re2_checked(r, f"{where}.allow.{j}", rid, allow, "allow pattern")
         group = spec.get("secret_group", 0)
         compiled = compile_re2(spec["regex"])
         if isinstance(group, bool) or not isinstance(group, (int, str)):
-            raise config.error(f"{where}.secret_group", f"rule {rid!r}: secret_group must be a group number or name")
+            raise r.err(
+                f"{where}.secret_group",
+                f"rule {rid!r}: secret_group must be a group number or name (got {describe(group)})",
+            )
         if (isinstance(group, int) and not 0 <= group <= compiled.groups) or (
             isinstance(group, str) and group not in compiled.groupindex
         ):
-            raise config.error(f"{where}.secret_group", f"rule {rid!r}: the regex has no group {group!r}")
+            names = (
+                f" or one of its named groups ({', '.join(sorted(compiled.groupindex))})" if compiled.groupindex else ""
+            )
+            raise r.err(
+                f"{where}.secret_group",
+                f"rule {rid!r}: the regex has no such group (it has groups 0 to {compiled.groups}{names})",
+            )
         syntax = "re2"
         rule_id = spec["id"]
         if not rule_id.startswith(("secret.", "repo.", "env.")):

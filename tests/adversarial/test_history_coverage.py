@@ -146,8 +146,8 @@ def test_allow_comments_in_wide_files_are_listed(action: Runner, tmp_path: Path)
 
 
 def test_commit_too_large_to_hold_counts_each_secret_once_and_its_removal_is_found(run_cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
-    """c1 adds KEY_A; c2 (over 32 MB) adds big.txt holding KEY_B and edits the file holding
-    KEY_A without touching it; c3 (over 32 MB again) deletes big.txt and removes KEY_A. Each
+    """c1 adds KEY_A; c2 (over the record bound) adds big.txt holding KEY_B and edits the file holding
+    KEY_A without touching it; c3 (over it again) deletes big.txt and removes KEY_A. Each
     key is one finding, seen once, introduced where it was added, removed in c3; a range that
     starts after c1 does not blame c2 for KEY_A."""
     from launchready.history.gitlog import MAX_RECORD
@@ -186,7 +186,7 @@ def test_commit_too_large_to_hold_counts_each_secret_once_and_its_removal_is_fou
 
 
 def test_utf16_commit_too_large_to_hold_and_a_merge_git_calls_binary(run_cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
-    """A side branch adds a UTF-16 file over 32 MB holding a key (read from its blob, decoded).
+    """A side branch adds a UTF-16 file over the record bound holding a key (read from its blob, decoded).
     The merge rewrites that file, adding a second key, and edits a config holding a third:
     git's combined diff says "Binary files differ" for the wide file even with --text, so it
     is read from its blobs too. Old keys stay one finding each, seen once, where they were

@@ -176,8 +176,18 @@ def test_local_hooks_match_the_published_hook_definitions() -> None:
 @pytest.mark.slow
 def test_install_kind_from_a_wheel_and_from_an_index(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
+    # Build from a copy: pip builds in-tree and rewrites src/launchready.egg-info, which the
+    # editable install the other tests run from reads at the same time.
+    source = tmp_path / "source"
+    skip = shutil.ignore_patterns(".git", ".venv", "*.egg-info", "build", "dist", "__pycache__", ".*_cache", "work")
+    for name in ("pyproject.toml", "README.md", "LICENSE", "src", "schemas", "hooks"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, source / name, ignore=skip)
+        elif (ROOT / name).exists():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(source)],
         capture_output=True,
         text=True,
         timeout=600,

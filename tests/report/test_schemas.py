@@ -190,3 +190,39 @@ def test_schema_and_section_readers_agree_key_by_key() -> None:
         assert schema_keys == reader_keys, f"{section}: schema {sorted(schema_keys ^ reader_keys)} differ"
     for section in ("email", "journey"):
         assert props[section].get("additionalProperties") is False, f"{section}: the reader rejects unknown keys"
+
+
+def test_schema_and_section_readers_agree_below_the_sections() -> None:
+    """Every nested mapping a reader checks with allowed keys (live areas, identities,
+    basic_auth, endpoints, journey steps, expectations, captures, notify, budget) has the
+    same keys in the schema, and the schema refuses others as the reader does."""
+    from launchready.journey import config as journey
+    from launchready.live import config as live
+
+    props = CONFIG_SCHEMA["properties"]
+    live_props = props["live"]["properties"]
+    endpoint = next(e for e in props["live"]["$defs"]["endpoint"]["oneOf"] if e.get("type") == "object")
+    step = props["journey"]["properties"]["steps"]["items"]
+    expect = step["properties"]["expect"]
+    json_expect = next(j for j in expect["properties"]["json"]["items"]["oneOf"] if j.get("type") == "object")
+    capture = next(
+        c for c in step["properties"]["capture"]["additionalProperties"]["oneOf"] if c.get("type") == "object"
+    )
+    pairs: dict[str, tuple[dict[str, Any], set[str]]] = {
+        **{f"live.{area}": (live_props[area], keys) for area, keys in live.AREA_KEYS.items()},
+        "live.basic_auth": (live_props["basic_auth"], live.BASIC_AUTH_KEYS),
+        "live.identities.*": (live_props["identities"]["additionalProperties"], live.IDENTITY_KEYS),
+        "live endpoint": (endpoint, live.ENDPOINT_KEYS),
+        "journey.steps[]": (step, journey.STEP_KEYS),
+        "journey.steps[].expect": (expect, journey.EXPECT_KEYS),
+        "journey.steps[].expect.json[]": (json_expect, journey.JSON_EXPECT_KEYS),
+        "journey.steps[].capture.*": (capture, journey.CAPTURE_KEYS),
+        "journey.notify": (props["journey"]["properties"]["notify"], journey.NOTIFY_KEYS),
+        "journey.budget": (props["journey"]["properties"]["budget"], journey.BUDGET_KEYS),
+    }
+    for where, (schema, reader_keys) in pairs.items():
+        schema_keys = set(schema["properties"])
+        assert schema_keys == set(reader_keys), (
+            f"{where}: schema and reader differ on {sorted(schema_keys ^ reader_keys)}"
+        )
+        assert schema.get("additionalProperties") is False, f"{where}: the reader rejects unknown keys"

@@ -57,17 +57,18 @@ class Nameserver:
 
 
 def parse_nameserver(text: str) -> Nameserver:
-    """``1.2.3.4``, ``1.2.3.4:5353``, ``[::1]:53``, ``[::1]`` or a bare IPv6 address."""
+    """``1.2.3.4``, ``1.2.3.4:5353``, ``[::1]:53``, ``[::1]`` or a bare IPv6 address. Errors
+    never repeat ``text`` (it may come from a pull request's config)."""
     s = text.strip()
     if not s:
         raise ValueError("empty nameserver")
     if s.startswith("["):
         end = s.find("]")
         if end < 0:
-            raise ValueError(f"{text!r}: missing ']' (IPv6 is written [::1]:53)")
+            raise ValueError("missing ']' (IPv6 is written [::1]:53)")
         host, rest = s[1:end], s[end + 1 :]
         if rest and not rest.startswith(":"):
-            raise ValueError(f"{text!r}: expected ':PORT' after ']'")
+            raise ValueError("expected ':PORT' after ']'")
         port_text = rest[1:] if rest else "53"
     elif s.count(":") == 1:
         host, port_text = s.split(":")
@@ -76,15 +77,15 @@ def parse_nameserver(text: str) -> Nameserver:
     try:
         port = int(port_text)
     except ValueError:
-        raise ValueError(f"{text!r}: port {port_text!r} is not a number") from None
+        raise ValueError("the port is not a number") from None
     if not 0 < port < 65536:
-        raise ValueError(f"{text!r}: port must be 1-65535")
+        raise ValueError("the port must be 1-65535")
     if not host:
-        raise ValueError(f"{text!r}: missing host")
+        raise ValueError("missing host")
     try:
         ipaddress.ip_address(host)
     except ValueError:
-        raise ValueError(f"{text!r}: the nameserver must be an IP address") from None
+        raise ValueError("the nameserver must be an IP address (HOST[:PORT], IPv6 as [::1]:53)") from None
     return Nameserver(host, port)
 
 

@@ -17,12 +17,13 @@ Config (``.launchready.yml``)::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from launchready.config import Config
 from launchready.email.dns import Nameserver, parse_nameserver
+from launchready.section_reader import Reader, describe
 
 DEFAULT_TIMEOUT = 3.0
 DEFAULT_RETRIES = 1
@@ -61,76 +62,86 @@ class EmailSettings:
 
 
 def normalize_domain(text: str) -> str:
-    """Lower-case, strip the final dot, IDNA-encode; raise ValueError if it is not a name."""
+    """Lower-case, strip the final dot, IDNA-encode; raise ValueError if it is not a name.
+    The message never repeats ``text`` (it may come from a pull request's config)."""
     d = text.strip().rstrip(".").lower()
     if not d:
         raise ValueError("the domain is empty")
     if "://" in d or "/" in d or "@" in d:
-        raise ValueError(f"{text!r} is not a domain name (give just the domain, e.g. example.com)")
+        raise ValueError("not a domain name (give just the domain, e.g. example.com, not a URL or an address)")
     try:
         d = d.encode("idna").decode("ascii")
     except UnicodeError:
-        raise ValueError(f"{text!r} is not a valid domain name") from None
+        raise ValueError("not a valid domain name (it cannot be IDNA-encoded)") from None
     labels = d.split(".")
     if len(labels) < 2 or not all(_LABEL.match(lab) for lab in labels) or len(d) > 253:
-        raise ValueError(f"{text!r} is not a valid domain name (expected something like example.com)")
+        raise ValueError("not a valid domain name (expected something like example.com)")
     return d
 
 
 def validate_selector(text: str) -> str:
     s = text.strip()
     if not _SELECTOR.match(s):
-        raise ValueError(f"{text!r} is not a valid DKIM selector (letters, digits, '-', '_', '.')")
+        raise ValueError("not a valid DKIM selector (letters, digits, '-', '_', '.')")
     return s
 
 
 def parse_email_settings(
     section: Mapping[str, Any], config: Config, key: str = "live.email", domain: str | None = None
 ) -> EmailSettings:
-    """Validate the ``live.email`` mapping; errors name file:line:key via ``config.error``.
+    """Read the ``live.email`` (or ``email``) mapping with the section readers; errors name
+    file:line:key.
 
     ``domain`` (from the command line) overrides and makes ``domain`` optional in the file.
     """
-    if not isinstance(section, Mapping):
-        raise config.error(key, "must be a mapping (domain, dkim_selectors, dns_servers, timeout, retries)")
-    for k in section:
-        if k not in KEYS:
-            raise config.error(f"{key}.{k}", f"unknown key (allowed: {', '.join(sorted(KEYS))})")
-    raw_domain = domain if domain is not None else section.get("domain")
+    r = Reader(config.source)
+    d = r.mapping(section, key, KEYS, what="must be a mapping (domain, dkim_selectors, dns_servers, timeout, retries)")
+    raw_domain = domain if domain is not None else d.get("domain")
     if not isinstance(raw_domain, str) or not raw_domain.strip():
-        raise config.error(f"{key}.domain", "required: the domain you send mail from, e.g. example.com")
+        raise r.err(f"{key}.domain", "required: the domain you send mail from, e.g. example.com")
     try:
         dom = normalize_domain(raw_domain)
     except ValueError as exc:
-        raise config.error(f"{key}.domain", str(exc)) from None
-    selectors = section.get("dkim_selectors", []) or []
-    if isinstance(selectors, str):
-        selectors = [selectors]
-    if not isinstance(selectors, list):
-        raise config.error(f"{key}.dkim_selectors", "must be a list of selector names")
-    sels: list[str] = []
-    for i, s in enumerate(selectors):
-        try:
-            sels.append(validate_selector(str(s)))
-        except ValueError as exc:
-            raise config.error(f"{key}.dkim_selectors.{i}", str(exc)) from None
-    servers = section.get("dns_servers", []) or []
-    if isinstance(servers, str):
-        servers = [servers]
-    if not isinstance(servers, list):
-        raise config.error(f"{key}.dns_servers", "must be a list of HOST[:PORT] (IPv6 as [::1]:53)")
-    ns: list[Nameserver] = []
-    for i, s in enumerate(servers):
-        try:
-            ns.append(parse_nameserver(str(s)))
-        except ValueError as exc:
-            raise config.error(f"{key}.dns_servers.{i}", str(exc)) from None
-    timeout = section.get("timeout", DEFAULT_TIMEOUT)
+        raise r.err(f"{key}.domain", str(exc)) from None
+    sels = [
+        _item(r, validate_selector, s, f"{key}.dkim_selectors.{i}")
+        for i, s in enumerate(_one_or_list(r, d.get("dkim_selectors"), f"{key}.dkim_selectors", "selector names"))
+    ]
+    ns = [
+        _item(r, parse_nameserver, s, f"{key}.dns_servers.{i}")
+        for i, s in enumerate(
+            _one_or_list(r, d.get("dns_servers"), f"{key}.dns_servers", "HOST[:PORT] (IPv6 as [::1]:53)")
+        )
+    ]
+    timeout = d.get("timeout", DEFAULT_TIMEOUT)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 60:
-        raise config.error(f"{key}.timeout", "must be a number of seconds between 0 and 60")
-    retries = section.get("retries", DEFAULT_RETRIES)
+        raise r.err(f"{key}.timeout", f"must be a number of seconds between 0 and 60{_got(timeout)}")
+    retries = d.get("retries", DEFAULT_RETRIES)
     if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 10:
-        raise config.error(f"{key}.retries", "must be a whole number between 0 and 10")
+        raise r.err(f"{key}.retries", f"must be a whole number between 0 and 10{_got(retries)}")
     return EmailSettings(
         domain=dom, dkim_selectors=tuple(sels), dns_servers=tuple(ns), timeout=float(timeout), retries=retries
     )
+
+
+def _got(value: Any) -> str:
+    """`` (got a string of 3 characters)`` for a value of the wrong kind; "" for a number out
+    of range (the range says it all)."""
+    return "" if isinstance(value, (int, float)) and not isinstance(value, bool) else f" (got {describe(value)})"
+
+
+def _one_or_list(r: Reader, value: Any, key: str, what: str) -> list[Any]:
+    """A list, or one string standing for a list of one (None: empty)."""
+    if isinstance(value, str):
+        return [value]
+    return r.list_of(value or [], key, what=f"must be a list of {what}")
+
+
+_T = TypeVar("_T")
+
+
+def _item(r: Reader, parse: Callable[[str], _T], value: Any, key: str) -> _T:
+    try:
+        return parse(str(value))
+    except ValueError as exc:
+        raise r.err(key, str(exc)) from None

@@ -8,8 +8,11 @@ line (prefixes, colour, external diff drivers, textconv, relative paths, path qu
 
 from __future__ import annotations
 
+import collections
 import io
+import os
 import subprocess
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +29,11 @@ FORMAT = "%x00%x1eLRC%x00%H%x00%ct%x00%an <%ae>%x00%aI%x00%B%x00"
 READ_SIZE = 1 << 20
 # A commit whose log record (header, message and patch) is larger is not held in memory: its
 # patch is dropped as it streams past and the commit is scanned file by file from its blobs
-# instead, in bounded windows (``Collector.scan_oversized``). One 300 MB line took 3.5 GB.
-MAX_RECORD = 32 << 20
+# instead, in bounded windows (``Collector.scan_oversized``), as ``scan`` reads a large file.
+# A record held costs about 12 times its size while it is split and scanned (a 20 MB line
+# took 260 MB): 8 MiB bounds that near 100 MB, above the largest commit of the real histories
+# measured (requests 3.5 MB, scrapy 2.2 MB, fastapi 5.4 MB: bench/RESULTS.md, "history memory").
+MAX_RECORD = 8 << 20
 HEAD_KEEP = 1 << 20  # bytes of an oversized record kept: its header fields and message
 PIPE_SIZE = 1 << 20  # Linux caps it at /proc/sys/fs/pipe-max-size (1 MiB by default)
 
@@ -46,11 +52,16 @@ GIT_CONFIG = (
     # local objects only (a fetch per object is slow, needs the network, and can hang)
     "-c",
     "protocol.allow=never",
-    # git keeps up to 96 MB of delta bases per process by default; 32 MB costs no time on the
-    # histories measured (requests, scrapy) and keeps each of the two logs ~60 MB smaller
-    # (bench/RESULTS.md, "history strategies")
+    # git keeps up to 96 MB of delta bases per process by default and maps pack files in 1 GiB
+    # windows (the pages it touched count in its RSS until it exits): 16 MB of delta bases and
+    # at most 16 MB of pack mapped, in 1 MB windows, cost no CPU measured on scrapy and keep each
+    # of the two logs ~45 MB instead of ~85 MB (bench/RESULTS.md, "history memory")
     "-c",
-    "core.deltaBaseCacheLimit=32m",
+    "core.deltaBaseCacheLimit=16m",
+    "-c",
+    "core.packedGitWindowSize=1m",
+    "-c",
+    "core.packedGitLimit=16m",
 )
 
 
@@ -190,8 +201,10 @@ def read_commits(out: io.BufferedReader, max_record: int | None = None) -> Itera
             else:
                 record = piece
             commit = _parse(record, over) if record else None
+            record = piece = b""  # not held while the commit is scanned (its patch is a copy)
             if commit is not None:
                 yield commit
+                commit = None
             size = 0
             pos = idx + len(NLSEP)
             idx = block.find(NLSEP, pos)
@@ -222,6 +235,85 @@ def stream_commits(cmd: list[str], stdin: bytes | None = None) -> Iterator[Commi
         proc.stderr.close()
     if code != 0:
         raise GitError(f"git log failed ({code}): {err.decode('utf-8', 'replace').strip()}")
+
+
+AHEAD_BYTES = 2 << 20  # of a log's output read ahead of the scan (``ReadAhead``)
+AHEAD_READ = 256 << 10  # bytes the reader thread takes from the pipe at a time
+
+
+class ReadAhead:
+    """A ``git log`` pipe drained by a thread into a bounded buffer (``AHEAD_BYTES``), read
+    back with ``read1``/``read`` as ``read_commits`` reads a pipe. The pipe holds at most 1 MiB
+    (``PIPE_SIZE``): without this, git stops each time it is full while the scan is busy with a
+    large commit or waits for a CPU, and the scan stops each time it is empty. Start it after
+    any fork (the thread is this process's); ``stop()`` before the pipe is closed."""
+
+    def __init__(self, pipe: io.BufferedReader, limit: int = AHEAD_BYTES) -> None:
+        self._fd = pipe.fileno()
+        self._limit = limit
+        self._chunks: collections.deque[bytes] = collections.deque()
+        self._size = 0
+        self._eof = False
+        self._stopped = False
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._drain, name="git-log-reader", daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        cond = self._cond
+        while True:
+            with cond:
+                while self._size >= self._limit and not self._stopped:
+                    cond.wait()
+                if self._stopped:
+                    return
+            try:
+                data = os.read(self._fd, AHEAD_READ)  # releases the GIL while git writes
+            except OSError:
+                data = b""
+            with cond:
+                if data:
+                    self._chunks.append(data)
+                    self._size += len(data)
+                else:
+                    self._eof = True
+                cond.notify_all()
+            if not data:
+                return
+
+    def read1(self, size: int = READ_SIZE) -> bytes:
+        """What is buffered, up to ``size`` bytes (waits for some); b"" at the end."""
+        with self._cond:
+            while not self._chunks and not self._eof and not self._stopped:
+                self._cond.wait()
+            if not self._chunks:
+                return b""
+            data = self._chunks.popleft()
+            if len(data) > size:
+                self._chunks.appendleft(data[size:])
+                data = data[:size]
+            self._size -= len(data)
+            self._cond.notify_all()
+            return data
+
+    def read(self, size: int) -> bytes:
+        """``size`` bytes, fewer only at the end."""
+        parts: list[bytes] = []
+        while size > 0:
+            data = self.read1(size)
+            if not data:
+                break
+            parts.append(data)
+            size -= len(data)
+        return b"".join(parts)
+
+    def stop(self) -> None:
+        """Stop reading and wait for the thread. The caller has stopped git, or read to the
+        end, so a read under way returns."""
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+        self._thread.join()
 
 
 class Blobs:

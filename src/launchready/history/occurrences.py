@@ -117,6 +117,7 @@ class ChunkResult:
             self.skipped[path] = (count, when) if had is None else (had[0] + count, min(had[1], when))
 
 
+PATH_CACHE = 1 << 16  # paths whose kind is remembered (a history may touch millions)
 TOUCHED_LIMIT = 2_000_000  # entries (~100 bytes each); beyond, removals use a path-limited log
 BATCH_BYTES = 16 * 1024  # small: the last batch is scanned after the two ends meet, on the critical path
 BATCH_SEPARATOR = b"\n\x00\n"
@@ -178,6 +179,7 @@ class Collector:
         self._batch_bytes = 0
         self._path_rules = [r.compile_extra(r.paths) for r in engine.rules if r.paths]
         self._path_scoped: dict[str, bool] = {}  # path -> does a path-scoped rule apply
+        self._paths: dict[bytes, tuple[str, bool, bool]] = {}  # raw path -> _path_kind(raw)
 
     def excluded(self, path: str) -> bool:
         return excluded(path, self.exclude)
@@ -209,8 +211,11 @@ class Collector:
             raw = sec.target()
             if raw is None:
                 continue
-            path = decode_path(raw)
-            if vendored(path):
+            kind = self._paths.get(raw)
+            if kind is None:
+                kind = self._path_kind(raw)
+            path, third_party, scoped = kind
+            if third_party:
                 continue  # third-party code (a committed node_modules or virtualenv), as scan skips it
             if sec.binary:
                 if sec.parents:  # a merge's file git would not diff as text: read from blobs
@@ -218,7 +223,6 @@ class Collector:
                 else:
                     self._skip_binary(c, path, sec.binary)
                 continue
-            scoped = self._scoped(path)
             hit = keyword and engine.mentions_keyword(sec.body)
             body_key = key_lines and _KEY_LINE.search(sec.body) is not None
             if not (scoped or hit or body_key):
@@ -392,8 +396,19 @@ class Collector:
         """Does a path-scoped rule (``.pgpass``, ``.netrc``...) apply to ``path``?"""
         scoped = self._path_scoped.get(path)
         if scoped is None:
+            if len(self._path_scoped) >= PATH_CACHE:
+                self._path_scoped.clear()
             scoped = self._path_scoped[path] = any(rx.search(path) for rx in self._path_rules)
         return scoped
+
+    def _path_kind(self, raw: bytes) -> tuple[str, bool, bool]:
+        """(path, in third-party code, a path-scoped rule applies) for a path as git spells it:
+        worked out once per path, not once per commit that touches it."""
+        if len(self._paths) >= PATH_CACHE:
+            self._paths.clear()
+        path = decode_path(raw)
+        kind = self._paths[raw] = (path, vendored(path), self._scoped(path))
+        return kind
 
     def finish(self) -> ChunkResult:
         self._flush()

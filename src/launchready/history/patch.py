@@ -178,7 +178,7 @@ def sections(patch: bytes) -> Iterator[Section]:
         if _is_submodule(header):
             continue
         body = section[first_hunk + 1 :]
-        if b"\0" in body[:8192] and section.startswith(b"git "):
+        if body.find(b"\0", 0, 8192) >= 0 and section.startswith(b"git "):
             # git printed it as text (--text, whatever .gitattributes says): UTF-16/32 is
             # decoded here so the keyword filter and the rules see characters; binary is skipped
             wide = _wide_body(body)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import cast
 
 from launchready import procs
-from launchready.history.gitlog import Commit, GitError, log_command, read_commits, start_log
+from launchready.history.gitlog import Commit, GitError, ReadAhead, log_command, read_commits, start_log
 from launchready.history.revs import Range
 
 PARALLEL_MIN_COMMITS = 400  # below this, forking workers costs more than it saves
@@ -63,6 +63,7 @@ class Prefetch:
         self._count: subprocess.Popen[bytes] | None = None
         self._refs: subprocess.Popen[bytes] | None = None
         self._refs_before = b""
+        self._ahead: dict[int, ReadAhead] = {}  # git pid -> the thread reading its log ahead
         self._small: bool | None = True
         if rng.empty_reason:
             return
@@ -77,19 +78,21 @@ class Prefetch:
         # killed unused if the range turns out small
         self.back = start_log(log_command(root, rng.revs, extra=["--reverse"]), die_with_parent=True)
 
-    def _git(self, *args: str) -> subprocess.Popen[bytes]:
+    def _git(self, *args: str, die_with_parent: bool = True) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             ["git", "-C", str(self.root), "-c", "protocol.allow=never", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
-            preexec_fn=procs.die_with_parent(),
+            preexec_fn=procs.die_with_parent() if die_with_parent else None,
         )
 
-    def _snapshot(self) -> subprocess.Popen[bytes] | None:
+    def _snapshot(self, die_with_parent: bool = True) -> subprocess.Popen[bytes] | None:
         """Where HEAD and every ref point, for ``--all``: the two ends of a two-worker scan
         walk separately, so a ref that moved meanwhile must be noticed."""
-        return self._git("show-ref", "--head") if "--all" in self.rng.revs else None
+        if "--all" not in self.rng.revs:
+            return None
+        return self._git("show-ref", "--head", die_with_parent=die_with_parent)
 
     @staticmethod
     def _read(proc: subprocess.Popen[bytes] | None) -> bytes:
@@ -104,26 +107,34 @@ class Prefetch:
             self._count = None
             self._refs_before = self._read(self._refs)
             self._refs = None
+            if self._small:  # stop the oldest-first log now: it would diff on unread (a huge
+                self.finish(self.back, read_all=False)  # file: its blob held until the scan ends)
         return self._small
 
     def refs_moved(self) -> bool:
-        return self._read(self._snapshot()) != self._refs_before
+        # waited for at once: no ``preexec_fn``, whose fork would copy this (by now large)
+        # process for a moment instead of a vfork
+        return self._read(self._snapshot(die_with_parent=False)) != self._refs_before
 
-    @staticmethod
-    def commits(proc: subprocess.Popen[bytes] | None) -> Iterator[Commit]:
-        """The commits of a prefetched ``git log`` (to be read by one process only)."""
+    def commits(self, proc: subprocess.Popen[bytes] | None) -> Iterator[Commit]:
+        """The commits of a prefetched ``git log`` (to be read by one process only), read
+        ahead by a thread of that process (``ReadAhead``)."""
         if proc is None:
             return iter(())
-        return read_commits(cast(io.BufferedReader, proc.stdout))
+        pipe = cast(io.BufferedReader, proc.stdout)
+        ahead = self._ahead[proc.pid] = ReadAhead(pipe)
+        return read_commits(cast(io.BufferedReader, ahead))
 
-    @staticmethod
-    def finish(proc: subprocess.Popen[bytes] | None, read_all: bool) -> None:
+    def finish(self, proc: subprocess.Popen[bytes] | None, read_all: bool) -> None:
         """Reap a prefetched ``git log`` (this process started it); when its output was read
         to the end, a failure is an error."""
         if proc is None or proc.returncode is not None:
             return
         if not read_all and proc.poll() is None:
             proc.kill()
+        ahead = self._ahead.pop(proc.pid, None)
+        if ahead is not None:  # git has ended or been killed: the reader's last read returns
+            ahead.stop()
         _, err = proc.communicate()
         if read_all and proc.returncode != 0:
             raise GitError(f"git log failed ({proc.returncode}): {err.decode('utf-8', 'replace').strip()}")

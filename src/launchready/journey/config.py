@@ -1,6 +1,7 @@
 """The ``journey:`` section of ``.launchready.yml``, validated into ``JourneySettings``.
 
-Errors point at file:line:key through ``Config.error``, like the live section. Secrets are
+Read with the typed readers of ``section_reader``, like every section (errors name
+file:line:key and never echo a value). Secrets are
 never read from the file: values come from the environment (``{env: VAR}``), from a live
 identity (``identity: a``), from a capture of an earlier step (``{var: token}``), or are
 generated per run (``{uuid}``, ``{timestamp}``, ``{email}``, ``{password}``).
@@ -15,7 +16,8 @@ from typing import Any
 
 from launchready.config import Config
 from launchready.journey.values import Template, parse_template
-from launchready.live.config import _V, METHODS
+from launchready.live.config import METHODS
+from launchready.section_reader import Reader, describe, id_hint, shown_key, suggest
 
 SECTION_KEYS = {"url", "steps", "email_domain", "latency_ms", "stream_latency_ms", "notify", "budget"}
 STEP_KEYS = {
@@ -35,10 +37,14 @@ STEP_KEYS = {
 EXPECT_KEYS = {"status", "json", "body_contains", "reply_contains", "cookie", "header", "latency_ms"}
 CAPTURE_KEYS = {"json", "header", "cookie", "secret"}
 NOTIFY_KEYS = {"webhook_env", "format", "state_file"}
+JSON_EXPECT_KEYS = {"path", "equals", "exists"}
+BUDGET_KEYS = {"requests"}
 STREAMS = {"sse", "chunked", "auto"}
 FORMATS = {"slack", "discord", "json", "auto"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_PATH = re.compile(r"^\$?(\.?[A-Za-z_][\w-]*|\[\d+\]|\.\d+)*$")
+# Each name and index is matched whole (the lookaheads), so a long near-miss is refused in
+# linear time: the former ``(\.?[A-Za-z_][\w-]*|...)*`` backtracked exponentially.
+_PATH = re.compile(r"\$?(?:\.?[A-Za-z_][\w-]*(?![\w-])|\[\d+\]|\.\d+(?!\d))*")
 
 
 @dataclass(frozen=True)
@@ -128,14 +134,14 @@ def placeholders(step: Step, kind: str) -> set[str]:
     return out
 
 
-def _template(v: _V, raw: Any, key: str) -> Template:
+def _template(v: Reader, raw: Any, key: str) -> Template:
     try:
         return parse_template(raw)
     except ValueError as exc:
         raise v.err(key, str(exc)) from None
 
 
-def _structure(v: _V, raw: Any, key: str) -> Any:
+def _structure(v: Reader, raw: Any, key: str) -> Any:
     """A JSON body: every string (and every ``{env: X}``-style mapping) becomes a Template."""
     if isinstance(raw, dict):
         if len(raw) == 1 and next(iter(raw)) in ("env", "var") and isinstance(next(iter(raw.values())), str):
@@ -148,19 +154,19 @@ def _structure(v: _V, raw: Any, key: str) -> Any:
     return raw
 
 
-def _strings(v: _V, raw: Any, key: str) -> tuple[Template, ...]:
+def _strings(v: Reader, raw: Any, key: str) -> tuple[Template, ...]:
     items = raw if isinstance(raw, list) else [raw]
     return tuple(_template(v, x, f"{key}.{i}" if isinstance(raw, list) else key) for i, x in enumerate(items))
 
 
-def _json_path(v: _V, raw: Any, key: str) -> str:
+def _json_path(v: Reader, raw: Any, key: str) -> str:
     s = v.string(raw, key)
-    if not _PATH.match(s):
-        raise v.err(key, f"not a JSON path like token, data.user.id or items[0].id: {s!r}")
+    if not _PATH.fullmatch(s):
+        raise v.err(key, f"not a JSON path like token, data.user.id or items[0].id (got {describe(s)})")
     return s
 
 
-def _expect(v: _V, raw: Any, key: str) -> Expect:
+def _expect(v: Reader, raw: Any, key: str) -> Expect:
     d = v.mapping(raw, key, EXPECT_KEYS)
     status: tuple[int, ...] = ()
     if "status" in d:
@@ -174,7 +180,7 @@ def _expect(v: _V, raw: Any, key: str) -> Expect:
         if isinstance(j, str):
             jsons.append(JsonExpect(_json_path(v, j, jk)))
             continue
-        jd = v.mapping(j, jk, {"path", "equals", "exists"})
+        jd = v.mapping(j, jk, JSON_EXPECT_KEYS)
         if "path" not in jd:
             raise v.err(jk, "needs 'path' (and 'equals' to compare a value)")
         if "exists" in jd and v.boolean(jd["exists"], f"{jk}.exists") is False:
@@ -215,7 +221,7 @@ def _literal(x: Any) -> str:
     return json.dumps(x)
 
 
-def _captures(v: _V, raw: Any, key: str) -> tuple[Capture, ...]:
+def _captures(v: Reader, raw: Any, key: str) -> tuple[Capture, ...]:
     out = []
     for var, spec in v.mapping(raw, key).items():
         ck = f"{key}.{var}"
@@ -234,16 +240,18 @@ def _captures(v: _V, raw: Any, key: str) -> tuple[Capture, ...]:
     return tuple(out)
 
 
-def _step(v: _V, raw: Any, key: str, names: set[str], identities: set[str]) -> Step:
+def _step(v: Reader, raw: Any, key: str, names: dict[str, int], identities: set[str]) -> Step:
     d = v.mapping(raw, key, STEP_KEYS)
     if "name" not in d:
         raise v.err(key, "each step needs a 'name' (its check id is journey.<name>)")
     name = v.string(d["name"], f"{key}.name")
     if not _NAME.match(name):
-        raise v.err(f"{key}.name", f"step names are lower-case letters, digits, - and _ (got {name!r})")
+        raise v.err(f"{key}.name", f"step names are lower-case letters, digits, - and _ (got {describe(name)})")
     if name in names:
-        raise v.err(f"{key}.name", f"two steps are named {name!r}")
-    names.add(name)
+        raise v.err(
+            f"{key}.name", f"the same name as step {names[name]} (journey.steps.{names[name]}): names must differ"
+        )
+    names[name] = int(key.rsplit(".", 1)[1])
     if ("path" in d) == ("url" in d):
         raise v.err(key, "give either 'path' (joined to journey.url) or 'url'")
     target = _template(v, d.get("path", d.get("url")), f"{key}.{'path' if 'path' in d else 'url'}")
@@ -252,7 +260,10 @@ def _step(v: _V, raw: Any, key: str, names: set[str], identities: set[str]) -> S
         raise v.err(key, "give at most one of 'json', 'form' and 'body'")
     method = v.string(d.get("method", "POST" if bodies else "GET"), f"{key}.method").upper()
     if method not in METHODS:
-        raise v.err(f"{key}.method", f"unknown method {method!r} (allowed: {', '.join(sorted(METHODS))})")
+        raise v.err(
+            f"{key}.method",
+            f"unknown method (allowed: {', '.join(sorted(METHODS))}; got {describe(method)}{suggest(method, METHODS)})",
+        )
     body_kind: str = ""
     body: Any = None
     if bodies:
@@ -274,7 +285,10 @@ def _step(v: _V, raw: Any, key: str, names: set[str], identities: set[str]) -> S
     if "identity" in d:
         identity = v.string(d["identity"], f"{key}.identity")
         if identity not in identities:
-            raise v.err(f"{key}.identity", f"no identity {identity!r} in live.identities")
+            defined = (
+                f"defined: {', '.join(shown_key(n) for n in sorted(identities))}" if identities else "none is defined"
+            )
+            raise v.err(f"{key}.identity", f"no identity {id_hint(identity)} in live.identities ({defined})")
     stream = ""
     if "stream" in d:
         stream = v.string(d["stream"], f"{key}.stream").lower() if d["stream"] is not True else "auto"
@@ -296,7 +310,7 @@ def _step(v: _V, raw: Any, key: str, names: set[str], identities: set[str]) -> S
 
 def load_journey(config: Config) -> JourneySettings:
     """Validate ``journey:`` (raising ConfigError). No section: settings with no steps."""
-    v = _V(config)
+    v = Reader(config.source)
     raw = config.raw.get("journey")
     d = v.mapping(raw, "journey", SECTION_KEYS)
     s = JourneySettings()
@@ -305,7 +319,7 @@ def load_journey(config: Config) -> JourneySettings:
     if "email_domain" in d:
         dom = v.string(d["email_domain"], "journey.email_domain").lower().lstrip("@")
         if not re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$", dom):
-            raise v.err("journey.email_domain", f"not a domain name: {dom!r}")
+            raise v.err("journey.email_domain", f"not a domain name like example.com (got {describe(dom)})")
         s.email_domain = dom
     if "latency_ms" in d:
         s.latency_ms = v.number(d["latency_ms"], "journey.latency_ms", 1)
@@ -320,12 +334,12 @@ def load_journey(config: Config) -> JourneySettings:
             raise v.err("journey.notify.format", f"one of {', '.join(sorted(FORMATS))}")
     if "state_file" in notify:
         s.state_file = v.string(notify["state_file"], "journey.notify.state_file")
-    budget = v.mapping(d.get("budget"), "journey.budget", {"requests"})
+    budget = v.mapping(d.get("budget"), "journey.budget", BUDGET_KEYS)
     s.requests = int(v.number(budget.get("requests", 50), "journey.budget.requests", 1, True))
     live = config.live if isinstance(config.live, dict) else {}
     idents = live.get("identities") if isinstance(live.get("identities"), dict) else {}
     identities = {str(k) for k in (idents or {})}
-    names: set[str] = set()
+    names: dict[str, int] = {}
     s.steps = [
         _step(v, st, f"journey.steps.{i}", names, identities)
         for i, st in enumerate(v.list_of(d.get("steps"), "journey.steps"))

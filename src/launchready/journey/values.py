@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from launchready import redact
+from launchready.section_reader import shown_name
 
 GENERATED = ("uuid", "timestamp", "email", "password")
 PLACEHOLDER = re.compile(r"\{\s*(env|var)\s*:\s*([A-Za-z_][\w-]*)\s*\}|\{(uuid|timestamp|email|password)\}")
@@ -131,10 +132,10 @@ class Values:
             return self.vars[p.name]
         why = self.refusal(p.name)
         if why:
-            raise MissingValue(f"{{env: {p.name}}} not read: {why}")
+            raise MissingValue(f"{{env: {shown_name(p.name)}}} not read: {why}")
         got = self.env(p.name)
         if not got:
-            raise MissingValue(f"environment variable {p.name} is not set")
+            raise MissingValue(f"environment variable {shown_name(p.name)} is not set")
         redact.remember(got)
         return got
 

@@ -1,6 +1,7 @@
 """The ``live:`` section of ``.launchready.yml``: validated into ``LiveSettings``.
 
-Errors point at file:line:key through ``Config.error``. Secrets (identity tokens, bypass
+Read with the typed readers of ``section_reader`` (errors name file:line:key and never echo
+a value). Secrets (identity tokens, bypass
 headers, basic-auth passwords) are never read from the file: the file names environment
 variables and their values are read at run time (``Identity.headers``).
 See docs/live-checks.md for the reference and docs/examples/launchready.live.yml.
@@ -17,8 +18,8 @@ from urllib.parse import urljoin, urlsplit
 
 from launchready import redact
 from launchready.config import Config
-from launchready.errors import ConfigError
 from launchready.live.http import Budget
+from launchready.section_reader import Reader, describe, id_hint, shown_key, shown_name, suggest, url_problem
 
 SECTION_KEYS = {
     "targets",
@@ -61,18 +62,31 @@ ENDPOINT_KEYS = {
     "markers",
 }
 IDENTITY_KEYS = {"token_env", "cookie", "header", "value_env", "scheme"}
+BASIC_AUTH_KEYS = {"username", "username_env", "password_env"}
+# The keys of each live.<area> mapping (the schema lists the same: tests/report/test_schemas.py).
+AREA_KEYS: dict[str, set[str]] = {
+    "budget": {"requests", "seconds", "per_check"},
+    "tls": {"expiry_warn_days", "expiry_fail_days"},
+    "hsts": {"min_max_age"},
+    "cdn": {"required"},
+    "redirect": {"paths"},
+    "cors": {"endpoints"},
+    "exposure": {"paths"},
+    "bundle": {"max_scripts"},
+    "input": {"endpoints", "max_body_bytes"},
+    "ratelimit": {"endpoints"},
+    "authz": {"resources", "writes"},
+    "latency": {"endpoints", "samples", "threshold_ms", "model_threshold_ms"},
+    "monitoring": {"health", "status_page"},
+    "email": {"domain", "dns_servers", "dkim_selectors", "timeout", "retries"},
+}
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 WRITE_METHODS = {"PUT", "PATCH", "DELETE", "POST"}
 
 
 def is_http_url(s: str) -> bool:
     """An http(s) URL with a host and a valid port (``http://[::1`` and ``:99999`` are not)."""
-    try:
-        parts = urlsplit(s)
-        _ = parts.port  # raises ValueError for a port out of range or not a number
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    return url_problem(s) is None
 
 
 @dataclass(frozen=True)
@@ -120,18 +134,19 @@ class EnvPolicy:
     refuse_all: str = ""
 
     def refusal(self, name: str) -> str | None:
-        """None when ``name`` may be read, else why not."""
+        """None when ``name`` may be read, else why not (the name as ``shown_name`` shows it)."""
         if self.refuse_all:
             return self.refuse_all
         if name in self.allowed:
             return None
+        shown = shown_name(name)
         if name.startswith(_NEVER_BY_DEFAULT) or name in _OWN_KEYS:
-            return f"{name} is read only when allowed by its exact name (--allow-env {name} or the allow_env input)"
+            return f"{shown} is read only when allowed by its exact name (--allow-env {shown} or the allow_env input)"
         if name.startswith(ENV_PREFIXES) or any(a.endswith("*") and name.startswith(a[:-1]) for a in self.allowed):
             return None
         return (
-            f"{name} is not an allowed variable: a config may name LR_* and LAUNCHREADY_* variables, "
-            f"or those allowed with --allow-env {name} (the allow_env input in the Action)"
+            f"{shown} is not an allowed variable: a config may name LR_* and LAUNCHREADY_* variables, "
+            f"or those allowed with --allow-env {shown} (the allow_env input in the Action)"
         )
 
 
@@ -182,8 +197,12 @@ class Identity:
         v = self.value()
         if v is None:
             if self.refused:
-                raise MissingIdentity(f"identity {self.name!r}: environment variable not read: {self.refused}")
-            raise MissingIdentity(f"identity {self.name!r}: environment variable {self.env} is not set")
+                raise MissingIdentity(
+                    f"identity {shown_key(self.name)!r}: environment variable not read: {self.refused}"
+                )
+            raise MissingIdentity(
+                f"identity {shown_key(self.name)!r}: environment variable {shown_name(self.env)} is not set"
+            )
         if self.kind == "bearer":
             return {"Authorization": f"{self.scheme} {v}".strip()}
         if self.kind == "cookie":
@@ -273,65 +292,13 @@ class LiveSettings:
         return [f"{parts.scheme}://{parts.netloc}".lower()]
 
 
-class _V:
-    """Small typed readers that raise ConfigError at the right key."""
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-
-    def err(self, key: str, problem: str) -> ConfigError:
-        return self.config.error(key, problem)
-
-    def mapping(self, value: Any, key: str, allowed: set[str] | None = None) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise self.err(key, "must be a mapping")
-        if allowed is not None:
-            for k in value:
-                if k not in allowed:
-                    raise self.err(f"{key}.{k}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
-        return value
-
-    def list_of(self, value: Any, key: str) -> list[Any]:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.err(key, "must be a list")
-        return value
-
-    def string(self, value: Any, key: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self.err(key, "must be a non-empty string")
-        return value.strip()
-
-    def url(self, value: Any, key: str) -> str:
-        s = self.string(value, key)
-        redact.remember_url(s)
-        if not is_http_url(s):
-            raise self.err(key, f"must be an http:// or https:// URL, got {s!r}")
-        return s
-
-    def number(self, value: Any, key: str, minimum: float = 0, integer: bool = False) -> float:
-        ok = isinstance(value, int) if integer else isinstance(value, (int, float))
-        if isinstance(value, bool) or not ok or value < minimum:
-            kind = "an integer" if integer else "a number"
-            raise self.err(key, f"must be {kind} >= {minimum:g}")
-        return float(value)
-
-    def boolean(self, value: Any, key: str) -> bool:
-        if not isinstance(value, bool):
-            raise self.err(key, "must be true or false")
-        return value
-
-    def env_name(self, value: Any, key: str) -> str:
-        s = self.string(value, key)
-        if not s.replace("_", "").isalnum() or s[0].isdigit():
-            raise self.err(key, f"must name an environment variable (like LR_USER_A_TOKEN), got {s!r}")
-        return s
+def _defined(identities: Mapping[str, object]) -> str:
+    """The identity names a reference may use (keys of the file, shown like key paths)."""
+    names = sorted(identities)
+    return f"defined: {', '.join(shown_key(n) for n in names)}" if names else "none is defined"
 
 
-def _endpoint(v: _V, raw: Any, key: str) -> Endpoint:
+def _endpoint(v: Reader, raw: Any, key: str) -> Endpoint:
     if isinstance(raw, str):
         return Endpoint(path=v.string(raw, key))
     d = v.mapping(raw, key, ENDPOINT_KEYS)
@@ -345,7 +312,10 @@ def _endpoint(v: _V, raw: Any, key: str) -> Endpoint:
         raise v.err(key, "needs 'path' (relative to the target) or 'url'")
     method = v.string(d.get("method", "GET"), f"{key}.method").upper()
     if method not in METHODS:
-        raise v.err(f"{key}.method", f"unknown method {method!r} (allowed: {', '.join(sorted(METHODS))})")
+        raise v.err(
+            f"{key}.method",
+            f"unknown method (allowed: {', '.join(sorted(METHODS))}; got {describe(method)}{suggest(method, METHODS)})",
+        )
     headers = {
         str(k): v.string(val, f"{key}.headers.{k}") for k, val in v.mapping(d.get("headers"), f"{key}.headers").items()
     }
@@ -368,14 +338,14 @@ def _endpoint(v: _V, raw: Any, key: str) -> Endpoint:
     )
 
 
-def _endpoints(v: _V, section: dict[str, Any], key: str) -> list[Endpoint]:
+def _endpoints(v: Reader, section: dict[str, Any], key: str) -> list[Endpoint]:
     return [
         _endpoint(v, e, f"{key}.endpoints.{i}")
         for i, e in enumerate(v.list_of(section.get("endpoints"), f"{key}.endpoints"))
     ]
 
 
-def _identity(v: _V, name: str, raw: Any, key: str) -> Identity:
+def _identity(v: Reader, name: str, raw: Any, key: str) -> Identity:
     if isinstance(raw, dict) and ({"value", "token", "password", "cookie_value"} & set(raw)):
         raise v.err(key, "secrets are never read from the file: name an environment variable (token_env or value_env)")
     d = v.mapping(raw, key, IDENTITY_KEYS)
@@ -404,8 +374,9 @@ def _identity(v: _V, name: str, raw: Any, key: str) -> Identity:
     raise v.err(key, "needs 'token_env', or 'cookie' + 'value_env', or 'header' + 'value_env'")
 
 
-def _section(v: _V, live: dict[str, Any], name: str, allowed: set[str]) -> dict[str, Any]:
-    return v.mapping(live.get(name), f"live.{name}", allowed)
+def _section(v: Reader, live: dict[str, Any], name: str) -> dict[str, Any]:
+    """``live.<name>``: a mapping of the keys ``AREA_KEYS`` lists (absent: empty)."""
+    return v.mapping(live.get(name), f"live.{name}", AREA_KEYS[name])
 
 
 def load_live(
@@ -417,7 +388,7 @@ def load_live(
     """Validate ``config.live`` (raising ConfigError) and apply ``--url`` (overrides the base URL).
     Environment references are read only as far as ``policy`` allows; each refusal is
     listed in ``LiveSettings.refused_env``."""
-    v = _V(config)
+    v = Reader(config.source)
     live = v.mapping(config.live, "live", SECTION_KEYS)
     s = LiveSettings(configured={k for k in live if live.get(k) is not None})
     policy = policy or EnvPolicy()
@@ -472,7 +443,7 @@ def load_live(
         else:
             s.headers[str(name)] = v.string(val, key)
     if live.get("basic_auth") is not None:
-        d = v.mapping(live["basic_auth"], "live.basic_auth", {"username", "username_env", "password_env"})
+        d = v.mapping(live["basic_auth"], "live.basic_auth", BASIC_AUTH_KEYS)
         if "password_env" not in d:
             raise v.err("live.basic_auth", "needs 'password_env' (never a password in the file)")
         user = (
@@ -492,7 +463,7 @@ def load_live(
             s.refused_env.append(f"live.identities.{name}: not read: {why}")
             ident = dataclasses.replace(ident, refused=why)
         s.identities[str(name)] = ident
-    b = _section(v, live, "budget", {"requests", "seconds", "per_check"})
+    b = _section(v, live, "budget")
     s.budget = Budget(
         requests=int(v.number(b.get("requests", 400), "live.budget.requests", 1, True)),
         seconds=v.number(b.get("seconds", 120), "live.budget.seconds", 1),
@@ -504,32 +475,32 @@ def load_live(
             raise v.err("live.concurrency", "at most 16 (be polite to the site)")
     if "timeout" in live:
         s.timeout = v.number(live["timeout"], "live.timeout", 0.1)
-    tls = _section(v, live, "tls", {"expiry_warn_days", "expiry_fail_days"})
+    tls = _section(v, live, "tls")
     s.tls_warn_days = int(v.number(tls.get("expiry_warn_days", 30), "live.tls.expiry_warn_days", 0, True))
     s.tls_fail_days = int(v.number(tls.get("expiry_fail_days", 7), "live.tls.expiry_fail_days", 0, True))
-    hsts = _section(v, live, "hsts", {"min_max_age"})
+    hsts = _section(v, live, "hsts")
     s.hsts_min_age = int(v.number(hsts.get("min_max_age", 15552000), "live.hsts.min_max_age", 0, True))
-    cdn = _section(v, live, "cdn", {"required"})
+    cdn = _section(v, live, "cdn")
     s.cdn_required = v.boolean(cdn.get("required", False), "live.cdn.required")
-    red = _section(v, live, "redirect", {"paths"})
+    red = _section(v, live, "redirect")
     if "paths" in red:
         s.redirect_paths = [
             v.string(p, f"live.redirect.paths.{i}")
             for i, p in enumerate(v.list_of(red["paths"], "live.redirect.paths"))
         ]
-    cors = _section(v, live, "cors", {"endpoints"})
+    cors = _section(v, live, "cors")
     s.cors_endpoints = _endpoints(v, cors, "live.cors")
-    exp = _section(v, live, "exposure", {"paths"})
+    exp = _section(v, live, "exposure")
     s.exposure_paths = [
         v.string(p, f"live.exposure.paths.{i}")
         for i, p in enumerate(v.list_of(exp.get("paths"), "live.exposure.paths"))
     ]
-    bundle = _section(v, live, "bundle", {"max_scripts"})
+    bundle = _section(v, live, "bundle")
     s.bundle_max_scripts = int(v.number(bundle.get("max_scripts", 25), "live.bundle.max_scripts", 0, True))
-    inp = _section(v, live, "input", {"endpoints", "max_body_bytes"})
+    inp = _section(v, live, "input")
     s.input_endpoints = _endpoints(v, inp, "live.input")
     s.input_max_body = int(v.number(inp.get("max_body_bytes", 1_048_576), "live.input.max_body_bytes", 1, True))
-    rl = _section(v, live, "ratelimit", {"endpoints"})
+    rl = _section(v, live, "ratelimit")
     s.ratelimit_endpoints = _endpoints(v, rl, "live.ratelimit")
     for i, e in enumerate(s.ratelimit_endpoints):
         if e.limit is None:
@@ -537,23 +508,23 @@ def load_live(
                 f"live.ratelimit.endpoints.{i}",
                 "needs 'limit' (how many requests the endpoint should allow before answering 429)",
             )
-    az = _section(v, live, "authz", {"resources", "writes"})
+    az = _section(v, live, "authz")
     s.authz_resources = [
         _endpoint(v, e, f"live.authz.resources.{i}")
         for i, e in enumerate(v.list_of(az.get("resources"), "live.authz.resources"))
     ]
     s.authz_writes = v.boolean(az.get("writes", False), "live.authz.writes")
-    lat = _section(v, live, "latency", {"endpoints", "samples", "threshold_ms", "model_threshold_ms"})
+    lat = _section(v, live, "latency")
     s.latency_endpoints = _endpoints(v, lat, "live.latency")
     s.latency_samples = int(v.number(lat.get("samples", 10), "live.latency.samples", 1, True))
     s.latency_threshold_ms = v.number(lat.get("threshold_ms", 500), "live.latency.threshold_ms", 1)
     s.latency_model_threshold_ms = v.number(lat.get("model_threshold_ms", 10000), "live.latency.model_threshold_ms", 1)
-    mon = _section(v, live, "monitoring", {"health", "status_page"})
+    mon = _section(v, live, "monitoring")
     if "health" in mon:
         s.monitoring_health = v.string(mon["health"], "live.monitoring.health")
     if "status_page" in mon:
         s.monitoring_status_page = v.url(mon["status_page"], "live.monitoring.status_page")
-    em = _section(v, live, "email", {"domain", "dns_servers", "dkim_selectors", "timeout", "retries"})
+    em = _section(v, live, "email")
     if em:
         try:  # the email area validates its own keys (file:line:key errors)
             from launchready.email import parse_email_settings
@@ -580,12 +551,18 @@ def load_live(
     ):
         for i, e in enumerate(eps):
             if e.identity and e.identity not in s.identities:
-                raise v.err(f"{key}.{i}.identity", f"no identity {e.identity!r} in live.identities")
+                raise v.err(
+                    f"{key}.{i}.identity",
+                    f"no identity {id_hint(e.identity)} in live.identities ({_defined(s.identities)})",
+                )
     if s.authz_resources and not {"a", "b"} <= set(s.identities):
         raise v.err("live.authz", "needs identities 'a' (the owner) and 'b' (another user) in live.identities")
     for i, e in enumerate(s.authz_resources):
         if e.owner not in s.identities:
-            raise v.err(f"live.authz.resources.{i}.owner", f"no identity {e.owner!r} in live.identities")
+            raise v.err(
+                f"live.authz.resources.{i}.owner",
+                f"no identity {id_hint(e.owner)} in live.identities ({_defined(s.identities)})",
+            )
         if e.method in WRITE_METHODS and not s.authz_writes:
             raise v.err(
                 f"live.authz.resources.{i}.method", f"{e.method} is a write: set live.authz.writes: true to allow it"

@@ -21,7 +21,8 @@ from types import ModuleType
 from typing import Any
 
 from launchready.model import Severity
-from launchready.secrets.rule import Rule, re2_error
+from launchready.secrets.rule import Rule, re2_error, re2_reason
+from launchready.section_reader import describe, shown_key
 
 DEFAULT_NAME = ".gitleaks.toml"
 _FIX = "Rotate the credential at its issuer, remove it from the code and read it from a secret manager or environment variable at runtime."
@@ -71,16 +72,16 @@ def _read_allowlists(tables: list[dict[str, Any]], where: str, warnings: list[st
             warnings.append(
                 f"{where}: allowlist condition AND is applied as OR (a match is allowed when its path OR its text is listed)"
             )
-        for rx in regexes:
+        for n, rx in enumerate(regexes, start=1):
             err = _re2_ok(rx)
             if err is not None:
-                warnings.append(f"{where}: allowlist regex {rx!r} cannot be used (RE2: {err}) and is ignored")
+                warnings.append(f"{where}: allowlist regex #{n} cannot be used (RE2: {re2_reason(err)}) and is ignored")
                 continue
             {"match": out.match, "line": out.line}.get(target, out.secret).append(rx)
-        for p in paths:
+        for n, p in enumerate(paths, start=1):
             err = _re2_ok(p)
             if err is not None:
-                warnings.append(f"{where}: allowlist path {p!r} cannot be used (RE2: {err}) and is ignored")
+                warnings.append(f"{where}: allowlist path #{n} cannot be used (RE2: {re2_reason(err)}) and is ignored")
                 continue
             out.paths.append(p)
         out.stopwords += [s.lower() for s in _list(table.get("stopwords"))]
@@ -88,7 +89,7 @@ def _read_allowlists(tables: list[dict[str, Any]], where: str, warnings: list[st
             set(table)
             - {"regexTarget", "regexes", "paths", "stopwords", "condition", "description", "commits", "targetRules"}
         ):
-            warnings.append(f"{where}: allowlist key {unknown!r} is not supported and is ignored")
+            warnings.append(f"{where}: allowlist key {shown_key(unknown)!r} is not supported and is ignored")
         if table.get("commits"):
             warnings.append(f"{where}: allowlist 'commits' is not supported (use a launchready baseline)")
     return out
@@ -191,7 +192,7 @@ def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0, insid
             warnings.append(f"{shown}: rules entry #{n} is not a table and is ignored")
             continue
         gid = str(spec.get("id") or f"rule-{n}")
-        where = f"{shown} rule {gid!r}"
+        where = f"{shown} rule {shown_key(gid)!r}"
         if gid in disabled:
             continue
         regex = spec.get("regex")
@@ -208,7 +209,7 @@ def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0, insid
         syntax = "re2"  # never Python's re: a config's pattern must not be able to stall the scan
         err = _re2_ok(regex)
         if err is not None:
-            warnings.append(f"{where}: regex cannot be used (RE2: {err}); rule skipped")
+            warnings.append(f"{where}: regex cannot be used (RE2: {re2_reason(err)}); rule skipped")
             continue
         rule_id = "secret." + re.sub(r"[^a-z0-9-]+", "-", gid.lower()).strip("-")
         if rule_id in builtin_ids or rule_id in seen:
@@ -218,17 +219,17 @@ def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0, insid
         keywords = tuple(k.lower() for k in _list(spec.get("keywords")))
         entropy = spec.get("entropy")
         if entropy is not None and not isinstance(entropy, (int, float)):
-            warnings.append(f"{where}: entropy {entropy!r} is not a number and is ignored")
+            warnings.append(f"{where}: entropy is not a number (got {describe(entropy)}) and is ignored")
             entropy = None
         group = spec.get("secretGroup", 0)
         if not isinstance(group, int):
-            warnings.append(f"{where}: secretGroup {group!r} is not an integer; using the whole match")
+            warnings.append(f"{where}: secretGroup is not an integer (got {describe(group)}); using the whole match")
             group = 0
         path_rx = spec.get("path")
         if path_rx:
             err = _re2_ok(str(path_rx))
             if err is not None:
-                warnings.append(f"{where}: path {str(path_rx)!r} cannot be used (RE2: {err}); rule skipped")
+                warnings.append(f"{where}: path cannot be used (RE2: {re2_reason(err)}); rule skipped")
                 continue
         for unknown in sorted(
             set(spec)
@@ -246,7 +247,7 @@ def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0, insid
                 "skipReport",
             }
         ):
-            warnings.append(f"{where}: key {unknown!r} is not supported and is ignored")
+            warnings.append(f"{where}: key {shown_key(unknown)!r} is not supported and is ignored")
         if spec.get("skipReport"):
             warnings.append(f"{where}: skipReport (composite rules) is not supported; the rule reports normally")
         excludes = allow.paths + global_allow.paths
@@ -275,5 +276,5 @@ def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0, insid
     for unknown in sorted(
         set(data) - {"title", "description", "extend", "allowlist", "allowlists", "rules", "minVersion"}
     ):
-        warnings.append(f"{shown}: top-level key {unknown!r} is not supported and is ignored")
+        warnings.append(f"{shown}: top-level key {shown_key(unknown)!r} is not supported and is ignored")
     return out

@@ -95,6 +95,12 @@ def re2_error(pattern: str) -> str | None:
     return None
 
 
+def re2_reason(err: str) -> str:
+    """RE2's reason without the piece of the pattern it quotes (``missing ): a(b...``): a
+    config's pattern can hold a literal secret (an allow pattern for a known test key)."""
+    return err.split(": ", 1)[0].strip() or "a syntax error"
+
+
 def compile_any(pattern: str) -> Any:
     """Python ``re`` when it accepts the pattern, else RE2 (gitleaks path and allow regexes)."""
     try:

@@ -104,7 +104,7 @@ def load(path: Path) -> Baseline:
             shown,
             None,
             "version",
-            f"unsupported baseline version {data.get('version')!r} (this launchready reads 1 and 2)",
+            f"unsupported baseline version (got {_version_shown(data.get('version'))}; this launchready reads 1 and 2)",
         )
     salt = data.get("salt")
     if data["version"] == 2 and not (
@@ -115,6 +115,13 @@ def load(path: Path) -> Baseline:
     if not isinstance(entries, dict) or not all(isinstance(v, dict) for v in entries.values()):
         raise ConfigError(shown, None, "entries", "must map fingerprints to objects")
     return Baseline(entries=dict(entries), path=path, salt=salt if data["version"] == 2 else None)
+
+
+def _version_shown(version: Any) -> str:
+    """A baseline's ``version`` for an error: a number as written, anything else by its kind."""
+    from launchready.section_reader import describe
+
+    return f"version {version}" if type(version) is int else describe(version)
 
 
 def new_salt() -> str:
@@ -228,7 +235,11 @@ def import_detect_secrets(ds_baseline: Path, root: Path, engine: Any, into: Base
     except FileNotFoundError:
         raise UsageError(f"detect-secrets baseline not found: {ds_baseline}") from None
     except (ValueError, KeyError, TypeError, OSError) as exc:
-        raise ConfigError(str(ds_baseline), None, None, f"not a readable detect-secrets baseline: {exc}") from None
+        # the exception's text can quote the file (a value); its kind and a line say enough
+        line = getattr(exc, "lineno", None)
+        raise ConfigError(
+            str(ds_baseline), line, None, f"not a readable detect-secrets baseline ({type(exc).__name__})"
+        ) from None
     result = ImportResult()
     by_file: dict[str, list[Any]] = {}
     for filename, secret in collection:
