@@ -1,7 +1,8 @@
 """Command line: one parser, one error handler, one place that maps outcomes to exit codes.
 
 Each subcommand lives in ``launchready.commands.<name>`` and provides ``add_arguments`` and
-``run(ctx) -> Report``. The registry in ``commands/__init__.py`` lists them explicitly.
+``run(ctx) -> Report | Outcome | None`` (its argparse adapter over the command's typed
+function). The registry in ``commands/__init__.py`` lists them explicitly.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from launchready import __version__, procs, redact
-from launchready.commands import COMMANDS, REPORTLESS, Context
+from launchready.commands import COMMANDS, REPORTLESS, Context, Outcome, salt_like
 from launchready.config import Config, load_config
 from launchready.errors import EXIT_INTERNAL, EXIT_USAGE, UsageError
 from launchready.model import Severity
@@ -91,26 +92,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         module.add_arguments(p)
         if name not in REPORTLESS:
             _report_options(p)
+        elif name != "baseline":  # `baseline` has its own --baseline: the file it writes
+            p.set_defaults(baseline=None)  # no baseline applies (the salt: the repository's)
         _common(p)
     return parser
-
-
-def _salt_from_baseline(ctx: Context) -> None:
-    """Fingerprints are salted per repository: the baseline's salt, else the repository's.
-    Worked out when the first fingerprint is needed (a clean hook run never pays for it)."""
-    from launchready.secrets import suppress
-    from launchready.secrets.sources import git_root
-
-    def resolve() -> bytes:
-        root = git_root(ctx.cwd)
-        explicit = getattr(ctx.args, "baseline", None)
-        if explicit:
-            path = Path(explicit) if Path(explicit).is_absolute() else ctx.cwd / explicit
-        else:
-            path = suppress.default_path(ctx.config, root or ctx.cwd)
-        return suppress.salt_for(path, root)
-
-    redact.set_salt_resolver(resolve)
 
 
 def output_spec(
@@ -140,15 +125,16 @@ def _main(args_list: list[str]) -> int:
         module = COMMANDS[args.command]
         config = load_config(args.config, Path.cwd())
         ctx = Context(args=args, config=config, cwd=Path.cwd(), stdout=sys.stdout, stderr=sys.stderr)
-        _salt_from_baseline(ctx)
-        report = module.run(ctx)
-        if report is None:  # commands like `rules`, `init` print their own result
-            return ctx.exit_status
-        spec = output_spec(args, config, ctx.stdout, ctx.fail_on)
-        write_outputs(report, spec, ctx.stdout)
-        code = exit_code(report, spec.options.fail_on, errors_ok=spec.options.errors_ok)
-        if ctx.forced_exit is not None:  # e.g. a demo stage that crashed: never a clean run
-            code = ctx.forced_exit
+        salt_like(args.baseline, config, ctx.cwd, keep_pinned=False)  # scan and history pick theirs again
+        result = module.run(ctx)
+        outcome = result if isinstance(result, Outcome) else Outcome(result)
+        if outcome.report is None:  # commands like `rules`, `init` print their own result
+            return outcome.exit_status
+        spec = output_spec(args, config, ctx.stdout, outcome.fail_on)
+        write_outputs(outcome.report, spec, ctx.stdout)
+        code = exit_code(outcome.report, spec.options.fail_on, errors_ok=spec.options.errors_ok)
+        if outcome.forced_exit is not None:  # e.g. a demo stage that crashed: never a clean run
+            code = outcome.forced_exit
         return 0 if args.exit_zero else code
     except UsageError as exc:
         print(f"launchready: error: {safe(redact.scrub(str(exc)))}", file=sys.stderr)

@@ -2,9 +2,9 @@
 
 ``Progress(stream)`` is enabled only when ``stream`` is a tty and the environment is not a
 CI runner (``CI`` or ``GITHUB_ACTIONS`` set), and never when ``quiet``. Commands pass
-``ctx.stderr``; nothing below ``cli.py`` prints to ``sys.stdout`` itself.
+their ``Console``'s stderr; nothing below ``cli.py`` prints to ``sys.stdout`` itself.
 
-    progress = Progress(ctx.stderr, quiet=args.quiet)
+    progress = Progress(console.stderr, quiet=console.quiet)
     progress.update("history", "1200 commits, 14.2 MB/s")
     progress.done()
 """

@@ -34,6 +34,7 @@ _RUN_KEY = os.urandom(16)
 
 _salt: bytes | None = None
 _salt_resolver: Callable[[], bytes] | None = None
+_salt_pinned = False  # use_salt: the caller chose the salt for the whole run (the Action)
 
 
 def _key() -> bytes:
@@ -41,19 +42,25 @@ def _key() -> bytes:
 
 
 def use_salt(salt: bytes) -> None:
-    """Fingerprints from now on use ``salt`` (a baseline's, or the repository's)."""
-    global _salt
+    """Fingerprints from now on use ``salt`` (a baseline's, or the repository's), whatever
+    the commands' functions would pick for their own request (``salt_pinned``)."""
+    global _salt, _salt_pinned
     if salt != _salt:
         _hashes.clear()
-    _salt = salt
+    _salt, _salt_pinned = salt, True
 
 
 def set_salt_resolver(resolver: Callable[[], bytes] | None) -> None:
     """How to find the salt when the first fingerprint is needed (a hook with no finding
     never pays for it). Clears any salt set before."""
-    global _salt, _salt_resolver
-    _salt, _salt_resolver = None, resolver
+    global _salt, _salt_resolver, _salt_pinned
+    _salt, _salt_resolver, _salt_pinned = None, resolver, False
     _hashes.clear()
+
+
+def salt_pinned() -> bool:
+    """True after ``use_salt`` (until ``set_salt_resolver``): the salt is the caller's."""
+    return _salt_pinned
 
 
 def baseline_salt(salt_hex: str | None) -> bytes:

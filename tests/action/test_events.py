@@ -326,3 +326,31 @@ def test_mode_all_runs_live_checks_when_a_url_is_given(action: Runner, site: str
     assert int(r.outputs["failed_checks"]) >= 1 and r.code == 1  # plain HTTP, no security headers
     assert "| TLS, redirects and headers | ❌ fail |" in r.summary
     assert "live checks not run" not in r.summary
+
+
+def test_strict_mode_applies_no_baseline_the_pr_adds(action: Runner, tmp_path: Path) -> None:
+    """No baseline at the base commit: a baseline the pull request commits (its fingerprints
+    made with the salt the Action will use, as an attacker can) silences nothing."""
+    from launchready import ScanRequest, redact, scan
+    from launchready.secrets import suppress
+
+    kg = KeyGen(38)
+    origin = new_origin(tmp_path / "origin")
+    base = head(origin)
+    git(origin, "checkout", "-q", "-b", "feature")
+    commit_file(origin, "pay.py", f"KEY = '{kg.stripe_secret()}'\n", "add key")
+    try:
+        redact.use_salt(redact.repository_salt(origin))
+        crafted = suppress.Baseline()
+        assert [crafted.add(f) for f in scan(ScanRequest(cwd=origin)).findings] == [True]
+    finally:
+        redact.set_salt_resolver(None)
+    suppress.save(crafted, origin / ".launchready-baseline.json")
+    git(origin, "add", ".launchready-baseline.json")
+    git(origin, "commit", "-q", "-m", "silence it")
+    ws = clone(origin, tmp_path / "ws", "--branch", "feature")
+    payload = pr_payload(base, head(origin), 2)
+    strict = action(ws, "pull_request", payload, mode="scan", strict_suppressions="true")
+    assert strict.code == 1 and strict.report is not None
+    assert [f["rule_id"] for f in strict.report["findings"]] == ["secret.stripe-secret-key"]
+    assert "a baseline in the pull request is not read" in strict.summary

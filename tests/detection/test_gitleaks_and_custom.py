@@ -186,3 +186,17 @@ def test_all_rules_keeps_its_one_argument_form(tmp_path: Path, monkeypatch: pyte
     cfg = Config()
     assert "secret.acme-api-token" in {r.id for r in all_rules(cfg)}
     assert any("broken" in w for w in rule_warnings(cfg))
+
+
+@pytest.mark.parametrize("mode", ["extend", "replace"])
+def test_an_empty_keyword_runs_the_rule_everywhere_as_gitleaks_does(tmp_path: Path, run_cli: Any, mode: str) -> None:
+    """An empty keyword is in every text: the rule always runs. It used to find nothing
+    (extend) or crash the scan with exit 3 (replace: an automaton with no keyword at all)."""
+    _write(tmp_path, ".gitleaks.toml", "[[rules]]\nid = 'acme-tok'\nkeywords = ['']\nregex = '''tok_[a-z]{12}'''\n")
+    _write(tmp_path, ".launchready.yml", f"version: 1\ngitleaks_mode: {mode}\n")
+    token = "tok_" + KeyGen(6).chars(12, "abcdefghijklmnopqrstuvwxyz")
+    _write(tmp_path, "src/app.py", f"TOKEN = '{token}'\n")
+    res = run_cli(["scan", "--json", "-", "src"], tmp_path)
+    assert res.code == 1, res.err
+    assert [f["rule_id"] for f in json.loads(res.out)["findings"]] == ["secret.acme-tok"]
+    assert token not in res.out + res.err

@@ -50,6 +50,9 @@ NO_KEY_PAGE = {
     "secret.shopify-token",
     "secret.smtp-password",
     "secret.bearer-token",
+    "secret.curl-credential",
+    "secret.url-query-credential",
+    "secret.jwt",
 }
 
 

@@ -373,3 +373,21 @@ def test_present_at_head_comes_from_the_file_at_head(repo: Path, run_cli) -> Non
     _res, data = history(run_cli, repo)
     [f] = [f for f in data["findings"] if f["rule_id"] == "secret.generic-assignment"]
     assert f["present_at_head"] is True
+
+
+def test_history_of_another_repository_applies_its_baseline(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """`history --repo DIR` salts fingerprints like DIR's baseline, not like the current
+    directory's repository."""
+    from launchready.demo.keygen import KeyGen
+
+    repo = tmp_path / "app"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    commit_file(repo, "conf.py", f"KEY = '{KeyGen(91).stripe_secret()}'\n", "leak")
+    assert run_cli(["baseline", "create"], repo).code == 0
+    assert run_cli(["history", "-q"], repo).code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    git(elsewhere, "init", "-q")
+    res = run_cli(["history", "--repo", str(repo), "-q"], elsewhere)
+    assert res.code == 0, res.out + res.err

@@ -9,13 +9,14 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from launchready import redact
 from launchready.action import event as events
 from launchready.action.governance import added_suppressions, show
 from launchready.action.inputs import GitHubEnv, Inputs, read_github, read_inputs
 from launchready.combine import combine
-from launchready.commands import Console, Context
+from launchready.commands import Console
 from launchready.commands.history import HistoryRequest
 from launchready.commands.history import history as history_command
 from launchready.commands.scan import ScanRequest, scan
@@ -30,6 +31,9 @@ from launchready.report import github as gh_report
 from launchready.secrets import suppress
 from launchready.secrets.sources import git_root
 from launchready.verdict import failing_checks
+
+if TYPE_CHECKING:
+    from launchready.commands.action import ActionRequest
 
 
 @dataclass
@@ -189,6 +193,20 @@ def _copy_from_base(root: Path, base: str, rel: str, tree: Path, depth: int = 0)
     return dest
 
 
+def _strict(run: ActionRun) -> bool:
+    """Suppressions are read from the base commit (the input, and a base to read them from)."""
+    return bool(run.inputs.strict_suppressions and _base_of(run) and run.root is not None)
+
+
+def _no_baseline(run: ActionRun, tmp: Path) -> str:
+    """Strict mode with no baseline at the base commit: an empty one is applied, so that a
+    baseline the pull request adds (the default path in the work tree) is not."""
+    empty = tmp / "no-baseline.json"
+    suppress.save(suppress.Baseline(), empty)
+    run.notes.append("strict suppressions: no baseline at the base commit; a baseline in the pull request is not read")
+    return str(empty)
+
+
 def _baseline_path(run: ActionRun, config: Config, tmp: Path) -> str | None:
     ws = run.github.workspace
     base = _base_of(run)
@@ -226,10 +244,19 @@ def repository_name(env: Mapping[str, str]) -> str | None:
     return value if re.fullmatch(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}", value) else None
 
 
-def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
-    env = os.environ if env is None else env
+@dataclass(frozen=True)
+class ActionResult:
+    """The Action's report (already published: annotations, job summary, outputs, files) and
+    the threshold it was judged by (the fail-on input, else the config's, else high)."""
+
+    report: Report
+    fail_on: Severity
+
+
+def execute(request: ActionRequest, console: Console) -> ActionResult:
+    env = os.environ if request.environ is None else request.environ
     inputs = read_inputs(env)
-    github = read_github(env, ctx.cwd)
+    github = read_github(env, request.cwd)
     ws = github.workspace.resolve()
     github = GitHubEnv(github.event_name, github.event, ws, github.output, github.step_summary)
     add_safe_directory(ws)
@@ -251,7 +278,9 @@ def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
         baseline = _baseline_path(run, config, tmp)
         # fingerprints are salted like the baseline that will be applied (strict: the base's)
         redact.use_salt(suppress.salt_for(Path(baseline) if baseline else None, root))
-        report = _scan_all(ctx, run, config, baseline)
+        if baseline is None and _strict(run):
+            baseline = _no_baseline(run, tmp)
+        report = _scan_all(console, run, config, baseline)
     report.repository = repository_name(env)
     base = _base_of(run)
     if root is not None and base and run.plan is not None and run.plan.head:
@@ -259,15 +288,14 @@ def execute(ctx: Context, env: Mapping[str, str] | None = None) -> Report:
             root, base, run.plan.head, _config_name(inputs, ws), inputs.baseline or None
         )
     fail_on = inputs.fail_on or config.fail_on or Severity.HIGH
-    _publish(ctx, run, report, fail_on)
-    return report
+    _publish(console, Options(fail_on=fail_on, errors_ok=request.errors_ok), run, report)
+    return ActionResult(report, fail_on)
 
 
-def _scan_all(ctx: Context, run: ActionRun, config: Config, baseline: str | None) -> Report:
+def _scan_all(console: Console, run: ActionRun, config: Config, baseline: str | None) -> Report:
     """scan, history and live as plain calls of the commands' functions, merged in one place
     (``combine``)."""
     inputs, ws = run.inputs, run.github.workspace
-    console = Console(ctx.stdout, ctx.stderr)
     notes = list(run.notes)
     tree: list[Report] = []
     history: list[Report] = []
@@ -333,10 +361,9 @@ def _handover(run: ActionRun, report: Report) -> str:
     )
 
 
-def _publish(ctx: Context, run: ActionRun, report: Report, fail_on: Severity) -> None:
+def _publish(console: Console, options: Options, run: ActionRun, report: Report) -> None:
     inputs, ws = run.inputs, run.github.workspace
-    options = Options(fail_on=fail_on, errors_ok=bool(ctx.args.errors_ok))
-    ctx.fail_on = fail_on  # the command line's text summary and exit code judge by the input too
+    fail_on = options.fail_on
     files: dict[str, str] = {}
     paths: dict[str, str] = {}
     for key, value in (("json", inputs.json_path), ("junit", inputs.junit_path), ("sarif", inputs.sarif_path)):
@@ -352,8 +379,8 @@ def _publish(ctx: Context, run: ActionRun, report: Report, fail_on: Severity) ->
     if inputs.annotations:
         lines, _dropped = gh_report.annotations(report, options)
         for line in lines:
-            ctx.stdout.write(line + "\n")
-        ctx.stdout.flush()
+            console.stdout.write(line + "\n")
+        console.stdout.flush()
     if inputs.summary and run.github.step_summary:
         text = gh_report.step_summary(report, options, notes=run.governance)
         if inputs.inventory:

@@ -1,6 +1,8 @@
 """The subcommand registry. Adding a command: write ``commands/<module>.py`` with ``HELP``,
-``DESCRIPTION``, ``add_arguments(parser)`` and ``run(ctx) -> Report | None``, and list it in
-``NAMES`` below (command name -> module name)."""
+``DESCRIPTION``, ``add_arguments(parser)``, the command as a typed function of a request
+dataclass, and ``run(ctx) -> Report | Outcome | None``, the argparse adapter that turns
+``ctx.args`` into the request and calls the function; then list it in ``NAMES`` below
+(command name -> module name)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import TextIO
 
 from launchready.config import Config
 from launchready.errors import UsageError
-from launchready.model import Severity
+from launchready.model import Report, Severity
 
 NAMES: dict[str, str] = {
     "scan": "scan",
@@ -38,12 +40,22 @@ NAMES: dict[str, str] = {
 # report options (--json, --sarif, --junit, --html, --github, --fail-on, --exit-zero,
 # --errors-ok, --baseline), which would do nothing there.
 REPORTLESS = frozenset({"rules", "init", "baseline", "install-hook"})
-REPORT_FLAGS = ("json", "sarif", "junit", "html", "github", "fail_on", "exit_zero", "errors_ok", "baseline")
 
 
 def refuse_report_flags(args: argparse.Namespace, mode: str) -> None:
     """A mode that writes no report (``live --dry-run``) refuses the report options given."""
-    given = [f"--{name.replace('_', '-')}" for name in REPORT_FLAGS if getattr(args, name, None)]
+    options = {
+        "--json": args.json,
+        "--sarif": args.sarif,
+        "--junit": args.junit,
+        "--html": args.html,
+        "--github": args.github,
+        "--fail-on": args.fail_on,
+        "--exit-zero": args.exit_zero,
+        "--errors-ok": args.errors_ok,
+        "--baseline": args.baseline,
+    }
+    given = [flag for flag, value in options.items() if value]
     if given:
         raise UsageError(f"{mode} writes no report: {', '.join(given)} cannot be used with it")
 
@@ -60,24 +72,67 @@ class Console:
 
     @classmethod
     def of(cls, ctx: Context) -> Console:
-        return cls(
-            ctx.stdout, ctx.stderr, bool(getattr(ctx.args, "quiet", False)), int(getattr(ctx.args, "verbose", 0) or 0)
-        )
+        """The command line's: the process's streams, ``-q`` and ``-v`` as given."""
+        return cls(ctx.stdout, ctx.stderr, ctx.args.quiet, ctx.args.verbose)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Context:
-    """What the command-line adapter of a command receives (``run(ctx)``): the parsed
-    arguments, which it turns into the command's typed request."""
+    """What a command's argparse adapter receives (``run(ctx)``): the parsed arguments, which
+    it turns into the command's typed request, the loaded config, and where the process runs
+    and talks. Read-only: an adapter hands its result back (a ``Report`` or an ``Outcome``)."""
 
     args: argparse.Namespace
     config: Config
     cwd: Path
     stdout: TextIO
     stderr: TextIO
-    exit_status: int = 0  # for commands that return no report
-    forced_exit: int | None = None  # overrides the verdict's exit code (a demo stage that crashed: 3)
-    fail_on: Severity | None = None  # the threshold the command settled on (the Action's fail-on input)
+
+    @property
+    def fail_on(self) -> Severity:
+        """The threshold a report is judged by: ``--fail-on``, else the config's, else high."""
+        return self.args.fail_on or self.config.fail_on or Severity.HIGH
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An adapter's result when the report alone does not say how the run ends. ``report``
+    None: the command printed its own result and exits ``exit_status``. ``fail_on``: the
+    threshold the command settled on itself (the Action's input), for the text summary and
+    the exit code. ``forced_exit``: overrides the verdict's exit code (a demo stage that
+    crashed: 3)."""
+
+    report: Report | None = None
+    exit_status: int = 0
+    fail_on: Severity | None = None
+    forced_exit: int | None = None
+
+
+def salt_like(
+    baseline: str | None, config: Config, cwd: Path, root: Path | None = None, keep_pinned: bool = True
+) -> None:
+    """Fingerprints are salted per repository: like the baseline a command applies
+    (``baseline``, relative to ``cwd``; else the config's or the default file), else like the
+    repository (``root``, default: the one holding ``cwd``). Worked out when the first
+    fingerprint is needed (a clean hook run never pays for it). A salt the caller pinned
+    (``redact.use_salt``: the Action) is kept, unless ``keep_pinned`` is false (a new run)."""
+    from launchready import redact
+
+    if keep_pinned and redact.salt_pinned():
+        return
+
+    def resolve() -> bytes:
+        from launchready.secrets import suppress
+        from launchready.secrets.sources import git_root
+
+        repo = root if root is not None else git_root(cwd)
+        if baseline:
+            path = Path(baseline) if Path(baseline).is_absolute() else cwd / baseline
+        else:
+            path = suppress.default_path(config, repo or cwd)
+        return suppress.salt_for(path, repo)
+
+    redact.set_salt_resolver(resolve)
 
 
 class _Commands(Mapping[str, ModuleType]):

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from launchready import procs, redact
-from launchready.commands import Context
+from launchready.commands import Console, Context, Outcome
+from launchready.config import Config
 from launchready.demo.pipeline import DemoRun, run_demo
 from launchready.demo.server import Endpoints
 from launchready.errors import EXIT_INTERNAL, UsageError
@@ -62,56 +65,93 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def run(ctx: Context) -> Report | None:
-    args = ctx.args
+@dataclass(frozen=True)
+class DemoRequest:
+    """``fixed``: the deployment with every flaw fixed; ``out``: the directory for the report
+    files (report.json, junit.xml, results.sarif, report.html), relative to ``cwd``;
+    ``keep_repo``: build the demo repository there (must not exist) and keep it; ``fail_on``:
+    the threshold the report files judge by (default: the config's, else high)."""
+
+    fixed: bool = False
+    out: str = "launchready-report"
+    keep_repo: str | None = None
+    fail_on: Severity | None = None
+    cwd: Path = field(default_factory=Path.cwd)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace, cwd: Path) -> DemoRequest:
+        return cls(args.fixed, args.out, args.keep_repo, args.fail_on, cwd)
+
+
+def demo(
+    request: DemoRequest,
+    config: Config | None = None,
+    console: Console | None = None,
+    serve: Callable[[DemoRun], None] | None = None,
+) -> DemoRun:
+    """``launchready demo`` as a function: the embedded deployment up, every command run
+    against it, the report files written, everything torn down (also on Ctrl-C and SIGTERM).
+    Progress goes to ``console.stderr`` unless quiet (the default console is). ``serve`` is
+    called with the finished run while the deployment is still up (``--serve`` waits there)."""
+    config = config if config is not None else Config()
+    console = console or Console(quiet=True)
     keep = None
-    if args.keep_repo:
-        keep = (ctx.cwd / args.keep_repo).resolve()
+    if request.keep_repo:
+        keep = (request.cwd / request.keep_repo).resolve()
         if keep.exists():
-            raise UsageError(f"--keep-repo {args.keep_repo}: already exists (give a new directory)")
-    out_dir = ctx.cwd / args.out
+            raise UsageError(f"--keep-repo {request.keep_repo}: already exists (give a new directory)")
+    out_dir = request.cwd / request.out
     if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out {args.out}: exists and is not a directory")
-    progress = Progress(ctx.stderr, quiet=args.quiet)
-    kind = "fixed" if args.fixed else "deliberately flawed"
+        raise UsageError(f"--out {request.out}: exists and is not a directory")
+    progress = Progress(console.stderr, quiet=console.quiet)
+    kind = "fixed" if request.fixed else "deliberately flawed"
+    options = Options(fail_on=request.fail_on or config.fail_on or Severity.HIGH, verbose=console.verbose)
 
     def started(ep: Endpoints) -> None:
-        if not args.quiet:
+        if not console.quiet:
             progress.done()
-            ctx.stderr.write(
+            console.stderr.write(
                 f"launchready demo: a {kind} AI chatbot on 127.0.0.1; nothing leaves this machine\n"
                 f"  deployment: {ep.base_url} (HTTPS) {ep.http_url} (plain HTTP) dns {ep.dns}\n\n"
             )
-            ctx.stderr.flush()
+            console.stderr.flush()
 
     def done(demo: DemoRun) -> None:
         progress.done()
-        _finish(demo, ctx, out_dir, keep)
-        if args.serve:
-            _serve(demo, ctx)
+        _finish(demo, console, options, out_dir, keep)
+        if serve is not None:
+            serve(demo)
 
     # Ctrl-C and SIGTERM both stop the demo cleanly, even when started in the background by
     # a non-interactive shell (SIGINT ignored on entry).
     try:
         with procs.handle_termination(sigint=True):
-            demo = run_demo(args.fixed, progress=progress.update, keep=keep, on_start=started, on_done=done)
+            return run_demo(request.fixed, progress=progress.update, keep=keep, on_start=started, on_done=done)
     finally:
         progress.done()
-    return None if args.serve else demo.report
+
+
+def run(ctx: Context) -> Outcome:
+    request = DemoRequest.from_args(ctx.args, ctx.cwd)
+    if not ctx.args.serve:
+        finished = demo(request, ctx.config, Console.of(ctx))
+        # a stage that crashed is an internal error, never a clean demo
+        return Outcome(finished.report, forced_exit=EXIT_INTERNAL if finished.failed else None)
+    served: list[int] = []
+    demo(request, ctx.config, Console.of(ctx), serve=lambda finished: served.append(_serve(finished, ctx)))
+    return Outcome(None, exit_status=served[0])
 
 
 DELETED_ROOT = "(the demo repository, deleted on exit; --keep-repo DIR keeps it)"
 
 
-def _finish(demo: DemoRun, ctx: Context, out_dir: Path, keep: Path | None) -> None:
-    if demo.failed:  # a stage that crashed is an internal error, never a clean demo
-        ctx.forced_exit = EXIT_INTERNAL
-    _explain(demo, ctx, verbose=ctx.args.verbose)
+def _finish(demo: DemoRun, console: Console, options: Options, out_dir: Path, keep: Path | None) -> None:
+    _explain(demo, console)
     report = demo.report
     # paths are relative to the demo repository, which is deleted on exit: no report may
     # name a directory that no longer exists (--keep-repo DIR keeps it, and names it)
     report.root = str(keep) if keep is not None else DELETED_ROOT
-    written = _write_reports(demo.report, ctx, out_dir)
+    written = _write_reports(demo.report, options, out_dir)
     if demo.fixed:
         for c in report.checks:
             if c.status.value in ("warn", "skip"):
@@ -125,8 +165,9 @@ def _finish(demo: DemoRun, ctx: Context, out_dir: Path, keep: Path | None) -> No
         report.notes.append(f"report files: {', '.join(str(p) for p in written)}")
 
 
-def _serve(demo: DemoRun, ctx: Context) -> None:
-    """--serve: print the report now, then keep the deployment up until Ctrl-C."""
+def _serve(demo: DemoRun, ctx: Context) -> int:
+    """--serve: print the report now, then keep the deployment up until Ctrl-C; the exit
+    status the run ends with."""
     from launchready.cli import output_spec
 
     args = ctx.args
@@ -134,7 +175,7 @@ def _serve(demo: DemoRun, ctx: Context) -> None:
     write_outputs(demo.report, spec, ctx.stdout)
     code = exit_code(demo.report, spec.options.fail_on, errors_ok=spec.options.errors_ok)
     code = EXIT_INTERNAL if demo.failed else code  # a stage that crashed is never a clean demo
-    ctx.exit_status = 0 if args.exit_zero and code == 1 else code
+    status = 0 if args.exit_zero and code == 1 else code
     ep = demo.endpoints
     try:  # Ctrl-C from here on is the normal way to stop serving
         if ep is not None:
@@ -152,9 +193,10 @@ def _serve(demo: DemoRun, ctx: Context) -> None:
             time.sleep(0.2)
     except KeyboardInterrupt:
         ctx.stderr.write("launchready demo: stopped, cleaned up\n")
+    return status
 
 
-def _explain(demo: DemoRun, ctx: Context, verbose: int) -> None:
+def _explain(demo: DemoRun, console: Console) -> None:
     ep = demo.endpoints
     if ep is not None:
         demo.report.notes.insert(
@@ -170,13 +212,11 @@ def _explain(demo: DemoRun, ctx: Context, verbose: int) -> None:
             demo.report.notes.append(f"{shown}: not run: {st.skipped}")
         if st.failed:
             demo.report.notes.append(f"{shown}: internal error (a bug, please report it): {st.failed}")
-        if st.stderr and verbose:
-            ctx.stderr.write(redact.scrub(st.stderr))
+        if st.stderr and console.verbose:
+            console.stderr.write(redact.scrub(st.stderr))
 
 
-def _write_reports(report: Report, ctx: Context, out_dir: Path) -> list[Path]:
-    fail_on = ctx.args.fail_on or ctx.config.fail_on or Severity.HIGH
-    options = Options(fail_on=fail_on, color=False, verbose=ctx.args.verbose)
+def _write_reports(report: Report, options: Options, out_dir: Path) -> list[Path]:
     available = writers()
     written = []
     out_dir.mkdir(parents=True, exist_ok=True)

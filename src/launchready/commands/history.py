@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from launchready.commands import Console, Context
+from launchready.commands import Console, Context, salt_like
 from launchready.config import Config
 from launchready.errors import UsageError
 from launchready.history import revs
@@ -112,6 +112,7 @@ def history(request: HistoryRequest, config: Config | None = None, console: Cons
         raise UsageError(f"not a git repository: {request.repo}")
     if request.jobs is not None and request.jobs < 1:
         raise UsageError(f"--jobs: expected at least 1 process, got {request.jobs}")
+    salt_like(request.baseline, config, request.cwd, root)  # fingerprints match the baseline's
     rng = revs.resolve(root, all_refs=request.all, since=request.since_commit, rng=request.range, branch=request.branch)
     prefetch = Prefetch(root, rng, workers_wanted(request.jobs))  # git works while the scanner loads
     try:

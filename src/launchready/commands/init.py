@@ -12,14 +12,15 @@ import argparse
 import difflib
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from launchready.commands import Context
 from launchready.config import CONFIG_NAMES
 from launchready.init import precommit, templates
 from launchready.init.detect import Stack, detect
-from launchready.init.install import detect_install
+from launchready.init.install import Install, detect_install
 from launchready.init.journey import detect_shape, starter
 from launchready.printable import safe, safe_lines
 
@@ -147,39 +148,85 @@ def diff(change: Change) -> str:
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
-def run(ctx: Context) -> None:
-    args = ctx.args
-    root = _root(ctx.cwd)
+@dataclass(frozen=True)
+class InitRequest:
+    """Where to set up (``cwd``: its repository root, or ``cwd`` itself outside git);
+    ``dry_run``: plan only, write nothing; ``hooks``: pre-commit hooks that run the launchready
+    installed here (``local``) or the published release (``published``); ``auto`` picks by
+    how launchready was installed; ``gitignore``: add ``.env*`` to ``.gitignore``."""
+
+    dry_run: bool = False
+    hooks: Literal["auto", "local", "published"] = "auto"
+    gitignore: bool = True
+    cwd: Path = field(default_factory=Path.cwd)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace, cwd: Path) -> InitRequest:
+        return cls(args.dry_run, args.hooks, not args.no_gitignore, cwd)
+
+
+@dataclass(frozen=True)
+class InitResult:
+    """What ``init`` found and did: each ``Change`` was written unless ``dry_run`` (or
+    ``unchanged``)."""
+
+    root: Path
+    stacks: list[Stack]
+    install: Install
+    local: bool  # the hooks run the installed `launchready` (`repo: local`)
+    on_path: bool  # `launchready` is on PATH (local hooks need it there)
+    changes: list[Change]
+    dry_run: bool
+
+
+def init(request: InitRequest) -> InitResult:
+    """``launchready init`` as a function: detect the stack and write the starter files that
+    do not exist yet (nothing with ``dry_run``); existing files are kept or merged into."""
+    root = _root(request.cwd)
     stacks = detect(root)
     install = detect_install()
-    local = install.local if args.hooks == "auto" else args.hooks == "local"
-    changes = plan(root, stacks, local, gitignore=not args.no_gitignore)
-    out = ctx.stdout
-    say = (lambda text: None) if args.quiet else out.write
+    local = install.local if request.hooks == "auto" else request.hooks == "local"
+    changes = plan(root, stacks, local, gitignore=request.gitignore)
+    if not request.dry_run:
+        for ch in changes:
+            if ch.action != "unchanged":
+                target = root / ch.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(target, "w", encoding="utf-8", newline="") as fh:
+                    fh.write(ch.new)
+    on_path = shutil.which("launchready") is not None
+    return InitResult(root, stacks, install, local, on_path, changes, request.dry_run)
+
+
+def init_text(result: InitResult, quiet: bool = False) -> str:
+    """What ``launchready init`` prints for ``result``: the diffs of a dry run always, the
+    rest unless ``quiet``."""
+    lines: list[str] = []
+    say = (lambda text: None) if quiet else lines.append
     found = (
-        safe(", ".join(s.name + s.where for s in stacks)) or "no known framework (the generic setup works for any repo)"
+        safe(", ".join(s.name + s.where for s in result.stacks))
+        or "no known framework (the generic setup works for any repo)"
     )
-    say(f"launchready init: {root}\n  detected: {found}\n")
-    hooks = "local hooks running the installed `launchready`" if local else f"the published release {templates.rev()}"
-    say(f"  launchready {install.why}: pre-commit hooks use {hooks}\n")
-    if local and shutil.which("launchready") is None:
+    say(f"launchready init: {result.root}\n  detected: {found}\n")
+    hooks = (
+        "local hooks running the installed `launchready`"
+        if result.local
+        else f"the published release {templates.rev()}"
+    )
+    say(f"  launchready {result.install.why}: pre-commit hooks use {hooks}\n")
+    if result.local and not result.on_path:
         say(
             "  note: `launchready` is not on PATH: activate the environment it is installed in before\n"
             "        committing (or install it with pipx), or the hooks cannot start\n"
         )
-    for ch in changes:
-        if args.dry_run and ch.action != "unchanged":
-            out.write(safe_lines(diff(ch)))
+    for ch in result.changes:
+        if result.dry_run and ch.action != "unchanged":
+            lines.append(safe_lines(diff(ch)))
             continue
-        if ch.action != "unchanged":
-            target = root / ch.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "w", encoding="utf-8", newline="") as fh:
-                fh.write(ch.new)
         say(f"  {ch.action:<9} {safe(ch.path)}{f' ({safe(ch.note)})' if ch.note else ''}\n")
-    if args.dry_run:
+    if result.dry_run:
         say("dry run: nothing written\n")
-    elif any(ch.action != "unchanged" for ch in changes):
+    elif any(ch.action != "unchanged" for ch in result.changes):
         say(
             "next: `pre-commit install` and `pre-commit install --hook-type pre-push` (the hooks; "
             "the second runs the build-output check before each push), commit the files, then "
@@ -187,4 +234,8 @@ def run(ctx: Context) -> None:
         )
     else:
         say("nothing to change\n")
-    ctx.exit_status = 0
+    return "".join(lines)
+
+
+def run(ctx: Context) -> None:
+    ctx.stdout.write(init_text(init(InitRequest.from_args(ctx.args, ctx.cwd)), quiet=ctx.args.quiet))

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from launchready import redact
 from launchready.audit.merge import Source, merge_reports
 from launchready.commands import Context
 from launchready.errors import UsageError
-from launchready.model import Report, Severity
+from launchready.model import Report
+from launchready.report import Options
 from launchready.report.load import ReportError, SchemaVersionError, load_report
 
 HELP = "merge JSON reports of many repositories into one report and one verdict"
@@ -47,19 +49,37 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _expected(args: argparse.Namespace) -> list[str]:
-    names = [n.strip() for n in args.expect if n.strip()]
-    if args.expect_file:
+@dataclass(frozen=True)
+class MergeRequest:
+    """The reports to merge: JSON report files, ``NAME=FILE``, or directories searched for
+    ``*.json`` (relative to ``cwd``); ``expect``: repositories that should have a report, and
+    ``expect_file`` a file of them (one per line, or a JSON list): a missing one is listed as
+    not scanned, an error."""
+
+    reports: list[str]
+    expect: list[str] = field(default_factory=list)
+    expect_file: str | None = None
+    cwd: Path = field(default_factory=Path.cwd)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace, cwd: Path) -> MergeRequest:
+        return cls(list(args.reports), list(args.expect), args.expect_file, cwd)
+
+
+def _expected(request: MergeRequest) -> list[str]:
+    names = [n.strip() for n in request.expect if n.strip()]
+    if request.expect_file:
+        path = Path(request.expect_file)
         try:
-            text = Path(args.expect_file).read_text(encoding="utf-8")
+            text = (path if path.is_absolute() else request.cwd / path).read_text(encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"--expect-file {args.expect_file}: {exc.strerror or exc}") from None
+            raise UsageError(f"--expect-file {request.expect_file}: {exc.strerror or exc}") from None
         try:
             data = json.loads(text)
         except ValueError:
             data = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
         if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
-            raise UsageError(f"--expect-file {args.expect_file}: expected a JSON list of names or one name per line")
+            raise UsageError(f"--expect-file {request.expect_file}: expected a JSON list of names or one name per line")
         names += [x.strip() for x in data if x.strip()]
     return list(dict.fromkeys(names))
 
@@ -91,11 +111,13 @@ def _default_name(path: Path) -> str:
     return path.parent.name if path.name in _GENERIC and path.parent.name else path.stem
 
 
-def run(ctx: Context) -> Report:
-    expected = _expected(ctx.args)
+def merge(request: MergeRequest) -> Report:
+    """``launchready merge`` as a function: one report (one verdict) from many repositories'
+    reports. Merging reads no config: the reports carry their findings' severities."""
+    expected = _expected(request)
     sources: list[Source] = []
     names: set[str] = set()
-    for given, path in _inputs(ctx.args.reports, ctx.cwd):
+    for given, path in _inputs(request.reports, request.cwd):
         report: Report | None
         try:
             report = load_report(path)
@@ -115,23 +137,30 @@ def run(ctx: Context) -> Report:
             sources.append(Source(name, None, "no report (its job failed or uploaded nothing; see that job's log)"))
     if not sources:
         raise UsageError("nothing to merge")
-    report = merge_reports(sources)
-    write_step_summary(ctx, report)
+    return merge_reports(sources)
+
+
+def run(ctx: Context) -> Report:
+    report = merge(MergeRequest.from_args(ctx.args, ctx.cwd))
+    step_summary_option(ctx, report)
     return report
 
 
-def write_step_summary(ctx: Context, report: Report) -> None:
-    """``--step-summary FILE``: the job summary GitHub shows for the merging job."""
-    dest = getattr(ctx.args, "step_summary", None)
-    if not dest:
-        return
-    from launchready.report import Options
+def step_summary_option(ctx: Context, report: Report) -> None:
+    """``--step-summary FILE`` of `merge` and `audit`, judged as the command line judges."""
+    if ctx.args.step_summary:
+        options = Options(fail_on=ctx.fail_on, errors_ok=ctx.args.errors_ok)
+        write_step_summary(report, ctx.args.step_summary, options, ctx.cwd)
+
+
+def write_step_summary(report: Report, dest: str, options: Options, base: Path | None = None) -> None:
+    """Append the scorecard and top findings as markdown to ``dest`` (relative to ``base``,
+    default the working directory): the job summary GitHub shows (``--step-summary FILE``)."""
     from launchready.report.github import step_summary
 
-    fail_on = ctx.args.fail_on or ctx.config.fail_on or Severity.HIGH
-    text = step_summary(report, Options(fail_on=fail_on, errors_ok=ctx.args.errors_ok))
+    text = step_summary(report, options)
     try:
-        with open(ctx.cwd / dest, "a", encoding="utf-8") as fh:
+        with open((base or Path.cwd()) / dest, "a", encoding="utf-8") as fh:
             fh.write(redact.scrub(text if text.endswith("\n") else text + "\n"))
     except OSError as exc:
         raise UsageError(f"--step-summary {dest}: {exc.strerror or exc}") from None

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import io
+from dataclasses import dataclass
+from typing import Literal
 
-from launchready.commands import Context
+from launchready.commands import Console, Context
+from launchready.config import Config
 from launchready.errors import UsageError
-from launchready.model import Report
 from launchready.printable import safe
 
 HELP = "list every rule and check (secret, env, build, repo, live, email, ...) or explain one"
@@ -23,18 +26,46 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("rule_id", nargs="?", metavar="ID")
 
 
-def run(ctx: Context) -> Report | None:
+@dataclass(frozen=True)
+class RulesRequest:
+    """``list`` every enabled rule and check, or ``explain`` one (``rule_id``; ``secret.`` and
+    ``repo.`` may be left off)."""
+
+    action: Literal["list", "explain"] = "list"
+    rule_id: str | None = None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> RulesRequest:
+        return cls(args.action, args.rule_id)
+
+
+def rules(request: RulesRequest, config: Config | None = None, console: Console | None = None) -> str:
+    """``launchready rules`` as a function: the text it prints (one line per rule for
+    ``list``, the explanation for ``explain``). Warnings about the config's custom and
+    gitleaks rules go to ``console.stderr``; an unknown id is a ``UsageError``."""
+    config = config if config is not None else Config()
+    console = console or Console(quiet=True)
+    out = io.StringIO()
+    _rules(request, config, console, out)
+    return out.getvalue()
+
+
+def run(ctx: Context) -> None:
+    # `rules` prints its warnings and its answer with or without -q
+    ctx.stdout.write(rules(RulesRequest.from_args(ctx.args), ctx.config, Console(ctx.stdout, ctx.stderr)))
+
+
+def _rules(request: RulesRequest, config: Config, console: Console, out: io.StringIO) -> None:
     from launchready import catalogue, repo
     from launchready.registry import rule_set
 
-    rs = rule_set(ctx.config, None)
+    rs = rule_set(config, None)
     rules = rs.rules
-    out = ctx.stdout
-    for w in rs.warnings:
-        ctx.stderr.write(f"launchready: warning: {safe(w)}\n")
-    listed = catalogue.entries(ctx.config)
-    repo_rules = [r for r in repo.rules() if r.id not in ctx.config.disabled_rules]
-    if ctx.args.action == "list":
+    for w in [] if console.quiet else rs.warnings:
+        console.stderr.write(f"launchready: warning: {safe(w)}\n")
+    listed = catalogue.entries(config)
+    repo_rules = [r for r in repo.rules() if r.id not in config.disabled_rules]
+    if request.action == "list":
         from launchready.secrets.rules.families import FAMILIES, family_of
 
         by_id = {r.id: r for r in rules}
@@ -60,10 +91,10 @@ def run(ctx: Context) -> Report | None:
         fwidth = max((len(f) for f, _, _, _ in rows), default=10)
         for fam, rid, sev, desc in sorted(rows, key=lambda row: (order.get(row[0], len(order)), row[0], row[1])):
             out.write(f"{rid:<{width}}  {sev:<8}  {fam:<{fwidth}}  {desc}\n")
-        return None
-    if not ctx.args.rule_id:
+        return
+    if not request.rule_id:
         raise UsageError("rules explain needs a rule id (see `launchready rules list`)")
-    wanted = ctx.args.rule_id
+    wanted = request.rule_id
     rule = next((r for r in rules if r.id in (wanted, f"secret.{wanted}")), None)
     check = next((r for r in repo_rules if r.id in (wanted, f"repo.{wanted}")), None)
     if check is not None and rule is None:
@@ -75,7 +106,7 @@ def run(ctx: Context) -> Report | None:
         out.write(f"{check.id}\n  {check.description}\n  severity: {check.severity.value}\n")
         out.write(f"  scope:    {scope}\n  fix:      {check.fix}\n")
         out.write("  silence:  `launchready:allow` on the line, or rules.disable in .launchready.yml\n")
-        return None
+        return
     entry = catalogue.find(wanted, listed) if rule is None and check is None else None
     if entry is not None:
         out.write(f"{entry.id}\n  {entry.description}\n")
@@ -89,7 +120,7 @@ def run(ctx: Context) -> Report | None:
         )
         if entry.fix:
             out.write(f"  fix:      {entry.fix}\n")
-        return None
+        return
     if rule is None:
         tail = wanted.split(".")[-1]
         ids = [e.id for e in listed]
@@ -120,4 +151,3 @@ def run(ctx: Context) -> Report | None:
         f"  shown as: {'no characters (password-like)' if rule.password_like else 'public prefix, length and a short hash'}\n"
     )
     out.write(f"  fix:      {safe(rule.fix)}\n")
-    return None

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from launchready.commands import Console, Context
+from launchready.commands import Console, Context, salt_like
 from launchready.config import Config
 from launchready.errors import UsageError
 from launchready.model import Finding, Report
@@ -397,6 +397,7 @@ def scan(request: ScanRequest, config: Config | None = None, console: Console | 
     """``launchready scan`` as a function: the report for ``request`` with the baseline
     applied (nothing is printed but warnings, to ``console``)."""
     config = config if config is not None else Config()
+    salt_like(request.baseline, config, request.cwd)  # fingerprints match the baseline's
     report = build_report(request, config, console or Console(quiet=True))
     root = Path(report.root) if request.staged or request.hook else git_root(request.cwd) or request.cwd
     baseline = suppress.resolve(request.baseline, config, root, request.cwd)

@@ -418,6 +418,9 @@ _SAMPLES: dict[str, Callable[[KeyGen], tuple[str, str, str]]] = {
     "secret.docker-config-auth": _docker,
     "secret.password-assignment": lambda g: _py("admin_password", g.password(14)),
     "secret.bearer-token": lambda g: _bearer(g),
+    "secret.curl-credential": lambda g: _curl_user(g),
+    "secret.url-query-credential": lambda g: _query(g),
+    "secret.jwt": lambda g: _session_jwt(g),
     "secret.generic-assignment": lambda g: _env("INTERNAL_SERVICE_TOKEN", g.chars(32, B64URL)),
 }
 
@@ -429,6 +432,29 @@ def _bearer(g: KeyGen) -> tuple[str, str, str]:
         f'#!/bin/sh\ncurl -sS -H "Authorization: Bearer {token}" https://api.internal/v1/ping\n',
         token,
     )
+
+
+def _curl_user(g: KeyGen) -> tuple[str, str, str]:
+    pw = g.password(18)
+    return (
+        "docs/ops.md",
+        f"```sh\ncurl -sS -X POST https://search.internal:9200/_bulk \\\n  -H 'Content-Type: application/json' \\\n  -u deploy:{pw}\n```\n",
+        pw,
+    )
+
+
+def _query(g: KeyGen) -> tuple[str, str, str]:
+    key = g.chars(32, ALNUM)
+    return (
+        "src/weather.js",
+        f'const res = await fetch("https://api.weather.internal/v1/now?city=Paris&apikey={key}");\n',
+        key,
+    )
+
+
+def _session_jwt(g: KeyGen) -> tuple[str, str, str]:
+    token = g.jwt({"sub": "svc-deploy", "scope": "admin", "iat": 1700000000})
+    return "notes/debug-session.txt", f"captured from the browser:\n{token}\n", token
 
 
 def _sub_url(g: KeyGen, env: str, base: str, secret: str) -> tuple[str, str, str]:

@@ -92,6 +92,13 @@ FILE_RULES: tuple[Rule, ...] = (
         Severity.HIGH,
         "Remove it, change the database passwords of the connections in that workspace, and keep .dbeaver/ out of the repository.",
     ),
+    named_rule(
+        "secret.kubernetes-secret",
+        "Kubernetes Secret manifest with a real value under data: (base64 is an encoding, not encryption)",
+        Severity.HIGH,
+        "Rotate the values it holds, delete the manifest from the repository, and commit an encrypted form instead (Sealed Secrets, SOPS) or sync it from a secret manager (External Secrets).",
+        "format",
+    ),
     _rule(
         "secret.browser-key-db-file",
         "Browser password store key (Firefox key4.db / key3.db): decrypts logins.json",

@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, AnyStr
 
 import ahocorasick
 
@@ -247,6 +247,17 @@ class Engine:
             nl = data.find(b"\n", start)
             if nl < 0:
                 break
+            # A logical line that goes on (a shell continuation, an XML value on its own
+            # line): its other lines belong with it, as ``scan`` reads them together.
+            ls = data.rfind(b"\n", 0, start) + 1
+            more = logical_line_end(data, ls, nl)
+            if more != nl:
+                extra = data.count(b"\n", nl, more)
+                rows.extend(range(row + 1, row + 1 + extra))
+                row += extra
+                nl = more
+                if nl >= end:
+                    break
             row += 1
             pos = nl + 1
         return rows
@@ -363,6 +374,8 @@ class Engine:
                     line_end = text.find("\n", pos, pos + LONG_LINE)
                     if line_end == -1:
                         line_end = min(n, pos + LONG_LINE)
+                    else:
+                        line_end = logical_line_end(text, line_start, line_end)
                 for i in idxs:
                     spans = windows.get(i)
                     w = rules[i].window
@@ -459,6 +472,39 @@ class Engine:
             if rx.search(subject):
                 return True
         return False
+
+
+_CONTINUED = 16  # at most this many lines joined to one logical line
+
+
+def logical_line_end(text: AnyStr, start: int, end: int) -> int:
+    """Where the logical line that physically ends at ``end`` (a newline at ``text[end]``)
+    ends: a shell command continued with a trailing backslash goes on to the next lines
+    (``curl ... \\`` then ``-u user:pass``), and an XML element whose value sits alone on
+    the next line (``<apiKey>``, the value, ``</apiKey>``) takes in the value and the closing
+    tag. Returns ``end`` when the line stands alone. Works on ``str`` and UTF-8 ``bytes``."""
+    nl, bs, gt, close = (b"\n", b"\\", b">", b"</") if isinstance(text, bytes) else ("\n", "\\", ">", "</")
+    n = len(text)
+    for _ in range(_CONTINUED):
+        line = text[start:end].rstrip()
+        if line.endswith(bs) and end < n:
+            nxt = text.find(nl, end + 1, end + 1 + LONG_LINE)  # type: ignore[arg-type]
+            start, end = end + 1, (nxt if nxt != -1 else min(n, end + 1 + LONG_LINE))
+            continue
+        if line.endswith(gt) and not line.lstrip().startswith(close) and close not in line and end < n:
+            value_end = text.find(nl, end + 1, end + 1 + LONG_LINE)  # type: ignore[arg-type]
+            if value_end == -1:
+                return end
+            value = text[end + 1 : value_end].strip()
+            if not value or len(value.split()) != 1 or value.startswith(b"<" if isinstance(text, bytes) else "<"):
+                return end
+            close_end = text.find(nl, value_end + 1, value_end + 1 + LONG_LINE)  # type: ignore[arg-type]
+            if close_end == -1:
+                close_end = n if n - value_end <= LONG_LINE else value_end
+            if text[value_end + 1 : close_end].lstrip().startswith(close):  # type: ignore[arg-type]
+                return close_end
+        return end
+    return end
 
 
 def _lower(text: str) -> str:

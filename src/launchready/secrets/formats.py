@@ -4,7 +4,8 @@
   text a person sees (escapes decoded, lines joined) and every match is reported at the
   line (and column) of the notebook file where that string sits.
 - Kubernetes ``kind: Secret`` manifests: ``data:`` values are base64; each is decoded and
-  scanned as ``KEY=value`` and reported at the line of the key in the manifest.
+  scanned as ``KEY=value`` and reported at the line of the key in the manifest; a real value
+  no rule names (a password under ``password:``) is reported as ``secret.kubernetes-secret``.
 
 Both return ``(match, line, column)`` triples in file coordinates; the scanner redacts.
 """
@@ -14,11 +15,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 from launchready.secrets.engine import ALLOW_MARKERS, Engine, Match
+from launchready.secrets.filters import is_placeholder, shannon_entropy
 
 Located = tuple[Match, int, int]  # match, file line, file column (1-based)
 
@@ -141,35 +144,92 @@ def notebook_matches(engine: Engine, raw: str, path: str) -> list[Located] | Non
     return found
 
 
+_KIND_SECRET = re.compile(r"(?im)^[ \t]*kind:[ \t]*[\"']?secret[\"']?[ \t]*(?:#.*)?$")
+# data keys that name something other than a secret (shown in clear in any manifest)
+_PLAIN_KEY = re.compile(
+    r"(?i)(?:^|[._-])(?:user(?:name)?|login|e?mail|host(?:name)?|port|url|uri|endpoint|server|database|db|dbname"
+    r"|name|namespace|region|bucket|path|id|ca\.crt|tls\.crt|[\w.-]*\.(?:crt|cer|pub))$"
+)
+_SECRET_KEY = re.compile(r"(?i)pass|pwd|secret|token|key|credential|auth|private|cookie|salt|seed|dsn|conn")
+_DOCKER_CONFIG_KEY = frozenset({".dockercfg", ".dockerconfigjson"})
+
+
 def is_k8s_secret(text: str) -> bool:
-    return "kind:" in text and "Secret" in text and "data:" in text
+    """A Kubernetes ``kind: Secret`` manifest (any case or quoting of the kind) with data."""
+    return "data:" in text and _KIND_SECRET.search(text) is not None
+
+
+def _k8s_docs(text: str) -> list[Any]:
+    import yaml  # lazy: only manifests that look like Secrets pay for it
+
+    for candidate in (
+        text,
+        text.replace("\t", "  "),
+    ):  # tab-indented manifests (kubectl accepts no tabs, editors write them)
+        try:
+            return list(yaml.compose_all(candidate, Loader=yaml.SafeLoader))
+        except (yaml.YAMLError, RecursionError):  # nested too deeply: scanned as plain text anyway
+            continue
+    return []
+
+
+def _docker_config_secret(value: str) -> bool:
+    """A ``.dockerconfigjson`` / ``.dockercfg`` value that holds a registry credential."""
+    try:
+        cfg = json.loads(value)
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(cfg, dict):
+        return False
+    auths = cfg.get("auths", cfg)
+    if not isinstance(auths, dict):
+        return False
+    for entry in auths.values():
+        if isinstance(entry, dict):
+            for field in ("auth", "password", "identitytoken"):
+                v = entry.get(field)
+                if isinstance(v, str) and v and not is_placeholder(v):
+                    return True
+    return False
+
+
+def _k8s_value_is_secret(key: str, value: str) -> bool:
+    """Is a Secret's decoded value a credential worth reporting by itself (no rule matched it)?"""
+    if key in _DOCKER_CONFIG_KEY:
+        return _docker_config_secret(value)
+    v = value.strip()
+    if "\n" in v or "-----BEGIN" in v or len(v) < 6 or _PLAIN_KEY.search(key) or is_placeholder(v):
+        return False  # a file (scanned by the rules), a certificate, a short or plain setting
+    return _SECRET_KEY.search(key) is not None or (len(v) >= 12 and shannon_entropy(v) >= 3.0)
 
 
 def k8s_secret_matches(engine: Engine, text: str, path: str) -> list[Located]:
-    """Matches inside base64 ``data:`` values of ``kind: Secret`` documents."""
-    import yaml  # lazy: only manifests that look like Secrets pay for it
+    """Matches inside ``data:`` (base64) values of ``kind: Secret`` documents: each value is decoded and scanned as ``KEY=value``; a value no rule names is
+    still reported (``secret.kubernetes-secret``) when it is a credential by its key or shape."""
+    from launchready.secrets.credfiles import FILE_RULES
 
-    try:
-        docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-    except (yaml.YAMLError, RecursionError):  # nested too deeply: scanned as plain text anyway
-        return []
+    rule = next(r for r in FILE_RULES if r.id == "secret.kubernetes-secret")
+    import yaml
+
     found: list[Located] = []
     lines = text.splitlines()
-    for doc in docs:
+    for doc in _k8s_docs(text):
         if not isinstance(doc, yaml.MappingNode):
             continue
         fields = {k.value: v for k, v in doc.value if isinstance(k, yaml.ScalarNode)}
         kind = fields.get("kind")
-        data = fields.get("data")
-        if not (isinstance(kind, yaml.ScalarNode) and kind.value == "Secret"):
+        if not (isinstance(kind, yaml.ScalarNode) and str(kind.value).lower() == "secret"):
             continue
+        # (``stringData`` values are plain text: the scan of the manifest itself reads them)
+        data = fields.get("data")
         if not isinstance(data, yaml.MappingNode):
             continue
         for knode, vnode in data.value:
             if not (isinstance(knode, yaml.ScalarNode) and isinstance(vnode, yaml.ScalarNode)):
                 continue
+            raw = "".join(str(vnode.value).split())
             try:
-                decoded = base64.b64decode("".join(vnode.value.split()), validate=True)
+                decoded = base64.b64decode(raw, validate=True)
             except (binascii.Error, ValueError):
                 continue
             if b"\0" in decoded:
@@ -178,9 +238,14 @@ def k8s_secret_matches(engine: Engine, text: str, path: str) -> list[Located]:
             key = str(knode.value)
             probe = value if "\n" in value.strip() else f"{key}={value}"
             line, col = knode.start_mark.line + 1, knode.start_mark.column + 1
-            for m in engine.scan(probe, path):
-                # the inline allow marker of the manifest line still counts
-                marker_line = lines[line - 1] if line - 1 < len(lines) else ""
-                allowed = m.allowed or any(a in marker_line for a in ALLOW_MARKERS)
-                found.append((replace(m, allowed=allowed), line, col))
+            # the inline allow marker of the manifest line still counts
+            marker_line = lines[line - 1] if line - 1 < len(lines) else ""
+            marked = any(a in marker_line for a in ALLOW_MARKERS)
+            matches = engine.scan(probe, path)
+            for m in matches:
+                found.append((replace(m, allowed=m.allowed or marked), line, col))
+            if not matches and raw and _k8s_value_is_secret(key, value):
+                vline, vcol = vnode.start_mark.line + 1, vnode.start_mark.column + 1
+                m = Match(rule, raw, 0, len(raw), 1, 1, 1, len(raw) + 1, marker_line, marked)
+                found.append((m, vline, vcol))
     return found

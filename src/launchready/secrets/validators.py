@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import itertools
 import json
 import re
 import zlib
@@ -66,6 +67,22 @@ def jwt_claims(token: str) -> dict[str, object] | None:
     if not isinstance(header, dict) or "alg" not in header or not isinstance(claims, dict):
         return None
     return claims
+
+
+def signed_jwt(token: str) -> bool:
+    """A JSON Web Token that grants something: its header and claims decode to JSON objects,
+    it is signed (``alg: none`` tokens carry no signature and prove nothing), and it is not
+    one of the public kinds (Supabase's ``anon`` / ``authenticated`` keys ship to browsers)."""
+    parts = token.rstrip("=").split(".")
+    if len(parts) != 3 or len(parts[2]) < 16:
+        return False
+    header, claims = _b64json(parts[0]), _b64json(parts[1])
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        return False
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg.lower() == "none":
+        return False
+    return claims.get("role") not in ("anon", "authenticated")
 
 
 def supabase_service_role(token: str) -> bool:
@@ -175,7 +192,33 @@ def generic_value(value: str) -> bool:
         and not encodes_text(value)
         and not value.startswith(_CRYPT_HASH)
         and not _rx(_EXPRESSION).search(value)
+        and not _rx(r"^0[xX][0-9a-fA-F]+[uUlL]*$").match(value)  # a number written in hex
         and not _rx(_CIPHERTEXT).match(value)
+    )
+
+
+def password_value(value: str) -> bool:
+    """A literal under a password name: a generic value with some randomness. Eight characters
+    and more need an entropy of 2.8 bits; a short one (six or seven: ``cackle!``) must mix
+    letters with digits or symbols and not be a well-known default."""
+    from launchready.secrets.filters import shannon_entropy
+
+    if not generic_value(value):
+        return False
+    if len(value) >= 8:
+        return shannon_entropy(value) >= 2.8
+    classes = sum(
+        (any(c.islower() for c in value), any(c.isupper() for c in value), any(c.isdigit() for c in value))
+    ) + any(not c.isalnum() for c in value)
+    has_other = any(not c.isalpha() for c in value)
+    # runs typed along the keyboard's rows or the alphabet (`xyz789`, `mno456`): a tutorial's example
+    steps = sum(ord(b) - ord(a) == 1 for a, b in itertools.pairwise(value))
+    return (
+        classes >= 2
+        and has_other
+        and steps * 2 < len(value) - 1
+        and shannon_entropy(value) >= 2.3
+        and not_default_password(value)
     )
 
 
@@ -198,6 +241,20 @@ def authorization_value(value: str) -> bool:
     if sep and user and password and raw.isprintable():
         return not_default_password(password) and not password.startswith("$")
     return generic_value(value)
+
+
+def command_line_credential(value: str) -> bool:
+    """A password or token given to a command (``curl -u user:VALUE``, ``-H "...: VALUE"``):
+    no code can stand there, so a word-like value (``yqDVtkqPECriaLRi``) is kept; Basic
+    credentials must decode to a pair with a real password; expressions and hashes are not."""
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode()
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raw = ""
+    user, sep, password = raw.partition(":")
+    if sep and user and raw.isprintable():
+        return bool(password) and not_default_password(password) and not password.startswith("$")
+    return value.isascii() and not value.startswith(_CRYPT_HASH) and not _rx(_EXPRESSION).search(value)
 
 
 def base64_pem_key(value: str) -> bool:

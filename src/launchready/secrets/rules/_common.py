@@ -14,10 +14,11 @@ B = r"(?:(?<![A-Za-z0-9_-])|(?<=\x1b\[\dm)|(?<=\x1b\[\d\dm)|(?<=\x1b\[\d;\d\dm))
 E = r"(?![A-Za-z0-9_-])"
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # name ... = / : / => / := / ::= / .= ... optional opening quote; a declared type may sit
-# between the name and the operator (Go `var name string = `, TypeScript `name: string = `).
+# between the name and the operator (Go `var name string = `, TypeScript `name: string = `);
+# `>` opens an XML element's value (`<apiKey>value</apiKey>`, the value maybe on its own line).
 ASSIGN = (
     r"""[\w.-]{0,40}?["']?\]?(?:[ \t]*:?[ \t]*(?:string|String|str)(?![\w.-]))?"""
-    r"""\s*(?:=|:|=>|:{1,3}=|\?=|\.=|,)\s*(?:["'`]|b["'])?"""
+    r"""\s*(?:=|:|=>|:{1,3}=|\?=|\.=|,|>)\s*(?:["'`]|b["'])?"""
 )
 
 

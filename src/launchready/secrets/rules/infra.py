@@ -62,30 +62,38 @@ def _file_rule(
 # config by convention; lowercase and camelCase code names say what they hold (api_key,
 # clientSecret, moralis_token); a bare `token` or `secret` is a name too (XML attributes, YAML).
 _GENERIC_NAME = (
-    r"(?:(?-i:[A-Z0-9_]*(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASS|_PWD|_CREDENTIALS?|_AUTH))"
-    r"|(?-i:[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Token|Secret|Key|Password)(?![a-z]))"
-    r"|(?-i:[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:token|secret|password|passwd|pwd)(?![a-z]))"
+    r"(?:(?-i:[A-Za-z0-9_]*(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASS|_PWD|_CREDENTIALS?|_CREDS|_AUTH))"
+    r"|(?-i:[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Token|Secret|Key|Password|Credentials?|Creds)(?![a-z]))"
+    r"|(?-i:[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:token|secret|password|passwd|pwd|auth|credentials?|creds)(?![a-z]))"
     r"|(?i:[\w.-]*?(?:api[_.-]?key|apikey|secret(?:[_.-]?key)?|client[_.-]?secret|access[_.-]?key"
     r"|private[_.-]?key|auth[_.-]?key|(?:access|auth|api|bearer|bot|refresh|personal)[_.-]?token"
     r"|passw(?:or)?d|passwd|pwd))"
-    r"|(?-i:token|Token|TOKEN|secret|Secret|SECRET)(?![\w.-]))"
+    r"|(?-i:token|Token|TOKEN|secret|Secret|SECRET|credentials?|Credentials?|creds|Creds)(?![\w.-]))"
 )
 # Names that hold no credential although they contain a secret word (checked on the match,
 # after the fact: a lookahead at every word start would cost more than the whole regex).
 _GENERIC_SKIP = (
-    r"match:^(?:--)?(?i:(?:old|new|confirm|current|repeat)[_-]?pass|[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
+    r"match:^"
+    + "(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?"
+    + r"(?i:(?:old|new|confirm|current|repeat)[_-]?pass|[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
     r"|idempotency|request|site_?key|recaptcha|turnstile|hcaptcha|dsn|anon|posthog|search_only|score|storage_?key|i18n|locale"
+    r"|hashed|digest|checksum|fingerprint|integrity|[_.-]hash\b|(?-i:Hash|Digest)\b"
     r"|[_.-](?:id|ids|url|uri|path|file|name|arn|type|length|size|version|header|prefix|region|expiry|ttl|count|limit|usage|label)\b"
     r"|(?-i:Id|Ids|Url|Uri|Path|File|Name|Arn|Type|Length|Size|Version|Header|Prefix|Region|Expiry|Ttl|Count|Limit|Usage|Label)\b))"
 )
 # An assignment of a long enough value somewhere in the line (precheck for name-based rules):
-# `=`, `:`, `=>`, `:=`, a call's `, "`, an XML element's `>` or a command-line flag's space.
-_VALUE_AFTER = r"""(?i)(?:[=:>]|,[ \t]*(?=["'`])|--[\w-]+[ \t]+)\s*[\[("'`b]?\s*(?:bearer\s+|basic\s+|token\s+)?["'`]?[^\s"'`]{%d}"""
+# `=`, `:`, `=>`, `:=`, a call's `, "`, an XML element's `>`, a command-line flag's or a
+# macro definition's space (`-token v`, `#define TOKEN v`).
+_VALUE_AFTER = r"""(?i)(?:[=:>]|,[ \t]*(?=["'`])|(?:-{1,2}|define[ \t]+|global[ \t]+|setenv[ \t]+)[\w.-]+[ \t]+)\s*[\[("'`b]?\s*(?:bearer\s+|basic\s+|token\s+|ntlm\s+|negotiate\s+)?["'`]?[^\s"'`]{%d}"""
 # A literal: quoted (the quote must close on the line), or bare up to a terminator (`;` of a
 # connection string, `&` of a query string, `<` of an XML element, a closing bracket, a comment;
 # not a quote: a bare value that ends at a quote is the inside of a string, e.g. a JSON key).
-_VALUE_QUOTED = r"""(["'`])([^\s"'`\\]{%d,300})\%d"""
-_VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\&|]{%d,300})(?=[ \t]*(?:$|[;,&<)\]}|]|\s#|\s//|\s-))"""
+_VALUE_QUOTED = r"""(["'`])([^\s"'`\\]{%d,1000})\%d"""
+_VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\&|]{%d,1000})(?=[ \t]*(?:$|[;,&<)\]}]|\|(?!\|)|\\[nrt]|\s#|\s//|\s-))"""
+
+
+# A declared type between a name and its value: Go `var name string = `, TypeScript `name: string = `.
+_TYPED = r"(?:[ \t]*:?[ \t]+(?:string|String|str|&str)(?![\w.-]))?"
 
 
 def _value(min_len: int, first_group: int) -> str:
@@ -94,21 +102,43 @@ def _value(min_len: int, first_group: int) -> str:
     return rf"(?:[bru](?=[\"']))?(?:{_VALUE_QUOTED % (min_len, first_group)}|{_VALUE_BARE % min_len})"
 
 
+# What may stand before a name: a command-line flag's dashes, a macro definition
+# (`#define API_KEY "…"`, RPM `%define token …`), Apache's `SetEnv`.
+_LEAD = r"(-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?"
+# An environment lookup, and a literal standing in when it is unset: a fallback after it
+# (`os.environ.get("X") or "v"`, `process.env.X || "v"`, `?? "v"`) or its default argument
+# (`os.getenv("X", "v")`, `ENV.fetch("X", "v")`). Anchored on the lookup's name, so a line
+# without one costs nothing.
+_ENV_LOOKUP = r"[\w.]*?(?:environ\.get|getenv|Getenv|env\.get|ENV\.fetch|process\.env|import\.meta\.env|os\.environ)"
+_FALLBACK = (
+    r"""["']?\]?[ \t]*(?::?=|:)[ \t]*""" + _ENV_LOOKUP + r"""[\w.]*(?:\([^()\n]{0,100}\)|\[[^\[\]\n]{0,100}\])?"""
+    r"""[ \t]*(?:\bor\b|\|\||\?\?)[ \t]*"""
+)
+_ENV_DEFAULT = r"""["']?\]?[ \t]*(?::?=|:)[ \t]*""" + _ENV_LOOKUP + r"""\([^,()\n]{1,100},[ \t]*"""
+# An XML element, attributes allowed before its value: `<password name="db">v</password>`.
+_XML_ATTRS = r"""(?:[ \t]+[\w:.-]+=(?:"[^"<>\n]*"|'[^'<>\n]*'))*[ \t]*"""
+
+
 def _forms(name: str, min_len: int, tail: str = r"[\w.-]{0,20}?") -> tuple[str, tuple[int, ...]]:
     """Every way a file assigns a value to ``name``: ``name = v`` / ``name: v`` / ``=>`` /
-    ``:=`` / ``?=`` (code, JSON, YAML, PHP arrays, INI, .properties, Go, Makefiles, shell);
-    ``"name", "v"`` (PHP define, Java System.setProperty, setenv); ``<name>v</name>`` (XML);
-    ``key="name" value="v"`` (.NET appSettings); ``--name=v`` / ``--name v`` (flags).
+    ``:=`` / ``::=`` / ``?=`` / ``.=`` (code, JSON, YAML, PHP, INI, .properties, Go, Makefiles,
+    shell), a comparison with a literal (``password === "v"``), a declared type before the
+    operator (``var name string = "v"``); ``"name", "v"`` (PHP define, Java
+    System.setProperty, setenv); ``<name>v</name>`` (XML, the value maybe on its own line);
+    ``key="name" value="v"`` (.NET appSettings); ``--name=v`` / ``--name v`` / ``-name v``
+    (flags); ``#define NAME v``; a literal fallback (``os.getenv("X", "v")``, ``... or "v"``).
     The name is matched once and the forms branch after it (one pass per word start).
     Returns the regex and the groups holding the secret, first match first."""
     return (
-        rf"(?<![\w.:])(--)?{name}{tail}(?:"
-        rf"[\"']?\]?[ \t]*(?:=|:|=>|:=|\?=)[ \t]*{_value(min_len, 2)}"
+        rf"(?<![\w.:]){_LEAD}{name}{tail}(?:"
+        rf"[\"']?\]?{_TYPED}[ \t]*(?:={{1,3}}|!={{1,2}}|:|=>|:{{1,3}}=|\?=|\.=)[ \t]*{_value(min_len, 2)}"
         rf"|[\"'][ \t]*,[ \t]*{_VALUE_QUOTED % (min_len, 5)}"
-        rf"|>([^\s<>\"']{{{min_len},300}})</"
-        rf"|[\"'][ \t]+value=[\"']([^\s\"'<>]{{{min_len},300}})[\"']"
-        rf"|(?(1)[ \t]+{_value(min_len, 9)}|(?!)))",
-        (3, 4, 6, 7, 8, 10, 11),
+        rf"|{_XML_ATTRS}>\s*([^\s<>\"']{{{min_len},1000}})\s*</"
+        rf"|[\"'][ \t]+value=[\"']([^\s\"'<>]{{{min_len},1000}})[\"']"
+        rf"|(?(1)[ \t]+{_value(min_len, 9)}|(?!))"
+        rf"|{_FALLBACK}{_VALUE_QUOTED % (min_len, 12)}"
+        rf"|{_ENV_DEFAULT}{_VALUE_QUOTED % (min_len, 14)}[ \t]*\))",
+        (3, 4, 6, 7, 8, 10, 11, 13, 15),
     )
 
 
@@ -116,15 +146,28 @@ _GENERIC_RX, _GENERIC_GROUPS = _forms(_GENERIC_NAME, 12)
 _PASSWORD_NAME = r"(?i:[\w.-]*?(?:passw(?:or)?d|passwd|pwd))"
 # Names of things about passwords, not passwords (checked on the match, like _GENERIC_SKIP).
 _PASSWORD_SKIP = (
-    r"match:^(?:--)?(?:(?i:old|new|confirm|current|repeat|min|max)[_-]?(?i:pass)"
+    r"match:^(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?(?:(?i:old|new|confirm|current|repeat|min|max)[_-]?(?i:pass)"
     r"|(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy|verifier|data|reset"
     r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid)))"
 )
-_PASSWORD_RX, _PASSWORD_GROUPS = _forms(_PASSWORD_NAME, 8, tail=r"[\w.-]{0,10}?")
+_PASSWORD_RX, _PASSWORD_GROUPS = _forms(_PASSWORD_NAME, 6, tail=r"[\w.-]{0,10}?")
 # Command lines: `mysql -u root -p'secret'` / `-psecret`, `curl -u user:secret`.
 _CLI_PASSWORD = (
-    r"|(?<![\w-])(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,200}?[ \t]-p(?:(['\"])([^\s'\"\\]{8,200})\12|([^\s'\"\\-][^\s'\"\\]{7,200}))"
-    r"|(?<![\w-])curl\b[^\n]{0,200}?[ \t](?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:([^\s@'\"\\]{8,200})['\"]?(?=\s|$)"
+    r"|(?<![\w-])(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,200}?[ \t]-p(?:(['\"])([^\s'\"\\]{8,200})\16|([^\s'\"\\-][^\s'\"\\]{7,200}))"
+    # openssl's `-passin pass:VALUE` / `-passout pass:VALUE`
+    r"|(?<![\w-])-pass(?:in|out)?[ \t]+[\"']?pass:([^\s'\"`]{6,200})"
+)
+# curl's credentials, anywhere in the command (continued lines are one logical line):
+# `-u user:password` (quoted whole or in parts), `-u TOKEN:` (an API key as the user name, no
+# password: Stripe-style), and `-H "Authorization: <scheme> <token>"` or any header named for
+# a key, token or secret (`apikey:`, `X-Api-Key:`, `Private-Token:`).
+_CURL_CREDENTIAL = (
+    r"""(?:^|(?<=\s))(?:-u|--user)(?:[ \t]+|=)(?:"""
+    r"""(["']?)[^\s:"'`$<{]{0,100}:(["']?)([^\s"'`\\]{6,200})\2\1(?=\s|$)"""
+    r"""|(["']?)([^\s:"'`$<{]{10,200}):\4(?=\s|$))"""
+    r"""|(?:^|(?<=\s))(?:-H|--header)(?:[ \t]+|=)(["'])[ \t]*"""
+    r"""([\w-]*(?i:authorization|api-?key|apikey|token|secret|auth|passw(?:or)?d)[\w-]*)[ \t]*:[ \t]*"""
+    r"""(?:[A-Za-z][\w-]{1,24}[ \t]+)?([^\s"'`\\{}<>$]{8,600})[ \t]*\6"""
 )
 _JWT_NAME = (
     r"(?i:[\w.-]*?(?:jwt[\w.-]{0,20}?(?:secret|key)|(?:nextauth|auth|session|cookie|app|django|flask|signing|rails|express)[_.-]?secret"
@@ -344,7 +387,7 @@ RULES: tuple[Rule, ...] = (
         severity=H,
         keywords=("authorization", "bearer"),
         regex=(
-            r"(?i:\bauthorization\b)[\"']?\s*[:=]\s*[\"'`]?(?i:bearer|token|basic)\s+"
+            r"(?i:\bauthorization\b)[\"']?\s*[:=]\s*[\"'`]?(?i:bearer|token|basic|ntlm|negotiate)\s+"
             r"([A-Za-z0-9._~+/=-]{12,600})(?![A-Za-z0-9._~+/=-]|\{)"
         ),
         precheck=_VALUE_AFTER % 12,
@@ -357,27 +400,80 @@ RULES: tuple[Rule, ...] = (
         fix='Revoke the token at the service that issued it and send it from an environment variable or secret store (e.g. `-H "Authorization: Bearer $API_TOKEN"`).',
     ),
     Rule(
-        id="secret.password-assignment",
-        description="Hard-coded password",
+        id="secret.curl-credential",
+        description="Credential on a curl command line (-u user:password, an Authorization or API-key header)",
         severity=H,
-        keywords=("password", "passwd", "pwd", "mysql", "mariadb", "curl"),
-        regex="(?:" + _PASSWORD_RX + _CLI_PASSWORD + ")",
-        allow=(_PASSWORD_SKIP,),
-        precheck=r"(?i)(?:[=:>]|,\s*[\"'`]|-p['\"]?\S|-u\s|--user\s|--pass)",
-        secret_group=(*_PASSWORD_GROUPS, 13, 14, 15),
+        keywords=("curl",),
+        regex=_CURL_CREDENTIAL,
+        precheck=r"(?:-u|--user|-H|--header)[ \t=]",
+        secret_group=(3, 5, 8),
+        allow=(r"match:(?i)[\w-]*(?:csrf|xsrf)[\w-]*[ \t]*:",),
         flags=re.MULTILINE,
-        entropy=2.8,
+        entropy=2.5,
         generic=True,
         allow_uuid=True,
         password_like=True,
+        validator=validators.command_line_credential,
+        fix='Revoke the password or token at the service the command calls, and pass it from the environment (`curl -u "$USER:$PASSWORD"`, `-H "Authorization: Bearer $API_TOKEN"`).',
+    ),
+    Rule(
+        id="secret.url-query-credential",
+        description="Key, token or password in a URL's query string",
+        severity=H,
+        keywords=("key=", "token=", "secret=", "credential=", "password=", "key%3d", "token%3d", "secret%3d"),
+        regex=(
+            r"(?:[?&;]|%26|%3[fF])([\w.-]*?(?i:api[_-]?key|apikey|access[_-]?key|secret|token|credential|password|passwd|key))"
+            r"(?:=|%3[dD])(?:&quot;|%22)?([A-Za-z0-9._~+/%-]{16,400}?)(?:&quot;|%22)?(?=[&#\"'\s<>)\]]|%2[56]|$)"
+        ),
+        # `key=` and `token=` are everywhere in code (`sorted(key=...)`): only a query string's
+        # parameter compiles and runs the full regex
+        precheck=r"[?&;%][\w.%-]*?(?i:key|token|secret|credential|passw)[\w.-]*(?:=|%3[dD])",
+        secret_group=2,
+        allow=(
+            r"match:^(?:[?&;]|%26|%3[fF])(?i:[\w.-]*?(?:page|next|continuation|cursor|csrf|xsrf|sync|cache|public|publishable"
+            r"|site_?key|recaptcha|hcaptcha|turnstile|idempotency|search_only|anon))",
+        ),
+        flags=re.MULTILINE,
+        entropy=3.3,
+        generic=True,
+        password_like=True,
         validator=validators.generic_value,
+        fix="Revoke the key or token at the service the URL calls, and send it in a header read from the environment, not in a URL (URLs end up in logs, browser history and referrers).",
+    ),
+    Rule(
+        id="secret.jwt",
+        description="Signed JSON Web Token (a bearer credential until it expires)",
+        severity=H,
+        keywords=("eyj",),
+        # (an OAuth `state=` parameter is a signed anti-forgery value, not a credential)
+        regex=r"(?<![A-Za-z0-9_-])(?<!state=)(?<!state%3[dD])(eyJ[A-Za-z0-9_-]{8,}\.e[wy][A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}={0,2})(?![A-Za-z0-9_-])",
+        secret_group=1,
+        generic=True,
+        password_like=True,
+        validator=validators.signed_jwt,
+        fix="Revoke the token (or the session or service account it stands for) at its issuer; tokens are minted at runtime and never committed.",
+    ),
+    Rule(
+        id="secret.password-assignment",
+        description="Hard-coded password",
+        severity=H,
+        keywords=("password", "passwd", "pwd", "mysql", "mariadb", "-passin", "-passout"),
+        regex="(?:" + _PASSWORD_RX + _CLI_PASSWORD + ")",
+        allow=(_PASSWORD_SKIP,),
+        precheck=r"(?i)(?:[=:>]|,\s*[\"'`]|-p['\"]?\S|--pass|define\s|setenv\s)",
+        secret_group=(*_PASSWORD_GROUPS, 17, 18, 19),
+        flags=re.MULTILINE,
+        generic=True,
+        allow_uuid=True,
+        password_like=True,
+        validator=validators.password_value,
         fix="Change the password where it is used, then read it from an environment variable or secret manager at runtime.",
     ),
     Rule(
         id="secret.generic-assignment",
         description="High-entropy value assigned to a secret-sounding name",
         severity=H,
-        keywords=("key", "secret", "token", "password", "passwd", "pwd", "_credential", "_auth"),
+        keywords=("key", "secret", "token", "password", "passwd", "pwd", "credential", "creds", "_auth"),
         regex=_GENERIC_RX,
         allow=(_GENERIC_SKIP,),
         precheck=_VALUE_AFTER % 12,
@@ -385,6 +481,7 @@ RULES: tuple[Rule, ...] = (
         flags=re.MULTILINE,
         entropy=3.5,
         generic=True,
+        allow_uuid=True,  # the name decides: a UUID or 64-hex value under client_secret is the secret
         password_like=True,
         validator=validators.generic_value,
         fix="Move the value to a secret manager or an untracked environment variable, rotate it at its issuer, and read it at runtime.",

@@ -1,0 +1,383 @@
+"""Syntaxes found in other people's files (issue 12): what the third-party yardstick showed the
+generic rules and the engine missed, and the look-alikes that must stay quiet next to them.
+
+Values are generated at test time (KeyGen); nothing live-looking is committed.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from launchready.demo.keygen import ALNUM, B64URL, KeyGen
+from launchready.secrets.engine import Engine, logical_line_end
+from launchready.secrets.rules import default_rules
+
+from .test_one_engine import _commands_agree
+
+ENGINE = Engine(default_rules())
+G = KeyGen(1212)
+TOKEN = G.chars(32, ALNUM)
+PASSWORD = G.password(16)
+HEX64 = G.hex(64)
+UUID = G.uuid()
+
+
+def found(text: str, path: str = "app.py") -> list[tuple[str, str, int]]:
+    return [(m.rule.id, m.secret, m.line) for m in ENGINE.scan(text, path)]
+
+
+def secrets(text: str, path: str = "app.py") -> list[str]:
+    return [s for _, s, _ in found(text, path)]
+
+
+# ---- the engine: logical lines --------------------------------------------------------------
+def test_xml_value_on_its_own_line_is_read_with_its_element() -> None:
+    text = f"<settings>\n  <genericToken>\n      {TOKEN}\n  </genericToken>\n</settings>\n"
+    assert found(text, "settings.xml") == [("secret.generic-assignment", TOKEN, 3)]
+    # provider rules see it too (a name-anchored provider rule, built on the shared operator list)
+    dd = G.hex(32)
+    assert ("secret.datadog-api-key", dd, 3) in found(f"<config>\n<datadogApiKey>\n  {dd}\n</datadogApiKey>\n", "c.xml")
+
+
+def test_logical_line_bounds() -> None:
+    xml = f"<apiKey>\n  {TOKEN}\n</apiKey>\nnext"
+    assert xml[: logical_line_end(xml, 0, xml.index("\n"))].endswith("</apiKey>")
+    raw = xml.encode()
+    assert raw[: logical_line_end(raw, 0, raw.index(b"\n"))].endswith(b"</apiKey>")
+    # an element holding other elements, or text that is not one token, stands alone
+    for alone in ("<a>\n  <b>x</b>\n</a>", "<p>\n  two words\n</p>", "<a>\n\n</a>"):
+        assert logical_line_end(alone, 0, alone.index("\n")) == alone.index("\n")
+    shell = "curl -X POST \\\n  -d x \\\n  -u a:b\nls"
+    assert shell[: logical_line_end(shell, 0, shell.index("\n"))].endswith("-u a:b")
+
+
+def test_history_keyword_rows_keep_a_logical_line_together() -> None:
+    text = f"x = 1\n<genericToken>\n  {TOKEN}\n</genericToken>\ny = 2\n".encode()
+    assert ENGINE.keyword_rows(text) == [1, 2, 3]
+    curl = f"echo hi\ncurl -sS https://api.internal \\\n  -H 'Accept: */*' \\\n  -u svc:{PASSWORD}\nls\n".encode()
+    assert ENGINE.keyword_rows(curl) == [1, 2, 3]
+
+
+# ---- generic names and operators --------------------------------------------------------------
+ASSIGNMENTS = [
+    ('generic_TOKEN = "{v}"\n', "app.py"),
+    ('var genericToken string = "{v}"\n', "main.go"),
+    ('let serviceToken: string = "{v}";\n', "app.ts"),
+    ('$genericToken .= "{v}";\n', "index.php"),
+    ('generic_TOKEN ::= "{v}"\n', "Makefile"),
+    ('{{"config.ini": "GENERIC_TOKEN={v}\\nBACKUP_ENABLED=true"}}\n', "dump.json"),
+    ('"credentials" : "{v}"\n', "auth.json"),
+    ("creds = {v}\n", "deploy.cfg"),
+    ('"user_auth": "{v}"\n', "client.json"),
+    ('service_credential = "{v}"\n', "app.py"),
+    ("./worker -secret {v}\n", "run.sh"),
+    ('#define API_TOKEN "{v}"\n', "config.h"),
+    ("%define token {v}\n", "package.spec"),
+    ('<token name="deploy">{v}</token>\n', "servers.xml"),
+    ('API_TOKEN = os.environ.get("API_TOKEN") or "{v}"\n', "settings.py"),
+    ("const apiToken = process.env.API_TOKEN || '{v}';\n", "client.js"),
+    ('API_TOKEN = os.getenv("API_TOKEN", "{v}")\n', "settings.py"),
+]
+
+
+@pytest.mark.parametrize(("template", "path"), ASSIGNMENTS)
+def test_more_assignment_syntaxes(template: str, path: str) -> None:
+    assert secrets(template.format(v=TOKEN), path) == [TOKEN]
+
+
+@pytest.mark.parametrize("value", [UUID, HEX64])
+def test_uuid_or_hex_under_a_secret_name_is_the_secret(value: str) -> None:
+    assert secrets(f'"client_secret" : "{value}",\n', "oauth.json") == [value]
+    assert secrets(f'utils.GetEnvOrDefault("api_token", "{value}")\n', "main.go") == [value]
+
+
+def test_long_values_are_read_whole() -> None:
+    long = G.chars(600, ALNUM + "+/")
+    assert secrets(f"LONG_CREDENTIAL: {long}\n", "notes.yml") == [long]
+
+
+PASSWORDS = [
+    'password = "{v}"\n',
+    "pwd = '{v}'\n",
+    '<password name="db">{v}</password>\n',
+    'if (password !== "{v}") {{\n',
+    'PASSWORD = os.environ.get("PASSWORD") or "{v}"\n',
+    '+  "password": "{v}"\n',
+]
+
+
+@pytest.mark.parametrize("template", PASSWORDS)
+@pytest.mark.parametrize("length", [7, 16])
+def test_passwords_short_and_long(template: str, length: int) -> None:
+    pw = "".join(KeyGen(length).rng.sample("abcdefghjkmnpqrtuvwxyzABCDEFGHJKLMNPQRTUVWXYZ2468", length - 1)) + "!"
+    assert secrets(template.format(v=pw), "app.gradle") == [pw]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'password = "letmein"\n',  # a word: no digit or symbol in a short value
+        'password = "abc"\n',
+        "#define PASSWORD 0x0dead1beef7cafe2\n",  # a number written in hex
+        'password = "admin1"\n',  # a well-known default
+        'db.createUser({ "user": "nurse-station", "pwd": "xyz789", "roles": [] });\n',  # a tutorial's runs
+        '{ "user": "exam-room", "pwd": "mno456" }\n',
+        'password_id = "2938479"\n',
+        'if (password !== "") {\n',
+        "password = get_password() or DEFAULT\n",
+        'API_TOKEN = os.environ.get("API_TOKEN") or ""\n',
+        "pwdump = n0NeKreD\n",
+    ],
+)
+def test_password_look_alikes_are_quiet(line: str) -> None:
+    assert secrets(line) == []
+
+
+def test_openssl_pass_argument() -> None:
+    pw = G.password(12)
+    line = f'RUN openssl x509 -req -days 365 -passin "pass:{pw}" -in server.csr\n'
+    assert secrets(line, "Dockerfile") == [pw]
+    assert secrets('RUN openssl x509 -passin "file:secret.txt" -in server.csr\n', "Dockerfile") == []
+    assert secrets("openssl pkcs12 -export -passout pass:$P12_PASSWORD -out a.p12\n", "build.sh") == []
+
+
+# ---- curl ----------------------------------------------------------------------------------------
+CURL_TRUE = [
+    "curl -u deploy:{v} https://api.internal/v1\n",
+    "curl -sS -X POST https://api.internal/hook \\\n  -H 'Content-type: text/plain' \\\n  -d 'x' \\\n  -u developer:{v}\n",
+    'curl -s --user "j.smith:{v}" "https://api.internal/user/me"\n',
+    "curl --user kevin:'{v}' -iX PATCH https://api.internal\n",
+    'curl -u ":{v}" https://search.internal:9200\n',
+    "curl https://api.payments.internal/v1/charges -u {v}:\n",
+    'curl -H "Authorization: Api-Token {v}" https://api.internal\n',
+    "curl --header 'Authorization: {v}' https://api.internal\n",
+    'curl -X GET -H "apikey: {v}" -H "Accept: application/json" https://api.internal\n',
+    'curl -XPOST https://api.internal/tasks -H "Token: {v}" -d "x=1"\n',
+    'curl -X GET https://deploy.internal/ \\\n  -H "X-Octopus-ApiKey: {v}"\n',
+]
+
+
+@pytest.mark.parametrize("template", CURL_TRUE)
+def test_curl_credentials(template: str) -> None:
+    pw = G.chars(18, ALNUM) + "#"
+    assert secrets(template.format(v=pw), "README.md") == [pw]
+
+
+def test_curl_header_uuid_key() -> None:
+    assert found(f'curl -H "X-Api-Key: {UUID}" https://api.internal\n', "README.md") == [
+        ("secret.curl-credential", UUID, 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "curl -i -u 'test:test' https://api.internal\n",
+        'curl -sL --user "$1:$2" "$3"\n',
+        "curl -X POST --user '$USERNAME:$PASSWORD' $API_URL\n",
+        'curl --user "xxx:yyy"\n',
+        'curl -XGET -i -u "${{ env.ELK_ID }}:${{ env.ELK_PASS }}"\n',
+        'curl -X POST --user "$(cat ./login.txt):$(cat ./password.txt)"\n',
+        "curl --user neo4j:[PASSWORD] http://db.internal:7474/\n",
+        "curl -u <user:password> https://api.internal\n",
+        'curl -u "myusername" https://api.internal\n',
+        "curl -u username:token\n",
+        'curl -u ":" https://api.internal\n',
+        'curl -k -u "SRVC_JENKINS:${APPID}"\n',
+        'curl -H "Authorization: Bearer XXXXXXXXXXXX" https://api.internal\n',
+        'curl -H "Authorization: Bearer <your API token>" https://api.internal\n',
+        'curl -H "Authorization: Token **********" https://api.internal\n',
+        'curl -H "Authorization: Bearer $(gcloud auth print-access-token)" https://api.internal\n',
+        'curl -H "apikey: $API_KEY" https://api.internal\n',
+        "curl -H 'Authorization: Basic YnJvd3Nlcjo=' https://api.internal\n",  # "browser:" (no password)
+        'curl -H "X-CSRF-Token: Zm9vYmFyYmF6cXV4cXV1eA1" https://app.internal\n',
+    ],
+)
+def test_curl_look_alikes_are_quiet(line: str) -> None:
+    assert secrets(line, "README.md") == []
+
+
+# ---- JSON Web Tokens -------------------------------------------------------------------------------
+def _jwt(header: dict[str, object], claims: dict[str, object], sig: str | None = None) -> str:
+    def enc(obj: object) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    return f"{enc(header)}.{enc(claims)}.{G.chars(43, B64URL) if sig is None else sig}"
+
+
+def test_signed_jwt_is_found_anywhere() -> None:
+    token = G.jwt({"sub": "system:serviceaccount:kube-system:admin", "iss": "kubernetes/serviceaccount"})
+    assert found(f"python cli.py {token}\n", "docs/usage.md") == [("secret.jwt", token, 1)]
+    assert found(f'"id_token": "{token}",\n', "dump.json") == [("secret.jwt", token, 1)]
+    assert secrets(f'"value": "Bearer {token}",\n', "request.har") == [token]
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        _jwt({"alg": "none"}, {"sub": "test-user"}, sig=""),  # unsigned: proves nothing
+        _jwt({"alg": "HS256"}, {"role": "anon", "iss": "supabase"}),  # public by design
+        _jwt({"alg": "HS256"}, {"role": "anon", "iss": "supabase-demo"}),  # local development key
+        "eyJ" + G.chars(30, ALNUM) + ".eyJ" + G.chars(30, ALNUM) + "." + G.chars(43, B64URL),  # not JSON
+    ],
+)
+def test_jwt_look_alikes_are_quiet(token: str) -> None:
+    assert [r for r, _, _ in found(f"token {token}\n", "docs/usage.md") if r == "secret.jwt"] == []
+
+
+def test_oauth_state_parameter_is_not_a_credential() -> None:
+    """A real chatbot's debugging notes paste a sign-in URL whose OAuth ``state`` is a JWT."""
+    state = G.jwt({"exp": 1753003824, "provider": "google", "flow_state_id": G.uuid()})
+    url = f"https://accounts.example.test/o/oauth2/v2/auth?response_type=code&scope=email&state={state}\n"
+    assert found(url, "issues/autosync.md") == []
+
+
+def test_jwt_in_tests_is_quiet() -> None:
+    token = G.jwt({"sub": "user-1"})
+    assert found(f"const t = '{token}';\n", "src/__tests__/auth.test.ts") == []
+
+
+# ---- URL query strings -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "template",
+    [
+        'fetch("https://api.maps.internal/js?key={v}&callback=init")\n',
+        '<a href="https://app.internal/login?token=&quot;{v}&quot;">Sign in</a>\n',
+        'u = "https://app.internal/cb?ts=1395782596%26token%3D{v}%26version%3D3"\n',
+        'url = "https://files.internal/8367?Credential={v}%2Fkeep%26cut"\n',
+    ],
+)
+def test_credentials_in_url_query_strings(template: str) -> None:
+    v = "9" + G.chars(23, ALNUM)  # (a value of letters alone reads as an identifier: code, not a key)
+    got = secrets(template.format(v=v), "app.js")
+    assert len(got) == 1 and got[0].startswith(v)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'next = "https://api.internal/items?page_token=' + G.chars(24, ALNUM) + '"\n',
+        'u = "https://app.internal/form?csrf_token=' + G.chars(24, ALNUM) + '"\n',
+        'u = "https://api.internal/v1?key={api_key}"\n',
+        "u = `https://api.internal/v1?token=${token}`\n",
+        'u = "https://api.internal/v1?api_key=YOUR_API_KEY_HERE"\n',
+    ],
+)
+def test_url_query_look_alikes_are_quiet(line: str) -> None:
+    assert secrets(line, "app.js") == []
+
+
+# ---- authorization schemes ----------------------------------------------------------------------
+def test_ntlm_and_negotiate_headers() -> None:
+    blob = base64.b64encode(b"NTLMSSP\x00\x03" + G.chars(40).encode()).decode()
+    assert secrets(f"Authorization: NTLM {blob}\n", "capture.txt") == [blob]
+    assert secrets(f"Authorization: Negotiate {blob}\n", "capture.txt") == [blob]
+
+
+# ---- Kubernetes Secrets -----------------------------------------------------------------------
+def _b64(s: str) -> str:
+    return base64.b64encode(s.encode()).decode()
+
+
+K8S_TRUE = [
+    "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: {b}\n  username: {u}\n",
+    "apiVersion: v1\ndata:\n\tpassword: {b}\n\tusername: {u}\nkind: secret\nmetadata:\n\tname: db\n",
+    "apiVersion: 'v1'\nkind: 'Secret'\ndata:\n\tpassword: '{b}'\nmetadata:\n\tname: 'db'\n",
+    'apiVersion: "v1"\nkind: "secret"\ndata:\n  password: "{b}"\nmetadata:\n  name: "db"\n',
+]
+
+
+@pytest.mark.parametrize("template", K8S_TRUE)
+@pytest.mark.parametrize("short", [False, True])
+def test_kubernetes_secret_variants(template: str, short: bool) -> None:
+    """Any case or quoting of the kind, tab-indented manifests. A value a rule names is reported
+    by that rule; one too plain for any rule (``S!B*d$zDs``) still as a Kubernetes secret."""
+    from launchready.secrets import formats
+
+    pw = G.chars(9, "SBdzDs!*$") if short else G.password(14)
+    text = template.format(b=_b64(pw), u=_b64("admin"))
+    assert found(text, "deploy/db-secret.yaml") == []  # the raw text holds only base64
+    assert formats.is_k8s_secret(text)
+    located = formats.k8s_secret_matches(ENGINE, text, "deploy/db-secret.yaml")
+    assert len(located) == 1
+    m, line, _ = located[0]
+    assert m.rule.id in ("secret.password-assignment", "secret.kubernetes-secret")
+    assert text.splitlines()[line - 1].strip().startswith("password:")
+
+
+def test_kubernetes_value_no_rule_names() -> None:
+    from launchready.secrets import formats
+
+    value = G.chars(24, ALNUM + "+/")
+    text = f"apiVersion: v1\nkind: Secret\ndata:\n  extra: {_b64(value)}\n"
+    located = formats.k8s_secret_matches(ENGINE, text, "k8s/s.yaml")
+    assert [(m.rule.id, m.secret, line) for m, line, _ in located] == [("secret.kubernetes-secret", _b64(value), 4)]
+
+
+def test_kubernetes_docker_config_secret() -> None:
+    from launchready.secrets import formats
+
+    cfg = json.dumps({"auths": {"registry.internal": {"auth": _b64("ci:" + G.password(16))}}})
+    text = f"apiVersion: v1\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: |\n    {_b64(cfg)}\n"
+    located = formats.k8s_secret_matches(ENGINE, text, "k8s/pull.yaml")
+    assert located, "the registry credential is found"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "apiVersion: v1\nkind: Secret\ndata:\n  htpasswd: ''\n",
+        "apiVersion: v1\nkind: Secret\ndata:\n  password: " + _b64("changeme") + "\n",
+        "apiVersion: v1\nkind: Secret\ndata:\n  username: " + _b64("deploy-bot-service") + "\n",
+        "apiVersion: v1\nkind: Secret\ndata:\n  extra: " + _b64("bar\n") + "\n",
+        "apiVersion: v1\nkind: Secret\ndata:\n  ca.crt: "
+        + _b64("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+        + "\n",
+        "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nspec:\n  data:\n    - secretKey: api-key\n"
+        "      remoteRef:\n        key: prod/api\n",
+        "apiVersion: v1\nkind: Secret\nstringData:\n  password: ${DB_PASSWORD}\n",
+    ],
+)
+def test_kubernetes_look_alikes_are_quiet(text: str) -> None:
+    from launchready.secrets import formats
+
+    assert formats.k8s_secret_matches(ENGINE, text, "k8s/s.yaml") == []
+
+
+# ---- one answer: hook, scan and history agree on the new syntaxes --------------------------------
+@pytest.mark.timeout(300)
+def test_hook_scan_and_history_agree_on_new_syntaxes(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    g = KeyGen(1213)
+    files = {
+        "config/settings.xml": f"<config>\n  <serviceToken>\n    {g.chars(32)}\n  </serviceToken>\n</config>\n",
+        "docs/ops.md": f"curl -sS https://api.internal \\\n  -H 'Accept: */*' \\\n  -u svc:{g.password(18)}\n",
+        "docs/session.txt": f"token:\n{g.jwt({'sub': 'svc'})}\n",
+        "deploy/secret.yaml": f"apiVersion: v1\nkind: secret\ndata:\n\tpassword: {_b64(g.password(14))}\n",
+        "web/app.js": f'fetch("https://api.internal/v1?apikey={g.chars(30)}")\n',
+    }
+    _commands_agree(run_cli, repo, files)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '      "hashed_secret": "' + G.hex(40) + '",\n',  # a detect-secrets baseline
+        'token_hash = "' + HEX64 + '"\n',
+        'const secretDigest = "' + HEX64 + '";\n',
+        '"integrity_key": "' + HEX64 + '"\n',
+    ],
+)
+def test_digests_under_secret_words_are_quiet(line: str) -> None:
+    assert secrets(line, "config.json") == []
+
+
+def test_made_up_values_in_real_test_files_are_quiet() -> None:
+    """A real chatbot's test sets a stand-in token (a provider-named rule reported it)."""
+    line = '    process.env.BLOB_READ_WRITE_TOKEN = "vercel_blob_token_abc123";\n'
+    assert secrets(line, "src/app/api/storage/actions.test.ts") == []
+    real = f'BLOB_READ_WRITE_TOKEN = "vercel_blob_token_{"7" + G.chars(23, ALNUM)}";\n'
+    assert secrets(real, "src/app/api/storage/config.ts") != []
