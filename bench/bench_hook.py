@@ -4,7 +4,11 @@ The 19 ``.py`` files of ``src/requests/`` (from the shared requests bundle) are 
 fresh repository; each tool is timed as a whole process (interpreter start included), in
 round-robin order so machine noise hits all tools alike. Median of ``--runs`` runs.
 
-    python bench/bench_hook.py [--bundle PATH] [--runs 15] [--write]
+    python bench/bench_hook.py [--bundle PATH] [--runs 15] [--write] [--base REV]
+
+``--base REV`` adds that revision's launchready to the same round-robin (its ``src/`` exported
+with ``git archive``, run as ``python -m launchready`` through ``PYTHONPATH``; the working tree's
+launchready then runs the same way, so both pay the same start-up): a before/after in one run.
 
 Bytecode: this machine sets PYTHONDONTWRITEBYTECODE=1, which makes every run recompile our
 sources; an installed package has .pyc files, so the bench unsets it and warms up once.
@@ -64,11 +68,22 @@ def setup(bundle: Path, work: Path) -> tuple[Path, list[str]]:
     return repo, rels
 
 
-def commands(rels: list[str]) -> dict[str, list[str]]:
+OURS = "launchready scan --staged"
+PYPATH = "\0pythonpath="  # a command's first word carrying the PYTHONPATH it runs with
+
+
+def _module_run(src: Path) -> list[str]:
+    return [f"{PYPATH}{src}", sys.executable, "-m", "launchready", "scan", "--staged", "-q"]
+
+
+def commands(rels: list[str], base: tuple[str, Path] | None = None) -> dict[str, list[str]]:
     cmds: dict[str, list[str]] = {}
     lr = _bin("launchready")
-    if lr:
-        cmds["launchready scan --staged"] = [lr, "scan", "--staged", "-q"]
+    if base is not None:
+        cmds[OURS] = _module_run(HERE.parent / "src")
+        cmds[f"launchready@{base[0]} scan --staged"] = _module_run(base[1])
+    elif lr:
+        cmds[OURS] = [lr, "scan", "--staged", "-q"]
     ds = _bin("detect-secrets-hook")
     if ds:
         cmds["detect-secrets-hook"] = [ds, *rels]
@@ -81,6 +96,9 @@ def commands(rels: list[str]) -> dict[str, list[str]]:
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user+sys of the process and its children), exit code."""
+    if cmd[0].startswith(PYPATH):
+        env = {**env, "PYTHONPATH": cmd[0][len(PYPATH) :]}
+        cmd = cmd[1:]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -104,8 +122,8 @@ def measure(repo: Path, cmds: dict[str, list[str]], runs: int) -> dict[str, list
 
 
 def report(times: dict[str, list[tuple[float, float]]], runs: int) -> str:
-    ours = statistics.median(w for w, _ in times["launchready scan --staged"])
-    ours_cpu = statistics.median(c for _, c in times["launchready scan --staged"])
+    ours = statistics.median(w for w, _ in times[OURS])
+    ours_cpu = statistics.median(c for _, c in times[OURS])
     lines = [
         f"Hook latency, 19 staged `.py` files of `src/requests/`, median of {runs} runs, process start included "
         "(CPU = user+sys of the process tree, robust against other load on the machine):",
@@ -138,10 +156,20 @@ def main() -> int:
     ap.add_argument("--bundle", type=Path, default=DEFAULT_BUNDLE)
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--write", action="store_true", help="replace the hook section of bench/RESULTS.md")
+    ap.add_argument("--base", metavar="REV", help="also run this revision's launchready, for a before/after")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         repo, rels = setup(args.bundle, Path(tmp))
-        cmds = commands(rels)
+        base = None
+        if args.base:
+            dest = Path(tmp) / "base"
+            dest.mkdir()
+            tar = subprocess.run(
+                ["git", "-C", str(HERE.parent), "archive", args.base, "src"], capture_output=True, check=True
+            )
+            subprocess.run(["tar", "-x", "-C", str(dest)], input=tar.stdout, check=True)
+            base = (args.base, dest / "src")
+        cmds = commands(rels, base)
         times = measure(repo, cmds, args.runs)
     text = report(times, args.runs)
     sys.stdout.write(text)

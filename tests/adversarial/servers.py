@@ -6,9 +6,40 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
+
+
+@contextmanager
+def serving(serve: Callable[[socket.socket], None], stop: threading.Event, backlog: int = 64) -> Iterator[int]:
+    """A TCP server on 127.0.0.1 that hands each connection to ``serve`` on a thread of its
+    own. Yields the port; when the block ends, ``stop`` is set (servers that stall wait on
+    it), the socket closed and the accepting thread joined."""
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(backlog)
+    srv.settimeout(0.2)
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = srv.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    try:
+        yield srv.getsockname()[1]
+    finally:
+        stop.set()
+        srv.close()
+        t.join(5)
 
 
 @contextmanager
@@ -16,10 +47,6 @@ def connect_proxy(upstream: int) -> Iterator[tuple[str, list[str]]]:
     """An HTTPS proxy on loopback: answers ``CONNECT host:443`` and tunnels to 127.0.0.1:upstream
     whatever the host (so a URL on port 443 reaches a test server). Yields its URL and the
     CONNECT lines it receives."""
-    srv = socket.socket()
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(16)
     seen: list[str] = []
     stop = threading.Event()
 
@@ -44,25 +71,8 @@ def connect_proxy(upstream: int) -> Iterator[tuple[str, list[str]]]:
         threading.Thread(target=pipe, args=(conn, up), daemon=True).start()
         threading.Thread(target=pipe, args=(up, conn), daemon=True).start()
 
-    def accept() -> None:
-        srv.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = srv.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    try:
-        yield f"http://127.0.0.1:{srv.getsockname()[1]}", seen
-    finally:
-        stop.set()
-        srv.close()
-        t.join(5)
+    with serving(serve, stop, backlog=16) as port:
+        yield f"http://127.0.0.1:{port}", seen
 
 
 def sts_zone(domain: str) -> dict[str, list[tuple[str, str]]]:

@@ -17,6 +17,7 @@ import pytest
 from launchready.demo.keygen import KeyGen
 
 from .conftest import action, launchready, pr_payload
+from .servers import serving
 
 
 @contextmanager
@@ -24,10 +25,6 @@ def trickling_server(headers_too: bool) -> Iterator[int]:
     """A loopback HTTP server that sends one byte every 0.2 s for as long as the client
     listens: the status line and headers too (``headers_too``), or a complete head then an
     endless body. Each byte arrives well within any socket timeout."""
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(64)
     stop = threading.Event()
 
     def serve(conn: socket.socket) -> None:
@@ -47,25 +44,8 @@ def trickling_server(headers_too: bool) -> Iterator[int]:
             except OSError:
                 return
 
-    def accept() -> None:
-        srv.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = srv.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    try:
-        yield srv.getsockname()[1]
-    finally:
-        stop.set()
-        srv.close()
-        t.join(5)
+    with serving(serve, stop) as port:
+        yield port
 
 
 @pytest.mark.parametrize("headers_too", [False, True], ids=["endless-body", "endless-headers"])

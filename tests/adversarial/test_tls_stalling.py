@@ -18,7 +18,7 @@ import pytest
 from tests.live.site import CA
 
 from .conftest import launchready
-from .servers import connect_proxy, dns_for, sts_zone
+from .servers import connect_proxy, dns_for, serving, sts_zone
 
 pytestmark = pytest.mark.timeout(120)
 BUDGET = 3  # --max-seconds
@@ -47,10 +47,6 @@ def stalling_tls_server(
     """A loopback server that stalls every TLS handshake, or with ``ctx`` only the ones
     offering TLS 1.0 or 1.1 (the others complete normally). Yields the port and the
     client_version of every ClientHello seen."""
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(64)
     stop = threading.Event()
     seen: list[str] = []
 
@@ -76,25 +72,8 @@ def stalling_tls_server(
             except OSError:
                 return
 
-    def accept() -> None:
-        srv.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = srv.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    try:
-        yield srv.getsockname()[1], seen
-    finally:
-        stop.set()
-        srv.close()
-        t.join(5)
+    with serving(serve, stop) as port:
+        yield port, seen
 
 
 def _report(tmp_path: Path) -> dict[str, dict[str, Any]]:
@@ -179,10 +158,6 @@ def test_a_stalled_legacy_protocol_probe_is_cut_at_the_run_budget(tmp_path: Path
 def trickling_policy_server(ctx: ssl.SSLContext) -> Iterator[int]:
     """An HTTPS server that answers the policy request with a complete head announcing a
     large body, then sends the body one byte every 0.2 s."""
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(16)
     stop = threading.Event()
 
     def serve(conn: socket.socket) -> None:
@@ -198,25 +173,8 @@ def trickling_policy_server(ctx: ssl.SSLContext) -> Iterator[int]:
         except OSError:
             return
 
-    def accept() -> None:
-        srv.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = srv.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    try:
-        yield srv.getsockname()[1]
-    finally:
-        stop.set()
-        srv.close()
-        t.join(5)
+    with serving(serve, stop, backlog=16) as port:
+        yield port
 
 
 def test_a_trickled_mta_sts_policy_is_cut_at_the_time_limit(tmp_path: Path) -> None:
