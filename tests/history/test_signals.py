@@ -106,7 +106,9 @@ def test_a_signal_stops_the_scan_and_everything_it_started(long_repo: Path, sig:
     if sig == signal.SIGTERM:
         assert proc.returncode == 143 and "launchready: terminated" in err, err
     else:
-        assert proc.returncode == 130 and "launchready: interrupted" in err, err
+        # A shell reports both as 130: our own exit, or (rarely, when the interrupt lands as
+        # the interpreter shuts down and has put SIGINT back to its default) death by SIGINT.
+        assert proc.returncode in (130, -signal.SIGINT) and "launchready: interrupted" in err, err
     assert "Traceback" not in err
     _nothing_left(proc.pid)
 
