@@ -88,7 +88,7 @@ def custom_rules(config: Config) -> list[Rule]:
                 id=rule_id,
                 description=spec.get("description", spec["id"]),
                 severity=Severity.parse(spec.get("severity", "high")),
-                keywords=tuple(k.lower() for k in spec.get("keywords", []) if k),  # "" is in every text
+                keywords=tuple(k.lower() for k in spec.get("keywords", [])),
                 regex=spec["regex"],
                 fix=spec.get("fix", "Rotate the credential at its issuer and remove it from the code."),
                 secret_group=spec.get("secret_group", 0),

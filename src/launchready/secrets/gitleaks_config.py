@@ -216,8 +216,7 @@ def load(path: Path, builtin_ids: set[str] | None = None, _depth: int = 0, insid
             rule_id += "-gitleaks"
         seen.add(rule_id)
         allow = _read_allowlists(_tables(spec.get("allowlists")) + _tables(spec.get("allowlist")), where, warnings)
-        # An empty keyword is in every text (gitleaks: the rule always runs), as no keywords are.
-        keywords = tuple(k.lower() for k in _list(spec.get("keywords")) if k)
+        keywords = tuple(k.lower() for k in _list(spec.get("keywords")))
         entropy = spec.get("entropy")
         if entropy is not None and not isinstance(entropy, (int, float)):
             warnings.append(f"{where}: entropy is not a number (got {describe(entropy)}) and is ignored")

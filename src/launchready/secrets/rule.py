@@ -60,6 +60,13 @@ class Rule:
     # Where the rule came from: "builtin", "custom" (.launchready.yml) or "gitleaks".
     source: str = "builtin"
 
+    def __post_init__(self) -> None:
+        # An empty keyword is in every text: the rule always runs (as in gitleaks), which is
+        # what no keywords at all mean here. Whatever wrote the rule (a gitleaks config, a
+        # custom rule, a library user), the engine never sees "" as a keyword.
+        if "" in self.keywords:
+            object.__setattr__(self, "keywords", tuple(k for k in self.keywords if k))
+
     def compile(self) -> Any:
         if self.syntax == "re2":
             return compile_re2(self.regex)
