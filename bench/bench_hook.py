@@ -69,11 +69,12 @@ def setup(bundle: Path, work: Path) -> tuple[Path, list[str]]:
 
 
 OURS = "launchready scan --staged"
-PYPATH = "\0pythonpath="  # a command's first word carrying the PYTHONPATH it runs with
 
 
 def _module_run(src: Path) -> list[str]:
-    return [f"{PYPATH}{src}", sys.executable, "-m", "launchready", "scan", "--staged", "-q"]
+    """``launchready scan --staged`` from the sources in ``src`` (env(1) sets PYTHONPATH; it
+    costs both sides of a before/after the same)."""
+    return ["env", f"PYTHONPATH={src}", sys.executable, "-m", "launchready", "scan", "--staged", "-q"]
 
 
 def commands(rels: list[str], base: tuple[str, Path] | None = None) -> dict[str, list[str]]:
@@ -96,9 +97,6 @@ def commands(rels: list[str], base: tuple[str, Path] | None = None) -> dict[str,
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user+sys of the process and its children), exit code."""
-    if cmd[0].startswith(PYPATH):
-        env = {**env, "PYTHONPATH": cmd[0][len(PYPATH) :]}
-        cmd = cmd[1:]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
