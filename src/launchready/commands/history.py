@@ -209,17 +209,10 @@ def history_report(
     report.summary.bytes_scanned = result.bytes
     report.summary.suppressed = result.suppressed
     report.notes.extend(result.notes)
-    if result.skipped:  # listed as scan lists them: a file history could not read is not a pass
-        from launchready.commands.scan import skipped_note
+    if result.skipped:
+        from launchready.commands.scan import list_skipped
 
-        report.skipped.extend(result.skipped)
-        report.summary.files_skipped = len(result.skipped)
-        report.notes.append("history: " + skipped_note(result.skipped))
-        if console.verbose:
-            from launchready.printable import safe
-
-            for path, why in result.skipped:
-                console.stderr.write(f"launchready: skipped {safe(path)}: {safe(why)}\n")
+        list_skipped(report, result.skipped, console, "history: ")
     if rules.gitleaks_note:
         report.notes.append(rules.gitleaks_note)
     report.ran.add("secrets")

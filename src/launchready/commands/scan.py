@@ -356,14 +356,20 @@ def build_report(plan: ScanRequest, config: Config, console: Console) -> Report:
     report.ran |= pipe.ran
     report.notes.extend(pipe.notes)
     report.hints.extend(hints)
-    report.skipped.extend(pipe.result.skipped)
-    report.summary.files_skipped = len(pipe.result.skipped)
-    if pipe.result.skipped:
-        report.notes.append(skipped_note(pipe.result.skipped))
-    if console.verbose:
-        for path, why in pipe.result.skipped:
-            console.stderr.write(f"launchready: skipped {safe(path)}: {safe(why)}\n")
+    list_skipped(report, pipe.result.skipped, console)
     return report
+
+
+def list_skipped(report: Report, skipped: list[tuple[str, str]], console: Console, label: str = "") -> None:
+    """What was not read goes into the report (``skipped_files``, ``summary.files_skipped``, a
+    note; each one on stderr with ``-v``): a file we could not read is never a pass."""
+    report.skipped.extend(skipped)
+    report.summary.files_skipped = len(skipped)
+    if skipped:
+        report.notes.append(label + skipped_note(skipped))
+    if console.verbose:
+        for path, why in skipped:
+            console.stderr.write(f"launchready: skipped {safe(path)}: {safe(why)}\n")
 
 
 SKIPPED_LISTED = 10
