@@ -253,3 +253,19 @@ def test_ratelimit_is_one_finding_per_application_from_the_cli(tmp_path: Path) -
     assert len(found) == 1
     assert "10 sensitive route(s)" in found[0]["message"]
     assert all(f"POST /api/chat{i} (server.js:{i + 3})" in found[0]["message"] for i in range(10))
+
+
+def test_a_source_tree_first_on_the_path_is_a_checkout_even_with_its_build_egg_info(tmp_path: Path) -> None:
+    """A build leaves ``src/launchready.egg-info`` (no installer record, no direct_url.json) in
+    the tree; with that tree first on sys.path (PYTHONPATH=src, or a tool inserting it) its
+    metadata is the one found. That is a checkout, not a release from an index."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "src" / "launchready", src / "launchready", ignore=shutil.ignore_patterns("__pycache__"))
+    (src / "launchready.egg-info").mkdir()
+    (src / "launchready.egg-info" / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: launchready\nVersion: 0.1.0\n")
+    probe = "from launchready.init.install import detect_install; print(detect_install().kind)"
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    kind = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path, env=env
+    ).stdout.strip()
+    assert kind == "checkout"

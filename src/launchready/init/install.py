@@ -40,6 +40,10 @@ def detect_install() -> Install:
     except metadata.PackageNotFoundError:  # run from a source tree (PYTHONPATH=src)
         return Install("checkout", "launchready runs from a source tree, not installed")
     raw = dist.read_text("direct_url.json")
+    if not raw and dist.read_text("INSTALLER") is None:
+        # Metadata no installer wrote: the egg-info a build leaves in a source tree, found
+        # because that tree is on sys.path (PYTHONPATH=src, or a tool that put it first).
+        return Install("checkout", "launchready runs from a source tree, not installed")
     if not raw:
         return Install("release", "installed from a package index")
     try:
