@@ -2,7 +2,9 @@
 
 - ``handle_termination()``: SIGTERM is handled like Ctrl-C (``cli.main``): it raises
   ``Terminated`` (a ``KeyboardInterrupt``), so every ``finally`` on the way out stops and
-  reaps what it started, and the run exits 143 saying ``terminated``.
+  reaps what it started, and the run exits 143 saying ``terminated``. Ctrl-C raises
+  ``Interrupted``, a ``KeyboardInterrupt`` of our own type, so the run exits 130 saying
+  ``interrupted`` wherever it lands (see ``Interrupted``).
 - ``die_with_parent``: a child that outlives its parent would run on for nothing (a
   ``git log`` of a long history runs for minutes): on Linux the kernel sends it a signal when
   the parent dies, even by SIGKILL (``PR_SET_PDEATHSIG``). Used for the long-lived git
@@ -38,22 +40,42 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM arrived: stop like Ctrl-C (everything started is stopped on the way out)."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGINT (Ctrl-C) arrived while ``handle_termination`` was in force.
+
+    Not a plain ``KeyboardInterrupt``: CPython remembers, process-wide, a plain one that
+    left any ``exec``/``eval`` of a string (``run_eval_code_obj`` sets
+    ``_Py_UnhandledKeyboardInterrupt``; ``dataclasses`` and ``namedtuple`` build their
+    methods that way, so every lazy import of a module with a dataclass is such a place)
+    and, when the program ends, kills itself with SIGINT (``exit_sigint``) even though
+    the exception was caught long before: ``launchready: interrupted``, then death by
+    SIGINT instead of exit 130 (about 2 runs in 100 interrupted early in a history scan).
+    CPython checks the exact type, so a subclass is never remembered."""
+
+
 def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated()
 
 
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted()
+
+
 @contextlib.contextmanager
 def handle_termination(sigint: bool = False) -> Iterator[None]:
-    """While inside: SIGTERM raises ``Terminated`` in the main thread; with ``sigint``, SIGINT
-    raises ``KeyboardInterrupt`` even where it was ignored on entry (a process started in the
-    background by a non-interactive shell: the demo's servers must still stop on Ctrl-C).
-    Restored on the way out (``cli.main`` is also called in-process, by tests and by the
-    library API). A no-op off the main thread, where Python cannot install handlers."""
+    """While inside: SIGTERM raises ``Terminated`` in the main thread, and SIGINT raises
+    ``Interrupted`` where it would have raised ``KeyboardInterrupt`` (Python's own handler);
+    with ``sigint``, also where it was ignored on entry (a process started in the background
+    by a non-interactive shell: the demo's servers must still stop on Ctrl-C). A handler
+    someone else installed is left alone. Restored on the way out (``cli.main`` is also
+    called in-process, by tests and by the library API). A no-op off the main thread, where
+    Python cannot install handlers."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous_term = signal.signal(signal.SIGTERM, _raise_terminated)
-    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if sigint else None
+    ours = sigint or signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _raise_interrupted)
+    previous_int = signal.signal(signal.SIGINT, _raise_interrupted) if ours else None
     try:
         yield
     finally:

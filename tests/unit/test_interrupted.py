@@ -1,0 +1,115 @@
+"""Ctrl-C exits 130 saying ``interrupted``, wherever it lands.
+
+CPython remembers a plain ``KeyboardInterrupt`` that left any ``exec``/``eval`` of a string
+(``dataclasses`` and ``namedtuple`` build their methods that way: a lazy import of a module
+with a dataclass is such a place) and kills itself with SIGINT when the program ends, even
+though the exception was caught: a history scan interrupted early printed
+``launchready: interrupted`` and died by SIGINT (-2) about twice in a hundred runs. These
+tests put a real SIGINT inside a real ``exec`` and run the real CLI and interpreter exit.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from launchready import procs
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+# SIGINT sent to this process from inside code that ``exec`` runs, then work until the
+# handler has run (as when Ctrl-C lands while a dataclass's methods are being built)
+SIGINT_INSIDE_EXEC = "import os, signal\nos.kill(os.getpid(), signal.SIGINT)\nwhile True: pass\n"
+
+
+def _run_module(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
+    """``python -m`` a module made of ``body``: the way the signal tests start launchready,
+    through the interpreter's ``Py_RunMain``, which is where a remembered interrupt kills."""
+    (tmp_path / "interrupt_probe.py").write_text(textwrap.dedent(body))
+    return subprocess.run(
+        [sys.executable, "-m", "interrupt_probe"],
+        cwd=tmp_path,
+        env={**ENV, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_an_interrupt_inside_exec_still_exits_130(tmp_path: Path) -> None:
+    """The CLI is interrupted while it loads its configuration, inside an ``exec``: it says
+    so and exits 130 (it died by SIGINT when SIGINT raised a plain ``KeyboardInterrupt``)."""
+    res = _run_module(
+        tmp_path,
+        f"""
+        from launchready import cli
+
+        def load_config(*args, **kwargs):
+            exec({SIGINT_INSIDE_EXEC!r})
+
+        cli.load_config = load_config
+        raise SystemExit(cli.main(["rules", "list"]))
+        """,
+    )
+    assert res.returncode == 130, (res.returncode, res.stderr)
+    assert res.stderr == "launchready: interrupted\n"
+
+
+def test_a_plain_keyboard_interrupt_inside_exec_is_what_kills(tmp_path: Path) -> None:
+    """The interpreter behaviour worked around, so that the test above keeps meaning
+    something: a program that caught a plain ``KeyboardInterrupt`` raised inside an ``exec``
+    and exits 130 dies by SIGINT all the same."""
+    res = _run_module(
+        tmp_path,
+        f"""
+        import signal
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            exec({SIGINT_INSIDE_EXEC!r})
+        except KeyboardInterrupt:
+            pass
+        raise SystemExit(130)
+        """,
+    )
+    assert res.returncode == -signal.SIGINT, (res.returncode, res.stderr)
+
+
+def test_sigint_raises_interrupted_and_the_handler_is_restored() -> None:
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(procs.Interrupted), procs.handle_termination():
+            os.kill(os.getpid(), signal.SIGINT)
+            while True:
+                pass
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_sigint_ignored_or_handled_by_the_caller_is_left_alone() -> None:
+    """Ignored on entry (a non-interactive shell's background job) stays ignored unless the
+    command asks for Ctrl-C (``sigint=True``, the demo); a caller's own handler is kept."""
+
+    def own(signum: int, frame: object) -> None:
+        pass
+
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        for handler in (signal.SIG_IGN, own):
+            signal.signal(signal.SIGINT, handler)
+            with procs.handle_termination():
+                assert signal.getsignal(signal.SIGINT) is handler
+            with procs.handle_termination(sigint=True):
+                assert signal.getsignal(signal.SIGINT) is not handler
+            assert signal.getsignal(signal.SIGINT) is handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
