@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -23,6 +24,8 @@ from launchready.model import Severity
 from launchready.printable import safe, safe_lines
 from launchready.report import Options, OutputSpec, write_outputs
 from launchready.verdict import exit_code
+
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130, what a shell reports for a Ctrl-C'd process
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -110,8 +113,19 @@ def output_spec(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    with procs.handle_termination():
-        return _main(list(sys.argv[1:] if argv is None else argv))
+    with procs.handle_termination() as stopping:
+        code = _main(list(sys.argv[1:] if argv is None else argv))
+    if stopping.missed is not None and code not in (EXIT_INTERRUPTED, procs.EXIT_TERMINATED):
+        # the signal's exception was raised inside a finalizer, which Python ignores: the run
+        # went on to its end, but it was asked to stop and says so (``procs.Stopping``)
+        return _stopped(stopping.missed == signal.SIGTERM)
+    return code
+
+
+def _stopped(terminated: bool) -> int:
+    """Say the run was stopped by SIGTERM or Ctrl-C; its exit code (143 or 130)."""
+    print("launchready: terminated" if terminated else "launchready: interrupted", file=sys.stderr)
+    return procs.EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 def _main(args_list: list[str]) -> int:
@@ -140,11 +154,9 @@ def _main(args_list: list[str]) -> int:
         print(f"launchready: error: {safe(redact.scrub(str(exc)))}", file=sys.stderr)
         return EXIT_USAGE
     except procs.Terminated:  # SIGTERM: everything started was stopped on the way here
-        print("launchready: terminated", file=sys.stderr)
-        return procs.EXIT_TERMINATED
+        return _stopped(terminated=True)
     except KeyboardInterrupt:
-        print("launchready: interrupted", file=sys.stderr)
-        return 130
+        return _stopped(terminated=False)
     except BrokenPipeError:
         return EXIT_INTERNAL
     except Exception:

@@ -53,32 +53,57 @@ class Interrupted(KeyboardInterrupt):
     CPython checks the exact type, so a subclass is never remembered."""
 
 
-def _raise_terminated(signum: int, frame: object) -> None:
-    raise Terminated()
+STOPS: dict[int, type[KeyboardInterrupt]] = {signal.SIGINT: Interrupted, signal.SIGTERM: Terminated}
 
 
-def _raise_interrupted(signum: int, frame: object) -> None:
-    raise Interrupted()
+class Stopping:
+    """What ``handle_termination`` yields. ``missed``: a stop signal whose exception never
+    reached the code that ran: Python ignores an exception raised inside a finalizer (a
+    ``__del__``, a generator the garbage collector closes), and a signal handler runs
+    wherever the main thread is, finalizers included. The run then goes on to its end;
+    ``cli.main`` still reports it stopped (``launchready: interrupted``, 130)."""
+
+    def __init__(self) -> None:
+        self.missed: int | None = None
+        self._hook = sys.unraisablehook
+
+    def raise_for(self, signum: int, frame: object) -> None:
+        """The signal handler: ``Interrupted`` or ``Terminated``."""
+        raise STOPS[signum]()
+
+    def unraisable(self, unraisable: sys.UnraisableHookArgs) -> None:
+        """``sys.unraisablehook``: remembers a stop a finalizer swallowed (not printed: no
+        bug, the run says it was stopped); anything else goes to the previous hook."""
+        for signum, stop in STOPS.items():
+            if unraisable.exc_type is not None and issubclass(unraisable.exc_type, stop):
+                self.missed = signum if self.missed is None else self.missed
+                return
+        self._hook(unraisable)
 
 
 @contextlib.contextmanager
-def handle_termination(sigint: bool = False) -> Iterator[None]:
+def handle_termination(sigint: bool = False) -> Iterator[Stopping]:
     """While inside: SIGTERM raises ``Terminated`` in the main thread, and SIGINT raises
     ``Interrupted`` where it would have raised ``KeyboardInterrupt`` (Python's own handler);
     with ``sigint``, also where it was ignored on entry (a process started in the background
     by a non-interactive shell: the demo's servers must still stop on Ctrl-C). A handler
     someone else installed is left alone. Restored on the way out (``cli.main`` is also
-    called in-process, by tests and by the library API). A no-op off the main thread, where
-    Python cannot install handlers."""
+    called in-process, by tests and by the library API). Nested, the outer ``Stopping`` is
+    yielded again. Off the main thread, where Python cannot install handlers, it only yields."""
+    outer = getattr(signal.getsignal(signal.SIGTERM), "__self__", None)
+    stopping = outer if isinstance(outer, Stopping) else Stopping()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield stopping
         return
-    previous_term = signal.signal(signal.SIGTERM, _raise_terminated)
-    ours = sigint or signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _raise_interrupted)
-    previous_int = signal.signal(signal.SIGINT, _raise_interrupted) if ours else None
+    previous_term = signal.signal(signal.SIGTERM, stopping.raise_for)
+    current_int = signal.getsignal(signal.SIGINT)
+    ours = sigint or current_int is signal.default_int_handler or current_int == stopping.raise_for
+    previous_int = signal.signal(signal.SIGINT, stopping.raise_for) if ours else None
+    previous_hook, sys.unraisablehook = sys.unraisablehook, stopping.unraisable
     try:
-        yield
+        yield stopping
     finally:
+        sys.unraisablehook = previous_hook
         signal.signal(signal.SIGTERM, previous_term)
         if previous_int is not None:
             signal.signal(signal.SIGINT, previous_int)

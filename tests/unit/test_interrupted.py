@@ -64,6 +64,38 @@ def test_an_interrupt_inside_exec_still_exits_130(tmp_path: Path) -> None:
     assert res.stderr == "launchready: interrupted\n"
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_a_finalizer_swallowed_still_stops_the_run(tmp_path: Path, sig: int) -> None:
+    """A handler runs wherever the main thread is, finalizers included, and Python ignores
+    what a finalizer raises (it printed a traceback and the run exited 0 as if never
+    stopped). The run goes on to its end, but says it was stopped and exits as stopped."""
+    res = _run_module(
+        tmp_path,
+        f"""
+        import os
+        from launchready import cli
+
+        real_load_config = cli.load_config
+
+        class Dropped:
+            def __del__(self):
+                os.kill(os.getpid(), {int(sig)})
+                for _ in range(1000):  # the handler runs here, inside the finalizer
+                    pass
+
+        def load_config(*args, **kwargs):
+            Dropped()  # finalized at once
+            return real_load_config(*args, **kwargs)
+
+        cli.load_config = load_config
+        raise SystemExit(cli.main(["rules", "list"]))
+        """,
+    )
+    word, code = ("interrupted", 130) if sig == signal.SIGINT else ("terminated", 143)
+    assert res.returncode == code, (res.returncode, res.stderr)
+    assert res.stderr == f"launchready: {word}\n"
+
+
 def test_a_plain_keyboard_interrupt_inside_exec_is_what_kills(tmp_path: Path) -> None:
     """The interpreter behaviour worked around, so that the test above keeps meaning
     something: a program that caught a plain ``KeyboardInterrupt`` raised inside an ``exec``
@@ -85,12 +117,16 @@ def test_a_plain_keyboard_interrupt_inside_exec_is_what_kills(tmp_path: Path) ->
 
 def test_sigint_raises_interrupted_and_the_handler_is_restored() -> None:
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    hook = sys.unraisablehook
     try:
-        with pytest.raises(procs.Interrupted), procs.handle_termination():
+        with pytest.raises(procs.Interrupted), procs.handle_termination() as outer:
+            with procs.handle_termination(sigint=True) as inner:  # the demo's, inside cli.main's
+                assert inner is outer
             os.kill(os.getpid(), signal.SIGINT)
             while True:
                 pass
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert sys.unraisablehook is hook and outer.missed is None
     finally:
         signal.signal(signal.SIGINT, previous)
 
