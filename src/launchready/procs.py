@@ -164,13 +164,17 @@ class Child:
     def __init__(
         self, fn: Callable[[], Any], scrub: Callable[[str], str], known: tuple[type[BaseException], ...] = ()
     ) -> None:
-        read, write = os.pipe()
         parent = os.getpid()
         # A signal between the fork and the child's own handlers would raise in the child,
         # which would then unwind through a copy of the parent's stack: hold SIGINT and
         # SIGTERM back across the fork (the parent gets a pending one right after).
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        # pthread_sigmask runs a handler already due before it returns: read the mask first
+        # (a stop raised there has changed nothing) and block inside the ``try`` (a stop
+        # raised by the blocking call would otherwise leave both blocked in this thread).
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, ())
+        read, write = os.pipe()
         try:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
             self.pid = os.fork()
         except BaseException:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
