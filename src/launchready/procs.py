@@ -117,10 +117,11 @@ def can_fork() -> bool:
 @functools.cache
 def _prctl() -> Callable[..., int] | None:
     import ctypes  # here, not at the top: the hook's start-up never needs it
-    import ctypes.util
 
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        # the symbols already loaded (libc's among them): ctypes.util.find_library("c") would
+        # run ``ldconfig -p`` (a process, ~5 ms) while history starts, for the same library
+        libc = ctypes.CDLL(None, use_errno=True)
         return libc.prctl  # type: ignore[no-any-return]
     except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
         return None
