@@ -21,6 +21,7 @@ its result.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import functools
 import os
@@ -30,6 +31,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import Any
 
 EXIT_TERMINATED = 128 + signal.SIGTERM  # 143, what a shell reports for a SIGTERM'd process
@@ -54,6 +56,12 @@ class Interrupted(KeyboardInterrupt):
 
 
 STOPS: dict[int, type[KeyboardInterrupt]] = {signal.SIGINT: Interrupted, signal.SIGTERM: Terminated}
+# importlib's own modules, frozen (named either way across Python versions) or from source
+IMPORTLIB = frozenset(
+    {"importlib._bootstrap", "importlib._bootstrap_external", "_frozen_importlib", "_frozen_importlib_external"}
+)
+DEFER_SECONDS = 0.002  # a stop that landed in importlib's code comes again this much later
+DEFER_MAX = 500  # times, about a second, before it is raised wherever the main thread is
 
 
 class Stopping:
@@ -66,9 +74,24 @@ class Stopping:
     def __init__(self) -> None:
         self.missed: int | None = None
         self._hook = sys.unraisablehook
+        self._deferred = 0
 
-    def raise_for(self, signum: int, frame: object) -> None:
-        """The signal handler: ``Interrupted`` or ``Terminated``."""
+    def raise_for(self, signum: int, frame: FrameType | None) -> None:
+        """The signal handler: ``Interrupted`` or ``Terminated``, but not inside importlib's
+        own code: a module lock's weakref callback takes the global import lock before its
+        ``try``, and a stop raised there left the lock held for good (any later import by
+        another thread, a worker's, then waited forever). There the signal comes again a
+        moment later (``DEFER_SECONDS``, from a timer thread: a re-trip from here would be
+        handled before this handler returned), at most ``DEFER_MAX`` times (a main thread
+        stuck waiting in an import still stops)."""
+        name = frame.f_globals.get("__name__") if frame is not None else None
+        if name in IMPORTLIB and self._deferred < DEFER_MAX:
+            self._deferred += 1
+            again = threading.Timer(DEFER_SECONDS, _thread.interrupt_main, (signal.Signals(signum),))
+            again.daemon = True
+            again.start()
+            return
+        self._deferred = 0
         raise STOPS[signum]()
 
     def unraisable(self, unraisable: sys.UnraisableHookArgs) -> None:

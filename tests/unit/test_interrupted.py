@@ -96,6 +96,49 @@ def test_a_signal_a_finalizer_swallowed_still_stops_the_run(tmp_path: Path, sig:
     assert res.stderr == f"launchready: {word}\n"
 
 
+def test_a_stop_in_importlibs_code_leaves_no_import_lock_held(tmp_path: Path) -> None:
+    """A module lock's weakref callback takes the global import lock before its ``try``: a
+    stop raised right there was swallowed (it runs as a callback) and left the lock held by
+    the main thread, so the next import by any other thread waited forever (a worker's, or
+    a non-daemon thread's the interpreter joins at exit: the run never ended). The stop is
+    now raised once the main thread has left importlib's code. The signal is tripped by a
+    profile hook at that very instruction; the hook's globals say it is importlib's code,
+    as the callback it interrupts is."""
+    (tmp_path / "fresh_module.py").write_text("x = 1\n")
+    res = _run_module(
+        tmp_path,
+        """
+        import _imp, _thread, signal, sys, threading, time
+        from launchready import procs
+
+        hook = {"__name__": "importlib._bootstrap", "_thread": _thread, "signal": signal, "sys": sys}
+        exec(
+            "def profiler(frame, event, arg):\\n"
+            "    if event == 'c_return' and frame.f_code.co_name == 'cb' and getattr(arg, '__name__', '') == 'acquire_lock':\\n"
+            "        sys.setprofile(None)\\n"
+            "        _thread.interrupt_main(signal.SIGINT)\\n",
+            hook,
+        )
+        raised = False
+        with procs.handle_termination() as stopping:
+            try:
+                sys.setprofile(hook["profiler"])
+                import fresh_module  # its module lock is dropped at the end: the callback runs
+                sys.setprofile(None)
+                deadline = time.monotonic() + 5
+                while time.monotonic() < deadline:  # the stop comes a moment later
+                    pass
+            except KeyboardInterrupt:
+                raised = True
+        importer = threading.Thread(target=__import__, args=("json",), daemon=True)
+        importer.start()
+        importer.join(5)
+        print(raised, stopping.missed, _imp.lock_held(), importer.is_alive())
+        """,
+    )
+    assert res.stdout.split() == ["True", "None", "False", "False"], (res.stdout, res.stderr)
+
+
 def test_a_plain_keyboard_interrupt_inside_exec_is_what_kills(tmp_path: Path) -> None:
     """The interpreter behaviour worked around, so that the test above keeps meaning
     something: a program that caught a plain ``KeyboardInterrupt`` raised inside an ``exec``
