@@ -192,3 +192,42 @@ def test_sigint_ignored_or_handled_by_the_caller_is_left_alone() -> None:
             assert signal.getsignal(signal.SIGINT) is handler
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_a_stop_as_a_log_reader_takes_its_lock_leaves_the_scan_able_to_stop(tmp_path: Path) -> None:
+    """A history scan interrupted as the main thread took a ``ReadAhead``'s lock through
+    ``with condition:`` (Python code: the exception came after the lock was taken) kept the
+    lock, and its cleanup waited forever for the reader thread blocked on it: found as a
+    ``launchready history`` still running an hour after Ctrl-C. The signal is tripped by a
+    profile hook right where the lock was taken; ``stop()`` must then finish."""
+    res = _run_module(
+        tmp_path,
+        """
+        import os, signal, sys, threading, _thread
+        from launchready import procs
+        from launchready.history.gitlog import ReadAhead
+
+        def profiler(frame, event, arg):
+            if event == "c_return" and frame.f_code.co_name == "__enter__" and "threading" in frame.f_code.co_filename:
+                sys.setprofile(None)
+                _thread.interrupt_main(signal.SIGINT)  # right after Condition.__enter__ took the lock
+
+        read, write = os.pipe()
+        os.write(write, b"some log")
+        ahead = ReadAhead(os.fdopen(read, "rb"))
+        while not ahead._chunks:  # the reader has taken what git wrote
+            pass
+        with procs.handle_termination():
+            try:
+                sys.setprofile(profiler)
+                ahead.read1()
+                sys.setprofile(None)
+            except KeyboardInterrupt:
+                pass
+        stopper = threading.Thread(target=ahead.stop, daemon=True)
+        stopper.start()
+        stopper.join(5)
+        print("stopped", not stopper.is_alive())
+        """,
+    )
+    assert res.stdout.split() == ["stopped", "True"], (res.stdout, res.stderr)

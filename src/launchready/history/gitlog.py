@@ -263,7 +263,12 @@ class ReadAhead:
         self._size: int = _from._size if _from is not None else 0
         self._eof: bool = _from._eof if _from is not None else False
         self._stopped = False
-        self._cond = threading.Condition()
+        # the main thread takes the lock itself (``with self._lock``: acquired in C, nowhere a
+        # signal's exception can come between): ``with self._cond`` enters through Python code,
+        # and a Ctrl-C raised there once the lock was taken left it held, so ``stop()`` waited
+        # forever for a reader blocked on it
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
         self._thread = threading.Thread(target=self._drain, name="git-log-reader", daemon=True)
         self._thread.start()
 
@@ -274,7 +279,7 @@ class ReadAhead:
     def resumed_or_same(self) -> ReadAhead:
         """This reader, bounded to ``AHEAD_BYTES`` from now, if it is still running; else
         one that goes on from it (``resumed``)."""
-        with self._cond:
+        with self._lock:
             if not self._stopped:
                 self._limit = AHEAD_BYTES
                 return self
@@ -313,7 +318,7 @@ class ReadAhead:
 
     def read1(self, size: int = READ_SIZE) -> bytes:
         """What is buffered, up to ``size`` bytes (waits for some); b"" at the end."""
-        with self._cond:
+        with self._lock:
             while not self._chunks and not self._eof and not self._stopped:
                 self._cond.wait()
             if not self._chunks:
@@ -340,7 +345,7 @@ class ReadAhead:
     def stop(self) -> None:
         """Stop reading and wait for the thread (at most ``PAUSE_POLL_MS`` and one read).
         What was read stays buffered (``resumed``)."""
-        with self._cond:
+        with self._lock:
             self._stopped = True
             self._cond.notify_all()
         self._thread.join()
