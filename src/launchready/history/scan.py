@@ -229,7 +229,9 @@ def _conclude(
     result.commits = merged.commits
     result.bytes = merged.bytes
     result.suppressed = merged.suppressed
-    records = list(merged.records.values())
+    # newest introduction first, in an order that does not depend on where the two ends met
+    # (dict order did: a finding list could come out reordered from one run to the next)
+    records = sorted(merged.records.values(), key=_report_order)
     secrets = [r.secret for r in records]
     at_head = (
         known_at_head
@@ -254,6 +256,11 @@ def _conclude(
     result.skipped = skipped_files(merged.skipped)
     if merged.excluded_files:
         result.notes.append(f"history: skipped {merged.excluded_files} file changes matching exclude patterns")
+
+
+def _report_order(rec: Record) -> tuple[int, str, str, int, int, int]:
+    s = rec.first
+    return (-s.time, s.commit, s.path, s.line, s.column, s.rule_index)
 
 
 BINARY = "binary (NUL bytes in the first 8 KB, not UTF-16/32)"
