@@ -89,6 +89,8 @@ def main() -> None:
         variants.append((label, Path(where).resolve() if where else None))
     tmp = Path(tempfile.mkdtemp(prefix="bench-phases-"))
     lines = [
+        "### History's Python CPU per phase, version by version (issue 14)",
+        "",
         f"Python CPU per phase (seconds, median of {a.runs} fresh processes; git's own CPU not included):",
         "",
         "| History | Code | rules | keywords | import | rule set | compile all | parse log | scan log | total | secrets |",
