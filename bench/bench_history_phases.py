@@ -24,7 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from results import replace_section  # noqa: E402
+from results import publish  # noqa: E402
 
 # Run in a fresh interpreter with the variant's sources first on the path. Prints one JSON line.
 PHASES = r"""
@@ -126,10 +126,7 @@ def main() -> None:
                 f"{total:.3f} | {int(med('secrets'))} |"
             )
     lines += ["", f"Command: `python bench/bench_history_phases.py {' '.join(sys.argv[1:])}`"]
-    text = "\n".join(lines)
-    print(text)
-    if a.write:
-        replace_section(a.write, text)
+    publish("\n".join(lines), a.write)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def peak_memory(cmd: list[str], cwd: Path) -> tuple[int, int]:
     return peak_rss, peak_pss
 
 
-from results import replace_section  # noqa: E402
+from results import publish  # noqa: E402
 
 
 def main() -> None:
@@ -165,10 +165,7 @@ def main() -> None:
         f"Command: `python bench/bench_history_strategies.py --runs {a.runs} {shown} {' '.join(str(r) for r in a.repos)}`",
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    if a.write:
-        replace_section(a.write, text)
+    publish("\n".join(lines), a.write)
 
 
 if __name__ == "__main__":

@@ -36,3 +36,10 @@ def replace_section(name: str, body: str) -> None:
     else:
         text = text.rstrip("\n") + f"\n\n{block}\n"
     RESULTS.write_text(text)
+
+
+def publish(text: str, section: str | None) -> None:
+    """Print a bench's result and, with ``section``, put it in that section of RESULTS.md."""
+    print(text)
+    if section:
+        replace_section(section, text)
