@@ -8,6 +8,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 
@@ -88,6 +89,23 @@ def sts_zone(domain: str) -> dict[str, list[tuple[str, str]]]:
         "mail": [("A", "127.0.0.1")],
         "_mta-sts": [("TXT", txt("v=STSv1; id=20260101"))],
     }
+
+
+def mta_sts_args(domain: str, dns_server: str, ca_bundle: Path) -> list[str]:
+    """``launchready email`` running only the MTA-STS check of ``domain`` (``sts_zone``)
+    against a loopback DNS server, trusting ``ca_bundle``, with a JSON report."""
+    return [
+        "email",
+        domain,
+        "--dns-server",
+        dns_server,
+        "--only",
+        "email.mta-sts",
+        "--ca-bundle",
+        str(ca_bundle),
+        "--json",
+        "r.json",
+    ]
 
 
 @contextmanager

@@ -25,7 +25,7 @@ import yaml
 from tests.live.site import CA, Request, Resp, Site, html, jsonr
 
 from .conftest import Run
-from .servers import connect_proxy, dns_for, sts_zone
+from .servers import connect_proxy, dns_for, mta_sts_args, sts_zone
 
 pytestmark = pytest.mark.timeout(120)
 OTHER = "elsewhere.launchready.test"
@@ -74,6 +74,12 @@ def _config(tmp_path: Path, doc: dict[str, Any]) -> None:
     (tmp_path / ".launchready.yml").write_text(yaml.safe_dump({"version": 1, **doc}))
 
 
+def _headers_through_redirect(site: Site, other: Site) -> list[str]:
+    """``launchready live`` running the header checks on ``site``, whose page redirects to
+    ``other`` (both resolved to loopback), with a JSON report."""
+    return ["live", "--only", "headers", "--resolve", site.resolve, "--resolve", other.resolve, "--json", "r.json"]
+
+
 def _auth(req: Request) -> str | None:
     return req.headers.get("authorization")
 
@@ -95,17 +101,7 @@ def test_netrc_never_reaches_the_target_or_a_redirect_target(tmp_path: Path, whe
             _netrc(netrc, [site.host, OTHER])
             _config(tmp_path, {"live": {"targets": [{"url": site.url}]}})
             run = _cli(
-                [
-                    "live",
-                    "--only",
-                    "headers",
-                    "--resolve",
-                    site.resolve,
-                    "--resolve",
-                    other.resolve,
-                    "--json",
-                    "r.json",
-                ],
+                _headers_through_redirect(site, other),
                 tmp_path,
                 home,
                 {"NETRC": str(netrc)} if where == "NETRC" else None,
@@ -135,17 +131,7 @@ def test_configured_basic_auth_goes_to_the_target_only_and_netrc_to_nobody(tmp_p
             },
         )
         run = _cli(
-            [
-                "live",
-                "--only",
-                "headers",
-                "--resolve",
-                site.resolve,
-                "--resolve",
-                other.resolve,
-                "--json",
-                "r.json",
-            ],
+            _headers_through_redirect(site, other),
             tmp_path,
             home,
             {"LR_PW": pw},
@@ -253,18 +239,7 @@ def test_mta_sts_policy_fetch_takes_nothing_from_netrc_and_keeps_https_proxy(tmp
     ):
         _netrc(home / ".netrc", [f"mta-sts.{domain}"])
         run = _cli(
-            [
-                "email",
-                domain,
-                "--dns-server",
-                dns_server.address,
-                "--only",
-                "email.mta-sts",
-                "--ca-bundle",
-                str(ca.path),
-                "--json",
-                "r.json",
-            ],
+            mta_sts_args(domain, dns_server.address, ca.path),
             tmp_path,
             home,
             {"HTTPS_PROXY": proxy},

@@ -18,7 +18,7 @@ import pytest
 from tests.live.site import CA
 
 from .conftest import launchready
-from .servers import connect_proxy, dns_for, serving, sts_zone
+from .servers import connect_proxy, dns_for, mta_sts_args, serving, sts_zone
 
 pytestmark = pytest.mark.timeout(120)
 BUDGET = 3  # --max-seconds
@@ -191,18 +191,7 @@ def test_a_trickled_mta_sts_policy_is_cut_at_the_time_limit(tmp_path: Path) -> N
         connect_proxy(port) as (proxy, seen),
     ):
         run = launchready(
-            [
-                "email",
-                domain,
-                "--dns-server",
-                dns_server.address,
-                "--only",
-                "email.mta-sts",
-                "--ca-bundle",
-                str(ca.path),
-                "--json",
-                "r.json",
-            ],
+            mta_sts_args(domain, dns_server.address, ca.path),
             tmp_path,
             timeout=90,
             env={"HTTPS_PROXY": proxy, "https_proxy": proxy, "NO_PROXY": "", "no_proxy": ""},
