@@ -26,7 +26,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from results import replace_section  # noqa: E402
+from results import publish  # noqa: E402
 
 WORK = HERE / "work"
 # An installed package has .pyc files; this machine sets PYTHONDONTWRITEBYTECODE=1, which
@@ -384,10 +384,7 @@ def main() -> None:
         f"Command: `python bench/bench_history.py --runs {a.runs} --write`",
         "",
     ]
-    text = "\n".join(body)
-    print(text)
-    if a.write:
-        replace_section("history", text)
+    publish("\n".join(body), "history" if a.write else None)
     shutil.rmtree(tmp, ignore_errors=True)
 
 

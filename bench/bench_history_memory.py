@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench_history import ENV, WORK, _gitleaks_binary, _rss, _tree  # noqa: E402
 from bench_history_strategies import _pss  # noqa: E402
-from results import replace_section  # noqa: E402
+from results import publish  # noqa: E402
 
 
 def _role(pid: int, root: int) -> str:
@@ -160,10 +160,7 @@ def main() -> None:
         del key
     shown = f"--runs {a.runs} --lines {a.lines} --peer-max-mb {a.peer_max_mb} " + " ".join(str(r) for r in a.repos)
     lines += ["", f"Command: `python bench/bench_history_memory.py {shown} --write`", ""]
-    text = "\n".join(lines)
-    print(text)
-    if a.write:
-        replace_section("history-memory", text)
+    publish("\n".join(lines), "history-memory" if a.write else None)
     shutil.rmtree(tmp, ignore_errors=True)
 
 
