@@ -241,6 +241,12 @@ def _wide_body(body: bytes) -> bytes | None:
     added content is binary. git splits lines at every 0x0A byte, so each hunk's ``+`` lines
     joined again are the file's bytes; a hunk that does not start at line 1 of a UTF-16-LE
     file starts one byte late and reads as UTF-16-BE, which the sniffer recognises."""
+    first = _HUNK.search(body)
+    eol = body.find(b"\n", first.start()) if first is not None else -1
+    if eol >= 0:  # most such files are binary (an image): tell from the first hunk's head alone
+        head = _plus_head(body, eol + 1)
+        if b"\0" in head and sniff_encoding(head) is None:
+            return None
     heads = list(_HUNK.finditer(body))
     out: list[bytes] = []
     for n, m in enumerate(heads):
@@ -263,6 +269,27 @@ def _wide_body(body: bytes) -> bytes | None:
         kept = [r for r in rows if r and not r.startswith(b"+")]
         out.append(b"\n".join([body[m.start() : eol], *kept, *(b"+" + t.encode("utf-8") for t in text)]) + b"\n")
     return b"".join(out)
+
+
+def _plus_head(body: bytes, pos: int, size: int = 8192) -> bytes:
+    """The first ``size`` bytes of the ``+`` lines (without their ``+``, joined by newlines)
+    of the hunk whose lines start at ``body[pos]``: what ``_wide_body`` sniffs, without
+    splitting the whole hunk (a binary file's hunk is the whole file)."""
+    rows: list[bytes] = []
+    taken = 0
+    end = len(body)
+    while taken < size + 1 and pos < end:
+        nl = body.find(b"\n", pos)
+        row = body[pos : nl if nl >= 0 else end]
+        if _HUNK.match(row):
+            break
+        if row.startswith(b"+"):
+            rows.append(row[1:])
+            taken += len(row)
+        if nl < 0:
+            break
+        pos = nl + 1
+    return b"\n".join(rows)[:size]
 
 
 _QUOTED = re.compile(rb'"((?:[^"\\]|\\.)*)"')

@@ -132,8 +132,14 @@ class Engine:
         self._unkeyed = any(not r.keywords and not r.paths for r in self.rules)
         # every keyword fits on one line (a custom rule's could hold a line break)
         self.line_keywords = not any("\n" in kw for kw in by_kw)
+        # What ``find_keyword`` and ``keyword_rows`` look for: the keywords of rules that apply
+        # to every path. A rule limited to some paths (``.pgpass``, ``.netrc``) runs on the whole
+        # of a file it applies to, so its keywords ("pass", "define") only cost lines elsewhere.
+        self._line_kw = sorted(
+            {kw.lower() for r in self.rules if not r.paths for kw in r.keywords}, key=lambda k: (-len(k), k)
+        )
         self._multiline_kw = sorted(
-            {kw.lower() for r in self.rules if not isinstance(r.window, str) for kw in r.keywords}
+            {kw.lower() for r in self.rules if not isinstance(r.window, str) and not r.paths for kw in r.keywords}
         )
         self._multi_re: Any = None
         self._automaton: Any = None
@@ -184,20 +190,30 @@ class Engine:
             self._kw_overlaps[key] = overlaps
             self._kw_next[key] = frozenset(o[len(kw) - d : len(kw) - d + 1] for d, o in overlaps)
         self._kw_re = compile_re2("|".join(re.escape(k) for k in ordered), case_sensitive=False)
-        if self._multiline_kw:
-            self._multi_re = compile_re2("|".join(re.escape(k) for k in self._multiline_kw), case_sensitive=False)
         return self._kw_re
+
+    def _line_finder(self) -> Callable[[bytes, int], int] | None:
+        """``find(data, pos)`` for the keywords of rules that apply to every path (built on
+        first use; None: there are none)."""
+        if self._kw_find is None and self._line_kw:
+            self._kw_find = re2_finder(compile_re2("|".join(re.escape(k) for k in self._line_kw), case_sensitive=False))
+            if self._multiline_kw:
+                self._multi_re = compile_re2("|".join(re.escape(k) for k in self._multiline_kw), case_sensitive=False)
+                self._multi_find = re2_finder(self._multi_re)
+        return self._kw_find
 
     def compile_all(self) -> None:
         """Compile every rule now (before forking workers, so each does not compile its own)."""
         self._keyword_re()
+        self._line_finder()
         for i, rule in enumerate(self.rules):
             self._regex(i)
             if rule.precheck and self._pre[i] is None:
                 self._pre[i] = re.compile(rule.precheck)
 
     def mentions_keyword(self, data: bytes) -> bool:
-        """Could ``scan`` find anything in ``data`` (UTF-8 bytes) outside path-scoped rules?"""
+        """Could ``scan`` find anything in ``data`` (UTF-8 bytes) outside path-scoped rules?
+        (A path-scoped rule's file is scanned whole: its keywords are not looked for here.)"""
         return self.find_keyword(data) >= 0
 
     def find_keyword(self, data: bytes, pos: int = 0) -> int:
@@ -207,12 +223,8 @@ class Engine:
         pays tens of thousands of times (every commit message, patch and file)."""
         if self._unkeyed:
             return pos if pos <= len(data) else -1
-        if self._kw_find is None:
-            kw_re = self._keyword_re()
-            if kw_re is None:
-                return -1
-            self._kw_find = re2_finder(kw_re)
-        return self._kw_find(data, pos)
+        find = self._kw_find or self._line_finder()
+        return -1 if find is None else find(data, pos)
 
     def keyword_rows(self, data: bytes) -> list[int] | None:
         """The 0-based numbers of the lines of ``data`` (UTF-8 bytes) that hold a keyword, in
@@ -222,19 +234,13 @@ class Engine:
         whose window spans lines): scan the whole text."""
         if self._unkeyed:
             return None
-        if not self._by_kw:
-            return []
-        kw_re = self._keyword_re()
-        if self._multi_re is not None:
-            if self._multi_find is None:
-                self._multi_find = re2_finder(self._multi_re)
-            if self._multi_find(data, 0) >= 0:
-                return None
         # One search per line that holds a keyword (not per hit), through RE2's own matcher
         # (``find_keyword``): the Python wrapper's match object dominates on keyword-dense text.
-        find = self._kw_find
+        find = self._kw_find or self._line_finder()
         if find is None:
-            find = self._kw_find = re2_finder(kw_re)
+            return []
+        if self._multi_find is not None and self._multi_find(data, 0) >= 0:
+            return None
         rows: list[int] = []
         row = pos = 0
         end = len(data)
@@ -484,6 +490,9 @@ def logical_line_end(text: AnyStr, start: int, end: int) -> int:
     the next line (``<apiKey>``, the value, ``</apiKey>``) takes in the value and the closing
     tag. Returns ``end`` when the line stands alone. Works on ``str`` and UTF-8 ``bytes``."""
     nl, bs, gt, close = (b"\n", b"\\", b">", b"</") if isinstance(text, bytes) else ("\n", "\\", ">", "</")
+    last = text[end - 1 : end] if end > start else text[:0]
+    if last and last != bs and last != gt and not last.isspace():
+        return end  # most lines: neither continued nor an opening tag (no slice, no strip)
     n = len(text)
     for _ in range(_CONTINUED):
         line = text[start:end].rstrip()
