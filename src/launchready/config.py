@@ -251,17 +251,21 @@ def _read_suppressions(r: Reader, data: dict[str, Any], cfg: Config) -> None:
 
 def _check_disabled(cfg: Config, disable: list[str]) -> None:
     """Every id in ``rules.disable`` must exist: a typo would silently leave a rule on. Ids
-    are looked up cheapest first (this config's custom rules, the secret pack the scan loads
-    anyway); the whole catalogue (which imports the live checks) and a gitleaks config only
-    for what is left."""
+    are looked up cheapest first (this config's custom rules, the secret pack and file checks
+    the scan loads anyway); the whole catalogue (which imports the live checks) and a
+    gitleaks config only for what is left."""
     prefixed = ("secret.", "env.", "repo.")
     mine = {str(r["id"]) if str(r["id"]).startswith(prefixed) else f"secret.{r['id']}" for r in cfg.custom_rules}
     unknown = [(i, rid) for i, rid in enumerate(disable) if rid not in mine and f"secret.{rid}" not in mine]
     if not unknown:
         return
+    from launchready.registry import file_rules
     from launchready.secrets.rules import default_rules
 
-    pack = {r.id for r in default_rules()}
+    # the secret pack and the file checks (``env.*``, ``build.*``, key files): what the scan
+    # loads anyway. The catalogue imports every live and email check (~0.3 s, on every
+    # commit for a hook whose config disables, say, env.file-not-ignored): only for the rest.
+    pack = {r.id for r in [*default_rules(), *file_rules()]}
     unknown = [(i, rid) for i, rid in unknown if rid not in pack and f"secret.{rid}" not in pack]
     if not unknown:
         return

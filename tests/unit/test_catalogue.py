@@ -133,3 +133,23 @@ def test_docs_checks_md_is_current() -> None:
     assert doc.read_text() == catalogue.render_markdown(), (
         "regenerate: python -m launchready.catalogue > docs/checks.md"
     )
+
+
+def test_disabling_secret_and_file_checks_loads_no_live_or_email_code(tmp_path: Path) -> None:
+    """Checking `rules.disable` ids must not import the whole catalogue when every id is a
+    secret rule or a file check: that cost ~0.3 s on every hook run and history scan."""
+    import subprocess
+    import sys
+
+    _config(
+        tmp_path, "secret.aws-access-key-id", "env.file-not-ignored", "build.source-map-shipped", "secret.ssh-key-file"
+    )
+    probe = (
+        "import sys; from launchready.config import load_config; "
+        f"cfg = load_config({str(tmp_path / '.launchready.yml')!r}); "
+        "print(sorted(cfg.disabled_rules)); "
+        "print([m for m in sys.modules if m.startswith(('launchready.live', 'launchready.email', 'dns', 'requests'))])"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert "env.file-not-ignored" in out[0] and "secret.ssh-key-file" in out[0]
+    assert out[1] == "[]"
