@@ -21,6 +21,7 @@ import hmac
 import os
 import re
 import subprocess
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ _RUN_KEY = os.urandom(16)
 _salt: bytes | None = None
 _salt_resolver: Callable[[], bytes] | None = None
 _salt_pinned = False  # use_salt: the caller chose the salt for the whole run (the Action)
+_salt_lock = threading.Lock()  # hashing threads ask at once: the resolver (git) runs once
 
 
 def _key() -> bytes:
@@ -94,7 +96,9 @@ def repository_salt(root: Path | None) -> bytes:
 def current_salt() -> bytes:
     global _salt
     if _salt is None:
-        _salt = _salt_resolver() if _salt_resolver is not None else _SALT
+        with _salt_lock:
+            if _salt is None:
+                _salt = _salt_resolver() if _salt_resolver is not None else _SALT
     return _salt
 
 

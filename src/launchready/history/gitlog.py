@@ -285,6 +285,17 @@ class ReadAhead:
                 return self
         return self.resumed()
 
+    def peek(self, size: int) -> bytes:
+        """Up to ``size`` bytes of what is buffered, from its start, left in place."""
+        with self._lock:
+            out: list[bytes] = []
+            for chunk in self._chunks:
+                out.append(chunk[:size])
+                size -= len(out[-1])
+                if size <= 0:
+                    break
+            return b"".join(out)
+
     def drop(self) -> None:
         """Forget what was buffered (a paused reader of a log another process reads)."""
         self._chunks = collections.deque()

@@ -99,6 +99,11 @@ class Prefetch:
         for ahead in self._ahead.values():
             ahead.pause()
 
+    def sample(self, size: int) -> bytes:
+        """Up to ``size`` bytes of the start of each log read so far (newest and oldest
+        commits), left in place: real text of this history to warm the scanner on."""
+        return b"\n".join(ahead.peek(size) for ahead in self._ahead.values())
+
     def forget(self, proc: subprocess.Popen[bytes] | None) -> None:
         """Drop what was read ahead of a log another process reads (after a fork)."""
         ahead = self._ahead.get(proc.pid) if proc is not None else None

@@ -17,7 +17,7 @@ from launchready.history import dedup
 from launchready.history.forked import Claims, fork
 from launchready.history.gitlog import GitError
 from launchready.history.ignore import GitleaksIgnore
-from launchready.history.occurrences import ChunkResult, Collector, Record
+from launchready.history.occurrences import ChunkResult, Collector, Record, prepare
 from launchready.history.prefetch import Prefetch, workers_wanted
 from launchready.history.revs import Range
 from launchready.history.salvage import Unreadable, scan_salvage
@@ -25,6 +25,7 @@ from launchready.model import Finding
 from launchready.secrets.engine import Engine
 
 PROGRESS_EVERY = 64  # commits between progress updates
+WARM_BYTES = 1 << 20  # of each end's log the parent searches before it forks (bench/RESULTS.md)
 
 Progress = Callable[[int, int], None]  # (commits scanned, patch bytes scanned)
 
@@ -141,6 +142,7 @@ def _scan_both_ends(
     still has (each end looked up its own), or None when it was not looked up."""
     pre = worker.pre
     claims = Claims()
+    redact.current_salt()  # asked of git once, here, not once in each process
     pre.pause()  # the threads reading both logs ahead: what they read is inherited
     try:
         child = fork(lambda: _scan_back(worker, claims))  # forked now, before any thread of ours exists
@@ -213,7 +215,9 @@ def scan_history(
         if pre.small:  # one worker wanted, or a small range: one process is quickest
             take(_scan_serial(worker, pre, progress, prehash))  # rules compile as their keywords occur
         else:
-            engine.compile_all()  # before forking: once, not in each process
+            # before forking: once, not in each process (the keyword search's automaton is
+            # built as text meets it: warmed on both ends' first MiB, it is inherited built)
+            prepare(engine, pre.sample(WARM_BYTES))
             known_at_head = _scan_both_ends(worker, take, prehash, progress)
     finally:
         pre.close()

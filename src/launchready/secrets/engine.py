@@ -202,14 +202,24 @@ class Engine:
                 self._multi_find = re2_finder(self._multi_re)
         return self._kw_find
 
-    def compile_all(self) -> None:
-        """Compile every rule now (before forking workers, so each does not compile its own)."""
+    def compile_all(self, warm: bytes = b"") -> None:
+        """Compile every rule and filter now (before forking workers, so each does not
+        compile its own). ``warm``: text to search for keywords first: RE2 builds its search
+        automaton as the text it meets needs it, so what ``warm`` builds is built once too."""
+        from launchready.secrets import filters, validators
+
         self._keyword_re()
-        self._line_finder()
+        find = self._line_finder()
         for i, rule in enumerate(self.rules):
             self._regex(i)
             if rule.precheck and self._pre[i] is None:
                 self._pre[i] = re.compile(rule.precheck)
+        filters.prepare()
+        validators.prepare()
+        for finder in (find, self._multi_find):
+            pos = 0
+            while finder is not None and (at := finder(warm, pos)) >= 0:
+                pos = at + 1
 
     def mentions_keyword(self, data: bytes) -> bool:
         """Could ``scan`` find anything in ``data`` (UTF-8 bytes) outside path-scoped rules?

@@ -102,6 +102,12 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def prepare() -> None:
+    """Compile every pattern now (a history scan, before it forks its second process)."""
+    for pattern in (_PLACEHOLDER_RX, _UUID_RX, _HEX_DIGEST_RX, _INTEGRITY_RX, _FAKE_WORD_RX):
+        _rx(pattern)
+
+
 def shannon_entropy(value: str) -> float:
     if not value:
         return 0.0

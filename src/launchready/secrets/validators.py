@@ -146,11 +146,15 @@ def not_default_password(value: str) -> bool:
     return low not in _WEAK_PASSWORDS and low.rstrip("0123456789") not in _WEAK_PASSWORDS and len(value) >= 4
 
 
+_TEMPLATE_NAME = r"^[a-z]+(?:_[a-z]+)*$"  # a template's variable (``:pass_word@``)
+_HEX_NUMBER = r"^0[xX][0-9a-fA-F]+[uUlL]*$"  # a number written in hex
+
+
 def url_password(value: str) -> bool:
     """A password in a URL of any scheme: not a default, not a URL-encoded placeholder
     (``%3Cpassword%3E``), not a template's variable (``:password@``, ``:pass_word@``)."""
     low = value.lower()
-    return not_default_password(value) and "%3c" not in low and not _rx(r"^[a-z]+(?:_[a-z]+)*$").match(value)
+    return not_default_password(value) and "%3c" not in low and not _rx(_TEMPLATE_NAME).match(value)
 
 
 _DOTTED = r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?"
@@ -192,7 +196,7 @@ def generic_value(value: str) -> bool:
         and not encodes_text(value)
         and not value.startswith(_CRYPT_HASH)
         and not _rx(_EXPRESSION).search(value)
-        and not _rx(r"^0[xX][0-9a-fA-F]+[uUlL]*$").match(value)  # a number written in hex
+        and not _rx(_HEX_NUMBER).match(value)
         and not _rx(_CIPHERTEXT).match(value)
     )
 
@@ -271,3 +275,9 @@ def base64_pem_key(value: str) -> bool:
         return False
     lines = [ln.strip() for ln in text.splitlines() if len(ln.strip()) >= 40 and ":" not in ln]
     return len(lines) == len(set(lines))
+
+
+def prepare() -> None:
+    """Compile every pattern now (a history scan, before it forks its second process)."""
+    for pattern in (_TEMPLATE_NAME, _HEX_NUMBER, _IDENTIFIER, _DOTTED, _B64_TEXT, _EXPRESSION, _CIPHERTEXT):
+        _rx(pattern)

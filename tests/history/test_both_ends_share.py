@@ -1,0 +1,79 @@
+"""What the two ends of a history scan build once, before the fork, and share: the rules, the
+keyword search warmed on the log, the repository's fingerprint salt. Real repositories and
+real git; only the repository size that switches to two processes is lowered."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from launchready import redact
+from launchready.config import Config
+from launchready.demo.keygen import KeyGen
+from launchready.history import prefetch, revs
+from launchready.history.scan import scan_history
+from launchready.registry import all_rules
+from launchready.secrets.engine import Engine
+
+
+def _commits(repo: Path, files: list[tuple[str, str]], filler: int) -> None:
+    """``files`` committed first and last, ``filler`` plain commits between: each end of the
+    log has a secret of its own."""
+    env = dict(os.environ, GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@example.test")
+    env |= {"GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.test"}
+
+    def commit(rel: str, text: str, message: str) -> None:
+        path = repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        subprocess.run(["git", "-C", str(repo), "add", rel], check=True, env=env)
+        subprocess.run(["git", "-C", str(repo), "commit", "-qm", message], check=True, env=env)
+
+    commit(*files[0], "first")
+    for i in range(filler):
+        commit("notes.txt", f"note {i}\n", f"note {i}")
+    for rel, text in files[1:]:
+        commit(rel, text, "last")
+
+
+def _scan(repo: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_COMMITS", 10)  # two processes for a small repo
+    result = scan_history(repo, revs.resolve(repo, all_refs=True), Engine(all_rules(Config())), jobs=2)
+    return sorted(f.rule_id for f in result.findings)
+
+
+def test_the_fingerprint_salt_is_asked_of_git_once(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both ends hash what they find with the repository's salt (its root commits, from
+    ``git rev-list``): resolved before the fork, not once per process and hashing thread."""
+    _commits(
+        repo,
+        [("a.py", f"key = '{KeyGen(11).stripe_secret()}'\n"), ("b.py", f"k = '{KeyGen(12).stripe_secret()}'\n")],
+        40,
+    )
+    calls = tmp_path / "calls"
+    wrapper = tmp_path / "bin" / "git"
+    wrapper.parent.mkdir()
+    real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True, check=True).stdout.strip()
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> {calls}\nexec {real} "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
+    redact.set_salt_resolver(lambda: redact.repository_salt(repo))
+    try:
+        found = _scan(repo, monkeypatch)
+    finally:
+        redact.set_salt_resolver(None)
+    assert found.count("secret.stripe-secret-key") == 2, found  # one from each end
+    asked = [line for line in calls.read_text().splitlines() if "--max-parents=0" in line]
+    assert len(asked) == 1, asked
+
+
+def test_a_path_scoped_rule_finds_its_secret_from_either_end(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keyword search skips the keywords of path-scoped rules ("define" of wp-config.php):
+    their files are scanned whole, so their secrets are still found, and the same line in
+    any other file is not a finding."""
+    line = "define( 'AUTH_KEY', 'q8#Vr!2mZ@x7Lp$4Wn9&Ks3^Jd6*Hf1T' );\n"
+    _commits(repo, [("wp-config.php", line), ("site/wp-config-prod.php", line), ("notes/define.php", line)], 30)
+    assert _scan(repo, monkeypatch).count("secret.wordpress-config-secret") == 1  # one secret, seen twice
