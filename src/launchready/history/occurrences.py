@@ -469,8 +469,11 @@ class Collector:
             self._place(piece, m, m.line - starts[k] + 1, m.end_line - starts[k] + 1)
 
     def _scan_alone(self, piece: _Piece) -> None:
+        """A piece scanned on its own (non-ASCII text, a path-scoped rule's file): keyword
+        lines, like a batch, so Aho-Corasick finds the hits (``dense``), not the RE2 search
+        over every keyword, whose automaton each process would otherwise build for itself."""
         path = piece.adds.path if piece.adds else MESSAGE_PATH
-        for m in self.engine.scan(piece.text.decode("utf-8", "replace"), path):
+        for m in self.engine.scan(piece.text.decode("utf-8", "replace"), path, dense=True):
             self._place(piece, m, m.line, m.end_line)
 
     def _place(self, piece: _Piece, m: Match, line: int, end_line: int) -> None:
