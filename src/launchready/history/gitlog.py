@@ -139,14 +139,15 @@ def start_log(cmd: list[str], stdin: bytes | None = None, die_with_parent: bool 
     """Start ``cmd`` (a ``git log``) with a large pipe: git runs ahead while we scan.
     ``stdin`` (for ``--stdin``) is written whole first: git reads all of it before it writes.
     ``die_with_parent``: a log that may run for minutes stops when this process dies
-    (``procs.die_with_parent``; costs a fork of the interpreter instead of a vfork)."""
+    (``procs.dying_with_parent``)."""
+    args, preexec = procs.dying_with_parent(cmd) if die_with_parent else (cmd, None)
     proc = subprocess.Popen(
-        cmd,
+        args,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         pipesize=PIPE_SIZE,
         stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
-        preexec_fn=procs.die_with_parent() if die_with_parent else None,
+        preexec_fn=preexec,
     )
     if stdin is not None:
         assert proc.stdin is not None
@@ -381,12 +382,9 @@ class Blobs:
             )
             return out.stdout if out.returncode == 0 else None
         if self._proc is None:
+            args, preexec = procs.dying_with_parent(["git", "-C", str(self.root), *GIT_CONFIG, "cat-file", "--batch"])
             self._proc = subprocess.Popen(
-                ["git", "-C", str(self.root), *GIT_CONFIG, "cat-file", "--batch"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                preexec_fn=procs.die_with_parent(),
+                args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, preexec_fn=preexec
             )
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._proc.stdin.write(spec + b"\n")

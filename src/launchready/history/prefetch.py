@@ -111,12 +111,10 @@ class Prefetch:
             ahead.drop()
 
     def _git(self, *args: str, die_with_parent: bool = True) -> subprocess.Popen[bytes]:
+        cmd = ["git", "-C", str(self.root), "-c", "protocol.allow=never", *args]
+        cmd, preexec = procs.dying_with_parent(cmd) if die_with_parent else (cmd, None)
         return subprocess.Popen(
-            ["git", "-C", str(self.root), "-c", "protocol.allow=never", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            preexec_fn=procs.die_with_parent() if die_with_parent else None,
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, preexec_fn=preexec
         )
 
     def _snapshot(self, die_with_parent: bool = True) -> subprocess.Popen[bytes] | None:

@@ -88,12 +88,9 @@ def wide_texts(root: Path, rev: str, patterns: Collection[str], paths: Iterable[
     longest = max((len(p) for p in patterns), default=0)
     if not longest:
         return found
+    args, preexec = procs.dying_with_parent(["git", "-C", str(root), *GIT_CONFIG, "cat-file", "--batch"])
     proc = subprocess.Popen(
-        ["git", "-C", str(root), *GIT_CONFIG, "cat-file", "--batch"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        preexec_fn=procs.die_with_parent(),
+        args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, preexec_fn=preexec
     )
     assert proc.stdin is not None and proc.stdout is not None
     try:

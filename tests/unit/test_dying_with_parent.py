@@ -1,0 +1,72 @@
+"""``procs.dying_with_parent``: a process we start gets a signal from the kernel when we die,
+even by SIGKILL, through ``setpriv --pdeathsig`` (which lets Python vfork) or, where there is
+no such setpriv, a ``preexec_fn``. Real processes, killed for real."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from launchready import procs
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+
+# A parent that starts `sleep` the way history starts git, prints its pid, and waits.
+PARENT = """
+import subprocess, sys, time
+from launchready import procs
+args, preexec = procs.dying_with_parent([sys.argv[1], "300"])
+child = subprocess.Popen(args, preexec_fn=preexec)
+print(child.pid, "setpriv" if preexec is None else "preexec", flush=True)
+time.sleep(300)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("with_setpriv", [True, False])
+def test_the_child_dies_with_a_killed_parent(tmp_path: Path, with_setpriv: bool) -> None:
+    sleep = shutil.which("sleep")
+    assert sleep is not None
+    env = dict(os.environ)
+    if not with_setpriv:
+        env["PATH"] = str(tmp_path)  # no setpriv to be found: the preexec_fn way
+    elif shutil.which("setpriv") is None:
+        pytest.skip("no setpriv here")
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, sleep], stdout=subprocess.PIPE, text=True, env=env)
+    assert parent.stdout is not None
+    pid_text, how = parent.stdout.readline().split()
+    child = int(pid_text)
+    assert how == ("setpriv" if with_setpriv else "preexec")
+    assert _alive(child)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not _alive(child), "the child outlived its killed parent"
+
+
+def test_without_setpriv_the_command_is_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(procs, "_setpriv", lambda: None)
+    args, preexec = procs.dying_with_parent(["git", "log"])
+    assert args == ["git", "log"] and preexec is not None
+
+
+def test_with_setpriv_python_may_vfork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(procs, "_setpriv", lambda: "/usr/bin/setpriv")
+    args, preexec = procs.dying_with_parent(["git", "log"], signal.SIGKILL)
+    assert args == ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "git", "log"] and preexec is None
