@@ -1,3 +1,3 @@
-from launchready.cli import main
+from launchready.cli import run
 
-raise SystemExit(main())
+run()

@@ -8,6 +8,7 @@ function). The registry in ``commands/__init__.py`` lists them explicitly.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -120,6 +121,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         # went on to its end, but it was asked to stop and says so (``procs.Stopping``)
         return _stopped(stopping.missed == signal.SIGTERM)
     return code
+
+
+def run() -> None:
+    """The ``launchready`` command: ``main()``, then exit at once with its code. Python's own
+    exit frees every object one by one (~30 ms after a history scan, paid on every run); by
+    the time ``main`` returns every file is written and closed, every process reaped and
+    every thread done, so there is nothing left for it to do."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()
+    os._exit(code)
 
 
 def _stopped(terminated: bool) -> int:
