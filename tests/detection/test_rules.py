@@ -284,3 +284,30 @@ def test_both_prefilters_agree_on_every_sample(prefilter: str) -> None:
     text = "# café ünïcödé 😀 İstanbul\n" * 3 + f"x = 'naïve' ; STRIPE = '{key}'\n"
     [m] = eng.scan(text, "a.py")
     assert (m.secret, m.line) == (key, 4) and text.splitlines()[3][m.column - 1 :].startswith(key)
+
+
+CASED = [r.id for r in RULES if r.cased_keywords]
+
+
+def test_cased_keywords_are_keywords() -> None:
+    assert len(CASED) >= 60  # every token rule whose literal head is a keyword, and a few more
+    for r in RULES:
+        assert all(c.lower() in r.keywords for c in r.cased_keywords), r.id
+
+
+@pytest.mark.parametrize("rule_id", CASED)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_cased_keyword_in_another_case_is_never_a_match(rule_id: str, seed: int) -> None:
+    """History's line prefilter looks for a rule's cased keywords in their case only, so the
+    rule must never match where its keyword is spelled otherwise: a true sample with the
+    keyword's case swapped is no longer found."""
+    s = KeyGen(seed).sample(rule_id)
+    rule = next(r for r in RULES if r.id == rule_id)
+    cased = {c.lower() for c in rule.cased_keywords}
+    if any(k in s.secret.lower() for k in rule.keywords if k not in cased):
+        return  # this sample is of a shape the rule's other (any-case) keywords announce
+    assert any(c in s.text for c in rule.cased_keywords), f"{rule_id}: none of {rule.cased_keywords}"
+    text = s.text
+    for c in rule.cased_keywords:
+        text = text.replace(c, c.swapcase())
+    assert all(rid != rule_id for rid, _, _ in found(text, s.path)), rule_id

@@ -77,3 +77,27 @@ def test_a_path_scoped_rule_finds_its_secret_from_either_end(repo: Path, monkeyp
     line = "define( 'AUTH_KEY', 'q8#Vr!2mZ@x7Lp$4Wn9&Ks3^Jd6*Hf1T' );\n"
     _commits(repo, [("wp-config.php", line), ("site/wp-config-prod.php", line), ("notes/define.php", line)], 30)
     assert _scan(repo, monkeypatch).count("secret.wordpress-config-secret") == 1  # one secret, seen twice
+
+
+def test_every_rule_with_cased_keywords_is_found_in_history(repo: Path) -> None:
+    """History's line prefilter looks for cased keywords (``sl.``, ``SUA``) in their case only:
+    a true sample of every such rule, committed, is still found, each in its own file."""
+    from launchready.secrets.rules.pack import RULES
+
+    cased = [r.id for r in RULES if r.cased_keywords]
+    files = []
+    for n, rule_id in enumerate(cased):
+        s = KeyGen(2).sample(rule_id)  # a seed the scan tests use (tests/detection/test_rules.py)
+        files.append((f"s{n}/{s.path}", s.text))
+    for rel, text in files:
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.test", "commit", "-qm", "samples"],
+        check=True,
+    )
+    result = scan_history(repo, revs.resolve(repo, all_refs=True), Engine(all_rules(Config())), jobs=1)
+    found = {(f.path.split("/", 1)[0], f.rule_id) for f in result.findings}
+    missing = [rule_id for n, rule_id in enumerate(cased) if (f"s{n}", rule_id) not in found]
+    assert not missing, missing

@@ -135,9 +135,18 @@ class Engine:
         # What ``find_keyword`` and ``keyword_rows`` look for: the keywords of rules that apply
         # to every path. A rule limited to some paths (``.pgpass``, ``.netrc``) runs on the whole
         # of a file it applies to, so its keywords ("pass", "define") only cost lines elsewhere.
-        self._line_kw = sorted(
-            {kw.lower() for r in self.rules if not r.paths for kw in r.keywords}, key=lambda k: (-len(k), k)
-        )
+        # Keywords a rule spells in one case only (``Rule.cased_keywords``: ``sl.`` of Dropbox
+        # tokens) are looked for in that case; the others in any case.
+        anycase = {
+            kw.lower()
+            for r in self.rules
+            if not r.paths
+            for kw in r.keywords
+            if kw.lower() not in {c.lower() for c in r.cased_keywords}
+        }
+        cased = {kw for r in self.rules if not r.paths for kw in r.cased_keywords if kw.lower() not in anycase}
+        self._line_kw = sorted(anycase, key=lambda k: (-len(k), k))
+        self._line_cased = sorted(cased, key=lambda k: (-len(k), k))
         self._multiline_kw = sorted(
             {kw.lower() for r in self.rules if not isinstance(r.window, str) and not r.paths for kw in r.keywords}
         )
@@ -195,8 +204,11 @@ class Engine:
     def _line_finder(self) -> Callable[[bytes, int], int] | None:
         """``find(data, pos)`` for the keywords of rules that apply to every path (built on
         first use; None: there are none)."""
-        if self._kw_find is None and self._line_kw:
-            self._kw_find = re2_finder(compile_re2("|".join(re.escape(k) for k in self._line_kw), case_sensitive=False))
+        if self._kw_find is None and (self._line_kw or self._line_cased):
+            anycase = "|".join(re.escape(k) for k in self._line_kw)
+            cased = "|".join(re.escape(k) for k in self._line_cased)
+            pattern = "|".join(p for p in (f"(?i:{anycase})" if anycase else "", cased) if p)
+            self._kw_find = re2_finder(compile_re2(pattern))
             if self._multiline_kw:
                 self._multi_re = compile_re2("|".join(re.escape(k) for k in self._multiline_kw), case_sensitive=False)
                 self._multi_find = re2_finder(self._multi_re)

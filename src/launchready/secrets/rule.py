@@ -59,6 +59,11 @@ class Rule:
     allow_uuid: bool = False
     # Where the rule came from: "builtin", "custom" (.launchready.yml) or "gitleaks".
     source: str = "builtin"
+    # Keywords (of ``keywords``) as every match spells them: a token's literal, case-sensitive
+    # head (``sl.``, ``SUA``). History's line prefilter looks for these in this case only; a
+    # line with ``SL.`` cannot hold a Dropbox token. Scans of files still find every keyword
+    # in any case (they only gate which rules run).
+    cased_keywords: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # An empty keyword is in every text: the rule always runs (as in gitleaks), which is

@@ -43,9 +43,15 @@ def token_rule(
     severity: Severity = H,
     entropy: float | None = 3.0,
     password_like: bool = False,
+    cased: tuple[str, ...] | None = None,
 ) -> Rule:
     """A token with a distinctive shape of its own (usually a prefix): found wherever it is
-    written, whatever the name it is assigned to."""
+    written, whatever the name it is assigned to. ``cased``: its keywords as every token
+    spells them (``Rule.cased_keywords``); by default those that begin the token's literal,
+    case-sensitive prefix (``sl.`` of a Dropbox token)."""
+    prefix = _literal_prefix(token)
+    if cased is None:
+        cased = tuple(prefix[: len(k)] for k in keywords if prefix.lower().startswith(k))
     return Rule(
         id=id,
         description=description,
@@ -53,10 +59,11 @@ def token_rule(
         keywords=keywords,
         regex=B + f"({token})" + E,
         secret_group=1,
-        prefix=_literal_prefix(token),
+        prefix=prefix,
         entropy=entropy,
         password_like=password_like,
         fix=fix_text,
+        cased_keywords=cased,
     )
 
 
@@ -124,8 +131,11 @@ class Pack:
         severity: Severity = H,
         entropy: float | None = 3.0,
         what: str = "the token",
+        cased: tuple[str, ...] | None = None,
     ) -> None:
-        self.rules.append(token_rule(id, description, token, keywords, fix(where, what), severity, entropy))
+        self.rules.append(
+            token_rule(id, description, token, keywords, fix(where, what), severity, entropy, cased=cased)
+        )
         self.samples[id] = (env, token)
 
     def named(

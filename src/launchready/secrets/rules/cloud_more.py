@@ -39,6 +39,7 @@ P.token(
     severity=C,
     entropy=3.5,
     what="the client secret",
+    cased=("Q~",),
 )
 P.token(
     "secret.azure-storage-key",

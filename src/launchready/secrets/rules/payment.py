@@ -16,6 +16,7 @@ P.token(
     "SQUARE_ACCESS_TOKEN",
     severity=C,
     entropy=3.5,
+    cased=("EAAA", "sq0atp-"),
 )
 P.token(
     "secret.square-application-secret",

@@ -488,6 +488,7 @@ P.token(
     severity=C,
     entropy=3.5,
     what="the seed",
+    cased=("SUA", "SAA", "SOA"),
 )
 P.token(
     "secret.facebook-access-token",
@@ -497,6 +498,7 @@ P.token(
     "https://developers.facebook.com/apps (your app: reset the token / app secret)",
     "FB_ACCESS_TOKEN",
     entropy=4.0,
+    cased=("EAA",),
 )
 P.named(
     "secret.facebook-app-secret",
@@ -717,6 +719,7 @@ P.rules.append(
         severity=C,
         # the value's own head after an assignment: `token` alone is in every other line of code
         keywords=(": s.", "=s.", "= s.", '"s.', "'s."),
+        cased_keywords=(": s.", "=s.", "= s.", '"s.', "'s."),  # the token's `s.` is lower case
         regex=r"(?i:(?:vault[\w.-]{0,20}?)?token)"
         + r"""[\w.-]{0,40}?["']?\s*(?:=|:|=>|:=)\s*["'`]?(s\.[A-Za-z0-9]{24})(?![A-Za-z0-9_-])""",
         secret_group=1,

@@ -238,6 +238,7 @@ P.token(
     ("pat.", "sat."),
     "your Harness account (My Profile > My API Keys)",
     "HARNESS_API_KEY",
+    cased=("pat.", "sat."),
 )
 P.token(
     "secret.prefect-token",
