@@ -295,19 +295,41 @@ def test_cased_keywords_are_keywords() -> None:
         assert all(c.lower() in r.keywords for c in r.cased_keywords), r.id
 
 
+def _prefilter_holds(text: str, path: str, rule_id: str) -> None:
+    """Where ``rule_id`` matches in ``text``, history's line prefilter (cased keywords in their
+    case, the others in any case) must find a keyword on the match's line."""
+    lines = text.split("\n")
+    for m in ENGINE.scan(text, path):
+        if m.rule.id == rule_id:
+            line = lines[m.line - 1].encode()
+            assert ENGINE.find_keyword(line) >= 0, (rule_id, m.line)
+
+
 @pytest.mark.parametrize("rule_id", CASED)
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_cased_keyword_in_another_case_is_never_a_match(rule_id: str, seed: int) -> None:
     """History's line prefilter looks for a rule's cased keywords in their case only, so the
-    rule must never match where its keyword is spelled otherwise: a true sample with the
-    keyword's case swapped is no longer found."""
+    rule must never match on a line it would skip: on a true sample, and on the sample with
+    each cased keyword's case swapped (a rule whose regex ignored case there would match it)."""
     s = KeyGen(seed).sample(rule_id)
     rule = next(r for r in RULES if r.id == rule_id)
-    cased = {c.lower() for c in rule.cased_keywords}
-    if any(k in s.secret.lower() for k in rule.keywords if k not in cased):
-        return  # this sample is of a shape the rule's other (any-case) keywords announce
-    assert any(c in s.text for c in rule.cased_keywords), f"{rule_id}: none of {rule.cased_keywords}"
-    text = s.text
+    assert found(s.text, s.path) == [(rule_id, s.secret, s.line)]
+    _prefilter_holds(s.text, s.path, rule_id)
+    swapped = s.text
     for c in rule.cased_keywords:
-        text = text.replace(c, c.swapcase())
-    assert all(rid != rule_id for rid, _, _ in found(text, s.path)), rule_id
+        swapped = swapped.replace(c, c.swapcase())
+    _prefilter_holds(swapped, s.path, rule_id)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["apiKey", "API_KEY", "Api_Key", "api-key", "APIKEY", "ApiKEY", "secret_key", "SecretKey", "privateKey",
+     "PRIVATE_KEY", "private.key", "authKey", "auth_key", "accessKey", "ACCESS_KEY", "stripeKey", "STRIPE_KEY",
+     "myServiceKey", "key", "Key", "KEY", "keys", "monkey", "client_secret", "db_password"],
+)  # fmt: skip
+def test_the_generic_names_with_key_pass_the_prefilter(name: str) -> None:
+    """secret.generic-assignment's "key" is looked for as `_KEY`, `Key` and the compounds of its
+    name pattern: every name it accepts still puts its line through history's prefilter."""
+    value = KeyGen(4).chars(24)
+    for text in (f'{name} = "{value}"\n', f'"{name}": "{value}"\n', f"<{name}>{value}</{name}>\n"):
+        _prefilter_holds(text, "app.py", "secret.generic-assignment")

@@ -132,6 +132,8 @@ def _rules(request: RulesRequest, config: Config, console: Console, out: io.Stri
         out.write(f"  source:   {safe(rule.source)}\n")
     if rule.keywords:
         out.write(f"  keywords: {safe(', '.join(rule.keywords))}\n")
+    if rule.cased_keywords:  # history's line prefilter looks for these in this case only
+        out.write(f"  cased:    {safe(', '.join(rule.cased_keywords))} (history skips lines spelling them otherwise)\n")
     if rule.regex:
         out.write(f"  pattern:  {safe(rule.regex)}\n")
     elif "env" in rule.tags:

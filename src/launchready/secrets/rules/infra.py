@@ -143,6 +143,8 @@ def _forms(name: str, min_len: int, tail: str = r"[\w.-]{0,20}?") -> tuple[str, 
 
 
 _GENERIC_RX, _GENERIC_GROUPS = _forms(_GENERIC_NAME, 12)
+# The names of _GENERIC_NAME's case-insensitive branch that hold "key" (api_key, ApiKey, ...).
+_KEY_COMPOUNDS = tuple(f"{a}{sep}key" for a in ("api", "access", "private", "auth") for sep in ("_", ".", "-", ""))
 _PASSWORD_NAME = r"(?i:[\w.-]*?(?:passw(?:or)?d|passwd|pwd))"
 # Names of things about passwords, not passwords (checked on the match, like _GENERIC_SKIP).
 _PASSWORD_SKIP = (
@@ -473,7 +475,22 @@ RULES: tuple[Rule, ...] = (
         id="secret.generic-assignment",
         description="High-entropy value assigned to a secret-sounding name",
         severity=H,
-        keywords=("key", "secret", "token", "password", "passwd", "pwd", "credential", "creds", "_auth"),
+        keywords=(
+            "key",
+            "secret",
+            "token",
+            "password",
+            "passwd",
+            "pwd",
+            "credential",
+            "creds",
+            "_auth",
+            "_key",
+            *_KEY_COMPOUNDS,
+        ),
+        # A name holds "key" only as `_KEY`, camelCase `Key` or one of _KEY_COMPOUNDS (any case):
+        # history's line prefilter skips the many lines with a bare lower-case `key` (`keys()`).
+        cased_keywords=("_KEY", "Key"),
         regex=_GENERIC_RX,
         allow=(_GENERIC_SKIP,),
         precheck=_VALUE_AFTER % 12,
