@@ -101,3 +101,31 @@ def test_every_rule_with_cased_keywords_is_found_in_history(repo: Path) -> None:
     found = {(f.path.split("/", 1)[0], f.rule_id) for f in result.findings}
     missing = [rule_id for n, rule_id in enumerate(cased) if (f"s{n}", rule_id) not in found]
     assert not missing, missing
+
+
+@pytest.mark.parametrize("batch", [64, 1 << 20])
+def test_a_secret_added_to_two_files_at_once_is_reported_in_the_first(
+    repo: Path, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One commit adds the same key to two files, one read from its blob (only the key's
+    body changed: b.key) and one from the patch (a.key, new): the sighting reported is the
+    first path, whichever file the scan happened to record first (batches flushed at other
+    moments)."""
+    from launchready.history import occurrences
+
+    monkeypatch.setattr(occurrences, "BATCH_BYTES", batch)
+    key = KeyGen(7).sample("secret.private-key").secret.splitlines()
+    other = KeyGen(8).sample("secret.private-key").secret.splitlines()
+    git = ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.test"]
+    (repo / "keys").mkdir()
+    (repo / "keys" / "b.key").write_text("\n".join([key[0], *other[1:-1], key[-1]]) + "\n")
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "old key"], check=True)
+    for name in ("a.key", "b.key"):
+        (repo / "keys" / name).write_text("\n".join(key) + "\n")
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "new key in two files"], check=True)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    result = scan_history(repo, revs.resolve(repo, all_refs=True), Engine(all_rules(Config())), jobs=1)
+    added = [f.path for f in result.findings if f.rule_id == "secret.private-key" and f.commit == head]
+    assert added == ["keys/a.key"], [(f.rule_id, f.path, f.commit) for f in result.findings]

@@ -48,6 +48,10 @@ class Sighting:
     line_text: str
 
 
+def _when(s: Sighting) -> tuple[int, int, str, int, int]:
+    return (s.time, -s.order, s.path, s.line, s.column)
+
+
 @dataclass
 class Record:
     secret: str
@@ -57,7 +61,11 @@ class Record:
     paths: set[str] = field(default_factory=set)
 
     def older(self, s: Sighting) -> bool:
-        return (s.time, -s.order) < (self.first.time, -self.first.order)
+        """Is ``s`` an earlier sighting than ``first``: an older commit, or in the same commit
+        an earlier place (path, line, column). Places decide only within one commit, so the
+        sighting reported does not depend on which of a commit's files was scanned first (a
+        batch flushed sooner or later, a file read whole from its blob)."""
+        return _when(s) < _when(self.first)
 
     def merge(self, other: Record) -> None:
         if self.older(other.first):
