@@ -335,7 +335,8 @@ class Engine:
 
     def _hits(self, text: str, dense: bool = False) -> Iterator[tuple[int, tuple[int, ...]]]:
         """(offset of the keyword's last character, rule indices) for every keyword hit."""
-        self._scanned += len(text)
+        if not dense:  # (dense scans never use RE2: they do not make it pay off sooner)
+            self._scanned += len(text)
         use_re2 = (
             not dense
             and self._prefilter == "re2"
