@@ -287,15 +287,15 @@ class ReadAhead:
         return self.resumed()
 
     def peek(self, size: int) -> bytes:
-        """Up to ``size`` bytes of what is buffered, from its start, left in place."""
+        """About ``size`` bytes of what is buffered, left in place: the head of every chunk
+        read so far (each one git write's worth of some commits), so the sample spans all
+        of it rather than its first commits."""
         with self._lock:
-            out: list[bytes] = []
-            for chunk in self._chunks:
-                out.append(chunk[:size])
-                size -= len(out[-1])
-                if size <= 0:
-                    break
-            return b"".join(out)
+            chunks = list(self._chunks)
+        if not chunks:
+            return b""
+        each = max(4096, size // len(chunks))
+        return b"\n".join(chunk[:each] for chunk in chunks)[: size + len(chunks)]
 
     def drop(self) -> None:
         """Forget what was buffered (a paused reader of a log another process reads)."""

@@ -100,8 +100,8 @@ class Prefetch:
             ahead.pause()
 
     def sample(self, size: int) -> bytes:
-        """Up to ``size`` bytes of the start of each log read so far (newest and oldest
-        commits), left in place: real text of this history to warm the scanner on."""
+        """About ``size`` bytes of each log read so far (spread over what was read: newest
+        and oldest commits), left in place: real text of this history to warm the scanner on."""
         return b"\n".join(ahead.peek(size) for ahead in self._ahead.values())
 
     def forget(self, proc: subprocess.Popen[bytes] | None) -> None:
