@@ -17,7 +17,7 @@ from typing import Any
 
 from launchready.history.gitlog import GIT_CONFIG, Blobs, Commit
 from launchready.history.ignore import GitleaksIgnore
-from launchready.history.patch import FileAdds, Section, bodies_matching, decode_path, sections
+from launchready.history.patch import FileAdds, Section, bodies_matching, decode_path, plain_files, sections
 from launchready.history.treegrep import fragment, grep_texts, holds
 from launchready.secrets.encoding import sniff_encoding
 from launchready.secrets.engine import Engine, Match, re2_finder
@@ -221,9 +221,16 @@ class Collector:
         # any other patch is searched once, for the files whose hunks hold a keyword (or a
         # line that may be part of a key), skipping the rest of a file once it matched
         patch = c.patch
-        secs = list(sections(patch))
         wide = b"\0" in patch
         whole = wide or not engine.line_keywords  # a keyword with a line break: file by file
+        if not whole and engine.find_keyword(patch) < 0 and _find_key_line(patch, 0) < 0:
+            # most commits: no keyword, no line of a key; only where lines were removed (and
+            # whether a path-scoped rule's file is among them) is worth working out
+            files = plain_files(patch)
+            if files is not None and not any(self._kind(raw)[2] for raw in files[1]):
+                self._touch(c, files[0])
+                return
+        secs = list(sections(patch))
         keyed: set[int] | None = None if whole else bodies_matching(patch, secs, engine.find_keyword)
         key_bodies: set[int] | None = None if wide else bodies_matching(patch, secs, _find_key_line)
         removed_from: list[bytes] | None = [] if self.result.touched is not None else None
@@ -235,10 +242,7 @@ class Collector:
             raw = sec.target()
             if raw is None:
                 continue
-            kind = self._paths.get(raw)
-            if kind is None:
-                kind = self._path_kind(raw)
-            path, third_party, scoped = kind
+            path, third_party, scoped = self._kind(raw)
             if third_party:
                 continue  # third-party code (a committed node_modules or virtualenv), as scan skips it
             if sec.binary:
@@ -262,12 +266,23 @@ class Collector:
                     low.endswith((".yaml", ".yml")) and _B64_VALUE_LINE.search(sec.body) is not None
                 ):
                     self._rescan_decoded(c, adds)
-        if removed_from and self.result.touched is not None:
-            for raw in removed_from:
-                self.result.touched.setdefault(decode_path(raw), []).append((c.time, self.order, c.sha))
-            self.result.touched_count += len(removed_from)
-            if self.result.touched_count > TOUCHED_LIMIT:
-                self.result.touched = None
+        if removed_from:
+            self._touch(c, removed_from)
+
+    def _touch(self, c: Commit, removed_from: list[bytes]) -> None:
+        """Note that ``c`` removed lines from these paths (where to look for the commit that
+        removed a secret), until there are too many to keep."""
+        if not removed_from or self.result.touched is None:
+            return
+        for raw in removed_from:
+            self.result.touched.setdefault(decode_path(raw), []).append((c.time, self.order, c.sha))
+        self.result.touched_count += len(removed_from)
+        if self.result.touched_count > TOUCHED_LIMIT:
+            self.result.touched = None
+
+    def _kind(self, raw: bytes) -> tuple[str, bool, bool]:
+        kind = self._paths.get(raw)
+        return kind if kind is not None else self._path_kind(raw)
 
     def _merged_blob(self, c: Commit, raw: bytes, sec: Section) -> None:
         """A merge's file that git's combined diff calls binary (it does for any NUL byte, even
