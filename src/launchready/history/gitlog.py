@@ -286,16 +286,16 @@ class ReadAhead:
                 return self
         return self.resumed()
 
-    def peek(self, size: int) -> bytes:
+    def peek(self, size: int) -> list[bytes]:
         """About ``size`` bytes of what is buffered, left in place: the head of every chunk
-        read so far (each one git write's worth of some commits), so the sample spans all
-        of it rather than its first commits."""
+        read so far (each a read's worth of some commits), so the sample spans all of it
+        rather than its first commits."""
         with self._lock:
             chunks = list(self._chunks)
         if not chunks:
-            return b""
+            return []
         each = max(4096, size // len(chunks))
-        return b"\n".join(chunk[:each] for chunk in chunks)[: size + len(chunks)]
+        return [chunk[:each] for chunk in chunks]
 
     def drop(self) -> None:
         """Forget what was buffered (a paused reader of a log another process reads)."""

@@ -159,14 +159,16 @@ _KEY_LINE = compile_re2(rb"\n\+[+ \t]*[A-Za-z0-9+/=]{60,80}\r?(?:\n|$)")
 _find_key_line = re2_finder(_KEY_LINE)
 
 
-def prepare(engine: Engine, sample: bytes) -> None:
-    """Build before a fork what each process would otherwise build for itself: every rule
-    and filter compiled, and the search automata warmed on ``sample`` (text of the history:
-    RE2 builds an automaton's states as the text it searches needs them)."""
-    engine.compile_all(warm=sample)
-    pos = 0
-    while (at := _find_key_line(sample, pos)) >= 0:
-        pos = at + 1
+def prepare(engine: Engine, sample: Iterable[bytes]) -> None:
+    """Build before a fork what each process would otherwise build for itself: the rules
+    and filters compiled, and the search automata warmed on ``sample`` (pieces of text of
+    the history: RE2 builds an automaton's states as the text it searches needs them)."""
+    pieces = list(sample)
+    engine.compile_all(warm=pieces)
+    for piece in pieces:
+        pos = 0
+        while (at := _find_key_line(piece, pos)) >= 0:
+            pos = at + 1
 
 
 def _looks_like_key_body(text: bytes) -> bool:

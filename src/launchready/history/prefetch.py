@@ -99,10 +99,11 @@ class Prefetch:
         for ahead in self._ahead.values():
             ahead.pause()
 
-    def sample(self, size: int) -> bytes:
-        """About ``size`` bytes of each log read so far (spread over what was read: newest
-        and oldest commits), left in place: real text of this history to warm the scanner on."""
-        return b"\n".join(ahead.peek(size) for ahead in self._ahead.values())
+    def sample(self, size: int) -> list[bytes]:
+        """About ``size`` bytes of each log read so far, in pieces spread over what was read
+        (newest and oldest commits), left in place: real text of this history to warm the
+        scanner on."""
+        return [piece for ahead in self._ahead.values() for piece in ahead.peek(size)]
 
     def forget(self, proc: subprocess.Popen[bytes] | None) -> None:
         """Drop what was read ahead of a log another process reads (after a fork)."""

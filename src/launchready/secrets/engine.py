@@ -222,13 +222,14 @@ class Engine:
                 self._multi_find = re2_finder(self._multi_re)
         return self._kw_find
 
-    def compile_all(self, warm: bytes | None = None) -> None:
+    def compile_all(self, warm: Iterable[bytes] | None = None) -> None:
         """Compile now, before workers are forked, what each would otherwise compile for
-        itself. Without ``warm``: every rule. With ``warm``, text like what the workers will
-        scan (the first MiB of each end of a history): the keyword search is run over it
-        (RE2 builds its automaton's states as the text it searches needs them) and the rules
-        whose keywords it holds are compiled; a rule first needed later compiles in the
-        process that needs it (on requests, 64 of 270 rules are ever needed)."""
+        itself. Without ``warm``: every rule. With ``warm``, pieces of text like what the
+        workers will scan (samples of both ends of a history): the keyword search is run over
+        them (RE2 builds its automaton's states as the text it searches needs them) and the
+        rules whose keywords they hold are compiled; a rule first needed later compiles in
+        the process that needs it (on requests, 64 of 270 rules are ever needed). Pieces are
+        taken one at a time: what the parent holds when it forks, the child holds too."""
         from launchready.secrets import filters, validators
 
         filters.prepare()
@@ -236,17 +237,17 @@ class Engine:
         needed: set[int] | None = None
         find = self._line_finder()
         if warm is not None:
-            if self._multi_find is not None:
-                pos = 0
-                while (at := self._multi_find(warm, pos)) >= 0:
-                    pos = at + 1
             rows: list[bytes] = []  # the lines of ``warm`` that hold a keyword
-            pos = 0
-            while find is not None and (at := find(warm, pos)) >= 0:
-                end = warm.find(b"\n", at)
-                end = len(warm) if end < 0 else end
-                rows.append(warm[warm.rfind(b"\n", 0, at) + 1 : end])
-                pos = end + 1
+            for piece in warm:
+                pos = 0
+                while self._multi_find is not None and (at := self._multi_find(piece, pos)) >= 0:
+                    pos = at + 1
+                pos = 0
+                while find is not None and (at := find(piece, pos)) >= 0:
+                    end = piece.find(b"\n", at)
+                    end = len(piece) if end < 0 else end
+                    rows.append(piece[piece.rfind(b"\n", 0, at) + 1 : end])
+                    pos = end + 1
             needed = set(self._always)
             if self._automaton is not None and rows:
                 for _, idxs in self._automaton.iter(_lower(b"\n".join(rows).decode("latin-1"))):
