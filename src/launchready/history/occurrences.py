@@ -225,7 +225,10 @@ class Collector:
         patch = c.patch
         wide = b"\0" in patch
         whole = wide or not engine.line_keywords  # a keyword with a line break: file by file
-        if not whole and engine.find_keyword(patch) < 0 and _find_key_line(patch, 0) < 0:
+        # whether the patch holds a keyword / a line of a key anywhere (None: not asked)
+        any_keyword = None if whole else engine.find_keyword(patch) >= 0
+        any_key_line = None if wide else _find_key_line(patch, 0) >= 0
+        if any_keyword is False and any_key_line is False:
             # most commits: no keyword, no line of a key; only where lines were removed (and
             # whether a path-scoped rule's file is among them) is worth working out
             files = plain_files(patch)
@@ -233,8 +236,12 @@ class Collector:
                 self._touch(c, files[0])
                 return
         secs = list(sections(patch))
-        keyed: set[int] | None = None if whole else bodies_matching(patch, secs, engine.find_keyword)
-        key_bodies: set[int] | None = None if wide else bodies_matching(patch, secs, _find_key_line)
+        keyed: set[int] | None = (
+            None if any_keyword is None else bodies_matching(patch, secs, engine.find_keyword) if any_keyword else set()
+        )
+        key_bodies: set[int] | None = (
+            None if any_key_line is None else bodies_matching(patch, secs, _find_key_line) if any_key_line else set()
+        )
         removed_from: list[bytes] | None = [] if self.result.touched is not None else None
         for sec in secs:
             if removed_from is not None and sec.removes_lines():
@@ -268,13 +275,13 @@ class Collector:
                     low.endswith((".yaml", ".yml")) and _B64_VALUE_LINE.search(sec.body) is not None
                 ):
                     self._rescan_decoded(c, adds)
-        if removed_from:
+        if removed_from:  # (None: not tracked any more)
             self._touch(c, removed_from)
 
     def _touch(self, c: Commit, removed_from: list[bytes]) -> None:
         """Note that ``c`` removed lines from these paths (where to look for the commit that
         removed a secret), until there are too many to keep."""
-        if not removed_from or self.result.touched is None:
+        if self.result.touched is None:
             return
         for raw in removed_from:
             self.result.touched.setdefault(decode_path(raw), []).append((c.time, self.order, c.sha))

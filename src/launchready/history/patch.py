@@ -157,9 +157,10 @@ class Section:
         return FileAdds(path, lines, self.body, self.parents, numbers, git_path) if lines else None
 
 
-def sections(patch: bytes) -> Iterator[Section]:
-    """Split a commit's patch into its files."""
-    offset = -len(SPLIT)  # where the current section starts in ``patch``
+def _files(patch: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """(start, end, text) of each file of a commit's patch: its ``diff --`` line without
+    that word (``git a/X b/X``, ``cc X``) and everything up to the next file."""
+    offset = -len(SPLIT)  # where the current file starts in ``patch``
     for n, section in enumerate(patch.split(SPLIT)):
         offset += len(SPLIT)
         start = offset
@@ -170,6 +171,12 @@ def sections(patch: bytes) -> Iterator[Section]:
                 continue
             section = section[at + 7 :]
             start += at + 7
+        yield start, offset, section
+
+
+def sections(patch: bytes) -> Iterator[Section]:
+    """Split a commit's patch into its files."""
+    for start, offset, section in _files(patch):
         first_hunk = section.find(b"\n@@")
         if first_hunk < 0:  # binary, mode-only change, empty file, or a deletion under -D
             if section.startswith(b"git ") and b"\ndeleted file mode " in section:
@@ -217,12 +224,7 @@ def plain_files(patch: bytes) -> tuple[list[bytes], list[bytes]] | None:
         return None
     removed: list[bytes] = []
     added: list[bytes] = []
-    for n, section in enumerate(patch.split(SPLIT)):
-        if n == 0:
-            at = section.find(b"diff --")
-            if at < 0:
-                continue
-            section = section[at + 7 :]
+    for _, _, section in _files(patch):
         if not section.startswith(b"git "):
             return None  # a merge's combined diff (``cc ``/``combined ``)
         first_hunk = section.find(b"\n@@")

@@ -216,7 +216,8 @@ def scan_history(
             take(_scan_serial(worker, pre, progress, prehash))  # rules compile as their keywords occur
         else:
             # before forking: once, not in each process (the keyword search's automaton is
-            # built as text meets it: warmed on both ends' first MiB, it is inherited built)
+            # built as text meets it: warmed on a sample of what both logs read ahead, it is
+            # inherited built)
             prepare(engine, pre.sample(WARM_BYTES))
             known_at_head = _scan_both_ends(worker, take, prehash, progress)
     finally:

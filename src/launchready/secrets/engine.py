@@ -137,13 +137,11 @@ class Engine:
         # of a file it applies to, so its keywords ("pass", "define") only cost lines elsewhere.
         # Keywords a rule spells in one case only (``Rule.cased_keywords``: ``sl.`` of Dropbox
         # tokens) are looked for in that case; the others in any case.
-        anycase = {
-            kw.lower()
-            for r in self.rules
-            if not r.paths
-            for kw in r.keywords
-            if kw.lower() not in {c.lower() for c in r.cased_keywords}
-        }
+        anycase: set[str] = set()
+        for r in self.rules:
+            if not r.paths:
+                spelt = {c.lower() for c in r.cased_keywords}
+                anycase.update(kw.lower() for kw in r.keywords if kw.lower() not in spelt)
         cased = {kw for r in self.rules if not r.paths for kw in r.cased_keywords if kw.lower() not in anycase}
         self._line_kw = sorted(anycase, key=lambda k: (-len(k), k))
         self._line_cased = sorted(cased, key=lambda k: (-len(k), k))
