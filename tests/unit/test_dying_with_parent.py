@@ -70,3 +70,42 @@ def test_with_setpriv_python_may_vfork(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(procs, "_setpriv", lambda: "/usr/bin/setpriv")
     args, preexec = procs.dying_with_parent(["git", "log"], signal.SIGKILL)
     assert args == ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "git", "log"] and preexec is None
+
+
+# ``procs.block_buffered``: a C program writing into our pipe (git) writes large blocks.
+def _first_output_within(cmd: list[str], seconds: float) -> tuple[bool, bytes]:
+    """Feed ``cmd`` (a filter that copies its input) 10 KiB and keep its input open: does
+    any output arrive within ``seconds``? Then close the input: everything it wrote."""
+    data = b"".join(b"%05d" % i + b"x" * 94 + b"\n" for i in range(100))
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(data)
+        proc.stdin.flush()
+        import select
+
+        early = bool(select.select([proc.stdout], [], [], seconds)[0])
+        proc.stdin.close()
+        out = proc.stdout.read()
+    finally:
+        proc.kill()
+        proc.wait()
+    assert out == data  # the same output, whatever the buffering
+    return early, out
+
+
+def test_a_block_buffered_program_writes_in_large_blocks() -> None:
+    sed = shutil.which("sed")
+    if procs._stdbuf() is None or sed is None:
+        pytest.skip("no stdbuf (coreutils) or sed here")
+    # stdio's default for a pipe is 4 KiB blocks: 10 KiB of input shows up at once
+    early, _ = _first_output_within([sed, ""], 5.0)
+    assert early
+    # in 64 KiB blocks, nothing until the program ends
+    early, _ = _first_output_within(procs.block_buffered([sed, ""]), 0.5)
+    assert not early
+
+
+def test_without_stdbuf_the_command_is_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(procs, "_stdbuf", lambda: None)
+    assert procs.block_buffered(["git", "log"]) == ["git", "log"]

@@ -139,7 +139,9 @@ def start_log(cmd: list[str], stdin: bytes | None = None, die_with_parent: bool 
     """Start ``cmd`` (a ``git log``) with a large pipe: git runs ahead while we scan.
     ``stdin`` (for ``--stdin``) is written whole first: git reads all of it before it writes.
     ``die_with_parent``: a log that may run for minutes stops when this process dies
-    (``procs.dying_with_parent``)."""
+    (``procs.dying_with_parent``). git writes its output in blocks (``procs.block_buffered``),
+    not flushing after each commit."""
+    cmd = procs.block_buffered(cmd)
     args, preexec = procs.dying_with_parent(cmd) if die_with_parent else (cmd, None)
     proc = subprocess.Popen(
         args,
@@ -148,6 +150,7 @@ def start_log(cmd: list[str], stdin: bytes | None = None, die_with_parent: bool 
         pipesize=PIPE_SIZE,
         stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
         preexec_fn=preexec,
+        env={**os.environ, "GIT_FLUSH": "0"},  # else git flushes after every commit into a pipe
     )
     if stdin is not None:
         assert proc.stdin is not None
