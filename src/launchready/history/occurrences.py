@@ -198,7 +198,6 @@ class Collector:
         self.result = ChunkResult()
         self._batch: list[_Piece] = []
         self._batch_bytes = 0
-        self._path_rules = [r.compile_extra(r.paths) for r in engine.rules if r.paths]
         self._path_scoped: dict[str, bool] = {}  # path -> does a path-scoped rule apply
         self._paths: dict[bytes, tuple[str, bool, bool]] = {}  # raw path -> _path_kind(raw)
 
@@ -446,7 +445,7 @@ class Collector:
         if scoped is None:
             if len(self._path_scoped) >= PATH_CACHE:
                 self._path_scoped.clear()
-            scoped = self._path_scoped[path] = any(rx.search(path) for rx in self._path_rules)
+            scoped = self._path_scoped[path] = self.engine.path_scoped(path)
         return scoped
 
     def _path_kind(self, raw: bytes) -> tuple[str, bool, bool]:

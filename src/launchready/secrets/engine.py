@@ -85,6 +85,38 @@ def re2_finder(regex: Any) -> Callable[[bytes, int], int]:
     return find_slow
 
 
+# Escapes whose meaning differs between Python's ``re`` (Unicode classes, ``\Z``) and RE2:
+# a pattern holding one keeps its own search in ``_any_search``.
+_ENGINE_DEPENDENT = re.compile(r"\\[wWdDsSbBZ]")
+
+
+def _any_search(patterns: Sequence[Any]) -> Callable[[str], bool]:
+    """``search(text)``: does any of ``patterns`` (compiled, Python ``re`` or RE2) match in
+    ``text``? Patterns that mean the same in RE2 are searched as one alternation (one pass
+    over ``text``); the rest one by one. A text with a line break takes the patterns one by
+    one (Python's ``$`` also matches before a final newline, RE2's does not)."""
+    if not patterns:
+        return lambda text: False
+    sources = [p.pattern if isinstance(p.pattern, str) else None for p in patterns]
+    joinable = [s for s in sources if s is not None and not _ENGINE_DEPENDENT.search(s)]
+    alone = [p for p, s in zip(patterns, sources, strict=True) if s is None or _ENGINE_DEPENDENT.search(s)]
+    joined: Any = None
+    if len(joinable) > 1:
+        try:
+            joined = compile_re2("|".join(f"(?:{s})" for s in joinable))
+        except Exception:  # an RE2 limit (size): keep them apart
+            joined = None
+    if joined is None:
+        alone = list(patterns)
+
+    def search(text: str) -> bool:
+        if joined is None or "\n" in text:
+            return any(p.search(text) is not None for p in patterns)
+        return joined.search(text) is not None or any(p.search(text) is not None for p in alone)
+
+    return search
+
+
 class _Lines:
     """Offset -> (line, column) with a lazily built newline index."""
 
@@ -120,6 +152,7 @@ class Engine:
         self._path_re = [r.compile_extra(r.paths) if r.paths else None for r in self.rules]
         self._exclude_re = [r.compile_extra(r.exclude_paths) if r.exclude_paths else None for r in self.rules]
         self._has_paths = any(p is not None for p in self._path_re + self._exclude_re)
+        self._scoped_search: Callable[[str], bool] | None = None  # ``path_scoped``, built on first use
         self._generic = {i for i, r in enumerate(self.rules) if r.generic and r.source == "builtin"}
         by_kw: dict[str, list[int]] = {}
         for i, rule in enumerate(self.rules):
@@ -324,6 +357,15 @@ class Engine:
             return False
         p, x = self._path_re[i], self._exclude_re[i]
         return (p is not None and not p.search(path)) or (x is not None and x.search(path) is not None)
+
+    def path_scoped(self, path: str) -> bool:
+        """Does a path-scoped rule (``.pgpass``, ``.netrc``...) apply to ``path``? One RE2
+        search for all of them where their patterns allow (history asks once per path it
+        meets: each pattern on its own cost ~1 us a pattern)."""
+        search = self._scoped_search
+        if search is None:
+            search = self._scoped_search = _any_search([p for p in self._path_re if p is not None])
+        return search(path)
 
     def _regex(self, i: int) -> Any:
         rx = self._compiled[i]
