@@ -129,3 +129,37 @@ def test_a_secret_added_to_two_files_at_once_is_reported_in_the_first(
     result = scan_history(repo, revs.resolve(repo, all_refs=True), Engine(all_rules(Config())), jobs=1)
     added = [f.path for f in result.findings if f.rule_id == "secret.private-key" and f.commit == head]
     assert added == ["keys/a.key"], [(f.rule_id, f.path, f.commit) for f in result.findings]
+
+
+def test_the_salt_is_worked_out_while_git_runs_and_no_thread_is_left_at_the_fork(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long history's salt is resolved by a thread started with the logs; ``pause()`` (just
+    before the fork) leaves no thread of ours running and the salt known."""
+    import threading
+
+    _commits(repo, [("a.py", "x = 1\n")], 12)
+    started = threading.Event()
+    release = threading.Event()
+
+    def slow_salt() -> bytes:
+        started.set()
+        release.wait(10)
+        return redact.repository_salt(repo)
+
+    redact.set_salt_resolver(slow_salt)
+    try:
+        pre = prefetch.Prefetch(repo, revs.resolve(repo, all_refs=True), 2)
+        try:
+            assert started.wait(10), "the salt was not asked for when the logs started"
+            assert any(t.name == "salt" for t in threading.enumerate())
+            release.set()
+            pre.pause()
+            ours = {"salt", "git-log-reader"}  # (a test runner may have threads of its own)
+            assert [t.name for t in threading.enumerate() if t.name in ours] == []
+            assert redact.current_salt() == redact.repository_salt(repo)
+        finally:
+            release.set()
+            pre.close()
+    finally:
+        redact.set_salt_resolver(None)

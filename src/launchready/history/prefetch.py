@@ -13,18 +13,22 @@ when it is killed without a chance to stop them.
 
 A quick ``git rev-list --count --max-count`` first tells a small range (a pull request) from
 a long history: a small one is scanned in this process and starts no second ``git log``.
+For a long one the fingerprint salt (``redact.current_salt``: it may ask git for the root
+commits, ~0.05-0.1 s) is worked out by a thread meanwhile, not while the scan waits to fork.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
-from launchready import procs
+from launchready import procs, redact
 from launchready.history.gitlog import (
     EARLY_AHEAD_BYTES,
     Commit,
@@ -73,6 +77,7 @@ class Prefetch:
         self._refs_before = b""
         self._ahead: dict[int, ReadAhead] = {}  # git pid -> the thread reading its log ahead
         self._small: bool | None = True
+        self._salt: threading.Thread | None = None
         if rng.empty_reason:
             return
         # Nothing here waits for git: every process runs while Python goes on loading.
@@ -87,6 +92,8 @@ class Prefetch:
         # killed unused if the range turns out small
         self.back = start_log(log_command(root, rng.revs, extra=["--reverse"]), die_with_parent=True)
         self._read_early(self.back)
+        self._salt = threading.Thread(target=_resolve_salt, name="salt", daemon=True)
+        self._salt.start()
 
     def _read_early(self, proc: subprocess.Popen[bytes] | None) -> None:
         """Read ``proc``'s log ahead (``EARLY_AHEAD_BYTES``) while the scanner loads, so git
@@ -95,9 +102,16 @@ class Prefetch:
             self._ahead[proc.pid] = ReadAhead(cast(io.BufferedReader, proc.stdout), EARLY_AHEAD_BYTES)
 
     def pause(self) -> None:
-        """Stop the reading threads (what they read stays buffered): before a fork."""
+        """Stop the reading threads (what they read stays buffered) and wait for the salt:
+        before a fork, no thread of ours runs."""
         for ahead in self._ahead.values():
             ahead.pause()
+        self._salt_done()
+
+    def _salt_done(self) -> None:
+        if self._salt is not None:
+            self._salt.join()
+            self._salt = None
 
     def sample(self, size: int) -> list[bytes]:
         """About ``size`` bytes of each log read so far, in pieces spread over what was read
@@ -176,3 +190,11 @@ class Prefetch:
         for proc in (self.front, self.back, self._count, self._refs):
             self.finish(proc, read_all=False)
         self._count = self._refs = None
+        self._salt_done()
+
+
+def _resolve_salt() -> None:
+    """``redact.current_salt()`` in a thread; a failure is left for the scan's own call to
+    raise (from the main thread, where it is reported)."""
+    with contextlib.suppress(Exception):  # asked again, and raised, where it is needed
+        redact.current_salt()
