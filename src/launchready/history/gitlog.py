@@ -55,14 +55,15 @@ GIT_CONFIG = (
     "protocol.allow=never",
     # git keeps up to 96 MB of delta bases per process by default and maps pack files in 1 GiB
     # windows (the pages it touched count in its RSS until it exits): 16 MB of delta bases and
-    # at most 16 MB of pack mapped, in 1 MB windows, cost no CPU measured on scrapy and keep each
-    # of the two logs ~45 MB instead of ~85 MB (bench/RESULTS.md, "history memory")
+    # at most 8 MB of pack mapped, in 1 MB windows, cost no CPU measured on scrapy and fastapi
+    # and keep each of the two logs ~45 MB instead of ~85 MB (bench/RESULTS.md, "history
+    # memory"; 16 MB of pack mapped: 5 MB more per log, 4 MB: 6% more CPU)
     "-c",
     "core.deltaBaseCacheLimit=16m",
     "-c",
     "core.packedGitWindowSize=1m",
     "-c",
-    "core.packedGitLimit=16m",
+    "core.packedGitLimit=8m",
 )
 
 
@@ -368,13 +369,28 @@ class ReadAhead:
     pause = stop
 
 
+# Commits a ``Blobs`` process may sit unused before it is stopped (``Blobs.tick``).
+BLOBS_IDLE_COMMITS = 32
+
+
 class Blobs:
     """``git cat-file --batch``, asked one object at a time and started on first use: one
-    process per scan instead of one per lookup (forking a large Python process costs ~4 ms)."""
+    process for a run of lookups instead of one per lookup. A history asks for blobs a few
+    times per thousand commits (a merge's binary file, a notebook, a PEM body): a process
+    left unused for ``BLOBS_IDLE_COMMITS`` commits is stopped (``tick``), so it does not hold
+    its ~10 MB (pack index, windows) through the rest of the scan."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._proc: subprocess.Popen[bytes] | None = None
+        self._idle = 0
+
+    def tick(self) -> None:
+        """One more commit scanned: stop the process if it has not been asked for a while."""
+        if self._proc is not None:
+            self._idle += 1
+            if self._idle > BLOBS_IDLE_COMMITS:
+                self.close()
 
     def get(self, rev: str, path: str) -> bytes | None:
         """The blob at ``rev:path`` (``path`` surrogate-escaped, as git spells it), or None."""
@@ -389,6 +405,7 @@ class Blobs:
             self._proc = subprocess.Popen(
                 args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, preexec_fn=preexec
             )
+        self._idle = 0
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._proc.stdin.write(spec + b"\n")
         self._proc.stdin.flush()

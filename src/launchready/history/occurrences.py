@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from launchready import heap
 from launchready.history.gitlog import GIT_CONFIG, Blobs, Commit
 from launchready.history.ignore import GitleaksIgnore
 from launchready.history.patch import FileAdds, Section, bodies_matching, decode_path, plain_files, sections
@@ -125,6 +126,9 @@ class ChunkResult:
             self.skipped[path] = (count, when) if had is None else (had[0] + count, min(had[1], when))
 
 
+# A commit with a patch this large leaves the heap larger than the scan needs after it
+# (``heap.trim``); smaller ones are the steady state.
+TRIM_AFTER = 1 << 20
 PATH_CACHE = 1 << 16  # paths whose kind is remembered (a history may touch millions)
 TOUCHED_LIMIT = 2_000_000  # entries (~100 bytes each); beyond, removals use a path-limited log
 BATCH_BYTES = 16 * 1024  # small: the last batch is scanned after the two ends meet, on the critical path
@@ -190,6 +194,7 @@ class Collector:
         self.engine = engine
         self.on_new_secret = on_new_secret  # e.g. start its (slow) hash while the scan goes on
         self._blobs = Blobs(root) if root is not None else None
+        self._trim_pending = False
         self.rule_index = {id(r): i for i, r in enumerate(engine.rules)}
         self.ignore = ignore
         self.exclude = list(exclude)
@@ -211,6 +216,11 @@ class Collector:
         self.result.commits += 1
         self.result.bytes += (c.oversized or len(c.patch)) + len(c.message)
         self.order += self.stride
+        if self._blobs is not None:
+            self._blobs.tick()
+        if self._trim_pending:  # the commit before was large: give back what it freed
+            heap.trim()
+        self._trim_pending = len(c.patch) >= TRIM_AFTER or c.oversized > 0
         engine = self.engine
         if c.message and engine.mentions_keyword(c.message):
             self._queue(_Piece(c, self.order, None, 0, 0, c.message))
