@@ -249,7 +249,9 @@ AHEAD_READ = 256 << 10  # bytes the reader thread takes from the pipe at a time
 # Read ahead while the scan is still starting (imports, rules compiled, the child forked):
 # git runs on during that half second instead of stopping when the 1 MiB pipe is full.
 EARLY_AHEAD_BYTES = 8 << 20
-PAUSE_POLL_MS = 20  # how long a paused reader may take to notice (it never blocks in a read)
+# How long a paused reader may take to notice (it never blocks in a read): the scan waits
+# that long before it forks. Only a reader waiting for git wakes this often.
+PAUSE_POLL_MS = 5
 
 
 class ReadAhead:
@@ -358,12 +360,17 @@ class ReadAhead:
             size -= len(data)
         return b"".join(parts)
 
-    def stop(self) -> None:
-        """Stop reading and wait for the thread (at most ``PAUSE_POLL_MS`` and one read).
-        What was read stays buffered (``resumed``)."""
+    def ask_to_stop(self) -> None:
+        """Tell the thread to stop reading, without waiting for it (``stop`` waits): several
+        readers asked first and then waited for take one wait, not one each."""
         with self._lock:
             self._stopped = True
             self._cond.notify_all()
+
+    def stop(self) -> None:
+        """Stop reading and wait for the thread (at most ``PAUSE_POLL_MS`` and one read).
+        What was read stays buffered (``resumed``)."""
+        self.ask_to_stop()
         self._thread.join()
 
     pause = stop

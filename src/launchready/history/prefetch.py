@@ -105,6 +105,8 @@ class Prefetch:
         """Stop the reading threads (what they read stays buffered) and wait for the salt:
         before a fork, no thread of ours runs."""
         for ahead in self._ahead.values():
+            ahead.ask_to_stop()
+        for ahead in self._ahead.values():
             ahead.pause()
         self._salt_done()
 
