@@ -81,7 +81,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The full parser, or (``only``) just one subcommand's: importing every command module
-    costs the pre-commit hook more than its whole scan."""
+    costs the pre-commit hook more than its whole scan. ``only=""``: no subcommand at all
+    (``launchready --version``)."""
     parser = _Parser(
         prog="launchready",
         description="Is your AI product safe to launch? Secrets, history, live and email checks in one verdict.",
@@ -89,7 +90,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"launchready {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    names = [only] if only is not None and only in COMMANDS else list(COMMANDS)
+    names = [] if only == "" else [only] if only is not None and only in COMMANDS else list(COMMANDS)
     for name in names:
         module = COMMANDS[name]
         p = sub.add_parser(name, help=module.HELP, description=module.DESCRIPTION)
@@ -144,6 +145,8 @@ def _stopped(terminated: bool) -> int:
 def _main(args_list: list[str]) -> int:
     try:
         first = next((a for a in args_list if not a.startswith("-")), None)
+        if first is None and "--version" in args_list:
+            first = ""  # the version needs no command module (importing them all took ~0.5 s)
         parser = build_parser(first)
         args = parser.parse_args(args_list)
         if not args.command:

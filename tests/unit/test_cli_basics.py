@@ -36,3 +36,25 @@ def test_broken_config_names_file_line_key(repo: Path, run_cli) -> None:  # type
 def test_usage_error_exit_2(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     res = run_cli(["scan", "--fail-on", "nope"], repo)
     assert res.code == 2
+
+
+def test_version_loads_no_command() -> None:
+    """``launchready --version`` answers without importing the commands (the live and email
+    stacks took ~0.5 s); with a command it is that command's parser that answers."""
+    import subprocess
+    import sys
+
+    from launchready import __version__
+
+    probe = (
+        "import sys\nfrom launchready import cli\ntry:\n    code = cli.main(sys.argv[1:])\n"
+        "except SystemExit as stop:\n    code = stop.code\n"
+        "print('|', code, sorted(m for m in sys.modules if m.startswith(('launchready.live', 'launchready.email', 'launchready.commands.'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, "--version"], capture_output=True, text=True, check=False)
+    assert out.stdout.startswith(f"launchready {__version__}\n"), out
+    assert out.stdout.rstrip().endswith("| 0 []"), out.stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "launchready", "scan", "--version"], capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0 and out.stdout == f"launchready {__version__}\n"
