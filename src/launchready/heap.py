@@ -10,8 +10,6 @@ size (bench/RESULTS.md, "history memory"). ``trim()`` asks glibc to release it
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import functools
 import sys
 from collections.abc import Callable
@@ -21,9 +19,12 @@ from collections.abc import Callable
 def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes  # here, on first use: a scan's start-up never needs it
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim: Callable[[int], int] = libc.malloc_trim  # glibc only
+        # the symbols already loaded, libc's among them (``ctypes.util.find_library`` would
+        # run ``ldconfig -p``, a process)
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # glibc only
     except (OSError, AttributeError):
         return None
     return trim
