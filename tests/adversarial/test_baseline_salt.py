@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -187,3 +188,16 @@ def test_redaction_of_the_match_uses_the_per_run_key_not_the_fingerprint() -> No
         assert redact.secret_hash(secret)[:6] not in shown
     finally:
         redact.set_salt_resolver(None)
+
+
+def test_a_baseline_path_that_is_not_a_file_is_refused_and_left_alone(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """``baseline: ...`` naming a pipe (or ``/dev/null``, as root in a container) is not
+    replaced by a file: writing the baseline renames a temporary file over its path."""
+    fifo = repo / "baseline.fifo"
+    os.mkfifo(fifo)
+    (repo / ".launchready.yml").write_text("version: 1\nbaseline: baseline.fifo\n")
+    res = run_cli(["baseline", "create"], repo)
+    assert res.code == 2, (res.out, res.err)
+    assert "not a regular file" in res.err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert not (repo / "baseline.fifo.tmp").exists()

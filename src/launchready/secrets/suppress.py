@@ -143,6 +143,11 @@ def salt_for(baseline_path: Path | None, root: Path | None) -> bytes:
 
 
 def save(baseline: Baseline, path: Path) -> None:
+    """Write ``baseline`` to ``path`` through a temporary file renamed over it. A path that
+    is something other than a file (``/dev/null``, a pipe, a directory) is refused: the
+    rename would replace it (a device node, when run as root in a container)."""
+    if os.path.lexists(path) and not path.is_symlink() and not path.is_file():
+        raise UsageError(f"baseline: {path} is not a regular file; name a file to write the baseline to")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     from launchready.outfiles import write_text  # never through a committed symlink
