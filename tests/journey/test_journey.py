@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -325,3 +327,15 @@ def test_a_step_can_send_as_a_live_identity(tmp_path: Path, run_cli: Any, monkey
         res, report, _ = _run(run_cli, tmp_path, doc, "--url", app.url)
     assert res.code == 1 and app.log == []
     assert "LR_JOURNEY_USER_TOKEN is not set" in report["checks"][0]["message"]
+
+
+def test_a_state_path_that_is_not_a_file_is_refused_before_the_journey_runs(tmp_path: Path, run_cli: Any) -> None:
+    """``--state /dev/null`` (or a pipe) would be replaced by the rename that writes the state."""
+    fifo = tmp_path / "state.fifo"
+    os.mkfifo(fifo)
+    with ChatApp() as app:
+        write_config(tmp_path / ".launchready.yml", journey_config(app.url))
+        res = run_cli(["journey", "--state", str(fifo)], tmp_path)
+    assert res.code == 2 and "not a regular file" in res.err, (res.out, res.err)
+    assert app.log == []  # refused before any request
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)

@@ -169,6 +169,10 @@ def _prepare(request: JourneyRequest, config: Config) -> _Prepared:
         if urlsplit(webhook).scheme not in ("http", "https"):
             raise UsageError("the journey webhook must be an http:// or https:// URL")
     state_path = Path(request.state) if request.state else (Path(s.state_file) if s.state_file else None)
+    if state_path is not None and state_path.exists() and not state_path.is_file():
+        # the state is written to a temporary file renamed over this path: it would replace
+        # a device (``/dev/null``, as root in a container), a pipe or a directory's entry
+        raise UsageError(f"--state {state_path}: not a regular file; name a file to keep the journey's state in")
     return _Prepared(s, live, base, webhook, state_path, policy, tuple(refused))
 
 
