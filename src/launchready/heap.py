@@ -4,7 +4,7 @@ glibc's ``malloc`` keeps what a large piece of work freed (a history commit with
 several MB is split, decoded and scanned in copies of it) for reuse, in the middle of its
 heap where it cannot shrink: the process stays that much larger for the rest of a scan. On
 fastapi's history (7,782 commits) that held each scanning process ~10 MB above its steady
-size (bench/RESULTS.md, "history memory"). ``trim()`` asks glibc to release it
+size (bench/RESULTS.md, "history-pipe-memory"). ``trim()`` asks glibc to release it
 (``malloc_trim``); elsewhere (musl, macOS) it does nothing.
 """
 

@@ -203,7 +203,7 @@ def dying_with_parent(cmd: list[str], sig: int = signal.SIGTERM) -> tuple[list[s
 
 
 # What ``block_buffered`` asks for: large enough that git's writes (and our reader's wake-ups)
-# are few, small against the 1 MiB pipe (bench/RESULTS.md, "history-2x-by-version").
+# are few, small against the 1 MiB pipe (bench/RESULTS.md, "history-pipe-memory").
 OUTPUT_BLOCK = "64K"
 
 

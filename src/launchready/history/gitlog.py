@@ -56,8 +56,9 @@ GIT_CONFIG = (
     # git keeps up to 96 MB of delta bases per process by default and maps pack files in 1 GiB
     # windows (the pages it touched count in its RSS until it exits): 16 MB of delta bases and
     # at most 8 MB of pack mapped, in 1 MB windows, cost no CPU measured on scrapy and fastapi
-    # and keep each of the two logs ~45 MB instead of ~85 MB (bench/RESULTS.md, "history
-    # memory"; 16 MB of pack mapped: 5 MB more per log, 4 MB: 6% more CPU)
+    # and keep each of the two logs ~45 MB instead of ~85 MB (bench/RESULTS.md, sections
+    # history-memory and history-pipe-memory; 16 MB of pack mapped: 5 MB more per log, 4 MB:
+    # 6% more git CPU)
     "-c",
     "core.deltaBaseCacheLimit=16m",
     "-c",
