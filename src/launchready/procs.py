@@ -172,21 +172,27 @@ def die_with_parent(sig: int = signal.SIGTERM) -> Callable[[], None] | None:
     return functools.partial(set_parent_death_signal, sig, parent)
 
 
-@functools.cache
-def _setpriv() -> str | None:
-    """util-linux's ``setpriv``, if it can set a parent-death signal (``--pdeathsig``, 2.33+:
-    asked once, by running it)."""
+def _linux_tool(name: str, *probe: str) -> str | None:
+    """The path of the Linux tool ``name`` if ``name *probe true`` runs here (asked by
+    running it: an option it may be too old for, a library it may lack), else None."""
     import shutil
     import subprocess
 
-    path = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    path = shutil.which(name) if sys.platform.startswith("linux") else None
     if path is None:
         return None
     try:
-        ok = subprocess.run([path, "--pdeathsig", "TERM", "--", "true"], capture_output=True, check=False)
+        ok = subprocess.run([path, *probe, "true"], capture_output=True, check=False)
     except OSError:
         return None
     return path if ok.returncode == 0 else None
+
+
+@functools.cache
+def _setpriv() -> str | None:
+    """util-linux's ``setpriv``, if it can set a parent-death signal (``--pdeathsig``, 2.33+:
+    asked once)."""
+    return _linux_tool("setpriv", "--pdeathsig", "TERM", "--")
 
 
 def dying_with_parent(cmd: list[str], sig: int = signal.SIGTERM) -> tuple[list[str], Callable[[], None] | None]:
@@ -210,18 +216,8 @@ OUTPUT_BLOCK = "64K"
 @functools.cache
 def _stdbuf() -> str | None:
     """coreutils' ``stdbuf``, if it runs here (it works by preloading a library of its own,
-    which a system may lack): asked once, by running it."""
-    import shutil
-    import subprocess
-
-    path = shutil.which("stdbuf") if sys.platform.startswith("linux") else None
-    if path is None:
-        return None
-    try:
-        ok = subprocess.run([path, "-o", OUTPUT_BLOCK, "true"], capture_output=True, check=False)
-    except OSError:
-        return None
-    return path if ok.returncode == 0 else None
+    which a system may lack): asked once."""
+    return _linux_tool("stdbuf", "-o", OUTPUT_BLOCK)
 
 
 def block_buffered(cmd: list[str]) -> list[str]:
