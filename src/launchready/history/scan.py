@@ -142,7 +142,9 @@ def _scan_both_ends(
     still has (each end looked up its own), or None when it was not looked up."""
     pre = worker.pre
     claims = Claims()
-    redact.current_salt()  # asked of git once, here, not once in each process
+    # known before the fork (Prefetch's thread asked git for it; a failure there is raised
+    # here), so neither process asks again
+    redact.current_salt()
     pre.pause()  # the threads reading both logs ahead: what they read is inherited
     try:
         child = fork(lambda: _scan_back(worker, claims))  # forked now, before any thread of ours exists

@@ -106,8 +106,6 @@ def _any_search(patterns: Sequence[Any]) -> Callable[[str], bool]:
             joined = compile_re2("|".join(f"(?:{s})" for s in joinable))
         except Exception:  # an RE2 limit (size): keep them apart
             joined = None
-    if joined is None:
-        alone = list(patterns)
 
     def search(text: str) -> bool:
         if joined is None or "\n" in text:
