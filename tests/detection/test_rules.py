@@ -333,3 +333,84 @@ def test_the_generic_names_with_key_pass_the_prefilter(name: str) -> None:
     value = KeyGen(4).chars(24)
     for text in (f'{name} = "{value}"\n', f'"{name}": "{value}"\n', f"<{name}>{value}</{name}>\n"):
         _prefilter_holds(text, "app.py", "secret.generic-assignment")
+
+
+HEADS = [r.id for r in RULES if r.heads]
+
+
+def test_head_rules_are_token_rules() -> None:
+    """``Rule.heads``: the token rules whose literal head is a keyword (and a few marked by
+    hand: Square, NATS, Meta, Harness, Fly.io, X, Supabase), each bounded by ``B``."""
+    from launchready.secrets.rules._common import B
+
+    assert len(HEADS) >= 60
+    for r in RULES:
+        if r.heads:
+            assert r.cased_keywords and r.regex.startswith(B), r.id
+
+
+@pytest.mark.parametrize("rule_id", HEADS)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_token_of_a_head_rule_begins_with_a_head(rule_id: str, seed: int) -> None:
+    """A rule marked ``heads`` is only run around a hit that spells a cased keyword where a
+    token can start: every true sample's token must begin with one."""
+    rule = next(r for r in RULES if r.id == rule_id)
+    s = KeyGen(seed).sample(rule_id)
+    assert any(s.secret.startswith(c) for c in rule.cased_keywords), (rule_id, rule.cased_keywords)
+
+
+def _without_heads() -> Engine:
+    from dataclasses import replace
+
+    return Engine([replace(r, heads=False) for r in default_rules()])
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_heads_change_no_result(seed: int) -> None:
+    """Skipping a head rule's hits that no token can start at finds exactly what running it
+    everywhere finds: each head rule's true sample at a line's start, after `=`, after a
+    colour code, glued to a word, inside a long base64 line and in text that is not ASCII."""
+    plain = _without_heads()
+    gen = KeyGen(seed)
+    noise = base64.b64encode(bytes(3000) + b"EAASAASUAeyJ" * 40).decode()
+    for rule_id in HEADS:
+        tok = gen.sample(rule_id).secret
+        texts = [
+            f"{tok}\n",
+            f"TOKEN={tok}\n",
+            f"\x1b[1m{tok}\x1b[0m\n",
+            f"x{tok}\n",
+            f"{noise} {tok} {noise}\n",
+            f"{noise}{tok}\n",
+            f"é {tok} ü\n",
+        ]
+        for text in texts:
+            for dense in (False, True):
+                got = [(m.rule.id, m.secret, m.start) for m in ENGINE.scan(text, "app.py", dense=dense)]
+                assert got == [(m.rule.id, m.secret, m.start) for m in plain.scan(text, "app.py", dense=dense)], (
+                    rule_id,
+                    text[:40],
+                )
+
+
+def test_a_hit_inside_a_word_is_no_head() -> None:
+    from launchready.secrets.engine import _at_head
+
+    assert _at_head("EAAB", 2, ("EAA",))
+    assert _at_head(" EAAB", 3, ("EAA",))
+    assert _at_head("\x1b[1mEAAB", 6, ("EAA",))
+    assert not _at_head("xEAAB", 3, ("EAA",))
+    assert not _at_head("-EAAB", 3, ("EAA",))
+    assert not _at_head(" eaaB", 3, ("EAA",))  # a hit in another case spells no head
+    assert _at_head(" sq0atp-x", 7, ("EAAA", "sq0atp-"))
+
+
+@pytest.mark.parametrize(
+    ("token", "alternation"),
+    [("napi_[a-z0-9]{64}", False), ("NRAK-[A-Z]{27}|NRII-[A-Z]{32}", True), ("sk_(?:live|test)_[a-z]+", False),
+     (r"ab[|]cd", False), (r"ab\|cd", False), (r"ab[]|]cd", False), ("(?:a|b)c|d", True)],
+)  # fmt: skip
+def test_top_level_alternation(token: str, alternation: bool) -> None:
+    from launchready.secrets.rules._common import _top_level_alternation
+
+    assert _top_level_alternation(token) is alternation

@@ -175,6 +175,13 @@ class Engine:
                 anycase.update(kw.lower() for kw in r.keywords if kw.lower() not in spelt)
         cased = {kw for r in self.rules if not r.paths for kw in r.cased_keywords if kw.lower() not in anycase}
         self._line_kw = sorted(anycase, key=lambda k: (-len(k), k))
+        # rule index -> its head keywords (``Rule.heads``), for a rule whose every keyword is
+        # one: its regex only runs around a hit that spells one where a token can start
+        self._head_of = {
+            i: r.cased_keywords
+            for i, r in enumerate(self.rules)
+            if r.heads and {k.lower() for k in r.keywords} <= {c.lower() for c in r.cased_keywords}
+        }
         self._line_cased = sorted(cased, key=lambda k: (-len(k), k))
         self._multiline_kw = sorted(
             {kw.lower() for r in self.rules if not isinstance(r.window, str) and not r.paths for kw in r.keywords}
@@ -458,6 +465,7 @@ class Engine:
         windows: dict[int, list[list[int]]] = {}
         if self._automaton is not None:
             rules = self.rules
+            head_of = self._head_of
             line_end = -1
             line_start = 0
             for pos, idxs in self._hits(text, dense):
@@ -478,6 +486,9 @@ class Engine:
                         continue  # already covered by this rule's last window
                     if i in skip:
                         continue
+                    heads = head_of.get(i)
+                    if heads is not None and not _at_head(text, pos, heads):
+                        continue  # no token of this rule starts here: no window
                     if isinstance(w, int):
                         ws, we = line_start, min(n, pos + w)
                     elif line_end - line_start > LONG_LINE:
@@ -601,6 +612,24 @@ def logical_line_end(text: AnyStr, start: int, end: int) -> int:
                 return close_end
         return end
     return end
+
+
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _at_head(text: str, end: int, heads: Sequence[str]) -> bool:
+    """Does a keyword hit ending at ``end`` spell one of ``heads`` where a token can start
+    (``Rule.heads``): at the text's start, after a character no token holds (``B`` in
+    ``rules/_common.py``), or after the `m` that ends a colour code?"""
+    for k in heads:
+        start = end - len(k) + 1
+        if start >= 0 and text.startswith(k, start):
+            if start == 0:
+                return True
+            before = text[start - 1]
+            if before not in _TOKEN_CHARS or before == "m":
+                return True
+    return False
 
 
 def _lower(text: str) -> str:

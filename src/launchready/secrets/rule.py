@@ -64,6 +64,12 @@ class Rule:
     # line with ``SL.`` cannot hold a Dropbox token. Scans of files still find every keyword
     # in any case (they only gate which rules run).
     cased_keywords: tuple[str, ...] = ()
+    # Every match begins with one of ``cased_keywords``, right after a token boundary (not
+    # after a letter, digit, ``_`` or ``-``; ``B`` in ``rules/_common.py``). When every keyword
+    # is such a head, the engine runs the rule's regex only around a hit that spells one where
+    # a token can start: a run of base64 is full of ``EAA`` and ``SAA`` that no token starts
+    # with, and ``napi_`` of a Neon key never starts a match inside ``openapi_``.
+    heads: bool = False
 
     def __post_init__(self) -> None:
         # An empty keyword is in every text: the rule always runs (as in gitleaks), which is

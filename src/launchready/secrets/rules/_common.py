@@ -44,14 +44,19 @@ def token_rule(
     entropy: float | None = 3.0,
     password_like: bool = False,
     cased: tuple[str, ...] | None = None,
+    heads: bool | None = None,
 ) -> Rule:
     """A token with a distinctive shape of its own (usually a prefix): found wherever it is
     written, whatever the name it is assigned to. ``cased``: its keywords as every token
     spells them (``Rule.cased_keywords``); by default those that begin the token's literal,
-    case-sensitive prefix (``sl.`` of a Dropbox token)."""
+    case-sensitive prefix (``sl.`` of a Dropbox token). ``heads`` (``Rule.heads``): every
+    token begins with one of ``cased``; by default, when they come from a literal prefix
+    that every match begins with (no ``|`` outside a group)."""
     prefix = _literal_prefix(token)
     if cased is None:
         cased = tuple(prefix[: len(k)] for k in keywords if prefix.lower().startswith(k))
+        if heads is None:
+            heads = bool(cased) and not _top_level_alternation(token)
     return Rule(
         id=id,
         description=description,
@@ -64,6 +69,7 @@ def token_rule(
         password_like=password_like,
         fix=fix_text,
         cased_keywords=cased,
+        heads=bool(heads and cased),
     )
 
 
@@ -112,6 +118,36 @@ def _literal_prefix(token: str) -> str:
     return "".join(out)
 
 
+def _top_level_alternation(token: str) -> bool:
+    """Does ``token`` have a ``|`` outside every group and character class (so that a match
+    need not begin the way its first alternative does)?"""
+    depth = 0
+    i = 0
+    in_class = False
+    while i < len(token):
+        c = token[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            if token[i + 1 : i + 2] == "^":
+                i += 1
+            if token[i + 1 : i + 2] == "]":  # a leading ] is a member
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
 class Pack:
     """Collects a family's rules and, for each, how ``KeyGen.sample`` writes a true sample:
     the variable name and a regex the generated value matches."""
@@ -132,9 +168,10 @@ class Pack:
         entropy: float | None = 3.0,
         what: str = "the token",
         cased: tuple[str, ...] | None = None,
+        heads: bool | None = None,
     ) -> None:
         self.rules.append(
-            token_rule(id, description, token, keywords, fix(where, what), severity, entropy, cased=cased)
+            token_rule(id, description, token, keywords, fix(where, what), severity, entropy, cased=cased, heads=heads)
         )
         self.samples[id] = (env, token)
 

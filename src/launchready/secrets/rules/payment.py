@@ -17,6 +17,7 @@ P.token(
     severity=C,
     entropy=3.5,
     cased=("EAAA", "sq0atp-"),
+    heads=True,
 )
 P.token(
     "secret.square-application-secret",

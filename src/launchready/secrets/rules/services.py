@@ -272,6 +272,8 @@ P.token(
     "https://fly.io/user/personal_access_tokens (or `fly tokens revoke`)",
     "FLY_API_TOKEN",
     severity=C,
+    cased=("FlyV1", "fm1", "fm2", "fo1_"),
+    heads=True,
 )
 P.token(
     "secret.render-api-key",
@@ -489,6 +491,7 @@ P.token(
     entropy=3.5,
     what="the seed",
     cased=("SUA", "SAA", "SOA"),
+    heads=True,
 )
 P.token(
     "secret.facebook-access-token",
@@ -499,6 +502,7 @@ P.token(
     "FB_ACCESS_TOKEN",
     entropy=4.0,
     cased=("EAA",),
+    heads=True,
 )
 P.named(
     "secret.facebook-app-secret",
@@ -677,6 +681,8 @@ P.token(
     "https://developer.x.com/en/portal/projects-and-apps (Keys and tokens > Bearer token > Regenerate)",
     "TWITTER_BEARER_TOKEN",
     severity=C,
+    cased=("A" * 20,),
+    heads=True,
 )
 # the generated true sample spells the URL-encoded characters out (the sampler reads no lookahead)
 P.samples["secret.twitter-bearer-token"] = (

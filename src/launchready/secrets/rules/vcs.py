@@ -239,6 +239,7 @@ P.token(
     "your Harness account (My Profile > My API Keys)",
     "HARNESS_API_KEY",
     cased=("pat.", "sat."),
+    heads=True,
 )
 P.token(
     "secret.prefect-token",
