@@ -77,3 +77,37 @@ def test_one_search_per_patch_finds_what_a_search_per_file_finds(tmp_path: Path)
             seen_misses += not hit
             seen_keys += sec.at in keys
     assert seen_hits >= 4 and seen_misses >= 3 and seen_keys == 1
+
+
+def test_text_that_is_not_ascii_is_placed_as_scan_places_it(repo: Path) -> None:
+    """The keyword lines of files in any script are scanned together, one engine call for
+    many files (``İ`` lowers to two characters; the batch keeps every offset): each secret is
+    at the line and column ``scan`` gives it, in the file that has it."""
+    from launchready.demo.keygen import KeyGen
+    from launchready.history import revs
+    from launchready.history.scan import scan_history
+    from launchready.registry import all_rules
+
+    g = KeyGen(31)
+    files = {
+        "docs/tr.md": f"# İstanbul İİİ\nİzmir: İ password = '{g.password(18)}' İ\n",
+        "app/settings.py": f"API_TOKEN = '{g.chars(32)}'\n",
+        "docs/fr.md": f"Clé ünïcödé 😀\n\nsecret_key: « é » '{g.chars(40)}'\ncafé token = '{g.chars(36)}'\n",
+        "docs/ja.md": f"パスワード\npassword = '{g.password(20)}'  # 秘密\n",
+    }
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text, encoding="utf-8")
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.test", "commit", "-qm", "docs"],
+        check=True,
+    )
+    engine = Engine(all_rules(Config()))
+    want = sorted(
+        (rel, m.rule.id, m.line, m.column, m.end_column) for rel, text in files.items() for m in engine.scan(text, rel)
+    )
+    assert len(want) >= 4
+    result = scan_history(repo, revs.resolve(repo, all_refs=True), engine, jobs=1)
+    got = sorted((f.path, f.rule_id, f.line, f.column, f.end_column) for f in result.findings)
+    assert got == want

@@ -476,9 +476,6 @@ class Collector:
     # Many small texts are scanned as one (separated by a NUL line no rule crosses): the
     # engine's per-call cost, not the text, dominates a history of small commits.
     def _queue(self, piece: _Piece) -> None:
-        if not piece.text.isascii():  # Unicode lowering can change lengths: keep these apart
-            self._scan_alone(piece)
-            return
         if piece.adds is not None and self._scoped(piece.adds.path):
             # A path-scoped rule applies (.pgpass, .s3cfg ...): scan as `scan` does, with the
             # path, so the file rule and the generic rules it beats resolve the same way.
@@ -510,7 +507,7 @@ class Collector:
             self._place(piece, m, m.line - starts[k] + 1, m.end_line - starts[k] + 1)
 
     def _scan_alone(self, piece: _Piece) -> None:
-        """A piece scanned on its own (non-ASCII text, a path-scoped rule's file): keyword
+        """A piece scanned on its own (a path-scoped rule's file): keyword
         lines, like a batch, so Aho-Corasick finds the hits (``dense``), not the RE2 search
         over every keyword, whose automaton each process would otherwise build for itself."""
         path = piece.adds.path if piece.adds else MESSAGE_PATH
