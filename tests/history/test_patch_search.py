@@ -111,3 +111,32 @@ def test_text_that_is_not_ascii_is_placed_as_scan_places_it(repo: Path) -> None:
     result = scan_history(repo, revs.resolve(repo, all_refs=True), engine, jobs=1)
     got = sorted((f.path, f.rule_id, f.line, f.column, f.end_column) for f in result.findings)
     assert got == want
+
+
+def test_present_at_head_reads_only_the_paths_that_had_the_secret(repo: Path) -> None:
+    """HEAD is searched in the files the secret was added to, named literally (glob
+    characters, spaces, non-ASCII); the same value elsewhere at HEAD does not count, and a
+    list of paths too long for git's command line searches the whole tree, same answers."""
+    from launchready.demo.keygen import KeyGen
+    from launchready.history import dedup, treegrep
+    from launchready.history.revs import head_commit
+
+    g = KeyGen(32)
+    kept, moved = g.chars(40), g.chars(40)
+    files = {"cfg/[prod] *.env": f"TOKEN={kept}\n", "docs/café notes.md": f"x {moved}\n", "elsewhere.txt": moved}
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text, encoding="utf-8")
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.test", "commit", "-qm", "c"],
+        check=True,
+    )
+    head = head_commit(repo)
+    where = {kept: ["cfg/[prod] *.env"], moved: ["docs/old.md"], "Zz" + g.chars(30): ["cfg/[prod] *.env"]}
+    assert dedup.present_at_head(repo, head, where) == {kept}
+    many = [f"dir{i:05d}/" + "p" * 100 for i in range(25_000)]  # 2.7 MB: more than Linux lets argv hold
+    texts = treegrep.grep_texts(repo, str(head), [kept, moved], ["cfg/[prod] *.env", *many])
+    assert sum(len(p) for p in many) > treegrep.MAX_PATHSPEC_BYTES
+    assert kept in texts["cfg/[prod] *.env"]
+    assert treegrep.grep_texts(repo, str(head), [kept, moved], ["cfg/[prod] *.env"]) == {"cfg/[prod] *.env": {kept}}

@@ -33,7 +33,7 @@ def present_at_head(root: Path, head: str | None, where: Mapping[str, Collection
         return set()
     frags = {s: fragment(s) for s in where}
     every = sorted({p for paths in where.values() for p in paths})
-    seen = grep_texts(root, head, frags.values(), wide=every)  # path at HEAD -> the matched texts in it
+    seen = grep_texts(root, head, frags.values(), every, wide=every)  # path at HEAD -> the matched texts in it
     found: set[str] = set()
     for secret, paths in where.items():
         frag = frags[secret]

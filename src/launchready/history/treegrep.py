@@ -30,11 +30,17 @@ def fragment(secret: str) -> str:
     return best[:200]
 
 
+# Paths given to ``git grep`` on its command line at most (bytes): far below what a process's
+# arguments may hold; past it the whole tree is searched.
+MAX_PATHSPEC_BYTES = 64 << 10
+
+
 def grep_texts(
     root: Path, rev: str, patterns: Iterable[str], paths: Iterable[str] = (), wide: Iterable[str] = ()
 ) -> dict[str, set[str]]:
     """path -> the texts matching any of ``patterns`` (fixed strings of at least
-    MIN_FRAGMENT characters) in ``rev``'s tree, limited to ``paths`` when given. Content is
+    MIN_FRAGMENT characters) in ``rev``'s tree, limited to ``paths`` when given (paths past
+    ``MAX_PATHSPEC_BYTES`` in all: the whole tree; callers look their paths up). Content is
     read whatever ``.gitattributes`` says. A rev git cannot resolve (the parent of a root
     commit) holds nothing. git compares bytes, so it never finds a pattern in a UTF-16/32
     file: those of the ``wide`` paths in which git found nothing are decoded and searched
@@ -42,6 +48,9 @@ def grep_texts(
     wanted = sorted({p for p in patterns if len(p) >= MIN_FRAGMENT})
     if not wanted:
         return {}
+    spec = [f":(literal){p}" for p in dict.fromkeys(paths)]
+    if sum(len(s) + 1 for s in spec) > MAX_PATHSPEC_BYTES:
+        spec = []  # the whole tree: what it finds is looked up by path, so only their paths count
     proc = subprocess.run(
         [
             "git",
@@ -60,7 +69,7 @@ def grep_texts(
             "-",
             rev,  # a commit id (with ^N) or a resolved HEAD: never an option
             "--",
-            *(f":(literal){p}" for p in paths),
+            *spec,
         ],
         input="\n".join(wanted).encode("utf-8", "surrogateescape") + b"\n",
         capture_output=True,
