@@ -27,7 +27,9 @@ HEADER = """# Detection rules
 launchready ships {count} content rules, each with id `secret.<provider>-<kind>`, a
 severity, keywords (the regex only runs on lines where a keyword occurs, in any case; a
 keyword marked *cased* is one every match spells that way, such as a token's head `sl.`,
-and `launchready history` skips lines that hold it only in another case), a regex,
+and `launchready history` skips lines that hold it only in another case; one marked *head*
+also begins every match, right after a character no token holds, so the regex only runs
+around a hit that could start a token: not inside `openapi_` for `napi_`), a regex,
 an optional entropy floor, an optional structural validator (GitHub/npm CRC32 checksums,
 Supabase JWT role, Docker auth decoding, default-password and identifier filters) and a fix
 that says where to rotate the key. `launchready rules list` prints the enabled rules,
@@ -75,7 +77,9 @@ def _row(r: Rule) -> str:
     if r.generic:
         extras.append("name-based")
     cased = {c.lower(): c for c in r.cased_keywords}
-    shown = [f"`{k}`" for k in r.keywords if k not in cased] + [f"`{c}` (cased)" for c in r.cased_keywords]
+    shown = [f"`{k}`" for k in r.keywords if k not in cased] + [
+        f"`{c}` ({'cased, head' if r.heads else 'cased'})" for c in r.cased_keywords
+    ]
     kws = ", ".join(shown) or ("(the file's name)" if "file" in r.tags else "(runs on its files)")
     fix = r.fix.replace("|", "\\|")
     return f"| `{r.id}` | {r.severity.value} | {r.description} | {kws} | {'; '.join(extras)} | {fix} |"
