@@ -391,3 +391,26 @@ def test_history_of_another_repository_applies_its_baseline(tmp_path: Path, run_
     git(elsewhere, "init", "-q")
     res = run_cli(["history", "--repo", str(repo), "-q"], elsewhere)
     assert res.code == 0, res.out + res.err
+
+
+def test_a_key_body_rescan_runs_the_rules_that_span_lines_and_loses_no_other(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A file whose added lines look like a key body is read whole again, with only the rules
+    whose match spans lines (``Engine.spanning``): a token added beside the new body is still
+    found, by the scan of the added lines."""
+    from launchready.secrets.engine import Engine
+    from launchready.secrets.rules import default_rules
+
+    spanning = Engine(default_rules()).spanning()
+    assert {r.id for r in spanning.rules} >= {"secret.private-key", "secret.putty-private-key"}
+    assert all(isinstance(r.window, int) for r in spanning.rules)
+    kg = KeyGen(12)
+    token = kg.sample("secret.neon-api-key")
+    first = kg.pem_private_key()
+    c1 = commit_file(repo, "certs/server.key", first, "add key")
+    lines = first.splitlines()
+    body = kg.pem_private_key().splitlines()[1:-1]
+    second = "\n".join([lines[0], *body, lines[-1]]) + "\n" + token.text
+    c2 = commit_file(repo, "certs/server.key", second, "regenerate key, add a token")
+    _, data = history(run_cli, repo)
+    got = {(f["commit"], f["rule_id"]) for f in data["findings"]}
+    assert got == {(c1, "secret.private-key"), (c2, "secret.private-key"), (c2, "secret.neon-api-key")}

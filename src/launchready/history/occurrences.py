@@ -543,7 +543,9 @@ class Collector:
 
     def _rescan_blob(self, c: Commit, adds: FileAdds) -> None:
         """A diff that replaced only the body of a PEM key (``-U0`` shows no BEGIN/END lines):
-        scan the whole file at that commit and keep matches that touch the added lines."""
+        scan the whole file at that commit with the rules whose match spans lines
+        (``Engine.spanning``; the others found what they find on the added lines already) and
+        keep matches that touch the added lines."""
         if self._blobs is None:
             return
         data = self._blobs.get(c.sha, adds.raw_path)
@@ -551,7 +553,7 @@ class Collector:
         if data is None or encoding is None:  # gone, or binary
             return
         added = set(adds.numbers)
-        for m in self.engine.scan(data.decode(encoding, "replace"), adds.path):
+        for m in self.engine.spanning().scan(data.decode(encoding, "replace"), adds.path):
             if any(n in added for n in range(m.line, m.end_line + 1)):
                 key = (self.rule_index[id(m.rule)], m.secret)
                 rec = self.result.records.get(key)

@@ -151,6 +151,7 @@ class Engine:
         self._exclude_re = [r.compile_extra(r.exclude_paths) if r.exclude_paths else None for r in self.rules]
         self._has_paths = any(p is not None for p in self._path_re + self._exclude_re)
         self._scoped_search: Callable[[str], bool] | None = None  # ``path_scoped``, built on first use
+        self._spanning: Engine | None = None  # ``spanning``, built on first use
         self._generic = {i for i, r in enumerate(self.rules) if r.generic and r.source == "builtin"}
         by_kw: dict[str, list[int]] = {}
         for i, rule in enumerate(self.rules):
@@ -371,6 +372,15 @@ class Engine:
         if search is None:
             search = self._scoped_search = _any_search([p for p in self._path_re if p is not None])
         return search(path)
+
+    def spanning(self) -> Engine:
+        """The rules whose match may span lines (a window of characters: PEM and PuTTY keys,
+        JWKs), as an engine of their own (built on first use): what a whole file is rescanned
+        with when its added lines look like the body of a key whose BEGIN line they lack. A
+        rule that matches within a line finds the same on the added lines themselves."""
+        if self._spanning is None:
+            self._spanning = Engine([r for r in self.rules if not isinstance(r.window, str)], re2_min=self._re2_min)
+        return self._spanning
 
     def _regex(self, i: int) -> Any:
         rx = self._compiled[i]
