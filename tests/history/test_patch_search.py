@@ -140,3 +140,48 @@ def test_present_at_head_reads_only_the_paths_that_had_the_secret(repo: Path) ->
     assert sum(len(p) for p in many) > treegrep.MAX_PATHSPEC_BYTES
     assert kept in texts["cfg/[prod] *.env"]
     assert treegrep.grep_texts(repo, str(head), [kept, moved], ["cfg/[prod] *.env"]) == {"cfg/[prod] *.env": {kept}}
+
+
+def test_kubernetes_secrets_history_finds_what_scan_finds(repo: Path) -> None:
+    """A Secret's ``data:`` values, decoded, are found by history as by ``scan`` in every
+    form ``scan`` decodes: bare, double- or single-quoted, a short (6-byte) password, and a
+    block scalar (``.dockerconfigjson: |``), each the only value its manifest adds."""
+    import base64
+    import json
+
+    from launchready.demo.keygen import KeyGen
+    from launchready.history import revs
+    from launchready.history.scan import scan_history
+    from launchready.registry import all_rules
+    from launchready.secrets.formats import k8s_secret_matches
+
+    g = KeyGen(33)
+
+    def b64(value: str) -> str:
+        return base64.b64encode(value.encode()).decode()
+
+    head = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {n}\ntype: Opaque\ndata:\n"
+    auth = b64(f"deploy:{g.password(20)}")
+    cfg = json.dumps({"auths": {"registry.example.test": {"auth": auth}}})
+    files = {
+        "k8s/bare.yaml": head.format(n="a") + f"  api_token: {b64(g.stripe_secret())}\n",
+        "k8s/double.yaml": head.format(n="b") + f'  db_password: "{b64(g.password(20))}"\n',
+        "k8s/single.yaml": head.format(n="c") + f"  password: '{b64('Zx9#q2')}'\n",
+        "k8s/docker.yaml": head.format(n="d") + f"  .dockerconfigjson: |\n    {b64(cfg)}\n",
+    }
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.test", "commit", "-qm", "k8s"],
+        check=True,
+    )
+    engine = Engine(all_rules(Config()))
+    want = sorted(
+        (rel, m.rule.id, line) for rel, text in files.items() for m, line, _ in k8s_secret_matches(engine, text, rel)
+    )
+    assert {w[0] for w in want} == set(files)  # scan decodes every one of them
+    result = scan_history(repo, revs.resolve(repo, all_refs=True), engine, jobs=1)
+    got = sorted((f.path, f.rule_id, f.line) for f in result.findings if f.path.startswith("k8s/"))
+    assert [g for g in want if g in got] == want

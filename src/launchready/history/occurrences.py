@@ -154,11 +154,14 @@ _KEY_BODY = re.compile(
 )
 
 
+# An added YAML line holding a base64-looking value (a Kubernetes Secret's `data:` entry):
+# base64 as ``scan`` decodes it (``formats``: padded, at least 6 bytes), as a value (bare or
+# quoted) or as a line of a block scalar (``.dockerconfigjson: |``).
+_B64 = rb"(?:[A-Za-z0-9+/]{4}){2,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"
+_B64_VALUE_LINE = re.compile(rb"""(?m)^\+[ \t]+(?:[\w.-]+:[ \t]*(["']?)""" + _B64 + rb"\1|" + _B64 + rb")[ \t]*\r?$")
 # One added line of such a body, in a patch (``+`` columns first): a cheap test that a
 # commit or file can hold one at all. RE2: it runs over every patch, and its automaton does
 # not backtrack over the many long ``+`` lines (a third faster than ``re`` here).
-# An added YAML line holding a base64-looking value (a Kubernetes Secret's `data:` entry).
-_B64_VALUE_LINE = re.compile(rb"(?m)^\+[ \t]+[\w.-]+:[ \t]*[A-Za-z0-9+/]{12,}={0,2}[ \t]*\r?$")
 _KEY_LINE = compile_re2(rb"\n\+[+ \t]*[A-Za-z0-9+/=]{60,80}\r?(?:\n|$)")
 _find_key_line = re2_finder(_KEY_LINE)
 
