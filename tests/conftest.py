@@ -6,7 +6,7 @@ import io
 import os
 import signal
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,10 +51,16 @@ def repo(tmp_path: Path) -> Path:
 
 
 def commit_file(repo: Path, rel: str, content: str, message: str = "change") -> str:
-    p = repo / rel
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(content)
-    git(repo, "add", rel)
+    return commit_files(repo, {rel: content}, message)
+
+
+def commit_files(repo: Path, files: Mapping[str, str], message: str = "change") -> str:
+    """One commit writing every ``files`` path (relative to ``repo``) with its text (UTF-8)."""
+    for rel, content in files.items():
+        p = repo / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(content, encoding="utf-8")
+    git(repo, "add", "--", *files)
     git(repo, "commit", "-q", "-m", message)
     return git(repo, "rev-parse", "HEAD").strip()
 

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.conftest import commit_files
 
 from launchready import redact
 from launchready.config import Config
@@ -85,18 +86,11 @@ def test_every_rule_with_cased_keywords_is_found_in_history(repo: Path) -> None:
     from launchready.secrets.rules.pack import RULES
 
     cased = [r.id for r in RULES if r.cased_keywords]
-    files = []
+    files = {}
     for n, rule_id in enumerate(cased):
         s = KeyGen(2).sample(rule_id)  # a seed the scan tests use (tests/detection/test_rules.py)
-        files.append((f"s{n}/{s.path}", s.text))
-    for rel, text in files:
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text)
-    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
-    subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.test", "commit", "-qm", "samples"],
-        check=True,
-    )
+        files[f"s{n}/{s.path}"] = s.text
+    commit_files(repo, files, "samples")
     result = scan_history(repo, revs.resolve(repo, all_refs=True), Engine(all_rules(Config())), jobs=1)
     found = {(f.path.split("/", 1)[0], f.rule_id) for f in result.findings}
     missing = [rule_id for n, rule_id in enumerate(cased) if (f"s{n}", rule_id) not in found]

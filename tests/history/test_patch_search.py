@@ -7,6 +7,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from tests.conftest import commit_files
+
 from launchready.config import Config
 from launchready.history.gitlog import log_command, stream_commits
 from launchready.history.occurrences import _KEY_LINE, _find_key_line
@@ -95,14 +97,7 @@ def test_text_that_is_not_ascii_is_placed_as_scan_places_it(repo: Path) -> None:
         "docs/fr.md": f"Clé ünïcödé 😀\n\nsecret_key: « é » '{g.chars(40)}'\ncafé token = '{g.chars(36)}'\n",
         "docs/ja.md": f"パスワード\npassword = '{g.password(20)}'  # 秘密\n",
     }
-    for rel, text in files.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text, encoding="utf-8")
-    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
-    subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.test", "commit", "-qm", "docs"],
-        check=True,
-    )
+    commit_files(repo, files, "docs")
     engine = Engine(all_rules(Config()))
     want = sorted(
         (rel, m.rule.id, m.line, m.column, m.end_column) for rel, text in files.items() for m in engine.scan(text, rel)
@@ -124,14 +119,7 @@ def test_present_at_head_reads_only_the_paths_that_had_the_secret(repo: Path) ->
     g = KeyGen(32)
     kept, moved = g.chars(40), g.chars(40)
     files = {"cfg/[prod] *.env": f"TOKEN={kept}\n", "docs/café notes.md": f"x {moved}\n", "elsewhere.txt": moved}
-    for rel, text in files.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text, encoding="utf-8")
-    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
-    subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.test", "commit", "-qm", "c"],
-        check=True,
-    )
+    commit_files(repo, files, "c")
     head = head_commit(repo)
     where = {kept: ["cfg/[prod] *.env"], moved: ["docs/old.md"], "Zz" + g.chars(30): ["cfg/[prod] *.env"]}
     assert dedup.present_at_head(repo, head, where) == {kept}
@@ -169,14 +157,7 @@ def test_kubernetes_secrets_history_finds_what_scan_finds(repo: Path) -> None:
         "k8s/single.yaml": head.format(n="c") + f"  password: '{b64('Zx9#q2')}'\n",
         "k8s/docker.yaml": head.format(n="d") + f"  .dockerconfigjson: |\n    {b64(cfg)}\n",
     }
-    for rel, text in files.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text)
-    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
-    subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.test", "commit", "-qm", "k8s"],
-        check=True,
-    )
+    commit_files(repo, files, "k8s")
     engine = Engine(all_rules(Config()))
     want = sorted(
         (rel, m.rule.id, line) for rel, text in files.items() for m, line, _ in k8s_secret_matches(engine, text, rel)
