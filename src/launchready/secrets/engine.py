@@ -176,6 +176,7 @@ class Engine:
                 anycase.update(kw.lower() for kw in r.keywords if kw.lower() not in spelt)
         cased = {kw for r in self.rules if not r.paths for kw in r.cased_keywords if kw.lower() not in anycase}
         self._line_kw = sorted(anycase, key=lambda k: (-len(k), k))
+        self._line_cased = sorted(cased, key=lambda k: (-len(k), k))
         # rule index -> its head keywords (``Rule.heads``), for a rule whose every keyword is
         # one: its regex only runs around a hit that spells one where a token can start
         self._head_of = {
@@ -183,7 +184,6 @@ class Engine:
             for i, r in enumerate(self.rules)
             if r.heads and {k.lower() for k in r.keywords} <= {c.lower() for c in r.cased_keywords}
         }
-        self._line_cased = sorted(cased, key=lambda k: (-len(k), k))
         self._multiline_kw = sorted(
             {kw.lower() for r in self.rules if not isinstance(r.window, str) and not r.paths for kw in r.keywords}
         )
