@@ -414,3 +414,21 @@ def test_top_level_alternation(token: str, alternation: bool) -> None:
     from launchready.secrets.rules._common import _top_level_alternation
 
     assert _top_level_alternation(token) is alternation
+
+
+def test_the_line_search_keeps_the_keywords_that_hold_no_other() -> None:
+    """The keyword line search drops a keyword holding another (the other finds its lines),
+    by substring lookup: the same keywords as comparing every pair."""
+    from launchready.secrets.engine import _holds_another
+
+    eng = Engine(default_rules())
+    anycase, cased = eng._line_kw, eng._line_cased
+    naive = [k for k in anycase if not any(o != k and o in k for o in anycase)]
+    assert [k for k in anycase if not _holds_another(k, set(anycase))] == naive
+    naive_cased = [
+        k for k in cased if not any(o in k.lower() for o in naive) and not any(o != k and o in k for o in cased)
+    ]
+    got = [k for k in cased if not _holds_another(k.lower(), set(naive), itself=False)]
+    assert [k for k in got if not _holds_another(k, set(cased))] == naive_cased
+    assert _holds_another("smtp_password", {"password", "smtp_password"})
+    assert not _holds_another("password", {"password"}) and _holds_another("password", {"password"}, itself=False)
