@@ -71,6 +71,10 @@ def test_one_search_per_patch_finds_what_a_search_per_file_finds(tmp_path: Path)
         assert all(s.at >= 0 and commit.patch[s.at : s.end] == s.body for s in secs if s.body)
         keyed = bodies_matching(commit.patch, secs, engine.find_keyword)
         keys = bodies_matching(commit.patch, secs, _find_key_line)
+        # starting where the whole patch's first match is (what the collector does) finds the same
+        first_kw, first_key = engine.find_keyword(commit.patch), _find_key_line(commit.patch, 0)
+        assert bodies_matching(commit.patch, secs, engine.find_keyword, first_kw) == keyed
+        assert bodies_matching(commit.patch, secs, _find_key_line, first_key) == keys
         for sec in secs:
             hit = engine.mentions_keyword(sec.body)
             assert (sec.at in keyed) == hit, (commit.message, sec.header)

@@ -237,10 +237,10 @@ class Collector:
         patch = c.patch
         wide = b"\0" in patch
         whole = wide or not engine.line_keywords  # a keyword with a line break: file by file
-        # whether the patch holds a keyword / a line of a key anywhere (None: not asked)
-        any_keyword = None if whole else engine.find_keyword(patch) >= 0
-        any_key_line = None if wide else _find_key_line(patch, 0) >= 0
-        if any_keyword is False and any_key_line is False:
+        # where the patch's first keyword / line of a key starts (-1: none; None: not asked)
+        first_keyword = None if whole else engine.find_keyword(patch)
+        first_key_line = None if wide else _find_key_line(patch, 0)
+        if first_keyword == -1 and first_key_line == -1:
             # most commits: no keyword, no line of a key; only where lines were removed (and
             # whether a path-scoped rule's file is among them) is worth working out
             files = plain_files(patch)
@@ -249,10 +249,10 @@ class Collector:
                 return
         secs = list(sections(patch))
         keyed: set[int] | None = (
-            None if any_keyword is None else bodies_matching(patch, secs, engine.find_keyword) if any_keyword else set()
+            None if first_keyword is None else bodies_matching(patch, secs, engine.find_keyword, first_keyword)
         )
         key_bodies: set[int] | None = (
-            None if any_key_line is None else bodies_matching(patch, secs, _find_key_line) if any_key_line else set()
+            None if first_key_line is None else bodies_matching(patch, secs, _find_key_line, first_key_line)
         )
         removed_from: list[bytes] | None = [] if self.result.touched is not None else None
         for sec in secs:

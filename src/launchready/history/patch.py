@@ -247,19 +247,23 @@ def plain_files(patch: bytes) -> tuple[list[bytes], list[bytes]] | None:
     return removed, added
 
 
-def bodies_matching(patch: bytes, secs: Sequence[Section], find: Callable[[bytes, int], int]) -> set[int]:
+def bodies_matching(
+    patch: bytes, secs: Sequence[Section], find: Callable[[bytes, int], int], first: int = 0
+) -> set[int]:
     """The ``at`` of each section of ``secs`` (``sections(patch)``, in order) whose body
     ``find`` (``find(data, pos)``: where a match starts in ``data[pos:]``, or -1) matches in:
     one pass over the patch that skips the rest of a section once it matched, instead of a
     search of the whole patch and then of each body. Exact for patterns that cannot match
     across a line break into a body or out of one (keywords; a line ending in ``\n`` or the
-    text's end); a section whose body is not the patch's bytes (``at`` -1) is never in it."""
+    text's end); a section whose body is not the patch's bytes (``at`` -1) is never in it.
+    ``first``: where the caller found the patch's first match (none starts before it; -1:
+    none at all), so the search does not go over that stretch again."""
     spans = [(s.at, s.end) for s in secs if s.at >= 0]
     found: set[int] = set()
-    if not spans:
+    if not spans or first < 0:
         return found
     starts = [a for a, _ in spans]
-    pos = starts[0]
+    pos = max(starts[0], first)
     while True:
         hit = find(patch, pos)
         if hit < 0:
