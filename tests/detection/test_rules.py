@@ -428,7 +428,7 @@ def test_the_line_search_keeps_the_keywords_that_hold_no_other() -> None:
     naive_cased = [
         k for k in cased if not any(o in k.lower() for o in naive) and not any(o != k and o in k for o in cased)
     ]
-    got = [k for k in cased if not _holds_another(k.lower(), set(naive), itself=False)]
+    got = [k for k in cased if not _holds_another(k.lower(), set(naive), count_itself=True)]
     assert [k for k in got if not _holds_another(k, set(cased))] == naive_cased
     assert _holds_another("smtp_password", {"password", "smtp_password"})
-    assert not _holds_another("password", {"password"}) and _holds_another("password", {"password"}, itself=False)
+    assert not _holds_another("password", {"password"}) and _holds_another("password", {"password"}, count_itself=True)

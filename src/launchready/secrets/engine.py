@@ -250,7 +250,7 @@ class Engine:
             cased_kws = [
                 k
                 for k in self._line_cased
-                if not _holds_another(k.lower(), kept, itself=False) and not _holds_another(k, cased_set)
+                if not _holds_another(k.lower(), kept, count_itself=True) and not _holds_another(k, cased_set)
             ]
             anycase = "|".join(re.escape(k) for k in kws)
             cased = "|".join(re.escape(k) for k in cased_kws)
@@ -626,12 +626,14 @@ def logical_line_end(text: AnyStr, start: int, end: int) -> int:
     return end
 
 
-def _holds_another(word: str, words: set[str], itself: bool = True) -> bool:
-    """Does ``word`` contain one of ``words`` (other than itself, unless ``itself`` is false)?
+def _holds_another(word: str, words: set[str], count_itself: bool = False) -> bool:
+    """Does ``word`` contain one of ``words`` (``word`` itself only with ``count_itself``)?
     By looking its substrings up (a keyword is short): each keyword against every other
     took ~15 ms for the 500 keywords of every history run."""
     n = len(word)
-    return any(word[i:j] in words for i in range(n) for j in range(i + 1, n + 1) if not (itself and i == 0 and j == n))
+    return any(
+        word[i:j] in words for i in range(n) for j in range(i + 1, n + 1) if count_itself or not (i == 0 and j == n)
+    )
 
 
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
