@@ -393,6 +393,24 @@ def test_heads_change_no_result(seed: int) -> None:
                 )
 
 
+def test_the_head_check_and_the_boundary_regex_agree_on_every_character() -> None:
+    """The engine's head check (``TOKEN_CHARS``) and the rules' boundary ``B`` read one token
+    alphabet: for every ASCII character, a token may start right after it in both or in
+    neither (a head skipped where ``B`` matches would lose a token). The one exception is
+    `m`, which the check lets through for the colour code it may end (``B`` then reads the
+    whole escape)."""
+    import re
+
+    from launchready.secrets.engine import _at_head
+    from launchready.secrets.rules._common import B
+
+    boundary = re.compile(f"{B}EAA")
+    for c in map(chr, range(128)):
+        regex_says, check_says = bool(boundary.match(f"{c}EAA", 1)), _at_head(f"{c}EAA", 3, ("EAA",))
+        assert regex_says == check_says or (c == "m" and check_says), repr(c)
+    assert boundary.match("\x1b[1mEAA", 4) and _at_head("\x1b[1mEAA", 6, ("EAA",))
+
+
 def test_a_hit_inside_a_word_is_no_head() -> None:
     from launchready.secrets.engine import _at_head
 

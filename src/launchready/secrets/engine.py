@@ -23,7 +23,7 @@ import ahocorasick
 from launchready import redact
 from launchready.model import Finding
 from launchready.secrets.filters import is_placeholder, looks_fake_body, shannon_entropy
-from launchready.secrets.rule import Rule, compile_re2
+from launchready.secrets.rule import TOKEN_CHARS, Rule, compile_re2
 
 LONG_LINE = 4096  # longer lines (minified JS) are windowed around the keyword hit
 _BEFORE = 512
@@ -636,9 +636,6 @@ def _holds_another(word: str, words: set[str], count_itself: bool = False) -> bo
     )
 
 
-_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-
-
 def _at_head(text: str, end: int, heads: Sequence[str]) -> bool:
     """Does a keyword hit ending at ``end`` spell one of ``heads`` where a token can start
     (``Rule.heads``): at the text's start, after a character no token holds (``B`` in
@@ -649,7 +646,7 @@ def _at_head(text: str, end: int, heads: Sequence[str]) -> bool:
             if start == 0:
                 return True
             before = text[start - 1]
-            if before not in _TOKEN_CHARS or before == "m":
+            if before not in TOKEN_CHARS or before == "m":
                 return True
     return False
 

@@ -12,6 +12,13 @@ from launchready.model import Severity
 Validator = Callable[[str], bool]
 
 
+# The characters a token is made of: a match that must start (or end) a token may not have
+# one of them right before (after) it. ``B`` and ``E`` in ``rules/_common.py`` are built on
+# it, and the engine's head check reads the same set (``TOKEN_CHARS``).
+TOKEN_CLASS = "A-Za-z0-9_-"
+TOKEN_CHARS = frozenset(c for c in map(chr, range(128)) if re.fullmatch(f"[{TOKEN_CLASS}]", c))
+
+
 @dataclass(frozen=True)
 class Rule:
     """One secret detector.

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from launchready.model import Severity
-from launchready.secrets.rule import Rule
+from launchready.secrets.rule import TOKEN_CLASS, Rule
 
 C, H, M, L = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
 
 # Token boundaries: not preceded / followed by another token character. A terminal colour code
 # (ESC [ 94 m) right before a token is a boundary too: the `m` ends the escape, not the token
 # (tokens pasted from coloured CLI output and logs).
-B = r"(?:(?<![A-Za-z0-9_-])|(?<=\x1b\[\dm)|(?<=\x1b\[\d\dm)|(?<=\x1b\[\d;\d\dm))"
-E = r"(?![A-Za-z0-9_-])"
+B = rf"(?:(?<![{TOKEN_CLASS}])|(?<=\x1b\[\dm)|(?<=\x1b\[\d\dm)|(?<=\x1b\[\d;\d\dm))"
+E = rf"(?![{TOKEN_CLASS}])"
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # name ... = / : / => / := / ::= / .= ... optional opening quote; a declared type may sit
 # between the name and the operator (Go `var name string = `, TypeScript `name: string = `);
