@@ -11,6 +11,7 @@ named for an absolute path outside it) stops the run with exit 2 and a message n
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 from pathlib import Path
@@ -89,3 +90,32 @@ def write_text(dest: str | os.PathLike[str], content: str, what: str = "output",
             fh.write(data)
     finally:
         os.close(fd)
+
+
+def replace_text(path: Path, content: str, what: str, hint: str) -> None:
+    """Write ``content`` to ``path`` through ``<path>.tmp`` renamed over it: a run killed
+    midway leaves the old file whole. A symlink at ``path`` is replaced itself (the rename
+    never follows it); the temporary file is never written through one (``write_text``).
+
+    A path that exists as something other than a file or a symlink (``/dev/null``, a pipe,
+    a directory) is refused with ``"<what>: <path> is not a regular file; <hint>"``: the
+    rename would replace it (a device node, when run as root in a container). Callers that
+    take the path from the user check it up front the same way (``refuse_unreplaceable``)."""
+    refuse_unreplaceable(path, what, hint)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        write_text(tmp, content, what, path.parent.absolute())
+        os.replace(tmp, path)
+    except BaseException:
+        if tmp.is_file() and not tmp.is_symlink():  # ours, half written: never a link or a directory
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise
+
+
+def refuse_unreplaceable(path: Path, what: str, hint: str) -> None:
+    """Raise ``UsageError`` if ``path`` exists and is neither a file nor a symlink (see
+    ``replace_text``)."""
+    if os.path.lexists(path) and not path.is_symlink() and not path.is_file():
+        raise UsageError(f"{what}: {path} is not a regular file; {hint}")

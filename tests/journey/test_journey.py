@@ -339,3 +339,19 @@ def test_a_state_path_that_is_not_a_file_is_refused_before_the_journey_runs(tmp_
     assert res.code == 2 and "not a regular file" in res.err, (res.out, res.err)
     assert app.log == []  # refused before any request
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_a_state_path_that_links_to_a_pipe_is_read_as_no_state_and_replaced(tmp_path: Path, run_cli: Any) -> None:
+    """A symlink to a pipe is neither read (it would wait for a writer forever) nor written
+    through: the journey starts fresh, and the rename replaces the link itself."""
+    fifo = tmp_path / "state.fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "journey.json"
+    link.symlink_to(fifo)
+    with ChatApp() as app:
+        write_config(tmp_path / ".launchready.yml", journey_config(app.url))
+        res = run_cli(["journey", "--state", str(link)], tmp_path)
+    assert res.code == 0, (res.out, res.err)
+    assert "cannot read" in res.err and "starting fresh" in res.err
+    assert not link.is_symlink() and json.loads(link.read_text())["status"] == "pass"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)

@@ -15,6 +15,7 @@ from launchready.config import Config
 from launchready.errors import UsageError
 from launchready.journey.config import JourneySettings, load_journey
 from launchready.journey.notify import (
+    STATE_HINT,
     change,
     detect_format,
     message,
@@ -30,6 +31,7 @@ from launchready.journey.values import Values
 from launchready.live.config import EnvPolicy, Identity, LiveSettings, load_live, parse_allow_env
 from launchready.live.http import Budget, Client, HttpOptions, make_session, resolve_map
 from launchready.model import CheckResult, Report
+from launchready.outfiles import refuse_unreplaceable
 from launchready.printable import safe
 
 HELP = "run the synthetic user journey (sign up, log in, chat) and alert when it breaks"
@@ -169,10 +171,8 @@ def _prepare(request: JourneyRequest, config: Config) -> _Prepared:
         if urlsplit(webhook).scheme not in ("http", "https"):
             raise UsageError("the journey webhook must be an http:// or https:// URL")
     state_path = Path(request.state) if request.state else (Path(s.state_file) if s.state_file else None)
-    if state_path is not None and state_path.exists() and not state_path.is_file():
-        # the state is written to a temporary file renamed over this path: it would replace
-        # a device (``/dev/null``, as root in a container), a pipe or a directory's entry
-        raise UsageError(f"--state {state_path}: not a regular file; name a file to keep the journey's state in")
+    if state_path is not None:  # before the journey runs, not when its state is written
+        refuse_unreplaceable(state_path, "--state", STATE_HINT)
     return _Prepared(s, live, base, webhook, state_path, policy, tuple(refused))
 
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,9 +23,13 @@ from urllib.parse import urlsplit
 import requests
 
 from launchready import redact
+from launchready.bounded import BoundedReadError, read_regular
 from launchready.model import CheckResult, Status
+from launchready.outfiles import replace_text
 
 STATE_VERSION = 1
+MAX_STATE_BYTES = 1 << 20  # a state file is a few hundred bytes
+STATE_HINT = "name a file to keep the journey's state in"
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,12 @@ def outcome(checks: list[CheckResult]) -> tuple[str, CheckResult | None]:
 def read_state(path: Path) -> tuple[State | None, str]:
     """The last state, or (None, why) when there is none or it cannot be read (never fatal)."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        # never a FIFO or a device (a read would wait, or never end), never a huge file
+        raw = read_regular(path, MAX_STATE_BYTES).decode("utf-8")
     except FileNotFoundError:
         return None, ""
+    except BoundedReadError as exc:
+        return None, f"journey state {path}: cannot read ({exc}); starting fresh"
     except (OSError, UnicodeDecodeError) as exc:
         return None, f"journey state {path}: cannot read ({exc.__class__.__name__}); starting fresh"
     try:
@@ -83,8 +88,7 @@ def next_state(prev: State | None, status: str, broken: CheckResult | None) -> S
 
 
 def write_state(path: Path, state: State) -> None:
-    """Write atomically (a temp file renamed over the old one): a killed run loses nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write atomically (``outfiles.replace_text``): a killed run loses nothing."""
     data = {
         "version": STATE_VERSION,
         "status": state.status,
@@ -93,15 +97,7 @@ def write_state(path: Path, state: State) -> None:
         "step": state.step,
         "reason": state.reason,
     }
-    fd, tmp = tempfile.mkstemp(prefix=".journey-state-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_text(path, json.dumps(data, indent=2) + "\n", "--state", STATE_HINT)
 
 
 def change(prev: State | None, now: State) -> str | None:

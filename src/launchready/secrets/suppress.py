@@ -23,6 +23,7 @@ from typing import Any
 from launchready.config import Config
 from launchready.errors import ConfigError, UsageError
 from launchready.model import Finding, Report
+from launchready.outfiles import replace_text
 
 BASELINE_NAME = ".launchready-baseline.json"
 BASELINE_VERSION = 2  # 2: a random per-repository "salt"; 1 (read, kept): the shared salt
@@ -143,19 +144,10 @@ def salt_for(baseline_path: Path | None, root: Path | None) -> bytes:
 
 
 def save(baseline: Baseline, path: Path) -> None:
-    """Write ``baseline`` to ``path`` through a temporary file renamed over it. A path that
-    is something other than a file (``/dev/null``, a pipe, a directory) is refused: the
-    rename would replace it (a device node, when run as root in a container)."""
-    if os.path.lexists(path) and not path.is_symlink() and not path.is_file():
-        raise UsageError(f"baseline: {path} is not a regular file; name a file to write the baseline to")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    from launchready.outfiles import write_text  # never through a committed symlink
-
-    write_text(
-        tmp, json.dumps(baseline.to_json(), indent=2, ensure_ascii=False) + "\n", "baseline", path.parent.absolute()
-    )
-    os.replace(tmp, path)  # replaces a symlink at ``path`` itself, never its target
+    """Write ``baseline`` to ``path`` atomically (``outfiles.replace_text``: a path that is a
+    device, pipe or directory is refused)."""
+    text = json.dumps(baseline.to_json(), indent=2, ensure_ascii=False) + "\n"
+    replace_text(path, text, "baseline", "name a file to write the baseline to")
 
 
 def default_path(config: Config, root: Path) -> Path:
