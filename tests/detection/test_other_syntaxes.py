@@ -271,6 +271,79 @@ def test_url_query_look_alikes_are_quiet(line: str) -> None:
     assert secrets(line, "app.js") == []
 
 
+# ---- user:password@ in http(s) URLs ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("template", "path"),
+    [
+        ("--extra-index-url https://ci-reader:{v}@pypi.acme-corp.net/simple/\n", "requirements.txt"),
+        ("git+https://oauth2:{v}@gitlab.acme.io/team/lib.git@v1.2#egg=lib\n", "requirements.txt"),
+        ('  resolved "https://deploy-bot:{v}@artifactory.acme.io/api/npm/ui/-/ui-1.2.3.tgz#3f2a9c"\n', "yarn.lock"),
+        ("registry=https://npm:{v}@npm.acme.io/\n", ".npmrc"),
+        ("RUN pip install --index-url https://__token__:{v}@pypi.acme.io/simple app\n", "Dockerfile"),
+        ("export HTTPS_PROXY=http://svc:{v}@proxy.corp.net:3128\n", "deploy/env.sh"),
+        ("git clone https://x-access-token:{v}@github.com/acme/infra.git\n", "scripts/sync.sh"),
+        ('ES_URL = "https://elastic:{v}@es.acme.cloud:9243"\n', "app/search.py"),
+        ('PROXY = "http://me%40corp.com:{v}@proxy.corp.net:3128"\n', "app/net.py"),
+        ('BASE = "https://:{v}@api.acme.io/v1"\n', "app/client.py"),
+        ("url = https://jane.doe@acme.com:{v}@acme.jfrog.io/artifactory/api/pypi/pypi/simple\n", "pip.conf"),
+        ("url = https://jane.doe@example.com:{v}@acme.jfrog.io/artifactory/api/pypi/pypi/simple\n", "pip.conf"),
+    ],
+)
+def test_credentials_in_http_urls(template: str, path: str) -> None:
+    v = G.chars(32, ALNUM)
+    got = [(m.rule.id, m.secret) for m in ENGINE.scan(template.format(v=v), path)]
+    assert got == [("secret.http-url-password", v)], got
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "r = get('http://user:pass@httpbin.org/basic-auth/user/pass')\n",
+        "see https://user:password@example.com/private\n",
+        "u = 'https://svc:" + G.chars(32, ALNUM) + "@registry.example.com/simple'\n",
+        "u = 'https://svc:" + G.chars(32, ALNUM) + "@app.staging.test/'\n",
+        "u = 'http://admin:" + G.chars(32, ALNUM) + "@localhost:9200'\n",
+        "git clone https://${GH_USER}:${GH_TOKEN}@github.com/acme/infra.git\n",
+        'url = "http://%s:%s@%s/" % (user, password, host)\n',
+        'url = "http://%(user)s:%(password)s@%(host)s/" % conf\n',
+        "set PROXY=http://%PROXY_USER%:%PROXY_PASSWORD%@proxy.corp.net:80\n",
+        'url = f"https://{user}:{password}@{host}/"\n',
+        "proxy: http://username:<password>@proxy.corp.net:8080\n",
+        "https://USER:PASSWORD@host.io/\n",
+        "https://user:YOUR_TOKEN_HERE@host.io/\n",
+        "https://user:********@host.io/\n",
+        "see http://10.0.0.1:8080/path@v2 and https://github.com/org/repo\n",
+    ],
+)
+def test_http_url_look_alikes_are_quiet(line: str) -> None:
+    assert secrets(line, "app.py") == []
+
+
+def test_an_email_login_in_an_smtp_url() -> None:
+    """The most common SMTP URL: the login is the mailbox, written with its `@`."""
+    v = G.chars(16, ALNUM)
+    got = [
+        (m.rule.id, m.secret) for m in ENGINE.scan(f"EMAIL_URL=smtps://alerts@acme.io:{v}@smtp.gmail.com:465\n", ".env")
+    ]
+    assert got == [("secret.smtp-url", v)]
+    assert secrets(f"EMAIL_URL=smtps://alerts@acme.io:{v}@localhost:1025\n", ".env") == []
+
+
+def test_http_url_credentials_in_tests_are_quiet() -> None:
+    line = f"PROXY = 'http://svc:{G.chars(32, ALNUM)}@proxy.corp.net:3128'\n"
+    assert secrets(line, "app/net.py") != []
+    assert secrets(line, "tests/test_proxy.py") == []
+
+
+def test_history_looks_for_userinfo_urls_not_for_every_url() -> None:
+    """History's line search reads ``://`` only where a ``user:password@`` follows: a line
+    with a plain URL is no keyword line, one with credentials in its URL is."""
+    text = (
+        b"a = 1\nsee https://docs.acme.io/start\nx = 'https://ci:" + G.chars(32, ALNUM).encode() + b"@pypi.acme.io/'\n"
+    )
+    assert ENGINE.keyword_rows(text) == [2]
+
+
 # ---- authorization schemes ----------------------------------------------------------------------
 def test_ntlm_and_negotiate_headers() -> None:
     blob = base64.b64encode(b"NTLMSSP\x00\x03" + G.chars(40).encode()).decode()
@@ -358,6 +431,7 @@ def test_hook_scan_and_history_agree_on_new_syntaxes(repo: Path, run_cli) -> Non
         "docs/session.txt": f"token:\n{g.jwt({'sub': 'svc'})}\n",
         "deploy/secret.yaml": f"apiVersion: v1\nkind: secret\ndata:\n\tpassword: {_b64(g.password(14))}\n",
         "web/app.js": f'fetch("https://api.internal/v1?apikey={g.chars(30)}")\n',
+        "requirements.txt": f"--extra-index-url https://ci:{g.chars(32)}@pypi.acme.io/simple/\nrequests==2.32.0\n",
     }
     _commands_agree(run_cli, repo, files)
 

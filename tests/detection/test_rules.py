@@ -321,6 +321,23 @@ def test_a_cased_keyword_in_another_case_is_never_a_match(rule_id: str, seed: in
     _prefilter_holds(swapped, s.path, rule_id)
 
 
+TRIGGERED = [r.id for r in RULES if r.line_trigger]
+
+
+@pytest.mark.parametrize("rule_id", TRIGGERED)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_line_trigger_finds_every_line_its_rule_matches(rule_id: str, seed: int) -> None:
+    """History looks for a ``line_trigger`` instead of the rule's keywords: the true sample's
+    line must hold it, with the login an e-mail address too."""
+    assert TRIGGERED == ["secret.http-url-password"]
+    s = KeyGen(seed).sample(rule_id)
+    assert found(s.text, s.path) == [(rule_id, s.secret, s.line)]
+    _prefilter_holds(s.text, s.path, rule_id)
+    text = s.text.replace("://ci-reader:", "://ci.reader@acme-corp.net:")
+    assert found(text, s.path) == [(rule_id, s.secret, s.line)]
+    _prefilter_holds(text, s.path, rule_id)
+
+
 @pytest.mark.parametrize(
     "name",
     ["apiKey", "API_KEY", "Api_Key", "api-key", "APIKEY", "ApiKEY", "secret_key", "SecretKey", "privateKey",

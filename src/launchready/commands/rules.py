@@ -134,6 +134,8 @@ def _rules(request: RulesRequest, config: Config, console: Console, out: io.Stri
         out.write(f"  keywords: {safe(', '.join(rule.keywords))}\n")
     if rule.cased_keywords:  # history's line prefilter looks for these in this case only
         out.write(f"  cased:    {safe(', '.join(rule.cased_keywords))} (history skips lines spelling them otherwise)\n")
+    if rule.line_trigger:  # history's line search looks for this instead of the keywords
+        out.write(f"  history:  reads lines matching {safe(rule.line_trigger)} (not every line with a keyword)\n")
     if rule.heads:  # the engine runs the regex only around a hit where one starts a token
         out.write("  heads:    every match begins with a cased keyword, where a token can start\n")
     if rule.regex:

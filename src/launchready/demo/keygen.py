@@ -420,6 +420,7 @@ _SAMPLES: dict[str, Callable[[KeyGen], tuple[str, str, str]]] = {
     "secret.bearer-token": lambda g: _bearer(g),
     "secret.curl-credential": lambda g: _curl_user(g),
     "secret.url-query-credential": lambda g: _query(g),
+    "secret.http-url-password": lambda g: _index_url(g),
     "secret.jwt": lambda g: _session_jwt(g),
     "secret.generic-assignment": lambda g: _env("INTERNAL_SERVICE_TOKEN", g.chars(32, B64URL)),
 }
@@ -449,6 +450,15 @@ def _query(g: KeyGen) -> tuple[str, str, str]:
         "src/weather.js",
         f'const res = await fetch("https://api.weather.internal/v1/now?city=Paris&apikey={key}");\n',
         key,
+    )
+
+
+def _index_url(g: KeyGen) -> tuple[str, str, str]:
+    token = g.chars(32, ALNUM)
+    return (
+        "requirements.txt",
+        f"--extra-index-url https://ci-reader:{token}@pypi.acme-corp.net/simple/\nacme-billing==2.4.1\n",
+        token,
     )
 
 

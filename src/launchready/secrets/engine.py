@@ -23,7 +23,7 @@ import ahocorasick
 from launchready import redact
 from launchready.model import Finding
 from launchready.secrets.filters import is_placeholder, looks_fake_body, shannon_entropy
-from launchready.secrets.rule import TOKEN_CHARS, Rule, compile_re2
+from launchready.secrets.rule import FIXTURE_PATHS, TOKEN_CHARS, Rule, compile_re2
 
 LONG_LINE = 4096  # longer lines (minified JS) are windowed around the keyword hit
 _BEFORE = 512
@@ -40,12 +40,7 @@ _PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "sb_publishable_", "phc_", "pub-", "
 # Tests, fixtures, mocks and translation catalogs: generic (name-based) rules stay quiet there
 # (a fixture password or a translated "Password" label is not a credential); provider-shaped
 # tokens are still reported.
-_FIXTURE_PATH = re.compile(
-    r"(?:^|/)(?:tests?|__tests__|__mocks__|__fixtures__|specs?|fixtures?|testdata|test[-_]data|e2e|mocks?"
-    r"|locales?|i18n|l10n|lang|langs|translations?|messages)/"
-    r"|[._-](?:test|spec|stories|story|mock|fixture)s?\.[A-Za-z0-9]+$|(?:^|/)test_[^/]*\.py$|_test\.(?:go|py|rb|exs?)$",
-    re.IGNORECASE,
-)
+_FIXTURE_PATH = re.compile(FIXTURE_PATHS)
 
 
 @dataclass(frozen=True)
@@ -169,14 +164,22 @@ class Engine:
         # of a file it applies to, so its keywords ("pass", "define") only cost lines elsewhere.
         # Keywords a rule spells in one case only (``Rule.cased_keywords``: ``sl.`` of Dropbox
         # tokens) are looked for in that case; the others in any case.
+        # A rule with a ``line_trigger`` contributes that pattern instead of its keywords.
         anycase: set[str] = set()
         for r in self.rules:
-            if not r.paths:
+            if not r.paths and not r.line_trigger:
                 spelt = {c.lower() for c in r.cased_keywords}
                 anycase.update(kw.lower() for kw in r.keywords if kw.lower() not in spelt)
-        cased = {kw for r in self.rules if not r.paths for kw in r.cased_keywords if kw.lower() not in anycase}
+        cased = {
+            kw
+            for r in self.rules
+            if not r.paths and not r.line_trigger
+            for kw in r.cased_keywords
+            if kw.lower() not in anycase
+        }
         self._line_kw = sorted(anycase, key=lambda k: (-len(k), k))
         self._line_cased = sorted(cased, key=lambda k: (-len(k), k))
+        self._line_triggers = sorted({r.line_trigger for r in self.rules if not r.paths and r.line_trigger})
         # rule index -> its head keywords (``Rule.heads``), for a rule whose every keyword is
         # one: its regex only runs around a hit that spells one where a token can start
         self._head_of = {
@@ -241,7 +244,7 @@ class Engine:
     def _line_finder(self) -> Callable[[bytes, int], int] | None:
         """``find(data, pos)`` for the keywords of rules that apply to every path (built on
         first use; None: there are none)."""
-        if self._kw_find is None and (self._line_kw or self._line_cased):
+        if self._kw_find is None and (self._line_kw or self._line_cased or self._line_triggers):
             # A line holding a keyword that contains another holds that other one too: only
             # the keywords containing no other are looked for (a smaller, faster automaton).
             anycase_set, cased_set = set(self._line_kw), set(self._line_cased)
@@ -254,7 +257,8 @@ class Engine:
             ]
             anycase = "|".join(re.escape(k) for k in kws)
             cased = "|".join(re.escape(k) for k in cased_kws)
-            pattern = "|".join(p for p in (f"(?i:{anycase})" if anycase else "", cased) if p)
+            triggers = "|".join(f"(?:{t})" for t in self._line_triggers)
+            pattern = "|".join(p for p in (f"(?i:{anycase})" if anycase else "", cased, triggers) if p)
             self._kw_find = re2_finder(compile_re2(pattern))
             if self._multiline_kw:
                 self._multi_re = compile_re2("|".join(re.escape(k) for k in self._multiline_kw), case_sensitive=False)

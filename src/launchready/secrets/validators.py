@@ -157,6 +157,17 @@ def url_password(value: str) -> bool:
     return not_default_password(value) and "%3c" not in low and not _rx(_TEMPLATE_NAME).match(value)
 
 
+# printf and batch-file placeholders a URL template is filled from: ``%(password)s``, ``%s``,
+# ``%PASSWORD%``, ``%1``
+_FORMAT_SLOT = r"%\(\w*\)[a-z]|%[sd](?![0-9A-Fa-f])|^%\w+%$|^%\d$"
+
+
+def http_url_password(value: str) -> bool:
+    """An http(s) URL's password: as ``url_password``, and not a format string's slot.
+    (``http://%(user)s:%(password)s@%(host)s``, ``%PASSWORD%`` are filled in elsewhere.)"""
+    return url_password(value) and not _rx(_FORMAT_SLOT).search(value)
+
+
 _DOTTED = r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?"
 _IDENTIFIER = r"^[A-Za-z_.$:/-]+$|^[a-z][a-z0-9._-]*(?:/(?:[a-z][a-z0-9._-]*|\d{1,4}))+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^(?=.*[A-Z][a-z]{2})[a-z]{2,}\d*(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*)+$|^(?=.*[A-Z][a-z]{2})(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*){2,}$"
 
@@ -279,5 +290,14 @@ def base64_pem_key(value: str) -> bool:
 
 def prepare() -> None:
     """Compile every pattern now (a history scan, before it forks its second process)."""
-    for pattern in (_TEMPLATE_NAME, _HEX_NUMBER, _IDENTIFIER, _DOTTED, _B64_TEXT, _EXPRESSION, _CIPHERTEXT):
+    for pattern in (
+        _TEMPLATE_NAME,
+        _HEX_NUMBER,
+        _IDENTIFIER,
+        _DOTTED,
+        _B64_TEXT,
+        _EXPRESSION,
+        _CIPHERTEXT,
+        _FORMAT_SLOT,
+    ):
         _rx(pattern)

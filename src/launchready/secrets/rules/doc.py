@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from launchready.secrets.credfiles import FILE_RULES
-from launchready.secrets.rule import Rule
+from launchready.secrets.rule import FIXTURE_PATHS, Rule
 from launchready.secrets.rules.families import FAMILIES as FAMILY_NAMES
 from launchready.secrets.rules.families import family_of
 from launchready.secrets.rules.pack import RULES
@@ -29,7 +29,9 @@ severity, keywords (the regex only runs on lines where a keyword occurs, in any 
 keyword marked *cased* is one every match spells that way, such as a token's head `sl.`,
 and `launchready history` skips lines that hold it only in another case; one marked *head*
 also begins every match, right after a character no token holds, so the regex only runs
-around a hit that could start a token: not inside `openapi_` for `napi_`), a regex,
+around a hit that could start a token: not inside `openapi_` for `napi_`; a rule whose
+keyword is on most lines, such as `://`, names the pattern `launchready history` looks for
+instead), a regex,
 an optional entropy floor, an optional structural validator (GitHub/npm CRC32 checksums,
 Supabase JWT role, Docker auth decoding, default-password and identifier filters) and a fix
 that says where to rotate the key. `launchready rules list` prints the enabled rules,
@@ -81,6 +83,10 @@ def _row(r: Rule) -> str:
         f"`{c}` ({'cased, head' if r.heads else 'cased'})" for c in r.cased_keywords
     ]
     kws = ", ".join(shown) or ("(the file's name)" if "file" in r.tags else "(runs on its files)")
+    if r.line_trigger:
+        kws += f" (history: lines matching `{r.line_trigger}`)"
+    if r.exclude_paths and FIXTURE_PATHS in r.exclude_paths:
+        extras.append("quiet in tests and fixtures")
     fix = r.fix.replace("|", "\\|")
     return f"| `{r.id}` | {r.severity.value} | {r.description} | {kws} | {'; '.join(extras)} | {fix} |"
 

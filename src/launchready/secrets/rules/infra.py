@@ -6,7 +6,7 @@ import re
 
 from launchready.model import Severity
 from launchready.secrets import validators
-from launchready.secrets.rule import Rule, Validator
+from launchready.secrets.rule import FIXTURE_PATHS, Rule, Validator
 from launchready.secrets.rules._common import C, H, M
 
 _NL = r"(?:\\r)?(?:\\n|\s)"  # a real newline or a JSON-escaped one
@@ -20,7 +20,8 @@ def _url_rule(rule_id: str, description: str, schemes: str, keywords: tuple[str,
         description=description,
         severity=C,
         keywords=keywords,
-        regex=rf"(?<![\w+.-])(?i:{schemes})://([^:@/\s'\"`<>]*):([^@\s'\"`<>/?#]{{1,200}})@[^\s'\"`<>/]+",
+        # the login may be an e-mail address written as it is (``smtps://me@gmail.com:pw@smtp.gmail.com``)
+        regex=rf"(?<![\w+.-])(?i:{schemes})://([^:/\s'\"`<>]*):([^@\s'\"`<>/?#]{{1,200}})@[^\s'\"`<>/]+",
         secret_group=2,
         password_like=True,
         validator=validators.not_default_password,
@@ -29,8 +30,15 @@ def _url_rule(rule_id: str, description: str, schemes: str, keywords: tuple[str,
     )
 
 
-# A database on this machine (a local development default), not a credential anyone can reach.
-_LOCAL_HOST = r"match:@\[?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|::1|host\.docker\.internal)\]?(?:[:/?#]|$)"
+# A database on this machine (a local development default), not a credential anyone can reach:
+# the host after the last `@` (an e-mail address may stand before it as the login).
+_LOCAL_HOST = r"match:@(?![^@]*@)\[?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|::1|host\.docker\.internal)\]?(?:[:/?#]|$)"
+# Domains reserved for documentation and tests (RFC 2606, RFC 6761): no service holds a password there.
+_EXAMPLE_HOST = (
+    r"match:@(?![^@]*@)(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid|localhost))(?:[:/?#]|$)"
+)
+# ``://user:password@`` in a URL (what ``secret.http-url-password``'s matches all hold)
+_USERINFO = r"://[^:/\s]*:[^@/\s?#]+@"
 
 
 def _file_rule(
@@ -271,6 +279,35 @@ RULES: tuple[Rule, ...] = (
         validator=validators.url_password,
         allow=(_LOCAL_HOST,),
         fix="Change the password at the service the URL points to (your database, file or directory server), then pass the URL (or just the password) through an environment variable or secret manager.",
+    ),
+    Rule(
+        id="secret.http-url-password",
+        description="Password or token in an http(s)://user:password@ URL (private package registries, proxies, basic-auth APIs, git remotes)",
+        severity=H,
+        keywords=("://",),
+        # ``git+https://`` (pip's VCS requirements) counts, and so does an e-mail address as the
+        # login (Artifactory and Nexus users); ``${TOKEN}``, ``{password}`` and
+        # ``<password>`` are templates, not values (the characters are refused), and so are
+        # ``%s`` and ``%(password)s`` (``http_url_password``)
+        regex=(
+            r"(?<![\w.-])(?:(?i:git|hg|svn|bzr)\+)?(?i:https?)://([^:/\s'\"`<>{}$,]*):"
+            r"([^@\s'\"`<>/?#{}$,:]{6,200})@[^\s'\"`<>/]+"
+        ),
+        line_trigger=_USERINFO,
+        precheck=_USERINFO,
+        secret_group=2,
+        entropy=2.5,
+        # structural, so it wins over a name-based rule reading ``token:<value>@host`` in the
+        # same URL; quiet in tests and fixtures as those rules are
+        exclude_paths=rf"{FIXTURE_PATHS}|(?:^|/)\.git-credentials$",  # that file has its own rule
+        password_like=True,
+        validator=validators.http_url_password,
+        allow=(_LOCAL_HOST, _EXAMPLE_HOST),
+        fix=(
+            "Rotate the password or token at the service the URL points to (your package registry, proxy, API or "
+            "git host), then take it out of the URL: pass the URL from a CI secret or environment variable "
+            "(PIP_INDEX_URL, a user-level .npmrc reading ${NPM_TOKEN}) or use a credential helper."
+        ),
     ),
     Rule(
         id="secret.smtp-password",
