@@ -138,3 +138,21 @@ def test_terraform_password_attribute_but_not_secret_names() -> None:
     )
     assert secrets(tf, "infra/main.tf") == [("secret.terraform-password", pw)]
     assert "secret.terraform-password" not in ids(tf, "docs/terraform.md")
+
+
+def test_clerk_and_svix_values_are_told_from_stripe_by_their_name() -> None:
+    """Clerk's secret keys share Stripe's sk_live_/sk_test_ and Clerk's (Svix's) webhook
+    secrets Stripe's whsec_: the name decides whose dashboard the fix sends a founder to."""
+    g = KeyGen(31)
+    live, test, hook = "sk_live_" + g.chars(42, ALNUM), "sk_test_" + g.chars(42, ALNUM), "whsec_" + g.chars(32, ALNUM)
+
+    def ids(text: str) -> list[str]:
+        return [m.rule.id for m in ENGINE.scan(text, ".env")]
+
+    assert ids(f"CLERK_SECRET_KEY={live}\n") == ["secret.clerk-secret-key"]
+    assert ids(f"clerkSecretKey: '{test}'\n") == ["secret.clerk-test-secret-key"]
+    assert ids(f"CLERK_WEBHOOK_SIGNING_SECRET={hook}\n") == ["secret.svix-webhook-secret"]
+    assert ids(f"RESEND_WEBHOOK_SECRET={hook}\n") == ["secret.svix-webhook-secret"]
+    assert ids(f"STRIPE_SECRET_KEY={live}\n") == ["secret.stripe-secret-key"]
+    assert ids(f"STRIPE_WEBHOOK_SECRET={hook}\n") == ["secret.stripe-webhook-secret"]
+    assert ids(f"SECRET_KEY={live}\n") == ["secret.stripe-secret-key"]  # no name says Clerk: Stripe's shape

@@ -1,5 +1,5 @@
 """Payments and commerce beyond Stripe (``saas.py``): Square, PayPal/Braintree, Adyen, Razorpay,
-Paddle, Lemon Squeezy, GoCardless, Plaid, Flutterwave, Shippo, EasyPost, Duffel, crypto exchanges."""
+Polar, Paddle, Lemon Squeezy, GoCardless, Plaid, Flutterwave, Shippo, EasyPost, Duffel, crypto exchanges."""
 
 from __future__ import annotations
 
@@ -69,6 +69,16 @@ P.named(
     "RAZORPAY_KEY_SECRET",
     severity=C,
     what="the key secret",
+)
+P.token(
+    "secret.polar-access-token",
+    "Polar access token (personal, organization, OAuth or customer session)",
+    r"polar_(?:pat|oat|at_[uo]|rt_[uo]|cst)_[A-Za-z0-9_-]{32,64}",
+    ("polar_pat_", "polar_oat_", "polar_at_", "polar_rt_", "polar_cst_"),
+    "https://polar.sh/dashboard (your organization > Settings > Developers, or your account settings)",
+    "POLAR_ACCESS_TOKEN",
+    severity=C,
+    entropy=3.5,
 )
 P.token(
     "secret.paddle-api-key",

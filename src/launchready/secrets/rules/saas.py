@@ -82,6 +82,51 @@ RULES: tuple[Rule, ...] = (
         password_like=True,
         fix=fix("https://discord.com/developers/applications (your app > Bot > Reset Token)", "the token"),
     ),
+    # Clerk's secret keys share Stripe's sk_live_/sk_test_ prefixes, and Clerk's (Svix's) webhook
+    # signing secrets Stripe's whsec_: a Clerk, Svix or Resend name says whose the value is, so
+    # the fix names the right dashboard. Listed before Stripe's rules, which they win over on
+    # the same value.
+    Rule(
+        id="secret.clerk-secret-key",
+        description="Clerk secret key (sk_live_ under a Clerk name)",
+        severity=C,
+        keywords=("clerk",),
+        regex=kv(r"clerk[\w.-]{0,20}?(?:secret|key|api)", r"sk_live_[A-Za-z0-9]{20,120}"),
+        secret_group=1,
+        prefix="sk_live_",
+        entropy=3.0,
+        fix=fix(
+            "https://dashboard.clerk.com (your application > Configure > API keys: add a new secret key, delete the exposed one)"
+        ),
+    ),
+    Rule(
+        id="secret.clerk-test-secret-key",
+        description="Clerk development-instance secret key (sk_test_ under a Clerk name)",
+        severity=L,
+        keywords=("clerk",),
+        regex=kv(r"clerk[\w.-]{0,20}?(?:secret|key|api)", r"sk_test_[A-Za-z0-9]{20,120}"),
+        secret_group=1,
+        prefix="sk_test_",
+        entropy=3.0,
+        fix=(
+            "A development key still opens the development instance (its users and sessions): roll it at "
+            "https://dashboard.clerk.com (your development instance > API keys) and load it from the environment."
+        ),
+    ),
+    Rule(
+        id="secret.svix-webhook-secret",
+        description="Webhook signing secret of Clerk, Svix or Resend (whsec_ under their name)",
+        severity=H,
+        keywords=("clerk", "svix", "resend"),
+        regex=kv(r"(?:clerk|svix|resend)[\w.-]{0,30}?(?:secret|key)", r"whsec_[A-Za-z0-9+/=]{24,100}"),
+        secret_group=1,
+        prefix="whsec_",
+        entropy=3.5,
+        fix=(
+            "Roll the signing secret where the endpoint is defined (your Clerk, Svix or Resend dashboard > Webhooks > "
+            "the endpoint > Signing secret) and read it from the environment."
+        ),
+    ),
     Rule(
         id="secret.stripe-secret-key",
         description="Stripe live secret key",
