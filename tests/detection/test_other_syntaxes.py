@@ -455,3 +455,37 @@ def test_made_up_values_in_real_test_files_are_quiet() -> None:
     assert secrets(line, "src/app/api/storage/actions.test.ts") == []
     real = f'BLOB_READ_WRITE_TOKEN = "vercel_blob_token_{"7" + G.chars(23, ALNUM)}";\n'
     assert secrets(real, "src/app/api/storage/config.ts") != []
+
+
+@pytest.mark.parametrize(
+    ("name", "rule_id"),
+    [
+        ("SECRET_KEY", "secret.jwt-signing-secret"),
+        ("DJANGO_SECRET_KEY", "secret.jwt-signing-secret"),
+        ("app.secret_key", "secret.jwt-signing-secret"),
+        ("settings.SECRET_KEY", "secret.jwt-signing-secret"),
+        ("JWT_SECRET_KEY", "secret.jwt-signing-secret"),
+        ("SECRET_KEY_BASE", "secret.jwt-signing-secret"),
+        ("NEXTAUTH_SECRET", "secret.jwt-signing-secret"),
+        ("LANGFUSE_SECRET_KEY", "secret.generic-assignment"),
+        ("TRIGGER_SECRET_KEY", "secret.generic-assignment"),
+        ("INNGEST_SIGNING_KEY", "secret.generic-assignment"),
+        ("RECAPTCHA_SECRET_KEY", "secret.generic-assignment"),
+        ("TURNSTILE_SECRET_KEY", "secret.generic-assignment"),
+    ],
+)
+def test_a_providers_secret_key_is_not_a_signing_secret(name: str, rule_id: str) -> None:
+    """``SECRET_KEY`` alone or under a framework's name is the app's signing secret (the fix:
+    generate a new one); under a provider's name it is that provider's credential (the fix:
+    rotate it at its issuer)."""
+    value = G.chars(40, ALNUM)
+    assert [(m.rule.id, m.secret) for m in ENGINE.scan(f"{name} = '{value}'\n", "app/config.py")] == [
+        (rule_id, value)
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["RECAPTCHA_SITE_KEY", "NEXT_PUBLIC_RECAPTCHA_KEY", "TURNSTILE_SITE_KEY", "HCAPTCHA_SITEKEY"]
+)
+def test_a_captchas_site_key_is_public(name: str) -> None:
+    assert secrets(f"{name} = '6L{G.chars(38, ALNUM)}'\n", "app/settings.py") == []

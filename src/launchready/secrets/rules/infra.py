@@ -79,12 +79,13 @@ _GENERIC_NAME = (
     r"|(?-i:token|Token|TOKEN|secret|Secret|SECRET|credentials?|Credentials?|creds|Creds)(?![\w.-]))"
 )
 # Names that hold no credential although they contain a secret word (checked on the match,
-# after the fact: a lookahead at every word start would cost more than the whole regex).
+# after the fact: a lookahead at every word start would cost more than the whole regex). A
+# captcha's site key is public; its secret key (``RECAPTCHA_SECRET_KEY``) is not.
 _GENERIC_SKIP = (
     r"match:^"
     + "(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?"
     + r"(?i:(?:old|new|confirm|current|repeat)[_-]?pass|[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
-    r"|idempotency|request|site_?key|recaptcha|turnstile|hcaptcha|dsn|anon|posthog|search_only|score|storage_?key|i18n|locale"
+    r"|idempotency|request|site_?key|(?:recaptcha|turnstile|hcaptcha)(?![\w.-]*?secret)|dsn|anon|posthog|search_only|score|storage_?key|i18n|locale"
     r"|hashed|digest|checksum|fingerprint|integrity|[_.-]hash\b|(?-i:Hash|Digest)\b"
     r"|[_.-](?:id|ids|url|uri|path|file|name|arn|type|length|size|version|header|prefix|region|expiry|ttl|count|limit|usage|label)\b"
     r"|(?-i:Id|Ids|Url|Uri|Path|File|Name|Arn|Type|Length|Size|Version|Header|Prefix|Region|Expiry|Ttl|Count|Limit|Usage|Label)\b))"
@@ -179,9 +180,16 @@ _CURL_CREDENTIAL = (
     r"""([\w-]*(?i:authorization|api-?key|apikey|token|secret|auth|passw(?:or)?d)[\w-]*)[ \t]*:[ \t]*"""
     r"""(?:[A-Za-z][\w-]{1,24}[ \t]+)?([^\s"'`\\{}<>$]{8,600})[ \t]*\6"""
 )
+# ``SECRET_KEY``, ``SIGNING_KEY`` and ``APP_KEY`` are a framework's own signing secret alone, under
+# an object (``app.secret_key``, ``settings.SECRET_KEY``) or a framework's name (``DJANGO_SECRET_KEY``,
+# ``JWT_SECRET_KEY``); under a provider's name (``LANGFUSE_SECRET_KEY``, ``INNGEST_SIGNING_KEY``,
+# ``RECAPTCHA_SECRET_KEY``) they are that provider's credential, which ``secret.generic-assignment``
+# reports with a fix that says to rotate it at its issuer, not to generate a new signing secret.
 _JWT_NAME = (
     r"(?i:[\w.-]*?(?:jwt[\w.-]{0,20}?(?:secret|key)|(?:nextauth|auth|session|cookie|app|django|flask|signing|rails|express)[_.-]?secret"
-    r"|secret[_.-]?key(?:[_.-]?base)?|app[_.-]?key|signing[_.-]?key|token[_.-]?secret))"
+    r"|token[_.-]?secret)"
+    r"|(?:[\w-]*\.)*(?:(?:django|flask|fastapi|starlette|quart|sanic|app|application|auth|session|cookie|web|site|server|rails"
+    r"|laravel|symfony|express|nextauth|encryption)[_.-]?)?(?:secret[_.-]?key(?:[_.-]?base)?|app[_.-]?key|signing[_.-]?key))"
 )
 _JWT_RX, _JWT_GROUPS = _forms(_JWT_NAME, 16, tail="")
 _SMTP_NAME = r"(?i:[\w.-]*?(?:smtp|email_host|mail|mailer|email)[\w.-]{0,20}?(?:password|passwd|pass|pwd))"
