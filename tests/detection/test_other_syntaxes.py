@@ -432,6 +432,7 @@ def test_hook_scan_and_history_agree_on_new_syntaxes(repo: Path, run_cli) -> Non
         "deploy/secret.yaml": f"apiVersion: v1\nkind: secret\ndata:\n\tpassword: {_b64(g.password(14))}\n",
         "web/app.js": f'fetch("https://api.internal/v1?apikey={g.chars(30)}")\n',
         "requirements.txt": f"--extra-index-url https://ci:{g.chars(32)}@pypi.acme.io/simple/\nrequests==2.32.0\n",
+        "src/lib/firebase.ts": g.sample("secret.firebase-web-api-key").text,
     }
     _commands_agree(run_cli, repo, files)
 
@@ -479,9 +480,7 @@ def test_a_providers_secret_key_is_not_a_signing_secret(name: str, rule_id: str)
     generate a new one); under a provider's name it is that provider's credential (the fix:
     rotate it at its issuer)."""
     value = G.chars(40, ALNUM)
-    assert [(m.rule.id, m.secret) for m in ENGINE.scan(f"{name} = '{value}'\n", "app/config.py")] == [
-        (rule_id, value)
-    ]
+    assert [(m.rule.id, m.secret) for m in ENGINE.scan(f"{name} = '{value}'\n", "app/config.py")] == [(rule_id, value)]
 
 
 @pytest.mark.parametrize(

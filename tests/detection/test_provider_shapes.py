@@ -156,3 +156,34 @@ def test_clerk_and_svix_values_are_told_from_stripe_by_their_name() -> None:
     assert ids(f"STRIPE_SECRET_KEY={live}\n") == ["secret.stripe-secret-key"]
     assert ids(f"STRIPE_WEBHOOK_SECRET={hook}\n") == ["secret.stripe-webhook-secret"]
     assert ids(f"SECRET_KEY={live}\n") == ["secret.stripe-secret-key"]  # no name says Clerk: Stripe's shape
+
+
+def test_a_firebase_web_configs_key_is_medium_with_the_fix_that_helps() -> None:
+    """A Firebase web config's apiKey ships to browsers by design: reported medium, telling the
+    founder to restrict the key (it can call every API its project enables, Gemini included);
+    the same AIza key anywhere else is a Google API key, high."""
+    g = KeyGen(41)
+    key = "AIza" + g.chars(35, ALNUM + "-_")
+    firebase = [
+        (
+            f'const firebaseConfig = {{\n  apiKey: "{key}",\n  authDomain: "acme.firebaseapp.com",\n}};\n',
+            "src/firebase.ts",
+        ),
+        (
+            f'const firebaseConfig = {{\n  apiKey:\n    process.env.NEXT_PUBLIC_FIREBASE_API_KEY ||\n    "{key}",\n'
+            '  messagingSenderId: "402118822781",\n};\n',
+            "src/firebase.ts",
+        ),
+        (f"NEXT_PUBLIC_FIREBASE_API_KEY={key}\n", ".env.local"),
+        (
+            f'<script>firebase.initializeApp({{ apiKey: "{key}", authDomain: "acme.firebaseapp.com" }});</script>\n',
+            "index.html",
+        ),
+    ]
+    for text, path in firebase:
+        got = [(m.rule.id, m.rule.severity.value, m.secret) for m in ENGINE.scan(text, path)]
+        assert got == [("secret.firebase-web-api-key", "medium", key)], (path, got)
+    for text in (f'const genAI = new GoogleGenerativeAI("{key}");\n', f'GEMINI_API_KEY="{key}"\n'):
+        assert [(m.rule.id, m.rule.severity.value) for m in ENGINE.scan(text, "src/ai.ts")] == [
+            ("secret.google-api-key", "high")
+        ]

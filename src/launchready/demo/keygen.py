@@ -421,6 +421,7 @@ _SAMPLES: dict[str, Callable[[KeyGen], tuple[str, str, str]]] = {
     "secret.curl-credential": lambda g: _curl_user(g),
     "secret.url-query-credential": lambda g: _query(g),
     "secret.http-url-password": lambda g: _index_url(g),
+    "secret.firebase-web-api-key": lambda g: _firebase_config(g),
     "secret.clerk-secret-key": lambda g: _env("CLERK_SECRET_KEY", "sk_live_" + g.chars(42, ALNUM)),
     "secret.clerk-test-secret-key": lambda g: _ts("clerkSecretKey", "sk_test_" + g.chars(42, ALNUM)),
     "secret.svix-webhook-secret": lambda g: _env("CLERK_WEBHOOK_SIGNING_SECRET", "whsec_" + g.chars(32, B64)),
@@ -454,6 +455,16 @@ def _query(g: KeyGen) -> tuple[str, str, str]:
         f'const res = await fetch("https://api.weather.internal/v1/now?city=Paris&apikey={key}");\n',
         key,
     )
+
+
+def _firebase_config(g: KeyGen) -> tuple[str, str, str]:
+    key = "AIza" + g.chars(35, B64URL)
+    text = (
+        "import { initializeApp } from 'firebase/app';\n\nconst firebaseConfig = {\n"
+        f'  apiKey: "{key}",\n  authDomain: "acme-chat.firebaseapp.com",\n  projectId: "acme-chat",\n'
+        '  messagingSenderId: "402118822781",\n};\n\nexport const app = initializeApp(firebaseConfig);\n'
+    )
+    return "src/lib/firebase.ts", text, key
 
 
 def _index_url(g: KeyGen) -> tuple[str, str, str]:
