@@ -432,7 +432,7 @@ def test_hook_scan_and_history_agree_on_new_syntaxes(repo: Path, run_cli) -> Non
         "deploy/secret.yaml": f"apiVersion: v1\nkind: secret\ndata:\n\tpassword: {_b64(g.password(14))}\n",
         "web/app.js": f'fetch("https://api.internal/v1?apikey={g.chars(30)}")\n',
         "requirements.txt": f"--extra-index-url https://ci:{g.chars(32)}@pypi.acme.io/simple/\nrequests==2.32.0\n",
-        "src/lib/firebase.ts": g.sample("secret.firebase-web-api-key").text,
+        "src/lib/firebase.ts": g.sample("secret.google-browser-api-key").text,
     }
     _commands_agree(run_cli, repo, files)
 

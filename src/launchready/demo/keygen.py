@@ -421,7 +421,7 @@ _SAMPLES: dict[str, Callable[[KeyGen], tuple[str, str, str]]] = {
     "secret.curl-credential": lambda g: _curl_user(g),
     "secret.url-query-credential": lambda g: _query(g),
     "secret.http-url-password": lambda g: _index_url(g),
-    "secret.firebase-web-api-key": lambda g: _firebase_config(g),
+    "secret.google-browser-api-key": lambda g: _firebase_config(g),
     "secret.clerk-secret-key": lambda g: _env("CLERK_SECRET_KEY", "sk_live_" + g.chars(42, ALNUM)),
     "secret.clerk-test-secret-key": lambda g: _ts("clerkSecretKey", "sk_test_" + g.chars(42, ALNUM)),
     "secret.svix-webhook-secret": lambda g: _env("CLERK_WEBHOOK_SIGNING_SECRET", "whsec_" + g.chars(32, B64)),

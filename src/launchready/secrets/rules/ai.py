@@ -70,32 +70,38 @@ RULES: tuple[Rule, ...] = (
         prefix="sk-ant-admin01-",
         fix=fix("https://console.anthropic.com/settings/admin-keys", "the admin key"),
     ),
-    # A Firebase web config's apiKey is a Google API key (the same AIza shape) that Firebase puts
-    # in every browser by design: not a password, but it can call every API its Google Cloud
-    # project enables, Gemini included. Medium, with the fix that helps: restrict it. Listed
-    # before secret.google-api-key, which it wins over on the same key.
+    # A Firebase web config's apiKey and a Maps JavaScript API key are Google API keys (the same
+    # AIza shape) that ship to every browser by design: not passwords, but each can call every
+    # API its Google Cloud project enables, Gemini included. Medium, with the fix that helps:
+    # restrict the key. Listed before secret.google-api-key, which it wins over on the same key.
     Rule(
-        id="secret.firebase-web-api-key",
-        description="Firebase web config API key (public by design, but it can call every API its project enables)",
+        id="secret.google-browser-api-key",
+        description=(
+            "Google API key meant for browsers (a Firebase web config, the Maps JavaScript API): public by design, "
+            "but it can call every API its project enables"
+        ),
         severity=M,
         keywords=("aiza",),
         cased_keywords=("AIza",),
         # the key followed within the config by a Firebase-only field (`authDomain`, a
-        # `*.firebaseapp.com` host, `messagingSenderId`), or under a FIREBASE…API_KEY name
+        # `*.firebaseapp.com` host, `messagingSenderId`); under a Firebase or Maps name; or in
+        # the Maps JavaScript API's script URL
         regex=(
             r"(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"
             r"(?=[\s\S]{0,400}?(?:\bauthDomain\b|\.firebaseapp\.com\b|\bmessagingSenderId\b))"
-            r"|(?i:[\w.-]*firebase[\w.-]{0,20}?api[_.-]?key)[\"']?\s*[:=]\s*[\"'`]?(AIza[0-9A-Za-z_-]{35})" + E
+            r"|(?i:[\w.-]*(?:firebase|google[_.-]?maps|maps|places)[\w.-]{0,20}?(?:api[_.-]?)?key)[\"']?\s*[:=]\s*[\"'`]?"
+            r"(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"
+            r"|maps\.googleapis\.com/maps/api/js\?(?:[^\s\"'<>]*?&(?:amp;)?)?key=(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"
         ),
         window=600,
-        secret_group=(1, 2),
+        secret_group=(1, 2, 3),
         prefix="AIza",
         entropy=3.5,
         fix=(
-            "A Firebase web key is meant to ship to browsers; restrict what it can do instead: Google Cloud console > "
-            "APIs & Services > Credentials > the key > API restrictions (only the Firebase APIs your app uses, never "
-            "the Generative Language API) and Application restrictions (your domains). If Gemini or another paid API "
-            "was enabled on the project, rotate the key there."
+            "A Firebase web or Maps JavaScript key is meant to ship to browsers; restrict what it can do instead: Google "
+            "Cloud console > APIs & Services > Credentials > the key > API restrictions (only the APIs the page uses, "
+            "never the Generative Language API) and Application restrictions (HTTP referrers: your domains). If Gemini "
+            "or another paid API was enabled on the project, rotate the key there."
         ),
     ),
     Rule(
