@@ -116,7 +116,9 @@ _BROWSER_KEY_CONTEXT = re.compile(r"(?i)authDomain|firebase|maps\.googleapis|goo
 def _escalate(f: Finding) -> Finding:
     if f.category != "secret":
         return f
-    if f.rule_id == "secret.google-api-key" and f.snippet and _BROWSER_KEY_CONTEXT.search(f.snippet):
+    if f.rule_id == "secret.google-browser-api-key" or (
+        f.rule_id == "secret.google-api-key" and f.snippet and _BROWSER_KEY_CONTEXT.search(f.snippet)
+    ):
         # A Firebase/Maps web config: a browser key by design. Not critical, but say how to fence it.
         return f.replace(
             severity=Severity.LOW,

@@ -106,7 +106,7 @@ _CREDENTIAL_WORD = _Lazy(
     r"(?i)SECRET|PASSWORD|PASSWD|PWD|TOKEN|API_?KEY|ACCESS_?KEY|AUTH_?KEY|PRIVATE|CREDENTIAL|SERVICE_?ROLE|SIGNING"
 )
 # Keys made to be used from browsers (restricted by referrer/app), public under a public name.
-_BROWSER_KEY_RULES = frozenset({"secret.google-api-key"})
+_BROWSER_KEY_RULES = frozenset({"secret.google-api-key", "secret.google-browser-api-key"})
 _PUBLIC_VALUE = _Lazy(r"^(?:pk_(?:live|test)_|pk\.|phc_|sb_publishable_)")
 _STATE_TEXT = {
     "staged": "it is staged for commit",

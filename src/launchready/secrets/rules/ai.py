@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from launchready.secrets.rule import Rule
-from launchready.secrets.rules._common import ALPHABET_RUN, UUID, B, C, E, H, M, fix, kv
+from launchready.secrets.rules._common import ALPHABET_RUN, UUID, B, C, E, H, L, fix, kv
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -72,15 +72,15 @@ RULES: tuple[Rule, ...] = (
     ),
     # A Firebase web config's apiKey and a Maps JavaScript API key are Google API keys (the same
     # AIza shape) that ship to every browser by design: not passwords, but each can call every
-    # API its Google Cloud project enables, Gemini included. Medium, with the fix that helps:
-    # restrict the key. Listed before secret.google-api-key, which it wins over on the same key.
+    # API its Google Cloud project enables, Gemini included. Low (as in a shipped bundle,
+    # ``build_output``), with the fix that helps: restrict the key. Listed before secret.google-api-key, which it wins over on the same key.
     Rule(
         id="secret.google-browser-api-key",
         description=(
             "Google API key meant for browsers (a Firebase web config, the Maps JavaScript API): public by design, "
             "but it can call every API its project enables"
         ),
-        severity=M,
+        severity=L,
         keywords=("aiza",),
         cased_keywords=("AIza",),
         # the key followed within the config by a Firebase-only field (`authDomain`, a
