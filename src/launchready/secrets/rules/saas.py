@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+from launchready.model import Severity
 from launchready.secrets import validators
 from launchready.secrets.rule import Rule
 from launchready.secrets.rules._common import UUID, B, C, E, H, L, fix, kv
+
+
+def _clerk_key(mode: str, description: str, severity: Severity, fix_text: str) -> Rule:
+    """A Clerk ``sk_<mode>_`` secret key under a Clerk name (``secret.clerk-secret-key`` for
+    live, ``secret.clerk-test-secret-key`` for test)."""
+    return Rule(
+        id="secret.clerk-secret-key" if mode == "live" else f"secret.clerk-{mode}-secret-key",
+        description=description,
+        severity=severity,
+        keywords=("clerk",),
+        regex=kv(r"clerk[\w.-]{0,20}?(?:secret|key|api)", rf"sk_{mode}_[A-Za-z0-9]{{20,120}}"),
+        secret_group=1,
+        prefix=f"sk_{mode}_",
+        entropy=3.0,
+        fix=fix_text,
+    )
+
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -86,32 +104,20 @@ RULES: tuple[Rule, ...] = (
     # signing secrets Stripe's whsec_: a Clerk, Svix or Resend name says whose the value is, so
     # the fix names the right dashboard. Listed before Stripe's rules, which they win over on
     # the same value.
-    Rule(
-        id="secret.clerk-secret-key",
-        description="Clerk secret key (sk_live_ under a Clerk name)",
-        severity=C,
-        keywords=("clerk",),
-        regex=kv(r"clerk[\w.-]{0,20}?(?:secret|key|api)", r"sk_live_[A-Za-z0-9]{20,120}"),
-        secret_group=1,
-        prefix="sk_live_",
-        entropy=3.0,
-        fix=fix(
+    _clerk_key(
+        "live",
+        "Clerk secret key (sk_live_ under a Clerk name)",
+        C,
+        fix(
             "https://dashboard.clerk.com (your application > Configure > API keys: add a new secret key, delete the exposed one)"
         ),
     ),
-    Rule(
-        id="secret.clerk-test-secret-key",
-        description="Clerk development-instance secret key (sk_test_ under a Clerk name)",
-        severity=L,
-        keywords=("clerk",),
-        regex=kv(r"clerk[\w.-]{0,20}?(?:secret|key|api)", r"sk_test_[A-Za-z0-9]{20,120}"),
-        secret_group=1,
-        prefix="sk_test_",
-        entropy=3.0,
-        fix=(
-            "A development key still opens the development instance (its users and sessions): roll it at "
-            "https://dashboard.clerk.com (your development instance > API keys) and load it from the environment."
-        ),
+    _clerk_key(
+        "test",
+        "Clerk development-instance secret key (sk_test_ under a Clerk name)",
+        L,
+        "A development key still opens the development instance (its users and sessions): roll it at "
+        "https://dashboard.clerk.com (your development instance > API keys) and load it from the environment.",
     ),
     Rule(
         id="secret.svix-webhook-secret",
