@@ -290,7 +290,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="secret.http-url-password",
-        description="Password or token in an http(s)://user:password@ URL (private package registries, proxies, basic-auth APIs, git remotes)",
+        description="Password or token in the user:password@ part of an http(s) URL (private package registries, proxies, basic-auth APIs, git remotes)",
         severity=H,
         keywords=("://",),
         # ``git+https://`` (pip's VCS requirements) counts, and so does an e-mail address as the
