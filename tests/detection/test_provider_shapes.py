@@ -140,9 +140,10 @@ def test_terraform_password_attribute_but_not_secret_names() -> None:
     assert "secret.terraform-password" not in ids(tf, "docs/terraform.md")
 
 
-def test_clerk_and_svix_values_are_told_from_stripe_by_their_name() -> None:
-    """Clerk's secret keys share Stripe's sk_live_/sk_test_ and Clerk's (Svix's) webhook
-    secrets Stripe's whsec_: the name decides whose dashboard the fix sends a founder to."""
+def test_clerk_svix_and_paystack_values_are_told_from_stripes() -> None:
+    """Clerk's and Paystack's secret keys share Stripe's sk_live_/sk_test_ and Clerk's (Svix's)
+    webhook secrets Stripe's whsec_: the name (or Paystack's shape) decides whose dashboard the
+    fix sends a founder to."""
     g = KeyGen(31)
     live, test, hook = "sk_live_" + g.chars(42, ALNUM), "sk_test_" + g.chars(42, ALNUM), "whsec_" + g.chars(32, ALNUM)
 
@@ -156,6 +157,9 @@ def test_clerk_and_svix_values_are_told_from_stripe_by_their_name() -> None:
     assert ids(f"STRIPE_SECRET_KEY={live}\n") == ["secret.stripe-secret-key"]
     assert ids(f"STRIPE_WEBHOOK_SECRET={hook}\n") == ["secret.stripe-webhook-secret"]
     assert ids(f"SECRET_KEY={live}\n") == ["secret.stripe-secret-key"]  # no name says Clerk: Stripe's shape
+    # Paystack's keys have a shape of their own (40 lowercase hex), whatever the name
+    assert ids(f"SECRET_KEY=sk_live_{g.hex(40)}\n") == ["secret.paystack-secret-key"]
+    assert ids(f"PAYSTACK_SECRET_KEY=sk_test_{g.hex(40)}\n") == ["secret.paystack-test-secret-key"]
 
 
 def test_a_google_key_meant_for_browsers_is_medium_with_the_fix_that_helps() -> None:

@@ -422,6 +422,8 @@ _SAMPLES: dict[str, Callable[[KeyGen], tuple[str, str, str]]] = {
     "secret.url-query-credential": lambda g: _query(g),
     "secret.http-url-password": lambda g: _index_url(g),
     "secret.google-browser-api-key": lambda g: _firebase_config(g),
+    "secret.paystack-secret-key": lambda g: _env("PAYSTACK_SECRET_KEY", "sk_live_" + g.hex(40)),
+    "secret.paystack-test-secret-key": lambda g: _py("PAYSTACK_SECRET_KEY", "sk_test_" + g.hex(40)),
     "secret.clerk-secret-key": lambda g: _env("CLERK_SECRET_KEY", "sk_live_" + g.chars(42, ALNUM)),
     "secret.clerk-test-secret-key": lambda g: _ts("clerkSecretKey", "sk_test_" + g.chars(42, ALNUM)),
     "secret.svix-webhook-secret": lambda g: _env("CLERK_WEBHOOK_SIGNING_SECRET", "whsec_" + g.chars(32, B64)),

@@ -24,6 +24,27 @@ def _clerk_key(mode: str, description: str, severity: Severity, fix_text: str) -
     )
 
 
+def _paystack_key(mode: str, severity: Severity) -> Rule:
+    """A Paystack ``sk_<mode>_`` secret key (40 lowercase hex digits)."""
+    test = mode == "test"
+    return Rule(
+        id="secret.paystack-test-secret-key" if test else "secret.paystack-secret-key",
+        description=f"Paystack {'test-mode ' if test else ''}secret key (sk_{mode}_ and 40 hex digits)",
+        severity=severity,
+        keywords=(f"sk_{mode}_",),
+        cased_keywords=(f"sk_{mode}_",),
+        regex=B + rf"(sk_{mode}_[0-9a-f]{{40}})" + E,
+        secret_group=1,
+        prefix=f"sk_{mode}_",
+        entropy=3.0,
+        heads=True,
+        fix=fix(
+            "https://dashboard.paystack.com/#/settings/developers (Generate new secret key"
+            + (", in test mode)" if test else ")")
+        ),
+    )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="secret.slack-bot-token",
@@ -119,6 +140,10 @@ RULES: tuple[Rule, ...] = (
         "A development key still opens the development instance (its users and sessions): roll it at "
         "https://dashboard.clerk.com (your development instance > API keys) and load it from the environment.",
     ),
+    # Paystack's secret keys are sk_live_/sk_test_ too, always 40 lowercase hex (Stripe's never
+    # are): told apart by shape, wherever they are.
+    _paystack_key("live", C),
+    _paystack_key("test", L),
     Rule(
         id="secret.svix-webhook-secret",
         description="Webhook signing secret of Clerk, Svix or Resend (whsec_ under their name)",
