@@ -24,7 +24,7 @@ from pathlib import Path
 from launchready import redact
 from launchready.model import Finding, Severity
 from launchready.secrets.engine import ALLOW_MARKERS, Engine
-from launchready.secrets.filters import is_placeholder, shannon_entropy
+from launchready.secrets.filters import is_placeholder, public_by_design_name, public_by_design_value, shannon_entropy
 from launchready.secrets.rule import Rule, named_rule
 from launchready.secrets.sources import SKIP_DIRS, display, excluded, ignored, tracked
 
@@ -90,12 +90,6 @@ _SECRET_NAME = _Lazy(
     r"OPENAI|ANTHROPIC|CLAUDE|GEMINI|GROQ|MISTRAL|COHERE|REPLICATE|OPENROUTER|PERPLEXITY|DEEPSEEK|XAI_|"
     r"HUGGING_?FACE|HF_TOKEN|PINECONE|STRIPE_SECRET|SUPABASE_SERVICE|SENDGRID|TWILIO_AUTH|MAILGUN|RESEND)"
 )
-# Names that are public by design even with a secret-ish word in them.
-_PUBLIC_NAME = _Lazy(
-    r"(?i)(?:PUBLISHABLE|ANON_?KEY|PUBLIC_?KEY|SITE_?KEY|CLIENT_?ID|MEASUREMENT_?ID|APP_?ID|PROJECT_?ID|_ID$|ORG(?:ANIZATION)?_?ID|"
-    r"SENTRY_DSN|_DSN$|FIREBASE_API_KEY|FIREBASE_AUTH_DOMAIN|MAPS_API_KEY|MAPBOX_(?:ACCESS_)?TOKEN|POSTHOG_KEY|"
-    r"SEGMENT_WRITE_KEY|ALGOLIA_SEARCH|SEARCH_?(?:ONLY_)?API_?KEY|TURNSTILE_SITE|RECAPTCHA_SITE|VAPID_PUBLIC)"
-)
 # Names of settings, not credentials, even under a provider's name (OPENAI_EMBEDDING_MODEL,
 # OPENROUTER_MODELS_LIST): the last word says what the value is.
 _SETTING_NAME = _Lazy(
@@ -107,7 +101,6 @@ _CREDENTIAL_WORD = _Lazy(
 )
 # Keys made to be used from browsers (restricted by referrer/app), public under a public name.
 _BROWSER_KEY_RULES = frozenset({"secret.google-api-key", "secret.google-browser-api-key"})
-_PUBLIC_VALUE = _Lazy(r"^(?:pk_(?:live|test)_|pk\.|phc_|sb_publishable_)")
 _STATE_TEXT = {
     "staged": "it is staged for commit",
     "tracked": "git tracks it",
@@ -221,7 +214,7 @@ def looks_real(value: str) -> bool:
 
 
 def _secret_name(name: str) -> bool:
-    if not _SECRET_NAME.search(name) or _PUBLIC_NAME.search(name):
+    if not _SECRET_NAME.search(name) or public_by_design_name(name):
         return False
     # a provider's name on a setting (OPENAI_EMBEDDING_MODEL) is not a credential's name
     return not (_SETTING_NAME.search(name) and not _CREDENTIAL_WORD.search(name))
@@ -308,9 +301,9 @@ class EnvChecker:
             prefix = _public_prefix(v.name)
             if prefix is None:
                 continue
-            public_name = bool(_PUBLIC_NAME.search(v.name[len(prefix) :]))
+            public_name = public_by_design_name(v.name[len(prefix) :])
             hit = self._engine_hit(v, f.path, public_name) if v.value else None
-            public_value = bool(_PUBLIC_VALUE.match(v.value))
+            public_value = public_by_design_value(v.value)
             if hit:
                 out.append(
                     self._make(

@@ -4,6 +4,7 @@ environment-reading version of the same file, and is silent outside its file."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +91,28 @@ def test_scan_reports_a_committed_rails_master_key(tmp_path: Path, run_cli: Any)
     (tmp_path / "config" / "master.key").write_text(KeyGen(33).hex(32) + "\n")
     res = run_cli(["scan", "--json", "-"], tmp_path)
     assert res.code == 1 and '"secret.rails-master-key-file"' in res.out
+
+
+@pytest.mark.timeout(300)
+def test_ide_config_under_dot_idea_is_scanned_by_every_command(repo: Path, run_cli: Any) -> None:
+    """`.idea/` is an IDE's config, not a dependency or cache: a committed dataSources or
+    WebServers file (and a run configuration's environment) is read by the hook, `scan` and
+    `history` alike. It was skipped everywhere, so the JetBrains rule could never fire."""
+    from .test_one_engine import _commands_agree
+
+    g = KeyGen(77)
+    sample = g.sample("secret.jetbrains-datasource-password")
+    files = {
+        sample.path: sample.text,
+        ".idea/workspace.xml": (
+            '<project version="4">\n  <component name="RunManager">\n    <configuration name="api">\n'
+            f'      <envs>\n        <env name="OPENAI_API_KEY" value="{g.openai_project()}" />\n      </envs>\n'
+            "    </configuration>\n  </component>\n</project>\n"
+        ),
+    }
+    _commands_agree(run_cli, repo, files)
+    out = repo.parent / "idea.json"
+    run_cli(["scan", ".", "-q", "--exit-zero", "--json", str(out)], repo)
+    found = {(f["rule_id"], f["path"]) for f in json.loads(out.read_text())["findings"]}
+    assert ("secret.jetbrains-datasource-password", ".idea/webServers.xml") in found
+    assert ("secret.openai-project-key", ".idea/workspace.xml") in found

@@ -161,3 +161,18 @@ def test_hook_scan_and_history_agree_on_the_corpus(repo: Path, run_cli, tmp_path
     files[".env.local"] = f"SMTPASSWORD={g.password(16)}\nAPI_TOKEN ?= {g.chars(32)}\n"
     files["web/node_modules/some-sdk/index.js"] = f"const API_TOKEN = '{g.chars(32)}';\n"
     _commands_agree(run_cli, repo, files)
+
+
+@pytest.mark.timeout(300)
+def test_history_reads_a_notebook_as_scan_does_not_its_json_lines(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """In a notebook's JSON a cell's `os.environ["CLERK_…"] = "whsec_…"` reads
+    `\\"CLERK_…\\"`: the name-based rule cannot see the name there, Stripe's shape rule can. `scan`
+    reads only the decoded cells; history read the JSON lines too and reported the key twice,
+    once as Stripe's. Both now give one answer."""
+    g = KeyGen(1331)
+    cell = f'import os\nos.environ["CLERK_WEBHOOK_SIGNING_SECRET"] = "whsec_{g.chars(32)}"\n'
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": cell.splitlines(keepends=True), "outputs": []}]}
+    _commands_agree(run_cli, repo, {"notebooks/setup.ipynb": json.dumps(nb, indent=1) + "\n"})
+    out = repo.parent / "nb.json"
+    run_cli(["history", "-q", "--exit-zero", "--json", str(out)], repo)
+    assert [f["rule_id"] for f in json.loads(out.read_text())["findings"]] == ["secret.svix-webhook-secret"]

@@ -488,3 +488,15 @@ def test_a_providers_secret_key_is_not_a_signing_secret(name: str, rule_id: str)
 )
 def test_a_captchas_site_key_is_public(name: str) -> None:
     assert secrets(f"{name} = '6L{G.chars(38, ALNUM)}'\n", "app/settings.py") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '    MovedAttribute("HTTPPasswordMgr", "urllib2", "urllib.request"),\n',  # six.py, vendored everywhere
+        'register("PasswordValidator", "django.contrib.auth")\n',
+        'PASSWORD_HASHER_CLASS = "argon2id"\n',
+    ],
+)
+def test_classes_about_passwords_are_not_passwords(line: str) -> None:
+    assert secrets(line, "app/compat.py") == []

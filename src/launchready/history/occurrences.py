@@ -281,11 +281,13 @@ class Collector:
                 continue
             adds = sec.adds(raw)
             if adds is not None:
-                self._add_file(c, adds, full=scoped, hit=hit, body_key=body_key)
                 low = path.lower()
-                if (hit and low.endswith(".ipynb")) or (
-                    low.endswith((".yaml", ".yml")) and _B64_VALUE_LINE.search(sec.body) is not None
-                ):
+                # a notebook is read as ``scan`` reads it: its cells decoded, not its JSON lines
+                # (where `\"` hides a name from the rules that read one); raw if it is not JSON
+                if hit and low.endswith(".ipynb") and self._rescan_decoded(c, adds):
+                    continue
+                self._add_file(c, adds, full=scoped, hit=hit, body_key=body_key)
+                if low.endswith((".yaml", ".yml")) and _B64_VALUE_LINE.search(sec.body) is not None:
                     self._rescan_decoded(c, adds)
         if removed_from:  # (None: not tracked any more)
             self._touch(c, removed_from)
@@ -563,24 +565,29 @@ class Collector:
                 if rec is None or c.sha not in rec.commits:
                     self._record(c, self.order, m, adds.path, m.line, m.end_line)
 
-    def _rescan_decoded(self, c: Commit, adds: FileAdds) -> None:
+    def _rescan_decoded(self, c: Commit, adds: FileAdds) -> bool:
         """Notebooks and Kubernetes Secrets hide secrets behind JSON escapes and base64: read
         the file at that commit and decode it as ``scan`` does (``formats``), keeping matches
-        on the added lines."""
+        on the added lines. True when it read a notebook's cells (``scan`` reads nothing else
+        of a valid notebook)."""
         if self._blobs is None:
-            return
+            return False
         from launchready.secrets import formats
 
         data = self._blobs.get(c.sha, adds.raw_path)
         if data is None or b"\0" in data[:8192]:
-            return
+            return False
         text = data.decode("utf-8", "replace")
-        if adds.path.lower().endswith(".ipynb"):
-            located = formats.notebook_matches(self.engine, text, adds.path) or []
+        notebook = adds.path.lower().endswith(".ipynb")
+        if notebook:
+            cells = formats.notebook_matches(self.engine, text, adds.path)
+            if cells is None:
+                return False
+            located = cells
         elif formats.is_k8s_secret(text):
             located = formats.k8s_secret_matches(self.engine, text, adds.path)
         else:
-            return
+            return False
         added = set(adds.numbers)
         for m, line, col in located:
             if line not in added:
@@ -589,6 +596,7 @@ class Collector:
             if rec is None or c.sha not in rec.commits:
                 placed = replace(m, line=line, column=col, end_line=line + m.end_line - m.line)
                 self._record(c, self.order, placed, adds.path, line, placed.end_line)
+        return notebook
 
     def _record(self, c: Commit, order: int, m: Match, path: str, line: int, end_line: int) -> None:
         if m.allowed or self.ignore.ignores(c.sha, path, line):

@@ -563,7 +563,7 @@ class Engine:
             return None
         if rule.validator is not None and not rule.validator(secret):
             return None
-        if rule.generic and _public_jwt(secret):
+        if rule.generic and public_jwt(secret):
             return None
         line, col = lines.locate(start)
         end_line, end_col = lines.locate(end)
@@ -678,7 +678,7 @@ def _secret_span(group: int | str | tuple[int | str, ...], m: Any) -> tuple[int,
     return None
 
 
-def _public_jwt(value: str) -> bool:
+def public_jwt(value: str) -> bool:
     """Supabase anon / authenticated JWTs are public by design."""
     if not value.startswith("eyJ") or value.count(".") != 2:
         return False

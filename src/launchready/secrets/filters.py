@@ -102,9 +102,40 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+# Names and values that are public by design although they hold a secret-ish word or shape:
+# browser keys, publishable keys, client and project ids, DSNs. A variable with a browser
+# prefix (``envfiles``) or a Kubernetes Secret's data key (``formats``) named so is not a leak.
+_PUBLIC_NAME = (
+    r"(?i)(?:PUBLISHABLE|ANON_?KEY|PUBLIC_?KEY|SITE_?KEY|CLIENT_?ID|MEASUREMENT_?ID|APP_?ID|PROJECT_?ID|_ID$|ORG(?:ANIZATION)?_?ID|"
+    r"SENTRY_DSN|_DSN$|FIREBASE_API_KEY|FIREBASE_AUTH_DOMAIN|MAPS_API_KEY|MAPBOX_(?:ACCESS_)?TOKEN|POSTHOG_KEY|"
+    r"SEGMENT_WRITE_KEY|ALGOLIA_SEARCH|SEARCH_?(?:ONLY_)?API_?KEY|TURNSTILE_SITE|RECAPTCHA_SITE|VAPID_PUBLIC)"
+)
+_PUBLIC_VALUE = r"^(?:pk_(?:live|test)_|pk\.|phc_|sb_publishable_)"
+
+
+def public_by_design_name(name: str) -> bool:
+    """Is ``name`` one a public value goes under (``NEXT_PUBLIC_SUPABASE_ANON_KEY``'s
+    ``SUPABASE_ANON_KEY``, ``POSTHOG_KEY``, ``FIREBASE_API_KEY``, ``*_CLIENT_ID``)?"""
+    return _rx(_PUBLIC_NAME).search(name) is not None
+
+
+def public_by_design_value(value: str) -> bool:
+    """Is ``value`` a publishable key by its prefix (``pk_live_``, Mapbox ``pk.``, PostHog
+    ``phc_``, Supabase ``sb_publishable_``)?"""
+    return _rx(_PUBLIC_VALUE).match(value) is not None
+
+
 def prepare() -> None:
     """Compile every pattern now (a history scan, before it forks its second process)."""
-    for pattern in (_PLACEHOLDER_RX, _UUID_RX, _HEX_DIGEST_RX, _INTEGRITY_RX, _FAKE_WORD_RX):
+    for pattern in (
+        _PLACEHOLDER_RX,
+        _UUID_RX,
+        _HEX_DIGEST_RX,
+        _INTEGRITY_RX,
+        _FAKE_WORD_RX,
+        _PUBLIC_NAME,
+        _PUBLIC_VALUE,
+    ):
         _rx(pattern)
 
 

@@ -20,8 +20,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from launchready.secrets.engine import ALLOW_MARKERS, Engine, Match
-from launchready.secrets.filters import is_placeholder, shannon_entropy
+from launchready.secrets.engine import ALLOW_MARKERS, Engine, Match, public_jwt
+from launchready.secrets.filters import (
+    is_placeholder,
+    public_by_design_name,
+    public_by_design_value,
+    shannon_entropy,
+)
 
 Located = tuple[Match, int, int]  # match, file line, file column (1-based)
 
@@ -148,7 +153,8 @@ _KIND_SECRET = re.compile(r"(?im)^[ \t]*kind:[ \t]*[\"']?secret[\"']?[ \t]*(?:#.
 # data keys that name something other than a secret (shown in clear in any manifest)
 _PLAIN_KEY = re.compile(
     r"(?i)(?:^|[._-])(?:user(?:name)?|login|e?mail|host(?:name)?|port|url|uri|endpoint|server|database|db|dbname"
-    r"|name|namespace|region|bucket|path|id|ca\.crt|tls\.crt|[\w.-]*\.(?:crt|cer|pub))$"
+    r"|name|namespace|region|bucket|path|id|prefix|suffix|format|pattern|ttl|timeout|version|mode|level|size|limit"
+    r"|ca\.crt|tls\.crt|[\w.-]*\.(?:crt|cer|pub))$"
 )
 _SECRET_KEY = re.compile(r"(?i)pass|pwd|secret|token|key|credential|auth|private|cookie|salt|seed|dsn|conn")
 _DOCKER_CONFIG_KEY = frozenset({".dockercfg", ".dockerconfigjson"})
@@ -200,6 +206,8 @@ def _k8s_value_is_secret(key: str, value: str) -> bool:
     v = value.strip()
     if "\n" in v or "-----BEGIN" in v or len(v) < 6 or _PLAIN_KEY.search(key) or is_placeholder(v):
         return False  # a file (scanned by the rules), a certificate, a short or plain setting
+    if public_by_design_name(key) or public_by_design_value(v) or public_jwt(v):
+        return False  # a browser key, an anon JWT, a publishable key: public wherever it is kept
     return _SECRET_KEY.search(key) is not None or (len(v) >= 12 and shannon_entropy(v) >= 3.0)
 
 

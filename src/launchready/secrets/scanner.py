@@ -152,13 +152,14 @@ def _add(result: ScanResult, located: Iterable[tuple[Match, int, int]], path: st
 def scan_text(engine: Engine, text: str, path: str, result: ScanResult, transform: Transform | None = None) -> int:
     """Scan one decoded text (windowed when large); returns the number of matches (allowed too)."""
     located: Iterable[tuple[Match, int, int]]
-    if path.endswith(".ipynb"):
+    low = path.lower()  # as history reads them (``Collector``)
+    if low.endswith(".ipynb"):
         nb = formats.notebook_matches(engine, text, path)
         if nb is not None:
             return _add(result, nb, path, transform)
     located = windowed_matches(engine, [text], path)
     n = _add(result, located, path, transform)
-    if path.endswith((".yaml", ".yml")) and formats.is_k8s_secret(text):
+    if low.endswith((".yaml", ".yml")) and formats.is_k8s_secret(text):
         n += _add(result, formats.k8s_secret_matches(engine, text, path), path, transform)
     return n
 

@@ -35,7 +35,6 @@ SKIP_DIRS = frozenset(
         ".svn",
         "bower_components",
         ".terraform",
-        ".idea",
         ".pnpm-store",
         ".yarn",
         ".gradle",

@@ -135,6 +135,15 @@ _WEAK_PASSWORDS = frozenset(
         "dev",
         "development",
         "docker",
+        # the passwords of jokes and tutorials (hunter2, trustno1, correct horse battery staple)
+        "hunter",
+        "passw0rd",
+        "p@ssw0rd",
+        "p@ssword",
+        "swordfish",
+        "trustno",
+        "opensesame",
+        "correcthorsebatterystaple",
     ]
 )
 

@@ -159,7 +159,8 @@ _PASSWORD_NAME = r"(?i:[\w.-]*?(?:passw(?:or)?d|passwd|pwd))"
 _PASSWORD_SKIP = (
     r"match:^(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?(?:(?i:old|new|confirm|current|repeat|min|max)[_-]?(?i:pass)"
     r"|(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy|verifier|data|reset"
-    r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid)))"
+    r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid"
+    r"|mgr|manager|handler|helper|provider|validator|checker|class)))"
 )
 _PASSWORD_RX, _PASSWORD_GROUPS = _forms(_PASSWORD_NAME, 6, tail=r"[\w.-]{0,10}?")
 # Command lines: `mysql -u root -p'secret'` / `-psecret`, `curl -u user:secret`.
