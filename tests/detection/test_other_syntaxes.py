@@ -500,3 +500,21 @@ def test_a_captchas_site_key_is_public(name: str) -> None:
 )
 def test_classes_about_passwords_are_not_passwords(line: str) -> None:
     assert secrets(line, "app/compat.py") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        # code between two string literals of a minified bundle (Plotly, embedded in an HTML export)
+        ('tiles:["https://tiles.example.net/{z}/{x}/{y}.png?api_key="+t),t.substr(0,t.length-1)+"x"]\n', "plot.html"),
+        ('u="https://t.example.net/x.png?api_key="],tileSize:256}},layers:[{id:"carto"}]\n', "plot.html"),
+        # a linter's cache maps file names to their hashes (.php-cs-fixer.cache, .eslintcache)
+        ('{"hashes":{"src/Security/ApiTokenAuthenticator.php":"' + G.hex(32) + '"}}\n', ".php-cs-fixer.cache"),
+        ('{"src/NotCompromisedPasswordService.php":"' + G.hex(32) + '"}\n', ".php-cs-fixer.cache"),
+        # Symfony reads the value from the environment
+        ("framework:\n    secret: '%env(APP_SECRET)%'\n", "config/packages/framework.yaml"),
+        ("    secret: '%kernel.secret%'\n", "config/packages/security.yaml"),
+    ],
+)
+def test_code_caches_and_references_are_not_values(line: str, path: str) -> None:
+    assert secrets(line, path) == []

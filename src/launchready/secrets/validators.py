@@ -251,7 +251,14 @@ def password_value(value: str) -> bool:
 _CIPHERTEXT = r"^(?:ENC\([A-Za-z0-9+/=_-]{8,}\)$|\{cipher\}[A-Za-z0-9+/=]{16,}$)"
 
 # Code, not a literal: `!!process.env.X`, `a || b`, `a ?? b`, a template's `${...}`.
-_EXPRESSION = r"^!|\|\||\?\?|\?\.|\$\{|\{\{|\[-?\d+\]|(?:process\.env|import\.meta\.env|os\.environ|getenv)\b"
+_EXPRESSION = (
+    r"^!|\|\||\?\?|\?\.|\$\{|\{\{|\[-?\d+\]|(?:process\.env|import\.meta\.env|os\.environ|getenv)\b"
+    # code between two string literals of a minified bundle (`"…?api_key="+t),t.substr(0,…)+"`,
+    # `'],tileSize:256}},layers:[{id:'`): brackets closing into a separator or opening after one
+    r"|[\]\)\}][,;:\]\)\}]|[,;:\(\[\{][\[\(\{]"
+    # a Symfony parameter or environment reference (`%env(APP_SECRET)%`, `%kernel.secret%`)
+    r"|%env\(|^%[\w.-]+%$"
+)
 
 
 def authorization_value(value: str) -> bool:

@@ -78,6 +78,9 @@ _GENERIC_NAME = (
     r"|passw(?:or)?d|passwd|pwd))"
     r"|(?-i:token|Token|TOKEN|secret|Secret|SECRET|credentials?|Credentials?|creds|Creds)(?![\w.-]))"
 )
+# A file's name where a secret's name would be: a linter's or a bundler's cache maps each file
+# to its hash (`"SecretsSetService.php": "<md5>"`, `.php-cs-fixer.cache`, `.eslintcache`).
+_FILE_NAME = r"|\.(?:php|py|rb|go|java|kt|js|mjs|cjs|ts|tsx|jsx|vue|svelte|cs|rs|swift|html?|twig|json|ya?ml|xml|css|scss|md|txt)\b"
 # Names that hold no credential although they contain a secret word (checked on the match,
 # after the fact: a lookahead at every word start would cost more than the whole regex). A
 # captcha's site key is public; its secret key (``RECAPTCHA_SECRET_KEY``) is not.
@@ -86,7 +89,8 @@ _GENERIC_SKIP = (
     + "(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?"
     + r"(?i:(?:old|new|confirm|current|repeat)[_-]?pass|[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
     r"|idempotency|request|site_?key|(?:recaptcha|turnstile|hcaptcha)(?![\w.-]*?secret)|dsn|anon|posthog|search_only|score|storage_?key|i18n|locale"
-    r"|hashed|digest|checksum|fingerprint|integrity|[_.-]hash\b|(?-i:Hash|Digest)\b"
+    + _FILE_NAME
+    + r"|hashed|digest|checksum|fingerprint|integrity|[_.-]hash\b|(?-i:Hash|Digest)\b"
     r"|[_.-](?:id|ids|url|uri|path|file|name|arn|type|length|size|version|header|prefix|region|expiry|ttl|count|limit|usage|label)\b"
     r"|(?-i:Id|Ids|Url|Uri|Path|File|Name|Arn|Type|Length|Size|Version|Header|Prefix|Region|Expiry|Ttl|Count|Limit|Usage|Label)\b))"
 )
@@ -160,7 +164,7 @@ _PASSWORD_SKIP = (
     r"match:^(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?(?:(?i:old|new|confirm|current|repeat|min|max)[_-]?(?i:pass)"
     r"|(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy|verifier|data|reset"
     r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid"
-    r"|mgr|manager|handler|helper|provider|validator|checker|class)))"
+    r"|mgr|manager|handler|helper|provider|validator|checker|class" + _FILE_NAME + ")))"
 )
 _PASSWORD_RX, _PASSWORD_GROUPS = _forms(_PASSWORD_NAME, 6, tail=r"[\w.-]{0,10}?")
 # Command lines: `mysql -u root -p'secret'` / `-psecret`, `curl -u user:secret`.
