@@ -518,3 +518,15 @@ def test_classes_about_passwords_are_not_passwords(line: str) -> None:
 )
 def test_code_caches_and_references_are_not_values(line: str, path: str) -> None:
     assert secrets(line, path) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        ('        "@inquirer/password": "^4.0.23",\n', "package-lock.json"),  # a package's version
+        ('    "password-validator": ">=5.1.0 <6",\n', "package.json"),
+        ("- Password: `admin123`\n", "README.md"),  # a default with digits, eight characters long
+    ],
+)
+def test_versions_and_long_defaults_are_not_passwords(line: str, path: str) -> None:
+    assert secrets(line, path) == []

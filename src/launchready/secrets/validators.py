@@ -157,6 +157,7 @@ def not_default_password(value: str) -> bool:
 
 _TEMPLATE_NAME = r"^[a-z]+(?:_[a-z]+)*$"  # a template's variable (``:pass_word@``)
 _HEX_NUMBER = r"^0[xX][0-9a-fA-F]+[uUlL]*$"  # a number written in hex
+_VERSION = r"^(?:[\^~]|[<>]=?|==?)?v?\d+(?:\.(?:\d+|x|\*)){1,3}(?:-[\w.]+)?$"  # a version or range: ^4.0.23, ~1.2, >=2.0.0-rc.1
 
 
 def url_password(value: str) -> bool:
@@ -227,8 +228,8 @@ def password_value(value: str) -> bool:
     letters with digits or symbols and not be a well-known default."""
     from launchready.secrets.filters import shannon_entropy
 
-    if not generic_value(value):
-        return False
+    if not generic_value(value) or not not_default_password(value) or _rx(_VERSION).match(value):
+        return False  # a default (`admin123`), or a package's version under its name (`@inquirer/password`)
     if len(value) >= 8:
         return shannon_entropy(value) >= 2.8
     classes = sum(
