@@ -530,3 +530,26 @@ def test_code_caches_and_references_are_not_values(line: str, path: str) -> None
 )
 def test_versions_and_long_defaults_are_not_passwords(line: str, path: str) -> None:
     assert secrets(line, path) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        ('BIGCOMMERCE_TOKEN_SECRET="this-is-a-secret-value-with-at-least-32-characters"\n', ".env.example"),
+        ('JWT_SECRET="my-super-secret-jwt-key-change-in-prod"\n', ".env"),
+        ("  login(email: String!, password: String!): LoginResult!\n", "schema.graphql"),
+        ("  apiKeys: [String!]!\n", "schema.graphql"),
+        ("[I 12:02:10 NotebookApp] http://(73e0ec1f1ae6 or 127.0.0.1):8888/?token=" + G.hex(48) + "\n", "README.md"),
+        ("open http://localhost:8888/lab?token=" + G.hex(48) + "\n", "README.md"),
+    ],
+)
+def test_sentences_schema_types_and_local_tokens_are_quiet(line: str, path: str) -> None:
+    """Found in public apps (vercel/commerce, full-stack-fastapi-template): a sentence where the
+    value goes, a GraphQL field's type, a local Jupyter server's throwaway token."""
+    assert secrets(line, path) == []
+
+
+def test_a_token_beside_a_local_url_or_in_a_local_api_url_is_still_found() -> None:
+    token = G.chars(32, ALNUM)
+    assert secrets(f"API_TOKEN={token}  # docs at http://localhost:3000/docs\n", ".env") == [token]
+    assert secrets(f'<a href="http://localhost:8888/v1/api/get?token={token}">\n', "page.html") == [token]

@@ -259,6 +259,8 @@ _EXPRESSION = (
     r"|[\]\)\}][,;:\]\)\}]|[,;:\(\[\{][\[\(\{]"
     # a Symfony parameter or environment reference (`%env(APP_SECRET)%`, `%kernel.secret%`)
     r"|%env\(|^%[\w.-]+%$"
+    # a schema's type where a field's value would be (GraphQL `password: String!`, `[String!]!`)
+    r"|^\[?(?:String|Int|Float|Boolean|ID|DateTime|Date|JSON|BigInt|Decimal|Long|UUID|Email|URL|Upload)!?\]?!?$"
 )
 
 

@@ -33,6 +33,13 @@ def _url_rule(rule_id: str, description: str, schemes: str, keywords: tuple[str,
 # A database on this machine (a local development default), not a credential anyone can reach:
 # the host after the last `@` (an e-mail address may stand before it as the login).
 _LOCAL_HOST = r"match:@(?![^@]*@)\[?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|::1|host\.docker\.internal)\]?(?:[:/?#]|$)"
+# A local Jupyter server's login token, as its log prints the URL to open
+# (`http://localhost:8888/?token=…`, `http://(host or 127.0.0.1):8888/lab?token=…`): a throwaway
+# of this machine. Any other token in a local URL is still reported.
+_JUPYTER_TOKEN = (
+    r"line:(?i)://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|\([\w.-]+ or 127\.0\.0\.1\))(?::\d+)?"
+    r"/(?:(?:lab|tree|notebooks)/?)?\??token="
+)
 # Domains reserved for documentation and tests (RFC 2606, RFC 6761): no service holds a password there.
 _EXAMPLE_HOST = (
     r"match:@(?![^@]*@)(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid|localhost))(?:[:/?#]|$)"
@@ -484,6 +491,7 @@ RULES: tuple[Rule, ...] = (
         allow=(
             r"match:^(?:[?&;]|%26|%3[fF])(?i:[\w.-]*?(?:page|next|continuation|cursor|csrf|xsrf|sync|cache|public|publishable"
             r"|site_?key|recaptcha|hcaptcha|turnstile|idempotency|search_only|anon))",
+            _JUPYTER_TOKEN,
         ),
         flags=re.MULTILINE,
         entropy=3.3,
@@ -542,7 +550,7 @@ RULES: tuple[Rule, ...] = (
         # history's line prefilter skips the many lines with a bare lower-case `key` (`keys()`).
         cased_keywords=("_KEY", "Key"),
         regex=_GENERIC_RX,
-        allow=(_GENERIC_SKIP,),
+        allow=(_GENERIC_SKIP, _JUPYTER_TOKEN),
         precheck=_VALUE_AFTER % 12,
         secret_group=_GENERIC_GROUPS,
         flags=re.MULTILINE,
