@@ -553,3 +553,22 @@ def test_a_token_beside_a_local_url_or_in_a_local_api_url_is_still_found() -> No
     token = G.chars(32, ALNUM)
     assert secrets(f"API_TOKEN={token}  # docs at http://localhost:3000/docs\n", ".env") == [token]
     assert secrets(f'<a href="http://localhost:8888/v1/api/get?token={token}">\n', "page.html") == [token]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'ISSUE_AUTHOR = os.getenv("GITHUB_ISSUE_AUTHOR", "actions-user[bot]")\n',  # cookiecutter-django
+        'MAX_PASSENGER_NAME = "' + G.chars(24, ALNUM) + '"\n',
+        'KEYBOARD_LAYOUT = "' + G.chars(24, ALNUM) + '"\n',
+    ],
+)
+def test_a_secret_word_inside_a_longer_word_is_no_secret_name(line: str) -> None:
+    """`_AUTH` of `_AUTHOR`, `_PASS` of `_PASSENGER`, `_KEY` of `_KEYBOARD`."""
+    assert secrets(line, "app/config.py") == []
+
+
+@pytest.mark.parametrize("name", ["GITHUB_AUTH", "STRIPE_KEYS", "API_TOKENS", "DB_PASSWD", "APP_SECRETS"])
+def test_secret_words_ending_a_name_still_name_a_secret(name: str) -> None:
+    value = G.chars(32, ALNUM)
+    assert secrets(f'{name} = "{value}"\n', "app/config.py") == [value]

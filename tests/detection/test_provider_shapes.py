@@ -162,10 +162,11 @@ def test_clerk_svix_and_paystack_values_are_told_from_stripes() -> None:
     assert ids(f"PAYSTACK_SECRET_KEY=sk_test_{g.hex(40)}\n") == ["secret.paystack-test-secret-key"]
 
 
-def test_a_google_key_meant_for_browsers_is_medium_with_the_fix_that_helps() -> None:
+def test_a_google_key_meant_for_browsers_is_low_with_the_fix_that_helps() -> None:
     """A Firebase web config's apiKey and a Maps JavaScript key ship to browsers by design:
-    reported low (as in a shipped bundle), telling the founder to restrict the key (it can call every API its project
-    enables, Gemini included); the same AIza key anywhere else is a Google API key, high."""
+    reported low (as in a shipped bundle), telling the founder to restrict the key (it can call
+    every API its project enables, Gemini included); the same AIza key anywhere else is a
+    Google API key, high."""
     g = KeyGen(41)
     key = "AIza" + g.chars(35, ALNUM + "-_")
     firebase = [
@@ -183,6 +184,14 @@ def test_a_google_key_meant_for_browsers_is_medium_with_the_fix_that_helps() -> 
             f'<script>firebase.initializeApp({{ apiKey: "{key}", authDomain: "acme.firebaseapp.com" }});</script>\n',
             "index.html",
         ),
+        (
+            f'<script src="https://maps.googleapis.com/maps/api/js?key={key}&callback=initMap" async></script>\n',
+            "a.html",
+        ),
+        (f'<script src="https://maps.googleapis.com/maps/api/js?libraries=places&amp;key={key}"></script>\n', "b.html"),
+        (f"NEXT_PUBLIC_GOOGLE_MAPS_API_KEY={key}\n", ".env.local"),
+        (f"VITE_PLACES_KEY={key}\n", ".env"),
+        (f'GOOGLE_MAP_API_KEY = "{key}"\n', "bakerydemo/settings/base.py"),  # wagtail's bakerydemo
     ]
     for text, path in firebase:
         got = [(m.rule.id, m.rule.severity.value, m.secret) for m in ENGINE.scan(text, path)]

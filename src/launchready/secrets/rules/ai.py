@@ -89,7 +89,7 @@ RULES: tuple[Rule, ...] = (
         regex=(
             r"(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"
             r"(?=[\s\S]{0,400}?(?:\bauthDomain\b|\.firebaseapp\.com\b|\bmessagingSenderId\b))"
-            r"|(?i:[\w.-]*(?:firebase|google[_.-]?maps|maps|places)[\w.-]{0,20}?(?:api[_.-]?)?key)[\"']?\s*[:=]\s*[\"'`]?"
+            r"|(?i:[\w.-]*(?:firebase|google[_.-]?maps?|maps?|places)[\w.-]{0,20}?(?:api[_.-]?)?key)[\"']?\s*[:=]\s*[\"'`]?"
             r"(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"
             r"|maps\.googleapis\.com/maps/api/js\?(?:[^\s\"'<>]*?&(?:amp;)?)?key=(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"
         ),

@@ -77,7 +77,8 @@ def _file_rule(
 # config by convention; lowercase and camelCase code names say what they hold (api_key,
 # clientSecret, moralis_token); a bare `token` or `secret` is a name too (XML attributes, YAML).
 _GENERIC_NAME = (
-    r"(?:(?-i:[A-Za-z0-9_]*(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASS|_PWD|_CREDENTIALS?|_CREDS|_AUTH))"
+    # the word ends there (`_AUTH`, not `_AUTHOR`; `_PASS`, not `_PASSENGER`; `_KEY`, not `_KEYBOARD`)
+    r"(?:(?-i:[A-Za-z0-9_]*(?:_KEYS?|_TOKENS?|_SECRETS?|_PASSWORD|_PASSWD|_PASSPHRASE|_PASS|_PWD|_CREDENTIALS?|_CREDS|_AUTH)(?![A-Z]))"
     r"|(?-i:[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Token|Secret|Key|Password|Credentials?|Creds)(?![a-z]))"
     r"|(?-i:[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:token|secret|password|passwd|pwd|auth|credentials?|creds)(?![a-z]))"
     r"|(?i:[\w.-]*?(?:api[_.-]?key|apikey|secret(?:[_.-]?key)?|client[_.-]?secret|access[_.-]?key"
