@@ -312,6 +312,7 @@ def prepare() -> None:
     for pattern in (
         _TEMPLATE_NAME,
         _HEX_NUMBER,
+        _VERSION,
         _IDENTIFIER,
         _DOTTED,
         _B64_TEXT,
