@@ -200,3 +200,21 @@ def test_a_google_key_meant_for_browsers_is_low_with_the_fix_that_helps() -> Non
         assert [(m.rule.id, m.rule.severity.value) for m in ENGINE.scan(text, "src/ai.ts")] == [
             ("secret.google-api-key", "high")
         ]
+
+
+def test_a_plaid_sandbox_token_is_low_and_a_production_token_critical() -> None:
+    """Recorded API responses (VCR cassettes) of a Plaid app are full of sandbox tokens: they
+    reach Plaid's test institutions only (maybe-finance/maybe has ten)."""
+    g = KeyGen(52)
+    body = f"{g.hex(8)}-{g.hex(4)}-{g.hex(4)}-{g.hex(4)}-{g.hex(12)}"
+    rows = {
+        env: [
+            (m.rule.id, m.rule.severity.value) for m in ENGINE.scan(f'"access_token": "access-{env}-{body}"\n', "a.yml")
+        ]
+        for env in ("sandbox", "development", "production")
+    }
+    assert rows == {
+        "sandbox": [("secret.plaid-sandbox-access-token", "low")],
+        "development": [("secret.plaid-access-token", "critical")],
+        "production": [("secret.plaid-access-token", "critical")],
+    }

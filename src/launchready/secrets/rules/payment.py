@@ -4,7 +4,7 @@ Polar, Paddle, Lemon Squeezy, GoCardless, Plaid, Flutterwave, Shippo, EasyPost, 
 from __future__ import annotations
 
 from launchready.secrets.rule import Rule
-from launchready.secrets.rules._common import C, Pack
+from launchready.secrets.rules._common import C, L, Pack
 
 P = Pack()
 P.token(
@@ -112,11 +112,23 @@ P.token(
 P.token(
     "secret.plaid-access-token",
     "Plaid item access token",
-    r"access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-    ("access-sandbox-", "access-development-", "access-production-"),
+    r"access-(?:development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    ("access-development-", "access-production-"),
     "https://dashboard.plaid.com (remove the Item / rotate with /item/access_token/invalidate)",
     "PLAID_ACCESS_TOKEN",
     severity=C,
+    entropy=None,
+)
+# A sandbox Item holds Plaid's test institutions, not a bank account: low, as Stripe's test keys
+# (recorded API responses, VCR cassettes, are full of them).
+P.token(
+    "secret.plaid-sandbox-access-token",
+    "Plaid sandbox item access token (test institutions only)",
+    r"access-sandbox-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    ("access-sandbox-",),
+    "https://dashboard.plaid.com (sandbox: /item/access_token/invalidate)",
+    "PLAID_ACCESS_TOKEN",
+    severity=L,
     entropy=None,
 )
 P.named(
