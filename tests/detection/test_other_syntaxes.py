@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.conftest import commit_files
 
 from launchready.demo.keygen import ALNUM, B64URL, KeyGen
 from launchready.secrets.engine import Engine, logical_line_end
@@ -214,6 +215,24 @@ def test_signed_jwt_is_found_anywhere() -> None:
     assert found(f"python cli.py {token}\n", "docs/usage.md") == [("secret.jwt", token, 1)]
     assert found(f'"id_token": "{token}",\n', "dump.json") == [("secret.jwt", token, 1)]
     assert secrets(f'"value": "Bearer {token}",\n', "request.har") == [token]
+
+
+def test_an_expired_jwt_is_low_and_says_when_it_expired(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """An example token in an OpenAPI document that expired in 2020 (node-express-boilerplate's)
+    grants nothing now: low, in `scan` and `history` alike; a live or open-ended one stays high."""
+    expired = G.jwt({"sub": "5ebac534954b54139806c112", "iat": 1589298484, "exp": 1589300284})
+    live = G.jwt({"sub": "svc-deploy", "iat": 1700000000, "exp": 4102444800})  # 2100
+    forever = G.jwt({"sub": "svc-report"})
+    text = f"old: {expired}\nlive: {live}\nforever: {forever}\n"
+    commit_files(repo, {"src/docs/components.yml": text}, "tokens")
+    for cmd in (["scan", "."], ["history"]):
+        out = repo.parent / "jwt.json"
+        run_cli([*cmd, "-q", "--exit-zero", "--json", str(out)], repo)
+        rows = sorted(
+            (f["line"], f["severity"], "expired on 2020-05-12" in f["message"])
+            for f in json.loads(out.read_text())["findings"]
+        )
+        assert rows == [(1, "low", True), (2, "high", False), (3, "high", False)], (cmd, rows)
 
 
 @pytest.mark.parametrize(

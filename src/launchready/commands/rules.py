@@ -134,6 +134,9 @@ def _rules(request: RulesRequest, config: Config, console: Console, out: io.Stri
         out.write(f"  keywords: {safe(', '.join(rule.keywords))}\n")
     if rule.cased_keywords:  # history's line prefilter looks for these in this case only
         out.write(f"  cased:    {safe(', '.join(rule.cased_keywords))} (history skips lines spelling them otherwise)\n")
+    if rule.grade is not None:  # the secret itself can lower the severity (an expired token)
+        graded = (rule.grade.__doc__ or rule.grade.__name__).strip().splitlines()[0]
+        out.write(f"  graded:   {safe(graded)}\n")
     if rule.line_trigger:  # history's line search looks for this instead of the keywords
         out.write(f"  history:  reads lines matching {safe(rule.line_trigger)} (not every line with a keyword)\n")
     if rule.heads:  # the engine runs the regex only around a hit where one starts a token

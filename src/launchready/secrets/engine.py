@@ -714,11 +714,17 @@ def to_finding(match: Match, path: str, line_offset: int = 0, **extra: Any) -> F
     if idx >= 0:
         line_start_in_window = idx
     snippet = redact.redact_line(match.line_text, line_start_in_window, line_start_in_window + len(match.secret))
+    severity = extra.pop("severity", rule.severity)
+    message = extra.pop("message", f"{rule.description} ({secret_shown})")
+    graded = rule.grade(match.secret) if rule.grade is not None else None
+    if graded is not None:  # the secret itself says it weighs less (an expired token)
+        severity = min(severity, graded[0], key=lambda s: s.rank)
+        message = f"{message}; {graded[1]}"
     return Finding(
         rule_id=rule.id,
-        severity=extra.pop("severity", rule.severity),
+        severity=severity,
         path=path,
-        message=extra.pop("message", f"{rule.description} ({secret_shown})"),
+        message=message,
         fix=rule.fix,
         fingerprint=redact.fingerprint(rule.id, match.secret),
         line=match.line + line_offset,

@@ -10,6 +10,9 @@ from typing import Any
 from launchready.model import Severity
 
 Validator = Callable[[str], bool]
+# What a secret's own content says of its weight: None, or a lower severity and why
+# (``validators.jwt_grade``: an expired token).
+Grader = Callable[[str], "tuple[Severity, str] | None"]
 
 
 # The characters a token is made of: a match that must start (or end) a token may not have
@@ -90,6 +93,9 @@ class Rule:
     # 48,000 added lines of fastapi's history, a ``user:password@`` URL on 23. Scans of files
     # still find the keywords themselves (they only gate which rules run).
     line_trigger: str = ""
+    # Reads the secret itself for a severity other than ``severity`` (``Grader``), with the
+    # reason appended to the finding's message.
+    grade: Grader | None = None
 
     def __post_init__(self) -> None:
         # An empty keyword is in every text: the rule always runs (as in gitleaks), which is

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import functools
 import itertools
 import json
 import re
+import time
 import zlib
+
+from launchready.model import Severity
 
 
 @functools.cache
@@ -83,6 +87,23 @@ def signed_jwt(token: str) -> bool:
     if not isinstance(alg, str) or alg.lower() == "none":
         return False
     return claims.get("role") not in ("anon", "authenticated")
+
+
+def jwt_grade(token: str) -> tuple[Severity, str] | None:
+    """An expired token (``exp`` in the past) is low: it grants nothing any more.
+    The finding says when it expired; any other token keeps the rule's severity."""
+    claims = jwt_claims(token.rstrip("="))
+    exp = claims.get("exp") if claims is not None else None
+    if isinstance(exp, bool) or not isinstance(exp, (int, float)) or exp >= time.time():
+        return None
+    try:
+        when = datetime.datetime.fromtimestamp(exp, datetime.timezone.utc).strftime("%Y-%m-%d")
+    except (OverflowError, OSError, ValueError):
+        return None
+    return (
+        Severity.LOW,
+        f"it expired on {when} and grants nothing now (rotate its signing key only if that key is weak)",
+    )
 
 
 def supabase_service_role(token: str) -> bool:

@@ -74,6 +74,8 @@ def _row(r: Rule) -> str:
         extras.append(f"entropy ≥ {r.entropy}")
     if r.validator is not None:
         extras.append(f"validator `{r.validator.__name__}`")
+    if r.grade is not None:
+        extras.append(f"graded by `{r.grade.__name__}`")
     if r.paths:
         extras.append(f"files `{r.paths}`")
     if r.generic:

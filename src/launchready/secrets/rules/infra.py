@@ -512,6 +512,7 @@ RULES: tuple[Rule, ...] = (
         generic=True,
         password_like=True,
         validator=validators.signed_jwt,
+        grade=validators.jwt_grade,
         fix="Revoke the token (or the session or service account it stands for) at its issuer; tokens are minted at runtime and never committed.",
     ),
     Rule(
