@@ -591,3 +591,10 @@ def test_a_secret_word_inside_a_longer_word_is_no_secret_name(line: str) -> None
 def test_secret_words_ending_a_name_still_name_a_secret(name: str) -> None:
     value = G.chars(32, ALNUM)
     assert secrets(f'{name} = "{value}"\n', "app/config.py") == [value]
+
+
+def test_a_translation_lock_file_and_a_super_secret_placeholder_are_quiet() -> None:
+    """formbricks: `apps/web/i18n.lock` maps each message key (`…/invalid_or_expired_token`)
+    to its hash, and a test's `mysql://admin:super-secret@database` is a placeholder."""
+    assert secrets(f"    auth/email-change/invalid_or_expired_token: {G.hex(32)}\n", "apps/web/i18n.lock") == []
+    assert secrets('const secretUrl = "mysql://admin:super-secret@database/formbricks";\n', "scripts/wait.ts") == []

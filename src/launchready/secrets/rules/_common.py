@@ -84,7 +84,10 @@ def named_value_rule(
     entropy: float | None = 3.0,
 ) -> Rule:
     """A value with no distinctive shape: only reported when a name says whose it is
-    (``DATADOG_API_KEY = <32 hex>``); keyword-anchored so it stays quiet elsewhere."""
+    (``DATADOG_API_KEY = <32 hex>``); keyword-anchored so it stays quiet elsewhere. The name is
+    its only evidence, as for the generic rules: quiet where they are (tests, fixtures,
+    translation catalogs, where a message key `…/datadog_api_key` maps to a 32-hex hash), and a
+    token with a provider's shape on the same span wins over it."""
     return Rule(
         id=id,
         description=description,
@@ -95,6 +98,7 @@ def named_value_rule(
         entropy=entropy,
         password_like=True,
         allow_uuid=True,
+        generic=True,
         fix=fix_text,
     )
 
