@@ -73,7 +73,8 @@ RULES: tuple[Rule, ...] = (
     # A Firebase web config's apiKey and a Maps JavaScript API key are Google API keys (the same
     # AIza shape) that ship to every browser by design: not passwords, but each can call every
     # API its Google Cloud project enables, Gemini included. Low (as in a shipped bundle,
-    # ``build_output``), with the fix that helps: restrict the key. Listed before secret.google-api-key, which it wins over on the same key.
+    # ``build_output``), with the fix that helps: restrict the key. Listed before
+    # secret.google-api-key, which it wins over on the same key.
     Rule(
         id="secret.google-browser-api-key",
         description=(

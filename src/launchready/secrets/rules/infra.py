@@ -30,9 +30,10 @@ def _url_rule(rule_id: str, description: str, schemes: str, keywords: tuple[str,
     )
 
 
-# A database on this machine (a local development default), not a credential anyone can reach:
-# the host after the last `@` (an e-mail address may stand before it as the login).
-_LOCAL_HOST = r"match:@(?![^@]*@)\[?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|::1|host\.docker\.internal)\]?(?:[:/?#]|$)"
+# A URL's host: what follows its last `@` (an e-mail address may stand before it as the login).
+_HOST = r"match:@(?![^@]*@)"
+# A database on this machine (a local development default), not a credential anyone can reach.
+_LOCAL_HOST = _HOST + r"\[?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|::1|host\.docker\.internal)\]?(?:[:/?#]|$)"
 # A local Jupyter server's login token, as its log prints the URL to open
 # (`http://localhost:8888/?token=…`, `http://(host or 127.0.0.1):8888/lab?token=…`): a throwaway
 # of this machine. Any other token in a local URL is still reported.
@@ -42,7 +43,7 @@ _JUPYTER_TOKEN = (
 )
 # Domains reserved for documentation and tests (RFC 2606, RFC 6761): no service holds a password there.
 _EXAMPLE_HOST = (
-    r"match:@(?![^@]*@)(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid|localhost))(?:[:/?#]|$)"
+    _HOST + r"(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid|localhost))(?:[:/?#]|$)"
 )
 # ``://user:password@`` in a URL (what ``secret.http-url-password``'s matches all hold)
 _USERINFO = r"://[^:/\s]*:[^@/\s?#]+@"
@@ -88,7 +89,7 @@ _GENERIC_NAME = (
 )
 # A file's name where a secret's name would be: a linter's or a bundler's cache maps each file
 # to its hash (`"SecretsSetService.php": "<md5>"`, `.php-cs-fixer.cache`, `.eslintcache`).
-_FILE_NAME = r"|\.(?:php|py|rb|go|java|kt|js|mjs|cjs|ts|tsx|jsx|vue|svelte|cs|rs|swift|html?|twig|json|ya?ml|xml|css|scss|md|txt)\b"
+_FILE_NAME = r"\.(?:php|py|rb|go|java|kt|js|mjs|cjs|ts|tsx|jsx|vue|svelte|cs|rs|swift|html?|twig|json|ya?ml|xml|css|scss|md|txt)\b"
 # Names that hold no credential although they contain a secret word (checked on the match,
 # after the fact: a lookahead at every word start would cost more than the whole regex). A
 # captcha's site key is public; its secret key (``RECAPTCHA_SECRET_KEY``) is not.
@@ -97,6 +98,7 @@ _GENERIC_SKIP = (
     + "(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?"
     + r"(?i:(?:old|new|confirm|current|repeat)[_-]?pass|[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
     r"|idempotency|request|site_?key|(?:recaptcha|turnstile|hcaptcha)(?![\w.-]*?secret)|dsn|anon|posthog|search_only|score|storage_?key|i18n|locale"
+    + "|"
     + _FILE_NAME
     + r"|hashed|digest|checksum|fingerprint|integrity|[_.-]hash\b|(?-i:Hash|Digest)\b"
     r"|[_.-](?:id|ids|url|uri|path|file|name|arn|type|length|size|version|header|prefix|region|expiry|ttl|count|limit|usage|label)\b"
@@ -172,7 +174,7 @@ _PASSWORD_SKIP = (
     r"match:^(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?(?:(?i:old|new|confirm|current|repeat|min|max)[_-]?(?i:pass)"
     r"|(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy|verifier|data|reset"
     r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid"
-    r"|mgr|manager|handler|helper|provider|validator|checker|class" + _FILE_NAME + ")))"
+    r"|mgr|manager|handler|helper|provider|validator|checker|class|" + _FILE_NAME + ")))"
 )
 _PASSWORD_RX, _PASSWORD_GROUPS = _forms(_PASSWORD_NAME, 6, tail=r"[\w.-]{0,10}?")
 # Command lines: `mysql -u root -p'secret'` / `-psecret`, `curl -u user:secret`.
