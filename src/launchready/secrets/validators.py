@@ -244,9 +244,9 @@ def generic_value(value: str) -> bool:
 
 
 def password_value(value: str) -> bool:
-    """A literal under a password name: a generic value with some randomness. Eight characters
-    and more need an entropy of 2.8 bits; a short one (six or seven: ``cackle!``) must mix
-    letters with digits or symbols and not be a well-known default."""
+    """A literal under a password name: a generic value with some randomness, never a
+    well-known default nor a version. Eight characters and more need an entropy of 2.8 bits;
+    a short one (six or seven: ``cackle!``) must mix letters with digits or symbols."""
     from launchready.secrets.filters import shannon_entropy
 
     if not generic_value(value) or not not_default_password(value) or _rx(_VERSION).match(value):
@@ -259,13 +259,7 @@ def password_value(value: str) -> bool:
     has_other = any(not c.isalpha() for c in value)
     # runs typed along the keyboard's rows or the alphabet (`xyz789`, `mno456`): a tutorial's example
     steps = sum(ord(b) - ord(a) == 1 for a, b in itertools.pairwise(value))
-    return (
-        classes >= 2
-        and has_other
-        and steps * 2 < len(value) - 1
-        and shannon_entropy(value) >= 2.3
-        and not_default_password(value)
-    )
+    return classes >= 2 and has_other and steps * 2 < len(value) - 1 and shannon_entropy(value) >= 2.3
 
 
 # A value encrypted for the app to decrypt at runtime with a key kept elsewhere: Jasypt's
