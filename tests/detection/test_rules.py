@@ -328,14 +328,42 @@ TRIGGERED = [r.id for r in RULES if r.line_trigger]
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_line_trigger_finds_every_line_its_rule_matches(rule_id: str, seed: int) -> None:
     """History looks for a ``line_trigger`` instead of the rule's keywords: the true sample's
-    line must hold it, with the login an e-mail address too."""
-    assert TRIGGERED == ["secret.http-url-password"]
+    line must hold it (for a URL, with the login an e-mail address too), and a rule whose
+    window spans lines has the sample's text read whole (``keyword_rows`` None)."""
+    assert TRIGGERED == ["secret.google-browser-api-key", "secret.facebook-app-token", "secret.http-url-password"]
     s = KeyGen(seed).sample(rule_id)
     assert found(s.text, s.path) == [(rule_id, s.secret, s.line)]
     _prefilter_holds(s.text, s.path, rule_id)
-    text = s.text.replace("://ci-reader:", "://ci.reader@acme-corp.net:")
-    assert found(text, s.path) == [(rule_id, s.secret, s.line)]
-    _prefilter_holds(text, s.path, rule_id)
+    rule = next(r for r in RULES if r.id == rule_id)
+    if not isinstance(rule.window, str):
+        assert ENGINE.keyword_rows(s.text.encode()) is None
+    if rule_id == "secret.http-url-password":
+        text = s.text.replace("://ci-reader:", "://ci.reader@acme-corp.net:")
+        assert found(text, s.path) == [(rule_id, s.secret, s.line)]
+        _prefilter_holds(text, s.path, rule_id)
+
+
+def test_names_of_a_rule_spanning_lines_do_not_make_history_read_a_whole_text() -> None:
+    """A rule whose window spans lines with a ``line_trigger`` has history read a text whole
+    only where the trigger is: its names alone (``facebook``, ``access_token``, the ``graph.``
+    of every ``paragraph.``) leave the text to its keyword lines."""
+    names = "Log in with Facebook or GitHub.\nThe access_token is returned.\nSee the next paragraph.\n"
+    assert ENGINE.keyword_rows(names.encode()) is not None
+    token = KeyGen(5).sample("secret.facebook-app-token").secret
+    assert ENGINE.keyword_rows(f"{names}FB_TOKEN = '{token}'\n".encode()) is None
+
+
+def test_a_window_stops_at_the_fence_between_joined_texts() -> None:
+    """History scans many files' lines as one text, joined with a fence: a window that spans
+    lines (the Facebook name on the line above its token) never reaches from one file's lines
+    into the next file's."""
+    token = KeyGen(6).sample("secret.facebook-app-token").secret
+    text = f"# facebook app\nAPP = '{token}'\n"
+    assert [m.secret for m in ENGINE.scan(text, "", dense=True)] == [token]
+    fence = "\n\x00 \x00\n"
+    joined = f"# facebook app{fence}APP = '{token}'\n"
+    assert [m.secret for m in ENGINE.scan(joined, "", dense=True)] == [token]  # without the fence: reached
+    assert ENGINE.scan(joined, "", dense=True, fence=fence) == []
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import hashlib
+import os
 import re
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
@@ -60,6 +62,10 @@ class Record:
     occurrences: int = 0
     commits: set[str] = field(default_factory=set)
     paths: set[str] = field(default_factory=set)
+    # (commit, path) of every sighting: a file read again whole (``_rescan_blob``,
+    # ``_rescan_decoded``) does not count again what its added lines showed, nor miss a
+    # secret another file of the same commit had, whichever was scanned first
+    places: set[tuple[str, str]] = field(default_factory=set)
 
     def older(self, s: Sighting) -> bool:
         """Is ``s`` an earlier sighting than ``first``: an older commit, or in the same commit
@@ -73,6 +79,7 @@ class Record:
             self.first = other.first
         self.occurrences += other.occurrences
         self.commits |= other.commits
+        self.places |= other.places
         self.paths |= other.paths
 
 
@@ -132,7 +139,12 @@ TRIM_AFTER = 1 << 20
 PATH_CACHE = 1 << 16  # paths whose kind is remembered (a history may touch millions)
 TOUCHED_LIMIT = 2_000_000  # entries (~100 bytes each); beyond, removals use a path-limited log
 BATCH_BYTES = 16 * 1024  # small: the last batch is scanned after the two ends meet, on the critical path
-BATCH_SEPARATOR = b"\n\x00\n"
+# Two tokens on a line of their own: no logical line (``logical_line_end``: an XML value
+# stands alone on its line) runs from one piece into the next, so what a piece's scan finds
+# does not depend on the pieces around it in a batch.
+BATCH_SEPARATOR = b"\n\x00 \x00\n"
+_FENCE = BATCH_SEPARATOR.decode("ascii")
+CLEAN_LIMIT = 1 << 16  # lines remembered as clean per process (~80 bytes each), then forgotten
 
 
 @dataclass
@@ -144,6 +156,9 @@ class _Piece:
     hi: int
     text: bytes
     rows: list[int] | None = None  # the adds.lines (indices) ``text`` holds, when not all of lo:hi
+    # per row of ``rows``: the line's key in ``Collector._clean`` when it stands alone (None
+    # when it does not): remembered there if the scan finds nothing on it
+    keys: list[bytes | None] | None = None
 
 
 # Four consecutive base64 lines of PEM width: a key body, maybe without its BEGIN line.
@@ -178,6 +193,12 @@ def prepare(engine: Engine, sample: Iterable[bytes]) -> None:
             pos = at + 1
 
 
+def _alone(line: bytes) -> bool:
+    """Does ``line`` end its logical line (``logical_line_end``'s first test)?"""
+    last = line[-1:]
+    return bool(last) and last != b"\\" and last != b">" and not last.isspace()
+
+
 def _looks_like_key_body(text: bytes) -> bool:
     """A run of base64 lines of PEM width and no BEGIN line among the added lines."""
     return _KEY_BODY.search(text) is not None and b"-----BEGIN" not in text
@@ -208,6 +229,8 @@ class Collector:
         self._batch_bytes = 0
         self._path_scoped: dict[str, bool] = {}  # path -> does a path-scoped rule apply
         self._paths: dict[bytes, tuple[str, bool, bool]] = {}  # raw path -> _path_kind(raw)
+        self._clean: set[bytes] = set()  # keys of keyword lines scanned without a match (``_unseen``)
+        self._clean_key = os.urandom(16)
 
     def excluded(self, path: str) -> bool:
         return excluded(path, self.exclude)
@@ -345,10 +368,46 @@ class Collector:
             elif rows:
                 if hi < n:  # the overlap belongs to the next slice
                     rows = [r for r in rows if r < CHUNK_LINES]
-                picked = [lo + r for r in rows]
-                self._queue(_Piece(c, self.order, adds, lo, hi, b"\n".join([lines[i] for i in picked]), picked))
+                picked, keys = self._unseen(lines, [lo + r for r in rows])
+                if picked:
+                    text = b"\n".join([lines[i] for i in picked])
+                    self._queue(_Piece(c, self.order, adds, lo, hi, text, picked, keys))
         if key_body:
             self._rescan_blob(c, adds)
+
+    def _unseen(self, lines: list[bytes], picked: list[int]) -> tuple[list[int], list[bytes | None]]:
+        """The keyword lines of ``picked`` to scan, and each one's key in ``_clean`` (None:
+        not a line that stands alone). A history adds the same lines again and again (a file
+        moved, a translated page's code samples, a branch's commits merged again): a line
+        that stands alone and was scanned before without a match is left out.
+
+        "Stands alone": its logical line is itself and no other line's reaches it, before and
+        after leaving lines out (``logical_line_end``: no ``\\``, ``>`` or space at its end or
+        at the end of the kept line before it, no ``>`` two kept lines up, no ``</`` at its
+        start). Every rule a keyword line's scan runs matches within the logical line (a rule
+        whose window spans lines makes ``keyword_rows`` scan the whole text instead), so such a
+        line's matches depend on its bytes alone. The key is a keyed hash: a line cannot be
+        made to collide with a clean one, and it costs 16 bytes, not the line."""
+        kept: list[int] = []
+        keys: list[bytes | None] = []
+        clean = self._clean
+        before = behind = b""  # the two kept lines before this one (b"": none, or the separator)
+        for i in picked:
+            line = lines[i]
+            key = None
+            if (
+                _alone(line)
+                and (not before or _alone(before))
+                and not behind.rstrip().endswith(b">")
+                and not line.lstrip().startswith(b"</")
+            ):
+                key = hashlib.blake2b(line, digest_size=16, key=self._clean_key).digest()
+                if key in clean:
+                    continue
+            kept.append(i)
+            keys.append(key)
+            before, behind = line, before
+        return kept, keys
 
     def scan_oversized(self, c: Commit) -> None:
         """A commit whose patch is too large to hold: scan each file it added or changed, read
@@ -502,7 +561,9 @@ class Collector:
             line += piece.text.count(b"\n") + 2
         text = BATCH_SEPARATOR.join(p.text for p in batch).decode("utf-8", "replace")
         engine = self.engine
-        for m in engine.scan(text, "", dense=True):
+        matched: set[int] = set()  # batch lines a match touched
+        for m in engine.scan(text, "", dense=True, fence=_FENCE):
+            matched.update(range(m.line, m.end_line + 1))
             k = bisect.bisect_right(starts, m.line) - 1
             if k + 1 < len(starts) and m.end_line >= starts[k + 1] - 1:
                 continue  # would cross into the next piece
@@ -510,6 +571,19 @@ class Collector:
             if piece.adds is not None and engine.skips_here(m.rule, piece.adds.path):
                 continue  # a generic rule in a test fixture or translation catalog, as `scan` does
             self._place(piece, m, m.line - starts[k] + 1, m.end_line - starts[k] + 1)
+        self._remember_clean(batch, starts, matched)
+
+    def _remember_clean(self, batch: list[_Piece], starts: list[int], matched: set[int]) -> None:
+        """Remember the lines of ``batch`` that stand alone and held no match (``_unseen``)."""
+        clean = self._clean
+        for piece, start in zip(batch, starts, strict=True):
+            if piece.keys is None:
+                continue
+            for n, key in enumerate(piece.keys, start):
+                if key is not None and n not in matched:
+                    if len(clean) >= CLEAN_LIMIT:
+                        clean.clear()
+                    clean.add(key)
 
     def _scan_alone(self, piece: _Piece) -> None:
         """A piece scanned on its own (a path-scoped rule's file): keyword
@@ -562,7 +636,7 @@ class Collector:
             if any(n in added for n in range(m.line, m.end_line + 1)):
                 key = (self.rule_index[id(m.rule)], m.secret)
                 rec = self.result.records.get(key)
-                if rec is None or c.sha not in rec.commits:
+                if rec is None or (c.sha, adds.path) not in rec.places:
                     self._record(c, self.order, m, adds.path, m.line, m.end_line)
 
     def _rescan_decoded(self, c: Commit, adds: FileAdds) -> bool:
@@ -593,7 +667,7 @@ class Collector:
             if line not in added:
                 continue
             rec = self.result.records.get((self.rule_index[id(m.rule)], m.secret))
-            if rec is None or c.sha not in rec.commits:
+            if rec is None or (c.sha, adds.path) not in rec.places:
                 placed = replace(m, line=line, column=col, end_line=line + m.end_line - m.line)
                 self._record(c, self.order, placed, adds.path, line, placed.end_line)
         return notebook
@@ -616,4 +690,5 @@ class Collector:
             rec.first = s
         rec.occurrences += 1
         rec.commits.add(c.sha)
+        rec.places.add((c.sha, path))
         rec.paths.add(path)

@@ -187,9 +187,12 @@ class Engine:
             for i, r in enumerate(self.rules)
             if r.heads and {k.lower() for k in r.keywords} <= {c.lower() for c in r.cased_keywords}
         }
-        self._multiline_kw = sorted(
-            {kw.lower() for r in self.rules if not isinstance(r.window, str) and not r.paths for kw in r.keywords}
-        )
+        # What makes ``keyword_rows`` hand back a whole text: a keyword of a rule whose window
+        # spans lines, or, for such a rule with a ``line_trigger``, that pattern (the name
+        # ``facebook`` is on thousands of lines of a history, a token of its shape on none)
+        spanning = [r for r in self.rules if not isinstance(r.window, str) and not r.paths]
+        self._multiline_kw = sorted({kw.lower() for r in spanning if not r.line_trigger for kw in r.keywords})
+        self._multi_triggers = sorted({r.line_trigger for r in spanning if r.line_trigger})
         self._multi_re: Any = None
         self._automaton: Any = None
         self._kw_re: Any = None
@@ -260,8 +263,12 @@ class Engine:
             triggers = "|".join(f"(?:{t})" for t in self._line_triggers)
             pattern = "|".join(p for p in (f"(?i:{anycase})" if anycase else "", cased, triggers) if p)
             self._kw_find = re2_finder(compile_re2(pattern))
-            if self._multiline_kw:
-                self._multi_re = compile_re2("|".join(re.escape(k) for k in self._multiline_kw), case_sensitive=False)
+            if self._multiline_kw or self._multi_triggers:
+                multi = "|".join(re.escape(k) for k in self._multiline_kw)
+                multi_triggers = "|".join(f"(?:{t})" for t in self._multi_triggers)
+                self._multi_re = compile_re2(
+                    "|".join(p for p in (f"(?i:{multi})" if multi else "", multi_triggers) if p)
+                )
                 self._multi_find = re2_finder(self._multi_re)
         return self._kw_find
 
@@ -464,10 +471,12 @@ class Engine:
                 return
             pos = resume
 
-    def scan(self, text: str, path: str = "", dense: bool = False) -> list[Match]:
+    def scan(self, text: str, path: str = "", dense: bool = False, fence: str = "") -> list[Match]:
         """Every match in ``text`` (the file at ``path``). ``dense``: most lines hold a keyword
         (history hands over only such lines), so the cost per keyword hit matters more than
-        scanning speed: Aho-Corasick, not RE2 (whose Python wrapper costs more per hit)."""
+        scanning speed: Aho-Corasick, not RE2 (whose Python wrapper costs more per hit).
+        ``fence``: ``text`` is several texts joined with it, and no window of characters
+        (``Rule.window``) reaches past one into the next."""
         if not text:
             return []
         n = len(text)
@@ -498,7 +507,7 @@ class Engine:
                     w = rules[i].window
                     if spans is not None and pos < spans[-1][1]:
                         if isinstance(w, int):  # a span from this hit on: reach its end too
-                            spans[-1][1] = max(spans[-1][1], min(n, pos + w))
+                            spans[-1][1] = max(spans[-1][1], _reach(text, pos, min(n, pos + w), fence))
                         continue  # already covered by this rule's last window
                     if i in skip:
                         continue
@@ -506,7 +515,7 @@ class Engine:
                     if heads is not None and not _at_head(text, pos, heads):
                         continue  # no token of this rule starts here: no window
                     if isinstance(w, int):
-                        ws, we = line_start, min(n, pos + w)
+                        ws, we = line_start, _reach(text, pos, min(n, pos + w), fence)
                     elif line_end - line_start > LONG_LINE:
                         ws, we = max(line_start, pos - _BEFORE), min(line_end, pos + _AFTER)
                     else:
@@ -595,6 +604,15 @@ class Engine:
 
 
 _CONTINUED = 16  # at most this many lines joined to one logical line
+
+
+def _reach(text: str, pos: int, end: int, fence: str) -> int:
+    """Where a window from ``pos`` to ``end`` stops: at the first ``fence`` in between."""
+    if fence:
+        at = text.find(fence, pos, end)
+        if at >= 0:
+            return at
+    return end
 
 
 def logical_line_end(text: AnyStr, start: int, end: int) -> int:

@@ -95,6 +95,7 @@ RULES: tuple[Rule, ...] = (
             r"|maps\.googleapis\.com/maps/api/js\?(?:[^\s\"'<>]*?&(?:amp;)?)?key=(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"
         ),
         window=600,
+        line_trigger=r"AIza[0-9A-Za-z_-]{35}",  # every match holds the key itself
         secret_group=(1, 2, 3),
         prefix="AIza",
         entropy=3.5,

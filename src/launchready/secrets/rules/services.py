@@ -635,8 +635,10 @@ P.token(
     entropy=3.5,
 )
 # anchored on the provider's name (or the `access_token` parameter): digits and a bar alone are
-# everywhere in code; the name may sit on the line above (`# Facebook app token`)
-P.rules[-1] = replace(P.rules[-1], window=256)
+# everywhere in code; the name may sit on the line above (`# Facebook app token`). history
+# reads a whole text for it only where a token of its shape is (``line_trigger``): the names
+# are on thousands of lines of a history ("graph." in every "paragraph."), the token on none.
+P.rules[-1] = replace(P.rules[-1], window=256, line_trigger=r"[0-9]{15}\|[A-Za-z0-9_-]{27}")
 P.token(
     "secret.docker-swarm-join-token",
     "Docker Swarm join token",
