@@ -157,3 +157,30 @@ def test_the_salt_is_worked_out_while_git_runs_and_no_thread_is_left_at_the_fork
             pre.close()
     finally:
         redact.set_salt_resolver(None)
+
+
+def test_near_the_meeting_point_a_log_is_no_longer_read_far_ahead(repo: Path) -> None:
+    """``hold_back``: the thread reading a ``git log`` ahead keeps at most ``HELD_AHEAD`` and
+    the pipe shrinks to that size, so git stops soon after the scan does instead of diffing
+    megabytes the other end scans anyway; the log is still read whole."""
+    import fcntl
+
+    get_size = getattr(fcntl, "F_GETPIPE_SZ", 1032)
+    _commits(repo, [("a.py", "x = 1\n")], 12)
+    everything = subprocess.run(["git", "-C", str(repo), "rev-list", "--all"], capture_output=True, text=True)
+    pre = prefetch.Prefetch(repo, revs.resolve(repo, all_refs=True), 1)
+    try:
+        assert pre.front is not None and pre.front.stdout is not None
+        fd = pre.front.stdout.fileno()
+        assert fcntl.fcntl(fd, get_size) > prefetch.HELD_AHEAD
+        commits = pre.commits(pre.front)
+        seen = [next(commits).sha]
+        while not pre.hold_back(pre.front):  # the pipe cannot shrink below what it holds
+            seen.append(next(commits).sha)
+        assert fcntl.fcntl(fd, get_size) == prefetch.HELD_AHEAD
+        assert pre._ahead[pre.front.pid]._limit == prefetch.HELD_AHEAD
+        seen += [c.sha for c in commits]
+        pre.finish(pre.front, read_all=True)
+        assert seen == everything.stdout.split()
+    finally:
+        pre.close()

@@ -45,6 +45,24 @@ def test_counts_are_shared() -> None:
     claims.close()
 
 
+def test_what_is_left_between_the_ends_is_estimated_from_commit_times() -> None:
+    """Each end counts the commit times it went from and has reached (the newest end walks down
+    in time, the oldest up): what lies between them, at the bytes per second of history both
+    read, is what is left to scan. Unknown until both counted; nothing once they crossed."""
+    claims = Claims()
+    try:
+        assert claims.left() is None
+        claims.count(0, 100, 4_000_000, first=10_000, last=8_000)  # 2,000 s of history, 4 MB
+        assert claims.left() is None
+        Child(lambda: claims.count(1, 50, 2_000_000, first=0, last=1_000)).result()  # 1,000 s, 2 MB
+        assert claims.left() == pytest.approx(7_000 * 6_000_000 / 3_000)  # 7,000 s between them
+        assert claims.counts() == (150, 6_000_000)
+        claims.count(0, 400, 9_000_000, first=10_000, last=900)
+        assert claims.left() == 0.0
+    finally:
+        claims.close()
+
+
 def test_child_errors_come_back_to_the_parent() -> None:
     def git_fails() -> None:
         raise GitError("git log failed (128): fatal: bad object")

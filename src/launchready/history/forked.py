@@ -24,13 +24,15 @@ from launchready.procs import Child
 
 class Claims:
     """Which commit each end (0: newest first, 1: oldest first) took last, plus each end's
-    counts for progress, in memory shared across ``fork``. Taking a commit is atomic under a
-    POSIX record lock (per process, so parent and child exclude each other)."""
+    counts for progress and the commit times it went from and has reached, in memory shared
+    across ``fork``. Taking a commit is atomic under a POSIX record lock (per process, so
+    parent and child exclude each other)."""
 
-    _COUNTS = 80  # offset of the (commits, bytes) pairs, after the two 40-char shas
+    _COUNTS = 80  # offset of each end's (commits, bytes, first commit time, last commit time)
+    _SIDE = 32  # bytes per end there
 
     def __init__(self) -> None:
-        self._mem = mmap.mmap(-1, 128)  # anonymous and shared: the child sees the same pages
+        self._mem = mmap.mmap(-1, 160)  # anonymous and shared: the child sees the same pages
         self._lock = tempfile.TemporaryFile()  # noqa: SIM115 - open for this object's life (close())
 
     def take(self, side: int, sha: str) -> bool:
@@ -49,13 +51,28 @@ class Claims:
         finally:
             fcntl.lockf(fd, fcntl.LOCK_UN)
 
-    def count(self, side: int, commits: int, scanned: int) -> None:
-        struct.pack_into("qq", self._mem, self._COUNTS + 16 * side, commits, scanned)
+    def count(self, side: int, commits: int, scanned: int, first: int = 0, last: int = 0) -> None:
+        """This end's progress: commits and bytes taken, and the commit times (``%ct``) of its
+        first and latest commit."""
+        struct.pack_into("qqqq", self._mem, self._COUNTS + self._SIDE * side, commits, scanned, first, last)
 
     def counts(self) -> tuple[int, int]:
         """(commits, bytes) taken by both ends so far."""
-        a, b, c, d = struct.unpack_from("qqqq", self._mem, self._COUNTS)
+        a, b, _, _, c, d, _, _ = struct.unpack_from("qqqqqqqq", self._mem, self._COUNTS)
         return a + c, b + d
+
+    def left(self) -> float | None:
+        """About how many bytes of log are left between the two ends, from the commit times
+        each has reached: the time between them, at the bytes per second of history both
+        have read so far. None until both have counted."""
+        c0, b0, first0, last0, c1, b1, first1, last1 = struct.unpack_from("qqqqqqqq", self._mem, self._COUNTS)
+        if not c0 or not c1:
+            return None
+        between = last0 - last1  # the newest end walks down in time, the oldest end up
+        if between <= 0:
+            return 0.0
+        read = (first0 - last0) + (last1 - first1)
+        return None if read <= 0 else between * (b0 + b1) / read
 
     def close(self) -> None:
         self._mem.close()

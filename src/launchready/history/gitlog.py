@@ -293,6 +293,12 @@ class ReadAhead:
                 return self
         return self.resumed()
 
+    def limit(self, size: int) -> None:
+        """Read ahead at most ``size`` bytes from now on."""
+        with self._lock:
+            self._limit = size
+            self._cond.notify_all()
+
     def peek(self, size: int) -> list[bytes]:
         """About ``size`` bytes of what is buffered, left in place: the head of every chunk
         read so far (each a read's worth of some commits), so the sample spans all of it

@@ -25,6 +25,10 @@ from launchready.model import Finding
 from launchready.secrets.engine import Engine
 
 PROGRESS_EVERY = 64  # commits between progress updates
+# When about this much log is left between the two ends, each stops reading its git ahead
+# (``Prefetch.hold_back``): what git diffed past the meeting point is thrown away, and up to
+# ~3 MB per end was (5% of fastapi's log diffed twice: bench/RESULTS.md, history-git-side).
+NEAR_BYTES = 8 << 20
 WARM_BYTES = 1 << 20  # of each end's log the parent searches before it forks (bench/RESULTS.md)
 
 Progress = Callable[[int, int], None]  # (commits scanned, patch bytes scanned)
@@ -100,16 +104,22 @@ def _scan_end(
     pre = worker.pre
     proc = pre.back if side else pre.front
     seen: list[str] = []
+    first = 0
+    near = False
     for commit in pre.commits(proc):
         if not claims.take(side, commit.sha):
             _stop_git(proc)
             return seen, True
         collector.add_commit(commit)
         seen.append(commit.sha)
+        first = first or commit.time
         if len(seen) % PROGRESS_EVERY == 0:
-            claims.count(side, len(seen), collector.result.bytes)
+            claims.count(side, len(seen), collector.result.bytes, first, commit.time)
             if progress is not None:
                 progress(*claims.counts())
+            if not near:
+                left = claims.left()
+                near = left is not None and left < NEAR_BYTES and pre.hold_back(proc)
     return seen, False
 
 
