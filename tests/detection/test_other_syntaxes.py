@@ -138,6 +138,27 @@ def test_password_look_alikes_are_quiet(line: str) -> None:
     assert secrets(line) == []
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        '      "token": "def456ghi789",\n',  # documenso's API reference: a recipient's example token
+        'SECRET_TOKEN="ghi789jkl012"\n',
+        'token: "xyz987wvu654"\n',  # counted down
+        'password = "stu456vwx"\n',
+        'STRIPE_SECRET_KEY = "sk_live_abc123def456ghi789jkl"\n',  # a provider prefix, a made-up body
+    ],
+)
+def test_values_typed_in_runs_are_examples(line: str) -> None:
+    """Letters and digits typed in runs of three or more along the alphabet (`def456ghi789`)
+    are an example someone made up, whatever the name or the prefix."""
+    assert secrets(line) == []
+
+
+def test_a_random_value_with_a_short_run_is_still_a_secret() -> None:
+    value = "abc" + KeyGen(21).chars(13)  # one run, then randomness
+    assert secrets(f'SECRET_TOKEN="{value}"\n') == [value]
+
+
 def test_openssl_pass_argument() -> None:
     pw = G.password(12)
     line = f'RUN openssl x509 -req -days 365 -passin "pass:{pw}" -in server.csr\n'

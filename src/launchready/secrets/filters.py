@@ -7,6 +7,7 @@ place that knows what "obviously not a real key" looks like.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -167,7 +168,26 @@ def is_placeholder(value: str, allow_uuid: bool = False) -> bool:
     # One or two characters repeated, or a simple run: aaaaaaaa, 12345678, abcdefgh
     if len(set(v)) <= 2 or (len(v) >= 8 and len(set(v)) <= 3):
         return True
-    return v.lower() in _SEQUENCE and len(v) >= 6
+    return (v.lower() in _SEQUENCE and len(v) >= 6) or typed_in_runs(v)
+
+
+def typed_in_runs(value: str) -> bool:
+    """Six characters or more, each in a run of at least three letters or digits that count up
+    or down by one (``def456ghi789``, ``xyz987wvu654``): an API reference's or tutorial's made-up
+    value. A random token of that length is made of such runs about once in a billion."""
+    v = value.lower()
+    if len(v) < 6 or not v.isascii() or not v.isalnum():
+        return False
+    run, step = 1, 0
+    for a, b in itertools.pairwise(v):
+        d = ord(b) - ord(a)
+        if a.isdigit() == b.isdigit() and d in (1, -1) and (run == 1 or d == step):
+            run, step = run + 1, d
+            continue
+        if run < 3:
+            return False
+        run, step = 1, 0
+    return run >= 3
 
 
 def _demo_jwt(value: str) -> bool:
@@ -183,4 +203,6 @@ def looks_fake_body(body: str) -> bool:
     """The random part of a prefixed token (after ``sk_live_``) is obviously made up."""
     if len(body) < 8:
         return False
-    return len(set(body)) <= 4 or bool(_rx(_FAKE_WORD_RX).search(body)) or body.lower() in _SEQUENCE
+    return (
+        len(set(body)) <= 4 or bool(_rx(_FAKE_WORD_RX).search(body)) or body.lower() in _SEQUENCE or typed_in_runs(body)
+    )
