@@ -634,10 +634,7 @@ class Collector:
         added = set(adds.numbers)
         for m in self.engine.spanning().scan(data.decode(encoding, "replace"), adds.path):
             if any(n in added for n in range(m.line, m.end_line + 1)):
-                key = (self.rule_index[id(m.rule)], m.secret)
-                rec = self.result.records.get(key)
-                if rec is None or (c.sha, adds.path) not in rec.places:
-                    self._record(c, self.order, m, adds.path, m.line, m.end_line)
+                self._record_reread(c, adds.path, m)
 
     def _rescan_decoded(self, c: Commit, adds: FileAdds) -> bool:
         """Notebooks and Kubernetes Secrets hide secrets behind JSON escapes and base64: read
@@ -664,13 +661,18 @@ class Collector:
             return False
         added = set(adds.numbers)
         for m, line, col in located:
-            if line not in added:
-                continue
-            rec = self.result.records.get((self.rule_index[id(m.rule)], m.secret))
-            if rec is None or (c.sha, adds.path) not in rec.places:
-                placed = replace(m, line=line, column=col, end_line=line + m.end_line - m.line)
-                self._record(c, self.order, placed, adds.path, line, placed.end_line)
+            if line in added:
+                self._record_reread(
+                    c, adds.path, replace(m, line=line, column=col, end_line=line + m.end_line - m.line)
+                )
         return notebook
+
+    def _record_reread(self, c: Commit, path: str, m: Match) -> None:
+        """Record ``m``, found by reading ``path`` at ``c`` again, unless that commit's file
+        already gave that secret (its added lines, scanned in a batch, or another read)."""
+        rec = self.result.records.get((self.rule_index[id(m.rule)], m.secret))
+        if rec is None or (c.sha, path) not in rec.places:
+            self._record(c, self.order, m, path, m.line, m.end_line)
 
     def _record(self, c: Commit, order: int, m: Match, path: str, line: int, end_line: int) -> None:
         if m.allowed or self.ignore.ignores(c.sha, path, line):
