@@ -81,6 +81,8 @@ def test_rules_list_shows_every_kind(run_cli, tmp_path: Path) -> None:  # type: 
         ("history.objects", "damaged or partial clone"),
         ("journey.checkout", "user journey"),
         ("env.defined-unused", "no code or config reads"),
+        ("secret.http-url-password", "history:  reads lines matching"),
+        ("secret.facebook-app-token", "history:  reads a file's added lines whole where"),
     ],
 )
 def test_rules_explain_every_kind(rule_id: str, expected: str, run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -138,7 +138,13 @@ def _rules(request: RulesRequest, config: Config, console: Console, out: io.Stri
         graded = (rule.grade.__doc__ or rule.grade.__name__).strip().splitlines()[0]
         out.write(f"  graded:   {safe(graded)}\n")
     if rule.line_trigger:  # history's line search looks for this instead of the keywords
-        out.write(f"  history:  reads lines matching {safe(rule.line_trigger)} (not every line with a keyword)\n")
+        if isinstance(rule.window, str):
+            out.write(f"  history:  reads lines matching {safe(rule.line_trigger)} (not every line with a keyword)\n")
+        else:  # a match may span lines: the whole of a file's added lines, where one can be
+            out.write(
+                f"  history:  reads a file's added lines whole where {safe(rule.line_trigger)} matches "
+                "(not wherever a keyword is)\n"
+            )
     if rule.heads:  # the engine runs the regex only around a hit where one starts a token
         out.write("  heads:    every match begins with a cased keyword, where a token can start\n")
     if rule.regex:

@@ -92,7 +92,10 @@ class Rule:
     # keywords: an RE2 pattern that every match of the rule contains on its own line. For a
     # rule whose keyword is on most lines of a text and whose match is rare: ``://`` is on
     # 48,000 added lines of fastapi's history, a ``user:password@`` URL on 23. Scans of files
-    # still find the keywords themselves (they only gate which rules run).
+    # still find the keywords themselves (they only gate which rules run). For a rule whose
+    # window spans lines, a pattern every match contains: history reads a file's added lines
+    # whole only where it is, not wherever a keyword is (``facebook`` is on thousands of lines
+    # of a history, a Facebook token's shape on none).
     line_trigger: str = ""
     # Reads the secret itself for a severity other than ``severity`` (``Grader``), with the
     # reason appended to the finding's message.

@@ -86,7 +86,8 @@ def _row(r: Rule) -> str:
     ]
     kws = ", ".join(shown) or ("(the file's name)" if "file" in r.tags else "(runs on its files)")
     if r.line_trigger:
-        kws += f" (history: lines matching `{r.line_trigger}`)"
+        where = "lines matching" if isinstance(r.window, str) else "a file's added lines whole where it matches"
+        kws += f" (history: {where} `{r.line_trigger}`)"
     if r.exclude_paths and FIXTURE_PATHS in r.exclude_paths:
         extras.append("quiet in tests and fixtures")
     fix = r.fix.replace("|", "\\|")
