@@ -64,6 +64,8 @@ class KeyGen:
             low = s.lower()
             if any(w in low for w in ("example", "sample", "dummy", "fake", "xxxx", "1234", "abcd", "test", "lorem")):
                 continue
+            if n >= 8 and (s.isalpha() or s.isdigit()) and not (alphabet.isalpha() or alphabet.isdigit()):
+                continue  # letters alone read as a word or an identifier, digits alone as a number
             return s
 
     def hex(self, n: int) -> str:
