@@ -59,6 +59,8 @@ def test_what_is_left_between_the_ends_is_estimated_from_commit_times() -> None:
         assert claims.counts() == (150, 6_000_000)
         claims.count(0, 400, 9_000_000, first=10_000, last=900)
         assert claims.left() == 0.0
+        claims.count(0, 400, 9_000_000, first=10_000, last=12_000)  # a clock set wrong: no estimate
+        assert claims.left() is None
     finally:
         claims.close()
 

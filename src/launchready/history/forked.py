@@ -66,8 +66,8 @@ class Claims:
         each has reached: the time between them, at the bytes per second of history both
         have read so far. None until both have counted."""
         c0, b0, first0, last0, c1, b1, first1, last1 = struct.unpack_from("qqqqqqqq", self._mem, self._COUNTS)
-        if not c0 or not c1:
-            return None
+        if not c0 or not c1 or last0 > first0 or last1 < first1:
+            return None  # not both counted yet, or commit times that do not follow the walk
         between = last0 - last1  # the newest end walks down in time, the oldest end up
         if between <= 0:
             return 0.0

@@ -293,7 +293,7 @@ class ReadAhead:
                 return self
         return self.resumed()
 
-    def limit(self, size: int) -> None:
+    def hold(self, size: int) -> None:
         """Read ahead at most ``size`` bytes from now on."""
         with self._lock:
             self._limit = size

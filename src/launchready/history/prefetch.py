@@ -20,7 +20,6 @@ commits, ~0.05-0.1 s) is worked out by a thread meanwhile, not while the scan wa
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import io
 import os
 import subprocess
@@ -42,8 +41,8 @@ from launchready.history.gitlog import (
 from launchready.history.revs import Range
 
 PARALLEL_MIN_COMMITS = 400  # below this, forking workers costs more than it saves
-HELD_AHEAD = 64 << 10  # read ahead, and pipe size, once the two ends are near (``hold_back``)
-F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux only (history forks only on Linux)
+# read ahead once the two ends are near (``hold_back``; bench/RESULTS.md, history-clean-lines)
+HELD_AHEAD = 256 << 10
 
 
 MAX_WORKERS = 2  # one process per end of the log (bench/RESULTS.md, "history strategies")
@@ -176,20 +175,14 @@ class Prefetch:
         ahead = self._ahead[proc.pid] = ReadAhead(pipe) if early is None else early.resumed_or_same()
         return read_commits(cast(io.BufferedReader, ahead))
 
-    def hold_back(self, proc: subprocess.Popen[bytes] | None) -> bool:
+    def hold_back(self, proc: subprocess.Popen[bytes] | None) -> None:
         """Near the end of what this process will read of ``proc``'s log: keep git from running
-        far ahead (what it diffs past the meeting point is thrown away). The thread reads only
-        when little is buffered (``HELD_AHEAD``) and the pipe shrinks to that size (refused
-        while it holds more: asked again later). True once both are done."""
+        far ahead (what it diffs past the meeting point is thrown away): the thread reads only
+        when little is buffered (``HELD_AHEAD``). The pipe keeps its size: shrunk to 256 KiB,
+        git blocked so often that scrapy's scan took 5% more CPU."""
         ahead = self._ahead.get(proc.pid) if proc is not None else None
-        if ahead is None or proc is None or proc.stdout is None:
-            return True
-        ahead.limit(HELD_AHEAD)
-        try:
-            fcntl.fcntl(proc.stdout.fileno(), F_SETPIPE_SZ, HELD_AHEAD)
-        except OSError:  # EBUSY: more than that is in the pipe now
-            return False
-        return True
+        if ahead is not None:
+            ahead.hold(HELD_AHEAD)
 
     def finish(self, proc: subprocess.Popen[bytes] | None, read_all: bool) -> None:
         """Reap a prefetched ``git log`` (this process started it); when its output was read

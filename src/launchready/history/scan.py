@@ -119,7 +119,9 @@ def _scan_end(
                 progress(*claims.counts())
             if not near:
                 left = claims.left()
-                near = left is not None and left < NEAR_BYTES and pre.hold_back(proc)
+                if left is not None and left < NEAR_BYTES:
+                    pre.hold_back(proc)
+                    near = True
     return seen, False
 
 
