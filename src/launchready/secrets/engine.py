@@ -22,7 +22,7 @@ import ahocorasick
 
 from launchready import redact
 from launchready.model import Finding
-from launchready.secrets.filters import is_placeholder, looks_fake_body, shannon_entropy
+from launchready.secrets.filters import PUBLIC_PREFIXES, is_placeholder, looks_fake_body, shannon_entropy
 from launchready.secrets.rule import FIXTURE_PATHS, TOKEN_CHARS, Rule, compile_re2
 
 LONG_LINE = 4096  # longer lines (minified JS) are windowed around the keyword hit
@@ -36,7 +36,6 @@ PREFILTER = "re2"
 # Below this much input (a pre-commit hook's few files) Aho-Corasick is used: RE2's import and
 # compile cost more than they save there.
 RE2_MIN = 65536
-_PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "sb_publishable_", "phc_", "pub-", "public-")
 # Tests, fixtures, mocks and translation catalogs: generic (name-based) rules stay quiet there
 # (a fixture password or a translated "Password" label is not a credential); provider-shaped
 # tokens are still reported.
@@ -560,7 +559,7 @@ class Engine:
             return None
         if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
             return None
-        if is_placeholder(secret, rule.allow_uuid) or secret.startswith(_PUBLIC_PREFIXES):
+        if is_placeholder(secret, rule.allow_uuid) or secret.startswith(PUBLIC_PREFIXES):
             return None
         if rule.prefix and secret.startswith(rule.prefix) and looks_fake_body(secret[len(rule.prefix) :]):
             return None

@@ -113,7 +113,9 @@ _PUBLIC_NAME = (
     r"SENTRY_DSN|_DSN$|FIREBASE_API_KEY|FIREBASE_AUTH_DOMAIN|MAPS_API_KEY|MAPBOX_(?:ACCESS_)?TOKEN|POSTHOG_KEY|"
     r"SEGMENT_WRITE_KEY|ALGOLIA_SEARCH|SEARCH_?(?:ONLY_)?API_?KEY|TURNSTILE_SITE|RECAPTCHA_SITE|VAPID_PUBLIC)"
 )
-_PUBLIC_VALUE = r"^(?:pk_(?:live|test)_|pk\.|phc_|sb_publishable_)"
+# Publishable keys by their prefix: Stripe's ``pk_``, Mapbox's ``pk.``, PostHog's ``phc_``,
+# Supabase's ``sb_publishable_``, Plaid's ``public-`` tokens and ``pub-`` publisher ids
+PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "pk.", "phc_", "sb_publishable_", "pub-", "public-")
 
 
 def public_by_design_name(name: str) -> bool:
@@ -123,9 +125,8 @@ def public_by_design_name(name: str) -> bool:
 
 
 def public_by_design_value(value: str) -> bool:
-    """Is ``value`` a publishable key by its prefix (``pk_live_``, Mapbox ``pk.``, PostHog
-    ``phc_``, Supabase ``sb_publishable_``)?"""
-    return _rx(_PUBLIC_VALUE).match(value) is not None
+    """Is ``value`` a publishable key by its prefix (``PUBLIC_PREFIXES``)?"""
+    return value.startswith(PUBLIC_PREFIXES)
 
 
 def prepare() -> None:
@@ -137,7 +138,6 @@ def prepare() -> None:
         _INTEGRITY_RX,
         _FAKE_WORD_RX,
         _PUBLIC_NAME,
-        _PUBLIC_VALUE,
     ):
         _rx(pattern)
 
