@@ -121,6 +121,25 @@ def test_public_by_design_values_under_public_names(tmp_path: Path, run_cli: Any
     assert _env(data) == [("env.public-prefix-secret", ".env", 3, "critical")]
 
 
+def test_publishable_prefixes_are_public_in_env_files_and_code(tmp_path: Path, run_cli: Any) -> None:
+    """One list of publishable prefixes (``filters.PUBLIC_PREFIXES``) for the rules and for env
+    files' browser variables: a Mapbox ``pk.`` token is public under any name, and so is a
+    Plaid ``public-`` token shipped to the browser; a Mapbox ``sk.`` token is still a secret."""
+    kg = KeyGen(28)
+    public = f"pk.eyJ{kg.chars(60)}.{kg.chars(22)}"  # Mapbox's token shape (base64 JSON, a signature)
+    plaid = "public-sandbox-" + kg.uuid()
+    (tmp_path / ".env").write_text(f"NEXT_PUBLIC_MAP_TOKEN={public}\nNEXT_PUBLIC_PLAID_LINK_TOKEN={plaid}\n")
+    (tmp_path / "map.py").write_text(f'MAP_SECRET_TOKEN = "{public}"\n')
+    _res, data = _scan(tmp_path, run_cli, "--env-only")
+    assert _env(data) == []
+    _res, data = _scan(tmp_path, run_cli)
+    assert [f for f in data["findings"] if f["category"] == "secret"] == []
+    secret = f"sk.eyJ{kg.chars(60)}.{kg.chars(22)}"
+    (tmp_path / "map.py").write_text(f'MAPBOX_SECRET_TOKEN = "{secret}"\n')
+    _res, data = _scan(tmp_path, run_cli)
+    assert [f["rule_id"] for f in data["findings"] if f["category"] == "secret"] == ["secret.mapbox-secret-token"]
+
+
 def test_env_file_names_and_environments() -> None:
     from launchready.envfiles import EnvFile, is_env_name
 
