@@ -23,7 +23,7 @@ from launchready.history.ignore import GitleaksIgnore
 from launchready.history.patch import FileAdds, Section, bodies_matching, decode_path, plain_files, sections
 from launchready.history.treegrep import fragment, grep_texts, holds
 from launchready.secrets.encoding import sniff_encoding
-from launchready.secrets.engine import Engine, Match, re2_finder
+from launchready.secrets.engine import Engine, Match, ends_alone, re2_finder
 from launchready.secrets.rule import compile_re2
 from launchready.secrets.sources import excluded, vendored
 
@@ -191,12 +191,6 @@ def prepare(engine: Engine, sample: Iterable[bytes]) -> None:
         pos = 0
         while (at := _find_key_line(piece, pos)) >= 0:
             pos = at + 1
-
-
-def _alone(line: bytes) -> bool:
-    """Does ``line`` end its logical line (``logical_line_end``'s first test)?"""
-    last = line[-1:]
-    return bool(last) and last != b"\\" and last != b">" and not last.isspace()
 
 
 def _looks_like_key_body(text: bytes) -> bool:
@@ -396,8 +390,8 @@ class Collector:
             line = lines[i]
             key = None
             if (
-                _alone(line)
-                and (not before or _alone(before))
+                ends_alone(line[-1:])
+                and (not before or ends_alone(before[-1:]))
                 and not behind.rstrip().endswith(b">")
                 and not line.lstrip().startswith(b"</")
             ):
@@ -651,13 +645,12 @@ class Collector:
         text = data.decode("utf-8", "replace")
         notebook = adds.path.lower().endswith(".ipynb")
         if notebook:
-            cells = formats.notebook_matches(self.engine, text, adds.path)
-            if cells is None:
-                return False
-            located = cells
+            located = formats.notebook_matches(self.engine, text, adds.path)
         elif formats.is_k8s_secret(text):
             located = formats.k8s_secret_matches(self.engine, text, adds.path)
         else:
+            return False
+        if located is None:  # a notebook that is not JSON: read as lines
             return False
         added = set(adds.numbers)
         for m, line, col in located:

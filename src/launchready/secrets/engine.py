@@ -56,6 +56,16 @@ class Match:
     allowed: bool = False  # an inline allow marker on the line
 
 
+def _alternation(anycase: Sequence[str], cased: Sequence[str], patterns: Sequence[str]) -> str:
+    """One RE2 pattern for words in any case, words in their own case, and patterns."""
+    parts = [
+        f"(?i:{'|'.join(map(re.escape, anycase))})" if anycase else "",
+        "|".join(map(re.escape, cased)),
+        "|".join(f"(?:{p})" for p in patterns),
+    ]
+    return "|".join(p for p in parts if p)
+
+
 def re2_finder(regex: Any) -> Callable[[bytes, int], int]:
     """``find(data, pos)``: where ``regex`` (compiled by ``compile_re2``) first matches in
     ``data[pos:]``, -1 if nowhere; bytes only. Calls RE2's matcher directly, without the
@@ -257,17 +267,9 @@ class Engine:
                 for k in self._line_cased
                 if not _holds_another(k.lower(), kept, count_itself=True) and not _holds_another(k, cased_set)
             ]
-            anycase = "|".join(re.escape(k) for k in kws)
-            cased = "|".join(re.escape(k) for k in cased_kws)
-            triggers = "|".join(f"(?:{t})" for t in self._line_triggers)
-            pattern = "|".join(p for p in (f"(?i:{anycase})" if anycase else "", cased, triggers) if p)
-            self._kw_find = re2_finder(compile_re2(pattern))
+            self._kw_find = re2_finder(compile_re2(_alternation(kws, cased_kws, self._line_triggers)))
             if self._multiline_kw or self._multi_triggers:
-                multi = "|".join(re.escape(k) for k in self._multiline_kw)
-                multi_triggers = "|".join(f"(?:{t})" for t in self._multi_triggers)
-                self._multi_re = compile_re2(
-                    "|".join(p for p in (f"(?i:{multi})" if multi else "", multi_triggers) if p)
-                )
+                self._multi_re = compile_re2(_alternation(self._multiline_kw, (), self._multi_triggers))
                 self._multi_find = re2_finder(self._multi_re)
         return self._kw_find
 
@@ -614,6 +616,18 @@ def _reach(text: str, pos: int, end: int, fence: str) -> int:
     return end
 
 
+# a line ending so may take in the lines after it (kept apart: str never compared with bytes)
+_GOES_ON_STR = frozenset({"\\", ">"})
+_GOES_ON_BYTES = frozenset({b"\\", b">"})
+
+
+def ends_alone(last: AnyStr) -> bool:
+    """Does a line whose last character is ``last`` end its logical line, whatever follows
+    (``logical_line_end``'s first test): not empty, no ``\\``, ``>`` or white space?"""
+    goes_on = _GOES_ON_BYTES if isinstance(last, bytes) else _GOES_ON_STR
+    return bool(last) and last not in goes_on and not last.isspace()
+
+
 def logical_line_end(text: AnyStr, start: int, end: int) -> int:
     """Where the logical line that physically ends at ``end`` (a newline at ``text[end]``)
     ends: a shell command continued with a trailing backslash goes on to the next lines
@@ -621,8 +635,7 @@ def logical_line_end(text: AnyStr, start: int, end: int) -> int:
     the next line (``<apiKey>``, the value, ``</apiKey>``) takes in the value and the closing
     tag. Returns ``end`` when the line stands alone. Works on ``str`` and UTF-8 ``bytes``."""
     nl, bs, gt, close = (b"\n", b"\\", b">", b"</") if isinstance(text, bytes) else ("\n", "\\", ">", "</")
-    last = text[end - 1 : end] if end > start else text[:0]
-    if last and last != bs and last != gt and not last.isspace():
+    if ends_alone(text[end - 1 : end] if end > start else text[:0]):
         return end  # most lines: neither continued nor an opening tag (no slice, no strip)
     n = len(text)
     for _ in range(_CONTINUED):
