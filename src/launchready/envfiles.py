@@ -201,16 +201,30 @@ def looks_real(value: str) -> bool:
     url = _URL.match(v)
     if url:  # a URL is a secret only through the password in it (and not a local dev default)
         password, host = url.group(1), url.group(2).lower()
-        if not password or host in ("localhost", "127.0.0.1", "::1", "[::1]", "db", "postgres", "mysql", "redis"):
+        if not password or host in _LOCAL_HOSTS:
             return False
         return len(password) >= 6 and not is_placeholder(password)
     if len(v) < 8 or is_placeholder(v):
         return False
     if v.lower() in ("true", "false", "localhost", "development", "production", "staging", "test"):
         return False
-    if re.fullmatch(r"[0-9.]+|https?://(?:localhost|127\.0\.0\.1)(?::\d+)?/?\S*", v):
+    # a number, a local service's URL without credentials (`redis://localhost:6379`,
+    # `http://127.0.0.1:9002`), or an e-mail address (`noreply@example.com`: a sender, not a key)
+    if _NOT_A_CREDENTIAL.match(v):
         return False
     return shannon_entropy(v) >= 3.0
+
+
+# Hosts of a developer's own machine or of a compose file's services: their credentials are
+# local defaults.
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "db", "postgres", "mysql", "redis")
+_NOT_A_CREDENTIAL = _Lazy(
+    r"(?:[0-9.]+"
+    r"|[a-z][a-z0-9+.-]*://(?:" + "|".join(re.escape(h) for h in _LOCAL_HOSTS) + r")(?::\d+)?(?:[/?#]\S*)?"
+    # an address's local part is a mailbox's name: a long random one is a token before an `@host`
+    r"|[A-Za-z0-9._%+-]{1,32}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})$",
+    re.IGNORECASE,
+)
 
 
 def _secret_name(name: str) -> bool:

@@ -154,6 +154,37 @@ def test_values_typed_in_runs_are_examples(line: str) -> None:
     assert secrets(line) == []
 
 
+@pytest.mark.parametrize("operator", [":-", ":="])
+def test_a_shell_default_is_the_value_without_its_operator(operator: str) -> None:
+    """`${NAME:-v}` uses `v` when NAME is unset (maybe's compose.example.yml ships a Rails
+    `SECRET_KEY_BASE` that way): the secret is `v`, so it fingerprints as the same `v` in a .env."""
+    assert found(f"  API_TOKEN: ${{API_TOKEN{operator}{TOKEN}}}\n", "compose.yml") == [
+        ("secret.generic-assignment", TOKEN, 1)
+    ]
+    assert secrets(f"  SECRET_KEY_BASE: ${{SECRET_KEY_BASE{operator}{HEX64}}}\n", "compose.yml") == [HEX64]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # formbricks' docker-compose.dev.yml: the path to use when the variable *is* set
+        "      GOOGLE_APPLICATION_CREDENTIALS: ${HUB_GOOGLE_APPLICATION_CREDENTIALS:+/secrets/gcp.json}\n",
+        f"      DB_PASSWORD: ${{DB_PASSWORD:?{TOKEN}}}\n",  # the error when it is unset
+        f"      API_TOKEN: ${{API_TOKEN:+{TOKEN}}}\n",
+        # formbricks' docs: Docker's secret mounts name the secret, its value is elsewhere
+        '  --secret id=encryption_key,src=<(printf "your-32-character-encryption-key-here") \\\n',
+        '  --secret id=sentry_auth_token,src=<(printf "") \\\n',
+        "docker build --secret id=npm_token,env=NPM_TOKEN .\n",
+    ],
+)
+def test_shell_expansions_and_secret_mounts_are_no_values(line: str) -> None:
+    assert secrets(line, "docker-compose.dev.yml") == []
+
+
+def test_a_spec_with_a_random_value_is_still_a_secret() -> None:
+    assert secrets(f"api_token=id={TOKEN}\n") == [f"id={TOKEN}"]
+
+
 def test_a_random_value_with_a_short_run_is_still_a_secret() -> None:
     value = "abc" + KeyGen(21).chars(13)  # one run, then randomness
     assert secrets(f'SECRET_TOKEN="{value}"\n') == [value]

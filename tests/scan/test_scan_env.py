@@ -80,6 +80,25 @@ def test_example_file_with_real_secret(repo: Path, run_cli: Any) -> None:
     ]
 
 
+def test_example_values_that_are_no_credentials_under_secret_sounding_names(repo: Path, run_cli: Any) -> None:
+    """documenso's .env.example: NEXT_PRIVATE_ (server-only) names a sender's address and a local
+    Redis; neither is a credential. A real-looking value under the same prefix still is."""
+    kg = KeyGen(27)
+    (repo / ".env.example").write_text(
+        'NEXT_PRIVATE_SMTP_FROM_ADDRESS="noreply@documenso.com"\n'
+        'NEXT_PRIVATE_REDIS_URL="redis://localhost:63790"\n'
+        'NEXT_PRIVATE_UPLOAD_ENDPOINT="http://127.0.0.1:9002"\n'
+        "PRIVATE_QUEUE_URL=amqp://db:5672/jobs\n"
+        f"NEXT_PRIVATE_SIGNING_SECRET={kg.password(32)}\n"
+        f"NEXT_PRIVATE_SMTP_API_KEY={kg.chars(36)}@acme.io\n"  # a token before an @host: not a mailbox
+    )
+    _res, data = _scan(repo, run_cli)
+    assert _env(data) == [
+        ("env.example-real-secret", ".env.example", 5, "high"),
+        ("env.example-real-secret", ".env.example", 6, "high"),
+    ]
+
+
 def test_same_secret_in_two_environments(tmp_path: Path, run_cli: Any) -> None:
     kg = KeyGen(24)
     shared, other = kg.password(24), kg.password(24)

@@ -240,7 +240,20 @@ def generic_value(value: str) -> bool:
         and not _rx(_EXPRESSION).search(value)
         and not _rx(_HEX_NUMBER).match(value)
         and not _rx(_CIPHERTEXT).match(value)
+        and not _setting_spec(value)
     )
+
+
+# `name=value` where a secret's value would be (`--secret id=encryption_key`: Docker's secret
+# mount names the secret, its value is elsewhere; `type=env`).
+_SPEC = r"^[A-Za-z_][A-Za-z0-9_-]*=(.+)$"
+
+
+def _setting_spec(value: str) -> bool:
+    """A ``name=value`` spec whose value is a name too (``id=encryption_key``): a setting, not a
+    credential. A random value after the ``=`` (``token=Zx8v...``) is still one."""
+    m = _rx(_SPEC).match(value)
+    return m is not None and not not_identifier(m.group(1))
 
 
 def password_value(value: str) -> bool:

@@ -42,7 +42,10 @@ Every candidate also passes the hard-negative filters (`secrets/filters.py`): re
 `****`, `sk-...`), documented example keys (`AKIAIOSFODNN7EXAMPLE`), lockfile `integrity`
 values, `sha256:` digests, UUIDs and git SHAs (unless the format itself is a UUID, as for
 Heroku or Postmark), data URIs, publishable keys (`pk_live_`, `sb_publishable_`), Supabase
-anon JWTs, and obviously fake values. When a specific rule and a name-based rule (generic,
+anon JWTs, and obviously fake values. In a shell parameter expansion the value of
+`${{NAME:-v}}` and `${{NAME:=v}}` is `v` (its default); `${{NAME:+v}}` and `${{NAME:?message}}` hold no
+value of NAME's, and a `name=identifier` spec (Docker's `--secret id=npm_token`) is no value
+either. When a specific rule and a name-based rule (generic,
 password, JWT secret, SMTP password, bearer token) match the same text, the specific rule wins.
 
 Credential files found by name (`*.p12`, `*.jks`, `terraform.tfstate`, kubeconfig, `id_rsa`

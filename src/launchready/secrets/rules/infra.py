@@ -138,6 +138,11 @@ _FALLBACK = (
     r"""[ \t]*(?:\bor\b|\|\||\?\?)[ \t]*"""
 )
 _ENV_DEFAULT = r"""["']?\]?[ \t]*(?::?=|:)[ \t]*""" + _ENV_LOOKUP + r"""\([^,()\n]{1,100},[ \t]*"""
+# A shell parameter expansion's default: in `${NAME:-v}` (and `${NAME:=v}`, the `:=` of the
+# operators below) the value is `v`, used when NAME is unset. `${NAME:+v}` (what to use when NAME
+# *is* set: a path, a flag) and `${NAME:?message}` (the error when it is not) hold no value of
+# NAME's, so `:` followed by `+` or `?` is no assignment.
+_SHELL_DEFAULT = r":-(?=[^\s-])"
 # An XML element, attributes allowed before its value: `<password name="db">v</password>`.
 _XML_ATTRS = r"""(?:[ \t]+[\w:.-]+=(?:"[^"<>\n]*"|'[^'<>\n]*'))*[ \t]*"""
 
@@ -154,7 +159,7 @@ def _forms(name: str, min_len: int, tail: str = r"[\w.-]{0,20}?") -> tuple[str, 
     Returns the regex and the groups holding the secret, first match first."""
     return (
         rf"(?<![\w.:]){_LEAD}{name}{tail}(?:"
-        rf"[\"']?\]?{_TYPED}[ \t]*(?:={{1,3}}|!={{1,2}}|:|=>|:{{1,3}}=|\?=|\.=)[ \t]*{_value(min_len, 2)}"
+        rf"[\"']?\]?{_TYPED}[ \t]*(?:={{1,3}}|!={{1,2}}|{_SHELL_DEFAULT}|:(?![+?=])|=>|:{{1,3}}=|\?=|\.=)[ \t]*{_value(min_len, 2)}"
         rf"|[\"'][ \t]*,[ \t]*{_VALUE_QUOTED % (min_len, 5)}"
         rf"|{_XML_ATTRS}>\s*([^\s<>\"']{{{min_len},1000}})\s*</"
         rf"|[\"'][ \t]+value=[\"']([^\s\"'<>]{{{min_len},1000}})[\"']"
