@@ -149,7 +149,7 @@ def real_code(root: Path) -> str:
     return (
         f"- Real code: {files} files, {size / 1e6:.0f} MB under `{root}` (read, decoded and scanned in "
         f"{took:.1f} s): {sum(per_rule.values())} alarms ({rules}); read by hand they are documented "
-        "example passwords and credentials in API docs and mocks, plus AWS key ids inside example presigned URLs."
+        "example passwords and credentials in API docs and mocks (the AWS CLI's examples among them: a key pair printed by `generate-data-key-pair`, a signed URL)."
     )
 
 

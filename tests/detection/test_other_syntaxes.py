@@ -181,6 +181,58 @@ def test_shell_expansions_and_secret_mounts_are_no_values(line: str) -> None:
     assert secrets(line, "docker-compose.dev.yml") == []
 
 
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        # documenso's history: development values that say so in words
+        ("  NEXTAUTH_SECRET: base44-local-development-secret\n", "docker-compose.base44.yml"),
+        ("      - NEXTAUTH_SECRET=rig-local-nextauth-secret-2f8a1c\n", "rig/compose.yml"),
+        ("SESSION_SECRET=dev-session-secret\n", "config.env"),
+        # an e-mail address under a generic name: whose key it is, not the key
+        ("    userKey: 'user@psd401.net',\n", "docs/plans/directory-sync.md"),
+        ('  "client_email": "deployer@acme-prod.iam.gserviceaccount.com",\n', "infra/notes.json"),
+        # a flag that takes no value: the registry host after it is no password
+        (
+            "aws ecr get-login-password --region us-west-2 | docker login --username AWS --password-stdin "
+            "806620123734.dkr.ecr.us-west-2.amazonaws.com\n",
+            "scripts/deploy-ecr.sh",
+        ),
+        # a test's data file at the top of a repository (documenso's test_example.json)
+        (f'    "token": "{TOKEN}",\n', "test_example.json"),
+    ],
+)
+def test_development_words_addresses_stdin_and_test_data_are_quiet(line: str, path: str) -> None:
+    assert secrets(line, path) == []
+
+
+def test_an_address_under_a_password_name_is_still_a_password() -> None:
+    """A password may look like an address; only generic names let an address go."""
+    assert secrets('db_password = "Kx9@mailhost.io"\n') == ["Kx9@mailhost.io"]
+
+
+def test_a_provider_token_in_a_test_data_file_is_still_reported() -> None:
+    key = G.aws_key_id()
+    assert secrets(f'    "aws_access_key_id": "{key}",\n', "test_example.json") == [key]
+
+
+def test_a_sigv4_credential_scope_is_no_secret() -> None:
+    """A presigned URL (in documenso's blog: an image on GitHub's asset bucket) and a SigV4
+    Authorization header name the key id with a date: no secret, and the signature expires.
+    The key id alone, and a presigned URL's session token, are still reported."""
+    key, session = G.aws_key_id(), "IQoJb3JpZ2luX2Vj" + G.chars(120, B64URL)
+    url = (
+        f"https://bucket.s3.amazonaws.com/a.png?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={key}%2F20240215"
+        f"%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20240215T100000Z&X-Amz-Signature={G.hex(64)}"
+    )
+    assert secrets(f'<img src="{url}" />\n', "blog/launch-week.mdx") == []
+    header = (
+        f"Authorization: AWS4-HMAC-SHA256 Credential={key}/20240215/us-east-1/s3/aws4_request, SignedHeaders=host\n"
+    )
+    assert secrets(header, "notes.txt") == []
+    assert secrets(f"{url}&X-Amz-Security-Token={session}\n", "notes.txt") == [session]
+    assert secrets(f'AWS_ACCESS_KEY_ID = "{key}"\n') == [key]
+
+
 def test_a_spec_with_a_random_value_is_still_a_secret() -> None:
     assert secrets(f"api_token=id={TOKEN}\n") == [f"id={TOKEN}"]
 

@@ -65,6 +65,8 @@ _FAKE_WORD_RX = (
     r"lorem|ipsum|foobar|xxxxx|0123456789|123456789|abcdefgh|qwerty|password|a1b2c3|abc123|123abc|abcd1234|1234abcd|topsecret"
     # a sentence where the value goes: "this-is-a-secret-value-with-at-least-32-characters"
     r"|this[-_]is[-_](?:a|an|my|our|the|not|just)[-_]|(?:my|some|super|very)[-_](?:super[-_])?secret(?:[-_]|$)|at[-_]least[-_]\d+[-_]?char"
+    # words saying the value is a local or development one: "base44-local-development-secret"
+    r"|(?:^|[-_])(?:local|dev|development)[-_](?:[a-z0-9]+[-_]){0,3}?(?:secret|key|token|password)(?:[-_]|$)"
 )
 _PREFIXES = (
     "data:",

@@ -241,7 +241,25 @@ def generic_value(value: str) -> bool:
         and not _rx(_HEX_NUMBER).match(value)
         and not _rx(_CIPHERTEXT).match(value)
         and not _setting_spec(value)
+        and not _rx(_SIGV4_SCOPE).match(value)
     )
+
+
+# A SigV4 signature's credential scope (`Credential=AKIA.../20240215/us-east-1/s3/aws4_request` in a
+# presigned URL or an Authorization header): a key id and a date, no secret.
+_SIGV4_SCOPE = r"^A(?:KIA|SIA)[A-Z2-7]{16}(?:/|%2[fF])\d{8}(?:/|%2[fF])"
+
+
+# An e-mail address (`userKey: 'user@example.org'`, a service account's `client_email`): whose
+# key it is, not the key. Its local part is a mailbox's name: a long random one before an `@host`
+# is a token.
+_ADDRESS = r"^[A-Za-z0-9._%+-]{1,32}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+
+
+def generic_secret_value(value: str) -> bool:
+    """``generic_value``, and not an e-mail address. Only for names that do not say password:
+    under a password's name an address-shaped value (``admin@123.com``) may well be the password."""
+    return generic_value(value) and not _rx(_ADDRESS).match(value)
 
 
 # `name=value` where a secret's value would be (`--secret id=encryption_key`: Docker's secret

@@ -14,7 +14,11 @@ RULES: tuple[Rule, ...] = (
         description="AWS access key ID",
         severity=H,
         keywords=("akia", "asia", "abia", "acca", "a3t"),
-        regex=r"(?<![A-Z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Z0-9])",
+        # not the key id a SigV4 signature names (a presigned URL's `X-Amz-Credential=`, an
+        # `AWS4-HMAC-SHA256 Credential=` header): a key id is no secret, and the signature
+        # beside it expires (in at most seven days)
+        regex=r"(?<![A-Z0-9])(?<!X-Amz-Credential=)(?<!X-Amz-Credential%3D)(?<!SHA256 Credential=)"
+        r"((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Z0-9])",
         secret_group=1,
         prefix="AKIA",
         entropy=3.0,

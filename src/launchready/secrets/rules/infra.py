@@ -97,7 +97,7 @@ _GENERIC_SKIP = (
     r"match:^"
     + "(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?"
     + r"(?i:(?:old|new|confirm|current|repeat)[_-]?pass|[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
-    r"|idempotency|request|site_?key|(?:recaptcha|turnstile|hcaptcha)(?![\w.-]*?secret)|dsn|anon|posthog|search_only|score|storage_?key|i18n|locale"
+    r"|idempotency|request|site_?key|(?:recaptcha|turnstile|hcaptcha)(?![\w.-]*?secret)|dsn|anon|posthog|search_only|score|storage_?key|i18n|locale|stdin"
     + "|"
     + _FILE_NAME
     + r"|hashed|digest|checksum|fingerprint|integrity|[_.-]hash\b|(?-i:Hash|Digest)\b"
@@ -178,7 +178,7 @@ _PASSWORD_NAME = r"(?i:[\w.-]*?(?:passw(?:or)?d|passwd|pwd))"
 _PASSWORD_SKIP = (
     r"match:^(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?(?:(?i:old|new|confirm|current|repeat|min|max)[_-]?(?i:pass)"
     r"|(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy|verifier|data|reset"
-    r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid"
+    r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid|stdin"
     r"|mgr|manager|handler|helper|provider|validator|checker|class|" + _FILE_NAME + ")))"
 )
 _PASSWORD_RX, _PASSWORD_GROUPS = _forms(_PASSWORD_NAME, 6, tail=r"[\w.-]{0,10}?")
@@ -498,7 +498,9 @@ RULES: tuple[Rule, ...] = (
         secret_group=2,
         allow=(
             r"match:^(?:[?&;]|%26|%3[fF])(?i:[\w.-]*?(?:page|next|continuation|cursor|csrf|xsrf|sync|cache|public|publishable"
-            r"|site_?key|recaptcha|hcaptcha|turnstile|idempotency|search_only|anon))",
+            # a SigV4 presigned URL's key id (`X-Amz-Credential=AKIA.../date/region/...`: no secret;
+            # its `X-Amz-Security-Token`, a temporary credential, is still reported)
+            r"|site_?key|recaptcha|hcaptcha|turnstile|idempotency|search_only|anon|x-amz-credential))",
             _JUPYTER_TOKEN,
         ),
         flags=re.MULTILINE,
@@ -567,7 +569,7 @@ RULES: tuple[Rule, ...] = (
         generic=True,
         allow_uuid=True,  # the name decides: a UUID or 64-hex value under client_secret is the secret
         password_like=True,
-        validator=validators.generic_value,
+        validator=validators.generic_secret_value,
         fix="Move the value to a secret manager or an untracked environment variable, rotate it at its issuer, and read it at runtime.",
     ),
 )
