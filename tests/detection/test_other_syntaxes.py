@@ -205,6 +205,55 @@ def test_development_words_addresses_stdin_and_test_data_are_quiet(line: str, pa
     assert secrets(line, path) == []
 
 
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        # formbricks' history: names standing where a value would
+        ("      NEXTAUTH_SECRET: *nextauth_secret\n", "docker-compose.yml"),  # a YAML alias
+        ("      MOLECULER_MICROSERVICE_CLIENT_SECRET: *moleculer_microservice_client_secret\n", "docker-compose.yml"),
+        ("        websiteToken: chatwootWebsiteToken!,\n", "apps/web/app/chatwoot/ChatwootWidget.tsx"),  # non-null
+        ("  api_key:org_reader_key#organization@organization:acme\n", "authzed/schema-validation.yaml"),  # SpiceDB
+        ("  - api_key:ci_manager#manage@user:olivia\n", "authzed/schema-validation.yaml"),
+        # a provider's name on an identifier: code, not a key
+        ('import { INTERCOM_SECRET_KEY, IS_INTERCOM_CONFIGURED } from "@formbricks/lib/constants";\n', "layout.tsx"),
+        ("export const IntercomClient = ({ user, intercomSecretKey, isIntercomConfigured }: Props) => {\n", "x.tsx"),
+        # end-to-end test suites
+        ('    password: "eN791hZ7wNr9IAscf@",\n', "apps/web/playwright/utils/mock.ts"),
+        (f'  cy.get("#password").type("{PASSWORD}")\n', "cypress/e2e/login.cy.ts"),
+        ("ENCRYPTION_KEY=supersecretkey123\n", "apps/web/.env"),
+        # a database on a domain reserved for documentation and tests (RFC 2606)
+        (
+            "  --set-string postgresql.externalDatabaseUrl=postgresql://formbricks:notes-secret@postgres.example:5432/fb\n",
+            "charts/formbricks/tests/authzed-operations.sh",
+        ),
+        (f"DATABASE_URL=postgresql://app:{TOKEN}@db.example.com:5432/app\n", "docs/deploy.md"),
+    ],
+)
+def test_references_identifiers_e2e_suites_and_documentation_hosts_are_quiet(line: str, path: str) -> None:
+    assert secrets(line, path) == []
+
+
+@pytest.mark.parametrize("value", ["wrong-key", "invalid-key", "NEW_KEY_HERE"])
+def test_words_sent_by_a_readme_curl_are_no_key(value: str) -> None:
+    """formbricks' API docs show a refusal and a rotation step with words where the key goes."""
+    command = f"curl 'localhost:3000/api/query/member-basic?recordNumber=123' \\\n  -H 'X-API-Key: {value}'\n"
+    assert secrets(command, "API_KEY_MANAGEMENT.md") == []
+    assert secrets(command.replace(value, TOKEN), "API_KEY_MANAGEMENT.md") == [TOKEN]
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ('password = "*Gj2DGji27Dq"\n', "*Gj2DGji27Dq"),  # not an alias: digits in it
+        ('password = "Wq7Secret123!"\n', "Wq7Secret123!"),  # not a non-null assertion
+        (f"INTERCOM_SECRET_KEY={TOKEN}\n", TOKEN),
+        (f"DATABASE_URL=postgresql://app:{TOKEN}@db.acme.io:5432/app\n", TOKEN),
+    ],
+)
+def test_look_alikes_of_references_are_still_secrets(line: str, secret: str) -> None:
+    assert secrets(line, "config.env") == [secret]
+
+
 def test_an_address_under_a_password_name_is_still_a_password() -> None:
     """A password may look like an address; only generic names let an address go."""
     assert secrets('db_password = "Kx9@mailhost.io"\n') == ["Kx9@mailhost.io"]

@@ -114,7 +114,7 @@ def test_password_in_every_syntax(template: str, path: str) -> None:
     ],
 )
 def test_user_password_urls_of_every_scheme(scheme: str) -> None:
-    assert secrets(f"URL = '{scheme}://svc:{PASSWORD}@db.internal.test:1234/app'\n") == [PASSWORD]
+    assert secrets(f"URL = '{scheme}://svc:{PASSWORD}@db.internal.acme.io:1234/app'\n") == [PASSWORD]
 
 
 def test_basic_auth_in_curl() -> None:

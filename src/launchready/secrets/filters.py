@@ -62,7 +62,7 @@ _FAKE_WORD_RX = (
     r"(?i)example|dummy|placeholder|sample|fake|redacted|not[-_]?real|not[-_]?a[-_]?secret"
     r"|your[-_]?(?:[a-z0-9]+[-_]){0,4}?(?:api[-_]?)?(?:key|token|secret|password|pass|pwd)|replace[-_]?(?:me|with|this)"
     r"|change[-_]?(?:me|this|it)\b|changeme|changethis|insert[-_]|generate[-_]|passw[o0]rd|p@ssw[o0]rd|"
-    r"lorem|ipsum|foobar|xxxxx|0123456789|123456789|abcdefgh|qwerty|password|a1b2c3|abc123|123abc|abcd1234|1234abcd|topsecret"
+    r"lorem|ipsum|foobar|xxxxx|0123456789|123456789|abcdefgh|qwerty|password|a1b2c3|abc123|123abc|abcd1234|1234abcd|topsecret|supersecret"
     # a sentence where the value goes: "this-is-a-secret-value-with-at-least-32-characters"
     r"|this[-_]is[-_](?:a|an|my|our|the|not|just)[-_]|(?:my|some|super|very)[-_](?:super[-_])?secret(?:[-_]|$)|at[-_]least[-_]\d+[-_]?char"
     # words saying the value is a local or development one: "base44-local-development-secret"

@@ -203,6 +203,17 @@ _DOTTED = r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?:
 _IDENTIFIER = r"^[A-Za-z_.$:/-]+$|^[a-z][a-z0-9._-]*(?:/(?:[a-z][a-z0-9._-]*|\d{1,4}))+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^(?=.*[A-Z][a-z]{2})[a-z]{2,}\d*(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*)+$|^(?=.*[A-Z][a-z]{2})(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*){2,}$"
 
 
+# A constant's or a variable's name, letters only (`IS_INTERCOM_CONFIGURED`, `isIntercomConfigured`):
+# what a provider's name is assigned in code that imports or passes it along. A random token of
+# a provider's length is never letters alone in these shapes.
+_CODE_NAME = r"^(?:[A-Z]+(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+)$"
+
+
+def not_code_name(value: str) -> bool:
+    """Rules that know a value only by the provider's name beside it: not a name from code."""
+    return not _rx(_CODE_NAME).match(value)
+
+
 def not_identifier(value: str) -> bool:
     """Generic assignments: an identifier-looking value (``self.api_key``) is code, not a key."""
     # settings.SECRET_KEY, config.auth.token (short dotted names; JWT segments are long)
@@ -242,7 +253,16 @@ def generic_value(value: str) -> bool:
         and not _rx(_CIPHERTEXT).match(value)
         and not _setting_spec(value)
         and not _rx(_SIGV4_SCOPE).match(value)
+        and not _rx(_REFERENCE).match(value)
     )
+
+
+# Names standing where a value would: a YAML alias (`NEXTAUTH_SECRET: *nextauth_secret`, the value
+# anchored elsewhere with `&nextauth_secret`), TypeScript's non-null assertion on a variable
+# (`websiteToken: chatwootWebsiteToken!`: camelCase words, ten characters or more), a relationship
+# of an authorization schema (SpiceDB/Zanzibar `api_key:ci_reader#organization@organization:acme`).
+# No digits in any of them: a password that starts with `*` or ends with `!` mixes them in.
+_REFERENCE = r"^(?:\*[a-z_][a-z_.-]*|(?=.{10})[a-z]{2,}(?:[A-Z][a-z]{2,})+!|[a-z_]+(?:[#@:][a-z_]+){2,})$"
 
 
 # A SigV4 signature's credential scope (`Credential=AKIA.../20240215/us-east-1/s3/aws4_request` in a
@@ -334,7 +354,17 @@ def command_line_credential(value: str) -> bool:
     user, sep, password = raw.partition(":")
     if sep and user and raw.isprintable():
         return bool(password) and not_default_password(password) and not password.startswith("$")
-    return value.isascii() and not value.startswith(_CRYPT_HASH) and not _rx(_EXPRESSION).search(value)
+    return (
+        value.isascii()
+        and not value.startswith(_CRYPT_HASH)
+        and not _rx(_EXPRESSION).search(value)
+        and not _rx(_WORDS).match(value)
+    )
+
+
+# Words joined by dashes or underscores, letters only: what a README's example sends to show a
+# refusal or a step (`-H 'X-API-Key: wrong-key'`, `invalid-key`, `NEW_KEY_HERE`), not a key.
+_WORDS = r"^(?:[a-z]+(?:[-_][a-z]+)+|[A-Z]+(?:_[A-Z]+)+)$"
 
 
 def base64_pem_key(value: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from launchready.model import Severity
+from launchready.secrets import validators
 from launchready.secrets.rule import TOKEN_CLASS, Rule
 
 C, H, M, L = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
@@ -99,6 +100,8 @@ def named_value_rule(
         password_like=True,
         allow_uuid=True,
         generic=True,
+        # a name from code is no value (`import { INTERCOM_SECRET_KEY, IS_INTERCOM_CONFIGURED }`)
+        validator=validators.not_code_name,
         fix=fix_text,
     )
 

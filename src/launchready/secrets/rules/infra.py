@@ -25,7 +25,7 @@ def _url_rule(rule_id: str, description: str, schemes: str, keywords: tuple[str,
         secret_group=2,
         password_like=True,
         validator=validators.not_default_password,
-        allow=(_LOCAL_HOST,),
+        allow=(_LOCAL_HOST, _EXAMPLE_HOST),
         fix=f"Change the password at {where}, then pass the connection string through an environment variable or secret manager, not the code.",
     )
 
@@ -305,7 +305,7 @@ RULES: tuple[Rule, ...] = (
         generic=True,
         password_like=True,
         validator=validators.url_password,
-        allow=(_LOCAL_HOST,),
+        allow=(_LOCAL_HOST, _EXAMPLE_HOST),
         fix="Change the password at the service the URL points to (your database, file or directory server), then pass the URL (or just the password) through an environment variable or secret manager.",
     ),
     Rule(
