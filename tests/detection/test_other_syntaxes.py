@@ -233,6 +233,49 @@ def test_references_identifiers_e2e_suites_and_documentation_hosts_are_quiet(lin
     assert secrets(line, path) == []
 
 
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        # maybe's auth0 tenant export: auth0-deploy-cli replaces @@NAME@@ and ##NAME## at deploy time
+        ("    app_secret: @@APPLE_SIGN_IN_SECRET_KEY@@\n", "auth0/tenant.yaml"),
+        ("    smtp_pass: '##POSTMARK_SMTP_PASS##'\n", "auth0/tenant.yaml"),
+        ('api_token: "#{API_TOKEN}#"\n', "deploy/appsettings.yml"),  # Octopus / Azure Pipelines
+        ('API_KEY = "__API_KEY__"\n', "config.py"),
+        # "your secret key" in Spanish, in a deployment guide
+        ("SECRET_KEY=tu-secret-key-super-seguro-2025\n", "DEPLOYMENT_GUIDE.md"),
+        ("JWT_SECRET=votre-cle-secrete-jwt\n", "docs/fr/install.md"),
+        # the login repeated as the password: a service's default (sentry self-hosted's compose file)
+        (
+            '      MC_HOST_BLOB: "http://self-hosted-sentry:self-hosted-sentry@blob-storage:7000"\n',
+            "docker-compose.yml",
+        ),
+        ("DATABASE_URL=postgres://admin:admin@warehouse:5432/app\n", "app.env"),
+        ("    privKey: privKeyRes.SecretString!,\n", "apps/server/src/app/trpc.ts"),
+        # python-social-auth's client id, and Chatwoot's widget token, are public by design
+        ("SOCIAL_AUTH_GITHUB_KEY = '74c710d0caedb4523169'\n", "djangoproject/settings/common.py"),
+        # code and schema where a value would be (SaaS-Boilerplate, commerce)
+        ('    "NEXTAUTH_SECRET": "@nextauth_secret",\n', "vercel.json"),  # a Vercel secret's name
+        ("    const token = ++runTokenRef.current;\n", "components/AgentConsole.tsx"),
+        ("  twoFactorSet(secret: TwoFactorSecretKeyInput!, code: String!): Boolean\n", "schema.graphql"),
+        (f"const websiteToken = '{G.chars(24)}';\n", "frontend/src/components/Common/Footer.tsx"),
+    ],
+)
+def test_deploy_time_placeholders_defaults_and_public_ids_are_quiet(line: str, path: str) -> None:
+    assert secrets(line, path) == []
+
+
+def test_a_client_secret_beside_its_public_id_is_still_reported() -> None:
+    secret = G.hex(40)
+    text = f"SOCIAL_AUTH_GITHUB_KEY = '{G.hex(20)}'\nSOCIAL_AUTH_GITHUB_SECRET = '{secret}'\n"
+    assert secrets(text, "settings.py") == [secret]
+    assert secrets(f"DATABASE_URL=postgres://admin:{TOKEN}@db.acme.io/app\n", "app.env") == [TOKEN]
+    # the login repeated as the password on a public host (mongodb/chatbot's code example): a real,
+    # weak password
+    login, cluster = G.chars(8, "abcdefghijkmnpqrstuvwxyz") + "_db", G.chars(5, "abcdefghijkmnpqrstuvwxyz0123456789")
+    url = f"mongodb+srv://{login}:{login}@cluster0.{cluster}.mongodb.net/app"
+    assert secrets(f'MongoClient("{url}")\n') == [login]
+
+
 @pytest.mark.parametrize("value", ["wrong-key", "invalid-key", "NEW_KEY_HERE"])
 def test_words_sent_by_a_readme_curl_are_no_key(value: str) -> None:
     """formbricks' API docs show a refusal and a rotation step with words where the key goes."""
@@ -246,6 +289,8 @@ def test_words_sent_by_a_readme_curl_are_no_key(value: str) -> None:
     [
         ('password = "*Gj2DGji27Dq"\n', "*Gj2DGji27Dq"),  # not an alias: digits in it
         ('password = "Wq7Secret123!"\n', "Wq7Secret123!"),  # not a non-null assertion
+        (f'api_token = "@{TOKEN}"\n', f"@{TOKEN}"),  # not a Vercel secret's name
+        (f'password = "--{TOKEN}"\n', f"--{TOKEN}"),  # not an increment
         (f"INTERCOM_SECRET_KEY={TOKEN}\n", TOKEN),
         (f"DATABASE_URL=postgresql://app:{TOKEN}@db.acme.io:5432/app\n", TOKEN),
     ],

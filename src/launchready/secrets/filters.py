@@ -28,6 +28,8 @@ _PLACEHOLDER_RX = r"""(?ix)
       | %\([a-z_]+\)s           # %(name)s
       | %[A-Z_]+%               # %VAR%
       | @[A-Z_]+@               # @VAR@
+      | (@@|\#\#|%%|__)[A-Z][A-Z0-9_]*\1   # @@VAR@@ ##VAR## (auth0-deploy-cli, build-time token replacement)
+      | \#\{[A-Z][A-Z0-9_.]*\}\#?      # #{VAR}# #{Var} (Octopus, Azure Pipelines' token replacement)
       | (?:process\.env|os\.environ|os\.getenv|import\.meta\.env|env|settings|config|secrets|vars)\b.*
       | (?:x|\*|\.|-|_|0|\#|•){4,}          # xxxx, ****, ...., 0000
       | .*(?:xxxx|XXXX|\*\*\*|\.\.\.|…|\#\#\#).*   # sk-...  sk-xxxx  sk-****
@@ -61,6 +63,9 @@ _INTEGRITY_RX = r"^(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}$"
 _FAKE_WORD_RX = (
     r"(?i)example|dummy|placeholder|sample|fake|redacted|not[-_]?real|not[-_]?a[-_]?secret"
     r"|your[-_]?(?:[a-z0-9]+[-_]){0,4}?(?:api[-_]?)?(?:key|token|secret|password|pass|pwd)|replace[-_]?(?:me|with|this)"
+    # "your" in Spanish, French, German, Portuguese, Italian and Dutch: `tu-secret-key-super-seguro`
+    r"|(?:^|[-_])(?:tu|su|votre|ton|dein|deine|ihr|seu|sua|tuo|vostro|uw|jouw)[-_](?:[a-z0-9]+[-_]){0,4}?"
+    r"(?:api[-_]?)?(?:key|token|secret|password|pass|clave|contrasena|cle|schluessel|senha|chiave|sleutel)"
     r"|change[-_]?(?:me|this|it)\b|changeme|changethis|insert[-_]|generate[-_]|passw[o0]rd|p@ssw[o0]rd|"
     r"lorem|ipsum|foobar|xxxxx|0123456789|123456789|abcdefgh|qwerty|password|a1b2c3|abc123|123abc|abcd1234|1234abcd|topsecret|supersecret"
     # a sentence where the value goes: "this-is-a-secret-value-with-at-least-32-characters"

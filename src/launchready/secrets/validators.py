@@ -258,11 +258,18 @@ def generic_value(value: str) -> bool:
 
 
 # Names standing where a value would: a YAML alias (`NEXTAUTH_SECRET: *nextauth_secret`, the value
-# anchored elsewhere with `&nextauth_secret`), TypeScript's non-null assertion on a variable
-# (`websiteToken: chatwootWebsiteToken!`: camelCase words, ten characters or more), a relationship
-# of an authorization schema (SpiceDB/Zanzibar `api_key:ci_reader#organization@organization:acme`).
-# No digits in any of them: a password that starts with `*` or ends with `!` mixes them in.
-_REFERENCE = r"^(?:\*[a-z_][a-z_.-]*|(?=.{10})[a-z]{2,}(?:[A-Z][a-z]{2,})+!|[a-z_]+(?:[#@:][a-z_]+){2,})$"
+# anchored elsewhere with `&nextauth_secret`), a Vercel secret (`"NEXTAUTH_SECRET": "@nextauth_secret"`
+# in vercel.json), TypeScript's non-null assertion on a variable and GraphQL's non-null type
+# (`websiteToken: chatwootWebsiteToken!`, `privKey: res.SecretString!`, `secret: TwoFactorSecretInput!`:
+# words in camelCase or PascalCase and dots, ten characters or more), a relationship of an
+# authorization schema (SpiceDB/Zanzibar
+# `api_key:ci_reader#organization@organization:acme`). No digits in any of them: a password that
+# starts with `*` or ends with `!` mixes them in.
+_REFERENCE = (
+    r"^(?:[*@][a-z_][a-z_.-]*"
+    r"|(?=.{10})[A-Z]?[a-z]{2,}(?:[A-Z][a-z]{2,}|\.[A-Za-z][a-z]{2,})+!"
+    r"|[a-z_]+(?:[#@:][a-z_]+){2,})$"
+)
 
 
 # A SigV4 signature's credential scope (`Credential=AKIA.../20240215/us-east-1/s3/aws4_request` in a
@@ -320,6 +327,8 @@ _CIPHERTEXT = r"^(?:ENC\([A-Za-z0-9+/=_-]{8,}\)$|\{cipher\}[A-Za-z0-9+/=]{16,}$)
 # Code, not a literal: `!!process.env.X`, `a || b`, `a ?? b`, a template's `${...}`.
 _EXPRESSION = (
     r"^!|\|\||\?\?|\?\.|\$\{|\{\{|\[-?\d+\]|(?:process\.env|import\.meta\.env|os\.environ|getenv)\b"
+    # a member incremented where the value goes (`const token = ++runTokenRef.current`)
+    r"|^(?:\+\+|--)[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$.]*$"
     # code between two string literals of a minified bundle (`"…?api_key="+t),t.substr(0,…)+"`,
     # `'],tileSize:256}},layers:[{id:'`): brackets closing into a separator or opening after one
     r"|[\]\)\}][,;:\]\)\}]|[,;:\(\[\{][\[\(\{]"

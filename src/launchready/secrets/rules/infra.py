@@ -25,7 +25,7 @@ def _url_rule(rule_id: str, description: str, schemes: str, keywords: tuple[str,
         secret_group=2,
         password_like=True,
         validator=validators.not_default_password,
-        allow=(_LOCAL_HOST, _EXAMPLE_HOST),
+        allow=(_LOCAL_HOST, _EXAMPLE_HOST, _LOGIN_AS_PASSWORD),
         fix=f"Change the password at {where}, then pass the connection string through an environment variable or secret manager, not the code.",
     )
 
@@ -45,6 +45,10 @@ _JUPYTER_TOKEN = (
 _EXAMPLE_HOST = (
     _HOST + r"(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid|localhost))(?:[:/?#]|$)"
 )
+# The password repeats the login on a host of one label, a compose or cluster service's name
+# (`http://self-hosted-sentry:self-hosted-sentry@blob-storage:7000`): that service's default. On a
+# public host (`duet_mbd:duet_mbd@cluster0.k495o.mongodb.net`) it is a real, weak password.
+_LOGIN_AS_PASSWORD = r"match:(?i)://([^:/@\s]+):\1@[^.:/@\s]+(?::\d+)?(?:[/?#]|$)"
 # ``://user:password@`` in a URL (what ``secret.http-url-password``'s matches all hold)
 _USERINFO = r"://[^:/\s]*:[^@/\s?#]+@"
 
@@ -98,6 +102,9 @@ _GENERIC_SKIP = (
     + "(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?"
     + r"(?i:(?:old|new|confirm|current|repeat)[_-]?pass|[\w.-]*?(?:csrf|xsrf|page|next_|sync|cache|public|publishable|sort|primary|foreign|partition"
     r"|idempotency|request|site_?key|(?:recaptcha|turnstile|hcaptcha)(?![\w.-]*?secret)|dsn|anon|posthog|search_only|score|storage_?key|i18n|locale|stdin"
+    # python-social-auth's `SOCIAL_AUTH_<BACKEND>_KEY` is the OAuth client id (its `_SECRET` is
+    # the secret); Chatwoot's `websiteToken` ships in every page's widget script
+    r"|social_auth_[\w.-]*_key\b|website[_.-]?token"
     + "|"
     + _FILE_NAME
     + r"|hashed|digest|checksum|fingerprint|integrity|[_.-]hash\b|(?-i:Hash|Digest)\b"
@@ -305,7 +312,7 @@ RULES: tuple[Rule, ...] = (
         generic=True,
         password_like=True,
         validator=validators.url_password,
-        allow=(_LOCAL_HOST, _EXAMPLE_HOST),
+        allow=(_LOCAL_HOST, _EXAMPLE_HOST, _LOGIN_AS_PASSWORD),
         fix="Change the password at the service the URL points to (your database, file or directory server), then pass the URL (or just the password) through an environment variable or secret manager.",
     ),
     Rule(
@@ -330,7 +337,7 @@ RULES: tuple[Rule, ...] = (
         exclude_paths=rf"{FIXTURE_PATHS}|(?:^|/)\.git-credentials$",  # that file has its own rule
         password_like=True,
         validator=validators.http_url_password,
-        allow=(_LOCAL_HOST, _EXAMPLE_HOST),
+        allow=(_LOCAL_HOST, _EXAMPLE_HOST, _LOGIN_AS_PASSWORD),
         fix=(
             "Rotate the password or token at the service the URL points to (your package registry, proxy, API or "
             "git host), then take it out of the URL: pass the URL from a CI secret or environment variable "
