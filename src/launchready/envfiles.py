@@ -210,7 +210,9 @@ def looks_real(value: str) -> bool:
         return False
     # a number, a local service's URL without credentials (`redis://localhost:6379`,
     # `http://127.0.0.1:9002`), or an e-mail address (`noreply@example.com`: a sender, not a key)
-    if _NOT_A_CREDENTIAL.match(v):
+    from launchready.secrets.validators import is_address
+
+    if _NOT_A_CREDENTIAL.match(v) or is_address(v):
         return False
     return shannon_entropy(v) >= 3.0
 
@@ -220,9 +222,7 @@ def looks_real(value: str) -> bool:
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "db", "postgres", "mysql", "redis")
 _NOT_A_CREDENTIAL = _Lazy(
     r"(?:[0-9.]+"
-    r"|[a-z][a-z0-9+.-]*://(?:" + "|".join(re.escape(h) for h in _LOCAL_HOSTS) + r")(?::\d+)?(?:[/?#]\S*)?"
-    # an address's local part is a mailbox's name: a long random one is a token before an `@host`
-    r"|[A-Za-z0-9._%+-]{1,32}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})$",
+    r"|[a-z][a-z0-9+.-]*://(?:" + "|".join(re.escape(h) for h in _LOCAL_HOSTS) + r")(?::\d+)?(?:[/?#]\S*)?)$",
     re.IGNORECASE,
 )
 

@@ -262,9 +262,8 @@ def generic_value(value: str) -> bool:
 # in vercel.json), TypeScript's non-null assertion on a variable and GraphQL's non-null type
 # (`websiteToken: chatwootWebsiteToken!`, `privKey: res.SecretString!`, `secret: TwoFactorSecretInput!`:
 # words in camelCase or PascalCase and dots, ten characters or more), a relationship of an
-# authorization schema (SpiceDB/Zanzibar
-# `api_key:ci_reader#organization@organization:acme`). No digits in any of them: a password that
-# starts with `*` or ends with `!` mixes them in.
+# authorization schema (SpiceDB/Zanzibar `api_key:ci_reader#organization@organization:acme`). No
+# digits in any of them: a password that starts with `*` or ends with `!` mixes them in.
 _REFERENCE = (
     r"^(?:[*@][a-z_][a-z_.-]*"
     r"|(?=.{10})[A-Z]?[a-z]{2,}(?:[A-Z][a-z]{2,}|\.[A-Za-z][a-z]{2,})+!"
@@ -283,10 +282,15 @@ _SIGV4_SCOPE = r"^A(?:KIA|SIA)[A-Z2-7]{16}(?:/|%2[fF])\d{8}(?:/|%2[fF])"
 _ADDRESS = r"^[A-Za-z0-9._%+-]{1,32}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 
 
+def is_address(value: str) -> bool:
+    """An e-mail address, not a token before an ``@host`` (``_ADDRESS``)."""
+    return _rx(_ADDRESS).match(value) is not None
+
+
 def generic_secret_value(value: str) -> bool:
     """``generic_value``, and not an e-mail address. Only for names that do not say password:
     under a password's name an address-shaped value (``admin@123.com``) may well be the password."""
-    return generic_value(value) and not _rx(_ADDRESS).match(value)
+    return generic_value(value) and not is_address(value)
 
 
 # `name=value` where a secret's value would be (`--secret id=encryption_key`: Docker's secret
