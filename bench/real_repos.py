@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -63,8 +64,12 @@ def clone(src: Path, dest: Path) -> int:
     return len(missing)
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[list[dict[str, object]], float]:
+def run(cmd: list[str], cwd: Path, src: Path | None = None) -> tuple[list[dict[str, object]], float]:
+    """``launchready CMD`` in ``cwd``: its ``secret.*`` and ``env.*`` findings and its wall time.
+    ``src``: another checkout's sources to run instead of this one's (a directory holding the
+    ``launchready`` package)."""
     out = cwd.parent / f"{cmd[0]}.json"
+    env = {**os.environ, "PYTHONPATH": str(src)} if src is not None else None
     t0 = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "launchready", *cmd, "--json", str(out), "--exit-zero", "-q"],
@@ -72,6 +77,7 @@ def run(cmd: list[str], cwd: Path) -> tuple[list[dict[str, object]], float]:
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
