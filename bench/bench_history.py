@@ -140,8 +140,9 @@ def compare(repo: Path, gl_json: Path) -> list[str]:
     that commit) or explained; and what we find that gitleaks does not."""
     from launchready.config import Config
     from launchready.history import revs
-    from launchready.history.gitlog import log_command, stream_commits
+    from launchready.history.gitlog import stream_commits
     from launchready.history.ignore import GitleaksIgnore
+    from launchready.history.logproc import log_command
     from launchready.history.occurrences import Collector
     from launchready.registry import all_rules
     from launchready.secrets.engine import Engine

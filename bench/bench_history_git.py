@@ -4,7 +4,7 @@ would save: the numbers behind issue 14's "2x faster than gitleaks" (bench/RESUL
     python bench/bench_history_git.py [--runs 3] [--write SECTION] REPO...
 
 For each REPO (a clone in bench/work/, scanned ``--all``), ``git log -p`` exactly as history
-runs it (``launchready.history.gitlog.log_command``), and variants of it, each run alone:
+runs it (``launchready.history.logproc.log_command``), and variants of it, each run alone:
 user + system CPU of git (median of ``--runs``), its peak RSS and the bytes it writes:
 
 - ``as run``: newest first, 16 MB of delta bases (``GIT_CONFIG``); ``--reverse``: the
@@ -36,7 +36,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 from results import publish  # noqa: E402
 
-from launchready.history.gitlog import log_command  # noqa: E402
+from launchready.history.logproc import log_command  # noqa: E402
 
 LOCK_FILES = {
     "uv.lock",

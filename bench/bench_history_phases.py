@@ -61,7 +61,7 @@ print(json.dumps({
 RECORD = r"""
 import subprocess, sys
 from pathlib import Path
-from launchready.history.gitlog import log_command
+from launchready.history.logproc import log_command
 out = subprocess.run(log_command(Path(sys.argv[1]), ["--all"]), capture_output=True, check=True).stdout
 Path(sys.argv[2]).write_bytes(out)
 """

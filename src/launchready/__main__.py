@@ -1,3 +1,3 @@
-from launchready.cli import run
+from launchready.entry import run
 
 run()

@@ -15,7 +15,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from launchready import __version__, procs, redact
 from launchready.commands import COMMANDS, REPORTLESS, Context, Outcome, salt_like
@@ -25,6 +25,9 @@ from launchready.model import Severity
 from launchready.printable import safe, safe_lines
 from launchready.report import Options, OutputSpec, write_outputs
 from launchready.verdict import exit_code
+
+if TYPE_CHECKING:
+    from launchready.history.early import EarlyLogs
 
 EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130, what a shell reports for a Ctrl-C'd process
 
@@ -114,9 +117,11 @@ def output_spec(
     return OutputSpec(options, args.json, args.sarif, args.junit, args.html, args.github, text=not args.quiet)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, early: EarlyLogs | None = None) -> int:
+    """Run the command line ``argv`` (default: this process's); ``early``: git processes
+    the console command started for it before it loaded this (``history.early``)."""
     with procs.handle_termination() as stopping:
-        code = _main(list(sys.argv[1:] if argv is None else argv))
+        code = _main(list(sys.argv[1:] if argv is None else argv), early)
     if stopping.missed is not None and code not in (EXIT_INTERRUPTED, procs.EXIT_TERMINATED):
         # the signal's exception was raised inside a finalizer, which Python ignores: the run
         # went on to its end, but it was asked to stop and says so (``procs.Stopping``)
@@ -124,12 +129,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def run() -> None:
-    """The ``launchready`` command: ``main()``, then exit at once with its code. Python's own
-    exit frees every object one by one (~30 ms after a history scan, paid on every run); by
-    the time ``main`` returns every file is written and closed, every process reaped and
-    every thread done, so there is nothing left for it to do."""
-    code = main()
+def run(early: EarlyLogs | None = None) -> None:
+    """The ``launchready`` command (``entry.run``): ``main()``, then exit at once with its
+    code. Python's own exit frees every object one by one (~30 ms after a history scan, paid
+    on every run); by the time ``main`` returns every file is written and closed, every
+    process reaped and every thread done, so there is nothing left for it to do."""
+    try:
+        code = main(early=early)
+    finally:
+        if early is not None:  # not taken (the command failed before its scan started)
+            early.discard()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
             stream.flush()
@@ -142,7 +151,7 @@ def _stopped(terminated: bool) -> int:
     return procs.EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
-def _main(args_list: list[str]) -> int:
+def _main(args_list: list[str], early: EarlyLogs | None = None) -> int:
     try:
         first = next((a for a in args_list if not a.startswith("-")), None)
         if first is None and "--version" in args_list:
@@ -154,7 +163,7 @@ def _main(args_list: list[str]) -> int:
             return EXIT_USAGE
         module = COMMANDS[args.command]
         config = load_config(args.config, Path.cwd())
-        ctx = Context(args=args, config=config, cwd=Path.cwd(), stdout=sys.stdout, stderr=sys.stderr)
+        ctx = Context(args=args, config=config, cwd=Path.cwd(), stdout=sys.stdout, stderr=sys.stderr, early=early)
         salt_like(args.baseline, config, ctx.cwd, keep_pinned=False)  # scan and history pick theirs again
         result = module.run(ctx)
         outcome = result if isinstance(result, Outcome) else Outcome(result)

@@ -27,14 +27,18 @@ import _thread
 import contextlib
 import functools
 import os
-import pickle
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Iterator
 from types import FrameType
-from typing import Any
+
+# what the ``launchready`` command imports before it starts a history scan's git processes
+# (``history.early``): no ``typing`` (~10 ms), and ``pickle`` and ``traceback`` only where a
+# ``Child`` needs them
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EXIT_TERMINATED = 128 + signal.SIGTERM  # 143, what a shell reports for a SIGTERM'd process
 PR_SET_PDEATHSIG = 1
@@ -248,6 +252,9 @@ class Child:
     def __init__(
         self, fn: Callable[[], Any], scrub: Callable[[str], str], known: tuple[type[BaseException], ...] = ()
     ) -> None:
+        import pickle  # before the fork: the child pickles its result, the parent reads it
+        import traceback
+
         parent = os.getpid()
         # A signal between the fork and the child's own handlers would raise in the child,
         # which would then unwind through a copy of the parent's stack: hold SIGINT and
@@ -293,6 +300,8 @@ class Child:
             raise
 
     def result(self) -> Any:
+        import pickle
+
         with os.fdopen(self._read, "rb", closefd=False) as pipe:
             data = pipe.read()
         os.waitpid(self.pid, 0)

@@ -13,8 +13,9 @@ from tests.conftest import commit_file, commit_files
 
 from launchready.config import Config
 from launchready.demo.keygen import KeyGen
-from launchready.history.gitlog import log_command, stream_commits
+from launchready.history.gitlog import stream_commits
 from launchready.history.ignore import GitleaksIgnore
+from launchready.history.logproc import log_command
 from launchready.history.occurrences import Collector
 from launchready.registry import rule_set
 from launchready.secrets.engine import Engine

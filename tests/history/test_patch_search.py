@@ -10,7 +10,8 @@ from pathlib import Path
 from tests.conftest import commit_files
 
 from launchready.config import Config
-from launchready.history.gitlog import log_command, stream_commits
+from launchready.history.gitlog import stream_commits
+from launchready.history.logproc import log_command
 from launchready.history.occurrences import _KEY_LINE, _find_key_line
 from launchready.history.patch import bodies_matching, sections
 from launchready.registry import rule_set

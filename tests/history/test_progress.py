@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from launchready.config import Config
-from launchready.history import prefetch, revs
+from launchready.history import logproc, prefetch, revs
 from launchready.history import scan as history
 from launchready.history.scan import scan_history
 from launchready.registry import all_rules
@@ -68,10 +68,10 @@ def test_no_progress_line_off_a_terminal(repo: Path, run_cli) -> None:  # type: 
 
 
 def test_one_process_where_fork_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert prefetch.workers_wanted(4) == 2  # one process per end of the log
-    assert prefetch.workers_wanted(1) == 1
-    monkeypatch.delattr(prefetch.os, "fork")
-    assert prefetch.workers_wanted(4) == 1 and prefetch.workers_wanted() == 1
+    assert logproc.workers_wanted(4) == 2  # one process per end of the log
+    assert logproc.workers_wanted(1) == 1
+    monkeypatch.delattr(logproc.os, "fork")
+    assert logproc.workers_wanted(4) == 1 and logproc.workers_wanted() == 1
 
 
 def test_one_process_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,4 +79,4 @@ def test_one_process_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
     from launchready import procs
 
     monkeypatch.setattr(procs.sys, "platform", "darwin")
-    assert not procs.can_fork() and prefetch.workers_wanted(2) == 1 and procs.die_with_parent() is None
+    assert not procs.can_fork() and logproc.workers_wanted(2) == 1 and procs.die_with_parent() is None

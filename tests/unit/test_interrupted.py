@@ -205,7 +205,7 @@ def test_a_stop_as_a_log_reader_takes_its_lock_leaves_the_scan_able_to_stop(tmp_
         """
         import os, signal, sys, threading, _thread
         from launchready import procs
-        from launchready.history.gitlog import ReadAhead
+        from launchready.history.logproc import ReadAhead
 
         def profiler(frame, event, arg):
             if event == "c_return" and frame.f_code.co_name == "__enter__" and "threading" in frame.f_code.co_filename:

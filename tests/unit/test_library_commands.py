@@ -275,5 +275,5 @@ def test_an_adapter_gets_a_read_only_context(tmp_path: Path) -> None:
     ctx = Context(argparse.Namespace(), Config(), tmp_path, io.StringIO(), io.StringIO())
     with pytest.raises(dataclasses.FrozenInstanceError):
         ctx.cwd = Path("/")  # type: ignore[misc]
-    assert {f.name for f in dataclasses.fields(Context)} == {"args", "config", "cwd", "stdout", "stderr"}
+    assert {f.name for f in dataclasses.fields(Context)} == {"args", "config", "cwd", "stdout", "stderr", "early"}
     assert Outcome() == Outcome(None, 0, None, None)

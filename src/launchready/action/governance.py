@@ -59,7 +59,7 @@ def _added_lines(root: Path, base: str, head: str) -> list[tuple[str, int, str]]
     """(path, line, text) of every line added between ``base`` and ``head``, read as the
     history scan reads a patch (``history.patch``): UTF-16/32 files decoded, binary ones and
     submodules skipped, quoted names unquoted."""
-    from launchready.history.gitlog import GIT_CONFIG
+    from launchready.history.logproc import GIT_CONFIG
     from launchready.history.patch import sections
 
     out = subprocess.run(

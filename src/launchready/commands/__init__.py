@@ -13,11 +13,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from launchready.config import Config
 from launchready.errors import UsageError
 from launchready.model import Report, Severity
+
+if TYPE_CHECKING:
+    from launchready.history.early import EarlyLogs
 
 NAMES: dict[str, str] = {
     "scan": "scan",
@@ -87,6 +90,7 @@ class Context:
     cwd: Path
     stdout: TextIO
     stderr: TextIO
+    early: EarlyLogs | None = None  # what the console command started first (``history.early``)
 
     @property
     def fail_on(self) -> Severity:

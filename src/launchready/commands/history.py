@@ -14,11 +14,13 @@ from launchready.config import Config
 from launchready.errors import UsageError
 from launchready.history import revs
 from launchready.history.gitlog import GitError
-from launchready.history.prefetch import Prefetch, workers_wanted
+from launchready.history.logproc import workers_wanted
+from launchready.history.prefetch import Prefetch
 from launchready.model import CheckResult, Report, Severity, Status
 from launchready.secrets.sources import git_root
 
 if TYPE_CHECKING:
+    from launchready.history.early import EarlyLogs
     from launchready.history.ignore import GitleaksIgnore
     from launchready.history.salvage import Unreadable
 
@@ -102,9 +104,26 @@ class HistoryRequest:
         return cls(args.repo, args.all, args.since_commit, args.range, args.branch, args.jobs, args.baseline, cwd=cwd)
 
 
-def history(request: HistoryRequest, config: Config | None = None, console: Console | None = None) -> Report:
+def history(
+    request: HistoryRequest,
+    config: Config | None = None,
+    console: Console | None = None,
+    early: EarlyLogs | None = None,
+) -> Report:
     """``launchready history`` as a function: one finding per secret the range added, with
-    the baseline applied (a progress line on ``console`` when it is a terminal)."""
+    the baseline applied (a progress line on ``console`` when it is a terminal). ``early``:
+    git processes the console command started for this scan (``history.early``), taken
+    over if they are the ones the range needs, else stopped."""
+    try:
+        return _history(request, config, console, early)
+    finally:
+        if early is not None:
+            early.discard()  # (nothing left once the scan took them)
+
+
+def _history(
+    request: HistoryRequest, config: Config | None, console: Console | None, early: EarlyLogs | None
+) -> Report:
     config = config if config is not None else Config()
     console = console or Console(quiet=True)
     root = repository_root(request.cwd / request.repo)
@@ -114,7 +133,7 @@ def history(request: HistoryRequest, config: Config | None = None, console: Cons
         raise UsageError(f"--jobs: expected at least 1 process, got {request.jobs}")
     salt_like(request.baseline, config, request.cwd, root)  # fingerprints match the baseline's
     rng = revs.resolve(root, all_refs=request.all, since=request.since_commit, rng=request.range, branch=request.branch)
-    prefetch = Prefetch(root, rng, workers_wanted(request.jobs))  # git works while the scanner loads
+    prefetch = Prefetch(root, rng, workers_wanted(request.jobs), early)  # git works while the scanner loads
     try:
         report = history_report(config, console, root, rng, jobs=request.jobs, ignore=request.ignore, prefetch=prefetch)
     finally:
@@ -126,7 +145,7 @@ def history(request: HistoryRequest, config: Config | None = None, console: Cons
 
 
 def run(ctx: Context) -> Report:
-    return history(HistoryRequest.from_args(ctx.args, ctx.cwd), ctx.config, Console.of(ctx))
+    return history(HistoryRequest.from_args(ctx.args, ctx.cwd), ctx.config, Console.of(ctx), ctx.early)
 
 
 def repository_root(path: Path) -> Path | None:

@@ -8,7 +8,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from launchready import redact
-from launchready.history.gitlog import Commit, log_command, stream_commits
+from launchready.history.gitlog import Commit, stream_commits
+from launchready.history.logproc import log_command
 from launchready.history.occurrences import MESSAGE_PATH, Record
 from launchready.history.treegrep import MIN_FRAGMENT, fragment, grep_texts, holds
 from launchready.model import Finding

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from launchready import heap
-from launchready.history.gitlog import GIT_CONFIG, Blobs, Commit
+from launchready.history.gitlog import Blobs, Commit
 from launchready.history.ignore import GitleaksIgnore
+from launchready.history.logproc import GIT_CONFIG
 from launchready.history.patch import FileAdds, Section, bodies_matching, decode_path, plain_files, sections
 from launchready.history.treegrep import fragment, grep_texts, holds
 from launchready.secrets.encoding import sniff_encoding

@@ -21,53 +21,38 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from launchready import procs, redact
-from launchready.history.gitlog import (
+from launchready import redact
+from launchready.history.gitlog import Commit, GitError, read_commits
+from launchready.history.logproc import (
     EARLY_AHEAD_BYTES,
-    Commit,
-    GitError,
+    MAX_WORKERS,
+    SNAPSHOT,
     ReadAhead,
     log_command,
-    read_commits,
+    start_git,
     start_log,
 )
 from launchready.history.revs import Range
+
+if TYPE_CHECKING:
+    from launchready.history.early import EarlyLogs
 
 PARALLEL_MIN_COMMITS = 400  # below this, forking workers costs more than it saves
 # read ahead once the two ends are near (``hold_back``; bench/RESULTS.md, history-clean-lines)
 HELD_AHEAD = 256 << 10
 
 
-MAX_WORKERS = 2  # one process per end of the log (bench/RESULTS.md, "history strategies")
-
-
-def workers_wanted(jobs: int | None = None) -> int:
-    """``jobs``, else ``LAUNCHREADY_JOBS``, else the CPUs this process may use; at most
-    ``MAX_WORKERS``. Always 1 where workers are not forked (``procs.can_fork``: Windows,
-    macOS): the scan then runs in one process."""
-    if not procs.can_fork():
-        return 1
-    wanted = jobs
-    env = os.environ.get("LAUNCHREADY_JOBS")
-    if not wanted and env and env.isdigit() and int(env) > 0:
-        wanted = int(env)
-    if not wanted:
-        try:
-            wanted = len(os.sched_getaffinity(0))
-        except AttributeError:  # pragma: no cover - not Linux
-            wanted = os.cpu_count() or 1
-    return max(1, min(wanted, MAX_WORKERS))
-
-
 class Prefetch:
-    def __init__(self, root: Path, rng: Range, jobs: int) -> None:
+    def __init__(self, root: Path, rng: Range, jobs: int, early: EarlyLogs | None = None) -> None:
+        """Start the range's git processes; ``early``: those the ``launchready`` command
+        started before it loaded (``history.early``), taken over when they are exactly the
+        ones this would start, else stopped."""
         self.root = root
         self.rng = rng
         self.jobs = min(jobs, MAX_WORKERS)
@@ -80,20 +65,27 @@ class Prefetch:
         self._ahead: dict[int, ReadAhead] = {}  # git pid -> the thread reading its log ahead
         self._small: bool | None = True
         self._salt: threading.Thread | None = None
+        taken = early.take(root, rng.revs, jobs) if early is not None and not rng.empty_reason else None
+        if early is not None and taken is None:
+            early.discard()
         if rng.empty_reason:
             return
         # Nothing here waits for git: every process runs while Python goes on loading.
-        if jobs == 2:
-            self._refs = self._snapshot()  # before either walk starts
-        self.front = start_log(log_command(root, rng.revs), die_with_parent=True)
-        self._read_early(self.front)
+        if taken is not None:
+            self._refs, self.front, self.back, readers = taken
+            self._ahead.update(readers)
+        else:
+            if jobs == 2:
+                self._refs = self._snapshot()  # before either walk starts
+            self.front = start_log(log_command(root, rng.revs), die_with_parent=True)
+            self._read_early(self.front)
         if jobs == 1:
             return
         self._small = None
-        self._count = self._git("rev-list", "--count", f"--max-count={PARALLEL_MIN_COMMITS}", *rng.revs, "--")
-        # killed unused if the range turns out small
-        self.back = start_log(log_command(root, rng.revs, extra=["--reverse"]), die_with_parent=True)
-        self._read_early(self.back)
+        self._count = start_git(root, "rev-list", "--count", f"--max-count={PARALLEL_MIN_COMMITS}", *rng.revs, "--")
+        if self.back is None:  # killed unused if the range turns out small
+            self.back = start_log(log_command(root, rng.revs, extra=["--reverse"]), die_with_parent=True)
+            self._read_early(self.back)
         self._salt = threading.Thread(target=_resolve_salt, name="salt", daemon=True)
         self._salt.start()
 
@@ -129,19 +121,12 @@ class Prefetch:
         if ahead is not None:
             ahead.drop()
 
-    def _git(self, *args: str, die_with_parent: bool = True) -> subprocess.Popen[bytes]:
-        cmd = ["git", "-C", str(self.root), "-c", "protocol.allow=never", *args]
-        cmd, preexec = procs.dying_with_parent(cmd) if die_with_parent else (cmd, None)
-        return subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, preexec_fn=preexec
-        )
-
     def _snapshot(self, die_with_parent: bool = True) -> subprocess.Popen[bytes] | None:
         """Where HEAD and every ref point, for ``--all``: the two ends of a two-worker scan
         walk separately, so a ref that moved meanwhile must be noticed."""
         if "--all" not in self.rng.revs:
             return None
-        return self._git("show-ref", "--head", die_with_parent=die_with_parent)
+        return start_git(self.root, *SNAPSHOT, die_with_parent=die_with_parent)
 
     @staticmethod
     def _read(proc: subprocess.Popen[bytes] | None) -> bytes:

@@ -18,7 +18,7 @@ class Range:
 
 
 def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    # no fetching of a partial clone's missing objects (see gitlog.GIT_CONFIG)
+    # no fetching of a partial clone's missing objects (see logproc.GIT_CONFIG)
     return subprocess.run(
         ["git", "-C", str(root), "-c", "protocol.allow=never", *args], capture_output=True, text=True, check=False
     )

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from launchready.history.gitlog import GIT_CONFIG, Commit, GitError, log_command, stream_commits
+from launchready.history.gitlog import Commit, GitError, stream_commits
+from launchready.history.logproc import GIT_CONFIG, log_command
 from launchready.history.occurrences import Collector
 from launchready.history.revs import Range
 

@@ -17,8 +17,9 @@ from launchready.history import dedup
 from launchready.history.forked import Claims, fork
 from launchready.history.gitlog import GitError
 from launchready.history.ignore import GitleaksIgnore
+from launchready.history.logproc import workers_wanted
 from launchready.history.occurrences import ChunkResult, Collector, Record, prepare
-from launchready.history.prefetch import Prefetch, workers_wanted
+from launchready.history.prefetch import Prefetch
 from launchready.history.revs import Range
 from launchready.history.salvage import Unreadable, scan_salvage
 from launchready.model import Finding

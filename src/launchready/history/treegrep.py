@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from launchready import procs
-from launchready.history.gitlog import GIT_CONFIG
+from launchready.history.logproc import GIT_CONFIG
 from launchready.secrets.encoding import sniff_encoding
 
 _SPLIT = re.compile(r"\\n|\\r|[\r\n]")
