@@ -58,6 +58,23 @@ GIT_CONFIG = (
 )
 
 
+# How history asks git for a patch (``git log -p``, a salvaged commit's ``diff-tree -p``):
+# only added lines, every option a user's git config could change pinned.
+PATCH_OPTIONS = (
+    "-U0",
+    "--no-renames",
+    "--no-color",
+    "--text",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "--no-indent-heuristic",
+    "--diff-algorithm=myers",  # pinned: a user's diff.algorithm changes which lines count as added
+    "--full-index",
+)
+
+
 def log_command(
     root: str | os.PathLike[str],
     revs: Sequence[str],
@@ -77,17 +94,7 @@ def log_command(
         *GIT_CONFIG,
         "log",
         "-p",
-        "-U0",
-        "--no-renames",
-        "--no-color",
-        "--text",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--src-prefix=a/",
-        "--dst-prefix=b/",
-        "--no-indent-heuristic",
-        "--diff-algorithm=myers",  # pinned: a user's diff.algorithm changes which lines count as added
-        "--full-index",
+        *PATCH_OPTIONS,
         f"--format={FORMAT}",
     ]
     if merges:

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from launchready.history.gitlog import Commit, GitError, stream_commits
-from launchready.history.logproc import GIT_CONFIG, log_command
+from launchready.history.logproc import GIT_CONFIG, PATCH_OPTIONS, log_command
 from launchready.history.occurrences import Collector
 from launchready.history.revs import Range
 
@@ -312,17 +312,7 @@ def _without_parents(root: Path, sha: str, present: set[bytes], collector: Colle
             root,
             "diff-tree",
             "-p",
-            "-U0",
-            "--no-renames",
-            "--no-color",
-            "--text",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--src-prefix=a/",
-            "--dst-prefix=b/",
-            "--full-index",
-            "--no-indent-heuristic",
-            "--diff-algorithm=myers",
+            *PATCH_OPTIONS,
             empty,
             sha,
             "--",
