@@ -310,7 +310,10 @@ class EnvChecker:
         (not in git, or ignored: a local env file is where secrets belong)."""
         out: list[Finding | None] = []
         variables = parse(f.text)
-        real = [v for v in variables if looks_real(v.value)]
+        # what committing the file would leak: not what the bundler ships to every browser anyway
+        # (`VITE_GOOGLE_CLIENT_ID`, a notice's text in a Vite `.env.development`, a file Vite's docs
+        # say to commit); a secret under such a prefix is `env.public-prefix-secret`'s, below
+        real = [v for v in variables if looks_real(v.value) and not _public_prefix(v.name)]
         for v in variables:
             prefix = _public_prefix(v.name)
             if prefix is None:

@@ -256,6 +256,9 @@ def test_references_identifiers_e2e_suites_and_documentation_hosts_are_quiet(lin
         # code and schema where a value would be (SaaS-Boilerplate, commerce)
         ('    "NEXTAUTH_SECRET": "@nextauth_secret",\n', "vercel.json"),  # a Vercel secret's name
         ("    const token = ++runTokenRef.current;\n", "components/AgentConsole.tsx"),
+        # a JavaScript class's private fields (anything-llm's Telegram bot)
+        ("      botToken: this.#config.bot_token,\n", "server/utils/telegramBot/index.js"),
+        ("    const password = this.#credentials.password;\n", "src/client.ts"),
         ("  twoFactorSet(secret: TwoFactorSecretKeyInput!, code: String!): Boolean\n", "schema.graphql"),
         (f"const websiteToken = '{G.chars(24)}';\n", "frontend/src/components/Common/Footer.tsx"),
     ],
@@ -291,6 +294,7 @@ def test_words_sent_by_a_readme_curl_are_no_key(value: str) -> None:
         ('password = "Wq7Secret123!"\n', "Wq7Secret123!"),  # not a non-null assertion
         (f'api_token = "@{TOKEN}"\n', f"@{TOKEN}"),  # not a Vercel secret's name
         (f'password = "--{TOKEN}"\n', f"--{TOKEN}"),  # not an increment
+        (f'api_key = "{TOKEN}.#{TOKEN[:8]}"\n', f"{TOKEN}.#{TOKEN[:8]}"),  # not a private field: too long a part
         (f"INTERCOM_SECRET_KEY={TOKEN}\n", TOKEN),
         (f"DATABASE_URL=postgresql://app:{TOKEN}@db.acme.io:5432/app\n", TOKEN),
     ],
@@ -608,6 +612,21 @@ def test_kubernetes_value_no_rule_names() -> None:
     assert [(m.rule.id, m.secret, line) for m, line, _ in located] == [("secret.kubernetes-secret", _b64(value), 4)]
 
 
+@pytest.mark.parametrize(
+    ("key", "url"),
+    [
+        ("CELERY_RESULT_BACKEND", "redis://:{}@redis-service:6379/0"),  # a password in the URL
+        ("CELERY_BROKER", "amqps://broker.internal:5671/{}"),  # a long random path segment
+    ],
+)
+def test_kubernetes_urls_that_are_credentials_are_reported(key: str, url: str) -> None:
+    from launchready.secrets import formats
+
+    value = url.format(G.chars(32, ALNUM))
+    text = f"apiVersion: v1\nkind: Secret\ndata:\n  {key}: {_b64(value)}\n"
+    assert formats.k8s_secret_matches(ENGINE, text, "k8s/s.yaml"), value
+
+
 def test_kubernetes_docker_config_secret() -> None:
     from launchready.secrets import formats
 
@@ -630,6 +649,11 @@ def test_kubernetes_docker_config_secret() -> None:
         "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nspec:\n  data:\n    - secretKey: api-key\n"
         "      remoteRef:\n        key: prod/api\n",
         "apiVersion: v1\nkind: Secret\nstringData:\n  password: ${DB_PASSWORD}\n",
+        # where a service listens (DocsGPT's manifests: a Celery result backend)
+        "apiVersion: v1\nkind: Secret\ndata:\n  CELERY_RESULT_BACKEND: " + _b64("redis://redis-service:6379/0") + "\n",
+        "apiVersion: v1\nkind: Secret\ndata:\n  AUTH_SERVICE: "
+        + _b64("http://auth.default.svc.cluster.local:8080/")
+        + "\n",
     ],
 )
 def test_kubernetes_look_alikes_are_quiet(text: str) -> None:

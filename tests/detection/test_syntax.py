@@ -240,8 +240,15 @@ def test_local_dev_and_test_database_urls_are_quiet() -> None:
         'mongodb_url="mongodb://langchain:langchain@localhost:6022/"',
         '"mongodb://user1:pass1@db.example.test:27017/db1"',
         '"mongodb+srv://admin:complex-passw0rd@cluster0.example.test/database"',
+        # the host as a container on Linux sees it (anything-llm's pgvector setup guide)
+        "postgresql://dbuser:dbuserpass@localhost:5432/yourdb => postgresql://dbuser:dbuserpass@172.17.0.1:5432/yourdb",
     ):
         assert found(line + "\n", "scripts/smoke.ts") == [], line
+    # any other private address is a network's database: its password is still reported
+    password = G.chars(16)
+    assert [s for _, s in found(f"DATABASE_URL=postgresql://app:{password}@172.17.0.12:5432/app\n", "app.env")] == [
+        password
+    ]
 
 
 def test_documented_demo_keys_are_quiet() -> None:

@@ -65,6 +65,24 @@ def test_unignored_and_tracked_env_files(repo: Path, run_cli: Any) -> None:
     assert _env(data) == []
 
 
+def test_a_committed_env_file_of_public_settings_is_no_leak(repo: Path, run_cli: Any) -> None:
+    """DocsGPT commits its Vite `.env.development` (Vite's docs say to): URLs, flags, a notice's
+    text and a Google OAuth client id, all under `VITE_`, all in the bundle every visitor gets."""
+    (repo / "frontend").mkdir()
+    client_id = f"{KeyGen(24).chars(12, '0123456789')}-{KeyGen(25).chars(32)}.apps.googleusercontent.com"
+    (repo / "frontend" / ".env.development").write_text(
+        "VITE_BASE_URL=http://localhost:5173\nVITE_API_STREAMING=true\n"
+        f'VITE_NOTIFICATION_TEXT="What\'s new in 0.17 — Changelog"\nVITE_GOOGLE_CLIENT_ID={client_id}\n'
+    )
+    _res, data = _scan(repo, run_cli)
+    assert _env(data) == []
+    # a server-side value beside them is what committing the file leaks
+    (repo / "frontend" / ".env.development").write_text(f"VITE_BASE_URL=/\nSESSION_SECRET={KeyGen(26).chars(32)}\n")
+    _res, data = _scan(repo, run_cli)
+    [f] = [f for f in data["findings"] if f["rule_id"] == "env.file-not-ignored"]
+    assert "SESSION_SECRET" in f["message"] and "VITE_BASE_URL" not in f["message"]
+
+
 def test_example_file_with_real_secret(repo: Path, run_cli: Any) -> None:
     kg = KeyGen(23)
     (repo / ".env.example").write_text(

@@ -157,6 +157,10 @@ _PLAIN_KEY = re.compile(
     r"|ca\.crt|tls\.crt|[\w.-]*\.(?:crt|cer|pub))$"
 )
 _SECRET_KEY = re.compile(r"(?i)pass|pwd|secret|token|key|credential|auth|private|cookie|salt|seed|dsn|conn")
+# where a service listens, with no login and no long path segment (`redis://redis-service:6379/0`,
+# a Celery result backend's): an address, not a credential. A URL with a login is read by the
+# rules (the probe), and a long random path segment still counts by its shape.
+_PLAIN_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[\w.-]{0,15})*/?$")
 _DOCKER_CONFIG_KEY = frozenset({".dockercfg", ".dockerconfigjson"})
 
 
@@ -208,6 +212,8 @@ def _k8s_value_is_secret(key: str, value: str) -> bool:
         return False  # a file (scanned by the rules), a certificate, a short or plain setting
     if public_by_design_name(key) or public_by_design_value(v) or public_jwt(v):
         return False  # a browser key, an anon JWT, a publishable key: public wherever it is kept
+    if _PLAIN_URL.match(v):
+        return False
     return _SECRET_KEY.search(key) is not None or (len(v) >= 12 and shannon_entropy(v) >= 3.0)
 
 

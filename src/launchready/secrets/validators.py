@@ -199,7 +199,9 @@ def http_url_password(value: str) -> bool:
     return url_password(value) and not _rx(_FORMAT_SLOT).search(value)
 
 
-_DOTTED = r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?"
+# A dotted name (`settings.SECRET_KEY`, `config.auth.token`), a JavaScript class's private fields
+# among its parts (`this.#config.bot_token`, `obj.#secret`)
+_DOTTED = r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.#?[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?"
 _IDENTIFIER = r"^[A-Za-z_.$:/-]+$|^[a-z][a-z0-9._-]*(?:/(?:[a-z][a-z0-9._-]*|\d{1,4}))+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^(?=.*[A-Z][a-z]{2})[a-z]{2,}\d*(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*)+$|^(?=.*[A-Z][a-z]{2})(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*){2,}$"
 
 

@@ -32,8 +32,12 @@ def _url_rule(rule_id: str, description: str, schemes: str, keywords: tuple[str,
 
 # A URL's host: what follows its last `@` (an e-mail address may stand before it as the login).
 _HOST = r"match:@(?![^@]*@)"
-# A database on this machine (a local development default), not a credential anyone can reach.
-_LOCAL_HOST = _HOST + r"\[?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|::1|host\.docker\.internal)\]?(?:[:/?#]|$)"
+# A database on this machine (a local development default), not a credential anyone can reach:
+# loopback, and this machine as a container sees it (`host.docker.internal`, and Docker's default
+# bridge gateway `172.17.0.1`, its spelling on Linux).
+_LOCAL_HOST = (
+    _HOST + r"\[?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|::1|host\.docker\.internal|172\.17\.0\.1)\]?(?:[:/?#]|$)"
+)
 # A local Jupyter server's login token, as its log prints the URL to open
 # (`http://localhost:8888/?token=…`, `http://(host or 127.0.0.1):8888/lab?token=…`): a throwaway
 # of this machine. Any other token in a local URL is still reported.
