@@ -627,6 +627,18 @@ def test_kubernetes_urls_that_are_credentials_are_reported(key: str, url: str) -
     assert formats.k8s_secret_matches(ENGINE, text, "k8s/s.yaml"), value
 
 
+def test_history_reports_a_kubernetes_value_no_rule_names(repo: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """History reads a Secret manifest again whole and decoded; a value only
+    ``secret.kubernetes-secret`` reports (a file rule, not the engine's) crashed the scan with a
+    KeyError (DocsGPT's history), and is reported as ``scan`` reports it."""
+    value = G.chars(24, ALNUM)
+    manifest = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  extra: {_b64(value)}\n"
+    _commands_agree(run_cli, repo, {"deploy/k8s/secrets.yaml": manifest})
+    res = run_cli(["history", "-q", "--json", "-"], repo)
+    assert res.code == 1, res.err
+    assert [f["rule_id"] for f in json.loads(res.out)["findings"]] == ["secret.kubernetes-secret"]
+
+
 def test_kubernetes_docker_config_secret() -> None:
     from launchready.secrets import formats
 

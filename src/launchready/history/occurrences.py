@@ -25,7 +25,7 @@ from launchready.history.patch import FileAdds, Section, bodies_matching, decode
 from launchready.history.treegrep import fragment, grep_texts, holds
 from launchready.secrets.encoding import sniff_encoding
 from launchready.secrets.engine import Engine, Match, ends_alone, re2_finder
-from launchready.secrets.rule import compile_re2
+from launchready.secrets.rule import Rule, compile_re2
 from launchready.secrets.sources import excluded, vendored
 
 MESSAGE_PATH = "(commit message)"
@@ -194,6 +194,15 @@ def prepare(engine: Engine, sample: Iterable[bytes]) -> None:
             pos = at + 1
 
 
+def reported_rules(engine: Engine) -> tuple[Rule, ...]:
+    """What a history's records name by index (``Sighting.rule_index``): the engine's rules,
+    then the file rule a Kubernetes Secret's decoded value no rule names is reported as (read
+    again whole, ``Collector._rescan_decoded``). The same list in both ends of a scan."""
+    from launchready.secrets import formats
+
+    return (*engine.rules, formats.kubernetes_secret_rule())
+
+
 def _looks_like_key_body(text: bytes) -> bool:
     """A run of base64 lines of PEM width and no BEGIN line among the added lines."""
     return _KEY_BODY.search(text) is not None and b"-----BEGIN" not in text
@@ -214,7 +223,7 @@ class Collector:
         self.on_new_secret = on_new_secret  # e.g. start its (slow) hash while the scan goes on
         self._blobs = Blobs(root) if root is not None else None
         self._trim_pending = False
-        self.rule_index = {id(r): i for i, r in enumerate(engine.rules)}
+        self.rule_index = {id(r): i for i, r in enumerate(reported_rules(engine))}
         self.ignore = ignore
         self.exclude = list(exclude)
         self.order = order_base  # log position of the last commit seen (larger: older)

@@ -18,7 +18,7 @@ from launchready.history.forked import Claims, fork
 from launchready.history.gitlog import GitError
 from launchready.history.ignore import GitleaksIgnore
 from launchready.history.logproc import workers_wanted
-from launchready.history.occurrences import ChunkResult, Collector, Record, prepare
+from launchready.history.occurrences import ChunkResult, Collector, Record, prepare, reported_rules
 from launchready.history.prefetch import Prefetch
 from launchready.history.revs import Range
 from launchready.history.salvage import Unreadable, scan_salvage
@@ -263,7 +263,7 @@ def _conclude(
         redact.remember(secret)  # once, so scrub's pattern is built once, not per finding
     with ThreadPoolExecutor(max_workers=1) as threads:  # git releases the GIL
         pending = threads.submit(_removals, root, rng.revs, gone if rng.head else {}, merged.touched)
-        findings = dedup.to_findings(engine.rules, records, at_head, None, rng.head is not None)
+        findings = dedup.to_findings(reported_rules(engine), records, at_head, None, rng.head is not None)
         removed = pending.result()
     result.findings = dedup.with_removals(findings, records, removed)
     result.notes.append(f"history: scanned {merged.commits} commits ({rng.label})")

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from launchready.secrets.engine import ALLOW_MARKERS, Engine, Match, public_jwt
 from launchready.secrets.filters import (
@@ -27,6 +27,9 @@ from launchready.secrets.filters import (
     public_by_design_value,
     shannon_entropy,
 )
+
+if TYPE_CHECKING:
+    from launchready.secrets.rule import Rule
 
 Located = tuple[Match, int, int]  # match, file line, file column (1-based)
 
@@ -217,13 +220,20 @@ def _k8s_value_is_secret(key: str, value: str) -> bool:
     return _SECRET_KEY.search(key) is not None or (len(v) >= 12 and shannon_entropy(v) >= 3.0)
 
 
+def kubernetes_secret_rule() -> Rule:
+    """``secret.kubernetes-secret``: what a Secret's decoded value no rule names is reported as
+    (a file rule, not one of the engine's)."""
+    from launchready.secrets.credfiles import FILE_RULES
+
+    return next(r for r in FILE_RULES if r.id == "secret.kubernetes-secret")
+
+
 def k8s_secret_matches(engine: Engine, text: str, path: str) -> list[Located]:
     """Matches inside ``data:`` (base64) values of ``kind: Secret`` documents: each value is decoded and scanned as ``KEY=value``; a value no rule names is
     still reported (``secret.kubernetes-secret``) when it is a credential by its key or shape."""
-    from launchready.secrets.credfiles import FILE_RULES
-
-    rule = next(r for r in FILE_RULES if r.id == "secret.kubernetes-secret")
     import yaml
+
+    rule = kubernetes_secret_rule()
 
     found: list[Located] = []
     lines = text.splitlines()
