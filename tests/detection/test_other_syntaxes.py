@@ -256,6 +256,13 @@ def test_references_identifiers_e2e_suites_and_documentation_hosts_are_quiet(lin
         # code and schema where a value would be (SaaS-Boilerplate, commerce)
         ('    "NEXTAUTH_SECRET": "@nextauth_secret",\n', "vercel.json"),  # a Vercel secret's name
         ("    const token = ++runTokenRef.current;\n", "components/AgentConsole.tsx"),
+        # what anything-llm's, aicommits' and gpt-researcher's histories held where a value goes:
+        # an npm alias's version in a yarn.lock, pg_hba.conf's list of methods, another option of
+        # a gpg command, Laravel's CSRF field in a scraped link
+        ('"@inquirer/password": "npm:^2.1.3"\n', "server/yarn.lock"),
+        ('# METHOD can be "trust", "reject", "md5", "password", "scram-sha-256",\n', "docker/pg_hba.conf"),
+        ("const gpgKey = await execaCommand('gpg --list-secret-keys --keyid-format=long | grep Git');\n", "src/cli.ts"),
+        (f"30. [EJM](https://econjobmarket.org/index.php/statuses?_token={G.chars(40)}&sortBy=od)\n", "report.md"),
         # a JavaScript class's private fields (anything-llm's Telegram bot)
         ("      botToken: this.#config.bot_token,\n", "server/utils/telegramBot/index.js"),
         ("    const password = this.#credentials.password;\n", "src/client.ts"),
@@ -295,6 +302,9 @@ def test_words_sent_by_a_readme_curl_are_no_key(value: str) -> None:
         (f'api_token = "@{TOKEN}"\n', f"@{TOKEN}"),  # not a Vercel secret's name
         (f'password = "--{TOKEN}"\n', f"--{TOKEN}"),  # not an increment
         (f'api_key = "{TOKEN}.#{TOKEN[:8]}"\n', f"{TOKEN}.#{TOKEN[:8]}"),  # not a private field: too long a part
+        (f"https://api.acme.io/v1/items?access_token={TOKEN}\n", TOKEN),  # not Laravel's `_token`
+        (f'password = "scram-sha-256-{TOKEN[:10]}"\n', f"scram-sha-256-{TOKEN[:10]}"),  # not a method's name
+        (f'api_key = "--key={TOKEN}"\n', f"--key={TOKEN}"),  # an option carrying a token
         (f"INTERCOM_SECRET_KEY={TOKEN}\n", TOKEN),
         (f"DATABASE_URL=postgresql://app:{TOKEN}@db.acme.io:5432/app\n", TOKEN),
     ],

@@ -178,7 +178,12 @@ def not_default_password(value: str) -> bool:
 
 _TEMPLATE_NAME = r"^[a-z]+(?:_[a-z]+)*$"  # a template's variable (``:pass_word@``)
 _HEX_NUMBER = r"^0[xX][0-9a-fA-F]+[uUlL]*$"  # a number written in hex
-_VERSION = r"^(?:[\^~]|[<>]=?|==?)?v?\d+(?:\.(?:\d+|x|\*)){1,3}(?:-[\w.]+)?$"  # a version or range: ^4.0.23, ~1.2, >=2.0.0-rc.1
+# a version or range: ^4.0.23, ~1.2, >=2.0.0-rc.1, and an npm alias's (`"@inquirer/password":
+# "npm:^2.1.3"` in a yarn.lock, `npm:string-width@^4.2.0`) or a workspace's
+_VERSION = (
+    r"^(?:(?:npm|workspace):(?:@?[\w.-]+(?:/[\w.-]+)?@)?)?"
+    r"(?:[\^~]|[<>]=?|==?)?v?\d+(?:\.(?:\d+|x|\*)){1,3}(?:-[\w.]+)?$"
+)
 
 
 def url_password(value: str) -> bool:
@@ -256,6 +261,7 @@ def generic_value(value: str) -> bool:
         and not _setting_spec(value)
         and not _rx(_SIGV4_SCOPE).match(value)
         and not _rx(_REFERENCE).match(value)
+        and not _rx(_OPTION).match(value)
     )
 
 
@@ -313,8 +319,13 @@ def password_value(value: str) -> bool:
     a short one (six or seven: ``cackle!``) must mix letters with digits or symbols."""
     from launchready.secrets.filters import shannon_entropy
 
-    if not generic_value(value) or not not_default_password(value) or _rx(_VERSION).match(value):
-        return False  # a default (`admin123`), or a package's version under its name (`@inquirer/password`)
+    if (
+        not generic_value(value)
+        or not not_default_password(value)
+        or _rx(_VERSION).match(value)
+        or _rx(_ALGORITHM).match(value)
+    ):
+        return False  # a default (`admin123`), a package's version under its name (`@inquirer/password`), a method
     if len(value) >= 8:
         return shannon_entropy(value) >= 2.8
     classes = sum(
@@ -329,6 +340,17 @@ def password_value(value: str) -> bool:
 # A value encrypted for the app to decrypt at runtime with a key kept elsewhere: Jasypt's
 # `ENC(...)` and Spring Cloud Config's `{cipher}...`. The ciphertext is not the credential.
 _CIPHERTEXT = r"^(?:ENC\([A-Za-z0-9+/=_-]{8,}\)$|\{cipher\}[A-Za-z0-9+/=]{16,}$)"
+
+# An authentication or hashing method's name where a password would be (pg_hba.conf's comment
+# `"md5", "password", "scram-sha-256"`): a setting, never a password anyone chose.
+_ALGORITHM = (
+    r"(?i)^(?:scram-sha-(?:1|256|512)|sha-?(?:1|224|256|384|512)|md5|bcrypt|argon2(?:id|i|d)?|pbkdf2(?:-sha\d+)?"
+    r"|hmac-sha-?\d+|aes-\d+-(?:gcm|cbc|ctr)|chacha20-poly1305)$"
+)
+
+# Another command-line option where a value would be (`gpg --list-secret-keys --keyid-format=long`:
+# `--keyid-format=long` read as what `--list-secret-keys` was given): words only, never a token.
+_OPTION = r"^--[a-z]+(?:-[a-z]+)*=[a-z]*$|^--[a-z]+(?:-[a-z]+)+$"
 
 # Code, not a literal: `!!process.env.X`, `a || b`, `a ?? b`, a template's `${...}`.
 _EXPRESSION = (

@@ -512,6 +512,8 @@ RULES: tuple[Rule, ...] = (
             # a SigV4 presigned URL's key id (`X-Amz-Credential=AKIA.../date/region/...`: no secret;
             # its `X-Amz-Security-Token`, a temporary credential, is still reported)
             r"|site_?key|recaptcha|hcaptcha|turnstile|idempotency|search_only|anon|x-amz-credential))",
+            # Laravel's CSRF field, a GET form's (`statuses?_token=...&sortBy=od` in a scraped link)
+            r"match:^(?:[?&;]|%26|%3[fF])_token(?:=|%3[dD])",
             _JUPYTER_TOKEN,
         ),
         flags=re.MULTILINE,
