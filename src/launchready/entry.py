@@ -2,8 +2,9 @@
 
 Before anything else loads, a scan of a whole history starts its git processes
 (``history.early``: ~50 ms sooner, while the rest of launchready imports); then the command
-line runs (``cli.run``). Only light modules are imported here. SIGTERM and Ctrl-C are
-handled from the start (``procs.handle_termination``), as ``cli.main`` handles them.
+line runs (``cli.run``). Every other command (the pre-commit hook among them) goes straight to
+the CLI, importing nothing more than it did. SIGTERM and Ctrl-C are handled from the start of a
+history scan (``procs.handle_termination``), as ``cli.main`` handles them.
 """
 
 from __future__ import annotations
@@ -11,12 +12,17 @@ from __future__ import annotations
 import os
 import sys
 
-from launchready import procs
-
 EXIT_INTERRUPTED = 130  # what ``cli`` exits with on Ctrl-C (it is not imported yet)
 
 
 def run() -> None:
+    if sys.argv[1:2] != ["history"]:
+        from launchready.cli import run as run_cli
+
+        run_cli()
+        return
+    from launchready import procs
+
     started = None
     with procs.handle_termination():
         try:
