@@ -123,6 +123,24 @@ def test_a_failing_command_stops_them(repo: Path) -> None:
     assert _all_stopped(started)
 
 
+def test_a_process_that_cannot_start_leaves_it_to_the_cli(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second log fails to start: the first is stopped, and the CLI goes on without."""
+    commit_file(repo, "a.txt", "a\n")
+    started: list[subprocess.Popen[bytes]] = []
+    real = early.start_log
+
+    def start_log(cmd: list[str], die_with_parent: bool = False) -> subprocess.Popen[bytes]:
+        if started:
+            raise OSError("Resource temporarily unavailable")
+        started.append(real(cmd, die_with_parent=die_with_parent))
+        return started[-1]
+
+    monkeypatch.setattr(early, "start_log", start_log)
+    monkeypatch.setenv("LAUNCHREADY_JOBS", "2")
+    assert early.start(["history"], str(repo)) is None
+    assert started and _all_stopped(list(started))
+
+
 def test_bare_mirrors_and_non_repositories_are_left_to_the_cli(repo: Path, tmp_path: Path) -> None:
     commit_file(repo, "a.txt", "a\n")
     mirror = tmp_path / "mirror.git"

@@ -164,4 +164,9 @@ def start(argv: Sequence[str], cwd: str) -> EarlyLogs | None:
     root = work_tree_root(path)
     if root is None:
         return None
-    return EarlyLogs(root, workers_wanted(jobs) == 2)
+    # only a head start: if a process cannot start, what did is stopped (``EarlyLogs``) and the
+    # CLI starts git itself, and says why it cannot
+    try:
+        return EarlyLogs(root, workers_wanted(jobs) == 2)
+    except Exception:
+        return None
