@@ -8,6 +8,10 @@ rules (~0.05 s), so git walks the range and produces the first patches meanwhile
 - ``back`` (two workers): the same log oldest first (``--reverse``), for the worker that scans
   from the other end until the two meet.
 
+For a scan of every ref the ``launchready`` command may have started them already, before it
+loaded the CLI (``history.early``): they are taken over when each is exactly what would be
+started here, and stopped otherwise.
+
 Every git process started here dies with this process (``procs.die_with_parent``), even
 when it is killed without a chance to stop them.
 
