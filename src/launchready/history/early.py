@@ -21,7 +21,6 @@ import os
 import subprocess
 from collections.abc import Sequence
 
-from launchready import procs
 from launchready.history.logproc import (
     EARLY_AHEAD_BYTES,
     SNAPSHOT,
@@ -129,7 +128,7 @@ class EarlyLogs:
         want_front = log_args(log_command(root, revs), True)[0]
         want_back = log_args(log_command(root, revs, extra=["--reverse"]), True)[0] if jobs == 2 else None
         # as ``Prefetch._snapshot``: with two workers, for every ref
-        want_refs = procs.dying_with_parent(git_args(root, *SNAPSHOT))[0] if jobs == 2 and "--all" in revs else None
+        want_refs = git_args(root, *SNAPSHOT)[0] if jobs == 2 and "--all" in revs else None
         if (front.args, _args(back), _args(refs)) != (want_front, want_back, want_refs):
             return None
         self.front = self.back = self.refs = None

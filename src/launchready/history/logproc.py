@@ -111,16 +111,19 @@ def log_args(cmd: list[str], die_with_parent: bool) -> tuple[list[str], Callable
     return procs.dying_with_parent(cmd) if die_with_parent else (cmd, None)
 
 
-def git_args(root: str | os.PathLike[str], *args: str) -> list[str]:
-    """``git -C root args``, local objects only."""
-    return ["git", "-C", str(root), "-c", "protocol.allow=never", *args]
+def git_args(
+    root: str | os.PathLike[str], *args: str, die_with_parent: bool = True
+) -> tuple[list[str], Callable[[], None] | None]:
+    """What ``start_git`` runs for ``git -C root args`` (local objects only): ``(args,
+    preexec_fn)``, as ``log_args`` for a log."""
+    cmd = ["git", "-C", str(root), "-c", "protocol.allow=never", *args]
+    return procs.dying_with_parent(cmd) if die_with_parent else (cmd, None)
 
 
 def start_git(root: str | os.PathLike[str], *args: str, die_with_parent: bool = True) -> subprocess.Popen[bytes]:
     """A short git command (``git_args``) whose output is read later; ``die_with_parent``:
     it stops when this process dies (``procs.dying_with_parent``)."""
-    cmd = git_args(root, *args)
-    cmd, preexec = procs.dying_with_parent(cmd) if die_with_parent else (cmd, None)
+    cmd, preexec = git_args(root, *args, die_with_parent=die_with_parent)
     return subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, preexec_fn=preexec
     )

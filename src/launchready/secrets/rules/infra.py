@@ -25,7 +25,7 @@ def _url_rule(rule_id: str, description: str, schemes: str, keywords: tuple[str,
         secret_group=2,
         password_like=True,
         validator=validators.not_default_password,
-        allow=(_LOCAL_HOST, _EXAMPLE_HOST, _LOGIN_AS_PASSWORD),
+        allow=_NOT_LIVE,
         fix=f"Change the password at {where}, then pass the connection string through an environment variable or secret manager, not the code.",
     )
 
@@ -53,6 +53,9 @@ _EXAMPLE_HOST = (
 # (`http://self-hosted-sentry:self-hosted-sentry@blob-storage:7000`): that service's default. On a
 # public host (`duet_mbd:duet_mbd@cluster0.k495o.mongodb.net`) it is a real, weak password.
 _LOGIN_AS_PASSWORD = r"match:(?i)://([^:/@\s]+):\1@[^.:/@\s]+(?::\d+)?(?:[/?#]|$)"
+# A URL's credentials no one can use from outside: on this machine, on a documentation domain, or
+# a one-label service's login repeated as its password (the URL rules' shared allows)
+_NOT_LIVE = (_LOCAL_HOST, _EXAMPLE_HOST, _LOGIN_AS_PASSWORD)
 # ``://user:password@`` in a URL (what ``secret.http-url-password``'s matches all hold)
 _USERINFO = r"://[^:/\s]*:[^@/\s?#]+@"
 
@@ -316,7 +319,7 @@ RULES: tuple[Rule, ...] = (
         generic=True,
         password_like=True,
         validator=validators.url_password,
-        allow=(_LOCAL_HOST, _EXAMPLE_HOST, _LOGIN_AS_PASSWORD),
+        allow=_NOT_LIVE,
         fix="Change the password at the service the URL points to (your database, file or directory server), then pass the URL (or just the password) through an environment variable or secret manager.",
     ),
     Rule(
@@ -341,7 +344,7 @@ RULES: tuple[Rule, ...] = (
         exclude_paths=rf"{FIXTURE_PATHS}|(?:^|/)\.git-credentials$",  # that file has its own rule
         password_like=True,
         validator=validators.http_url_password,
-        allow=(_LOCAL_HOST, _EXAMPLE_HOST, _LOGIN_AS_PASSWORD),
+        allow=_NOT_LIVE,
         fix=(
             "Rotate the password or token at the service the URL points to (your package registry, proxy, API or "
             "git host), then take it out of the URL: pass the URL from a CI secret or environment variable "
