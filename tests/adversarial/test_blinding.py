@@ -186,6 +186,28 @@ def test_gitattributes_minus_diff_does_not_blind_history_or_the_governance_list(
     assert "adds an allow comment (launchready:allow) at ok.py:1" in r.summary
 
 
+def test_governance_diff_ignores_the_runners_diff_config(action: Runner, tmp_path: Path) -> None:
+    """A moved file's old allow comment is not one the pull request added, whatever
+    diff.renames says; one written into the moved file is listed."""
+    body = "".join(f"line_{i} = {i}\n" for i in range(40))
+    origin = new_origin(tmp_path / "origin")
+    commit_file(origin, "lib/old.py", body + "X = 1  # launchready:allow\n", "base")
+    base = head(origin)
+    git(origin, "checkout", "-q", "-b", "feature")
+    (origin / "src").mkdir()
+    git(origin, "mv", "lib/old.py", "src/new.py")
+    git(origin, "commit", "-q", "-m", "move")
+    commit_file(origin, "src/new.py", body + "X = 1  # launchready:allow\nY = 2  # gitleaks:allow\n", "more")
+    tip = head(origin)
+    git(origin, "checkout", "-q", "main")
+    ws = clone(origin, tmp_path / "ws", "--branch", "feature")
+    git(ws, "config", "diff.renames", "false")
+    git(ws, "config", "diff.algorithm", "histogram")
+    r = action(ws, "pull_request", pr_payload(base, tip, 2), mode="history")
+    assert "at src/new.py:42" in r.summary, r.summary
+    assert "at src/new.py:41" not in r.summary, r.summary
+
+
 def test_history_cli_reads_utf16_and_ignores_attributes(run_cli, repo: Path) -> None:  # type: ignore[no-untyped-def]
     kg = KeyGen(1105)
     (repo / ".gitattributes").write_text("* binary\n")

@@ -59,9 +59,13 @@ def _added_lines(root: Path, base: str, head: str) -> list[tuple[str, int, str]]
     """(path, line, text) of every line added between ``base`` and ``head``, read as the
     history scan reads a patch (``history.patch``): UTF-16/32 files decoded, binary ones and
     submodules skipped, quoted names unquoted."""
-    from launchready.history.logproc import GIT_CONFIG
+    from launchready.history.logproc import GIT_CONFIG, PATCH_OPTIONS
     from launchready.history.patch import sections
 
+    # History's pinned patch options, except that git finds renames: a moved file's existing
+    # allow comments are not suppressions the pull request added. Pinned either way, so a
+    # runner's diff.renames or diff.algorithm cannot change which lines count as added.
+    options = ["--find-renames" if o == "--no-renames" else o for o in PATCH_OPTIONS]
     out = subprocess.run(
         [
             "git",
@@ -69,13 +73,7 @@ def _added_lines(root: Path, base: str, head: str) -> list[tuple[str, int, str]]
             str(root),
             *GIT_CONFIG,
             "diff",
-            "-U0",
-            "--no-color",
-            "--text",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--src-prefix=a/",
-            "--dst-prefix=b/",
+            *options,
             "--end-of-options",
             base,
             head,
