@@ -180,3 +180,74 @@ def test_a_partial_clone_is_scanned_locally_without_fetching(repo: Path, tmp_pat
     assert (shas[1], "app/one.py") in listed
     # nothing was fetched from the promisor remote
     assert git(clone, "rev-list", "--all", "--objects", "--missing=print").count("\n?") == missing_before
+
+
+def _add_many(repo: Path, blob: str, n: int, message: str) -> str:
+    """One commit adding ``n`` paths of ~220 bytes (one with a line break), all holding
+    ``blob``, written through the index only: their pathspecs far exceed what one command
+    line holds (2 MiB on Linux)."""
+    deep = "/".join(["nested-directory-name"] * 10)
+    paths = [f"{deep}/file-{i:05d}.py" for i in range(n)] + ["odd\nname*.py"]
+    info = "".join(f"100644 {blob}\t{p}\0" for p in paths)
+    subprocess.run(
+        ["git", "-C", str(repo), "update-index", "-z", "--add", "--index-info"], input=info.encode(), check=True
+    )
+    git(repo, "commit", "-q", "-m", message)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def _blob(repo: Path, text: str) -> str:
+    return (
+        subprocess.run(
+            ["git", "-C", str(repo), "hash-object", "-w", "--stdin"],
+            input=text.encode(),
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+
+
+def test_a_secret_removed_from_more_files_than_a_command_line_holds(repo: Path, tmp_path: Path) -> None:
+    """The removal lookup limits a log to the secret's paths: 10,000 of them went to git on
+    its command line and failed (E2BIG, exit 3); they now go on its input."""
+    key = KeyGen(31).stripe_secret()
+    commit_file(repo, "README.md", "hello\n", "first")
+    added = _add_many(repo, _blob(repo, f'KEY = "{key}"\n'), 10_000, "vendor")
+    git(repo, "read-tree", "HEAD~1")
+    git(repo, "commit", "-q", "-m", "unvendor")
+    removed = git(repo, "rev-parse", "HEAD").strip()
+    proc, data = cli(repo)
+    assert proc.returncode == 1, proc.stderr
+    assert data is not None
+    [finding] = [f for f in data["findings"] if f["rule_id"] == "secret.stripe-secret-key"]
+    assert finding["commit"] == added and finding["present_at_head"] is False
+    assert f"removed in {removed[:12]}" in finding["message"]
+    assert key not in proc.stdout + proc.stderr
+
+
+def test_a_damaged_commit_with_more_files_than_a_command_line_holds(repo: Path, tmp_path: Path) -> None:
+    """A commit whose diff git cannot make whole is read again limited to its readable
+    files: with 10,000 of them that command line failed (E2BIG, exit 3)."""
+    key = KeyGen(32).stripe_secret()
+    commit_file(repo, "README.md", "hello\n", "first")
+    lost = _blob(repo, "gone\n")
+    git(repo, "update-index", "--add", "--cacheinfo", f"100644,{lost},lost.txt")
+    (repo / "app").mkdir()
+    (repo / "app/key.py").write_text(f'KEY = "{key}"\n')
+    git(repo, "add", "app/key.py")
+    damaged = _add_many(repo, _blob(repo, "x = 1\n"), 10_000, "vendor, a key and a file to lose")
+    clone = tmp_path / "damaged"
+    subprocess.run(["git", "clone", "-q", "--no-local", str(repo), str(clone)], check=True)
+    loose(clone)
+    drop(clone, lost)
+    proc, data = cli(tmp_path, "--repo", "damaged")
+    assert proc.returncode == 1, proc.stderr
+    assert data is not None
+    assert [f["path"] for f in data["findings"] if f["rule_id"] == "secret.stripe-secret-key"] == ["app/key.py"]
+    [check] = data["checks"]
+    assert check["id"] == "history.objects"
+    assert check["evidence"]["unreadable"] == [
+        {"commit": damaged, "path": "lost.txt", "object": lost, "reason": "object not in the object store"}
+    ]

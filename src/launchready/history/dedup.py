@@ -9,7 +9,7 @@ from pathlib import Path
 
 from launchready import redact
 from launchready.history.gitlog import Commit, stream_commits
-from launchready.history.logproc import log_command
+from launchready.history.logproc import log_input
 from launchready.history.occurrences import MESSAGE_PATH, Record
 from launchready.history.treegrep import MIN_FRAGMENT, fragment, grep_texts, holds
 from launchready.model import Finding
@@ -64,7 +64,7 @@ def removals(
     frags = {s: fragment(s) for s in gone}
     best: dict[str, tuple[int, int, str]] = {}
     order = 0
-    cmd = log_command(root, revs, paths, merges=False)
+    cmd, stdin = log_input(root, revs, paths, merges=False)
     rank: dict[str, int] = {}  # sha -> position in the main scan's log order (larger: older)
     if touched is not None:
         cands: set[str] = set()
@@ -77,8 +77,8 @@ def removals(
         if not cands:
             return {}
         if len(cands) <= MAX_CANDIDATES:
-            cmd = log_command(root, ["--no-walk=unsorted", *sorted(cands)], paths, merges=False)
-    for commit in stream_commits(cmd):
+            cmd, stdin = log_input(root, ["--no-walk=unsorted", *sorted(cands)], paths, merges=False)
+    for commit in stream_commits(cmd, stdin):
         order += 1
         if commit.oversized:  # its patch was too large to keep: compare the trees instead
             for secret in _removed_by_oversized(root, commit, frags, gone, paths):

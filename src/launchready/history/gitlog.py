@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import io
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 from launchready import procs
 from launchready.history.logproc import GIT_CONFIG, READ_SIZE, start_log
 from launchready.secrets.sources import read_batch_blob
+
+T = TypeVar("T")
 
 SEP = b"\x00\x1eLRC\x00"
 # git ends every entry with a newline, so a real separator always follows one. With --text a
@@ -180,16 +182,58 @@ class Blobs:
                 ["git", "-C", str(self.root), *GIT_CONFIG, "cat-file", "blob", spec], capture_output=True, check=False
             )
             return out.stdout if out.returncode == 0 else None
+        proc = self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(spec + b"\n")
+        proc.stdin.flush()
+        return read_batch_blob(proc.stdout)[1]
+
+    def stream(self, oid: str, consume: Callable[[Iterator[bytes]], T], head: int, block: int) -> T | None:
+        """``consume`` of blob ``oid``'s bytes in pieces (the first at most ``head`` bytes,
+        then at most ``block``), read from the batch process: a large blob is never whole in
+        memory, and many blobs cost one process. What ``consume`` leaves unread is skipped.
+        None: no such blob."""
+        proc = self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        out = proc.stdout
+        proc.stdin.write(oid.encode("ascii") + b"\n")
+        proc.stdin.flush()
+        header = out.readline().split()
+        if len(header) < 3 or header[-1] == b"missing":
+            if not header:
+                self.close()  # git is gone: the next request starts another
+            return None
+        left = int(header[2])
+
+        def pieces() -> Iterator[bytes]:
+            nonlocal left
+            size = head
+            while left > 0:
+                piece = out.read(min(size, left))
+                if not piece:
+                    raise GitError(f"git cat-file ended inside object {oid}")
+                left -= len(piece)
+                size = block
+                yield piece
+
+        try:
+            return consume(pieces()) if header[1] == b"blob" else None
+        finally:
+            while left > 0:  # skip what consume did not read, then the newline after it
+                skipped = out.read(min(block, left))
+                if not skipped:
+                    break
+                left -= len(skipped)
+            out.read(1)
+
+    def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None:
             args, preexec = procs.dying_with_parent(["git", "-C", str(self.root), *GIT_CONFIG, "cat-file", "--batch"])
             self._proc = subprocess.Popen(
                 args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, preexec_fn=preexec
             )
         self._idle = 0
-        assert self._proc.stdin is not None and self._proc.stdout is not None
-        self._proc.stdin.write(spec + b"\n")
-        self._proc.stdin.flush()
-        return read_batch_blob(self._proc.stdout)[1]
+        return self._proc
 
     def close(self) -> None:
         if self._proc is not None:

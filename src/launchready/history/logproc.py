@@ -78,7 +78,6 @@ PATCH_OPTIONS = (
 def log_command(
     root: str | os.PathLike[str],
     revs: Sequence[str],
-    paths: Sequence[str] = (),
     extra: Sequence[str] = (),
     merges: bool = True,
 ) -> list[str]:
@@ -100,8 +99,37 @@ def log_command(
     if merges:
         cmd += ["--cc", "--full-history", "--irreversible-delete"]
     cmd += [*extra, *revs, "--"]
-    cmd.extend(f":(literal){p}" for p in paths)
     return cmd
+
+
+# Pathspecs given to git on its command line at most (bytes): far below what a process's
+# arguments may hold (Linux: a quarter of the stack limit, 2 MiB by default, or E2BIG).
+MAX_PATHSPEC_BYTES = 64 << 10
+
+
+def log_input(
+    root: str | os.PathLike[str],
+    revs: Sequence[str],
+    paths: Sequence[str],
+    merges: bool = True,
+) -> tuple[list[str], bytes | None]:
+    """``log_command`` of ``revs`` limited to ``paths``: ``(cmd, stdin)``. Past
+    ``MAX_PATHSPEC_BYTES`` the pathspecs go to git on its input (``--stdin``, after a ``--``
+    line), one per line: a path with a line break (or a carriage return at its end, which
+    git's line reader drops) is then matched by a glob with ``?`` in the break's place."""
+    spec = [f":(literal){p}" for p in paths]
+    if sum(len(s) + 1 for s in spec) <= MAX_PATHSPEC_BYTES:
+        return [*log_command(root, revs, merges=merges), *spec], None
+    lines = [s if "\n" not in s and not s.endswith("\r") else _line_glob(p) for s, p in zip(spec, paths, strict=True)]
+    stdin = "".join(f"{s}\n" for s in ["--", *lines]).encode("utf-8", "surrogateescape")
+    return log_command(root, revs, extra=["--stdin"], merges=merges), stdin
+
+
+def _line_glob(path: str) -> str:
+    """A glob pathspec for ``path`` that fits on one line: its glob characters escaped, each
+    line break or carriage return matched by ``?``."""
+    escaped = "".join("\\" + c if c in "\\*?[" else c for c in path)
+    return ":(glob)" + escaped.replace("\n", "?").replace("\r", "?")
 
 
 def log_args(cmd: list[str], die_with_parent: bool) -> tuple[list[str], Callable[[], None] | None]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import hashlib
+import itertools
 import os
 import re
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from launchready import heap
 from launchready.history.gitlog import Blobs, Commit
@@ -475,7 +475,7 @@ class Collector:
         """Scan blob ``oid`` (the file ``raw`` at ``c``) whole, as a stream, and record the
         secrets that none of ``parents`` (1-based: ``c^N``) had in that file: those ``c`` added."""
         path = decode_path(raw)
-        found = self._scan_stream(c, root, oid, path)
+        found = self._scan_stream(c, oid, path)
         if found and parents:
             frags = {m.secret: fragment(m.secret) for m, _, _ in found}
             git_path = raw.decode("utf-8", "surrogateescape")
@@ -487,35 +487,21 @@ class Collector:
             m = dataclasses.replace(m, column=col, end_column=end_col)
             self._record(c, self.order, m, path, line, line + m.end_line - m.line)
 
-    def _scan_stream(self, c: Commit, root: Path, oid: str, path: str) -> list[tuple[Match, int, int]]:
+    def _scan_stream(self, c: Commit, oid: str, path: str) -> list[tuple[Match, int, int]]:
         """The matches in blob ``oid``, read from git as a stream and decoded as ``scan``
         decodes a file (UTF-8, UTF-16/32); a binary blob is listed as skipped."""
         from launchready.secrets.scanner import BLOCK, _decoded, windowed_matches
 
-        proc = subprocess.Popen(
-            ["git", "-C", str(root), *GIT_CONFIG, "cat-file", "blob", oid],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        assert proc.stdout is not None
-        try:
-            head = proc.stdout.read(8192)
+        def matches(pieces: Iterator[bytes]) -> list[tuple[Match, int, int]]:
+            head = next(pieces, b"")
             encoding = sniff_encoding(head)
             if encoding is None:
                 self.result.skip(path, (c.time, -self.order, c.sha))
                 return []
-            out = proc.stdout
+            return list(windowed_matches(self.engine, _decoded(itertools.chain((head,), pieces), encoding), path))
 
-            def pieces(first: bytes = head, out: Any = out) -> Iterator[bytes]:
-                yield first
-                while chunk := out.read(BLOCK):
-                    yield chunk
-
-            return list(windowed_matches(self.engine, _decoded(pieces(), encoding), path))
-        finally:
-            proc.stdout.close()
-            proc.kill()
-            proc.wait()
+        assert self._blobs is not None
+        return self._blobs.stream(oid, matches, head=8192, block=BLOCK) or []
 
     def _scoped(self, path: str) -> bool:
         """Does a path-scoped rule (``.pgpass``, ``.netrc``...) apply to ``path``?"""

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from launchready.history.gitlog import Commit, GitError, stream_commits
-from launchready.history.logproc import GIT_CONFIG, PATCH_OPTIONS, log_command
+from launchready.history.logproc import GIT_CONFIG, PATCH_OPTIONS, log_command, log_input
 from launchready.history.occurrences import Collector
 from launchready.history.revs import Range
 
@@ -275,12 +275,14 @@ def _careful(
             out.unreadable.append(Unreadable(sha, path, lost[-1].decode("ascii"), "object not in the object store"))
         else:
             ok.append(path)
-    cmd = (
-        log_command(root, ["--no-walk", sha], ok) if ok else log_command(root, ["--no-walk", sha], extra=["--no-patch"])
-    )
     # an empty pathspec would mean every file: with none readable, only the message is scanned
+    cmd, stdin = (
+        log_input(root, ["--no-walk", sha], ok)
+        if ok
+        else (log_command(root, ["--no-walk", sha], extra=["--no-patch"]), None)
+    )
     try:
-        for commit in stream_commits(cmd):
+        for commit in stream_commits(cmd, stdin):
             collector.add_commit(commit)
     except GitError as exc:
         out.unreadable.append(Unreadable(sha, reason=str(exc).splitlines()[-1]))

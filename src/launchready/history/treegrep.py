@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from launchready import procs
-from launchready.history.logproc import GIT_CONFIG
+from launchready.history.logproc import GIT_CONFIG, MAX_PATHSPEC_BYTES
 from launchready.secrets.encoding import sniff_encoding
 
 _SPLIT = re.compile(r"\\n|\\r|[\r\n]")
@@ -28,11 +28,6 @@ def fragment(secret: str) -> str:
     parts = [p.strip() for p in _SPLIT.split(secret)]
     best = max(parts, key=len, default="")
     return best[:200]
-
-
-# Paths given to ``git grep`` on its command line at most (bytes): far below what a process's
-# arguments may hold; past it the whole tree is searched.
-MAX_PATHSPEC_BYTES = 64 << 10
 
 
 def grep_texts(
