@@ -25,6 +25,7 @@ FIXTURE_PATHS = (
     r"(?i:(?:^|/)(?:tests?|__tests__|__mocks__|__fixtures__|specs?|fixtures?|testdata|test[-_]data|e2e|mocks?|playwright|cypress"
     r"|locales?|i18n|l10n|lang|langs|translations?|messages)/"
     r"|[._-](?:test|spec|stories|story|mock|fixture)s?\.[A-Za-z0-9]+$|(?:^|/)test_[^/]*\.(?:py|json|ya?ml|xml|csv|txt)$|_test\.(?:go|py|rb|exs?)$"
+    r"|(?:^|/)conftest\.py$"  # pytest's fixtures
     r"|(?:^|/)i18n\.lock$)"  # a translation tool's lock file: each message's key and its hash
 )
 TOKEN_CHARS = frozenset(c for c in map(chr, range(128)) if re.fullmatch(f"[{TOKEN_CLASS}]", c))

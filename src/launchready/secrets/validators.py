@@ -262,7 +262,16 @@ def generic_value(value: str) -> bool:
         and not _rx(_SIGV4_SCOPE).match(value)
         and not _rx(_REFERENCE).match(value)
         and not _rx(_OPTION).match(value)
+        and not _rx(_SHORTCUT).match(value)
     )
+
+
+# A keyboard shortcut (Electron's accelerators, VS Code's key bindings: khoj's desktop app has
+# `openShortcutWindowKeyBind = 'CommandOrControl+Shift+K'`).
+_SHORTCUT = (
+    r"^(?i:(?:CommandOrControl|CmdOrCtrl|Command|Cmd|Control|Ctrl|Alt|AltGr|Option|Shift|Super|Meta|Mod|Win)\+)+"
+    r"[A-Za-z0-9][A-Za-z0-9]{0,11}$"
+)
 
 
 # Names standing where a value would: a YAML alias (`NEXTAUTH_SECRET: *nextauth_secret`, the value

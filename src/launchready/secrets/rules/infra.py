@@ -112,6 +112,9 @@ _GENERIC_SKIP = (
     # python-social-auth's `SOCIAL_AUTH_<BACKEND>_KEY` is the OAuth client id (its `_SECRET` is
     # the secret); Chatwoot's `websiteToken` ships in every page's widget script
     r"|social_auth_[\w.-]*_key\b|website[_.-]?token"
+    # public in every page's HTML: Drupal's `ajaxPageState.theme_token`, Google Tag Manager's
+    # environment parameter (`&gtm_auth=` in its snippet); saved pages are a RAG app's documents
+    r"|theme_token|gtm_auth"
     + "|"
     + _FILE_NAME
     + r"|hashed|digest|checksum|fingerprint|integrity|[_.-]hash\b|(?-i:Hash|Digest)\b"
@@ -196,6 +199,11 @@ _PASSWORD_SKIP = (
     r"|mgr|manager|handler|helper|provider|validator|checker|class|" + _FILE_NAME + ")))"
 )
 _PASSWORD_RX, _PASSWORD_GROUPS = _forms(_PASSWORD_NAME, 6, tail=r"[\w.-]{0,10}?")
+# A UUID after a quoted `'password',` is the next column of a SQL row (Supabase's
+# `auth.mfa_amr_claims` dump: `'password', '<row id>'`), not a password set by a call.
+_SQL_ROW_UUID = (
+    "match:^" + _PASSWORD_NAME + r"[\"'`][ \t]*,[ \t]*[\"'`][0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}[\"'`]$"
+)
 # Command lines: `mysql -u root -p'secret'` / `-psecret`, `curl -u user:secret`.
 _CLI_PASSWORD = (
     r"|(?<![\w-])(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,200}?[ \t]-p(?:(['\"])([^\s'\"\\]{8,200})\16|([^\s'\"\\-][^\s'\"\\]{7,200}))"
@@ -477,6 +485,7 @@ RULES: tuple[Rule, ...] = (
         entropy=3.0,
         generic=True,
         password_like=True,
+        grade=validators.jwt_grade,  # a JWT whose exp has passed is low, as secret.jwt grades it
         validator=validators.authorization_value,
         fix='Revoke the token at the service that issued it and send it from an environment variable or secret store (e.g. `-H "Authorization: Bearer $API_TOKEN"`).',
     ),
@@ -494,6 +503,7 @@ RULES: tuple[Rule, ...] = (
         generic=True,
         allow_uuid=True,
         password_like=True,
+        grade=validators.jwt_grade,  # a JWT whose exp has passed is low, as secret.jwt grades it
         validator=validators.command_line_credential,
         fix='Revoke the password or token at the service the command calls, and pass it from the environment (`curl -u "$USER:$PASSWORD"`, `-H "Authorization: Bearer $API_TOKEN"`).',
     ),
@@ -517,12 +527,16 @@ RULES: tuple[Rule, ...] = (
             r"|site_?key|recaptcha|hcaptcha|turnstile|idempotency|search_only|anon|x-amz-credential))",
             # Laravel's CSRF field, a GET form's (`statuses?_token=...&sortBy=od` in a scraped link)
             r"match:^(?:[?&;]|%26|%3[fF])_token(?:=|%3[dD])",
+            # a publisher's link-out keys: a DOI (`&key=10.5594%2FJ15330`), a Chemical Abstracts
+            # record (`&key=1%3ASTN%3A280%3A...`, `1:STN:280:...`)
+            r"match:(?:=|%3[dD])(?:&quot;|%22)?(?:10\.\d{4,9}(?:/|%2[fF])|1(?::|%3[aA])(?:STN|CAS)(?::|%3[aA]))",
             _JUPYTER_TOKEN,
         ),
         flags=re.MULTILINE,
         entropy=3.3,
         generic=True,
         password_like=True,
+        grade=validators.jwt_grade,  # a JWT whose exp has passed is low, as secret.jwt grades it
         validator=validators.generic_value,
         fix="Revoke the key or token at the service the URL calls, and send it in a header read from the environment, not in a URL (URLs end up in logs, browser history and referrers).",
     ),
@@ -546,7 +560,7 @@ RULES: tuple[Rule, ...] = (
         severity=H,
         keywords=("password", "passwd", "pwd", "mysql", "mariadb", "-passin", "-passout"),
         regex="(?:" + _PASSWORD_RX + _CLI_PASSWORD + ")",
-        allow=(_PASSWORD_SKIP,),
+        allow=(_PASSWORD_SKIP, _SQL_ROW_UUID),
         precheck=r"(?i)(?:[=:>]|,\s*[\"'`]|-p['\"]?\S|--pass|define\s|setenv\s)",
         secret_group=(*_PASSWORD_GROUPS, 17, 18, 19),
         flags=re.MULTILINE,
@@ -577,7 +591,7 @@ RULES: tuple[Rule, ...] = (
         # history's line prefilter skips the many lines with a bare lower-case `key` (`keys()`).
         cased_keywords=("_KEY", "Key"),
         regex=_GENERIC_RX,
-        allow=(_GENERIC_SKIP, _JUPYTER_TOKEN),
+        allow=(_GENERIC_SKIP, _JUPYTER_TOKEN, _SQL_ROW_UUID),
         precheck=_VALUE_AFTER % 12,
         secret_group=_GENERIC_GROUPS,
         flags=re.MULTILINE,
@@ -585,6 +599,7 @@ RULES: tuple[Rule, ...] = (
         generic=True,
         allow_uuid=True,  # the name decides: a UUID or 64-hex value under client_secret is the secret
         password_like=True,
+        grade=validators.jwt_grade,  # a JWT whose exp has passed is low, as secret.jwt grades it
         validator=validators.generic_secret_value,
         fix="Move the value to a secret manager or an untracked environment variable, rotate it at its issuer, and read it at runtime.",
     ),
