@@ -217,14 +217,17 @@ class Blobs:
                 yield piece
 
         try:
-            return consume(pieces()) if header[1] == b"blob" else None
-        finally:
-            while left > 0:  # skip what consume did not read, then the newline after it
-                skipped = out.read(min(block, left))
-                if not skipped:
-                    break
-                left -= len(skipped)
-            out.read(1)
+            result = consume(pieces()) if header[1] == b"blob" else None
+        except BaseException:
+            self.close()  # not the rest of a large blob read on the way out: the next request starts another
+            raise
+        while left > 0:  # skip what consume did not read, then the newline after it
+            skipped = out.read(min(block, left))
+            if not skipped:
+                break
+            left -= len(skipped)
+        out.read(1)
+        return result
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None:
