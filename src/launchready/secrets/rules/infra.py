@@ -124,7 +124,10 @@ _GENERIC_SKIP = (
 # An assignment of a long enough value somewhere in the line (precheck for name-based rules):
 # `=`, `:`, `=>`, `:=`, a call's `, "`, an XML element's `>`, a command-line flag's or a
 # macro definition's space (`-token v`, `#define TOKEN v`).
-_VALUE_AFTER = r"""(?i)(?:[=:>]|,[ \t]*(?=["'`])|(?:-{1,2}|define[ \t]+|global[ \t]+|setenv[ \t]+)[\w.-]+[ \t]+)\s*[\[("'`b]?\s*(?:bearer\s+|basic\s+|token\s+|ntlm\s+|negotiate\s+)?["'`]?[^\s"'`]{%d}"""
+# Each run of white space has one way to match (`\s*(?:X\s*)?`, a flag's name then a lookahead):
+# a table row padded with spaces made `[ \t]+\s*X?\s*` try every split, cubic in the run (9 ms
+# a line of a Markdown table; crewAI's docs).
+_VALUE_AFTER = r"""(?i)(?:[=:>]|,[ \t]*(?=["'`])|(?:-{1,2}|define[ \t]+|global[ \t]+|setenv[ \t]+)[\w.-]+(?=[ \t]))\s*(?:[\[("'`b]\s*)?(?:bearer\s+|basic\s+|token\s+|ntlm\s+|negotiate\s+)?["'`]?[^\s"'`]{%d}"""
 # A literal: quoted (the quote must close on the line), or bare up to a terminator (`;` of a
 # connection string, `&` of a query string, `<` of an XML element, a closing bracket, a comment;
 # not a quote: a bare value that ends at a quote is the inside of a string, e.g. a JSON key).
