@@ -25,13 +25,16 @@ from __future__ import annotations
 import contextlib
 import re
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import IO
 
+from launchready import procs
 from launchready.history.gitlog import Commit, GitError, stream_commits
-from launchready.history.logproc import GIT_CONFIG, PATCH_OPTIONS, log_command, log_input
+from launchready.history.logproc import GIT_CONFIG, PATCH_OPTIONS, READ_SIZE, log_command, log_input
 from launchready.history.occurrences import Collector
 from launchready.history.revs import Range
 
@@ -208,11 +211,13 @@ def _raw_files(root: Path, *revs: str) -> tuple[list[tuple[str, list[bytes]]], s
     return files, ""
 
 
-def _raw_all(root: Path, shas: list[str]) -> dict[str, list[tuple[str, list[bytes]]]]:
-    """``_raw_files`` for many commits with one ``git diff-tree --stdin`` (trees only, no
-    blob is read). Stops where git does (a missing tree or parent): commits not in the
-    result are left to the slower path."""
-    proc = subprocess.run(
+def _damaged(root: Path, shas: list[str], present: set[bytes]) -> dict[str, list[tuple[str, list[bytes]]]]:
+    """The commits of ``shas`` that need an object the store lacks, each with its files
+    (``_raw_files``), from one ``git diff-tree --stdin`` (trees only, no blob is read). Read
+    as it comes and only those commits kept: a whole history's listing is tens of MB. Stops
+    where git does (a missing tree or parent): commits it did not list are left to the
+    slower path."""
+    args, preexec = procs.dying_with_parent(
         [
             "git",
             "-C",
@@ -226,30 +231,62 @@ def _raw_all(root: Path, shas: list[str]) -> dict[str, list[tuple[str, list[byte
             "--no-renames",
             "-c",
             "--root",
-        ],
-        input="".join(f"{s}\n" for s in shas).encode(),
-        capture_output=True,
-        check=False,
+        ]
     )
-    items = proc.stdout.split(b"\x00")
+    proc = subprocess.Popen(
+        args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, preexec_fn=preexec
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    request = "".join(f"{s}\n" for s in shas).encode()
+
+    def feed() -> None:
+        assert proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.write(request)
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.close()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
     found: dict[str, list[tuple[str, list[bytes]]]] = {}
-    current: list[tuple[str, list[bytes]]] | None = None
-    last = ""
-    i = 0
-    while i < len(items):
-        item = items[i]
-        if item.startswith(b":") and current is not None and i + 1 < len(items):
-            oids = [f for f in item.split(b" ") if _OID.match(f) and f.strip(b"0")]
-            current.append((items[i + 1].decode("utf-8", "surrogateescape"), oids))
-            i += 2
-            continue
-        if _OID.match(item):
-            last = item.decode("ascii")
-            current = found.setdefault(last, [])
-        i += 1
-    if proc.returncode != 0 and last:
-        found.pop(last, None)  # git may have died inside this one
+    sha, lost = "", False
+    files: list[tuple[str, list[bytes]]] = []
+
+    def close_commit() -> None:
+        if sha and lost:
+            found[sha] = files
+
+    try:
+        items = _nul_items(proc.stdout)
+        for item in items:
+            if item.startswith(b":") and sha:
+                path = next(items, None)
+                if path is None:
+                    break
+                oids = [f for f in item.split(b" ") if _OID.match(f) and f.strip(b"0")]
+                files.append((path.decode("utf-8", "surrogateescape"), oids))
+                lost = lost or any(o not in present for o in oids)
+            elif _OID.match(item):
+                close_commit()
+                sha, files, lost = item.decode("ascii"), [], False
+    finally:
+        writer.join()
+        proc.stdout.close()
+        code = proc.wait()
+    if code == 0:
+        close_commit()  # else git may have died inside the last one
     return found
+
+
+def _nul_items(out: IO[bytes]) -> Iterator[bytes]:
+    """The NUL-terminated items of ``out``, read in blocks."""
+    rest = b""
+    while block := out.read(READ_SIZE):
+        parts = (rest + block).split(b"\x00")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest
 
 
 def _careful(
@@ -359,34 +396,35 @@ def scan_salvage(
     shas = commits_of(root, rng, present, out)
     # which commits need a missing object, from their trees alone (one git process): in a
     # partial clone that is most of them, and each is then read with just its present files
-    raw = _raw_all(root, shas)
-    damaged = {s for s in raw if any(o not in present for _, oids in raw[s] for o in oids)}
+    damaged = _damaged(root, shas, present)
     for sha in [s for s in shas if s in damaged]:
-        _careful(root, sha, present, collector, out, raw[sha])
+        _careful(root, sha, present, collector, out, damaged[sha])
     shas = [s for s in shas if s not in damaged]
     pos = 0
     while pos < len(shas):
         batch = shas[pos : pos + BATCH]
-        got: list[Commit] = []
+        got = 0  # records begun; only the last is held (a batch's patches can be hundreds of MB)
+        last: Commit | None = None
         try:
             for commit in stream_commits(
                 log_command(root, ["--no-walk=unsorted", "--stdin"]), stdin="".join(f"{s}\n" for s in batch).encode()
             ):
-                got.append(commit)
-                if len(got) > 1:  # a record is whole once the next one has begun
-                    collector.add_commit(got[-2])
-                    if progress is not None and len(got) % 64 == 0:
+                got += 1
+                if last is not None:  # a record is whole once the next one has begun
+                    collector.add_commit(last)
+                    if progress is not None and got % 64 == 0:
                         progress(collector.result.commits, collector.result.bytes)
+                last = commit
         except GitError:
             # git died in the last record it began (or just before the next): redo that one
             # carefully, the one after it too when it turns out whole, then go on
-            done = len(got) - 1 if got else 0
+            done = got - 1 if got else 0
             for sha in batch[done : done + 2]:
                 _careful(root, sha, present, collector, out)
             pos += done + 2
             continue
-        if got:
-            collector.add_commit(got[-1])
+        if last is not None:
+            collector.add_commit(last)
         pos += len(batch)
     return out
 
