@@ -186,6 +186,12 @@ def test_shell_expansions_and_secret_mounts_are_no_values(line: str) -> None:
     [
         # documenso's history: development values that say so in words
         ("  NEXTAUTH_SECRET: base44-local-development-secret\n", "docker-compose.base44.yml"),
+        ("OPENAI_API_KEY=sk-test-mock-key-for-testing-12345\n", "test-first-run.sh"),  # mem0's
+        # crewAI's docs and tests: a key file's path, a camelCase placeholder, a leet "secret"
+        ("    export ASQAV_SIGNING_KEY=~/.asqav/signing.key\n", "docs/en/observability/asqav.mdx"),
+        ("AMPERSEND_SESSION_KEY_PRIVATE_KEY=0xYourSessionKeyPrivateKey\n", "docs/tools/ampersend.mdx"),
+        ('    {"VALKEY_URL": "redis://:s3cret@myhost:6379/0"},\n', "lib/crewai/tests/test_cache_config.py"),
+        ('API_TOKEN = "mock_token_a8f3k2m9x"\n', "app/settings.py"),
         ("      - NEXTAUTH_SECRET=rig-local-nextauth-secret-2f8a1c\n", "rig/compose.yml"),
         ("SESSION_SECRET=dev-session-secret\n", "config.env"),
         # an e-mail address under a generic name: whose key it is, not the key

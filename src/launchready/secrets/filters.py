@@ -63,15 +63,19 @@ _INTEGRITY_RX = r"^(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}$"
 _FAKE_WORD_RX = (
     r"(?i)example|dummy|placeholder|sample|fake|redacted|not[-_]?real|not[-_]?a[-_]?secret"
     r"|your[-_]?(?:[a-z0-9]+[-_]){0,4}?(?:api[-_]?)?(?:key|token|secret|password|pass|pwd)|replace[-_]?(?:me|with|this)"
+    # in camelCase too: `0xYourSessionKeyPrivateKey`
+    r"|(?-i:Your(?:[A-Z][a-z0-9]+){0,4}?(?:Key|Token|Secret|Password))"
     # "your" in Spanish, French, German, Portuguese, Italian and Dutch: `tu-secret-key-super-seguro`
     r"|(?:^|[-_])(?:tu|su|votre|ton|dein|deine|ihr|seu|sua|tuo|vostro|uw|jouw)[-_](?:[a-z0-9]+[-_]){0,4}?"
     r"(?:api[-_]?)?(?:key|token|secret|password|pass|clave|contrasena|cle|schluessel|senha|chiave|sleutel)"
-    r"|change[-_]?(?:me|this|it)\b|changeme|changethis|insert[-_]|generate[-_]|passw[o0]rd|p@ssw[o0]rd|"
+    r"|change[-_]?(?:me|this|it)\b|changeme|changethis|insert[-_]|generate[-_]|passw[o0]rd|p@ssw[o0]rd|s3cr[e3]t|secr3t|"
     r"lorem|ipsum|foobar|xxxxx|0123456789|123456789|abcdefgh|qwerty|password|a1b2c3|abc123|123abc|abcd1234|1234abcd|topsecret|supersecret"
     # a sentence where the value goes: "this-is-a-secret-value-with-at-least-32-characters"
     r"|this[-_]is[-_](?:a|an|my|our|the|not|just)[-_]|(?:my|some|super|very)[-_](?:super[-_])?secret(?:[-_]|$)|at[-_]least[-_]\d+[-_]?char"
     # words saying the value is a local or development one: "base44-local-development-secret"
     r"|(?:^|[-_])(?:local|dev|development)[-_](?:[a-z0-9]+[-_]){0,3}?(?:secret|key|token|password)(?:[-_]|$)"
+    # or a mock one: "sk-test-mock-key-for-testing-12345" (mem0's first-run script)
+    r"|(?:^|[-_])mock(?:[-_]|$)|[-_]for[-_]testing(?:[-_]|$)"
 )
 _PREFIXES = (
     "data:",
@@ -84,6 +88,7 @@ _PREFIXES = (
     "file:",
     "./",
     "../",
+    "~/",
     "/usr/",
     "/etc/",
     "/home/",
