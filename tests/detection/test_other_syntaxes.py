@@ -187,6 +187,11 @@ def test_shell_expansions_and_secret_mounts_are_no_values(line: str) -> None:
         # documenso's history: development values that say so in words
         ("  NEXTAUTH_SECRET: base44-local-development-secret\n", "docker-compose.base44.yml"),
         ("OPENAI_API_KEY=sk-test-mock-key-for-testing-12345\n", "test-first-run.sh"),  # mem0's
+        (f'        "jwtSecret": "{G.hex(64)}",\n', "server/api/__snapshots__/documents.test.js.snap"),  # Jest's
+        # outline's table of passkey providers' AAGUIDs
+        ('  GooglePasswordManager = "ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4",\n', "shared/utils/passkeys.ts"),
+        ('  OnePassword = "bada5566-a7aa-401f-bd96-45619a55120d",\n', "shared/utils/passkeys.ts"),
+        ('  ApplePasswords = "fbfc3007-154e-4ecc-8c0b-6e020557d7bd",\n', "shared/utils/passkeys.ts"),
         # crewAI's docs and tests: a key file's path, a camelCase placeholder, a leet "secret"
         ("    export ASQAV_SIGNING_KEY=~/.asqav/signing.key\n", "docs/en/observability/asqav.mdx"),
         ("AMPERSEND_SESSION_KEY_PRIVATE_KEY=0xYourSessionKeyPrivateKey\n", "docs/tools/ampersend.mdx"),

@@ -22,7 +22,7 @@ TOKEN_CLASS = "A-Za-z0-9_-"
 # Tests, fixtures, mocks and translation catalogs (any case): the paths where a generic rule is
 # silent (``Engine.skips_here``), and a structural rule that would be noisy there excludes.
 FIXTURE_PATHS = (
-    r"(?i:(?:^|/)(?:tests?|__tests__|__mocks__|__fixtures__|specs?|fixtures?|testdata|test[-_]data|e2e|mocks?|playwright|cypress"
+    r"(?i:(?:^|/)(?:tests?|__tests__|__mocks__|__fixtures__|__snapshots__|specs?|fixtures?|testdata|test[-_]data|e2e|mocks?|playwright|cypress"
     r"|locales?|i18n|l10n|lang|langs|translations?|messages)/"
     r"|[._-](?:test|spec|stories|story|mock|fixture)s?\.[A-Za-z0-9]+$|(?:^|/)test_[^/]*\.(?:py|json|ya?ml|xml|csv|txt)$|_test\.(?:go|py|rb|exs?)$"
     r"|(?:^|/)conftest\.py$"  # pytest's fixtures

@@ -115,6 +115,8 @@ _GENERIC_SKIP = (
     # public in every page's HTML: Drupal's `ajaxPageState.theme_token`, Google Tag Manager's
     # environment parameter (`&gtm_auth=` in its snippet); saved pages are a RAG app's documents
     r"|theme_token|gtm_auth"
+    # a password manager's name (`MicrosoftPasswordManager = "<AAGUID>"`), a collection
+    r"|passw(?:or)?d[_.-]?manager\b|passwords\b|onepassword\b|1password\b"
     + "|"
     + _FILE_NAME
     + r"|hashed|digest|checksum|fingerprint|integrity|[_.-]hash\b|(?-i:Hash|Digest)\b"
@@ -199,7 +201,10 @@ _PASSWORD_SKIP = (
     r"match:^(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?(?:(?i:old|new|confirm|current|repeat|min|max)[_-]?(?i:pass)"
     r"|(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy|verifier|data|reset"
     r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid|stdin"
-    r"|mgr|manager|handler|helper|provider|validator|checker|class|" + _FILE_NAME + ")))"
+    r"|mgr|manager|handler|helper|provider|validator|checker|class|" + _FILE_NAME
+    # a collection or a product, not a password: `ApplePasswords`, `OnePassword` (outline's
+    # table of passkey providers' AAGUIDs)
+    + r"|passwords\b|onepassword\b|1password\b)))"
 )
 _PASSWORD_RX, _PASSWORD_GROUPS = _forms(_PASSWORD_NAME, 6, tail=r"[\w.-]{0,10}?")
 # A UUID after a quoted `'password',` is the next column of a SQL row (Supabase's
