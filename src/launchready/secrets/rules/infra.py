@@ -201,7 +201,8 @@ _PASSWORD_SKIP = (
     r"match:^(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?(?:(?i:old|new|confirm|current|repeat|min|max)[_-]?(?i:pass)"
     r"|(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy|verifier|data|reset"
     r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid|stdin"
-    r"|mgr|manager|handler|helper|provider|validator|checker|class|" + _FILE_NAME
+    r"|mgr|manager|handler|helper|provider|validator|checker|class|"
+    + _FILE_NAME
     # a collection or a product, not a password: `ApplePasswords`, `OnePassword` (outline's
     # table of passkey providers' AAGUIDs)
     + r"|passwords\b|onepassword\b|1password\b)))"
