@@ -188,6 +188,14 @@ def test_shell_expansions_and_secret_mounts_are_no_values(line: str) -> None:
         ("  NEXTAUTH_SECRET: base44-local-development-secret\n", "docker-compose.base44.yml"),
         ("OPENAI_API_KEY=sk-test-mock-key-for-testing-12345\n", "test-first-run.sh"),  # mem0's
         (f'        "jwtSecret": "{G.hex(64)}",\n', "server/api/__snapshots__/documents.test.js.snap"),  # Jest's
+        # monica's Laravel code: validation rules, a version constraint, a password policy
+        ("            'password' => 'required|min:6|confirmed',\n", "app/Http/Controllers/Auth/RegisterController.php"),
+        ("            'password' => 'required|alpha_dash|string|max:255',\n", "app/Services/CreateAccount.php"),
+        ('                "derhansen/fe_change_pwd": "<2.0.5|>=3,<3.0.3",\n', "composer.lock"),
+        (
+            "    'password_rules' => env('APP_PASSWORD_RULES', 'mixedCase,letters,numbers,symbols,uncompromised'),\n",
+            "config/app.php",
+        ),
         # outline's table of passkey providers' AAGUIDs
         ('  GooglePasswordManager = "ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4",\n', "shared/utils/passkeys.ts"),
         ('  OnePassword = "bada5566-a7aa-401f-bd96-45619a55120d",\n', "shared/utils/passkeys.ts"),
@@ -457,6 +465,17 @@ def test_tokens_every_saved_web_page_carries_are_quiet() -> None:
         assert found(line, "source_documents/paper.html") == [], line
     key = G.chars(32, ALNUM)
     assert secrets(f'<a href="https://api.acme.io/v1/report?key={key}">x</a>\n', "docs/page.html") == [key]
+
+
+def test_a_token_shape_inside_a_data_uri_payload_is_chance() -> None:
+    """hoppscotch's SVG banner embeds a font as base64, in which a Google refresh token's and a
+    Square token's shapes occur by chance; the same token outside a payload is reported."""
+    key = "1//0" + G.chars(60, ALNUM)  # a Google refresh token's shape, all base64 characters
+    payload = G.chars(300, ALNUM + "+/")
+    css = f"@font-face {{ src: url(data:font/woff2;base64,{payload}+{key}/{payload}) }}\n"
+    assert found(css, "assets/images/banner.svg") == []
+    assert secrets(f"@font-face {{ src: url(data:font/woff2;base64,{payload}) }} /* {key} */\n", "a.css") == [key]
+    assert secrets(f"token = '{key}'\n", "app.py") == [key]
 
 
 # ---- JSON Web Tokens -------------------------------------------------------------------------------

@@ -183,6 +183,8 @@ _HEX_NUMBER = r"^0[xX][0-9a-fA-F]+[uUlL]*$"  # a number written in hex
 _VERSION = (
     r"^(?:(?:npm|workspace):(?:@?[\w.-]+(?:/[\w.-]+)?@)?)?"
     r"(?:[\^~]|[<>]=?|==?)?v?\d+(?:\.(?:\d+|x|\*)){1,3}(?:-[\w.]+)?$"
+    # a list of constraints (composer's `conflict`: `"derhansen/fe_change_pwd": "<2.0.5|>=3,<3.0.3"`)
+    r"|^(?:[\^~]|[<>!]=?|==?)v?\d+(?:\.[\dx*]+){0,3}(?:(?:\|\|?|,)(?:[\^~]|[<>!]=?|==?)?v?\d+(?:\.[\dx*]+){0,3})+$"
 )
 
 
@@ -263,7 +265,13 @@ def generic_value(value: str) -> bool:
         and not _rx(_REFERENCE).match(value)
         and not _rx(_OPTION).match(value)
         and not _rx(_SHORTCUT).match(value)
+        and not _rx(_VALIDATION_RULES).match(value)
     )
+
+
+# A framework's validation rules where a value would be (Laravel's `'password' =>
+# 'required|min:6|confirmed'`): lower-case words, some with `:arguments`, joined by `|`.
+_VALIDATION_RULES = r"^[a-z][a-z_]*(?::[\w,.]+)?(?:\|[a-z][a-z_]*(?::[\w,.]+)?)+$"
 
 
 # A keyboard shortcut (Electron's accelerators, VS Code's key bindings: khoj's desktop app has

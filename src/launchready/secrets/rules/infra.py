@@ -120,8 +120,8 @@ _GENERIC_SKIP = (
     + "|"
     + _FILE_NAME
     + r"|hashed|digest|checksum|fingerprint|integrity|[_.-]hash\b|(?-i:Hash|Digest)\b"
-    r"|[_.-](?:id|ids|url|uri|path|file|name|arn|type|length|size|version|header|prefix|region|expiry|ttl|count|limit|usage|label)\b"
-    r"|(?-i:Id|Ids|Url|Uri|Path|File|Name|Arn|Type|Length|Size|Version|Header|Prefix|Region|Expiry|Ttl|Count|Limit|Usage|Label)\b))"
+    r"|[_.-](?:id|ids|url|uri|path|file|name|arn|type|length|size|version|header|prefix|region|expiry|ttl|count|limit|usage|label|rules?)\b"
+    r"|(?-i:Id|Ids|Url|Uri|Path|File|Name|Arn|Type|Length|Size|Version|Header|Prefix|Region|Expiry|Ttl|Count|Limit|Usage|Label|Rules?)\b))"
 )
 # An assignment of a long enough value somewhere in the line (precheck for name-based rules):
 # `=`, `:`, `=>`, `:=`, a call's `, "`, an XML element's `>`, a command-line flag's or a
@@ -200,7 +200,7 @@ _PASSWORD_NAME = r"(?i:[\w.-]*?(?:passw(?:or)?d|passwd|pwd))"
 _PASSWORD_SKIP = (
     r"match:^(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?(?:(?i:old|new|confirm|current|repeat|min|max)[_-]?(?i:pass)"
     r"|(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy|verifier|data|reset"
-    r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid|stdin"
+    r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid|stdin|rules?\b"
     r"|mgr|manager|handler|helper|provider|validator|checker|class|"
     + _FILE_NAME
     # a collection or a product, not a password: `ApplePasswords`, `OnePassword` (outline's
