@@ -17,7 +17,7 @@ from typing import TypeVar, cast
 
 from launchready import procs
 from launchready.history.logproc import GIT_CONFIG, READ_SIZE, start_log
-from launchready.secrets.sources import read_batch_blob
+from launchready.secrets.sources import read_batch_blob, read_batch_header
 
 T = TypeVar("T")
 
@@ -188,22 +188,21 @@ class Blobs:
         proc.stdin.flush()
         return read_batch_blob(proc.stdout)[1]
 
-    def stream(self, oid: str, consume: Callable[[Iterator[bytes]], T], head: int, block: int) -> T | None:
-        """``consume`` of blob ``oid``'s bytes in pieces (the first at most ``head`` bytes,
-        then at most ``block``), read from the batch process: a large blob is never whole in
-        memory, and many blobs cost one process. What ``consume`` leaves unread is skipped.
-        None: no such blob."""
+    def stream(self, name: str, consume: Callable[[Iterator[bytes]], T], head: int, block: int) -> T | None:
+        """``consume`` of blob ``name``'s bytes (an object id, or ``rev:path`` without a line
+        break) in pieces (the first at most ``head`` bytes, then at most ``block``), read from
+        the batch process: a large blob is never whole in memory, and many blobs cost one
+        process. What ``consume`` leaves unread is skipped. None: no such blob."""
         proc = self._start()
         assert proc.stdin is not None and proc.stdout is not None
         out = proc.stdout
-        proc.stdin.write(oid.encode("ascii") + b"\n")
+        proc.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
         proc.stdin.flush()
-        header = out.readline().split()
-        if len(header) < 3 or header[-1] == b"missing":
-            if not header:
+        more, kind, left = read_batch_header(out)
+        if not kind:
+            if not more:
                 self.close()  # git is gone: the next request starts another
             return None
-        left = int(header[2])
 
         def pieces() -> Iterator[bytes]:
             nonlocal left
@@ -211,13 +210,13 @@ class Blobs:
             while left > 0:
                 piece = out.read(min(size, left))
                 if not piece:
-                    raise GitError(f"git cat-file ended inside object {oid}")
+                    raise GitError(f"git cat-file ended inside object {name}")
                 left -= len(piece)
                 size = block
                 yield piece
 
         try:
-            result = consume(pieces()) if header[1] == b"blob" else None
+            result = consume(pieces()) if kind == b"blob" else None
         except BaseException:
             self.close()  # not the rest of a large blob read on the way out: the next request starts another
             raise

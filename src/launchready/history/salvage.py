@@ -206,9 +206,14 @@ def _raw_files(root: Path, *revs: str) -> tuple[list[tuple[str, list[bytes]]], s
         i += 2
         if not meta.startswith(b":"):
             continue
-        oids = [f for f in meta.split(b" ") if _OID.match(f) and f.strip(b"0")]
-        files.append((raw_path.decode("utf-8", "surrogateescape"), oids))
+        files.append(_entry(meta, raw_path))
     return files, ""
+
+
+def _entry(meta: bytes, raw_path: bytes) -> tuple[str, list[bytes]]:
+    """A ``--raw`` entry's path and the (non-zero) object ids git needs to diff it."""
+    oids = [f for f in meta.split(b" ") if _OID.match(f) and f.strip(b"0")]
+    return raw_path.decode("utf-8", "surrogateescape"), oids
 
 
 def _damaged(root: Path, shas: list[str], present: set[bytes]) -> dict[str, list[tuple[str, list[bytes]]]]:
@@ -263,9 +268,8 @@ def _damaged(root: Path, shas: list[str], present: set[bytes]) -> dict[str, list
                 path = next(items, None)
                 if path is None:
                     break
-                oids = [f for f in item.split(b" ") if _OID.match(f) and f.strip(b"0")]
-                files.append((path.decode("utf-8", "surrogateescape"), oids))
-                lost = lost or any(o not in present for o in oids)
+                files.append(_entry(item, path))
+                lost = lost or any(o not in present for o in files[-1][1])
             elif _OID.match(item):
                 close_commit()
                 sha, files, lost = item.decode("ascii"), [], False

@@ -10,12 +10,13 @@ so a file with a 300 MB line costs git's memory, never ours.
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import subprocess
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
-from launchready import procs
+from launchready.history.gitlog import Blobs
 from launchready.history.logproc import GIT_CONFIG, MAX_PATHSPEC_BYTES
 from launchready.secrets.encoding import sniff_encoding
 
@@ -92,47 +93,35 @@ def wide_texts(root: Path, rev: str, patterns: Collection[str], paths: Iterable[
     longest = max((len(p) for p in patterns), default=0)
     if not longest:
         return found
-    args, preexec = procs.dying_with_parent(["git", "-C", str(root), *GIT_CONFIG, "cat-file", "--batch"])
-    proc = subprocess.Popen(
-        args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, preexec_fn=preexec
-    )
-    assert proc.stdin is not None and proc.stdout is not None
+    blobs = Blobs(root)
     try:
         for path in paths:
-            spec = f"{rev}:{path}".encode("utf-8", "surrogateescape")
-            if b"\n" in spec:  # the batch protocol is line based
+            name = f"{rev}:{path}"
+            if "\n" in name:  # the batch protocol is line based
                 continue
-            proc.stdin.write(spec + b"\n")
-            proc.stdin.flush()
-            header = proc.stdout.readline().split()
-            if len(header) < 3 or header[-1] == b"missing":
-                continue
-            left = int(header[2]) + 1  # the content, then a newline
-            head = proc.stdout.read(min(left, 8192))
-            left -= len(head)
-            encoding = sniff_encoding(head) if header[1] == b"blob" else None
-            searching = encoding is not None and not encoding.startswith("utf-8")
-            decoder = codecs.getincrementaldecoder(encoding or "utf-8")(errors="replace")
-            tail = ""
-            block = head
-            while True:
-                if searching:
-                    text = tail + decoder.decode(block if left else block[:-1], final=not left)
-                    hits = {p for p in patterns if p in text}
-                    if hits:
-                        found.setdefault(path, set()).update(hits)
-                    tail = text[-(longest - 1) :] if longest > 1 else ""
-                if not left:
-                    break
-                block = proc.stdout.read(min(left, 1 << 20))
-                if not block:
-                    break
-                left -= len(block)
+            hits = blobs.stream(name, lambda pieces: _wide_hits(pieces, patterns, longest), 8192, 1 << 20)
+            if hits:
+                found.setdefault(path, set()).update(hits)
     finally:
-        proc.stdin.close()
-        proc.stdout.close()
-        proc.wait()
+        blobs.close()
     return found
+
+
+def _wide_hits(pieces: Iterator[bytes], patterns: Collection[str], longest: int) -> set[str]:
+    """The ``patterns`` in a blob's ``pieces`` if it is UTF-16/32 text, decoded block by block
+    (each block searched with the end of the one before, so a pattern across two is found)."""
+    head = next(pieces, b"")
+    encoding = sniff_encoding(head)
+    if encoding is None or encoding.startswith("utf-8"):
+        return set()
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    hits: set[str] = set()
+    tail = ""
+    for block in itertools.chain((head,), pieces, (None,)):
+        text = tail + (decoder.decode(b"", final=True) if block is None else decoder.decode(block))
+        hits.update(p for p in patterns if p in text)
+        tail = text[-(longest - 1) :] if longest > 1 else ""
+    return hits
 
 
 def holds(texts: Collection[str] | None, frag: str) -> bool:

@@ -575,11 +575,11 @@ class Engine:
             return None
         if rule.generic and public_jwt(secret):
             return None
-        if _in_data_uri(text, start):
+        ls = text.rfind("\n", 0, start) + 1
+        if _in_data_uri(text, ls, start):
             return None
         line, col = lines.locate(start)
         end_line, end_col = lines.locate(end)
-        ls = text.rfind("\n", 0, start) + 1
         le = text.find("\n", start)
         if le == -1:
             le = len(text)
@@ -608,14 +608,13 @@ class Engine:
 
 _CONTINUED = 16  # at most this many lines joined to one logical line
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/=]*")
-_DATA_URI_REACH = 4 << 20  # how far back a data URI's `;base64,` is looked for
 
 
-def _in_data_uri(text: str, start: int) -> bool:
-    """Does ``start`` lie inside the base64 payload of a data URI (an image or font embedded
-    in an SVG or CSS: `data:font/woff2;base64,...`)? A token's shape met there is chance
-    (hoppscotch's Poppins font held a Google refresh token's `1//0` and a Square token)."""
-    ls = text.rfind("\n", max(0, start - _DATA_URI_REACH), start) + 1
+def _in_data_uri(text: str, ls: int, start: int) -> bool:
+    """Does ``start`` (on the line from ``ls``) lie inside the base64 payload of a data URI
+    (an image or font embedded in an SVG or CSS: `data:font/woff2;base64,...`)? A token's
+    shape met there is chance (hoppscotch's Poppins font held a Google refresh token's `1//0`
+    and a Square token)."""
     k = text.rfind(";base64,", ls, start)
     if k == -1:
         return False

@@ -215,18 +215,28 @@ def staged_blobs(root: Path, only: set[str] | None = None) -> Iterator[Blob]:
     yield from index_blobs(root, entries)
 
 
+def read_batch_header(out: IO[bytes]) -> tuple[bool, bytes, int]:
+    """The header of one answer of ``git cat-file --batch``: (False, b"", 0) when the output
+    ended, (True, b"", 0) for a missing object, else (True, its type, its size); its content
+    and a newline follow."""
+    header = out.readline().split()
+    if not header:
+        return False, b"", 0
+    if len(header) < 3 or header[-1] == b"missing":
+        return True, b"", 0
+    return True, header[1], int(header[2])
+
+
 def read_batch_blob(out: IO[bytes]) -> tuple[bool, bytes | None]:
     """One answer of ``git cat-file --batch``: (False, None) when the output ended, else
     (True, the content) for a blob and (True, None) for a missing object or a non-blob (a
     submodule's commit entry)."""
-    header = out.readline().split()
-    if not header:
-        return False, None
-    if len(header) < 3 or header[-1] == b"missing":
-        return True, None
-    data = out.read(int(header[2]))
+    more, kind, size = read_batch_header(out)
+    if not kind:
+        return more, None
+    data = out.read(size)
     out.read(1)  # the newline after each object
-    return True, data if header[1] == b"blob" else None
+    return True, data if kind == b"blob" else None
 
 
 def index_blobs(root: Path, entries: dict[str, str]) -> Iterator[Blob]:
