@@ -210,7 +210,7 @@ class Blobs:
             while left > 0:
                 piece = out.read(min(size, left))
                 if not piece:
-                    raise GitError(f"git cat-file ended inside object {name}")
+                    raise GitError("git cat-file ended inside an object it was sending")
                 left -= len(piece)
                 size = block
                 yield piece

@@ -16,7 +16,7 @@ import subprocess
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
-from launchready.history.gitlog import Blobs
+from launchready.history.gitlog import Blobs, GitError
 from launchready.history.logproc import GIT_CONFIG, MAX_PATHSPEC_BYTES
 from launchready.secrets.encoding import sniff_encoding
 
@@ -99,7 +99,10 @@ def wide_texts(root: Path, rev: str, patterns: Collection[str], paths: Iterable[
             name = f"{rev}:{path}"
             if "\n" in name:  # the batch protocol is line based
                 continue
-            hits = blobs.stream(name, lambda pieces: _wide_hits(pieces, patterns, longest), 8192, 1 << 20)
+            try:
+                hits = blobs.stream(name, lambda pieces: _wide_hits(pieces, patterns, longest), 8192, 1 << 20)
+            except GitError:  # git stopped: what it read so far is all there is
+                break
             if hits:
                 found.setdefault(path, set()).update(hits)
     finally:

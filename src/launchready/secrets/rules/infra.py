@@ -101,6 +101,9 @@ _GENERIC_NAME = (
 # A file's name where a secret's name would be: a linter's or a bundler's cache maps each file
 # to its hash (`"SecretsSetService.php": "<md5>"`, `.php-cs-fixer.cache`, `.eslintcache`).
 _FILE_NAME = r"\.(?:php|py|rb|go|java|kt|js|mjs|cjs|ts|tsx|jsx|vue|svelte|cs|rs|swift|html?|twig|json|ya?ml|xml|css|scss|md|txt)\b"
+# A collection of passwords or a password manager's product name, not a password: outline's
+# table of passkey providers' AAGUIDs (`ApplePasswords`, `OnePassword` = "<uuid>").
+_PASSWORD_PRODUCT = r"passwords\b|onepassword\b|1password\b"
 # Names that hold no credential although they contain a secret word (checked on the match,
 # after the fact: a lookahead at every word start would cost more than the whole regex). A
 # captcha's site key is public; its secret key (``RECAPTCHA_SECRET_KEY``) is not.
@@ -116,7 +119,8 @@ _GENERIC_SKIP = (
     # environment parameter (`&gtm_auth=` in its snippet); saved pages are a RAG app's documents
     r"|theme_token|gtm_auth"
     # a password manager's name (`MicrosoftPasswordManager = "<AAGUID>"`), a collection
-    r"|passw(?:or)?d[_.-]?manager\b|passwords\b|onepassword\b|1password\b"
+    r"|passw(?:or)?d[_.-]?manager\b|"
+    + _PASSWORD_PRODUCT
     + "|"
     + _FILE_NAME
     + r"|hashed|digest|checksum|fingerprint|integrity|[_.-]hash\b|(?-i:Hash|Digest)\b"
@@ -201,11 +205,7 @@ _PASSWORD_SKIP = (
     r"match:^(?:-{1,2}|(?:%define|%global|#[ \t]*define|SetEnv)[ \t]+)?(?:(?i:old|new|confirm|current|repeat|min|max)[_-]?(?i:pass)"
     r"|(?i:[\w.-]*?(?:hash|digest|salt|label|placeholder|prompt|hint|regex|pattern|field|input|policy|verifier|data|reset"
     r"|forgot|strength|length|error|message|title|text|show|hide|toggle|visible|required|invalid|stdin|rules?\b"
-    r"|mgr|manager|handler|helper|provider|validator|checker|class|"
-    + _FILE_NAME
-    # a collection or a product, not a password: `ApplePasswords`, `OnePassword` (outline's
-    # table of passkey providers' AAGUIDs)
-    + r"|passwords\b|onepassword\b|1password\b)))"
+    r"|mgr|manager|handler|helper|provider|validator|checker|class|" + _FILE_NAME + "|" + _PASSWORD_PRODUCT + ")))"
 )
 _PASSWORD_RX, _PASSWORD_GROUPS = _forms(_PASSWORD_NAME, 6, tail=r"[\w.-]{0,10}?")
 # A UUID after a quoted `'password',` is the next column of a SQL row (Supabase's
