@@ -184,7 +184,9 @@ def _main(args_list: list[str], early: EarlyLogs | None = None) -> int:
         return _stopped(terminated=False)
     except BrokenPipeError:
         return EXIT_INTERNAL
-    except Exception:
+    except Exception as exc:
+        if (stop := procs.stop_behind(exc)) is not None:  # a stop Python wrapped (``procs.stop_behind``)
+            return _stopped(terminated=isinstance(stop, procs.Terminated))
         tb = safe_lines(redact.scrub(traceback.format_exc()))
         print(
             "launchready: internal error (a bug; please report it with the trace below, secrets are redacted)\n" + tb,

@@ -30,9 +30,12 @@ def run() -> None:
 
             started = early.start(sys.argv[1:], os.getcwd())
             from launchready.cli import run as run_cli
-        except KeyboardInterrupt as stop:  # stopped while starting: stop what started, say so
+        except BaseException as exc:  # stopped (or failed) while starting: stop what started
             if started is not None:
                 started.discard()
+            stop = procs.stop_behind(exc)  # (a stop while a class is built arrives wrapped)
+            if stop is None:
+                raise
             terminated = isinstance(stop, procs.Terminated)
             print("launchready: terminated" if terminated else "launchready: interrupted", file=sys.stderr)
             sys.stderr.flush()

@@ -62,6 +62,23 @@ class Interrupted(KeyboardInterrupt):
 
 
 STOPS: dict[int, type[KeyboardInterrupt]] = {signal.SIGINT: Interrupted, signal.SIGTERM: Terminated}
+
+
+def stop_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    """The stop (Ctrl-C or SIGTERM) that ``exc`` wraps or was raised while handling, if any.
+    Python 3.11 turns any exception a descriptor's ``__set_name__`` raises into a
+    ``RuntimeError`` caused by it: a stop that lands while a class is being built (a
+    dataclass's fields, in a module a command imports lazily) arrives as that error."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, KeyboardInterrupt):
+            return link
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return None
+
+
 # importlib's own modules, frozen (named either way across Python versions) or from source
 IMPORTLIB = frozenset(
     {"importlib._bootstrap", "importlib._bootstrap_external", "_frozen_importlib", "_frozen_importlib_external"}

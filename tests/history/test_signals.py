@@ -144,3 +144,50 @@ def test_the_scan_runs_to_the_end_without_a_signal(long_repo: Path) -> None:
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     _nothing_left(proc.pid)
+
+
+# The console command (``entry.run``) after ``history.early`` started the git logs: the
+# signal lands while the CLI's modules build a dataclass, inside a field's ``__set_name__``.
+# Python 3.11 turns what that raises into a ``RuntimeError`` (the stop is its cause): the
+# run printed a traceback and exited 1, leaving the logs to the kernel.
+STOP_WHILE_A_CLASS_IS_BUILT = """
+import dataclasses, os, sys
+from launchready import entry
+from launchready.history import early
+
+real_start, real_set_name = early.start, dataclasses.Field.__set_name__
+armed = []
+
+def start(argv, cwd):
+    started = real_start(argv, cwd)
+    armed.append(started is not None and started.front is not None)
+    return started
+
+def set_name(self, owner, name):
+    if armed and armed.pop():
+        os.kill(os.getpid(), {sig})
+        for _ in range(100_000):  # the handler runs here
+            pass
+    return real_set_name(self, owner, name)
+
+early.start, dataclasses.Field.__set_name__ = start, set_name
+sys.argv = ["launchready", "history", "--jobs", "2"]
+entry.run()
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_while_the_cli_builds_a_class_stops_the_early_logs(long_repo: Path, sig: int) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STOP_WHILE_A_CLASS_IS_BUILT.format(sig=int(sig))],
+        cwd=long_repo,
+        env=ENV,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _, err = proc.communicate(timeout=60)
+    word, code = ("terminated", 143) if sig == signal.SIGTERM else ("interrupted", 130)
+    assert (proc.returncode, err) == (code, f"launchready: {word}\n")
+    _nothing_left(proc.pid)

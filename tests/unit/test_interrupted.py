@@ -231,3 +231,47 @@ def test_a_stop_as_a_log_reader_takes_its_lock_leaves_the_scan_able_to_stop(tmp_
         """,
     )
     assert res.stdout.split() == ["stopped", "True"], (res.stdout, res.stderr)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_while_a_class_is_built_exits_as_stopped(tmp_path: Path, sig: int) -> None:
+    """Python 3.11 turns what a descriptor's ``__set_name__`` raises into a ``RuntimeError``
+    (a stop that lands while a command's module builds a dataclass): still a stop, not an
+    internal error with a traceback."""
+    res = _run_module(
+        tmp_path,
+        f"""
+        import os
+        from launchready import cli
+
+        class Field:
+            def __set_name__(self, owner, name):
+                os.kill(os.getpid(), {int(sig)})
+                for _ in range(100_000):  # the handler runs here
+                    pass
+
+        def load_config(*args, **kwargs):
+            class Options:
+                value = Field()
+
+        cli.load_config = load_config
+        raise SystemExit(cli.main(["rules", "list"]))
+        """,
+    )
+    word, code = ("interrupted", 130) if sig == signal.SIGINT else ("terminated", 143)
+    assert (res.returncode, res.stderr) == (code, f"launchready: {word}\n")
+
+
+def test_stop_behind_finds_a_stop_python_wrapped() -> None:
+    class Stops:
+        def __set_name__(self, owner: type, name: str) -> None:
+            raise procs.Terminated
+
+    with pytest.raises(RuntimeError) as caught:
+        type("Built", (), {"field": Stops()})
+    assert isinstance(procs.stop_behind(caught.value), procs.Terminated)
+    assert procs.stop_behind(RuntimeError("a bug")) is None
+    looped = ValueError("a bug")
+    looped.__context__ = RuntimeError()
+    looped.__context__.__context__ = looped
+    assert procs.stop_behind(looped) is None
