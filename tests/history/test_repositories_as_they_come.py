@@ -4,6 +4,7 @@ damaged object stores. Real git repositories; the CLI runs as a real process."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -251,3 +252,86 @@ def test_a_damaged_commit_with_more_files_than_a_command_line_holds(repo: Path, 
     assert check["evidence"]["unreadable"] == [
         {"commit": damaged, "path": "lost.txt", "object": lost, "reason": "object not in the object store"}
     ]
+
+
+def _merge_deleting_a_large_file(repo: Path, lines: int) -> tuple[str, str, str]:
+    """Both parents change a file of ``lines`` lines, the merge deletes it and adds a secret
+    in another file (an evil merge, as a pull request can push). git's combined diff of the
+    deleted file tables every line one parent lost by every line the other lost: ~8 bytes x
+    ``lines``^2. Returns (merge, merge's first parent, the secret)."""
+    gen = KeyGen(23)
+    body = [f"pkg-{i} = {gen.hex(16)}" for i in range(lines)]
+    git(repo, "checkout", "-q", "-b", "main")
+    commit_file(repo, "deps.lock", "\n".join(body) + "\n", "base")
+    git(repo, "checkout", "-q", "-b", "feature")
+    commit_file(repo, "deps.lock", "\n".join(["feature", *body[1:]]) + "\n", "feature")
+    git(repo, "checkout", "-q", "main")
+    first = commit_file(repo, "deps.lock", "\n".join([*body[:-1], "main"]) + "\n", "main")
+    git(repo, "merge", "-q", "--no-commit", "feature")
+    git(repo, "rm", "-q", "-f", "deps.lock")
+    secret = gen.stripe_secret()
+    (repo / "settings.py").write_text(f'STRIPE_KEY = "{secret}"\n')
+    git(repo, "add", "settings.py")
+    git(repo, "commit", "-q", "-m", "merge feature, drop the lock file")
+    return git(repo, "rev-parse", "HEAD").strip(), first, secret
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_merge_whose_combined_diff_exhausts_gits_memory_cap(
+    repo: Path, tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git's heap is capped (``LAUNCHREADY_GIT_MEMORY_MB``): the merge's combined diff needs
+    ~130 MB and gets 64, git dies, and the merge is read again without the file it deleted.
+    Nothing is lost: the secret the merge added is found and attributed to it, as without a
+    cap, and a note says what happened (no check fails for it)."""
+    merge, _, secret = _merge_deleting_a_large_file(repo, 4000)
+    monkeypatch.setenv("LAUNCHREADY_GIT_MEMORY_MB", "0")  # no cap: what git reads whole
+    proc, whole = cli(repo, "--jobs", jobs)
+    assert proc.returncode == 1 and whole is not None, proc.stderr
+    monkeypatch.setenv("LAUNCHREADY_GIT_MEMORY_MB", "64")
+    proc, capped = cli(repo, "--jobs", jobs)
+    assert proc.returncode == 1 and capped is not None, proc.stderr
+    assert stripe_commits(capped) == stripe_commits(whole) == {merge}
+    assert [f["fingerprint"] for f in capped["findings"]] == [f["fingerprint"] for f in whole["findings"]]
+    assert not capped["checks"]
+    assert capped["summary"]["commits_scanned"] == whole["summary"]["commits_scanned"] == 4
+    [note] = [n for n in capped["notes"] if "read again without the files they delete" in n]
+    assert merge in note and "Out of memory" in note
+    assert not [n for n in whole["notes"] if "read again" in n]
+    assert secret not in proc.stdout + proc.stderr + json.dumps(capped)
+
+
+def test_a_merge_git_cannot_diff_within_the_cap_is_listed(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge that rewrites a large file in one block (no deletion to leave out) and still
+    exhausts the cap: listed as unreadable, and the run cannot pass."""
+    merge, first, _ = _merge_deleting_a_large_file(repo, 4000)
+    # the same merge, but keeping a rewritten file where it deleted one: the lines both parents
+    # lost stand before the same (only) surviving line, as for the deletion
+    git(repo, "checkout", "-q", "-b", "rewrite", merge)
+    git(repo, "reset", "-q", "--soft", first)
+    (repo / "deps.lock").write_text("rewritten\n")
+    git(repo, "add", "deps.lock")
+    tree = git(repo, "write-tree").strip()
+    rewrite = git(repo, "commit-tree", tree, "-p", first, "-p", "feature", "-m", "merge, rewrite the lock").strip()
+    git(repo, "update-ref", "refs/heads/rewrite", rewrite)
+    monkeypatch.setenv("LAUNCHREADY_GIT_MEMORY_MB", "64")
+    proc, data = cli(repo)
+    assert proc.returncode == 1 and data is not None, proc.stderr
+    [check] = data["checks"]
+    assert check["id"] == "history.objects" and check["status"] == "error"
+    assert {u["commit"] for u in check["evidence"]["unreadable"]} == {rewrite}
+    assert "Out of memory" in check["message"]
+    assert stripe_commits(data) == {merge}
+
+
+def test_the_git_memory_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from launchready.history.logproc import GIT_MEMORY_ENV, GIT_MEMORY_MIN, git_memory_cap
+
+    monkeypatch.setenv(GIT_MEMORY_ENV, "0")
+    assert git_memory_cap() is None
+    monkeypatch.setenv(GIT_MEMORY_ENV, "64")
+    assert git_memory_cap() == 64 << 20
+    monkeypatch.delenv(GIT_MEMORY_ENV)
+    cap = git_memory_cap()
+    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    assert cap is not None and GIT_MEMORY_MIN <= cap <= max(GIT_MEMORY_MIN, total // 4)

@@ -14,7 +14,7 @@ from launchready.config import Config
 from launchready.errors import UsageError
 from launchready.history import revs
 from launchready.history.gitlog import GitError
-from launchready.history.logproc import workers_wanted
+from launchready.history.logproc import GIT_MEMORY_ENV, workers_wanted
 from launchready.history.prefetch import Prefetch
 from launchready.model import CheckResult, Report, Severity, Status
 from launchready.secrets.sources import git_root
@@ -213,10 +213,19 @@ def history_report(
             first_error = str(exc)
             if prefetch is not None:
                 prefetch.close()
-            result, unreadable, walked = salvage_history(
+            result, salvaged = salvage_history(
                 root, rng, engine, ignore, config.exclude, progress=show if progress.enabled else None
             )
-            if not unreadable:  # the failure was not about missing objects: say what it was
+            unreadable, walked = salvaged.unreadable, salvaged.commits_found
+            if salvaged.without_deleted:
+                merges = ", ".join(salvaged.without_deleted[:5])
+                more = f" and {len(salvaged.without_deleted) - 5} more" if len(salvaged.without_deleted) > 5 else ""
+                result.notes.append(
+                    f"history: git could not read the whole history at once ({first_error}); merge(s) {merges}{more} "
+                    "were read again without the files they delete (a deleted file adds nothing; git's combined "
+                    f"diff of a large one can take more memory than {GIT_MEMORY_ENV} allows)"
+                )
+            elif not unreadable:  # the failure was not about missing objects: say what it was
                 raise UsageError(first_error) from None
     finally:
         progress.done()

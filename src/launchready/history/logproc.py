@@ -10,9 +10,11 @@ here (``early``) before it loads the rest of itself.
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import select
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Sequence
 
@@ -175,6 +177,49 @@ def workers_wanted(jobs: int | None = None) -> int:
     return max(1, min(wanted, MAX_WORKERS))
 
 
+# The heap a ``git log`` may take (``RLIMIT_DATA``). A log needs tens of MB, but git's combined
+# diff of a merge that deletes a file both parents had (or rewrites one in one block) builds a
+# table of every line lost in one parent by every line lost in the other: 674 MB for
+# crewAI's 9,000-line ``uv.lock``, quadratic in its length, so a pull request can make it take
+# every byte the runner has. Capped, git dies (``Out of memory``) and the scan goes on as for a
+# damaged repository (``salvage``), where such a merge is read without its deleted files.
+GIT_MEMORY_ENV = "LAUNCHREADY_GIT_MEMORY_MB"  # 0: no cap
+GIT_MEMORY_MIN = 1 << 30  # never less: a large text file's diff can need hundreds of MB
+
+
+def git_memory_cap() -> int | None:
+    """Bytes of heap one ``git log`` may use: ``LAUNCHREADY_GIT_MEMORY_MB`` if set, else a
+    quarter of this machine's memory (or of the container's cgroup limit), at least 1 GiB.
+    None: no cap (set to 0, or the memory size is unknown)."""
+    env = os.environ.get(GIT_MEMORY_ENV, "").strip()
+    if env.isdigit():
+        return int(env) << 20 or None
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+    try:
+        with open("/sys/fs/cgroup/memory.max", "rb") as f:  # cgroup v2; "max": no limit
+            limit = f.read().strip()
+        if limit.isdigit():
+            total = min(total, int(limit))
+    except OSError:
+        pass
+    return max(GIT_MEMORY_MIN, total // 4)
+
+
+def cap_memory(pid: int, cap: int | None) -> None:
+    """Limit process ``pid``'s heap to ``cap`` bytes (Linux; elsewhere, or if it has already
+    exited, nothing). Set just after it starts: git allocates the memory this bounds only
+    once it reaches the commit that needs it."""
+    if cap is None or not sys.platform.startswith("linux"):
+        return
+    import resource
+
+    with contextlib.suppress(OSError, ValueError):
+        resource.prlimit(pid, resource.RLIMIT_DATA, (cap, cap))
+
+
 def start_log(cmd: list[str], stdin: bytes | None = None, die_with_parent: bool = False) -> subprocess.Popen[bytes]:
     """Start ``cmd`` (a ``git log``) with a large pipe: git runs ahead while we scan.
     ``stdin`` (for ``--stdin``) is written whole first: git reads all of it before it writes.
@@ -191,6 +236,7 @@ def start_log(cmd: list[str], stdin: bytes | None = None, die_with_parent: bool 
         preexec_fn=preexec,
         env={**os.environ, "GIT_FLUSH": "0"},  # else git flushes after every commit into a pipe
     )
+    cap_memory(proc.pid, git_memory_cap())
     if stdin is not None:
         assert proc.stdin is not None
         try:

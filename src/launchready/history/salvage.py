@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from launchready import procs
 from launchready.history.gitlog import Commit, GitError, stream_commits
@@ -65,6 +65,9 @@ class Unreadable:
 class Salvage:
     unreadable: list[Unreadable] = field(default_factory=list)
     commits_found: int = 0  # commits of the range seen in the walk (readable or not)
+    # merges read without the files they delete (``Changed.merge_deleted``), after git died
+    # on them: nothing is lost, but git failed for a reason it may fail for again
+    without_deleted: list[str] = field(default_factory=list)
 
 
 def _git(root: Path, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -191,7 +194,7 @@ def commits_of(root: Path, rng: Range, present: set[bytes], out: Salvage) -> lis
     return sorted(times, key=lambda s: (-times[s], order[s]))
 
 
-def _raw_files(root: Path, *revs: str) -> tuple[list[tuple[str, list[bytes]]], str]:
+def _raw_files(root: Path, *revs: str) -> tuple[list[Changed], str]:
     """The files ``sha`` changed with the object ids git needs to diff them (combined for a
     merge), read from trees only; or an error when a tree is unreadable."""
     out = _git(root, "diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-commit-id", "-c", "--root", *revs)
@@ -199,7 +202,7 @@ def _raw_files(root: Path, *revs: str) -> tuple[list[tuple[str, list[bytes]]], s
         lines = out.stderr.decode("utf-8", "replace").strip().splitlines()
         return [], lines[-1] if lines else "git diff-tree failed"
     items = out.stdout.split(b"\x00")
-    files: list[tuple[str, list[bytes]]] = []
+    files: list[Changed] = []
     i = 0
     while i + 1 < len(items):
         meta, raw_path = items[i], items[i + 1]
@@ -210,13 +213,24 @@ def _raw_files(root: Path, *revs: str) -> tuple[list[tuple[str, list[bytes]]], s
     return files, ""
 
 
-def _entry(meta: bytes, raw_path: bytes) -> tuple[str, list[bytes]]:
-    """A ``--raw`` entry's path and the (non-zero) object ids git needs to diff it."""
-    oids = [f for f in meta.split(b" ") if _OID.match(f) and f.strip(b"0")]
-    return raw_path.decode("utf-8", "surrogateescape"), oids
+class Changed(NamedTuple):
+    """A file a commit changed (a ``--raw`` entry)."""
+
+    path: str
+    oids: list[bytes]  # the (non-zero) object ids git needs to diff it
+    merge_deleted: bool  # a merge deleted it (every parent had it): it adds no line
 
 
-def _damaged(root: Path, shas: list[str], present: set[bytes]) -> dict[str, list[tuple[str, list[bytes]]]]:
+def _entry(meta: bytes, raw_path: bytes) -> Changed:
+    """A ``--raw`` entry of ``diff-tree -c`` (``::`` and one mode and object per parent, then
+    the result's, for a merge)."""
+    fields = [f for f in meta.split(b" ") if _OID.match(f)]
+    oids = [f for f in fields if f.strip(b"0")]
+    merge_deleted = meta.startswith(b"::") and bool(fields) and not fields[-1].strip(b"0")
+    return Changed(raw_path.decode("utf-8", "surrogateescape"), oids, merge_deleted)
+
+
+def _damaged(root: Path, shas: list[str], present: set[bytes]) -> dict[str, list[Changed]]:
     """The commits of ``shas`` that need an object the store lacks, each with its files
     (``_raw_files``), from one ``git diff-tree --stdin`` (trees only, no blob is read). Read
     as it comes and only those commits kept: a whole history's listing is tens of MB. Stops
@@ -253,9 +267,9 @@ def _damaged(root: Path, shas: list[str], present: set[bytes]) -> dict[str, list
 
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
-    found: dict[str, list[tuple[str, list[bytes]]]] = {}
+    found: dict[str, list[Changed]] = {}
     sha, lost = "", False
-    files: list[tuple[str, list[bytes]]] = []
+    files: list[Changed] = []
 
     def close_commit() -> None:
         if sha and lost:
@@ -269,7 +283,7 @@ def _damaged(root: Path, shas: list[str], present: set[bytes]) -> dict[str, list
                 if path is None:
                     break
                 files.append(_entry(item, path))
-                lost = lost or any(o not in present for o in files[-1][1])
+                lost = lost or any(o not in present for o in files[-1].oids)
             elif _OID.match(item):
                 close_commit()
                 sha, files, lost = item.decode("ascii"), [], False
@@ -299,7 +313,7 @@ def _careful(
     present: set[bytes],
     collector: Collector,
     out: Salvage,
-    files: list[tuple[str, list[bytes]]] | None = None,
+    files: list[Changed] | None = None,
 ) -> None:
     """One commit git could not diff whole: its message and the files whose objects are
     present; the others are listed. ``files``: its changed files, if already known."""
@@ -310,8 +324,14 @@ def _careful(
         _without_parents(root, sha, present, collector, out, error)
         return
     ok: list[str] = []
-    for path, oids in files:
+    for path, oids, merge_deleted in files:
         lost = [o for o in oids if o not in present]
+        if merge_deleted:
+            # nothing to read, and git's combined diff of it can take memory quadratic in its
+            # length (``logproc.GIT_MEMORY_ENV``): a merge that failed may have died there
+            if sha not in out.without_deleted:
+                out.without_deleted.append(sha)
+            continue
         if lost:
             out.unreadable.append(Unreadable(sha, path, lost[-1].decode("ascii"), "object not in the object store"))
         else:
@@ -340,7 +360,7 @@ def _without_parents(root: Path, sha: str, present: set[bytes], collector: Colle
         out.unreadable.append(Unreadable(sha, reason=own_error or error))
         return
     ok: list[str] = []
-    for path, oids in files:
+    for path, oids, _ in files:
         lost = [o for o in oids if o not in present]
         if lost:
             out.unreadable.append(Unreadable(sha, path, lost[-1].decode("ascii"), "object not in the object store"))

@@ -21,7 +21,7 @@ from launchready.history.logproc import workers_wanted
 from launchready.history.occurrences import ChunkResult, Collector, Record, prepare, reported_rules
 from launchready.history.prefetch import Prefetch
 from launchready.history.revs import Range
-from launchready.history.salvage import Unreadable, scan_salvage
+from launchready.history.salvage import Salvage, scan_salvage
 from launchready.model import Finding
 from launchready.secrets.engine import Engine
 
@@ -311,13 +311,13 @@ def salvage_history(
     ignore: GitleaksIgnore | None = None,
     exclude: Sequence[str] = (),
     progress: Progress | None = None,
-) -> tuple[HistoryResult, list[Unreadable], int]:
+) -> tuple[HistoryResult, Salvage]:
     """What ``scan_history`` finds, for a repository git cannot read whole (``salvage.py``):
-    the result, what could not be read, and how many commits the range holds as far as
-    they could be walked."""
+    the result, and what could not be read (with how many commits the range holds as far
+    as they could be walked)."""
     result = HistoryResult()
     collector = Collector(engine, ignore or GitleaksIgnore(), exclude, 0, root)
     found = scan_salvage(root, rng, collector, progress)
     merged = collector.finish()
     _conclude(root, rng, engine, merged, None, result)
-    return result, found.unreadable, found.commits_found
+    return result, found
