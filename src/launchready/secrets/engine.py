@@ -22,6 +22,7 @@ import ahocorasick
 
 from launchready import redact
 from launchready.model import Finding
+from launchready.secrets import name_starts
 from launchready.secrets.filters import PUBLIC_PREFIXES, is_placeholder, looks_fake_body, shannon_entropy
 from launchready.secrets.rule import FIXTURE_PATHS, TOKEN_CHARS, Rule, compile_re2
 
@@ -149,6 +150,10 @@ class Engine:
         self._order = {id(r): i for i, r in enumerate(self.rules)}
         self._compiled: list[Any] = [None] * len(self.rules)
         self._pre: list[Any] = [None] * len(self.rules)
+        # where a name-first rule's match can start (``name_starts``); Python ``re`` rules only
+        self._names = [
+            name_starts.Names(r.name_words) if r.name_words and r.syntax == "re" else None for r in self.rules
+        ]
         self._allow: list[tuple[tuple[str, Any], ...] | None] = [None] * len(self.rules)
         self._always: list[int] = []
         self._path_re = [r.compile_extra(r.paths) if r.paths else None for r in self.rules]
@@ -534,6 +539,8 @@ class Engine:
             return []
         lines = _Lines(text)
         found: list[Match] = []
+        folded: str | None = None  # ``name_starts.fold(text)``, made once if a window needs it
+        unfolded = True
         for i, spans in windows.items():
             rule = self.rules[i]
             # RE2 (gitleaks rules): `$` only matches at the real end of the text, as in
@@ -542,10 +549,18 @@ class Engine:
             pre = self._pre[i]
             if pre is None and rule.precheck:
                 pre = self._pre[i] = re.compile(rule.precheck)
+            names = self._names[i]
             for ws, we in spans:
                 if pre is not None and not pre.search(text, ws, we):
                     continue  # the expensive regex is compiled only when a window needs it
-                for m in self._regex(i).finditer(text, ws, min(n, we + grow)):
+                end = min(n, we + grow)
+                if names is not None:  # faster on every window, a code line's too
+                    if unfolded:
+                        folded, unfolded = name_starts.fold(text), False
+                    found_in = names.matches(self._regex(i), text, folded, ws, end)
+                else:
+                    found_in = self._regex(i).finditer(text, ws, end)
+                for m in found_in:
                     match = self._accept(i, rule, m, text, lines)
                     if match is not None:
                         found.append(match)

@@ -98,6 +98,9 @@ _GENERIC_NAME = (
     r"|passw(?:or)?d|passwd|pwd))"
     r"|(?-i:token|Token|TOKEN|secret|Secret|SECRET|credentials?|Credentials?|creds|Creds)(?![\w.-]))"
 )
+# A word every branch of _GENERIC_NAME holds (`_KEYS?`, `Token`, `_PASSPHRASE`, `_AUTH`,
+# `api-key`, `passwd`, `creds` ...), in any case: where a match can start (``name_starts``).
+_GENERIC_NAME_WORDS = r"key|token|secret|pass|pwd|cred|auth"
 # A file's name where a secret's name would be: a linter's or a bundler's cache maps each file
 # to its hash (`"SecretsSetService.php": "<md5>"`, `.php-cs-fixer.cache`, `.eslintcache`).
 _FILE_NAME = r"\.(?:php|py|rb|go|java|kt|js|mjs|cjs|ts|tsx|jsx|vue|svelte|cs|rs|swift|html?|twig|json|ya?ml|xml|css|scss|md|txt)\b"
@@ -600,6 +603,7 @@ RULES: tuple[Rule, ...] = (
         # history's line prefilter skips the many lines with a bare lower-case `key` (`keys()`).
         cased_keywords=("_KEY", "Key"),
         regex=_GENERIC_RX,
+        name_words=_GENERIC_NAME_WORDS,
         allow=(_GENERIC_SKIP, _JUPYTER_TOKEN, _SQL_ROW_UUID),
         precheck=_VALUE_AFTER % 12,
         secret_group=_GENERIC_GROUPS,
