@@ -495,3 +495,51 @@ def test_the_line_search_keeps_the_keywords_that_hold_no_other() -> None:
     assert [k for k in got if not _holds_another(k, set(cased))] == naive_cased
     assert _holds_another("smtp_password", {"password", "smtp_password"})
     assert not _holds_another("password", {"password"}) and _holds_another("password", {"password"}, count_itself=True)
+
+
+# Found in chroma's and langfuse's whole histories (bench/RESULTS.md `app-sweep-chroma-langfuse`):
+# each line is code, a name, a label or a public value where a secret would be; ``{v}`` is a
+# random value drawn at test time, and each has a twin below that must still be reported.
+QUIET_IN_CONTEXT = [
+    ("cases.rs", "        credentials: S3CredentialsConfig::Localhost,"),  # a Rust path
+    ("xxhash.h", "#define XXH3_kSecretAbc XXH3_kSecret_default_value"),  # a macro alias
+    ("clip.cpp", '#define TN_TOKEN_EMBD      "%s.token_embd.weight"'),  # a format string
+    ("utils.ts", "    openAIKey: requiredParams.OPENAI_API_KEY!,"),  # a non-null env read
+    ("main.go", '\t\tlogger.String("api_key", "secret-key-12345"), // Will be redacted'),
+    ("README.md", "headers = {'X-Api-Token': \"sk-live-Hunt3r2\"}"),  # hunter2
+    ("notes.md", 'GOOGLE_APPLICATION_CREDENTIALS = "/<some_path>/vertexai_key.json"'),
+    ("README.md", '    "fileKey": "otel/<projectId>/<yyyy>/<mm>/<dd>/<eventId>.json"'),
+    ("atlas.hcl", '  url = "postgresql://chroma:chroma@postgres.chroma.svc.cluster.local:5432/log"'),
+    ("ci.lock.yml", "          GH_AW_SECRET_NAMES: 'CLAUDE_API_KEY,GH_AW_GITHUB_TOKEN,GITHUB_TOKEN'"),
+    ("Pulumi.prod.yaml", "secretsprovider: gcpkms://projects/acme/locations/global/keyRings/pulumi/cryptoKeys/prod"),
+    ("next.config.mjs", '    url: "https://o45.ingest.us.sentry.io/api/45/security/?sentry_key={v}",'),
+    ("Toggle.tsx", 'const INTRO_SEEN_KEY = "v4-beta-sidebar-intro-seen";'),
+    ("View.tsx", '        viewPresetKey="observations-v4"'),
+    ("trpc.js", "clientSecret: _src_env_mjs__WEBPACK_IMPORTED_MODULE_2__.env.AUTH_GOOGLE_CLIENT_SECRET,"),
+    ("web/src/InAppAgent.clienttest.tsx", 'const apiKey = "{v}";'),  # langfuse's test files
+]
+REPORTED_TWINS = [
+    ("cases.rs", '        credentials: "{v}",'),
+    ("secrets.h", '#define API_SECRET "{v}"'),
+    ("app.spec", "%global api_token {v}"),
+    ("main.go", '\t\tlogger.String("api_key", "secret-key-{v}"),'),
+    ("README.md", "headers = {'X-Api-Token': \"sk-live-{v}\"}"),
+    ("atlas.hcl", '  url = "postgresql://chroma:{v}@postgres.chroma.svc.cluster.local:5432/log"'),
+    ("next.config.mjs", '    url: "https://api.example.io/v1/?access_token={v}",'),
+    ("web/src/InAppAgent.client.tsx", 'const apiKey = "{v}";'),
+    ("Toggle.tsx", 'const API_KEY = "v4-{v}";'),  # a version, then a random part
+    ("settings.py", 'DB_PASSWORD = "welcome-123"'),  # a password's name: a weak password, still one
+]
+
+
+@pytest.mark.parametrize(("path", "line"), QUIET_IN_CONTEXT)
+def test_code_names_labels_and_public_values_are_quiet(path: str, line: str) -> None:
+    text = line.replace("{v}", KeyGen(8).chars(32)) + "\n"
+    assert found(text, path) == []
+
+
+@pytest.mark.parametrize(("path", "line"), REPORTED_TWINS)
+def test_their_twins_are_still_reported(path: str, line: str) -> None:
+    value = KeyGen(9).chars(32)
+    text = line.replace("{v}", value) + "\n"
+    assert found(text, path), line

@@ -64,9 +64,10 @@ POINTS: dict[str, tuple[Callable[[list[tuple[int, str]]], bool], float]] = {
 }
 
 
-def _start(repo: Path) -> subprocess.Popen[str]:
+def _start(repo: Path, *args: str) -> subprocess.Popen[str]:
+    """``python ARGS`` (default: the history scan) in its own session in ``repo``."""
     return subprocess.Popen(
-        [sys.executable, "-m", "launchready", "history", "--jobs", "2", "--json", "out.json"],
+        [sys.executable, *(args or ("-m", "launchready", "history", "--jobs", "2", "--json", "out.json"))],
         cwd=repo,
         env=ENV,
         start_new_session=True,
@@ -178,15 +179,7 @@ entry.run()
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_while_the_cli_builds_a_class_stops_the_early_logs(long_repo: Path, sig: int) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", STOP_WHILE_A_CLASS_IS_BUILT.format(sig=int(sig))],
-        cwd=long_repo,
-        env=ENV,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = _start(long_repo, "-c", STOP_WHILE_A_CLASS_IS_BUILT.format(sig=int(sig)))
     _, err = proc.communicate(timeout=60)
     word, code = ("terminated", 143) if sig == signal.SIGTERM else ("interrupted", 130)
     assert (proc.returncode, err) == (code, f"launchready: {word}\n")

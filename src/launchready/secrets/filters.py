@@ -76,6 +76,10 @@ _FAKE_WORD_RX = (
     r"|(?:^|[-_])(?:local|dev|development)[-_](?:[a-z0-9]+[-_]){0,3}?(?:secret|key|token|password)(?:[-_]|$)"
     # or a mock one: "sk-test-mock-key-for-testing-12345" (mem0's first-run script)
     r"|(?:^|[-_])mock(?:[-_]|$)|[-_]for[-_]testing(?:[-_]|$)"
+    # the internet's joke password (`"sk-live-Hunt3r2"` in a README's example headers)
+    r"|hunt(?:er|3r)2"
+    # a slot to fill in, in angle brackets: `/<some_path>/key.json`, `otel/<projectId>/<yyyy>/...`
+    r"|<[A-Za-z][\w -]{1,30}>"
 )
 _PREFIXES = (
     "data:",
@@ -107,6 +111,11 @@ _PREFIXES = (
     "/root/",
     "arn:aws:",
     "arn:aws-",
+    # a key kept in a key management service, named by its URL (Pulumi's `secretsprovider:`)
+    "gcpkms://",
+    "awskms://",
+    "azurekeyvault://",
+    "hashivault://",
 )
 _SEQUENCE = "abcdefghijklmnopqrstuvwxyz0123456789"
 

@@ -24,7 +24,7 @@ TOKEN_CLASS = "A-Za-z0-9_-"
 FIXTURE_PATHS = (
     r"(?i:(?:^|/)(?:tests?|__tests__|__mocks__|__fixtures__|__snapshots__|specs?|fixtures?|testdata|test[-_]data|e2e|mocks?|playwright|cypress"
     r"|locales?|i18n|l10n|lang|langs|translations?|messages)/"
-    r"|[._-](?:test|spec|stories|story|mock|fixture)s?\.[A-Za-z0-9]+$|(?:^|/)test_[^/]*\.(?:py|json|ya?ml|xml|csv|txt)$|_test\.(?:go|py|rb|exs?)$"
+    r"|[._-](?:test|spec|stories|story|mock|fixture)s?\.[A-Za-z0-9]+$|\.(?:client|server)test\.[A-Za-z0-9]+$|(?:^|/)test_[^/]*\.(?:py|json|ya?ml|xml|csv|txt)$|_test\.(?:go|py|rb|exs?)$"
     r"|(?:^|/)conftest\.py$"  # pytest's fixtures
     r"|(?:^|/)i18n\.lock$)"  # a translation tool's lock file: each message's key and its hash
 )

@@ -206,10 +206,12 @@ def http_url_password(value: str) -> bool:
     return url_password(value) and not _rx(_FORMAT_SLOT).search(value)
 
 
-# A dotted name (`settings.SECRET_KEY`, `config.auth.token`), a JavaScript class's private fields
+# Identifiers: words, a code path (Rust's `S3CredentialsConfig::AWS`, `Foo::Bar`), a list of
+# environment variables' names (`'CLAUDE_API_KEY,GITHUB_TOKEN'`: which secrets a workflow passes on),
+# snake, CAMEL and camelCase names. A dotted name (`settings.SECRET_KEY`, `config.auth.token`), a JavaScript class's private fields
 # among its parts (`this.#config.bot_token`, `obj.#secret`)
 _DOTTED = r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.#?[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?"
-_IDENTIFIER = r"^[A-Za-z_.$:/-]+$|^[a-z][a-z0-9._-]*(?:/(?:[a-z][a-z0-9._-]*|\d{1,4}))+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^(?=.*[A-Z][a-z]{2})[a-z]{2,}\d*(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*)+$|^(?=.*[A-Z][a-z]{2})(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*){2,}$"
+_IDENTIFIER = r"^[A-Za-z_.$:/-]+$|^[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:,[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)+$|^[a-z][a-z0-9._-]*(?:/(?:[a-z][a-z0-9._-]*|\d{1,4}))+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^(?=.*[A-Z][a-z]{2})[a-z]{2,}\d*(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*)+$|^(?=.*[A-Z][a-z]{2})(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*){2,}$"
 
 
 # A constant's or a variable's name, letters only (`IS_INTERCOM_CONFIGURED`, `isIntercomConfigured`):
@@ -266,7 +268,15 @@ def generic_value(value: str) -> bool:
         and not _rx(_OPTION).match(value)
         and not _rx(_SHORTCUT).match(value)
         and not _rx(_VALIDATION_RULES).match(value)
+        and not _rx(_FORMAT_SLOT).search(value)
+        and not _rx(_KEBAB_LABEL).match(value)
     )
+
+
+# A label in kebab case with a version among its words (a storage key's name `v4-beta-sidebar-intro`,
+# a view's `observations-v4`): words of two letters or more, no random part. (Words alone may be a
+# passphrase: `correct-horse-battery-staple` is still read.)
+_KEBAB_LABEL = r"^(?=(?:.*-)?v\d{1,2}(?:-|$))(?:v\d{1,2}|[a-z]{2,})(?:-(?:[a-z]{2,}|v\d{1,2}))+$"
 
 
 # A framework's validation rules where a value would be (Laravel's `'password' =>
@@ -292,6 +302,8 @@ _SHORTCUT = (
 _REFERENCE = (
     r"^(?:[*@][a-z_][a-z_.-]*"
     r"|(?=.{10})[A-Z]?[a-z]{2,}(?:[A-Z][a-z]{2,}|\.[A-Za-z][a-z]{2,})+!"
+    # an environment variable read through an object, asserted non-null (`params.OPENAI_API_KEY!`)
+    r"|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+!"
     r"|[a-z_]+(?:[#@:][a-z_]+){2,})$"
 )
 
@@ -313,9 +325,14 @@ def is_address(value: str) -> bool:
 
 
 def generic_secret_value(value: str) -> bool:
-    """``generic_value``, and not an e-mail address. Only for names that do not say password:
-    under a password's name an address-shaped value (``admin@123.com``) may well be the password."""
-    return generic_value(value) and not is_address(value)
+    """``generic_value``, and not an e-mail address nor words and a count. Only for names that
+    do not say password: under a password's name an address-shaped value (``admin@123.com``)
+    or ``welcome-123`` may well be the password."""
+    return generic_value(value) and not is_address(value) and not _rx(_WORDS_COUNT).match(value)
+
+
+# Words, then a count typed in order, where a key would be: `"api_key", "secret-key-12345"`.
+_WORDS_COUNT = r"^(?:[a-z]+[-_]){1,5}123(?:4(?:5(?:6(?:7(?:8(?:9)?)?)?)?)?)?$"
 
 
 # `name=value` where a secret's value would be (`--secret id=encryption_key`: Docker's secret
@@ -372,6 +389,8 @@ _OPTION = r"^--[a-z]+(?:-[a-z]+)*=[a-z]*$|^--[a-z]+(?:-[a-z]+)+$"
 # Code, not a literal: `!!process.env.X`, `a || b`, `a ?? b`, a template's `${...}`.
 _EXPRESSION = (
     r"^!|\|\||\?\?|\?\.|\$\{|\{\{|\[-?\d+\]|(?:process\.env|import\.meta\.env|os\.environ|getenv)\b"
+    # the environment through a bundler's module object (`_src_env_mjs__WEBPACK_IMPORTED_MODULE_2__.env.AUTH_SECRET`)
+    r"|\.env\.[A-Z_][A-Z0-9_]*$"
     # a member incremented where the value goes (`const token = ++runTokenRef.current`)
     r"|^(?:\+\+|--)[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$.]*$"
     # code between two string literals of a minified bundle (`"…?api_key="+t),t.substr(0,…)+"`,
@@ -449,5 +468,7 @@ def prepare() -> None:
         _EXPRESSION,
         _CIPHERTEXT,
         _FORMAT_SLOT,
+        _KEBAB_LABEL,
+        _WORDS_COUNT,
     ):
         _rx(pattern)

@@ -49,10 +49,13 @@ _JUPYTER_TOKEN = (
 _EXAMPLE_HOST = (
     _HOST + r"(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid|localhost))(?:[:/?#]|$)"
 )
-# The password repeats the login on a host of one label, a compose or cluster service's name
+# The password repeats the login on a host of one label, a compose or cluster service's name, or
+# on a Kubernetes service's in-cluster name (`postgres.chroma.svc.cluster.local`)
 # (`http://self-hosted-sentry:self-hosted-sentry@blob-storage:7000`): that service's default. On a
 # public host (`duet_mbd:duet_mbd@cluster0.k495o.mongodb.net`) it is a real, weak password.
-_LOGIN_AS_PASSWORD = r"match:(?i)://([^:/@\s]+):\1@[^.:/@\s]+(?::\d+)?(?:[/?#]|$)"
+_LOGIN_AS_PASSWORD = (
+    r"match:(?i)://([^:/@\s]+):\1@(?:[^.:/@\s]+|[\w-]+(?:\.[\w-]+)*\.svc(?:\.cluster\.local)?)(?::\d+)?(?:[/?#]|$)"
+)
 # A URL's credentials no one can use from outside: on this machine, on a documentation domain, or
 # a one-label service's login repeated as its password (the URL rules' shared allows)
 _NOT_LIVE = (_LOCAL_HOST, _EXAMPLE_HOST, _LOGIN_AS_PASSWORD)
@@ -101,6 +104,9 @@ _GENERIC_NAME = (
 # A word every branch of _GENERIC_NAME holds (`_KEYS?`, `Token`, `_PASSPHRASE`, `_AUTH`,
 # `api-key`, `passwd`, `creds` ...), in any case: where a match can start (``name_starts``).
 _GENERIC_NAME_WORDS = r"key|token|secret|pass|pwd|cred|auth"
+# A C macro defined as another identifier (`#define XXH3_kSecret XXH3_kSecret_default`): code; a
+# C secret is a string literal. (RPM's `%define`/`%global` take raw text: still read.)
+_MACRO_ALIAS = r"match:^#[ \t]*define[ \t]+[\w.-]+[ \t]+[A-Za-z_]\w*$"
 # A file's name where a secret's name would be: a linter's or a bundler's cache maps each file
 # to its hash (`"SecretsSetService.php": "<md5>"`, `.php-cs-fixer.cache`, `.eslintcache`).
 _FILE_NAME = r"\.(?:php|py|rb|go|java|kt|js|mjs|cjs|ts|tsx|jsx|vue|svelte|cs|rs|swift|html?|twig|json|ya?ml|xml|css|scss|md|txt)\b"
@@ -536,7 +542,9 @@ RULES: tuple[Rule, ...] = (
             r"match:^(?:[?&;]|%26|%3[fF])(?i:[\w.-]*?(?:page|next|continuation|cursor|csrf|xsrf|sync|cache|public|publishable"
             # a SigV4 presigned URL's key id (`X-Amz-Credential=AKIA.../date/region/...`: no secret;
             # its `X-Amz-Security-Token`, a temporary credential, is still reported)
-            r"|site_?key|recaptcha|hcaptcha|turnstile|idempotency|search_only|anon|x-amz-credential))",
+            r"|site_?key|recaptcha|hcaptcha|turnstile|idempotency|search_only|anon|x-amz-credential"
+            # a Sentry DSN's key (`?sentry_key=` of its ingest URL): public, in every page's script
+            r"|sentry_key))",
             # Laravel's CSRF field, a GET form's (`statuses?_token=...&sortBy=od` in a scraped link)
             r"match:^(?:[?&;]|%26|%3[fF])_token(?:=|%3[dD])",
             # a publisher's link-out keys: a DOI (`&key=10.5594%2FJ15330`), a Chemical Abstracts
@@ -604,7 +612,7 @@ RULES: tuple[Rule, ...] = (
         cased_keywords=("_KEY", "Key"),
         regex=_GENERIC_RX,
         name_words=_GENERIC_NAME_WORDS,
-        allow=(_GENERIC_SKIP, _JUPYTER_TOKEN, _SQL_ROW_UUID),
+        allow=(_GENERIC_SKIP, _JUPYTER_TOKEN, _SQL_ROW_UUID, _MACRO_ALIAS),
         precheck=_VALUE_AFTER % 12,
         secret_group=_GENERIC_GROUPS,
         flags=re.MULTILINE,
