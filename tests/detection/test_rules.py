@@ -517,6 +517,12 @@ QUIET_IN_CONTEXT = [
     ("View.tsx", '        viewPresetKey="observations-v4"'),
     ("trpc.js", "clientSecret: _src_env_mjs__WEBPACK_IMPORTED_MODULE_2__.env.AUTH_GOOGLE_CLIENT_SECRET,"),
     ("web/src/InAppAgent.clienttest.tsx", 'const apiKey = "{v}";'),  # langfuse's test files
+    # aider's and browser-use's (`app-sweep-chroma-langfuse`)
+    ("args.py", '        help="Set an API key for a provider (eg: --api-key anthropic=sk-123)",'),
+    ("main.py", '    ("ANTHROPIC_API_KEY", "claude-3-5-sonnet-20241022"),'),  # a model's id
+    ("onboarding.py", '    ("NEARAI_API_KEY", "nearai/zai-org/GLM-5.1-FP8"),'),
+    ("service.py", "msg = f'Use <secret>{account.platform}_password</secret> '"),  # an f-string's field
+    ("2fa.py", "secret_key = 'JBSWY3DPEHPK3PXP'"),  # Google Authenticator's documented example
 ]
 REPORTED_TWINS = [
     ("cases.rs", '        credentials: "{v}",'),
@@ -529,6 +535,11 @@ REPORTED_TWINS = [
     ("web/src/InAppAgent.client.tsx", 'const apiKey = "{v}";'),
     ("Toggle.tsx", 'const API_KEY = "v4-{v}";'),  # a version, then a random part
     ("settings.py", 'DB_PASSWORD = "welcome-123"'),  # a password's name: a weak password, still one
+    ("args.py", '        help="Set an API key (eg: --api-key anthropic={v})",'),
+    ("main.py", '    ("ANTHROPIC_API_KEY", "{v}"),'),
+    ("service.py", "msg = '<secret>{v}</secret>'"),
+    ("2fa.py", "secret_key = '{v}'"),
+    ("tokens.py", "'access_token': '{v}=='"),  # base64's padding is no `name=value` spec
 ]
 
 

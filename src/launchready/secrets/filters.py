@@ -51,6 +51,8 @@ _DOC_EXAMPLES = frozenset(
         "2YotnFZFEjr1zCsicMWpAA",
         "tGzv3JOkF0XG5Qx2TlKWIA",
         "SplxlOBeZQQYbYS6WxSbIA",
+        # the TOTP secret of Google Authenticator's key-URI documentation, in many 2FA examples
+        "JBSWY3DPEHPK3PXP",
         # Azurite / the Azure Storage Emulator's documented development account key
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
     }

@@ -328,7 +328,20 @@ def generic_secret_value(value: str) -> bool:
     """``generic_value``, and not an e-mail address nor words and a count. Only for names that
     do not say password: under a password's name an address-shaped value (``admin@123.com``)
     or ``welcome-123`` may well be the password."""
-    return generic_value(value) and not is_address(value) and not _rx(_WORDS_COUNT).match(value)
+    return (
+        generic_value(value)
+        and not is_address(value)
+        and not _rx(_WORDS_COUNT).match(value)
+        and not _rx(_MODEL_ID).match(value)
+    )
+
+
+# A model's id where a key would be: which model to use when a provider's key is set (aider's
+# `("ANTHROPIC_API_KEY", "claude-3-5-sonnet-20241022")`, `"nearai/zai-org/GLM-5.1-FP8"`).
+_MODEL_ID = (
+    r"(?i)^(?:[a-z0-9][\w.-]*/){0,3}(?:claude|gpt|chatgpt|o[134]|text-embedding|gemini|gemma|llama|mistral|mixtral"
+    r"|codestral|deepseek|qwen|command|grok|sonar|phi|glm|kimi)(?:[-.:/][\w.:/-]*)?$"
+)
 
 
 # Words, then a count typed in order, where a key would be: `"api_key", "secret-key-12345"`.
@@ -337,14 +350,15 @@ _WORDS_COUNT = r"^(?:[a-z]+[-_]){1,5}123(?:4(?:5(?:6(?:7(?:8(?:9)?)?)?)?)?)?$"
 
 # `name=value` where a secret's value would be (`--secret id=encryption_key`: Docker's secret
 # mount names the secret, its value is elsewhere; `type=env`).
-_SPEC = r"^[A-Za-z_][A-Za-z0-9_-]*=(.+)$"
+_SPEC = r"^[A-Za-z_][A-Za-z0-9_-]*=([^=].*)$"  # (not base64's padding: `...x==`)
 
 
 def _setting_spec(value: str) -> bool:
     """A ``name=value`` spec whose value is a name too (``id=encryption_key``): a setting, not a
     credential. A random value after the ``=`` (``token=Zx8v...``) is still one."""
     m = _rx(_SPEC).match(value)
-    return m is not None and not not_identifier(m.group(1))
+    # (shorter than eight characters: an example, `--api-key anthropic=sk-123` in a help text)
+    return m is not None and (len(m.group(1)) < 8 or not not_identifier(m.group(1)))
 
 
 def password_value(value: str) -> bool:
@@ -391,6 +405,8 @@ _EXPRESSION = (
     r"^!|\|\||\?\?|\?\.|\$\{|\{\{|\[-?\d+\]|(?:process\.env|import\.meta\.env|os\.environ|getenv)\b"
     # the environment through a bundler's module object (`_src_env_mjs__WEBPACK_IMPORTED_MODULE_2__.env.AUTH_SECRET`)
     r"|\.env\.[A-Z_][A-Z0-9_]*$"
+    # a format string's or an f-string's field (`{account.platform}_password`)
+    r"|\{[A-Za-z_][\w.]*\}"
     # a member incremented where the value goes (`const token = ++runTokenRef.current`)
     r"|^(?:\+\+|--)[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$.]*$"
     # code between two string literals of a minified bundle (`"…?api_key="+t),t.substr(0,…)+"`,
@@ -470,5 +486,6 @@ def prepare() -> None:
         _FORMAT_SLOT,
         _KEBAB_LABEL,
         _WORDS_COUNT,
+        _MODEL_ID,
     ):
         _rx(pattern)
