@@ -523,6 +523,15 @@ QUIET_IN_CONTEXT = [
     ("onboarding.py", '    ("NEARAI_API_KEY", "nearai/zai-org/GLM-5.1-FP8"),'),
     ("service.py", "msg = f'Use <secret>{account.platform}_password</secret> '"),  # an f-string's field
     ("2fa.py", "secret_key = 'JBSWY3DPEHPK3PXP'"),  # Google Authenticator's documented example
+    # E2B's, reflex's and Flowise's (`app-sweep-chroma-langfuse`)
+    (".gitleaks.toml", "  '''const envdAccessToken = '[A-Za-z0-9]{32}''''"),  # a regular expression
+    ("Team.tsx", "          'Supabase-Refresh-Token': data.session!.refresh_token,"),
+    ("authOptions.ts", "                    refresh_token: atlassian.refresh_token!"),
+    ("deno.lock", '          "registry-auth-token": "registry-auth-token@5.0.2",'),
+    ("compiler.py", '_RADIX_THEMES_TOKENS_BASE = "@radix-ui/themes/tokens/base.css"'),
+    ("actions.js", "export const SET_CREDENTIALS = '@canvas/SET_CREDENTIALS'"),
+    ("utils.ts", "const REDACTED_CREDENTIAL_VALUE = '_FLOWISE_BLOB_REDACTED_'"),
+    ("1click.yml", "      _APP_OPENSSL_KEY_V1: $$cap_appwrite_secret_key"),
 ]
 REPORTED_TWINS = [
     ("cases.rs", '        credentials: "{v}",'),
@@ -540,6 +549,8 @@ REPORTED_TWINS = [
     ("service.py", "msg = '<secret>{v}</secret>'"),
     ("2fa.py", "secret_key = '{v}'"),
     ("tokens.py", "'access_token': '{v}=='"),  # base64's padding is no `name=value` spec
+    ("authOptions.ts", "    refresh_token: '{v}'"),
+    ("1click.yml", "      _APP_OPENSSL_KEY_V1: {v}"),
 ]
 
 
@@ -554,3 +565,25 @@ def test_their_twins_are_still_reported(path: str, line: str) -> None:
     value = KeyGen(9).chars(32)
     text = line.replace("{v}", value) + "\n"
     assert found(text, path), line
+
+
+def test_gos_vendored_modules_are_third_party_code() -> None:
+    """``vendor/<domain>/...`` is Go's copy of a module (gitleaks skips the same); a project's
+    own ``vendor/`` directory without a domain under it is still read."""
+    from launchready.secrets.sources import vendored
+
+    assert vendored("vendor/github.com/go-openapi/analysis/appveyor.yml")
+    assert vendored("cluster/driver/vendor/gopkg.in/square/go-jose.v2/.gitcookies.sh.enc")
+    assert not vendored("vendor/acme/ci.yml")
+    assert not vendored("app/vendor.github.com.yml")
+
+
+def test_a_token_of_dotted_segments_is_no_member_chain() -> None:
+    """A member read through an object (`data.session!.refresh_token`) is code; a JWT-shaped
+    token of long dotted segments is not a name, even with an `_` in it."""
+    from launchready.secrets import validators
+
+    gen = KeyGen(12)
+    token = ".".join(f"eyJ{gen.chars(37)}_{gen.chars(12)}" for _ in range(3))
+    assert validators.generic_value(token)
+    assert not validators.generic_value("data.session!.refresh_token")

@@ -78,6 +78,8 @@ _FAKE_WORD_RX = (
     r"|(?:^|[-_])(?:local|dev|development)[-_](?:[a-z0-9]+[-_]){0,3}?(?:secret|key|token|password)(?:[-_]|$)"
     # or a mock one: "sk-test-mock-key-for-testing-12345" (mem0's first-run script)
     r"|(?:^|[-_])mock(?:[-_]|$)|[-_]for[-_]testing(?:[-_]|$)"
+    # a CapRover one-click app's variable (`$$cap_appwrite_secret`), filled in at install
+    r"|^\$\$cap_"
     # the internet's joke password (`"sk-live-Hunt3r2"` in a README's example headers)
     r"|hunt(?:er|3r)2"
     # a slot to fill in, in angle brackets: `/<some_path>/key.json`, `otel/<projectId>/<yyyy>/...`

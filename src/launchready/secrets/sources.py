@@ -7,6 +7,7 @@ binary detection and large-file windowing happen in ``scanner.py``.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -91,9 +92,13 @@ class Blob:
 
 def vendored(rel_path: str) -> bool:
     """In a dependency, VCS or cache directory (``node_modules/``, a committed virtualenv's
-    ``site-packages/``): third-party code, skipped by every source alike (files, the hook's
-    staged blobs, history) so the three give one answer."""
-    return any(part in SKIP_DIRS for part in rel_path.split("/")[:-1])
+    ``site-packages/``, Go's vendored modules ``vendor/github.com/...``, named by their
+    domain): third-party code, skipped by every source alike (files, the hook's staged
+    blobs, history) so the three give one answer."""
+    parts = rel_path.split("/")[:-1]
+    return any(part in SKIP_DIRS for part in parts) or any(
+        part == "vendor" and "." in nxt for part, nxt in itertools.pairwise(parts)
+    )
 
 
 def display(path: Path, base: Path) -> str:

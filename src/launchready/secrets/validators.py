@@ -208,10 +208,12 @@ def http_url_password(value: str) -> bool:
 
 # Identifiers: words, a code path (Rust's `S3CredentialsConfig::AWS`, `Foo::Bar`), a list of
 # environment variables' names (`'CLAUDE_API_KEY,GITHUB_TOKEN'`: which secrets a workflow passes on),
+# a scoped package's file or a Redux action's type (`@radix-ui/themes/tokens/base.css`,
+# `@canvas/SET_CREDENTIALS`), a marker's name between underscores (`_FLOWISE_BLOB_REDACTED_`),
 # snake, CAMEL and camelCase names. A dotted name (`settings.SECRET_KEY`, `config.auth.token`), a JavaScript class's private fields
 # among its parts (`this.#config.bot_token`, `obj.#secret`)
 _DOTTED = r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.#?[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?"
-_IDENTIFIER = r"^[A-Za-z_.$:/-]+$|^[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:,[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)+$|^[a-z][a-z0-9._-]*(?:/(?:[a-z][a-z0-9._-]*|\d{1,4}))+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^(?=.*[A-Z][a-z]{2})[a-z]{2,}\d*(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*)+$|^(?=.*[A-Z][a-z]{2})(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*){2,}$"
+_IDENTIFIER = r"^[A-Za-z_.$:/-]+$|^@[a-z][\w.-]*(?:/[\w.-]+)+$|^_+[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+_*$|^[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:,[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)+$|^[a-z][a-z0-9._-]*(?:/(?:[a-z][a-z0-9._-]*|\d{1,4}))+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^(?=.*[A-Z][a-z]{2})[a-z]{2,}\d*(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*)+$|^(?=.*[A-Z][a-z]{2})(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*){2,}$"
 
 
 # A constant's or a variable's name, letters only (`IS_INTERCOM_CONFIGURED`, `isIntercomConfigured`):
@@ -270,7 +272,12 @@ def generic_value(value: str) -> bool:
         and not _rx(_VALIDATION_RULES).match(value)
         and not _rx(_FORMAT_SLOT).search(value)
         and not _rx(_KEBAB_LABEL).match(value)
+        and not _rx(_PINNED).match(value)
     )
+
+
+# A package pinned to a version (a lock file's `"registry-auth-token": "registry-auth-token@5.0.2"`).
+_PINNED = r"^@?[a-z0-9][\w.-]*(?:/[\w.-]+)?@[\^~]?\d+(?:\.\d+){1,3}(?:-[\w.]+)?$"
 
 
 # A label in kebab case with a version among its words (a storage key's name `v4-beta-sidebar-intro`,
@@ -302,8 +309,11 @@ _SHORTCUT = (
 _REFERENCE = (
     r"^(?:[*@][a-z_][a-z_.-]*"
     r"|(?=.{10})[A-Z]?[a-z]{2,}(?:[A-Z][a-z]{2,}|\.[A-Za-z][a-z]{2,})+!"
-    # an environment variable read through an object, asserted non-null (`params.OPENAI_API_KEY!`)
-    r"|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+!"
+    # a member read through an object, asserted non-null (`params.OPENAI_API_KEY!`,
+    # `atlassian.refresh_token!`, `data.session!.access_token`): an `_` or a `!.` in it, so a
+    # password of words (`Welcome.Home!`) is still read; names of 31 characters at most, as
+    # `_DOTTED`'s (a JWT's segments are longer)
+    r"|(?=.*(?:_|!\.))[A-Za-z_$][\w$]{0,30}(?:!?\.[A-Za-z_$][\w$]{0,30})+!?"
     r"|[a-z_]+(?:[#@:][a-z_]+){2,})$"
 )
 
@@ -407,6 +417,8 @@ _EXPRESSION = (
     r"|\.env\.[A-Z_][A-Z0-9_]*$"
     # a format string's or an f-string's field (`{account.platform}_password`)
     r"|\{[A-Za-z_][\w.]*\}"
+    # a regular expression's class and count (a scanner's allowlist: `'[A-Za-z0-9]{32}'`)
+    r"|\[[^\]\s]+\]\{\d+(?:,\d*)?\}"
     # a member incremented where the value goes (`const token = ++runTokenRef.current`)
     r"|^(?:\+\+|--)[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$.]*$"
     # code between two string literals of a minified bundle (`"…?api_key="+t),t.substr(0,…)+"`,
@@ -487,5 +499,6 @@ def prepare() -> None:
         _KEBAB_LABEL,
         _WORDS_COUNT,
         _MODEL_ID,
+        _PINNED,
     ):
         _rx(pattern)
