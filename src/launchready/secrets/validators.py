@@ -206,13 +206,14 @@ def http_url_password(value: str) -> bool:
     return url_password(value) and not _rx(_FORMAT_SLOT).search(value)
 
 
-# Identifiers: words, a code path (Rust's `S3CredentialsConfig::AWS`, `Foo::Bar`), a list of
-# environment variables' names (`'CLAUDE_API_KEY,GITHUB_TOKEN'`: which secrets a workflow passes on),
-# a scoped package's file or a Redux action's type (`@radix-ui/themes/tokens/base.css`,
-# `@canvas/SET_CREDENTIALS`), a marker's name between underscores (`_FLOWISE_BLOB_REDACTED_`),
-# snake, CAMEL and camelCase names. A dotted name (`settings.SECRET_KEY`, `config.auth.token`), a JavaScript class's private fields
+# A dotted name (`settings.SECRET_KEY`, `config.auth.token`), a JavaScript class's private fields
 # among its parts (`this.#config.bot_token`, `obj.#secret`)
 _DOTTED = r"[A-Za-z_][A-Za-z0-9_]{0,30}(?:\.#?[A-Za-z_][A-Za-z0-9_]{0,30}){1,5}(?::[A-Za-z_]\w*)?"
+# Identifiers: words; a scoped package's file or a Redux action's type (`@radix-ui/themes/tokens/base.css`,
+# `@canvas/SET_CREDENTIALS`); a marker's name between underscores (`_FLOWISE_BLOB_REDACTED_`); a
+# code path (Rust's `S3CredentialsConfig::AWS`); a list of environment variables' names
+# (`'CLAUDE_API_KEY,GITHUB_TOKEN'`: which secrets a workflow passes on); a lower-case path;
+# snake, CAMEL, camelCase and PascalCase names.
 _IDENTIFIER = r"^[A-Za-z_.$:/-]+$|^@[a-z][\w.-]*(?:/[\w.-]+)+$|^_+[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+_*$|^[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:,[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)+$|^[a-z][a-z0-9._-]*(?:/(?:[a-z][a-z0-9._-]*|\d{1,4}))+$|^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$|^(?=.*[A-Z][a-z]{2})[a-z]{2,}\d*(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*)+$|^(?=.*[A-Z][a-z]{2})(?:[A-Z][a-z]+\d*|[A-Z]{2,}\d*){2,}$"
 
 
