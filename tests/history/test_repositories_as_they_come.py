@@ -301,6 +301,23 @@ def test_a_merge_whose_combined_diff_exhausts_gits_memory_cap(
     assert secret not in proc.stdout + proc.stderr + json.dumps(capped)
 
 
+def test_a_damaged_merge_that_deletes_a_file_gets_no_memory_note(repo: Path, tmp_path: Path) -> None:
+    """A merge read alone because an object it needs is missing (not because git died on it)
+    is not named as read again for memory: the missing object is listed, as for any commit."""
+    merge, _, _ = _merge_deleting_a_large_file(repo, 50)
+    commit_file(repo, "notes.txt", "nothing here\n", "after the merge")
+    clone = tmp_path / "damaged"
+    subprocess.run(["git", "clone", "-q", "--no-local", str(repo), str(clone)], check=True)
+    loose(clone)
+    lost = git(clone, "rev-parse", f"{merge}:settings.py").strip()
+    drop(clone, lost)
+    proc, data = cli(tmp_path, "--repo", "damaged")
+    assert proc.returncode == 1 and data is not None, proc.stderr
+    [check] = data["checks"]
+    assert {u["commit"] for u in check["evidence"]["unreadable"]} == {merge}
+    assert not [n for n in data["notes"] if "read again without the files they delete" in n]
+
+
 def test_a_merge_git_cannot_diff_within_the_cap_is_listed(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A merge that rewrites a large file in one block (no deletion to leave out) and still
     exhausts the cap: listed as unreadable, and the run cannot pass."""

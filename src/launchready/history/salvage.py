@@ -316,8 +316,10 @@ def _careful(
     files: list[Changed] | None = None,
 ) -> None:
     """One commit git could not diff whole: its message and the files whose objects are
-    present; the others are listed. ``files``: its changed files, if already known."""
+    present; the others are listed. ``files``: its changed files, if already known (a commit
+    that needs a missing object); None: git died on it in a batch."""
     error = ""
+    died_here = files is None
     if files is None:
         files, error = _raw_files(root, sha)
     if error:
@@ -328,8 +330,8 @@ def _careful(
         lost = [o for o in oids if o not in present]
         if merge_deleted:
             # nothing to read, and git's combined diff of it can take memory quadratic in its
-            # length (``logproc.GIT_MEMORY_ENV``): a merge that failed may have died there
-            if sha not in out.without_deleted:
+            # length (``logproc.GIT_MEMORY_ENV``): a merge git died on may have died there
+            if died_here and sha not in out.without_deleted:
                 out.without_deleted.append(sha)
             continue
         if lost:
