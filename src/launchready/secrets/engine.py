@@ -539,8 +539,8 @@ class Engine:
             return []
         lines = _Lines(text)
         found: list[Match] = []
-        folded: str | None = None  # ``name_starts.fold(text)``, made once if a window needs it
-        unfolded = True
+        # the text as a name-first rule's word search reads it (``name_starts.fold``)
+        folded = name_starts.fold(text) if any(self._names[i] is not None for i in windows) else None
         for i, spans in windows.items():
             rule = self.rules[i]
             # RE2 (gitleaks rules): `$` only matches at the real end of the text, as in
@@ -555,8 +555,6 @@ class Engine:
                     continue  # the expensive regex is compiled only when a window needs it
                 end = min(n, we + grow)
                 if names is not None:  # faster on every window, a code line's too
-                    if unfolded:
-                        folded, unfolded = name_starts.fold(text), False
                     found_in = names.matches(self._regex(i), text, folded, ws, end)
                 else:
                     found_in = self._regex(i).finditer(text, ws, end)

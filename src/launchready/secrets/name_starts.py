@@ -15,7 +15,7 @@ Every match of such a rule (``Rule.name_words``) begins:
   ``%global``, ``SetEnv``, then spaces or tabs,
 
 and that run holds a match of ``name_words`` (the words every name alternative contains).
-``matches`` tries the regex only at those starts, left to right, resuming after each match:
+``Names.matches`` tries the regex only at those starts, left to right, resuming after each match:
 what ``finditer`` over the same window yields, since a position outside them cannot start
 a match (``tests/unit/test_name_starts.py`` compares the two on texts of every kind).
 """

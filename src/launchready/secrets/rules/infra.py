@@ -49,15 +49,15 @@ _JUPYTER_TOKEN = (
 _EXAMPLE_HOST = (
     _HOST + r"(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid|localhost))(?:[:/?#]|$)"
 )
-# The password repeats the login on a host of one label, a compose or cluster service's name, or
-# on a Kubernetes service's in-cluster name (`postgres.chroma.svc.cluster.local`)
-# (`http://self-hosted-sentry:self-hosted-sentry@blob-storage:7000`): that service's default. On a
-# public host (`duet_mbd:duet_mbd@cluster0.k495o.mongodb.net`) it is a real, weak password.
+# The password repeats the login on a host of one label, a compose or cluster service's name
+# (`http://self-hosted-sentry:self-hosted-sentry@blob-storage:7000`), or on a Kubernetes service's
+# in-cluster name (`postgres.chroma.svc.cluster.local`): that service's default. On a public host
+# (`duet_mbd:duet_mbd@cluster0.k495o.mongodb.net`) it is a real, weak password.
 _LOGIN_AS_PASSWORD = (
     r"match:(?i)://([^:/@\s]+):\1@(?:[^.:/@\s]+|[\w-]+(?:\.[\w-]+)*\.svc(?:\.cluster\.local)?)(?::\d+)?(?:[/?#]|$)"
 )
 # A URL's credentials no one can use from outside: on this machine, on a documentation domain, or
-# a one-label service's login repeated as its password (the URL rules' shared allows)
+# a service's login repeated as its password (the URL rules' shared allows)
 _NOT_LIVE = (_LOCAL_HOST, _EXAMPLE_HOST, _LOGIN_AS_PASSWORD)
 # ``://user:password@`` in a URL (what ``secret.http-url-password``'s matches all hold)
 _USERINFO = r"://[^:/\s]*:[^@/\s?#]+@"
