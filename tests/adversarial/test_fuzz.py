@@ -345,6 +345,39 @@ def test_notebooks(text: str, secret_at: bool) -> None:
     formats.notebook_matches(engine, raw, "nb.ipynb")
 
 
+@given(value=notebook_json)
+def test_notebook_strings_are_located_as_written(value: str) -> None:
+    """Each string of a notebook, however the file escapes it, is found where its literal
+    starts, in document order: the literal there decodes to it."""
+    from launchready.secrets import formats
+
+    try:
+        doc = json.loads(value)
+    except (ValueError, RecursionError):
+        return
+    strings: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                strings.append(k)
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif isinstance(node, str):
+            strings.append(node)
+
+    walk(doc)
+    escaped = value.replace("/", "\\/")  # the same document, each slash written escaped
+    for raw in (value, escaped):
+        loc = formats._Locator(raw)
+        for s in strings:
+            at = loc.find(s)
+            assert at is not None and raw[at] == '"'
+            assert json.JSONDecoder().raw_decode(raw, at)[0] == s
+
+
 @functools.cache
 def _default_engine() -> Engine:
     from launchready.config import Config
