@@ -24,7 +24,13 @@ from pathlib import Path
 from launchready import redact
 from launchready.model import Finding, Severity
 from launchready.secrets.engine import ALLOW_MARKERS, Engine
-from launchready.secrets.filters import is_placeholder, public_by_design_name, public_by_design_value, shannon_entropy
+from launchready.secrets.filters import (
+    THIS_MACHINE,
+    is_placeholder,
+    public_by_design_name,
+    public_by_design_value,
+    shannon_entropy,
+)
 from launchready.secrets.rule import Rule, named_rule
 from launchready.secrets.sources import SKIP_DIRS, display, excluded, ignored, tracked
 
@@ -217,9 +223,9 @@ def looks_real(value: str) -> bool:
     return shannon_entropy(v) >= 3.0
 
 
-# Hosts of a developer's own machine or of a compose file's services: their credentials are
-# local defaults.
-_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "db", "postgres", "mysql", "redis")
+# Hosts of a developer's own machine (``filters.THIS_MACHINE``) or of a compose file's services:
+# their credentials are local defaults.
+_LOCAL_HOSTS = (*THIS_MACHINE, "[::1]", "db", "postgres", "mysql", "redis")
 _NOT_A_CREDENTIAL = _Lazy(
     r"(?:[0-9.]+"
     r"|[a-z][a-z0-9+.-]*://(?:" + "|".join(re.escape(h) for h in _LOCAL_HOSTS) + r")(?::\d+)?(?:[/?#]\S*)?)$",

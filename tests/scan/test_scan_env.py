@@ -117,6 +117,30 @@ def test_example_values_that_are_no_credentials_under_secret_sounding_names(repo
     ]
 
 
+def test_a_database_on_this_machine_as_a_container_sees_it(repo: Path, run_cli: Any) -> None:
+    """The env checks and the database URL rules read the same hosts as this machine
+    (``filters.THIS_MACHINE``): a password for a database at ``host.docker.internal`` or
+    Docker's bridge gateway is a local default to both, as at ``localhost``. Before, the rules
+    were quiet and the env check called the file's values real (``env.file-not-ignored``).
+    The same password on a public host is reported by both."""
+    pw = KeyGen(28).password(20)
+    local = (
+        f"DATABASE_URL=postgres://app:{pw}@host.docker.internal:5432/app\n"
+        f"CACHE_URL=redis://default:{pw}@172.17.0.1:6379/0\n"
+        f"QUEUE_URL=amqp://app:{pw}@localhost:5672/\n"
+    )
+    (repo / ".env").write_text(local)
+    (repo / "settings.cfg").write_text(local)
+    _res, data = _scan(repo, run_cli)
+    assert data["findings"] == []
+    (repo / ".env").write_text(local + f"REPLICA_URL=postgres://app:{pw}@db.acme-prod.io:5432/app\n")
+    _res, data = _scan(repo, run_cli)
+    assert sorted((f["rule_id"], f["path"], f["line"]) for f in data["findings"]) == [
+        ("env.file-not-ignored", ".env", None),
+        ("secret.postgres-url", ".env", 4),
+    ]
+
+
 def test_same_secret_in_two_environments(tmp_path: Path, run_cli: Any) -> None:
     kg = KeyGen(24)
     shared, other = kg.password(24), kg.password(24)

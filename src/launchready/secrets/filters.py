@@ -140,6 +140,11 @@ _PUBLIC_NAME = (
 )
 # Publishable keys by their prefix: Stripe's ``pk_``, Mapbox's ``pk.``, PostHog's ``phc_``,
 # Supabase's ``sb_publishable_``, Plaid's ``public-`` tokens and ``pub-`` publisher ids
+# This machine: loopback, and this machine as a container sees it (`host.docker.internal`, and
+# Docker's default bridge gateway `172.17.0.1`, its spelling on Linux). A service's password
+# there is a local development default, not a credential anyone else can reach: the database
+# URL rules and the env-file checks read these hosts alike.
+THIS_MACHINE = ("localhost", "127.0.0.1", "0.0.0.0", "::1", "host.docker.internal", "172.17.0.1")
 PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "pk.", "phc_", "sb_publishable_", "pub-", "public-")
 
 

@@ -6,6 +6,7 @@ import re
 
 from launchready.model import Severity
 from launchready.secrets import validators
+from launchready.secrets.filters import THIS_MACHINE
 from launchready.secrets.rule import FIXTURE_PATHS, Rule, Validator
 from launchready.secrets.rules._common import C, H, M
 
@@ -32,12 +33,9 @@ def _url_rule(rule_id: str, description: str, schemes: str, keywords: tuple[str,
 
 # A URL's host: what follows its last `@` (an e-mail address may stand before it as the login).
 _HOST = r"match:@(?![^@]*@)"
-# A database on this machine (a local development default), not a credential anyone can reach:
-# loopback, and this machine as a container sees it (`host.docker.internal`, and Docker's default
-# bridge gateway `172.17.0.1`, its spelling on Linux).
-_LOCAL_HOST = (
-    _HOST + r"\[?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|::1|host\.docker\.internal|172\.17\.0\.1)\]?(?:[:/?#]|$)"
-)
+# A database on this machine (``filters.THIS_MACHINE``: a local development default), not a
+# credential anyone can reach.
+_LOCAL_HOST = _HOST + r"\[?(?:" + "|".join(map(re.escape, THIS_MACHINE)) + r")\]?(?:[:/?#]|$)"
 # A local Jupyter server's login token, as its log prints the URL to open
 # (`http://localhost:8888/?token=…`, `http://(host or 127.0.0.1):8888/lab?token=…`): a throwaway
 # of this machine. Any other token in a local URL is still reported.
