@@ -13,7 +13,7 @@ from launchready.history.logproc import log_input
 from launchready.history.occurrences import MESSAGE_PATH, Record
 from launchready.history.treegrep import MIN_FRAGMENT, fragment, grep_texts, holds
 from launchready.model import Finding
-from launchready.secrets.encoding import sniff_encoding
+from launchready.secrets.encoding import SNIFF, sniff_encoding
 from launchready.secrets.engine import Match, to_finding
 from launchready.secrets.rule import Rule
 
@@ -114,8 +114,8 @@ def _wide_minus(patch: bytes) -> str:
     out = []
     for hunk in _HUNK_START.split(patch)[1:]:
         raw = b"\n".join(ln[1:] for ln in hunk.split(b"\n") if ln.startswith(b"-") and not ln.startswith(b"--- "))
-        if b"\0" in raw[:8192]:
-            encoding = sniff_encoding(raw[:8192])
+        if b"\0" in raw[:SNIFF]:
+            encoding = sniff_encoding(raw[:SNIFF])
             if encoding is not None:
                 out.append(raw.decode(encoding, "replace"))
     return "\n".join(out)

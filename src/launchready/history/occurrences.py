@@ -23,7 +23,7 @@ from launchready.history.ignore import GitleaksIgnore
 from launchready.history.logproc import GIT_CONFIG
 from launchready.history.patch import FileAdds, Section, bodies_matching, decode_path, plain_files, sections
 from launchready.history.treegrep import fragment, grep_texts, holds
-from launchready.secrets.encoding import sniff_encoding
+from launchready.secrets.encoding import SNIFF, sniff_encoding
 from launchready.secrets.engine import Engine, Match, ends_alone, re2_finder
 from launchready.secrets.rule import Rule, compile_re2
 from launchready.secrets.sources import excluded, vendored
@@ -501,7 +501,7 @@ class Collector:
             return list(windowed_matches(self.engine, _decoded(itertools.chain((head,), pieces), encoding), path))
 
         assert self._blobs is not None
-        return self._blobs.stream(oid, matches, head=8192, block=BLOCK) or []
+        return self._blobs.stream(oid, matches, head=SNIFF, block=BLOCK) or []
 
     def _scoped(self, path: str) -> bool:
         """Does a path-scoped rule (``.pgpass``, ``.netrc``...) apply to ``path``?"""
@@ -618,7 +618,7 @@ class Collector:
         if self._blobs is None:
             return
         data = self._blobs.get(c.sha, adds.raw_path)
-        encoding = sniff_encoding(data[:8192]) if data is not None else None
+        encoding = sniff_encoding(data[:SNIFF]) if data is not None else None
         if data is None or encoding is None:  # gone, or binary
             return
         added = set(adds.numbers)
@@ -636,7 +636,7 @@ class Collector:
         from launchready.secrets import formats
 
         data = self._blobs.get(c.sha, adds.raw_path)
-        if data is None or b"\0" in data[:8192]:
+        if data is None or b"\0" in data[:SNIFF]:
             return False
         text = data.decode("utf-8", "replace")
         notebook = adds.path.lower().endswith(".ipynb")

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from launchready.secrets.encoding import sniff_encoding
+from launchready.secrets.encoding import SNIFF, sniff_encoding
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@", re.M)
 _CC_HUNK = re.compile(rb"^(@{3,}) (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @{3,}", re.M)
@@ -193,7 +193,7 @@ def sections(patch: bytes) -> Iterator[Section]:
         if _is_submodule(header):
             continue
         body = section[first_hunk + 1 :]
-        if body.find(b"\0", 0, 8192) >= 0 and section.startswith(b"git "):
+        if body.find(b"\0", 0, SNIFF) >= 0 and section.startswith(b"git "):
             # git printed it as text (--text, whatever .gitattributes says): UTF-16/32 is
             # decoded here so the keyword filter and the rules see characters; binary is skipped
             wide = _wide_body(body)
@@ -302,7 +302,7 @@ def _wide_body(body: bytes) -> bytes | None:
         rows = body[eol + 1 : end].split(b"\n")
         plus = [r[1:] for r in rows if r.startswith(b"+")]
         joined = b"\n".join(plus)
-        enc = sniff_encoding(joined[:8192]) if b"\0" in joined[:8192] else "utf-8"
+        enc = sniff_encoding(joined[:SNIFF]) if b"\0" in joined[:SNIFF] else "utf-8"
         if enc is None:
             if n == 0:
                 return None
@@ -315,7 +315,7 @@ def _wide_body(body: bytes) -> bytes | None:
     return b"".join(out)
 
 
-def _plus_head(body: bytes, pos: int, size: int = 8192) -> bytes:
+def _plus_head(body: bytes, pos: int, size: int = SNIFF) -> bytes:
     """The first ``size`` bytes of the ``+`` lines (without their ``+``, joined by newlines)
     of the hunk whose lines start at ``body[pos]``: what ``_wide_body`` sniffs, without
     splitting the whole hunk (a binary file's hunk is the whole file)."""

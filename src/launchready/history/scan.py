@@ -23,6 +23,7 @@ from launchready.history.prefetch import Prefetch
 from launchready.history.revs import Range
 from launchready.history.salvage import Salvage, scan_salvage
 from launchready.model import Finding
+from launchready.secrets.encoding import BINARY
 from launchready.secrets.engine import Engine
 
 PROGRESS_EVERY = 64  # commits between progress updates
@@ -281,9 +282,6 @@ def _conclude(
 def _report_order(rec: Record) -> tuple[int, str, str, int, int, int]:
     s = rec.first
     return (-s.time, s.commit, s.path, s.line, s.column, s.rule_index)
-
-
-BINARY = "binary (NUL bytes in the first 8 KB, not UTF-16/32)"
 
 
 def skipped_files(skipped: dict[str, tuple[int, tuple[int, int, str]]]) -> list[tuple[str, str]]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from launchready.history.gitlog import Blobs, GitError
 from launchready.history.logproc import GIT_CONFIG, MAX_PATHSPEC_BYTES
-from launchready.secrets.encoding import sniff_encoding
+from launchready.secrets.encoding import SNIFF, sniff_encoding
 
 _SPLIT = re.compile(r"\\n|\\r|[\r\n]")
 MIN_FRAGMENT = 8
@@ -100,7 +100,7 @@ def wide_texts(root: Path, rev: str, patterns: Collection[str], paths: Iterable[
             if "\n" in name:  # the batch protocol is line based
                 continue
             try:
-                hits = blobs.stream(name, lambda pieces: _wide_hits(pieces, patterns, longest), 8192, 1 << 20)
+                hits = blobs.stream(name, lambda pieces: _wide_hits(pieces, patterns, longest), SNIFF, 1 << 20)
             except GitError:  # git stopped: what it read so far is all there is
                 break
             if hits:

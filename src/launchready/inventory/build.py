@@ -27,6 +27,7 @@ from launchready.inventory.definitions import (
 from launchready.model import Finding, Severity
 from launchready.redact import location_fingerprint
 from launchready.repo.checkers import is_test_path
+from launchready.secrets.encoding import SNIFF
 from launchready.secrets.sources import SKIP_DIRS, git_files, walk_files
 
 MAX_FILE = 1024 * 1024
@@ -111,7 +112,7 @@ def _text(path: Path) -> str | None:
         data = path.read_bytes()
     except OSError:
         return None
-    if b"\0" in data[:8192]:
+    if b"\0" in data[:SNIFF]:
         return None
     return data.decode("utf-8", errors="replace")
 

@@ -52,6 +52,12 @@ def _bomless_wide(head: bytes) -> str | None:
     return None
 
 
+# How much of a file's start tells text from binary (every reader sniffs the same bytes), and
+# what a file skipped as binary is listed with.
+SNIFF = 8192
+BINARY = "binary (NUL bytes in the first 8 KB, not UTF-16/32)"
+
+
 def sniff_encoding(head: bytes) -> str | None:
     """The codec to read a file whose first bytes are ``head``, or None when it is binary.
 
@@ -61,6 +67,6 @@ def sniff_encoding(head: bytes) -> str | None:
     for bom, enc in _BOMS:
         if head.startswith(bom):
             return enc
-    if b"\0" not in head[:8192]:
+    if b"\0" not in head[:SNIFF]:
         return "utf-8-sig"
-    return _bomless_wide(head[:8192])
+    return _bomless_wide(head[:SNIFF])

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from launchready import redact
 from launchready.model import Finding
 from launchready.secrets import credfiles, formats
-from launchready.secrets.encoding import sniff_encoding
+from launchready.secrets.encoding import BINARY, SNIFF, sniff_encoding
 from launchready.secrets.engine import Engine, Match, to_finding
 from launchready.secrets.sources import Blob
 
@@ -63,7 +63,7 @@ class ScanOptions:
 
 
 def is_binary(data: bytes) -> bool:
-    return sniff_encoding(data[:8192]) is None
+    return sniff_encoding(data[:SNIFF]) is None
 
 
 def decode(data: bytes, encoding: str = "utf-8-sig") -> str:
@@ -201,7 +201,7 @@ def scan_blob(engine: Engine, blob: Blob, result: ScanResult, options: ScanOptio
             result.bytes += size
             result.findings.append(credfiles.file_finding(by_name, blob.path, _digest(blob), binary=True))
         else:  # not read, so never counted as scanned
-            result.skipped.append((blob.path, "binary (NUL bytes in the first 8 KB, not UTF-16/32)"))
+            result.skipped.append((blob.path, BINARY))
         return
     result.files += 1
     result.bytes += size

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from launchready.errors import UsageError
+from launchready.secrets.encoding import SNIFF
 
 SKIP_DIRS = frozenset(
     {
@@ -55,7 +56,7 @@ class Blob:
     data: bytes | None = None
     fs_path: Path | None = None
 
-    def head(self, n: int = 8192) -> bytes:
+    def head(self, n: int = SNIFF) -> bytes:
         if self.data is not None:
             return self.data[:n]
         assert self.fs_path is not None
