@@ -497,6 +497,10 @@ def test_the_line_search_keeps_the_keywords_that_hold_no_other() -> None:
     assert not _holds_another("password", {"password"}) and _holds_another("password", {"password"}, count_itself=True)
 
 
+# base64 of German and Latin placeholder text, as a key body in ceph's docs
+_TEXT_BODY = "V2VyIGRhcyBsaWVzdCBpc3QgZG9vZi4gTG9yZW0gaXBzdW0gZG9sb3Igc2l0IGFt\n      ZXQsIGNvbnNlY3RldHVyIGFkaXBpc2NpbmcgZWxpdC4gU2VkIGRvIGVpdXNtb2Qg"
+
+
 # Found in chroma's and langfuse's whole histories (bench/RESULTS.md `app-sweep-chroma-langfuse`):
 # each line is code, a name, a label or a public value where a secret would be; ``{v}`` is a
 # random value drawn at test time, and each has a twin below that must still be reported.
@@ -532,6 +536,18 @@ QUIET_IN_CONTEXT = [
     ("actions.js", "export const SET_CREDENTIALS = '@canvas/SET_CREDENTIALS'"),
     ("utils.ts", "const REDACTED_CREDENTIAL_VALUE = '_FLOWISE_BLOB_REDACTED_'"),
     ("1click.yml", "      _APP_OPENSSL_KEY_V1: $$cap_appwrite_secret_key"),
+    # chatbot-ui's, vercel's ai-chatbot's and firecrawl's (`app-sweep-chatbot-ui-firecrawl`)
+    ("providers.ts", "        clientSecret: AUTH0_CLIENT_SECRET!,"),  # a constant asserted non-null
+    ("providers.ts", "        clientSecret: auth0ClientSecret!,"),
+    ("log.ts", "    paths: ['headers.authorization', 'authorization', '*.password', '*.token', '*.apiKey'],"),
+    ("Roboto.ts", '  "cAEu09L+WQGccsT9mQNF/LsEjftzA2IBK/tzAAAD/+EAAA{v}AwAHAAsAF0AKBwYGAgoLfQMC" +'),  # a font's bytes
+    # chat-langchain's copy of ceph's docs: a key body that is base64 of text, fake words in digits
+    (
+        "rgw.rst",
+        "      -----BEGIN PRIVATE KEY-----\n" + "      " + _TEXT_BODY + "\n" * 1 + "      -----END PRIVATE KEY-----",
+    ),
+    ("smb.rst", "          password: 3xample101"),
+    ("smb.rst", "          password: F00Bar123"),
 ]
 REPORTED_TWINS = [
     ("cases.rs", '        credentials: "{v}",'),
@@ -551,6 +567,13 @@ REPORTED_TWINS = [
     ("tokens.py", "'access_token': '{v}=='"),  # base64's padding is no `name=value` spec
     ("authOptions.ts", "    refresh_token: '{v}'"),
     ("1click.yml", "      _APP_OPENSSL_KEY_V1: {v}"),
+    ("providers.ts", "        clientSecret: {v}!,"),
+    ("providers.ts", "        password: Welcome1Home!,"),  # words starting upper-case: a password
+    ("log.ts", "    auth: ['password', '{v}'],"),
+    ("square.ts", 'const SQUARE_TOKEN = "EAAA{v}";'),
+    ("README.md", "curl https://api.example.io/v2/files/EAAA{v}"),  # a few characters of a path before it
+    ("rgw.rst", "      -----BEGIN PRIVATE KEY-----\n      MIIE{v}{v}\n      -----END PRIVATE KEY-----"),
+    ("smb.rst", "          password: 3x{v}"),
 ]
 
 

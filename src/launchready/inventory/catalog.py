@@ -251,6 +251,17 @@ SERVICES: tuple[Service, ...] = (
         watch="401 invalid key, 429 credits exhausted, empty results",
     ),
     Service(
+        "firecrawl",
+        "Firecrawl",
+        "AI web scraping",
+        py=("firecrawl",),
+        npm=("@mendable/firecrawl-js", "firecrawl"),
+        env=("FIRECRAWL_",),
+        implicit=("FIRECRAWL_API_KEY",),
+        rules=("secret.firecrawl",),
+        watch="401 invalid key, 402 credits exhausted, 429 rate limit",
+    ),
+    Service(
         "serpapi",
         "SerpAPI / Serper",
         "AI search",

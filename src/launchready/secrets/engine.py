@@ -589,7 +589,7 @@ class Engine:
         if rule.generic and public_jwt(secret):
             return None
         ls = text.rfind("\n", 0, start) + 1
-        if _in_data_uri(text, ls, start):
+        if _in_data_uri(text, ls, start) or _in_base64_blob(text, start, end):
             return None
         line, col = lines.locate(start)
         end_line, end_col = lines.locate(end)
@@ -633,6 +633,33 @@ def _in_data_uri(text: str, ls: int, start: int) -> bool:
         return False
     m = _BASE64_RUN.match(text, k + 8, start)
     return m is not None and m.end() == start
+
+
+# Base64 around a match that starts inside it, beside the match itself: encoded bytes (a font
+# or an image in a source file), not text anyone typed.
+_BLOB_AROUND = 32
+_BASE64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+
+
+def _in_base64_blob(text: str, start: int, end: int) -> bool:
+    """Does the match ``text[start:end]``, itself base64, start after a ``+`` or ``/`` of a run
+    of standard base64 that holds at least ``_BLOB_AROUND`` more characters beside it (a font
+    embedded as a base64 string in a `.ts` file: vercel's ai-chatbot history had a Square
+    token's shape after a ``+`` in Roboto's bytes)? A token starts where a non-token character
+    ends a word; inside base64 those are its own ``+`` and ``/``, so a token's shape met there
+    is chance. A token after a quote, a ``:``, an ``=`` or a space, or in a URL's path (a few
+    characters of base64 before it), is not inside such a run."""
+    if start == 0 or text[start - 1] not in "+/" or not _BASE64_CHARS.issuperset(text[start:end]):
+        return False
+    lo = start
+    floor = max(0, start - _BLOB_AROUND)
+    while lo > floor and text[lo - 1] in _BASE64_CHARS:
+        lo -= 1
+    hi = end
+    ceiling = min(len(text), end + _BLOB_AROUND)
+    while hi < ceiling and text[hi] in _BASE64_CHARS:
+        hi += 1
+    return (start - lo) + (hi - end) >= _BLOB_AROUND
 
 
 def _reach(text: str, pos: int, end: int, fence: str) -> int:

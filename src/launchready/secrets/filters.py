@@ -62,6 +62,11 @@ _HEX_DIGEST_RX = (
     r"^(?:sha(?:1|256|384|512)[-:=])?(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9A-F]{40}|[0-9A-F]{64})$"
 )
 _INTEGRITY_RX = r"^(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}$"
+# Digits and symbols standing for letters, and the words that say a value is made up when they
+# are spelt so (`passw0rd` and `s3cr3t` are in `_FAKE_WORD_RX` already).
+_LEET = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_LEET_DIGIT_RX = r"[013457@$]"
+_LEET_WORD_RX = r"(?i)example|foobar|sample|dummy|placeholder|changeme"
 _FAKE_WORD_RX = (
     r"(?i)example|dummy|placeholder|sample|fake|redacted|not[-_]?real|not[-_]?a[-_]?secret"
     r"|your[-_]?(?:[a-z0-9]+[-_]){0,4}?(?:api[-_]?)?(?:key|token|secret|password|pass|pwd)|replace[-_]?(?:me|with|this)"
@@ -195,6 +200,8 @@ def is_placeholder(value: str, allow_uuid: bool = False) -> bool:
         return True
     if _rx(_FAKE_WORD_RX).search(v):
         return True
+    if _rx(_LEET_DIGIT_RX).search(v) and _rx(_LEET_WORD_RX).search(v.translate(_LEET)):
+        return True  # a fake word spelt with digits: `3xample101`, `F00Bar123` (ceph's docs)
     # One or two characters repeated, or a simple run: aaaaaaaa, 12345678, abcdefgh
     if len(set(v)) <= 2 or (len(v) >= 8 and len(set(v)) <= 3):
         return True

@@ -268,6 +268,8 @@ def generic_value(value: str) -> bool:
         and not _setting_spec(value)
         and not _rx(_SIGV4_SCOPE).match(value)
         and not _rx(_REFERENCE).match(value)
+        and not _rx(_ASSERTED).match(value)
+        and not _rx(_FIELD_GLOB).match(value)
         and not _rx(_OPTION).match(value)
         and not _rx(_SHORTCUT).match(value)
         and not _rx(_VALIDATION_RULES).match(value)
@@ -317,6 +319,20 @@ _REFERENCE = (
     r"|(?=.*(?:_|!\.))[A-Za-z_$][\w$]{0,30}(?:!?\.[A-Za-z_$][\w$]{0,30})+!?"
     r"|[a-z_]+(?:[#@:][a-z_]+){2,})$"
 )
+
+
+# A constant or a variable asserted non-null by TypeScript where a value would be
+# (`clientSecret: AUTH0_CLIENT_SECRET!`, `clientSecret: auth0ClientSecret!`: chatbot-ui's
+# providers): three words or more, each starting with a letter, in upper snake case or in
+# camelCase starting lower-case. `_REFERENCE`'s words take no digits; these may, as the same
+# names without the `!` are identifiers (`_IDENTIFIER`). A password's words start upper-case or
+# end in a number of their own (`Welcome1Home!`, `SUPER_SECRET_2024!`): still read.
+_ASSERTED = r"^(?:[A-Z][A-Z0-9]*(?:_[A-Z][A-Z0-9]*){2,}|[a-z]{2,}\d*(?:[A-Z][a-z]+\d*){2,})!$"
+
+
+# Fields named by a path with wildcards where a value would be (pino's `redact: {paths: ['*.password',
+# '*.token']}`: firecrawl's and ai-chatbot's loggers), read as `'password', '<value>'`.
+_FIELD_GLOB = r"^\*{1,2}(?:\.[A-Za-z_$][\w$-]*)+$"
 
 
 # A SigV4 signature's credential scope (`Credential=AKIA.../20240215/us-east-1/s3/aws4_request` in a
@@ -370,6 +386,24 @@ def _setting_spec(value: str) -> bool:
     m = _rx(_SPEC).match(value)
     # (shorter than eight characters: an example, `--api-key anthropic=sk-123` in a help text)
     return m is not None and (len(m.group(1)) < 8 or not not_identifier(m.group(1)))
+
+
+# A PEM block's armour and headers (`Proc-Type: 4,ENCRYPTED`), and what a body may be wrapped in.
+_PEM_ARMOUR = r"-----[A-Z0-9 ]+-----|^[ \t]*[A-Za-z-]+:[^\n]*$|\\[rn]|[\s\\\"',]"
+
+
+def pem_key_body(value: str) -> bool:
+    """A PEM private key block whose body could be a key: not base64 of plain text. A key's
+    body is DER or a binary format (OpenSSH's `openssh-key-v1` and a NUL, PGP packets): its first
+    bytes always hold control bytes or bytes past ASCII. A body that decodes to text is a
+    placeholder written to look like one (ceph's docs: "Wer das liest ist doof. Lorem ipsum...")."""
+    body = re.sub(_PEM_ARMOUR, "", value, flags=re.M)[:64]
+    body = body[: len(body) // 4 * 4]
+    try:
+        raw = base64.b64decode(body, validate=True)
+    except (ValueError, binascii.Error):
+        return True
+    return len(raw) < 24 or not all(32 <= b < 127 or b in (9, 10, 13) for b in raw)
 
 
 def password_value(value: str) -> bool:
@@ -501,5 +535,12 @@ def prepare() -> None:
         _WORDS_COUNT,
         _MODEL_ID,
         _PINNED,
+        _SIGV4_SCOPE,
+        _REFERENCE,
+        _ASSERTED,
+        _FIELD_GLOB,
+        _OPTION,
+        _SHORTCUT,
+        _VALIDATION_RULES,
     ):
         _rx(pattern)

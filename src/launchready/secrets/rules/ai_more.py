@@ -1,4 +1,4 @@
-"""AI providers beyond ``ai.py``: Tavily, ElevenLabs, AssemblyAI, Deepgram, Fireworks, Together,
+"""AI providers beyond ``ai.py``: Tavily, Firecrawl, ElevenLabs, AssemblyAI, Deepgram, Fireworks, Together,
 Voyage, Jina, Weights & Biases, Anthropic/Cohere/Mistral variants."""
 
 from __future__ import annotations
@@ -14,6 +14,15 @@ P.token(
     ("tvly-",),
     "https://app.tavily.com (API keys)",
     "TAVILY_API_KEY",
+    severity=C,
+)
+P.token(
+    "secret.firecrawl-api-key",
+    "Firecrawl API key",
+    r"fc-[a-f0-9]{32}",
+    ("fc-",),
+    "https://www.firecrawl.dev/app/api-keys",
+    "FIRECRAWL_API_KEY",
     severity=C,
 )
 P.token(

@@ -264,6 +264,7 @@ RULES: tuple[Rule, ...] = (
         secret_group=0,
         window=16384,
         password_like=True,
+        validator=validators.pem_key_body,
         fix="Treat the key as compromised: generate a new key pair, replace it wherever it is trusted, and load private keys from a secret manager.",
     ),
     _url_rule(
