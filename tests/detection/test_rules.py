@@ -548,6 +548,8 @@ QUIET_IN_CONTEXT = [
     ),
     ("smb.rst", "          password: 3xample101"),
     ("smb.rst", "          password: F00Bar123"),
+    ("auth.ts", "    password: !this.state.passwordHidden,"),  # code after a `!`
+    ("auth.ts", "    secret_token: !isProduction,"),
 ]
 REPORTED_TWINS = [
     ("cases.rs", '        credentials: "{v}",'),
@@ -574,6 +576,8 @@ REPORTED_TWINS = [
     ("README.md", "curl https://api.example.io/v2/files/EAAA{v}"),  # a few characters of a path before it
     ("rgw.rst", "      -----BEGIN PRIVATE KEY-----\n      MIIE{v}{v}\n      -----END PRIVATE KEY-----"),
     ("smb.rst", "          password: 3x{v}"),
+    ("index.min.js", 'var cfg={admin_password:"!{v}",env:"production"}'),  # a password starting with `!`
+    ("index.min.js", 'var cfg={admin_password:"!%{v}",env:"production"}'),
 ]
 
 
@@ -610,3 +614,12 @@ def test_a_token_of_dotted_segments_is_no_member_chain() -> None:
     token = ".".join(f"eyJ{gen.chars(37)}_{gen.chars(12)}" for _ in range(3))
     assert validators.generic_value(token)
     assert not validators.generic_value("data.session!.refresh_token")
+
+
+def test_a_jfrog_access_token_is_found_by_its_header() -> None:
+    """A JFrog access token is a JWT whose header is always the same; the rule's keyword for it
+    had a typo, so the rule never ran on one (the seeded corpus missed two)."""
+    head = base64.b64encode(b'{"ver":"2","typ":"JWT","alg":"RS256","kid":"').decode()[:-2]
+    kg = KeyGen(31)
+    token = head + kg.chars(400, B64URL) + "." + kg.chars(300, B64URL) + "." + kg.chars(342, B64URL)
+    assert found(f"export JFROG_ACCESS_TOKEN='{token}'\n", "deploy.sh") == [("secret.jfrog-identity-token", token, 1)]

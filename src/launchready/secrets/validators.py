@@ -263,6 +263,7 @@ def generic_value(value: str) -> bool:
         and not encodes_text(value)
         and not value.startswith(_CRYPT_HASH)
         and not _rx(_EXPRESSION).search(value)
+        and not (value.startswith("!") and _rx(_IDENTIFIER).match(value[1:].lstrip()))
         and not _rx(_HEX_NUMBER).match(value)
         and not _rx(_CIPHERTEXT).match(value)
         and not _setting_spec(value)
@@ -445,9 +446,12 @@ _ALGORITHM = (
 # `--keyid-format=long` read as what `--list-secret-keys` was given): words only, never a token.
 _OPTION = r"^--[a-z]+(?:-[a-z]+)*=[a-z]*$|^--[a-z]+(?:-[a-z]+)+$"
 
-# Code, not a literal: `!!process.env.X`, `a || b`, `a ?? b`, a template's `${...}`.
+# Code, not a literal: `!!process.env.X`, `!this.state.x`, `!isProd()`, `!(a && b)`, `a || b`,
+# `a ?? b`, a template's `${...}`. (`!` before an identifier is code too: ``generic_value``. A
+# value starting with `!` and then anything else is a password: `!CZ%XsW2Nlhv`, `!x9KqT2`.)
 _EXPRESSION = (
-    r"^!|\|\||\?\?|\?\.|\$\{|\{\{|\[-?\d+\]|(?:process\.env|import\.meta\.env|os\.environ|getenv)\b"
+    r"^!(?:!|\s*\(|\s*[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+(?:\(|$)|\s*[A-Za-z_$][\w$]*\()"
+    r"|\|\||\?\?|\?\.|\$\{|\{\{|\[-?\d+\]|(?:process\.env|import\.meta\.env|os\.environ|getenv)\b"
     # the environment through a bundler's module object (`_src_env_mjs__WEBPACK_IMPORTED_MODULE_2__.env.AUTH_SECRET`)
     r"|\.env\.[A-Z_][A-Z0-9_]*$"
     # a format string's or an f-string's field (`{account.platform}_password`)

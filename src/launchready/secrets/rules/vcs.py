@@ -92,6 +92,10 @@ P.named(
     entropy=3.5,
     what="the secret",
 )
+# Every JFrog access token (a JWT) starts with its header `{"ver":"2","typ":"JWT","alg":"RS256","kid":"`.
+# The keyword is this head in lower case, written out by hand it had a typo (`uv` for `ul`): the
+# rule never ran on one.
+_JFROG_JWT = "eyJ2ZXIiOiIyIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYiLCJraWQiOi"
 P.token(
     "secret.jfrog-api-key",
     "JFrog Artifactory API key",
@@ -103,8 +107,8 @@ P.token(
 P.token(
     "secret.jfrog-identity-token",
     "JFrog access / identity / reference token",
-    r"cmVmdGtuOjAxOj[A-Za-z0-9]{40,80}|eyJ2ZXIiOiIyIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYiLCJraWQiOi[A-Za-z0-9_.-]{100,1200}",
-    ("cmvmdgtu", "eyj2zxiioiiyiiwidhlwijoislduiiwiywxnijoiuvmyntyilcjrawqio"),
+    rf"cmVmdGtuOjAxOj[A-Za-z0-9]{{40,80}}|{_JFROG_JWT}[A-Za-z0-9_.-]{{100,1200}}",
+    ("cmvmdgtu", _JFROG_JWT.lower()),
     "your JFrog platform (User Management > Access Tokens: revoke)",
     "JFROG_ACCESS_TOKEN",
 )
