@@ -447,8 +447,8 @@ _ALGORITHM = (
 _OPTION = r"^--[a-z]+(?:-[a-z]+)*=[a-z]*$|^--[a-z]+(?:-[a-z]+)+$"
 
 # Code, not a literal: `!!process.env.X`, `!this.state.x`, `!isProd()`, `!(a && b)`, `a || b`,
-# `a ?? b`, a template's `${...}`. (`!` before an identifier is code too: ``generic_value``. A
-# value starting with `!` and then anything else is a password: `!CZ%XsW2Nlhv`, `!x9KqT2`.)
+# `a ?? b`, a template's `${...}`. (`!` before an identifier is code too: ``generic_value``.
+# Anything else after a `!` is read as a literal: passwords start with one too.)
 _EXPRESSION = (
     r"^!(?:!|\s*\(|\s*[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+(?:\(|$)|\s*[A-Za-z_$][\w$]*\()"
     r"|\|\||\?\?|\?\.|\$\{|\{\{|\[-?\d+\]|(?:process\.env|import\.meta\.env|os\.environ|getenv)\b"
