@@ -135,3 +135,33 @@ def test_folding_finds_what_a_case_insensitive_search_finds(rule: Any) -> None:
         assert anycase == by_fold, letter
     # a text that cannot be folded (İ) takes the case-insensitive search
     assert name_starts.fold("\u0130 api_key") is None
+
+
+# The rules whose values are taken whole (``infra._ONCE``: a possessive quantifier on 3.11+).
+ONCE_RULES = [r for r in default_rules() if isinstance(r.regex, str) and "1000}+" in r.regex]
+
+
+def _same_as_greedy(rule: Any, text: str) -> None:
+    once = rule.compile()
+    greedy = re.compile(rule.regex.replace("1000}+", "1000}"), once.flags)
+    assert [(m.span(), m.groups()) for m in once.finditer(text)] == [
+        (m.span(), m.groups()) for m in greedy.finditer(text)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_value_taken_whole_matches_as_one_given_back(seed: int) -> None:
+    """What may follow a value is never one of its characters, so a run given back character by
+    character (the greedy quantifier's backtracking) never matched where the whole run did not:
+    the same matches and groups on assignments of every form and on this project's code."""
+    assert {r.id for r in ONCE_RULES} >= {"secret.generic-assignment", "secret.password-assignment"}
+    for text in _texts(seed):
+        for rule in ONCE_RULES:
+            _same_as_greedy(rule, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aKk_-.:=\"'` \t\n#;,&<>/()[]{}|\\ekyotnspwd1E"))))
+def test_a_value_taken_whole_on_arbitrary_text(text: str) -> None:
+    for rule in ONCE_RULES:
+        _same_as_greedy(rule, text)

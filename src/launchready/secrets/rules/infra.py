@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from launchready.model import Severity
 from launchready.secrets import validators
@@ -144,8 +145,15 @@ _VALUE_AFTER = r"""(?i)(?:[=:>]|,[ \t]*(?=["'`])|(?:-{1,2}|define[ \t]+|global[ 
 # A literal: quoted (the quote must close on the line), or bare up to a terminator (`;` of a
 # connection string, `&` of a query string, `<` of an XML element, a closing bracket, a comment;
 # not a quote: a bare value that ends at a quote is the inside of a string, e.g. a JSON key).
-_VALUE_QUOTED = r"""(["'`])([^\s"'`\\]{%d,1000})\%d"""
-_VALUE_BARE = r"""([^\s"'`;,(){}\[\]<>\\&|]{%d,1000})(?=[ \t]*(?:$|[;,&<)\]}]|\|(?!\|)|\\[nrt]|\s#|\s//|\s-))"""
+# Each run of a value's characters is taken whole, never given back (a possessive quantifier,
+# Python 3.11 on): what may follow a value (its closing quote, a terminator, white space) is
+# never one of its characters, so a shorter run could not match where the whole one did not. On a
+# line of `api_key=api_key=...` each name start gave back up to 1,000 characters one by one.
+_ONCE = "+" if sys.version_info >= (3, 11) else ""
+_VALUE_QUOTED = r"""(["'`])([^\s"'`\\]{%d,1000}""" + _ONCE + r""")\%d"""
+_VALUE_BARE = (
+    r"""([^\s"'`;,(){}\[\]<>\\&|]{%d,1000}""" + _ONCE + r""")(?=[ \t]*(?:$|[;,&<)\]}]|\|(?!\|)|\\[nrt]|\s#|\s//|\s-))"""
+)
 
 
 # A declared type between a name and its value: Go `var name string = `, TypeScript `name: string = `.
@@ -194,8 +202,8 @@ def _forms(name: str, min_len: int, tail: str = r"[\w.-]{0,20}?") -> tuple[str, 
         rf"(?<![\w.:]){_LEAD}{name}{tail}(?:"
         rf"[\"']?\]?{_TYPED}[ \t]*(?:={{1,3}}|!={{1,2}}|{_SHELL_DEFAULT}|:(?![+?=])|=>|:{{1,3}}=|\?=|\.=)[ \t]*{_value(min_len, 2)}"
         rf"|[\"'][ \t]*,[ \t]*{_VALUE_QUOTED % (min_len, 5)}"
-        rf"|{_XML_ATTRS}>\s*([^\s<>\"']{{{min_len},1000}})\s*</"
-        rf"|[\"'][ \t]+value=[\"']([^\s\"'<>]{{{min_len},1000}})[\"']"
+        rf"|{_XML_ATTRS}>\s*([^\s<>\"']{{{min_len},1000}}{_ONCE})\s*</"
+        rf"|[\"'][ \t]+value=[\"']([^\s\"'<>]{{{min_len},1000}}{_ONCE})[\"']"
         rf"|(?(1)[ \t]+{_value(min_len, 9)}|(?!))"
         rf"|{_FALLBACK}{_VALUE_QUOTED % (min_len, 12)}"
         rf"|{_ENV_DEFAULT}{_VALUE_QUOTED % (min_len, 14)}[ \t]*\))",
