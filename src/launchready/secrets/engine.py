@@ -620,7 +620,10 @@ class Engine:
 
 
 _CONTINUED = 16  # at most this many lines joined to one logical line
-_BASE64_RUN = re.compile(r"[A-Za-z0-9+/=]*")
+# standard base64's alphabet, padding included (the data URI and the base64 blob checks)
+_BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+_BASE64_RUN = re.compile(f"[{re.escape(_BASE64_ALPHABET)}]*")
+_BASE64_CHARS = frozenset(_BASE64_ALPHABET)
 
 
 def _in_data_uri(text: str, ls: int, start: int) -> bool:
@@ -638,7 +641,6 @@ def _in_data_uri(text: str, ls: int, start: int) -> bool:
 # Base64 around a match that starts inside it, beside the match itself: encoded bytes (a font
 # or an image in a source file), not text anyone typed.
 _BLOB_AROUND = 32
-_BASE64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 
 
 def _in_base64_blob(text: str, start: int, end: int) -> bool:

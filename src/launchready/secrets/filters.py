@@ -143,13 +143,14 @@ _PUBLIC_NAME = (
     r"SENTRY_DSN|_DSN$|FIREBASE_API_KEY|FIREBASE_AUTH_DOMAIN|MAPS_API_KEY|MAPBOX_(?:ACCESS_)?TOKEN|POSTHOG_KEY|"
     r"SEGMENT_WRITE_KEY|ALGOLIA_SEARCH|SEARCH_?(?:ONLY_)?API_?KEY|TURNSTILE_SITE|RECAPTCHA_SITE|VAPID_PUBLIC)"
 )
-# Publishable keys by their prefix: Stripe's ``pk_``, Mapbox's ``pk.``, PostHog's ``phc_``,
-# Supabase's ``sb_publishable_``, Plaid's ``public-`` tokens and ``pub-`` publisher ids
 # This machine: loopback, and this machine as a container sees it (`host.docker.internal`, and
 # Docker's default bridge gateway `172.17.0.1`, its spelling on Linux). A service's password
 # there is a local development default, not a credential anyone else can reach: the database
 # URL rules and the env-file checks read these hosts alike.
 THIS_MACHINE = ("localhost", "127.0.0.1", "0.0.0.0", "::1", "host.docker.internal", "172.17.0.1")
+
+# Publishable keys by their prefix: Stripe's ``pk_``, Mapbox's ``pk.``, PostHog's ``phc_``,
+# Supabase's ``sb_publishable_``, Plaid's ``public-`` tokens and ``pub-`` publisher ids
 PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "pk.", "phc_", "sb_publishable_", "pub-", "public-")
 
 

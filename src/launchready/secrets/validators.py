@@ -247,7 +247,12 @@ def encodes_text(value: str) -> bool:
         raw = base64.b64decode(value, validate=True)
     except (ValueError, binascii.Error):
         return False
-    return len(raw) >= 5 and all(32 <= b < 127 or b in (9, 10, 13) for b in raw)
+    return len(raw) >= 5 and _printable(raw)
+
+
+def _printable(raw: bytes) -> bool:
+    """Bytes of printable ASCII text (tabs and line breaks too): what a key's bytes never are."""
+    return all(32 <= b < 127 or b in (9, 10, 13) for b in raw)
 
 
 _CRYPT_HASH = ("$2a$", "$2b$", "$2y$", "$argon2", "$scrypt$", "pbkdf2_sha256$", "$pbkdf2", "$6$", "$5$", "$1$")
@@ -404,7 +409,7 @@ def pem_key_body(value: str) -> bool:
         raw = base64.b64decode(body, validate=True)
     except (ValueError, binascii.Error):
         return True
-    return len(raw) < 24 or not all(32 <= b < 127 or b in (9, 10, 13) for b in raw)
+    return len(raw) < 24 or not _printable(raw)
 
 
 def password_value(value: str) -> bool:
